@@ -1,0 +1,336 @@
+//! GraphQL types and resolvers of the accounts domain. Resolvers unpack the context and call
+//! the services; guards decide who may call them.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Duration, Utc};
+
+use super::auth::{ClientAddr, Principal, RoleGuard, SessionGuard};
+use super::entity::{api_token, user};
+use super::service::{self, NewUser, Session, SessionTtl};
+use super::{Role, Scope};
+use crate::error::{AppError, AppResult};
+use crate::relay::{from_global, to_global};
+use crate::state::Ctx;
+
+/// A person who can sign in.
+#[derive(Debug, Clone)]
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    /// Global ID.
+    async fn id(&self) -> ID {
+        to_global("User", self.0.id)
+    }
+    /// Login email (visible to the user and to admins only).
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    /// Name shown to others.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    /// Role on the whole site.
+    async fn role(&self) -> AppResult<Role> {
+        Role::parse(&self.0.role)
+    }
+    /// When the account was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A token a third-party site uses to call the API. The secret is shown only at creation.
+#[derive(Debug, Clone)]
+pub struct ApiToken(pub api_token::Model);
+
+#[Object]
+impl ApiToken {
+    /// Global ID.
+    async fn id(&self) -> ID {
+        to_global("ApiToken", self.0.id)
+    }
+    /// The name its owner gave it.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// What it may do.
+    async fn scope(&self) -> AppResult<Scope> {
+        Scope::parse(&self.0.scope)
+    }
+    /// First characters of the secret, to tell tokens apart.
+    async fn prefix(&self) -> &str {
+        &self.0.prefix
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it was last used (to the minute).
+    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_used_at
+    }
+    /// When it was revoked; revoked tokens no longer work.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+}
+
+/// Credentials for `login`.
+#[derive(InputObject, Debug)]
+pub struct LoginInput {
+    /// Account email.
+    pub email: String,
+    /// Account password.
+    #[graphql(secret)]
+    pub password: String,
+}
+
+/// A refresh token, for `refresh` and `logout`.
+#[derive(InputObject, Debug)]
+pub struct RefreshInput {
+    /// The refresh token from `login` or the previous `refresh`.
+    #[graphql(secret)]
+    pub refresh_token: String,
+}
+
+/// A new user.
+#[derive(InputObject, Debug)]
+pub struct CreateUserInput {
+    /// Login email (unique).
+    pub email: String,
+    /// At least 8 characters.
+    #[graphql(secret)]
+    pub password: String,
+    /// Role on the whole site.
+    pub role: Role,
+    /// Name shown to others; defaults to the part of the email before `@`.
+    pub display_name: Option<String>,
+}
+
+/// A new API token.
+#[derive(InputObject, Debug)]
+pub struct CreateApiTokenInput {
+    /// A name to recognise it by (1 to 100 characters).
+    pub name: String,
+    /// What it may do.
+    pub scope: Scope,
+}
+
+/// Which API token to revoke.
+#[derive(InputObject, Debug)]
+pub struct RevokeApiTokenInput {
+    /// The token's ID.
+    pub id: ID,
+}
+
+/// A new session: an access token for requests and a refresh token for the next session.
+#[derive(SimpleObject, Debug)]
+pub struct AuthPayload {
+    /// Send as `Authorization: Bearer <accessToken>`.
+    pub access_token: String,
+    /// When the access token expires (15 minutes by default).
+    pub access_token_expires_at: DateTime<Utc>,
+    /// Single-use; exchange it with `refresh` for a new session.
+    pub refresh_token: String,
+    /// When the refresh token expires (30 days by default).
+    pub refresh_token_expires_at: DateTime<Utc>,
+    /// The signed-in user.
+    pub user: User,
+}
+
+impl From<Session> for AuthPayload {
+    fn from(s: Session) -> Self {
+        Self {
+            access_token: s.access_token,
+            access_token_expires_at: s.access_expires_at,
+            refresh_token: s.refresh_token,
+            refresh_token_expires_at: s.refresh_expires_at,
+            user: User(s.user),
+        }
+    }
+}
+
+/// Result of `logout`.
+#[derive(SimpleObject, Debug)]
+pub struct LogoutPayload {
+    /// Always true: logging out twice is not an error.
+    pub ok: bool,
+}
+
+/// Result of `createUser`.
+#[derive(SimpleObject, Debug)]
+pub struct CreateUserPayload {
+    /// The new user.
+    pub user: User,
+}
+
+/// Result of `createApiToken`.
+#[derive(SimpleObject, Debug)]
+pub struct CreateApiTokenPayload {
+    /// The secret, shown this once: store it now.
+    pub token: String,
+    /// The token's record.
+    pub api_token: ApiToken,
+}
+
+/// Result of `revokeApiToken`.
+#[derive(SimpleObject, Debug)]
+pub struct RevokeApiTokenPayload {
+    /// The revoked token.
+    pub api_token: ApiToken,
+}
+
+fn ctx_of<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Arc<Ctx>> {
+    ctx.data::<Arc<Ctx>>()
+        .map_err(|_| AppError::internal(anyhow::anyhow!("schema built without Ctx")))
+}
+
+fn principal<'a>(ctx: &'a Context<'_>) -> &'a Principal {
+    ctx.data_opt::<Principal>().unwrap_or(&Principal::Anonymous)
+}
+
+fn ttl(app: &Ctx) -> SessionTtl {
+    SessionTtl {
+        access: Duration::seconds(app.config.auth.access_token_ttl_secs as i64),
+        refresh: Duration::days(app.config.auth.refresh_token_ttl_days as i64),
+    }
+}
+
+/// Account queries.
+#[derive(Default, Debug)]
+pub struct AccountsQuery;
+
+#[Object]
+impl AccountsQuery {
+    /// The signed-in user, or null for anonymous callers and read tokens.
+    async fn me(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
+        let Some(id) = principal(ctx).user_id() else {
+            return Ok(None);
+        };
+        let app = ctx_of(ctx)?;
+        Ok(service::find_user(&app.db, id).await?.map(User))
+    }
+
+    /// The caller's API tokens, newest first.
+    #[graphql(guard = "SessionGuard")]
+    async fn api_tokens(&self, ctx: &Context<'_>) -> AppResult<Vec<ApiToken>> {
+        let app = ctx_of(ctx)?;
+        let id = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
+        Ok(service::list_api_tokens(&app.db, id)
+            .await?
+            .into_iter()
+            .map(ApiToken)
+            .collect())
+    }
+}
+
+/// Account mutations.
+#[derive(Default, Debug)]
+pub struct AccountsMutation;
+
+#[Object]
+impl AccountsMutation {
+    /// Signs in with email and password. Rate limited per account and per client address.
+    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<AuthPayload> {
+        let app = ctx_of(ctx)?;
+        let addr = ctx
+            .data_opt::<ClientAddr>()
+            .map(|a| a.0.to_string())
+            .unwrap_or_default();
+        let account = input.email.trim().to_lowercase();
+        app.login_by_address
+            .check(&addr)
+            .and_then(|()| app.login_by_account.check(&account))
+            .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+        app.login_by_address.record(&addr);
+        let result = service::login(
+            &app.db,
+            &app.keys,
+            ttl(app),
+            &app.dummy_hash,
+            &input.email,
+            &input.password,
+        )
+        .await;
+        match &result {
+            Ok(_) => app.login_by_account.clear(&account),
+            Err(AppError::InvalidCredentials(_)) => app.login_by_account.record(&account),
+            Err(_) => {}
+        }
+        result.map(AuthPayload::from)
+    }
+
+    /// Exchanges a refresh token for a new session. Each refresh token works once; presenting a
+    /// spent one revokes every token of its session.
+    async fn refresh(&self, ctx: &Context<'_>, input: RefreshInput) -> AppResult<AuthPayload> {
+        let app = ctx_of(ctx)?;
+        service::refresh(&app.db, &app.keys, ttl(app), &input.refresh_token)
+            .await
+            .map(AuthPayload::from)
+    }
+
+    /// Ends the session the refresh token belongs to.
+    async fn logout(&self, ctx: &Context<'_>, input: RefreshInput) -> AppResult<LogoutPayload> {
+        let app = ctx_of(ctx)?;
+        service::logout(&app.db, &input.refresh_token).await?;
+        Ok(LogoutPayload { ok: true })
+    }
+
+    /// Creates a user (admins only).
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUserInput,
+    ) -> AppResult<CreateUserPayload> {
+        let app = ctx_of(ctx)?;
+        let user = service::create_user(
+            &app.db,
+            NewUser {
+                email: input.email,
+                password: input.password,
+                role: input.role,
+                display_name: input.display_name,
+            },
+        )
+        .await?;
+        Ok(CreateUserPayload { user: User(user) })
+    }
+
+    /// Creates an API token owned by the caller. The secret is in the payload, once.
+    #[graphql(guard = "SessionGuard")]
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiTokenInput,
+    ) -> AppResult<CreateApiTokenPayload> {
+        let app = ctx_of(ctx)?;
+        let owner = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
+        let (model, token) =
+            service::create_api_token(&app.db, owner, &input.name, input.scope).await?;
+        Ok(CreateApiTokenPayload {
+            token,
+            api_token: ApiToken(model),
+        })
+    }
+
+    /// Revokes one of the caller's API tokens (admins may revoke anyone's).
+    #[graphql(guard = "SessionGuard")]
+    async fn revoke_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeApiTokenInput,
+    ) -> AppResult<RevokeApiTokenPayload> {
+        let app = ctx_of(ctx)?;
+        let who = principal(ctx);
+        let actor = who.user_id().ok_or(AppError::Unauthenticated)?;
+        let id = from_global(&input.id, "ApiToken")?;
+        let model = service::revoke_api_token(&app.db, actor, who.is_admin(), id).await?;
+        Ok(RevokeApiTokenPayload {
+            api_token: ApiToken(model),
+        })
+    }
+}

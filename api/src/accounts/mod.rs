@@ -1,0 +1,76 @@
+//! Accounts: users and roles, sessions (JWT access + rotating refresh tokens), API tokens,
+//! the authentication extractor and the GraphQL guards.
+
+pub mod auth;
+pub mod entity;
+pub mod graphql;
+pub mod jwt;
+pub mod rate_limit;
+pub mod service;
+
+use crate::error::{AppError, AppResult};
+
+/// A user's role on the whole site.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Reads what is published and what they are given access to.
+    Viewer,
+    /// Manages the channels they belong to.
+    Editor,
+    /// Manages everything, including users.
+    Admin,
+}
+
+impl Role {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "viewer",
+            Self::Editor => "editor",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// Parses the stored or CLI spelling (case-insensitive).
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        match raw.to_ascii_lowercase().as_str() {
+            "viewer" => Ok(Self::Viewer),
+            "editor" => Ok(Self::Editor),
+            "admin" => Ok(Self::Admin),
+            other => Err(AppError::validation(format!(
+                "role: unknown role `{other}` (expected admin, editor or viewer)"
+            ))),
+        }
+    }
+}
+
+/// What an API token may do.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "ApiTokenScope")]
+pub enum Scope {
+    /// Sees only public content, like an anonymous visitor (for third-party sites).
+    Read,
+    /// Acts as its owner, with the owner's role.
+    Write,
+}
+
+impl Scope {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+        }
+    }
+
+    /// Parses the stored or CLI spelling (case-insensitive).
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        match raw.to_ascii_lowercase().as_str() {
+            "read" => Ok(Self::Read),
+            "write" => Ok(Self::Write),
+            other => Err(AppError::validation(format!(
+                "scope: unknown scope `{other}` (expected read or write)"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! The `projector` command line.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::accounts::entity::user;
+use crate::accounts::service::{self, NewUser};
+use crate::accounts::{Role, Scope};
+use crate::config::{Config, Overrides};
+use crate::startup::Application;
+use crate::{db, graphql, observability};
+
+/// Projector: a headless video and podcast CMS.
+///
+/// One binary serves the GraphQL API, the media, feeds and the web app. With no configuration
+/// it keeps everything under ./data (SQLite, local media) and listens on 127.0.0.1:8080.
+/// Settings come from defaults, then projector.toml, then PROJECTOR_* environment variables,
+/// then these flags.
+#[derive(Parser, Debug)]
+#[command(name = "projector", version, about, long_about)]
+pub struct Cli {
+    /// Configuration file (default: ./projector.toml when it exists).
+    #[arg(long, global = true, env = "PROJECTOR_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite://path or postgres://user:pass@host/db.
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Directory for the embedded default's files (database, media, keys).
+    #[arg(long, global = true)]
+    pub data_dir: Option<String>,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API, media, feeds and web app (the default). Applies migrations first.
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Transcoding workers to run inside the server (0: none).
+        #[arg(long)]
+        workers: Option<u32>,
+    },
+    /// Run transcoding workers only (scale out: any number of machines sharing the database
+    /// and the storage).
+    Worker {
+        /// Jobs to run at once.
+        #[arg(long, default_value_t = 1)]
+        concurrency: u32,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL), as committed in schema.graphql.
+    ExportSchema {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Manage users.
+    User {
+        /// What to do with users.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens for third-party sites.
+    Token {
+        /// What to do with tokens.
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+/// `projector user ...`
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user, e.g. the first admin: `projector user create --email a@b.c --password ... --role admin`.
+    Create {
+        /// Login email.
+        #[arg(long)]
+        email: String,
+        /// Password (at least 8 characters). Also read from PROJECTOR_NEW_USER_PASSWORD.
+        #[arg(long, env = "PROJECTOR_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// admin, editor or viewer.
+        #[arg(long)]
+        role: String,
+        /// Name shown to others.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+/// `projector token ...`
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token and print it (shown once).
+    Create {
+        /// A name to recognise it by.
+        #[arg(long)]
+        name: String,
+        /// read (public content only) or write (acts as its owner).
+        #[arg(long)]
+        scope: String,
+        /// Email of the owning user (default: the oldest admin).
+        #[arg(long)]
+        owner: Option<String>,
+    },
+}
+
+impl Cli {
+    fn overrides(&self) -> Overrides {
+        let mut o = Overrides {
+            database_url: self.database_url.clone(),
+            data_dir: self.data_dir.clone(),
+            ..Overrides::default()
+        };
+        if let Some(Command::Serve { listen, workers }) = &self.command {
+            o.listen = listen.clone();
+            o.workers = *workers;
+        }
+        o
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::ExportSchema { output }) = &cli.command {
+        let sdl = graphql::sdl();
+        match output {
+            Some(path) => std::fs::write(path, sdl)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+            None => print!("{sdl}"),
+        }
+        return Ok(());
+    }
+
+    let mut config = Config::load(cli.config.as_deref(), &cli.overrides())?;
+    // A data dir given on its own moves everything that lives under it by default.
+    if let Some(dir) = &cli.data_dir {
+        relocate_under(&mut config, dir);
+    }
+    observability::init_tracing(&config);
+
+    match cli.command.unwrap_or(Command::Serve {
+        listen: None,
+        workers: None,
+    }) {
+        Command::Serve { .. } => {
+            tracing::info!("effective configuration:\n{}", config.masked());
+            let app = Application::build(config).await?;
+            tracing::info!(addr = %app.local_addr()?, "projector listening");
+            app.run_until_stopped().await
+        }
+        Command::Worker { concurrency } => {
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            tracing::info!(
+                concurrency,
+                "worker started; waiting for jobs (no job kinds yet)"
+            );
+            crate::startup::shutdown_signal().await;
+            Ok(())
+        }
+        Command::Migrate => {
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::ExportSchema { .. } => Ok(()),
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    password,
+                    role,
+                    display_name,
+                },
+        } => {
+            let role = Role::parse(&role)?;
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            let user = service::create_user(
+                &conn,
+                NewUser {
+                    email,
+                    password,
+                    role,
+                    display_name,
+                },
+            )
+            .await?;
+            println!("created {} {} ({})", user.role, user.email, user.id);
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { name, scope, owner },
+        } => {
+            let scope = Scope::parse(&scope)?;
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            let owner = match owner {
+                Some(email) => service::find_user_by_email(&conn, &email)
+                    .await?
+                    .with_context(|| format!("no user with email {email}"))?,
+                None => user::Entity::find()
+                    .filter(user::Column::Role.eq(Role::Admin.as_str()))
+                    .order_by_asc(user::Column::Id)
+                    .one(&conn)
+                    .await?
+                    .context("no admin exists; create one or pass --owner")?,
+            };
+            let (token, secret) = service::create_api_token(&conn, owner.id, &name, scope).await?;
+            eprintln!(
+                "created {} token `{}` for {} (shown once; store it now):",
+                token.scope, token.name, owner.email
+            );
+            println!("{secret}");
+            Ok(())
+        }
+    }
+}
+
+fn relocate_under(config: &mut Config, dir: &str) {
+    let defaults = Config::default();
+    let base = PathBuf::from(dir);
+    if config.media_dir == defaults.media_dir {
+        config.media_dir = base.join("media");
+    }
+    if secrecy::ExposeSecret::expose_secret(&config.database_url)
+        == secrecy::ExposeSecret::expose_secret(&defaults.database_url)
+    {
+        config.database_url = secrecy::SecretString::from(format!(
+            "sqlite://{}",
+            base.join("projector.db").display()
+        ));
+    }
+}

@@ -1,0 +1,475 @@
+//! Configuration: one typed struct, loaded once at start and passed down.
+//!
+//! Layers, each overriding the one before: built-in defaults, `projector.toml` (or the file named
+//! by `--config`/`PROJECTOR_CONFIG`), `PROJECTOR_*` environment variables (nested keys joined with
+//! `__`, e.g. `PROJECTOR_AUTH__JWT_SECRET`), then command-line flags.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+/// Every setting of a Projector process.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// `sqlite://path` (embedded default) or `postgres://user:pass@host/db`.
+    #[serde(serialize_with = "serialize_masked_url")]
+    pub database_url: SecretString,
+    /// Largest number of pooled database connections.
+    pub database_max_connections: u32,
+    /// Directory for everything the embedded default keeps on disk.
+    pub data_dir: PathBuf,
+    /// Directory of local media objects (local storage backend).
+    pub media_dir: PathBuf,
+    /// Directory holding the built single-page app (Trunk's `dist`).
+    pub frontend_dir: PathBuf,
+    /// Public base URL of this service, used in links it hands out.
+    pub public_url: url::Url,
+    /// Log filter in `tracing_subscriber::EnvFilter` syntax.
+    pub log: String,
+    /// Log format: `pretty` for people, `json` for collectors.
+    pub log_format: LogFormat,
+    /// Number of transcoding workers inside `projector serve` (0 disables them).
+    pub workers: u32,
+    /// Email of the admin to create on first start, if no admin exists.
+    pub admin_email: Option<String>,
+    /// Password of that admin.
+    #[serde(serialize_with = "serialize_masked_opt")]
+    pub admin_password: Option<SecretString>,
+    /// Authentication settings.
+    pub auth: AuthConfig,
+    /// GraphQL endpoint settings.
+    pub graphql: GraphqlConfig,
+}
+
+/// Log output format.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Tokens and login protection.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// HMAC key for access tokens (at least 32 bytes). Unset: generated once and kept in
+    /// `<data_dir>/jwt-secret`. Set it explicitly when several API nodes share a database.
+    #[serde(serialize_with = "serialize_masked_opt")]
+    pub jwt_secret: Option<SecretString>,
+    /// Lifetime of an access token, in seconds.
+    pub access_token_ttl_secs: u64,
+    /// Lifetime of a refresh token, in days.
+    pub refresh_token_ttl_days: u64,
+    /// Failed logins allowed per account within `login_window_secs`.
+    pub login_attempts_per_account: u32,
+    /// Login attempts allowed per client address within `login_window_secs`.
+    pub login_attempts_per_address: u32,
+    /// Length of the login rate-limit window, in seconds.
+    pub login_window_secs: u64,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+/// Limits and features of the GraphQL endpoint.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphqlConfig {
+    /// Allow schema introspection (GraphiQL needs it).
+    pub introspection: bool,
+    /// Serve GraphiQL to browsers on `GET /graphql`.
+    pub graphiql: bool,
+    /// Deepest query accepted.
+    pub max_depth: usize,
+    /// Highest query complexity accepted.
+    pub max_complexity: usize,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: SecretString::from("sqlite://data/projector.db"),
+            database_max_connections: 16,
+            data_dir: PathBuf::from("data"),
+            media_dir: PathBuf::from("data/media"),
+            frontend_dir: PathBuf::from("dist"),
+            public_url: default_public_url(),
+            log: "info,sqlx=warn,sea_orm=warn".into(),
+            log_format: LogFormat::Pretty,
+            workers: 1,
+            admin_email: None,
+            admin_password: None,
+            auth: AuthConfig::default(),
+            graphql: GraphqlConfig::default(),
+        }
+    }
+}
+
+#[expect(clippy::expect_used, reason = "a constant URL that parses")]
+fn default_public_url() -> url::Url {
+    url::Url::parse("http://127.0.0.1:8080/").expect("constant URL")
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            jwt_secret: None,
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_days: 30,
+            login_attempts_per_account: 5,
+            login_attempts_per_address: 20,
+            login_window_secs: 300,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl Default for GraphqlConfig {
+    fn default() -> Self {
+        Self {
+            introspection: true,
+            graphiql: true,
+            max_depth: 16,
+            max_complexity: 2000,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// A configuration that cannot be used; the message names the key.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+/// Values given on the command line; they override every other layer.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Overrides {
+    /// `--listen`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    /// `--database-url`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    /// `--data-dir`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<String>,
+    /// `--workers`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<u32>,
+}
+
+impl Config {
+    /// Loads defaults, then the TOML file, then the environment, then `overrides`.
+    ///
+    /// `file` is the explicit `--config` path; without it `projector.toml` is read when present.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        Self::load_from(file, overrides, std::env::vars())
+    }
+
+    /// [`Config::load`] with an explicit environment, so tests need not touch the process's.
+    pub fn load_from(
+        file: Option<&Path>,
+        overrides: &Overrides,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => {
+                if !path.exists() {
+                    return Err(ConfigError(format!(
+                        "config file {} does not exist",
+                        path.display()
+                    )));
+                }
+                figment = figment.merge(Toml::file_exact(path));
+            }
+            None => {
+                // Toml::file is optional: a missing projector.toml is simply no layer.
+                figment = figment.merge(Toml::file_exact("projector.toml"));
+            }
+        }
+        // Figment's Env reads the process environment; collect the given one into a TOML-less
+        // provider so the same code serves tests and production.
+        // Only variables that name a known top-level key are configuration: other tools share
+        // the prefix (PROJECTOR_TEST_POSTGRES, PROJECTOR_CONFIG), and a file typo is still caught
+        // by `deny_unknown_fields`.
+        let known = known_keys();
+        let vars: Vec<(String, String)> = env
+            .into_iter()
+            .filter(|(k, _)| {
+                k.strip_prefix("PROJECTOR_").is_some_and(|rest| {
+                    let top = rest
+                        .split("__")
+                        .next()
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    known.contains(&top)
+                })
+            })
+            .collect();
+        figment = figment.merge(EnvVars(vars));
+        figment = figment.merge(Serialized::defaults(overrides));
+        let config: Config = figment.extract().map_err(describe_figment_error)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let url = self.database_url.expose_secret();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError(
+                "key `database_url`: must start with sqlite: or postgres://".into(),
+            ));
+        }
+        if let Some(secret) = &self.auth.jwt_secret {
+            if secret.expose_secret().len() < 32 {
+                return Err(ConfigError(
+                    "key `auth.jwt_secret`: must be at least 32 bytes long".into(),
+                ));
+            }
+        }
+        if self.auth.access_token_ttl_secs == 0 {
+            return Err(ConfigError(
+                "key `auth.access_token_ttl_secs`: must be greater than 0".into(),
+            ));
+        }
+        if self.database_max_connections == 0 {
+            return Err(ConfigError(
+                "key `database_max_connections`: must be greater than 0".into(),
+            ));
+        }
+        if self.admin_email.is_some() != self.admin_password.is_some() {
+            return Err(ConfigError(
+                "key `admin_email`/`admin_password`: set both or neither".into(),
+            ));
+        }
+        if self.graphql.max_body_bytes < 1024 {
+            return Err(ConfigError(
+                "key `graphql.max_body_bytes`: must be at least 1024".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the database is PostgreSQL (otherwise SQLite).
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.expose_secret().starts_with("postgres")
+    }
+
+    /// The effective configuration as TOML, secrets masked, for the start-up log.
+    pub fn masked(&self) -> String {
+        toml::to_string(self).unwrap_or_else(|e| format!("<unprintable configuration: {e}>"))
+    }
+}
+
+fn known_keys() -> Vec<String> {
+    match serde_json::to_value(Config::default()) {
+        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// An environment-variable provider over an explicit list of variables.
+struct EnvVars(Vec<(String, String)>);
+
+impl figment::Provider for EnvVars {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named("environment variable(s)")
+    }
+
+    fn data(
+        &self,
+    ) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        // Values are parsed the way figment's own `Env` provider parses them ("true", numbers);
+        // `__` separates nested keys.
+        let mut dict = figment::value::Dict::new();
+        for (key, value) in &self.0 {
+            let Some(stripped) = key.strip_prefix("PROJECTOR_") else {
+                continue;
+            };
+            let path = stripped.to_ascii_lowercase().replace("__", ".");
+            let parsed: figment::value::Value = value
+                .parse()
+                .unwrap_or_else(|_| figment::value::Value::from(value.clone()));
+            if let figment::value::Value::Dict(_, nested) = figment::util::nest(&path, parsed) {
+                for (k, v) in nested {
+                    merge_into(&mut dict, k, v);
+                }
+            }
+        }
+        Ok(figment::Profile::Default.collect(dict))
+    }
+}
+
+fn merge_into(acc: &mut figment::value::Dict, key: String, value: figment::value::Value) {
+    use figment::value::Value;
+    match (acc.remove(&key), value) {
+        (Some(Value::Dict(_, mut old)), Value::Dict(_, new)) => {
+            for (k, v) in new {
+                merge_into(&mut old, k, v);
+            }
+            acc.insert(key, Value::from(old));
+        }
+        (_, v) => {
+            acc.insert(key, v);
+        }
+    }
+}
+
+fn describe_figment_error(error: figment::Error) -> ConfigError {
+    let key = if error.path.is_empty() {
+        None
+    } else {
+        Some(error.path.join("."))
+    };
+    let source = error
+        .metadata
+        .as_ref()
+        .map(|m| format!(" (from {})", m.name))
+        .unwrap_or_default();
+    let kind = match &error.kind {
+        figment::error::Kind::Message(m) => m.clone(),
+        other => other.to_string(),
+    };
+    match key {
+        Some(key) => ConfigError(format!("key `{key}`: {kind}{source}")),
+        None => ConfigError(format!("{kind}{source}")),
+    }
+}
+
+fn serialize_masked_url<S: serde::Serializer>(
+    value: &SecretString,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&mask_url_password(value.expose_secret()))
+}
+
+fn serialize_masked_opt<S: serde::Serializer>(
+    value: &Option<SecretString>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(_) => serializer.serialize_str("********"),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// Replaces the password of a URL with asterisks.
+pub fn mask_url_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("********"));
+            url.to_string()
+        }
+        _ => raw.to_string(),
+    }
+}
+
+impl fmt::Display for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_need_nothing_installed() {
+        let c = Config::load_from(None, &Overrides::default(), env(&[])).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(!c.is_postgres());
+        assert_eq!(c.auth.access_token_ttl_secs, 900);
+    }
+
+    #[test]
+    fn environment_overrides_file_and_flags_override_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.toml");
+        std::fs::write(
+            &file,
+            "workers = 3\nlisten = \"127.0.0.1:9000\"\n[auth]\nlogin_window_secs = 7\n",
+        )
+        .unwrap();
+        let c = Config::load_from(
+            Some(&file),
+            &Overrides {
+                listen: Some("127.0.0.1:9999".into()),
+                ..Overrides::default()
+            },
+            env(&[
+                ("PROJECTOR_WORKERS", "5"),
+                ("PROJECTOR_LISTEN", "127.0.0.1:9001"),
+                ("PROJECTOR_AUTH__TRUST_FORWARDED_FOR", "true"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.workers, 5);
+        assert_eq!(c.listen.to_string(), "127.0.0.1:9999");
+        assert_eq!(c.auth.login_window_secs, 7);
+        assert!(c.auth.trust_forwarded_for);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let err = Config::load_from(
+            None,
+            &Overrides::default(),
+            env(&[("PROJECTOR_GRAPHQL__MAX_DEPTH", "deep")]),
+        )
+        .unwrap_err();
+        assert!(err.0.contains("graphql.max_depth"), "{}", err.0);
+        let err = Config::load_from(
+            None,
+            &Overrides::default(),
+            env(&[("PROJECTOR_DATABASE_URL", "mysql://x")]),
+        )
+        .unwrap_err();
+        assert!(err.0.contains("database_url"), "{}", err.0);
+    }
+
+    #[test]
+    fn secrets_are_masked_when_printed() {
+        let c = Config::load_from(
+            None,
+            &Overrides::default(),
+            env(&[
+                ("PROJECTOR_DATABASE_URL", "postgres://u:hunter2@db/p"),
+                (
+                    "PROJECTOR_AUTH__JWT_SECRET",
+                    "0123456789abcdef0123456789abcdef-secret",
+                ),
+            ]),
+        )
+        .unwrap();
+        let printed = c.masked();
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains("abcdef-secret"), "{printed}");
+        assert!(c.is_postgres());
+    }
+}

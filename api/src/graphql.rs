@@ -1,0 +1,260 @@
+//! The GraphQL schema (domain roots merged into one) and its HTTP endpoint.
+//!
+//! `POST /graphql` takes JSON requests (single or batched). `GET /graphql` serves GraphiQL to
+//! browsers and answers queries (never mutations) passed in the query string, per the
+//! GraphQL-over-HTTP spec.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{
+    BatchRequest, BatchResponse, EmptySubscription, MergedObject, Object, Schema, ServerError,
+};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::accounts::auth::{Auth, ClientAddr, Principal};
+use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::error::AppError;
+use crate::state::{AppState, Ctx};
+
+/// The executable schema type.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Every query, merged from the domains.
+#[derive(MergedObject, Default, Debug)]
+pub struct QueryRoot(MetaQuery, AccountsQuery);
+
+/// Every mutation, merged from the domains.
+#[derive(MergedObject, Default, Debug)]
+pub struct MutationRoot(AccountsMutation);
+
+/// Facts about the server itself.
+#[derive(Default, Debug)]
+pub struct MetaQuery;
+
+#[Object]
+impl MetaQuery {
+    /// The server's version.
+    async fn version(&self) -> &'static str {
+        env!("CARGO_PKG_VERSION")
+    }
+}
+
+/// Builds the schema with its limits; `ctx` is `None` only for exporting the SDL.
+pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_recursive_depth(64)
+    .limit_directives(32);
+    if let Some(ctx) = ctx {
+        let limits = &ctx.config.graphql;
+        builder = builder
+            .limit_depth(limits.max_depth)
+            .limit_complexity(limits.max_complexity);
+        if !limits.introspection {
+            builder = builder.disable_introspection();
+        }
+        builder = builder.data(ctx);
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as `projector export-schema` writes it to `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None).sdl()
+}
+
+/// `POST /graphql`.
+pub async fn post(
+    State(state): State<AppState>,
+    auth: Result<Auth, AppError>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let auth = match auth {
+        Ok(Auth(p)) => p,
+        Err(e) => return request_error(e),
+    };
+    let limit = state.ctx.config.graphql.max_body_bytes;
+    let too_large = AppError::PayloadTooLarge { limit };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return request_error(too_large);
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
+    if !content_type.starts_with("application/json")
+        && !content_type.starts_with("application/graphql-response+json")
+    {
+        return request_error(AppError::validation(format!(
+            "unsupported content type `{content_type}`: send application/json"
+        )));
+    }
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => return request_error(too_large),
+    };
+    let batch: BatchRequest = match serde_json::from_slice(&bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            return request_error(AppError::validation(format!("malformed request: {e}")));
+        }
+    };
+    execute(&state, batch, auth, addr).await
+}
+
+/// `GET /graphql`: GraphiQL for browsers, queries from the query string for everyone else.
+pub async fn get(
+    State(state): State<AppState>,
+    auth: Result<Auth, AppError>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let query = query.unwrap_or_default();
+    if query.is_empty() {
+        if wants_html && state.ctx.config.graphql.graphiql {
+            return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+        }
+        return request_error(AppError::validation("missing `query` parameter"));
+    }
+    let auth = match auth {
+        Ok(Auth(p)) => p,
+        Err(e) => return request_error(e),
+    };
+    if query.len() > state.ctx.config.graphql.max_body_bytes {
+        return request_error(AppError::PayloadTooLarge {
+            limit: state.ctx.config.graphql.max_body_bytes,
+        });
+    }
+    let request = match async_graphql::http::parse_query_string(&query) {
+        Ok(r) => r,
+        Err(e) => {
+            return request_error(AppError::validation(format!("malformed request: {e}")));
+        }
+    };
+    if is_mutation(&request.query, request.operation_name.as_deref()) {
+        let mut response = request_error_with_status(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "VALIDATION",
+            "mutations must be sent with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, BatchRequest::Single(request), auth, addr).await
+}
+
+fn is_mutation(query: &str, operation: Option<&str>) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        // Unparseable: execution reports the syntax error.
+        return false;
+    };
+    match (&doc.operations, operation) {
+        (DocumentOperations::Single(op), _) => op.node.ty == OperationType::Mutation,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .iter()
+            .any(|(n, op)| n.as_str() == name && op.node.ty == OperationType::Mutation),
+        (DocumentOperations::Multiple(ops), None) => {
+            ops.values().any(|op| op.node.ty == OperationType::Mutation)
+        }
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    batch: BatchRequest,
+    principal: Principal,
+    addr: ClientAddr,
+) -> Response {
+    let started = Instant::now();
+    let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
+    let batch = batch.data(principal).data(addr);
+    let mut response = state.schema.execute_batch(batch).await;
+    let elapsed = started.elapsed();
+    let responses: Vec<&mut async_graphql::Response> = match &mut response {
+        BatchResponse::Single(r) => vec![r],
+        BatchResponse::Batch(rs) => rs.iter_mut().collect(),
+    };
+    for (r, name) in responses.into_iter().zip(names) {
+        apply_error_codes(&mut r.errors);
+        let outcome = if r.errors.is_empty() { "ok" } else { "error" };
+        state.ctx.metrics.graphql(name.as_deref(), outcome, elapsed);
+    }
+    let mut http = Json(&response).into_response();
+    if let Some(value) = response.cache_control().value() {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            http.headers_mut().insert(header::CACHE_CONTROL, value);
+        }
+    }
+    http
+}
+
+/// Gives every error an `extensions.code`: from the `AppError` it came from, or `VALIDATION` for
+/// the executor's own errors (syntax, unknown fields, limits, bad variables). Internal details
+/// are logged here and replaced by a generic message.
+pub fn apply_error_codes(errors: &mut [ServerError]) {
+    for error in errors {
+        if let Some(app) = error.source::<AppError>() {
+            app.log();
+            let code = app.code();
+            let message = app.to_string();
+            let retry_after = match app {
+                AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+                _ => None,
+            };
+            error.message = message;
+            let ext = error.extensions.get_or_insert_with(Default::default);
+            ext.set("code", code);
+            if let Some(secs) = retry_after {
+                ext.set("retryAfter", secs);
+            }
+        } else {
+            let ext = error.extensions.get_or_insert_with(Default::default);
+            if ext.get("code").is_none() {
+                ext.set("code", "VALIDATION");
+            }
+        }
+    }
+}
+
+/// A request-level error (nothing executed) in the GraphQL response shape.
+fn request_error(error: AppError) -> Response {
+    error.log();
+    let status = error.status();
+    let mut response = request_error_with_status(status, error.code(), &error.to_string());
+    if let AppError::RateLimited { retry_after_secs } = error {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    }
+    response
+}
+
+fn request_error_with_status(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code } }]
+    });
+    (status, Json(body)).into_response()
+}

@@ -1,0 +1,244 @@
+//! Logs and metrics: `tracing` set-up and a small Prometheus registry.
+//!
+//! The registry is a field of the app state, not a process global, so two apps in one process
+//! (as in tests) count separately.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::config::{Config, LogFormat};
+use crate::state::AppState;
+
+/// Upper bounds of the latency histogram buckets, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+/// Distinct GraphQL operation names tracked before the rest are counted as `other`.
+const MAX_OPERATION_NAMES: usize = 256;
+
+#[derive(Debug, Default, Clone)]
+struct Series {
+    count: u64,
+    sum: f64,
+    buckets: [u64; BUCKETS.len()],
+}
+
+impl Series {
+    fn observe(&mut self, seconds: f64) {
+        self.count += 1;
+        self.sum += seconds;
+        for (bucket, bound) in self.buckets.iter_mut().zip(BUCKETS) {
+            if seconds <= bound {
+                *bucket += 1;
+            }
+        }
+    }
+}
+
+/// Request counts and latencies by HTTP route and by GraphQL operation.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    http: Mutex<BTreeMap<(String, String, u16), Series>>,
+    graphql: Mutex<BTreeMap<(String, String), Series>>,
+}
+
+impl Metrics {
+    /// Records one HTTP request.
+    pub fn http(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        let mut map = self.http.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry((method.to_string(), route.to_string(), status))
+            .or_default()
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// Records one GraphQL operation; `outcome` is `ok` or `error`.
+    pub fn graphql(&self, operation: Option<&str>, outcome: &str, elapsed: Duration) {
+        let mut map = self.graphql.lock().unwrap_or_else(|p| p.into_inner());
+        let mut name = sanitize_operation(operation);
+        if !map.keys().any(|(n, _)| *n == name) && distinct(&map) >= MAX_OPERATION_NAMES {
+            name = "other".into();
+        }
+        map.entry((name, outcome.to_string()))
+            .or_default()
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// Prometheus text exposition of everything recorded.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        {
+            let map = self.http.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = writeln!(
+                out,
+                "# HELP projector_http_requests_total HTTP requests served."
+            );
+            let _ = writeln!(out, "# TYPE projector_http_requests_total counter");
+            for ((method, route, status), s) in map.iter() {
+                let _ = writeln!(
+                    out,
+                    "projector_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {}",
+                    escape(route),
+                    s.count
+                );
+            }
+            let _ = writeln!(
+                out,
+                "# HELP projector_http_request_duration_seconds HTTP request latency."
+            );
+            let _ = writeln!(
+                out,
+                "# TYPE projector_http_request_duration_seconds histogram"
+            );
+            let mut by_route: BTreeMap<(String, String), Series> = BTreeMap::new();
+            for ((method, route, _), s) in map.iter() {
+                let agg = by_route.entry((method.clone(), route.clone())).or_default();
+                agg.count += s.count;
+                agg.sum += s.sum;
+                for (a, b) in agg.buckets.iter_mut().zip(s.buckets) {
+                    *a += b;
+                }
+            }
+            for ((method, route), s) in &by_route {
+                let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
+                histogram(
+                    &mut out,
+                    "projector_http_request_duration_seconds",
+                    &labels,
+                    s,
+                );
+            }
+        }
+        {
+            let map = self.graphql.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = writeln!(
+                out,
+                "# HELP projector_graphql_operations_total GraphQL operations executed."
+            );
+            let _ = writeln!(out, "# TYPE projector_graphql_operations_total counter");
+            for ((op, outcome), s) in map.iter() {
+                let _ = writeln!(
+                    out,
+                    "projector_graphql_operations_total{{operation=\"{op}\",outcome=\"{outcome}\"}} {}",
+                    s.count
+                );
+            }
+            let _ = writeln!(
+                out,
+                "# HELP projector_graphql_operation_duration_seconds GraphQL operation latency."
+            );
+            let _ = writeln!(
+                out,
+                "# TYPE projector_graphql_operation_duration_seconds histogram"
+            );
+            for ((op, outcome), s) in map.iter() {
+                let labels = format!("operation=\"{op}\",outcome=\"{outcome}\"");
+                histogram(
+                    &mut out,
+                    "projector_graphql_operation_duration_seconds",
+                    &labels,
+                    s,
+                );
+            }
+        }
+        out
+    }
+}
+
+fn distinct(map: &BTreeMap<(String, String), Series>) -> usize {
+    let mut names: Vec<&String> = map.keys().map(|(n, _)| n).collect();
+    names.dedup();
+    names.len()
+}
+
+fn histogram(out: &mut String, name: &str, labels: &str, s: &Series) {
+    for (bound, count) in BUCKETS.iter().zip(s.buckets) {
+        let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{bound}\"}} {count}");
+    }
+    let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
+    let _ = writeln!(out, "{name}_sum{{{labels}}} {}", s.sum);
+    let _ = writeln!(out, "{name}_count{{{labels}}} {}", s.count);
+}
+
+fn sanitize_operation(name: Option<&str>) -> String {
+    match name {
+        Some(n) if !n.is_empty() => n
+            .chars()
+            .take(64)
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect(),
+        _ => "anonymous".into(),
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// Middleware recording every request by its route template (not its raw path, which would
+/// explode label cardinality).
+pub async fn track_http(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let response = next.run(request).await;
+    state.ctx.metrics.http(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}
+
+/// Installs the global `tracing` subscriber once (later calls are ignored, as in tests).
+pub fn init_tracing(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(true);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_render_counts_and_cap_operation_names() {
+        let m = Metrics::default();
+        m.http("POST", "/graphql", 200, Duration::from_millis(3));
+        for i in 0..(MAX_OPERATION_NAMES + 10) {
+            m.graphql(Some(&format!("Op{i}")), "ok", Duration::from_millis(1));
+        }
+        let text = m.render();
+        assert!(text.contains(
+            "projector_http_requests_total{method=\"POST\",route=\"/graphql\",status=\"200\"} 1"
+        ));
+        assert!(
+            text.contains(
+                "projector_graphql_operations_total{operation=\"other\",outcome=\"ok\"} 10"
+            )
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! Shared state: the services every handler and resolver reaches through.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::jwt::Keys;
+use crate::accounts::rate_limit::Limiter;
+use crate::config::Config;
+use crate::graphql::AppSchema;
+use crate::observability::Metrics;
+
+/// Long-lived services, shared by reference (`Arc<Ctx>`) with resolvers and handlers.
+#[derive(Debug)]
+pub struct Ctx {
+    /// The effective configuration.
+    pub config: Config,
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// JWT signing keys.
+    pub keys: Keys,
+    /// Failed logins per account.
+    pub login_by_account: Limiter,
+    /// Login attempts per client address.
+    pub login_by_address: Limiter,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    /// An argon2 hash of a random password, verified against when an email is unknown so the
+    /// answer takes as long as for a known email.
+    pub dummy_hash: String,
+}
+
+impl Ctx {
+    /// Builds the shared services.
+    pub fn new(config: Config, db: DatabaseConnection, keys: Keys, dummy_hash: String) -> Self {
+        let window = Duration::from_secs(config.auth.login_window_secs);
+        Self {
+            login_by_account: Limiter::new(config.auth.login_attempts_per_account, window),
+            login_by_address: Limiter::new(config.auth.login_attempts_per_address, window),
+            metrics: Metrics::default(),
+            config,
+            db,
+            keys,
+            dummy_hash,
+        }
+    }
+}
+
+/// The axum router state.
+#[derive(Clone)]
+pub struct AppState {
+    /// Shared services.
+    pub ctx: Arc<Ctx>,
+    /// The executable GraphQL schema.
+    pub schema: AppSchema,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,17 @@
+//! Schema migrations, written with sea-query's builder so one definition runs on SQLite and
+//! PostgreSQL. `projector serve` applies them at start; `projector migrate` applies them on demand.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_accounts;
+
+/// The ordered list of every migration.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_accounts::Migration)]
+    }
+}
