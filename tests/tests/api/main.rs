@@ -1,0 +1,9 @@
+//! API tests over real HTTP: one binary, one module per area.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod bad_input;
+mod http_endpoint;
+mod operations;
+mod schema;
