@@ -26,6 +26,9 @@ fn free_port() -> u16 {
 impl Browser {
     /// Starts chromedriver on a free port and opens a headless Chromium session.
     pub async fn start() -> Self {
+        // Both rustls crypto backends are linked (fantoccini's and reqwest's), so rustls cannot
+        // pick one by itself.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let chromium =
             std::env::var("PROJECTOR_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let chromedriver = std::env::var("PROJECTOR_CHROMEDRIVER")

@@ -1,0 +1,5 @@
+//! Projector's single-page app: Leptos, rendered in the browser, talking to the server only
+//! through the GraphQL API described by `schema.graphql`.
+
+pub mod api;
+pub mod components;
