@@ -43,6 +43,8 @@ pub struct Config {
     /// Password of that admin.
     #[serde(serialize_with = "serialize_masked_opt")]
     pub admin_password: Option<SecretString>,
+    /// Where media objects are stored.
+    pub storage: StorageConfig,
     /// Authentication settings.
     pub auth: AuthConfig,
     /// GraphQL endpoint settings.
@@ -57,6 +59,65 @@ pub enum LogFormat {
     Pretty,
     /// One JSON object per line.
     Json,
+}
+
+/// Which storage backend holds media, and how to reach it.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    /// `local` (files under `media_dir`) or `s3` (an S3-compatible bucket).
+    pub backend: StorageBackend,
+    /// S3 settings, used when `backend = "s3"`.
+    pub s3: S3Config,
+}
+
+/// Storage backends.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// A local directory (`media_dir`).
+    #[default]
+    Local,
+    /// An S3-compatible bucket.
+    S3,
+}
+
+/// Connection to an S3-compatible service (AWS S3, Garage, MinIO).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Config {
+    /// Endpoint URL; unset means AWS S3 itself.
+    pub endpoint: Option<String>,
+    /// Region (`garage` for Garage, `us-east-1` for MinIO, the bucket's region on AWS).
+    pub region: String,
+    /// Bucket name.
+    pub bucket: String,
+    /// Address buckets as `endpoint/bucket/key` (Garage, MinIO) instead of `bucket.endpoint/key`.
+    pub path_style: bool,
+    /// Access key id; unset: the standard AWS credential chain.
+    pub access_key_id: Option<String>,
+    /// Secret access key.
+    #[serde(serialize_with = "serialize_masked_opt")]
+    pub secret_access_key: Option<SecretString>,
+    /// Objects larger than this (MiB) are uploaded in parts.
+    pub multipart_threshold_mib: u64,
+    /// Size of each part (MiB, at least 5).
+    pub part_size_mib: u64,
+}
+
+impl Default for S3Config {
+    fn default() -> Self {
+        Self {
+            endpoint: None,
+            region: "us-east-1".into(),
+            bucket: "projector".into(),
+            path_style: false,
+            access_key_id: None,
+            secret_access_key: None,
+            multipart_threshold_mib: 32,
+            part_size_mib: 16,
+        }
+    }
 }
 
 /// Tokens and login protection.
@@ -112,6 +173,7 @@ impl Default for Config {
             workers: 1,
             admin_email: None,
             admin_password: None,
+            storage: StorageConfig::default(),
             auth: AuthConfig::default(),
             graphql: GraphqlConfig::default(),
         }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod graphql;
+pub mod media;
 pub mod observability;
 pub mod relay;
 pub mod startup;

@@ -19,6 +19,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub mod browser;
+pub mod garage;
 
 /// The JWT secret every test server signs with, so tests can forge tokens on purpose.
 pub const TEST_JWT_SECRET: &str = "test-secret-0123456789abcdef0123456789abcdef";

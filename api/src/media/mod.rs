@@ -1,0 +1,26 @@
+//! Media: object storage (local directory or S3-compatible), object keys, and (soon) uploads and
+//! probing.
+
+pub mod key;
+pub mod local;
+pub mod s3;
+pub mod storage;
+
+use std::sync::Arc;
+
+pub use key::ObjectKey;
+pub use storage::{GetObject, ObjectMeta, Storage};
+
+use crate::config::{StorageBackend, StorageConfig};
+use crate::error::AppResult;
+
+/// Opens the configured storage backend.
+pub async fn open_storage(
+    config: &StorageConfig,
+    media_dir: &std::path::Path,
+) -> AppResult<Arc<dyn Storage>> {
+    Ok(match config.backend {
+        StorageBackend::Local => Arc::new(local::LocalStorage::new(media_dir)?),
+        StorageBackend::S3 => Arc::new(s3::S3Storage::new(&config.s3).await?),
+    })
+}

@@ -1,0 +1,115 @@
+//! The storage interface every byte of media goes through, and what it returns.
+
+use std::ops::Range;
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use futures::stream::BoxStream;
+
+use super::key::ObjectKey;
+use crate::error::AppResult;
+
+/// What a backend knows about a stored object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectMeta {
+    /// The object's key.
+    pub key: ObjectKey,
+    /// Size in bytes.
+    pub size: u64,
+    /// An opaque version tag (quoted, as in HTTP `ETag`).
+    pub etag: Option<String>,
+    /// When the object was last written.
+    pub last_modified: Option<DateTime<Utc>>,
+}
+
+/// A byte stream of (part of) an object.
+pub type ByteStream = BoxStream<'static, std::io::Result<Bytes>>;
+
+/// The result of a read: the object's metadata, the byte range served and the bytes.
+pub struct GetObject {
+    /// Metadata of the whole object.
+    pub meta: ObjectMeta,
+    /// The range served (`0..size` for a whole-object read).
+    pub range: Range<u64>,
+    /// The bytes of `range`.
+    pub body: ByteStream,
+}
+
+impl std::fmt::Debug for GetObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetObject")
+            .field("meta", &self.meta)
+            .field("range", &self.range)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An object store: local directory or S3-compatible bucket.
+///
+/// Writes are atomic: after `put_*` returns the object is whole, and if it fails no partial
+/// object is visible under the key.
+#[async_trait]
+pub trait Storage: Send + Sync + std::fmt::Debug {
+    /// A short name for logs and metrics (`local`, `s3`).
+    fn name(&self) -> &'static str;
+
+    /// Stores the file at `path` under `key`, leaving `path` in place.
+    async fn put_file(
+        &self,
+        key: &ObjectKey,
+        path: &Path,
+        content_type: &str,
+    ) -> AppResult<ObjectMeta>;
+
+    /// Stores the file at `path` under `key`, consuming it: a rename when the file is on the
+    /// same filesystem as a local store, an upload otherwise.
+    async fn put_file_consuming(
+        &self,
+        key: &ObjectKey,
+        path: &Path,
+        content_type: &str,
+    ) -> AppResult<ObjectMeta> {
+        let meta = self.put_file(key, path, content_type).await?;
+        let _ = tokio::fs::remove_file(path).await;
+        Ok(meta)
+    }
+
+    /// Stores bytes under `key`.
+    async fn put_bytes(
+        &self,
+        key: &ObjectKey,
+        bytes: Bytes,
+        content_type: &str,
+    ) -> AppResult<ObjectMeta>;
+
+    /// Reads an object, or the byte range `range` of it (clamped to the object's end).
+    /// `NOT_FOUND` when it does not exist.
+    async fn get(&self, key: &ObjectKey, range: Option<Range<u64>>) -> AppResult<GetObject>;
+
+    /// Metadata of an object, `None` when it does not exist.
+    async fn head(&self, key: &ObjectKey) -> AppResult<Option<ObjectMeta>>;
+
+    /// Deletes an object; deleting a missing object is not an error.
+    async fn delete(&self, key: &ObjectKey) -> AppResult<()>;
+
+    /// Every object whose key starts with `prefix`, in key order.
+    async fn list(&self, prefix: &str) -> AppResult<Vec<ObjectMeta>>;
+
+    /// A URL a client can GET the object from directly for `ttl`, where the backend can sign one.
+    async fn presign_get(&self, key: &ObjectKey, ttl: Duration) -> AppResult<Option<String>>;
+}
+
+/// Reads a whole object into memory (for small objects and tests).
+pub async fn read_all(storage: &dyn Storage, key: &ObjectKey) -> AppResult<Vec<u8>> {
+    use futures::TryStreamExt as _;
+    let object = storage.get(key, None).await?;
+    let chunks: Vec<Bytes> = object
+        .body
+        .try_collect()
+        .await
+        .map_err(crate::error::AppError::internal)?;
+    Ok(chunks.concat())
+}
