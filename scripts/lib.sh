@@ -48,6 +48,21 @@ ensure_rust() {
 
 ensure_build_packages() {
   apt_install build-essential pkg-config ca-certificates
+  # GStreamer 1.22 (Debian 12): headers to build against, plugins to probe and transcode,
+  # gst-launch-1.0 for generating test media.
+  apt_install libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev \
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
+    gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools
+}
+
+GARAGE_VERSION=2.5.0
+# Garage, a real S3-compatible server, for the storage tests (built once from crates.io).
+ensure_garage() {
+  # `garage --version` prints e.g. "garage cargo:2.5.0 [features: ...]".
+  if ! garage --version 2>/dev/null | grep -q "[:v ]$GARAGE_VERSION\b"; then
+    say "installing garage $GARAGE_VERSION (once, about 15 minutes)"
+    cargo install garage --version "$GARAGE_VERSION" --locked
+  fi
 }
 
 ensure_wasm_tools() {

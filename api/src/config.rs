@@ -45,6 +45,8 @@ pub struct Config {
     pub admin_password: Option<SecretString>,
     /// Where media objects are stored.
     pub storage: StorageConfig,
+    /// Upload limits.
+    pub uploads: UploadsConfig,
     /// Authentication settings.
     pub auth: AuthConfig,
     /// GraphQL endpoint settings.
@@ -59,6 +61,28 @@ pub enum LogFormat {
     Pretty,
     /// One JSON object per line.
     Json,
+}
+
+/// Limits on uploads.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadsConfig {
+    /// Largest file accepted, in bytes.
+    pub max_file_bytes: u64,
+    /// Bytes each user may store (finished assets plus uploads in progress); 0: unlimited.
+    pub user_quota_bytes: u64,
+    /// Hours an unfinished upload is kept before the sweep removes it.
+    pub expiry_hours: u64,
+}
+
+impl Default for UploadsConfig {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 20 * 1024 * 1024 * 1024,
+            user_quota_bytes: 0,
+            expiry_hours: 24,
+        }
+    }
 }
 
 /// Which storage backend holds media, and how to reach it.
@@ -174,6 +198,7 @@ impl Default for Config {
             admin_email: None,
             admin_password: None,
             storage: StorageConfig::default(),
+            uploads: UploadsConfig::default(),
             auth: AuthConfig::default(),
             graphql: GraphqlConfig::default(),
         }

@@ -36,6 +36,19 @@ pub enum AppError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The uploader's storage quota would be exceeded.
+    #[error("storage quota exceeded: {used} of {quota} bytes used, {requested} more requested")]
+    QuotaExceeded {
+        /// Bytes the user already stores.
+        used: u64,
+        /// The user's quota.
+        quota: u64,
+        /// Bytes the refused request asked for.
+        requested: u64,
+    },
+    /// The file is not audio or video that can be decoded; the message says why.
+    #[error("unsupported media: {0}")]
+    UnsupportedMedia(String),
     /// Too many attempts; retry after the given number of seconds.
     #[error("too many attempts; retry in {retry_after_secs} s")]
     RateLimited {
@@ -57,6 +70,8 @@ impl AppError {
             Self::Validation(_) => "VALIDATION",
             Self::Conflict(_) => "CONFLICT",
             Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            Self::QuotaExceeded { .. } => "QUOTA_EXCEEDED",
+            Self::UnsupportedMedia(_) => "UNSUPPORTED_MEDIA",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
         }
@@ -70,7 +85,10 @@ impl AppError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge { .. } | Self::QuotaExceeded { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            Self::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

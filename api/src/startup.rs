@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -22,7 +22,7 @@ use crate::accounts::jwt::{Keys, load_or_create_secret};
 use crate::accounts::service;
 use crate::config::Config;
 use crate::state::{AppState, Ctx};
-use crate::{db, graphql, observability};
+use crate::{db, graphql, media, observability};
 
 /// Connects to the database, applies migrations, creates the first admin if configured, and
 /// returns the complete router (API, operations endpoints and the single-page app).
@@ -47,7 +47,21 @@ pub async fn build_app(config: Config) -> anyhow::Result<Router> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
-    let ctx = Arc::new(Ctx::new(config, db, keys, dummy_hash));
+    let storage = media::open_storage(&config.storage, &config.media_dir)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open media storage: {e}"))?;
+    let ctx = Arc::new(Ctx::new(config, db, keys, dummy_hash, storage));
+    // Uploads a previous process left half-finished complete now, off the start-up path.
+    let resume = ctx.clone();
+    tokio::spawn(async move {
+        match media::uploads::resume_unfinished(&resume.db, &resume.storage, &resume.staging_dir)
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(uploads = n, "finished uploads left by a previous run"),
+            Err(e) => tracing::error!(error = %e, "could not resume unfinished uploads"),
+        }
+    });
     let schema = graphql::build_schema(Some(ctx.clone()));
     Ok(router(AppState { ctx, schema }))
 }
@@ -56,6 +70,15 @@ fn router(state: AppState) -> Router {
     let frontend = frontend_service(&state.ctx.config.frontend_dir);
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/uploads", post(media::tus::create).options(media::tus::options))
+        .route("/uploads/", post(media::tus::create).options(media::tus::options))
+        .route(
+            "/uploads/{id}",
+            axum::routing::patch(media::tus::patch)
+                .head(media::tus::head)
+                .delete(media::tus::delete)
+                .options(media::tus::options),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

@@ -1,5 +1,6 @@
 //! Shared state: the services every handler and resolver reaches through.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,6 +10,8 @@ use crate::accounts::jwt::Keys;
 use crate::accounts::rate_limit::Limiter;
 use crate::config::Config;
 use crate::graphql::AppSchema;
+use crate::media::Storage;
+use crate::media::tus::UploadLocks;
 use crate::observability::Metrics;
 
 /// Long-lived services, shared by reference (`Arc<Ctx>`) with resolvers and handlers.
@@ -29,16 +32,31 @@ pub struct Ctx {
     /// An argon2 hash of a random password, verified against when an email is unknown so the
     /// answer takes as long as for a known email.
     pub dummy_hash: String,
+    /// Where media objects live.
+    pub storage: Arc<dyn Storage>,
+    /// Where unfinished uploads are staged (`<data_dir>/uploads`).
+    pub staging_dir: PathBuf,
+    /// Uploads being written to right now.
+    pub upload_locks: UploadLocks,
 }
 
 impl Ctx {
     /// Builds the shared services.
-    pub fn new(config: Config, db: DatabaseConnection, keys: Keys, dummy_hash: String) -> Self {
+    pub fn new(
+        config: Config,
+        db: DatabaseConnection,
+        keys: Keys,
+        dummy_hash: String,
+        storage: Arc<dyn Storage>,
+    ) -> Self {
         let window = Duration::from_secs(config.auth.login_window_secs);
         Self {
             login_by_account: Limiter::new(config.auth.login_attempts_per_account, window),
             login_by_address: Limiter::new(config.auth.login_attempts_per_address, window),
             metrics: Metrics::default(),
+            staging_dir: config.data_dir.join("uploads"),
+            upload_locks: UploadLocks::default(),
+            storage,
             config,
             db,
             keys,

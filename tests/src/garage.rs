@@ -97,7 +97,15 @@ admin_token = "{secret}"
             );
             std::thread::sleep(Duration::from_millis(100));
         };
-        garage.cli_ok(&["layout", "assign", "-z", "dc1", "-c", "1G", &node]);
+        // The RPC listener can lag the first answer by a moment.
+        let started = Instant::now();
+        while let Err(e) = garage.cli(&["layout", "assign", "-z", "dc1", "-c", "1G", &node]) {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "garage layout assign: {e}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
         garage.cli_ok(&["layout", "apply", "--version", "1"]);
         let key = garage.cli_ok(&["key", "create", "projector-test"]);
         let field = |name: &str| {

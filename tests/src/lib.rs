@@ -20,6 +20,8 @@ use tokio::task::JoinHandle;
 
 pub mod browser;
 pub mod garage;
+pub mod media;
+pub mod tus;
 
 /// The JWT secret every test server signs with, so tests can forge tokens on purpose.
 pub const TEST_JWT_SECRET: &str = "test-secret-0123456789abcdef0123456789abcdef";
@@ -206,7 +208,7 @@ async fn start(config: Config, dir: tempfile::TempDir) -> TestApp {
         addr,
         base: format!("http://{addr}"),
         client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
+            .timeout(Duration::from_secs(30))
             .build()
             .expect("client"),
         config,

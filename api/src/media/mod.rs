@@ -1,10 +1,14 @@
 //! Media: object storage (local directory or S3-compatible), object keys, and (soon) uploads and
 //! probing.
 
+pub mod entity;
 pub mod key;
 pub mod local;
+pub mod probe;
 pub mod s3;
 pub mod storage;
+pub mod tus;
+pub mod uploads;
 
 use std::sync::Arc;
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
-use aws_sdk_s3::primitives::{ByteStream as AwsStream, Length};
+use aws_sdk_s3::primitives::ByteStream as AwsStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -22,6 +22,21 @@ use super::local::clamp;
 use super::storage::{GetObject, ObjectMeta, Storage};
 use crate::config::S3Config;
 use crate::error::{AppError, AppResult};
+
+async fn read_range(path: &Path, offset: u64, length: u64) -> AppResult<Bytes> {
+    use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(AppError::internal)?;
+    file.seek(std::io::SeekFrom::Start(offset))
+        .await
+        .map_err(AppError::internal)?;
+    let mut buf = vec![0u8; usize::try_from(length).map_err(AppError::internal)?];
+    file.read_exact(&mut buf)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(Bytes::from(buf))
+}
 
 /// Objects in one bucket of an S3-compatible service.
 #[derive(Debug, Clone)]
@@ -106,13 +121,9 @@ impl S3Storage {
                 let length = self.part_size.min(size - offset);
                 let upload_id = upload_id.clone();
                 async move {
-                    let body = AwsStream::read_from()
-                        .path(path)
-                        .offset(offset)
-                        .length(Length::Exact(length))
-                        .build()
-                        .await
-                        .map_err(|e| s3_error("read part", e))?;
+                    // Parts are read into memory so the request is signed with the payload's
+                    // hash: S3-compatible stores differ in which streaming signatures they take.
+                    let body = AwsStream::from(read_range(path, offset, length).await?);
                     let part_number = i32::try_from(i + 1).map_err(AppError::internal)?;
                     let uploaded = self
                         .client
@@ -190,9 +201,7 @@ impl Storage for S3Storage {
         if size > self.multipart_threshold {
             self.put_multipart(key, path, size, content_type).await?;
         } else {
-            let body = AwsStream::from_path(path)
-                .await
-                .map_err(|e| s3_error("read file", e))?;
+            let body = AwsStream::from(read_range(path, 0, size).await?);
             self.client
                 .put_object()
                 .bucket(&self.bucket)

@@ -1,0 +1,472 @@
+//! Resumable uploads: creation with limits and quota, durable appends, and completion (probe,
+//! store, record). The tus protocol in `tus.rs` is a thin HTTP layer over these functions.
+//!
+//! Durability rule: bytes are appended to a staging file and fsynced *before* the offset in the
+//! database moves. The database offset is the truth; after a crash the staging file is truncated
+//! back to it, so an upload never claims a byte it does not durably hold.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::{Alias, Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, Set,
+};
+use sha2::{Digest as _, Sha256};
+use uuid::Uuid;
+
+use super::entity::{media_asset, upload};
+use super::key::ObjectKey;
+use super::probe;
+use super::storage::Storage;
+use crate::config::UploadsConfig;
+use crate::error::{AppError, AppResult};
+
+/// Upload states.
+pub mod status {
+    /// Receiving bytes.
+    pub const UPLOADING: &str = "uploading";
+    /// All bytes received; being probed and stored.
+    pub const PROCESSING: &str = "processing";
+    /// Probed and stored as an asset.
+    pub const COMPLETE: &str = "complete";
+    /// Not decodable audio or video; bytes removed; `error` says why.
+    pub const REJECTED: &str = "rejected";
+    /// Cancelled by the uploader (tus termination) or expired.
+    pub const TERMINATED: &str = "terminated";
+}
+
+/// The staging file of an upload.
+pub fn staging_path(dir: &Path, id: Uuid) -> PathBuf {
+    dir.join(format!("{id}.part"))
+}
+
+/// Parses a tus `Upload-Metadata` header: comma-separated `key base64value` pairs.
+pub fn parse_metadata(raw: &str) -> AppResult<HashMap<String, String>> {
+    let mut map = HashMap::new();
+    for pair in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = match pair.split_once(' ') {
+            Some((k, v)) => (k, v.trim()),
+            None => (pair, ""),
+        };
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(AppError::validation("Upload-Metadata: malformed key"));
+        }
+        let decoded = STANDARD
+            .decode(value)
+            .map_err(|_| AppError::validation(format!("Upload-Metadata: `{key}` is not base64")))?;
+        let text = String::from_utf8(decoded)
+            .map_err(|_| AppError::validation(format!("Upload-Metadata: `{key}` is not UTF-8")))?;
+        map.insert(key.to_string(), text);
+    }
+    Ok(map)
+}
+
+/// Bytes a user stores: finished assets plus the announced length of unfinished uploads.
+pub async fn bytes_used(db: &impl ConnectionTrait, owner: Uuid) -> AppResult<u64> {
+    let assets: Option<i64> = media_asset::Entity::find()
+        .select_only()
+        // PostgreSQL sums bigints into numeric; cast so both databases return a bigint.
+        .column_as(
+            Expr::col(media_asset::Column::Size)
+                .sum()
+                .cast_as(Alias::new("bigint")),
+            "total",
+        )
+        .filter(media_asset::Column::OwnerId.eq(owner))
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten();
+    let pending: Option<i64> = upload::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col(upload::Column::Length)
+                .sum()
+                .cast_as(Alias::new("bigint")),
+            "total",
+        )
+        .filter(upload::Column::OwnerId.eq(owner))
+        .filter(upload::Column::Status.is_in([status::UPLOADING, status::PROCESSING]))
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten();
+    Ok((assets.unwrap_or(0) + pending.unwrap_or(0)).max(0) as u64)
+}
+
+/// Creates an upload after checking size and quota, before any byte is stored.
+pub async fn create(
+    db: &DatabaseConnection,
+    staging_dir: &Path,
+    limits: &UploadsConfig,
+    owner: Uuid,
+    length: u64,
+    metadata_header: &str,
+) -> AppResult<upload::Model> {
+    if length == 0 {
+        return Err(AppError::validation("Upload-Length: the file is empty"));
+    }
+    if length > limits.max_file_bytes {
+        return Err(AppError::PayloadTooLarge {
+            limit: usize::try_from(limits.max_file_bytes).unwrap_or(usize::MAX),
+        });
+    }
+    let metadata = parse_metadata(metadata_header)?;
+    if limits.user_quota_bytes > 0 {
+        let used = bytes_used(db, owner).await?;
+        if used.saturating_add(length) > limits.user_quota_bytes {
+            return Err(AppError::QuotaExceeded {
+                used,
+                quota: limits.user_quota_bytes,
+                requested: length,
+            });
+        }
+    }
+    let filename: String = metadata
+        .get("filename")
+        .or_else(|| metadata.get("name"))
+        .map(|n| n.chars().filter(|c| !c.is_control()).take(255).collect())
+        .unwrap_or_else(|| "upload".into());
+    let (target_kind, target_id) = match (metadata.get("videoId"), metadata.get("episodeId")) {
+        (Some(v), None) => (
+            Some("video".to_string()),
+            Some(crate::relay::from_global(&v.as_str().into(), "Video")?),
+        ),
+        (None, Some(e)) => (
+            Some("episode".to_string()),
+            Some(crate::relay::from_global(&e.as_str().into(), "Episode")?),
+        ),
+        (None, None) => (None, None),
+        (Some(_), Some(_)) => {
+            return Err(AppError::validation(
+                "Upload-Metadata: give videoId or episodeId, not both",
+            ));
+        }
+    };
+    let id = Uuid::now_v7();
+    tokio::fs::create_dir_all(staging_dir)
+        .await
+        .map_err(AppError::internal)?;
+    let path = staging_path(staging_dir, id);
+    let file = tokio::fs::File::create(&path)
+        .await
+        .map_err(AppError::internal)?;
+    file.sync_all().await.map_err(AppError::internal)?;
+    let now = Utc::now();
+    let model = upload::ActiveModel {
+        id: Set(id),
+        owner_id: Set(owner),
+        length: Set(i64::try_from(length).map_err(AppError::internal)?),
+        offset: Set(0),
+        metadata: Set(metadata_header.chars().take(4096).collect()),
+        filename: Set(filename),
+        target_kind: Set(target_kind),
+        target_id: Set(target_id),
+        status: Set(status::UPLOADING.into()),
+        error: Set(None),
+        asset_id: Set(None),
+        expires_at: Set(now + Duration::hours(limits.expiry_hours as i64)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await;
+    match model {
+        Ok(m) => Ok(m),
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&path).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// Finds an upload the caller may touch: its owner, or an admin. Others get `NOT_FOUND`.
+pub async fn find_for(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    caller: Uuid,
+    is_admin: bool,
+) -> AppResult<upload::Model> {
+    match upload::Entity::find_by_id(id).one(db).await? {
+        Some(u) if u.owner_id == caller || is_admin => Ok(u),
+        _ => Err(AppError::NotFound("upload")),
+    }
+}
+
+/// Cuts the staging file back to the durable offset (bytes after it were never acknowledged).
+pub async fn reconcile(path: &Path, offset: u64) -> AppResult<()> {
+    let file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .await
+        .map_err(AppError::internal)?;
+    let len = file.metadata().await.map_err(AppError::internal)?.len();
+    if len != offset {
+        if len < offset {
+            return Err(AppError::internal(anyhow::anyhow!(
+                "staging file shorter ({len}) than the recorded offset ({offset})"
+            )));
+        }
+        file.set_len(offset).await.map_err(AppError::internal)?;
+        file.sync_all().await.map_err(AppError::internal)?;
+    }
+    Ok(())
+}
+
+/// Moves the recorded offset from `from` to `to`; false when someone else moved it first.
+pub async fn record_offset(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    from: u64,
+    to: u64,
+) -> AppResult<bool> {
+    let to_i = i64::try_from(to).map_err(AppError::internal)?;
+    let from_i = i64::try_from(from).map_err(AppError::internal)?;
+    let res = upload::Entity::update_many()
+        .col_expr(upload::Column::Offset, Expr::value(to_i))
+        .col_expr(upload::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(upload::Column::Id.eq(id))
+        .filter(upload::Column::Offset.eq(from_i))
+        .filter(upload::Column::Status.eq(status::UPLOADING))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+async fn set_status(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    new_status: &str,
+    error: Option<String>,
+    asset: Option<Uuid>,
+) -> AppResult<()> {
+    upload::Entity::update_many()
+        .col_expr(upload::Column::Status, Expr::value(new_status))
+        .col_expr(upload::Column::Error, Expr::value(error))
+        .col_expr(upload::Column::AssetId, Expr::value(asset))
+        .col_expr(upload::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(upload::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks an upload whose bytes are all in as `processing` (before [`finish`] runs).
+pub async fn mark_processing(db: &impl ConnectionTrait, id: Uuid) -> AppResult<()> {
+    set_status(db, id, status::PROCESSING, None, None).await
+}
+
+async fn sha256_file(path: &Path) -> AppResult<String> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        use std::io::Read as _;
+        let mut file = std::fs::File::open(&path).map_err(AppError::internal)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1024 * 1024];
+        loop {
+            let n = file.read(&mut buf).map_err(AppError::internal)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        Ok(hex::encode(hasher.finalize()))
+    })
+    .await?
+}
+
+/// Probes a fully received upload and stores it as an asset, or rejects it with a reason.
+///
+/// Idempotent, so it can run again after a crash: the asset id is the upload id, the object key
+/// is derived from it, and each step checks whether it already happened.
+pub async fn finish(
+    db: &DatabaseConnection,
+    storage: &Arc<dyn Storage>,
+    staging_dir: &Path,
+    id: Uuid,
+) -> AppResult<upload::Model> {
+    let upload = upload::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("upload"))?;
+    if upload.status != status::PROCESSING {
+        return Ok(upload);
+    }
+    let key = ObjectKey::for_asset(id, "source")?;
+    let path = staging_path(staging_dir, id);
+    let staged = tokio::fs::metadata(&path).await.is_ok();
+    if staged {
+        match probe::probe_file(&path).await {
+            Ok(found) => {
+                let sha = sha256_file(&path).await?;
+                let content_type = content_type_of(&upload, &found);
+                let meta = storage
+                    .put_file_consuming(&key, &path, &content_type)
+                    .await?;
+                record_asset(db, &upload, &key, meta.size, sha, content_type, &found).await?;
+            }
+            Err(AppError::UnsupportedMedia(reason)) => {
+                tokio::fs::remove_file(&path)
+                    .await
+                    .map_err(AppError::internal)?;
+                set_status(db, id, status::REJECTED, Some(reason), None).await?;
+            }
+            Err(other) => return Err(other),
+        }
+    } else if media_asset::Entity::find_by_id(id).one(db).await?.is_none() {
+        // Crashed after the object was stored but before the row was written: the object is
+        // whole (stores are atomic), so finish recording it.
+        let Some(meta) = storage.head(&key).await? else {
+            set_status(
+                db,
+                id,
+                status::REJECTED,
+                Some("the upload's bytes were lost".into()),
+                None,
+            )
+            .await?;
+            return find_for(db, id, upload.owner_id, true).await;
+        };
+        let local = staging_dir.join(format!("{id}.recheck"));
+        let bytes = super::storage::read_all(storage.as_ref(), &key).await?;
+        tokio::fs::write(&local, &bytes)
+            .await
+            .map_err(AppError::internal)?;
+        let found = probe::probe_file(&local).await;
+        let sha = sha256_file(&local).await;
+        let _ = tokio::fs::remove_file(&local).await;
+        let found = found?;
+        let content_type = content_type_of(&upload, &found);
+        record_asset(db, &upload, &key, meta.size, sha?, content_type, &found).await?;
+    } else {
+        set_status(db, id, status::COMPLETE, None, Some(id)).await?;
+    }
+    find_for(db, id, upload.owner_id, true).await
+}
+
+fn content_type_of(upload: &upload::Model, found: &probe::Probe) -> String {
+    let declared = parse_metadata(&upload.metadata)
+        .ok()
+        .and_then(|m| m.get("filetype").cloned())
+        .filter(|t| {
+            (t.starts_with("video/") || t.starts_with("audio/"))
+                && t.len() < 100
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/.+-".contains(c))
+        });
+    declared.unwrap_or_else(|| {
+        if found.kind == "video" {
+            "video/mp4".into()
+        } else {
+            "audio/mpeg".into()
+        }
+    })
+}
+
+async fn record_asset(
+    db: &DatabaseConnection,
+    upload: &upload::Model,
+    key: &ObjectKey,
+    size: u64,
+    sha: String,
+    content_type: String,
+    found: &probe::Probe,
+) -> AppResult<()> {
+    let probe_json = serde_json::to_string(found).map_err(AppError::internal)?;
+    let insert = media_asset::ActiveModel {
+        id: Set(upload.id),
+        owner_id: Set(upload.owner_id),
+        kind: Set("source".into()),
+        storage_key: Set(key.as_str().to_string()),
+        size: Set(i64::try_from(size).map_err(AppError::internal)?),
+        sha256: Set(sha),
+        content_type: Set(content_type),
+        original_name: Set(upload.filename.clone()),
+        probe: Set(Some(probe_json)),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await;
+    match insert {
+        Ok(_) => {}
+        // Already recorded by an earlier attempt.
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) => {}
+        Err(e) => return Err(e.into()),
+    }
+    set_status(db, upload.id, status::COMPLETE, None, Some(upload.id)).await
+}
+
+/// Cancels an upload: its staging bytes are removed and it can no longer be resumed.
+pub async fn terminate(
+    db: &impl ConnectionTrait,
+    staging_dir: &Path,
+    upload: &upload::Model,
+) -> AppResult<()> {
+    if upload.status != status::UPLOADING {
+        return Err(AppError::Conflict(format!(
+            "the upload is {}",
+            upload.status
+        )));
+    }
+    set_status(
+        db,
+        upload.id,
+        status::TERMINATED,
+        Some("cancelled".into()),
+        None,
+    )
+    .await?;
+    let _ = tokio::fs::remove_file(staging_path(staging_dir, upload.id)).await;
+    Ok(())
+}
+
+/// Finishes uploads a previous process left in `processing` (called at start).
+pub async fn resume_unfinished(
+    db: &DatabaseConnection,
+    storage: &Arc<dyn Storage>,
+    staging_dir: &Path,
+) -> AppResult<usize> {
+    let pending = upload::Entity::find()
+        .filter(upload::Column::Status.eq(status::PROCESSING))
+        .all(db)
+        .await?;
+    let n = pending.len();
+    for upload in pending {
+        if let Err(e) = finish(db, storage, staging_dir, upload.id).await {
+            tracing::error!(upload = %upload.id, error = %e, "could not finish an upload");
+        }
+    }
+    Ok(n)
+}
+
+/// Removes uploads that expired unfinished, with their staging bytes.
+pub async fn sweep_expired(db: &DatabaseConnection, staging_dir: &Path) -> AppResult<usize> {
+    let expired = upload::Entity::find()
+        .filter(upload::Column::Status.eq(status::UPLOADING))
+        .filter(upload::Column::ExpiresAt.lt(Utc::now()))
+        .all(db)
+        .await?;
+    let n = expired.len();
+    for upload in expired {
+        set_status(
+            db,
+            upload.id,
+            status::TERMINATED,
+            Some("expired".into()),
+            None,
+        )
+        .await?;
+        let _ = tokio::fs::remove_file(staging_path(staging_dir, upload.id)).await;
+    }
+    Ok(n)
+}
