@@ -21,6 +21,7 @@ use axum::response::{Html, IntoResponse, Response};
 use crate::accounts::auth::{Auth, ClientAddr, Principal};
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::error::AppError;
+use crate::media::graphql::MediaQuery;
 use crate::state::{AppState, Ctx};
 
 /// The executable schema type.
@@ -28,7 +29,7 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Every query, merged from the domains.
 #[derive(MergedObject, Default, Debug)]
-pub struct QueryRoot(MetaQuery, AccountsQuery);
+pub struct QueryRoot(MetaQuery, AccountsQuery, MediaQuery);
 
 /// Every mutation, merged from the domains.
 #[derive(MergedObject, Default, Debug)]

@@ -2,6 +2,7 @@
 //! probing.
 
 pub mod entity;
+pub mod graphql;
 pub mod key;
 pub mod local;
 pub mod probe;

@@ -305,6 +305,25 @@ async fn files_that_are_not_media_are_rejected_with_a_reason_and_leave_nothing(b
         );
     }
     assert_eq!(app.count("media_assets").await, 0);
+
+    // The editor sees every refusal and its reason.
+    let data = app
+        .graphql_ok(
+            Some(&token),
+            "{ myUploads { filename status error media { kind } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let mine = data["myUploads"].as_array().unwrap();
+    assert_eq!(mine.len(), 4);
+    for upload in mine {
+        assert_eq!(upload["status"], "REJECTED", "{upload}");
+        assert!(
+            upload["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{upload}"
+        );
+        assert_eq!(upload["media"], serde_json::Value::Null);
+    }
 }
 
 async fn creation_refuses_empty_oversized_and_over_quota_files_before_storing_anything(

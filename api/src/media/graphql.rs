@@ -1,0 +1,164 @@
+//! GraphQL view of uploads: editors follow an upload's progress and see why a file was refused.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::entity::{media_asset, upload};
+use super::probe::Probe;
+use crate::accounts::Role;
+use crate::accounts::auth::{Principal, RoleGuard};
+use crate::error::{AppError, AppResult};
+use crate::relay::to_global;
+use crate::state::Ctx;
+
+/// A resumable upload (tus) and what became of it.
+#[derive(Debug, Clone)]
+pub struct Upload(pub upload::Model);
+
+#[Object]
+impl Upload {
+    /// Global ID.
+    async fn id(&self) -> ID {
+        to_global("Upload", self.0.id)
+    }
+    /// The tus URL to send bytes to (`PATCH`) or ask for the offset (`HEAD`).
+    async fn url(&self) -> String {
+        format!("/uploads/{}", self.0.id)
+    }
+    /// The file name the client gave.
+    async fn filename(&self) -> &str {
+        &self.0.filename
+    }
+    /// `UPLOADING`, `PROCESSING`, `COMPLETE`, `REJECTED` or `TERMINATED`.
+    async fn status(&self) -> String {
+        self.0.status.to_ascii_uppercase()
+    }
+    /// Bytes received so far (durably).
+    async fn offset(&self) -> i64 {
+        self.0.offset
+    }
+    /// Total size in bytes.
+    async fn length(&self) -> i64 {
+        self.0.length
+    }
+    /// Why the file was rejected (or cancelled), for people.
+    async fn error(&self) -> Option<&str> {
+        self.0.error.as_deref()
+    }
+    /// What GStreamer found in the file, once it is complete.
+    async fn media(&self, ctx: &Context<'_>) -> AppResult<Option<MediaInfo>> {
+        let Some(asset) = self.0.asset_id else {
+            return Ok(None);
+        };
+        let app = ctx
+            .data::<Arc<Ctx>>()
+            .map_err(|_| AppError::internal(anyhow::anyhow!("schema built without Ctx")))?;
+        let Some(model) = media_asset::Entity::find_by_id(asset).one(&app.db).await? else {
+            return Ok(None);
+        };
+        let probe: Option<Probe> = model
+            .probe
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok());
+        Ok(probe.map(|p| MediaInfo {
+            size: model.size,
+            sha256: model.sha256,
+            probe: p,
+        }))
+    }
+    /// When unfinished bytes are discarded.
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+    /// When the upload was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A probed media file.
+#[derive(Debug, Clone)]
+pub struct MediaInfo {
+    size: i64,
+    sha256: String,
+    probe: Probe,
+}
+
+#[Object]
+impl MediaInfo {
+    /// `VIDEO` or `AUDIO`.
+    async fn kind(&self) -> String {
+        self.probe.kind.to_ascii_uppercase()
+    }
+    /// Size in bytes.
+    async fn size(&self) -> i64 {
+        self.size
+    }
+    /// Hex SHA-256 of the stored file.
+    async fn sha256(&self) -> &str {
+        &self.sha256
+    }
+    /// Container format, e.g. "ISO MP4/M4A".
+    async fn container(&self) -> Option<&str> {
+        self.probe.container.as_deref()
+    }
+    /// Duration in seconds.
+    async fn duration(&self) -> f64 {
+        self.probe.duration_secs
+    }
+    /// Video codec, e.g. "H.264 (High Profile)".
+    async fn video_codec(&self) -> Option<&str> {
+        self.probe.video.as_ref().map(|v| v.codec.as_str())
+    }
+    /// Width in pixels.
+    async fn width(&self) -> Option<u32> {
+        self.probe.video.as_ref().map(|v| v.width)
+    }
+    /// Height in pixels.
+    async fn height(&self) -> Option<u32> {
+        self.probe.video.as_ref().map(|v| v.height)
+    }
+    /// Frames per second.
+    async fn frame_rate(&self) -> Option<f64> {
+        self.probe.video.as_ref().map(|v| v.frame_rate)
+    }
+    /// Audio codec, e.g. "MPEG-4 AAC".
+    async fn audio_codec(&self) -> Option<&str> {
+        self.probe.audio.as_ref().map(|a| a.codec.as_str())
+    }
+    /// Audio channels.
+    async fn audio_channels(&self) -> Option<u32> {
+        self.probe.audio.as_ref().map(|a| a.channels)
+    }
+}
+
+/// Upload queries.
+#[derive(Default, Debug)]
+pub struct MediaQuery;
+
+#[Object]
+impl MediaQuery {
+    /// The caller's uploads, newest first (at most 100).
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn my_uploads(&self, ctx: &Context<'_>) -> AppResult<Vec<Upload>> {
+        let app = ctx
+            .data::<Arc<Ctx>>()
+            .map_err(|_| AppError::internal(anyhow::anyhow!("schema built without Ctx")))?;
+        let owner = ctx
+            .data_opt::<Principal>()
+            .and_then(Principal::user_id)
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(upload::Entity::find()
+            .filter(upload::Column::OwnerId.eq(owner))
+            .order_by_desc(upload::Column::Id)
+            .limit(100)
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(Upload)
+            .collect())
+    }
+}
