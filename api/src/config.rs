@@ -198,7 +198,9 @@ impl Config {
             }
             None => {
                 // Toml::file is optional: a missing projector.toml is simply no layer.
-                figment = figment.merge(Toml::file_exact("projector.toml"));
+                if Path::new("projector.toml").exists() {
+                    figment = figment.merge(Toml::file_exact("projector.toml"));
+                }
             }
         }
         // Figment's Env reads the process environment; collect the given one into a TOML-less
@@ -237,12 +239,12 @@ impl Config {
                 "key `database_url`: must start with sqlite: or postgres://".into(),
             ));
         }
-        if let Some(secret) = &self.auth.jwt_secret {
-            if secret.expose_secret().len() < 32 {
-                return Err(ConfigError(
-                    "key `auth.jwt_secret`: must be at least 32 bytes long".into(),
-                ));
-            }
+        if let Some(secret) = &self.auth.jwt_secret
+            && secret.expose_secret().len() < 32
+        {
+            return Err(ConfigError(
+                "key `auth.jwt_secret`: must be at least 32 bytes long".into(),
+            ));
         }
         if self.auth.access_token_ttl_secs == 0 {
             return Err(ConfigError(

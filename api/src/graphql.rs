@@ -203,10 +203,10 @@ async fn execute(
         state.ctx.metrics.graphql(name.as_deref(), outcome, elapsed);
     }
     let mut http = Json(&response).into_response();
-    if let Some(value) = response.cache_control().value() {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            http.headers_mut().insert(header::CACHE_CONTROL, value);
-        }
+    if let Some(value) = response.cache_control().value()
+        && let Ok(value) = HeaderValue::from_str(&value)
+    {
+        http.headers_mut().insert(header::CACHE_CONTROL, value);
     }
     http
 }

@@ -154,19 +154,24 @@ pub struct TestApp {
 
 /// The configuration a test server runs with.
 pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
-    let mut config = Config::default();
-    config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
-    config.database_url = SecretString::from(database_url);
-    config.database_max_connections = 8;
-    config.data_dir = dir.join("data");
-    config.media_dir = dir.join("data/media");
-    config.frontend_dir = frontend_dir();
-    config.log = "warn".into();
-    config.workers = 0;
-    config.admin_email = Some(ADMIN_EMAIL.into());
-    config.admin_password = Some(SecretString::from(ADMIN_PASSWORD));
-    config.auth.jwt_secret = Some(SecretString::from(TEST_JWT_SECRET));
-    config
+    let defaults = Config::default();
+    Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        database_url: SecretString::from(database_url),
+        database_max_connections: 8,
+        data_dir: dir.join("data"),
+        media_dir: dir.join("data/media"),
+        frontend_dir: frontend_dir(),
+        log: "warn".into(),
+        workers: 0,
+        admin_email: Some(ADMIN_EMAIL.into()),
+        admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
+        auth: projector_api::config::AuthConfig {
+            jwt_secret: Some(SecretString::from(TEST_JWT_SECRET)),
+            ..defaults.auth.clone()
+        },
+        ..defaults
+    }
 }
 
 /// Where the built single-page app is: `PROJECTOR_TEST_FRONTEND_DIR`, else `<workspace>/dist`.
