@@ -1,3 +1,8 @@
 //! End-to-end tests of the catalogue (issue 3): one test binary, one module per concern.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod crud;
 mod schema;
+mod support;
+mod visibility;
