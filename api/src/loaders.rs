@@ -1,13 +1,17 @@
 //! DataLoaders: nested fields of a page (a video's channel, tags, category; an item's video)
 //! are fetched with one statement per field for the whole page instead of one per row.
 //!
+//! Batching alone depends on timing (keys that arrive after the batch window go out in a second
+//! statement), so list resolvers also prefetch what the query selects ([`Loaders::prefetch_videos`])
+//! into the per-request cache: the statement count of a page is then fixed.
+//!
 //! Loaders are made per request and apply no visibility rule: every one of them is reached
 //! from a parent row the caller may already see (channels, categories and tags are public; a
 //! playlist item's video passed the video rule in the items query).
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -20,17 +24,17 @@ use crate::videos::entity::video;
 /// The loaders of one request.
 pub struct Loaders {
     /// Channels by id.
-    pub channel: DataLoader<ById<channel::Entity>>,
+    pub channel: DataLoader<ById<channel::Entity>, HashMapCache>,
     /// Categories by id.
-    pub category: DataLoader<ById<category::Entity>>,
+    pub category: DataLoader<ById<category::Entity>, HashMapCache>,
     /// Podcasts by id.
-    pub podcast: DataLoader<ById<podcast::Entity>>,
+    pub podcast: DataLoader<ById<podcast::Entity>, HashMapCache>,
     /// Videos by id.
-    pub video: DataLoader<ById<video::Entity>>,
+    pub video: DataLoader<ById<video::Entity>, HashMapCache>,
     /// A video's tags by video id.
-    pub video_tags: DataLoader<VideoTags>,
+    pub video_tags: DataLoader<VideoTags, HashMapCache>,
     /// An episode's tags by episode id.
-    pub episode_tags: DataLoader<EpisodeTags>,
+    pub episode_tags: DataLoader<EpisodeTags, HashMapCache>,
 }
 
 impl std::fmt::Debug for Loaders {
@@ -42,14 +46,43 @@ impl std::fmt::Debug for Loaders {
 impl Loaders {
     /// Fresh loaders over the pool.
     pub fn new(db: DatabaseConnection) -> Self {
+        let cache = HashMapCache::default;
         Self {
-            channel: DataLoader::new(ById::new(db.clone()), tokio::spawn),
-            category: DataLoader::new(ById::new(db.clone()), tokio::spawn),
-            podcast: DataLoader::new(ById::new(db.clone()), tokio::spawn),
-            video: DataLoader::new(ById::new(db.clone()), tokio::spawn),
-            video_tags: DataLoader::new(VideoTags(db.clone()), tokio::spawn),
-            episode_tags: DataLoader::new(EpisodeTags(db), tokio::spawn),
+            channel: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
+            category: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
+            podcast: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
+            video: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
+            video_tags: DataLoader::with_cache(VideoTags(db.clone()), tokio::spawn, cache()),
+            episode_tags: DataLoader::with_cache(EpisodeTags(db), tokio::spawn, cache()),
         }
+    }
+
+    /// Loads, in one statement each, the nested fields `selection` (a video object's
+    /// selection) asks for, for every video of a page.
+    pub async fn prefetch_videos(
+        &self,
+        selection: async_graphql::Lookahead<'_>,
+        videos: &[&video::Model],
+    ) -> Result<(), AppError> {
+        if videos.is_empty() {
+            return Ok(());
+        }
+        if selection.field("channel").exists() {
+            self.channel
+                .load_many(videos.iter().map(|v| v.channel_id))
+                .await?;
+        }
+        if selection.field("category").exists() {
+            self.category
+                .load_many(videos.iter().filter_map(|v| v.category_id))
+                .await?;
+        }
+        if selection.field("tags").exists() {
+            self.video_tags
+                .load_many(videos.iter().map(|v| v.id))
+                .await?;
+        }
+        Ok(())
     }
 }
 
@@ -120,7 +153,7 @@ impl Loader<Uuid> for VideoTags {
             .all(&self.0)
             .await?;
         let pairs = links.into_iter().map(|l| (l.video_id, l.tag_id)).collect();
-        group_tags(&self.0, pairs).await
+        every_key(keys, group_tags(&self.0, pairs).await?)
     }
 }
 
@@ -142,6 +175,17 @@ impl Loader<Uuid> for EpisodeTags {
             .collect();
         group_tags(&self.0, pairs).await
     }
+}
+
+/// Gives every key an entry (empty when it has no tags), so the cache remembers "no tags" too.
+fn every_key(
+    keys: &[Uuid],
+    mut grouped: HashMap<Uuid, Vec<tag::Model>>,
+) -> Result<HashMap<Uuid, Vec<tag::Model>>, AppError> {
+    for key in keys {
+        grouped.entry(*key).or_default();
+    }
+    Ok(grouped)
 }
 
 /// Fetches the tags of `(owner, tag)` pairs in one statement and groups them by owner, by name.

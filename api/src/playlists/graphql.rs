@@ -104,6 +104,18 @@ impl Playlist {
             after.as_deref(),
         )
         .await?;
+        let node = ctx.look_ahead().field("edges").field("node");
+        let loaders = loaders(ctx)?;
+        if node.field("video").exists() {
+            let videos = loaders
+                .video
+                .load_many(page.rows.iter().map(|(_, item)| item.video_id))
+                .await?;
+            let videos: Vec<&crate::videos::entity::video::Model> = videos.values().collect();
+            loaders
+                .prefetch_videos(node.field("video"), &videos)
+                .await?;
+        }
         Ok(page.connection(after.is_some(), PlaylistItem))
     }
 }

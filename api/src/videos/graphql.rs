@@ -214,6 +214,10 @@ pub async fn list(
         after.as_deref(),
     )
     .await?;
+    let rows: Vec<&video::Model> = page.rows.iter().map(|(_, m)| m).collect();
+    loaders(ctx)?
+        .prefetch_videos(ctx.look_ahead().field("edges").field("node"), &rows)
+        .await?;
     Ok(page.connection(after.is_some(), Video))
 }
 

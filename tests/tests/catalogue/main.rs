@@ -3,6 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod crud;
+mod pagination;
+mod query_count;
 mod schema;
+mod search;
 mod support;
 mod visibility;

@@ -1,0 +1,91 @@
+//! A page of videos with their channels, tags and categories costs a constant number of SQL
+//! statements, counted by the server itself (`projector_db_statements_total` on /metrics).
+
+use projector_tests::{Backend, TestApp, both_databases, spawn_app};
+use serde_json::json;
+
+use crate::support;
+
+async fn statements(app: &TestApp) -> u64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("projector_db_statements_total "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+const PAGE: &str = "query($n: Int) { videos(first: $n) { pageInfo { hasNextPage }
+    edges { node { id title channel { name slug } tags { name } category { name } } } } }";
+
+async fn a_page_of_videos_with_channels_and_tags_costs_constant_statements(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let mut channels = Vec::new();
+    for n in 0..5 {
+        channels.push(support::channel(&app, &admin, &format!("Channel {n}")).await);
+    }
+    let mut tags = Vec::new();
+    for n in 0..4 {
+        let data = app
+            .graphql_ok(
+                Some(&admin),
+                "mutation($i: CreateTagInput!) { createTag(input: $i) { tag { id } } }",
+                json!({ "i": { "name": format!("tag {n}") } }),
+            )
+            .await;
+        tags.push(data["createTag"]["tag"]["id"].clone());
+    }
+    let category = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation { createCategory(input: { name: \"Cat\" }) { category { id } } }",
+            json!({}),
+        )
+        .await["createCategory"]["category"]["id"]
+        .clone();
+    for n in 0..105 {
+        support::video(
+            &app,
+            &admin,
+            &channels[n % 5],
+            &format!("Video {n}"),
+            json!({ "status": "READY", "tagIds": [tags[n % 4], tags[(n + 1) % 4]], "categoryId": category }),
+        )
+        .await;
+    }
+
+    let mut costs = Vec::new();
+    for n in [1, 10, 100] {
+        let before = statements(&app).await;
+        let data = app.graphql_ok(None, PAGE, json!({ "n": n })).await;
+        costs.push(statements(&app).await - before);
+        let edges = data["videos"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), n as usize);
+        assert_eq!(edges[0]["node"]["tags"].as_array().unwrap().len(), 2);
+        assert!(edges[0]["node"]["channel"]["name"].is_string());
+    }
+    // The page itself, then one statement per nested field kind (channel, tag links, tags,
+    // category), whatever the page size.
+    assert_eq!(
+        costs[0], costs[2],
+        "statements for 1 vs 100 videos: {costs:?}"
+    );
+    assert!(costs[2] <= 6, "statements for 100 videos: {costs:?}");
+
+    // first: 100000 is capped to the documented maximum of 100.
+    let data = app.graphql_ok(None, PAGE, json!({ "n": 100_000 })).await;
+    assert_eq!(data["videos"]["edges"].as_array().unwrap().len(), 100);
+    assert_eq!(data["videos"]["pageInfo"]["hasNextPage"], true);
+}
+
+both_databases!(a_page_of_videos_with_channels_and_tags_costs_constant_statements);
