@@ -43,6 +43,8 @@ pub struct Config {
     /// Password of that admin.
     #[serde(serialize_with = "serialize_masked_opt")]
     pub admin_password: Option<SecretString>,
+    /// Create a small demo catalogue on the first start of an empty embedded (SQLite) database.
+    pub demo_content: bool,
     /// Authentication settings.
     pub auth: AuthConfig,
     /// GraphQL endpoint settings.
@@ -112,6 +114,7 @@ impl Default for Config {
             workers: 1,
             admin_email: None,
             admin_password: None,
+            demo_content: true,
             auth: AuthConfig::default(),
             graphql: GraphqlConfig::default(),
         }

@@ -166,6 +166,8 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         workers: 0,
         admin_email: Some(ADMIN_EMAIL.into()),
         admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
+        // Tests count rows: they start from an empty catalogue unless they ask for the demo.
+        demo_content: false,
         auth: projector_api::config::AuthConfig {
             jwt_secret: Some(SecretString::from(TEST_JWT_SECRET)),
             ..defaults.auth.clone()

@@ -118,7 +118,7 @@ async fn bad_input_is_refused_with_its_code_and_changes_nothing(backend: Backend
             "duplicate channel slug",
             Some(&editor),
             create_channel,
-            json!({ "i": { "name": "Home" } }),
+            json!({ "i": { "name": "Home again", "slug": "home" } }),
             "CONFLICT",
         ),
         (

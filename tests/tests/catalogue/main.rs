@@ -4,6 +4,7 @@
 
 mod bad_inputs;
 mod crud;
+mod demo;
 mod pagination;
 mod query_count;
 mod schema;
