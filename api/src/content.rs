@@ -1,5 +1,8 @@
 //! Rules shared by every catalogue type: titles, slugs, languages and Markdown descriptions.
 
+use sea_orm::sea_query::Condition;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
 use crate::error::{AppError, AppResult};
 
 /// Longest title or name, in characters.
@@ -76,12 +79,48 @@ pub fn slug(raw: &str) -> AppResult<String> {
     }
 }
 
-/// The slug to store: the explicit one if given (checked), else one made from the title.
-pub fn slug_or_from(explicit: Option<&str>, title: &str) -> AppResult<String> {
-    match explicit {
-        Some(s) => slug(s),
-        None => Ok(slug_from(title)),
+/// The slug to store for a new item: the explicit one if given (checked; a duplicate is a
+/// `CONFLICT`), else one made from the title and made unique within `scope` by a numeric suffix
+/// (`intro`, `intro-2`, ...), so two videos called "Intro" need no thought from the editor.
+pub async fn new_slug<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    explicit: Option<&str>,
+    title: &str,
+    slug_column: E::Column,
+    scope: Condition,
+) -> AppResult<String> {
+    if let Some(s) = explicit {
+        return slug(s);
     }
+    let base = slug_from(title);
+    let taken: Vec<String> = E::find()
+        .select_only()
+        .column(slug_column)
+        .filter(scope)
+        .filter(
+            Condition::any()
+                .add(slug_column.eq(base.clone()))
+                .add(slug_column.like(format!("{base}-%"))),
+        )
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    Ok(first_free(&base, &taken))
+}
+
+fn first_free(base: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == base) {
+        return base.to_string();
+    }
+    // Leave room for the suffix within the length limit.
+    let mut stem: String = base.chars().take(MAX_SLUG_LEN - 8).collect();
+    while stem.ends_with('-') {
+        stem.pop();
+    }
+    (2..)
+        .map(|n| format!("{stem}-{n}"))
+        .find(|candidate| !taken.iter().any(|t| t == candidate))
+        .unwrap_or_else(|| stem.clone())
 }
 
 /// Checks a BCP 47 language tag loosely (`en`, `pt-BR`, `zh-Hant-TW`).
@@ -146,6 +185,17 @@ mod tests {
         ] {
             assert!(slug(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn generated_slugs_get_the_first_free_suffix() {
+        let taken = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(first_free("intro", &taken(&[])), "intro");
+        assert_eq!(
+            first_free("intro", &taken(&["intro", "intro-2"])),
+            "intro-3"
+        );
+        assert_eq!(first_free("intro", &taken(&["intro-2"])), "intro");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Channel services: create, change, delete, members, lookups and lists.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
     QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -56,8 +56,16 @@ pub async fn create(
 ) -> AppResult<channel::Model> {
     visibility::require_editor(viewer)?;
     let name = content::title("name", &input.name)?;
-    let slug = content::slug_or_from(input.slug.as_deref(), &name)?;
     let description = content::description(input.description)?;
+    let txn = db.begin().await?;
+    let slug = content::new_slug::<channel::Entity>(
+        &txn,
+        input.slug.as_deref(),
+        &name,
+        channel::Column::Slug,
+        Condition::all(),
+    )
+    .await?;
     let now = Utc::now();
     let model = channel::Model {
         id: Uuid::now_v7(),
@@ -69,7 +77,6 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let txn = db.begin().await?;
     let created = channel::ActiveModel::from(model.clone())
         .insert(&txn)
         .await

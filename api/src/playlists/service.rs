@@ -3,7 +3,7 @@
 //! leaving gaps or duplicates.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::{Condition, Expr, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
     EntityTrait, IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
@@ -63,7 +63,9 @@ pub async fn create(
     input: NewPlaylist,
 ) -> AppResult<playlist::Model> {
     let title = content::title("title", &input.title)?;
-    let slug = content::slug_or_from(input.slug.as_deref(), &title)?;
+    if let Some(s) = input.slug.as_deref() {
+        content::slug(s)?;
+    }
     let description = content::description(input.description)?;
     let txn = db.begin().await?;
     if channel::Entity::find_by_id(input.channel_id)
@@ -74,6 +76,14 @@ pub async fn create(
         return Err(AppError::NotFound("channel"));
     }
     visibility::require_manage(&txn, viewer, input.channel_id).await?;
+    let slug = content::new_slug::<playlist::Entity>(
+        &txn,
+        input.slug.as_deref(),
+        &title,
+        playlist::Column::Slug,
+        Condition::all().add(playlist::Column::ChannelId.eq(input.channel_id)),
+    )
+    .await?;
     let now = Utc::now();
     let created = playlist::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -1,7 +1,7 @@
 //! Podcast and episode services.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::{Condition, Expr, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
     QueryFilter, Set, TransactionTrait,
@@ -93,7 +93,9 @@ pub async fn create(
     input: NewPodcast,
 ) -> AppResult<podcast::Model> {
     let title = content::title("title", &input.title)?;
-    let slug = content::slug_or_from(input.slug.as_deref(), &title)?;
+    if let Some(s) = input.slug.as_deref() {
+        content::slug(s)?;
+    }
     let description = content::description(input.description)?;
     let author = content::title("author", &input.author)?;
     let owner_name = content::title("ownerName", &input.owner_name)?;
@@ -110,6 +112,14 @@ pub async fn create(
         return Err(AppError::NotFound("channel"));
     }
     visibility::require_manage(&txn, viewer, input.channel_id).await?;
+    let slug = content::new_slug::<podcast::Entity>(
+        &txn,
+        input.slug.as_deref(),
+        &title,
+        podcast::Column::Slug,
+        Condition::all().add(podcast::Column::ChannelId.eq(input.channel_id)),
+    )
+    .await?;
     let now = Utc::now();
     let created = podcast::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -481,7 +491,9 @@ pub async fn create_episode(
     input: NewEpisode,
 ) -> AppResult<episode::Model> {
     let title = content::title("title", &input.title)?;
-    let slug = content::slug_or_from(input.slug.as_deref(), &title)?;
+    if let Some(s) = input.slug.as_deref() {
+        content::slug(s)?;
+    }
     let description = content::description(input.description)?;
     let id = Uuid::now_v7();
     let guid = match input.guid {
@@ -500,6 +512,14 @@ pub async fn create_episode(
     let txn = db.begin().await?;
     podcast_managed(&txn, viewer, input.podcast_id).await?;
     let tags = check_tags(&txn, input.tag_ids).await?;
+    let slug = content::new_slug::<episode::Entity>(
+        &txn,
+        input.slug.as_deref(),
+        &title,
+        episode::Column::Slug,
+        Condition::all().add(episode::Column::PodcastId.eq(input.podcast_id)),
+    )
+    .await?;
     let status = input.status.unwrap_or(Status::Draft).as_str();
     let now = Utc::now();
     let created = episode::ActiveModel {
@@ -536,7 +556,6 @@ pub async fn create_episode(
         AppError::Conflict(_) => AppError::Conflict("slug or guid is already taken".into()),
         other => other,
     })?;
-    let _ = &slug;
     set_tags(&txn, id, &tags).await?;
     index_episode(&txn, &created).await?;
     txn.commit().await?;

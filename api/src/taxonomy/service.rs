@@ -1,6 +1,7 @@
 //! Category and tag services.
 
 use chrono::Utc;
+use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -34,7 +35,14 @@ pub async fn create_category(
 ) -> AppResult<category::Model> {
     require_admin(viewer)?;
     let name = content::title("name", name)?;
-    let slug = content::slug_or_from(slug, &name)?;
+    let slug = content::new_slug::<category::Entity>(
+        db,
+        slug,
+        &name,
+        category::Column::Slug,
+        Condition::all(),
+    )
+    .await?;
     if let Some(p) = parent_id
         && category::Entity::find_by_id(p).one(db).await?.is_none()
     {
@@ -163,7 +171,9 @@ pub async fn create_tag(
     if name.chars().count() > 100 {
         return Err(AppError::validation("name: must be at most 100 characters"));
     }
-    let slug = content::slug_or_from(slug, &name)?;
+    let slug =
+        content::new_slug::<tag::Entity>(db, slug, &name, tag::Column::Slug, Condition::all())
+            .await?;
     tag::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),

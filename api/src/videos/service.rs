@@ -1,7 +1,7 @@
 //! Video services: create, change, publish, delete, lookups and lists.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::{Condition, Expr, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
     PaginatorTrait, QueryFilter, Set, TransactionTrait,
@@ -223,7 +223,9 @@ pub async fn create(
     input: NewVideo,
 ) -> AppResult<video::Model> {
     let title = content::title("title", &input.title)?;
-    let slug = content::slug_or_from(input.slug.as_deref(), &title)?;
+    if let Some(s) = input.slug.as_deref() {
+        content::slug(s)?;
+    }
     let description = content::description(input.description)?;
     let language = input
         .language
@@ -245,6 +247,14 @@ pub async fn create(
     visibility::require_manage(&txn, viewer, input.channel_id).await?;
     check_category(&txn, input.category_id).await?;
     let tag_ids = check_tags(&txn, input.tag_ids).await?;
+    let slug = content::new_slug::<video::Entity>(
+        &txn,
+        input.slug.as_deref(),
+        &title,
+        video::Column::Slug,
+        Condition::all().add(video::Column::ChannelId.eq(input.channel_id)),
+    )
+    .await?;
     let now = Utc::now();
     let model = video::Model {
         id: Uuid::now_v7(),

@@ -198,6 +198,25 @@ async fn a_video_is_created_read_updated_published_and_deleted(backend: Backend)
     )
     .await;
     assert_eq!(app.count("videos").await, 0);
+
+    // Generated slugs make room for each other; explicit ones collide (see bad_inputs).
+    let mut slugs = Vec::new();
+    for _ in 0..3 {
+        let data = app
+            .graphql_ok(
+                Some(&admin),
+                "mutation($i: CreateVideoInput!) { createVideo(input: $i) { video { slug } } }",
+                json!({ "i": { "channelId": channel, "title": "Intro" } }),
+            )
+            .await;
+        slugs.push(
+            data["createVideo"]["video"]["slug"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert_eq!(slugs, ["intro", "intro-2", "intro-3"]);
     assert_eq!(app.count("video_tags").await, 0);
 }
 
