@@ -114,3 +114,91 @@ both_databases!(
     pages_join_up_in_every_order,
     cursors_from_another_list_or_tampered_are_rejected,
 );
+
+async fn video_lists_filter_by_every_field(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let a = support::channel(&app, &admin, "Filter A").await;
+    let b = support::channel(&app, &admin, "Filter B").await;
+    let tag = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation { createTag(input: { name: \"Jazz\" }) { tag { id } } }",
+            json!({}),
+        )
+        .await["createTag"]["tag"]["id"]
+        .clone();
+    let category = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation { createCategory(input: { name: \"Music\" }) { category { id } } }",
+            json!({}),
+        )
+        .await["createCategory"]["category"]["id"]
+        .clone();
+    support::video(
+        &app,
+        &admin,
+        &a,
+        "Blue note",
+        json!({ "status": "READY", "tagIds": [tag], "language": "en" }),
+    )
+    .await;
+    support::video(
+        &app,
+        &admin,
+        &a,
+        "Red note",
+        json!({ "status": "PROCESSING", "categoryId": category, "language": "fr" }),
+    )
+    .await;
+    support::video(
+        &app,
+        &admin,
+        &b,
+        "Green",
+        json!({ "status": "READY", "visibility": "PRIVATE" }),
+    )
+    .await;
+
+    let titles = |filter: Value| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let data = app
+                .graphql_ok(
+                    Some(&admin),
+                    "query($f: VideoFilter) { videos(filter: $f, orderBy: TITLE) { edges { node { title } } } }",
+                    json!({ "f": filter }),
+                )
+                .await;
+            data["videos"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["title"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+    };
+    assert_eq!(titles(json!({ "channel": a })).await, "Blue note,Red note");
+    assert_eq!(titles(json!({ "tag": tag })).await, "Blue note");
+    assert_eq!(titles(json!({ "category": category })).await, "Red note");
+    assert_eq!(titles(json!({ "status": "PROCESSING" })).await, "Red note");
+    assert_eq!(titles(json!({ "visibility": "PRIVATE" })).await, "Green");
+    assert_eq!(titles(json!({ "language": "fr" })).await, "Red note");
+    assert_eq!(
+        titles(json!({ "text": "NOTE" })).await,
+        "Blue note,Red note"
+    );
+    assert_eq!(
+        titles(json!({ "createdAfter": "2999-01-01T00:00:00Z" })).await,
+        ""
+    );
+    assert_eq!(
+        titles(json!({ "createdBefore": "2999-01-01T00:00:00Z", "channel": b })).await,
+        "Green"
+    );
+}
+
+both_databases!(video_lists_filter_by_every_field);
