@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::channels::entity::channel;
 use crate::error::AppError;
-use crate::podcasts::entity::podcast;
+use crate::podcasts::entity::{episode, podcast};
 use crate::taxonomy::entity::{category, episode_tag, tag, video_tag};
 use crate::videos::entity::video;
 
@@ -80,6 +80,28 @@ impl Loaders {
         if selection.field("tags").exists() {
             self.video_tags
                 .load_many(videos.iter().map(|v| v.id))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Like [`Loaders::prefetch_videos`], for a page of episodes.
+    pub async fn prefetch_episodes(
+        &self,
+        selection: async_graphql::Lookahead<'_>,
+        episodes: &[&episode::Model],
+    ) -> Result<(), AppError> {
+        if episodes.is_empty() {
+            return Ok(());
+        }
+        if selection.field("podcast").exists() {
+            self.podcast
+                .load_many(episodes.iter().map(|e| e.podcast_id))
+                .await?;
+        }
+        if selection.field("tags").exists() {
+            self.episode_tags
+                .load_many(episodes.iter().map(|e| e.id))
                 .await?;
         }
         Ok(())

@@ -143,6 +143,10 @@ impl Podcast {
             after.as_deref(),
         )
         .await?;
+        let rows: Vec<&episode::Model> = page.rows.iter().map(|(_, m)| m).collect();
+        loaders(ctx)?
+            .prefetch_episodes(ctx.look_ahead().field("edges").field("node"), &rows)
+            .await?;
         Ok(page.connection(after.is_some(), Episode))
     }
 }
@@ -552,6 +556,10 @@ impl PodcastsQuery {
             after.as_deref(),
         )
         .await?;
+        let rows: Vec<&episode::Model> = page.rows.iter().map(|(_, m)| m).collect();
+        loaders(ctx)?
+            .prefetch_episodes(ctx.look_ahead().field("edges").field("node"), &rows)
+            .await?;
         Ok(page.connection(after.is_some(), Episode))
     }
 }

@@ -88,4 +88,87 @@ async fn a_page_of_videos_with_channels_and_tags_costs_constant_statements(backe
     assert_eq!(data["videos"]["pageInfo"]["hasNextPage"], true);
 }
 
-both_databases!(a_page_of_videos_with_channels_and_tags_costs_constant_statements);
+async fn playlist_items_and_episodes_cost_constant_statements(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let channel = support::channel(&app, &admin, "Counted").await;
+    let playlist = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePlaylistInput!) { createPlaylist(input: $i) { playlist { id } } }",
+            json!({ "i": { "channelId": channel, "title": "Counted" } }),
+        )
+        .await["createPlaylist"]["playlist"]["id"]
+        .clone();
+    let tag = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation { createTag(input: { name: \"t\" }) { tag { id } } }",
+            json!({}),
+        )
+        .await["createTag"]["tag"]["id"]
+        .clone();
+    for n in 0..12 {
+        let video = support::video(
+            &app,
+            &admin,
+            &channel,
+            &format!("I{n}"),
+            json!({ "status": "READY", "tagIds": [tag] }),
+        )
+        .await;
+        app.graphql_ok(
+            Some(&admin),
+            "mutation($i: AddPlaylistItemInput!) { addPlaylistItem(input: $i) { item { id } } }",
+            json!({ "i": { "playlistId": playlist, "videoId": video } }),
+        )
+        .await;
+    }
+    let podcast = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
+            json!({ "i": { "channelId": channel, "title": "Counted", "author": "A", "ownerName": "A",
+                "ownerEmail": "a@example.com", "language": "en" } }),
+        )
+        .await["createPodcast"]["podcast"]["id"]
+        .clone();
+    for n in 0..12 {
+        app.graphql_ok(
+            Some(&admin),
+            "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id } } }",
+            json!({ "i": { "podcastId": podcast, "title": format!("E{n}"), "status": "READY", "tagIds": [tag] } }),
+        )
+        .await;
+    }
+    let cost = |query: &'static str, n: i64| {
+        let app = &app;
+        let (playlist, podcast) = (playlist.clone(), podcast.clone());
+        async move {
+            let before = statements(app).await;
+            app.graphql_ok(None, query, json!({ "p": playlist, "s": podcast, "n": n }))
+                .await;
+            statements(app).await - before
+        }
+    };
+    let items = "query($p: ID!, $n: Int) { playlist(id: $p) { items(first: $n) { edges { node {
+        position video { title channel { name } tags { name } } } } } } }";
+    let episodes =
+        "query($s: ID!, $n: Int) { podcast(id: $s) { episodes(first: $n) { edges { node {
+        title podcast { title } tags { name } } } } } }";
+    assert_eq!(
+        cost(items, 1).await,
+        cost(items, 12).await,
+        "playlist items"
+    );
+    assert_eq!(
+        cost(episodes, 1).await,
+        cost(episodes, 12).await,
+        "episodes"
+    );
+}
+
+both_databases!(
+    a_page_of_videos_with_channels_and_tags_costs_constant_statements,
+    playlist_items_and_episodes_cost_constant_statements,
+);
