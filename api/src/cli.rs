@@ -57,6 +57,9 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Create a small demo catalogue (channels, videos, a playlist, a podcast) if the
+    /// database has no channels yet.
+    Demo,
     /// Print the GraphQL schema (SDL), as committed in schema.graphql.
     ExportSchema {
         /// Write to this file instead of standard output.
@@ -172,6 +175,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
             println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => {
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            // The operator at the terminal may see internal details; API clients never do.
+            let seeded = crate::demo::seed(&conn).await.map_err(|e| match e {
+                crate::AppError::Internal(cause) => anyhow::anyhow!("{cause:#}"),
+                other => anyhow::anyhow!("{other}"),
+            })?;
+            if seeded == crate::demo::Seeded::default() {
+                println!("the database already has channels; nothing created");
+            } else {
+                println!(
+                    "created {} channels, {} videos, {} playlist, {} podcast with {} episodes",
+                    seeded.channels,
+                    seeded.videos,
+                    seeded.playlists,
+                    seeded.podcasts,
+                    seeded.episodes
+                );
+            }
             Ok(())
         }
         Command::ExportSchema { .. } => Ok(()),

@@ -47,6 +47,8 @@ pub struct Config {
     pub storage: StorageConfig,
     /// Upload limits.
     pub uploads: UploadsConfig,
+    /// Create a small demo catalogue on the first start of an empty embedded (SQLite) database.
+    pub demo_content: bool,
     /// Authentication settings.
     pub auth: AuthConfig,
     /// GraphQL endpoint settings.
@@ -199,6 +201,7 @@ impl Default for Config {
             admin_password: None,
             storage: StorageConfig::default(),
             uploads: UploadsConfig::default(),
+            demo_content: true,
             auth: AuthConfig::default(),
             graphql: GraphqlConfig::default(),
         }

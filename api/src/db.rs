@@ -40,9 +40,15 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .with_context(|| format!("cannot connect to {}", mask_url_password(&url)))
 }
 
-/// Applies every pending migration.
-pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("migration failed")
+/// Applies every pending migration; returns whether the database was empty before (no
+/// migration had ever been applied), which is what "first start" means.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    let fresh = Migrator::get_applied_migrations(db)
+        .await
+        .map(|applied| applied.is_empty())
+        .unwrap_or(true);
+    Migrator::up(db, None).await.context("migration failed")?;
+    Ok(fresh)
 }
 
 /// Checks that the database answers a trivial query.

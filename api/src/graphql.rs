@@ -20,20 +20,45 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::accounts::auth::{Auth, ClientAddr, Principal};
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
 use crate::error::AppError;
 use crate::media::graphql::MediaQuery;
+use crate::node::NodeQuery;
+use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
+use crate::podcasts::graphql::{PodcastsMutation, PodcastsQuery};
+use crate::search::graphql::SearchQuery;
 use crate::state::{AppState, Ctx};
+use crate::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
+use crate::videos::graphql::{VideosMutation, VideosQuery};
 
 /// The executable schema type.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Every query, merged from the domains.
 #[derive(MergedObject, Default, Debug)]
-pub struct QueryRoot(MetaQuery, AccountsQuery, MediaQuery);
+pub struct QueryRoot(
+    MetaQuery,
+    AccountsQuery,
+    MediaQuery,
+    NodeQuery,
+    ChannelsQuery,
+    VideosQuery,
+    PlaylistsQuery,
+    PodcastsQuery,
+    TaxonomyQuery,
+    SearchQuery,
+);
 
 /// Every mutation, merged from the domains.
 #[derive(MergedObject, Default, Debug)]
-pub struct MutationRoot(AccountsMutation);
+pub struct MutationRoot(
+    AccountsMutation,
+    ChannelsMutation,
+    VideosMutation,
+    PlaylistsMutation,
+    PodcastsMutation,
+    TaxonomyMutation,
+);
 
 /// Facts about the server itself.
 #[derive(Default, Debug)]
@@ -45,6 +70,31 @@ impl MetaQuery {
     async fn version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")
     }
+}
+
+/// The shared services, from a resolver's context.
+pub fn app<'a>(ctx: &'a async_graphql::Context<'_>) -> crate::error::AppResult<&'a Arc<Ctx>> {
+    ctx.data::<Arc<Ctx>>()
+        .map_err(|_| AppError::internal(anyhow::anyhow!("schema built without Ctx")))
+}
+
+/// The caller of the request, from a resolver's context.
+pub fn principal<'a>(ctx: &'a async_graphql::Context<'_>) -> &'a Principal {
+    ctx.data_opt::<Principal>().unwrap_or(&Principal::Anonymous)
+}
+
+/// The caller as the visibility rules see them.
+pub fn viewer(ctx: &async_graphql::Context<'_>) -> crate::visibility::Viewer {
+    crate::visibility::Viewer::of(principal(ctx))
+}
+
+/// The request's DataLoaders.
+pub fn loaders<'a>(
+    ctx: &'a async_graphql::Context<'_>,
+) -> crate::error::AppResult<&'a crate::loaders::Loaders> {
+    ctx.data::<Arc<crate::loaders::Loaders>>()
+        .map(|l| l.as_ref())
+        .map_err(|_| AppError::internal(anyhow::anyhow!("request without loaders")))
 }
 
 /// Builds the schema with its limits; `ctx` is `None` only for exporting the SDL.
@@ -191,7 +241,8 @@ async fn execute(
 ) -> Response {
     let started = Instant::now();
     let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
-    let batch = batch.data(principal).data(addr);
+    let loaders = Arc::new(crate::loaders::Loaders::new(state.ctx.db.clone()));
+    let batch = batch.data(principal).data(addr).data(loaders);
     let mut response = state.schema.execute_batch(batch).await;
     let elapsed = started.elapsed();
     let responses: Vec<&mut async_graphql::Response> = match &mut response {

@@ -5,16 +5,28 @@
 //! entities, services and GraphQL types; `graphql.rs` merges the domain roots.
 
 pub mod accounts;
+pub mod channels;
 pub mod cli;
 pub mod config;
+pub mod content;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod graphql;
+pub mod loaders;
 pub mod media;
+pub mod node;
 pub mod observability;
+pub mod pagination;
+pub mod playlists;
+pub mod podcasts;
 pub mod relay;
+pub mod search;
 pub mod startup;
 pub mod state;
+pub mod taxonomy;
+pub mod videos;
+pub mod visibility;
 
 pub use config::Config;
 pub use error::{AppError, AppResult};

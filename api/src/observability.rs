@@ -46,6 +46,8 @@ impl Series {
 pub struct Metrics {
     http: Mutex<BTreeMap<(String, String, u16), Series>>,
     graphql: Mutex<BTreeMap<(String, String), Series>>,
+    /// SQL statements sent to the database (shared with the connection's metric callback).
+    db_statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Metrics {
@@ -69,9 +71,26 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
+    /// The counter of SQL statements, for the database connection's metric callback. Counting
+    /// statements is how a test proves a page costs a constant number of them.
+    pub fn statement_counter(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        self.db_statements.clone()
+    }
+
     /// Prometheus text exposition of everything recorded.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP projector_db_statements_total SQL statements sent to the database."
+        );
+        let _ = writeln!(out, "# TYPE projector_db_statements_total counter");
+        let _ = writeln!(
+            out,
+            "projector_db_statements_total {}",
+            self.db_statements
+                .load(std::sync::atomic::Ordering::Relaxed)
+        );
         {
             let map = self.http.lock().unwrap_or_else(|p| p.into_inner());
             let _ = writeln!(

@@ -28,7 +28,17 @@ use crate::{db, graphql, media, observability};
 /// returns the complete router (API, operations endpoints and the single-page app).
 pub async fn build_app(config: Config) -> anyhow::Result<Router> {
     let db = db::connect(&config).await?;
-    db::migrate(&db).await?;
+    let fresh = db::migrate(&db).await?;
+    // Only the embedded default seeds itself: a PostgreSQL deployment is set up on purpose.
+    if fresh && config.demo_content && !config.is_postgres() {
+        let seeded = crate::demo::seed(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot create the demo catalogue: {e}"))?;
+        tracing::info!(
+            ?seeded,
+            "first start: created a demo catalogue (demo_content = false turns this off)"
+        );
+    }
 
     if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) {
         match service::ensure_first_admin(&db, email, password.expose_secret()).await {

@@ -50,10 +50,16 @@ impl Ctx {
         storage: Arc<dyn Storage>,
     ) -> Self {
         let window = Duration::from_secs(config.auth.login_window_secs);
+        let metrics = Metrics::default();
+        let counter = metrics.statement_counter();
+        let mut db = db;
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
         Self {
             login_by_account: Limiter::new(config.auth.login_attempts_per_account, window),
             login_by_address: Limiter::new(config.auth.login_attempts_per_address, window),
-            metrics: Metrics::default(),
+            metrics,
             staging_dir: config.data_dir.join("uploads"),
             upload_locks: UploadLocks::default(),
             storage,

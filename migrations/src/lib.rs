@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m0001_accounts;
+mod m0002_catalogue;
 mod m0003_media;
 
 /// The ordered list of every migration.
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m0001_accounts::Migration),
+            Box::new(m0002_catalogue::Migration),
             Box::new(m0003_media::Migration),
         ]
     }

@@ -157,7 +157,8 @@ pub struct TestApp {
 
 /// The configuration a test server runs with.
 pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
-    let mut config = Config {
+    let defaults = Config::default();
+    Config {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         database_url: SecretString::from(database_url),
         database_max_connections: 8,
@@ -168,10 +169,14 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         workers: 0,
         admin_email: Some(ADMIN_EMAIL.into()),
         admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
-        ..Config::default()
-    };
-    config.auth.jwt_secret = Some(SecretString::from(TEST_JWT_SECRET));
-    config
+        // Tests count rows: they start from an empty catalogue unless they ask for the demo.
+        demo_content: false,
+        auth: projector_api::config::AuthConfig {
+            jwt_secret: Some(SecretString::from(TEST_JWT_SECRET)),
+            ..defaults.auth.clone()
+        },
+        ..defaults
+    }
 }
 
 /// Where the built single-page app is: `PROJECTOR_TEST_FRONTEND_DIR`, else `<workspace>/dist`.

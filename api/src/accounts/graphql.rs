@@ -21,7 +21,7 @@ pub struct User(pub user::Model);
 #[Object]
 impl User {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         to_global("User", self.0.id)
     }
     /// Login email (visible to the user and to admins only).

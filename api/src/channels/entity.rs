@@ -1,0 +1,50 @@
+//! sea-orm entities of the channels domain.
+
+/// A channel: the owner of videos, playlists and podcasts.
+pub mod channel {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `channels`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "channels")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub slug: String,
+        pub description: String,
+        pub avatar_asset_id: Option<Uuid>,
+        pub banner_asset_id: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// Relations of a channel.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A user's membership of a channel, with their role in it.
+pub mod channel_member {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `channel_members`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "channel_members")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub channel_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        pub role: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// Relations of a membership.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

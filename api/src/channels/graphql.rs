@@ -1,0 +1,344 @@
+//! GraphQL types and resolvers of channels.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::ChannelRole;
+use super::entity::channel;
+use super::service::{self, ChannelChanges, ChannelFilter, NewChannel};
+use crate::accounts::Role;
+use crate::accounts::auth::RoleGuard;
+use crate::accounts::graphql::User;
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{app, principal, viewer};
+use crate::pagination::{ListCount, OrderBy};
+use crate::playlists::graphql::{Playlist, PlaylistFilter};
+use crate::podcasts::graphql::{Podcast, PodcastFilter};
+use crate::relay::{from_global, to_global};
+use crate::videos::graphql::{Video, VideoFilter};
+use crate::visibility;
+
+/// A channel: publishes videos, playlists and podcasts.
+#[derive(Debug, Clone)]
+pub struct Channel(pub channel::Model);
+
+/// A user's membership of a channel.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ChannelMember {
+    /// The member.
+    pub user: User,
+    /// Their role in the channel.
+    pub role: ChannelRole,
+}
+
+#[Object]
+impl Channel {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        to_global("Channel", self.0.id)
+    }
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Unique address part.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// Description as written (Markdown).
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Description rendered to sanitized HTML.
+    async fn description_html(&self) -> String {
+        content::render_markdown(&self.0.description)
+    }
+    /// When the channel was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the channel was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The members and their roles (visible to those who manage the channel).
+    async fn members(&self, ctx: &Context<'_>) -> AppResult<Vec<ChannelMember>> {
+        let app = app(ctx)?;
+        visibility::require_manage(&app.db, &viewer(ctx), self.0.id).await?;
+        service::members(&app.db, self.0.id)
+            .await?
+            .into_iter()
+            .map(|(m, u)| {
+                Ok(ChannelMember {
+                    user: User(u),
+                    role: ChannelRole::parse(&m.role)?,
+                })
+            })
+            .collect()
+    }
+    /// Whether the caller may manage this channel.
+    async fn viewer_can_manage(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        visibility::can_manage(&app(ctx)?.db, &viewer(ctx), self.0.id).await
+    }
+    /// The channel's videos the caller may see. `first` is capped at 100.
+    async fn videos(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<VideoFilter>,
+        order_by: Option<OrderBy>,
+    ) -> AppResult<Connection<String, Video, ListCount>> {
+        let mut filter = filter.unwrap_or_default();
+        filter.channel = Some(to_global("Channel", self.0.id));
+        crate::videos::graphql::list(ctx, first, after, Some(filter), order_by).await
+    }
+    /// The channel's playlists the caller may see. `first` is capped at 100.
+    async fn playlists(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        order_by: Option<OrderBy>,
+    ) -> AppResult<Connection<String, Playlist, ListCount>> {
+        let filter = PlaylistFilter {
+            channel: Some(to_global("Channel", self.0.id)),
+            ..PlaylistFilter::default()
+        };
+        crate::playlists::graphql::list(ctx, first, after, Some(filter), order_by).await
+    }
+    /// The channel's podcasts the caller may see. `first` is capped at 100.
+    async fn podcasts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        order_by: Option<OrderBy>,
+    ) -> AppResult<Connection<String, Podcast, ListCount>> {
+        let filter = PodcastFilter {
+            channel: Some(to_global("Channel", self.0.id)),
+            ..PodcastFilter::default()
+        };
+        crate::podcasts::graphql::list(ctx, first, after, Some(filter), order_by).await
+    }
+}
+
+/// Filters of the channel list.
+#[derive(InputObject, Debug, Default)]
+pub struct ChannelListFilter {
+    /// Case-insensitive substring of the name.
+    pub text: Option<String>,
+}
+
+/// A new channel.
+#[derive(InputObject, Debug)]
+pub struct CreateChannelInput {
+    /// Display name (1 to 200 characters).
+    pub name: String,
+    /// Unique slug; made from the name when absent.
+    pub slug: Option<String>,
+    /// Markdown.
+    pub description: Option<String>,
+}
+
+/// Changes to a channel; absent fields stay as they are.
+#[derive(InputObject, Debug)]
+pub struct UpdateChannelInput {
+    /// The channel.
+    pub id: ID,
+    /// New name.
+    pub name: Option<String>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New description (Markdown).
+    pub description: Option<String>,
+}
+
+/// Which channel to delete.
+#[derive(InputObject, Debug)]
+pub struct DeleteChannelInput {
+    /// The channel.
+    pub id: ID,
+}
+
+/// A user to add to a channel.
+#[derive(InputObject, Debug)]
+pub struct AddChannelMemberInput {
+    /// The channel.
+    pub channel_id: ID,
+    /// The user.
+    pub user_id: ID,
+    /// Their role in the channel.
+    pub role: ChannelRole,
+}
+
+/// A user to remove from a channel.
+#[derive(InputObject, Debug)]
+pub struct RemoveChannelMemberInput {
+    /// The channel.
+    pub channel_id: ID,
+    /// The user.
+    pub user_id: ID,
+}
+
+/// Result of a change to a channel.
+#[derive(SimpleObject, Debug)]
+pub struct ChannelPayload {
+    /// The channel after the change.
+    pub channel: Channel,
+}
+
+/// Result of a deletion.
+#[derive(SimpleObject, Debug)]
+pub struct DeletePayload {
+    /// The ID of what was deleted.
+    pub deleted_id: ID,
+}
+
+/// Channel queries.
+#[derive(Default, Debug)]
+pub struct ChannelsQuery;
+
+#[Object]
+impl ChannelsQuery {
+    /// A channel by ID or by slug (give exactly one).
+    async fn channel(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> AppResult<Option<Channel>> {
+        let db = &app(ctx)?.db;
+        let found = match (id, slug) {
+            (Some(id), None) => service::find(db, from_global(&id, "Channel")?).await?,
+            (None, Some(slug)) => service::find_by_slug(db, &slug).await?,
+            _ => return Err(AppError::validation("give exactly one of `id` and `slug`")),
+        };
+        Ok(found.map(Channel))
+    }
+
+    /// Channels. `first` defaults to 24 and is capped at 100.
+    async fn channels(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<ChannelListFilter>,
+        order_by: Option<OrderBy>,
+    ) -> AppResult<Connection<String, Channel, ListCount>> {
+        let db = &app(ctx)?.db;
+        let filter = filter.unwrap_or_default();
+        let page = service::list(
+            db,
+            ChannelFilter { text: filter.text },
+            order_by.unwrap_or_default(),
+            first,
+            after.as_deref(),
+        )
+        .await?;
+        Ok(page.connection(after.is_some(), Channel))
+    }
+}
+
+/// Channel mutations.
+#[derive(Default, Debug)]
+pub struct ChannelsMutation;
+
+#[Object]
+impl ChannelsMutation {
+    /// Creates a channel; the caller becomes its owner. Editors and admins.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn create_channel(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateChannelInput,
+    ) -> AppResult<ChannelPayload> {
+        let channel = service::create(
+            &app(ctx)?.db,
+            &viewer(ctx),
+            principal(ctx).user_id(),
+            NewChannel {
+                name: input.name,
+                slug: input.slug,
+                description: input.description,
+            },
+        )
+        .await?;
+        Ok(ChannelPayload {
+            channel: Channel(channel),
+        })
+    }
+
+    /// Changes a channel. Its managers and admins.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn update_channel(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateChannelInput,
+    ) -> AppResult<ChannelPayload> {
+        let id = from_global(&input.id, "Channel")?;
+        let channel = service::update(
+            &app(ctx)?.db,
+            &viewer(ctx),
+            id,
+            ChannelChanges {
+                name: input.name,
+                slug: input.slug,
+                description: input.description,
+            },
+        )
+        .await?;
+        Ok(ChannelPayload {
+            channel: Channel(channel),
+        })
+    }
+
+    /// Deletes a channel with all its content. Its managers and admins.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn delete_channel(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteChannelInput,
+    ) -> AppResult<DeletePayload> {
+        let id = from_global(&input.id, "Channel")?;
+        service::delete(&app(ctx)?.db, &viewer(ctx), id).await?;
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
+    }
+
+    /// Adds a user to a channel, or changes their role in it. Its managers and admins.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn add_channel_member(
+        &self,
+        ctx: &Context<'_>,
+        input: AddChannelMemberInput,
+    ) -> AppResult<ChannelPayload> {
+        let channel_id = from_global(&input.channel_id, "Channel")?;
+        let user_id = from_global(&input.user_id, "User")?;
+        let channel =
+            service::add_member(&app(ctx)?.db, &viewer(ctx), channel_id, user_id, input.role)
+                .await?;
+        Ok(ChannelPayload {
+            channel: Channel(channel),
+        })
+    }
+
+    /// Removes a user from a channel. Its managers and admins.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn remove_channel_member(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveChannelMemberInput,
+    ) -> AppResult<ChannelPayload> {
+        let channel_id = from_global(&input.channel_id, "Channel")?;
+        let user_id = from_global(&input.user_id, "User")?;
+        let channel =
+            service::remove_member(&app(ctx)?.db, &viewer(ctx), channel_id, user_id).await?;
+        Ok(ChannelPayload {
+            channel: Channel(channel),
+        })
+    }
+}

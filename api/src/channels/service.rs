@@ -1,0 +1,319 @@
+//! Channel services: create, change, delete, members, lookups and lists.
+
+use chrono::Utc;
+use sea_orm::sea_query::{Condition, Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::ChannelRole;
+use super::entity::{channel, channel_member};
+use crate::accounts::entity::user;
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
+use crate::search::{self, SearchKind};
+use crate::visibility::{self, Viewer};
+
+/// What a new channel is made of.
+#[derive(Debug, Clone, Default)]
+pub struct NewChannel {
+    /// Display name.
+    pub name: String,
+    /// Explicit slug; made from the name when absent.
+    pub slug: Option<String>,
+    /// Markdown.
+    pub description: Option<String>,
+}
+
+/// Changes to a channel; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ChannelChanges {
+    /// New name.
+    pub name: Option<String>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+}
+
+/// Maps a unique-index violation on a slug to a `CONFLICT` that names the slug.
+pub fn slug_conflict(slug: &str) -> impl Fn(sea_orm::DbErr) -> AppError + '_ {
+    move |e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::Conflict(format!("slug: `{slug}` is already taken")),
+        other => other,
+    }
+}
+
+/// Creates a channel; its creator (if a user) becomes its owner. Editors and admins only.
+pub async fn create(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    creator: Option<Uuid>,
+    input: NewChannel,
+) -> AppResult<channel::Model> {
+    visibility::require_editor(viewer)?;
+    let name = content::title("name", &input.name)?;
+    let description = content::description(input.description)?;
+    let txn = db.begin().await?;
+    let slug = content::new_slug::<channel::Entity>(
+        &txn,
+        input.slug.as_deref(),
+        &name,
+        channel::Column::Slug,
+        Condition::all(),
+    )
+    .await?;
+    let now = Utc::now();
+    let model = channel::Model {
+        id: Uuid::now_v7(),
+        name,
+        slug,
+        description,
+        avatar_asset_id: None,
+        banner_asset_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let created = channel::ActiveModel::from(model.clone())
+        .insert(&txn)
+        .await
+        .map_err(slug_conflict(&model.slug))?;
+    if let Some(user_id) = creator {
+        channel_member::ActiveModel {
+            channel_id: Set(created.id),
+            user_id: Set(user_id),
+            role: Set(ChannelRole::Owner.as_str().into()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    index(&txn, &created).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn index(db: &impl ConnectionTrait, c: &channel::Model) -> AppResult<()> {
+    search::index(db, SearchKind::Channel, c.id, &c.name, &c.description).await
+}
+
+/// Finds a channel by id (channels themselves are public).
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<channel::Model>> {
+    Ok(channel::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Finds a channel by slug.
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<Option<channel::Model>> {
+    Ok(channel::Entity::find()
+        .filter(channel::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+async fn get(db: &impl ConnectionTrait, id: Uuid) -> AppResult<channel::Model> {
+    find(db, id).await?.ok_or(AppError::NotFound("channel"))
+}
+
+/// Changes a channel. Managers of the channel only.
+pub async fn update(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    changes: ChannelChanges,
+) -> AppResult<channel::Model> {
+    let txn = db.begin().await?;
+    let current = get(&txn, id).await?;
+    visibility::require_manage(&txn, viewer, id).await?;
+    let mut active = current.into_active_model();
+    if let Some(name) = changes.name {
+        active.name = Set(content::title("name", &name)?);
+    }
+    let slug = match changes.slug {
+        Some(slug) => {
+            let slug = content::slug(&slug)?;
+            active.slug = Set(slug.clone());
+            slug
+        }
+        None => String::new(),
+    };
+    if let Some(description) = changes.description {
+        active.description = Set(content::description(Some(description))?);
+    }
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
+    index(&txn, &updated).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Deletes a channel and everything in it. Managers of the channel only.
+pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
+    let txn = db.begin().await?;
+    let current = get(&txn, id).await?;
+    visibility::require_manage(&txn, viewer, id).await?;
+    search::remove_channel_content(&txn, id).await?;
+    current.delete(&txn).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Adds a user to a channel (or changes their role). Managers of the channel only.
+pub async fn add_member(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    channel_id: Uuid,
+    user_id: Uuid,
+    role: ChannelRole,
+) -> AppResult<channel::Model> {
+    let txn = db.begin().await?;
+    let channel = get(&txn, channel_id).await?;
+    visibility::require_manage(&txn, viewer, channel_id).await?;
+    if user::Entity::find_by_id(user_id).one(&txn).await?.is_none() {
+        return Err(AppError::NotFound("user"));
+    }
+    let existing = channel_member::Entity::find_by_id((channel_id, user_id))
+        .one(&txn)
+        .await?;
+    match existing {
+        Some(member) => {
+            let mut active = member.into_active_model();
+            active.role = Set(role.as_str().into());
+            active.update(&txn).await?;
+        }
+        None => {
+            channel_member::ActiveModel {
+                channel_id: Set(channel_id),
+                user_id: Set(user_id),
+                role: Set(role.as_str().into()),
+                created_at: Set(Utc::now()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(channel)
+}
+
+/// Removes a user from a channel. Managers of the channel only; the last owner stays.
+pub async fn remove_member(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    channel_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<channel::Model> {
+    let txn = db.begin().await?;
+    let channel = get(&txn, channel_id).await?;
+    visibility::require_manage(&txn, viewer, channel_id).await?;
+    let member = channel_member::Entity::find_by_id((channel_id, user_id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("channel member"))?;
+    if member.role == ChannelRole::Owner.as_str() {
+        let owners = channel_member::Entity::find()
+            .filter(channel_member::Column::ChannelId.eq(channel_id))
+            .filter(channel_member::Column::Role.eq(ChannelRole::Owner.as_str()))
+            .all(&txn)
+            .await?;
+        if owners.len() <= 1 {
+            return Err(AppError::validation(
+                "userId: the last owner of a channel cannot be removed",
+            ));
+        }
+    }
+    member.delete(&txn).await?;
+    txn.commit().await?;
+    Ok(channel)
+}
+
+/// The members of a channel with their users, oldest first.
+pub async fn members(
+    db: &impl ConnectionTrait,
+    channel_id: Uuid,
+) -> AppResult<Vec<(channel_member::Model, user::Model)>> {
+    let members = channel_member::Entity::find()
+        .filter(channel_member::Column::ChannelId.eq(channel_id))
+        .order_by_asc(channel_member::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(members
+        .into_iter()
+        .filter_map(|m| {
+            let u = users.iter().find(|u| u.id == m.user_id)?.clone();
+            Some((m, u))
+        })
+        .collect())
+}
+
+/// Filters of the channel list.
+#[derive(Debug, Clone, Default)]
+pub struct ChannelFilter {
+    /// Case-insensitive substring of the name.
+    pub text: Option<String>,
+}
+
+/// One page of channels.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: ChannelFilter,
+    order: OrderBy,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> AppResult<Page<channel::Model>> {
+    let mut select = channel::Entity::find();
+    if let Some(text) = filter.text.filter(|t| !t.trim().is_empty()) {
+        select = select.filter(
+            Expr::expr(Func::lower(Expr::col((
+                channel::Entity,
+                channel::Column::Name,
+            ))))
+            .like(format!("%{}%", like_escape(&text.to_lowercase()))),
+        );
+    }
+    let id = Expr::col((channel::Entity, channel::Column::Id)).into();
+    let (sort, key_of): (Sort, KeyOf<channel::Model>) = match order {
+        OrderBy::Newest | OrderBy::MostViewed => (
+            Sort {
+                key: None,
+                id,
+                descending: true,
+            },
+            |m| (Key::None, m.id),
+        ),
+        OrderBy::Oldest => (
+            Sort {
+                key: None,
+                id,
+                descending: false,
+            },
+            |m| (Key::None, m.id),
+        ),
+        OrderBy::Title => (
+            Sort {
+                key: Some(Expr::col((channel::Entity, channel::Column::Name)).into()),
+                id,
+                descending: false,
+            },
+            |m| (Key::Text(m.name.clone()), m.id),
+        ),
+    };
+    let list = format!("channels:{}", order.as_str());
+    pagination::fetch(db, select, &list, &sort, key_of, first, after).await
+}
+
+/// Escapes `%` and `_` so user text matches literally in LIKE (without an ESCAPE clause the
+/// backslash is literal on SQLite, so the wildcards are simply dropped instead).
+pub fn like_escape(text: &str) -> String {
+    text.chars().filter(|c| *c != '%' && *c != '_').collect()
+}

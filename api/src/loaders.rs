@@ -1,0 +1,241 @@
+//! DataLoaders: nested fields of a page (a video's channel, tags, category; an item's video)
+//! are fetched with one statement per field for the whole page instead of one per row.
+//!
+//! Batching alone depends on timing (keys that arrive after the batch window go out in a second
+//! statement), so list resolvers also prefetch what the query selects ([`Loaders::prefetch_videos`])
+//! into the per-request cache: the statement count of a page is then fixed.
+//!
+//! Loaders are made per request and apply no visibility rule: every one of them is reached
+//! from a parent row the caller may already see (channels, categories and tags are public; a
+//! playlist item's video passed the video rule in the items query).
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::channels::entity::channel;
+use crate::error::AppError;
+use crate::podcasts::entity::{episode, podcast};
+use crate::taxonomy::entity::{category, episode_tag, tag, video_tag};
+use crate::videos::entity::video;
+
+/// The loaders of one request.
+pub struct Loaders {
+    /// Channels by id.
+    pub channel: DataLoader<ById<channel::Entity>, HashMapCache>,
+    /// Categories by id.
+    pub category: DataLoader<ById<category::Entity>, HashMapCache>,
+    /// Podcasts by id.
+    pub podcast: DataLoader<ById<podcast::Entity>, HashMapCache>,
+    /// Videos by id.
+    pub video: DataLoader<ById<video::Entity>, HashMapCache>,
+    /// A video's tags by video id.
+    pub video_tags: DataLoader<VideoTags, HashMapCache>,
+    /// An episode's tags by episode id.
+    pub episode_tags: DataLoader<EpisodeTags, HashMapCache>,
+}
+
+impl std::fmt::Debug for Loaders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaders").finish_non_exhaustive()
+    }
+}
+
+impl Loaders {
+    /// Fresh loaders over the pool.
+    pub fn new(db: DatabaseConnection) -> Self {
+        let cache = HashMapCache::default;
+        Self {
+            channel: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
+            category: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
+            podcast: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
+            video: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
+            video_tags: DataLoader::with_cache(VideoTags(db.clone()), tokio::spawn, cache()),
+            episode_tags: DataLoader::with_cache(EpisodeTags(db), tokio::spawn, cache()),
+        }
+    }
+
+    /// Loads, in one statement each, the nested fields `selection` (a video object's
+    /// selection) asks for, for every video of a page.
+    pub async fn prefetch_videos(
+        &self,
+        selection: async_graphql::Lookahead<'_>,
+        videos: &[&video::Model],
+    ) -> Result<(), AppError> {
+        if videos.is_empty() {
+            return Ok(());
+        }
+        if selection.field("channel").exists() {
+            self.channel
+                .load_many(videos.iter().map(|v| v.channel_id))
+                .await?;
+        }
+        if selection.field("category").exists() {
+            self.category
+                .load_many(videos.iter().filter_map(|v| v.category_id))
+                .await?;
+        }
+        if selection.field("tags").exists() {
+            self.video_tags
+                .load_many(videos.iter().map(|v| v.id))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Like [`Loaders::prefetch_videos`], for a page of episodes.
+    pub async fn prefetch_episodes(
+        &self,
+        selection: async_graphql::Lookahead<'_>,
+        episodes: &[&episode::Model],
+    ) -> Result<(), AppError> {
+        if episodes.is_empty() {
+            return Ok(());
+        }
+        if selection.field("podcast").exists() {
+            self.podcast
+                .load_many(episodes.iter().map(|e| e.podcast_id))
+                .await?;
+        }
+        if selection.field("tags").exists() {
+            self.episode_tags
+                .load_many(episodes.iter().map(|e| e.id))
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Loads rows of `E` by their UUID primary key.
+pub struct ById<E> {
+    db: DatabaseConnection,
+    _entity: std::marker::PhantomData<E>,
+}
+
+impl<E> ById<E> {
+    fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            _entity: std::marker::PhantomData,
+        }
+    }
+}
+
+/// An entity whose primary key is a single UUID column.
+pub trait UuidKeyed: EntityTrait {
+    /// The id column.
+    fn id_column() -> Self::Column;
+    /// The id of a row.
+    fn id_of(model: &Self::Model) -> Uuid;
+}
+
+macro_rules! uuid_keyed {
+    ($($m:ident),*) => {$(
+        impl UuidKeyed for $m::Entity {
+            fn id_column() -> Self::Column {
+                $m::Column::Id
+            }
+            fn id_of(model: &Self::Model) -> Uuid {
+                model.id
+            }
+        }
+    )*};
+}
+uuid_keyed!(channel, category, podcast, video);
+
+impl<E> Loader<Uuid> for ById<E>
+where
+    E: UuidKeyed + Send + Sync,
+    E::Model: Clone + Send + Sync,
+{
+    type Value = E::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = E::find()
+            .filter(E::id_column().is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (E::id_of(&m), m)).collect())
+    }
+}
+
+/// Tags of videos, by video id.
+pub struct VideoTags(DatabaseConnection);
+
+impl Loader<Uuid> for VideoTags {
+    type Value = Vec<tag::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let links = video_tag::Entity::find()
+            .filter(video_tag::Column::VideoId.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        let pairs = links.into_iter().map(|l| (l.video_id, l.tag_id)).collect();
+        every_key(keys, group_tags(&self.0, pairs).await?)
+    }
+}
+
+/// Tags of episodes, by episode id.
+pub struct EpisodeTags(DatabaseConnection);
+
+impl Loader<Uuid> for EpisodeTags {
+    type Value = Vec<tag::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let links = episode_tag::Entity::find()
+            .filter(episode_tag::Column::EpisodeId.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        let pairs = links
+            .into_iter()
+            .map(|l| (l.episode_id, l.tag_id))
+            .collect();
+        group_tags(&self.0, pairs).await
+    }
+}
+
+/// Gives every key an entry (empty when it has no tags), so the cache remembers "no tags" too.
+fn every_key(
+    keys: &[Uuid],
+    mut grouped: HashMap<Uuid, Vec<tag::Model>>,
+) -> Result<HashMap<Uuid, Vec<tag::Model>>, AppError> {
+    for key in keys {
+        grouped.entry(*key).or_default();
+    }
+    Ok(grouped)
+}
+
+/// Fetches the tags of `(owner, tag)` pairs in one statement and groups them by owner, by name.
+async fn group_tags(
+    db: &DatabaseConnection,
+    pairs: Vec<(Uuid, Uuid)>,
+) -> Result<HashMap<Uuid, Vec<tag::Model>>, AppError> {
+    if pairs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut tag_ids: Vec<Uuid> = pairs.iter().map(|(_, t)| *t).collect();
+    tag_ids.sort();
+    tag_ids.dedup();
+    let tags: HashMap<Uuid, tag::Model> = tag::Entity::find()
+        .filter(tag::Column::Id.is_in(tag_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let mut grouped: HashMap<Uuid, Vec<tag::Model>> = HashMap::new();
+    for (owner, tag_id) in pairs {
+        if let Some(t) = tags.get(&tag_id) {
+            grouped.entry(owner).or_default().push(t.clone());
+        }
+    }
+    for list in grouped.values_mut() {
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    Ok(grouped)
+}

@@ -1,0 +1,5 @@
+//! Playlists: ordered lists of a channel's videos.
+
+pub mod entity;
+pub mod graphql;
+pub mod service;

@@ -1,0 +1,758 @@
+//! GraphQL types and resolvers of podcasts and episodes.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::entity::{episode, podcast};
+use super::itunes::{self, ItunesCategory};
+use super::service::{
+    self, EpisodeChanges, EpisodeQuery, NewEpisode, NewPodcast, PodcastChanges, PodcastQuery,
+};
+use super::{EpisodeType, PodcastType};
+use crate::accounts::Role;
+use crate::accounts::auth::RoleGuard;
+use crate::channels::graphql::{Channel, DeletePayload};
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{app, loaders, viewer};
+use crate::pagination::{ListCount, OrderBy};
+use crate::relay::{from_global, to_global};
+use crate::taxonomy::graphql::Tag;
+use crate::videos::graphql::{ids, maybe};
+use crate::visibility::{Status, Visibility};
+
+/// A podcast (a show).
+#[derive(Debug, Clone)]
+pub struct Podcast(pub podcast::Model);
+
+/// An Apple Podcasts category, optionally narrowed to a subcategory.
+#[derive(SimpleObject, InputObject, Debug, Clone)]
+#[graphql(input_name = "ItunesCategoryInput")]
+pub struct ItunesCategoryObject {
+    /// Top-level category, e.g. `Technology`.
+    pub category: String,
+    /// Subcategory, e.g. `Tech News` under `News`.
+    pub subcategory: Option<String>,
+}
+
+impl From<ItunesCategoryObject> for ItunesCategory {
+    fn from(c: ItunesCategoryObject) -> Self {
+        Self {
+            category: c.category,
+            subcategory: c.subcategory,
+        }
+    }
+}
+
+#[Object]
+impl Podcast {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        to_global("Podcast", self.0.id)
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Address part, unique within the channel.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// Description as written (Markdown).
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Description rendered to sanitized HTML.
+    async fn description_html(&self) -> String {
+        content::render_markdown(&self.0.description)
+    }
+    /// Author shown in podcast apps.
+    async fn author(&self) -> &str {
+        &self.0.author
+    }
+    /// Owner name, for the directories.
+    async fn owner_name(&self) -> &str {
+        &self.0.owner_name
+    }
+    /// Owner email, for the directories.
+    async fn owner_email(&self) -> &str {
+        &self.0.owner_email
+    }
+    /// BCP 47 language tag.
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+    /// Apple Podcasts categories.
+    async fn itunes_categories(&self) -> Vec<ItunesCategoryObject> {
+        itunes::parse(&self.0.itunes_categories)
+            .into_iter()
+            .map(|c| ItunesCategoryObject {
+                category: c.category,
+                subcategory: c.subcategory,
+            })
+            .collect()
+    }
+    /// Explicit content.
+    async fn explicit(&self) -> bool {
+        self.0.explicit
+    }
+    /// Episodic or serial.
+    #[graphql(name = "type")]
+    async fn podcast_type(&self) -> AppResult<PodcastType> {
+        PodcastType::parse(&self.0.podcast_type)
+    }
+    /// Who may see it.
+    async fn visibility(&self) -> AppResult<Visibility> {
+        Visibility::parse(&self.0.visibility)
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The channel it belongs to.
+    async fn channel(&self, ctx: &Context<'_>) -> AppResult<Channel> {
+        loaders(ctx)?
+            .channel
+            .load_one(self.0.channel_id)
+            .await?
+            .map(Channel)
+            .ok_or(AppError::NotFound("channel"))
+    }
+    /// Its episodes the caller may see. `first` is capped at 100.
+    async fn episodes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        order_by: Option<OrderBy>,
+    ) -> AppResult<Connection<String, Episode, ListCount>> {
+        let page = service::list_episodes(
+            &app(ctx)?.db,
+            &viewer(ctx),
+            EpisodeQuery {
+                podcast_id: Some(self.0.id),
+                ..EpisodeQuery::default()
+            },
+            order_by.unwrap_or_default(),
+            first,
+            after.as_deref(),
+        )
+        .await?;
+        let rows: Vec<&episode::Model> = page.rows.iter().map(|(_, m)| m).collect();
+        loaders(ctx)?
+            .prefetch_episodes(ctx.look_ahead().field("edges").field("node"), &rows)
+            .await?;
+        Ok(page.connection(after.is_some(), Episode))
+    }
+}
+
+/// An episode of a podcast.
+#[derive(Debug, Clone)]
+pub struct Episode(pub episode::Model);
+
+#[Object]
+impl Episode {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        to_global("Episode", self.0.id)
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Address part, unique within the podcast.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// Description as written (Markdown).
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Description rendered to sanitized HTML.
+    async fn description_html(&self) -> String {
+        content::render_markdown(&self.0.description)
+    }
+    /// Stable identifier in feeds; never changes once published.
+    async fn guid(&self) -> &str {
+        &self.0.guid
+    }
+    /// Length in seconds.
+    async fn duration(&self) -> Option<f64> {
+        self.0.duration_secs
+    }
+    /// Season number.
+    async fn season(&self) -> Option<i32> {
+        self.0.season
+    }
+    /// Episode number.
+    async fn number(&self) -> Option<i32> {
+        self.0.number
+    }
+    /// Full, trailer or bonus.
+    async fn episode_type(&self) -> AppResult<EpisodeType> {
+        EpisodeType::parse(&self.0.episode_type)
+    }
+    /// Where the episode is in its life.
+    async fn status(&self) -> AppResult<Status> {
+        Status::parse(&self.0.status)
+    }
+    /// Who may see it.
+    async fn visibility(&self) -> AppResult<Visibility> {
+        Visibility::parse(&self.0.visibility)
+    }
+    /// Start of the publish window.
+    async fn publish_at(&self) -> Option<DateTime<Utc>> {
+        self.0.publish_at
+    }
+    /// End of the publish window.
+    async fn unpublish_at(&self) -> Option<DateTime<Utc>> {
+        self.0.unpublish_at
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The podcast it belongs to.
+    async fn podcast(&self, ctx: &Context<'_>) -> AppResult<Podcast> {
+        loaders(ctx)?
+            .podcast
+            .load_one(self.0.podcast_id)
+            .await?
+            .map(Podcast)
+            .ok_or(AppError::NotFound("podcast"))
+    }
+    /// Its tags.
+    async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
+        Ok(loaders(ctx)?
+            .episode_tags
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Tag)
+            .collect())
+    }
+}
+
+/// Filters of podcast lists.
+#[derive(InputObject, Debug, Default, Clone)]
+pub struct PodcastFilter {
+    /// Only this channel's podcasts.
+    pub channel: Option<ID>,
+    /// Only this language.
+    pub language: Option<String>,
+    /// Only this visibility.
+    pub visibility: Option<Visibility>,
+    /// Case-insensitive substring of the title.
+    pub text: Option<String>,
+}
+
+/// Filters of episode lists.
+#[derive(InputObject, Debug, Default, Clone)]
+pub struct EpisodeFilter {
+    /// Only this podcast's episodes.
+    pub podcast: Option<ID>,
+    /// Only episodes with this tag.
+    pub tag: Option<ID>,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only this visibility.
+    pub visibility: Option<Visibility>,
+    /// Created at or after.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_before: Option<DateTime<Utc>>,
+    /// Case-insensitive substring of the title.
+    pub text: Option<String>,
+}
+
+/// The podcast list behind `podcasts` and `Channel.podcasts`.
+pub async fn list(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: Option<PodcastFilter>,
+    order_by: Option<OrderBy>,
+) -> AppResult<Connection<String, Podcast, ListCount>> {
+    let f = filter.unwrap_or_default();
+    let query = PodcastQuery {
+        channel_id: f
+            .channel
+            .as_ref()
+            .map(|id| from_global(id, "Channel"))
+            .transpose()?,
+        language: f.language,
+        visibility: f.visibility,
+        text: f.text,
+    };
+    let page = service::list(
+        &app(ctx)?.db,
+        &viewer(ctx),
+        query,
+        order_by.unwrap_or_default(),
+        first,
+        after.as_deref(),
+    )
+    .await?;
+    Ok(page.connection(after.is_some(), Podcast))
+}
+
+/// A new podcast.
+#[derive(InputObject, Debug)]
+pub struct CreatePodcastInput {
+    /// The channel it belongs to.
+    pub channel_id: ID,
+    /// Title (1 to 200 characters).
+    pub title: String,
+    /// Slug, unique within the channel; made from the title when absent.
+    pub slug: Option<String>,
+    /// Markdown.
+    pub description: Option<String>,
+    /// Author shown in podcast apps.
+    pub author: String,
+    /// Owner name.
+    pub owner_name: String,
+    /// Owner email.
+    pub owner_email: String,
+    /// BCP 47 language tag.
+    pub language: String,
+    /// Apple Podcasts categories (at most 3).
+    pub itunes_categories: Option<Vec<ItunesCategoryObject>>,
+    /// Explicit content (default false).
+    pub explicit: Option<bool>,
+    /// Episodic (default) or serial.
+    #[graphql(name = "type")]
+    pub podcast_type: Option<PodcastType>,
+    /// Default PUBLIC.
+    pub visibility: Option<Visibility>,
+}
+
+/// Changes to a podcast.
+#[derive(InputObject, Debug)]
+pub struct UpdatePodcastInput {
+    /// The podcast.
+    pub id: ID,
+    /// New title.
+    pub title: Option<String>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New author.
+    pub author: Option<String>,
+    /// New owner name.
+    pub owner_name: Option<String>,
+    /// New owner email.
+    pub owner_email: Option<String>,
+    /// New language.
+    pub language: Option<String>,
+    /// Replaces the categories.
+    pub itunes_categories: Option<Vec<ItunesCategoryObject>>,
+    /// New explicit flag.
+    pub explicit: Option<bool>,
+    /// New type.
+    #[graphql(name = "type")]
+    pub podcast_type: Option<PodcastType>,
+    /// New visibility.
+    pub visibility: Option<Visibility>,
+}
+
+/// A new episode.
+#[derive(InputObject, Debug)]
+pub struct CreateEpisodeInput {
+    /// The podcast.
+    pub podcast_id: ID,
+    /// Title (1 to 200 characters).
+    pub title: String,
+    /// Slug, unique within the podcast.
+    pub slug: Option<String>,
+    /// Markdown.
+    pub description: Option<String>,
+    /// Feed GUID (default `urn:uuid:<id>`); frozen once published.
+    pub guid: Option<String>,
+    /// Length in seconds.
+    pub duration: Option<f64>,
+    /// Season number.
+    pub season: Option<i32>,
+    /// Episode number.
+    pub number: Option<i32>,
+    /// Default FULL.
+    pub episode_type: Option<EpisodeType>,
+    /// Default DRAFT.
+    pub status: Option<Status>,
+    /// Default PUBLIC.
+    pub visibility: Option<Visibility>,
+    /// Window start.
+    pub publish_at: Option<DateTime<Utc>>,
+    /// Window end.
+    pub unpublish_at: Option<DateTime<Utc>>,
+    /// Tags.
+    pub tag_ids: Option<Vec<ID>>,
+}
+
+/// Changes to an episode.
+#[derive(InputObject, Debug)]
+pub struct UpdateEpisodeInput {
+    /// The episode.
+    pub id: ID,
+    /// New title.
+    pub title: Option<String>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New GUID; refused once the episode has been published.
+    pub guid: Option<String>,
+    /// New duration.
+    pub duration: MaybeUndefined<f64>,
+    /// New season.
+    pub season: MaybeUndefined<i32>,
+    /// New number.
+    pub number: MaybeUndefined<i32>,
+    /// New type.
+    pub episode_type: Option<EpisodeType>,
+    /// New status.
+    pub status: Option<Status>,
+    /// New visibility.
+    pub visibility: Option<Visibility>,
+    /// New window start.
+    pub publish_at: MaybeUndefined<DateTime<Utc>>,
+    /// New window end.
+    pub unpublish_at: MaybeUndefined<DateTime<Utc>>,
+    /// Replaces the tags.
+    pub tag_ids: Option<Vec<ID>>,
+}
+
+/// Which item, and optionally when.
+#[derive(InputObject, Debug)]
+pub struct PublishEpisodeInput {
+    /// The episode.
+    pub id: ID,
+    /// When (default now).
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// What to delete.
+#[derive(InputObject, Debug)]
+pub struct DeleteNodeInput {
+    /// Its ID.
+    pub id: ID,
+}
+
+/// Result of a change to a podcast.
+#[derive(SimpleObject, Debug)]
+pub struct PodcastPayload {
+    /// The podcast after the change.
+    pub podcast: Podcast,
+}
+
+/// Result of a change to an episode.
+#[derive(SimpleObject, Debug)]
+pub struct EpisodePayload {
+    /// The episode after the change.
+    pub episode: Episode,
+}
+
+fn categories(list: Option<Vec<ItunesCategoryObject>>) -> Option<Vec<ItunesCategory>> {
+    list.map(|l| l.into_iter().map(ItunesCategory::from).collect())
+}
+
+/// Podcast and episode queries.
+#[derive(Default, Debug)]
+pub struct PodcastsQuery;
+
+#[Object]
+impl PodcastsQuery {
+    /// A podcast by ID, or by its channel's slug and its own slug.
+    async fn podcast(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        channel_slug: Option<String>,
+        slug: Option<String>,
+    ) -> AppResult<Option<Podcast>> {
+        let db = &app(ctx)?.db;
+        let viewer = viewer(ctx);
+        let found = match (id, channel_slug, slug) {
+            (Some(id), None, None) => {
+                service::find(db, &viewer, from_global(&id, "Podcast")?).await?
+            }
+            (None, Some(c), Some(s)) => service::find_by_slug(db, &viewer, &c, &s).await?,
+            _ => {
+                return Err(AppError::validation(
+                    "give either `id` or both `channelSlug` and `slug`",
+                ));
+            }
+        };
+        Ok(found.map(Podcast))
+    }
+
+    /// Podcasts the caller may see. `first` defaults to 24 and is capped at 100.
+    async fn podcasts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<PodcastFilter>,
+        order_by: Option<OrderBy>,
+    ) -> AppResult<Connection<String, Podcast, ListCount>> {
+        list(ctx, first, after, filter, order_by).await
+    }
+
+    /// An episode by ID.
+    async fn episode(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Episode>> {
+        let id = from_global(&id, "Episode")?;
+        Ok(service::find_episode(&app(ctx)?.db, &viewer(ctx), id)
+            .await?
+            .map(Episode))
+    }
+
+    /// Episodes the caller may see, across podcasts. `first` defaults to 24 and is capped at 100.
+    async fn episodes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<EpisodeFilter>,
+        order_by: Option<OrderBy>,
+    ) -> AppResult<Connection<String, Episode, ListCount>> {
+        let f = filter.unwrap_or_default();
+        let db = &app(ctx)?.db;
+        let viewer = viewer(ctx);
+        let podcast_id = f
+            .podcast
+            .as_ref()
+            .map(|id| from_global(id, "Podcast"))
+            .transpose()?;
+        // Episodes of one podcast are listed only if the caller may see that podcast.
+        if let Some(p) = podcast_id
+            && service::find(db, &viewer, p).await?.is_none()
+        {
+            return Err(AppError::NotFound("podcast"));
+        }
+        let page = service::list_episodes(
+            db,
+            &viewer,
+            EpisodeQuery {
+                podcast_id,
+                tag_id: f
+                    .tag
+                    .as_ref()
+                    .map(|id| from_global(id, "Tag"))
+                    .transpose()?,
+                status: f.status,
+                visibility: f.visibility,
+                created_after: f.created_after,
+                created_before: f.created_before,
+                text: f.text,
+            },
+            order_by.unwrap_or_default(),
+            first,
+            after.as_deref(),
+        )
+        .await?;
+        let rows: Vec<&episode::Model> = page.rows.iter().map(|(_, m)| m).collect();
+        loaders(ctx)?
+            .prefetch_episodes(ctx.look_ahead().field("edges").field("node"), &rows)
+            .await?;
+        Ok(page.connection(after.is_some(), Episode))
+    }
+}
+
+/// Podcast and episode mutations.
+#[derive(Default, Debug)]
+pub struct PodcastsMutation;
+
+#[Object]
+impl PodcastsMutation {
+    /// Creates a podcast in a channel the caller manages.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn create_podcast(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePodcastInput,
+    ) -> AppResult<PodcastPayload> {
+        let p = service::create(
+            &app(ctx)?.db,
+            &viewer(ctx),
+            NewPodcast {
+                channel_id: from_global(&input.channel_id, "Channel")?,
+                title: input.title,
+                slug: input.slug,
+                description: input.description,
+                author: input.author,
+                owner_name: input.owner_name,
+                owner_email: input.owner_email,
+                language: input.language,
+                itunes_categories: categories(input.itunes_categories).unwrap_or_default(),
+                explicit: input.explicit.unwrap_or(false),
+                podcast_type: input.podcast_type,
+                visibility: input.visibility,
+            },
+        )
+        .await?;
+        Ok(PodcastPayload {
+            podcast: Podcast(p),
+        })
+    }
+
+    /// Changes a podcast.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn update_podcast(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdatePodcastInput,
+    ) -> AppResult<PodcastPayload> {
+        let id = from_global(&input.id, "Podcast")?;
+        let p = service::update(
+            &app(ctx)?.db,
+            &viewer(ctx),
+            id,
+            PodcastChanges {
+                title: input.title,
+                slug: input.slug,
+                description: input.description,
+                author: input.author,
+                owner_name: input.owner_name,
+                owner_email: input.owner_email,
+                language: input.language,
+                itunes_categories: categories(input.itunes_categories),
+                explicit: input.explicit,
+                podcast_type: input.podcast_type,
+                visibility: input.visibility,
+            },
+        )
+        .await?;
+        Ok(PodcastPayload {
+            podcast: Podcast(p),
+        })
+    }
+
+    /// Deletes a podcast and its episodes.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn delete_podcast(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteNodeInput,
+    ) -> AppResult<DeletePayload> {
+        let id = from_global(&input.id, "Podcast")?;
+        service::delete(&app(ctx)?.db, &viewer(ctx), id).await?;
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
+    }
+
+    /// Creates an episode.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn create_episode(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEpisodeInput,
+    ) -> AppResult<EpisodePayload> {
+        let e = service::create_episode(
+            &app(ctx)?.db,
+            &viewer(ctx),
+            NewEpisode {
+                podcast_id: from_global(&input.podcast_id, "Podcast")?,
+                title: input.title,
+                slug: input.slug,
+                description: input.description,
+                guid: input.guid,
+                duration_secs: input.duration,
+                season: input.season,
+                number: input.number,
+                episode_type: input.episode_type,
+                status: input.status,
+                visibility: input.visibility,
+                publish_at: input.publish_at,
+                unpublish_at: input.unpublish_at,
+                tag_ids: ids(input.tag_ids, "Tag")?.unwrap_or_default(),
+            },
+        )
+        .await?;
+        Ok(EpisodePayload {
+            episode: Episode(e),
+        })
+    }
+
+    /// Changes an episode; its GUID only until it is first published.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn update_episode(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateEpisodeInput,
+    ) -> AppResult<EpisodePayload> {
+        let id = from_global(&input.id, "Episode")?;
+        let e = service::update_episode(
+            &app(ctx)?.db,
+            &viewer(ctx),
+            id,
+            EpisodeChanges {
+                title: input.title,
+                slug: input.slug,
+                description: input.description,
+                guid: input.guid,
+                duration_secs: maybe(input.duration, Ok)?,
+                season: maybe(input.season, Ok)?,
+                number: maybe(input.number, Ok)?,
+                episode_type: input.episode_type,
+                status: input.status,
+                visibility: input.visibility,
+                publish_at: maybe(input.publish_at, Ok)?,
+                unpublish_at: maybe(input.unpublish_at, Ok)?,
+                tag_ids: ids(input.tag_ids, "Tag")?,
+            },
+        )
+        .await?;
+        Ok(EpisodePayload {
+            episode: Episode(e),
+        })
+    }
+
+    /// Publishes an episode now or later; its GUID is frozen from then on.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn publish_episode(
+        &self,
+        ctx: &Context<'_>,
+        input: PublishEpisodeInput,
+    ) -> AppResult<EpisodePayload> {
+        let id = from_global(&input.id, "Episode")?;
+        let e = service::publish_episode(&app(ctx)?.db, &viewer(ctx), id, input.at).await?;
+        Ok(EpisodePayload {
+            episode: Episode(e),
+        })
+    }
+
+    /// Unpublishes an episode now or later.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn unpublish_episode(
+        &self,
+        ctx: &Context<'_>,
+        input: PublishEpisodeInput,
+    ) -> AppResult<EpisodePayload> {
+        let id = from_global(&input.id, "Episode")?;
+        let e = service::unpublish_episode(&app(ctx)?.db, &viewer(ctx), id, input.at).await?;
+        Ok(EpisodePayload {
+            episode: Episode(e),
+        })
+    }
+
+    /// Deletes an episode.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn delete_episode(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteNodeInput,
+    ) -> AppResult<DeletePayload> {
+        let id = from_global(&input.id, "Episode")?;
+        service::delete_episode(&app(ctx)?.db, &viewer(ctx), id).await?;
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
+    }
+}

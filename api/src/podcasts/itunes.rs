@@ -1,0 +1,220 @@
+//! Apple Podcasts categories: the fixed taxonomy a podcast's categories must come from.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, AppResult};
+
+/// Most categories a podcast may list.
+pub const MAX_CATEGORIES: usize = 3;
+
+/// Every category with its subcategories, as Apple publishes them.
+pub const TAXONOMY: &[(&str, &[&str])] = &[
+    (
+        "Arts",
+        &[
+            "Books",
+            "Design",
+            "Fashion & Beauty",
+            "Food",
+            "Performing Arts",
+            "Visual Arts",
+        ],
+    ),
+    (
+        "Business",
+        &[
+            "Careers",
+            "Entrepreneurship",
+            "Investing",
+            "Management",
+            "Marketing",
+            "Non-Profit",
+        ],
+    ),
+    ("Comedy", &["Comedy Interviews", "Improv", "Stand-Up"]),
+    (
+        "Education",
+        &["Courses", "How To", "Language Learning", "Self-Improvement"],
+    ),
+    ("Fiction", &["Comedy Fiction", "Drama", "Science Fiction"]),
+    ("Government", &[]),
+    ("History", &[]),
+    (
+        "Health & Fitness",
+        &[
+            "Alternative Health",
+            "Fitness",
+            "Medicine",
+            "Mental Health",
+            "Nutrition",
+            "Sexuality",
+        ],
+    ),
+    (
+        "Kids & Family",
+        &[
+            "Education for Kids",
+            "Parenting",
+            "Pets & Animals",
+            "Stories for Kids",
+        ],
+    ),
+    (
+        "Leisure",
+        &[
+            "Animation & Manga",
+            "Automotive",
+            "Aviation",
+            "Crafts",
+            "Games",
+            "Hobbies",
+            "Home & Garden",
+            "Video Games",
+        ],
+    ),
+    (
+        "Music",
+        &["Music Commentary", "Music History", "Music Interviews"],
+    ),
+    (
+        "News",
+        &[
+            "Business News",
+            "Daily News",
+            "Entertainment News",
+            "News Commentary",
+            "Politics",
+            "Sports News",
+            "Tech News",
+        ],
+    ),
+    (
+        "Religion & Spirituality",
+        &[
+            "Buddhism",
+            "Christianity",
+            "Hinduism",
+            "Islam",
+            "Judaism",
+            "Religion",
+            "Spirituality",
+        ],
+    ),
+    (
+        "Science",
+        &[
+            "Astronomy",
+            "Chemistry",
+            "Earth Sciences",
+            "Life Sciences",
+            "Mathematics",
+            "Natural Sciences",
+            "Nature",
+            "Physics",
+            "Social Sciences",
+        ],
+    ),
+    (
+        "Society & Culture",
+        &[
+            "Documentary",
+            "Personal Journals",
+            "Philosophy",
+            "Places & Travel",
+            "Relationships",
+        ],
+    ),
+    (
+        "Sports",
+        &[
+            "Baseball",
+            "Basketball",
+            "Cricket",
+            "Fantasy Sports",
+            "Football",
+            "Golf",
+            "Hockey",
+            "Rugby",
+            "Running",
+            "Soccer",
+            "Swimming",
+            "Tennis",
+            "Volleyball",
+            "Wilderness",
+            "Wrestling",
+        ],
+    ),
+    ("Technology", &[]),
+    ("True Crime", &[]),
+    (
+        "TV & Film",
+        &[
+            "After Shows",
+            "Film History",
+            "Film Interviews",
+            "Film Reviews",
+            "TV Reviews",
+        ],
+    ),
+];
+
+/// A category, optionally narrowed to one of its subcategories.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ItunesCategory {
+    /// Top-level category, e.g. `Technology`.
+    pub category: String,
+    /// Subcategory, e.g. `Tech News` under `News`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subcategory: Option<String>,
+}
+
+/// Checks categories against the taxonomy and serialises them for storage.
+pub fn check(categories: &[ItunesCategory]) -> AppResult<String> {
+    if categories.len() > MAX_CATEGORIES {
+        return Err(AppError::validation(format!(
+            "itunesCategories: at most {MAX_CATEGORIES} categories"
+        )));
+    }
+    for c in categories {
+        let Some((_, subs)) = TAXONOMY.iter().find(|(name, _)| *name == c.category) else {
+            return Err(AppError::validation(format!(
+                "itunesCategories: `{}` is not an Apple Podcasts category",
+                c.category.chars().take(64).collect::<String>()
+            )));
+        };
+        if let Some(sub) = &c.subcategory
+            && !subs.contains(&sub.as_str())
+        {
+            return Err(AppError::validation(format!(
+                "itunesCategories: `{}` is not a subcategory of `{}`",
+                sub.chars().take(64).collect::<String>(),
+                c.category
+            )));
+        }
+    }
+    serde_json::to_string(categories).map_err(AppError::internal)
+}
+
+/// Parses stored categories.
+pub fn parse(stored: &str) -> Vec<ItunesCategory> {
+    serde_json::from_str(stored).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cat(c: &str, s: Option<&str>) -> ItunesCategory {
+        ItunesCategory {
+            category: c.into(),
+            subcategory: s.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn only_apple_categories_are_accepted() {
+        assert!(check(&[cat("Technology", None), cat("News", Some("Tech News"))]).is_ok());
+        assert!(check(&[cat("Tech", None)]).is_err());
+        assert!(check(&[cat("News", Some("Books"))]).is_err());
+    }
+}

@@ -1,0 +1,5 @@
+//! Categories (a site-wide tree) and tags (free-form, on videos and episodes).
+
+pub mod entity;
+pub mod graphql;
+pub mod service;

@@ -1,0 +1,240 @@
+//! Category and tag services.
+
+use chrono::Utc;
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::entity::{category, tag};
+use crate::channels::service::slug_conflict;
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::visibility::{self, Viewer};
+
+/// Most categories or tags a plain list returns.
+pub const MAX_LIST: u64 = 1000;
+
+fn require_admin(viewer: &Viewer) -> AppResult<()> {
+    if *viewer == Viewer::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Creates a category (admins only: the tree is shared by every channel).
+pub async fn create_category(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    name: &str,
+    slug: Option<&str>,
+    parent_id: Option<Uuid>,
+) -> AppResult<category::Model> {
+    require_admin(viewer)?;
+    let name = content::title("name", name)?;
+    let slug = content::new_slug::<category::Entity>(
+        db,
+        slug,
+        &name,
+        category::Column::Slug,
+        Condition::all(),
+    )
+    .await?;
+    if let Some(p) = parent_id
+        && category::Entity::find_by_id(p).one(db).await?.is_none()
+    {
+        return Err(AppError::NotFound("parent category"));
+    }
+    let now = Utc::now();
+    category::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        parent_id: Set(parent_id),
+        name: Set(name),
+        slug: Set(slug.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(slug_conflict(&slug))
+}
+
+/// Changes a category; `parent_id: Some(None)` makes it a root. Cycles are refused.
+pub async fn update_category(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    name: Option<String>,
+    slug: Option<String>,
+    parent_id: Option<Option<Uuid>>,
+) -> AppResult<category::Model> {
+    require_admin(viewer)?;
+    let txn = db.begin().await?;
+    let current = category::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("category"))?;
+    let mut active = current.into_active_model();
+    if let Some(n) = name {
+        active.name = Set(content::title("name", &n)?);
+    }
+    let mut checked_slug = String::new();
+    if let Some(s) = slug {
+        checked_slug = content::slug(&s)?;
+        active.slug = Set(checked_slug.clone());
+    }
+    if let Some(parent) = parent_id {
+        // Walk up from the new parent: meeting `id` would close a loop.
+        let mut cursor = parent;
+        let mut steps = 0;
+        while let Some(p) = cursor {
+            if p == id {
+                return Err(AppError::validation(
+                    "parentId: a category cannot be inside itself",
+                ));
+            }
+            steps += 1;
+            if steps > 100 {
+                return Err(AppError::validation("parentId: categories nest too deep"));
+            }
+            cursor = category::Entity::find_by_id(p)
+                .one(&txn)
+                .await?
+                .ok_or(AppError::NotFound("parent category"))?
+                .parent_id;
+        }
+        active.parent_id = Set(parent);
+    }
+    active.updated_at = Set(Utc::now());
+    let updated = active
+        .update(&txn)
+        .await
+        .map_err(slug_conflict(&checked_slug))?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Deletes a category; its children become roots, its videos uncategorised.
+pub async fn delete_category(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<Uuid> {
+    require_admin(viewer)?;
+    let current = category::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("category"))?;
+    current.delete(db).await?;
+    Ok(id)
+}
+
+/// Categories, optionally only the children of one (`Some(None)`: the roots), by name.
+pub async fn categories(
+    db: &impl ConnectionTrait,
+    parent: Option<Option<Uuid>>,
+) -> AppResult<Vec<category::Model>> {
+    let mut select = category::Entity::find();
+    match parent {
+        None => {}
+        Some(None) => select = select.filter(category::Column::ParentId.is_null()),
+        Some(Some(p)) => select = select.filter(category::Column::ParentId.eq(p)),
+    }
+    Ok(select
+        .order_by_asc(category::Column::Name)
+        .order_by_asc(category::Column::Id)
+        .limit(MAX_LIST)
+        .all(db)
+        .await?)
+}
+
+/// Finds a category.
+pub async fn find_category(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> AppResult<Option<category::Model>> {
+    Ok(category::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Creates a tag (editors and admins).
+pub async fn create_tag(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    name: &str,
+    slug: Option<&str>,
+) -> AppResult<tag::Model> {
+    visibility::require_editor(viewer)?;
+    let name = content::title("name", name)?;
+    if name.chars().count() > 100 {
+        return Err(AppError::validation("name: must be at most 100 characters"));
+    }
+    let slug =
+        content::new_slug::<tag::Entity>(db, slug, &name, tag::Column::Slug, Condition::all())
+            .await?;
+    tag::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name),
+        slug: Set(slug.clone()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await
+    .map_err(slug_conflict(&slug))
+}
+
+/// Renames a tag (admins only: tags are shared by every channel).
+pub async fn update_tag(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    name: Option<String>,
+    slug: Option<String>,
+) -> AppResult<tag::Model> {
+    require_admin(viewer)?;
+    let current = tag::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("tag"))?;
+    let mut active = current.into_active_model();
+    if let Some(n) = name {
+        active.name = Set(content::title("name", &n)?);
+    }
+    let mut checked_slug = String::new();
+    if let Some(s) = slug {
+        checked_slug = content::slug(&s)?;
+        active.slug = Set(checked_slug.clone());
+    }
+    active
+        .update(db)
+        .await
+        .map_err(slug_conflict(&checked_slug))
+}
+
+/// Deletes a tag from everything that carries it (admins only).
+pub async fn delete_tag(db: &impl ConnectionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
+    require_admin(viewer)?;
+    let current = tag::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("tag"))?;
+    current.delete(db).await?;
+    Ok(id)
+}
+
+/// Tags by name.
+pub async fn tags(db: &impl ConnectionTrait) -> AppResult<Vec<tag::Model>> {
+    Ok(tag::Entity::find()
+        .order_by_asc(tag::Column::Name)
+        .order_by_asc(tag::Column::Id)
+        .limit(MAX_LIST)
+        .all(db)
+        .await?)
+}
+
+/// Finds a tag.
+pub async fn find_tag(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<tag::Model>> {
+    Ok(tag::Entity::find_by_id(id).one(db).await?)
+}

@@ -1,0 +1,39 @@
+//! sea-orm entity of videos.
+
+/// A video.
+pub mod video {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `videos`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "videos")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub channel_id: Uuid,
+        pub title: String,
+        pub slug: String,
+        pub description: String,
+        pub status: String,
+        pub visibility: String,
+        pub publish_at: Option<DateTimeUtc>,
+        pub unpublish_at: Option<DateTimeUtc>,
+        pub duration_secs: Option<f64>,
+        pub language: Option<String>,
+        pub license: Option<String>,
+        pub category_id: Option<Uuid>,
+        pub view_count: i64,
+        /// JSON array of `{ "title", "startSecs" }`.
+        pub chapters: String,
+        pub source_asset_id: Option<Uuid>,
+        pub poster_asset_id: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// Relations of a video.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,491 @@
+//! GraphQL types and resolvers of videos.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::entity::video;
+use super::service::{self, Chapter, NewVideo, VideoChanges, VideoQuery};
+use crate::accounts::Role;
+use crate::accounts::auth::RoleGuard;
+use crate::channels::graphql::{Channel, DeletePayload};
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{app, loaders, viewer};
+use crate::pagination::{ListCount, OrderBy};
+use crate::relay::{from_global, to_global};
+use crate::taxonomy::graphql::{Category, Tag};
+use crate::visibility::{Status, Visibility};
+
+/// A video.
+#[derive(Debug, Clone)]
+pub struct Video(pub video::Model);
+
+/// A titled start time in a video.
+#[derive(SimpleObject, Debug, Clone)]
+#[graphql(name = "Chapter")]
+pub struct ChapterObject {
+    /// Chapter title.
+    pub title: String,
+    /// Start, in seconds from the beginning.
+    pub start_secs: f64,
+}
+
+/// A chapter to store.
+#[derive(InputObject, Debug, Clone)]
+pub struct ChapterInput {
+    /// Chapter title (1 to 200 characters).
+    pub title: String,
+    /// Start, in seconds; chapters must be in increasing order.
+    pub start_secs: f64,
+}
+
+impl From<ChapterInput> for Chapter {
+    fn from(c: ChapterInput) -> Self {
+        Self {
+            title: c.title,
+            start_secs: c.start_secs,
+        }
+    }
+}
+
+#[Object]
+impl Video {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        to_global("Video", self.0.id)
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Address part, unique within the channel.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// Description as written (Markdown).
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Description rendered to sanitized HTML.
+    async fn description_html(&self) -> String {
+        content::render_markdown(&self.0.description)
+    }
+    /// Where the video is in its life.
+    async fn status(&self) -> AppResult<Status> {
+        Status::parse(&self.0.status)
+    }
+    /// Who may see it.
+    async fn visibility(&self) -> AppResult<Visibility> {
+        Visibility::parse(&self.0.visibility)
+    }
+    /// Start of the publish window (null: open).
+    async fn publish_at(&self) -> Option<DateTime<Utc>> {
+        self.0.publish_at
+    }
+    /// End of the publish window (null: open).
+    async fn unpublish_at(&self) -> Option<DateTime<Utc>> {
+        self.0.unpublish_at
+    }
+    /// Length in seconds.
+    async fn duration(&self) -> Option<f64> {
+        self.0.duration_secs
+    }
+    /// BCP 47 language tag.
+    async fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+    /// License name or URL.
+    async fn license(&self) -> Option<&str> {
+        self.0.license.as_deref()
+    }
+    /// How often it was watched.
+    async fn view_count(&self) -> i64 {
+        self.0.view_count
+    }
+    /// Chapters in order.
+    async fn chapters(&self) -> Vec<ChapterObject> {
+        service::chapters_of(&self.0)
+            .into_iter()
+            .map(|c| ChapterObject {
+                title: c.title,
+                start_secs: c.start_secs,
+            })
+            .collect()
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The channel that published it.
+    async fn channel(&self, ctx: &Context<'_>) -> AppResult<Channel> {
+        loaders(ctx)?
+            .channel
+            .load_one(self.0.channel_id)
+            .await?
+            .map(Channel)
+            .ok_or(AppError::NotFound("channel"))
+    }
+    /// Its category.
+    async fn category(&self, ctx: &Context<'_>) -> AppResult<Option<Category>> {
+        let Some(id) = self.0.category_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.category.load_one(id).await?.map(Category))
+    }
+    /// Its tags, by name.
+    async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
+        Ok(loaders(ctx)?
+            .video_tags
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Tag)
+            .collect())
+    }
+}
+
+/// Filters of video lists; all given filters must match.
+#[derive(InputObject, Debug, Default, Clone)]
+pub struct VideoFilter {
+    /// Only this channel's videos.
+    pub channel: Option<ID>,
+    /// Only videos with this tag.
+    pub tag: Option<ID>,
+    /// Only videos in this category.
+    pub category: Option<ID>,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only this visibility.
+    pub visibility: Option<Visibility>,
+    /// Only this language.
+    pub language: Option<String>,
+    /// Created at or after.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_before: Option<DateTime<Utc>>,
+    /// Case-insensitive substring of the title.
+    pub text: Option<String>,
+}
+
+/// The video list behind `videos` and `Channel.videos`.
+pub async fn list(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: Option<VideoFilter>,
+    order_by: Option<OrderBy>,
+) -> AppResult<Connection<String, Video, ListCount>> {
+    let f = filter.unwrap_or_default();
+    let query = VideoQuery {
+        channel_id: f
+            .channel
+            .as_ref()
+            .map(|id| from_global(id, "Channel"))
+            .transpose()?,
+        tag_id: f
+            .tag
+            .as_ref()
+            .map(|id| from_global(id, "Tag"))
+            .transpose()?,
+        category_id: f
+            .category
+            .as_ref()
+            .map(|id| from_global(id, "Category"))
+            .transpose()?,
+        status: f.status,
+        visibility: f.visibility,
+        language: f.language,
+        created_after: f.created_after,
+        created_before: f.created_before,
+        text: f.text,
+    };
+    let page = service::list(
+        &app(ctx)?.db,
+        &viewer(ctx),
+        query,
+        order_by.unwrap_or_default(),
+        first,
+        after.as_deref(),
+    )
+    .await?;
+    let rows: Vec<&video::Model> = page.rows.iter().map(|(_, m)| m).collect();
+    loaders(ctx)?
+        .prefetch_videos(ctx.look_ahead().field("edges").field("node"), &rows)
+        .await?;
+    Ok(page.connection(after.is_some(), Video))
+}
+
+/// A new video.
+#[derive(InputObject, Debug)]
+pub struct CreateVideoInput {
+    /// The channel to publish it in.
+    pub channel_id: ID,
+    /// Title (1 to 200 characters).
+    pub title: String,
+    /// Slug, unique within the channel; made from the title when absent.
+    pub slug: Option<String>,
+    /// Markdown; stored as written, rendered safe.
+    pub description: Option<String>,
+    /// Defaults to DRAFT.
+    pub status: Option<Status>,
+    /// Defaults to PUBLIC (drafts stay hidden anyway).
+    pub visibility: Option<Visibility>,
+    /// Start of the publish window.
+    pub publish_at: Option<DateTime<Utc>>,
+    /// End of the publish window.
+    pub unpublish_at: Option<DateTime<Utc>>,
+    /// Length in seconds.
+    pub duration: Option<f64>,
+    /// BCP 47 language tag.
+    pub language: Option<String>,
+    /// License name or URL.
+    pub license: Option<String>,
+    /// Category.
+    pub category_id: Option<ID>,
+    /// Tags.
+    pub tag_ids: Option<Vec<ID>>,
+    /// Chapters in increasing order of start time.
+    pub chapters: Option<Vec<ChapterInput>>,
+}
+
+/// Changes to a video; absent fields stay, null clears a nullable field.
+#[derive(InputObject, Debug)]
+pub struct UpdateVideoInput {
+    /// The video.
+    pub id: ID,
+    /// New title.
+    pub title: Option<String>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New description (Markdown).
+    pub description: Option<String>,
+    /// New status.
+    pub status: Option<Status>,
+    /// New visibility.
+    pub visibility: Option<Visibility>,
+    /// New window start.
+    pub publish_at: MaybeUndefined<DateTime<Utc>>,
+    /// New window end.
+    pub unpublish_at: MaybeUndefined<DateTime<Utc>>,
+    /// New duration in seconds.
+    pub duration: MaybeUndefined<f64>,
+    /// New language.
+    pub language: MaybeUndefined<String>,
+    /// New license.
+    pub license: MaybeUndefined<String>,
+    /// New category.
+    pub category_id: MaybeUndefined<ID>,
+    /// Replaces the tags.
+    pub tag_ids: Option<Vec<ID>>,
+    /// Replaces the chapters.
+    pub chapters: Option<Vec<ChapterInput>>,
+}
+
+/// Which video, and optionally when.
+#[derive(InputObject, Debug)]
+pub struct PublishVideoInput {
+    /// The video.
+    pub id: ID,
+    /// When (default: now). A future time schedules it.
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// Which video to delete.
+#[derive(InputObject, Debug)]
+pub struct DeleteVideoInput {
+    /// The video.
+    pub id: ID,
+}
+
+/// Result of a change to a video.
+#[derive(SimpleObject, Debug)]
+pub struct VideoPayload {
+    /// The video after the change.
+    pub video: Video,
+}
+
+/// Turns a GraphQL "absent / null / value" into "unchanged / clear / set".
+pub fn maybe<T, U>(
+    value: MaybeUndefined<T>,
+    f: impl FnOnce(T) -> AppResult<U>,
+) -> AppResult<Option<Option<U>>> {
+    match value {
+        MaybeUndefined::Undefined => Ok(None),
+        MaybeUndefined::Null => Ok(Some(None)),
+        MaybeUndefined::Value(v) => Ok(Some(Some(f(v)?))),
+    }
+}
+
+/// Decodes a list of global IDs of one type.
+pub fn ids(list: Option<Vec<ID>>, kind: &str) -> AppResult<Option<Vec<uuid::Uuid>>> {
+    list.map(|l| l.iter().map(|id| from_global(id, kind)).collect())
+        .transpose()
+}
+
+/// Video queries.
+#[derive(Default, Debug)]
+pub struct VideosQuery;
+
+#[Object]
+impl VideosQuery {
+    /// A video by ID, or by its channel's slug and its own slug. Unlisted videos are found too.
+    async fn video(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        channel_slug: Option<String>,
+        slug: Option<String>,
+    ) -> AppResult<Option<Video>> {
+        let db = &app(ctx)?.db;
+        let viewer = viewer(ctx);
+        let found = match (id, channel_slug, slug) {
+            (Some(id), None, None) => {
+                service::find(db, &viewer, from_global(&id, "Video")?).await?
+            }
+            (None, Some(c), Some(s)) => service::find_by_slug(db, &viewer, &c, &s).await?,
+            _ => {
+                return Err(AppError::validation(
+                    "give either `id` or both `channelSlug` and `slug`",
+                ));
+            }
+        };
+        Ok(found.map(Video))
+    }
+
+    /// Videos the caller may see (never unlisted ones unless they manage them). `first`
+    /// defaults to 24 and is capped at 100.
+    async fn videos(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<VideoFilter>,
+        order_by: Option<OrderBy>,
+    ) -> AppResult<Connection<String, Video, ListCount>> {
+        list(ctx, first, after, filter, order_by).await
+    }
+}
+
+/// Video mutations.
+#[derive(Default, Debug)]
+pub struct VideosMutation;
+
+#[Object]
+impl VideosMutation {
+    /// Creates a video in a channel the caller manages.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn create_video(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateVideoInput,
+    ) -> AppResult<VideoPayload> {
+        let new = NewVideo {
+            channel_id: from_global(&input.channel_id, "Channel")?,
+            title: input.title,
+            slug: input.slug,
+            description: input.description,
+            status: input.status,
+            visibility: input.visibility,
+            publish_at: input.publish_at,
+            unpublish_at: input.unpublish_at,
+            duration_secs: input.duration,
+            language: input.language,
+            license: input.license,
+            category_id: input
+                .category_id
+                .as_ref()
+                .map(|id| from_global(id, "Category"))
+                .transpose()?,
+            tag_ids: ids(input.tag_ids, "Tag")?.unwrap_or_default(),
+            chapters: input
+                .chapters
+                .unwrap_or_default()
+                .into_iter()
+                .map(Chapter::from)
+                .collect(),
+        };
+        let video = service::create(&app(ctx)?.db, &viewer(ctx), new).await?;
+        Ok(VideoPayload {
+            video: Video(video),
+        })
+    }
+
+    /// Changes a video in a channel the caller manages.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn update_video(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateVideoInput,
+    ) -> AppResult<VideoPayload> {
+        let id = from_global(&input.id, "Video")?;
+        let changes = VideoChanges {
+            title: input.title,
+            slug: input.slug,
+            description: input.description,
+            status: input.status,
+            visibility: input.visibility,
+            publish_at: maybe(input.publish_at, Ok)?,
+            unpublish_at: maybe(input.unpublish_at, Ok)?,
+            duration_secs: maybe(input.duration, Ok)?,
+            language: maybe(input.language, Ok)?,
+            license: maybe(input.license, Ok)?,
+            category_id: maybe(input.category_id, |id| from_global(&id, "Category"))?,
+            tag_ids: ids(input.tag_ids, "Tag")?,
+            chapters: input
+                .chapters
+                .map(|c| c.into_iter().map(Chapter::from).collect()),
+        };
+        let video = service::update(&app(ctx)?.db, &viewer(ctx), id, changes).await?;
+        Ok(VideoPayload {
+            video: Video(video),
+        })
+    }
+
+    /// Publishes a video now or at a later time (it stays hidden until then).
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn publish_video(
+        &self,
+        ctx: &Context<'_>,
+        input: PublishVideoInput,
+    ) -> AppResult<VideoPayload> {
+        let id = from_global(&input.id, "Video")?;
+        let video = service::publish(&app(ctx)?.db, &viewer(ctx), id, input.at).await?;
+        Ok(VideoPayload {
+            video: Video(video),
+        })
+    }
+
+    /// Unpublishes a video now or at a later time.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn unpublish_video(
+        &self,
+        ctx: &Context<'_>,
+        input: PublishVideoInput,
+    ) -> AppResult<VideoPayload> {
+        let id = from_global(&input.id, "Video")?;
+        let video = service::unpublish(&app(ctx)?.db, &viewer(ctx), id, input.at).await?;
+        Ok(VideoPayload {
+            video: Video(video),
+        })
+    }
+
+    /// Deletes a video.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn delete_video(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteVideoInput,
+    ) -> AppResult<DeletePayload> {
+        let id = from_global(&input.id, "Video")?;
+        service::delete(&app(ctx)?.db, &viewer(ctx), id).await?;
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
+    }
+}

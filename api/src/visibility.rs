@@ -1,0 +1,334 @@
+//! Who may see and who may change catalogue items: the one place these rules live.
+//!
+//! Reads: anonymous callers and `read` API tokens see only `PUBLIC` items that are not drafts and
+//! are inside their publish window (`publish_at <= now < unpublish_at`, NULL bounds open).
+//! `UNLISTED` items are readable by ID or slug ([`Reach::Direct`]) but never listed or searched
+//! ([`Reach::Listed`]). Private items, drafts and items outside their window are visible to
+//! members of their channel and to admins. Every list, count, lookup, nested field and search
+//! applies the sea-query [`Condition`] built here, so the rule cannot drift between them.
+//!
+//! Changes: admins manage every channel; editors manage the channels they are members of;
+//! viewers manage none.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::accounts::Role;
+use crate::accounts::auth::Principal;
+use crate::channels::entity::channel_member;
+use crate::error::{AppError, AppResult};
+use crate::playlists::entity::playlist;
+use crate::podcasts::entity::episode;
+use crate::podcasts::entity::podcast;
+use crate::videos::entity::video;
+
+/// Who is reading, as far as visibility is concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Viewer {
+    /// Anonymous callers and `read` API tokens.
+    Public,
+    /// A signed-in user: sees what is public plus everything in the channels they belong to.
+    Member {
+        /// The user.
+        user_id: Uuid,
+        /// Whether their site role lets them manage the channels they belong to.
+        may_edit: bool,
+    },
+    /// Sees and manages everything.
+    Admin,
+}
+
+impl Viewer {
+    /// The viewer a request's principal reads as.
+    pub fn of(principal: &Principal) -> Self {
+        match principal {
+            Principal::Anonymous | Principal::ReadToken { .. } => Self::Public,
+            Principal::User { role, .. } if *role == Role::Admin => Self::Admin,
+            Principal::User { id, role, .. } => Self::Member {
+                user_id: *id,
+                may_edit: *role >= Role::Editor,
+            },
+        }
+    }
+}
+
+/// How an item is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// In a list, a count or a search: unlisted items stay hidden from the public.
+    Listed,
+    /// By ID or slug (or as a deliberate reference, like a playlist item): unlisted items show.
+    Direct,
+}
+
+/// Who may see an item.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Listed and readable by everyone (inside the publish window).
+    Public,
+    /// Readable by everyone who has its ID or slug, never listed or searched.
+    Unlisted,
+    /// Only members of the channel and admins.
+    Private,
+}
+
+impl Visibility {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Unlisted => "unlisted",
+            Self::Private => "private",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        match raw {
+            "public" => Ok(Self::Public),
+            "unlisted" => Ok(Self::Unlisted),
+            "private" => Ok(Self::Private),
+            other => Err(AppError::internal(anyhow::anyhow!(
+                "unknown stored visibility `{other}`"
+            ))),
+        }
+    }
+
+    fn readable(reach: Reach) -> Vec<&'static str> {
+        match reach {
+            Reach::Listed => vec![Self::Public.as_str()],
+            Reach::Direct => vec![Self::Public.as_str(), Self::Unlisted.as_str()],
+        }
+    }
+}
+
+/// Where a video or an episode is in its life; only `DRAFT` hides it from the public.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Being written; never shown to the public.
+    Draft,
+    /// Its media is being processed.
+    Processing,
+    /// Ready to watch or listen to.
+    Ready,
+    /// Processing failed.
+    Failed,
+}
+
+impl Status {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Processing => "processing",
+            Self::Ready => "ready",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        match raw {
+            "draft" => Ok(Self::Draft),
+            "processing" => Ok(Self::Processing),
+            "ready" => Ok(Self::Ready),
+            "failed" => Ok(Self::Failed),
+            other => Err(AppError::internal(anyhow::anyhow!(
+                "unknown stored status `{other}`"
+            ))),
+        }
+    }
+}
+
+/// `SELECT channel_id FROM channel_members WHERE user_id = ?`.
+fn member_channels(user_id: Uuid) -> SelectStatement {
+    Query::select()
+        .column(channel_member::Column::ChannelId)
+        .from(channel_member::Entity)
+        .and_where(channel_member::Column::UserId.eq(user_id))
+        .to_owned()
+}
+
+/// `publish_at <= now < unpublish_at`, NULL bounds open.
+fn in_window<E: EntityTrait + Copy>(
+    entity: E,
+    publish_at: impl ColumnTrait + Copy,
+    unpublish_at: impl ColumnTrait + Copy,
+    now: DateTime<Utc>,
+) -> Condition {
+    Condition::all()
+        .add(
+            Condition::any()
+                .add(Expr::col((entity, publish_at)).is_null())
+                .add(Expr::col((entity, publish_at)).lte(now)),
+        )
+        .add(
+            Condition::any()
+                .add(Expr::col((entity, unpublish_at)).is_null())
+                .add(Expr::col((entity, unpublish_at)).gt(now)),
+        )
+}
+
+/// Either everything (admins), or the public rule OR membership of the owning channel.
+fn public_or_member(
+    viewer: &Viewer,
+    public: Condition,
+    member: impl Fn(Uuid) -> Condition,
+) -> Condition {
+    match viewer {
+        Viewer::Admin => Condition::all(),
+        Viewer::Public => public,
+        Viewer::Member { user_id, .. } => Condition::any().add(public).add(member(*user_id)),
+    }
+}
+
+/// The videos `viewer` may see when reaching them by `reach` at `now`.
+pub fn videos(viewer: &Viewer, reach: Reach, now: DateTime<Utc>) -> Condition {
+    let public = Condition::all()
+        .add(Expr::col((video::Entity, video::Column::Status)).ne(Status::Draft.as_str()))
+        .add(
+            Expr::col((video::Entity, video::Column::Visibility))
+                .is_in(Visibility::readable(reach)),
+        )
+        .add(in_window(
+            video::Entity,
+            video::Column::PublishAt,
+            video::Column::UnpublishAt,
+            now,
+        ));
+    public_or_member(viewer, public, |user| {
+        Condition::all().add(
+            Expr::col((video::Entity, video::Column::ChannelId)).in_subquery(member_channels(user)),
+        )
+    })
+}
+
+/// The playlists `viewer` may see when reaching them by `reach`.
+pub fn playlists(viewer: &Viewer, reach: Reach) -> Condition {
+    let public = Condition::all().add(
+        Expr::col((playlist::Entity, playlist::Column::Visibility))
+            .is_in(Visibility::readable(reach)),
+    );
+    public_or_member(viewer, public, |user| {
+        Condition::all().add(
+            Expr::col((playlist::Entity, playlist::Column::ChannelId))
+                .in_subquery(member_channels(user)),
+        )
+    })
+}
+
+/// The podcasts `viewer` may see when reaching them by `reach`.
+pub fn podcasts(viewer: &Viewer, reach: Reach) -> Condition {
+    let public = Condition::all().add(
+        Expr::col((podcast::Entity, podcast::Column::Visibility))
+            .is_in(Visibility::readable(reach)),
+    );
+    public_or_member(viewer, public, |user| {
+        Condition::all().add(
+            Expr::col((podcast::Entity, podcast::Column::ChannelId))
+                .in_subquery(member_channels(user)),
+        )
+    })
+}
+
+/// Which podcast an episode's visibility also depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EpisodeScope {
+    /// Across podcasts: the episode's podcast must be visible too.
+    AnyPodcast,
+    /// Inside one podcast the caller has already been allowed to see.
+    WithinVisiblePodcast,
+}
+
+/// The episodes `viewer` may see when reaching them by `reach` at `now`.
+pub fn episodes(
+    viewer: &Viewer,
+    reach: Reach,
+    scope: EpisodeScope,
+    now: DateTime<Utc>,
+) -> Condition {
+    let mut public = Condition::all()
+        .add(Expr::col((episode::Entity, episode::Column::Status)).ne(Status::Draft.as_str()))
+        .add(
+            Expr::col((episode::Entity, episode::Column::Visibility))
+                .is_in(Visibility::readable(reach)),
+        )
+        .add(in_window(
+            episode::Entity,
+            episode::Column::PublishAt,
+            episode::Column::UnpublishAt,
+            now,
+        ));
+    if scope == EpisodeScope::AnyPodcast {
+        public = public.add(
+            Expr::col((episode::Entity, episode::Column::PodcastId)).in_subquery(
+                Query::select()
+                    .column(podcast::Column::Id)
+                    .from(podcast::Entity)
+                    .cond_where(podcasts(&Viewer::Public, reach))
+                    .to_owned(),
+            ),
+        );
+    }
+    public_or_member(viewer, public, |user| {
+        Condition::all().add(
+            Expr::col((episode::Entity, episode::Column::PodcastId)).in_subquery(
+                Query::select()
+                    .column(podcast::Column::Id)
+                    .from(podcast::Entity)
+                    .and_where(
+                        Expr::col((podcast::Entity, podcast::Column::ChannelId))
+                            .in_subquery(member_channels(user)),
+                    )
+                    .to_owned(),
+            ),
+        )
+    })
+}
+
+/// Whether `viewer` may manage (create, change, delete content in) the channel.
+pub async fn can_manage(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    channel_id: Uuid,
+) -> AppResult<bool> {
+    match viewer {
+        Viewer::Admin => Ok(true),
+        Viewer::Public
+        | Viewer::Member {
+            may_edit: false, ..
+        } => Ok(false),
+        Viewer::Member {
+            user_id,
+            may_edit: true,
+        } => Ok(channel_member::Entity::find()
+            .filter(channel_member::Column::ChannelId.eq(channel_id))
+            .filter(channel_member::Column::UserId.eq(*user_id))
+            .count(db)
+            .await?
+            > 0),
+    }
+}
+
+/// `FORBIDDEN` unless `viewer` may manage the channel.
+pub async fn require_manage(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    channel_id: Uuid,
+) -> AppResult<()> {
+    if can_manage(db, viewer, channel_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// `FORBIDDEN` unless `viewer` may create channels (editors and admins).
+pub fn require_editor(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::Admin | Viewer::Member { may_edit: true, .. } => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}

@@ -1,0 +1,13 @@
+//! End-to-end tests of the catalogue (issue 3): one test binary, one module per concern.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bad_inputs;
+mod crud;
+mod demo;
+mod pagination;
+mod query_count;
+mod schema;
+mod search;
+mod support;
+mod visibility;

@@ -1,0 +1,174 @@
+//! A page of videos with their channels, tags and categories costs a constant number of SQL
+//! statements, counted by the server itself (`projector_db_statements_total` on /metrics).
+
+use projector_tests::{Backend, TestApp, both_databases, spawn_app};
+use serde_json::json;
+
+use crate::support;
+
+async fn statements(app: &TestApp) -> u64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("projector_db_statements_total "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+const PAGE: &str = "query($n: Int) { videos(first: $n) { pageInfo { hasNextPage }
+    edges { node { id title channel { name slug } tags { name } category { name } } } } }";
+
+async fn a_page_of_videos_with_channels_and_tags_costs_constant_statements(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let mut channels = Vec::new();
+    for n in 0..5 {
+        channels.push(support::channel(&app, &admin, &format!("Channel {n}")).await);
+    }
+    let mut tags = Vec::new();
+    for n in 0..4 {
+        let data = app
+            .graphql_ok(
+                Some(&admin),
+                "mutation($i: CreateTagInput!) { createTag(input: $i) { tag { id } } }",
+                json!({ "i": { "name": format!("tag {n}") } }),
+            )
+            .await;
+        tags.push(data["createTag"]["tag"]["id"].clone());
+    }
+    let category = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation { createCategory(input: { name: \"Cat\" }) { category { id } } }",
+            json!({}),
+        )
+        .await["createCategory"]["category"]["id"]
+        .clone();
+    for n in 0..105 {
+        support::video(
+            &app,
+            &admin,
+            &channels[n % 5],
+            &format!("Video {n}"),
+            json!({ "status": "READY", "tagIds": [tags[n % 4], tags[(n + 1) % 4]], "categoryId": category }),
+        )
+        .await;
+    }
+
+    let mut costs = Vec::new();
+    for n in [1, 10, 100] {
+        let before = statements(&app).await;
+        let data = app.graphql_ok(None, PAGE, json!({ "n": n })).await;
+        costs.push(statements(&app).await - before);
+        let edges = data["videos"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), n as usize);
+        assert_eq!(edges[0]["node"]["tags"].as_array().unwrap().len(), 2);
+        assert!(edges[0]["node"]["channel"]["name"].is_string());
+    }
+    // The page itself, then one statement per nested field kind (channel, tag links, tags,
+    // category), whatever the page size.
+    assert_eq!(
+        costs[0], costs[2],
+        "statements for 1 vs 100 videos: {costs:?}"
+    );
+    assert!(costs[2] <= 6, "statements for 100 videos: {costs:?}");
+
+    // first: 100000 is capped to the documented maximum of 100.
+    let data = app.graphql_ok(None, PAGE, json!({ "n": 100_000 })).await;
+    assert_eq!(data["videos"]["edges"].as_array().unwrap().len(), 100);
+    assert_eq!(data["videos"]["pageInfo"]["hasNextPage"], true);
+}
+
+async fn playlist_items_and_episodes_cost_constant_statements(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let channel = support::channel(&app, &admin, "Counted").await;
+    let playlist = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePlaylistInput!) { createPlaylist(input: $i) { playlist { id } } }",
+            json!({ "i": { "channelId": channel, "title": "Counted" } }),
+        )
+        .await["createPlaylist"]["playlist"]["id"]
+        .clone();
+    let tag = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation { createTag(input: { name: \"t\" }) { tag { id } } }",
+            json!({}),
+        )
+        .await["createTag"]["tag"]["id"]
+        .clone();
+    for n in 0..12 {
+        let video = support::video(
+            &app,
+            &admin,
+            &channel,
+            &format!("I{n}"),
+            json!({ "status": "READY", "tagIds": [tag] }),
+        )
+        .await;
+        app.graphql_ok(
+            Some(&admin),
+            "mutation($i: AddPlaylistItemInput!) { addPlaylistItem(input: $i) { item { id } } }",
+            json!({ "i": { "playlistId": playlist, "videoId": video } }),
+        )
+        .await;
+    }
+    let podcast = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
+            json!({ "i": { "channelId": channel, "title": "Counted", "author": "A", "ownerName": "A",
+                "ownerEmail": "a@example.com", "language": "en" } }),
+        )
+        .await["createPodcast"]["podcast"]["id"]
+        .clone();
+    for n in 0..12 {
+        app.graphql_ok(
+            Some(&admin),
+            "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id } } }",
+            json!({ "i": { "podcastId": podcast, "title": format!("E{n}"), "status": "READY", "tagIds": [tag] } }),
+        )
+        .await;
+    }
+    let cost = |query: &'static str, n: i64| {
+        let app = &app;
+        let (playlist, podcast) = (playlist.clone(), podcast.clone());
+        async move {
+            let before = statements(app).await;
+            app.graphql_ok(None, query, json!({ "p": playlist, "s": podcast, "n": n }))
+                .await;
+            statements(app).await - before
+        }
+    };
+    let items = "query($p: ID!, $n: Int) { playlist(id: $p) { items(first: $n) { edges { node {
+        position video { title channel { name } tags { name } } } } } } }";
+    let episodes =
+        "query($s: ID!, $n: Int) { podcast(id: $s) { episodes(first: $n) { edges { node {
+        title podcast { title } tags { name } } } } } }";
+    assert_eq!(
+        cost(items, 1).await,
+        cost(items, 12).await,
+        "playlist items"
+    );
+    assert_eq!(
+        cost(episodes, 1).await,
+        cost(episodes, 12).await,
+        "episodes"
+    );
+}
+
+both_databases!(
+    a_page_of_videos_with_channels_and_tags_costs_constant_statements,
+    playlist_items_and_episodes_cost_constant_statements,
+);

@@ -1,0 +1,82 @@
+//! Helpers to build catalogue fixtures through the API.
+
+use projector_tests::TestApp;
+use serde_json::{Value, json};
+
+/// Creates a channel as `token` and returns its ID.
+pub async fn channel(app: &TestApp, token: &str, name: &str) -> String {
+    let data = app
+        .graphql_ok(
+            Some(token),
+            "mutation($i: CreateChannelInput!) { createChannel(input: $i) { channel { id } } }",
+            json!({ "i": { "name": name } }),
+        )
+        .await;
+    data["createChannel"]["channel"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Creates a video with extra input fields and returns its ID.
+pub async fn video(app: &TestApp, token: &str, channel: &str, title: &str, extra: Value) -> String {
+    let mut input = json!({ "channelId": channel, "title": title });
+    if let (Some(i), Some(e)) = (input.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            i.insert(k.clone(), v.clone());
+        }
+    }
+    let data = app
+        .graphql_ok(
+            Some(token),
+            "mutation($i: CreateVideoInput!) { createVideo(input: $i) { video { id } } }",
+            json!({ "i": input }),
+        )
+        .await;
+    data["createVideo"]["video"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Creates a published public video.
+pub async fn public_video(app: &TestApp, token: &str, channel: &str, title: &str) -> String {
+    video(app, token, channel, title, json!({ "status": "READY" })).await
+}
+
+/// The global ID of the user behind an access token.
+pub async fn me(app: &TestApp, token: &str) -> String {
+    let data = app
+        .graphql_ok(Some(token), "{ me { id } }", json!({}))
+        .await;
+    data["me"]["id"].as_str().unwrap().to_string()
+}
+
+/// Creates a read-scope API token as the admin.
+pub async fn read_token(app: &TestApp) -> String {
+    let admin = app.admin_token().await;
+    let data = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation { createApiToken(input: { name: \"site\", scope: READ }) { token } }",
+            json!({}),
+        )
+        .await;
+    data["createApiToken"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The node IDs of a connection's edges.
+pub fn ids(connection: &Value) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .map(|e| e["node"]["id"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
