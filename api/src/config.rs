@@ -182,6 +182,11 @@ pub struct GraphqlConfig {
     pub max_complexity: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// How long an anonymous (or read-token) query's response may be served from memory, in
+    /// milliseconds; every mutation on this node empties the cache. 0 disables it.
+    pub public_cache_ttl_ms: u64,
+    /// Most responses kept in the public cache.
+    pub public_cache_entries: usize,
 }
 
 impl Default for Config {
@@ -235,6 +240,8 @@ impl Default for GraphqlConfig {
             max_depth: 16,
             max_complexity: 2000,
             max_body_bytes: 1024 * 1024,
+            public_cache_ttl_ms: 2000,
+            public_cache_entries: 10_000,
         }
     }
 }

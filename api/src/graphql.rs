@@ -20,6 +20,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::accounts::auth::{Auth, ClientAddr, Principal};
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::cache::PublicCache;
 use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
 use crate::error::AppError;
 use crate::media::graphql::MediaQuery;
@@ -240,23 +241,82 @@ async fn execute(
     addr: ClientAddr,
 ) -> Response {
     let started = Instant::now();
+    let cache = &state.ctx.public_cache;
+    // Anonymous visitors and read tokens see exactly the public catalogue, so they can share
+    // responses; nobody else's response is ever stored or served from the cache.
+    let public = matches!(
+        principal,
+        Principal::Anonymous | Principal::ReadToken { .. }
+    );
+    let cache_key = match &batch {
+        BatchRequest::Single(r) if public && cache.enabled() && !r.query.contains("mutation") => {
+            Some(PublicCache::key(
+                &r.query,
+                r.operation_name.as_deref(),
+                &serde_json::to_string(&r.variables).unwrap_or_default(),
+            ))
+        }
+        _ => None,
+    };
     let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
+    if let Some(key) = &cache_key
+        && let Some(hit) = cache.get(key)
+    {
+        for name in &names {
+            state
+                .ctx
+                .metrics
+                .graphql(name.as_deref(), "ok", started.elapsed());
+        }
+        return json_response(hit.body, hit.cache_control.as_deref());
+    }
+    // A change by a user (a session or a write token) may alter any public read. Sign-in
+    // mutations by anonymous callers change no content and leave the cache alone.
+    let changes_content = matches!(principal, Principal::User { .. })
+        && batch.iter().any(|r| r.query.contains("mutation"));
+    let generation = cache.generation();
     let loaders = Arc::new(crate::loaders::Loaders::new(state.ctx.db.clone()));
     let batch = batch.data(principal).data(addr).data(loaders);
     let mut response = state.schema.execute_batch(batch).await;
+    if changes_content {
+        cache.invalidate();
+    }
     let elapsed = started.elapsed();
     let responses: Vec<&mut async_graphql::Response> = match &mut response {
         BatchResponse::Single(r) => vec![r],
         BatchResponse::Batch(rs) => rs.iter_mut().collect(),
     };
+    let mut clean = true;
     for (r, name) in responses.into_iter().zip(names) {
         apply_error_codes(&mut r.errors);
+        clean &= r.errors.is_empty();
         let outcome = if r.errors.is_empty() { "ok" } else { "error" };
         state.ctx.metrics.graphql(name.as_deref(), outcome, elapsed);
     }
-    let mut http = Json(&response).into_response();
-    if let Some(value) = response.cache_control().value()
-        && let Ok(value) = HeaderValue::from_str(&value)
+    let cache_control = response.cache_control().value();
+    let body = match serde_json::to_vec(&response) {
+        Ok(b) => bytes::Bytes::from(b),
+        Err(e) => return request_error(AppError::internal(e)),
+    };
+    if let Some(key) = cache_key
+        && clean
+    {
+        cache.put(key, generation, body.clone(), cache_control.clone());
+    }
+    json_response(body, cache_control.as_deref())
+}
+
+fn json_response(body: bytes::Bytes, cache_control: Option<&str>) -> Response {
+    let mut http = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response();
+    if let Some(value) = cache_control
+        && let Ok(value) = HeaderValue::from_str(value)
     {
         http.headers_mut().insert(header::CACHE_CONTROL, value);
     }

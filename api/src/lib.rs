@@ -5,6 +5,7 @@
 //! entities, services and GraphQL types; `graphql.rs` merges the domain roots.
 
 pub mod accounts;
+pub mod cache;
 pub mod channels;
 pub mod cli;
 pub mod config;

@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::accounts::jwt::Keys;
 use crate::accounts::rate_limit::Limiter;
+use crate::cache::PublicCache;
 use crate::config::Config;
 use crate::graphql::AppSchema;
 use crate::media::Storage;
@@ -38,6 +39,8 @@ pub struct Ctx {
     pub staging_dir: PathBuf,
     /// Uploads being written to right now.
     pub upload_locks: UploadLocks,
+    /// Responses to public queries, served from memory.
+    pub public_cache: PublicCache,
 }
 
 impl Ctx {
@@ -62,6 +65,10 @@ impl Ctx {
             metrics,
             staging_dir: config.data_dir.join("uploads"),
             upload_locks: UploadLocks::default(),
+            public_cache: PublicCache::new(
+                Duration::from_millis(config.graphql.public_cache_ttl_ms),
+                config.graphql.public_cache_entries,
+            ),
             storage,
             config,
             db,

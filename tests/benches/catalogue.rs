@@ -84,8 +84,8 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
                 description: Set(format!(
                     "A *test* video, number {n}, with [a link](https://example.com/{n})."
                 )),
-                status: Set("READY".into()),
-                visibility: Set("PUBLIC".into()),
+                status: Set("ready".into()),
+                visibility: Set("public".into()),
                 publish_at: Set(None),
                 unpublish_at: Set(None),
                 duration_secs: Set(Some(60.0 + (n % 600) as f64)),
@@ -176,13 +176,26 @@ fn main() {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (addr, sample) = runtime.block_on(async {
+    let (addr, sample, uncached_addr) = runtime.block_on(async {
         let url = Backend::Sqlite.fresh_database_url(dir.path()).await;
         let mut config = test_config(url.clone(), dir.path());
         config.log = "error".into();
+        // Two apps on one database: one with the hot-read cache (the default), one without,
+        // to show what the cache buys.
+        let mut uncached_config = config.clone();
+        config.graphql.public_cache_ttl_ms = 2000;
+        uncached_config.graphql.public_cache_ttl_ms = 0;
         // Create the schema, then seed straight into the database (100k mutations would take
         // minutes and measure nothing of interest).
         let router = projector_api::build_app(config).await.unwrap();
+        let uncached = projector_api::build_app(uncached_config).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let uncached_addr = listener.local_addr().unwrap();
+        tokio::spawn(projector_api::serve(
+            listener,
+            uncached,
+            std::future::pending(),
+        ));
         let started = Instant::now();
         let sample = seed(&url).await;
         println!(
@@ -200,9 +213,28 @@ fn main() {
             router,
             std::future::pending(),
         ));
-        (addr, sample)
+        (addr, sample, uncached_addr)
     });
     let graphql = format!("http://{addr}/graphql");
+    let uncached_graphql = format!("http://{uncached_addr}/graphql");
+    // The figures mean something only if the public page really holds 24 seeded videos.
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let (_, body) = post(&client, &graphql, PAGE, json!({})).await;
+        assert_eq!(
+            body["data"]["videos"]["nodes"].as_array().unwrap().len(),
+            24,
+            "{body}"
+        );
+        assert_eq!(
+            body["data"]["videos"]["nodes"][0]["tags"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3,
+            "{body}"
+        );
+    });
 
     // 1. Throughput of the public list page against the bare handler.
     let script = dir.path().join("page.lua");
@@ -219,12 +251,15 @@ fn main() {
     wrk(&graphql, Some(&script));
     let mut bare = Vec::new();
     let mut page = Vec::new();
+    let mut uncached = Vec::new();
     for _ in 0..3 {
         bare.push(wrk(&bare_url, None));
         page.push(wrk(&graphql, Some(&script)));
+        uncached.push(wrk(&uncached_graphql, Some(&script)));
     }
     bare.sort_by(f64::total_cmp);
     page.sort_by(f64::total_cmp);
+    uncached.sort_by(f64::total_cmp);
 
     let (watch, page1, page1000) = runtime.block_on(async {
         let client = reqwest::Client::new();
@@ -236,7 +271,12 @@ fn main() {
                     "id": projector_api::relay::to_global("Video", *id).0,
                     "channel": projector_api::relay::to_global("Channel", *channel).0,
                 });
-                let (t, _) = post(&client, &graphql, WATCH, vars).await;
+                let (t, body) = post(&client, &graphql, WATCH, vars).await;
+                assert!(body["data"]["video"]["title"].is_string(), "{body}");
+                assert_eq!(
+                    body["data"]["videos"]["nodes"].as_array().unwrap().len(),
+                    12
+                );
                 if round > 0 {
                     watch.push(t);
                 }

@@ -171,6 +171,11 @@ pub fn test_config(database_url: String, dir: &std::path::Path) -> Config {
         admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
         // Tests count rows: they start from an empty catalogue unless they ask for the demo.
         demo_content: false,
+        // Tests read right after writing straight to the database; the cache has its own test.
+        graphql: projector_api::config::GraphqlConfig {
+            public_cache_ttl_ms: 0,
+            ..defaults.graphql.clone()
+        },
         auth: projector_api::config::AuthConfig {
             jwt_secret: Some(SecretString::from(TEST_JWT_SECRET)),
             ..defaults.auth.clone()

@@ -1,0 +1,68 @@
+//! The hot-read cache: public reads come from memory, every change empties it, and nobody who
+//! sees more than the public catalogue ever shares it.
+
+use projector_tests::{Backend, both_databases, spawn_app_with};
+use sea_orm::ConnectionTrait as _;
+use serde_json::json;
+
+use crate::support::{channel, public_video, video};
+
+const LIST: &str = "{ videos(first: 50) { nodes { title } } }";
+
+fn titles(data: &serde_json::Value) -> Vec<String> {
+    let mut t: Vec<String> = data["videos"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["title"].as_str().unwrap().to_string())
+        .collect();
+    t.sort();
+    t
+}
+
+async fn public_reads_are_served_from_memory_until_something_changes(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.graphql.public_cache_ttl_ms = 600_000).await;
+    let editor = app.user_token("ed@example.com", "EDITOR").await;
+    let ch = channel(&app, &editor, "Cached").await;
+    public_video(&app, &editor, &ch, "First").await;
+    assert_eq!(
+        titles(&app.graphql_ok(None, LIST, json!({})).await),
+        ["First"]
+    );
+
+    // A write behind the API's back is not seen: the response came from memory.
+    let db = app.db().await;
+    db.execute_unprepared("UPDATE videos SET title = 'Renamed behind the API'")
+        .await
+        .unwrap();
+    assert_eq!(
+        titles(&app.graphql_ok(None, LIST, json!({})).await),
+        ["First"]
+    );
+
+    // Any change through the API empties the cache at once.
+    public_video(&app, &editor, &ch, "Second").await;
+    assert_eq!(
+        titles(&app.graphql_ok(None, LIST, json!({})).await),
+        ["Renamed behind the API", "Second"]
+    );
+
+    // Signed-in readers bypass it: the editor sees a private video the public never does.
+    video(
+        &app,
+        &editor,
+        &ch,
+        "Private one",
+        json!({ "status": "READY", "visibility": "PRIVATE" }),
+    )
+    .await;
+    let public = titles(&app.graphql_ok(None, LIST, json!({})).await);
+    assert!(!public.contains(&"Private one".to_string()), "{public:?}");
+    let mine = titles(&app.graphql_ok(Some(&editor), LIST, json!({})).await);
+    assert!(mine.contains(&"Private one".to_string()), "{mine:?}");
+    // ...and the public answer afterwards is still the public one.
+    let again = titles(&app.graphql_ok(None, LIST, json!({})).await);
+    assert_eq!(again, public);
+}
+
+both_databases!(public_reads_are_served_from_memory_until_something_changes);
