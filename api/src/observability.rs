@@ -63,7 +63,11 @@ impl Metrics {
     pub fn graphql(&self, operation: Option<&str>, outcome: &str, elapsed: Duration) {
         let mut map = self.graphql.lock().unwrap_or_else(|p| p.into_inner());
         let mut name = sanitize_operation(operation);
-        if !map.keys().any(|(n, _)| *n == name) && distinct(&map) >= MAX_OPERATION_NAMES {
+        let known = map
+            .range((name.clone(), String::new())..)
+            .next()
+            .is_some_and(|((n, _), _)| *n == name);
+        if !known && distinct(&map) >= MAX_OPERATION_NAMES {
             name = "other".into();
         }
         map.entry((name, outcome.to_string()))

@@ -5,8 +5,6 @@
 //! (kind and order, and the parent for nested lists), the sort key and the id, with a checksum;
 //! a cursor from another list, or one that was edited, is a `VALIDATION` error.
 
-use std::sync::Arc;
-
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, OutputType};
 use base64::Engine as _;
@@ -21,7 +19,6 @@ use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
-use crate::state::Ctx;
 
 /// Largest page a connection returns; larger `first` values are capped to it.
 pub const MAX_PAGE: u64 = 100;
@@ -297,9 +294,7 @@ impl ListCount {
 impl ListCount {
     /// How many items the whole list has (that the caller may see), ignoring `first`/`after`.
     async fn total_count(&self, ctx: &Context<'_>) -> AppResult<i64> {
-        let app = ctx
-            .data::<Arc<Ctx>>()
-            .map_err(|_| AppError::internal(anyhow::anyhow!("schema built without Ctx")))?;
+        let app = crate::graphql::app(ctx)?;
         let row = app
             .db
             .query_one(self.backend.build(&self.statement))

@@ -41,9 +41,12 @@ impl Garage {
     pub fn start() -> Self {
         let dir = tempfile::tempdir().expect("garage dir");
         let (rpc, s3, admin) = (free_port(), free_port(), free_port());
-        let secret: String = (0..32)
-            .map(|_| format!("{:02x}", rand_byte()))
-            .collect::<String>();
+        // 64 hex characters, as Garage wants.
+        let secret = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
         let config_path = dir.path().join("garage.toml");
         std::fs::write(
             &config_path,
@@ -157,13 +160,6 @@ admin_token = "{secret}"
         self.cli(args)
             .unwrap_or_else(|e| panic!("garage {args:?} failed: {e}"))
     }
-}
-
-fn rand_byte() -> u8 {
-    // Good enough for a throwaway RPC secret; avoids a rand dependency in the harness.
-    let mut bytes = [0u8; 1];
-    bytes[0] = (uuid::Uuid::new_v4().as_u128() & 0xff) as u8;
-    bytes[0]
 }
 
 impl Drop for Garage {

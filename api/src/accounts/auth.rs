@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::{Role, Scope, service};
 use crate::error::{AppError, AppResult};
+use crate::graphql::principal;
 use crate::state::{AppState, Ctx};
 
 /// How a signed-in user proved who they are.
@@ -163,10 +164,6 @@ impl FromRequestParts<AppState> for ClientAddr {
         }
         Ok(Self(peer))
     }
-}
-
-fn principal<'a>(ctx: &'a Context<'_>) -> &'a Principal {
-    ctx.data_opt::<Principal>().unwrap_or(&Principal::Anonymous)
 }
 
 /// Requires a signed-in user (session or write token) with at least the given role.

@@ -1,16 +1,15 @@
 //! GraphQL types and resolvers of the accounts domain. Resolvers unpack the context and call
 //! the services; guards decide who may call them.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 
-use super::auth::{ClientAddr, Principal, RoleGuard, SessionGuard};
+use super::auth::{ClientAddr, RoleGuard, SessionGuard};
 use super::entity::{api_token, user};
 use super::service::{self, NewUser, Session, SessionTtl};
 use super::{Role, Scope};
 use crate::error::{AppError, AppResult};
+use crate::graphql::{app, principal};
 use crate::relay::{from_global, to_global};
 use crate::state::Ctx;
 
@@ -183,15 +182,6 @@ pub struct RevokeApiTokenPayload {
     pub api_token: ApiToken,
 }
 
-fn ctx_of<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Arc<Ctx>> {
-    ctx.data::<Arc<Ctx>>()
-        .map_err(|_| AppError::internal(anyhow::anyhow!("schema built without Ctx")))
-}
-
-fn principal<'a>(ctx: &'a Context<'_>) -> &'a Principal {
-    ctx.data_opt::<Principal>().unwrap_or(&Principal::Anonymous)
-}
-
 fn ttl(app: &Ctx) -> SessionTtl {
     SessionTtl {
         access: Duration::seconds(app.config.auth.access_token_ttl_secs as i64),
@@ -210,14 +200,14 @@ impl AccountsQuery {
         let Some(id) = principal(ctx).user_id() else {
             return Ok(None);
         };
-        let app = ctx_of(ctx)?;
+        let app = app(ctx)?;
         Ok(service::find_user(&app.db, id).await?.map(User))
     }
 
     /// The caller's API tokens, newest first.
     #[graphql(guard = "SessionGuard")]
     async fn api_tokens(&self, ctx: &Context<'_>) -> AppResult<Vec<ApiToken>> {
-        let app = ctx_of(ctx)?;
+        let app = app(ctx)?;
         let id = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
         Ok(service::list_api_tokens(&app.db, id)
             .await?
@@ -235,7 +225,7 @@ pub struct AccountsMutation;
 impl AccountsMutation {
     /// Signs in with email and password. Rate limited per account and per client address.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<AuthPayload> {
-        let app = ctx_of(ctx)?;
+        let app = app(ctx)?;
         let addr = ctx
             .data_opt::<ClientAddr>()
             .map(|a| a.0.to_string())
@@ -266,7 +256,7 @@ impl AccountsMutation {
     /// Exchanges a refresh token for a new session. Each refresh token works once; presenting a
     /// spent one revokes every token of its session.
     async fn refresh(&self, ctx: &Context<'_>, input: RefreshInput) -> AppResult<AuthPayload> {
-        let app = ctx_of(ctx)?;
+        let app = app(ctx)?;
         service::refresh(&app.db, &app.keys, ttl(app), &input.refresh_token)
             .await
             .map(AuthPayload::from)
@@ -274,7 +264,7 @@ impl AccountsMutation {
 
     /// Ends the session the refresh token belongs to.
     async fn logout(&self, ctx: &Context<'_>, input: RefreshInput) -> AppResult<LogoutPayload> {
-        let app = ctx_of(ctx)?;
+        let app = app(ctx)?;
         service::logout(&app.db, &input.refresh_token).await?;
         Ok(LogoutPayload { ok: true })
     }
@@ -286,7 +276,7 @@ impl AccountsMutation {
         ctx: &Context<'_>,
         input: CreateUserInput,
     ) -> AppResult<CreateUserPayload> {
-        let app = ctx_of(ctx)?;
+        let app = app(ctx)?;
         let user = service::create_user(
             &app.db,
             NewUser {
@@ -307,7 +297,7 @@ impl AccountsMutation {
         ctx: &Context<'_>,
         input: CreateApiTokenInput,
     ) -> AppResult<CreateApiTokenPayload> {
-        let app = ctx_of(ctx)?;
+        let app = app(ctx)?;
         let owner = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
         let (model, token) =
             service::create_api_token(&app.db, owner, &input.name, input.scope).await?;
@@ -324,7 +314,7 @@ impl AccountsMutation {
         ctx: &Context<'_>,
         input: RevokeApiTokenInput,
     ) -> AppResult<RevokeApiTokenPayload> {
-        let app = ctx_of(ctx)?;
+        let app = app(ctx)?;
         let who = principal(ctx);
         let actor = who.user_id().ok_or(AppError::Unauthenticated)?;
         let id = from_global(&input.id, "ApiToken")?;

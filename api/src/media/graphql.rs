@@ -1,7 +1,5 @@
 //! GraphQL view of uploads: editors follow an upload's progress and see why a file was refused.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -9,10 +7,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use super::entity::{media_asset, upload};
 use super::probe::Probe;
 use crate::accounts::Role;
-use crate::accounts::auth::{Principal, RoleGuard};
+use crate::accounts::auth::RoleGuard;
 use crate::error::{AppError, AppResult};
+use crate::graphql::{app, principal};
 use crate::relay::to_global;
-use crate::state::Ctx;
 
 /// A resumable upload (tus) and what became of it.
 #[derive(Debug, Clone)]
@@ -53,9 +51,7 @@ impl Upload {
         let Some(asset) = self.0.asset_id else {
             return Ok(None);
         };
-        let app = ctx
-            .data::<Arc<Ctx>>()
-            .map_err(|_| AppError::internal(anyhow::anyhow!("schema built without Ctx")))?;
+        let app = app(ctx)?;
         let Some(model) = media_asset::Entity::find_by_id(asset).one(&app.db).await? else {
             return Ok(None);
         };
@@ -144,13 +140,8 @@ impl MediaQuery {
     /// The caller's uploads, newest first (at most 100).
     #[graphql(guard = "RoleGuard(Role::Editor)")]
     async fn my_uploads(&self, ctx: &Context<'_>) -> AppResult<Vec<Upload>> {
-        let app = ctx
-            .data::<Arc<Ctx>>()
-            .map_err(|_| AppError::internal(anyhow::anyhow!("schema built without Ctx")))?;
-        let owner = ctx
-            .data_opt::<Principal>()
-            .and_then(Principal::user_id)
-            .ok_or(AppError::Unauthenticated)?;
+        let app = app(ctx)?;
+        let owner = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
         Ok(upload::Entity::find()
             .filter(upload::Column::OwnerId.eq(owner))
             .order_by_desc(upload::Column::Id)

@@ -244,15 +244,3 @@ pub fn clamp(range: Option<Range<u64>>, size: u64) -> Range<u64> {
         None => 0..size,
     }
 }
-
-/// Reads a local file fully (helper for small objects).
-pub async fn read_file(path: &Path) -> AppResult<Vec<u8>> {
-    let mut file = tokio::fs::File::open(path)
-        .await
-        .map_err(AppError::internal)?;
-    let mut buf = Vec::new();
-    file.read_to_end(&mut buf)
-        .await
-        .map_err(AppError::internal)?;
-    Ok(buf)
-}

@@ -334,10 +334,7 @@ pub async fn finish(
             return find_for(db, id, upload.owner_id, true).await;
         };
         let local = staging_dir.join(format!("{id}.recheck"));
-        let bytes = super::storage::read_all(storage.as_ref(), &key).await?;
-        tokio::fs::write(&local, &bytes)
-            .await
-            .map_err(AppError::internal)?;
+        download(storage.as_ref(), &key, &local).await?;
         let found = probe::probe_file(&local).await;
         let sha = sha256_file(&local).await;
         let _ = tokio::fs::remove_file(&local).await;
@@ -348,6 +345,21 @@ pub async fn finish(
         set_status(db, id, status::COMPLETE, None, Some(id)).await?;
     }
     find_for(db, id, upload.owner_id, true).await
+}
+
+/// Streams an object to a local file (sources can be many gigabytes: never hold one in memory).
+async fn download(storage: &dyn Storage, key: &ObjectKey, path: &Path) -> AppResult<()> {
+    use futures::TryStreamExt as _;
+    use tokio::io::AsyncWriteExt as _;
+    let object = storage.get(key, None).await?;
+    let mut file = tokio::fs::File::create(path)
+        .await
+        .map_err(AppError::internal)?;
+    let mut body = object.body;
+    while let Some(chunk) = body.try_next().await.map_err(AppError::internal)? {
+        file.write_all(&chunk).await.map_err(AppError::internal)?;
+    }
+    file.flush().await.map_err(AppError::internal)
 }
 
 fn content_type_of(upload: &upload::Model, found: &probe::Probe) -> String {
