@@ -53,6 +53,100 @@ pub struct Config {
     pub auth: AuthConfig,
     /// GraphQL endpoint settings.
     pub graphql: GraphqlConfig,
+    /// How sources become HLS, audio files and pictures.
+    pub transcode: TranscodeConfig,
+    /// How media, feeds and embeds are served.
+    pub delivery: DeliveryConfig,
+}
+
+/// Transcoding: the ladder, the encoders' settings and the job queue's.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranscodeConfig {
+    /// Rendition heights, tallest first; a source is never upscaled past its own height.
+    pub ladder: Vec<u32>,
+    /// x264 speed preset (`ultrafast` .. `veryslow`).
+    pub preset: String,
+    /// Seconds between keyframes, the same in every rendition so players can switch.
+    pub gop_secs: f64,
+    /// Target length of an HLS segment, in seconds (a multiple of `gop_secs`).
+    pub segment_secs: f64,
+    /// AAC bitrate of the audio inside HLS renditions, in kbit/s.
+    pub hls_audio_kbps: u32,
+    /// Bitrate of podcast M4A (AAC) files, in kbit/s.
+    pub m4a_kbps: u32,
+    /// Bitrate of podcast MP3 files, in kbit/s.
+    pub mp3_kbps: u32,
+    /// Attempts before a job fails for good.
+    pub max_attempts: u32,
+    /// Seconds a worker holds a job without a heartbeat before another may take it.
+    pub lease_secs: u64,
+    /// Scratch directory for sources and outputs in flight; unset: `<data_dir>/transcode`.
+    pub scratch_dir: Option<PathBuf>,
+}
+
+impl Default for TranscodeConfig {
+    fn default() -> Self {
+        Self {
+            ladder: vec![2160, 1440, 1080, 720, 480, 360, 240],
+            preset: "veryfast".into(),
+            gop_secs: 2.0,
+            segment_secs: 4.0,
+            hls_audio_kbps: 128,
+            m4a_kbps: 128,
+            mp3_kbps: 128,
+            max_attempts: 3,
+            lease_secs: 30,
+            scratch_dir: None,
+        }
+    }
+}
+
+/// Delivery of media objects, feeds and embeds.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryConfig {
+    /// With the S3 backend: `presign` (302 to a presigned URL), `cdn` (302 to `cdn_base_url`)
+    /// or `proxy` (stream through this server). The local backend is always served directly.
+    pub s3_mode: S3DeliveryMode,
+    /// Public base URL that maps to the bucket's root (for `s3_mode = "cdn"`).
+    pub cdn_base_url: Option<url::Url>,
+    /// HMAC key for signed URLs of private media. Unset: generated once and kept in
+    /// `<data_dir>/media-secret`. Set it explicitly when several API nodes share a database.
+    #[serde(serialize_with = "serialize_masked_opt")]
+    pub signing_secret: Option<SecretString>,
+    /// Lifetime of a signed media URL, in seconds.
+    pub signed_url_ttl_secs: u64,
+    /// Origins allowed to fetch media and the API from browsers (`*` for any).
+    pub cors_origins: Vec<String>,
+    /// `frame-ancestors` of the embed page: who may put the player in an iframe.
+    pub frame_ancestors: String,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            s3_mode: S3DeliveryMode::Presign,
+            cdn_base_url: None,
+            signing_secret: None,
+            signed_url_ttl_secs: 6 * 3600,
+            cors_origins: vec!["*".into()],
+            frame_ancestors: "*".into(),
+        }
+    }
+}
+
+/// How media stored in S3 reaches clients.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum S3DeliveryMode {
+    /// Redirect to a presigned URL of the bucket.
+    #[default]
+    Presign,
+    /// Redirect to `cdn_base_url` + key.
+    Cdn,
+    /// Stream the object through this server.
+    Proxy,
 }
 
 /// Log output format.
@@ -209,6 +303,8 @@ impl Default for Config {
             demo_content: true,
             auth: AuthConfig::default(),
             graphql: GraphqlConfig::default(),
+            transcode: TranscodeConfig::default(),
+            delivery: DeliveryConfig::default(),
         }
     }
 }
@@ -361,6 +457,57 @@ impl Config {
         if self.graphql.max_body_bytes < 1024 {
             return Err(ConfigError(
                 "key `graphql.max_body_bytes`: must be at least 1024".into(),
+            ));
+        }
+        let t = &self.transcode;
+        if t.ladder.is_empty() || t.ladder.iter().any(|h| !(16..=4320).contains(h)) {
+            return Err(ConfigError(
+                "key `transcode.ladder`: give one or more heights between 16 and 4320".into(),
+            ));
+        }
+        if !(0.5..=10.0).contains(&t.gop_secs) || t.segment_secs < t.gop_secs {
+            return Err(ConfigError(
+                "key `transcode.gop_secs`/`transcode.segment_secs`: the GOP must be 0.5 to 10 s \
+                 and no longer than a segment"
+                    .into(),
+            ));
+        }
+        const PRESETS: [&str; 10] = [
+            "ultrafast",
+            "superfast",
+            "veryfast",
+            "faster",
+            "fast",
+            "medium",
+            "slow",
+            "slower",
+            "veryslow",
+            "placebo",
+        ];
+        if !PRESETS.contains(&t.preset.as_str()) {
+            return Err(ConfigError(format!(
+                "key `transcode.preset`: `{}` is not an x264 preset ({})",
+                t.preset,
+                PRESETS.join(", ")
+            )));
+        }
+        if t.max_attempts == 0 || t.lease_secs < 5 {
+            return Err(ConfigError(
+                "key `transcode.max_attempts`/`transcode.lease_secs`: at least 1 attempt and a \
+                 lease of at least 5 s"
+                    .into(),
+            ));
+        }
+        if self.delivery.s3_mode == S3DeliveryMode::Cdn && self.delivery.cdn_base_url.is_none() {
+            return Err(ConfigError(
+                "key `delivery.cdn_base_url`: required when `delivery.s3_mode` is `cdn`".into(),
+            ));
+        }
+        if let Some(secret) = &self.delivery.signing_secret
+            && secret.expose_secret().len() < 32
+        {
+            return Err(ConfigError(
+                "key `delivery.signing_secret`: must be at least 32 bytes long".into(),
             ));
         }
         Ok(())

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod graphql;
@@ -26,6 +27,7 @@ pub mod search;
 pub mod startup;
 pub mod state;
 pub mod taxonomy;
+pub mod transcode;
 pub mod videos;
 pub mod visibility;
 

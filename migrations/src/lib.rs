@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_accounts;
 mod m0002_catalogue;
 mod m0003_media;
+mod m0004_transcode;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_accounts::Migration),
             Box::new(m0002_catalogue::Migration),
             Box::new(m0003_media::Migration),
+            Box::new(m0004_transcode::Migration),
         ]
     }
 }

@@ -98,6 +98,7 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
                 ),
                 source_asset_id: Set(None),
                 poster_asset_id: Set(None),
+                media_error: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             });

@@ -66,3 +66,42 @@ pub mod upload {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// One file a transcode produced (a playlist, an audio file, a picture), under the hashed prefix
+/// of its source asset. The API and the delivery layer read these rows; they never list storage.
+pub mod media_output {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `media_outputs`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "media_outputs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The source asset this was made from; its key lies under that asset's prefix.
+        pub asset_id: Uuid,
+        /// `hls_master`, `hls_rendition`, `audio`, `thumbnail`, `poster`, `sprite`,
+        /// `sprite_vtt` or `caption`.
+        pub kind: String,
+        /// Distinguishes outputs of one kind: `720p`, `m4a`, `mp3`, `1`..`4`, a language tag.
+        pub name: String,
+        pub storage_key: String,
+        pub content_type: String,
+        /// Size in bytes (for a rendition: its playlist plus every segment).
+        pub bytes: i64,
+        /// Bits per second (peak for an HLS rendition).
+        pub bitrate: Option<i64>,
+        pub width: Option<i32>,
+        pub height: Option<i32>,
+        pub duration_secs: Option<f64>,
+        /// Kind-specific details as JSON (codecs string, loudness, sprite grid).
+        pub extra: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// Relations of an output.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -61,6 +61,8 @@ pub mod episode {
         pub unpublish_at: Option<DateTimeUtc>,
         /// Set the first time the episode is published; from then on its GUID is frozen.
         pub first_published_at: Option<DateTimeUtc>,
+        /// Why the media could not be used (upload rejected, transcode failed), for editors.
+        pub media_error: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

@@ -547,6 +547,7 @@ pub async fn create_episode(
         publish_at: Set(input.publish_at),
         unpublish_at: Set(input.unpublish_at),
         first_published_at: Set(first_published(status, input.publish_at)),
+        media_error: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -27,6 +27,8 @@ pub mod video {
         pub chapters: String,
         pub source_asset_id: Option<Uuid>,
         pub poster_asset_id: Option<Uuid>,
+        /// Why the media could not be used (upload rejected, transcode failed), for editors.
+        pub media_error: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

@@ -278,6 +278,7 @@ pub async fn create(
         chapters,
         source_asset_id: None,
         poster_asset_id: None,
+        media_error: None,
         created_at: now,
         updated_at: now,
     };

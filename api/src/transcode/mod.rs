@@ -1,0 +1,4 @@
+//! Transcoding: the durable job queue, the workers that run it and the GStreamer pipelines.
+
+pub mod entity;
+pub mod pipeline;
