@@ -162,13 +162,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
         Command::Worker { concurrency } => {
-            let conn = db::connect(&config).await?;
-            db::migrate(&conn).await?;
-            tracing::info!(
-                concurrency,
-                "worker started; waiting for jobs (no job kinds yet)"
-            );
+            let ctx = crate::startup::build_ctx(config).await?;
+            let handles = crate::transcode::worker::spawn(&ctx, concurrency.max(1));
+            tracing::info!(concurrency, "worker started; waiting for jobs");
             crate::startup::shutdown_signal().await;
+            ctx.shutdown.cancel();
+            for h in handles {
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(10), h).await;
+            }
             Ok(())
         }
         Command::Migrate => {

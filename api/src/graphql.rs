@@ -9,9 +9,7 @@ use std::time::Instant;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{
-    BatchRequest, BatchResponse, EmptySubscription, MergedObject, Object, Schema, ServerError,
-};
+use async_graphql::{BatchRequest, BatchResponse, MergedObject, Object, Schema, ServerError};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -30,10 +28,11 @@ use crate::podcasts::graphql::{PodcastsMutation, PodcastsQuery};
 use crate::search::graphql::SearchQuery;
 use crate::state::{AppState, Ctx};
 use crate::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
+use crate::transcode::graphql::SubscriptionRoot;
 use crate::videos::graphql::{VideosMutation, VideosQuery};
 
 /// The executable schema type.
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Every query, merged from the domains.
 #[derive(MergedObject, Default, Debug)]
@@ -103,7 +102,7 @@ pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     .limit_recursive_depth(64)
     .limit_directives(32);
@@ -369,4 +368,50 @@ fn request_error_with_status(status: StatusCode, code: &str, message: &str) -> R
         "errors": [{ "message": message, "extensions": { "code": code } }]
     });
     (status, Json(body)).into_response()
+}
+
+/// `GET /graphql/ws`: subscriptions over WebSocket (graphql-transport-ws and the older
+/// graphql-ws). Credentials come from the upgrade request's `Authorization` header or from the
+/// `connection_init` payload (`{"authorization": "Bearer …"}`), since browsers cannot set headers
+/// on a WebSocket.
+pub async fn ws(
+    State(state): State<AppState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    headers: HeaderMap,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> Response {
+    let from_header = match crate::accounts::auth::authenticate(&state.ctx, &headers).await {
+        Ok(p) => p,
+        Err(e) => return request_error(e),
+    };
+    let schema = state.schema.clone();
+    let ctx = state.ctx.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload: serde_json::Value| async move {
+                    let mut data = async_graphql::Data::default();
+                    let token = payload
+                        .get("authorization")
+                        .or_else(|| payload.get("Authorization"))
+                        .and_then(|v| v.as_str());
+                    let principal = match token {
+                        Some(t) => {
+                            let mut h = HeaderMap::new();
+                            let value = HeaderValue::from_str(t).map_err(|_| {
+                                async_graphql::Error::new("malformed authorization")
+                            })?;
+                            h.insert(header::AUTHORIZATION, value);
+                            crate::accounts::auth::authenticate(&ctx, &h)
+                                .await
+                                .map_err(|e| async_graphql::Error::new(e.to_string()))?
+                        }
+                        None => from_header,
+                    };
+                    data.insert(principal);
+                    Ok(data)
+                })
+                .serve()
+        })
 }

@@ -14,6 +14,7 @@ pub mod db;
 pub mod delivery;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod loaders;
 pub mod media;

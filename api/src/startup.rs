@@ -22,11 +22,43 @@ use crate::accounts::jwt::{Keys, load_or_create_secret};
 use crate::accounts::service;
 use crate::config::Config;
 use crate::state::{AppState, Ctx};
-use crate::{db, graphql, media, observability};
+use crate::{db, graphql, media, observability, transcode};
 
 /// Connects to the database, applies migrations, creates the first admin if configured, and
-/// returns the complete router (API, operations endpoints and the single-page app).
+/// returns the complete router (API, operations endpoints and the single-page app), with the
+/// in-process workers (`config.workers`) and background upkeep started.
 pub async fn build_app(config: Config) -> anyhow::Result<Router> {
+    Ok(build_app_with_ctx(config).await?.0)
+}
+
+/// [`build_app`], also returning the shared services (to stop workers at shutdown).
+pub async fn build_app_with_ctx(config: Config) -> anyhow::Result<(Router, Arc<Ctx>)> {
+    let ctx = build_ctx(config).await?;
+    // Uploads a previous process left half-finished complete now, off the start-up path.
+    let resume = ctx.clone();
+    tokio::spawn(async move {
+        match media::uploads::resume_unfinished(&resume).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(uploads = n, "finished uploads left by a previous run"),
+            Err(e) => tracing::error!(error = %e, "could not resume unfinished uploads"),
+        }
+    });
+    ctx.events.listen();
+    transcode::worker::spawn(&ctx, ctx.config.workers);
+    spawn_upkeep(&ctx);
+    let schema = graphql::build_schema(Some(ctx.clone()));
+    Ok((
+        router(AppState {
+            ctx: ctx.clone(),
+            schema,
+        }),
+        ctx,
+    ))
+}
+
+/// The shared services of any Projector process (server or worker): database (migrated),
+/// first admin, signing keys, storage.
+pub async fn build_ctx(config: Config) -> anyhow::Result<Arc<Ctx>> {
     let db = db::connect(&config).await?;
     let fresh = db::migrate(&db).await?;
     // Only the embedded default seeds itself: a PostgreSQL deployment is set up on purpose.
@@ -60,26 +92,53 @@ pub async fn build_app(config: Config) -> anyhow::Result<Router> {
     let storage = media::open_storage(&config.storage, &config.media_dir)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open media storage: {e}"))?;
-    let ctx = Arc::new(Ctx::new(config, db, keys, dummy_hash, storage));
-    // Uploads a previous process left half-finished complete now, off the start-up path.
-    let resume = ctx.clone();
+    Ok(Arc::new(Ctx::new(config, db, keys, dummy_hash, storage)))
+}
+
+/// How often expired uploads and orphaned objects are swept.
+const SWEEP_EVERY: Duration = Duration::from_secs(3600);
+
+/// Hourly upkeep: expired uploads and orphaned objects go.
+fn spawn_upkeep(ctx: &Arc<Ctx>) {
+    let ctx = ctx.clone();
     tokio::spawn(async move {
-        match media::uploads::resume_unfinished(&resume.db, &resume.storage, &resume.staging_dir)
-            .await
-        {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(uploads = n, "finished uploads left by a previous run"),
-            Err(e) => tracing::error!(error = %e, "could not resume unfinished uploads"),
+        let mut tick = tokio::time::interval(SWEEP_EVERY);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = ctx.shutdown.cancelled() => break,
+            }
+            if let Err(e) = sweep(&ctx).await {
+                tracing::warn!(error = %e, "sweep failed");
+            }
         }
     });
-    let schema = graphql::build_schema(Some(ctx.clone()));
-    Ok(router(AppState { ctx, schema }))
+}
+
+/// Removes expired uploads and orphaned assets/objects once (`projector storage sweep` and the
+/// hourly upkeep).
+pub async fn sweep(ctx: &Ctx) -> crate::error::AppResult<(usize, media::assets::Swept)> {
+    let uploads = media::uploads::sweep_expired(&ctx.db, &ctx.staging_dir).await?;
+    let grace = chrono::Duration::hours(
+        i64::try_from(ctx.config.uploads.expiry_hours.max(1)).unwrap_or(24),
+    );
+    let swept = media::assets::sweep_orphans(&ctx.db, &ctx.storage, grace).await?;
+    if uploads > 0 || swept != media::assets::Swept::default() {
+        tracing::info!(
+            uploads,
+            assets = swept.assets,
+            objects = swept.objects,
+            "swept"
+        );
+    }
+    Ok((uploads, swept))
 }
 
 fn router(state: AppState) -> Router {
     let frontend = frontend_service(&state.ctx.config.frontend_dir);
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql/ws", get(graphql::ws))
         .route("/uploads", post(media::tus::create).options(media::tus::options))
         .route("/uploads/", post(media::tus::create).options(media::tus::options))
         .route(
@@ -158,17 +217,22 @@ async fn metrics(State(state): State<AppState>) -> Response {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    ctx: Arc<Ctx>,
 }
 
 impl Application {
     /// Builds the app and binds its listener (port 0 picks a free port).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let listen = config.listen;
-        let router = build_app(config).await?;
+        let (router, ctx) = build_app_with_ctx(config).await?;
         let listener = TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
-        Ok(Self { listener, router })
+        Ok(Self {
+            listener,
+            router,
+            ctx,
+        })
     }
 
     /// The bound address.
@@ -183,7 +247,14 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then finishes requests in flight.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        serve(self.listener, self.router, shutdown_signal()).await
+        let result = serve(self.listener, self.router, shutdown_signal()).await;
+        stop_workers(&self.ctx).await;
+        result
+    }
+
+    /// The shared services.
+    pub fn ctx(&self) -> &Arc<Ctx> {
+        &self.ctx
     }
 
     /// Serves until `stop` completes (for tests that stop a server on purpose).
@@ -191,7 +262,25 @@ impl Application {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        serve(self.listener, self.router, stop).await
+        let result = serve(self.listener, self.router, stop).await;
+        stop_workers(&self.ctx).await;
+        result
+    }
+}
+
+/// Tells workers to give back their jobs, and waits a moment for them to do so.
+pub async fn stop_workers(ctx: &Ctx) {
+    ctx.shutdown.cancel();
+    // Workers notice within a heartbeat and release their job; a process that exits before
+    // that loses only the lease, and the job is taken again when it ends.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while ctx
+        .workers_running
+        .load(std::sync::atomic::Ordering::Relaxed)
+        > 0
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

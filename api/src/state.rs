@@ -41,6 +41,14 @@ pub struct Ctx {
     pub upload_locks: UploadLocks,
     /// Responses to public queries, served from memory.
     pub public_cache: PublicCache,
+    /// Woken when a job is queued, so idle in-process workers start at once.
+    pub jobs_waiting: tokio::sync::Notify,
+    /// Change events for subscriptions.
+    pub events: Arc<crate::events::Bus>,
+    /// Cancelled when the process is shutting down: workers stop taking jobs.
+    pub shutdown: tokio_util::sync::CancellationToken,
+    /// Workers of this process still running.
+    pub workers_running: std::sync::atomic::AtomicUsize,
 }
 
 impl Ctx {
@@ -70,6 +78,10 @@ impl Ctx {
                 config.graphql.public_cache_entries,
             ),
             storage,
+            jobs_waiting: tokio::sync::Notify::new(),
+            events: Arc::new(crate::events::Bus::new(Some(db.clone()))),
+            shutdown: tokio_util::sync::CancellationToken::new(),
+            workers_running: std::sync::atomic::AtomicUsize::new(0),
             config,
             db,
             keys,

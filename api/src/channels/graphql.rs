@@ -303,7 +303,12 @@ impl ChannelsMutation {
         input: DeleteChannelInput,
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Channel")?;
-        service::delete(&app(ctx)?.db, &viewer(ctx), id).await?;
+        let app = app(ctx)?;
+        let (subjects, assets) =
+            crate::media::assets::owned_by(&app.db, crate::media::assets::Owner::Channel(id))
+                .await?;
+        service::delete(&app.db, &viewer(ctx), id).await?;
+        crate::media::assets::purge(app, &subjects, &assets).await;
         Ok(DeletePayload {
             deleted_id: input.id,
         })

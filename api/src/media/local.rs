@@ -232,6 +232,10 @@ impl Storage for LocalStorage {
         .await?
     }
 
+    fn local_path(&self, key: &ObjectKey) -> Option<PathBuf> {
+        Some(self.path_of(key))
+    }
+
     async fn presign_get(&self, _: &ObjectKey, _: Duration) -> AppResult<Option<String>> {
         Ok(None)
     }

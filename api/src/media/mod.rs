@@ -1,6 +1,7 @@
 //! Media: object storage (local directory or S3-compatible), object keys, and (soon) uploads and
 //! probing.
 
+pub mod assets;
 pub mod entity;
 pub mod graphql;
 pub mod key;

@@ -98,6 +98,13 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     /// Every object whose key starts with `prefix`, in key order.
     async fn list(&self, prefix: &str) -> AppResult<Vec<ObjectMeta>>;
 
+    /// The object's path on this machine's disk, where the backend keeps objects as files (so a
+    /// transcode can read a source in place instead of copying it).
+    fn local_path(&self, key: &ObjectKey) -> Option<std::path::PathBuf> {
+        let _ = key;
+        None
+    }
+
     /// A URL a client can GET the object from directly for `ttl`, where the backend can sign one.
     async fn presign_get(&self, key: &ObjectKey, ttl: Duration) -> AppResult<Option<String>>;
 }

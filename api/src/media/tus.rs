@@ -63,6 +63,20 @@ pub struct Uploader {
     pub is_admin: bool,
 }
 
+impl Uploader {
+    /// The uploader as the visibility rules see them.
+    pub fn viewer(&self) -> crate::visibility::Viewer {
+        if self.is_admin {
+            crate::visibility::Viewer::Admin
+        } else {
+            crate::visibility::Viewer::Member {
+                user_id: self.id,
+                may_edit: true,
+            }
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Uploader {
     type Rejection = Response;
 
@@ -178,6 +192,7 @@ pub async fn create(
         &ctx.db,
         &ctx.staging_dir,
         &ctx.config.uploads,
+        &uploader.viewer(),
         uploader.id,
         length,
         metadata,
@@ -488,7 +503,7 @@ async fn append(
         let ctx = ctx.clone();
         let id = upload.id;
         tokio::spawn(async move {
-            if let Err(e) = uploads::finish(&ctx.db, &ctx.storage, &ctx.staging_dir, id).await {
+            if let Err(e) = uploads::finish(&ctx, id).await {
                 tracing::error!(upload = %id, error = ?e, "finishing an upload failed");
             }
         });

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -15,7 +14,7 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Alias, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    QuerySelect, Set, TransactionTrait,
 };
 use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
@@ -26,6 +25,8 @@ use super::probe;
 use super::storage::Storage;
 use crate::config::UploadsConfig;
 use crate::error::{AppError, AppResult};
+use crate::state::Ctx;
+use crate::visibility::Viewer;
 
 /// Upload states.
 pub mod status {
@@ -101,10 +102,15 @@ pub async fn bytes_used(db: &impl ConnectionTrait, owner: Uuid) -> AppResult<u64
 }
 
 /// Creates an upload after checking size and quota, before any byte is stored.
+///
+/// The metadata names what the upload is for: `videoId` or `episodeId` (an existing draft the
+/// uploader manages), or `channelId` / `podcastId` to create a draft video / episode titled after
+/// `title` or the file name. Without any, the upload is a free-standing asset.
 pub async fn create(
     db: &DatabaseConnection,
     staging_dir: &Path,
     limits: &UploadsConfig,
+    uploader: &Viewer,
     owner: Uuid,
     length: u64,
     metadata_header: &str,
@@ -133,22 +139,7 @@ pub async fn create(
         .or_else(|| metadata.get("name"))
         .map(|n| n.chars().filter(|c| !c.is_control()).take(255).collect())
         .unwrap_or_else(|| "upload".into());
-    let (target_kind, target_id) = match (metadata.get("videoId"), metadata.get("episodeId")) {
-        (Some(v), None) => (
-            Some("video".to_string()),
-            Some(crate::relay::from_global(&v.as_str().into(), "Video")?),
-        ),
-        (None, Some(e)) => (
-            Some("episode".to_string()),
-            Some(crate::relay::from_global(&e.as_str().into(), "Episode")?),
-        ),
-        (None, None) => (None, None),
-        (Some(_), Some(_)) => {
-            return Err(AppError::validation(
-                "Upload-Metadata: give videoId or episodeId, not both",
-            ));
-        }
-    };
+    let (target_kind, target_id) = resolve_target(db, uploader, &metadata, &filename).await?;
     let id = Uuid::now_v7();
     tokio::fs::create_dir_all(staging_dir)
         .await
@@ -182,6 +173,121 @@ pub async fn create(
         Err(e) => {
             let _ = tokio::fs::remove_file(&path).await;
             Err(e.into())
+        }
+    }
+}
+
+/// The video or episode an upload is for, checked against what the uploader may manage; drafts
+/// named by `channelId`/`podcastId` are created here, before any byte arrives, so editors see them
+/// at once.
+async fn resolve_target(
+    db: &DatabaseConnection,
+    uploader: &Viewer,
+    metadata: &HashMap<String, String>,
+    filename: &str,
+) -> AppResult<(Option<String>, Option<Uuid>)> {
+    let named: Vec<&str> = ["videoId", "episodeId", "channelId", "podcastId"]
+        .into_iter()
+        .filter(|k| metadata.contains_key(*k))
+        .collect();
+    if named.len() > 1 {
+        return Err(AppError::validation(format!(
+            "Upload-Metadata: give one of videoId, episodeId, channelId or podcastId, not {}",
+            named.join(" and ")
+        )));
+    }
+    let global = |key: &str, typename: &str| -> AppResult<Uuid> {
+        let raw = metadata.get(key).map(String::as_str).unwrap_or_default();
+        crate::relay::from_global(&raw.into(), typename)
+    };
+    let title = || -> String {
+        let raw = metadata.get("title").cloned().unwrap_or_else(|| {
+            // "My talk.final.mp4" → "My talk.final"
+            match filename.rsplit_once('.') {
+                Some((stem, _)) if !stem.trim().is_empty() => stem.to_string(),
+                _ => filename.to_string(),
+            }
+        });
+        let trimmed: String = raw.trim().chars().take(200).collect();
+        if trimmed.is_empty() {
+            "Untitled upload".into()
+        } else {
+            trimmed
+        }
+    };
+    match named.first().copied() {
+        None => Ok((None, None)),
+        Some("videoId") => {
+            let id = global("videoId", "Video")?;
+            let video = crate::videos::entity::video::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound("video"))?;
+            crate::visibility::require_manage(db, uploader, video.channel_id).await?;
+            Ok((Some("video".into()), Some(id)))
+        }
+        Some("episodeId") => {
+            let id = global("episodeId", "Episode")?;
+            let episode = crate::podcasts::entity::episode::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound("episode"))?;
+            let podcast = crate::podcasts::entity::podcast::Entity::find_by_id(episode.podcast_id)
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound("podcast"))?;
+            crate::visibility::require_manage(db, uploader, podcast.channel_id).await?;
+            Ok((Some("episode".into()), Some(id)))
+        }
+        Some("channelId") => {
+            let channel_id = global("channelId", "Channel")?;
+            let video = crate::videos::service::create(
+                db,
+                uploader,
+                crate::videos::service::NewVideo {
+                    channel_id,
+                    title: title(),
+                    slug: None,
+                    description: None,
+                    status: None,
+                    visibility: None,
+                    publish_at: None,
+                    unpublish_at: None,
+                    duration_secs: None,
+                    language: None,
+                    license: None,
+                    category_id: None,
+                    tag_ids: Vec::new(),
+                    chapters: Vec::new(),
+                },
+            )
+            .await?;
+            Ok((Some("video".into()), Some(video.id)))
+        }
+        Some(_) => {
+            let podcast_id = global("podcastId", "Podcast")?;
+            let episode = crate::podcasts::service::create_episode(
+                db,
+                uploader,
+                crate::podcasts::service::NewEpisode {
+                    podcast_id,
+                    title: title(),
+                    slug: None,
+                    description: None,
+                    guid: None,
+                    duration_secs: None,
+                    season: None,
+                    number: None,
+                    episode_type: None,
+                    status: None,
+                    visibility: None,
+                    publish_at: None,
+                    unpublish_at: None,
+                    tag_ids: Vec::new(),
+                },
+            )
+            .await?;
+            Ok((Some("episode".into()), Some(episode.id)))
         }
     }
 }
@@ -285,12 +391,10 @@ async fn sha256_file(path: &Path) -> AppResult<String> {
 ///
 /// Idempotent, so it can run again after a crash: the asset id is the upload id, the object key
 /// is derived from it, and each step checks whether it already happened.
-pub async fn finish(
-    db: &DatabaseConnection,
-    storage: &Arc<dyn Storage>,
-    staging_dir: &Path,
-    id: Uuid,
-) -> AppResult<upload::Model> {
+pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
+    let db = &ctx.db;
+    let storage = &ctx.storage;
+    let staging_dir = ctx.staging_dir.as_path();
     let upload = upload::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -310,12 +414,14 @@ pub async fn finish(
                     .put_file_consuming(&key, &path, &content_type)
                     .await?;
                 record_asset(db, &upload, &key, meta.size, sha, content_type, &found).await?;
+                attach(ctx, &upload, &found).await?;
             }
             Err(AppError::UnsupportedMedia(reason)) => {
                 tokio::fs::remove_file(&path)
                     .await
                     .map_err(AppError::internal)?;
-                set_status(db, id, status::REJECTED, Some(reason), None).await?;
+                set_status(db, id, status::REJECTED, Some(reason.clone()), None).await?;
+                report_rejection(db, &upload, &reason).await?;
             }
             Err(other) => return Err(other),
         }
@@ -341,14 +447,25 @@ pub async fn finish(
         let found = found?;
         let content_type = content_type_of(&upload, &found);
         record_asset(db, &upload, &key, meta.size, sha?, content_type, &found).await?;
+        attach(ctx, &upload, &found).await?;
     } else {
         set_status(db, id, status::COMPLETE, None, Some(id)).await?;
+        let asset = media_asset::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound("asset"))?;
+        let found: probe::Probe = asset
+            .probe
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("asset {id} has no probe")))?;
+        attach(ctx, &upload, &found).await?;
     }
     find_for(db, id, upload.owner_id, true).await
 }
 
 /// Streams an object to a local file (sources can be many gigabytes: never hold one in memory).
-async fn download(storage: &dyn Storage, key: &ObjectKey, path: &Path) -> AppResult<()> {
+pub async fn download(storage: &dyn Storage, key: &ObjectKey, path: &Path) -> AppResult<()> {
     use futures::TryStreamExt as _;
     use tokio::io::AsyncWriteExt as _;
     let object = storage.get(key, None).await?;
@@ -418,6 +535,118 @@ async fn record_asset(
     set_status(db, upload.id, status::COMPLETE, None, Some(upload.id)).await
 }
 
+/// Makes a stored source the media of the video or episode the upload is for, and queues its
+/// transcode. Idempotent (a crash-recovery run may call it again): the job is not queued twice.
+///
+/// A subject with no ready media takes the new source at once (status `processing`), so it
+/// becomes playable as soon as the first segments exist. A subject whose media is ready keeps
+/// it, with its URLs, until the new transcode succeeds: the worker swaps the source then.
+async fn attach(ctx: &Ctx, upload: &upload::Model, found: &probe::Probe) -> AppResult<()> {
+    use crate::transcode::queue::{self, Subject};
+    use crate::visibility::Status;
+    let (Some(kind), Some(target)) = (upload.target_kind.as_deref(), upload.target_id) else {
+        return Ok(());
+    };
+    let db = &ctx.db;
+    let asset = upload.id;
+    let max_attempts = ctx.config.transcode.max_attempts;
+    let txn = db.begin().await?;
+    let mut replaced = None;
+    let subject = match kind {
+        "video" => {
+            use crate::videos::entity::video;
+            let Some(v) = video::Entity::find_by_id(target).one(&txn).await? else {
+                return Ok(());
+            };
+            if found.kind != "video" {
+                let reason = "this is an audio file: a video needs a video track".to_string();
+                set_media_error(&txn, kind, target, &reason).await?;
+                txn.commit().await?;
+                return Ok(());
+            }
+            let has_ready = v.status == Status::Ready.as_str() && v.source_asset_id.is_some();
+            let mut active: video::ActiveModel = v.clone().into();
+            active.media_error = Set(None);
+            active.updated_at = Set(Utc::now());
+            if !has_ready && v.source_asset_id != Some(asset) {
+                replaced = v.source_asset_id;
+                active.source_asset_id = Set(Some(asset));
+                active.status = Set(Status::Processing.as_str().into());
+                active.duration_secs = Set(Some(found.duration_secs));
+            }
+            active.update(&txn).await?;
+            Subject::Video(target)
+        }
+        _ => {
+            use crate::podcasts::entity::episode;
+            let Some(e) = episode::Entity::find_by_id(target).one(&txn).await? else {
+                return Ok(());
+            };
+            let has_ready = e.status == Status::Ready.as_str() && e.media_asset_id.is_some();
+            let mut active: episode::ActiveModel = e.clone().into();
+            active.media_error = Set(None);
+            active.updated_at = Set(Utc::now());
+            if !has_ready && e.media_asset_id != Some(asset) {
+                replaced = e.media_asset_id;
+                active.media_asset_id = Set(Some(asset));
+                active.status = Set(Status::Processing.as_str().into());
+                active.duration_secs = Set(Some(found.duration_secs));
+            }
+            active.update(&txn).await?;
+            Subject::Episode(target)
+        }
+    };
+    let job = queue::enqueue(&txn, asset, subject, max_attempts).await?;
+    txn.commit().await?;
+    ctx.jobs_waiting.notify_waiters();
+    tracing::info!(upload = %asset, job = %job.id, subject = %target, "queued a transcode");
+    if let Some(old) = replaced
+        && let Err(e) = super::assets::delete_asset(db, &ctx.storage, old).await
+    {
+        tracing::warn!(asset = %old, error = %e, "could not delete a replaced source; the sweep will");
+    }
+    ctx.public_cache.invalidate();
+    Ok(())
+}
+
+/// Shows why an upload was refused on the video or episode it was for.
+async fn report_rejection(
+    db: &impl ConnectionTrait,
+    upload: &upload::Model,
+    reason: &str,
+) -> AppResult<()> {
+    if let (Some(kind), Some(target)) = (upload.target_kind.as_deref(), upload.target_id) {
+        set_media_error(db, kind, target, &format!("upload rejected: {reason}")).await?;
+    }
+    Ok(())
+}
+
+/// Sets the media error shown to editors on a video or episode.
+pub async fn set_media_error(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    id: Uuid,
+    reason: &str,
+) -> AppResult<()> {
+    let reason: String = reason.chars().take(2000).collect();
+    if kind == "video" {
+        use crate::videos::entity::video;
+        video::Entity::update_many()
+            .col_expr(video::Column::MediaError, Some(reason).into())
+            .filter(video::Column::Id.eq(id))
+            .exec(db)
+            .await?;
+    } else {
+        use crate::podcasts::entity::episode;
+        episode::Entity::update_many()
+            .col_expr(episode::Column::MediaError, Some(reason).into())
+            .filter(episode::Column::Id.eq(id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Cancels an upload: its staging bytes are removed and it can no longer be resumed.
 pub async fn terminate(
     db: &impl ConnectionTrait,
@@ -443,18 +672,14 @@ pub async fn terminate(
 }
 
 /// Finishes uploads a previous process left in `processing` (called at start).
-pub async fn resume_unfinished(
-    db: &DatabaseConnection,
-    storage: &Arc<dyn Storage>,
-    staging_dir: &Path,
-) -> AppResult<usize> {
+pub async fn resume_unfinished(ctx: &Ctx) -> AppResult<usize> {
     let pending = upload::Entity::find()
         .filter(upload::Column::Status.eq(status::PROCESSING))
-        .all(db)
+        .all(&ctx.db)
         .await?;
     let n = pending.len();
     for upload in pending {
-        if let Err(e) = finish(db, storage, staging_dir, upload.id).await {
+        if let Err(e) = finish(ctx, upload.id).await {
             tracing::error!(upload = %upload.id, error = %e, "could not finish an upload");
         }
     }

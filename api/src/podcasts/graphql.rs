@@ -201,6 +201,17 @@ impl Episode {
     async fn status(&self) -> AppResult<Status> {
         Status::parse(&self.0.status)
     }
+    /// Why the media could not be used (an upload rejected, a transcode failed), for editors.
+    async fn media_error(&self) -> Option<&str> {
+        self.0.media_error.as_deref()
+    }
+    /// The latest processing of its media: state, progress, last error.
+    async fn processing(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<crate::transcode::graphql::Processing>> {
+        crate::transcode::graphql::processing_of(ctx, self.0.id).await
+    }
     /// Who may see it.
     async fn visibility(&self) -> AppResult<Visibility> {
         Visibility::parse(&self.0.visibility)
@@ -641,7 +652,12 @@ impl PodcastsMutation {
         input: DeleteNodeInput,
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Podcast")?;
-        service::delete(&app(ctx)?.db, &viewer(ctx), id).await?;
+        let app = app(ctx)?;
+        let (subjects, assets) =
+            crate::media::assets::owned_by(&app.db, crate::media::assets::Owner::Podcast(id))
+                .await?;
+        service::delete(&app.db, &viewer(ctx), id).await?;
+        crate::media::assets::purge(app, &subjects, &assets).await;
         Ok(DeletePayload {
             deleted_id: input.id,
         })
@@ -750,7 +766,12 @@ impl PodcastsMutation {
         input: DeleteNodeInput,
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Episode")?;
-        service::delete_episode(&app(ctx)?.db, &viewer(ctx), id).await?;
+        let app = app(ctx)?;
+        let (subjects, assets) =
+            crate::media::assets::owned_by(&app.db, crate::media::assets::Owner::Episode(id))
+                .await?;
+        service::delete_episode(&app.db, &viewer(ctx), id).await?;
+        crate::media::assets::purge(app, &subjects, &assets).await;
         Ok(DeletePayload {
             deleted_id: input.id,
         })

@@ -1,4 +1,7 @@
 //! Transcoding: the durable job queue, the workers that run it and the GStreamer pipelines.
 
 pub mod entity;
+pub mod graphql;
 pub mod pipeline;
+pub mod queue;
+pub mod worker;

@@ -75,6 +75,17 @@ impl Video {
     async fn status(&self) -> AppResult<Status> {
         Status::parse(&self.0.status)
     }
+    /// Why the media could not be used (an upload rejected, a transcode failed), for editors.
+    async fn media_error(&self) -> Option<&str> {
+        self.0.media_error.as_deref()
+    }
+    /// The latest processing of its media: state, progress, last error.
+    async fn processing(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<crate::transcode::graphql::Processing>> {
+        crate::transcode::graphql::processing_of(ctx, self.0.id).await
+    }
     /// Who may see it.
     async fn visibility(&self) -> AppResult<Visibility> {
         Visibility::parse(&self.0.visibility)
@@ -483,7 +494,11 @@ impl VideosMutation {
         input: DeleteVideoInput,
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Video")?;
-        service::delete(&app(ctx)?.db, &viewer(ctx), id).await?;
+        let app = app(ctx)?;
+        let (subjects, assets) =
+            crate::media::assets::owned_by(&app.db, crate::media::assets::Owner::Video(id)).await?;
+        service::delete(&app.db, &viewer(ctx), id).await?;
+        crate::media::assets::purge(app, &subjects, &assets).await;
         Ok(DeletePayload {
             deleted_id: input.id,
         })

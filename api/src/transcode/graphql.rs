@@ -1,0 +1,258 @@
+//! GraphQL of transcoding: a video's or episode's processing state, and live subscriptions.
+
+use async_graphql::{Context, Enum, ID, SimpleObject, Subscription};
+use futures::Stream;
+use futures::StreamExt as _;
+use uuid::Uuid;
+
+use super::entity::job;
+use super::queue;
+use crate::error::{AppError, AppResult};
+use crate::events::Event;
+use crate::graphql::{app, viewer};
+use crate::relay::from_global;
+use crate::visibility::{self, Reach, Viewer};
+
+/// The state of a transcode job.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum JobStatus {
+    /// Waiting for a worker (or for its retry delay).
+    Queued,
+    /// A worker is on it.
+    Running,
+    /// Finished.
+    Succeeded,
+    /// Gave up; `error` says why.
+    Failed,
+    /// Cancelled (deleted, or replaced by newer media).
+    Cancelled,
+}
+
+impl JobStatus {
+    fn parse(raw: &str) -> Self {
+        match raw {
+            queue::status::RUNNING => Self::Running,
+            queue::status::SUCCEEDED => Self::Succeeded,
+            queue::status::FAILED => Self::Failed,
+            queue::status::CANCELLED => Self::Cancelled,
+            _ => Self::Queued,
+        }
+    }
+}
+
+/// The latest processing of a video's or episode's media.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Processing {
+    /// Job state.
+    pub status: JobStatus,
+    /// 0 to 100.
+    pub percent: f64,
+    /// Pipeline stage (`video`, `pictures`, `audio`).
+    pub stage: Option<String>,
+    /// Seconds left, estimated.
+    pub eta_secs: Option<f64>,
+    /// Attempts made so far.
+    pub attempts: i32,
+    /// Attempts allowed.
+    pub max_attempts: i32,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+}
+
+impl From<job::Model> for Processing {
+    fn from(j: job::Model) -> Self {
+        Self {
+            status: JobStatus::parse(&j.status),
+            percent: j.progress,
+            stage: j.stage,
+            eta_secs: j.eta_secs,
+            attempts: j.attempts,
+            max_attempts: j.max_attempts,
+            error: j.last_error,
+        }
+    }
+}
+
+/// The latest job of a subject, for its `processing` field.
+pub async fn processing_of(ctx: &Context<'_>, subject: Uuid) -> AppResult<Option<Processing>> {
+    let app = app(ctx)?;
+    Ok(queue::latest_for_subject(&app.db, subject)
+        .await?
+        .map(Processing::from))
+}
+
+/// A progress report of a transcode.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct TranscodeProgress {
+    /// The video or episode.
+    pub subject_id: ID,
+    /// Job state.
+    pub status: JobStatus,
+    /// 0 to 100.
+    pub percent: f64,
+    /// Pipeline stage.
+    pub stage: Option<String>,
+    /// Seconds left, estimated.
+    pub eta_secs: Option<f64>,
+}
+
+/// A broadcast receiver as a stream; a subscriber that falls behind skips what it missed
+/// (progress is a level, not a log).
+fn events_of(
+    rx: tokio::sync::broadcast::Receiver<Event>,
+) -> impl Stream<Item = Result<Event, ()>> + Send + 'static {
+    futures::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(e) => return Some((Ok(e), rx)),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+}
+
+/// Live updates over WebSocket (`/graphql/ws`, graphql-transport-ws or graphql-ws).
+#[derive(Default, Debug)]
+pub struct SubscriptionRoot;
+
+/// Which subject a subscription follows, checked against what the caller may see.
+async fn subject_for(
+    ctx: &Context<'_>,
+    video_id: Option<ID>,
+    episode_id: Option<ID>,
+    manage: bool,
+) -> AppResult<(Uuid, &'static str)> {
+    let app = app(ctx)?;
+    let who = viewer(ctx);
+    match (video_id, episode_id) {
+        (Some(v), None) => {
+            let id = from_global(&v, "Video")?;
+            check_video(&app.db, &who, id, manage).await?;
+            Ok((id, "video"))
+        }
+        (None, Some(e)) => {
+            let id = from_global(&e, "Episode")?;
+            check_episode(&app.db, &who, id, manage).await?;
+            Ok((id, "episode"))
+        }
+        _ => Err(AppError::validation("give videoId or episodeId")),
+    }
+}
+
+async fn check_video(
+    db: &sea_orm::DatabaseConnection,
+    who: &Viewer,
+    id: Uuid,
+    manage: bool,
+) -> AppResult<()> {
+    use crate::videos::entity::video;
+    use sea_orm::{EntityTrait as _, QueryFilter as _};
+    let found = video::Entity::find_by_id(id)
+        .filter(visibility::videos(who, Reach::Direct, chrono::Utc::now()))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("video"))?;
+    if manage {
+        visibility::require_manage(db, who, found.channel_id).await?;
+    }
+    Ok(())
+}
+
+async fn check_episode(
+    db: &sea_orm::DatabaseConnection,
+    who: &Viewer,
+    id: Uuid,
+    manage: bool,
+) -> AppResult<()> {
+    use crate::podcasts::entity::{episode, podcast};
+    use sea_orm::{EntityTrait as _, QueryFilter as _};
+    let found = episode::Entity::find_by_id(id)
+        .filter(visibility::episodes(
+            who,
+            Reach::Direct,
+            visibility::EpisodeScope::AnyPodcast,
+            chrono::Utc::now(),
+        ))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("episode"))?;
+    if manage {
+        let show = podcast::Entity::find_by_id(found.podcast_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound("podcast"))?;
+        visibility::require_manage(db, who, show.channel_id).await?;
+    }
+    Ok(())
+}
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// Progress of the media processing of a video (or episode) the caller manages, about once
+    /// a second, ending with the job's final state.
+    async fn transcode_progress(
+        &self,
+        ctx: &Context<'_>,
+        video_id: Option<ID>,
+        episode_id: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = TranscodeProgress> + use<>> {
+        let (subject, _) = subject_for(ctx, video_id, episode_id, true).await?;
+        let rx = app(ctx)?.events.subscribe();
+        Ok(events_of(rx).filter_map(move |event| async move {
+            match event {
+                Ok(Event::Progress {
+                    subject_id,
+                    status,
+                    percent,
+                    stage,
+                    eta_secs,
+                    subject_kind,
+                    ..
+                }) if subject_id == subject => Some(TranscodeProgress {
+                    subject_id: crate::relay::to_global(
+                        if subject_kind == "video" {
+                            "Video"
+                        } else {
+                            "Episode"
+                        },
+                        subject_id,
+                    ),
+                    status: JobStatus::parse(&status),
+                    percent,
+                    stage,
+                    eta_secs,
+                }),
+                _ => None,
+            }
+        }))
+    }
+
+    /// The video, each time it changes (status, media, playable), for callers who may see it.
+    async fn video_updated(
+        &self,
+        ctx: &Context<'_>,
+        video_id: ID,
+    ) -> async_graphql::Result<impl Stream<Item = crate::videos::graphql::Video> + use<>> {
+        let (subject, _) = subject_for(ctx, Some(video_id), None, false).await?;
+        let app = app(ctx)?.clone();
+        let rx = app.events.subscribe();
+        Ok(events_of(rx).filter_map(move |event| {
+            let app = app.clone();
+            async move {
+                match event {
+                    Ok(Event::SubjectChanged { subject_id, .. }) if subject_id == subject => {
+                        use sea_orm::EntityTrait as _;
+                        crate::videos::entity::video::Entity::find_by_id(subject)
+                            .one(&app.db)
+                            .await
+                            .ok()
+                            .flatten()
+                            .map(crate::videos::graphql::Video)
+                    }
+                    _ => None,
+                }
+            }
+        }))
+    }
+}

@@ -1,0 +1,448 @@
+//! From a finished upload to a ready video: the job, the outputs, the status the video shows,
+//! progress over WebSocket, and deletion.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use projector_api::media::entity::media_output;
+use projector_api::media::{ObjectKey, Storage};
+use projector_tests::garage::Garage;
+use projector_tests::media::{gst_launch, mp4};
+use projector_tests::{Backend, TestApp, both_databases, spawn_app_with};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::support::{draft_video, upload, video, wait_for};
+
+fn uuid_of(global: &str) -> Uuid {
+    projector_api::relay::from_global(&global.into(), "Video").unwrap()
+}
+
+/// A 10 s 1280×720 H.264/AAC clip with a moving test pattern and a tone.
+fn clip_720p(path: &std::path::Path, seconds: u32) {
+    let frames = seconds * 25;
+    let buffers = seconds * 48000 / 1024;
+    gst_launch(&format!(
+        "videotestsrc num-buffers={frames} pattern=ball ! video/x-raw,width=1280,height=720,framerate=25/1 ! x264enc speed-preset=ultrafast key-int-max=50 ! h264parse ! mp4mux name=mux ! filesink location={} \
+         audiotestsrc num-buffers={buffers} samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=2 ! audioconvert ! avenc_aac ! aacparse ! mux.",
+        path.display()
+    ));
+}
+
+async fn storage_of(app: &TestApp) -> std::sync::Arc<dyn Storage> {
+    projector_api::media::open_storage(&app.config.storage, &app.config.media_dir)
+        .await
+        .unwrap()
+}
+
+async fn a_rejected_upload_shows_its_reason_on_the_video_and_queues_nothing(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.workers = 1).await;
+    let token = app.admin_token().await;
+    let id = draft_video(&app, &token).await;
+    let file = app.dir.path().join("notes.mp4");
+    std::fs::write(
+        &file,
+        b"these are not the frames you are looking for\n".repeat(50),
+    )
+    .unwrap();
+    let (_, status) = upload(&app, &token, &file, &[("videoId", &id)]).await;
+    assert_eq!(status, "rejected");
+    let v = video(&app, &token, &id).await;
+    let error = v["mediaError"].as_str().unwrap_or_default();
+    assert!(error.starts_with("upload rejected: "), "{v}");
+    assert_eq!(v["status"], "DRAFT");
+    assert_eq!(v["processing"], Value::Null);
+    assert_eq!(app.count("jobs").await, 0);
+    assert_eq!(app.count("media_assets").await, 0);
+}
+
+async fn an_upload_for_a_video_someone_else_manages_is_refused_before_any_byte(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.workers = 0).await;
+    let admin = app.admin_token().await;
+    let id = draft_video(&app, &admin).await;
+    let editor = app.user_token("editor@example.com", "EDITOR").await;
+    let res = projector_tests::tus::create(
+        &app,
+        &editor,
+        1000,
+        &projector_tests::tus::metadata(&[("filename", "a.mp4"), ("videoId", &id)]),
+    )
+    .await;
+    assert_eq!(res.status(), 403);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "FORBIDDEN");
+    assert_eq!(app.count("uploads").await, 0);
+}
+
+async fn an_upload_to_a_channel_creates_a_draft_named_after_the_file(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.workers = 0).await;
+    let token = app.admin_token().await;
+    let data = app
+        .graphql_ok(
+            Some(&token),
+            "mutation { createChannel(input: { name: \"Talks\" }) { channel { id } } }",
+            json!({}),
+        )
+        .await;
+    let channel = data["createChannel"]["channel"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let made = app.dir.path().join("keynote.mp4");
+    mp4(&made, 1);
+    let file = app.dir.path().join("Opening keynote.mp4");
+    std::fs::rename(&made, &file).unwrap();
+    let (_, status) = upload(&app, &token, &file, &[("channelId", &channel)]).await;
+    assert_eq!(status, "complete");
+    let data = app
+        .graphql_ok(
+            Some(&token),
+            "query($c: ID!) { node(id: $c) { ... on Channel { videos(first: 5) { nodes { id title status processing { status } } } } } }",
+            json!({ "c": channel }),
+        )
+        .await;
+    let videos = data["node"]["videos"]["nodes"].as_array().unwrap().clone();
+    assert_eq!(videos.len(), 1, "{data}");
+    assert_eq!(videos[0]["title"], "Opening keynote");
+    assert_eq!(videos[0]["status"], "PROCESSING");
+    assert_eq!(videos[0]["processing"]["status"], "QUEUED");
+}
+
+async fn deleting_a_video_cancels_its_job_and_removes_every_object(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.workers = 0).await;
+    let token = app.admin_token().await;
+    let id = draft_video(&app, &token).await;
+    let file = app.dir.path().join("clip.mp4");
+    mp4(&file, 1);
+    let (location, status) = upload(&app, &token, &file, &[("videoId", &id)]).await;
+    assert_eq!(status, "complete");
+    let asset: Uuid = location.rsplit('/').next().unwrap().parse().unwrap();
+    let storage = storage_of(&app).await;
+    assert_eq!(
+        storage
+            .list(&ObjectKey::asset_prefix(asset))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    app.graphql_ok(
+        Some(&token),
+        "mutation($id: ID!) { deleteVideo(input: { id: $id }) { deletedId } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert!(
+        storage
+            .list(&ObjectKey::asset_prefix(asset))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(app.count("media_assets").await, 0);
+    let db = app.db().await;
+    let jobs = projector_api::transcode::entity::job::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].status, "cancelled");
+}
+
+/// Where a transcode test stores media.
+enum Store {
+    Local,
+    Garage(Box<Garage>),
+}
+
+async fn transcoding_app(backend: Backend, store: &Store) -> TestApp {
+    let s3 = match store {
+        Store::Garage(g) => Some(g.s3.clone()),
+        Store::Local => None,
+    };
+    spawn_app_with(backend, move |c| {
+        c.workers = 1;
+        c.transcode.ladder = vec![1080, 720, 480, 360, 240];
+        if let Some(s3) = s3 {
+            c.storage.backend = projector_api::config::StorageBackend::S3;
+            c.storage.s3 = s3;
+        }
+    })
+    .await
+}
+
+async fn an_uploaded_clip_becomes_a_ready_video_with_its_ladder_pictures_and_progress(
+    backend: Backend,
+    store: Store,
+) {
+    let app = transcoding_app(backend, &store).await;
+    let token = app.admin_token().await;
+    let id = draft_video(&app, &token).await;
+
+    // Follow progress over WebSocket from before the upload.
+    let ws_url = format!("ws://{}/graphql/ws", app.addr);
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(ws_url)
+            .unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    use tokio_tungstenite::tungstenite::Message;
+    ws.send(Message::text(
+        json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } }).to_string(),
+    ))
+    .await
+    .unwrap();
+    ws.send(Message::text(
+        json!({ "id": "1", "type": "subscribe", "payload": {
+            "query": "subscription($v: ID) { transcodeProgress(videoId: $v) { status percent stage } }",
+            "variables": { "v": id } } })
+        .to_string(),
+    ))
+    .await
+    .unwrap();
+    let progress = tokio::spawn(async move {
+        let mut seen: Vec<(String, f64)> = Vec::new();
+        while let Some(Ok(msg)) = ws.next().await {
+            let Ok(text) = msg.to_text() else { continue };
+            let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+            if v["type"] == "next" {
+                let p = &v["payload"]["data"]["transcodeProgress"];
+                let status = p["status"].as_str().unwrap_or_default().to_string();
+                seen.push((status.clone(), p["percent"].as_f64().unwrap_or(-1.0)));
+                if status == "SUCCEEDED" || status == "FAILED" {
+                    break;
+                }
+            } else if v["type"] == "error" {
+                panic!("subscription error: {v}");
+            }
+        }
+        seen
+    });
+
+    let file = app.dir.path().join("clip.mp4");
+    clip_720p(&file, 10);
+    let (location, status) = upload(&app, &token, &file, &[("videoId", &id)]).await;
+    assert_eq!(status, "complete");
+    let asset: Uuid = location.rsplit('/').next().unwrap().parse().unwrap();
+    let v = wait_for(&app, &token, &id, Duration::from_secs(240), |v| {
+        v["status"] == "READY" || v["status"] == "FAILED"
+    })
+    .await;
+    assert_eq!(v["status"], "READY", "{v}");
+    assert_eq!(v["mediaError"], Value::Null);
+    assert_eq!(v["processing"]["status"], "SUCCEEDED");
+    assert_eq!(v["processing"]["percent"], 100.0);
+    let duration = v["duration"].as_f64().unwrap();
+    assert!((duration - 10.0).abs() < 0.5, "duration {duration}");
+
+    let db = app.db().await;
+    let outputs = media_output::Entity::find()
+        .filter(media_output::Column::AssetId.eq(asset))
+        .all(&db)
+        .await
+        .unwrap();
+    let names = |kind: &str| -> Vec<String> {
+        let mut n: Vec<String> = outputs
+            .iter()
+            .filter(|o| o.kind == kind)
+            .map(|o| o.name.clone())
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names("hls_master").len(), 1);
+    assert_eq!(names("hls_rendition"), vec!["240p", "360p", "480p", "720p"]);
+    assert_eq!(names("thumbnail").len(), 4);
+    assert_eq!(names("sprite").len(), 1);
+    assert_eq!(names("sprite_vtt").len(), 1);
+    // Every recorded output is in storage with the recorded size (renditions count segments).
+    let storage = storage_of(&app).await;
+    for o in outputs.iter().filter(|o| o.kind != "hls_rendition") {
+        let meta = storage
+            .head(&ObjectKey::parse(&o.storage_key).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            meta.map(|m| m.size as i64),
+            Some(o.bytes),
+            "{}",
+            o.storage_key
+        );
+    }
+    let master = projector_api::media::storage::read_all(
+        storage.as_ref(),
+        &ObjectKey::for_asset(asset, "hls/master.m3u8").unwrap(),
+    )
+    .await
+    .unwrap();
+    let master = String::from_utf8(master).unwrap();
+    assert_eq!(master.matches("#EXT-X-STREAM-INF").count(), 4, "{master}");
+
+    let seen = tokio::time::timeout(Duration::from_secs(30), progress)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        seen.last().map(|s| s.0.as_str()),
+        Some("SUCCEEDED"),
+        "{seen:?}"
+    );
+    assert_eq!(seen.last().map(|s| s.1), Some(100.0));
+    assert!(
+        seen.iter()
+            .any(|(s, p)| s == "RUNNING" && *p > 0.0 && *p < 100.0),
+        "{seen:?}"
+    );
+    let percents: Vec<f64> = seen
+        .iter()
+        .filter(|s| s.0 == "RUNNING")
+        .map(|s| s.1)
+        .collect();
+    assert!(
+        percents.windows(2).all(|w| w[1] >= w[0]),
+        "progress went back: {percents:?}"
+    );
+}
+
+async fn an_uploaded_clip_becomes_a_ready_video_on_local_storage(backend: Backend) {
+    an_uploaded_clip_becomes_a_ready_video_with_its_ladder_pictures_and_progress(
+        backend,
+        Store::Local,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uploaded_clip_becomes_a_ready_video_on_garage() {
+    let garage = Garage::start();
+    an_uploaded_clip_becomes_a_ready_video_with_its_ladder_pictures_and_progress(
+        Backend::Sqlite,
+        Store::Garage(Box::new(garage)),
+    )
+    .await
+}
+
+async fn an_audio_episode_becomes_m4a_and_mp3(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.workers = 1).await;
+    let token = app.admin_token().await;
+    let data = app
+        .graphql_ok(
+            Some(&token),
+            "mutation { createChannel(input: { name: \"Pods\" }) { channel { id } } }",
+            json!({}),
+        )
+        .await;
+    let channel = data["createChannel"]["channel"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let data = app
+        .graphql_ok(
+            Some(&token),
+            "mutation($c: ID!) { createPodcast(input: { channelId: $c, title: \"Show\", author: \"Ann\", ownerName: \"Ann\", ownerEmail: \"ann@example.com\" }) { podcast { id } } }",
+            json!({ "c": channel }),
+        )
+        .await;
+    let podcast = data["createPodcast"]["podcast"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let file = app.dir.path().join("Episode one.wav");
+    gst_launch(&format!(
+        "audiotestsrc num-buffers=469 samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=2 ! wavenc ! filesink location={}",
+        file.display()
+    ));
+    let (location, status) = upload(&app, &token, &file, &[("podcastId", &podcast)]).await;
+    assert_eq!(status, "complete");
+    let asset: Uuid = location.rsplit('/').next().unwrap().parse().unwrap();
+    let db = app.db().await;
+    let started = std::time::Instant::now();
+    loop {
+        let e = projector_api::podcasts::entity::episode::Entity::find()
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        if e.status == "ready" || e.status == "failed" {
+            assert_eq!(e.status, "ready", "{:?}", e.media_error);
+            assert_eq!(e.media_asset_id, Some(asset));
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "episode never finished"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let outputs = media_output::Entity::find()
+        .filter(media_output::Column::AssetId.eq(asset))
+        .filter(media_output::Column::Kind.eq("audio"))
+        .all(&db)
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, vec!["m4a", "mp3"]);
+    for o in &outputs {
+        let d = o.duration_secs.unwrap();
+        assert!((d - 10.0).abs() < 0.3, "{} lasts {d}", o.name);
+        assert!(o.bytes > 10_000);
+    }
+}
+
+async fn a_transcode_that_cannot_succeed_marks_the_video_failed_and_leaves_only_the_source(
+    backend: Backend,
+) {
+    let app = spawn_app_with(backend, |c| {
+        c.workers = 1;
+        c.transcode.max_attempts = 1;
+    })
+    .await;
+    let token = app.admin_token().await;
+    let id = draft_video(&app, &token).await;
+    let file = app.dir.path().join("clip.mp4");
+    mp4(&file, 2);
+    let (location, status) = upload(&app, &token, &file, &[("videoId", &id)]).await;
+    assert_eq!(status, "complete");
+    let asset: Uuid = location.rsplit('/').next().unwrap().parse().unwrap();
+    // Break the source behind the worker's back: the bytes are no longer a decodable video.
+    let storage = storage_of(&app).await;
+    let key = ObjectKey::for_asset(asset, "source").unwrap();
+    let mut bytes = projector_api::media::storage::read_all(storage.as_ref(), &key)
+        .await
+        .unwrap();
+    let len = bytes.len();
+    for b in bytes.iter_mut().skip(len / 8) {
+        *b = 0x5a;
+    }
+    let _ = uuid_of(&id);
+    storage
+        .put_bytes(&key, bytes.into(), "video/mp4")
+        .await
+        .unwrap();
+    let v = wait_for(&app, &token, &id, Duration::from_secs(120), |v| {
+        v["status"] == "FAILED" || v["status"] == "READY"
+    })
+    .await;
+    assert_eq!(v["status"], "FAILED", "{v}");
+    let error = v["mediaError"].as_str().unwrap();
+    assert!(error.starts_with("transcoding failed: "), "{error}");
+    assert_eq!(v["processing"]["status"], "FAILED");
+    let left = storage.list(&ObjectKey::asset_prefix(asset)).await.unwrap();
+    assert_eq!(left.len(), 1, "partial outputs remain: {left:?}");
+    assert_eq!(app.count("media_outputs").await, 0);
+}
+
+both_databases!(
+    a_rejected_upload_shows_its_reason_on_the_video_and_queues_nothing,
+    an_upload_for_a_video_someone_else_manages_is_refused_before_any_byte,
+    an_upload_to_a_channel_creates_a_draft_named_after_the_file,
+    deleting_a_video_cancels_its_job_and_removes_every_object,
+    an_uploaded_clip_becomes_a_ready_video_on_local_storage,
+    an_audio_episode_becomes_m4a_and_mp3,
+    a_transcode_that_cannot_succeed_marks_the_video_failed_and_leaves_only_the_source,
+);
