@@ -94,3 +94,155 @@ pub fn sha256_file(path: &Path) -> String {
 fn hex_encode(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A generated test clip: GStreamer's test pattern (and a tone) encoded as H.264/AAC.
+#[derive(Clone, Debug)]
+pub struct Clip {
+    /// Width in pixels (odd sizes are fine).
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Frames per second.
+    pub fps: u32,
+    /// Number of video frames.
+    pub frames: u32,
+    /// With an AAC track as long as the video.
+    pub audio: bool,
+    /// Rotation written into the MP4's track matrix, as phones do: `rotate-90`, `rotate-180`
+    /// or `rotate-270`.
+    pub orientation: Option<&'static str>,
+    /// Drop about a third of the frames at random: a variable-frame-rate file.
+    pub variable_rate: bool,
+    /// x264 speed preset for the source.
+    pub preset: &'static str,
+}
+
+impl Clip {
+    /// A clip of `seconds` at `width`×`height`, 25 fps, with sound.
+    pub fn new(width: u32, height: u32, seconds: f64) -> Self {
+        Self {
+            width,
+            height,
+            fps: 25,
+            frames: ((seconds * 25.0).round() as u32).max(1),
+            audio: true,
+            orientation: None,
+            variable_rate: false,
+            preset: "ultrafast",
+        }
+    }
+
+    /// The same clip at another frame rate, keeping its length.
+    pub fn fps(mut self, fps: u32) -> Self {
+        self.frames =
+            (f64::from(self.frames) * f64::from(fps) / f64::from(self.fps)).round() as u32;
+        self.fps = fps;
+        self
+    }
+
+    /// Writes the clip as MP4.
+    pub fn write(&self, path: &Path) {
+        let seconds = f64::from(self.frames) / f64::from(self.fps);
+        let mut p = format!(
+            "videotestsrc num-buffers={} ! video/x-raw,width={},height={},framerate={}/1 ! ",
+            self.frames, self.width, self.height, self.fps
+        );
+        if self.variable_rate {
+            p.push_str("identity drop-probability=0.35 ! ");
+        }
+        p.push_str(&format!(
+            "x264enc speed-preset={} key-int-max={} ! h264parse ! mp4mux name=mux faststart=true ! filesink location={} ",
+            self.preset,
+            self.fps * 2,
+            path.display()
+        ));
+        if self.audio {
+            let buffers = (seconds * 48_000.0 / 1024.0).ceil() as u32;
+            p.push_str(&format!(
+                "audiotestsrc num-buffers={buffers} samplesperbuffer=1024 wave=sine freq=440 ! audio/x-raw,rate=48000,channels=2 ! audioconvert ! avenc_aac ! aacparse ! mux."
+            ));
+        }
+        gst_launch(&p);
+        if let Some(o) = self.orientation {
+            rotate_mp4(path, o);
+        }
+    }
+}
+
+/// Rewrites the display matrix of an MP4's video track (mp4mux 1.22 ignores orientation tags).
+fn rotate_mp4(path: &Path, orientation: &str) {
+    const ONE: u32 = 0x0001_0000;
+    const MINUS_ONE: u32 = 0xFFFF_0000;
+    let (a, b, c, d) = match orientation {
+        "rotate-90" => (0, ONE, MINUS_ONE, 0),
+        "rotate-180" => (MINUS_ONE, 0, 0, MINUS_ONE),
+        "rotate-270" => (0, MINUS_ONE, ONE, 0),
+        other => panic!("unknown orientation {other}"),
+    };
+    let mut bytes = std::fs::read(path).expect("read mp4");
+    let mut from = 0;
+    let mut patched = false;
+    while let Some(at) = bytes[from..].windows(4).position(|w| w == b"tkhd") {
+        let payload = from + at + 4;
+        let version = bytes[payload];
+        let matrix = payload + if version == 1 { 52 } else { 40 };
+        let width =
+            u32::from_be_bytes(bytes[matrix + 36..matrix + 40].try_into().expect("4 bytes"));
+        if width != 0 {
+            for (i, v) in [a, b, 0, c, d, 0, 0, 0, 0x4000_0000u32].iter().enumerate() {
+                bytes[matrix + i * 4..matrix + i * 4 + 4].copy_from_slice(&v.to_be_bytes());
+            }
+            patched = true;
+        }
+        from = payload;
+    }
+    assert!(patched, "no video track header in {}", path.display());
+    std::fs::write(path, bytes).expect("write mp4");
+}
+
+/// A motion-JPEG Matroska file of `frames` frames at any size (H.264 has limits; JPEG takes
+/// 1×1 and 10000×10000).
+pub fn mjpeg(path: &Path, width: u32, height: u32, frames: u32) {
+    gst_launch(&format!(
+        "videotestsrc num-buffers={frames} ! video/x-raw,width={width},height={height},framerate=5/1 ! jpegenc ! matroskamux ! filesink location={}",
+        path.display()
+    ));
+}
+
+/// A sine tone WAV (44.1 kHz stereo) of `seconds`.
+pub fn sine_wav(path: &Path, seconds: u32) {
+    let buffers = seconds * 44_100 / 1024;
+    gst_launch(&format!(
+        "audiotestsrc num-buffers={buffers} samplesperbuffer=1024 wave=sine freq=440 volume=0.5 ! audio/x-raw,rate=44100,channels=2,format=S16LE ! wavenc ! filesink location={}",
+        path.display()
+    ));
+}
+
+/// A silent 8-bit mono WAV of `seconds` at `rate` Hz, written directly (fast at any length).
+pub fn silent_wav(path: &Path, seconds: u32, rate: u32) {
+    use std::io::Write as _;
+    let data_len = seconds * rate;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("create wav"));
+    let mut header = Vec::with_capacity(44);
+    header.extend_from_slice(b"RIFF");
+    header.extend_from_slice(&(36 + data_len).to_le_bytes());
+    header.extend_from_slice(b"WAVEfmt ");
+    header.extend_from_slice(&16u32.to_le_bytes());
+    header.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    header.extend_from_slice(&1u16.to_le_bytes()); // mono
+    header.extend_from_slice(&rate.to_le_bytes());
+    header.extend_from_slice(&rate.to_le_bytes()); // bytes per second
+    header.extend_from_slice(&1u16.to_le_bytes()); // block align
+    header.extend_from_slice(&8u16.to_le_bytes()); // 8-bit: 128 is silence
+    header.extend_from_slice(b"data");
+    header.extend_from_slice(&data_len.to_le_bytes());
+    file.write_all(&header).expect("write wav");
+    let block = vec![128u8; 1 << 20];
+    let mut left = data_len as usize;
+    while left > 0 {
+        let n = left.min(block.len());
+        file.write_all(&block[..n]).expect("write wav");
+        left -= n;
+    }
+    file.flush().expect("flush wav");
+}

@@ -13,6 +13,12 @@ use std::sync::atomic::AtomicBool;
 
 use crate::media::probe::Probe;
 
+mod audio;
+pub mod hls;
+mod pictures;
+mod run;
+mod video;
+
 /// Settings of a video transcode (from `config.transcode`).
 #[derive(Clone, Debug)]
 pub struct VideoSpec {
@@ -132,7 +138,8 @@ pub enum PipelineError {
 }
 
 /// Transcodes a video source: one decode, teed into every rendition of the ladder, plus the
-/// pictures. Blocks until done; checks `cancel` at least once a second.
+/// pictures. Blocks until done; checks `cancel` every 100 ms. On error, `out_dir` may hold
+/// partial files (the caller removes them); every GStreamer thread has stopped.
 pub fn transcode_video(
     source: &Path,
     probe: &Probe,
@@ -141,10 +148,7 @@ pub fn transcode_video(
     cancel: &AtomicBool,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<Vec<Output>, PipelineError> {
-    let _ = (source, probe, out_dir, spec, cancel, on_event);
-    Err(PipelineError::Failed(
-        "video transcoding is not built yet".into(),
-    ))
+    video::transcode(source, probe, out_dir, spec, cancel, on_event)
 }
 
 /// Transcodes an audio source (a podcast episode, an audio-only upload) to M4A and MP3.
@@ -156,8 +160,5 @@ pub fn transcode_audio(
     cancel: &AtomicBool,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<Vec<Output>, PipelineError> {
-    let _ = (source, probe, out_dir, spec, cancel, on_event);
-    Err(PipelineError::Failed(
-        "audio transcoding is not built yet".into(),
-    ))
+    audio::transcode(source, probe, out_dir, spec, cancel, on_event)
 }

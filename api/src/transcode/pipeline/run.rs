@@ -1,0 +1,232 @@
+//! What every pipeline shares: making elements, driving the bus on the caller's thread (cancel,
+//! progress, errors a person can read) and tearing down.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+
+use super::PipelineError;
+
+/// How often the bus loop wakes up to look at `cancel` and the position.
+const TICK: Duration = Duration::from_millis(100);
+/// How often progress is reported at most.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+/// A pipeline whose position has not moved for this long is stuck.
+const STALL: Duration = Duration::from_secs(120);
+
+/// Initialises GStreamer once per process.
+pub(super) fn init() -> Result<(), PipelineError> {
+    gst::init().map_err(|e| PipelineError::Failed(format!("GStreamer cannot start: {e}")))
+}
+
+/// Makes an element of a factory, or says which plugin is missing.
+pub(super) fn make(factory: &str) -> Result<gst::Element, PipelineError> {
+    gst::ElementFactory::make(factory).build().map_err(|_| {
+        PipelineError::Failed(format!(
+            "the GStreamer element `{factory}` is not installed on this worker"
+        ))
+    })
+}
+
+/// A queue that never blocks its upstream on time or bytes, only on `buffers` (0: unlimited).
+pub(super) fn queue(buffers: u32) -> Result<gst::Element, PipelineError> {
+    let q = make("queue")?;
+    q.set_property("max-size-buffers", buffers);
+    q.set_property("max-size-bytes", 0u32);
+    q.set_property("max-size-time", 0u64);
+    Ok(q)
+}
+
+/// A capsfilter with the given caps.
+pub(super) fn capsfilter(caps: &gst::Caps) -> Result<gst::Element, PipelineError> {
+    let f = make("capsfilter")?;
+    f.set_property("caps", caps);
+    Ok(f)
+}
+
+/// Adds elements to the pipeline and links them in a chain.
+pub(super) fn chain(
+    pipeline: &gst::Pipeline,
+    elements: &[&gst::Element],
+) -> Result<(), PipelineError> {
+    pipeline
+        .add_many(elements.iter().copied())
+        .map_err(internal)?;
+    gst::Element::link_many(elements.iter().copied()).map_err(internal)
+}
+
+/// An error of the pipeline's own making (a bug, not the input's fault).
+pub(super) fn internal(e: impl std::fmt::Display) -> PipelineError {
+    PipelineError::Failed(format!("the transcoding pipeline could not be built ({e})"))
+}
+
+/// An error writing one of our own files (playlists, pictures).
+pub(super) fn write_error(path: &Path, e: &std::io::Error) -> PipelineError {
+    if e.raw_os_error() == Some(28) {
+        PipelineError::Failed("the disk is full: the transcoded files cannot be written".into())
+    } else {
+        PipelineError::Failed(format!(
+            "the transcoded file {} cannot be written ({e})",
+            path.display()
+        ))
+    }
+}
+
+/// Writes a whole file.
+pub(super) fn write_file(path: &Path, contents: &[u8]) -> Result<(), PipelineError> {
+    std::fs::write(path, contents).map_err(|e| write_error(path, &e))
+}
+
+/// Sets the pipeline to `Null` when dropped, whatever happened: stops every GStreamer thread.
+pub(super) struct Teardown(pub gst::Pipeline);
+
+impl Drop for Teardown {
+    fn drop(&mut self) {
+        let _ = self.0.set_state(gst::State::Null);
+    }
+}
+
+/// What the bus loop hands to the pipeline's own logic.
+pub(super) enum Tick<'a> {
+    /// An element message (e.g. a splitmuxsink fragment).
+    Message(&'a gst::Message),
+    /// Seconds of the source done so far (at most every 250 ms).
+    Position(f64),
+}
+
+/// Plays the pipeline until EOS, an error or `cancel`. Returns the last position in seconds.
+pub(super) fn run(
+    pipeline: &gst::Pipeline,
+    cancel: &AtomicBool,
+    handler: &mut dyn FnMut(Tick<'_>) -> Result<(), PipelineError>,
+) -> Result<f64, PipelineError> {
+    let bus = pipeline.bus().ok_or_else(|| internal("no bus"))?;
+    if pipeline.set_state(gst::State::Playing).is_err() {
+        // The reason is on the bus as an error message.
+        return Err(first_error(&bus).unwrap_or_else(|| internal("the pipeline did not start")));
+    }
+    let mut last_report = Instant::now();
+    let mut last_moved = Instant::now();
+    let mut position = 0.0f64;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            let _ = pipeline.set_state(gst::State::Null);
+            return Err(PipelineError::Cancelled);
+        }
+        if let Some(msg) = bus.timed_pop(gst::ClockTime::from_nseconds(TICK.as_nanos() as u64)) {
+            use gst::MessageView;
+            match msg.view() {
+                MessageView::Eos(_) => break,
+                MessageView::Error(err) => {
+                    let _ = pipeline.set_state(gst::State::Null);
+                    return Err(classify(&err.error()));
+                }
+                MessageView::Element(_) => handler(Tick::Message(&msg))?,
+                _ => {}
+            }
+        }
+        if last_report.elapsed() >= PROGRESS_EVERY {
+            last_report = Instant::now();
+            if let Some(pos) = pipeline.query_position::<gst::ClockTime>() {
+                let secs = pos.nseconds() as f64 / 1e9;
+                if secs > position {
+                    position = secs;
+                    last_moved = Instant::now();
+                }
+            }
+            if last_moved.elapsed() > STALL {
+                let _ = pipeline.set_state(gst::State::Null);
+                return Err(PipelineError::Failed(
+                    "transcoding stopped making progress (the worker may be overloaded)".into(),
+                ));
+            }
+            handler(Tick::Position(position))?;
+        }
+    }
+    Ok(position)
+}
+
+/// The first error message waiting on the bus.
+fn first_error(bus: &gst::Bus) -> Option<PipelineError> {
+    while let Some(msg) = bus.pop() {
+        if let gst::MessageView::Error(err) = msg.view() {
+            return Some(classify(&err.error()));
+        }
+    }
+    None
+}
+
+/// Turns a GStreamer error into a reason for people, and decides whether a retry may help. The
+/// debug string (element paths, source lines) stays out.
+pub(super) fn classify(err: &gst::glib::Error) -> PipelineError {
+    let detail = err.message().trim_end_matches('.').to_owned();
+    if let Some(kind) = err.kind::<gst::ResourceError>() {
+        return match kind {
+            gst::ResourceError::NoSpaceLeft => PipelineError::Failed(
+                "the disk is full: the transcoded files cannot be written".into(),
+            ),
+            gst::ResourceError::OpenWrite
+            | gst::ResourceError::Write
+            | gst::ResourceError::OpenReadWrite
+            | gst::ResourceError::Close
+            | gst::ResourceError::Sync => {
+                PipelineError::Failed(format!("the transcoded files cannot be written ({detail})"))
+            }
+            gst::ResourceError::NotFound
+            | gst::ResourceError::OpenRead
+            | gst::ResourceError::Read
+            | gst::ResourceError::Seek => {
+                PipelineError::Failed(format!("the source file cannot be read ({detail})"))
+            }
+            _ => PipelineError::Failed(format!("transcoding failed ({detail})")),
+        };
+    }
+    if let Some(kind) = err.kind::<gst::StreamError>() {
+        return match kind {
+            gst::StreamError::Decode
+            | gst::StreamError::Demux
+            | gst::StreamError::Format
+            | gst::StreamError::WrongType
+            | gst::StreamError::TypeNotFound
+            | gst::StreamError::Decrypt
+            | gst::StreamError::DecryptNokey => PipelineError::Unsupported(format!(
+                "the file is damaged or cannot be decoded ({detail})"
+            )),
+            gst::StreamError::CodecNotFound | gst::StreamError::NotImplemented => {
+                PipelineError::Unsupported(format!(
+                    "no decoder for this format is installed ({detail})"
+                ))
+            }
+            _ => PipelineError::Failed(format!("transcoding failed ({detail})")),
+        };
+    }
+    if let Some(gst::CoreError::MissingPlugin) = err.kind::<gst::CoreError>() {
+        return PipelineError::Unsupported(format!(
+            "no decoder for this format is installed ({detail})"
+        ));
+    }
+    PipelineError::Failed(format!("transcoding failed ({detail})"))
+}
+
+/// The duration of a finished output file, read back with the Discoverer.
+pub(super) fn file_duration(path: &Path) -> Option<f64> {
+    use gstreamer_pbutils as pbutils;
+    let path = std::fs::canonicalize(path).ok()?;
+    let uri = url::Url::from_file_path(&path).ok()?;
+    let discoverer = pbutils::Discoverer::new(gst::ClockTime::from_seconds(20)).ok()?;
+    let info = discoverer.discover_uri(uri.as_str()).ok()?;
+    info.duration().map(|d| d.nseconds() as f64 / 1e9)
+}
+
+/// Size of a file in bytes (0 when it is missing).
+pub(super) fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Creates a directory and its parents.
+pub(super) fn create_dir(path: &Path) -> Result<(), PipelineError> {
+    std::fs::create_dir_all(path).map_err(|e| write_error(path, &e))
+}
