@@ -256,7 +256,15 @@ async fn an_uploaded_clip_becomes_a_ready_video_with_its_ladder_pictures_and_pro
     };
     assert_eq!(names("hls_master").len(), 1);
     assert_eq!(names("hls_rendition"), vec!["240p", "360p", "480p", "720p"]);
-    assert_eq!(names("thumbnail").len(), 4);
+    // Four positions, each at two widths.
+    let thumbs = names("thumbnail");
+    let positions: std::collections::BTreeSet<&str> = thumbs
+        .iter()
+        .map(|n| n.split('-').next().unwrap())
+        .collect();
+    assert_eq!(positions.len(), 4, "{thumbs:?}");
+    assert_eq!(thumbs.len(), 8, "{thumbs:?}");
+    assert!(!names("poster").is_empty());
     assert_eq!(names("sprite").len(), 1);
     assert_eq!(names("sprite_vtt").len(), 1);
     // Every recorded output is in storage with the recorded size (renditions count segments).
@@ -343,7 +351,7 @@ async fn an_audio_episode_becomes_m4a_and_mp3(backend: Backend) {
     let data = app
         .graphql_ok(
             Some(&token),
-            "mutation($c: ID!) { createPodcast(input: { channelId: $c, title: \"Show\", author: \"Ann\", ownerName: \"Ann\", ownerEmail: \"ann@example.com\" }) { podcast { id } } }",
+            "mutation($c: ID!) { createPodcast(input: { channelId: $c, title: \"Show\", author: \"Ann\", ownerName: \"Ann\", ownerEmail: \"ann@example.com\", language: \"en\" }) { podcast { id } } }",
             json!({ "c": channel }),
         )
         .await;
@@ -351,7 +359,7 @@ async fn an_audio_episode_becomes_m4a_and_mp3(backend: Backend) {
         .as_str()
         .unwrap()
         .to_string();
-    let file = app.dir.path().join("Episode one.wav");
+    let file = app.dir.path().join("episode.wav");
     gst_launch(&format!(
         "audiotestsrc num-buffers=469 samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=2 ! wavenc ! filesink location={}",
         file.display()
@@ -397,8 +405,8 @@ async fn an_audio_episode_becomes_m4a_and_mp3(backend: Backend) {
 async fn a_transcode_that_cannot_succeed_marks_the_video_failed_and_leaves_only_the_source(
     backend: Backend,
 ) {
-    let app = spawn_app_with(backend, |c| {
-        c.workers = 1;
+    let mut app = spawn_app_with(backend, |c| {
+        c.workers = 0;
         c.transcode.max_attempts = 1;
     })
     .await;
@@ -409,21 +417,16 @@ async fn a_transcode_that_cannot_succeed_marks_the_video_failed_and_leaves_only_
     let (location, status) = upload(&app, &token, &file, &[("videoId", &id)]).await;
     assert_eq!(status, "complete");
     let asset: Uuid = location.rsplit('/').next().unwrap().parse().unwrap();
-    // Break the source behind the worker's back: the bytes are no longer a decodable video.
+    // Take the source away behind the worker's back: the attempt fails, and with one attempt
+    // allowed the job fails for good. (Sources that break mid-decode are the pipeline tests'.)
     let storage = storage_of(&app).await;
     let key = ObjectKey::for_asset(asset, "source").unwrap();
-    let mut bytes = projector_api::media::storage::read_all(storage.as_ref(), &key)
-        .await
-        .unwrap();
-    let len = bytes.len();
-    for b in bytes.iter_mut().skip(len / 8) {
-        *b = 0x5a;
-    }
     let _ = uuid_of(&id);
-    storage
-        .put_bytes(&key, bytes.into(), "video/mp4")
-        .await
-        .unwrap();
+    storage.delete(&key).await.unwrap();
+    // Now let a worker at it.
+    app.config.workers = 1;
+    let app = app.restart().await;
+    let token = app.admin_token().await;
     let v = wait_for(&app, &token, &id, Duration::from_secs(120), |v| {
         v["status"] == "FAILED" || v["status"] == "READY"
     })
@@ -433,7 +436,7 @@ async fn a_transcode_that_cannot_succeed_marks_the_video_failed_and_leaves_only_
     assert!(error.starts_with("transcoding failed: "), "{error}");
     assert_eq!(v["processing"]["status"], "FAILED");
     let left = storage.list(&ObjectKey::asset_prefix(asset)).await.unwrap();
-    assert_eq!(left.len(), 1, "partial outputs remain: {left:?}");
+    assert!(left.is_empty(), "partial outputs remain: {left:?}");
     assert_eq!(app.count("media_outputs").await, 0);
 }
 
