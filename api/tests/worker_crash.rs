@@ -1,0 +1,357 @@
+//! A `projector worker` killed with SIGKILL in the middle of a transcode loses nothing: another
+//! worker process takes the job when the lease runs out and finishes it with the same keys,
+//! leaving no orphaned object.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// The database both processes share: PostgreSQL when the test environment names one (the
+/// scaled-out setup), else one SQLite file.
+fn database_url(dir: &Path) -> String {
+    match std::env::var("PROJECTOR_TEST_POSTGRES") {
+        Ok(base) if !base.is_empty() => {
+            let name = format!(
+                "projector_test_{}_worker_crash_{}",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs(),
+                std::process::id()
+            );
+            let status = Command::new("psql")
+                .args([&base, "-qc", &format!("CREATE DATABASE \"{name}\"")])
+                .status();
+            match status {
+                Ok(s) if s.success() => format!("{}/{name}", base.trim_end_matches('/')),
+                _ => format!("sqlite://{}?mode=rwc", dir.join("projector.db").display()),
+            }
+        }
+        _ => format!("sqlite://{}?mode=rwc", dir.join("projector.db").display()),
+    }
+}
+
+fn command(dir: &Path, db: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_projector"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PROJECTOR_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.current_dir(dir)
+        .env("PROJECTOR_DATABASE_URL", db)
+        .env("PROJECTOR_DEMO_CONTENT", "false")
+        .env("PROJECTOR_ADMIN_EMAIL", "admin@example.com")
+        .env("PROJECTOR_ADMIN_PASSWORD", "admin-password")
+        .env(
+            "PROJECTOR_AUTH__JWT_SECRET",
+            "worker-crash-secret-0123456789abcdef01",
+        )
+        // A short lease, so the job is taken again soon after its worker dies.
+        .env("PROJECTOR_TRANSCODE__LEASE_SECS", "5")
+        .env("PROJECTOR_TRANSCODE__LADDER", "[720, 480, 360, 240]");
+    cmd
+}
+
+fn serve(dir: &Path, db: &str) -> (Child, String) {
+    let mut child = command(dir, db)
+        .args(["serve", "--listen", "127.0.0.1:0", "--workers", "0"])
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(dir.join("serve.err")).unwrap())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut log = std::fs::File::create(dir.join("serve.out")).unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = writeln!(log, "{line}");
+            if let Some(rest) = line.split("addr=").nth(1) {
+                let _ = tx.send(
+                    rest.split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                );
+            }
+        }
+    });
+    let Ok(addr) = rx.recv_timeout(Duration::from_secs(60)) else {
+        let _ = child.kill();
+        panic!(
+            "server did not start: {}",
+            std::fs::read_to_string(dir.join("serve.err")).unwrap_or_default()
+        );
+    };
+    (child, addr)
+}
+
+fn worker(dir: &Path, db: &str, name: &str) -> Child {
+    command(dir, db)
+        .args(["worker", "--concurrency", "1"])
+        .stdout(std::fs::File::create(dir.join(format!("{name}.out"))).unwrap())
+        .stderr(std::fs::File::create(dir.join(format!("{name}.err"))).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+struct Api {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Api {
+    async fn gql(&self, query: &str, variables: Value) -> Value {
+        let body: Value = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .bearer_auth(&self.token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(body.get("errors").is_none(), "{query}: {body}");
+        body["data"].clone()
+    }
+}
+
+/// Every file under the local media directory, relative to it (temporary files included).
+fn objects(media: &Path) -> BTreeSet<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.insert(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(media, media, &mut out);
+    out
+}
+
+fn clip(path: &PathBuf, seconds: u32) {
+    let frames = seconds * 25;
+    let buffers = seconds * 48000 / 1024;
+    let pipeline = format!(
+        "videotestsrc num-buffers={frames} pattern=ball ! video/x-raw,width=1280,height=720,framerate=25/1 ! x264enc speed-preset=ultrafast key-int-max=50 ! h264parse ! mp4mux name=mux ! filesink location={} \
+         audiotestsrc num-buffers={buffers} samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=2 ! audioconvert ! avenc_aac ! aacparse ! mux.",
+        path.display()
+    );
+    let out = Command::new("gst-launch-1.0")
+        .arg("-q")
+        .args(pipeline.split_whitespace())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+const VIDEO: &str =
+    "query($id: ID!) { video(id: $id) { status processing { status percent attempts } } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_killed_mid_transcode_loses_nothing_and_another_finishes_with_the_same_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_url(dir.path());
+    let (mut server, addr) = serve(dir.path(), &db);
+    let client = reqwest::Client::new();
+    let login: Value = client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": "mutation { login(input: { email: \"admin@example.com\", password: \"admin-password\" }) { accessToken } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let api = Api {
+        client: client.clone(),
+        base: format!("http://{addr}"),
+        token: login["data"]["login"]["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    };
+    let data = api
+        .gql(
+            "mutation { createChannel(input: { name: \"Crash\" }) { channel { id } } }",
+            json!({}),
+        )
+        .await;
+    let channel = data["createChannel"]["channel"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let data = api
+        .gql(
+            "mutation($c: ID!) { createVideo(input: { channelId: $c, title: \"Long\" }) { video { id } } }",
+            json!({ "c": channel }),
+        )
+        .await;
+    let video = data["createVideo"]["video"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A clip long enough that the kill lands mid-transcode.
+    let file = dir.path().join("long.mp4");
+    clip(&file, 30);
+    let bytes = std::fs::read(&file).unwrap();
+    let meta = format!(
+        "filename {},videoId {}",
+        base64_encode(b"long.mp4"),
+        base64_encode(video.as_bytes())
+    );
+    let created = client
+        .post(format!("http://{addr}/uploads/"))
+        .bearer_auth(&api.token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", bytes.len().to_string())
+        .header("upload-metadata", meta)
+        .header("content-type", "application/offset+octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+
+    let wait = |what: &'static str, timeout: Duration, done: fn(&Value) -> bool| {
+        let api = &api;
+        let video = video.clone();
+        async move {
+            let started = Instant::now();
+            loop {
+                let v = api.gql(VIDEO, json!({ "id": video })).await["video"].clone();
+                if done(&v) {
+                    return v;
+                }
+                assert!(started.elapsed() < timeout, "{what}: timed out at {v}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+
+    let mut first = worker(dir.path(), &db, "worker-a");
+    let running = wait("first worker under way", Duration::from_secs(120), |v| {
+        v["processing"]["status"] == "RUNNING"
+            && v["processing"]["percent"].as_f64().unwrap_or(0.0) > 15.0
+    })
+    .await;
+    assert_eq!(running["processing"]["attempts"], 1);
+    first.kill().unwrap(); // SIGKILL
+    first.wait().unwrap();
+    let media = dir.path().join("data/media");
+    let written_before = objects(&media);
+    assert!(
+        written_before.iter().any(|k| k.ends_with(".ts")),
+        "the first worker stored segments before it died: {written_before:?}"
+    );
+
+    let mut second = worker(dir.path(), &db, "worker-b");
+    let done = wait("second worker finishes", Duration::from_secs(300), |v| {
+        v["status"] == "READY" || v["status"] == "FAILED"
+    })
+    .await;
+    assert_eq!(done["status"], "READY", "{done}");
+    assert_eq!(done["processing"]["status"], "SUCCEEDED");
+    assert_eq!(
+        done["processing"]["attempts"], 2,
+        "the retry is the job's second attempt"
+    );
+    let _ = second.kill();
+    let _ = second.wait();
+
+    // Same keys: everything the dead worker stored (bar its unfinished temporary files) is part
+    // of the final set; and nothing is orphaned: every stored object is the source, a recorded
+    // output, or a segment a recorded playlist names.
+    let after = objects(&media);
+    let durable_before: BTreeSet<&String> = written_before
+        .iter()
+        .filter(|k| !k.starts_with('.'))
+        .collect();
+    for k in &durable_before {
+        assert!(
+            after.contains(*k),
+            "{k} vanished: the retry used other keys"
+        );
+    }
+    let outputs = stored_outputs(&media, &after);
+    let mut expected: BTreeSet<String> = BTreeSet::new();
+    for (key, body) in &outputs {
+        expected.insert(key.clone());
+        if key.ends_with("index.m3u8") {
+            let prefix = &key[..key.rfind('/').unwrap() + 1];
+            for line in body
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+            {
+                expected.insert(format!("{prefix}{line}"));
+            }
+        }
+    }
+    let durable_after: BTreeSet<String> = after
+        .iter()
+        .filter(|k| !k.starts_with('.'))
+        .cloned()
+        .collect();
+    let unexplained: Vec<&String> = durable_after
+        .iter()
+        .filter(|k| {
+            !expected.contains(*k)
+                && !k.ends_with("/source")
+                && !k.contains("/images/")
+                && !k.ends_with("master.m3u8")
+        })
+        .collect();
+    assert!(unexplained.is_empty(), "orphaned objects: {unexplained:?}");
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+/// The playlists under the media directory with their text.
+fn stored_outputs(media: &Path, keys: &BTreeSet<String>) -> Vec<(String, String)> {
+    keys.iter()
+        .filter(|k| k.ends_with(".m3u8"))
+        .map(|k| (k.clone(), std::fs::read_to_string(media.join(k)).unwrap()))
+        .collect()
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
