@@ -179,16 +179,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => {
-            let conn = db::connect(&config).await?;
-            db::migrate(&conn).await?;
             // The operator at the terminal may see internal details; API clients never do.
-            let seeded = crate::demo::seed(&conn).await.map_err(|e| match e {
+            let detail = |e: crate::AppError| match e {
                 crate::AppError::Internal(cause) => anyhow::anyhow!("{cause:#}"),
                 other => anyhow::anyhow!("{other}"),
-            })?;
+            };
+            let ctx = crate::startup::build_ctx(config).await?;
+            let seeded = crate::demo::seed(&ctx.db).await.map_err(detail)?;
             if seeded == crate::demo::Seeded::default() {
                 println!("the database already has channels; nothing created");
             } else {
+                let media = crate::demo::seed_media(&ctx).await.map_err(detail)?;
+                println!("generated {media} media files; `projector serve` transcodes them");
                 println!(
                     "created {} channels, {} videos, {} playlist, {} podcast with {} episodes",
                     seeded.channels,

@@ -1,6 +1,7 @@
 //! A small demo catalogue, so a newcomer sees something: `projector demo`, or automatically on
-//! the first start of the embedded default with an empty database (`demo_content`). The media
-//! for it arrives with the transcoding work; until then the videos have metadata only.
+//! the first start of the embedded default with an empty database (`demo_content`). Its media
+//! (test-pattern clips with sound, a tone for the podcast) is generated with GStreamer and
+//! transcoded by the workers like any upload.
 
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
@@ -205,4 +206,211 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
         seeded.episodes += 1;
     }
     Ok(seeded)
+}
+
+/// Gives the demo's videos and episodes real media: test-pattern clips with sound and a tone
+/// for the podcast, generated with GStreamer on the spot (nothing is downloaded), stored as
+/// sources and queued for transcoding like any upload. Runs in the background on the first
+/// start; the items read `PROCESSING` until their transcode finishes.
+pub async fn seed_media(ctx: &crate::state::Ctx) -> AppResult<usize> {
+    use sea_orm::{ColumnTrait as _, QueryFilter as _};
+
+    use crate::podcasts::entity::episode;
+    use crate::videos::entity::video;
+
+    tracing::info!("generating demo media");
+    let owner = demo_owner(&ctx.db).await?;
+    tracing::debug!(%owner, "demo media owner");
+    let scratch = ctx.config.data_dir.join("demo-media");
+    tokio::fs::create_dir_all(&scratch)
+        .await
+        .map_err(crate::AppError::internal)?;
+    let mut made = 0;
+    let videos = video::Entity::find()
+        .filter(video::Column::SourceAssetId.is_null())
+        .all(&ctx.db)
+        .await?;
+    const PATTERNS: [&str; 6] = ["smpte", "ball", "snow", "pinwheel", "spokes", "colors"];
+    for (i, v) in videos.into_iter().enumerate() {
+        let path = scratch.join(format!("{}.mp4", v.id));
+        let pipeline = format!(
+            "videotestsrc num-buffers=300 pattern={} ! video/x-raw,width=640,height=360,framerate=25/1 \
+             ! x264enc speed-preset=ultrafast key-int-max=50 ! h264parse \
+             ! mp4mux name=mux ! filesink location=\"{}\" \
+             audiotestsrc num-buffers=282 samplesperbuffer=1024 freq={} volume=0.2 \
+             ! audio/x-raw,rate=48000,channels=2 ! audioconvert ! avenc_aac ! aacparse ! mux.",
+            PATTERNS[i % PATTERNS.len()],
+            path.display(),
+            220 + 110 * (i % 4),
+        );
+        generate(pipeline).await?;
+        ingest(
+            ctx,
+            owner,
+            &path,
+            &v.title,
+            crate::transcode::queue::Subject::Video(v.id),
+        )
+        .await?;
+        made += 1;
+    }
+    let episodes = episode::Entity::find()
+        .filter(episode::Column::MediaAssetId.is_null())
+        .all(&ctx.db)
+        .await?;
+    for (i, e) in episodes.into_iter().enumerate() {
+        let path = scratch.join(format!("{}.wav", e.id));
+        let pipeline = format!(
+            "audiotestsrc num-buffers=940 samplesperbuffer=1024 wave=sine freq={} volume=0.2 \
+             ! audio/x-raw,rate=48000,channels=2 ! audioconvert ! wavenc ! filesink location=\"{}\"",
+            330 + 55 * i,
+            path.display()
+        );
+        generate(pipeline).await?;
+        ingest(
+            ctx,
+            owner,
+            &path,
+            &e.title,
+            crate::transcode::queue::Subject::Episode(e.id),
+        )
+        .await?;
+        made += 1;
+    }
+    let _ = tokio::fs::remove_dir_all(&scratch).await;
+    ctx.jobs_waiting.notify_waiters();
+    Ok(made)
+}
+
+/// The user that owns demo media: the first admin, or a locked demo account.
+async fn demo_owner(db: &DatabaseConnection) -> AppResult<uuid::Uuid> {
+    use sea_orm::{ColumnTrait as _, QueryFilter as _, QueryOrder as _};
+
+    use crate::accounts::entity::user;
+    if let Some(admin) = user::Entity::find()
+        .filter(user::Column::Role.eq("admin"))
+        .order_by_asc(user::Column::CreatedAt)
+        .one(db)
+        .await?
+    {
+        return Ok(admin.id);
+    }
+    let demo = crate::accounts::service::create_user(
+        db,
+        crate::accounts::service::NewUser {
+            email: "demo@projector.invalid".into(),
+            // Nobody knows this password: the account only owns the demo's files.
+            password: crate::accounts::service::random_token("demo-"),
+            role: crate::accounts::Role::Viewer,
+            display_name: Some("Demo".into()),
+        },
+    )
+    .await?;
+    Ok(demo.id)
+}
+
+/// Runs a `gst-launch`-style pipeline description to its end on a blocking thread.
+async fn generate(description: String) -> AppResult<()> {
+    tokio::task::spawn_blocking(move || -> AppResult<()> {
+        use gstreamer as gst;
+        use gstreamer::prelude::*;
+        crate::media::probe::init()?;
+        let fail = |e: &dyn std::fmt::Display| {
+            crate::AppError::internal(anyhow::anyhow!("demo media: {e}"))
+        };
+        let pipeline = gst::parse::launch(&description).map_err(|e| fail(&e))?;
+        let bus = pipeline.bus().ok_or_else(|| fail(&"no bus"))?;
+        pipeline
+            .set_state(gst::State::Playing)
+            .map_err(|e| fail(&e))?;
+        let result = loop {
+            let Some(msg) = bus.timed_pop(gst::ClockTime::from_seconds(60)) else {
+                break Err(fail(&"timed out"));
+            };
+            match msg.view() {
+                gst::MessageView::Eos(_) => break Ok(()),
+                gst::MessageView::Error(e) => break Err(fail(&e.error())),
+                _ => {}
+            }
+        };
+        let _ = pipeline.set_state(gst::State::Null);
+        result
+    })
+    .await?
+}
+
+/// Probes, stores and records a generated file as the source of `subject`, and queues its
+/// transcode.
+async fn ingest(
+    ctx: &crate::state::Ctx,
+    owner: uuid::Uuid,
+    path: &std::path::Path,
+    title: &str,
+    subject: crate::transcode::queue::Subject,
+) -> AppResult<()> {
+    use sea_orm::{ActiveModelTrait as _, Set};
+
+    use crate::media::entity::media_asset;
+    use crate::transcode::queue::{self, Subject};
+    let found = crate::media::probe::probe_file(path).await?;
+    let sha = crate::media::uploads::sha256_file(path).await?;
+    let asset = uuid::Uuid::now_v7();
+    let key = crate::media::ObjectKey::for_asset(asset, "source")?;
+    let content_type = if found.kind == "video" {
+        "video/mp4"
+    } else {
+        "audio/wav"
+    };
+    let meta = ctx
+        .storage
+        .put_file_consuming(&key, path, content_type)
+        .await?;
+    media_asset::ActiveModel {
+        id: Set(asset),
+        owner_id: Set(owner),
+        kind: Set("source".into()),
+        storage_key: Set(key.as_str().into()),
+        size: Set(i64::try_from(meta.size).unwrap_or(i64::MAX)),
+        sha256: Set(sha),
+        content_type: Set(content_type.into()),
+        original_name: Set(format!(
+            "{title}.{}",
+            if found.kind == "video" { "mp4" } else { "wav" }
+        )),
+        probe: Set(Some(
+            serde_json::to_string(&found).map_err(crate::AppError::internal)?,
+        )),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&ctx.db)
+    .await?;
+    let processing = Set(Status::Processing.as_str().to_string());
+    match subject {
+        Subject::Video(id) => {
+            use crate::videos::entity::video;
+            video::ActiveModel {
+                id: Set(id),
+                source_asset_id: Set(Some(asset)),
+                status: processing,
+                duration_secs: Set(Some(found.duration_secs)),
+                ..Default::default()
+            }
+            .update(&ctx.db)
+            .await?;
+        }
+        Subject::Episode(id) => {
+            use crate::podcasts::entity::episode;
+            episode::ActiveModel {
+                id: Set(id),
+                media_asset_id: Set(Some(asset)),
+                status: processing,
+                duration_secs: Set(Some(found.duration_secs)),
+                ..Default::default()
+            }
+            .update(&ctx.db)
+            .await?;
+        }
+    }
+    queue::enqueue(&ctx.db, asset, subject, ctx.config.transcode.max_attempts).await?;
+    Ok(())
 }

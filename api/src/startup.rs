@@ -33,7 +33,19 @@ pub async fn build_app(config: Config) -> anyhow::Result<Router> {
 
 /// [`build_app`], also returning the shared services (to stop workers at shutdown).
 pub async fn build_app_with_ctx(config: Config) -> anyhow::Result<(Router, Arc<Ctx>)> {
-    let ctx = build_ctx(config).await?;
+    let (ctx, seeded) = build_ctx_seeding(config).await?;
+    if seeded {
+        // The demo's media is generated and queued in the background: the server is up at once.
+        let demo = ctx.clone();
+        tokio::spawn(async move {
+            match crate::demo::seed_media(&demo).await {
+                Ok(n) => {
+                    tracing::info!(items = n, "demo media generated and queued for transcoding")
+                }
+                Err(e) => tracing::warn!(error = ?e, "could not generate the demo media"),
+            }
+        });
+    }
     // Uploads a previous process left half-finished complete now, off the start-up path.
     let resume = ctx.clone();
     tokio::spawn(async move {
@@ -59,10 +71,16 @@ pub async fn build_app_with_ctx(config: Config) -> anyhow::Result<(Router, Arc<C
 /// The shared services of any Projector process (server or worker): database (migrated),
 /// first admin, signing keys, storage.
 pub async fn build_ctx(config: Config) -> anyhow::Result<Arc<Ctx>> {
+    Ok(build_ctx_seeding(config).await?.0)
+}
+
+/// [`build_ctx`], also saying whether it created the demo catalogue just now.
+async fn build_ctx_seeding(config: Config) -> anyhow::Result<(Arc<Ctx>, bool)> {
     let db = db::connect(&config).await?;
     let fresh = db::migrate(&db).await?;
     // Only the embedded default seeds itself: a PostgreSQL deployment is set up on purpose.
-    if fresh && config.demo_content && !config.is_postgres() {
+    let seed = fresh && config.demo_content && !config.is_postgres();
+    if seed {
         let seeded = crate::demo::seed(&db)
             .await
             .map_err(|e| anyhow::anyhow!("cannot create the demo catalogue: {e}"))?;
@@ -92,7 +110,10 @@ pub async fn build_ctx(config: Config) -> anyhow::Result<Arc<Ctx>> {
     let storage = media::open_storage(&config.storage, &config.media_dir)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open media storage: {e}"))?;
-    Ok(Arc::new(Ctx::new(config, db, keys, dummy_hash, storage)))
+    Ok((
+        Arc::new(Ctx::new(config, db, keys, dummy_hash, storage)),
+        seed,
+    ))
 }
 
 /// How often expired uploads and orphaned objects are swept.

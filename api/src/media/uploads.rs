@@ -368,7 +368,7 @@ pub async fn mark_processing(db: &impl ConnectionTrait, id: Uuid) -> AppResult<(
     set_status(db, id, status::PROCESSING, None, None).await
 }
 
-async fn sha256_file(path: &Path) -> AppResult<String> {
+pub async fn sha256_file(path: &Path) -> AppResult<String> {
     let path = path.to_path_buf();
     tokio::task::spawn_blocking(move || {
         use std::io::Read as _;

@@ -440,6 +440,64 @@ async fn a_transcode_that_cannot_succeed_marks_the_video_failed_and_leaves_only_
     assert_eq!(app.count("media_outputs").await, 0);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_start_of_the_embedded_default_shows_playable_demo_media() {
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        c.workers = 1;
+        c.demo_content = true;
+    })
+    .await;
+    let db = app.db().await;
+    let started = std::time::Instant::now();
+    let (videos, episodes) = loop {
+        let videos = projector_api::videos::entity::video::Entity::find()
+            .all(&db)
+            .await
+            .unwrap();
+        let episodes = projector_api::podcasts::entity::episode::Entity::find()
+            .all(&db)
+            .await
+            .unwrap();
+        let settled = |s: &str| s == "ready" || s == "failed";
+        if !videos.is_empty()
+            && videos
+                .iter()
+                .all(|v| v.source_asset_id.is_some() && settled(&v.status))
+            && episodes
+                .iter()
+                .all(|e| e.media_asset_id.is_some() && settled(&e.status))
+        {
+            break (videos, episodes);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "demo media never finished"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert!(!episodes.is_empty());
+    for v in &videos {
+        assert_eq!(v.status, "ready", "{}: {:?}", v.title, v.media_error);
+        let master = media_output::Entity::find()
+            .filter(media_output::Column::AssetId.eq(v.source_asset_id.unwrap()))
+            .filter(media_output::Column::Kind.eq("hls_master"))
+            .one(&db)
+            .await
+            .unwrap();
+        assert!(master.is_some(), "{} has no master playlist", v.title);
+    }
+    for e in &episodes {
+        assert_eq!(e.status, "ready", "{}: {:?}", e.title, e.media_error);
+        let audio = media_output::Entity::find()
+            .filter(media_output::Column::AssetId.eq(e.media_asset_id.unwrap()))
+            .filter(media_output::Column::Kind.eq("audio"))
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(audio.len(), 2, "{} lacks its audio files", e.title);
+    }
+}
+
 both_databases!(
     a_rejected_upload_shows_its_reason_on_the_video_and_queues_nothing,
     an_upload_for_a_video_someone_else_manages_is_refused_before_any_byte,
