@@ -19,6 +19,17 @@ fn uuid_of(global: &str) -> Uuid {
     projector_api::relay::from_global(&global.into(), "Video").unwrap()
 }
 
+/// A small stereo clip (320×240) of `seconds`.
+fn small_clip(path: &std::path::Path, seconds: u32) {
+    let frames = seconds * 25;
+    let buffers = seconds * 48000 / 1024;
+    gst_launch(&format!(
+        "videotestsrc num-buffers={frames} ! video/x-raw,width=320,height=240,framerate=25/1 ! x264enc speed-preset=ultrafast ! h264parse ! mp4mux name=mux ! filesink location={} \
+         audiotestsrc num-buffers={buffers} samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=2 ! audioconvert ! avenc_aac ! aacparse ! mux.",
+        path.display()
+    ));
+}
+
 /// A 10 s 1280×720 H.264/AAC clip with a moving test pattern and a tone.
 fn clip_720p(path: &std::path::Path, seconds: u32) {
     let frames = seconds * 25;
@@ -440,6 +451,149 @@ async fn a_transcode_that_cannot_succeed_marks_the_video_failed_and_leaves_only_
     assert_eq!(app.count("media_outputs").await, 0);
 }
 
+async fn replacing_the_media_of_a_published_video_keeps_its_id_stats_and_metadata(
+    backend: Backend,
+) {
+    let app = spawn_app_with(backend, |c| {
+        c.workers = 1;
+        c.transcode.ladder = vec![240];
+    })
+    .await;
+    let token = app.admin_token().await;
+    let id = draft_video(&app, &token).await;
+    let first = app.dir.path().join("first.mp4");
+    small_clip(&first, 2);
+    let (location, _) = upload(&app, &token, &first, &[("videoId", &id)]).await;
+    let old_asset: Uuid = location.rsplit('/').next().unwrap().parse().unwrap();
+    wait_for(&app, &token, &id, Duration::from_secs(120), |v| {
+        v["status"] == "READY"
+    })
+    .await;
+    app.graphql_ok(
+        Some(&token),
+        "mutation($id: ID!) { publishVideo(input: { id: $id }) { video { id } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let db = app.db().await;
+    let vid = uuid_of(&id);
+    projector_api::videos::entity::video::Entity::update_many()
+        .col_expr(
+            projector_api::videos::entity::video::Column::ViewCount,
+            41.into(),
+        )
+        .filter(projector_api::videos::entity::video::Column::Id.eq(vid))
+        .exec(&db)
+        .await
+        .unwrap();
+
+    let second = app.dir.path().join("second.mp4");
+    small_clip(&second, 3);
+    let (location, status) = upload(&app, &token, &second, &[("videoId", &id)]).await;
+    assert_eq!(status, "complete");
+    let new_asset: Uuid = location.rsplit('/').next().unwrap().parse().unwrap();
+    // While the new media is processed, the video stays ready on its old media.
+    let during = projector_api::videos::entity::video::Entity::find_by_id(vid)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(during.status, "ready");
+    let started = std::time::Instant::now();
+    let after = loop {
+        let v = projector_api::videos::entity::video::Entity::find_by_id(vid)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        if v.source_asset_id == Some(new_asset) {
+            break v;
+        }
+        assert_eq!(
+            v.source_asset_id,
+            Some(old_asset),
+            "the source changed to something else"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the replacement never finished"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(after.status, "ready");
+    assert_eq!(after.view_count, 41);
+    assert_eq!(after.title, during.title);
+    assert_eq!(after.publish_at, during.publish_at);
+    assert!((after.duration_secs.unwrap() - 3.0).abs() < 0.5);
+    let storage = storage_of(&app).await;
+    assert!(
+        storage
+            .list(&ObjectKey::asset_prefix(old_asset))
+            .await
+            .unwrap()
+            .is_empty(),
+        "the old media was not removed"
+    );
+    assert!(
+        !storage
+            .list(&ObjectKey::asset_prefix(new_asset))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn the_sweep_removes_orphaned_assets_and_objects_but_not_live_media(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.workers = 0).await;
+    let token = app.admin_token().await;
+    let id = draft_video(&app, &token).await;
+    let file = app.dir.path().join("clip.mp4");
+    mp4(&file, 1);
+    let (location, _) = upload(&app, &token, &file, &[("videoId", &id)]).await;
+    let live: Uuid = location.rsplit('/').next().unwrap().parse().unwrap();
+    let storage = storage_of(&app).await;
+    // An object no row knows about (a crash between storing and recording).
+    let stray = Uuid::now_v7();
+    storage
+        .put_bytes(
+            &ObjectKey::for_asset(stray, "source").unwrap(),
+            vec![1u8; 10].into(),
+            "video/mp4",
+        )
+        .await
+        .unwrap();
+    // Everything is young: the grace period protects it.
+    let db = app.db().await;
+    let swept =
+        projector_api::media::assets::sweep_orphans(&db, &storage, chrono::Duration::hours(1))
+            .await
+            .unwrap();
+    assert_eq!(swept, projector_api::media::assets::Swept::default());
+    // Past the grace period the stray object goes, the video's source stays.
+    let swept =
+        projector_api::media::assets::sweep_orphans(&db, &storage, chrono::Duration::seconds(-5))
+            .await
+            .unwrap();
+    assert_eq!(swept.objects, 1);
+    assert_eq!(swept.assets, 0);
+    assert!(
+        storage
+            .list(&ObjectKey::asset_prefix(stray))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        storage
+            .list(&ObjectKey::asset_prefix(live))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(app.count("media_assets").await, 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_start_of_the_embedded_default_shows_playable_demo_media() {
     let app = spawn_app_with(Backend::Sqlite, |c| {
@@ -499,6 +653,8 @@ async fn the_first_start_of_the_embedded_default_shows_playable_demo_media() {
 }
 
 both_databases!(
+    replacing_the_media_of_a_published_video_keeps_its_id_stats_and_metadata,
+    the_sweep_removes_orphaned_assets_and_objects_but_not_live_media,
     a_rejected_upload_shows_its_reason_on_the_video_and_queues_nothing,
     an_upload_for_a_video_someone_else_manages_is_refused_before_any_byte,
     an_upload_to_a_channel_creates_a_draft_named_after_the_file,
