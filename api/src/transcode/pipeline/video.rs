@@ -229,10 +229,10 @@ pub(super) fn transcode(
             gst_app::AppSinkCallbacks::builder()
                 .new_sample(move |sink| {
                     let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
-                    if let Some((t, image)) = sample_image(&sample) {
-                        if let Some(c) = collector.lock().ok().as_mut().and_then(|c| c.as_mut()) {
-                            c.push(t, slack, image);
-                        }
+                    if let Some((t, image)) = sample_image(&sample)
+                        && let Some(c) = collector.lock().ok().as_mut().and_then(|c| c.as_mut())
+                    {
+                        c.push(t, slack, image);
                     }
                     Ok(gst::FlowSuccess::Ok)
                 })
@@ -264,19 +264,19 @@ pub(super) fn transcode(
                 move |pad, info| {
                     match &info.data {
                         Some(gst::PadProbeData::Event(event)) => {
-                            if let gst::EventView::Caps(caps) = event.view() {
-                                if let Some((dw, dh)) = display_size(caps.caps()) {
-                                    let mut sizes = Vec::new();
-                                    for (short, filter) in &filters {
-                                        let (w, h) = rung_size(*short, dw, dh);
-                                        filter.set_property("caps", scaled_caps("I420", w, h));
-                                        sizes.push((w, h));
-                                    }
-                                    let (tw, th) = thumb_size(dw, dh);
-                                    psize.set_property("caps", scaled_caps("RGBx", tw, th));
-                                    if let Ok(mut g) = geometry.lock() {
-                                        *g = sizes;
-                                    }
+                            if let gst::EventView::Caps(caps) = event.view()
+                                && let Some((dw, dh)) = display_size(caps.caps())
+                            {
+                                let mut sizes = Vec::new();
+                                for (short, filter) in &filters {
+                                    let (w, h) = rung_size(*short, dw, dh);
+                                    filter.set_property("caps", scaled_caps("I420", w, h));
+                                    sizes.push((w, h));
+                                }
+                                let (tw, th) = thumb_size(dw, dh);
+                                psize.set_property("caps", scaled_caps("RGBx", tw, th));
+                                if let Ok(mut g) = geometry.lock() {
+                                    *g = sizes;
                                 }
                             }
                         }
@@ -297,10 +297,10 @@ pub(super) fn transcode(
         atee.static_pad("sink")
             .ok_or_else(|| internal("tee sink"))?
             .add_probe(gst::PadProbeType::BUFFER, move |pad, info| {
-                if let Some(gst::PadProbeData::Buffer(buffer)) = &info.data {
-                    if let Some(end) = running_end(pad, buffer, true) {
-                        audio_end.fetch_max(end, Ordering::Relaxed);
-                    }
+                if let Some(gst::PadProbeData::Buffer(buffer)) = &info.data
+                    && let Some(end) = running_end(pad, buffer, true)
+                {
+                    audio_end.fetch_max(end, Ordering::Relaxed);
                 }
                 gst::PadProbeReturn::Ok
             });
@@ -358,10 +358,10 @@ pub(super) fn transcode(
     // The last fragment closes at its last frame's start: give it that frame's duration too.
     for r in &mut state.renditions {
         let opened = r.opened_ns as f64 / 1e9;
-        if let Some(last) = r.segments.last_mut() {
-            if video_end > opened {
-                last.duration = last.duration.max(video_end - opened);
-            }
+        if let Some(last) = r.segments.last_mut()
+            && video_end > opened
+        {
+            last.duration = last.duration.max(video_end - opened);
         }
     }
     if let Ok(g) = geometry.lock() {
@@ -454,12 +454,11 @@ fn link_decoded(
             .property("sync", false)
             .property("async", false)
             .build()
+            && pipeline.add(&sink).is_ok()
         {
-            if pipeline.add(&sink).is_ok() {
-                let _ = sink.sync_state_with_parent();
-                if let Some(sinkpad) = sink.static_pad("sink") {
-                    let _ = pad.link(&sinkpad);
-                }
+            let _ = sink.sync_state_with_parent();
+            if let Some(sinkpad) = sink.static_pad("sink") {
+                let _ = pad.link(&sinkpad);
             }
         }
     });
@@ -469,10 +468,10 @@ fn link_decoded(
             no_video.store(true, Ordering::Relaxed);
             video_sink.send_event(gst::event::Eos::new());
         }
-        if let Some(a) = &audio_sink {
-            if !a.is_linked() {
-                a.send_event(gst::event::Eos::new());
-            }
+        if let Some(a) = &audio_sink
+            && !a.is_linked()
+        {
+            a.send_event(gst::event::Eos::new());
         }
     });
 }
