@@ -144,10 +144,24 @@ pub(super) fn transcode(
         let split = make("splitmuxsink")?;
         split.set_property("name", format!("rendition-{short}"));
         split.set_property("muxer", &mux);
-        split.set_property("location", dir.join("seg-%d.ts").to_string_lossy().as_ref());
-        // A hair over the target, so GOPs a rounding error longer still pair up.
-        let max_ns = (spec.segment_secs + 0.5 / fps) * 1e9;
-        split.set_property("max-size-time", max_ns as u64);
+        // The first segment is a single GOP, so every rung has one (and the video is playable)
+        // sooner; the rest are of the target length. The switch happens on the streaming
+        // thread as fragment 1 opens, so the cut points never depend on timing.
+        let slack = 0.5 / fps;
+        let first_ns = ((spec.gop_secs.min(spec.segment_secs) + slack) * 1e9) as u64;
+        let rest_ns = ((spec.segment_secs + slack) * 1e9) as u64;
+        split.set_property("max-size-time", first_ns);
+        let pattern = dir.clone();
+        split.connect("format-location", false, move |args| {
+            let index = args.get(1).and_then(|v| v.get::<u32>().ok()).unwrap_or(0);
+            if index == 1 {
+                if let Some(split) = args.first().and_then(|v| v.get::<gst::Element>().ok()) {
+                    split.set_property("max-size-time", rest_ns);
+                }
+            }
+            let location = pattern.join(format!("seg-{index}.ts"));
+            Some(location.to_string_lossy().into_owned().to_value())
+        });
         chain(&pipeline, &[&q, &scale, &size, &enc, &parse])?;
         pipeline.add(&split).map_err(internal)?;
         let vpad = split
