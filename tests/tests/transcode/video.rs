@@ -87,8 +87,8 @@ fn a_ten_second_720p_clip_becomes_a_keyframe_aligned_ladder_without_upscaling_an
     );
     assert_eq!(
         per_rendition[0],
-        [400, 400, 200],
-        "4 s segments of 2 s GOPs"
+        [200, 400, 400],
+        "one GOP first (playable sooner), then 4 s segments"
     );
 
     // What the master needs is recorded, so it can be rebuilt without reading storage.
@@ -99,12 +99,7 @@ fn a_ten_second_720p_clip_becomes_a_keyframe_aligned_ladder_without_upscaling_an
         .collect();
     assert_eq!(master_playlist(&rebuilt, &[]), master);
     for o in outputs {
-        assert_eq!(
-            std::fs::metadata(run.out.join(&o.path)).is_ok(),
-            true,
-            "{:?}",
-            o.path
-        );
+        assert!(run.out.join(&o.path).is_file(), "{:?}", o.path);
         if o.kind != OutputKind::HlsRendition {
             assert_eq!(
                 o.bytes,
@@ -147,11 +142,7 @@ fn a_ten_second_720p_clip_becomes_a_keyframe_aligned_ladder_without_upscaling_an
 }
 
 fn image_size(path: &std::path::Path) -> (u32, u32) {
-    let out = std::process::Command::new("gst-discoverer-1.0")
-        .arg(path)
-        .output();
-    // gst-discoverer is not always installed: read the JPEG's SOF marker instead.
-    let _ = out;
+    // Width and height from the JPEG's start-of-frame marker.
     let bytes = std::fs::read(path).unwrap();
     let mut i = 2;
     while i + 9 < bytes.len() {

@@ -114,16 +114,16 @@ pub(super) fn transcode(
             gst_app::AppSinkCallbacks::builder()
                 .new_sample(move |sink| {
                     let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
-                    if let Some(buffer) = sample.buffer() {
-                        if let Ok(map) = buffer.map_readable() {
-                            let samples: Vec<f32> = map
-                                .as_slice()
-                                .chunks_exact(4)
-                                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                                .collect();
-                            if let Ok(mut m) = meter.lock() {
-                                let _ = m.add_frames_f32(&samples);
-                            }
+                    if let Some(buffer) = sample.buffer()
+                        && let Ok(map) = buffer.map_readable()
+                    {
+                        let samples: Vec<f32> = map
+                            .as_slice()
+                            .chunks_exact(4)
+                            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                            .collect();
+                        if let Ok(mut m) = meter.lock() {
+                            let _ = m.add_frames_f32(&samples);
                         }
                     }
                     Ok(gst::FlowSuccess::Ok)
@@ -159,12 +159,11 @@ pub(super) fn transcode(
                 .property("sync", false)
                 .property("async", false)
                 .build()
+                && pipeline.add(&fake).is_ok()
             {
-                if pipeline.add(&fake).is_ok() {
-                    let _ = fake.sync_state_with_parent();
-                    if let Some(p) = fake.static_pad("sink") {
-                        let _ = pad.link(&p);
-                    }
+                let _ = fake.sync_state_with_parent();
+                if let Some(p) = fake.static_pad("sink") {
+                    let _ = pad.link(&p);
                 }
             }
         });

@@ -144,10 +144,24 @@ pub(super) fn transcode(
         let split = make("splitmuxsink")?;
         split.set_property("name", format!("rendition-{short}"));
         split.set_property("muxer", &mux);
-        split.set_property("location", dir.join("seg-%d.ts").to_string_lossy().as_ref());
-        // A hair over the target, so GOPs a rounding error longer still pair up.
-        let max_ns = (spec.segment_secs + 0.5 / fps) * 1e9;
-        split.set_property("max-size-time", max_ns as u64);
+        // The first segment is a single GOP, so every rung has one (and the video is playable)
+        // sooner; the rest are of the target length. The switch happens on the streaming
+        // thread as fragment 1 opens, so the cut points never depend on timing.
+        let slack = 0.5 / fps;
+        let first_ns = ((spec.gop_secs.min(spec.segment_secs) + slack) * 1e9) as u64;
+        let rest_ns = ((spec.segment_secs + slack) * 1e9) as u64;
+        split.set_property("max-size-time", first_ns);
+        let pattern = dir.clone();
+        split.connect("format-location", false, move |args| {
+            let index = args.get(1).and_then(|v| v.get::<u32>().ok()).unwrap_or(0);
+            if index == 1 {
+                if let Some(split) = args.first().and_then(|v| v.get::<gst::Element>().ok()) {
+                    split.set_property("max-size-time", rest_ns);
+                }
+            }
+            let location = pattern.join(format!("seg-{index}.ts"));
+            Some(location.to_string_lossy().into_owned().to_value())
+        });
         chain(&pipeline, &[&q, &scale, &size, &enc, &parse])?;
         pipeline.add(&split).map_err(internal)?;
         let vpad = split
@@ -229,10 +243,10 @@ pub(super) fn transcode(
             gst_app::AppSinkCallbacks::builder()
                 .new_sample(move |sink| {
                     let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
-                    if let Some((t, image)) = sample_image(&sample) {
-                        if let Some(c) = collector.lock().ok().as_mut().and_then(|c| c.as_mut()) {
-                            c.push(t, slack, image);
-                        }
+                    if let Some((t, image)) = sample_image(&sample)
+                        && let Some(c) = collector.lock().ok().as_mut().and_then(|c| c.as_mut())
+                    {
+                        c.push(t, slack, image);
                     }
                     Ok(gst::FlowSuccess::Ok)
                 })
@@ -264,19 +278,19 @@ pub(super) fn transcode(
                 move |pad, info| {
                     match &info.data {
                         Some(gst::PadProbeData::Event(event)) => {
-                            if let gst::EventView::Caps(caps) = event.view() {
-                                if let Some((dw, dh)) = display_size(caps.caps()) {
-                                    let mut sizes = Vec::new();
-                                    for (short, filter) in &filters {
-                                        let (w, h) = rung_size(*short, dw, dh);
-                                        filter.set_property("caps", scaled_caps("I420", w, h));
-                                        sizes.push((w, h));
-                                    }
-                                    let (tw, th) = thumb_size(dw, dh);
-                                    psize.set_property("caps", scaled_caps("RGBx", tw, th));
-                                    if let Ok(mut g) = geometry.lock() {
-                                        *g = sizes;
-                                    }
+                            if let gst::EventView::Caps(caps) = event.view()
+                                && let Some((dw, dh)) = display_size(caps.caps())
+                            {
+                                let mut sizes = Vec::new();
+                                for (short, filter) in &filters {
+                                    let (w, h) = rung_size(*short, dw, dh);
+                                    filter.set_property("caps", scaled_caps("I420", w, h));
+                                    sizes.push((w, h));
+                                }
+                                let (tw, th) = thumb_size(dw, dh);
+                                psize.set_property("caps", scaled_caps("RGBx", tw, th));
+                                if let Ok(mut g) = geometry.lock() {
+                                    *g = sizes;
                                 }
                             }
                         }
@@ -297,10 +311,10 @@ pub(super) fn transcode(
         atee.static_pad("sink")
             .ok_or_else(|| internal("tee sink"))?
             .add_probe(gst::PadProbeType::BUFFER, move |pad, info| {
-                if let Some(gst::PadProbeData::Buffer(buffer)) = &info.data {
-                    if let Some(end) = running_end(pad, buffer, true) {
-                        audio_end.fetch_max(end, Ordering::Relaxed);
-                    }
+                if let Some(gst::PadProbeData::Buffer(buffer)) = &info.data
+                    && let Some(end) = running_end(pad, buffer, true)
+                {
+                    audio_end.fetch_max(end, Ordering::Relaxed);
                 }
                 gst::PadProbeReturn::Ok
             });
@@ -358,10 +372,10 @@ pub(super) fn transcode(
     // The last fragment closes at its last frame's start: give it that frame's duration too.
     for r in &mut state.renditions {
         let opened = r.opened_ns as f64 / 1e9;
-        if let Some(last) = r.segments.last_mut() {
-            if video_end > opened {
-                last.duration = last.duration.max(video_end - opened);
-            }
+        if let Some(last) = r.segments.last_mut()
+            && video_end > opened
+        {
+            last.duration = last.duration.max(video_end - opened);
         }
     }
     if let Ok(g) = geometry.lock() {
@@ -454,12 +468,11 @@ fn link_decoded(
             .property("sync", false)
             .property("async", false)
             .build()
+            && pipeline.add(&sink).is_ok()
         {
-            if pipeline.add(&sink).is_ok() {
-                let _ = sink.sync_state_with_parent();
-                if let Some(sinkpad) = sink.static_pad("sink") {
-                    let _ = pad.link(&sinkpad);
-                }
+            let _ = sink.sync_state_with_parent();
+            if let Some(sinkpad) = sink.static_pad("sink") {
+                let _ = pad.link(&sinkpad);
             }
         }
     });
@@ -469,10 +482,10 @@ fn link_decoded(
             no_video.store(true, Ordering::Relaxed);
             video_sink.send_event(gst::event::Eos::new());
         }
-        if let Some(a) = &audio_sink {
-            if !a.is_linked() {
-                a.send_event(gst::event::Eos::new());
-            }
+        if let Some(a) = &audio_sink
+            && !a.is_linked()
+        {
+            a.send_event(gst::event::Eos::new());
         }
     });
 }
