@@ -47,8 +47,14 @@ impl LocalStorage {
         self.root.join(key.as_str())
     }
 
+    /// The directory for temporary files on the store's filesystem: a file written here moves
+    /// into the store by rename (`put_file_consuming`) and is never listed as an object.
+    pub fn staging_dir(&self) -> PathBuf {
+        self.root.join(STAGING)
+    }
+
     fn staging_path(&self) -> PathBuf {
-        self.root.join(STAGING).join(Uuid::new_v4().to_string())
+        self.staging_dir().join(Uuid::new_v4().to_string())
     }
 
     async fn commit(&self, tmp: &Path, key: &ObjectKey) -> AppResult<ObjectMeta> {
