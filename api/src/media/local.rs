@@ -130,11 +130,19 @@ impl Storage for LocalStorage {
         // Same filesystem: the file is already durable where it is; renaming costs no copy.
         let tmp = self.staging_path();
         if tokio::fs::rename(path, &tmp).await.is_ok() {
-            let file = tokio::fs::File::open(&tmp)
-                .await
-                .map_err(AppError::internal)?;
-            file.sync_all().await.map_err(AppError::internal)?;
-            return self.commit(&tmp, key).await;
+            let result = async {
+                let file = tokio::fs::File::open(&tmp)
+                    .await
+                    .map_err(AppError::internal)?;
+                file.sync_all().await.map_err(AppError::internal)?;
+                self.commit(&tmp, key).await
+            }
+            .await;
+            if result.is_err() {
+                // Hand the file back rather than strand it in staging: the caller still owns it.
+                let _ = tokio::fs::rename(&tmp, path).await;
+            }
+            return result;
         }
         let meta = self.put_file(key, path, content_type).await?;
         let _ = tokio::fs::remove_file(path).await;
