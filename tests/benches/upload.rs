@@ -172,6 +172,8 @@ async fn run() {
     let file: PathBuf = work.path().join("bench.wav");
     projector_tests::media::wav(&file, FILE_BYTES);
     assert_eq!(std::fs::metadata(&file).unwrap().len() as usize, FILE_BYTES);
+    // Written back now, so its dirty pages do not land in the first timed rounds.
+    assert!(Command::new("sync").arg(&file).status().unwrap().success());
 
     let quiet = |c: &mut projector_api::Config| c.log = "error".into();
     let local_app = spawn_app_with(Backend::Sqlite, quiet).await;
