@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use crate::accounts::entity::user;
 use crate::accounts::service::{self, NewUser};
 use crate::accounts::{Role, Scope};
-use crate::config::{Config, Overrides};
+use crate::config::{Config, Overrides, StorageBackend};
 use crate::startup::Application;
 use crate::{db, graphql, observability};
 
@@ -78,6 +78,38 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Move media between backends and tidy it up.
+    Storage {
+        /// What to do with the media storage.
+        #[command(subcommand)]
+        command: StorageCommand,
+    },
+}
+
+/// `projector storage ...`
+#[derive(Subcommand, Debug)]
+pub enum StorageCommand {
+    /// Copy every object from the configured backend (storage.backend) to the other one,
+    /// verifying the size and SHA-256 of each copy. Safe to run again after an interruption:
+    /// objects already copied and verified are skipped. Changes no configuration.
+    Migrate {
+        /// The backend to copy to: s3 (storage.s3 settings) or local (media_dir).
+        #[arg(long, value_parser = parse_backend)]
+        to: StorageBackend,
+        /// Objects copied at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+    },
+    /// Remove expired uploads and orphaned assets and objects now (the server does this hourly).
+    Sweep,
+}
+
+fn parse_backend(raw: &str) -> Result<StorageBackend, String> {
+    match raw {
+        "s3" => Ok(StorageBackend::S3),
+        "local" => Ok(StorageBackend::Local),
+        other => Err(format!("`{other}` is not a backend: use s3 or local")),
+    }
 }
 
 /// `projector user ...`
@@ -251,6 +283,49 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 token.scope, token.name, owner.email
             );
             println!("{secret}");
+            Ok(())
+        }
+        Command::Storage {
+            command: StorageCommand::Migrate { to, concurrency },
+        } => {
+            let from = config.storage.backend;
+            let options = crate::media::migrate::Options {
+                concurrency,
+                limit: None,
+            };
+            let report = crate::media::migrate::run(&config, to, &options).await?;
+            println!("{report}");
+            for (key, reason) in &report.failures {
+                eprintln!("failed: {key}: {reason}");
+            }
+            if report.failed > 0 {
+                anyhow::bail!(
+                    "{} objects were not migrated; run the command again once the cause is fixed",
+                    report.failed
+                );
+            }
+            let name = crate::media::migrate::backend_name;
+            println!(
+                "every object of the {from} store is on the {to} store and verified. Next: stop \
+                 the servers and workers, run this again to copy anything written meanwhile, set \
+                 storage.backend = \"{to}\" (PROJECTOR_STORAGE__BACKEND={to}), start them again.",
+                from = name(from),
+                to = name(to),
+            );
+            Ok(())
+        }
+        Command::Storage {
+            command: StorageCommand::Sweep,
+        } => {
+            let ctx = crate::startup::build_ctx(config).await?;
+            let (uploads, swept) = crate::startup::sweep(&ctx).await.map_err(|e| match e {
+                crate::AppError::Internal(cause) => anyhow::anyhow!("{cause:#}"),
+                other => anyhow::anyhow!("{other}"),
+            })?;
+            println!(
+                "removed {uploads} expired uploads, {} orphaned assets, {} objects without an asset",
+                swept.assets, swept.objects
+            );
             Ok(())
         }
     }

@@ -33,6 +33,7 @@ fn help_explains_every_command() {
         "export-schema",
         "user",
         "token",
+        "storage",
     ] {
         assert!(
             text.contains(command),
@@ -145,6 +146,83 @@ fn users_and_tokens_can_be_created_from_the_command_line() {
     let token = String::from_utf8(out.stdout).unwrap();
     assert!(token.trim().starts_with("prj_"), "{token}");
     assert_eq!(token.trim().len(), 47);
+}
+
+#[test]
+fn storage_migrate_exits_non_zero_when_objects_fail_and_sweep_says_what_it_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let asset = "0193a5b0-0000-7000-8000-000000000001";
+    let object_dir = dir.path().join(format!("data/media/ab/cd/{asset}"));
+    std::fs::create_dir_all(&object_dir).unwrap();
+    let object = object_dir.join("source");
+    std::fs::write(&object, b"some media").unwrap();
+    // Older than the sweep's grace period, so an object with no asset row is an orphan.
+    std::fs::File::options()
+        .write(true)
+        .open(&object)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(3 * 24 * 3600))
+        .unwrap();
+    // An S3 endpoint where nothing listens: the object cannot be copied.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let s3 = [
+        (
+            "PROJECTOR_STORAGE__S3__ENDPOINT",
+            format!("http://127.0.0.1:{port}"),
+        ),
+        ("PROJECTOR_STORAGE__S3__REGION", "garage".into()),
+        ("PROJECTOR_STORAGE__S3__PATH_STYLE", "true".into()),
+        ("PROJECTOR_STORAGE__S3__ACCESS_KEY_ID", "GK0000".into()),
+        ("PROJECTOR_STORAGE__S3__SECRET_ACCESS_KEY", "secret".into()),
+        ("PROJECTOR_DEMO_CONTENT", "false".into()),
+    ];
+
+    let out = projector(dir.path())
+        .envs(s3.clone())
+        .args(["storage", "migrate", "--to", "s3"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stdout.contains("copied 0, skipped 0"), "{stdout}");
+    assert!(stdout.contains("failed 1"), "{stdout}");
+    assert!(
+        stderr.contains(&format!("failed: ab/cd/{asset}/source")),
+        "{stderr}"
+    );
+    assert!(
+        !stdout.contains("storage.backend"),
+        "no switch-over advice after a failure"
+    );
+
+    let out = projector(dir.path())
+        .envs(s3)
+        .args(["storage", "migrate", "--to", "local"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already local"));
+
+    let out = projector(dir.path())
+        .env("PROJECTOR_DEMO_CONTENT", "false")
+        .args(["storage", "sweep"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("1 objects without an asset"), "{stdout}");
+    assert!(!object.exists());
 }
 
 fn read_listening_addr(

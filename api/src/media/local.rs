@@ -47,8 +47,14 @@ impl LocalStorage {
         self.root.join(key.as_str())
     }
 
+    /// The directory for temporary files on the store's filesystem: a file written here moves
+    /// into the store by rename (`put_file_consuming`) and is never listed as an object.
+    pub fn staging_dir(&self) -> PathBuf {
+        self.root.join(STAGING)
+    }
+
     fn staging_path(&self) -> PathBuf {
-        self.root.join(STAGING).join(Uuid::new_v4().to_string())
+        self.staging_dir().join(Uuid::new_v4().to_string())
     }
 
     async fn commit(&self, tmp: &Path, key: &ObjectKey) -> AppResult<ObjectMeta> {
@@ -124,11 +130,19 @@ impl Storage for LocalStorage {
         // Same filesystem: the file is already durable where it is; renaming costs no copy.
         let tmp = self.staging_path();
         if tokio::fs::rename(path, &tmp).await.is_ok() {
-            let file = tokio::fs::File::open(&tmp)
-                .await
-                .map_err(AppError::internal)?;
-            file.sync_all().await.map_err(AppError::internal)?;
-            return self.commit(&tmp, key).await;
+            let result = async {
+                let file = tokio::fs::File::open(&tmp)
+                    .await
+                    .map_err(AppError::internal)?;
+                file.sync_all().await.map_err(AppError::internal)?;
+                self.commit(&tmp, key).await
+            }
+            .await;
+            if result.is_err() {
+                // Hand the file back rather than strand it in staging: the caller still owns it.
+                let _ = tokio::fs::rename(&tmp, path).await;
+            }
+            return result;
         }
         let meta = self.put_file(key, path, content_type).await?;
         let _ = tokio::fs::remove_file(path).await;

@@ -6,6 +6,7 @@ pub mod entity;
 pub mod graphql;
 pub mod key;
 pub mod local;
+pub mod migrate;
 pub mod probe;
 pub mod s3;
 pub mod storage;

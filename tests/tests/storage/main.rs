@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod migrate;
+
 use std::sync::Arc;
 use std::time::Duration;
 
