@@ -169,6 +169,8 @@ pub struct UploadsConfig {
     pub user_quota_bytes: u64,
     /// Hours an unfinished upload is kept before the sweep removes it.
     pub expiry_hours: u64,
+    /// Largest picture (poster, avatar, banner, artwork) accepted by GraphQL multipart, in bytes.
+    pub max_image_bytes: u64,
 }
 
 impl Default for UploadsConfig {
@@ -177,6 +179,7 @@ impl Default for UploadsConfig {
             max_file_bytes: 20 * 1024 * 1024 * 1024,
             user_quota_bytes: 0,
             expiry_hours: 24,
+            max_image_bytes: 10 * 1024 * 1024,
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::cache::PublicCache;
 use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
 use crate::error::AppError;
-use crate::media::graphql::MediaQuery;
+use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::node::NodeQuery;
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
 use crate::podcasts::graphql::{PodcastsMutation, PodcastsQuery};
@@ -53,6 +53,7 @@ pub struct QueryRoot(
 #[derive(MergedObject, Default, Debug)]
 pub struct MutationRoot(
     AccountsMutation,
+    MediaMutation,
     ChannelsMutation,
     VideosMutation,
     PlaylistsMutation,
@@ -136,7 +137,19 @@ pub async fn post(
         Ok(Auth(p)) => p,
         Err(e) => return request_error(e),
     };
-    let limit = state.ctx.config.graphql.max_body_bytes;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
+    let multipart = content_type.starts_with("multipart/form-data");
+    // A multipart request carries one picture besides the operation itself.
+    let limit = if multipart {
+        usize::try_from(state.ctx.config.uploads.max_image_bytes)
+            .unwrap_or(usize::MAX)
+            .saturating_add(state.ctx.config.graphql.max_body_bytes)
+    } else {
+        state.ctx.config.graphql.max_body_bytes
+    };
     let too_large = AppError::PayloadTooLarge { limit };
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -145,10 +158,25 @@ pub async fn post(
     if declared.is_some_and(|n| n > limit) {
         return request_error(too_large);
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/json");
+    if multipart {
+        use futures::TryStreamExt as _;
+        let reader = http_body_util::Limited::new(body, limit);
+        let stream = http_body_util::BodyDataStream::new(reader).map_err(to_io_error);
+        let options = async_graphql::http::MultipartOptions::default()
+            .max_num_files(1)
+            .max_file_size(limit);
+        return match async_graphql::http::receive_batch_body(
+            Some(content_type),
+            stream.into_async_read(),
+            options,
+        )
+        .await
+        {
+            Ok(batch) => execute(&state, batch, auth, addr).await,
+            Err(async_graphql::ParseRequestError::PayloadTooLarge) => request_error(too_large),
+            Err(e) => request_error(AppError::validation(format!("malformed request: {e}"))),
+        };
+    }
     if !content_type.starts_with("application/json")
         && !content_type.starts_with("application/graphql-response+json")
     {
@@ -167,6 +195,10 @@ pub async fn post(
         }
     };
     execute(&state, batch, auth, addr).await
+}
+
+fn to_io_error(e: Box<dyn std::error::Error + Send + Sync>) -> std::io::Error {
+    std::io::Error::other(e.to_string())
 }
 
 /// `GET /graphql`: GraphiQL for browsers, queries from the query string for everyone else.

@@ -12,11 +12,11 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::{app, principal};
 use crate::relay::to_global;
 
-/// A resumable upload (tus) and what became of it.
+/// A resumable upload (tus) and what became of it. (`Upload` is the multipart file scalar.)
 #[derive(Debug, Clone)]
 pub struct Upload(pub upload::Model);
 
-#[Object]
+#[Object(name = "ResumableUpload")]
 impl Upload {
     /// Global ID.
     async fn id(&self) -> ID {
@@ -151,5 +151,87 @@ impl MediaQuery {
             .into_iter()
             .map(Upload)
             .collect())
+    }
+}
+
+/// Pictures sent as GraphQL multipart requests (the `operations`/`map` form of the GraphQL
+/// multipart request spec).
+#[derive(Default, Debug)]
+pub struct MediaMutation;
+
+/// Which picture to set.
+#[derive(async_graphql::InputObject, Debug)]
+pub struct UploadImageInput {
+    /// Where the picture goes.
+    pub target: super::images::ImageTarget,
+    /// The video, channel or podcast (by target).
+    pub id: ID,
+}
+
+/// The stored picture.
+#[derive(async_graphql::SimpleObject, Debug)]
+pub struct UploadImagePayload {
+    /// The picture's asset.
+    pub asset_id: ID,
+    /// Its MIME type.
+    pub content_type: String,
+    /// Width in pixels.
+    pub width: i32,
+    /// Height in pixels.
+    pub height: i32,
+    /// Size in bytes.
+    pub bytes: i64,
+}
+
+#[Object]
+impl MediaMutation {
+    /// Sets a poster, avatar, banner or cover art from an uploaded JPEG, PNG or WebP file
+    /// (`uploads.max_image_bytes` at most). The previous picture is deleted.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn upload_image(
+        &self,
+        ctx: &Context<'_>,
+        input: UploadImageInput,
+        file: async_graphql::Upload,
+    ) -> AppResult<UploadImagePayload> {
+        use super::images::ImageTarget;
+        use std::io::Read as _;
+        let app = app(ctx)?;
+        let typename = match input.target {
+            ImageTarget::VideoPoster => "Video",
+            ImageTarget::ChannelAvatar | ImageTarget::ChannelBanner => "Channel",
+            ImageTarget::PodcastArtwork => "Podcast",
+        };
+        let id = crate::relay::from_global(&input.id, typename)?;
+        let owner = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
+        let value = file
+            .value(ctx)
+            .map_err(|e| AppError::validation(format!("file: {e}")))?;
+        let limit = app.config.uploads.max_image_bytes;
+        let mut bytes = Vec::new();
+        value
+            .content
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(AppError::internal)?;
+        let asset = super::images::set_image(
+            app,
+            &crate::graphql::viewer(ctx),
+            owner,
+            input.target,
+            id,
+            &value.filename,
+            bytes,
+        )
+        .await?;
+        let probe: serde_json::Value =
+            serde_json::from_str(asset.probe.as_deref().unwrap_or("{}")).unwrap_or_default();
+        Ok(UploadImagePayload {
+            asset_id: to_global("Asset", asset.id),
+            content_type: asset.content_type,
+            width: probe["width"].as_i64().unwrap_or(0) as i32,
+            height: probe["height"].as_i64().unwrap_or(0) as i32,
+            bytes: asset.size,
+        })
     }
 }

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod entity;
 pub mod graphql;
+pub mod images;
 pub mod key;
 pub mod local;
 pub mod migrate;

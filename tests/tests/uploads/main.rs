@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod images;
+
 use std::time::Duration;
 
 use projector_api::config::StorageBackend;

@@ -1,0 +1,305 @@
+//! Small pictures sent with GraphQL multipart requests: video posters, channel avatars and
+//! banners, podcast artwork. Checked by their bytes (never by name or declared type), sized,
+//! stored as assets under hashed keys, and swapped in place of the previous picture.
+
+use std::sync::Arc;
+
+use async_graphql::Enum;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait as _, EntityTrait as _, IntoActiveModel as _, Set, TransactionTrait as _,
+};
+use uuid::Uuid;
+
+use super::entity::media_asset;
+use super::key::ObjectKey;
+use crate::error::{AppError, AppResult};
+use crate::state::Ctx;
+use crate::visibility::{self, Viewer};
+
+/// Where a picture goes.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ImageTarget {
+    /// A video's poster (replaces the generated one).
+    VideoPoster,
+    /// A channel's avatar.
+    ChannelAvatar,
+    /// A channel's banner.
+    ChannelBanner,
+    /// A podcast's cover art (Apple asks for 1400 to 3000 px squares).
+    PodcastArtwork,
+}
+
+/// A recognised picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sniffed {
+    /// MIME type.
+    pub mime: &'static str,
+    /// File extension.
+    pub ext: &'static str,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// Largest side accepted, in pixels.
+const MAX_SIDE: u32 = 8192;
+/// Smallest side accepted, in pixels.
+const MIN_SIDE: u32 = 16;
+
+/// Recognises JPEG, PNG and WebP by their bytes and reads their size.
+pub fn sniff(bytes: &[u8]) -> Option<Sniffed> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() >= 24 && &bytes[12..16] == b"IHDR" {
+        let w = u32::from_be_bytes(bytes[16..20].try_into().ok()?);
+        let h = u32::from_be_bytes(bytes[20..24].try_into().ok()?);
+        return Some(Sniffed {
+            mime: "image/png",
+            ext: "png",
+            width: w,
+            height: h,
+        });
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return jpeg_size(bytes).map(|(width, height)| Sniffed {
+            mime: "image/jpeg",
+            ext: "jpg",
+            width,
+            height,
+        });
+    }
+    if bytes.len() >= 30 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        let (width, height) = match &bytes[12..16] {
+            b"VP8 " => (
+                u32::from(u16::from_le_bytes([bytes[26], bytes[27]]) & 0x3FFF),
+                u32::from(u16::from_le_bytes([bytes[28], bytes[29]]) & 0x3FFF),
+            ),
+            b"VP8L" => {
+                let b = &bytes[21..25];
+                let bits = u32::from_le_bytes(b.try_into().ok()?);
+                ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
+            }
+            b"VP8X" => {
+                let w = u32::from_le_bytes([bytes[24], bytes[25], bytes[26], 0]) + 1;
+                let h = u32::from_le_bytes([bytes[27], bytes[28], bytes[29], 0]) + 1;
+                (w, h)
+            }
+            _ => return None,
+        };
+        return Some(Sniffed {
+            mime: "image/webp",
+            ext: "webp",
+            width,
+            height,
+        });
+    }
+    None
+}
+
+/// Walks JPEG markers to the first start-of-frame.
+fn jpeg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let mut i = 2;
+    while i + 9 < bytes.len() {
+        if bytes[i] != 0xFF {
+            return None;
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_sof {
+            let h = u32::from(u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]));
+            let w = u32::from(u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]));
+            return Some((w, h));
+        }
+        i += 2 + len;
+    }
+    None
+}
+
+/// Checks a picture's bytes: a JPEG, PNG or WebP of a sensible size.
+pub fn check(bytes: &[u8], limit: u64) -> AppResult<Sniffed> {
+    if bytes.len() as u64 > limit {
+        return Err(AppError::PayloadTooLarge {
+            limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        });
+    }
+    if bytes.is_empty() {
+        return Err(AppError::UnsupportedMedia("the file is empty".into()));
+    }
+    let found = sniff(bytes)
+        .ok_or_else(|| AppError::UnsupportedMedia("not a JPEG, PNG or WebP picture".into()))?;
+    if found.width < MIN_SIDE || found.height < MIN_SIDE {
+        return Err(AppError::UnsupportedMedia(format!(
+            "the picture is {}×{}: at least {MIN_SIDE}×{MIN_SIDE} pixels are needed",
+            found.width, found.height
+        )));
+    }
+    if found.width > MAX_SIDE || found.height > MAX_SIDE {
+        return Err(AppError::UnsupportedMedia(format!(
+            "the picture is {}×{}: at most {MAX_SIDE}×{MAX_SIDE} pixels are accepted",
+            found.width, found.height
+        )));
+    }
+    Ok(found)
+}
+
+/// Stores a checked picture as the `target` of item `id`, replacing (and deleting) the previous
+/// one. The caller must manage the item's channel.
+pub async fn set_image(
+    ctx: &Arc<Ctx>,
+    viewer: &Viewer,
+    owner: Uuid,
+    target: ImageTarget,
+    id: Uuid,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> AppResult<media_asset::Model> {
+    let found = check(&bytes, ctx.config.uploads.max_image_bytes)?;
+    let channel_id = channel_of(&ctx.db, target, id).await?;
+    visibility::require_manage(&ctx.db, viewer, channel_id).await?;
+
+    let asset = Uuid::now_v7();
+    let key = ObjectKey::for_asset(asset, &format!("original.{}", found.ext))?;
+    let sha = {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    let size = bytes.len();
+    ctx.storage
+        .put_bytes(&key, bytes.into(), found.mime)
+        .await?;
+    let txn = ctx.db.begin().await?;
+    let row = media_asset::ActiveModel {
+        id: Set(asset),
+        owner_id: Set(owner),
+        kind: Set("image".into()),
+        storage_key: Set(key.as_str().into()),
+        size: Set(i64::try_from(size).unwrap_or(i64::MAX)),
+        sha256: Set(sha),
+        content_type: Set(found.mime.into()),
+        original_name: Set(filename
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(255)
+            .collect()),
+        probe: Set(Some(
+            serde_json::json!({ "width": found.width, "height": found.height }).to_string(),
+        )),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await;
+    let row = match row {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = ctx.storage.delete(&key).await;
+            return Err(e.into());
+        }
+    };
+    let previous = swap(&txn, target, id, asset).await?;
+    txn.commit().await?;
+    if let Some(old) = previous
+        && let Err(e) = super::assets::delete_asset(&ctx.db, &ctx.storage, old).await
+    {
+        tracing::warn!(asset = %old, error = %e, "could not delete a replaced picture; the sweep will");
+    }
+    ctx.public_cache.invalidate();
+    Ok(row)
+}
+
+/// The channel that owns the item a picture is for.
+async fn channel_of(
+    db: &sea_orm::DatabaseConnection,
+    target: ImageTarget,
+    id: Uuid,
+) -> AppResult<Uuid> {
+    use crate::channels::entity::channel;
+    use crate::podcasts::entity::podcast;
+    use crate::videos::entity::video;
+    Ok(match target {
+        ImageTarget::VideoPoster => {
+            video::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound("video"))?
+                .channel_id
+        }
+        ImageTarget::ChannelAvatar | ImageTarget::ChannelBanner => {
+            channel::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound("channel"))?
+                .id
+        }
+        ImageTarget::PodcastArtwork => {
+            podcast::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound("podcast"))?
+                .channel_id
+        }
+    })
+}
+
+/// Points the item at the new picture; returns the one it replaces.
+async fn swap(
+    txn: &sea_orm::DatabaseTransaction,
+    target: ImageTarget,
+    id: Uuid,
+    asset: Uuid,
+) -> AppResult<Option<Uuid>> {
+    use crate::channels::entity::channel;
+    use crate::podcasts::entity::podcast;
+    use crate::videos::entity::video;
+    let not_found = |what| AppError::NotFound(what);
+    Ok(match target {
+        ImageTarget::VideoPoster => {
+            let v = video::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or(not_found("video"))?;
+            let old = v.poster_asset_id;
+            let mut a = v.into_active_model();
+            a.poster_asset_id = Set(Some(asset));
+            a.updated_at = Set(Utc::now());
+            a.update(txn).await?;
+            old
+        }
+        ImageTarget::ChannelAvatar | ImageTarget::ChannelBanner => {
+            let c = channel::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or(not_found("channel"))?;
+            let old = if target == ImageTarget::ChannelAvatar {
+                c.avatar_asset_id
+            } else {
+                c.banner_asset_id
+            };
+            let mut a = c.into_active_model();
+            if target == ImageTarget::ChannelAvatar {
+                a.avatar_asset_id = Set(Some(asset));
+            } else {
+                a.banner_asset_id = Set(Some(asset));
+            }
+            a.updated_at = Set(Utc::now());
+            a.update(txn).await?;
+            old
+        }
+        ImageTarget::PodcastArtwork => {
+            let p = podcast::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or(not_found("podcast"))?;
+            let old = p.artwork_asset_id;
+            let mut a = p.into_active_model();
+            a.artwork_asset_id = Set(Some(asset));
+            a.updated_at = Set(Utc::now());
+            a.update(txn).await?;
+            old
+        }
+    })
+}
