@@ -27,6 +27,11 @@ use crate::{db, graphql, media, observability};
 /// Connects to the database, applies migrations, creates the first admin if configured, and
 /// returns the complete router (API, operations endpoints and the single-page app).
 pub async fn build_app(config: Config) -> anyhow::Result<Router> {
+    Ok(build(config).await?.0)
+}
+
+/// [`build_app`], also returning the shared services (the application flushes them at stop).
+async fn build(config: Config) -> anyhow::Result<(Router, Arc<Ctx>)> {
     let db = db::connect(&config).await?;
     let fresh = db::migrate(&db).await?;
     // Only the embedded default seeds itself: a PostgreSQL deployment is set up on purpose.
@@ -60,7 +65,16 @@ pub async fn build_app(config: Config) -> anyhow::Result<Router> {
     let storage = media::open_storage(&config.storage, &config.media_dir)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open media storage: {e}"))?;
-    let ctx = Arc::new(Ctx::new(config, db, keys, dummy_hash, storage));
+    let media_secret = crate::delivery::load_secret(&config)?;
+    let ctx = Arc::new(Ctx::new(
+        config,
+        db,
+        keys,
+        dummy_hash,
+        storage,
+        media_secret,
+    ));
+    crate::delivery::start(&ctx);
     // Uploads a previous process left half-finished complete now, off the start-up path.
     let resume = ctx.clone();
     tokio::spawn(async move {
@@ -73,7 +87,13 @@ pub async fn build_app(config: Config) -> anyhow::Result<Router> {
         }
     });
     let schema = graphql::build_schema(Some(ctx.clone()));
-    Ok(router(AppState { ctx, schema }))
+    Ok((
+        router(AppState {
+            ctx: ctx.clone(),
+            schema,
+        }),
+        ctx,
+    ))
 }
 
 fn router(state: AppState) -> Router {
@@ -92,6 +112,7 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .merge(crate::delivery::router(&state.ctx.config))
         .fallback_service(frontend)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -158,17 +179,22 @@ async fn metrics(State(state): State<AppState>) -> Response {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    ctx: Arc<Ctx>,
 }
 
 impl Application {
     /// Builds the app and binds its listener (port 0 picks a free port).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let listen = config.listen;
-        let router = build_app(config).await?;
+        let (router, ctx) = build(config).await?;
         let listener = TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
-        Ok(Self { listener, router })
+        Ok(Self {
+            listener,
+            router,
+            ctx,
+        })
     }
 
     /// The bound address.
@@ -183,7 +209,9 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then finishes requests in flight.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        serve(self.listener, self.router, shutdown_signal()).await
+        let served = serve(self.listener, self.router, shutdown_signal()).await;
+        crate::delivery::shutdown(&self.ctx).await;
+        served
     }
 
     /// Serves until `stop` completes (for tests that stop a server on purpose).
@@ -191,7 +219,9 @@ impl Application {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        serve(self.listener, self.router, stop).await
+        let served = serve(self.listener, self.router, stop).await;
+        crate::delivery::shutdown(&self.ctx).await;
+        served
     }
 }
 

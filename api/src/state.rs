@@ -41,6 +41,8 @@ pub struct Ctx {
     pub upload_locks: UploadLocks,
     /// Responses to public queries, served from memory.
     pub public_cache: PublicCache,
+    /// Signed media URLs, media access answers, view counts.
+    pub delivery: crate::delivery::Delivery,
 }
 
 impl Ctx {
@@ -51,6 +53,7 @@ impl Ctx {
         keys: Keys,
         dummy_hash: String,
         storage: Arc<dyn Storage>,
+        media_secret: Vec<u8>,
     ) -> Self {
         let window = Duration::from_secs(config.auth.login_window_secs);
         let metrics = Metrics::default();
@@ -70,6 +73,7 @@ impl Ctx {
                 config.graphql.public_cache_entries,
             ),
             storage,
+            delivery: crate::delivery::Delivery::new(&config, media_secret),
             config,
             db,
             keys,
