@@ -347,7 +347,13 @@ async fn execute(
         Principal::Anonymous | Principal::ReadToken { .. }
     );
     let cache_key = match &batch {
-        BatchRequest::Single(r) if public && cache.enabled() && !r.query.contains("mutation") => {
+        // A persisted query sent with its text registers it: that must reach the schema.
+        BatchRequest::Single(r)
+            if public
+                && cache.enabled()
+                && !r.query.contains("mutation")
+                && (r.query.is_empty() || !r.extensions.contains_key("persistedQuery")) =>
+        {
             // A persisted query arrives as its hash alone: key by the hash then.
             let persisted = r
                 .extensions

@@ -257,7 +257,7 @@ fn parse_http_date(v: &str) -> Option<DateTime<Utc>> {
         .map(DateTime::<Utc>::from)
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
