@@ -74,6 +74,57 @@ async fn a_video_lists_player_urls_that_all_work(backend: Backend) {
     assert!(data["video"]["media"]["hlsUrl"].is_null());
 }
 
+async fn an_uploaded_poster_is_served_as_a_picture_and_never_as_active_content(backend: Backend) {
+    let app = spawn_app_with(backend, with_secret).await;
+    let admin = app.admin_token().await;
+    let (id, out) = support::playable_video(&app, &admin, json!({}), 10).await;
+    let png = support::pattern(5000, 3);
+    let poster = support::uploaded_picture(&app, &admin, "image/png", &png).await;
+    support::set_poster(&app, &id, poster).await;
+    let q = "query($id: ID!) { video(id: $id) { media { posterUrl } } }";
+    let data = app.graphql_ok(None, q, json!({ "id": id })).await;
+    let url = data["video"]["media"]["posterUrl"].as_str().unwrap();
+    assert_eq!(url, public_url(&app, poster, "source"));
+    let r = app
+        .client
+        .get(support::local(&app, url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), png.as_slice());
+    // A picture is only its `source`; a video's source asset never serves its `source`.
+    let r = app
+        .client
+        .get(support::served(&app, poster, "hls/master.m3u8"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app
+        .client
+        .get(support::served(&app, out.asset, "source"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // A stored type that a browser would run (SVG, HTML) is served as plain bytes.
+    let (id2, _) = support::playable_video(&app, &admin, json!({}), 10).await;
+    let svg =
+        support::uploaded_picture(&app, &admin, "image/svg+xml", b"<svg onload=alert(1)>").await;
+    support::set_poster(&app, &id2, svg).await;
+    let r = app
+        .client
+        .get(support::served(&app, svg, "source"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/octet-stream");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+}
+
 async fn an_episode_offers_its_audio_files_and_an_mp3_enclosure(backend: Backend) {
     let app = spawn_app_with(backend, with_secret).await;
     let admin = app.admin_token().await;
@@ -277,6 +328,7 @@ async fn node_b_sees_an_edit_made_on_node_a_within_a_second_on_postgres() {
 
 both_databases!(
     a_video_lists_player_urls_that_all_work,
+    an_uploaded_poster_is_served_as_a_picture_and_never_as_active_content,
     an_episode_offers_its_audio_files_and_an_mp3_enclosure,
     public_get_reads_carry_cache_headers_etags_and_persisted_queries,
 );

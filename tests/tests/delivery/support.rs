@@ -361,6 +361,12 @@ pub fn public_url(app: &TestApp, asset: Uuid, path: &str) -> String {
     app.url(&format!("/media/p/{asset}/{path}"))
 }
 
+/// The public media URL of an object on the running server (alias kept for readability where
+/// `public_url` means the advertised one).
+pub fn served(app: &TestApp, asset: Uuid, path: &str) -> String {
+    public_url(app, asset, path)
+}
+
 /// The same URL as the API hands it out (on `config.public_url`).
 pub fn advertised(app: &TestApp, asset: Uuid, path: &str) -> String {
     format!(
@@ -396,4 +402,56 @@ pub async fn raw_get(app: &TestApp, target: &str) -> (u16, String) {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     (status, text)
+}
+
+/// Stores an uploaded picture (the asset's `source`) owned by the user behind `token`, as the
+/// upload flow does; returns the asset id.
+pub async fn uploaded_picture(
+    app: &TestApp,
+    token: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Uuid {
+    use projector_api::media::entity::media_asset;
+    let me = app
+        .graphql_ok(Some(token), "{ me { id } }", json!({}))
+        .await;
+    let owner = uuid_of(me["me"]["id"].as_str().unwrap());
+    let asset = Uuid::now_v7();
+    let key = ObjectKey::for_asset(asset, "source").unwrap();
+    storage(app)
+        .await
+        .put_bytes(&key, Bytes::copy_from_slice(bytes), content_type)
+        .await
+        .unwrap();
+    let db = app.db().await;
+    media_asset::ActiveModel {
+        id: Set(asset),
+        owner_id: Set(owner),
+        kind: Set("image".into()),
+        storage_key: Set(key.as_str().into()),
+        size: Set(bytes.len() as i64),
+        sha256: Set(String::new()),
+        content_type: Set(content_type.into()),
+        original_name: Set("poster".into()),
+        probe: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    db.close().await.ok();
+    asset
+}
+
+/// Sets a video's editor-uploaded poster.
+pub async fn set_poster(app: &TestApp, video_id: &str, asset: Uuid) {
+    let db = app.db().await;
+    video::Entity::update_many()
+        .col_expr(video::Column::PosterAssetId, Expr::value(asset))
+        .filter(video::Column::Id.eq(uuid_of(video_id)))
+        .exec(&db)
+        .await
+        .unwrap();
+    db.close().await.ok();
 }
