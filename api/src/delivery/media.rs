@@ -270,10 +270,18 @@ pub async fn serve(
     content_type: &str,
     cache_control: &str,
 ) -> Response {
-    let meta = match ctx.storage.head(key).await {
-        Ok(Some(m)) => m,
-        Ok(None) => return not_found(),
-        Err(e) => return e.into_response(),
+    // Local files: open and stat in one blocking call, keep the handle for the body.
+    let (meta, file) = match ctx.storage.local_path(key) {
+        Some(path) => match open_local(key, path).await {
+            Ok(Some((meta, file))) => (meta, Some(file)),
+            Ok(None) => return not_found(),
+            Err(e) => return e.into_response(),
+        },
+        None => match ctx.storage.head(key).await {
+            Ok(Some(m)) => (m, None),
+            Ok(None) => return not_found(),
+            Err(e) => return e.into_response(),
+        },
     };
     let mut base = HeaderMap::new();
     let put = |h: &mut HeaderMap, name: header::HeaderName, value: &str| {
@@ -331,6 +339,11 @@ pub async fn serve(
     );
     let body = if method == Method::HEAD || range.is_empty() {
         Body::empty()
+    } else if let Some(file) = file {
+        match read_local(file, range).await {
+            Ok(body) => body,
+            Err(e) => return e.into_response(),
+        }
     } else {
         match ctx.storage.get(key, Some(range)).await {
             Ok(object) => Body::from_stream(object.body),
@@ -340,6 +353,59 @@ pub async fn serve(
     let mut r = (status, body).into_response();
     r.headers_mut().extend(base);
     r
+}
+
+/// Ranges up to this size are read in one blocking call (segments, pictures, playlists);
+/// larger ones stream in chunks of this size.
+const READ_AT_ONCE: u64 = 4 * 1024 * 1024;
+
+async fn open_local(
+    key: &ObjectKey,
+    path: std::path::PathBuf,
+) -> Result<Option<(ObjectMeta, std::fs::File)>, AppError> {
+    let key = key.clone();
+    tokio::task::spawn_blocking(move || match std::fs::File::open(&path) {
+        Ok(file) => {
+            let m = file.metadata().map_err(AppError::internal)?;
+            if !m.is_file() {
+                return Ok(None);
+            }
+            Ok(Some((crate::media::local::meta_of(&key, &m), file)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // A key that names a directory prefix of another key, e.g. `hls/720p/x` under a file.
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(None),
+        Err(e) => Err(AppError::internal(e)),
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+async fn read_local(file: std::fs::File, range: Range<u64>) -> Result<Body, AppError> {
+    use std::os::unix::fs::FileExt as _;
+    let len = range.end - range.start;
+    if len <= READ_AT_ONCE {
+        let bytes = tokio::task::spawn_blocking(move || {
+            let mut buf = vec![0u8; usize::try_from(len).map_err(AppError::internal)?];
+            file.read_exact_at(&mut buf, range.start)
+                .map_err(AppError::internal)?;
+            Ok::<_, AppError>(bytes::Bytes::from(buf))
+        })
+        .await
+        .map_err(AppError::internal)??;
+        return Ok(Body::from(bytes));
+    }
+    use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+    let mut file = tokio::fs::File::from_std(file);
+    file.seek(std::io::SeekFrom::Start(range.start))
+        .await
+        .map_err(AppError::internal)?;
+    let chunk = usize::try_from(READ_AT_ONCE / 4).unwrap_or(1 << 20);
+    file.set_max_buf_size(chunk);
+    let reader = file.take(len);
+    Ok(Body::from_stream(
+        tokio_util::io::ReaderStream::with_capacity(reader, chunk),
+    ))
 }
 
 fn not_modified(headers: &HeaderMap, meta: &ObjectMeta) -> bool {

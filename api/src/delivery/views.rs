@@ -108,14 +108,9 @@ impl Views {
         if pending.is_empty() {
             return Ok(0);
         }
-        // One statement per distinct increment: most batches have a handful.
-        let mut by_increment: HashMap<i64, Vec<Uuid>> = HashMap::new();
-        for (video, n) in &pending {
-            by_increment.entry(*n).or_default().push(*video);
-        }
         let mut written = 0;
         let mut failed: Option<AppError> = None;
-        for (n, videos) in by_increment {
+        for (n, videos) in batches(&pending) {
             if failed.is_some() {
                 self.restore(&videos, n);
                 continue;
@@ -148,6 +143,18 @@ impl Views {
             *state.pending.entry(*v).or_default() += n;
         }
     }
+}
+
+/// The pending counts as `UPDATE` batches: one per distinct increment (most flushes have a
+/// handful), each naming every video that gets that increment.
+pub fn batches(pending: &HashMap<Uuid, i64>) -> Vec<(i64, Vec<Uuid>)> {
+    let mut by_increment: HashMap<i64, Vec<Uuid>> = HashMap::new();
+    for (video, n) in pending {
+        by_increment.entry(*n).or_default().push(*video);
+    }
+    let mut batches: Vec<(i64, Vec<Uuid>)> = by_increment.into_iter().collect();
+    batches.sort_by_key(|(n, _)| *n);
+    batches
 }
 
 /// `POST /views/{videoId}`: 204 whether or not the view counted (repeat views are not errors);
@@ -246,5 +253,27 @@ mod tests {
         assert_eq!(views.pending(), 3);
         std::thread::sleep(Duration::from_millis(60));
         assert!(views.record(v, 1));
+    }
+
+    #[test]
+    fn a_burst_of_views_is_a_handful_of_updates() {
+        let views = Views::new(Duration::from_secs(60));
+        let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        for viewer in 0..10_000 {
+            views.record(a, viewer);
+            views.record(b, viewer);
+        }
+        views.record(c, 1);
+        let pending = views
+            .state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pending
+            .clone();
+        let batches = batches(&pending);
+        assert_eq!(batches.len(), 2, "{batches:?}");
+        assert_eq!(batches[0], (1, vec![c]));
+        assert_eq!(batches[1].0, 10_000);
+        assert_eq!(batches[1].1.len(), 2);
     }
 }

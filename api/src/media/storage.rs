@@ -100,6 +100,12 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
 
     /// A URL a client can GET the object from directly for `ttl`, where the backend can sign one.
     async fn presign_get(&self, key: &ObjectKey, ttl: Duration) -> AppResult<Option<String>>;
+
+    /// The file holding the object, when the backend is a local directory: delivery serves it
+    /// with one blocking call per request instead of one per filesystem operation.
+    fn local_path(&self, _key: &ObjectKey) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 /// Reads a whole object into memory (for small objects and tests).
