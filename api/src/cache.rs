@@ -37,6 +37,8 @@ pub struct PublicCache {
     capacity: usize,
     generation: AtomicU64,
     entries: Mutex<HashMap<u64, Entry>>,
+    /// Tells other nodes about local changes (PostgreSQL `NOTIFY`, see `delivery::notify`).
+    notifier: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
 }
 
 impl std::fmt::Debug for PublicCache {
@@ -56,6 +58,7 @@ impl PublicCache {
             capacity,
             generation: AtomicU64::new(0),
             entries: Mutex::new(HashMap::new()),
+            notifier: std::sync::OnceLock::new(),
         }
     }
 
@@ -121,9 +124,22 @@ impl PublicCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Forgets every cached response (after any change).
+    /// Forgets every cached response (after any change), here and on every other node.
     pub fn invalidate(&self) {
+        self.invalidate_local();
+        if let Some(notify) = self.notifier.get() {
+            notify();
+        }
+    }
+
+    /// Forgets every cached response on this node only (another node announced a change).
+    pub fn invalidate_local(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Sets what [`Self::invalidate`] calls to tell other nodes (once, at start).
+    pub fn set_notifier(&self, notify: Box<dyn Fn() + Send + Sync>) {
+        let _ = self.notifier.set(notify);
     }
 }
 

@@ -121,6 +121,11 @@ pub struct DeliveryConfig {
     pub cors_origins: Vec<String>,
     /// `frame-ancestors` of the embed page: who may put the player in an iframe.
     pub frame_ancestors: String,
+    /// A view counts once per viewer per video within this many seconds.
+    pub view_window_secs: u64,
+    /// Counted views are written to the database in one batch this often, in milliseconds
+    /// (and at graceful shutdown).
+    pub view_flush_ms: u64,
 }
 
 impl Default for DeliveryConfig {
@@ -132,6 +137,8 @@ impl Default for DeliveryConfig {
             signed_url_ttl_secs: 6 * 3600,
             cors_origins: vec!["*".into()],
             frame_ancestors: "*".into(),
+            view_window_secs: 30 * 60,
+            view_flush_ms: 5000,
         }
     }
 }

@@ -7,7 +7,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, CacheStorage, LruCacheStorage,
+};
 use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, MergedObject, Object, Schema, ServerError};
 use axum::Json;
@@ -106,7 +110,10 @@ pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
         SubscriptionRoot,
     )
     .limit_recursive_depth(64)
-    .limit_directives(32);
+    .limit_directives(32)
+    .extension(ApolloPersistedQueries::new(QueriesOnly(
+        LruCacheStorage::new(4096),
+    )));
     if let Some(ctx) = ctx {
         let limits = &ctx.config.graphql;
         builder = builder
@@ -194,7 +201,13 @@ pub async fn post(
             return request_error(AppError::validation(format!("malformed request: {e}")));
         }
     };
-    execute(&state, batch, auth, addr).await
+    let public = matches!(auth, Principal::Anonymous | Principal::ReadToken { .. });
+    let response = execute(&state, batch, auth, addr).await;
+    if public {
+        response
+    } else {
+        private_no_store(response)
+    }
 }
 
 fn to_io_error(e: Box<dyn std::error::Error + Send + Sync>) -> std::io::Error {
@@ -246,7 +259,92 @@ pub async fn get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, BatchRequest::Single(request), auth, addr).await
+    let public = matches!(auth, Principal::Anonymous | Principal::ReadToken { .. });
+    let response = execute(&state, BatchRequest::Single(request), auth, addr).await;
+    let max_age = state.ctx.config.graphql.public_cache_ttl_ms.div_ceil(1000);
+    http_caching(response, public, max_age, &headers).await
+}
+
+/// Whether a response came from an execution without errors (set by `execute`).
+#[derive(Clone, Copy)]
+struct Clean(bool);
+
+/// HTTP caching of GET responses: public, error-free reads carry `Cache-Control: public,
+/// max-age=<hot-cache TTL>` and an `ETag` (a matching `If-None-Match` gets 304), so a CDN can
+/// keep them; reads by signed-in users are `private, no-store`.
+async fn http_caching(
+    response: Response,
+    public: bool,
+    max_age: u64,
+    request: &HeaderMap,
+) -> Response {
+    if !public {
+        return private_no_store(response);
+    }
+    let clean = response.extensions().get::<Clean>().is_some_and(|c| c.0);
+    if response.status() != StatusCode::OK || !clean {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return request_error(AppError::internal(anyhow::anyhow!(
+            "unreadable response body"
+        )));
+    };
+    let digest = {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    let etag = format!("\"{}\"", &digest[..32]);
+    if !parts.headers.contains_key(header::CACHE_CONTROL)
+        && let Ok(v) = HeaderValue::from_str(&format!("public, max-age={max_age}"))
+    {
+        parts.headers.insert(header::CACHE_CONTROL, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        parts.headers.insert(header::ETAG, v);
+    }
+    let matches = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|inm| crate::delivery::media::none_match(inm, &etag));
+    if matches {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_TYPE);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Marks a response for a signed-in caller as not to be stored by any cache.
+fn private_no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+/// Persisted-query storage that never keeps a mutation, so a mutation can never run from a
+/// hash sent over GET.
+#[derive(Clone)]
+struct QueriesOnly(LruCacheStorage);
+
+#[async_trait::async_trait]
+impl CacheStorage for QueriesOnly {
+    async fn get(&self, key: String) -> Option<ExecutableDocument> {
+        self.0.get(key).await
+    }
+
+    async fn set(&self, key: String, query: ExecutableDocument) {
+        let only_queries = query
+            .operations
+            .iter()
+            .all(|(_, op)| op.node.ty == OperationType::Query);
+        if only_queries {
+            self.0.set(key, query).await;
+        }
+    }
 }
 
 fn is_mutation(query: &str, operation: Option<&str>) -> bool {
@@ -280,9 +378,26 @@ async fn execute(
         Principal::Anonymous | Principal::ReadToken { .. }
     );
     let cache_key = match &batch {
-        BatchRequest::Single(r) if public && cache.enabled() && !r.query.contains("mutation") => {
+        // A persisted query sent with its text registers it: that must reach the schema.
+        BatchRequest::Single(r)
+            if public
+                && cache.enabled()
+                && !r.query.contains("mutation")
+                && (r.query.is_empty() || !r.extensions.contains_key("persistedQuery")) =>
+        {
+            // A persisted query arrives as its hash alone: key by the hash then.
+            let persisted = r
+                .extensions
+                .get("persistedQuery")
+                .map(|v| format!("apq:{v}"))
+                .unwrap_or_default();
+            let query = if r.query.is_empty() {
+                &persisted
+            } else {
+                &r.query
+            };
             Some(PublicCache::key(
-                &r.query,
+                query,
                 r.operation_name.as_deref(),
                 &serde_json::to_string(&r.variables).unwrap_or_default(),
             ))
@@ -299,7 +414,9 @@ async fn execute(
                 .metrics
                 .graphql(name.as_deref(), "ok", started.elapsed());
         }
-        return json_response(hit.body, hit.cache_control.as_deref());
+        let mut response = json_response(hit.body, hit.cache_control.as_deref());
+        response.extensions_mut().insert(Clean(true));
+        return response;
     }
     // A change by a user (a session or a write token) may alter any public read. Sign-in
     // mutations by anonymous callers change no content and leave the cache alone.
@@ -334,7 +451,9 @@ async fn execute(
     {
         cache.put(key, generation, body.clone(), cache_control.clone());
     }
-    json_response(body, cache_control.as_deref())
+    let mut response = json_response(body, cache_control.as_deref());
+    response.extensions_mut().insert(Clean(clean));
+    response
 }
 
 fn json_response(body: bytes::Bytes, cache_control: Option<&str>) -> Response {

@@ -35,6 +35,8 @@ pub struct Loaders {
     pub video_tags: DataLoader<VideoTags, HashMapCache>,
     /// An episode's tags by episode id.
     pub episode_tags: DataLoader<EpisodeTags, HashMapCache>,
+    /// A source asset's transcode outputs by asset id.
+    pub outputs: DataLoader<crate::delivery::outputs::OutputsByAsset, HashMapCache>,
 }
 
 impl std::fmt::Debug for Loaders {
@@ -53,7 +55,12 @@ impl Loaders {
             podcast: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
             video: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
             video_tags: DataLoader::with_cache(VideoTags(db.clone()), tokio::spawn, cache()),
-            episode_tags: DataLoader::with_cache(EpisodeTags(db), tokio::spawn, cache()),
+            episode_tags: DataLoader::with_cache(EpisodeTags(db.clone()), tokio::spawn, cache()),
+            outputs: DataLoader::with_cache(
+                crate::delivery::outputs::OutputsByAsset(db),
+                tokio::spawn,
+                cache(),
+            ),
         }
     }
 

@@ -55,6 +55,7 @@ pub async fn build_app_with_ctx(config: Config) -> anyhow::Result<(Router, Arc<C
             Err(e) => tracing::error!(error = %e, "could not resume unfinished uploads"),
         }
     });
+    crate::delivery::start(&ctx);
     ctx.events.listen();
     transcode::worker::spawn(&ctx, ctx.config.workers);
     spawn_upkeep(&ctx);
@@ -110,10 +111,16 @@ async fn build_ctx_seeding(config: Config) -> anyhow::Result<(Arc<Ctx>, bool)> {
     let storage = media::open_storage(&config.storage, &config.media_dir)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open media storage: {e}"))?;
-    Ok((
-        Arc::new(Ctx::new(config, db, keys, dummy_hash, storage)),
-        seed,
-    ))
+    let media_secret = crate::delivery::load_secret(&config)?;
+    let ctx = Arc::new(Ctx::new(
+        config,
+        db,
+        keys,
+        dummy_hash,
+        storage,
+        media_secret,
+    ));
+    Ok((ctx, seed))
 }
 
 /// How often expired uploads and orphaned objects are swept.
@@ -172,6 +179,7 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .merge(crate::delivery::router(&state.ctx.config))
         .fallback_service(frontend)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -269,6 +277,7 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then finishes requests in flight.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let result = serve(self.listener, self.router, shutdown_signal()).await;
+        crate::delivery::shutdown(&self.ctx).await;
         stop_workers(&self.ctx).await;
         result
     }
@@ -284,6 +293,7 @@ impl Application {
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let result = serve(self.listener, self.router, stop).await;
+        crate::delivery::shutdown(&self.ctx).await;
         stop_workers(&self.ctx).await;
         result
     }

@@ -49,6 +49,8 @@ pub struct Ctx {
     pub shutdown: tokio_util::sync::CancellationToken,
     /// Workers of this process still running.
     pub workers_running: std::sync::atomic::AtomicUsize,
+    /// Signed media URLs, media access answers, view counts.
+    pub delivery: crate::delivery::Delivery,
 }
 
 impl Ctx {
@@ -59,6 +61,7 @@ impl Ctx {
         keys: Keys,
         dummy_hash: String,
         storage: Arc<dyn Storage>,
+        media_secret: Vec<u8>,
     ) -> Self {
         let window = Duration::from_secs(config.auth.login_window_secs);
         let metrics = Metrics::default();
@@ -82,6 +85,7 @@ impl Ctx {
             events: Arc::new(crate::events::Bus::new(Some(db.clone()))),
             shutdown: tokio_util::sync::CancellationToken::new(),
             workers_running: std::sync::atomic::AtomicUsize::new(0),
+            delivery: crate::delivery::Delivery::new(&config, media_secret),
             config,
             db,
             keys,

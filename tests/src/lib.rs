@@ -238,6 +238,18 @@ impl TestApp {
         start(config, dir).await
     }
 
+    /// Starts another server on the same database (its own data directory and port), as a
+    /// second API node behind a load balancer would run.
+    pub async fn spawn_sibling(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = self.config.clone();
+        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.data_dir = dir.path().join("data");
+        config.media_dir = dir.path().join("data/media");
+        adjust(&mut config);
+        start(config, dir).await
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn shutdown(&mut self) {
         if let Some(stop) = self.stop.take() {

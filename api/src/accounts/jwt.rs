@@ -93,7 +93,12 @@ impl Keys {
 /// Reads the signing secret from `<data_dir>/jwt-secret`, creating it (mode 0600) on first use,
 /// so restarts keep everyone signed in.
 pub fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
-    let path = data_dir.join("jwt-secret");
+    load_or_create_secret_file(data_dir, "jwt-secret")
+}
+
+/// Reads the secret kept in `<data_dir>/<name>`, creating it (random, mode 0600) when missing.
+pub fn load_or_create_secret_file(data_dir: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
+    let path = data_dir.join(name);
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let trimmed = existing.trim();
         if trimmed.len() >= 32 {
@@ -103,7 +108,7 @@ pub fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
     let secret = super::service::random_token("");
-    let tmp = data_dir.join(".jwt-secret.tmp");
+    let tmp = data_dir.join(format!(".{name}.tmp"));
     {
         use std::io::Write as _;
         let mut options = std::fs::OpenOptions::new();

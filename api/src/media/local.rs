@@ -83,7 +83,8 @@ async fn sync_dir(dir: &Path) -> AppResult<()> {
         .map_err(AppError::internal)
 }
 
-fn meta_of(key: &ObjectKey, m: &std::fs::Metadata) -> ObjectMeta {
+/// The metadata of the file holding `key` (the `ETag` is size and modification time).
+pub fn meta_of(key: &ObjectKey, m: &std::fs::Metadata) -> ObjectMeta {
     let modified: Option<DateTime<Utc>> = m.modified().ok().map(DateTime::<Utc>::from);
     let nanos = modified
         .and_then(|t| t.timestamp_nanos_opt())

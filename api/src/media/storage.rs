@@ -99,7 +99,7 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn list(&self, prefix: &str) -> AppResult<Vec<ObjectMeta>>;
 
     /// The object's path on this machine's disk, where the backend keeps objects as files (so a
-    /// transcode can read a source in place instead of copying it).
+    /// transcode reads a source in place, and delivery serves a file with one blocking call).
     fn local_path(&self, key: &ObjectKey) -> Option<std::path::PathBuf> {
         let _ = key;
         None

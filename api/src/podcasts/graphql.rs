@@ -248,6 +248,10 @@ impl Episode {
             .map(Tag)
             .collect())
     }
+    /// Its audio files and the feed enclosure (URLs signed when private).
+    async fn media(&self, ctx: &Context<'_>) -> AppResult<crate::delivery::graphql::EpisodeMedia> {
+        crate::delivery::graphql::episode_media(ctx, &self.0).await
+    }
 }
 
 /// Filters of podcast lists.

@@ -159,6 +159,10 @@ impl Video {
             .map(Tag)
             .collect())
     }
+    /// What a player needs: stream, poster, thumbnails, captions (URLs signed when private).
+    async fn media(&self, ctx: &Context<'_>) -> AppResult<crate::delivery::graphql::VideoMedia> {
+        crate::delivery::graphql::video_media(ctx, &self.0).await
+    }
 }
 
 /// Filters of video lists; all given filters must match.

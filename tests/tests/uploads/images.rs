@@ -1,7 +1,7 @@
 //! Pictures over GraphQL multipart requests: checked by their bytes, limited in size, swapped in
 //! place of the previous picture, and refused with a clear code and nothing stored.
 
-use projector_api::media::{ObjectKey, Storage as _};
+use projector_api::media::ObjectKey;
 use projector_tests::media::png;
 use projector_tests::{Backend, TestApp, both_databases, spawn_app_with};
 use serde_json::{Value, json};

@@ -1,0 +1,31 @@
+// The embed page's player: native HLS where the browser has it (Safari, Chromium), else hls.js.
+(function () {
+  var v = document.getElementById("player");
+  var src = v.getAttribute("data-src");
+  var start = parseFloat(v.getAttribute("data-start") || "0") || 0;
+  if (start > 0) {
+    v.addEventListener("loadedmetadata", function () {
+      try { v.currentTime = start; } catch (e) { /* not seekable yet */ }
+    }, { once: true });
+  }
+  if (src) {
+    if (v.canPlayType("application/vnd.apple.mpegurl")) {
+      v.src = src;
+    } else if (window.Hls && window.Hls.isSupported()) {
+      var hls = new window.Hls({ startPosition: start > 0 ? start : -1 });
+      hls.loadSource(src);
+      hls.attachMedia(v);
+    } else {
+      v.src = src;
+    }
+  }
+  // One view beacon per page, when playback really starts.
+  var views = v.getAttribute("data-views");
+  var sent = false;
+  v.addEventListener("playing", function () {
+    if (sent || !views) return;
+    sent = true;
+    if (navigator.sendBeacon) navigator.sendBeacon(views);
+    else fetch(views, { method: "POST", keepalive: true });
+  });
+})();

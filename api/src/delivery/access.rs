@@ -1,0 +1,213 @@
+//! Who owns a media asset, and whether the public may read it: the question every media request
+//! asks, answered from the catalogue with the visibility rules of `visibility.rs` and kept in
+//! memory briefly.
+//!
+//! An asset is readable by the public when any item using it is: a video (its source's outputs
+//! or its poster), an episode (its audio), a podcast (its artwork) or a channel (avatar, banner).
+//! Unlisted items count as public here: whoever has the URL may watch, as on the item's page.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use sea_orm::sea_query::Condition;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
+use uuid::Uuid;
+
+use crate::channels::entity::channel;
+use crate::error::AppResult;
+use crate::media::entity::media_asset;
+use crate::podcasts::entity::{episode, podcast};
+use crate::videos::entity::video;
+use crate::visibility::{self, EpisodeScope, Reach, Viewer};
+
+/// What the catalogue says about one asset.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Access {
+    /// Some item uses it as its media source (a video's upload, an episode's audio): the
+    /// transcode's outputs may be served, never the source file itself.
+    pub media: bool,
+    /// Some item shows it as a picture (poster, artwork, avatar, banner): the uploaded file
+    /// itself (`source`) may be served.
+    pub image: bool,
+    /// At least one of those items is visible to the public.
+    pub public: bool,
+    /// The uploaded file's type, for serving `source`.
+    pub content_type: Option<String>,
+}
+
+impl Access {
+    /// Whether any item uses the asset at all.
+    pub fn exists(&self) -> bool {
+        self.media || self.image
+    }
+
+    /// Whether `path` (under the asset's prefix) is something the asset's users may fetch.
+    pub fn allows(&self, path: &str) -> bool {
+        const OUTPUTS: [&str; 4] = ["hls/", "audio/", "images/", "captions/"];
+        (self.media && OUTPUTS.iter().any(|p| path.starts_with(p)))
+            || (self.image && path == "source")
+    }
+}
+
+/// Whether `select` finds a row, and one the public may see.
+async fn probe<E>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    public: Condition,
+) -> AppResult<(bool, bool)>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    if select.clone().filter(public).count(db).await? > 0 {
+        return Ok((true, true));
+    }
+    Ok((select.count(db).await? > 0, false))
+}
+
+/// Looks up an asset's users in the catalogue.
+pub async fn lookup(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<Access> {
+    let now = Utc::now();
+    let mut access = Access::default();
+    let mut note = |(exists, public): (bool, bool), media: bool| {
+        if exists {
+            if media {
+                access.media = true;
+            } else {
+                access.image = true;
+            }
+            access.public |= public;
+        }
+    };
+    let videos = visibility::videos(&Viewer::Public, Reach::Direct, now);
+    note(
+        probe(
+            db,
+            video::Entity::find().filter(video::Column::SourceAssetId.eq(asset)),
+            videos.clone(),
+        )
+        .await?,
+        true,
+    );
+    note(
+        probe(
+            db,
+            video::Entity::find().filter(video::Column::PosterAssetId.eq(asset)),
+            videos,
+        )
+        .await?,
+        false,
+    );
+    note(
+        probe(
+            db,
+            episode::Entity::find().filter(episode::Column::MediaAssetId.eq(asset)),
+            visibility::episodes(
+                &Viewer::Public,
+                Reach::Direct,
+                EpisodeScope::AnyPodcast,
+                now,
+            ),
+        )
+        .await?,
+        true,
+    );
+    note(
+        probe(
+            db,
+            podcast::Entity::find().filter(podcast::Column::ArtworkAssetId.eq(asset)),
+            visibility::podcasts(&Viewer::Public, Reach::Direct),
+        )
+        .await?,
+        false,
+    );
+    // Channels have no visibility of their own: their pictures are public.
+    note(
+        probe(
+            db,
+            channel::Entity::find().filter(
+                Condition::any()
+                    .add(channel::Column::AvatarAssetId.eq(asset))
+                    .add(channel::Column::BannerAssetId.eq(asset)),
+            ),
+            Condition::all(),
+        )
+        .await?,
+        false,
+    );
+    if access.image {
+        access.content_type = media_asset::Entity::find_by_id(asset)
+            .one(db)
+            .await?
+            .map(|a| a.content_type);
+    }
+    Ok(access)
+}
+
+struct Entry<V> {
+    at: Instant,
+    generation: u64,
+    value: V,
+}
+
+/// Recent answers about catalogue items (an asset's [`Access`], whether a video takes views),
+/// by id.
+///
+/// An entry lives for a few seconds and only while the catalogue's change generation (the
+/// public cache's, bumped by every change on this node and, on PostgreSQL, on every other node)
+/// stays the same, so making a video private stops its media at once.
+pub struct TtlCache<V> {
+    ttl: Duration,
+    capacity: usize,
+    entries: Mutex<HashMap<Uuid, Entry<V>>>,
+}
+
+impl<V> std::fmt::Debug for TtlCache<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TtlCache")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<V: Clone> TtlCache<V> {
+    /// A cache keeping answers for `ttl`.
+    pub fn new(ttl: Duration, capacity: usize) -> Self {
+        Self {
+            ttl,
+            capacity,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The cached answer for `id` at `generation`, if fresh.
+    pub fn get(&self, id: Uuid, generation: u64) -> Option<V> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(&id)
+            .filter(|e| e.generation == generation && e.at.elapsed() < self.ttl)
+            .map(|e| e.value.clone())
+    }
+
+    /// Remembers an answer computed at `generation`.
+    pub fn put(&self, id: Uuid, generation: u64, value: V) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= self.capacity {
+            let ttl = self.ttl;
+            entries.retain(|_, e| e.generation == generation && e.at.elapsed() < ttl);
+            if entries.len() >= self.capacity {
+                entries.clear();
+            }
+        }
+        entries.insert(
+            id,
+            Entry {
+                at: Instant::now(),
+                generation,
+                value,
+            },
+        );
+    }
+}

@@ -1,0 +1,239 @@
+//! `/embed/{videoId}`: a small server-rendered page with an HLS player, for other sites' iframes.
+//!
+//! The browser's native HLS plays where it exists; elsewhere the vendored hls.js
+//! (`api/assets/hls.light.min.js`, from the npm package, served from the binary) does. Options:
+//! `autoplay=1` (muted, as browsers require), `t`/`start` (seconds, or `1h2m3s`), `loop=1`.
+//! `Content-Security-Policy: frame-ancestors` comes from `delivery.frame_ancestors`. Only videos
+//! the public may reach (public or unlisted) have an embed page; anything else is a 404.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use uuid::Uuid;
+
+use super::outputs::{Outputs, of_assets};
+use super::urls::{self, Grant, MediaUrls};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::videos::entity::video;
+use crate::visibility::Viewer;
+
+const HLS_JS: &[u8] = include_bytes!("../../assets/hls.light.min.js");
+const PLAYER_JS: &[u8] = include_bytes!("../../assets/player.js");
+
+/// Escapes text for HTML content and attribute values.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A start time: seconds (`90`, `90.5`) or `1h2m3s`-style; anything else is ignored.
+pub fn parse_start(raw: &str) -> Option<f64> {
+    let raw = raw.trim();
+    if raw.len() > 32 {
+        return None;
+    }
+    if let Ok(secs) = raw.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then_some(secs);
+    }
+    let (mut total, mut number) = (0.0, String::new());
+    for c in raw.chars() {
+        match c {
+            '0'..='9' | '.' => number.push(c),
+            'h' | 'm' | 's' => {
+                let n: f64 = number.parse().ok()?;
+                total += n * match c {
+                    'h' => 3600.0,
+                    'm' => 60.0,
+                    _ => 1.0,
+                };
+                number.clear();
+            }
+            _ => return None,
+        }
+    }
+    (number.is_empty() && total > 0.0).then_some(total)
+}
+
+fn flag(query: &HashMap<String, String>, name: &str) -> bool {
+    query
+        .get(name)
+        .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes" | ""))
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found").into_response()
+}
+
+/// The embed page.
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let ctx = &state.ctx;
+    let Ok(id) = Uuid::try_parse(&id) else {
+        return not_found();
+    };
+    let video = match crate::videos::service::find(&ctx.db, &Viewer::Public, id).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return not_found(),
+        Err(e) => return e.into_response(),
+    };
+    match render(ctx, &video, &query).await {
+        Ok(html) => {
+            let mut response = html.into_response();
+            let h = response.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            let csp = format!(
+                "frame-ancestors {}",
+                ctx.config
+                    .delivery
+                    .frame_ancestors
+                    .replace([';', '\r', '\n'], " ")
+            );
+            if let Ok(v) = HeaderValue::from_str(&csp) {
+                h.insert(header::CONTENT_SECURITY_POLICY, v);
+            }
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=60"),
+            );
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn render(
+    ctx: &crate::state::Ctx,
+    video: &video::Model,
+    query: &HashMap<String, String>,
+) -> Result<String, AppError> {
+    let config = &ctx.config;
+    let media = match video.source_asset_id {
+        Some(asset) => {
+            let rows = of_assets(&ctx.db, vec![asset]).await?.remove(&asset);
+            let urls = MediaUrls::new(config, &ctx.delivery.signer, asset, Grant::Public);
+            Outputs::new(asset, rows.unwrap_or_default()).video_media(&urls)
+        }
+        None => super::graphql::VideoMedia::default(),
+    };
+    let poster = match video.poster_asset_id {
+        Some(p) => {
+            Some(MediaUrls::new(config, &ctx.delivery.signer, p, Grant::Public).url("source"))
+        }
+        None => media.poster_url.clone(),
+    };
+    let start = query
+        .get("t")
+        .or_else(|| query.get("start"))
+        .and_then(|t| parse_start(t))
+        .unwrap_or(0.0);
+    let autoplay = flag(query, "autoplay");
+    let looping = flag(query, "loop");
+    let title = html_escape(&video.title);
+    let watch = urls::watch(config, video.id);
+    let oembed = html_escape(&urls::oembed(config, &watch));
+    let mut attrs =
+        String::from("controls playsinline preload=\"metadata\" crossorigin=\"anonymous\"");
+    if autoplay {
+        attrs.push_str(" autoplay muted");
+    }
+    if looping {
+        attrs.push_str(" loop");
+    }
+    if let Some(p) = &poster {
+        attrs.push_str(&format!(" poster=\"{}\"", html_escape(p)));
+    }
+    if let Some(src) = &media.hls_url {
+        attrs.push_str(&format!(" data-src=\"{}\"", html_escape(src)));
+    }
+    if start > 0.0 {
+        attrs.push_str(&format!(" data-start=\"{start}\""));
+    }
+    attrs.push_str(&format!(
+        " data-views=\"{}/views/{}\"",
+        html_escape(urls::base(config)),
+        video.id
+    ));
+    let mut tracks = String::new();
+    for (i, c) in media.captions.iter().enumerate() {
+        let lang = html_escape(&c.language);
+        tracks.push_str(&format!(
+            "<track kind=\"captions\" srclang=\"{lang}\" label=\"{lang}\" src=\"{}\"{}>",
+            html_escape(&c.url),
+            if i == 0 { " default" } else { "" }
+        ));
+    }
+    let notice = if media.playable {
+        String::new()
+    } else {
+        "<p class=\"notice\">This video is still being prepared.</p>".to_string()
+    };
+    let lang = html_escape(video.language.as_deref().unwrap_or("en"));
+    Ok(format!(
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<title>{title}</title>\
+<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{oembed}\" title=\"{title}\">\
+<style>html,body{{margin:0;height:100%;background:#000;color:#fff;font:14px system-ui,sans-serif}}\
+video{{width:100%;height:100%;display:block;background:#000}}\
+.notice{{position:absolute;top:0;left:0;right:0;margin:0;padding:8px 12px;background:rgba(0,0,0,.6)}}</style>\
+</head><body>{notice}<video id=\"player\" {attrs}>{tracks}</video>\
+<script src=\"/embed/assets/hls.light.min.js\"></script>\
+<script src=\"/embed/assets/player.js\"></script></body></html>\n"
+    ))
+}
+
+fn script(bytes: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The vendored hls.js.
+pub async fn hls_js() -> Response {
+    script(HLS_JS)
+}
+
+/// The player bootstrap.
+pub async fn player_js() -> Response {
+    script(PLAYER_JS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_times_read_seconds_and_units() {
+        assert_eq!(parse_start("90"), Some(90.0));
+        assert_eq!(parse_start("1m30s"), Some(90.0));
+        assert_eq!(parse_start("1h"), Some(3600.0));
+        assert_eq!(parse_start("-5"), None);
+        assert_eq!(parse_start("abc"), None);
+        assert_eq!(parse_start("1x"), None);
+        assert_eq!(parse_start("NaN"), None);
+    }
+}

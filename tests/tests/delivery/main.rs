@@ -1,0 +1,13 @@
+//! Delivery over real HTTP: media (ranges, conditional requests, signed private URLs) on local
+//! storage and on Garage, player URLs in GraphQL, feeds parsed field by field, oEmbed, the embed
+//! page, view counting, HTTP caching of public reads and cross-node cache invalidation.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod embeds;
+mod feeds;
+mod garage;
+mod media;
+mod support;
+mod views;
