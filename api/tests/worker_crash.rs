@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -145,7 +145,7 @@ fn objects(media: &Path) -> BTreeSet<String> {
     out
 }
 
-fn clip(path: &PathBuf, seconds: u32) {
+fn clip(path: &Path, seconds: u32) {
     let frames = seconds * 25;
     let buffers = seconds * 48000 / 1024;
     let pipeline = format!(

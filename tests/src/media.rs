@@ -115,6 +115,9 @@ pub struct Clip {
     pub variable_rate: bool,
     /// x264 speed preset for the source.
     pub preset: &'static str,
+    /// Index (`moov`) before the media, as web tools write it; without, it comes last, as
+    /// cameras and phones write it.
+    pub faststart: bool,
 }
 
 impl Clip {
@@ -129,6 +132,7 @@ impl Clip {
             orientation: None,
             variable_rate: false,
             preset: "ultrafast",
+            faststart: true,
         }
     }
 
@@ -151,9 +155,10 @@ impl Clip {
             p.push_str("identity drop-probability=0.35 ! ");
         }
         p.push_str(&format!(
-            "x264enc speed-preset={} key-int-max={} ! h264parse ! mp4mux name=mux faststart=true ! filesink location={} ",
+            "x264enc speed-preset={} key-int-max={} ! h264parse ! mp4mux name=mux faststart={} ! filesink location={} ",
             self.preset,
             self.fps * 2,
+            self.faststart,
             path.display()
         ));
         if self.audio {

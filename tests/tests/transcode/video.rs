@@ -360,6 +360,74 @@ fn variable_and_high_frame_rate_sources_come_out_at_a_constant_rate_of_at_most_6
 }
 
 #[test]
+fn short_clips_with_the_default_preset_finish_as_keyframe_aligned_segments_and_all_pictures() {
+    // x264 `veryfast` holds back frames before its first output; on clips of a few seconds the
+    // pictures branch used to fill up first and stall the whole pipeline (a 2 s clip failed
+    // after the 120 s watchdog). The index comes last, as cameras write it.
+    for (seconds, expected) in [(0.5, &[50][..]), (2.0, &[200]), (3.0, &[200, 100])] {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("short.mp4");
+        let mut clip = Clip::new(640, 360, seconds);
+        clip.faststart = false;
+        clip.write(&source);
+        let run = support::video(
+            &source,
+            &dir.path().join("out"),
+            &support::video_spec(&[360, 240], "veryfast"),
+        );
+        let outputs = run.outputs();
+        eprintln!("{seconds} s clip took {:?}", run.elapsed);
+        let mut per_rendition = Vec::new();
+        for name in ["360p", "240p"] {
+            let segs = segments(&run.read(&format!("hls/{name}/index.m3u8")));
+            for (_, seg) in &segs {
+                let bytes = std::fs::read(run.out.join(format!("hls/{name}/{seg}"))).unwrap();
+                assert!(
+                    starts_with_keyframe(&bytes),
+                    "{seconds} s: {name} {seg} does not start with a keyframe"
+                );
+            }
+            per_rendition.push(
+                segs.iter()
+                    .map(|(d, _)| (d * 100.0).round() as i64)
+                    .collect::<Vec<_>>(),
+            );
+        }
+        assert_eq!(per_rendition[0], per_rendition[1], "{seconds} s");
+        // Whole GOPs exactly; the last segment ends with the source (its sound may run a frame
+        // or so longer).
+        let got = &per_rendition[0];
+        assert!(
+            got.len() == expected.len()
+                && got.iter().zip(expected).all(|(g, e)| (g - e).abs() <= 5),
+            "{seconds} s: segments {got:?}, expected about {expected:?}"
+        );
+        assert_eq!(
+            outputs
+                .iter()
+                .filter(|o| o.kind == OutputKind::Thumbnail)
+                .count(),
+            8,
+            "{seconds} s"
+        );
+        assert_eq!(
+            outputs
+                .iter()
+                .filter(|o| o.kind == OutputKind::Poster)
+                .count(),
+            2,
+            "{seconds} s"
+        );
+        let tiles = seconds.ceil() as usize;
+        assert_eq!(
+            cues(&run.read("images/sprite.vtt")).len(),
+            tiles,
+            "{seconds} s"
+        );
+    }
+}
+
+#[test]
 fn a_tenth_of_a_second_clip_becomes_one_short_segment_and_all_pictures() {
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("blink.mp4");

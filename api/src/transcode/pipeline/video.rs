@@ -154,10 +154,10 @@ pub(super) fn transcode(
         let pattern = dir.clone();
         split.connect("format-location", false, move |args| {
             let index = args.get(1).and_then(|v| v.get::<u32>().ok()).unwrap_or(0);
-            if index == 1 {
-                if let Some(split) = args.first().and_then(|v| v.get::<gst::Element>().ok()) {
-                    split.set_property("max-size-time", rest_ns);
-                }
+            if index == 1
+                && let Some(split) = args.first().and_then(|v| v.get::<gst::Element>().ok())
+            {
+                split.set_property("max-size-time", rest_ns);
             }
             let location = pattern.join(format!("seg-{index}.ts"));
             Some(location.to_string_lossy().into_owned().to_value())
@@ -214,6 +214,14 @@ pub(super) fn transcode(
         .sync(false)
         .async_(false)
         .build();
+    // The pictures sink stays out of the pipeline's preroll (it is started on its own, see
+    // `Detached`). A sink in PAUSED holds its first buffer until the pipeline plays, even with
+    // async=false, and the pipeline only plays once every splitmuxsink has opened its first
+    // fragment, i.e. once every encoder has put out its first frame. x264 above `ultrafast`
+    // holds back a few dozen frames (lookahead, B-frames, frame threads), so on a short clip,
+    // where the gate lets most frames through, the pictures queue filled first and blocked the
+    // tee: every encoder starved and the pipeline never left PAUSED.
+    appsink.set_locked_state(true);
     chain(
         &pipeline,
         &[&pq, &pscale, &pconvert, &psize, appsink.upcast_ref()],
@@ -233,7 +241,10 @@ pub(super) fn transcode(
                 if pass {
                     gst::PadProbeReturn::Ok
                 } else {
-                    gst::PadProbeReturn::Drop
+                    // `Handled` rather than `Drop`: the bindings take the buffer either way,
+                    // and GStreamer 1.22 unrefs the (now empty) data of a dropped buffer,
+                    // which prints a `gst_mini_object_unref` CRITICAL per frame.
+                    gst::PadProbeReturn::Handled
                 }
             });
     }
@@ -348,6 +359,7 @@ pub(super) fn transcode(
         last_percent: -1.0,
         duration,
     };
+    let _detached = Detached::start(&pipeline, appsink.upcast_ref())?;
     let end = run(&pipeline, cancel, &mut |tick| state.on_tick(tick, on_event));
     let end = end?;
     let _ = pipeline.set_state(gst::State::Null);
@@ -488,6 +500,31 @@ fn link_decoded(
             a.send_event(gst::event::Eos::new());
         }
     });
+}
+
+/// An element with a locked state, played on its own ahead of the pipeline (so it never waits
+/// for the pipeline to preroll) and stopped after it, whatever happens.
+struct Detached {
+    pipeline: gst::Pipeline,
+    element: gst::Element,
+}
+
+impl Detached {
+    fn start(pipeline: &gst::Pipeline, element: &gst::Element) -> Result<Self, PipelineError> {
+        let detached = Self {
+            pipeline: pipeline.clone(),
+            element: element.clone(),
+        };
+        element.set_state(gst::State::Playing).map_err(internal)?;
+        Ok(detached)
+    }
+}
+
+impl Drop for Detached {
+    fn drop(&mut self) {
+        let _ = self.pipeline.set_state(gst::State::Null);
+        let _ = self.element.set_state(gst::State::Null);
+    }
 }
 
 /// One rendition while the pipeline runs.
