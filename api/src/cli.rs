@@ -194,10 +194,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
         Command::Worker { concurrency } => {
+            let stop = crate::startup::shutdown_signal();
             let ctx = crate::startup::build_ctx(config).await?;
             let handles = crate::transcode::worker::spawn(&ctx, concurrency.max(1));
             tracing::info!(concurrency, "worker started; waiting for jobs");
-            crate::startup::shutdown_signal().await;
+            stop.await;
             ctx.shutdown.cancel();
             for h in handles {
                 let _ = tokio::time::timeout(std::time::Duration::from_secs(10), h).await;

@@ -33,7 +33,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<Router> {
 
 /// [`build_app`], also returning the shared services (to stop workers at shutdown).
 pub async fn build_app_with_ctx(config: Config) -> anyhow::Result<(Router, Arc<Ctx>)> {
-    let (ctx, seeded) = build_ctx_seeding(config).await?;
+    let (ctx, seeded) = build_ctx_seeding(config, true).await?;
     if seeded {
         // The demo's media is generated and queued in the background: the server is up at once.
         let demo = ctx.clone();
@@ -72,15 +72,16 @@ pub async fn build_app_with_ctx(config: Config) -> anyhow::Result<(Router, Arc<C
 /// The shared services of any Projector process (server or worker): database (migrated),
 /// first admin, signing keys, storage.
 pub async fn build_ctx(config: Config) -> anyhow::Result<Arc<Ctx>> {
-    Ok(build_ctx_seeding(config).await?.0)
+    Ok(build_ctx_seeding(config, false).await?.0)
 }
 
-/// [`build_ctx`], also saying whether it created the demo catalogue just now.
-async fn build_ctx_seeding(config: Config) -> anyhow::Result<(Arc<Ctx>, bool)> {
+/// [`build_ctx`], creating the demo catalogue on a fresh embedded database when `may_seed`
+/// (the server does; workers and tools leave that to it); says whether it did.
+async fn build_ctx_seeding(config: Config, may_seed: bool) -> anyhow::Result<(Arc<Ctx>, bool)> {
     let db = db::connect(&config).await?;
     let fresh = db::migrate(&db).await?;
     // Only the embedded default seeds itself: a PostgreSQL deployment is set up on purpose.
-    let seed = fresh && config.demo_content && !config.is_postgres();
+    let seed = may_seed && fresh && config.demo_content && !config.is_postgres();
     if seed {
         let seeded = crate::demo::seed(&db)
             .await
@@ -330,27 +331,32 @@ pub async fn serve(
     .context("server error")
 }
 
-/// Completes on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on SIGINT or SIGTERM. The SIGTERM handler is installed when this is called (not
+/// when first polled), so a signal that arrives while the process is still starting is not lost.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let terminate = async move {
+            match term {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {},
+            () = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        tracing::info!("shutting down: finishing requests in flight");
+        // Give load balancers a moment to notice before the listener closes.
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    tracing::info!("shutting down: finishing requests in flight");
-    // Give load balancers a moment to notice before the listener closes.
-    tokio::time::sleep(Duration::from_millis(10)).await;
 }

@@ -61,7 +61,7 @@ fn hostname() -> String {
 
 async fn run_worker(ctx: Arc<Ctx>, name: String) {
     ctx.workers_running.fetch_add(1, Ordering::Relaxed);
-    tracing::info!(worker = %name, "worker started");
+    tracing::info!(worker = %name, "transcode worker running");
     let lease = Duration::from_secs(ctx.config.transcode.lease_secs);
     loop {
         if ctx.shutdown.is_cancelled() {
