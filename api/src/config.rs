@@ -126,6 +126,8 @@ pub struct DeliveryConfig {
     /// Counted views are written to the database in one batch this often, in milliseconds
     /// (and at graceful shutdown).
     pub view_flush_ms: u64,
+    /// Memory for small immutable media objects (pictures), in MiB; 0 disables it.
+    pub memory_cache_mib: u64,
 }
 
 impl Default for DeliveryConfig {
@@ -139,6 +141,7 @@ impl Default for DeliveryConfig {
             frame_ancestors: "*".into(),
             view_window_secs: 30 * 60,
             view_flush_ms: 5000,
+            memory_cache_mib: 64,
         }
     }
 }

@@ -131,6 +131,8 @@ pub async fn get(
     }
     let content_type = content_type_for(path, &access);
     let cache_control = cache_control_for(path, private_until);
+    // Segments, pictures and audio never change once written; playlists and captions may.
+    let immutable = !path.ends_with(".m3u8") && !path.starts_with("captions/");
     if ctx.config.storage.backend == StorageBackend::S3 && !is_manifest(path) {
         let mode = ctx.config.delivery.s3_mode;
         let cdn = ctx.config.delivery.cdn_base_url.as_ref();
@@ -151,14 +153,32 @@ pub async fn get(
                 return match ctx.storage.presign_get(&key, ttl).await {
                     Ok(Some(url)) => redirect(&url, "private, max-age=60"),
                     Ok(None) => {
-                        serve(ctx, &key, &method, &headers, &content_type, &cache_control).await
+                        serve(
+                            ctx,
+                            &key,
+                            &method,
+                            &headers,
+                            &content_type,
+                            &cache_control,
+                            immutable,
+                        )
+                        .await
                     }
                     Err(e) => e.into_response(),
                 };
             }
         }
     }
-    serve(ctx, &key, &method, &headers, &content_type, &cache_control).await
+    serve(
+        ctx,
+        &key,
+        &method,
+        &headers,
+        &content_type,
+        &cache_control,
+        immutable,
+    )
+    .await
 }
 
 fn content_type_for(path: &str, access: &Access) -> String {
@@ -269,16 +289,24 @@ pub async fn serve(
     headers: &HeaderMap,
     content_type: &str,
     cache_control: &str,
+    immutable: bool,
 ) -> Response {
+    let hot = &ctx.delivery.hot;
+    let cached = if immutable {
+        hot.get(key.as_str())
+    } else {
+        None
+    };
     // Local files: open and stat in one blocking call, keep the handle for the body.
-    let (meta, file) = match ctx.storage.local_path(key) {
-        Some(path) => match open_local(key, path).await {
-            Ok(Some((meta, file))) => (meta, Some(file)),
+    let (meta, mut source) = match (cached, ctx.storage.local_path(key)) {
+        (Some((meta, bytes)), _) => (meta, Source::Memory(bytes)),
+        (None, Some(path)) => match open_local(key, path).await {
+            Ok(Some((meta, file))) => (meta, Source::File(file)),
             Ok(None) => return not_found(),
             Err(e) => return e.into_response(),
         },
-        None => match ctx.storage.head(key).await {
-            Ok(Some(m)) => (m, None),
+        (None, None) => match ctx.storage.head(key).await {
+            Ok(Some(m)) => (m, Source::Store),
             Ok(None) => return not_found(),
             Err(e) => return e.into_response(),
         },
@@ -337,17 +365,46 @@ pub async fn serve(
         header::CONTENT_LENGTH,
         &(range.end - range.start).to_string(),
     );
-    let body = if method == Method::HEAD || range.is_empty() {
-        Body::empty()
-    } else if let Some(file) = file {
-        match read_local(file, range).await {
-            Ok(body) => body,
+    if method != Method::HEAD && immutable && hot.admits(meta.size) {
+        // A small picture read from disk once is kept for the next requests.
+        let whole = match source {
+            Source::File(file) => read_bytes(file, 0..meta.size).await,
+            Source::Store => match crate::media::storage::read_all(ctx.storage.as_ref(), key).await
+            {
+                Ok(v) => Ok(bytes::Bytes::from(v)),
+                Err(e) => Err(e),
+            },
+            Source::Memory(b) => Ok(b),
+        };
+        match whole {
+            Ok(bytes) if bytes.len() as u64 == meta.size => {
+                hot.put(key.as_str(), meta.clone(), bytes.clone());
+                source = Source::Memory(bytes);
+            }
+            // Changed under us (it should not, being immutable): serve nothing stale.
+            Ok(_) => return not_found(),
             Err(e) => return e.into_response(),
         }
+    }
+    let body = if method == Method::HEAD || range.is_empty() {
+        Body::empty()
     } else {
-        match ctx.storage.get(key, Some(range)).await {
-            Ok(object) => Body::from_stream(object.body),
-            Err(e) => return e.into_response(),
+        match source {
+            Source::Memory(bytes) => {
+                let (start, end) = (
+                    usize::try_from(range.start).unwrap_or(0),
+                    usize::try_from(range.end).unwrap_or(0),
+                );
+                Body::from(bytes.slice(start.min(bytes.len())..end.min(bytes.len())))
+            }
+            Source::File(file) => match read_local(file, range).await {
+                Ok(body) => body,
+                Err(e) => return e.into_response(),
+            },
+            Source::Store => match ctx.storage.get(key, Some(range)).await {
+                Ok(object) => Body::from_stream(object.body),
+                Err(e) => return e.into_response(),
+            },
         }
     };
     let mut r = (status, body).into_response();
@@ -381,19 +438,33 @@ async fn open_local(
     .map_err(AppError::internal)?
 }
 
-async fn read_local(file: std::fs::File, range: Range<u64>) -> Result<Body, AppError> {
+/// Where a response's bytes come from.
+enum Source {
+    /// The hot-object cache.
+    Memory(bytes::Bytes),
+    /// An open local file.
+    File(std::fs::File),
+    /// The storage backend.
+    Store,
+}
+
+async fn read_bytes(file: std::fs::File, range: Range<u64>) -> Result<bytes::Bytes, AppError> {
     use std::os::unix::fs::FileExt as _;
     let len = range.end - range.start;
+    tokio::task::spawn_blocking(move || {
+        let mut buf = vec![0u8; usize::try_from(len).map_err(AppError::internal)?];
+        file.read_exact_at(&mut buf, range.start)
+            .map_err(AppError::internal)?;
+        Ok::<_, AppError>(bytes::Bytes::from(buf))
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+async fn read_local(file: std::fs::File, range: Range<u64>) -> Result<Body, AppError> {
+    let len = range.end - range.start;
     if len <= READ_AT_ONCE {
-        let bytes = tokio::task::spawn_blocking(move || {
-            let mut buf = vec![0u8; usize::try_from(len).map_err(AppError::internal)?];
-            file.read_exact_at(&mut buf, range.start)
-                .map_err(AppError::internal)?;
-            Ok::<_, AppError>(bytes::Bytes::from(buf))
-        })
-        .await
-        .map_err(AppError::internal)??;
-        return Ok(Body::from(bytes));
+        return Ok(Body::from(read_bytes(file, range).await?));
     }
     use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
     let mut file = tokio::fs::File::from_std(file);

@@ -5,6 +5,7 @@ pub mod access;
 pub mod embed;
 pub mod feeds;
 pub mod graphql;
+pub mod hot;
 pub mod media;
 pub mod notify;
 pub mod oembed;
@@ -44,6 +45,8 @@ pub struct Delivery {
     pub viewable: TtlCache<bool>,
     /// Views counted and not yet written.
     pub views: Views,
+    /// Small immutable objects served from memory.
+    pub hot: hot::HotObjects,
     /// Dropped with the state: background tasks watching it stop.
     stop: tokio::sync::watch::Sender<()>,
 }
@@ -62,6 +65,10 @@ impl Delivery {
             access_cache: TtlCache::new(ACCESS_TTL, 100_000),
             viewable: TtlCache::new(ACCESS_TTL, 100_000),
             views: Views::new(Duration::from_secs(config.delivery.view_window_secs)),
+            hot: hot::HotObjects::new(
+                usize::try_from(config.delivery.memory_cache_mib.saturating_mul(1024 * 1024))
+                    .unwrap_or(usize::MAX),
+            ),
             stop: tokio::sync::watch::channel(()).0,
         }
     }

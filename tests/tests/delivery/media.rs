@@ -14,7 +14,20 @@ use crate::support::{self, MEDIA_SECRET, public_url, raw_get, with_secret};
 const SEGMENT: usize = 300_000;
 
 async fn public_segments_are_served_with_ranges_etags_and_immutable_caching(backend: Backend) {
-    let app = spawn_app_with(backend, with_secret).await;
+    segments_with_ranges_and_conditionals(backend, 64).await;
+}
+
+/// The same answers when every byte comes from disk (no hot-object memory).
+async fn ranges_and_conditionals_hold_without_the_memory_cache(backend: Backend) {
+    segments_with_ranges_and_conditionals(backend, 0).await;
+}
+
+async fn segments_with_ranges_and_conditionals(backend: Backend, memory_cache_mib: u64) {
+    let app = spawn_app_with(backend, |c| {
+        with_secret(c);
+        c.delivery.memory_cache_mib = memory_cache_mib;
+    })
+    .await;
     let admin = app.admin_token().await;
     let (_, out) = support::playable_video(&app, &admin, json!({}), SEGMENT).await;
     let url = public_url(&app, out.asset, "hls/360p/seg-00001.ts");
@@ -449,6 +462,7 @@ async fn cors_follows_the_configured_origins(backend: Backend) {
 
 both_databases!(
     public_segments_are_served_with_ranges_etags_and_immutable_caching,
+    ranges_and_conditionals_hold_without_the_memory_cache,
     paths_that_are_not_plain_keys_get_404_without_touching_storage,
     private_media_needs_a_signed_url_that_expires,
     unlisted_media_plays_for_anyone_with_the_url_and_private_changes_apply_at_once,
