@@ -233,7 +233,9 @@ pub(super) fn transcode(
                 if pass {
                     gst::PadProbeReturn::Ok
                 } else {
-                    gst::PadProbeReturn::Drop
+                    // `Handled` rather than `Drop`: the bindings consume the buffer, and with
+                    // `Drop` GStreamer 1.22 would unref the (already taken) data again and warn.
+                    gst::PadProbeReturn::Handled
                 }
             });
     }
