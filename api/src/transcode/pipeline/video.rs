@@ -154,10 +154,10 @@ pub(super) fn transcode(
         let pattern = dir.clone();
         split.connect("format-location", false, move |args| {
             let index = args.get(1).and_then(|v| v.get::<u32>().ok()).unwrap_or(0);
-            if index == 1 {
-                if let Some(split) = args.first().and_then(|v| v.get::<gst::Element>().ok()) {
-                    split.set_property("max-size-time", rest_ns);
-                }
+            if index == 1
+                && let Some(split) = args.first().and_then(|v| v.get::<gst::Element>().ok())
+            {
+                split.set_property("max-size-time", rest_ns);
             }
             let location = pattern.join(format!("seg-{index}.ts"));
             Some(location.to_string_lossy().into_owned().to_value())
