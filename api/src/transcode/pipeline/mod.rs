@@ -7,6 +7,18 @@
 //! `hls/master.m3u8`, `hls/<h>p/index.m3u8`, `hls/<h>p/seg-<n>.ts`, `audio/audio.m4a`,
 //! `audio/audio.mp3`, `images/thumb-<n>-<w>.jpg`, `images/poster-<w>.jpg`, `images/sprite.jpg`,
 //! `images/sprite.vtt`, `captions/<lang>.vtt`, `captions/<lang>.m3u8`.
+//!
+//! Output names (unique per kind): the master is `master`; renditions are named by the short
+//! side of the picture (`720p`; a portrait 720×1280 video also gives `720p`) and carry in
+//! `extra` everything [`hls::master_playlist`] needs (`uri`, `codecs`, `bandwidth`,
+//! `average_bandwidth`, `frame_rate`, `resolution`; rebuild with
+//! [`hls::MasterRendition::from_extra`]); thumbnails are `<n>-1280` and `<n>-320` (the nominal
+//! width: pictures are never upscaled), posters `1280` and `320`, the sprite and its index
+//! `sprite`; audio is `m4a` and `mp3` with `loudness_lufs` and `sample_peak_dbfs` in `extra`
+//! (null for digital silence, with `silent: true`).
+//!
+//! Segments: the first is one GOP long (playable sooner), the rest `segment_secs` (whole GOPs).
+//! Media playlists are `EVENT` while the transcode runs and `VOD` with `ENDLIST` at the end.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
