@@ -14,8 +14,10 @@ use super::PipelineError;
 const TICK: Duration = Duration::from_millis(100);
 /// How often progress is reported at most.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
-/// A pipeline whose position has not moved for this long is stuck.
-const STALL: Duration = Duration::from_secs(120);
+/// A pipeline whose position has not moved for this long is stuck. Generous, because the
+/// position stands still while muxers finish (an M4A's index is written after the last sample,
+/// which for a 3-hour file on a busy disk took over two minutes in CI-like load).
+const STALL: Duration = Duration::from_secs(300);
 
 /// Initialises GStreamer once per process.
 pub(super) fn init() -> Result<(), PipelineError> {
