@@ -4,126 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::BTreeSet;
-use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-
-/// The database both processes share: PostgreSQL when the test environment names one (the
-/// scaled-out setup), else one SQLite file.
-fn database_url(dir: &Path) -> String {
-    match std::env::var("PROJECTOR_TEST_POSTGRES") {
-        Ok(base) if !base.is_empty() => {
-            let name = format!(
-                "projector_test_{}_worker_crash_{}",
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_secs(),
-                std::process::id()
-            );
-            let status = Command::new("psql")
-                .args([&base, "-qc", &format!("CREATE DATABASE \"{name}\"")])
-                .status();
-            match status {
-                Ok(s) if s.success() => format!("{}/{name}", base.trim_end_matches('/')),
-                _ => format!("sqlite://{}?mode=rwc", dir.join("projector.db").display()),
-            }
-        }
-        _ => format!("sqlite://{}?mode=rwc", dir.join("projector.db").display()),
-    }
-}
-
-fn command(dir: &Path, db: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_projector"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PROJECTOR_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.current_dir(dir)
-        .env("PROJECTOR_DATABASE_URL", db)
-        .env("PROJECTOR_DEMO_CONTENT", "false")
-        .env("PROJECTOR_ADMIN_EMAIL", "admin@example.com")
-        .env("PROJECTOR_ADMIN_PASSWORD", "admin-password")
-        .env(
-            "PROJECTOR_AUTH__JWT_SECRET",
-            "worker-crash-secret-0123456789abcdef01",
-        )
-        // A short lease, so the job is taken again soon after its worker dies.
-        .env("PROJECTOR_TRANSCODE__LEASE_SECS", "5")
-        .env("PROJECTOR_TRANSCODE__LADDER", "[720, 480, 360, 240]");
-    cmd
-}
-
-fn serve(dir: &Path, db: &str) -> (Child, String) {
-    let mut child = command(dir, db)
-        .args(["serve", "--listen", "127.0.0.1:0", "--workers", "0"])
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(dir.join("serve.err")).unwrap())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut log = std::fs::File::create(dir.join("serve.out")).unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = writeln!(log, "{line}");
-            if let Some(rest) = line.split("addr=").nth(1) {
-                let _ = tx.send(
-                    rest.split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_string(),
-                );
-            }
-        }
-    });
-    let Ok(addr) = rx.recv_timeout(Duration::from_secs(60)) else {
-        let _ = child.kill();
-        panic!(
-            "server did not start: {}",
-            std::fs::read_to_string(dir.join("serve.err")).unwrap_or_default()
-        );
-    };
-    (child, addr)
-}
-
-fn worker(dir: &Path, db: &str, name: &str) -> Child {
-    command(dir, db)
-        .args(["worker", "--concurrency", "1"])
-        .stdout(std::fs::File::create(dir.join(format!("{name}.out"))).unwrap())
-        .stderr(std::fs::File::create(dir.join(format!("{name}.err"))).unwrap())
-        .spawn()
-        .unwrap()
-}
-
-struct Api {
-    client: reqwest::Client,
-    base: String,
-    token: String,
-}
-
-impl Api {
-    async fn gql(&self, query: &str, variables: Value) -> Value {
-        let body: Value = self
-            .client
-            .post(format!("{}/graphql", self.base))
-            .bearer_auth(&self.token)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert!(body.get("errors").is_none(), "{query}: {body}");
-        body["data"].clone()
-    }
-}
+use support::{database_url, serve, worker};
 
 /// Every file under the local media directory, relative to it (temporary files included).
 fn objects(media: &Path) -> BTreeSet<String> {
@@ -173,24 +62,8 @@ async fn a_worker_killed_mid_transcode_loses_nothing_and_another_finishes_with_t
     let dir = tempfile::tempdir().unwrap();
     let db = database_url(dir.path());
     let (mut server, addr) = serve(dir.path(), &db);
-    let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("http://{addr}/graphql"))
-        .json(&json!({ "query": "mutation { login(input: { email: \"admin@example.com\", password: \"admin-password\" }) { accessToken } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let api = Api {
-        client: client.clone(),
-        base: format!("http://{addr}"),
-        token: login["data"]["login"]["accessToken"]
-            .as_str()
-            .unwrap()
-            .to_string(),
-    };
+    let api = support::login(&addr).await;
+    let client = api.client.clone();
     let data = api
         .gql(
             "mutation { createChannel(input: { name: \"Crash\" }) { channel { id } } }",
