@@ -63,7 +63,8 @@ pub struct Config {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TranscodeConfig {
-    /// Rendition heights, tallest first; a source is never upscaled past its own height.
+    /// Rendition sizes, largest first, by the picture's short side (the height of a landscape
+    /// video); a source is never upscaled past its own size.
     pub ladder: Vec<u32>,
     /// x264 speed preset (`ultrafast` .. `veryslow`).
     pub preset: String,
