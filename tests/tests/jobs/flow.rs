@@ -346,7 +346,17 @@ async fn an_uploaded_clip_becomes_a_ready_video_on_garage() {
 }
 
 async fn an_audio_episode_becomes_m4a_and_mp3(backend: Backend) {
-    let app = spawn_app_with(backend, |c| c.workers = 1).await;
+    an_audio_episode_becomes_m4a_and_mp3_on(backend, &Store::Local).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audio_episode_becomes_m4a_and_mp3_on_garage() {
+    let garage = Store::Garage(Box::new(Garage::start()));
+    an_audio_episode_becomes_m4a_and_mp3_on(Backend::Sqlite, &garage).await
+}
+
+async fn an_audio_episode_becomes_m4a_and_mp3_on(backend: Backend, store: &Store) {
+    let app = transcoding_app(backend, store).await;
     let token = app.admin_token().await;
     let data = app
         .graphql_ok(
@@ -406,11 +416,71 @@ async fn an_audio_episode_becomes_m4a_and_mp3(backend: Backend) {
     let mut names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
     names.sort();
     assert_eq!(names, vec!["m4a", "mp3"]);
+    let storage = storage_of(&app).await;
     for o in &outputs {
         let d = o.duration_secs.unwrap();
         assert!((d - 10.0).abs() < 0.3, "{} lasts {d}", o.name);
         assert!(o.bytes > 10_000);
+        let stored = storage
+            .head(&ObjectKey::parse(&o.storage_key).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            stored.map(|m| m.size as i64),
+            Some(o.bytes),
+            "{}",
+            o.storage_key
+        );
     }
+}
+
+async fn deleting_a_video_stops_its_running_transcode_within_seconds(backend: Backend) {
+    let app = spawn_app_with(backend, |c| {
+        c.workers = 1;
+        c.transcode.ladder = vec![720, 480, 360, 240];
+    })
+    .await;
+    let token = app.admin_token().await;
+    let id = draft_video(&app, &token).await;
+    let file = app.dir.path().join("long.mp4");
+    clip_720p(&file, 30);
+    let (location, _) = upload(&app, &token, &file, &[("videoId", &id)]).await;
+    let asset: Uuid = location.rsplit('/').next().unwrap().parse().unwrap();
+    wait_for(&app, &token, &id, Duration::from_secs(120), |v| {
+        v["processing"]["status"] == "RUNNING"
+            && v["processing"]["percent"].as_f64().unwrap_or(0.0) > 5.0
+    })
+    .await;
+    app.graphql_ok(
+        Some(&token),
+        "mutation($id: ID!) { deleteVideo(input: { id: $id }) { deletedId } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let deleted = std::time::Instant::now();
+    let storage = storage_of(&app).await;
+    let db = app.db().await;
+    // The worker notices at its next heartbeat, stops GStreamer and removes what it wrote.
+    loop {
+        let left = storage.list(&ObjectKey::asset_prefix(asset)).await.unwrap();
+        let job = projector_api::transcode::entity::job::Entity::find()
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        if left.is_empty() && job.status == "cancelled" {
+            break;
+        }
+        assert!(
+            deleted.elapsed() < Duration::from_secs(5),
+            "after {:?}: job {} and {} objects left",
+            deleted.elapsed(),
+            job.status,
+            left.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.count("media_outputs").await, 0);
 }
 
 async fn a_transcode_that_cannot_succeed_marks_the_video_failed_and_leaves_only_the_source(
@@ -653,6 +723,7 @@ async fn the_first_start_of_the_embedded_default_shows_playable_demo_media() {
 }
 
 both_databases!(
+    deleting_a_video_stops_its_running_transcode_within_seconds,
     replacing_the_media_of_a_published_video_keeps_its_id_stats_and_metadata,
     the_sweep_removes_orphaned_assets_and_objects_but_not_live_media,
     a_rejected_upload_shows_its_reason_on_the_video_and_queues_nothing,
