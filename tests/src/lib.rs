@@ -323,6 +323,55 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// Sends a GraphQL multipart request (operations, map and one file for variable `file_var`,
+    /// per the GraphQL multipart request spec); returns status and JSON body.
+    pub async fn graphql_multipart(
+        &self,
+        token: &str,
+        query: &str,
+        mut variables: Value,
+        file_var: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, Value) {
+        let boundary = "projector-test-boundary-7f3a";
+        variables[file_var] = Value::Null;
+        let operations = json!({ "query": query, "variables": variables });
+        let map = json!({ "0": [format!("variables.{file_var}")] });
+        let mut body = Vec::new();
+        for (name, value) in [
+            ("operations", operations.to_string()),
+            ("map", map.to_string()),
+        ] {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(&bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let res = self
+            .client
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("send multipart request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
     /// Logs in and returns `(accessToken, refreshToken)`.
     pub async fn login(&self, email: &str, password: &str) -> (String, String) {
         let data = self

@@ -183,8 +183,61 @@ pub struct UploadImagePayload {
     pub bytes: i64,
 }
 
+/// Captions to store.
+#[derive(async_graphql::InputObject, Debug)]
+pub struct UploadCaptionInput {
+    /// The video.
+    pub video_id: ID,
+    /// Language tag, e.g. `en` or `pt-BR`; captions in that language are replaced.
+    pub language: String,
+}
+
+/// Stored captions.
+#[derive(async_graphql::SimpleObject, Debug)]
+pub struct UploadCaptionPayload {
+    /// Their language.
+    pub language: String,
+    /// Size of the stored WebVTT file.
+    pub bytes: i64,
+}
+
 #[Object]
 impl MediaMutation {
+    /// Adds captions to a video from a WebVTT or SRT file (converted to WebVTT, 1 MiB at most);
+    /// they become a subtitle rendition in its HLS master playlist.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn upload_caption(
+        &self,
+        ctx: &Context<'_>,
+        input: UploadCaptionInput,
+        file: async_graphql::Upload,
+    ) -> AppResult<UploadCaptionPayload> {
+        use std::io::Read as _;
+        let app = app(ctx)?;
+        let video = crate::relay::from_global(&input.video_id, "Video")?;
+        let value = file
+            .value(ctx)
+            .map_err(|e| AppError::validation(format!("file: {e}")))?;
+        let mut bytes = Vec::new();
+        value
+            .content
+            .take(crate::transcode::captions::MAX_CAPTION_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(AppError::internal)?;
+        let row = crate::transcode::captions::set_caption(
+            app,
+            &crate::graphql::viewer(ctx),
+            video,
+            &input.language,
+            &bytes,
+        )
+        .await?;
+        Ok(UploadCaptionPayload {
+            language: row.name,
+            bytes: row.bytes,
+        })
+    }
+
     /// Sets a poster, avatar, banner or cover art from an uploaded JPEG, PNG or WebP file
     /// (`uploads.max_image_bytes` at most). The previous picture is deleted.
     #[graphql(guard = "RoleGuard(Role::Editor)")]

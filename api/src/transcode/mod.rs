@@ -1,5 +1,6 @@
 //! Transcoding: the durable job queue, the workers that run it and the GStreamer pipelines.
 
+pub mod captions;
 pub mod entity;
 pub mod graphql;
 pub mod pipeline;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, EntityTrait as _, IntoActiveModel as _,
-    QueryFilter as _, Set, TransactionTrait as _,
+    PaginatorTrait as _, QueryFilter as _, Set, TransactionTrait as _,
 };
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -596,6 +596,23 @@ async fn finish(
         return Err(Stop::Cancelled);
     }
     txn.commit().await.map_err(AppError::from)?;
+    // Captions outlive the media they were written for, and the pipeline's master knows none.
+    let mut captions = 0;
+    if let Some(old) = replaced {
+        match super::captions::carry_over(ctx, old, job.asset_id).await {
+            Ok(n) => captions += n,
+            Err(e) => tracing::warn!(asset = %old, error = %e, "could not carry captions over"),
+        }
+    }
+    let own = media_output::Entity::find()
+        .filter(media_output::Column::AssetId.eq(job.asset_id))
+        .filter(media_output::Column::Kind.eq("caption"))
+        .count(&ctx.db)
+        .await
+        .map_err(AppError::from)?;
+    if captions > 0 || own > 0 {
+        super::captions::rewrite_master(ctx, job.asset_id).await?;
+    }
     if let Some(old) = replaced
         && let Err(e) = crate::media::assets::delete_asset(&ctx.db, &ctx.storage, old).await
     {

@@ -664,6 +664,105 @@ async fn the_sweep_removes_orphaned_assets_and_objects_but_not_live_media(backen
     assert_eq!(app.count("media_assets").await, 1);
 }
 
+async fn captions_become_a_subtitle_rendition_and_bad_ones_change_nothing(backend: Backend) {
+    let app = spawn_app_with(backend, |c| {
+        c.workers = 1;
+        c.transcode.ladder = vec![240];
+    })
+    .await;
+    let token = app.admin_token().await;
+    let id = draft_video(&app, &token).await;
+    let mutation = "mutation($i: UploadCaptionInput!, $f: Upload!) { uploadCaption(input: $i, file: $f) { language bytes } }";
+    let send = |language: &'static str, name: &'static str, bytes: Vec<u8>| {
+        let app = &app;
+        let token = token.clone();
+        let id = id.clone();
+        async move {
+            app.graphql_multipart(
+                &token,
+                mutation,
+                json!({ "i": { "videoId": id, "language": language } }),
+                "f",
+                name,
+                bytes,
+            )
+            .await
+            .1
+        }
+    };
+    let code = |body: &Value| {
+        body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let srt = b"1\n00:00:00,500 --> 00:00:01,750\nHello & welcome\n\n".to_vec();
+    // Before the video has media there is nothing to caption.
+    assert_eq!(code(&send("en", "en.srt", srt.clone()).await), "VALIDATION");
+
+    let file = app.dir.path().join("clip.mp4");
+    small_clip(&file, 2);
+    let (location, _) = upload(&app, &token, &file, &[("videoId", &id)]).await;
+    let asset: Uuid = location.rsplit('/').next().unwrap().parse().unwrap();
+    wait_for(&app, &token, &id, Duration::from_secs(120), |v| {
+        v["status"] == "READY"
+    })
+    .await;
+
+    let body = send("en", "en.srt", srt).await;
+    assert_eq!(body["data"]["uploadCaption"]["language"], "en", "{body}");
+    let storage = storage_of(&app).await;
+    let read = |rel: &'static str| {
+        let storage = storage.clone();
+        async move {
+            String::from_utf8(
+                projector_api::media::storage::read_all(
+                    storage.as_ref(),
+                    &ObjectKey::for_asset(asset, rel).unwrap(),
+                )
+                .await
+                .unwrap(),
+            )
+            .unwrap()
+        }
+    };
+    let vtt = read("captions/en.vtt").await;
+    assert!(vtt.starts_with("WEBVTT"), "{vtt}");
+    assert!(vtt.contains("00:00:00.500 --> 00:00:01.750"), "{vtt}");
+    let master = read("hls/master.m3u8").await;
+    assert!(master.contains("TYPE=SUBTITLES"), "{master}");
+    assert!(master.contains("URI=\"../captions/en.m3u8\""), "{master}");
+    assert!(
+        master
+            .lines()
+            .filter(|l| l.starts_with("#EXT-X-STREAM-INF"))
+            .all(|l| l.contains("SUBTITLES=\"subs\"")),
+        "{master}"
+    );
+    let list = read("captions/en.m3u8").await;
+    assert!(
+        list.contains("en.vtt") && list.contains("#EXT-X-ENDLIST"),
+        "{list}"
+    );
+
+    // Bad files and tags are refused and change nothing.
+    let before = app.count("media_outputs").await;
+    assert_eq!(
+        code(&send("fr", "x.vtt", vec![0xff, 0xfe, 0x00, 0x81]).await),
+        "UNSUPPORTED_MEDIA"
+    );
+    assert_eq!(
+        code(&send("fr", "x.srt", b"1\nnot a time line\nHi\n".to_vec()).await),
+        "VALIDATION"
+    );
+    assert_eq!(
+        code(&send("../x", "x.vtt", b"WEBVTT\n".to_vec()).await),
+        "VALIDATION"
+    );
+    assert_eq!(app.count("media_outputs").await, before);
+    assert!(!read("hls/master.m3u8").await.contains("LANGUAGE=\"fr\""));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_start_of_the_embedded_default_shows_playable_demo_media() {
     let app = spawn_app_with(Backend::Sqlite, |c| {
@@ -723,6 +822,7 @@ async fn the_first_start_of_the_embedded_default_shows_playable_demo_media() {
 }
 
 both_databases!(
+    captions_become_a_subtitle_rendition_and_bad_ones_change_nothing,
     deleting_a_video_stops_its_running_transcode_within_seconds,
     replacing_the_media_of_a_published_video_keeps_its_id_stats_and_metadata,
     the_sweep_removes_orphaned_assets_and_objects_but_not_live_media,

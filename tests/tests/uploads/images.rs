@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 const MUTATION: &str = "mutation($i: UploadImageInput!, $f: Upload!) { uploadImage(input: $i, file: $f) { assetId contentType width height bytes } }";
 
-/// Sends a GraphQL multipart request (operations + map + one file) and returns the JSON body.
+/// Sends `uploadImage` with one file.
 async fn send(
     app: &TestApp,
     token: &str,
@@ -18,43 +18,15 @@ async fn send(
     name: &str,
     bytes: Vec<u8>,
 ) -> (u16, Value) {
-    let boundary = "projector-test-boundary-7f3a";
-    let operations = json!({ "query": MUTATION, "variables": { "i": { "target": target, "id": id }, "f": null } });
-    let map = json!({ "0": ["variables.f"] });
-    let mut body = Vec::new();
-    for (name, value) in [
-        ("operations", operations.to_string()),
-        ("map", map.to_string()),
-    ] {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(&bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let res = app
-        .client
-        .post(app.url("/graphql"))
-        .bearer_auth(token)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    app.graphql_multipart(
+        token,
+        MUTATION,
+        json!({ "i": { "target": target, "id": id } }),
+        "f",
+        name,
+        bytes,
+    )
+    .await
 }
 
 async fn channel_and_video(app: &TestApp, token: &str) -> (String, String) {

@@ -1,0 +1,232 @@
+//! Caption files: WebVTT (or SRT, converted) per language, stored next to a video's HLS outputs
+//! and listed in its master playlist as subtitle renditions.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait as _, ColumnTrait as _, EntityTrait as _, QueryFilter as _, Set};
+use uuid::Uuid;
+
+use super::pipeline::hls::{self, MasterRendition, SubtitleTrack};
+use crate::error::{AppError, AppResult};
+use crate::media::entity::media_output;
+use crate::media::key::ObjectKey;
+use crate::state::Ctx;
+use crate::visibility::{self, Viewer};
+
+/// Largest caption file accepted.
+pub const MAX_CAPTION_BYTES: usize = 1024 * 1024;
+
+/// Checks a BCP 47-like language tag (`en`, `pt-BR`, `zh-Hant`).
+pub fn check_language(tag: &str) -> AppResult<String> {
+    let ok = !tag.is_empty()
+        && tag.len() <= 35
+        && tag.split('-').enumerate().all(|(i, part)| {
+            let len_ok = if i == 0 {
+                (2..=3).contains(&part.len())
+            } else {
+                (1..=8).contains(&part.len())
+            };
+            len_ok
+                && part.chars().all(|c| c.is_ascii_alphanumeric())
+                && (i > 0 || part.chars().all(|c| c.is_ascii_alphabetic()))
+        });
+    if ok {
+        Ok(tag.to_string())
+    } else {
+        Err(AppError::validation(format!(
+            "language: `{}` is not a language tag like `en` or `pt-BR`",
+            tag.chars().take(40).collect::<String>()
+        )))
+    }
+}
+
+/// Turns an uploaded caption file into WebVTT text, or says what is wrong with it.
+pub fn to_webvtt(bytes: &[u8]) -> AppResult<String> {
+    if bytes.len() > MAX_CAPTION_BYTES {
+        return Err(AppError::PayloadTooLarge {
+            limit: MAX_CAPTION_BYTES,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        AppError::UnsupportedMedia("captions must be UTF-8 WebVTT or SRT text".into())
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim().is_empty() {
+        return Err(AppError::UnsupportedMedia(
+            "the caption file is empty".into(),
+        ));
+    }
+    if text.starts_with("WEBVTT") {
+        return Ok(text.replace("\r\n", "\n"));
+    }
+    hls::srt_to_vtt(text).map_err(|e| AppError::validation(format!("captions: {e}")))
+}
+
+/// Stores captions in `language` for a video the caller manages and lists them in its master
+/// playlist. Replaces earlier captions in that language.
+pub async fn set_caption(
+    ctx: &Arc<Ctx>,
+    viewer: &Viewer,
+    video_id: Uuid,
+    language: &str,
+    bytes: &[u8],
+) -> AppResult<media_output::Model> {
+    use crate::videos::entity::video;
+    let language = check_language(language)?;
+    let vtt = to_webvtt(bytes)?;
+    let v = video::Entity::find_by_id(video_id)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound("video"))?;
+    visibility::require_manage(&ctx.db, viewer, v.channel_id).await?;
+    let asset = v.source_asset_id.ok_or_else(|| {
+        AppError::validation("videoId: upload the video's media before its captions")
+    })?;
+    let vtt_key = ObjectKey::for_asset(asset, &format!("captions/{language}.vtt"))?;
+    let list_key = ObjectKey::for_asset(asset, &format!("captions/{language}.m3u8"))?;
+    let vtt_bytes = vtt.into_bytes();
+    let size = vtt_bytes.len();
+    ctx.storage
+        .put_bytes(&vtt_key, vtt_bytes.into(), "text/vtt; charset=utf-8")
+        .await?;
+    let playlist =
+        hls::subtitle_playlist(&format!("{language}.vtt"), v.duration_secs.unwrap_or(0.0));
+    ctx.storage
+        .put_bytes(
+            &list_key,
+            playlist.into_bytes().into(),
+            "application/vnd.apple.mpegurl",
+        )
+        .await?;
+    media_output::Entity::delete_many()
+        .filter(media_output::Column::AssetId.eq(asset))
+        .filter(media_output::Column::Kind.eq("caption"))
+        .filter(media_output::Column::Name.eq(language.clone()))
+        .exec(&ctx.db)
+        .await?;
+    let row = media_output::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        asset_id: Set(asset),
+        kind: Set("caption".into()),
+        name: Set(language.clone()),
+        storage_key: Set(vtt_key.as_str().into()),
+        content_type: Set("text/vtt; charset=utf-8".into()),
+        bytes: Set(i64::try_from(size).unwrap_or(i64::MAX)),
+        bitrate: Set(None),
+        width: Set(None),
+        height: Set(None),
+        duration_secs: Set(v.duration_secs),
+        extra: Set(Some(
+            serde_json::json!({ "playlist": format!("captions/{language}.m3u8") }).to_string(),
+        )),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&ctx.db)
+    .await?;
+    rewrite_master(ctx, asset).await?;
+    ctx.public_cache.invalidate();
+    Ok(row)
+}
+
+/// Rewrites an asset's master playlist from its recorded renditions and captions (after a
+/// caption changes, and after a transcode, whose own master knows no captions). Does nothing
+/// while the asset has no renditions.
+pub async fn rewrite_master(ctx: &Ctx, asset: Uuid) -> AppResult<()> {
+    let rows = media_output::Entity::find()
+        .filter(media_output::Column::AssetId.eq(asset))
+        .all(&ctx.db)
+        .await?;
+    let renditions: Vec<MasterRendition> = rows
+        .iter()
+        .filter(|r| r.kind == "hls_rendition")
+        .filter_map(|r| {
+            let extra: serde_json::Value = serde_json::from_str(r.extra.as_deref()?).ok()?;
+            MasterRendition::from_extra(&extra)
+        })
+        .collect();
+    let Some(master) = rows.iter().find(|r| r.kind == "hls_master") else {
+        return Ok(());
+    };
+    if renditions.is_empty() {
+        return Ok(());
+    }
+    let mut captions: Vec<&media_output::Model> =
+        rows.iter().filter(|r| r.kind == "caption").collect();
+    captions.sort_by(|a, b| a.name.cmp(&b.name));
+    let subtitles: Vec<SubtitleTrack> = captions
+        .iter()
+        .enumerate()
+        .map(|(i, c)| SubtitleTrack {
+            language: c.name.clone(),
+            name: c.name.clone(),
+            uri: format!("../captions/{}.m3u8", c.name),
+            default: i == 0,
+        })
+        .collect();
+    let text = hls::master_playlist(&renditions, &subtitles);
+    let size = text.len();
+    let key = ObjectKey::parse(&master.storage_key)?;
+    ctx.storage
+        .put_bytes(
+            &key,
+            text.into_bytes().into(),
+            "application/vnd.apple.mpegurl",
+        )
+        .await?;
+    media_output::Entity::update_many()
+        .col_expr(
+            media_output::Column::Bytes,
+            i64::try_from(size).unwrap_or(i64::MAX).into(),
+        )
+        .filter(media_output::Column::Id.eq(master.id))
+        .exec(&ctx.db)
+        .await?;
+    Ok(())
+}
+
+/// Copies the captions of a replaced source to its successor, so new media keeps them.
+pub async fn carry_over(ctx: &Ctx, from: Uuid, to: Uuid) -> AppResult<usize> {
+    let rows = media_output::Entity::find()
+        .filter(media_output::Column::AssetId.eq(from))
+        .filter(media_output::Column::Kind.eq("caption"))
+        .all(&ctx.db)
+        .await?;
+    let n = rows.len();
+    for row in rows {
+        let old = ObjectKey::parse(&row.storage_key)?;
+        let bytes = crate::media::storage::read_all(ctx.storage.as_ref(), &old).await?;
+        let lang = row.name.clone();
+        let key = ObjectKey::for_asset(to, &format!("captions/{lang}.vtt"))?;
+        ctx.storage
+            .put_bytes(&key, bytes.into(), "text/vtt; charset=utf-8")
+            .await?;
+        let duration = crate::media::entity::media_output::Entity::find()
+            .filter(media_output::Column::AssetId.eq(to))
+            .filter(media_output::Column::Kind.eq("hls_rendition"))
+            .one(&ctx.db)
+            .await?
+            .and_then(|r| r.duration_secs)
+            .unwrap_or(0.0);
+        let list = ObjectKey::for_asset(to, &format!("captions/{lang}.m3u8"))?;
+        ctx.storage
+            .put_bytes(
+                &list,
+                hls::subtitle_playlist(&format!("{lang}.vtt"), duration)
+                    .into_bytes()
+                    .into(),
+                "application/vnd.apple.mpegurl",
+            )
+            .await?;
+        media_output::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            asset_id: Set(to),
+            storage_key: Set(key.as_str().into()),
+            created_at: Set(Utc::now()),
+            ..row.into()
+        }
+        .insert(&ctx.db)
+        .await?;
+    }
+    Ok(n)
+}
