@@ -29,17 +29,23 @@ pub async fn delete_asset(
     Ok(n)
 }
 
-/// Deletes what a transcode made from an asset (objects and rows), keeping the source: used
-/// when a job fails or is cancelled, so no partial output remains.
+/// Deletes what a transcode made from an asset (objects and rows), keeping the source and its
+/// captions: used when a job fails or is cancelled, so no partial output remains.
 pub async fn delete_outputs(
     db: &impl ConnectionTrait,
     storage: &Arc<dyn Storage>,
     asset: Uuid,
 ) -> AppResult<usize> {
     let source = ObjectKey::for_asset(asset, "source")?;
-    let n = delete_objects(storage, asset, |k| k != &source).await?;
+    // Captions are the editors' work, not the transcoder's: they stay.
+    let captions = format!("{}captions/", ObjectKey::asset_prefix(asset));
+    let n = delete_objects(storage, asset, |k| {
+        k != &source && !k.as_str().starts_with(&captions)
+    })
+    .await?;
     media_output::Entity::delete_many()
         .filter(media_output::Column::AssetId.eq(asset))
+        .filter(media_output::Column::Kind.ne("caption"))
         .exec(db)
         .await?;
     Ok(n)

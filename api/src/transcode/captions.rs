@@ -124,7 +124,7 @@ pub async fn set_caption(
     }
     .insert(&ctx.db)
     .await?;
-    rewrite_master(ctx, asset).await?;
+    rewrite_master(&ctx.db, &ctx.storage, asset).await?;
     ctx.public_cache.invalidate();
     Ok(row)
 }
@@ -132,10 +132,14 @@ pub async fn set_caption(
 /// Rewrites an asset's master playlist from its recorded renditions and captions (after a
 /// caption changes, and after a transcode, whose own master knows no captions). Does nothing
 /// while the asset has no renditions.
-pub async fn rewrite_master(ctx: &Ctx, asset: Uuid) -> AppResult<()> {
+pub async fn rewrite_master(
+    db: &impl sea_orm::ConnectionTrait,
+    storage: &Arc<dyn crate::media::Storage>,
+    asset: Uuid,
+) -> AppResult<()> {
     let rows = media_output::Entity::find()
         .filter(media_output::Column::AssetId.eq(asset))
-        .all(&ctx.db)
+        .all(db)
         .await?;
     let renditions: Vec<MasterRendition> = rows
         .iter()
@@ -167,7 +171,7 @@ pub async fn rewrite_master(ctx: &Ctx, asset: Uuid) -> AppResult<()> {
     let text = hls::master_playlist(&renditions, &subtitles);
     let size = text.len();
     let key = ObjectKey::parse(&master.storage_key)?;
-    ctx.storage
+    storage
         .put_bytes(
             &key,
             text.into_bytes().into(),
@@ -180,36 +184,41 @@ pub async fn rewrite_master(ctx: &Ctx, asset: Uuid) -> AppResult<()> {
             i64::try_from(size).unwrap_or(i64::MAX).into(),
         )
         .filter(media_output::Column::Id.eq(master.id))
-        .exec(&ctx.db)
+        .exec(db)
         .await?;
     Ok(())
 }
 
 /// Copies the captions of a replaced source to its successor, so new media keeps them.
-pub async fn carry_over(ctx: &Ctx, from: Uuid, to: Uuid) -> AppResult<usize> {
+pub async fn carry_over(
+    db: &impl sea_orm::ConnectionTrait,
+    storage: &Arc<dyn crate::media::Storage>,
+    from: Uuid,
+    to: Uuid,
+) -> AppResult<usize> {
     let rows = media_output::Entity::find()
         .filter(media_output::Column::AssetId.eq(from))
         .filter(media_output::Column::Kind.eq("caption"))
-        .all(&ctx.db)
+        .all(db)
         .await?;
     let n = rows.len();
     for row in rows {
         let old = ObjectKey::parse(&row.storage_key)?;
-        let bytes = crate::media::storage::read_all(ctx.storage.as_ref(), &old).await?;
+        let bytes = crate::media::storage::read_all(storage.as_ref(), &old).await?;
         let lang = row.name.clone();
         let key = ObjectKey::for_asset(to, &format!("captions/{lang}.vtt"))?;
-        ctx.storage
+        storage
             .put_bytes(&key, bytes.into(), "text/vtt; charset=utf-8")
             .await?;
         let duration = crate::media::entity::media_output::Entity::find()
             .filter(media_output::Column::AssetId.eq(to))
             .filter(media_output::Column::Kind.eq("hls_rendition"))
-            .one(&ctx.db)
+            .one(db)
             .await?
             .and_then(|r| r.duration_secs)
             .unwrap_or(0.0);
         let list = ObjectKey::for_asset(to, &format!("captions/{lang}.m3u8"))?;
-        ctx.storage
+        storage
             .put_bytes(
                 &list,
                 hls::subtitle_playlist(&format!("{lang}.vtt"), duration)
@@ -225,7 +234,7 @@ pub async fn carry_over(ctx: &Ctx, from: Uuid, to: Uuid) -> AppResult<usize> {
             created_at: Set(Utc::now()),
             ..row.into()
         }
-        .insert(&ctx.db)
+        .insert(db)
         .await?;
     }
     Ok(n)

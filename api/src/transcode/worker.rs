@@ -529,6 +529,7 @@ async fn finish(
     let txn = ctx.db.begin().await.map_err(AppError::from)?;
     media_output::Entity::delete_many()
         .filter(media_output::Column::AssetId.eq(job.asset_id))
+        .filter(media_output::Column::Kind.ne("caption"))
         .exec(&txn)
         .await
         .map_err(AppError::from)?;
@@ -591,28 +592,26 @@ async fn finish(
             active.update(&txn).await.map_err(AppError::from)?;
         }
     }
+    // Captions outlive the media they were written for, and the pipeline's master knows none:
+    // both are settled before the switch commits, so no reader sees a master without them.
+    let mut captions = 0;
+    if let Some(old) = replaced {
+        captions += super::captions::carry_over(&txn, &ctx.storage, old, job.asset_id).await?;
+    }
+    let own = media_output::Entity::find()
+        .filter(media_output::Column::AssetId.eq(job.asset_id))
+        .filter(media_output::Column::Kind.eq("caption"))
+        .count(&txn)
+        .await
+        .map_err(AppError::from)?;
+    if captions > 0 || own > 0 {
+        super::captions::rewrite_master(&txn, &ctx.storage, job.asset_id).await?;
+    }
     if !queue::succeed(&txn, job.id, worker).await? {
         // Cancelled (or taken over) at the last moment: keep nothing of this attempt.
         return Err(Stop::Cancelled);
     }
     txn.commit().await.map_err(AppError::from)?;
-    // Captions outlive the media they were written for, and the pipeline's master knows none.
-    let mut captions = 0;
-    if let Some(old) = replaced {
-        match super::captions::carry_over(ctx, old, job.asset_id).await {
-            Ok(n) => captions += n,
-            Err(e) => tracing::warn!(asset = %old, error = %e, "could not carry captions over"),
-        }
-    }
-    let own = media_output::Entity::find()
-        .filter(media_output::Column::AssetId.eq(job.asset_id))
-        .filter(media_output::Column::Kind.eq("caption"))
-        .count(&ctx.db)
-        .await
-        .map_err(AppError::from)?;
-    if captions > 0 || own > 0 {
-        super::captions::rewrite_master(ctx, job.asset_id).await?;
-    }
     if let Some(old) = replaced
         && let Err(e) = crate::media::assets::delete_asset(&ctx.db, &ctx.storage, old).await
     {

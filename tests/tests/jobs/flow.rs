@@ -557,6 +557,19 @@ async fn replacing_the_media_of_a_published_video_keeps_its_id_stats_and_metadat
         .await
         .unwrap();
 
+    // Captions written for the old media must survive the replacement.
+    let (_, body) = app
+        .graphql_multipart(
+            &token,
+            "mutation($i: UploadCaptionInput!, $f: Upload!) { uploadCaption(input: $i, file: $f) { language } }",
+            json!({ "i": { "videoId": id, "language": "de" } }),
+            "f",
+            "de.vtt",
+            b"WEBVTT\n\n00:00.000 --> 00:01.000\nHallo\n".to_vec(),
+        )
+        .await;
+    assert_eq!(body["data"]["uploadCaption"]["language"], "de", "{body}");
+
     let second = app.dir.path().join("second.mp4");
     small_clip(&second, 3);
     let (location, status) = upload(&app, &token, &second, &[("videoId", &id)]).await;
@@ -596,6 +609,26 @@ async fn replacing_the_media_of_a_published_video_keeps_its_id_stats_and_metadat
     assert_eq!(after.publish_at, during.publish_at);
     assert!((after.duration_secs.unwrap() - 3.0).abs() < 0.5);
     let storage = storage_of(&app).await;
+    let master = String::from_utf8(
+        projector_api::media::storage::read_all(
+            storage.as_ref(),
+            &ObjectKey::for_asset(new_asset, "hls/master.m3u8").unwrap(),
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        master.contains("LANGUAGE=\"de\""),
+        "captions lost: {master}"
+    );
+    let vtt = projector_api::media::storage::read_all(
+        storage.as_ref(),
+        &ObjectKey::for_asset(new_asset, "captions/de.vtt").unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(String::from_utf8(vtt).unwrap().contains("Hallo"));
     assert!(
         storage
             .list(&ObjectKey::asset_prefix(old_asset))
