@@ -118,9 +118,22 @@ impl Outputs {
 
     /// The largest poster, else the first thumbnail.
     pub fn poster(&self, urls: &MediaUrls) -> Option<Picture> {
-        self.of_kind("poster")
-            .chain(self.of_kind("thumbnail"))
-            .find_map(|r| self.picture(urls, r))
+        // An editor's pick among the thumbnails (`choosePoster`) wins over the generated poster.
+        let chosen = self.of_kind("poster").find_map(|r| {
+            let extra: serde_json::Value = serde_json::from_str(r.extra.as_deref()?).ok()?;
+            extra.get("chosen")?.as_u64()
+        });
+        let picked = chosen.and_then(|n| {
+            let name = format!("{n}-1280");
+            self.of_kind("thumbnail")
+                .find(|r| r.name == name)
+                .and_then(|r| self.picture(urls, r))
+        });
+        picked.or_else(|| {
+            self.of_kind("poster")
+                .chain(self.of_kind("thumbnail"))
+                .find_map(|r| self.picture(urls, r))
+        })
     }
 
     fn picture(&self, urls: &MediaUrls, r: &media_output::Model) -> Option<Picture> {

@@ -201,8 +201,33 @@ pub struct UploadCaptionPayload {
     pub bytes: i64,
 }
 
+/// Which thumbnail becomes the poster.
+#[derive(async_graphql::InputObject, Debug)]
+pub struct ChoosePosterInput {
+    /// The video.
+    pub video_id: ID,
+    /// The thumbnail, 1 to 4 (`Video.media.thumbnails` in order).
+    pub thumbnail: i32,
+}
+
 #[Object]
 impl MediaMutation {
+    /// Makes one of the four generated thumbnails the video's poster, instead of the generated
+    /// poster or an uploaded one (which is deleted).
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn choose_poster(
+        &self,
+        ctx: &Context<'_>,
+        input: ChoosePosterInput,
+    ) -> AppResult<crate::videos::graphql::Video> {
+        let app = app(ctx)?;
+        let id = crate::relay::from_global(&input.video_id, "Video")?;
+        let video =
+            super::images::choose_poster(app, &crate::graphql::viewer(ctx), id, input.thumbnail)
+                .await?;
+        Ok(crate::videos::graphql::Video(video))
+    }
+
     /// Adds captions to a video from a WebVTT or SRT file (converted to WebVTT, 1 MiB at most);
     /// they become a subtitle rendition in its HLS master playlist.
     #[graphql(guard = "RoleGuard(Role::Editor)")]

@@ -303,3 +303,71 @@ async fn swap(
         }
     })
 }
+
+/// Makes thumbnail `n` (1 to 4) of a video's current media its poster; an uploaded poster is
+/// removed. The choice is kept on the generated poster's row, so delivery hands out the
+/// thumbnail's (immutable) URL and no object is rewritten.
+pub async fn choose_poster(
+    ctx: &Arc<Ctx>,
+    viewer: &Viewer,
+    video_id: Uuid,
+    n: i32,
+) -> AppResult<crate::videos::entity::video::Model> {
+    use sea_orm::{ColumnTrait as _, QueryFilter as _};
+
+    use super::entity::media_output;
+    use crate::videos::entity::video;
+    if !(1..=4).contains(&n) {
+        return Err(AppError::validation("thumbnail: give 1, 2, 3 or 4"));
+    }
+    let v = video::Entity::find_by_id(video_id)
+        .one(&ctx.db)
+        .await?
+        .ok_or(AppError::NotFound("video"))?;
+    visibility::require_manage(&ctx.db, viewer, v.channel_id).await?;
+    let asset = v
+        .source_asset_id
+        .ok_or_else(|| AppError::validation("videoId: the video has no media yet"))?;
+    let exists = media_output::Entity::find()
+        .filter(media_output::Column::AssetId.eq(asset))
+        .filter(media_output::Column::Kind.eq("thumbnail"))
+        .filter(media_output::Column::Name.eq(format!("{n}-1280")))
+        .one(&ctx.db)
+        .await?
+        .is_some();
+    if !exists {
+        return Err(AppError::validation(format!(
+            "thumbnail: the video has no thumbnail {n} (is it still processing?)"
+        )));
+    }
+    let txn = ctx.db.begin().await?;
+    for row in media_output::Entity::find()
+        .filter(media_output::Column::AssetId.eq(asset))
+        .filter(media_output::Column::Kind.eq("poster"))
+        .all(&txn)
+        .await?
+    {
+        let mut extra: serde_json::Value = row
+            .extra
+            .as_deref()
+            .and_then(|e| serde_json::from_str(e).ok())
+            .unwrap_or_else(|| serde_json::json!({}));
+        extra["chosen"] = serde_json::json!(n);
+        let mut active: media_output::ActiveModel = row.into();
+        active.extra = Set(Some(extra.to_string()));
+        active.update(&txn).await?;
+    }
+    let previous = v.poster_asset_id;
+    let mut active = v.into_active_model();
+    active.poster_asset_id = Set(None);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    if let Some(old) = previous
+        && let Err(e) = super::assets::delete_asset(&ctx.db, &ctx.storage, old).await
+    {
+        tracing::warn!(asset = %old, error = %e, "could not delete a replaced poster; the sweep will");
+    }
+    ctx.public_cache.invalidate();
+    Ok(updated)
+}

@@ -796,6 +796,98 @@ async fn captions_become_a_subtitle_rendition_and_bad_ones_change_nothing(backen
     assert!(!read("hls/master.m3u8").await.contains("LANGUAGE=\"fr\""));
 }
 
+async fn an_editor_picks_one_of_the_four_thumbnails_as_the_poster(backend: Backend) {
+    let app = spawn_app_with(backend, |c| {
+        c.workers = 1;
+        c.transcode.ladder = vec![240];
+    })
+    .await;
+    let token = app.admin_token().await;
+    let id = draft_video(&app, &token).await;
+    let file = app.dir.path().join("clip.mp4");
+    small_clip(&file, 4);
+    upload(&app, &token, &file, &[("videoId", &id)]).await;
+    wait_for(&app, &token, &id, Duration::from_secs(120), |v| {
+        v["status"] == "READY"
+    })
+    .await;
+    // An uploaded poster first; picking a thumbnail replaces (and deletes) it.
+    let png = app.dir.path().join("p.png");
+    projector_tests::media::png(&png);
+    let (_, body) = app
+        .graphql_multipart(
+            &token,
+            "mutation($f: Upload!, $i: UploadImageInput!) { uploadImage(input: $i, file: $f) { assetId } }",
+            json!({ "i": { "target": "VIDEO_POSTER", "id": id } }),
+            "f",
+            "p.png",
+            std::fs::read(&png).unwrap(),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(app.count("media_assets").await, 2);
+    let choose =
+        "mutation($i: ChoosePosterInput!) { choosePoster(input: $i) { media { posterUrl } } }";
+    let data = app
+        .graphql_ok(
+            Some(&token),
+            choose,
+            json!({ "i": { "videoId": id, "thumbnail": 3 } }),
+        )
+        .await;
+    let url = data["choosePoster"]["media"]["posterUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(url.ends_with("/images/thumb-3-1280.jpg"), "{url}");
+    assert_eq!(
+        app.count("media_assets").await,
+        1,
+        "the uploaded poster was not deleted"
+    );
+    // URLs carry `public_url`; the test server listens elsewhere.
+    let path = &url[url.find("/media/").unwrap()..];
+    let res = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+
+    let code = |body: &Value| {
+        body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let body = app
+        .graphql(
+            Some(&token),
+            choose,
+            json!({ "i": { "videoId": id, "thumbnail": 5 } }),
+        )
+        .await;
+    assert_eq!(code(&body), "VALIDATION", "{body}");
+    let editor = app.user_token("editor@example.com", "EDITOR").await;
+    let body = app
+        .graphql(
+            Some(&editor),
+            choose,
+            json!({ "i": { "videoId": id, "thumbnail": 1 } }),
+        )
+        .await;
+    assert_eq!(code(&body), "FORBIDDEN", "{body}");
+    let data = app
+        .graphql_ok(
+            Some(&token),
+            "query($id: ID!) { video(id: $id) { media { posterUrl } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        data["video"]["media"]["posterUrl"],
+        url.as_str(),
+        "a refused pick changed the poster"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_start_of_the_embedded_default_shows_playable_demo_media() {
     let app = spawn_app_with(Backend::Sqlite, |c| {
@@ -855,6 +947,7 @@ async fn the_first_start_of_the_embedded_default_shows_playable_demo_media() {
 }
 
 both_databases!(
+    an_editor_picks_one_of_the_four_thumbnails_as_the_poster,
     captions_become_a_subtitle_rendition_and_bad_ones_change_nothing,
     deleting_a_video_stops_its_running_transcode_within_seconds,
     replacing_the_media_of_a_published_video_keeps_its_id_stats_and_metadata,
