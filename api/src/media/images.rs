@@ -316,15 +316,10 @@ pub async fn choose_poster(
     use sea_orm::{ColumnTrait as _, QueryFilter as _};
 
     use super::entity::media_output;
-    use crate::videos::entity::video;
     if !(1..=4).contains(&n) {
         return Err(AppError::validation("thumbnail: give 1, 2, 3 or 4"));
     }
-    let v = video::Entity::find_by_id(video_id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound("video"))?;
-    visibility::require_manage(&ctx.db, viewer, v.channel_id).await?;
+    let v = crate::videos::service::get_managed(&ctx.db, viewer, video_id).await?;
     let asset = v
         .source_asset_id
         .ok_or_else(|| AppError::validation("videoId: the video has no media yet"))?;

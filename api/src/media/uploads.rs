@@ -219,24 +219,12 @@ async fn resolve_target(
         None => Ok((None, None)),
         Some("videoId") => {
             let id = global("videoId", "Video")?;
-            let video = crate::videos::entity::video::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or(AppError::NotFound("video"))?;
-            crate::visibility::require_manage(db, uploader, video.channel_id).await?;
+            crate::videos::service::get_managed(db, uploader, id).await?;
             Ok((Some("video".into()), Some(id)))
         }
         Some("episodeId") => {
             let id = global("episodeId", "Episode")?;
-            let episode = crate::podcasts::entity::episode::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or(AppError::NotFound("episode"))?;
-            let podcast = crate::podcasts::entity::podcast::Entity::find_by_id(episode.podcast_id)
-                .one(db)
-                .await?
-                .ok_or(AppError::NotFound("podcast"))?;
-            crate::visibility::require_manage(db, uploader, podcast.channel_id).await?;
+            crate::podcasts::service::episode_managed(db, uploader, id).await?;
             Ok((Some("episode".into()), Some(id)))
         }
         Some("channelId") => {

@@ -563,7 +563,8 @@ pub async fn create_episode(
     Ok(created)
 }
 
-async fn episode_managed(
+/// An episode by id, if `viewer` manages its podcast's channel (`NOT_FOUND`, `FORBIDDEN`).
+pub async fn episode_managed(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: Uuid,

@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::media::entity::media_output;
 use crate::media::key::ObjectKey;
 use crate::state::Ctx;
-use crate::visibility::{self, Viewer};
+use crate::visibility::Viewer;
 
 /// Largest caption file accepted.
 pub const MAX_CAPTION_BYTES: usize = 1024 * 1024;
@@ -72,14 +72,9 @@ pub async fn set_caption(
     language: &str,
     bytes: &[u8],
 ) -> AppResult<media_output::Model> {
-    use crate::videos::entity::video;
     let language = check_language(language)?;
     let vtt = to_webvtt(bytes)?;
-    let v = video::Entity::find_by_id(video_id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound("video"))?;
-    visibility::require_manage(&ctx.db, viewer, v.channel_id).await?;
+    let v = crate::videos::service::get_managed(&ctx.db, viewer, video_id).await?;
     let asset = v.source_asset_id.ok_or_else(|| {
         AppError::validation("videoId: upload the video's media before its captions")
     })?;

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::events::Event;
 use crate::graphql::{app, viewer};
 use crate::relay::from_global;
-use crate::visibility::{self, Reach, Viewer};
+use crate::visibility::Viewer;
 
 /// The state of a transcode job.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -146,15 +146,12 @@ async fn check_video(
     id: Uuid,
     manage: bool,
 ) -> AppResult<()> {
-    use crate::videos::entity::video;
-    use sea_orm::{EntityTrait as _, QueryFilter as _};
-    let found = video::Entity::find_by_id(id)
-        .filter(visibility::videos(who, Reach::Direct, chrono::Utc::now()))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("video"))?;
     if manage {
-        visibility::require_manage(db, who, found.channel_id).await?;
+        crate::videos::service::get_managed(db, who, id).await?;
+    } else {
+        crate::videos::service::find(db, who, id)
+            .await?
+            .ok_or(AppError::NotFound("video"))?;
     }
     Ok(())
 }
@@ -165,24 +162,12 @@ async fn check_episode(
     id: Uuid,
     manage: bool,
 ) -> AppResult<()> {
-    use crate::podcasts::entity::{episode, podcast};
-    use sea_orm::{EntityTrait as _, QueryFilter as _};
-    let found = episode::Entity::find_by_id(id)
-        .filter(visibility::episodes(
-            who,
-            Reach::Direct,
-            visibility::EpisodeScope::AnyPodcast,
-            chrono::Utc::now(),
-        ))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("episode"))?;
     if manage {
-        let show = podcast::Entity::find_by_id(found.podcast_id)
-            .one(db)
+        crate::podcasts::service::episode_managed(db, who, id).await?;
+    } else {
+        crate::podcasts::service::find_episode(db, who, id)
             .await?
-            .ok_or(AppError::NotFound("podcast"))?;
-        visibility::require_manage(db, who, show.channel_id).await?;
+            .ok_or(AppError::NotFound("episode"))?;
     }
     Ok(())
 }

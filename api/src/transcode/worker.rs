@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, EntityTrait as _, IntoActiveModel as _,
-    PaginatorTrait as _, QueryFilter as _, Set, TransactionTrait as _,
+    ActiveModelTrait as _, ColumnTrait as _, EntityTrait as _, PaginatorTrait as _,
+    QueryFilter as _, Set, TransactionTrait as _,
 };
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -63,12 +63,17 @@ async fn run_worker(ctx: Arc<Ctx>, name: String) {
     ctx.workers_running.fetch_add(1, Ordering::Relaxed);
     tracing::info!(worker = %name, "transcode worker running");
     let lease = Duration::from_secs(ctx.config.transcode.lease_secs);
+    // A lease can only run out once per lease period: no need to look more often.
+    let mut last_reap: Option<Instant> = None;
     loop {
         if ctx.shutdown.is_cancelled() {
             break;
         }
-        if let Err(e) = reap(&ctx).await {
-            tracing::warn!(error = %e, "could not reap abandoned jobs");
+        if last_reap.is_none_or(|t| t.elapsed() >= lease) {
+            last_reap = Some(Instant::now());
+            if let Err(e) = reap(&ctx).await {
+                tracing::warn!(error = %e, "could not reap abandoned jobs");
+            }
         }
         match queue::claim(&ctx.db, &name, lease).await {
             Ok(Some(job)) => {
@@ -113,8 +118,9 @@ async fn run_job(ctx: &Arc<Ctx>, worker: &str, job: job::Model) {
     let scratch = scratch_dir(ctx).join(job.id.to_string());
     let result = attempt(ctx, worker, &job, &scratch).await;
     let _ = tokio::fs::remove_dir_all(&scratch).await;
-    let outcome = match result {
-        Ok(()) => "succeeded",
+    // What happened, for the log, and the job state subscribers are told.
+    let (outcome, status) = match result {
+        Ok(()) => ("succeeded", queue::status::SUCCEEDED),
         Err(Stop::Cancelled) => {
             tracing::info!(job = %job.id, "job cancelled");
             if let Err(e) =
@@ -122,14 +128,14 @@ async fn run_job(ctx: &Arc<Ctx>, worker: &str, job: job::Model) {
             {
                 tracing::warn!(job = %job.id, error = %e, "could not remove a cancelled job's outputs");
             }
-            "cancelled"
+            ("cancelled", queue::status::CANCELLED)
         }
         Err(Stop::ShuttingDown) => {
             // Give the job back without spending an attempt; another worker resumes it.
             let _ = release(ctx, &job, worker).await;
-            "released"
+            ("released", queue::status::QUEUED)
         }
-        Err(Stop::LostLease) => "lost",
+        Err(Stop::LostLease) => ("lost", queue::status::QUEUED),
         Err(Stop::Failed { message, permanent }) => {
             tracing::warn!(job = %job.id, error = %message, permanent, "job attempt failed");
             match queue::fail(&ctx.db, &job, worker, &message, permanent, BACKOFF_BASE).await {
@@ -137,27 +143,21 @@ async fn run_job(ctx: &Arc<Ctx>, worker: &str, job: job::Model) {
                     if let Err(e) = cleanup_failed(ctx, &job, &message).await {
                         tracing::error!(job = %job.id, error = %e, "could not record a failure");
                     }
-                    "failed"
+                    ("failed", queue::status::FAILED)
                 }
                 Ok(AfterFailure::Retry) => {
                     let _ =
                         crate::media::assets::delete_outputs(&ctx.db, &ctx.storage, job.asset_id)
                             .await;
-                    "retrying"
+                    ("retrying", queue::status::QUEUED)
                 }
-                Ok(AfterFailure::Lost) => "lost",
+                Ok(AfterFailure::Lost) => ("lost", queue::status::QUEUED),
                 Err(e) => {
                     tracing::error!(job = %job.id, error = %e, "could not record a failed attempt");
-                    "error"
+                    ("error", queue::status::QUEUED)
                 }
             }
         }
-    };
-    let status = match outcome {
-        "succeeded" => queue::status::SUCCEEDED,
-        "failed" => queue::status::FAILED,
-        "cancelled" => queue::status::CANCELLED,
-        _ => queue::status::QUEUED,
     };
     publish_progress(
         ctx,
@@ -543,55 +543,22 @@ async fn finish(
             Some(acc.map_or(d, |a| a.max(d)))
         })
         .unwrap_or(probe.duration_secs);
-    let mut replaced = None;
-    match subject {
-        Subject::Video(id) => {
-            use crate::videos::entity::video;
-            let Some(v) = video::Entity::find_by_id(id)
-                .one(&txn)
-                .await
-                .map_err(AppError::from)?
-            else {
-                return Err(Stop::Cancelled);
-            };
-            if v.source_asset_id != Some(job.asset_id) {
-                replaced = v.source_asset_id;
-            }
-            let was_draft = v.status == Status::Draft.as_str();
-            let mut active = v.into_active_model();
-            active.source_asset_id = Set(Some(job.asset_id));
-            if !was_draft {
-                active.status = Set(Status::Ready.as_str().into());
-            }
-            active.duration_secs = Set(Some(duration));
-            active.media_error = Set(None);
-            active.updated_at = Set(Utc::now());
-            active.update(&txn).await.map_err(AppError::from)?;
-        }
-        Subject::Episode(id) => {
-            use crate::podcasts::entity::episode;
-            let Some(e) = episode::Entity::find_by_id(id)
-                .one(&txn)
-                .await
-                .map_err(AppError::from)?
-            else {
-                return Err(Stop::Cancelled);
-            };
-            if e.media_asset_id != Some(job.asset_id) {
-                replaced = e.media_asset_id;
-            }
-            let was_draft = e.status == Status::Draft.as_str();
-            let mut active = e.into_active_model();
-            active.media_asset_id = Set(Some(job.asset_id));
-            if !was_draft {
-                active.status = Set(Status::Ready.as_str().into());
-            }
-            active.duration_secs = Set(Some(duration));
-            active.media_error = Set(None);
-            active.updated_at = Set(Utc::now());
-            active.update(&txn).await.map_err(AppError::from)?;
-        }
-    }
+    let Some((current, status)) = subject_media(&txn, subject).await? else {
+        return Err(Stop::Cancelled);
+    };
+    let replaced = current.filter(|c| *c != job.asset_id);
+    let was_draft = status == Status::Draft.as_str();
+    set_subject_media(
+        &txn,
+        subject,
+        SubjectMedia {
+            asset: Some(job.asset_id),
+            status: (!was_draft).then_some(Status::Ready),
+            duration: Some(duration),
+            error: None,
+        },
+    )
+    .await?;
     // Captions outlive the media they were written for, and the pipeline's master knows none:
     // both are settled before the switch commits, so no reader sees a master without them.
     let mut captions = 0;
@@ -620,38 +587,85 @@ async fn finish(
     Ok(())
 }
 
+/// The media asset and status of a video or episode, `None` when it is gone.
+async fn subject_media(
+    db: &impl sea_orm::ConnectionTrait,
+    subject: Subject,
+) -> AppResult<Option<(Option<Uuid>, String)>> {
+    use crate::podcasts::entity::episode;
+    use crate::videos::entity::video;
+    Ok(match subject {
+        Subject::Video(id) => video::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|v| (v.source_asset_id, v.status)),
+        Subject::Episode(id) => episode::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|e| (e.media_asset_id, e.status)),
+    })
+}
+
+/// What a transcode's end changes on its video or episode; `media_error` is always written.
+struct SubjectMedia {
+    asset: Option<Uuid>,
+    status: Option<Status>,
+    duration: Option<f64>,
+    error: Option<String>,
+}
+
+/// Writes [`SubjectMedia`] to a video or episode (the same columns under other names).
+async fn set_subject_media(
+    db: &impl sea_orm::ConnectionTrait,
+    subject: Subject,
+    change: SubjectMedia,
+) -> AppResult<()> {
+    use crate::podcasts::entity::episode;
+    use crate::videos::entity::video;
+    macro_rules! write {
+        ($entity:ident, $asset_col:ident, $id:expr) => {{
+            let mut update = $entity::Entity::update_many()
+                .col_expr($entity::Column::MediaError, change.error.clone().into())
+                .col_expr($entity::Column::UpdatedAt, Utc::now().into());
+            if let Some(asset) = change.asset {
+                update = update.col_expr($entity::Column::$asset_col, Some(asset).into());
+            }
+            if let Some(status) = change.status {
+                update = update.col_expr($entity::Column::Status, status.as_str().into());
+            }
+            if let Some(duration) = change.duration {
+                update = update.col_expr($entity::Column::DurationSecs, Some(duration).into());
+            }
+            update.filter($entity::Column::Id.eq($id)).exec(db).await?;
+        }};
+    }
+    match subject {
+        Subject::Video(id) => write!(video, SourceAssetId, id),
+        Subject::Episode(id) => write!(episode, MediaAssetId, id),
+    }
+    Ok(())
+}
+
 /// A job failed for good: its partial outputs go, and the video or episode shows why. A subject
 /// whose media was being replaced keeps its current media (and shows the error).
 async fn cleanup_failed(ctx: &Ctx, job: &job::Model, message: &str) -> AppResult<()> {
     crate::media::assets::delete_outputs(&ctx.db, &ctx.storage, job.asset_id).await?;
     let reason = format!("transcoding failed: {message}");
-    match Subject::of(job)? {
-        Subject::Video(id) => {
-            use crate::videos::entity::video;
-            if let Some(v) = video::Entity::find_by_id(id).one(&ctx.db).await? {
-                let is_current = v.source_asset_id == Some(job.asset_id);
-                let mut active = v.into_active_model();
-                if is_current {
-                    active.status = Set(Status::Failed.as_str().into());
-                }
-                active.media_error = Set(Some(reason));
-                active.updated_at = Set(Utc::now());
-                active.update(&ctx.db).await?;
-            }
-        }
-        Subject::Episode(id) => {
-            use crate::podcasts::entity::episode;
-            if let Some(e) = episode::Entity::find_by_id(id).one(&ctx.db).await? {
-                let is_current = e.media_asset_id == Some(job.asset_id);
-                let mut active = e.into_active_model();
-                if is_current {
-                    active.status = Set(Status::Failed.as_str().into());
-                }
-                active.media_error = Set(Some(reason));
-                active.updated_at = Set(Utc::now());
-                active.update(&ctx.db).await?;
-            }
-        }
+    let subject = Subject::of(job)?;
+    if let Some((current, _)) = subject_media(&ctx.db, subject).await? {
+        // A subject whose media was being replaced keeps the media it has.
+        let is_current = current == Some(job.asset_id);
+        set_subject_media(
+            &ctx.db,
+            subject,
+            SubjectMedia {
+                asset: None,
+                status: is_current.then_some(Status::Failed),
+                duration: None,
+                error: Some(reason),
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -292,7 +292,8 @@ pub async fn create(
     Ok(created)
 }
 
-async fn get_managed(
+/// A video by id, if `viewer` manages its channel (`NOT_FOUND`, `FORBIDDEN`).
+pub async fn get_managed(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: Uuid,
