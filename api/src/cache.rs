@@ -39,6 +39,10 @@ pub struct PublicCache {
     entries: Mutex<HashMap<u64, Entry>>,
     /// Tells other nodes about local changes (PostgreSQL `NOTIFY`, see `delivery::notify`).
     notifier: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// Whether this node hears other nodes' changes. Without a notifier (one node) always; with
+    /// one, only while its listener is connected: nothing is stored while changes could be
+    /// missed, so a late-starting or reconnecting listener never leaves stale entries behind.
+    in_sync: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for PublicCache {
@@ -59,6 +63,7 @@ impl PublicCache {
             generation: AtomicU64::new(0),
             entries: Mutex::new(HashMap::new()),
             notifier: std::sync::OnceLock::new(),
+            in_sync: std::sync::atomic::AtomicBool::new(true),
         }
     }
 
@@ -95,8 +100,11 @@ impl PublicCache {
 
     /// Stores a response computed while the cache was at `generation`.
     pub fn put(&self, key: String, generation: u64, body: Bytes, cache_control: Option<String>) {
-        if generation != self.generation.load(Ordering::Acquire) {
-            // A mutation ran while this response was computed: it may be stale already.
+        if generation != self.generation.load(Ordering::Acquire)
+            || !self.in_sync.load(Ordering::Acquire)
+        {
+            // A mutation ran while this response was computed (it may be stale already), or
+            // other nodes' changes cannot be heard right now.
             return;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
@@ -138,8 +146,15 @@ impl PublicCache {
     }
 
     /// Sets what [`Self::invalidate`] calls to tell other nodes (once, at start).
+    /// Until [`Self::set_in_sync`] says the listener is up, nothing is cached.
     pub fn set_notifier(&self, notify: Box<dyn Fn() + Send + Sync>) {
+        self.in_sync.store(false, Ordering::Release);
         let _ = self.notifier.set(notify);
+    }
+
+    /// Records whether other nodes' changes are being heard (the listener is connected).
+    pub fn set_in_sync(&self, in_sync: bool) {
+        self.in_sync.store(in_sync, Ordering::Release);
     }
 }
 

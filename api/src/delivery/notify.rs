@@ -62,9 +62,13 @@ pub fn start(ctx: &Arc<Ctx>) {
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
-            // Changes announced while we were not listening are lost: start clean.
+            // Changes announced while we were not listening are lost: start clean, and cache
+            // again only from now on.
             match weak.upgrade() {
-                Some(ctx) => ctx.public_cache.invalidate_local(),
+                Some(ctx) => {
+                    ctx.public_cache.invalidate_local();
+                    ctx.public_cache.set_in_sync(true);
+                }
                 None => return,
             }
             loop {
@@ -79,9 +83,17 @@ pub fn start(ctx: &Arc<Ctx>) {
                             }
                         }
                         // The connection dropped: reconnect (and start clean).
-                        Ok(None) => break,
+                        Ok(None) => {
+                            if let Some(ctx) = weak.upgrade() {
+                                ctx.public_cache.set_in_sync(false);
+                            }
+                            break;
+                        }
                         Err(e) => {
                             tracing::warn!(error = %e, "LISTEN connection failed; reconnecting");
+                            if let Some(ctx) = weak.upgrade() {
+                                ctx.public_cache.set_in_sync(false);
+                            }
                             break;
                         }
                     },
