@@ -48,6 +48,11 @@ pub struct Metrics {
     graphql: Mutex<BTreeMap<(String, String), Series>>,
     /// SQL statements sent to the database (shared with the connection's metric callback).
     db_statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Upload sources stored from parts streamed while they arrived.
+    sources_streamed: std::sync::atomic::AtomicU64,
+    /// Upload sources stored in one go after the last byte (local rename, or S3 after a
+    /// restart or a failed stream).
+    sources_whole: std::sync::atomic::AtomicU64,
 }
 
 impl Metrics {
@@ -81,9 +86,35 @@ impl Metrics {
         self.db_statements.clone()
     }
 
+    /// Records how an upload's source reached the store: from parts streamed while it arrived
+    /// (`true`), or whole after its last byte.
+    pub fn source_stored(&self, streamed: bool) {
+        let counter = if streamed {
+            &self.sources_streamed
+        } else {
+            &self.sources_whole
+        };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Prometheus text exposition of everything recorded.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP projector_upload_sources_stored_total Upload sources stored, by how they reached the store."
+        );
+        let _ = writeln!(out, "# TYPE projector_upload_sources_stored_total counter");
+        for (how, counter) in [
+            ("streamed_parts", &self.sources_streamed),
+            ("whole_file", &self.sources_whole),
+        ] {
+            let _ = writeln!(
+                out,
+                "projector_upload_sources_stored_total{{how=\"{how}\"}} {}",
+                counter.load(std::sync::atomic::Ordering::Relaxed)
+            );
+        }
         let _ = writeln!(
             out,
             "# HELP projector_db_statements_total SQL statements sent to the database."

@@ -147,7 +147,7 @@ fn spawn_upkeep(ctx: &Arc<Ctx>) {
 /// Removes expired uploads and orphaned assets/objects once (`projector storage sweep` and the
 /// hourly upkeep).
 pub async fn sweep(ctx: &Ctx) -> crate::error::AppResult<(usize, media::assets::Swept)> {
-    let uploads = media::uploads::sweep_expired(&ctx.db, &ctx.staging_dir).await?;
+    let uploads = media::uploads::sweep_expired(ctx).await?;
     let grace = chrono::Duration::hours(
         i64::try_from(ctx.config.uploads.expiry_hours.max(1)).unwrap_or(24),
     );

@@ -39,6 +39,8 @@ pub struct Ctx {
     pub staging_dir: PathBuf,
     /// Uploads being written to right now.
     pub upload_locks: UploadLocks,
+    /// Running hashes and streamed parts of the uploads this process is receiving.
+    pub uploads_inflight: crate::media::inflight::Inflight,
     /// Responses to public queries, served from memory.
     pub public_cache: PublicCache,
     /// Woken when a job is queued, so idle in-process workers start at once.
@@ -76,6 +78,7 @@ impl Ctx {
             metrics,
             staging_dir: config.data_dir.join("uploads"),
             upload_locks: UploadLocks::default(),
+            uploads_inflight: Default::default(),
             public_cache: PublicCache::new(
                 Duration::from_millis(config.graphql.public_cache_ttl_ms),
                 config.graphql.public_cache_entries,

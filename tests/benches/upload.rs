@@ -42,8 +42,9 @@ fn mb_per_s(bytes: usize, elapsed: Duration) -> f64 {
 async fn read_range(path: &Path, offset: u64, len: usize) -> Vec<u8> {
     let mut file = tokio::fs::File::open(path).await.unwrap();
     file.seek(std::io::SeekFrom::Start(offset)).await.unwrap();
-    let mut buf = vec![0u8; len];
-    file.read_exact(&mut buf).await.unwrap();
+    let mut buf = Vec::with_capacity(len);
+    file.take(len as u64).read_to_end(&mut buf).await.unwrap();
+    assert_eq!(buf.len(), len);
     buf
 }
 
@@ -169,6 +170,8 @@ fn main() {
 }
 
 async fn run() {
+    // `UPLOAD_BENCH=local` measures the local store alone (for profiling without Garage's load).
+    let local_only = std::env::var("UPLOAD_BENCH").as_deref() == Ok("local");
     let garage = Garage::start();
     let work = tempfile::tempdir().unwrap();
     let file: PathBuf = work.path().join("bench.wav");
@@ -196,10 +199,12 @@ async fn run() {
     // Warm up every path once (connections, page cache, Garage's first writes).
     let (_, _, key) = upload(&local_app, &local_token, &file).await;
     local_store.delete(&key).await.unwrap();
-    let (_, _, key) = upload(&s3_app, &s3_token, &file).await;
-    s3_store.delete(&key).await.unwrap();
     cp_and_sync(&file, &cp_dest);
-    sdk_put(&s3_store, &garage.s3, &file, "bench/warm-up").await;
+    if !local_only {
+        let (_, _, key) = upload(&s3_app, &s3_token, &file).await;
+        s3_store.delete(&key).await.unwrap();
+        sdk_put(&s3_store, &garage.s3, &file, "bench/warm-up").await;
+    }
 
     let (mut cp, mut ours_local, mut sdk, mut ours_s3) = (vec![], vec![], vec![], vec![]);
     // Until the last PATCH is acknowledged: the rest is finishing (hash, probe, store).
@@ -210,6 +215,9 @@ async fn run() {
         local_store.delete(&key).await.unwrap();
         ours_local.push(t);
         staged_local.push(staged);
+        if local_only {
+            continue;
+        }
         sdk.push(sdk_put(&s3_store, &garage.s3, &file, &format!("bench/{round}")).await);
         let (t, staged, key) = upload(&s3_app, &s3_token, &file).await;
         s3_store.delete(&key).await.unwrap();
@@ -248,6 +256,9 @@ async fn run() {
         "  ratio local / cp                  : {:.2}",
         rate(&ours_local) / rate(&cp)
     );
+    if local_only {
+        return;
+    }
     println!(
         "  aws-sdk-s3 multipart to Garage    : {:>7.0} MB/s  (rounds: {})",
         rate(&sdk),

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod entity;
 pub mod graphql;
 pub mod images;
+pub mod inflight;
 pub mod key;
 pub mod local;
 pub mod migrate;
@@ -17,7 +18,7 @@ pub mod uploads;
 use std::sync::Arc;
 
 pub use key::ObjectKey;
-pub use storage::{GetObject, ObjectMeta, Storage};
+pub use storage::{GetObject, ObjectMeta, PartUpload, Storage};
 
 use crate::config::{StorageBackend, StorageConfig};
 use crate::error::AppResult;

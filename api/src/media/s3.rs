@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -19,7 +20,7 @@ use secrecy::ExposeSecret as _;
 
 use super::key::ObjectKey;
 use super::local::clamp;
-use super::storage::{GetObject, ObjectMeta, Storage};
+use super::storage::{GetObject, ObjectMeta, PartUpload, Storage};
 use crate::config::S3Config;
 use crate::error::{AppError, AppResult};
 
@@ -46,6 +47,9 @@ pub struct S3Storage {
     part_size: u64,
     multipart_threshold: u64,
 }
+
+/// Parts sent at once by one multipart upload.
+pub const PARTS_IN_FLIGHT: usize = 4;
 
 fn s3_error(context: &str, e: impl std::fmt::Debug) -> AppError {
     AppError::internal(anyhow::anyhow!("s3 {context}: {e:?}"))
@@ -101,6 +105,39 @@ impl S3Storage {
         size: u64,
         content_type: &str,
     ) -> AppResult<()> {
+        let upload = self.start_multipart(key, size, content_type).await?;
+        let parts = size.div_ceil(self.part_size);
+        let sent: AppResult<()> = futures::stream::iter(0..parts)
+            .map(|i| {
+                let offset = i * self.part_size;
+                let length = self.part_size.min(size - offset);
+                let upload = &upload;
+                async move {
+                    // Parts are read into memory so the request is signed with the payload's
+                    // hash: S3-compatible stores differ in which streaming signatures they take.
+                    upload
+                        .send(i, read_range(path, offset, length).await?)
+                        .await
+                }
+            })
+            .buffered(PARTS_IN_FLIGHT)
+            .try_collect()
+            .await;
+        match sent {
+            Ok(()) => upload.complete().await.map(|_| ()),
+            Err(e) => {
+                upload.abort().await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn start_multipart(
+        &self,
+        key: &ObjectKey,
+        size: u64,
+        content_type: &str,
+    ) -> AppResult<S3PartUpload> {
         let created = self
             .client
             .create_multipart_upload()
@@ -114,65 +151,13 @@ impl S3Storage {
             .upload_id()
             .ok_or_else(|| s3_error("create multipart upload", "no upload id"))?
             .to_string();
-        let parts = size.div_ceil(self.part_size);
-        let result: AppResult<Vec<CompletedPart>> = futures::stream::iter(0..parts)
-            .map(|i| {
-                let offset = i * self.part_size;
-                let length = self.part_size.min(size - offset);
-                let upload_id = upload_id.clone();
-                async move {
-                    // Parts are read into memory so the request is signed with the payload's
-                    // hash: S3-compatible stores differ in which streaming signatures they take.
-                    let body = AwsStream::from(read_range(path, offset, length).await?);
-                    let part_number = i32::try_from(i + 1).map_err(AppError::internal)?;
-                    let uploaded = self
-                        .client
-                        .upload_part()
-                        .bucket(&self.bucket)
-                        .key(key.as_str())
-                        .upload_id(upload_id)
-                        .part_number(part_number)
-                        .body(body)
-                        .send()
-                        .await
-                        .map_err(|e| s3_error("upload part", e))?;
-                    Ok(CompletedPart::builder()
-                        .part_number(part_number)
-                        .set_e_tag(uploaded.e_tag().map(str::to_string))
-                        .build())
-                }
-            })
-            .buffered(4)
-            .try_collect()
-            .await;
-        let parts = match result {
-            Ok(p) => p,
-            Err(e) => {
-                let _ = self
-                    .client
-                    .abort_multipart_upload()
-                    .bucket(&self.bucket)
-                    .key(key.as_str())
-                    .upload_id(&upload_id)
-                    .send()
-                    .await;
-                return Err(e);
-            }
-        };
-        self.client
-            .complete_multipart_upload()
-            .bucket(&self.bucket)
-            .key(key.as_str())
-            .upload_id(&upload_id)
-            .multipart_upload(
-                CompletedMultipartUpload::builder()
-                    .set_parts(Some(parts))
-                    .build(),
-            )
-            .send()
-            .await
-            .map_err(|e| s3_error("complete multipart upload", e))?;
-        Ok(())
+        Ok(S3PartUpload {
+            storage: self.clone(),
+            key: key.clone(),
+            upload_id,
+            parts: size.div_ceil(self.part_size).max(1),
+            etags: std::sync::Mutex::new(std::collections::BTreeMap::new()),
+        })
     }
 
     async fn head_required(&self, key: &ObjectKey) -> AppResult<ObjectMeta> {
@@ -333,5 +318,134 @@ impl Storage for S3Storage {
             .await
             .map_err(|e| s3_error("presign", e))?;
         Ok(Some(request.uri().to_string()))
+    }
+
+    async fn begin_parts(
+        &self,
+        key: &ObjectKey,
+        size: u64,
+        content_type: &str,
+    ) -> AppResult<Option<Arc<dyn PartUpload>>> {
+        if size <= self.multipart_threshold {
+            return Ok(None);
+        }
+        let upload = self.start_multipart(key, size, content_type).await?;
+        Ok(Some(Arc::new(upload)))
+    }
+
+    async fn abort_parts(&self, key: &ObjectKey) -> AppResult<()> {
+        let listed = self
+            .client
+            .list_multipart_uploads()
+            .bucket(&self.bucket)
+            .prefix(key.as_str())
+            .send()
+            .await
+            .map_err(|e| s3_error("list multipart uploads", e))?;
+        for upload in listed.uploads() {
+            if let (Some(k), Some(id)) = (upload.key(), upload.upload_id())
+                && k == key.as_str()
+            {
+                self.client
+                    .abort_multipart_upload()
+                    .bucket(&self.bucket)
+                    .key(k)
+                    .upload_id(id)
+                    .send()
+                    .await
+                    .map_err(|e| s3_error("abort multipart upload", e))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One multipart upload in progress.
+#[derive(Debug)]
+pub struct S3PartUpload {
+    storage: S3Storage,
+    key: ObjectKey,
+    upload_id: String,
+    parts: u64,
+    /// The `ETag` of every part sent, by part number.
+    etags: std::sync::Mutex<std::collections::BTreeMap<i32, Option<String>>>,
+}
+
+#[async_trait]
+impl PartUpload for S3PartUpload {
+    fn part_size(&self) -> u64 {
+        self.storage.part_size
+    }
+
+    async fn send(&self, index: u64, body: Bytes) -> AppResult<()> {
+        let part_number = i32::try_from(index + 1).map_err(AppError::internal)?;
+        let uploaded = self
+            .storage
+            .client
+            .upload_part()
+            .bucket(&self.storage.bucket)
+            .key(self.key.as_str())
+            .upload_id(&self.upload_id)
+            .part_number(part_number)
+            .body(AwsStream::from(body))
+            .send()
+            .await
+            .map_err(|e| s3_error("upload part", e))?;
+        self.etags
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(part_number, uploaded.e_tag().map(str::to_string));
+        Ok(())
+    }
+
+    async fn complete(&self) -> AppResult<ObjectMeta> {
+        let parts: Vec<CompletedPart> = {
+            let etags = self.etags.lock().unwrap_or_else(|p| p.into_inner());
+            if etags.len() as u64 != self.parts {
+                return Err(s3_error(
+                    "complete multipart upload",
+                    format!("{} of {} parts sent", etags.len(), self.parts),
+                ));
+            }
+            etags
+                .iter()
+                .map(|(n, etag)| {
+                    CompletedPart::builder()
+                        .part_number(*n)
+                        .set_e_tag(etag.clone())
+                        .build()
+                })
+                .collect()
+        };
+        self.storage
+            .client
+            .complete_multipart_upload()
+            .bucket(&self.storage.bucket)
+            .key(self.key.as_str())
+            .upload_id(&self.upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(parts))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| s3_error("complete multipart upload", e))?;
+        self.storage.head_required(&self.key).await
+    }
+
+    async fn abort(&self) {
+        if let Err(e) = self
+            .storage
+            .client
+            .abort_multipart_upload()
+            .bucket(&self.storage.bucket)
+            .key(self.key.as_str())
+            .upload_id(&self.upload_id)
+            .send()
+            .await
+        {
+            tracing::warn!(key = %self.key.as_str(), error = ?e, "could not abort a multipart upload");
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -107,6 +108,45 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
 
     /// A URL a client can GET the object from directly for `ttl`, where the backend can sign one.
     async fn presign_get(&self, key: &ObjectKey, ttl: Duration) -> AppResult<Option<String>>;
+
+    /// Begins an object of `size` bytes that will arrive over time (an upload still coming in),
+    /// so its parts can be sent while the rest is on its way. Nothing is visible under `key`
+    /// until [`PartUpload::complete`]. `None` where that gains nothing: a local store renames
+    /// the finished file instead, and a small object is one request anyway.
+    async fn begin_parts(
+        &self,
+        key: &ObjectKey,
+        size: u64,
+        content_type: &str,
+    ) -> AppResult<Option<Arc<dyn PartUpload>>> {
+        let _ = (key, size, content_type);
+        Ok(None)
+    }
+
+    /// Drops unfinished part uploads under `key` that this process no longer tracks (after a
+    /// restart, or when an upload is cancelled), so their parts do not linger in the bucket.
+    async fn abort_parts(&self, key: &ObjectKey) -> AppResult<()> {
+        let _ = key;
+        Ok(())
+    }
+}
+
+/// An object being sent in parts (an S3 multipart upload). Parts may be sent concurrently and in
+/// any order; the object appears whole, or not at all, when `complete` succeeds.
+#[async_trait]
+pub trait PartUpload: Send + Sync + std::fmt::Debug {
+    /// Bytes in every part but the last.
+    fn part_size(&self) -> u64;
+
+    /// Sends part `index` (0-based), the bytes `index * part_size ..` of the object.
+    async fn send(&self, index: u64, body: Bytes) -> AppResult<()>;
+
+    /// Makes the object visible once every part is sent; fails (and publishes nothing) when one
+    /// is missing.
+    async fn complete(&self) -> AppResult<ObjectMeta>;
+
+    /// Throws the parts away; nothing becomes visible.
+    async fn abort(&self);
 }
 
 /// Reads a whole object into memory (for small objects and tests).

@@ -15,12 +15,13 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
 use futures::StreamExt as _;
 use sha2::{Digest as _, Sha256};
-use tokio::io::AsyncWriteExt as _;
 use uuid::Uuid;
 
 use super::entity::upload;
+use super::inflight::{Appending, UploadRef};
 use super::uploads::{self, status};
 use crate::accounts::Role;
 use crate::accounts::auth::{Auth, Principal};
@@ -334,7 +335,7 @@ pub async fn delete(
     };
     let result = async {
         let upload = uploads::find_for(&ctx.db, id, uploader.id, uploader.is_admin).await?;
-        uploads::terminate(&ctx.db, &ctx.staging_dir, &upload).await
+        uploads::terminate(ctx, &upload).await
     }
     .await;
     match result {
@@ -345,6 +346,94 @@ pub async fn delete(
         }
         Err(e) => tus_error(e),
     }
+}
+
+/// Chunks queued between the request and the writer thread (hyper hands out up to a few hundred
+/// KiB at a time).
+const WRITE_QUEUE: usize = 64;
+
+/// Bytes written between two background flushes of the staging file.
+const WRITEBACK_STEP: u64 = 4 * 1024 * 1024;
+
+/// Appends the received chunks to the staging file and fsyncs it, feeding the upload's running
+/// hash and the request's checksum on the way. Returns both hashers.
+fn write_chunks(
+    path: &std::path::Path,
+    durable: u64,
+    mut rx: tokio::sync::mpsc::Receiver<Bytes>,
+    appending: Appending,
+    checksum: Option<Sha256>,
+) -> std::io::Result<Option<Sha256>> {
+    use std::io::Write as _;
+    let Appending { hash, parts } = appending;
+    let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+    // Helper threads: one flushes what is written every few MiB, so the disk works while the
+    // network delivers the rest and the fsync before the answer finds little left to do; one
+    // checks the request's checksum (SHA-256 costs about what the write does, so the two run
+    // side by side). The upload's running hash has a thread of its own (`inflight`).
+    let flusher = file.try_clone()?;
+    let flush_failed = std::sync::atomic::AtomicBool::new(false);
+    let checksum = std::thread::scope(|scope| -> std::io::Result<_> {
+        let (kick, kicks) = std::sync::mpsc::channel::<()>();
+        let flush_failed = &flush_failed;
+        scope.spawn(move || {
+            while kicks.recv().is_ok() {
+                while kicks.try_recv().is_ok() {}
+                if flusher.sync_data().is_err() {
+                    // Linux reports a writeback error to one fsync only: remember it, or the
+                    // final fsync could succeed over lost bytes.
+                    flush_failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        });
+        let (to_check, check_rx) = std::sync::mpsc::channel::<Bytes>();
+        let checking = checksum.map(|mut hasher| {
+            scope.spawn(move || {
+                while let Ok(chunk) = check_rx.recv() {
+                    hasher.update(&chunk);
+                }
+                hasher
+            })
+        });
+        let mut end = durable;
+        let mut kicked = durable;
+        while let Some(chunk) = rx.blocking_recv() {
+            file.write_all(&chunk)?;
+            let before = end;
+            end += chunk.len() as u64;
+            if checking.is_some() {
+                let _ = to_check.send(chunk.clone());
+            }
+            if let Some(h) = &hash {
+                h.chunk(chunk);
+            }
+            if end - kicked >= WRITEBACK_STEP {
+                let _ = kick.send(());
+                kicked = end;
+            }
+            if let Some(p) = &parts
+                && end / p.part_size() > before / p.part_size()
+            {
+                p.reached(end);
+            }
+        }
+        if let Some(p) = &parts {
+            p.reached(end);
+        }
+        drop(to_check);
+        checking
+            .map(|t| {
+                t.join()
+                    .map_err(|_| std::io::Error::other("the checksum thread panicked"))
+            })
+            .transpose()
+    })?;
+    // Data only: the file's size is part of it, its times need not be durable.
+    file.sync_data()?;
+    if flush_failed.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(std::io::Error::other("flushing the staging file failed"));
+    }
+    Ok(checksum)
 }
 
 /// Appends a request body at `offset`, durably, then records the new offset. When the upload is
@@ -417,12 +506,28 @@ async fn append(
     uploads::reconcile(&path, durable)
         .await
         .map_err(tus_error)?;
-    let mut file = tokio::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .await
-        .map_err(|e| tus_error(AppError::internal(e)))?;
-    let mut hasher = expected_checksum.as_ref().map(|_| Sha256::new());
+    // A blocking thread writes and hashes while this task receives the next bytes: the body,
+    // the disk and SHA-256 overlap instead of taking turns. Parts go to the store meanwhile.
+    let key = uploads::source_key(upload.id).map_err(tus_error)?;
+    let content_type =
+        uploads::declared_type(&upload).unwrap_or_else(|| "application/octet-stream".into());
+    let upload_ref = UploadRef {
+        id: upload.id,
+        key: &key,
+        path: &path,
+        length,
+        content_type: &content_type,
+    };
+    let appending = ctx
+        .uploads_inflight
+        .begin_append(&ctx.storage, upload_ref, durable)
+        .await;
+    let checksum = expected_checksum.as_ref().map(|_| Sha256::new());
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(WRITE_QUEUE);
+    let writer = tokio::task::spawn_blocking({
+        let path = path.clone();
+        move || write_chunks(&path, durable, rx, appending, checksum)
+    });
     let mut written: u64 = 0;
     let mut stream = body.into_data_stream();
     let mut interrupted = false;
@@ -439,26 +544,24 @@ async fn append(
             too_long = true;
             break;
         }
-        if let Some(h) = hasher.as_mut() {
-            h.update(&chunk);
-        }
-        file.write_all(&chunk)
-            .await
-            .map_err(|e| tus_error(AppError::internal(e)))?;
         written += chunk.len() as u64;
+        if tx.send(chunk).await.is_err() {
+            // The writer stopped early: its error is reported below.
+            break;
+        }
     }
-    file.flush()
-        .await
-        .map_err(|e| tus_error(AppError::internal(e)))?;
-    file.sync_all()
-        .await
-        .map_err(|e| tus_error(AppError::internal(e)))?;
-    drop(file);
-
+    drop(tx);
     let discard = |r: Response| async {
+        ctx.uploads_inflight.rewind(upload.id, durable).await;
         let _ = uploads::reconcile(&path, durable).await;
         Err(r)
     };
+    let hasher = match writer.await {
+        Ok(Ok(checksum)) => checksum,
+        Ok(Err(e)) => return discard(tus_error(AppError::internal(e))).await,
+        Err(e) => return discard(tus_error(AppError::internal(e))).await,
+    };
+
     if too_long {
         return discard(tus_status(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -487,7 +590,7 @@ async fn append(
     }
     let new_offset = durable + written;
     match uploads::record_offset(&ctx.db, upload.id, durable, new_offset).await {
-        Ok(true) => {}
+        Ok(true) => ctx.uploads_inflight.advanced(upload.id, new_offset),
         Ok(false) => {
             return discard(tus_error(AppError::Conflict(
                 "the upload changed while this chunk was written".into(),

@@ -47,6 +47,11 @@ pub fn staging_path(dir: &Path, id: Uuid) -> PathBuf {
     dir.join(format!("{id}.part"))
 }
 
+/// The key an upload's source object gets (its asset id is the upload id).
+pub fn source_key(id: Uuid) -> AppResult<ObjectKey> {
+    ObjectKey::for_asset(id, "source")
+}
+
 /// Parses a tus `Upload-Metadata` header: comma-separated `key base64value` pairs.
 pub fn parse_metadata(raw: &str) -> AppResult<HashMap<String, String>> {
     let mut map = HashMap::new();
@@ -394,17 +399,31 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
     let path = staging_path(staging_dir, id);
     let staged = tokio::fs::metadata(&path).await.is_ok();
     if staged {
-        match probe::probe_file(&path).await {
+        // What this process learnt while the bytes came in: the hash, and the parts already in
+        // the store. The probe runs meanwhile (or beside hashing the file, after a restart).
+        let received = ctx
+            .uploads_inflight
+            .take(id, u64::try_from(upload.length).unwrap_or(0))
+            .await;
+        let known_sha = received.sha256.clone();
+        let (found, sha) = tokio::join!(probe::probe_file(&path), async {
+            match known_sha {
+                Some(sha) => Ok(sha),
+                None => sha256_file(&path).await,
+            }
+        });
+        match found {
             Ok(found) => {
-                let sha = sha256_file(&path).await?;
+                let sha = sha?;
                 let content_type = content_type_of(&upload, &found);
-                let meta = storage
-                    .put_file_consuming(&key, &path, &content_type)
-                    .await?;
+                let meta = store_source(ctx, &key, &path, &content_type, received).await?;
                 record_asset(db, &upload, &key, meta.size, sha, content_type, &found).await?;
                 attach(ctx, &upload, &found).await?;
             }
             Err(AppError::UnsupportedMedia(reason)) => {
+                if let Some(parts) = received.parts {
+                    parts.abort().await;
+                }
                 tokio::fs::remove_file(&path)
                     .await
                     .map_err(AppError::internal)?;
@@ -452,6 +471,41 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
     find_for(db, id, upload.owner_id, true).await
 }
 
+/// Stores a probed staging file as the source object: completes the parts streamed while it
+/// arrived, or sends the whole file (a rename on a local store) when there are none.
+async fn store_source(
+    ctx: &Ctx,
+    key: &ObjectKey,
+    path: &Path,
+    content_type: &str,
+    received: super::inflight::Received,
+) -> AppResult<super::storage::ObjectMeta> {
+    if let Some(parts) = received.parts {
+        match parts.complete().await {
+            Ok(meta) => {
+                let _ = tokio::fs::remove_file(path).await;
+                ctx.metrics.source_stored(true);
+                return Ok(meta);
+            }
+            Err(e) => {
+                tracing::warn!(key = %key.as_str(), error = %e, "completing streamed parts failed; sending the file whole");
+                parts.abort().await;
+            }
+        }
+    } else if !received.parts_failed {
+        // Parts a previous process streamed and never completed would linger unseen.
+        if let Err(e) = ctx.storage.abort_parts(key).await {
+            tracing::warn!(key = %key.as_str(), error = %e, "could not drop stale parts");
+        }
+    }
+    let meta = ctx
+        .storage
+        .put_file_consuming(key, path, content_type)
+        .await?;
+    ctx.metrics.source_stored(false);
+    Ok(meta)
+}
+
 /// Streams an object to a local file (sources can be many gigabytes: never hold one in memory).
 pub async fn download(storage: &dyn Storage, key: &ObjectKey, path: &Path) -> AppResult<()> {
     use futures::TryStreamExt as _;
@@ -467,8 +521,9 @@ pub async fn download(storage: &dyn Storage, key: &ObjectKey, path: &Path) -> Ap
     file.flush().await.map_err(AppError::internal)
 }
 
-fn content_type_of(upload: &upload::Model, found: &probe::Probe) -> String {
-    let declared = parse_metadata(&upload.metadata)
+/// The audio or video type the uploader declared (`filetype` in the tus metadata), if sane.
+pub fn declared_type(upload: &upload::Model) -> Option<String> {
+    parse_metadata(&upload.metadata)
         .ok()
         .and_then(|m| m.get("filetype").cloned())
         .filter(|t| {
@@ -476,8 +531,11 @@ fn content_type_of(upload: &upload::Model, found: &probe::Probe) -> String {
                 && t.len() < 100
                 && t.chars()
                     .all(|c| c.is_ascii_alphanumeric() || "/.+-".contains(c))
-        });
-    declared.unwrap_or_else(|| {
+        })
+}
+
+fn content_type_of(upload: &upload::Model, found: &probe::Probe) -> String {
+    declared_type(upload).unwrap_or_else(|| {
         if found.kind == "video" {
             "video/mp4".into()
         } else {
@@ -635,12 +693,9 @@ pub async fn set_media_error(
     Ok(())
 }
 
-/// Cancels an upload: its staging bytes are removed and it can no longer be resumed.
-pub async fn terminate(
-    db: &impl ConnectionTrait,
-    staging_dir: &Path,
-    upload: &upload::Model,
-) -> AppResult<()> {
+/// Cancels an upload: its staging bytes (and any parts already in the store) are removed and it
+/// can no longer be resumed.
+pub async fn terminate(ctx: &Ctx, upload: &upload::Model) -> AppResult<()> {
     if upload.status != status::UPLOADING {
         return Err(AppError::Conflict(format!(
             "the upload is {}",
@@ -648,15 +703,26 @@ pub async fn terminate(
         )));
     }
     set_status(
-        db,
+        &ctx.db,
         upload.id,
         status::TERMINATED,
         Some("cancelled".into()),
         None,
     )
     .await?;
-    let _ = tokio::fs::remove_file(staging_path(staging_dir, upload.id)).await;
+    drop_staged(ctx, upload.id).await;
     Ok(())
+}
+
+/// Removes an unfinished upload's bytes: the staging file and parts sent to the store.
+async fn drop_staged(ctx: &Ctx, id: Uuid) {
+    ctx.uploads_inflight.discard(id);
+    let _ = tokio::fs::remove_file(staging_path(&ctx.staging_dir, id)).await;
+    if let Ok(key) = ObjectKey::for_asset(id, "source")
+        && let Err(e) = ctx.storage.abort_parts(&key).await
+    {
+        tracing::warn!(upload = %id, error = %e, "could not drop an upload's parts");
+    }
 }
 
 /// Finishes uploads a previous process left in `processing` (called at start).
@@ -675,7 +741,8 @@ pub async fn resume_unfinished(ctx: &Ctx) -> AppResult<usize> {
 }
 
 /// Removes uploads that expired unfinished, with their staging bytes.
-pub async fn sweep_expired(db: &DatabaseConnection, staging_dir: &Path) -> AppResult<usize> {
+pub async fn sweep_expired(ctx: &Ctx) -> AppResult<usize> {
+    let db = &ctx.db;
     let expired = upload::Entity::find()
         .filter(upload::Column::Status.eq(status::UPLOADING))
         .filter(upload::Column::ExpiresAt.lt(Utc::now()))
@@ -691,7 +758,7 @@ pub async fn sweep_expired(db: &DatabaseConnection, staging_dir: &Path) -> AppRe
             None,
         )
         .await?;
-        let _ = tokio::fs::remove_file(staging_path(staging_dir, upload.id)).await;
+        drop_staged(ctx, upload.id).await;
     }
     Ok(n)
 }

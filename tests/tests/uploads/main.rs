@@ -7,6 +7,7 @@ mod images;
 
 use std::time::Duration;
 
+use base64::Engine as _;
 use projector_api::config::StorageBackend;
 use projector_api::media::local::LocalStorage;
 use projector_api::media::s3::S3Storage;
@@ -173,6 +174,247 @@ async fn big_upload_survives_a_dropped_connection_and_a_restart(backend: Backend
             .exists(),
         "staging file removed"
     );
+    // Parts streamed before the restart belonged to a process that is gone: they were dropped.
+    assert_eq!(pending_parts(&app).await, Vec::<String>::new());
+}
+
+/// Keys of the multipart uploads still open in the test's bucket (none on local storage).
+async fn pending_parts(app: &TestApp) -> Vec<String> {
+    if app.config.storage.backend != StorageBackend::S3 {
+        return Vec::new();
+    }
+    let s3 = S3Storage::new(&app.config.storage.s3).await.unwrap();
+    let listed = s3
+        .client()
+        .list_multipart_uploads()
+        .bucket(s3.bucket())
+        .send()
+        .await
+        .unwrap();
+    listed
+        .uploads()
+        .iter()
+        .filter_map(|u| u.key().map(str::to_string))
+        .collect()
+}
+
+/// Parts of the open multipart upload for `key`, as the bucket lists them.
+async fn parts_in_bucket(app: &TestApp, key: &ObjectKey) -> usize {
+    let s3 = S3Storage::new(&app.config.storage.s3).await.unwrap();
+    let listed = s3
+        .client()
+        .list_multipart_uploads()
+        .bucket(s3.bucket())
+        .prefix(key.as_str())
+        .send()
+        .await
+        .unwrap();
+    let Some(id) = listed.uploads().first().and_then(|u| u.upload_id()) else {
+        return 0;
+    };
+    s3.client()
+        .list_parts()
+        .bucket(s3.bucket())
+        .key(key.as_str())
+        .upload_id(id)
+        .send()
+        .await
+        .unwrap()
+        .parts()
+        .len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_garage_parts_go_up_while_the_upload_arrives_and_none_are_left_behind() {
+    let garage = Store::Garage(Box::new(Garage::start()));
+    let app = spawn(Backend::Sqlite, &garage, |c| {
+        c.storage.s3.part_size_mib = 5;
+        c.storage.s3.multipart_threshold_mib = 5;
+    })
+    .await;
+    let token = app.user_token("uploader@example.com", "EDITOR").await;
+
+    // A 48 MB file in 4 MB chunks (parts are 5 MiB, so chunks and parts never line up), with a
+    // connection that drops half-way through a chunk.
+    let file = app.dir.path().join("streamed.wav");
+    wav(&file, 48 * MB);
+    let original = sha256_file(&file);
+    let data = std::fs::read(&file).unwrap();
+    let total = data.len() as u64;
+    let meta = metadata(&[("filename", "streamed.wav"), ("filetype", "audio/wav")]);
+    let location = tus::create_ok(&app, &token, total, &meta).await;
+    let key = ObjectKey::for_asset(upload_id(&location), "source").unwrap();
+    let chunk = 4 * MB;
+    let mut offset = 0u64;
+    let mut dropped = false;
+    let mut seen_parts = 0;
+    let mut bad_checksum_sent = false;
+    while offset < total {
+        if !dropped && offset >= 20 * MB as u64 {
+            dropped = true;
+            let end = offset as usize + MB;
+            tus::patch_partial(
+                &app,
+                &token,
+                &location,
+                offset,
+                chunk,
+                &data[offset as usize..end],
+                false,
+            )
+            .await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            offset = tus::head(&app, &token, &location).await.1.unwrap();
+            continue;
+        }
+        if !bad_checksum_sent && offset >= 26 * MB as u64 {
+            // 6 MB of the wrong bytes under the checksum of the right ones: a whole part of
+            // them is written (and may be sent) before the checksum fails; the part must be
+            // sent again with the right bytes.
+            bad_checksum_sent = true;
+            let right = &data[offset as usize..offset as usize + 6 * MB];
+            let digest = <sha2::Sha256 as sha2::Digest>::digest(right);
+            let res = app
+                .client
+                .patch(app.url(&location))
+                .bearer_auth(&token)
+                .header("tus-resumable", "1.0.0")
+                .header("content-type", "application/offset+octet-stream")
+                .header("upload-offset", offset.to_string())
+                .header(
+                    "upload-checksum",
+                    format!(
+                        "sha256 {}",
+                        base64::engine::general_purpose::STANDARD.encode(digest)
+                    ),
+                )
+                .body(vec![0xABu8; 6 * MB])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 460);
+            assert_eq!(tus::head(&app, &token, &location).await.1, Some(offset));
+        }
+        if offset >= 32 * MB as u64 && seen_parts == 0 {
+            // Well before the last byte, the first parts are already in the bucket.
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            while seen_parts < 4 && std::time::Instant::now() < deadline {
+                seen_parts = parts_in_bucket(&app, &key).await;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!(
+                seen_parts >= 4,
+                "only {seen_parts} parts sent with 32 MB received"
+            );
+            assert!(
+                storage_of(&app).await.head(&key).await.unwrap().is_none(),
+                "nothing is visible before the upload is probed"
+            );
+        }
+        let end = (offset as usize + chunk).min(data.len());
+        let res = tus::patch(
+            &app,
+            &token,
+            &location,
+            offset,
+            data[offset as usize..end].to_vec(),
+            false,
+        )
+        .await;
+        assert_eq!(res.status(), 204, "{:?}", res.text().await);
+        offset = end as u64;
+    }
+    assert_eq!(
+        tus::wait_until_settled(&app, &token, &location).await,
+        "complete"
+    );
+    let storage = storage_of(&app).await;
+    let bytes = projector_api::media::storage::read_all(storage.as_ref(), &key)
+        .await
+        .unwrap();
+    assert_eq!(bytes.len() as u64, total);
+    let copy = app.dir.path().join("back.wav");
+    std::fs::write(&copy, bytes).unwrap();
+    assert_eq!(
+        sha256_file(&copy),
+        original,
+        "stored bytes differ from the original"
+    );
+    let recorded = scalar(
+        &app,
+        &format!("SELECT sha256 FROM media_assets WHERE storage_key = '{key}'"),
+    )
+    .await;
+    assert_eq!(
+        recorded.as_deref(),
+        Some(original.as_str()),
+        "the running hash is the file's"
+    );
+    assert_eq!(pending_parts(&app).await, Vec::<String>::new());
+    // Through the parts sent on the way, not sent again whole after the last byte (which would
+    // also give the right bytes, only later).
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("projector_upload_sources_stored_total{how=\"streamed_parts\"} 1\n")
+            && metrics.contains("projector_upload_sources_stored_total{how=\"whole_file\"} 0\n"),
+        "{metrics}"
+    );
+
+    // Bytes that are not media: their parts went up while they arrived, and are dropped.
+    let junk: Vec<u8> = (0..12 * MB as u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let location = tus::create_ok(
+        &app,
+        &token,
+        junk.len() as u64,
+        &metadata(&[("filename", "junk.mp4")]),
+    )
+    .await;
+    let res = tus::patch(&app, &token, &location, 0, junk, false).await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        tus::wait_until_settled(&app, &token, &location).await,
+        "rejected"
+    );
+    let junk_key = ObjectKey::for_asset(upload_id(&location), "source").unwrap();
+    assert!(storage.head(&junk_key).await.unwrap().is_none());
+    assert_eq!(pending_parts(&app).await, Vec::<String>::new());
+
+    // A cancelled upload's parts are dropped too.
+    let location = tus::create_ok(
+        &app,
+        &token,
+        20 * MB as u64,
+        &metadata(&[("filename", "c.wav")]),
+    )
+    .await;
+    let res = tus::patch(&app, &token, &location, 0, data[..11 * MB].to_vec(), false).await;
+    assert_eq!(res.status(), 204);
+    let cancelled = ObjectKey::for_asset(upload_id(&location), "source").unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while parts_in_bucket(&app, &cancelled).await < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(parts_in_bucket(&app, &cancelled).await, 2);
+    let res = app
+        .client
+        .delete(app.url(&location))
+        .bearer_auth(&token)
+        .header("tus-resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(pending_parts(&app).await, Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,443 @@
+//! What this node knows about the uploads it is receiving, so that little is left to do after
+//! the last byte: a running SHA-256 of the durable bytes and, where the store takes an object in
+//! parts (S3), the parts sent while the rest was still arriving.
+//!
+//! The hash runs on a thread of its own, fed every chunk as it is written: a PATCH is answered
+//! once its bytes are fsynced, without waiting for SHA-256 to catch up. Chunks are hashed
+//! speculatively and kept or rolled back with their PATCH.
+//!
+//! This is an accelerator, never the truth: the database offset and the staging file are. After
+//! a restart (or on another node) nothing is known here, and finishing falls back to hashing the
+//! staged file and sending it whole, after dropping any multipart upload left behind.
+//!
+//! Parts are sent from the staging file as soon as their bytes are written, even inside one long
+//! PATCH (tus-js-client and Uppy send a whole file in one request by default). A PATCH whose bytes
+//! are then thrown away (wrong checksum, past the length) rewinds the streamer first: it waits for
+//! the parts in flight and sends the affected ones again later, so no part holds bytes the upload
+//! does not end up with.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use futures::StreamExt as _;
+use futures::stream::FuturesUnordered;
+use sha2::{Digest as _, Sha256};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+use super::key::ObjectKey;
+use super::s3::PARTS_IN_FLIGHT;
+use super::storage::{PartUpload, Storage};
+use crate::error::{AppError, AppResult};
+
+/// Running state of the uploads this process is receiving.
+#[derive(Debug, Default)]
+pub struct Inflight(Mutex<HashMap<Uuid, Entry>>);
+
+#[derive(Debug)]
+struct Entry {
+    /// Bytes `0..durable` are in the staging file and were fed to the hasher.
+    durable: u64,
+    hasher: Hasher,
+    parts: Option<Streamer>,
+}
+
+/// The thread hashing one upload.
+#[derive(Debug)]
+struct Hasher {
+    feed: HashFeed,
+    thread: std::thread::JoinHandle<Option<(u64, Sha256)>>,
+}
+
+#[derive(Debug)]
+enum HashMessage {
+    /// Bytes written after the last commit (kept or rolled back with their request).
+    Chunk(Bytes),
+    /// Everything fed so far is kept: the upload is durable up to this offset.
+    Commit(u64),
+    /// Everything fed since the last commit is thrown away.
+    Rollback,
+}
+
+/// Bytes the hasher may fall behind by before a writer waits for it.
+const HASH_BACKLOG: usize = 32 * 1024 * 1024;
+
+impl Hasher {
+    fn start() -> Self {
+        let (sender, messages) = std::sync::mpsc::channel();
+        let backlog = Arc::new(AtomicUsize::new(0));
+        let feed = HashFeed {
+            sender,
+            backlog: backlog.clone(),
+        };
+        let thread = std::thread::spawn(move || {
+            let mut committed = (0u64, Sha256::new());
+            let mut speculative = (0u64, committed.1.clone());
+            while let Ok(message) = messages.recv() {
+                match message {
+                    HashMessage::Chunk(bytes) => {
+                        speculative.1.update(&bytes);
+                        speculative.0 += bytes.len() as u64;
+                        backlog.fetch_sub(bytes.len(), Ordering::AcqRel);
+                    }
+                    HashMessage::Commit(to) if speculative.0 == to => {
+                        committed = (to, speculative.1.clone());
+                    }
+                    // The offsets disagree: the hash is no longer the file's.
+                    HashMessage::Commit(_) => return None,
+                    HashMessage::Rollback => speculative = committed.clone(),
+                }
+            }
+            Some(committed)
+        });
+        Self { feed, thread }
+    }
+}
+
+/// Where a writer sends the chunks it writes, to be hashed.
+#[derive(Debug, Clone)]
+pub struct HashFeed {
+    sender: std::sync::mpsc::Sender<HashMessage>,
+    /// Bytes sent and not hashed yet.
+    backlog: Arc<AtomicUsize>,
+}
+
+impl HashFeed {
+    /// Hashes `chunk`. Called from a blocking thread: waits while the hasher is more than
+    /// [`HASH_BACKLOG`] bytes behind, so a fast network cannot pile chunks up in memory.
+    pub fn chunk(&self, chunk: Bytes) {
+        while self.backlog.load(Ordering::Acquire) > HASH_BACKLOG {
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+        self.backlog.fetch_add(chunk.len(), Ordering::AcqRel);
+        if self.sender.send(HashMessage::Chunk(chunk)).is_err() {
+            // The hasher is gone (the upload was discarded): nothing will drain the count.
+            self.backlog.store(0, Ordering::Release);
+        }
+    }
+
+    fn send(&self, message: HashMessage) {
+        let _ = self.sender.send(message);
+    }
+}
+
+/// Sends the parts of an upload from its staging file as their bytes are written.
+#[derive(Debug)]
+struct Streamer {
+    upload: Arc<dyn PartUpload>,
+    commands: mpsc::UnboundedSender<Command>,
+    task: JoinHandle<AppResult<()>>,
+}
+
+#[derive(Debug)]
+enum Command {
+    /// The staging file holds the upload's bytes up to here.
+    Reached(u64),
+    /// Bytes from here on are being thrown away: stop reading them, forget parts that hold any,
+    /// and answer once nothing is in flight.
+    Rewind(u64, oneshot::Sender<()>),
+}
+
+/// An upload as the streamer needs to know it.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadRef<'a> {
+    /// The upload.
+    pub id: Uuid,
+    /// The object key its source will have.
+    pub key: &'a ObjectKey,
+    /// Its staging file.
+    pub path: &'a Path,
+    /// Its announced length.
+    pub length: u64,
+    /// The content type its object gets.
+    pub content_type: &'a str,
+}
+
+/// What one append works with.
+#[derive(Debug, Default)]
+pub struct Appending {
+    /// Where to send written bytes to be hashed, when this process saw all the bytes before.
+    pub hash: Option<HashFeed>,
+    /// Where to report written bytes, when parts are being streamed.
+    pub parts: Option<PartsProgress>,
+}
+
+/// Tells an upload's part streamer how far the staging file is written.
+#[derive(Debug, Clone)]
+pub struct PartsProgress {
+    commands: mpsc::UnboundedSender<Command>,
+    part_size: u64,
+}
+
+impl PartsProgress {
+    /// The staging file now holds the upload's bytes up to `offset`.
+    pub fn reached(&self, offset: u64) {
+        let _ = self.commands.send(Command::Reached(offset));
+    }
+
+    /// Bytes per part: reporting once per part boundary is enough.
+    pub fn part_size(&self) -> u64 {
+        self.part_size
+    }
+}
+
+/// What [`Inflight::take`] hands to the finish of a fully received upload.
+#[derive(Debug, Default)]
+pub struct Received {
+    /// The SHA-256 of the whole file, hex, when every byte went through this process.
+    pub sha256: Option<String>,
+    /// The object's parts, all sent, when they were streamed.
+    pub parts: Option<Arc<dyn PartUpload>>,
+    /// Whether streaming the parts failed (and was aborted); the file goes whole instead.
+    pub parts_failed: bool,
+}
+
+impl Inflight {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Entry>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Starts an append at `durable` (the caller holds the upload's lock). The first append of
+    /// an upload the store can take in parts starts its part streamer.
+    pub async fn begin_append(
+        &self,
+        storage: &Arc<dyn Storage>,
+        upload: UploadRef<'_>,
+        durable: u64,
+    ) -> Appending {
+        {
+            let mut map = self.lock();
+            let known = map.get(&upload.id).map(|e| {
+                let appending = Appending {
+                    hash: Some(e.hasher.feed.clone()),
+                    parts: e.parts.as_ref().map(|s| PartsProgress {
+                        commands: s.commands.clone(),
+                        part_size: s.upload.part_size(),
+                    }),
+                };
+                (e.durable, appending)
+            });
+            match known {
+                Some((at, appending)) if at == durable => return appending,
+                Some(_) => {
+                    // The offset moved without this process (another node took a chunk).
+                    let stale = map.remove(&upload.id);
+                    drop(map);
+                    if let Some(e) = stale {
+                        e.discard();
+                    }
+                    return Appending::default();
+                }
+                None if durable > 0 => return Appending::default(),
+                None => {}
+            }
+        }
+        let streamer = match storage
+            .begin_parts(upload.key, upload.length, upload.content_type)
+            .await
+        {
+            Ok(Some(parts)) => {
+                let (tx, rx) = mpsc::unbounded_channel();
+                let task = tokio::spawn(stream_parts(
+                    parts.clone(),
+                    upload.path.to_path_buf(),
+                    upload.length,
+                    rx,
+                ));
+                Some(Streamer {
+                    upload: parts,
+                    commands: tx,
+                    task,
+                })
+            }
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(upload = %upload.id, error = %e, "cannot stream parts; the file will be sent whole");
+                None
+            }
+        };
+        let hasher = Hasher::start();
+        let appending = Appending {
+            hash: Some(hasher.feed.clone()),
+            parts: streamer.as_ref().map(|s| PartsProgress {
+                commands: s.commands.clone(),
+                part_size: s.upload.part_size(),
+            }),
+        };
+        self.lock().insert(
+            upload.id,
+            Entry {
+                durable: 0,
+                hasher,
+                parts: streamer,
+            },
+        );
+        appending
+    }
+
+    /// Records that the append's bytes are fsynced and counted in the database, up to
+    /// `durable`: the hasher keeps what it was fed.
+    pub fn advanced(&self, id: Uuid, durable: u64) {
+        let mut map = self.lock();
+        if let Some(entry) = map.get_mut(&id) {
+            entry.durable = durable;
+            entry.hasher.feed.send(HashMessage::Commit(durable));
+        }
+    }
+
+    /// Bytes after `durable` are about to be cut from the staging file: returns once the part
+    /// streamer has let go of them.
+    pub async fn rewind(&self, id: Uuid, durable: u64) {
+        let commands = {
+            let map = self.lock();
+            let Some(entry) = map.get(&id) else {
+                return;
+            };
+            entry.hasher.feed.send(HashMessage::Rollback);
+            entry.parts.as_ref().map(|s| s.commands.clone())
+        };
+        if let Some(commands) = commands {
+            let (ack, done) = oneshot::channel();
+            if commands.send(Command::Rewind(durable, ack)).is_ok() {
+                // An error means the streamer ended (it failed): it reads nothing any more.
+                let _ = done.await;
+            }
+        }
+    }
+
+    /// Takes what is known of a fully received upload of `length` bytes, once its parts are
+    /// sent.
+    pub async fn take(&self, id: Uuid, length: u64) -> Received {
+        let Some(entry) = self.lock().remove(&id) else {
+            return Received::default();
+        };
+        let Hasher { feed, thread } = entry.hasher;
+        drop(feed);
+        let hashed = tokio::task::spawn_blocking(move || thread.join().ok().flatten())
+            .await
+            .ok()
+            .flatten();
+        let sha256 = match hashed {
+            Some((at, hasher)) if at == length => Some(hex::encode(hasher.finalize())),
+            _ => None,
+        };
+        let Some(streamer) = entry.parts else {
+            return Received {
+                sha256,
+                ..Received::default()
+            };
+        };
+        drop(streamer.commands);
+        let outcome = match streamer.task.await {
+            Ok(result) => result,
+            Err(e) => Err(AppError::internal(e)),
+        };
+        match outcome {
+            Ok(()) => Received {
+                sha256,
+                parts: Some(streamer.upload),
+                parts_failed: false,
+            },
+            Err(e) => {
+                tracing::warn!(upload = %id, error = %e, "streaming parts failed; the file will be sent whole");
+                streamer.upload.abort().await;
+                Received {
+                    sha256,
+                    parts: None,
+                    parts_failed: true,
+                }
+            }
+        }
+    }
+
+    /// Forgets an upload that was cancelled or expired, dropping parts already sent.
+    pub fn discard(&self, id: Uuid) {
+        let entry = self.lock().remove(&id);
+        if let Some(e) = entry {
+            e.discard();
+        }
+    }
+}
+
+impl Entry {
+    fn discard(self) {
+        if let Some(s) = self.parts {
+            s.task.abort();
+            tokio::spawn(async move { s.upload.abort().await });
+        }
+    }
+}
+
+/// Sends every part of `upload` once the staging file holds its bytes, a few at a time. Ends
+/// when the commands end: `Ok` when every part was sent, an error when one failed or the upload
+/// stopped short.
+async fn stream_parts(
+    upload: Arc<dyn PartUpload>,
+    path: PathBuf,
+    length: u64,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) -> AppResult<()> {
+    let part = upload.part_size();
+    let parts = length.div_ceil(part).max(1);
+    let mut reached = 0u64;
+    let mut next = 0u64;
+    let mut sending = FuturesUnordered::new();
+    let mut open = true;
+    loop {
+        while next < parts && sending.len() < PARTS_IN_FLIGHT {
+            let start = next * part;
+            let end = (start + part).min(length);
+            if reached < end {
+                break;
+            }
+            let upload = upload.clone();
+            let path = path.clone();
+            let index = next;
+            sending.push(async move {
+                let body = read_range(path, start, end - start).await?;
+                upload.send(index, body).await
+            });
+            next += 1;
+        }
+        if !open && sending.is_empty() {
+            return if next == parts {
+                Ok(())
+            } else {
+                Err(AppError::internal(anyhow::anyhow!(
+                    "the upload stopped at {reached} of {length} bytes"
+                )))
+            };
+        }
+        tokio::select! {
+            Some(sent) = sending.next(), if !sending.is_empty() => sent?,
+            command = commands.recv(), if open => match command {
+                None => open = false,
+                Some(Command::Reached(offset)) => reached = reached.max(offset),
+                Some(Command::Rewind(to, ack)) => {
+                    while let Some(sent) = sending.next().await {
+                        sent?;
+                    }
+                    reached = to;
+                    next = next.min(to / part);
+                    let _ = ack.send(());
+                }
+            },
+        }
+    }
+}
+
+async fn read_range(path: PathBuf, offset: u64, length: u64) -> AppResult<Bytes> {
+    tokio::task::spawn_blocking(move || {
+        use std::os::unix::fs::FileExt as _;
+        let file = std::fs::File::open(&path).map_err(AppError::internal)?;
+        let mut buf = vec![0u8; usize::try_from(length).map_err(AppError::internal)?];
+        file.read_exact_at(&mut buf, offset)
+            .map_err(AppError::internal)?;
+        Ok(Bytes::from(buf))
+    })
+    .await?
+}
