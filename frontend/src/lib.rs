@@ -3,3 +3,6 @@
 
 pub mod api;
 pub mod components;
+pub mod format;
+pub mod pages;
+pub mod player;

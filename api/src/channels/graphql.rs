@@ -55,6 +55,28 @@ impl Channel {
     async fn description_html(&self) -> String {
         content::render_markdown(&self.0.description)
     }
+    /// The avatar picture, if one was uploaded.
+    async fn avatar_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        // Channels have no visibility of their own: whoever sees one may see its pictures.
+        self.0
+            .avatar_asset_id
+            .map(|asset| crate::delivery::graphql::picture_url(ctx, asset, true))
+            .transpose()
+    }
+    /// The banner picture, if one was uploaded.
+    async fn banner_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        self.0
+            .banner_asset_id
+            .map(|asset| crate::delivery::graphql::picture_url(ctx, asset, true))
+            .transpose()
+    }
+    /// The channel's RSS feed of videos.
+    async fn feed_url(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(crate::delivery::urls::channel_feed(
+            &app(ctx)?.config,
+            &self.0.slug,
+        ))
+    }
     /// When the channel was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

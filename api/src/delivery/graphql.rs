@@ -140,6 +140,13 @@ pub async fn video_media(ctx: &Context<'_>, video: &video::Model) -> AppResult<V
     Ok(media)
 }
 
+/// The URL of a picture (poster, avatar, banner, artwork) of an item the caller may see: plain
+/// when the item is public (or unlisted), signed otherwise.
+pub fn picture_url(ctx: &Context<'_>, asset: uuid::Uuid, public: bool) -> AppResult<String> {
+    let app = app(ctx)?;
+    Ok(MediaUrls::new(&app.config, &app.delivery.signer, asset, grant(public)).url("source"))
+}
+
 /// The media of an episode the caller may see.
 pub async fn episode_media(ctx: &Context<'_>, episode: &episode::Model) -> AppResult<EpisodeMedia> {
     let app = app(ctx)?;

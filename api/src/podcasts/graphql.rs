@@ -106,6 +106,31 @@ impl Podcast {
     async fn visibility(&self) -> AppResult<Visibility> {
         Visibility::parse(&self.0.visibility)
     }
+    /// The cover art, if one was uploaded (the URL is signed when the podcast is private).
+    async fn artwork_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        let public = self.0.visibility != Visibility::Private.as_str();
+        self.0
+            .artwork_asset_id
+            .map(|asset| crate::delivery::graphql::picture_url(ctx, asset, public))
+            .transpose()
+    }
+    /// The RSS feed podcast apps subscribe to; null for a private podcast (it has none).
+    async fn feed_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        if self.0.visibility == Visibility::Private.as_str() {
+            return Ok(None);
+        }
+        let config = &app(ctx)?.config;
+        let channel = loaders(ctx)?
+            .channel
+            .load_one(self.0.channel_id)
+            .await?
+            .ok_or(AppError::NotFound("channel"))?;
+        Ok(Some(crate::delivery::urls::podcast_feed(
+            config,
+            &channel.slug,
+            &self.0.slug,
+        )))
+    }
     /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

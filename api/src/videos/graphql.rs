@@ -55,6 +55,10 @@ impl Video {
     pub async fn id(&self) -> ID {
         to_global("Video", self.0.id)
     }
+    /// The video's UUID: the form in its watch, embed and oEmbed URLs (`/watch/{uuid}`).
+    async fn uuid(&self) -> uuid::Uuid {
+        self.0.id
+    }
     /// Title.
     async fn title(&self) -> &str {
         &self.0.title
@@ -349,7 +353,8 @@ pub struct VideosQuery;
 
 #[Object]
 impl VideosQuery {
-    /// A video by ID, or by its channel's slug and its own slug. Unlisted videos are found too.
+    /// A video by ID (a global ID, or its UUID as in `/watch/{uuid}` URLs), or by its
+    /// channel's slug and its own slug. Unlisted videos are found too.
     async fn video(
         &self,
         ctx: &Context<'_>,
@@ -361,7 +366,11 @@ impl VideosQuery {
         let viewer = viewer(ctx);
         let found = match (id, channel_slug, slug) {
             (Some(id), None, None) => {
-                service::find(db, &viewer, from_global(&id, "Video")?).await?
+                let uuid = match uuid::Uuid::try_parse(&id) {
+                    Ok(uuid) => uuid,
+                    Err(_) => from_global(&id, "Video")?,
+                };
+                service::find(db, &viewer, uuid).await?
             }
             (None, Some(c), Some(s)) => service::find_by_slug(db, &viewer, &c, &s).await?,
             _ => {

@@ -1,11 +1,49 @@
+use leptos::ev::SubmitEvent;
+use leptos::html;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-/// The banner at the top of every page.
+/// The banner at the top of every page: the site's name (a link home) and the search box.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let query = use_query_map();
+    let current = move || query.read().get("q").unwrap_or_default();
+    let input = NodeRef::<html::Input>::new();
+    let navigate = use_navigate();
+    // A plain GET form that the router takes over, so the address reads `/search?q=...` and
+    // nothing else (the router's `<Form>` also sends the nameless submit button).
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let q = input.get().map(|i| i.value()).unwrap_or_default();
+        let q = String::from(js_sys::encode_uri_component(q.trim()));
+        navigate(&format!("/search?q={q}"), NavigateOptions::default());
+    };
     view! {
         <header class="site-header">
-            <h1>"Projector"</h1>
+            <a class="skip-link" href="#content">
+                "Skip to content"
+            </a>
+            <h1>
+                <a href="/">"Projector"</a>
+            </h1>
+            <form action="/search" method="get" role="search" on:submit=on_submit>
+                <div class="search-box">
+                    <label for="search-q" class="visually-hidden">
+                        "Search videos and podcasts"
+                    </label>
+                    <input
+                        id="search-q"
+                        type="search"
+                        name="q"
+                        placeholder="Search"
+                        node_ref=input
+                        prop:value=current
+                        required
+                    />
+                    <button type="submit">"Search"</button>
+                </div>
+            </form>
         </header>
     }
 }

@@ -331,4 +331,135 @@ both_databases!(
     an_uploaded_poster_is_served_as_a_picture_and_never_as_active_content,
     an_episode_offers_its_audio_files_and_an_mp3_enclosure,
     public_get_reads_carry_cache_headers_etags_and_persisted_queries,
+    the_api_resolves_watch_ids_and_hands_out_feed_and_picture_urls,
 );
+
+/// What the web app links by: a video's UUID (`/watch/{uuid}`) works as its ID, and channels
+/// and podcasts hand out their feed and picture URLs, all of which serve.
+async fn the_api_resolves_watch_ids_and_hands_out_feed_and_picture_urls(backend: Backend) {
+    use projector_api::channels::entity::channel;
+    use projector_api::podcasts::entity::podcast;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+
+    let app = spawn_app_with(backend, with_secret).await;
+    let admin = app.admin_token().await;
+    let channel_id = support::channel(&app, &admin, "Links").await;
+    let video = support::video(&app, &admin, &channel_id, "Linked", json!({})).await;
+    let uuid = support::uuid_of(&video);
+
+    let q = "query($id: ID!) { video(id: $id) { id uuid title } }";
+    let by_uuid = app
+        .graphql_ok(None, q, json!({ "id": uuid.to_string() }))
+        .await;
+    assert_eq!(by_uuid["video"]["id"], video.as_str());
+    assert_eq!(by_uuid["video"]["uuid"], uuid.to_string());
+    let by_global = app.graphql_ok(None, q, json!({ "id": video })).await;
+    assert_eq!(by_global, by_uuid);
+    let unknown = app
+        .graphql_ok(None, q, json!({ "id": uuid::Uuid::now_v7().to_string() }))
+        .await;
+    assert_eq!(unknown["video"], Value::Null);
+    for bad in ["not-an-id", channel_id.as_str()] {
+        let body = app.graphql(None, q, json!({ "id": bad })).await;
+        assert_eq!(
+            projector_tests::error_code(&body),
+            Some("VALIDATION"),
+            "{bad}: {body}"
+        );
+    }
+    // A private video is as invisible by UUID as by global ID.
+    let private = support::video(
+        &app,
+        &admin,
+        &channel_id,
+        "Hidden",
+        json!({ "visibility": "PRIVATE" }),
+    )
+    .await;
+    let hidden = app
+        .graphql_ok(
+            None,
+            q,
+            json!({ "id": support::uuid_of(&private).to_string() }),
+        )
+        .await;
+    assert_eq!(hidden["video"], Value::Null);
+
+    // Pictures and feeds.
+    let show = support::podcast(&app, &admin, &channel_id, json!({})).await;
+    let secret = support::podcast(
+        &app,
+        &admin,
+        &channel_id,
+        json!({ "slug": "secret-show", "visibility": "PRIVATE" }),
+    )
+    .await;
+    let avatar = support::uploaded_picture(&app, &admin, "image/png", b"avatar-bytes").await;
+    let artwork = support::uploaded_picture(&app, &admin, "image/png", b"artwork-bytes").await;
+    let db = app.db().await;
+    channel::Entity::update_many()
+        .col_expr(channel::Column::AvatarAssetId, Expr::value(avatar))
+        .filter(channel::Column::Id.eq(support::uuid_of(&channel_id)))
+        .exec(&db)
+        .await
+        .unwrap();
+    podcast::Entity::update_many()
+        .col_expr(podcast::Column::ArtworkAssetId, Expr::value(artwork))
+        .exec(&db)
+        .await
+        .unwrap();
+    db.close().await.ok();
+
+    let base = app
+        .config
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
+    let data = app
+        .graphql_ok(
+            None,
+            "query($c: ID!) { channel(id: $c) { slug avatarUrl bannerUrl feedUrl } }",
+            json!({ "c": channel_id }),
+        )
+        .await;
+    let c = &data["channel"];
+    let slug = c["slug"].as_str().unwrap();
+    assert_eq!(c["feedUrl"], format!("{base}/feeds/channels/{slug}.xml"));
+    assert_eq!(c["avatarUrl"], public_url(&app, avatar, "source"));
+    assert_eq!(c["bannerUrl"], Value::Null);
+
+    let q = "query($id: ID!) { node(id: $id) { ... on Podcast { feedUrl artworkUrl } } }";
+    let public = app.graphql_ok(None, q, json!({ "id": show })).await;
+    assert_eq!(
+        public["node"]["feedUrl"],
+        format!("{base}/feeds/podcasts/{slug}/the-show.xml")
+    );
+    assert_eq!(
+        public["node"]["artworkUrl"],
+        public_url(&app, artwork, "source")
+    );
+    let private = app
+        .graphql_ok(Some(&admin), q, json!({ "id": secret }))
+        .await;
+    assert_eq!(private["node"]["feedUrl"], Value::Null, "{private}");
+    let signed = private["node"]["artworkUrl"].as_str().unwrap();
+    assert!(signed.starts_with(&format!("{base}/media/s")), "{signed}");
+
+    for url in [
+        c["feedUrl"].as_str().unwrap(),
+        c["avatarUrl"].as_str().unwrap(),
+        public["node"]["feedUrl"].as_str().unwrap(),
+        public["node"]["artworkUrl"].as_str().unwrap(),
+        signed,
+    ] {
+        let res = app
+            .client
+            .get(support::local(&app, url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{url}");
+    }
+}

@@ -1,0 +1,24 @@
+//! The app's pages, one per route (see `components::App`).
+
+mod channel;
+mod home;
+mod podcast;
+mod search;
+mod watch;
+
+pub use channel::ChannelPage;
+pub use home::HomePage;
+pub use podcast::PodcastPage;
+pub use search::SearchPage;
+pub use watch::WatchPage;
+
+/// Names the page in the browser's tab and history (`""`: just the site's name).
+fn set_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        if title.is_empty() {
+            document.set_title("Projector");
+        } else {
+            document.set_title(&format!("{title} · Projector"));
+        }
+    }
+}
