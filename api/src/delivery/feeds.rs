@@ -281,7 +281,7 @@ async fn podcast_feed(ctx: &Ctx, podcast: podcast::Model) -> AppResult<Feed> {
     let mut outputs = of_assets(&ctx.db, assets).await?;
 
     let feed_url = urls::podcast_feed(config, &channel.slug, &podcast.slug);
-    let site = format!("{}/", urls::base(config));
+    let site = urls::podcast_page(config, &channel.slug, &podcast.slug);
     let mut modified = podcast.updated_at;
     let mut w = document(&[
         ("xmlns:itunes", ITUNES),
@@ -411,7 +411,7 @@ async fn channel_feed(ctx: &Ctx, channel: channel::Model) -> AppResult<Feed> {
     let mut modified = channel.updated_at;
     let mut w = document(&[("xmlns:media", MEDIA), ("xmlns:atom", ATOM)])?;
     text(&mut w, "title", &channel.name)?;
-    text(&mut w, "link", &format!("{}/", urls::base(config)))?;
+    text(&mut w, "link", &urls::channel_page(config, &channel.slug))?;
     empty(
         &mut w,
         "atom:link",

@@ -147,7 +147,7 @@ pub async fn get(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
     });
     if let Some(c) = &channel {
         body["author_name"] = json!(c.name);
-        body["author_url"] = json!(format!("{base}/channels/{}", c.slug));
+        body["author_url"] = json!(urls::channel_page(&ctx.config, &c.slug));
     }
     // The largest thumbnail that fits the maxima, else the smallest there is.
     let fits = |p: &&super::graphql::Picture| {

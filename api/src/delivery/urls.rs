@@ -91,6 +91,16 @@ pub fn watch(config: &Config, video: Uuid) -> String {
     format!("{}/watch/{video}", base(config))
 }
 
+/// The page of a channel in the web app.
+pub fn channel_page(config: &Config, slug: &str) -> String {
+    format!("{}/channels/{slug}", base(config))
+}
+
+/// The page of a podcast in the web app (podcast slugs are unique within their channel).
+pub fn podcast_page(config: &Config, channel_slug: &str, slug: &str) -> String {
+    format!("{}/podcasts/{channel_slug}/{slug}", base(config))
+}
+
 /// The oEmbed endpoint for `url`.
 pub fn oembed(config: &Config, url: &str) -> String {
     let mut u = config.public_url.clone();

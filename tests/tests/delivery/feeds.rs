@@ -119,6 +119,15 @@ async fn a_podcast_feed_is_valid_rss_with_itunes_and_podcast_fields_even_with_ho
     // As podcast apps read it.
     let feed = rss::Channel::read_from(&body[..]).expect("the rss crate parses the feed");
     assert_eq!(feed.title(), "The Show");
+    // The web app's page of the podcast (`/podcasts/{channel}/{slug}`), not the site's root.
+    assert_eq!(
+        feed.link(),
+        app.config
+            .public_url
+            .join("/podcasts/pod-channel/the-show")
+            .unwrap()
+            .as_str()
+    );
     assert_eq!(feed.language(), Some("en"));
     assert!(
         feed.description().contains("Tom &amp; Jerry"),
@@ -343,6 +352,14 @@ async fn a_channel_feed_carries_media_rss_content_and_thumbnails(backend: Backen
     assert_eq!(status, StatusCode::OK);
     let feed = rss::Channel::read_from(&body[..]).unwrap();
     assert_eq!(feed.title(), "Videos Here");
+    assert_eq!(
+        feed.link(),
+        app.config
+            .public_url
+            .join("/channels/videos-here")
+            .unwrap()
+            .as_str()
+    );
     assert_eq!(feed.items().len(), 1);
     let item = &feed.items()[0];
     assert_eq!(item.title(), Some(HOSTILE_TITLE));
