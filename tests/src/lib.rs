@@ -323,6 +323,41 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// Creates a channel through the API; returns it as `{ id slug }`.
+    pub async fn create_channel(&self, token: &str, name: &str) -> Value {
+        let data = self
+            .graphql_ok(
+                Some(token),
+                "mutation($i: CreateChannelInput!) { createChannel(input: $i) { channel { id slug } } }",
+                json!({ "i": { "name": name } }),
+            )
+            .await;
+        data["createChannel"]["channel"].clone()
+    }
+
+    /// Creates a video in `channel` through the API, with the input fields of `extra` added;
+    /// returns it as `{ id uuid }`.
+    pub async fn create_video(
+        &self,
+        token: &str,
+        channel: &str,
+        title: &str,
+        extra: Value,
+    ) -> Value {
+        let mut input = json!({ "channelId": channel, "title": title });
+        for (k, v) in extra.as_object().expect("extra input fields are an object") {
+            input[k] = v.clone();
+        }
+        let data = self
+            .graphql_ok(
+                Some(token),
+                "mutation($i: CreateVideoInput!) { createVideo(input: $i) { video { id uuid } } }",
+                json!({ "i": input }),
+            )
+            .await;
+        data["createVideo"]["video"].clone()
+    }
+
     /// Sends a GraphQL multipart request (operations, map and one file for variable `file_var`,
     /// per the GraphQL multipart request spec); returns status and JSON body.
     pub async fn graphql_multipart(

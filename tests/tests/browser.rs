@@ -105,14 +105,7 @@ async fn spawn_site(workers: u32) -> TestApp {
 
 /// Creates a channel as the admin; returns `(global id, slug)`.
 async fn channel(app: &TestApp, token: &str, name: &str) -> (String, String) {
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation($i: CreateChannelInput!) { createChannel(input: $i) { channel { id slug } } }",
-            json!({ "i": { "name": name } }),
-        )
-        .await;
-    let c = &data["createChannel"]["channel"];
+    let c = app.create_channel(token, name).await;
     (
         c["id"].as_str().unwrap().to_owned(),
         c["slug"].as_str().unwrap().to_owned(),
@@ -121,18 +114,7 @@ async fn channel(app: &TestApp, token: &str, name: &str) -> (String, String) {
 
 /// Creates a video with extra input fields; returns its `uuid`.
 async fn video(app: &TestApp, token: &str, channel: &str, title: &str, extra: Value) -> String {
-    let mut input = json!({ "channelId": channel, "title": title });
-    for (k, v) in extra.as_object().unwrap() {
-        input[k] = v.clone();
-    }
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation($i: CreateVideoInput!) { createVideo(input: $i) { video { uuid } } }",
-            json!({ "i": input }),
-        )
-        .await;
-    data["createVideo"]["video"]["uuid"]
+    app.create_video(token, channel, title, extra).await["uuid"]
         .as_str()
         .unwrap()
         .to_owned()

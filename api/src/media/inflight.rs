@@ -29,9 +29,10 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-use super::key::ObjectKey;
+use super::entity::upload;
 use super::s3::PARTS_IN_FLIGHT;
 use super::storage::{PartUpload, Storage};
+use super::uploads;
 use crate::error::{AppError, AppResult};
 
 /// Running state of the uploads this process is receiving.
@@ -142,21 +143,6 @@ enum Command {
     Rewind(u64, oneshot::Sender<()>),
 }
 
-/// An upload as the streamer needs to know it.
-#[derive(Debug, Clone, Copy)]
-pub struct UploadRef<'a> {
-    /// The upload.
-    pub id: Uuid,
-    /// The object key its source will have.
-    pub key: &'a ObjectKey,
-    /// Its staging file.
-    pub path: &'a Path,
-    /// Its announced length.
-    pub length: u64,
-    /// The content type its object gets.
-    pub content_type: &'a str,
-}
-
 /// What one append works with.
 #[derive(Debug, Default)]
 pub struct Appending {
@@ -192,8 +178,6 @@ pub struct Received {
     pub sha256: Option<String>,
     /// The object's parts, all sent, when they were streamed.
     pub parts: Option<Arc<dyn PartUpload>>,
-    /// Whether streaming the parts failed (and was aborted); the file goes whole instead.
-    pub parts_failed: bool,
 }
 
 impl Inflight {
@@ -201,26 +185,19 @@ impl Inflight {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Starts an append at `durable` (the caller holds the upload's lock). The first append of
-    /// an upload the store can take in parts starts its part streamer.
+    /// Starts an append at `durable` to the upload staged at `path` (the caller holds the
+    /// upload's lock). The first append of an upload the store can take in parts starts its part
+    /// streamer.
     pub async fn begin_append(
         &self,
         storage: &Arc<dyn Storage>,
-        upload: UploadRef<'_>,
+        upload: &upload::Model,
+        path: &Path,
         durable: u64,
     ) -> Appending {
         {
             let mut map = self.lock();
-            let known = map.get(&upload.id).map(|e| {
-                let appending = Appending {
-                    hash: Some(e.hasher.feed.clone()),
-                    parts: e.parts.as_ref().map(|s| PartsProgress {
-                        commands: s.commands.clone(),
-                        part_size: s.upload.part_size(),
-                    }),
-                };
-                (e.durable, appending)
-            });
+            let known = map.get(&upload.id).map(|e| (e.durable, e.appending()));
             match known {
                 Some((at, appending)) if at == durable => return appending,
                 Some(_) => {
@@ -236,46 +213,20 @@ impl Inflight {
                 None => {}
             }
         }
-        let streamer = match storage
-            .begin_parts(upload.key, upload.length, upload.content_type)
-            .await
-        {
-            Ok(Some(parts)) => {
-                let (tx, rx) = mpsc::unbounded_channel();
-                let task = tokio::spawn(stream_parts(
-                    parts.clone(),
-                    upload.path.to_path_buf(),
-                    upload.length,
-                    rx,
-                ));
-                Some(Streamer {
-                    upload: parts,
-                    commands: tx,
-                    task,
-                })
-            }
-            Ok(None) => None,
+        let streamer = match start_streamer(storage, upload, path).await {
+            Ok(streamer) => streamer,
             Err(e) => {
                 tracing::warn!(upload = %upload.id, error = %e, "cannot stream parts; the file will be sent whole");
                 None
             }
         };
-        let hasher = Hasher::start();
-        let appending = Appending {
-            hash: Some(hasher.feed.clone()),
-            parts: streamer.as_ref().map(|s| PartsProgress {
-                commands: s.commands.clone(),
-                part_size: s.upload.part_size(),
-            }),
+        let entry = Entry {
+            durable: 0,
+            hasher: Hasher::start(),
+            parts: streamer,
         };
-        self.lock().insert(
-            upload.id,
-            Entry {
-                durable: 0,
-                hasher,
-                parts: streamer,
-            },
-        );
+        let appending = entry.appending();
+        self.lock().insert(upload.id, entry);
         appending
     }
 
@@ -340,7 +291,6 @@ impl Inflight {
             Ok(()) => Received {
                 sha256,
                 parts: Some(streamer.upload),
-                parts_failed: false,
             },
             Err(e) => {
                 tracing::warn!(upload = %id, error = %e, "streaming parts failed; the file will be sent whole");
@@ -348,22 +298,57 @@ impl Inflight {
                 Received {
                     sha256,
                     parts: None,
-                    parts_failed: true,
                 }
             }
         }
     }
 
-    /// Forgets an upload that was cancelled or expired, dropping parts already sent.
-    pub fn discard(&self, id: Uuid) {
+    /// Forgets an upload that was cancelled or expired, once the parts it sent are dropped.
+    pub async fn discard(&self, id: Uuid) {
         let entry = self.lock().remove(&id);
-        if let Some(e) = entry {
-            e.discard();
+        if let Some(s) = entry.and_then(|e| e.parts) {
+            s.task.abort();
+            s.upload.abort().await;
         }
     }
 }
 
+/// Begins the part upload of an upload's source where the store takes one, and the task that
+/// feeds it from the staging file.
+async fn start_streamer(
+    storage: &Arc<dyn Storage>,
+    upload: &upload::Model,
+    path: &Path,
+) -> AppResult<Option<Streamer>> {
+    let length = u64::try_from(upload.length).map_err(AppError::internal)?;
+    let content_type =
+        uploads::declared_type(upload).unwrap_or_else(|| "application/octet-stream".into());
+    let key = uploads::source_key(upload.id)?;
+    let Some(parts) = storage.begin_parts(&key, length, &content_type).await? else {
+        return Ok(None);
+    };
+    let (commands, rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(stream_parts(parts.clone(), path.to_path_buf(), length, rx));
+    Ok(Some(Streamer {
+        upload: parts,
+        commands,
+        task,
+    }))
+}
+
 impl Entry {
+    /// What an append to this upload works with.
+    fn appending(&self) -> Appending {
+        Appending {
+            hash: Some(self.hasher.feed.clone()),
+            parts: self.parts.as_ref().map(|s| PartsProgress {
+                commands: s.commands.clone(),
+                part_size: s.upload.part_size(),
+            }),
+        }
+    }
+
+    /// Drops the entry from a context that cannot wait: its parts are aborted in the background.
     fn discard(self) {
         if let Some(s) = self.parts {
             s.task.abort();

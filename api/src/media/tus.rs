@@ -21,7 +21,7 @@ use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
 
 use super::entity::upload;
-use super::inflight::{Appending, UploadRef};
+use super::inflight::Appending;
 use super::uploads::{self, status};
 use crate::accounts::Role;
 use crate::accounts::auth::{Auth, Principal};
@@ -508,19 +508,9 @@ async fn append(
         .map_err(tus_error)?;
     // A blocking thread writes and hashes while this task receives the next bytes: the body,
     // the disk and SHA-256 overlap instead of taking turns. Parts go to the store meanwhile.
-    let key = uploads::source_key(upload.id).map_err(tus_error)?;
-    let content_type =
-        uploads::declared_type(&upload).unwrap_or_else(|| "application/octet-stream".into());
-    let upload_ref = UploadRef {
-        id: upload.id,
-        key: &key,
-        path: &path,
-        length,
-        content_type: &content_type,
-    };
     let appending = ctx
         .uploads_inflight
-        .begin_append(&ctx.storage, upload_ref, durable)
+        .begin_append(&ctx.storage, &upload, &path, durable)
         .await;
     let checksum = expected_checksum.as_ref().map(|_| Sha256::new());
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(WRITE_QUEUE);

@@ -395,7 +395,7 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
     if upload.status != status::PROCESSING {
         return Ok(upload);
     }
-    let key = ObjectKey::for_asset(id, "source")?;
+    let key = source_key(id)?;
     let path = staging_path(staging_dir, id);
     let staged = tokio::fs::metadata(&path).await.is_ok();
     if staged {
@@ -492,8 +492,9 @@ async fn store_source(
                 parts.abort().await;
             }
         }
-    } else if !received.parts_failed {
-        // Parts a previous process streamed and never completed would linger unseen.
+    } else {
+        // Parts a previous process (or a failed stream) sent and never completed would linger
+        // unseen.
         if let Err(e) = ctx.storage.abort_parts(key).await {
             tracing::warn!(key = %key.as_str(), error = %e, "could not drop stale parts");
         }
@@ -716,9 +717,9 @@ pub async fn terminate(ctx: &Ctx, upload: &upload::Model) -> AppResult<()> {
 
 /// Removes an unfinished upload's bytes: the staging file and parts sent to the store.
 async fn drop_staged(ctx: &Ctx, id: Uuid) {
-    ctx.uploads_inflight.discard(id);
+    ctx.uploads_inflight.discard(id).await;
     let _ = tokio::fs::remove_file(staging_path(&ctx.staging_dir, id)).await;
-    if let Ok(key) = ObjectKey::for_asset(id, "source")
+    if let Ok(key) = source_key(id)
         && let Err(e) = ctx.storage.abort_parts(&key).await
     {
         tracing::warn!(upload = %id, error = %e, "could not drop an upload's parts");

@@ -5,14 +5,7 @@ use serde_json::{Value, json};
 
 /// Creates a channel as `token` and returns its ID.
 pub async fn channel(app: &TestApp, token: &str, name: &str) -> String {
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation($i: CreateChannelInput!) { createChannel(input: $i) { channel { id } } }",
-            json!({ "i": { "name": name } }),
-        )
-        .await;
-    data["createChannel"]["channel"]["id"]
+    app.create_channel(token, name).await["id"]
         .as_str()
         .unwrap()
         .to_string()
@@ -20,20 +13,7 @@ pub async fn channel(app: &TestApp, token: &str, name: &str) -> String {
 
 /// Creates a video with extra input fields and returns its ID.
 pub async fn video(app: &TestApp, token: &str, channel: &str, title: &str, extra: Value) -> String {
-    let mut input = json!({ "channelId": channel, "title": title });
-    if let (Some(i), Some(e)) = (input.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            i.insert(k.clone(), v.clone());
-        }
-    }
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation($i: CreateVideoInput!) { createVideo(input: $i) { video { id } } }",
-            json!({ "i": input }),
-        )
-        .await;
-    data["createVideo"]["video"]["id"]
+    app.create_video(token, channel, title, extra).await["id"]
         .as_str()
         .unwrap()
         .to_string()

@@ -263,14 +263,7 @@ pub async fn attach_episode(app: &TestApp, episode_id: &str, asset: Uuid) {
 
 /// Creates a channel and returns its ID.
 pub async fn channel(app: &TestApp, token: &str, name: &str) -> String {
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation($i: CreateChannelInput!) { createChannel(input: $i) { channel { id } } }",
-            json!({ "i": { "name": name } }),
-        )
-        .await;
-    data["createChannel"]["channel"]["id"]
+    app.create_channel(token, name).await["id"]
         .as_str()
         .unwrap()
         .into()
@@ -278,18 +271,14 @@ pub async fn channel(app: &TestApp, token: &str, name: &str) -> String {
 
 /// Creates a video (READY, PUBLIC unless `extra` says otherwise) and returns its ID.
 pub async fn video(app: &TestApp, token: &str, channel: &str, title: &str, extra: Value) -> String {
-    let mut input = json!({ "channelId": channel, "title": title, "status": "READY" });
+    let mut input = json!({ "status": "READY" });
     for (k, v) in extra.as_object().unwrap() {
         input[k] = v.clone();
     }
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation($i: CreateVideoInput!) { createVideo(input: $i) { video { id } } }",
-            json!({ "i": input }),
-        )
-        .await;
-    data["createVideo"]["video"]["id"].as_str().unwrap().into()
+    app.create_video(token, channel, title, input).await["id"]
+        .as_str()
+        .unwrap()
+        .into()
 }
 
 /// A public, playable video with its outputs; returns (video ID, outputs).

@@ -89,14 +89,7 @@ async fn an_upload_for_a_video_someone_else_manages_is_refused_before_any_byte(b
 async fn an_upload_to_a_channel_creates_a_draft_named_after_the_file(backend: Backend) {
     let app = spawn_app_with(backend, |c| c.workers = 0).await;
     let token = app.admin_token().await;
-    let data = app
-        .graphql_ok(
-            Some(&token),
-            "mutation { createChannel(input: { name: \"Talks\" }) { channel { id } } }",
-            json!({}),
-        )
-        .await;
-    let channel = data["createChannel"]["channel"]["id"]
+    let channel = app.create_channel(&token, "Talks").await["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -358,14 +351,7 @@ async fn an_audio_episode_becomes_m4a_and_mp3_on_garage() {
 async fn an_audio_episode_becomes_m4a_and_mp3_on(backend: Backend, store: &Store) {
     let app = transcoding_app(backend, store).await;
     let token = app.admin_token().await;
-    let data = app
-        .graphql_ok(
-            Some(&token),
-            "mutation { createChannel(input: { name: \"Pods\" }) { channel { id } } }",
-            json!({}),
-        )
-        .await;
-    let channel = data["createChannel"]["channel"]["id"]
+    let channel = app.create_channel(&token, "Pods").await["id"]
         .as_str()
         .unwrap()
         .to_string();

@@ -9,22 +9,9 @@ use serde_json::{Value, json};
 
 /// Creates a channel and a draft video in it; returns the video's global ID.
 pub async fn draft_video(app: &TestApp, token: &str) -> String {
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation { createChannel(input: { name: \"Jobs\" }) { channel { id } } }",
-            json!({}),
-        )
-        .await;
-    let channel = data["createChannel"]["channel"]["id"].as_str().unwrap();
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation($c: ID!) { createVideo(input: { channelId: $c, title: \"Clip\" }) { video { id } } }",
-            json!({ "c": channel }),
-        )
-        .await;
-    data["createVideo"]["video"]["id"]
+    let channel = app.create_channel(token, "Jobs").await;
+    let channel = channel["id"].as_str().unwrap();
+    app.create_video(token, channel, "Clip", json!({})).await["id"]
         .as_str()
         .unwrap()
         .to_string()

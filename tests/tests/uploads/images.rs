@@ -30,31 +30,15 @@ async fn send(
 }
 
 async fn channel_and_video(app: &TestApp, token: &str) -> (String, String) {
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation { createChannel(input: { name: \"Pics\" }) { channel { id } } }",
-            json!({}),
-        )
-        .await;
-    let channel = data["createChannel"]["channel"]["id"]
+    let channel = app.create_channel(token, "Pics").await["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation($c: ID!) { createVideo(input: { channelId: $c, title: \"V\" }) { video { id } } }",
-            json!({ "c": channel }),
-        )
-        .await;
-    (
-        channel,
-        data["createVideo"]["video"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string(),
-    )
+    let video = app.create_video(token, &channel, "V", json!({})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (channel, video)
 }
 
 fn picture(app: &TestApp, name: &str) -> Vec<u8> {
