@@ -201,6 +201,22 @@ pub struct UploadCaptionPayload {
     pub bytes: i64,
 }
 
+/// Captions to remove.
+#[derive(async_graphql::InputObject, Debug)]
+pub struct DeleteCaptionInput {
+    /// The video.
+    pub video_id: ID,
+    /// Language tag of the captions, as given to `uploadCaption`.
+    pub language: String,
+}
+
+/// Removed captions.
+#[derive(async_graphql::SimpleObject, Debug)]
+pub struct DeleteCaptionPayload {
+    /// Their language.
+    pub language: String,
+}
+
 /// Which thumbnail becomes the poster.
 #[derive(async_graphql::InputObject, Debug)]
 pub struct ChoosePosterInput {
@@ -260,6 +276,28 @@ impl MediaMutation {
         Ok(UploadCaptionPayload {
             language: row.name,
             bytes: row.bytes,
+        })
+    }
+
+    /// Removes a video's captions in one language, from storage and from its master playlist.
+    /// `NOT_FOUND` when it has none in that language.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn delete_caption(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteCaptionInput,
+    ) -> AppResult<DeleteCaptionPayload> {
+        let app = app(ctx)?;
+        let video = crate::relay::from_global(&input.video_id, "Video")?;
+        crate::transcode::captions::delete_caption(
+            app,
+            &crate::graphql::viewer(ctx),
+            video,
+            &input.language,
+        )
+        .await?;
+        Ok(DeleteCaptionPayload {
+            language: input.language,
         })
     }
 

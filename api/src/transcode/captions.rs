@@ -63,6 +63,35 @@ pub fn to_webvtt(bytes: &[u8]) -> AppResult<String> {
     hls::srt_to_vtt(text).map_err(|e| AppError::validation(format!("captions: {e}")))
 }
 
+/// The 90 kHz MPEG-TS timestamp our HLS segments start at: `mpegtsmux` offsets every stream by
+/// one hour (its clock base) so that no timestamp is ever negative.
+pub const MPEGTS_START: u64 = 3600 * 90_000;
+
+/// Pins WebVTT cue times to the video's MPEG-TS timestamps, as HLS requires of subtitle
+/// renditions: without `X-TIMESTAMP-MAP` a player takes cue time 0 to be MPEG-TS 0, an hour
+/// before our first frame, and never shows a caption (Safari, iOS). `<track>` elements ignore
+/// the line. Replaces a map the file already had: it cannot know our segments.
+pub fn with_timestamp_map(vtt: &str) -> String {
+    let map = format!("X-TIMESTAMP-MAP=MPEGTS:{MPEGTS_START},LOCAL:00:00:00.000");
+    let mut lines = vtt.split('\n');
+    let mut out = String::with_capacity(vtt.len() + map.len() + 1);
+    out.push_str(lines.next().unwrap_or("WEBVTT"));
+    out.push('\n');
+    out.push_str(&map);
+    let mut in_header = true;
+    for line in lines {
+        if in_header && line.trim().is_empty() {
+            in_header = false;
+        }
+        if in_header && line.starts_with("X-TIMESTAMP-MAP") {
+            continue;
+        }
+        out.push('\n');
+        out.push_str(line);
+    }
+    out
+}
+
 /// Stores captions in `language` for a video the caller manages and lists them in its master
 /// playlist. Replaces earlier captions in that language.
 pub async fn set_caption(
@@ -73,7 +102,7 @@ pub async fn set_caption(
     bytes: &[u8],
 ) -> AppResult<media_output::Model> {
     let language = check_language(language)?;
-    let vtt = to_webvtt(bytes)?;
+    let vtt = with_timestamp_map(&to_webvtt(bytes)?);
     let v = crate::videos::service::get_managed(&ctx.db, viewer, video_id).await?;
     let asset = v.source_asset_id.ok_or_else(|| {
         AppError::validation("videoId: upload the video's media before its captions")
@@ -122,6 +151,43 @@ pub async fn set_caption(
     rewrite_master(&ctx.db, &ctx.storage, asset).await?;
     ctx.public_cache.invalidate();
     Ok(row)
+}
+
+/// Removes a video's captions in `language`: their row, their WebVTT file and subtitle
+/// playlist, and their entry in the master playlist. `NOT_FOUND` when the video has none in
+/// that language.
+pub async fn delete_caption(
+    ctx: &Arc<Ctx>,
+    viewer: &Viewer,
+    video_id: Uuid,
+    language: &str,
+) -> AppResult<()> {
+    let language = check_language(language)?;
+    let v = crate::videos::service::get_managed(&ctx.db, viewer, video_id).await?;
+    let row = match v.source_asset_id {
+        Some(asset) => {
+            media_output::Entity::find()
+                .filter(media_output::Column::AssetId.eq(asset))
+                .filter(media_output::Column::Kind.eq("caption"))
+                .filter(media_output::Column::Name.eq(language.clone()))
+                .one(&ctx.db)
+                .await?
+        }
+        None => None,
+    };
+    let row = row.ok_or(AppError::NotFound("caption"))?;
+    // The row first: once it is gone no playlist names the files, so deleting them after
+    // cannot leave a listed track without its file.
+    media_output::Entity::delete_by_id(row.id)
+        .exec(&ctx.db)
+        .await?;
+    rewrite_master(&ctx.db, &ctx.storage, row.asset_id).await?;
+    ctx.public_cache.invalidate();
+    let list = ObjectKey::for_asset(row.asset_id, &format!("captions/{language}.m3u8"))?;
+    for key in [ObjectKey::parse(&row.storage_key)?, list] {
+        ctx.storage.delete(&key).await?;
+    }
+    Ok(())
 }
 
 /// Rewrites an asset's master playlist from its recorded renditions and captions (after a
@@ -233,4 +299,22 @@ pub async fn carry_over(
         .await?;
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_timestamp_map_goes_right_after_the_signature_and_replaces_one_already_there() {
+        let vtt = "WEBVTT - made by hand\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000\nKind: captions\n\n00:00.500 --> 00:01.000\nX-TIMESTAMP-MAP is only a header\n";
+        assert_eq!(
+            with_timestamp_map(vtt),
+            "WEBVTT - made by hand\nX-TIMESTAMP-MAP=MPEGTS:324000000,LOCAL:00:00:00.000\nKind: captions\n\n00:00.500 --> 00:01.000\nX-TIMESTAMP-MAP is only a header\n"
+        );
+        assert_eq!(
+            with_timestamp_map("WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n"),
+            "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:324000000,LOCAL:00:00:00.000\n\n00:01.000 --> 00:02.000\nHi\n"
+        );
+    }
 }

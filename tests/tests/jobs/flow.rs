@@ -747,6 +747,31 @@ async fn captions_become_a_subtitle_rendition_and_bad_ones_change_nothing(backen
     };
     let vtt = read("captions/en.vtt").await;
     assert!(vtt.starts_with("WEBVTT"), "{vtt}");
+    // Cue time 0 is pinned to the first frame's MPEG-TS timestamp, or HLS players (Safari)
+    // would place every cue an hour before the video.
+    assert_eq!(
+        vtt.lines().nth(1),
+        Some(
+            format!(
+                "X-TIMESTAMP-MAP=MPEGTS:{},LOCAL:00:00:00.000",
+                projector_api::transcode::captions::MPEGTS_START
+            )
+            .as_str()
+        ),
+        "{vtt}"
+    );
+    let segment = projector_api::media::storage::read_all(
+        storage.as_ref(),
+        &ObjectKey::for_asset(asset, "hls/240p/seg-0.ts").unwrap(),
+    )
+    .await
+    .unwrap();
+    let first = first_pts(&segment).expect("a PES packet with a PTS in the first segment");
+    let start = projector_api::transcode::captions::MPEGTS_START;
+    assert!(
+        (start..start + 9_000).contains(&first),
+        "the first segment starts at MPEG-TS {first}, the captions' map says {start}"
+    );
     assert!(vtt.contains("00:00:00.500 --> 00:00:01.750"), "{vtt}");
     let master = read("hls/master.m3u8").await;
     assert!(master.contains("TYPE=SUBTITLES"), "{master}");
@@ -780,6 +805,39 @@ async fn captions_become_a_subtitle_rendition_and_bad_ones_change_nothing(backen
     );
     assert_eq!(app.count("media_outputs").await, before);
     assert!(!read("hls/master.m3u8").await.contains("LANGUAGE=\"fr\""));
+
+    // Deleting captions takes them out of the master playlist and out of storage.
+    let delete = "mutation($i: DeleteCaptionInput!) { deleteCaption(input: $i) { language } }";
+    let remove = |language: &'static str| {
+        let app = &app;
+        let token = token.clone();
+        let id = id.clone();
+        async move {
+            app.graphql(
+                Some(&token),
+                delete,
+                json!({ "i": { "videoId": id, "language": language } }),
+            )
+            .await
+        }
+    };
+    // Nothing in that language, and a tag that is not one: refused, nothing changes.
+    assert_eq!(code(&remove("fr").await), "NOT_FOUND");
+    assert_eq!(code(&remove("../en").await), "VALIDATION");
+    assert_eq!(app.count("media_outputs").await, before);
+    let body = remove("en").await;
+    assert_eq!(body["data"]["deleteCaption"]["language"], "en", "{body}");
+    assert_eq!(app.count("media_outputs").await, before - 1);
+    let master = read("hls/master.m3u8").await;
+    assert!(
+        !master.contains("SUBTITLES") && master.contains("#EXT-X-STREAM-INF"),
+        "{master}"
+    );
+    for rel in ["captions/en.vtt", "captions/en.m3u8"] {
+        let key = ObjectKey::for_asset(asset, rel).unwrap();
+        assert!(storage.head(&key).await.unwrap().is_none(), "{rel} is left");
+    }
+    assert_eq!(code(&remove("en").await), "NOT_FOUND");
 }
 
 async fn an_editor_picks_one_of_the_four_thumbnails_as_the_poster(backend: Backend) {
@@ -946,3 +1004,34 @@ both_databases!(
     an_audio_episode_becomes_m4a_and_mp3,
     a_transcode_that_cannot_succeed_marks_the_video_failed_and_leaves_only_the_source,
 );
+
+/// The earliest PTS (90 kHz) of the PES packets that start in an MPEG-TS file.
+fn first_pts(ts: &[u8]) -> Option<u64> {
+    ts.chunks_exact(188)
+        .filter(|p| p[0] == 0x47 && p[1] & 0x40 != 0)
+        .filter_map(|p| {
+            let payload = match (p[3] >> 4) & 3 {
+                1 => 4,
+                3 => 5 + usize::from(p[4]),
+                _ => return None,
+            };
+            let pes = p.get(payload..)?;
+            // Video or audio stream with a PTS.
+            let stream = *pes.get(3)?;
+            if !pes.starts_with(&[0, 0, 1]) || !(0xc0..=0xef).contains(&stream) {
+                return None;
+            }
+            if pes.get(7)? & 0x80 == 0 {
+                return None;
+            }
+            let h = pes.get(9..14)?;
+            Some(
+                u64::from((h[0] >> 1) & 7) << 30
+                    | u64::from(h[1]) << 22
+                    | u64::from(h[2] >> 1) << 15
+                    | u64::from(h[3]) << 7
+                    | u64::from(h[4] >> 1),
+            )
+        })
+        .min()
+}
