@@ -33,6 +33,16 @@ pub enum ApiError {
     NoData,
 }
 
+impl ApiError {
+    /// The GraphQL error's `extensions.code`, if the server sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::GraphQl { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 // The derive reads the schema without telling cargo; including it makes a schema change
 // re-check every operation instead of leaving a stale build.
 const _SCHEMA: &str = include_str!("../../schema.graphql");
@@ -513,14 +523,37 @@ fn unless_missing<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiError>
 
 /// POSTs one operation to the API and returns its `data`, or the first GraphQL error.
 async fn execute<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
-    let network = |e| ApiError::Network(Arc::new(e));
-    let response = Request::post(ENDPOINT)
+    execute_as::<Q>(None, variables).await
+}
+
+/// [`execute`] with `Authorization: Bearer <token>` when a token is given (the admin app's
+/// calls, see `admin::session`).
+pub(crate) async fn execute_as<Q: GraphQLQuery>(
+    token: Option<&str>,
+    variables: Q::Variables,
+) -> Result<Q::ResponseData, ApiError> {
+    let mut request = Request::post(ENDPOINT);
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let response = request
         .json(&Q::build_query(variables))
         .map_err(network)?
         .send()
         .await
         .map_err(network)?;
-    let body: Response<Q::ResponseData> = match response.json().await {
+    read_response::<Q::ResponseData>(response).await
+}
+
+fn network(e: gloo_net::Error) -> ApiError {
+    ApiError::Network(Arc::new(e))
+}
+
+/// The `data` of a GraphQL answer, or its first error.
+pub(crate) async fn read_response<T: serde::de::DeserializeOwned>(
+    response: gloo_net::http::Response,
+) -> Result<T, ApiError> {
+    let body: Response<T> = match response.json().await {
         Ok(body) => body,
         Err(_) if !response.ok() => return Err(ApiError::Status(response.status())),
         Err(e) => return Err(network(e)),
