@@ -387,6 +387,26 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
     )
     .await;
 
+    // Captions from a WebVTT file, sent as a GraphQL multipart request.
+    let vtt = app.dir.path().join("harbour.vtt");
+    std::fs::write(
+        &vtt,
+        "WEBVTT\n\n00:00.000 --> 00:02.000\nGulls over the harbour\n",
+    )
+    .unwrap();
+    fill(&browser, "caption-language", "en").await;
+    wait_for_element(&browser, "caption-file")
+        .await
+        .send_keys(vtt.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "caption-upload").await;
+    let captions = wait_for_js(
+        &browser,
+        "document.querySelector('ul#captions li') && document.querySelector('ul#captions li').textContent",
+    )
+    .await;
+
     // The public watch page shows it, playable.
     open(&browser, &app, &format!("/watch/{uuid}")).await;
     let watch_title = text_of(&browser, "#video-title").await;
@@ -425,6 +445,7 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
     assert!(saved.is_some(), "the title was not saved");
     assert_eq!(save_notice.as_deref(), Some("Saved."));
     assert!(published.is_some(), "the video did not become published");
+    assert_eq!(captions, Some(json!("en")));
     assert_eq!(watch_title.as_deref(), Some("Harbour at dawn, edited"));
     assert!(
         source
@@ -443,13 +464,17 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
     let data = app
         .graphql_ok(
             Some(&editor),
-            "query($id: ID!) { video(id: $id) { description visibility media { posterUrl } } \
-             myUploads { length offset status } }",
+            "query($id: ID!) { video(id: $id) { description visibility \
+             media { posterUrl captions { language } } } myUploads { length offset status } }",
             json!({ "id": uuid }),
         )
         .await;
     assert_eq!(data["video"]["description"], "Boats *leaving*.");
     assert_eq!(data["video"]["visibility"], "PUBLIC");
+    assert_eq!(
+        data["video"]["media"]["captions"],
+        json!([{ "language": "en" }])
+    );
     assert!(
         data["video"]["media"]["posterUrl"]
             .as_str()
@@ -688,4 +713,201 @@ async fn a_user_without_rights_cannot_see_another_channels_drafts() {
     assert!(viewer_direct.is_some(), "{viewer_direct_page}");
     assert!(viewer_empty.is_some(), "{viewer_dashboard}");
     assert!(!viewer_dashboard.contains("My draft"), "{viewer_dashboard}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_interrupted_by_network_errors_resumes_from_the_servers_offset() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    let channel = app.create_channel(&admin, "Relay").await;
+    let video = app
+        .create_video(
+            &admin,
+            channel["id"].as_str().unwrap(),
+            "Long take",
+            json!({}),
+        )
+        .await;
+    let uuid = video["uuid"].as_str().unwrap();
+    let clip = app.dir.path().join("long-take.mp4");
+    noisy_mp4(&clip);
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
+    wait_for_element(&browser, "media-file").await;
+    // The network fails twice: the first PATCH never reaches the server; the second does, but
+    // its answer is lost. Every tus request is logged as "METHOD offset".
+    js(
+        &browser,
+        "window.__tus = []; let patches = 0; const real = window.fetch.bind(window); \
+         window.fetch = async (input, init) => { \
+           const req = input instanceof Request ? input : new Request(input, init); \
+           if (req.url.includes('/uploads/')) \
+             window.__tus.push(`${req.method} ${req.headers.get('Upload-Offset') ?? ''}`.trim()); \
+           if (req.method === 'PATCH') { \
+             patches += 1; \
+             if (patches === 1) throw new TypeError('Failed to fetch'); \
+             if (patches === 2) { await real(req); throw new TypeError('Failed to fetch'); } \
+           } \
+           return real(req); \
+         }; return true;",
+    )
+    .await;
+    wait_for_element(&browser, "media-file")
+        .await
+        .send_keys(clip.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "media-upload").await;
+    // No worker runs: the video stays processing once the file is in.
+    let processing = wait_for_js(
+        &browser,
+        "document.querySelector('#media-state .state-processing') !== null \
+         && !document.getElementById('media-state').textContent.includes('checking')",
+    )
+    .await;
+    let log: Vec<String> =
+        serde_json::from_value(js(&browser, "return window.__tus;").await).unwrap();
+    let page = body_text(&browser).await;
+    browser.close().await;
+
+    assert!(
+        processing.is_some(),
+        "the upload did not finish: {log:?}\n{page}"
+    );
+    let chunk = (5 << 20).to_string();
+    let patch_chunk = format!("PATCH {chunk}");
+    assert_eq!(
+        log.iter().take(7).map(String::as_str).collect::<Vec<_>>(),
+        [
+            "POST",
+            "HEAD",
+            "PATCH 0",
+            "HEAD",
+            "PATCH 0",
+            "HEAD",
+            patch_chunk.as_str()
+        ],
+        "create, ask the offset, fail, ask again, resend, ask again, go on from the server's \
+         offset: {log:?}"
+    );
+    assert!(log[7..].iter().all(|r| r == "HEAD"), "{log:?}");
+    // Every byte arrived once, in order.
+    let data = app
+        .graphql_ok(
+            Some(&admin),
+            "{ myUploads { status length offset media { sha256 } } }",
+            json!({}),
+        )
+        .await;
+    let upload = &data["myUploads"][0];
+    assert_eq!(upload["status"], "COMPLETE", "{data}");
+    assert_eq!(upload["offset"], upload["length"]);
+    assert_eq!(
+        upload["media"]["sha256"].as_str(),
+        Some(media::sha256_file(&clip).as_str())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editor_shows_validation_errors_unpublishes_and_deletes_only_after_confirmation() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    let channel = app.create_channel(&admin, "Drafts").await;
+    let video = app
+        .create_video(
+            &admin,
+            channel["id"].as_str().unwrap(),
+            "Rough cut",
+            json!({ "status": "READY" }),
+        )
+        .await;
+    let uuid = video["uuid"].as_str().unwrap();
+    let read = "query($id: ID!) { video(id: $id) { title publishAt unpublishAt } }";
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
+
+    // An empty title: the API's message beside the title field, nothing saved.
+    fill(&browser, "video-title", "").await;
+    click(&browser, "save-video").await;
+    let field_error = text_of(&browser, "#details-form .field-error").await;
+    let form_error = text_of(&browser, "#details-error").await;
+    let field_value = js(
+        &browser,
+        "return document.getElementById('video-title').value;",
+    )
+    .await;
+    let after_invalid = app
+        .graphql_ok(Some(&admin), read, json!({ "id": uuid }))
+        .await;
+
+    // Published, then unpublished.
+    click(&browser, "publish-video").await;
+    let published = wait_for_js(
+        &browser,
+        "document.getElementById('publication').textContent === 'published'",
+    )
+    .await;
+    click(&browser, "unpublish-video").await;
+    let unpublished = wait_for_js(
+        &browser,
+        "document.getElementById('publication').textContent === 'not published'",
+    )
+    .await;
+    let after_unpublish = app
+        .graphql_ok(Some(&admin), read, json!({ "id": uuid }))
+        .await;
+    let public = public_video(&app, uuid).await;
+
+    // Deleting asks first; cancelling keeps the video.
+    click(&browser, "delete-video").await;
+    let question = text_of(&browser, ".danger p[role=alert]").await;
+    click(&browser, "cancel-delete").await;
+    wait_for_element(&browser, "delete-video").await;
+    let after_cancel = app
+        .graphql_ok(Some(&admin), read, json!({ "id": uuid }))
+        .await;
+    click(&browser, "delete-video").await;
+    click(&browser, "confirm-delete").await;
+    let landed = wait_for_path(&browser, |p| p == "/admin").await;
+    wait_for_js(
+        &browser,
+        "document.querySelector('.admin-channel') !== null",
+    )
+    .await;
+    let dashboard = body_text(&browser).await;
+    browser.close().await;
+
+    assert_eq!(field_error.as_deref(), Some("title: must not be empty"));
+    assert_eq!(form_error.as_deref(), Some("title: must not be empty"));
+    assert_eq!(field_value, json!(""), "the form keeps what was typed");
+    assert_eq!(after_invalid["video"]["title"], "Rough cut");
+    assert!(published.is_some() && unpublished.is_some());
+    assert!(
+        after_unpublish["video"]["publishAt"].is_string(),
+        "{after_unpublish}"
+    );
+    assert!(
+        after_unpublish["video"]["unpublishAt"].is_string(),
+        "{after_unpublish}"
+    );
+    assert_eq!(public, Value::Null, "unpublished videos are not public");
+    assert!(
+        question
+            .as_deref()
+            .is_some_and(|q| q.contains("Delete “Rough cut” for good?")),
+        "{question:?}"
+    );
+    assert_eq!(after_cancel["video"]["title"], "Rough cut");
+    assert_eq!(landed, "/admin");
+    assert!(!dashboard.contains("Rough cut"), "{dashboard}");
+    let gone = app
+        .graphql_ok(Some(&admin), read, json!({ "id": uuid }))
+        .await;
+    assert_eq!(gone["video"], Value::Null);
 }
