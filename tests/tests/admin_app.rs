@@ -911,3 +911,134 @@ async fn the_editor_shows_validation_errors_unpublishes_and_deletes_only_after_c
         .await;
     assert_eq!(gone["video"], Value::Null);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publishes_it() {
+    assert_app_is_built();
+    let app = spawn_site(1, |_| {}).await;
+    let editor = app.user_token("editor@example.com", "EDITOR").await;
+    let channel = app.create_channel(&editor, "Harbour Radio").await;
+    let slug = channel["slug"].as_str().unwrap().to_owned();
+    let audio = app.dir.path().join("tides.wav");
+    // Three seconds of 16-bit stereo 48 kHz.
+    media::wav(&audio, 3 * 48_000 * 4 + 44);
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, "editor@example.com", USER_PASSWORD).await;
+    wait_for_js(
+        &browser,
+        "document.querySelector('.admin-channel a.new-podcast') !== null",
+    )
+    .await;
+    js(
+        &browser,
+        "document.querySelector('.admin-channel a.new-podcast').click(); return true;",
+    )
+    .await;
+    wait_for_element(&browser, "new-podcast-form").await;
+    fill(&browser, "new-podcast-title", "Tide Tables").await;
+    fill(&browser, "new-podcast-author", "Harbour Radio").await;
+    fill(&browser, "new-podcast-owner-name", "Ann Keeper").await;
+    fill(&browser, "new-podcast-owner-email", "ann@example.com").await;
+    click(&browser, "new-podcast-submit").await;
+    let podcast_path = wait_for_path(&browser, |p| {
+        p.starts_with("/admin/podcasts/") && !p.starts_with("/admin/podcasts/new")
+    })
+    .await;
+    let podcast_title = text_of(&browser, "#edit-title").await;
+
+    fill(&browser, "new-episode-title", "High water").await;
+    click(&browser, "new-episode-submit").await;
+    let episode_path = wait_for_path(&browser, |p| p.starts_with("/admin/episodes/")).await;
+    wait_for_element(&browser, "media-file")
+        .await
+        .send_keys(audio.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "media-upload").await;
+    let ready = wait_for_js_within(
+        &browser,
+        "document.querySelector('#media-state .state-ready') !== null",
+        TRANSCODE_PATIENCE,
+    )
+    .await;
+    assert!(
+        ready.is_some(),
+        "never ready: {}",
+        body_text(&browser).await
+    );
+    let before_publish = app
+        .graphql_ok(
+            None,
+            "query($c: String!) { podcast(channelSlug: $c, slug: \"tide-tables\") { episodes { nodes { title } } } }",
+            json!({ "c": slug }),
+        )
+        .await;
+
+    // A number that is not one is refused beside the form; a good one is saved.
+    fill(&browser, "episode-number", "one").await;
+    click(&browser, "save-episode").await;
+    let refused = text_of(&browser, "#details-error").await;
+    fill(&browser, "episode-season", "2").await;
+    fill(&browser, "episode-number", "7").await;
+    click(&browser, "save-episode").await;
+    let saved = text_of(&browser, "#notice").await;
+    click(&browser, "publish-episode").await;
+    let published = wait_for_js(
+        &browser,
+        "document.getElementById('publication').textContent === 'published'",
+    )
+    .await;
+
+    // Back on the podcast's page, the episode is listed as ready and published.
+    click(&browser, "podcast-link").await;
+    let row_state = text_of(&browser, "tr.admin-episode .state").await;
+    let row_publication = text_of(&browser, "tr.admin-episode .publication").await;
+
+    // The public podcast page plays it.
+    open(&browser, &app, &format!("/podcasts/{slug}/tide-tables")).await;
+    let audios = wait_for_js(
+        &browser,
+        "document.querySelectorAll('#episodes li audio source').length",
+    )
+    .await;
+    let page = body_text(&browser).await;
+    browser.close().await;
+
+    assert_eq!(podcast_title.as_deref(), Some("Tide Tables"));
+    assert!(
+        episode_path.len() > "/admin/episodes/".len(),
+        "{podcast_path} {episode_path}"
+    );
+    assert_eq!(
+        before_publish["podcast"]["episodes"]["nodes"],
+        json!([]),
+        "a new episode stays unpublished until it is published"
+    );
+    assert_eq!(
+        refused.as_deref(),
+        Some("number: `one` is not a whole number")
+    );
+    assert_eq!(saved.as_deref(), Some("Saved."));
+    assert!(published.is_some(), "the episode did not become published");
+    assert_eq!(row_state.as_deref(), Some("ready"));
+    assert_eq!(row_publication.as_deref(), Some("published"));
+    assert_eq!(audios, Some(json!(2)), "MP3 and M4A: {page}");
+    assert!(page.contains("High water"), "{page}");
+    let data = app
+        .graphql_ok(
+            None,
+            "query($c: String!) { podcast(channelSlug: $c, slug: \"tide-tables\") { author ownerName \
+             episodes { nodes { title season number status } } } }",
+            json!({ "c": slug }),
+        )
+        .await;
+    assert_eq!(
+        data["podcast"],
+        json!({
+            "author": "Harbour Radio",
+            "ownerName": "Ann Keeper",
+            "episodes": { "nodes": [{ "title": "High water", "season": 2, "number": 7, "status": "READY" }] }
+        })
+    );
+}

@@ -265,7 +265,7 @@ impl VideoState {
 }
 
 /// The phase from the API's status, media error and latest processing.
-fn phase(
+pub(super) fn phase(
     status: &str,
     media_error: Option<String>,
     percent: Option<f64>,
@@ -421,7 +421,7 @@ pub async fn editable_video(
 }
 
 /// Parses a visibility word of the edit form.
-fn visibility_of<V>(word: &str, public: V, unlisted: V, private: V) -> V {
+pub(super) fn visibility_of<V>(word: &str, public: V, unlisted: V, private: V) -> V {
     match word {
         "PUBLIC" => public,
         "UNLISTED" => unlisted,

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 
 use super::StateBadge;
 use super::api::{self, ManagedChannel, VideoState};
+use super::podcast_api;
 use super::session::use_session;
 use super::tus::sleep;
 use crate::components::{ErrorNotice, Loading};
@@ -82,10 +83,13 @@ fn ChannelVideos(
             });
         }
     });
-    let new_video = format!(
-        "/admin/videos/new?channel={}",
-        js_sys::encode_uri_component(&channel.id)
-    );
+    let channel_param = js_sys::encode_uri_component(&channel.id);
+    let new_video = format!("/admin/videos/new?channel={channel_param}");
+    let new_podcast = format!("/admin/podcasts/new?channel={channel_param}");
+    let podcasts = {
+        let id = channel.id.clone();
+        LocalResource::new(move || podcast_api::channel_podcasts(session, id.clone()))
+    };
     view! {
         <section class="admin-channel" data-channel=channel.slug.clone()>
             <header class="admin-channel-header">
@@ -95,6 +99,9 @@ fn ChannelVideos(
                 </a>
                 <a href=new_video class="button new-video">
                     "New video"
+                </a>
+                <a href=new_podcast class="button new-podcast">
+                    "New podcast"
                 </a>
             </header>
             <Transition fallback=|| view! { <Loading /> }>
@@ -121,6 +128,29 @@ fn ChannelVideos(
                                 }
                                 .into_any()
                             }
+                        })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+            <Transition fallback=|| ()>
+                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                    {move || Suspend::new(async move {
+                        podcasts.await.map(|podcasts| {
+                            (!podcasts.is_empty()).then(|| view! {
+                                <h4 class="admin-podcasts-heading">"Podcasts"</h4>
+                                <ul class="admin-podcasts">
+                                    {podcasts
+                                        .into_iter()
+                                        .map(|p| view! {
+                                            <li>
+                                                <a href=super::podcast_path(&p.id)>{p.title}</a>
+                                                " "
+                                                <span class="visibility">{p.visibility.to_lowercase()}</span>
+                                            </li>
+                                        })
+                                        .collect::<Vec<_>>()}
+                                </ul>
+                            })
                         })
                     })}
                 </ErrorBoundary>

@@ -5,98 +5,11 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::api::{self, EditableVideo};
+use super::notices::{Notices, error_view};
 use super::session::{Session, use_session};
-use super::upload_panel::{UploadPanel, UploadProgress};
+use super::upload_panel::{MediaTarget, UploadPanel, UploadProgress};
 use super::{StateBadge, field};
-use crate::api::ApiError;
 use crate::components::{ErrorNotice, Loading, NotFound};
-
-/// What the page says about its last change; owned by the page, so it outlives the re-render
-/// that follows every change.
-#[derive(Clone, Copy)]
-struct Notices {
-    /// The last success, e.g. "Saved."
-    done: RwSignal<Option<String>>,
-    /// The details form's error, shown next to the form.
-    details: RwSignal<Option<String>>,
-    /// Publishing, poster, captions and deletion errors, each beside its control.
-    publish: RwSignal<Option<String>>,
-    poster: RwSignal<Option<String>>,
-    caption: RwSignal<Option<String>>,
-    delete: RwSignal<Option<String>>,
-    /// A change is on its way.
-    busy: RwSignal<bool>,
-}
-
-impl Notices {
-    fn new() -> Self {
-        Self {
-            done: RwSignal::new(None),
-            details: RwSignal::new(None),
-            publish: RwSignal::new(None),
-            poster: RwSignal::new(None),
-            caption: RwSignal::new(None),
-            delete: RwSignal::new(None),
-            busy: RwSignal::new(false),
-        }
-    }
-
-    fn clear(self) {
-        for s in [
-            self.done,
-            self.details,
-            self.publish,
-            self.poster,
-            self.caption,
-            self.delete,
-        ] {
-            s.set(None);
-        }
-    }
-
-    /// Runs a change: on success says `done` and reads the video again, on failure shows the
-    /// API's message in `error`.
-    fn run<F>(
-        self,
-        error: RwSignal<Option<String>>,
-        done: &'static str,
-        reload: impl Fn() + 'static,
-        change: F,
-    ) where
-        F: Future<Output = Result<(), ApiError>> + 'static,
-    {
-        if self.busy.get_untracked() {
-            return;
-        }
-        self.clear();
-        self.busy.set(true);
-        spawn_local(async move {
-            match change.await {
-                Ok(()) => {
-                    self.done.try_set(Some(done.into()));
-                    reload();
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-            self.busy.try_set(false);
-        });
-    }
-}
-
-/// An error message in a paragraph with `id`, if there is one.
-fn error_view(id: &'static str, error: RwSignal<Option<String>>) -> impl IntoView {
-    move || {
-        error.get().map(|message| {
-            view! {
-                <p class="form-error" id=id role="alert">
-                    {message}
-                </p>
-            }
-        })
-    }
-}
 
 /// `/admin/videos/{uuid}`: a video's editor. Upload its media, change its title, description
 /// and visibility, publish or unpublish it, choose its poster among the generated thumbnails,
@@ -296,7 +209,7 @@ fn editor(
                 }}
             </header>
 
-            <UploadPanel video_id=id.clone() phase=state.phase.clone() progress />
+            <UploadPanel target=MediaTarget::Video(id.clone()) phase=state.phase.clone() progress />
 
             <section aria-labelledby="details-heading">
                 <h3 id="details-heading">"Details"</h3>

@@ -3,8 +3,10 @@ use leptos::task::spawn_local;
 
 use super::StateBadge;
 use super::api::{self, Phase};
-use super::session::use_session;
+use super::podcast_api;
+use super::session::{Session, use_session};
 use super::tus::{self, sleep};
+use crate::api::ApiError;
 
 /// How often the video is read while its media is processed.
 const POLL_MS: i32 = 1000;
@@ -33,17 +35,52 @@ pub enum UploadProgress {
     Error(String),
 }
 
+/// What an upload's media is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaTarget {
+    /// A video, by global ID.
+    Video(String),
+    /// A podcast episode, by global ID.
+    Episode(String),
+}
+
+impl MediaTarget {
+    /// The `Upload-Metadata` key naming the target.
+    fn key(&self) -> &'static str {
+        match self {
+            Self::Video(_) => "videoId",
+            Self::Episode(_) => "episodeId",
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Self::Video(id) | Self::Episode(id) => id,
+        }
+    }
+
+    /// Where the target's media is now; `None` when it is gone.
+    async fn phase(&self, session: Session) -> Result<Option<Phase>, ApiError> {
+        match self {
+            Self::Video(id) => Ok(api::video_state(session, id.clone())
+                .await?
+                .map(|v| v.phase)),
+            Self::Episode(id) => podcast_api::episode_phase(session, id.clone()).await,
+        }
+    }
+}
+
 fn megabytes(bytes: f64) -> String {
     format!("{:.1} MB", bytes / 1_000_000.0)
 }
 
-/// Uploads a video's media from a file input with tus, shows the progress, then follows the
-/// video through processing until it is ready or refused.
+/// Uploads a video's or an episode's media from a file input with tus, shows the progress,
+/// then follows it through processing until it is ready or refused.
 #[component]
 pub fn UploadPanel(
-    /// The video's global ID.
-    video_id: String,
-    /// The video's state when the page was read.
+    /// What the media is for.
+    target: MediaTarget,
+    /// Its state when the page was read.
     phase: Phase,
     /// Where the upload is; owned by the page, so it outlives a re-render of the panel.
     progress: RwSignal<UploadProgress>,
@@ -57,19 +94,23 @@ pub fn UploadPanel(
                 | UploadProgress::Processing(_)
         )
     };
+    let label = match &target {
+        MediaTarget::Video(_) => "Video file",
+        MediaTarget::Episode(_) => "Audio file",
+    };
     let start = move |_| {
         let Some(file) = super::chosen_file("media-file") else {
             progress.set(UploadProgress::Error("choose a file first".into()));
             return;
         };
-        let video_id = video_id.clone();
+        let target = target.clone();
         progress.set(UploadProgress::Sending {
             sent: 0.0,
             total: file.size(),
         });
         spawn_local(async move {
             let outcome = async {
-                let location = tus::create(session, &file, &[("videoId", &video_id)]).await?;
+                let location = tus::create(session, &file, &[(target.key(), target.id())]).await?;
                 tus::send_file(session, &location, &file, |sent, total| {
                     progress.try_set(UploadProgress::Sending { sent, total });
                 })
@@ -85,8 +126,8 @@ pub fn UploadPanel(
             }
             // Follow the video: processing, then ready, or the reason it was refused.
             for _ in 0..POLL_LIMIT {
-                match api::video_state(session, video_id.clone()).await {
-                    Ok(Some(state)) => match state.phase {
+                match target.phase(session).await {
+                    Ok(Some(phase)) => match phase {
                         Phase::Processing(p) => {
                             if progress.try_set(UploadProgress::Processing(p)).is_some() {
                                 // The page is gone.
@@ -146,7 +187,7 @@ pub fn UploadPanel(
             <h3 id="media-heading">"Media"</h3>
             <div id="media-state" class="media-state" aria-live="polite">{state}</div>
             <div class="upload-controls">
-                <label for="media-file">"Video file"</label>
+                <label for="media-file">{label}</label>
                 <input id="media-file" type="file" disabled=busy />
                 <button type="button" id="media-upload" on:click=start disabled=busy>
                     "Upload"

@@ -4,7 +4,10 @@ use leptos_router::path;
 
 use super::{NotFound, ServerVersion, SiteHeader};
 use crate::admin::session::Session;
-use crate::admin::{AdminShell, DashboardPage, EditVideoPage, NewVideoPage, SignInPage};
+use crate::admin::{
+    AdminShell, DashboardPage, EditEpisodePage, EditPodcastPage, EditVideoPage, NewPodcastPage,
+    NewVideoPage, SignInPage,
+};
 use crate::pages::{ChannelPage, HomePage, PodcastPage, SearchPage, WatchPage};
 
 /// The whole app: header, the page the address names, and a footer naming the server's version.
@@ -27,6 +30,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=DashboardPage />
                         <Route path=path!("videos/new") view=NewVideoPage />
                         <Route path=path!("videos/:id") view=EditVideoPage />
+                        <Route path=path!("podcasts/new") view=NewPodcastPage />
+                        <Route path=path!("podcasts/:id") view=EditPodcastPage />
+                        <Route path=path!("episodes/:id") view=EditEpisodePage />
                     </ParentRoute>
                 </Routes>
             </main>
