@@ -6,8 +6,6 @@
 //! large file is never held in memory). When a request fails on the way, a `HEAD` asks the
 //! server how much it has durably stored and the upload goes on from there.
 
-use std::sync::Arc;
-
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 
 use super::session::Session;
@@ -19,6 +17,9 @@ const TUS_VERSION: &str = "1.0.0";
 pub const CHUNK_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
 /// Network failures in a row before the upload gives up.
 const MAX_RETRIES: u32 = 6;
+/// How often, and how many times, a finished upload is asked whether it was probed (10 min).
+const SETTLE_POLL_MS: i32 = 400;
+const SETTLE_POLLS: u32 = 1500;
 
 /// Why an upload stopped.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -131,9 +132,9 @@ async fn send(
         }
         return Ok(response);
     }
-    Err(TusError::Session(ApiError::Network(Arc::new(
-        gloo_net::Error::GlooError("signed out".into()),
-    ))))
+    Err(TusError::Refused(
+        "the server no longer takes this session: sign in again".into(),
+    ))
 }
 
 /// Creates an upload for `file` with `pairs` of metadata (besides `filename` and `filetype`);
@@ -253,7 +254,7 @@ pub async fn send_file(
 
 /// Waits until the server has probed the finished upload.
 pub async fn settled(session: Session, location: &str) -> Result<Settled, TusError> {
-    loop {
+    for _ in 0..SETTLE_POLLS {
         let response = send(
             session,
             || RequestBuilder::new(location).method(Method::HEAD),
@@ -266,9 +267,12 @@ pub async fn settled(session: Session, location: &str) -> Result<Settled, TusErr
         match response.headers().get("x-upload-status").as_deref() {
             Some("complete") => return Ok(Settled::Complete),
             Some("rejected") => return Ok(Settled::Rejected),
-            _ => sleep(400).await,
+            _ => sleep(SETTLE_POLL_MS).await,
         }
     }
+    Err(TusError::Refused(
+        "the server is still checking the file: look again later".into(),
+    ))
 }
 
 #[cfg(test)]
