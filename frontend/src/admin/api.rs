@@ -21,8 +21,7 @@ type Upload = ();
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/session.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct Login;
 
@@ -31,8 +30,7 @@ pub struct Login;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/session.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct Refresh;
 
@@ -41,8 +39,7 @@ pub struct Refresh;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/session.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct Logout;
 
@@ -51,8 +48,7 @@ pub struct Logout;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/dashboard.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct ManagedChannels;
 
@@ -61,8 +57,7 @@ pub struct ManagedChannels;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/dashboard.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct ChannelVideos;
 
@@ -71,8 +66,7 @@ pub struct ChannelVideos;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/dashboard.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct VideoStateOf;
 
@@ -81,8 +75,7 @@ pub struct VideoStateOf;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct EditVideo;
 
@@ -91,8 +84,7 @@ pub struct EditVideo;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct CreateVideo;
 
@@ -101,8 +93,7 @@ pub struct CreateVideo;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct UpdateVideo;
 
@@ -111,8 +102,7 @@ pub struct UpdateVideo;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct PublishVideo;
 
@@ -121,8 +111,7 @@ pub struct PublishVideo;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct UnpublishVideo;
 
@@ -131,8 +120,7 @@ pub struct UnpublishVideo;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct DeleteVideo;
 
@@ -141,8 +129,7 @@ pub struct DeleteVideo;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct ChoosePoster;
 
@@ -151,8 +138,7 @@ pub struct ChoosePoster;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct UploadCaption;
 

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use futures::future::LocalBoxFuture;
+
 use crate::api::ApiError;
 
 /// What the page says about its last change; owned by the page, so it outlives the re-render
@@ -55,15 +57,24 @@ impl Notices {
 
     /// Runs a change: on success says `done` and reads the video again, on failure shows the
     /// API's message in `error`.
-    pub(super) fn run<F>(
+    pub(super) fn run(
         self,
         error: RwSignal<Option<String>>,
         done: &'static str,
         reload: impl Fn() + 'static,
-        change: F,
-    ) where
-        F: Future<Output = Result<(), ApiError>> + 'static,
-    {
+        change: impl Future<Output = Result<(), ApiError>> + 'static,
+    ) {
+        // Boxed: one copy of the task for every button of every page.
+        self.run_boxed(error, done, Box::new(reload), Box::pin(change));
+    }
+
+    fn run_boxed(
+        self,
+        error: RwSignal<Option<String>>,
+        done: &'static str,
+        reload: Box<dyn Fn()>,
+        change: LocalBoxFuture<'static, Result<(), ApiError>>,
+    ) {
         if self.busy.get_untracked() {
             return;
         }

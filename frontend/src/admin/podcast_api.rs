@@ -14,8 +14,7 @@ type DateTime = String;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct ChannelPodcasts;
 
@@ -24,8 +23,7 @@ pub struct ChannelPodcasts;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct EditPodcast;
 
@@ -34,8 +32,7 @@ pub struct EditPodcast;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct EditEpisode;
 
@@ -44,8 +41,7 @@ pub struct EditEpisode;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct CreatePodcast;
 
@@ -54,8 +50,7 @@ pub struct CreatePodcast;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct UpdatePodcast;
 
@@ -64,8 +59,7 @@ pub struct UpdatePodcast;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct CreateEpisode;
 
@@ -74,8 +68,7 @@ pub struct CreateEpisode;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct UpdateEpisode;
 
@@ -84,8 +77,7 @@ pub struct UpdateEpisode;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct PublishEpisode;
 
@@ -94,8 +86,7 @@ pub struct PublishEpisode;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct UnpublishEpisode;
 
@@ -104,8 +95,7 @@ pub struct UnpublishEpisode;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug",
-    variables_derives = "Clone"
+    response_derives = "Debug"
 )]
 pub struct DeleteEpisode;
 

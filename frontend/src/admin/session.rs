@@ -14,7 +14,7 @@ use graphql_client::GraphQLQuery;
 use leptos::prelude::*;
 
 use super::api::{Login, Logout, Refresh, login, logout, refresh};
-use crate::api::{ApiError, execute_as};
+use crate::api::{ApiError, decode, execute_as, post, read_response, request_body};
 
 /// Where the refresh token is kept between page loads.
 const REFRESH_KEY: &str = "projector.refreshToken";
@@ -263,17 +263,20 @@ impl Session {
 
     /// Runs an operation as the signed-in user. A token the server no longer takes (expired
     /// early, revoked) is refreshed once and the operation sent again.
-    pub async fn call<Q>(self, variables: Q::Variables) -> Result<Q::ResponseData, ApiError>
-    where
-        Q: GraphQLQuery,
-        Q::Variables: Clone,
-    {
+    pub async fn call<Q: GraphQLQuery>(
+        self,
+        variables: Q::Variables,
+    ) -> Result<Q::ResponseData, ApiError> {
+        decode(self.call_raw(request_body::<Q>(variables)).await?)
+    }
+
+    async fn call_raw(self, body: String) -> Result<serde_json::Value, ApiError> {
         let token = self.access_token().await?;
-        match execute_as::<Q>(Some(&token), variables.clone()).await {
+        match post(Some(&token), body.clone()).await {
             Err(e) if e.code() == Some("UNAUTHENTICATED") => {
                 self.access.set_value(None);
                 let token = self.access_token().await?;
-                execute_as::<Q>(Some(&token), variables).await
+                post(Some(&token), body).await
             }
             other => other,
         }
@@ -281,19 +284,24 @@ impl Session {
 
     /// Sends a GraphQL multipart request (the operation with `file_var` null, and the file as
     /// part `0`), as the signed-in user.
-    pub async fn call_with_file<Q>(
+    pub async fn call_with_file<Q: GraphQLQuery>(
         self,
         variables: Q::Variables,
         file_var: &str,
         file: &web_sys::File,
-    ) -> Result<Q::ResponseData, ApiError>
-    where
-        Q: GraphQLQuery,
-        Q::Variables: Clone,
-    {
+    ) -> Result<Q::ResponseData, ApiError> {
+        let operations = request_body::<Q>(variables);
+        decode(self.call_with_file_raw(operations, file_var, file).await?)
+    }
+
+    async fn call_with_file_raw(
+        self,
+        operations: String,
+        file_var: &str,
+        file: &web_sys::File,
+    ) -> Result<serde_json::Value, ApiError> {
         let network = |e| ApiError::Network(Arc::new(e));
         let js = |_| ApiError::Status(0);
-        let operations = serde_json::to_string(&Q::build_query(variables)).unwrap_or_default();
         let map = serde_json::json!({ "0": [format!("variables.{file_var}")] }).to_string();
         for attempt in 0..2 {
             let token = self.access_token().await?;
@@ -310,7 +318,7 @@ impl Session {
                 .send()
                 .await
                 .map_err(network)?;
-            match crate::api::read_response::<Q::ResponseData>(response).await {
+            match read_response(response).await {
                 Err(e) if attempt == 0 && e.code() == Some("UNAUTHENTICATED") => {
                     self.access.set_value(None);
                 }
