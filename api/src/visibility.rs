@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::accounts::Role;
 use crate::accounts::auth::Principal;
-use crate::channels::entity::channel_member;
+use crate::channels::entity::{channel, channel_member};
 use crate::error::{AppError, AppResult};
 use crate::playlists::entity::playlist;
 use crate::podcasts::entity::episode;
@@ -309,6 +309,23 @@ pub async fn can_manage(
             .count(db)
             .await?
             > 0),
+    }
+}
+
+/// The channels `viewer` may manage (the list form of [`can_manage`]).
+pub fn managed_channels(viewer: &Viewer) -> Condition {
+    let id = Expr::col((channel::Entity, channel::Column::Id));
+    match viewer {
+        Viewer::Admin => Condition::all(),
+        Viewer::Member {
+            user_id,
+            may_edit: true,
+        } => Condition::all().add(id.in_subquery(member_channels(*user_id))),
+        // `IN ()`: no channel.
+        Viewer::Public
+        | Viewer::Member {
+            may_edit: false, ..
+        } => Condition::all().add(id.is_in(Vec::<Uuid>::new())),
     }
 }
 

@@ -31,6 +31,19 @@ pub enum ApiError {
     /// The answer had neither data nor errors.
     #[error("the server sent an empty answer")]
     NoData,
+    /// The answer's data does not fit the operation (an app older than the server?).
+    #[error("the server's answer does not fit this app: {0}")]
+    Unreadable(String),
+}
+
+impl ApiError {
+    /// The GraphQL error's `extensions.code`, if the server sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::GraphQl { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 // The derive reads the schema without telling cargo; including it makes a schema change
@@ -513,14 +526,57 @@ fn unless_missing<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiError>
 
 /// POSTs one operation to the API and returns its `data`, or the first GraphQL error.
 async fn execute<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
-    let network = |e| ApiError::Network(Arc::new(e));
-    let response = Request::post(ENDPOINT)
-        .json(&Q::build_query(variables))
+    execute_as::<Q>(None, variables).await
+}
+
+/// [`execute`] with `Authorization: Bearer <token>` when a token is given (the admin app's
+/// calls, see `admin::session`).
+///
+/// Only the encoding and decoding depend on the operation; the request itself is one
+/// non-generic function, so each of the app's operations adds little to the wasm.
+pub(crate) async fn execute_as<Q: GraphQLQuery>(
+    token: Option<&str>,
+    variables: Q::Variables,
+) -> Result<Q::ResponseData, ApiError> {
+    decode(post(token, request_body::<Q>(variables)).await?)
+}
+
+/// The JSON body of a request for operation `Q`.
+pub(crate) fn request_body<Q: GraphQLQuery>(variables: Q::Variables) -> String {
+    serde_json::to_string(&Q::build_query(variables)).unwrap_or_default()
+}
+
+/// An answer's `data` as the operation's types.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    data: serde_json::Value,
+) -> Result<T, ApiError> {
+    serde_json::from_value(data).map_err(|e| ApiError::Unreadable(e.to_string()))
+}
+
+/// POSTs a JSON request `body` to the API; returns the answer's `data`, or its first error.
+pub(crate) async fn post(token: Option<&str>, body: String) -> Result<serde_json::Value, ApiError> {
+    let mut request = Request::post(ENDPOINT).header("Content-Type", "application/json");
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let response = request
+        .body(body)
         .map_err(network)?
         .send()
         .await
         .map_err(network)?;
-    let body: Response<Q::ResponseData> = match response.json().await {
+    read_response(response).await
+}
+
+fn network(e: gloo_net::Error) -> ApiError {
+    ApiError::Network(Arc::new(e))
+}
+
+/// The `data` of a GraphQL answer, or its first error.
+pub(crate) async fn read_response(
+    response: gloo_net::http::Response,
+) -> Result<serde_json::Value, ApiError> {
+    let body: Response<serde_json::Value> = match response.json().await {
         Ok(body) => body,
         Err(_) if !response.ok() => return Err(ApiError::Status(response.status())),
         Err(e) => return Err(network(e)),

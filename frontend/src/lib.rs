@@ -1,6 +1,7 @@
 //! Projector's single-page app: Leptos, rendered in the browser, talking to the server only
 //! through the GraphQL API described by `schema.graphql`.
 
+pub mod admin;
 pub mod api;
 pub mod components;
 pub mod format;

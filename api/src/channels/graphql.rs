@@ -152,6 +152,9 @@ impl Channel {
 pub struct ChannelListFilter {
     /// Case-insensitive substring of the name.
     pub text: Option<String>,
+    /// Only the channels the caller may manage (`true`; all of them for admins, none for
+    /// anonymous callers and viewers). `false` or absent: every channel.
+    pub managed_by_me: Option<bool>,
 }
 
 /// A new channel.
@@ -254,7 +257,10 @@ impl ChannelsQuery {
         let filter = filter.unwrap_or_default();
         let page = service::list(
             db,
-            ChannelFilter { text: filter.text },
+            ChannelFilter {
+                text: filter.text,
+                managed_by: filter.managed_by_me.unwrap_or(false).then(|| viewer(ctx)),
+            },
             order_by.unwrap_or_default(),
             first,
             after.as_deref(),

@@ -261,6 +261,8 @@ pub async fn members(
 pub struct ChannelFilter {
     /// Case-insensitive substring of the name.
     pub text: Option<String>,
+    /// Only the channels this viewer may manage.
+    pub managed_by: Option<Viewer>,
 }
 
 /// One page of channels.
@@ -272,6 +274,9 @@ pub async fn list(
     after: Option<&str>,
 ) -> AppResult<Page<channel::Model>> {
     let mut select = channel::Entity::find();
+    if let Some(viewer) = &filter.managed_by {
+        select = select.filter(visibility::managed_channels(viewer));
+    }
     if let Some(text) = filter.text.filter(|t| !t.trim().is_empty()) {
         select = select.filter(
             Expr::expr(Func::lower(Expr::col((

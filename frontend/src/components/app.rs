@@ -1,13 +1,20 @@
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use super::{NotFound, ServerVersion, SiteHeader};
+use crate::admin::session::Session;
+use crate::admin::{
+    AdminShell, DashboardPage, EditEpisodePage, EditPodcastPage, EditVideoPage, NewPodcastPage,
+    NewVideoPage, SignInPage,
+};
 use crate::pages::{ChannelPage, HomePage, PodcastPage, SearchPage, WatchPage};
 
 /// The whole app: header, the page the address names, and a footer naming the server's version.
+/// The viewer pages are public; everything under `/admin` is for signed-in editors.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(Session::new());
     view! {
         <Router>
             <SiteHeader />
@@ -18,6 +25,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/channels/:slug") view=ChannelPage />
                     <Route path=path!("/podcasts/:channel/:slug") view=PodcastPage />
                     <Route path=path!("/search") view=SearchPage />
+                    <Route path=path!("/admin/sign-in") view=SignInPage />
+                    <ParentRoute path=path!("/admin") view=AdminShell>
+                        <Route path=path!("") view=DashboardPage />
+                        <Route path=path!("videos/new") view=NewVideoPage />
+                        <Route path=path!("videos/:id") view=EditVideoPage />
+                        <Route path=path!("podcasts/new") view=NewPodcastPage />
+                        <Route path=path!("podcasts/:id") view=EditPodcastPage />
+                        <Route path=path!("episodes/:id") view=EditEpisodePage />
+                    </ParentRoute>
                 </Routes>
             </main>
             <footer class="site-footer">

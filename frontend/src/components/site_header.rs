@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-/// The banner at the top of every page: the site's name (a link home) and the search box.
+/// The banner at the top of every page: the site's name (a link home), the search box and the
+/// way into the admin app.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let query = use_query_map();
@@ -44,6 +45,9 @@ pub fn SiteHeader() -> impl IntoView {
                     <button type="submit">"Search"</button>
                 </div>
             </form>
+            <a class="admin-link" href="/admin">
+                "Admin"
+            </a>
         </header>
     }
 }

@@ -13,7 +13,7 @@ pub use search::SearchPage;
 pub use watch::WatchPage;
 
 /// Names the page in the browser's tab and history (`""`: just the site's name).
-fn set_title(title: &str) {
+pub(crate) fn set_title(title: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         if title.is_empty() {
             document.set_title("Projector");

@@ -99,6 +99,60 @@ async fn channel_members_are_added_and_removed_by_managers_only(backend: Backend
     assert_eq!(app.count("channel_members").await, 1);
 }
 
+async fn the_channel_list_narrows_to_the_channels_the_caller_manages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let owner = app.user_token("owner@example.com", "EDITOR").await;
+    let member = app.user_token("member@example.com", "EDITOR").await;
+    let viewer = app.user_token("viewer@example.com", "VIEWER").await;
+    support::channel(&app, &owner, "Mine").await;
+    support::channel(&app, &admin, "Theirs").await;
+    let shared = support::channel(&app, &admin, "Shared").await;
+    let member_id = support::me(&app, &member).await;
+    let viewer_id = support::me(&app, &viewer).await;
+    for user in [&member_id, &viewer_id] {
+        app.graphql_ok(
+            Some(&admin),
+            "mutation($i: AddChannelMemberInput!) { addChannelMember(input: $i) { channel { id } } }",
+            json!({ "i": { "channelId": shared, "userId": user, "role": "EDITOR" } }),
+        )
+        .await;
+    }
+    let names = |token: Option<String>, managed: Option<bool>| {
+        let app = &app;
+        async move {
+            let data = app
+                .graphql_ok(
+                    token.as_deref(),
+                    "query($f: ChannelListFilter) { channels(filter: $f, orderBy: OLDEST) { totalCount nodes { name viewerCanManage } } }",
+                    json!({ "f": { "managedByMe": managed } }),
+                )
+                .await;
+            let nodes = data["channels"]["nodes"].as_array().unwrap().clone();
+            assert_eq!(data["channels"]["totalCount"], nodes.len(), "{data}");
+            if managed == Some(true) {
+                assert!(nodes.iter().all(|n| n["viewerCanManage"] == true), "{data}");
+            }
+            nodes
+                .iter()
+                .map(|n| n["name"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names(Some(owner.clone()), Some(true)).await, ["Mine"]);
+    assert_eq!(names(Some(member.clone()), Some(true)).await, ["Shared"]);
+    assert_eq!(
+        names(Some(admin.clone()), Some(true)).await,
+        ["Mine", "Theirs", "Shared"]
+    );
+    // A viewer may belong to a channel but manages nothing; anonymous callers neither.
+    assert!(names(Some(viewer.clone()), Some(true)).await.is_empty());
+    assert!(names(None, Some(true)).await.is_empty());
+    // Without the filter (or with `false`) everyone gets every channel.
+    assert_eq!(names(Some(owner), Some(false)).await.len(), 3);
+    assert_eq!(names(None, None).await.len(), 3);
+}
+
 async fn a_video_is_created_read_updated_published_and_deleted(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
@@ -554,6 +608,7 @@ async fn categories_nest_and_tags_are_managed(backend: Backend) {
 both_databases!(
     a_channel_is_created_read_updated_and_deleted_by_its_owner,
     channel_members_are_added_and_removed_by_managers_only,
+    the_channel_list_narrows_to_the_channels_the_caller_manages,
     a_video_is_created_read_updated_published_and_deleted,
     a_playlist_keeps_dense_positions_through_add_move_and_remove,
     concurrent_moves_leave_positions_dense_and_unique,

@@ -1,0 +1,176 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::StateBadge;
+use super::api::{self, ManagedChannel, VideoState};
+use super::podcast_api;
+use super::session::use_session;
+use super::tus::sleep;
+use crate::components::{ErrorNotice, Loading};
+
+/// How often a channel's list is read again while one of its videos is processing.
+const POLL_MS: i32 = 2000;
+
+/// `/admin`: the channels the user may manage, each with its videos, drafts included, and
+/// where each video is (draft, processing, ready, or failed and why).
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    crate::pages::set_title("Dashboard");
+    let session = use_session();
+    let channels = LocalResource::new(move || api::managed_channels(session));
+    view! {
+        <section class="dashboard">
+            <h2>"Your channels"</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                    {move || Suspend::new(async move {
+                        channels.await.map(|channels| {
+                            if channels.is_empty() {
+                                view! {
+                                    <p class="empty" id="no-channels">
+                                        "You manage no channels yet. An admin can add you to one."
+                                    </p>
+                                }
+                                .into_any()
+                            } else {
+                                channels
+                                    .into_iter()
+                                    .map(|channel| view! { <ChannelVideos channel /> })
+                                    .collect::<Vec<_>>()
+                                    .into_any()
+                            }
+                        })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+/// One channel's section of the dashboard: its videos, newest first.
+#[component]
+fn ChannelVideos(
+    /// The channel.
+    channel: ManagedChannel,
+) -> impl IntoView {
+    let session = use_session();
+    let id = channel.id.clone();
+    let videos = LocalResource::new(move || api::channel_videos(session, id.clone()));
+    // Read the list again while something in it is processing, until the page goes.
+    let alive = Arc::new(AtomicBool::new(true));
+    on_cleanup({
+        let alive = alive.clone();
+        move || alive.store(false, Ordering::Relaxed)
+    });
+    let polling = StoredValue::new(false);
+    Effect::new(move |_| {
+        let settling = videos
+            .get()
+            .and_then(|r| r.ok())
+            .is_some_and(|vs| vs.iter().any(|v| v.phase.is_settling()));
+        if settling && !polling.get_value() {
+            polling.set_value(true);
+            let alive = alive.clone();
+            spawn_local(async move {
+                sleep(POLL_MS).await;
+                if alive.load(Ordering::Relaxed) {
+                    polling.set_value(false);
+                    videos.refetch();
+                }
+            });
+        }
+    });
+    let channel_param = js_sys::encode_uri_component(&channel.id);
+    let new_video = format!("/admin/videos/new?channel={channel_param}");
+    let new_podcast = format!("/admin/podcasts/new?channel={channel_param}");
+    let podcasts = {
+        let id = channel.id.clone();
+        LocalResource::new(move || podcast_api::channel_podcasts(session, id.clone()))
+    };
+    view! {
+        <section class="admin-channel" data-channel=channel.slug.clone()>
+            <header class="admin-channel-header">
+                <h3>{channel.name}</h3>
+                <a href=crate::api::channel_path(&channel.slug) class="public-link">
+                    "Public page"
+                </a>
+                <a href=new_video class="button new-video">
+                    "New video"
+                </a>
+                <a href=new_podcast class="button new-podcast">
+                    "New podcast"
+                </a>
+            </header>
+            <Transition fallback=|| view! { <Loading /> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                    {move || Suspend::new(async move {
+                        videos.await.map(|videos| {
+                            if videos.is_empty() {
+                                view! { <p class="empty">"No videos yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <table class="admin-videos">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Video"</th>
+                                                <th scope="col">"State"</th>
+                                                <th scope="col">"Visibility"</th>
+                                                <th scope="col">"Publication"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {videos.into_iter().map(row).collect::<Vec<_>>()}
+                                        </tbody>
+                                    </table>
+                                }
+                                .into_any()
+                            }
+                        })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+            <Transition fallback=|| ()>
+                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                    {move || Suspend::new(async move {
+                        podcasts.await.map(|podcasts| {
+                            (!podcasts.is_empty()).then(|| view! {
+                                <h4 class="admin-podcasts-heading">"Podcasts"</h4>
+                                <ul class="admin-podcasts">
+                                    {podcasts
+                                        .into_iter()
+                                        .map(|p| view! {
+                                            <li>
+                                                <a href=super::podcast_path(&p.id)>{p.title}</a>
+                                                " "
+                                                <span class="visibility">{p.visibility.to_lowercase()}</span>
+                                            </li>
+                                        })
+                                        .collect::<Vec<_>>()}
+                                </ul>
+                            })
+                        })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+fn row(video: VideoState) -> impl IntoView {
+    let publication = video.publication();
+    view! {
+        <tr class="admin-video" data-uuid=video.uuid.clone()>
+            <td class="admin-video-title">
+                <a href=super::edit_path(&video.uuid)>{video.title}</a>
+            </td>
+            <td>
+                <StateBadge phase=video.phase />
+            </td>
+            <td class="visibility">{video.visibility.to_lowercase()}</td>
+            <td class="publication">{publication}</td>
+        </tr>
+    }
+}

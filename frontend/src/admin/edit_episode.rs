@@ -1,0 +1,199 @@
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use super::notices::{Notices, error_view};
+use super::podcast_api::{self, EditableEpisode};
+use super::session::{Session, use_session};
+use super::upload_panel::{MediaTarget, UploadPanel, UploadProgress};
+use super::{StateBadge, field};
+use crate::components::{ErrorNotice, Loading, NotFound};
+
+/// `/admin/episodes/{id}`: an episode's editor. Upload its audio, change its title,
+/// description, season and number, publish or unpublish it, delete it. "Not found" for an
+/// episode the user may not manage.
+#[component]
+pub fn EditEpisodePage() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let episode = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        podcast_api::editable_episode(session, id)
+    });
+    let progress = RwSignal::new(UploadProgress::Idle);
+    let notices = Notices::new();
+    Effect::new(move |_| {
+        if matches!(progress.get(), UploadProgress::Done(_)) {
+            episode.refetch();
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                {move || Suspend::new(async move {
+                    episode
+                        .await
+                        .map(|found| match found {
+                            Some(e) => editor(session, e, progress, notices, move || episode.refetch())
+                                .into_any(),
+                            None => view! { <NotFound what="episode" /> }.into_any(),
+                        })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+fn editor(
+    session: Session,
+    episode: EditableEpisode,
+    progress: RwSignal<UploadProgress>,
+    notices: Notices,
+    reload: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let state = episode.state.clone();
+    crate::pages::set_title(&format!("Edit “{}”", state.title));
+    let id = state.id.clone();
+    let on_save = {
+        let (id, reload) = (id.clone(), reload.clone());
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let change = podcast_api::update_episode(
+                session,
+                id.clone(),
+                field("episode-title"),
+                field("episode-description"),
+                field("episode-season"),
+                field("episode-number"),
+            );
+            notices.run(notices.details, "Saved.", reload.clone(), change);
+        }
+    };
+    let publish = {
+        let (id, reload) = (id.clone(), reload.clone());
+        move |_| {
+            let change = podcast_api::publish_episode(session, id.clone());
+            notices.run(notices.publish, "Published.", reload.clone(), change);
+        }
+    };
+    let unpublish = {
+        let (id, reload) = (id.clone(), reload.clone());
+        move |_| {
+            let change = podcast_api::unpublish_episode(session, id.clone());
+            notices.run(notices.publish, "Unpublished.", reload.clone(), change);
+        }
+    };
+    let confirming = RwSignal::new(false);
+    let navigate = use_navigate();
+    let delete = {
+        let (id, back) = (id.clone(), super::podcast_path(&episode.podcast_id));
+        move |_| {
+            if notices.busy.get_untracked() {
+                return;
+            }
+            notices.clear();
+            notices.busy.set(true);
+            let (id, navigate, back) = (id.clone(), navigate.clone(), back.clone());
+            spawn_local(async move {
+                match podcast_api::delete_episode(session, id).await {
+                    Ok(()) => navigate(&back, NavigateOptions::default()),
+                    Err(e) => {
+                        notices.delete.try_set(Some(e.to_string()));
+                    }
+                }
+                notices.busy.try_set(false);
+            });
+        }
+    };
+    let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    let busy = move || notices.busy.get();
+    let title_for_confirm = state.title.clone();
+    view! {
+        <article class="episode-editor video-editor">
+            <header class="editor-header">
+                <h2 id="edit-title">{state.title.clone()}</h2>
+                <p class="video-meta">
+                    <a href=super::podcast_path(&episode.podcast_id) id="podcast-link">
+                        {episode.podcast_title.clone()}
+                    </a>
+                    " · "
+                    <StateBadge phase=state.phase.clone() />
+                    " · "
+                    <span id="publication">{state.publication}</span>
+                    " · "
+                    <a href=episode.podcast_path.clone()>"View on the site"</a>
+                </p>
+                {move || {
+                    notices.done.get().map(|m| view! { <p class="notice" id="notice" role="status">{m}</p> })
+                }}
+            </header>
+
+            <UploadPanel target=MediaTarget::Episode(id.clone()) phase=state.phase.clone() progress />
+
+            <section aria-labelledby="details-heading">
+                <h3 id="details-heading">"Details"</h3>
+                <form id="details-form" class="admin-form" on:submit=on_save>
+                    <label for="episode-title">"Title"</label>
+                    <input id="episode-title" name="title" type="text" value=state.title.clone() />
+                    <label for="episode-description">"Description (Markdown)"</label>
+                    <textarea id="episode-description" name="description" rows="5">
+                        {episode.description.clone()}
+                    </textarea>
+                    <label for="episode-season">"Season"</label>
+                    <input id="episode-season" name="season" type="text" inputmode="numeric" value=number(episode.season) />
+                    <label for="episode-number">"Episode number"</label>
+                    <input id="episode-number" name="number" type="text" inputmode="numeric" value=number(episode.number) />
+                    {error_view("details-error", notices.details)}
+                    <button type="submit" id="save-episode" disabled=busy>
+                        "Save"
+                    </button>
+                </form>
+            </section>
+
+            <section aria-labelledby="publish-heading">
+                <h3 id="publish-heading">"Publishing"</h3>
+                <p>"This episode is " <strong>{state.publication}</strong> "."</p>
+                <button type="button" id="publish-episode" on:click=publish disabled=busy>
+                    "Publish now"
+                </button>
+                " "
+                <button type="button" id="unpublish-episode" on:click=unpublish disabled=busy>
+                    "Unpublish"
+                </button>
+                {error_view("publish-error", notices.publish)}
+            </section>
+
+            <section class="danger" aria-labelledby="delete-heading">
+                <h3 id="delete-heading">"Delete"</h3>
+                {move || {
+                    if confirming.get() {
+                        let delete = delete.clone();
+                        view! {
+                            <p role="alert">
+                                {format!("Delete “{}” for good? This cannot be undone.", title_for_confirm)}
+                            </p>
+                            <button type="button" id="confirm-delete" class="danger" on:click=delete disabled=busy>
+                                "Delete for good"
+                            </button>
+                            " "
+                            <button type="button" id="cancel-delete" on:click=move |_| confirming.set(false)>
+                                "Cancel"
+                            </button>
+                        }
+                        .into_any()
+                    } else {
+                        view! {
+                            <button type="button" id="delete-episode" class="danger" on:click=move |_| confirming.set(true)>
+                                "Delete episode…"
+                            </button>
+                        }
+                        .into_any()
+                    }
+                }}
+                {error_view("delete-error", notices.delete)}
+            </section>
+        </article>
+    }
+}

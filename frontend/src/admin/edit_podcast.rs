@@ -1,0 +1,184 @@
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use super::notices::{Notices, error_view};
+use super::podcast_api::{self, EditablePodcast, EpisodeState};
+use super::session::{Session, use_session};
+use super::{StateBadge, field};
+use crate::components::{ErrorNotice, Loading, NotFound};
+
+/// `/admin/podcasts/{id}`: a podcast's details (title, description, author, visibility), its
+/// episodes with their states, drafts included, and a form for a new episode. "Not found" for a
+/// podcast the user may not manage.
+#[component]
+pub fn EditPodcastPage() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let podcast = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        podcast_api::editable_podcast(session, id)
+    });
+    let notices = Notices::new();
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                {move || Suspend::new(async move {
+                    podcast
+                        .await
+                        .map(|found| match found {
+                            Some(p) => editor(session, p, notices, move || podcast.refetch())
+                                .into_any(),
+                            None => view! { <NotFound what="podcast" /> }.into_any(),
+                        })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+fn editor(
+    session: Session,
+    podcast: EditablePodcast,
+    notices: Notices,
+    reload: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    crate::pages::set_title(&format!("Edit “{}”", podcast.title));
+    let on_save = {
+        let (id, reload) = (podcast.id.clone(), reload.clone());
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let change = podcast_api::update_podcast(
+                session,
+                id.clone(),
+                field("podcast-title"),
+                field("podcast-description"),
+                field("podcast-author"),
+                field("podcast-visibility"),
+            );
+            notices.run(notices.details, "Saved.", reload.clone(), change);
+        }
+    };
+    let navigate = use_navigate();
+    let new_episode = {
+        let id = podcast.id.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if notices.busy.get_untracked() {
+                return;
+            }
+            notices.clear();
+            notices.busy.set(true);
+            let (id, navigate) = (id.clone(), navigate.clone());
+            let title = field("new-episode-title");
+            spawn_local(async move {
+                match podcast_api::create_episode(session, id, title).await {
+                    Ok(episode) => {
+                        navigate(&super::episode_path(&episode), NavigateOptions::default())
+                    }
+                    Err(e) => {
+                        notices.publish.try_set(Some(e.to_string()));
+                    }
+                }
+                notices.busy.try_set(false);
+            });
+        }
+    };
+    let visibility = podcast.visibility.clone();
+    let option = move |value: &'static str, label: &'static str| {
+        let selected = visibility == value;
+        view! {
+            <option value=value selected=selected>
+                {label}
+            </option>
+        }
+    };
+    let episodes = if podcast.episodes.is_empty() {
+        view! { <p class="empty">"No episodes yet."</p> }.into_any()
+    } else {
+        view! {
+            <table class="admin-videos admin-episodes">
+                <thead>
+                    <tr>
+                        <th scope="col">"Episode"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col">"Publication"</th>
+                    </tr>
+                </thead>
+                <tbody>{podcast.episodes.into_iter().map(episode_row).collect::<Vec<_>>()}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let busy = move || notices.busy.get();
+    view! {
+        <article class="podcast-editor">
+            <header class="editor-header">
+                <h2 id="edit-title">{podcast.title.clone()}</h2>
+                <p class="video-meta">
+                    {podcast.channel_name.clone()}
+                    " · "
+                    <a href=crate::api::podcast_path(&podcast.channel_slug, &podcast.slug)>
+                        "View on the site"
+                    </a>
+                </p>
+                {move || {
+                    notices.done.get().map(|m| view! { <p class="notice" id="notice" role="status">{m}</p> })
+                }}
+            </header>
+
+            <section aria-labelledby="episodes-heading">
+                <h3 id="episodes-heading">"Episodes"</h3>
+                {episodes}
+                <form id="new-episode-form" class="admin-form inline" on:submit=new_episode>
+                    <label for="new-episode-title">"New episode"</label>
+                    <input id="new-episode-title" name="title" type="text" placeholder="Title" />
+                    <button type="submit" id="new-episode-submit" disabled=busy>
+                        "Create draft"
+                    </button>
+                </form>
+                {error_view("new-episode-error", notices.publish)}
+            </section>
+
+            <section aria-labelledby="details-heading">
+                <h3 id="details-heading">"Details"</h3>
+                <form id="details-form" class="admin-form" on:submit=on_save>
+                    <label for="podcast-title">"Title"</label>
+                    <input id="podcast-title" name="title" type="text" value=podcast.title.clone() />
+                    <label for="podcast-description">"Description (Markdown)"</label>
+                    <textarea id="podcast-description" name="description" rows="4">
+                        {podcast.description.clone()}
+                    </textarea>
+                    <label for="podcast-author">"Author"</label>
+                    <input id="podcast-author" name="author" type="text" value=podcast.author.clone() />
+                    <label for="podcast-visibility">"Visibility"</label>
+                    <select id="podcast-visibility" name="visibility">
+                        {option("PUBLIC", "Public")}
+                        {option("UNLISTED", "Unlisted (anyone with the link)")}
+                        {option("PRIVATE", "Private (channel members only)")}
+                    </select>
+                    {error_view("details-error", notices.details)}
+                    <button type="submit" id="save-podcast" disabled=busy>
+                        "Save"
+                    </button>
+                </form>
+            </section>
+        </article>
+    }
+}
+
+fn episode_row(episode: EpisodeState) -> impl IntoView {
+    view! {
+        <tr class="admin-episode" data-id=episode.id.clone()>
+            <td class="admin-video-title">
+                <a href=super::episode_path(&episode.id)>{episode.title}</a>
+            </td>
+            <td>
+                <StateBadge phase=episode.phase />
+            </td>
+            <td class="publication">{episode.publication}</td>
+        </tr>
+    }
+}

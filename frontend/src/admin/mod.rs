@@ -1,0 +1,78 @@
+//! The editors' admin app under `/admin`: sign-in, the dashboard of the channels one manages,
+//! new videos with resumable uploads, the video editor, and podcasts with their episodes. It
+//! talks to the same GraphQL API as the viewer pages, as the signed-in user (see [`session`]),
+//! and uploads media with tus ([`tus`]).
+
+pub mod api;
+pub mod podcast_api;
+pub mod session;
+pub mod tus;
+
+mod dashboard;
+mod edit_episode;
+mod edit_podcast;
+mod edit_video;
+mod new_podcast;
+mod new_video;
+mod notices;
+mod shell;
+mod sign_in;
+mod state_badge;
+mod upload_panel;
+
+pub use dashboard::DashboardPage;
+pub use edit_episode::EditEpisodePage;
+pub use edit_podcast::EditPodcastPage;
+pub use edit_video::EditVideoPage;
+pub use new_podcast::NewPodcastPage;
+pub use new_video::NewVideoPage;
+pub use shell::AdminShell;
+pub use sign_in::SignInPage;
+pub use state_badge::StateBadge;
+pub use upload_panel::UploadPanel;
+
+/// The admin path of a video's edit page.
+pub fn edit_path(uuid: &str) -> String {
+    format!("/admin/videos/{uuid}")
+}
+
+/// The admin path of a podcast's page (by global ID).
+pub fn podcast_path(id: &str) -> String {
+    format!("/admin/podcasts/{id}")
+}
+
+/// The admin path of an episode's edit page (by global ID).
+pub fn episode_path(id: &str) -> String {
+    format!("/admin/episodes/{id}")
+}
+
+/// The value of a form control by id (`input`, `textarea` or `select`), or `""`.
+fn field(id: &str) -> String {
+    use wasm_bindgen::JsCast;
+    let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
+        return String::new();
+    };
+    if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.value()
+    } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.value()
+    } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+        select.value()
+    } else {
+        String::new()
+    }
+}
+
+/// The first file chosen in the file input with this id.
+fn chosen_file(id: &str) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|i| i.files())
+        .and_then(|files| files.get(0))
+}

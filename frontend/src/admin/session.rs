@@ -1,0 +1,336 @@
+//! The signed-in session of the admin app.
+//!
+//! The access token lives in memory only (a page's script can read `localStorage`, and the
+//! access token is the one that opens the API); the refresh token is kept in `localStorage`
+//! so that a reload, or a new tab, signs in again without the password. Refresh tokens work
+//! once and presenting a spent one ends the session, so every refresh of a page goes through
+//! one shared call (`Session::refresh`), never two at once.
+
+use std::sync::Arc;
+
+use futures::FutureExt as _;
+use futures::future::{LocalBoxFuture, Shared};
+use graphql_client::GraphQLQuery;
+use leptos::prelude::*;
+
+use super::api::{Login, Logout, Refresh, login, logout, refresh};
+use crate::api::{ApiError, decode, execute_as, post, read_response, request_body};
+
+/// Where the refresh token is kept between page loads.
+const REFRESH_KEY: &str = "projector.refreshToken";
+/// Access tokens this close to their expiry are refreshed before use (at most a quarter of
+/// their lifetime, so short-lived tokens are still used).
+const EXPIRY_MARGIN_MS: f64 = 30_000.0;
+
+/// Who is signed in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionUser {
+    /// Login email.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Site role: `ADMIN`, `EDITOR` or `VIEWER`.
+    pub role: String,
+}
+
+/// Where the session stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthState {
+    /// Not looked at yet (public pages never do).
+    Unknown,
+    /// Trading the stored refresh token for a session.
+    Restoring,
+    /// Nobody is signed in.
+    SignedOut,
+    /// Signed in.
+    SignedIn(SessionUser),
+}
+
+/// An access token and when to stop using it (milliseconds since the epoch): a little before
+/// it expires, so that a request does not arrive with a token that just ran out.
+#[derive(Debug, Clone)]
+struct AccessToken {
+    token: String,
+    use_until_ms: f64,
+}
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
+
+/// The session, shared through the context (see [`use_session`]). Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// Where the session stands; pages react to it.
+    pub state: RwSignal<AuthState>,
+    access: StoredValue<Option<AccessToken>>,
+    refreshing: StoredValue<Option<RefreshFuture>, LocalStorage>,
+}
+
+/// The session the app provides.
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// The error of a call made without a session.
+fn signed_out() -> ApiError {
+    ApiError::GraphQl {
+        message: "you are signed out: sign in again".into(),
+        code: Some("UNAUTHENTICATED".into()),
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn stored_refresh_token() -> Option<String> {
+    storage().and_then(|s| s.get_item(REFRESH_KEY).ok().flatten())
+}
+
+fn store_refresh_token(token: Option<&str>) {
+    if let Some(s) = storage() {
+        let _ = match token {
+            Some(t) => s.set_item(REFRESH_KEY, t),
+            None => s.remove_item(REFRESH_KEY),
+        };
+    }
+}
+
+/// The fields every session payload has (`SessionFields` in `graphql/admin/session.graphql`).
+struct Payload {
+    access_token: String,
+    access_token_expires_at: String,
+    refresh_token: String,
+    user: SessionUser,
+}
+
+macro_rules! payload_from {
+    ($($module:ident),*) => {$(
+        impl From<$module::SessionFields> for Payload {
+            fn from(p: $module::SessionFields) -> Self {
+                Self {
+                    access_token: p.access_token,
+                    access_token_expires_at: p.access_token_expires_at,
+                    refresh_token: p.refresh_token,
+                    user: SessionUser {
+                        email: p.user.email,
+                        display_name: p.user.display_name,
+                        role: format!("{:?}", p.user.role),
+                    },
+                }
+            }
+        }
+    )*};
+}
+payload_from!(login, refresh);
+
+impl Session {
+    /// A session nobody has looked at yet.
+    pub fn new() -> Self {
+        Self {
+            state: RwSignal::new(AuthState::Unknown),
+            access: StoredValue::new(None),
+            refreshing: StoredValue::new_local(None),
+        }
+    }
+
+    /// Starts restoring a stored session, once: admin pages call this when they mount.
+    pub fn ensure_restored(self) {
+        if self.state.get_untracked() != AuthState::Unknown {
+            return;
+        }
+        if stored_refresh_token().is_none() {
+            self.state.set(AuthState::SignedOut);
+            return;
+        }
+        self.state.set(AuthState::Restoring);
+        leptos::task::spawn_local(async move {
+            // Failure leaves the state signed out (or, on a network error, says so below).
+            if self.refresh().await.is_err() && self.state.get_untracked() == AuthState::Restoring {
+                self.state.set(AuthState::SignedOut);
+            }
+        });
+    }
+
+    fn accept(self, payload: Payload) {
+        store_refresh_token(Some(&payload.refresh_token));
+        let now = js_sys::Date::now();
+        let expires = js_sys::Date::parse(&payload.access_token_expires_at);
+        // An unreadable expiry (NaN) compares false: the token is refreshed before each use.
+        let margin = EXPIRY_MARGIN_MS.min((expires - now) / 4.0);
+        self.access.set_value(Some(AccessToken {
+            token: payload.access_token,
+            use_until_ms: expires - margin,
+        }));
+        // Only a change of user re-renders what depends on the session.
+        if self.state.get_untracked() != AuthState::SignedIn(payload.user.clone()) {
+            self.state.set(AuthState::SignedIn(payload.user));
+        }
+    }
+
+    fn forget(self) {
+        store_refresh_token(None);
+        self.access.set_value(None);
+        self.state.set(AuthState::SignedOut);
+    }
+
+    /// Signs in with email and password; the API's error (a wrong password, too many attempts)
+    /// otherwise.
+    pub async fn sign_in(self, email: String, password: String) -> Result<(), ApiError> {
+        let data = execute_as::<Login>(
+            None,
+            login::Variables {
+                input: login::LoginInput { email, password },
+            },
+        )
+        .await?;
+        self.accept(data.login.into());
+        Ok(())
+    }
+
+    /// Ends the session on the server (if it can be reached) and here.
+    pub async fn sign_out(self) {
+        if let Some(refresh_token) = stored_refresh_token() {
+            let _ = execute_as::<Logout>(
+                None,
+                logout::Variables {
+                    input: logout::RefreshInput { refresh_token },
+                },
+            )
+            .await;
+        }
+        self.forget();
+    }
+
+    /// Trades the stored refresh token for a new session. Calls made while one is under way
+    /// wait for it instead of spending the token a second time.
+    pub async fn refresh(self) -> Result<(), ApiError> {
+        if let Some(running) = self.refreshing.get_value() {
+            return running.await;
+        }
+        let future: LocalBoxFuture<'static, Result<(), ApiError>> = Box::pin(async move {
+            let result = self.refresh_now().await;
+            self.refreshing.set_value(None);
+            result
+        });
+        let shared = future.shared();
+        self.refreshing.set_value(Some(shared.clone()));
+        shared.await
+    }
+
+    async fn refresh_now(self) -> Result<(), ApiError> {
+        // Read at the last moment: another tab may have rotated it meanwhile.
+        let Some(refresh_token) = stored_refresh_token() else {
+            self.forget();
+            return Err(signed_out());
+        };
+        match execute_as::<Refresh>(
+            None,
+            refresh::Variables {
+                input: refresh::RefreshInput { refresh_token },
+            },
+        )
+        .await
+        {
+            Ok(data) => {
+                self.accept(data.refresh.into());
+                Ok(())
+            }
+            // The token is spent, expired or revoked: the session is over.
+            Err(e @ ApiError::GraphQl { .. }) => {
+                self.forget();
+                Err(e)
+            }
+            // The server could not be reached: keep the token for the next try.
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A usable access token, refreshed first when it has expired (or is about to).
+    pub async fn access_token(self) -> Result<String, ApiError> {
+        let fresh = |t: &Option<AccessToken>| {
+            t.as_ref()
+                .filter(|t| t.use_until_ms > js_sys::Date::now())
+                .map(|t| t.token.clone())
+        };
+        if let Some(token) = fresh(&self.access.get_value()) {
+            return Ok(token);
+        }
+        self.refresh().await?;
+        fresh(&self.access.get_value())
+            .or_else(|| self.access.get_value().map(|t| t.token))
+            .ok_or_else(signed_out)
+    }
+
+    /// Runs an operation as the signed-in user. A token the server no longer takes (expired
+    /// early, revoked) is refreshed once and the operation sent again.
+    pub async fn call<Q: GraphQLQuery>(
+        self,
+        variables: Q::Variables,
+    ) -> Result<Q::ResponseData, ApiError> {
+        decode(self.call_raw(request_body::<Q>(variables)).await?)
+    }
+
+    async fn call_raw(self, body: String) -> Result<serde_json::Value, ApiError> {
+        let token = self.access_token().await?;
+        match post(Some(&token), body.clone()).await {
+            Err(e) if e.code() == Some("UNAUTHENTICATED") => {
+                self.access.set_value(None);
+                let token = self.access_token().await?;
+                post(Some(&token), body).await
+            }
+            other => other,
+        }
+    }
+
+    /// Sends a GraphQL multipart request (the operation with `file_var` null, and the file as
+    /// part `0`), as the signed-in user.
+    pub async fn call_with_file<Q: GraphQLQuery>(
+        self,
+        variables: Q::Variables,
+        file_var: &str,
+        file: &web_sys::File,
+    ) -> Result<Q::ResponseData, ApiError> {
+        let operations = request_body::<Q>(variables);
+        decode(self.call_with_file_raw(operations, file_var, file).await?)
+    }
+
+    async fn call_with_file_raw(
+        self,
+        operations: String,
+        file_var: &str,
+        file: &web_sys::File,
+    ) -> Result<serde_json::Value, ApiError> {
+        let network = |e| ApiError::Network(Arc::new(e));
+        let js = |_| ApiError::Status(0);
+        let map = serde_json::json!({ "0": [format!("variables.{file_var}")] }).to_string();
+        for attempt in 0..2 {
+            let token = self.access_token().await?;
+            let form = web_sys::FormData::new().map_err(js)?;
+            form.append_with_str("operations", &operations)
+                .map_err(js)?;
+            form.append_with_str("map", &map).map_err(js)?;
+            form.append_with_blob_and_filename("0", file, &file.name())
+                .map_err(js)?;
+            let response = gloo_net::http::Request::post("/graphql")
+                .header("Authorization", &format!("Bearer {token}"))
+                .body(form)
+                .map_err(network)?
+                .send()
+                .await
+                .map_err(network)?;
+            match read_response(response).await {
+                Err(e) if attempt == 0 && e.code() == Some("UNAUTHENTICATED") => {
+                    self.access.set_value(None);
+                }
+                other => return other,
+            }
+        }
+        Err(signed_out())
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}

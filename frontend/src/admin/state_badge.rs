@@ -1,0 +1,26 @@
+use leptos::prelude::*;
+
+use super::api::Phase;
+
+/// A video's state in a word (`draft`, `processing 40%`, `ready`, `failed`), and for a failure
+/// the API's reason beside it.
+#[component]
+pub fn StateBadge(
+    /// The state to show.
+    phase: Phase,
+) -> impl IntoView {
+    let label = match &phase {
+        Phase::Processing(Some(p)) => format!("processing {p:.0}%"),
+        other => other.word().to_owned(),
+    };
+    let reason = match phase.clone() {
+        Phase::Failed(reason) => Some(view! { <span class="state-reason">{reason}</span> }),
+        _ => None,
+    };
+    view! {
+        <span class="video-state">
+            <span class=format!("state state-{}", phase.word())>{label}</span>
+            {reason}
+        </span>
+    }
+}

@@ -1,0 +1,291 @@
+//! A tus 1.0 client for the browser: uploads a `File` to the server's `/uploads/` in chunks,
+//! and resumes from the server's offset after a network error.
+//!
+//! Creation (`POST` with `Upload-Length` and `Upload-Metadata`), then `PATCH`es of
+//! [`CHUNK_BYTES`] cut with `File.slice` (the browser reads only the slice being sent, so a
+//! large file is never held in memory). When a request fails on the way, a `HEAD` asks the
+//! server how much it has durably stored and the upload goes on from there.
+
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
+
+use super::session::Session;
+use crate::api::ApiError;
+
+/// The protocol version every request names.
+const TUS_VERSION: &str = "1.0.0";
+/// Bytes per `PATCH`.
+pub const CHUNK_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
+/// Network failures in a row before the upload gives up.
+const MAX_RETRIES: u32 = 6;
+/// How often, and how many times, a finished upload is asked whether it was probed (10 min).
+const SETTLE_POLL_MS: i32 = 400;
+const SETTLE_POLLS: u32 = 1500;
+
+/// Why an upload stopped.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TusError {
+    /// The server refused it: its message (too large, not allowed, over quota...).
+    #[error("{0}")]
+    Refused(String),
+    /// The server could not be reached, even after retrying.
+    #[error("the upload was interrupted: {0}")]
+    Network(String),
+    /// No usable session.
+    #[error("{0}")]
+    Session(#[from] ApiError),
+}
+
+/// How an upload ended on the server once every byte was in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Settled {
+    /// Probed and stored; its processing starts.
+    Complete,
+    /// Refused after probing (the reason is on the video: `mediaError`).
+    Rejected,
+}
+
+/// Standard base64 (tus metadata values are base64; `btoa` cannot take UTF-8).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `Upload-Metadata`: `key base64(value)` pairs, comma-separated.
+pub fn metadata(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k} {}", base64(v.as_bytes())))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn header_u64(response: &Response, name: &str) -> Option<f64> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|v| v as f64)
+}
+
+/// The server's message in a refusal (`{"error": {"message": ...}}`), else the status.
+async fn refusal(response: Response) -> TusError {
+    let status = response.status();
+    let message = response
+        .json::<serde_json::Value>()
+        .await
+        .ok()
+        .and_then(|body| body["error"]["message"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("the server answered HTTP {status}"));
+    TusError::Refused(message)
+}
+
+/// One request of the protocol, with the session's token; a `401` refreshes the token and
+/// sends the request once more.
+async fn send(
+    session: Session,
+    build: impl Fn() -> RequestBuilder,
+    body: Option<&web_sys::Blob>,
+) -> Result<Response, TusError> {
+    for attempt in 0..2 {
+        let token = session.access_token().await?;
+        let request = build()
+            .header("Tus-Resumable", TUS_VERSION)
+            .header("Authorization", &format!("Bearer {token}"));
+        let request = match body {
+            Some(blob) => request.body(blob.clone()),
+            None => request.build(),
+        }
+        .map_err(|e| TusError::Network(e.to_string()))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| TusError::Network(e.to_string()))?;
+        if response.status() == 401 && attempt == 0 {
+            session.refresh().await?;
+            continue;
+        }
+        return Ok(response);
+    }
+    Err(TusError::Refused(
+        "the server no longer takes this session: sign in again".into(),
+    ))
+}
+
+/// Creates an upload for `file` with `pairs` of metadata (besides `filename` and `filetype`);
+/// returns its address (`/uploads/<id>`).
+pub async fn create(
+    session: Session,
+    file: &web_sys::File,
+    pairs: &[(&str, &str)],
+) -> Result<String, TusError> {
+    let name = file.name();
+    let kind = file.type_();
+    let mut all = vec![("filename", name.as_str())];
+    if !kind.is_empty() {
+        all.push(("filetype", kind.as_str()));
+    }
+    all.extend_from_slice(pairs);
+    let meta = metadata(&all);
+    let length = format!("{}", file.size() as u64);
+    let response = send(
+        session,
+        || {
+            Request::post("/uploads/")
+                .header("Upload-Length", &length)
+                .header("Upload-Metadata", &meta)
+        },
+        None,
+    )
+    .await?;
+    if response.status() != 201 {
+        return Err(refusal(response).await);
+    }
+    response
+        .headers()
+        .get("location")
+        .ok_or_else(|| TusError::Refused("the server named no upload address".into()))
+}
+
+/// How many bytes of the upload the server has durably stored.
+pub async fn offset(session: Session, location: &str) -> Result<f64, TusError> {
+    let response = send(
+        session,
+        || RequestBuilder::new(location).method(Method::HEAD),
+        None,
+    )
+    .await?;
+    if response.status() != 200 {
+        return Err(refusal(response).await);
+    }
+    header_u64(&response, "upload-offset")
+        .ok_or_else(|| TusError::Refused("the server named no offset".into()))
+}
+
+/// Sends `file` to the upload at `location`, from the server's offset to the end, reporting
+/// `(bytes stored, total)` after each chunk.
+pub async fn send_file(
+    session: Session,
+    location: &str,
+    file: &web_sys::File,
+    on_progress: impl Fn(f64, f64),
+) -> Result<(), TusError> {
+    let total = file.size();
+    let mut offset = offset(session, location).await?;
+    let mut failures = 0;
+    on_progress(offset, total);
+    while offset < total {
+        let end = (offset + CHUNK_BYTES).min(total);
+        let chunk = file
+            .slice_with_f64_and_f64(offset, end)
+            .map_err(|_| TusError::Refused("the browser cannot read the file".into()))?;
+        let at = format!("{}", offset as u64);
+        let sent = send(
+            session,
+            || {
+                Request::patch(location)
+                    .header("Upload-Offset", &at)
+                    .header("Content-Type", "application/offset+octet-stream")
+            },
+            Some(&chunk),
+        )
+        .await;
+        match sent {
+            Ok(response) if response.status() == 204 => {
+                failures = 0;
+                offset = header_u64(&response, "upload-offset").unwrap_or(end);
+                on_progress(offset, total);
+            }
+            // The offsets disagree (an earlier chunk arrived after all), or another request
+            // is still writing: ask the server where it stands.
+            Ok(response) if matches!(response.status(), 409 | 423) => {
+                failures += 1;
+                if failures > MAX_RETRIES {
+                    return Err(refusal(response).await);
+                }
+                sleep(500).await;
+                offset = self::offset(session, location).await?;
+            }
+            Ok(response) => return Err(refusal(response).await),
+            Err(TusError::Network(reason)) => {
+                failures += 1;
+                if failures > MAX_RETRIES {
+                    return Err(TusError::Network(reason));
+                }
+                // 1 s, 2 s, 4 s... then resume from what the server kept.
+                sleep(1000 << (failures - 1).min(4)).await;
+                match self::offset(session, location).await {
+                    Ok(o) => offset = o,
+                    Err(TusError::Network(_)) => continue,
+                    Err(e) => return Err(e),
+                }
+                on_progress(offset, total);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Waits until the server has probed the finished upload.
+pub async fn settled(session: Session, location: &str) -> Result<Settled, TusError> {
+    for _ in 0..SETTLE_POLLS {
+        let response = send(
+            session,
+            || RequestBuilder::new(location).method(Method::HEAD),
+            None,
+        )
+        .await?;
+        if response.status() != 200 {
+            return Err(refusal(response).await);
+        }
+        match response.headers().get("x-upload-status").as_deref() {
+            Some("complete") => return Ok(Settled::Complete),
+            Some("rejected") => return Ok(Settled::Rejected),
+            _ => sleep(SETTLE_POLL_MS).await,
+        }
+    }
+    Err(TusError::Refused(
+        "the server is still checking the file: look again later".into(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_values_are_standard_base64() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64("clip é.mp4".as_bytes()), "Y2xpcCDDqS5tcDQ=");
+        assert_eq!(metadata(&[("a", "b"), ("c", "")]), "a Yg==,c ");
+    }
+}

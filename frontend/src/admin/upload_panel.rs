@@ -1,0 +1,198 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::StateBadge;
+use super::api::{self, Phase};
+use super::podcast_api;
+use super::session::{Session, use_session};
+use super::tus::{self, sleep};
+use crate::api::ApiError;
+
+/// How often the video is read while its media is processed.
+const POLL_MS: i32 = 1000;
+/// How long the panel follows the processing before leaving it to the dashboard.
+const POLL_LIMIT: u32 = 1800;
+
+/// Where an upload started from the panel is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadProgress {
+    /// Nothing started here: the video's own state shows.
+    Idle,
+    /// Bytes on the way: how many the server has stored, of how many.
+    Sending {
+        /// Bytes stored.
+        sent: f64,
+        /// Bytes in the file.
+        total: f64,
+    },
+    /// Every byte is in; the server is checking the file.
+    Checking,
+    /// The server processes the media (percent, once known).
+    Processing(Option<f64>),
+    /// Finished: ready, or refused with the API's reason.
+    Done(Phase),
+    /// The upload itself failed (refused, or the network gave out).
+    Error(String),
+}
+
+/// What an upload's media is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaTarget {
+    /// A video, by global ID.
+    Video(String),
+    /// A podcast episode, by global ID.
+    Episode(String),
+}
+
+impl MediaTarget {
+    /// The `Upload-Metadata` key naming the target.
+    fn key(&self) -> &'static str {
+        match self {
+            Self::Video(_) => "videoId",
+            Self::Episode(_) => "episodeId",
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Self::Video(id) | Self::Episode(id) => id,
+        }
+    }
+
+    /// Where the target's media is now; `None` when it is gone.
+    async fn phase(&self, session: Session) -> Result<Option<Phase>, ApiError> {
+        match self {
+            Self::Video(id) => Ok(api::video_state(session, id.clone())
+                .await?
+                .map(|v| v.phase)),
+            Self::Episode(id) => podcast_api::episode_phase(session, id.clone()).await,
+        }
+    }
+}
+
+fn megabytes(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1_000_000.0)
+}
+
+/// Uploads a video's or an episode's media from a file input with tus, shows the progress,
+/// then follows it through processing until it is ready or refused.
+#[component]
+pub fn UploadPanel(
+    /// What the media is for.
+    target: MediaTarget,
+    /// Its state when the page was read.
+    phase: Phase,
+    /// Where the upload is; owned by the page, so it outlives a re-render of the panel.
+    progress: RwSignal<UploadProgress>,
+) -> impl IntoView {
+    let session = use_session();
+    let busy = move || {
+        matches!(
+            progress.get(),
+            UploadProgress::Sending { .. }
+                | UploadProgress::Checking
+                | UploadProgress::Processing(_)
+        )
+    };
+    let label = match &target {
+        MediaTarget::Video(_) => "Video file",
+        MediaTarget::Episode(_) => "Audio file",
+    };
+    let start = move |_| {
+        let Some(file) = super::chosen_file("media-file") else {
+            progress.set(UploadProgress::Error("choose a file first".into()));
+            return;
+        };
+        let target = target.clone();
+        progress.set(UploadProgress::Sending {
+            sent: 0.0,
+            total: file.size(),
+        });
+        spawn_local(async move {
+            let outcome = async {
+                let location = tus::create(session, &file, &[(target.key(), target.id())]).await?;
+                tus::send_file(session, &location, &file, |sent, total| {
+                    progress.try_set(UploadProgress::Sending { sent, total });
+                })
+                .await?;
+                progress.try_set(UploadProgress::Checking);
+                // Refused files are told apart by the poll below: the reason is on the video.
+                tus::settled(session, &location).await
+            }
+            .await;
+            if let Err(e) = outcome {
+                progress.try_set(UploadProgress::Error(e.to_string()));
+                return;
+            }
+            // Follow the video: processing, then ready, or the reason it was refused.
+            for _ in 0..POLL_LIMIT {
+                match target.phase(session).await {
+                    Ok(Some(phase)) => match phase {
+                        Phase::Processing(p) => {
+                            if progress.try_set(UploadProgress::Processing(p)).is_some() {
+                                // The page is gone.
+                                return;
+                            }
+                        }
+                        done @ (Phase::Ready | Phase::Failed(_)) => {
+                            progress.try_set(UploadProgress::Done(done));
+                            return;
+                        }
+                        // Not attached yet.
+                        Phase::Draft => {}
+                    },
+                    Ok(None) => return,
+                    // A passing network error: read again.
+                    Err(_) => {}
+                }
+                sleep(POLL_MS).await;
+            }
+        });
+    };
+    let state = move || match progress.get() {
+        UploadProgress::Idle => view! { <StateBadge phase=phase.clone() /> }.into_any(),
+        UploadProgress::Done(phase) => view! { <StateBadge phase /> }.into_any(),
+        UploadProgress::Sending { sent, total } => {
+            let percent = if total > 0.0 {
+                sent * 100.0 / total
+            } else {
+                100.0
+            };
+            view! {
+                <progress id="upload-progress" max="100" value=percent></progress>
+                <span class="upload-text">
+                    {format!(
+                        "Uploading: {percent:.0}% ({} of {})",
+                        megabytes(sent),
+                        megabytes(total),
+                    )}
+                </span>
+            }
+            .into_any()
+        }
+        UploadProgress::Checking => {
+            view! { <span class="state state-processing">"checking the file…"</span> }.into_any()
+        }
+        UploadProgress::Processing(p) => {
+            view! { <StateBadge phase=Phase::Processing(p) /> }.into_any()
+        }
+        UploadProgress::Error(message) => view! {
+            <span class="state state-failed">"upload failed"</span>
+            <span class="state-reason" role="alert">{message}</span>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="upload-panel" aria-labelledby="media-heading">
+            <h3 id="media-heading">"Media"</h3>
+            <div id="media-state" class="media-state" aria-live="polite">{state}</div>
+            <div class="upload-controls">
+                <label for="media-file">{label}</label>
+                <input id="media-file" type="file" disabled=busy />
+                <button type="button" id="media-upload" on:click=start disabled=busy>
+                    "Upload"
+                </button>
+            </div>
+        </section>
+    }
+}

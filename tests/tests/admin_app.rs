@@ -1,0 +1,1044 @@
+//! The admin app (`/admin`) in a real headless Chromium, served by a real server.
+//!
+//! Like the viewer-page tests (`browser.rs`), these need the built app (`trunk build --release`
+//! at the repository root, or `PROJECTOR_TEST_FRONTEND_DIR`); a missing build fails. Editors are
+//! driven as people would drive them: typing into the forms, choosing files in the file inputs
+//! (a clip GStreamer makes on the spot), clicking; the server checks what really happened.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use projector_tests::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, browser::Browser, frontend_dir, media,
+    spawn_app_with,
+};
+use serde_json::{Value, json};
+
+/// How long the app may take to load, compile its wasm, mount and fetch, on a busy machine.
+const PATIENCE: Duration = Duration::from_secs(20);
+/// How long an upload may take to be transcoded (one small rendition) on a busy machine.
+const TRANSCODE_PATIENCE: Duration = Duration::from_secs(180);
+/// The password `TestApp::user_token` gives the users it creates.
+const USER_PASSWORD: &str = "password-1234";
+/// Where the app keeps the refresh token.
+const REFRESH_KEY: &str = "projector.refreshToken";
+
+/// Fails with the command to run when the app has not been built.
+fn assert_app_is_built() {
+    let index = frontend_dir().join("index.html");
+    assert!(
+        index.is_file(),
+        "{} is missing: build the app first with \
+         `PATH=/root/.cache/projector/tools/node_modules/.bin:$PATH trunk build --release` \
+         at the repository root (or set PROJECTOR_TEST_FRONTEND_DIR to a built dist)",
+        index.display()
+    );
+}
+
+/// A server whose `public_url` is its own address (so media URLs reach it), with `workers`
+/// transcoding workers, one small rendition, and `adjust` applied last.
+async fn spawn_site(workers: u32, adjust: impl FnOnce(&mut projector_api::Config)) -> TestApp {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    spawn_app_with(Backend::Sqlite, move |c| {
+        c.listen = SocketAddr::from(([127, 0, 0, 1], port));
+        c.public_url = format!("http://127.0.0.1:{port}/").parse().unwrap();
+        c.workers = workers;
+        c.transcode.ladder = vec![240];
+        adjust(c);
+    })
+    .await
+}
+
+/// A 3-second H.264/AAC MP4 of video noise at 20 Mbit/s: over 6 MiB, so the app sends it in
+/// two chunks.
+fn noisy_mp4(path: &std::path::Path) {
+    media::gst_launch(&format!(
+        "videotestsrc pattern=snow num-buffers=75 ! video/x-raw,width=320,height=240,framerate=25/1 ! x264enc speed-preset=ultrafast bitrate=20000 vbv-buf-capacity=1000 ! h264parse ! mp4mux name=mux ! filesink location={} \
+         audiotestsrc num-buffers=140 samplesperbuffer=1024 ! audio/x-raw,rate=48000 ! audioconvert ! avenc_aac ! aacparse ! mux.",
+        path.display()
+    ));
+}
+
+/// Opens `path` of the app in the browser.
+async fn open(browser: &Browser, app: &TestApp, path: &str) {
+    browser
+        .client
+        .goto(&app.url(path))
+        .await
+        .unwrap_or_else(|e| panic!("open {path}: {e}"));
+}
+
+/// Waits until the page's script `check` (a JavaScript expression) is truthy and returns its
+/// value; `None` when `patience` runs out first.
+async fn wait_for_js_within(browser: &Browser, check: &str, patience: Duration) -> Option<Value> {
+    let deadline = Instant::now() + patience;
+    let script = format!("try {{ return ({check}); }} catch (e) {{ return null; }}");
+    while Instant::now() < deadline {
+        if let Ok(value) = browser.client.execute(&script, vec![]).await
+            && !matches!(value, Value::Null | Value::Bool(false))
+            && value != json!("")
+            && value != json!(0)
+        {
+            return Some(value);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+/// [`wait_for_js_within`] [`PATIENCE`].
+async fn wait_for_js(browser: &Browser, check: &str) -> Option<Value> {
+    wait_for_js_within(browser, check, PATIENCE).await
+}
+
+/// Runs a script and returns its value.
+async fn js(browser: &Browser, script: &str) -> Value {
+    browser.client.execute(script, vec![]).await.unwrap()
+}
+
+/// The trimmed text of the first element matched by `css`, once there is one (else `None`).
+async fn text_of(browser: &Browser, css: &str) -> Option<String> {
+    let selector = serde_json::to_string(css).unwrap();
+    wait_for_js(
+        browser,
+        &format!("document.querySelector({selector}) && document.querySelector({selector}).textContent.trim()"),
+    )
+    .await
+    .and_then(|v| v.as_str().map(str::to_owned))
+}
+
+/// Everything the page shows, for assertions and failure messages.
+async fn body_text(browser: &Browser) -> String {
+    match browser.client.find(Locator::Css("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(e) => format!("(no body: {e})"),
+    }
+}
+
+/// The path (and query) the browser is at.
+async fn current_path(browser: &Browser) -> String {
+    let url = browser.client.current_url().await.unwrap();
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+/// Waits until the browser's path (query included) satisfies `done`; returns where it is.
+async fn wait_for_path(browser: &Browser, done: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let here = current_path(browser).await;
+        if done(&here) || Instant::now() > deadline {
+            return here;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Types `text` into the field with this id, replacing what it held.
+async fn fill(browser: &Browser, id: &str, text: &str) {
+    let field = wait_for_element(browser, id).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// The element with this id, once it exists.
+async fn wait_for_element(browser: &Browser, id: &str) -> fantoccini::elements::Element {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match browser.client.find(Locator::Id(id)).await {
+            Ok(element) => return element,
+            Err(e) if Instant::now() > deadline => {
+                panic!(
+                    "#{id} never appeared ({e}); the page read:\n{}",
+                    body_text(browser).await
+                )
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+/// Clicks the element with this id once it is there and enabled.
+async fn click(browser: &Browser, id: &str) {
+    wait_for_js(
+        browser,
+        &format!("document.getElementById('{id}') && !document.getElementById('{id}').disabled"),
+    )
+    .await;
+    wait_for_element(browser, id).await.click().await.unwrap();
+}
+
+/// The refresh token the app keeps, if any.
+async fn stored_refresh_token(browser: &Browser) -> Option<String> {
+    js(
+        browser,
+        &format!("return window.localStorage.getItem('{REFRESH_KEY}');"),
+    )
+    .await
+    .as_str()
+    .map(str::to_owned)
+}
+
+/// Signs in through the form at `/admin/sign-in` and waits for the admin bar.
+async fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
+    open(browser, app, "/admin/sign-in").await;
+    fill(browser, "sign-in-email", email).await;
+    fill(browser, "sign-in-password", password).await;
+    click(browser, "sign-in-submit").await;
+    let user = text_of(browser, "#admin-user").await;
+    assert_eq!(
+        user.as_deref(),
+        Some(email),
+        "the admin bar should name {email}; the page read:\n{}",
+        body_text(browser).await
+    );
+}
+
+/// `refresh(refreshToken)` through the API: the new refresh token, or the error code.
+async fn api_refresh(app: &TestApp, token: &str) -> Result<String, String> {
+    let body = app
+        .graphql(
+            None,
+            "mutation($i: RefreshInput!) { refresh(input: $i) { refreshToken } }",
+            json!({ "i": { "refreshToken": token } }),
+        )
+        .await;
+    match body["data"]["refresh"]["refreshToken"].as_str() {
+        Some(t) => Ok(t.to_owned()),
+        None => Err(projector_tests::error_code(&body)
+            .unwrap_or("no code")
+            .to_owned()),
+    }
+}
+
+/// What an anonymous reader gets for a video by UUID (null when they may not see it).
+async fn public_video(app: &TestApp, uuid: &str) -> Value {
+    app.graphql_ok(
+        None,
+        "query($id: ID!) { video(id: $id) { title status } }",
+        json!({ "id": uuid }),
+    )
+    .await["video"]
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_with_a_wrong_password_shows_the_error_and_stays_signed_out() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let browser = Browser::start().await;
+
+    // An anonymous visit to an admin page lands on the sign-in form.
+    open(&browser, &app, "/admin/videos/new").await;
+    wait_for_element(&browser, "sign-in-form").await;
+    let sent_to = current_path(&browser).await;
+
+    fill(&browser, "sign-in-email", ADMIN_EMAIL).await;
+    fill(&browser, "sign-in-password", "not the password").await;
+    click(&browser, "sign-in-submit").await;
+    let error = text_of(&browser, "#sign-in-error").await;
+    let after = current_path(&browser).await;
+    let stored = stored_refresh_token(&browser).await;
+    let bar = js(
+        &browser,
+        "return document.getElementById('admin-user') !== null;",
+    )
+    .await;
+
+    // Still signed out: the dashboard sends back to the form.
+    open(&browser, &app, "/admin").await;
+    wait_for_element(&browser, "sign-in-form").await;
+    let dashboard_path = current_path(&browser).await;
+    let page = body_text(&browser).await;
+    browser.close().await;
+
+    assert_eq!(sent_to, "/admin/sign-in?next=%2Fadmin%2Fvideos%2Fnew");
+    assert_eq!(error.as_deref(), Some("wrong email or password"));
+    assert_eq!(after, sent_to, "a failed sign-in stays on the form");
+    assert_eq!(stored, None, "no refresh token is kept");
+    assert_eq!(bar, json!(false), "no admin bar for a signed-out visitor");
+    assert!(
+        dashboard_path.starts_with("/admin/sign-in"),
+        "{dashboard_path}: {page}"
+    );
+    assert!(!page.contains("Your channels"), "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_watch_page_shows_it()
+{
+    assert_app_is_built();
+    let app = spawn_site(1, |_| {}).await;
+    let editor = app.user_token("editor@example.com", "EDITOR").await;
+    let channel = app.create_channel(&editor, "Harbour Films").await;
+    let clip = app.dir.path().join("harbour.mp4");
+    noisy_mp4(&clip);
+    let size = std::fs::metadata(&clip).unwrap().len();
+    assert!(
+        size > 6 << 20,
+        "the clip should take two chunks: {size} bytes"
+    );
+
+    let browser = Browser::start().await;
+    // Sent to the form from the page asked for, and back there after signing in.
+    open(&browser, &app, "/admin/videos/new").await;
+    fill(&browser, "sign-in-email", "editor@example.com").await;
+    fill(&browser, "sign-in-password", USER_PASSWORD).await;
+    click(&browser, "sign-in-submit").await;
+    wait_for_element(&browser, "new-video-form").await;
+    let back_at = current_path(&browser).await;
+
+    let channel_choice = wait_for_element(&browser, "new-video-channel").await;
+    channel_choice
+        .select_by_value(channel["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    fill(&browser, "new-video-title", "Harbour at dawn").await;
+    fill(&browser, "new-video-description", "Boats *leaving*.").await;
+    click(&browser, "new-video-submit").await;
+    let edit_path = wait_for_path(&browser, |p| {
+        p.starts_with("/admin/videos/") && !p.starts_with("/admin/videos/new")
+    })
+    .await;
+    let uuid = edit_path
+        .strip_prefix("/admin/videos/")
+        .unwrap_or_else(|| panic!("not on an edit page: {edit_path}"))
+        .to_owned();
+    let created_title = text_of(&browser, "#edit-title").await;
+    let draft_state = text_of(&browser, "#media-state .state").await;
+
+    // Every state the upload panel shows on the way, recorded as it changes.
+    js(
+        &browser,
+        "window.__states = []; const el = document.getElementById('media-state'); \
+         new MutationObserver(() => window.__states.push(el.textContent.trim())) \
+           .observe(el, { subtree: true, childList: true, characterData: true, attributes: true }); \
+         return true;",
+    )
+    .await;
+    wait_for_element(&browser, "media-file")
+        .await
+        .send_keys(clip.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "media-upload").await;
+    let ready = wait_for_js_within(
+        &browser,
+        "document.querySelector('#media-state .state-ready') !== null",
+        TRANSCODE_PATIENCE,
+    )
+    .await;
+    let states: Vec<String> =
+        serde_json::from_value(js(&browser, "return window.__states;").await).unwrap();
+    let page = body_text(&browser).await;
+    assert!(
+        ready.is_some(),
+        "never ready; states {states:?}; the page read:\n{page}"
+    );
+
+    // Unpublished until published, whatever its media does.
+    let before_publish = public_video(&app, &uuid).await;
+
+    // The thumbnails arrived with the re-read; pick the third as the poster.
+    wait_for_js(
+        &browser,
+        "document.querySelectorAll('#thumbnails .poster-choice').length === 4",
+    )
+    .await;
+    js(
+        &browser,
+        "document.querySelector('#thumbnails .poster-choice[data-number=\"3\"]').click(); return true;",
+    )
+    .await;
+    let poster_notice = text_of(&browser, "#notice").await;
+    let chosen = wait_for_js(
+        &browser,
+        "document.querySelector('#thumbnails .poster-choice.current') && \
+         document.querySelector('#thumbnails .poster-choice.current').dataset.number",
+    )
+    .await;
+
+    fill(&browser, "video-title", "Harbour at dawn, edited").await;
+    wait_for_element(&browser, "video-visibility")
+        .await
+        .select_by_value("PUBLIC")
+        .await
+        .unwrap();
+    click(&browser, "save-video").await;
+    let saved = wait_for_js(
+        &browser,
+        "document.getElementById('edit-title').textContent === 'Harbour at dawn, edited'",
+    )
+    .await;
+    let save_notice = text_of(&browser, "#notice").await;
+
+    click(&browser, "publish-video").await;
+    let published = wait_for_js(
+        &browser,
+        "document.getElementById('publication').textContent === 'published'",
+    )
+    .await;
+
+    // Captions from a WebVTT file, sent as a GraphQL multipart request.
+    let vtt = app.dir.path().join("harbour.vtt");
+    std::fs::write(
+        &vtt,
+        "WEBVTT\n\n00:00.000 --> 00:02.000\nGulls over the harbour\n",
+    )
+    .unwrap();
+    fill(&browser, "caption-language", "en").await;
+    wait_for_element(&browser, "caption-file")
+        .await
+        .send_keys(vtt.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "caption-upload").await;
+    let captions = wait_for_js(
+        &browser,
+        "document.querySelector('ul#captions li') && document.querySelector('ul#captions li').textContent",
+    )
+    .await;
+
+    // The public watch page shows it, playable.
+    open(&browser, &app, &format!("/watch/{uuid}")).await;
+    let watch_title = text_of(&browser, "#video-title").await;
+    let source = wait_for_js(&browser, "document.getElementById('player').currentSrc").await;
+
+    // And the dashboard lists it as ready and published.
+    open(&browser, &app, "/admin").await;
+    let row = format!("tr.admin-video[data-uuid=\"{uuid}\"]");
+    let row_state = text_of(&browser, &format!("{row} .state")).await;
+    let row_publication = text_of(&browser, &format!("{row} .publication")).await;
+    browser.close().await;
+
+    assert_eq!(back_at, "/admin/videos/new");
+    assert_eq!(created_title.as_deref(), Some("Harbour at dawn"));
+    assert_eq!(draft_state.as_deref(), Some("draft"));
+    // Progress between the two chunks: more than nothing, less than everything.
+    assert!(
+        states.iter().any(|s| s.starts_with("Uploading: ")
+            && !s.starts_with("Uploading: 0%")
+            && !s.starts_with("Uploading: 100%")),
+        "the progress was never shown between chunks: {states:?}"
+    );
+    assert!(
+        states
+            .iter()
+            .any(|s| s.starts_with("processing") || s.starts_with("checking")),
+        "processing was never shown: {states:?}"
+    );
+    assert_eq!(
+        before_publish,
+        Value::Null,
+        "a new video stays unpublished until it is published"
+    );
+    assert_eq!(poster_notice.as_deref(), Some("Poster chosen."));
+    assert_eq!(chosen, Some(json!("3")));
+    assert!(saved.is_some(), "the title was not saved");
+    assert_eq!(save_notice.as_deref(), Some("Saved."));
+    assert!(published.is_some(), "the video did not become published");
+    assert_eq!(captions, Some(json!("en")));
+    assert_eq!(watch_title.as_deref(), Some("Harbour at dawn, edited"));
+    assert!(
+        source
+            .as_ref()
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.contains("master.m3u8")),
+        "the player should play the HLS stream: {source:?}"
+    );
+    assert_eq!(row_state.as_deref(), Some("ready"));
+    assert_eq!(row_publication.as_deref(), Some("published"));
+
+    // The server agrees: the whole clip arrived, the edits and the poster stuck.
+    let public = public_video(&app, &uuid).await;
+    assert_eq!(public["title"], "Harbour at dawn, edited");
+    assert_eq!(public["status"], "READY");
+    let data = app
+        .graphql_ok(
+            Some(&editor),
+            "query($id: ID!) { video(id: $id) { description visibility \
+             media { posterUrl captions { language } } } myUploads { length offset status } }",
+            json!({ "id": uuid }),
+        )
+        .await;
+    assert_eq!(data["video"]["description"], "Boats *leaving*.");
+    assert_eq!(data["video"]["visibility"], "PUBLIC");
+    assert_eq!(
+        data["video"]["media"]["captions"],
+        json!([{ "language": "en" }])
+    );
+    assert!(
+        data["video"]["media"]["posterUrl"]
+            .as_str()
+            .unwrap()
+            .contains("thumb-3-1280.jpg"),
+        "{data}"
+    );
+    assert_eq!(
+        data["myUploads"],
+        json!([{ "length": size, "offset": size, "status": "COMPLETE" }])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploading_a_text_file_shows_the_unsupported_media_reason_in_the_dashboard() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    let channel = app.create_channel(&admin, "Notes").await;
+    let video = app
+        .create_video(
+            &admin,
+            channel["id"].as_str().unwrap(),
+            "Meeting notes",
+            json!({}),
+        )
+        .await;
+    let uuid = video["uuid"].as_str().unwrap();
+    let notes = app.dir.path().join("notes.txt");
+    std::fs::write(
+        &notes,
+        "these are not the frames you are looking for\n".repeat(100),
+    )
+    .unwrap();
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
+    wait_for_element(&browser, "media-file")
+        .await
+        .send_keys(notes.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "media-upload").await;
+    let failed = wait_for_js(
+        &browser,
+        "document.querySelector('#media-state .state-failed') !== null",
+    )
+    .await;
+    let editor_reason = text_of(&browser, "#media-state .state-reason").await;
+
+    open(&browser, &app, "/admin").await;
+    let row = format!("tr.admin-video[data-uuid=\"{uuid}\"]");
+    let row_state = text_of(&browser, &format!("{row} .state")).await;
+    let row_reason = text_of(&browser, &format!("{row} .state-reason")).await;
+    let page = body_text(&browser).await;
+    browser.close().await;
+
+    let api = app
+        .graphql_ok(
+            Some(&admin),
+            "query($id: ID!) { video(id: $id) { status mediaError } }",
+            json!({ "id": uuid }),
+        )
+        .await;
+    let reason = api["video"]["mediaError"].as_str().unwrap().to_owned();
+    assert!(reason.starts_with("upload rejected: "), "{api}");
+    assert!(
+        failed.is_some(),
+        "the editor never showed the failure: {page}"
+    );
+    assert_eq!(editor_reason.as_deref(), Some(reason.as_str()));
+    assert_eq!(row_state.as_deref(), Some("failed"), "{page}");
+    assert_eq!(row_reason.as_deref(), Some(reason.as_str()), "{page}");
+    assert!(reason.contains("cannot read this file"), "{reason}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_keeps_the_session_and_signing_out_ends_it() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    app.create_channel(&admin, "Evening News").await;
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    wait_for_js(
+        &browser,
+        "document.querySelector('.admin-channel') !== null",
+    )
+    .await;
+    let first = stored_refresh_token(&browser)
+        .await
+        .expect("a refresh token is kept");
+    // No access token in storage: it lives in memory only.
+    let storage_keys = js(&browser, "return Object.keys(window.localStorage);").await;
+
+    browser.client.refresh().await.unwrap();
+    let user_after_reload = text_of(&browser, "#admin-user").await;
+    let channel_after_reload = text_of(&browser, ".admin-channel h3").await;
+    let path_after_reload = current_path(&browser).await;
+    let second = stored_refresh_token(&browser).await.expect("still kept");
+
+    click(&browser, "sign-out").await;
+    wait_for_element(&browser, "sign-in-form").await;
+    let after_sign_out = stored_refresh_token(&browser).await;
+    browser.close().await;
+
+    assert_eq!(storage_keys, json!([REFRESH_KEY]));
+    assert_eq!(user_after_reload.as_deref(), Some(ADMIN_EMAIL));
+    assert_eq!(channel_after_reload.as_deref(), Some("Evening News"));
+    assert_eq!(path_after_reload, "/admin");
+    assert_ne!(
+        first, second,
+        "the reload traded the refresh token for a new one"
+    );
+    assert_eq!(after_sign_out, None);
+    // Signing out ended the session on the server too.
+    assert_eq!(
+        api_refresh(&app, &second).await,
+        Err("UNAUTHENTICATED".into())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_access_token_is_refreshed_without_signing_in_again() {
+    assert_app_is_built();
+    // Access tokens live 2 seconds (and the server allows 5 more for clock skew).
+    let app = spawn_site(0, |c| c.auth.access_token_ttl_secs = 2).await;
+    let admin = app.admin_token().await;
+    for name in ["Morning", "Noon", "Night"] {
+        app.create_channel(&admin, name).await;
+    }
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let first = stored_refresh_token(&browser).await;
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    // Client-side visits (no reload) to the new-video form and back to the dashboard, long
+    // after the token the page holds expired.
+    js(
+        &browser,
+        "document.getElementById('new-video-link').click(); return true;",
+    )
+    .await;
+    let choices = wait_for_js(
+        &browser,
+        "document.querySelectorAll('#new-video-channel option').length",
+    )
+    .await;
+    js(
+        &browser,
+        "document.querySelector('a.admin-home').click(); return true;",
+    )
+    .await;
+    let sections = wait_for_js(
+        &browser,
+        "document.querySelectorAll('.admin-channel table, .admin-channel .empty').length === 3",
+    )
+    .await;
+    let page = body_text(&browser).await;
+    let second = stored_refresh_token(&browser).await;
+    let user = text_of(&browser, "#admin-user").await;
+    browser.close().await;
+
+    assert_eq!(
+        choices,
+        Some(json!(3)),
+        "the form lists the channels: {page}"
+    );
+    assert!(sections.is_some(), "the dashboard did not load: {page}");
+    assert!(!page.contains("Something went wrong"), "{page}");
+    assert_eq!(
+        user.as_deref(),
+        Some(ADMIN_EMAIL),
+        "still signed in: {page}"
+    );
+    assert_ne!(first, second, "the token was refreshed");
+    // A second use of a refresh token revokes the session: the stored one still working shows
+    // none was spent twice.
+    assert!(api_refresh(&app, second.as_deref().unwrap()).await.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_without_rights_cannot_see_another_channels_drafts() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    let backstage = app.create_channel(&admin, "Backstage").await;
+    let secret = app
+        .create_video(
+            &admin,
+            backstage["id"].as_str().unwrap(),
+            "Secret cut",
+            json!({}),
+        )
+        .await;
+    let secret_uuid = secret["uuid"].as_str().unwrap();
+    let editor = app.user_token("editor@example.com", "EDITOR").await;
+    let own = app.create_channel(&editor, "Own Channel").await;
+    app.create_video(&editor, own["id"].as_str().unwrap(), "My draft", json!({}))
+        .await;
+    app.user_token("viewer@example.com", "VIEWER").await;
+
+    let browser = Browser::start().await;
+    // An editor sees their own channel's drafts, not another channel's.
+    sign_in(&browser, &app, "editor@example.com", USER_PASSWORD).await;
+    let own_row = text_of(&browser, ".admin-video .admin-video-title").await;
+    let editor_dashboard = body_text(&browser).await;
+    open(&browser, &app, &format!("/admin/videos/{secret_uuid}")).await;
+    let editor_direct = text_of(&browser, ".not-found h2").await;
+    let editor_direct_page = body_text(&browser).await;
+    click(&browser, "sign-out").await;
+    wait_for_element(&browser, "sign-in-form").await;
+
+    // A viewer manages nothing.
+    sign_in(&browser, &app, "viewer@example.com", USER_PASSWORD).await;
+    let viewer_empty = text_of(&browser, "#no-channels").await;
+    let viewer_dashboard = body_text(&browser).await;
+    open(&browser, &app, &format!("/admin/videos/{secret_uuid}")).await;
+    let viewer_direct = text_of(&browser, ".not-found h2").await;
+    let viewer_direct_page = body_text(&browser).await;
+    browser.close().await;
+
+    assert_eq!(own_row.as_deref(), Some("My draft"), "{editor_dashboard}");
+    for page in [
+        &editor_dashboard,
+        &editor_direct_page,
+        &viewer_dashboard,
+        &viewer_direct_page,
+    ] {
+        assert!(!page.contains("Secret cut"), "{page}");
+        assert!(!page.contains("Backstage"), "{page}");
+    }
+    assert!(editor_direct.is_some(), "{editor_direct_page}");
+    assert!(viewer_direct.is_some(), "{viewer_direct_page}");
+    assert!(viewer_empty.is_some(), "{viewer_dashboard}");
+    assert!(!viewer_dashboard.contains("My draft"), "{viewer_dashboard}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_interrupted_by_network_errors_resumes_from_the_servers_offset() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    let channel = app.create_channel(&admin, "Relay").await;
+    let video = app
+        .create_video(
+            &admin,
+            channel["id"].as_str().unwrap(),
+            "Long take",
+            json!({}),
+        )
+        .await;
+    let uuid = video["uuid"].as_str().unwrap();
+    let clip = app.dir.path().join("long-take.mp4");
+    noisy_mp4(&clip);
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
+    wait_for_element(&browser, "media-file").await;
+    // The network fails twice: the first PATCH never reaches the server; the second does, but
+    // its answer is lost. Every tus request is logged as "METHOD offset".
+    js(
+        &browser,
+        "window.__tus = []; let patches = 0; const real = window.fetch.bind(window); \
+         window.fetch = async (input, init) => { \
+           const req = input instanceof Request ? input : new Request(input, init); \
+           if (req.url.includes('/uploads/')) \
+             window.__tus.push(`${req.method} ${req.headers.get('Upload-Offset') ?? ''}`.trim()); \
+           if (req.method === 'PATCH') { \
+             patches += 1; \
+             if (patches === 1) throw new TypeError('Failed to fetch'); \
+             if (patches === 2) { await real(req); throw new TypeError('Failed to fetch'); } \
+           } \
+           return real(req); \
+         }; return true;",
+    )
+    .await;
+    wait_for_element(&browser, "media-file")
+        .await
+        .send_keys(clip.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "media-upload").await;
+    // No worker runs: the video stays processing once the file is in.
+    let processing = wait_for_js(
+        &browser,
+        "document.querySelector('#media-state .state-processing') !== null \
+         && !document.getElementById('media-state').textContent.includes('checking')",
+    )
+    .await;
+    let log: Vec<String> =
+        serde_json::from_value(js(&browser, "return window.__tus;").await).unwrap();
+    let page = body_text(&browser).await;
+    browser.close().await;
+
+    assert!(
+        processing.is_some(),
+        "the upload did not finish: {log:?}\n{page}"
+    );
+    let chunk = (5 << 20).to_string();
+    let patch_chunk = format!("PATCH {chunk}");
+    assert_eq!(
+        log.iter().take(7).map(String::as_str).collect::<Vec<_>>(),
+        [
+            "POST",
+            "HEAD",
+            "PATCH 0",
+            "HEAD",
+            "PATCH 0",
+            "HEAD",
+            patch_chunk.as_str()
+        ],
+        "create, ask the offset, fail, ask again, resend, ask again, go on from the server's \
+         offset: {log:?}"
+    );
+    assert!(log[7..].iter().all(|r| r == "HEAD"), "{log:?}");
+    // Every byte arrived once, in order.
+    let data = app
+        .graphql_ok(
+            Some(&admin),
+            "{ myUploads { status length offset media { sha256 } } }",
+            json!({}),
+        )
+        .await;
+    let upload = &data["myUploads"][0];
+    assert_eq!(upload["status"], "COMPLETE", "{data}");
+    assert_eq!(upload["offset"], upload["length"]);
+    assert_eq!(
+        upload["media"]["sha256"].as_str(),
+        Some(media::sha256_file(&clip).as_str())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editor_shows_validation_errors_unpublishes_and_deletes_only_after_confirmation() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    let channel = app.create_channel(&admin, "Drafts").await;
+    let video = app
+        .create_video(
+            &admin,
+            channel["id"].as_str().unwrap(),
+            "Rough cut",
+            json!({ "status": "READY" }),
+        )
+        .await;
+    let uuid = video["uuid"].as_str().unwrap();
+    let read = "query($id: ID!) { video(id: $id) { title publishAt unpublishAt } }";
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
+
+    // An empty title: the API's message beside the title field, nothing saved.
+    fill(&browser, "video-title", "").await;
+    click(&browser, "save-video").await;
+    let field_error = text_of(&browser, "#details-form .field-error").await;
+    let form_error = text_of(&browser, "#details-error").await;
+    let field_value = js(
+        &browser,
+        "return document.getElementById('video-title').value;",
+    )
+    .await;
+    let after_invalid = app
+        .graphql_ok(Some(&admin), read, json!({ "id": uuid }))
+        .await;
+
+    // Published, then unpublished.
+    click(&browser, "publish-video").await;
+    let published = wait_for_js(
+        &browser,
+        "document.getElementById('publication').textContent === 'published'",
+    )
+    .await;
+    click(&browser, "unpublish-video").await;
+    let unpublished = wait_for_js(
+        &browser,
+        "document.getElementById('publication').textContent === 'not published'",
+    )
+    .await;
+    let after_unpublish = app
+        .graphql_ok(Some(&admin), read, json!({ "id": uuid }))
+        .await;
+    let public = public_video(&app, uuid).await;
+
+    // Deleting asks first; cancelling keeps the video.
+    click(&browser, "delete-video").await;
+    let question = text_of(&browser, ".danger p[role=alert]").await;
+    click(&browser, "cancel-delete").await;
+    wait_for_element(&browser, "delete-video").await;
+    let after_cancel = app
+        .graphql_ok(Some(&admin), read, json!({ "id": uuid }))
+        .await;
+    click(&browser, "delete-video").await;
+    click(&browser, "confirm-delete").await;
+    let landed = wait_for_path(&browser, |p| p == "/admin").await;
+    wait_for_js(
+        &browser,
+        "document.querySelector('.admin-channel') !== null",
+    )
+    .await;
+    let dashboard = body_text(&browser).await;
+    browser.close().await;
+
+    assert_eq!(field_error.as_deref(), Some("title: must not be empty"));
+    assert_eq!(form_error.as_deref(), Some("title: must not be empty"));
+    assert_eq!(field_value, json!(""), "the form keeps what was typed");
+    assert_eq!(after_invalid["video"]["title"], "Rough cut");
+    assert!(published.is_some() && unpublished.is_some());
+    assert!(
+        after_unpublish["video"]["publishAt"].is_string(),
+        "{after_unpublish}"
+    );
+    assert!(
+        after_unpublish["video"]["unpublishAt"].is_string(),
+        "{after_unpublish}"
+    );
+    assert_eq!(public, Value::Null, "unpublished videos are not public");
+    assert!(
+        question
+            .as_deref()
+            .is_some_and(|q| q.contains("Delete “Rough cut” for good?")),
+        "{question:?}"
+    );
+    assert_eq!(after_cancel["video"]["title"], "Rough cut");
+    assert_eq!(landed, "/admin");
+    assert!(!dashboard.contains("Rough cut"), "{dashboard}");
+    let gone = app
+        .graphql_ok(Some(&admin), read, json!({ "id": uuid }))
+        .await;
+    assert_eq!(gone["video"], Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publishes_it() {
+    assert_app_is_built();
+    let app = spawn_site(1, |_| {}).await;
+    let editor = app.user_token("editor@example.com", "EDITOR").await;
+    let channel = app.create_channel(&editor, "Harbour Radio").await;
+    let slug = channel["slug"].as_str().unwrap().to_owned();
+    let audio = app.dir.path().join("tides.wav");
+    // Three seconds of 16-bit stereo 48 kHz.
+    media::wav(&audio, 3 * 48_000 * 4 + 44);
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, "editor@example.com", USER_PASSWORD).await;
+    wait_for_js(
+        &browser,
+        "document.querySelector('.admin-channel a.new-podcast') !== null",
+    )
+    .await;
+    js(
+        &browser,
+        "document.querySelector('.admin-channel a.new-podcast').click(); return true;",
+    )
+    .await;
+    wait_for_element(&browser, "new-podcast-form").await;
+    fill(&browser, "new-podcast-title", "Tide Tables").await;
+    fill(&browser, "new-podcast-author", "Harbour Radio").await;
+    fill(&browser, "new-podcast-owner-name", "Ann Keeper").await;
+    fill(&browser, "new-podcast-owner-email", "ann@example.com").await;
+    click(&browser, "new-podcast-submit").await;
+    let podcast_path = wait_for_path(&browser, |p| {
+        p.starts_with("/admin/podcasts/") && !p.starts_with("/admin/podcasts/new")
+    })
+    .await;
+    let podcast_title = text_of(&browser, "#edit-title").await;
+
+    fill(&browser, "new-episode-title", "High water").await;
+    click(&browser, "new-episode-submit").await;
+    let episode_path = wait_for_path(&browser, |p| p.starts_with("/admin/episodes/")).await;
+    wait_for_element(&browser, "media-file")
+        .await
+        .send_keys(audio.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "media-upload").await;
+    let ready = wait_for_js_within(
+        &browser,
+        "document.querySelector('#media-state .state-ready') !== null",
+        TRANSCODE_PATIENCE,
+    )
+    .await;
+    assert!(
+        ready.is_some(),
+        "never ready: {}",
+        body_text(&browser).await
+    );
+    let before_publish = app
+        .graphql_ok(
+            None,
+            "query($c: String!) { podcast(channelSlug: $c, slug: \"tide-tables\") { episodes { nodes { title } } } }",
+            json!({ "c": slug }),
+        )
+        .await;
+
+    // A number that is not one is refused beside the form; a good one is saved.
+    fill(&browser, "episode-number", "one").await;
+    click(&browser, "save-episode").await;
+    let refused = text_of(&browser, "#details-error").await;
+    fill(&browser, "episode-season", "2").await;
+    fill(&browser, "episode-number", "7").await;
+    click(&browser, "save-episode").await;
+    let saved = text_of(&browser, "#notice").await;
+    click(&browser, "publish-episode").await;
+    let published = wait_for_js(
+        &browser,
+        "document.getElementById('publication').textContent === 'published'",
+    )
+    .await;
+
+    // Back on the podcast's page, the episode is listed as ready and published.
+    click(&browser, "podcast-link").await;
+    let row_state = text_of(&browser, "tr.admin-episode .state").await;
+    let row_publication = text_of(&browser, "tr.admin-episode .publication").await;
+
+    // The public podcast page plays it.
+    open(&browser, &app, &format!("/podcasts/{slug}/tide-tables")).await;
+    let audios = wait_for_js(
+        &browser,
+        "document.querySelectorAll('#episodes li audio source').length",
+    )
+    .await;
+    let page = body_text(&browser).await;
+    browser.close().await;
+
+    assert_eq!(podcast_title.as_deref(), Some("Tide Tables"));
+    assert!(
+        episode_path.len() > "/admin/episodes/".len(),
+        "{podcast_path} {episode_path}"
+    );
+    assert_eq!(
+        before_publish["podcast"]["episodes"]["nodes"],
+        json!([]),
+        "a new episode stays unpublished until it is published"
+    );
+    assert_eq!(
+        refused.as_deref(),
+        Some("number: `one` is not a whole number")
+    );
+    assert_eq!(saved.as_deref(), Some("Saved."));
+    assert!(published.is_some(), "the episode did not become published");
+    assert_eq!(row_state.as_deref(), Some("ready"));
+    assert_eq!(row_publication.as_deref(), Some("published"));
+    assert_eq!(audios, Some(json!(2)), "MP3 and M4A: {page}");
+    assert!(page.contains("High water"), "{page}");
+    let data = app
+        .graphql_ok(
+            None,
+            "query($c: String!) { podcast(channelSlug: $c, slug: \"tide-tables\") { author ownerName \
+             episodes { nodes { title season number status } } } }",
+            json!({ "c": slug }),
+        )
+        .await;
+    assert_eq!(
+        data["podcast"],
+        json!({
+            "author": "Harbour Radio",
+            "ownerName": "Ann Keeper",
+            "episodes": { "nodes": [{ "title": "High water", "season": 2, "number": 7, "status": "READY" }] }
+        })
+    );
+}
