@@ -353,7 +353,7 @@ pub async fn delete(
 const WRITE_QUEUE: usize = 64;
 
 /// Bytes written between two background flushes of the staging file.
-const WRITEBACK_STEP: u64 = 4 * 1024 * 1024;
+const WRITEBACK_STEP: u64 = 1024 * 1024;
 
 /// Appends the received chunks to the staging file and fsyncs it, feeding the upload's running
 /// hash and the request's checksum on the way. Returns both hashers.
