@@ -419,6 +419,7 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
                 let meta = store_source(ctx, &key, &path, &content_type, received).await?;
                 record_asset(db, &upload, &key, meta.size, sha, content_type, &found).await?;
                 attach(ctx, &upload, &found).await?;
+                mark_complete(db, &upload).await?;
             }
             Err(AppError::UnsupportedMedia(reason)) => {
                 if let Some(parts) = received.parts {
@@ -455,8 +456,8 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
         let content_type = content_type_of(&upload, &found);
         record_asset(db, &upload, &key, meta.size, sha?, content_type, &found).await?;
         attach(ctx, &upload, &found).await?;
+        mark_complete(db, &upload).await?;
     } else {
-        set_status(db, id, status::COMPLETE, None, Some(id)).await?;
         let asset = media_asset::Entity::find_by_id(id)
             .one(db)
             .await?
@@ -467,6 +468,7 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
             .and_then(|p| serde_json::from_str(p).ok())
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("asset {id} has no probe")))?;
         attach(ctx, &upload, &found).await?;
+        mark_complete(db, &upload).await?;
     }
     find_for(db, id, upload.owner_id, true).await
 }
@@ -579,6 +581,13 @@ async fn record_asset(
             ) => {}
         Err(e) => return Err(e.into()),
     }
+    Ok(())
+}
+
+/// The last step of a stored upload: `complete` is said only once its media is attached, so a
+/// client that sees it finds the video or episode holding that media (and deleting the video
+/// then deletes the media too).
+async fn mark_complete(db: &DatabaseConnection, upload: &upload::Model) -> AppResult<()> {
     set_status(db, upload.id, status::COMPLETE, None, Some(upload.id)).await
 }
 
