@@ -615,14 +615,21 @@ async fn replacing_the_media_of_a_published_video_keeps_its_id_stats_and_metadat
     .await
     .unwrap();
     assert!(String::from_utf8(vtt).unwrap().contains("Hallo"));
-    assert!(
-        storage
-            .list(&ObjectKey::asset_prefix(old_asset))
-            .await
-            .unwrap()
-            .is_empty(),
-        "the old media was not removed"
-    );
+    // The worker deletes the old media right after the switch commits (never before, so no
+    // reader meets a source without its files): wait for that, briefly.
+    let switched = std::time::Instant::now();
+    while !storage
+        .list(&ObjectKey::asset_prefix(old_asset))
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            switched.elapsed() < Duration::from_secs(10),
+            "the old media was not removed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(
         !storage
             .list(&ObjectKey::asset_prefix(new_asset))
