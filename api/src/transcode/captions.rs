@@ -92,6 +92,22 @@ pub fn with_timestamp_map(vtt: &str) -> String {
     out
 }
 
+/// Where an asset's captions in `language` live: the WebVTT file and its subtitle playlist.
+fn caption_keys(asset: Uuid, language: &str) -> AppResult<(ObjectKey, ObjectKey)> {
+    Ok((
+        ObjectKey::for_asset(asset, &format!("captions/{language}.vtt"))?,
+        ObjectKey::for_asset(asset, &format!("captions/{language}.m3u8"))?,
+    ))
+}
+
+/// The output row of an asset's captions in `language`.
+fn caption_row(asset: Uuid, language: &str) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(media_output::Column::AssetId.eq(asset))
+        .add(media_output::Column::Kind.eq("caption"))
+        .add(media_output::Column::Name.eq(language))
+}
+
 /// Stores captions in `language` for a video the caller manages and lists them in its master
 /// playlist. Replaces earlier captions in that language.
 pub async fn set_caption(
@@ -107,8 +123,7 @@ pub async fn set_caption(
     let asset = v.source_asset_id.ok_or_else(|| {
         AppError::validation("videoId: upload the video's media before its captions")
     })?;
-    let vtt_key = ObjectKey::for_asset(asset, &format!("captions/{language}.vtt"))?;
-    let list_key = ObjectKey::for_asset(asset, &format!("captions/{language}.m3u8"))?;
+    let (vtt_key, list_key) = caption_keys(asset, &language)?;
     let vtt_bytes = vtt.into_bytes();
     let size = vtt_bytes.len();
     ctx.storage
@@ -124,9 +139,7 @@ pub async fn set_caption(
         )
         .await?;
     media_output::Entity::delete_many()
-        .filter(media_output::Column::AssetId.eq(asset))
-        .filter(media_output::Column::Kind.eq("caption"))
-        .filter(media_output::Column::Name.eq(language.clone()))
+        .filter(caption_row(asset, &language))
         .exec(&ctx.db)
         .await?;
     let row = media_output::ActiveModel {
@@ -167,9 +180,7 @@ pub async fn delete_caption(
     let row = match v.source_asset_id {
         Some(asset) => {
             media_output::Entity::find()
-                .filter(media_output::Column::AssetId.eq(asset))
-                .filter(media_output::Column::Kind.eq("caption"))
-                .filter(media_output::Column::Name.eq(language.clone()))
+                .filter(caption_row(asset, &language))
                 .one(&ctx.db)
                 .await?
         }
@@ -183,7 +194,7 @@ pub async fn delete_caption(
         .await?;
     rewrite_master(&ctx.db, &ctx.storage, row.asset_id).await?;
     ctx.public_cache.invalidate();
-    let list = ObjectKey::for_asset(row.asset_id, &format!("captions/{language}.m3u8"))?;
+    let (_, list) = caption_keys(row.asset_id, &language)?;
     for key in [ObjectKey::parse(&row.storage_key)?, list] {
         ctx.storage.delete(&key).await?;
     }
@@ -267,7 +278,7 @@ pub async fn carry_over(
         let old = ObjectKey::parse(&row.storage_key)?;
         let bytes = crate::media::storage::read_all(storage.as_ref(), &old).await?;
         let lang = row.name.clone();
-        let key = ObjectKey::for_asset(to, &format!("captions/{lang}.vtt"))?;
+        let (key, list) = caption_keys(to, &lang)?;
         storage
             .put_bytes(&key, bytes.into(), "text/vtt; charset=utf-8")
             .await?;
@@ -278,7 +289,6 @@ pub async fn carry_over(
             .await?
             .and_then(|r| r.duration_secs)
             .unwrap_or(0.0);
-        let list = ObjectKey::for_asset(to, &format!("captions/{lang}.m3u8"))?;
         storage
             .put_bytes(
                 &list,
