@@ -46,13 +46,19 @@ pub async fn build_app_with_ctx(config: Config) -> anyhow::Result<(Router, Arc<C
             }
         });
     }
-    // Uploads a previous process left half-finished complete now, off the start-up path.
+    // Uploads a previous process left half-finished complete now, and the digests it left
+    // pending are taken, off the start-up path.
     let resume = ctx.clone();
     tokio::spawn(async move {
         match media::uploads::resume_unfinished(&resume).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(uploads = n, "finished uploads left by a previous run"),
             Err(e) => tracing::error!(error = %e, "could not resume unfinished uploads"),
+        }
+        match media::uploads::record_missing_digests(&resume).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(assets = n, "recorded digests left by a previous run"),
+            Err(e) => tracing::error!(error = %e, "could not record missing digests"),
         }
     });
     crate::delivery::start(&ctx);

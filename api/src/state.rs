@@ -39,7 +39,7 @@ pub struct Ctx {
     pub staging_dir: PathBuf,
     /// Uploads being written to right now.
     pub upload_locks: UploadLocks,
-    /// Running hashes and streamed parts of the uploads this process is receiving.
+    /// Streamed parts of the uploads this process is receiving.
     pub uploads_inflight: crate::media::inflight::Inflight,
     /// Responses to public queries, served from memory.
     pub public_cache: PublicCache,

@@ -794,14 +794,22 @@ async fn an_upload_interrupted_by_network_errors_resumes_from_the_servers_offset
          offset: {log:?}"
     );
     assert!(log[7..].iter().all(|r| r == "HEAD"), "{log:?}");
-    // Every byte arrived once, in order.
-    let data = app
-        .graphql_ok(
-            Some(&admin),
-            "{ myUploads { status length offset media { sha256 } } }",
-            json!({}),
-        )
-        .await;
+    // Every byte arrived once, in order (the digest is recorded just after `complete`).
+    let mut waited = 0;
+    let data = loop {
+        let data = app
+            .graphql_ok(
+                Some(&admin),
+                "{ myUploads { status length offset media { sha256 } } }",
+                json!({}),
+            )
+            .await;
+        if !data["myUploads"][0]["media"]["sha256"].is_null() || waited >= 200 {
+            break data;
+        }
+        waited += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     let upload = &data["myUploads"][0];
     assert_eq!(upload["status"], "COMPLETE", "{data}");
     assert_eq!(upload["offset"], upload["length"]);

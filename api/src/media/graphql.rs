@@ -93,9 +93,11 @@ impl MediaInfo {
     async fn size(&self) -> i64 {
         self.size
     }
-    /// Hex SHA-256 of the stored file.
-    async fn sha256(&self) -> &str {
-        &self.sha256
+    /// Hex SHA-256 of the stored file. Null for a moment after the upload completes: it is
+    /// computed once the file is stored, so that the transcode does not wait for it (about a
+    /// second per 2 GB).
+    async fn sha256(&self) -> Option<&str> {
+        Some(self.sha256.as_str()).filter(|s| !s.is_empty())
     }
     /// Container format, e.g. "ISO MP4/M4A".
     async fn container(&self) -> Option<&str> {

@@ -1,30 +1,28 @@
 //! What this node knows about the uploads it is receiving, so that little is left to do after
-//! the last byte: a running SHA-256 of the durable bytes and, where the store takes an object in
-//! parts (S3), the parts sent while the rest was still arriving.
-//!
-//! The hash runs on a thread of its own, fed every chunk as it is written: a PATCH is answered
-//! once its bytes are fsynced, without waiting for SHA-256 to catch up. Chunks are hashed
-//! speculatively and kept or rolled back with their PATCH.
+//! the last byte: where the store takes an object in parts (S3), the parts sent while the rest
+//! was still arriving.
 //!
 //! This is an accelerator, never the truth: the database offset and the staging file are. After
-//! a restart (or on another node) nothing is known here, and finishing falls back to hashing the
-//! staged file and sending it whole, after dropping any multipart upload left behind.
+//! a restart (or on another node) nothing is known here, and finishing falls back to sending the
+//! staged file whole, after dropping any multipart upload left behind.
 //!
 //! Parts are sent from the staging file as soon as their bytes are written, even inside one long
 //! PATCH (tus-js-client and Uppy send a whole file in one request by default). A PATCH whose bytes
 //! are then thrown away (wrong checksum, past the length) rewinds the streamer first: it waits for
 //! the parts in flight and sends the affected ones again later, so no part holds bytes the upload
 //! does not end up with.
+//!
+//! The whole file's SHA-256 is not computed here: it would take a third of the CPU of an upload
+//! on a small machine and the upload does not need it to be stored. `uploads::record_digest`
+//! computes it once the upload is complete.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use futures::StreamExt as _;
 use futures::stream::FuturesUnordered;
-use sha2::{Digest as _, Sha256};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -41,89 +39,9 @@ pub struct Inflight(Mutex<HashMap<Uuid, Entry>>);
 
 #[derive(Debug)]
 struct Entry {
-    /// Bytes `0..durable` are in the staging file and were fed to the hasher.
+    /// Bytes `0..durable` are in the staging file, acknowledged.
     durable: u64,
-    hasher: Hasher,
     parts: Option<Streamer>,
-}
-
-/// The thread hashing one upload.
-#[derive(Debug)]
-struct Hasher {
-    feed: HashFeed,
-    thread: std::thread::JoinHandle<Option<(u64, Sha256)>>,
-}
-
-#[derive(Debug)]
-enum HashMessage {
-    /// Bytes written after the last commit (kept or rolled back with their request).
-    Chunk(Bytes),
-    /// Everything fed so far is kept: the upload is durable up to this offset.
-    Commit(u64),
-    /// Everything fed since the last commit is thrown away.
-    Rollback,
-}
-
-/// Bytes the hasher may fall behind by before a writer waits for it.
-const HASH_BACKLOG: usize = 32 * 1024 * 1024;
-
-impl Hasher {
-    fn start() -> Self {
-        let (sender, messages) = std::sync::mpsc::channel();
-        let backlog = Arc::new(AtomicUsize::new(0));
-        let feed = HashFeed {
-            sender,
-            backlog: backlog.clone(),
-        };
-        let thread = std::thread::spawn(move || {
-            let mut committed = (0u64, Sha256::new());
-            let mut speculative = (0u64, committed.1.clone());
-            while let Ok(message) = messages.recv() {
-                match message {
-                    HashMessage::Chunk(bytes) => {
-                        speculative.1.update(&bytes);
-                        speculative.0 += bytes.len() as u64;
-                        backlog.fetch_sub(bytes.len(), Ordering::AcqRel);
-                    }
-                    HashMessage::Commit(to) if speculative.0 == to => {
-                        committed = (to, speculative.1.clone());
-                    }
-                    // The offsets disagree: the hash is no longer the file's.
-                    HashMessage::Commit(_) => return None,
-                    HashMessage::Rollback => speculative = committed.clone(),
-                }
-            }
-            Some(committed)
-        });
-        Self { feed, thread }
-    }
-}
-
-/// Where a writer sends the chunks it writes, to be hashed.
-#[derive(Debug, Clone)]
-pub struct HashFeed {
-    sender: std::sync::mpsc::Sender<HashMessage>,
-    /// Bytes sent and not hashed yet.
-    backlog: Arc<AtomicUsize>,
-}
-
-impl HashFeed {
-    /// Hashes `chunk`. Called from a blocking thread: waits while the hasher is more than
-    /// [`HASH_BACKLOG`] bytes behind, so a fast network cannot pile chunks up in memory.
-    pub fn chunk(&self, chunk: Bytes) {
-        while self.backlog.load(Ordering::Acquire) > HASH_BACKLOG {
-            std::thread::sleep(std::time::Duration::from_micros(200));
-        }
-        self.backlog.fetch_add(chunk.len(), Ordering::AcqRel);
-        if self.sender.send(HashMessage::Chunk(chunk)).is_err() {
-            // The hasher is gone (the upload was discarded): nothing will drain the count.
-            self.backlog.store(0, Ordering::Release);
-        }
-    }
-
-    fn send(&self, message: HashMessage) {
-        let _ = self.sender.send(message);
-    }
 }
 
 /// Sends the parts of an upload from its staging file as their bytes are written.
@@ -146,8 +64,6 @@ enum Command {
 /// What one append works with.
 #[derive(Debug, Default)]
 pub struct Appending {
-    /// Where to send written bytes to be hashed, when this process saw all the bytes before.
-    pub hash: Option<HashFeed>,
     /// Where to report written bytes, when parts are being streamed.
     pub parts: Option<PartsProgress>,
 }
@@ -174,8 +90,6 @@ impl PartsProgress {
 /// What [`Inflight::take`] hands to the finish of a fully received upload.
 #[derive(Debug, Default)]
 pub struct Received {
-    /// The SHA-256 of the whole file, hex, when every byte went through this process.
-    pub sha256: Option<String>,
     /// The object's parts, all sent, when they were streamed.
     pub parts: Option<Arc<dyn PartUpload>>,
 }
@@ -222,7 +136,6 @@ impl Inflight {
         };
         let entry = Entry {
             durable: 0,
-            hasher: Hasher::start(),
             parts: streamer,
         };
         let appending = entry.appending();
@@ -231,12 +144,10 @@ impl Inflight {
     }
 
     /// Records that the append's bytes are fsynced and counted in the database, up to
-    /// `durable`: the hasher keeps what it was fed.
+    /// `durable`.
     pub fn advanced(&self, id: Uuid, durable: u64) {
-        let mut map = self.lock();
-        if let Some(entry) = map.get_mut(&id) {
+        if let Some(entry) = self.lock().get_mut(&id) {
             entry.durable = durable;
-            entry.hasher.feed.send(HashMessage::Commit(durable));
         }
     }
 
@@ -248,7 +159,6 @@ impl Inflight {
             let Some(entry) = map.get(&id) else {
                 return;
             };
-            entry.hasher.feed.send(HashMessage::Rollback);
             entry.parts.as_ref().map(|s| s.commands.clone())
         };
         if let Some(commands) = commands {
@@ -260,27 +170,10 @@ impl Inflight {
         }
     }
 
-    /// Takes what is known of a fully received upload of `length` bytes, once its parts are
-    /// sent.
-    pub async fn take(&self, id: Uuid, length: u64) -> Received {
-        let Some(entry) = self.lock().remove(&id) else {
+    /// Takes what is known of a fully received upload, once its parts are sent.
+    pub async fn take(&self, id: Uuid) -> Received {
+        let Some(streamer) = self.lock().remove(&id).and_then(|e| e.parts) else {
             return Received::default();
-        };
-        let Hasher { feed, thread } = entry.hasher;
-        drop(feed);
-        let hashed = tokio::task::spawn_blocking(move || thread.join().ok().flatten())
-            .await
-            .ok()
-            .flatten();
-        let sha256 = match hashed {
-            Some((at, hasher)) if at == length => Some(hex::encode(hasher.finalize())),
-            _ => None,
-        };
-        let Some(streamer) = entry.parts else {
-            return Received {
-                sha256,
-                ..Received::default()
-            };
         };
         drop(streamer.commands);
         let outcome = match streamer.task.await {
@@ -289,16 +182,12 @@ impl Inflight {
         };
         match outcome {
             Ok(()) => Received {
-                sha256,
                 parts: Some(streamer.upload),
             },
             Err(e) => {
                 tracing::warn!(upload = %id, error = %e, "streaming parts failed; the file will be sent whole");
                 streamer.upload.abort().await;
-                Received {
-                    sha256,
-                    parts: None,
-                }
+                Received::default()
             }
         }
     }
@@ -340,7 +229,6 @@ impl Entry {
     /// What an append to this upload works with.
     fn appending(&self) -> Appending {
         Appending {
-            hash: Some(self.hasher.feed.clone()),
             parts: self.parts.as_ref().map(|s| PartsProgress {
                 commands: s.commands.clone(),
                 part_size: s.upload.part_size(),

@@ -355,8 +355,8 @@ const WRITE_QUEUE: usize = 64;
 /// Bytes written between two background flushes of the staging file.
 const WRITEBACK_STEP: u64 = 1024 * 1024;
 
-/// Appends the received chunks to the staging file and fsyncs it, feeding the upload's running
-/// hash and the request's checksum on the way. Returns both hashers.
+/// Appends the received chunks to the staging file and fsyncs it, feeding the request's checksum
+/// on the way. Returns its hasher.
 fn write_chunks(
     path: &std::path::Path,
     durable: u64,
@@ -365,12 +365,12 @@ fn write_chunks(
     checksum: Option<Sha256>,
 ) -> std::io::Result<Option<Sha256>> {
     use std::io::Write as _;
-    let Appending { hash, parts } = appending;
+    let Appending { parts } = appending;
     let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
     // Helper threads: one flushes what is written every few MiB, so the disk works while the
     // network delivers the rest and the fsync before the answer finds little left to do; one
     // checks the request's checksum (SHA-256 costs about what the write does, so the two run
-    // side by side). The upload's running hash has a thread of its own (`inflight`).
+    // side by side).
     let flusher = file.try_clone()?;
     let flush_failed = std::sync::atomic::AtomicBool::new(false);
     let checksum = std::thread::scope(|scope| -> std::io::Result<_> {
@@ -403,9 +403,6 @@ fn write_chunks(
             end += chunk.len() as u64;
             if checking.is_some() {
                 let _ = to_check.send(chunk.clone());
-            }
-            if let Some(h) = &hash {
-                h.chunk(chunk);
             }
             if end - kicked >= WRITEBACK_STEP {
                 let _ = kick.send(());
@@ -506,8 +503,9 @@ async fn append(
     uploads::reconcile(&path, durable)
         .await
         .map_err(tus_error)?;
-    // A blocking thread writes and hashes while this task receives the next bytes: the body,
-    // the disk and SHA-256 overlap instead of taking turns. Parts go to the store meanwhile.
+    // A blocking thread writes (and checks the request's checksum) while this task receives the
+    // next bytes: the body and the disk overlap instead of taking turns. Parts go to the store
+    // meanwhile.
     let appending = ctx
         .uploads_inflight
         .begin_append(&ctx.storage, &upload, &path, durable)

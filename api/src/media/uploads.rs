@@ -399,25 +399,26 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
     let path = staging_path(staging_dir, id);
     let staged = tokio::fs::metadata(&path).await.is_ok();
     if staged {
-        // What this process learnt while the bytes came in: the hash, and the parts already in
-        // the store. The probe runs meanwhile (or beside hashing the file, after a restart).
-        let received = ctx
-            .uploads_inflight
-            .take(id, u64::try_from(upload.length).unwrap_or(0))
-            .await;
-        let known_sha = received.sha256.clone();
-        let (found, sha) = tokio::join!(probe::probe_file(&path), async {
-            match known_sha {
-                Some(sha) => Ok(sha),
-                None => sha256_file(&path).await,
-            }
-        });
+        // What this process learnt while the bytes came in (the parts already in the store); the
+        // probe runs meanwhile.
+        let (received, found) =
+            tokio::join!(ctx.uploads_inflight.take(id), probe::probe_file(&path));
         match found {
             Ok(found) => {
-                let sha = sha?;
                 let content_type = content_type_of(&upload, &found);
                 let meta = store_source(ctx, &key, &path, &content_type, received).await?;
-                record_asset(db, &upload, &key, meta.size, sha, content_type, &found).await?;
+                // The digest follows `complete` (`record_digest`): the upload needs none to be
+                // stored, and hashing a large file first would hold up its transcode.
+                record_asset(
+                    db,
+                    &upload,
+                    &key,
+                    meta.size,
+                    String::new(),
+                    content_type,
+                    &found,
+                )
+                .await?;
                 attach(ctx, &upload, &found).await?;
                 mark_complete(db, &upload).await?;
             }
@@ -470,7 +471,61 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
         attach(ctx, &upload, &found).await?;
         mark_complete(db, &upload).await?;
     }
+    if let Err(e) = record_digest(ctx, id).await {
+        // Recorded at the next start (`record_missing_digests`).
+        tracing::warn!(upload = %id, error = %e, "could not record an upload's digest");
+    }
     find_for(db, id, upload.owner_id, true).await
+}
+
+/// Records the SHA-256 of the source stored from upload `id` when it is still pending (empty),
+/// then removes the upload's staging file if one is left (an S3 store keeps it for this). The
+/// staging file holds exactly the stored bytes and is usually still in the page cache; without
+/// it the stored object is read.
+pub async fn record_digest(ctx: &Ctx, id: Uuid) -> AppResult<()> {
+    let staged = staging_path(&ctx.staging_dir, id);
+    let pending = media_asset::Entity::find_by_id(id)
+        .filter(media_asset::Column::Sha256.eq(""))
+        .one(&ctx.db)
+        .await?;
+    if let Some(asset) = pending {
+        let sha = match sha256_file(&staged).await {
+            Ok(sha) => sha,
+            Err(_) => {
+                let key = ObjectKey::parse(&asset.storage_key)?;
+                super::migrate::hash_object(ctx.storage.as_ref(), &key)
+                    .await?
+                    .1
+            }
+        };
+        media_asset::Entity::update_many()
+            .col_expr(media_asset::Column::Sha256, Expr::value(sha))
+            .filter(media_asset::Column::Id.eq(id))
+            .filter(media_asset::Column::Sha256.eq(""))
+            .exec(&ctx.db)
+            .await?;
+    }
+    let _ = tokio::fs::remove_file(&staged).await;
+    Ok(())
+}
+
+/// Records the digests a previous process left pending (called at start).
+pub async fn record_missing_digests(ctx: &Ctx) -> AppResult<usize> {
+    let pending: Vec<Uuid> = media_asset::Entity::find()
+        .select_only()
+        .column(media_asset::Column::Id)
+        .filter(media_asset::Column::Kind.eq("source"))
+        .filter(media_asset::Column::Sha256.eq(""))
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let n = pending.len();
+    for id in pending {
+        if let Err(e) = record_digest(ctx, id).await {
+            tracing::error!(asset = %id, error = %e, "could not record a digest");
+        }
+    }
+    Ok(n)
 }
 
 /// Stores a probed staging file as the source object: completes the parts streamed while it
@@ -485,7 +540,7 @@ async fn store_source(
     if let Some(parts) = received.parts {
         match parts.complete().await {
             Ok(meta) => {
-                let _ = tokio::fs::remove_file(path).await;
+                // The staging file stays until the digest is taken from it (`record_digest`).
                 ctx.metrics.source_stored(true);
                 return Ok(meta);
             }

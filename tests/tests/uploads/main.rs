@@ -69,6 +69,23 @@ async fn scalar(app: &TestApp, sql: &str) -> Option<String> {
     row.and_then(|r| r.try_get_by_index::<Option<String>>(0).ok().flatten())
 }
 
+/// The SHA-256 recorded for the source stored under `key`, once it is there: it is taken just
+/// after the upload completes (`record_digest`).
+async fn recorded_digest(app: &TestApp, key: &ObjectKey) -> String {
+    let sql = format!("SELECT sha256 FROM media_assets WHERE storage_key = '{key}'");
+    let started = std::time::Instant::now();
+    loop {
+        match scalar(app, &sql).await {
+            Some(sha) if !sha.is_empty() => return sha,
+            other => assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no digest recorded for {key}: {other:?}"
+            ),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn big_upload_survives_a_dropped_connection_and_a_restart(backend: Backend, store: Store) {
     let mut app = spawn(backend, &store, |_| {}).await;
     let token = app.user_token("uploader@example.com", "EDITOR").await;
@@ -160,12 +177,7 @@ async fn big_upload_survives_a_dropped_connection_and_a_restart(backend: Backend
         original,
         "stored bytes differ from the original"
     );
-    let recorded = scalar(
-        &app,
-        &format!("SELECT sha256 FROM media_assets WHERE storage_key = '{key}'"),
-    )
-    .await;
-    assert_eq!(recorded.as_deref(), Some(original.as_str()));
+    assert_eq!(recorded_digest(&app, &key).await, original);
     assert!(
         !app.config
             .data_dir
@@ -340,15 +352,10 @@ async fn on_garage_parts_go_up_while_the_upload_arrives_and_none_are_left_behind
         original,
         "stored bytes differ from the original"
     );
-    let recorded = scalar(
-        &app,
-        &format!("SELECT sha256 FROM media_assets WHERE storage_key = '{key}'"),
-    )
-    .await;
     assert_eq!(
-        recorded.as_deref(),
-        Some(original.as_str()),
-        "the running hash is the file's"
+        recorded_digest(&app, &key).await,
+        original,
+        "the recorded digest is the file's"
     );
     assert_eq!(pending_parts(&app).await, Vec::<String>::new());
     // Through the parts sent on the way, not sent again whole after the last byte (which would
@@ -449,6 +456,53 @@ async fn upload_file(
     assert_eq!(res.status(), 204);
     let status = tus::wait_until_settled(app, token, &location).await;
     (location, status)
+}
+
+async fn a_digest_left_pending_by_a_stopped_server_is_recorded_at_the_next_start(backend: Backend) {
+    let app = spawn(backend, &Store::Local, |_| {}).await;
+    let token = app.user_token("ed@example.com", "EDITOR").await;
+    let file = app.dir.path().join("tone.wav");
+    wav(&file, MB);
+    let original = sha256_file(&file);
+    let (location, status) = upload_file(&app, &token, &file, "tone.wav").await;
+    assert_eq!(status, "complete");
+    let key = ObjectKey::for_asset(upload_id(&location), "source").unwrap();
+    assert_eq!(recorded_digest(&app, &key).await, original);
+    let shown = app
+        .graphql_ok(
+            Some(&token),
+            "{ myUploads { media { sha256 } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(shown["myUploads"][0]["media"]["sha256"], original.as_str());
+
+    // As if the server had stopped between `complete` and the digest.
+    let db = app.db().await;
+    db.execute(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        format!("UPDATE media_assets SET sha256 = '' WHERE storage_key = '{key}'"),
+    ))
+    .await
+    .unwrap();
+    let shown = app
+        .graphql_ok(
+            Some(&token),
+            "{ myUploads { status media { sha256 } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(shown["myUploads"][0]["status"], "COMPLETE");
+    assert!(
+        shown["myUploads"][0]["media"]["sha256"].is_null(),
+        "a pending digest is null, not empty: {shown}"
+    );
+    let app = app.restart().await;
+    assert_eq!(
+        recorded_digest(&app, &key).await,
+        original,
+        "taken from the stored object at start"
+    );
 }
 
 async fn a_real_video_is_probed_and_stored(backend: Backend) {
@@ -769,6 +823,7 @@ async fn options_advertises_the_protocol(backend: Backend) {
 }
 
 both_databases!(
+    a_digest_left_pending_by_a_stopped_server_is_recorded_at_the_next_start,
     a_real_video_is_probed_and_stored,
     files_that_are_not_media_are_rejected_with_a_reason_and_leave_nothing,
     creation_refuses_empty_oversized_and_over_quota_files_before_storing_anything,
