@@ -319,13 +319,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: StorageCommand::Sweep,
         } => {
             let ctx = crate::startup::build_ctx(config).await?;
-            let (uploads, swept) = crate::startup::sweep(&ctx).await.map_err(|e| match e {
+            let report = crate::startup::sweep(&ctx).await.map_err(|e| match e {
                 crate::AppError::Internal(cause) => anyhow::anyhow!("{cause:#}"),
                 other => anyhow::anyhow!("{other}"),
             })?;
             println!(
-                "removed {uploads} expired uploads, {} orphaned assets, {} objects without an asset",
-                swept.assets, swept.objects
+                "removed {} expired uploads, {} stray staging files, {} orphaned assets, {} objects without an asset",
+                report.expired_uploads,
+                report.staging_files,
+                report.orphans.assets,
+                report.orphans.objects
             );
             Ok(())
         }

@@ -150,23 +150,41 @@ fn spawn_upkeep(ctx: &Arc<Ctx>) {
     });
 }
 
-/// Removes expired uploads and orphaned assets/objects once (`projector storage sweep` and the
-/// hourly upkeep).
-pub async fn sweep(ctx: &Ctx) -> crate::error::AppResult<(usize, media::assets::Swept)> {
-    let uploads = media::uploads::sweep_expired(ctx).await?;
+/// What one sweep removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Uploads that expired unfinished (with their staging bytes and parts).
+    pub expired_uploads: usize,
+    /// Staging files no unfinished upload owned.
+    pub staging_files: usize,
+    /// Orphaned assets and objects.
+    pub orphans: media::assets::Swept,
+}
+
+/// Removes expired uploads, stray staging files and orphaned assets/objects once (`projector
+/// storage sweep` and the hourly upkeep).
+pub async fn sweep(ctx: &Ctx) -> crate::error::AppResult<SweepReport> {
+    let expired_uploads = media::uploads::sweep_expired(ctx).await?;
     let grace = chrono::Duration::hours(
         i64::try_from(ctx.config.uploads.expiry_hours.max(1)).unwrap_or(24),
     );
-    let swept = media::assets::sweep_orphans(&ctx.db, &ctx.storage, grace).await?;
-    if uploads > 0 || swept != media::assets::Swept::default() {
+    let staging_files = media::uploads::sweep_staging(ctx, grace).await?;
+    let orphans = media::assets::sweep_orphans(&ctx.db, &ctx.storage, grace).await?;
+    let report = SweepReport {
+        expired_uploads,
+        staging_files,
+        orphans,
+    };
+    if report != SweepReport::default() {
         tracing::info!(
-            uploads,
-            assets = swept.assets,
-            objects = swept.objects,
+            uploads = expired_uploads,
+            staging_files,
+            assets = orphans.assets,
+            objects = orphans.objects,
             "swept"
         );
     }
-    Ok((uploads, swept))
+    Ok(report)
 }
 
 fn router(state: AppState) -> Router {

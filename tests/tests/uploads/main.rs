@@ -505,6 +505,87 @@ async fn a_digest_left_pending_by_a_stopped_server_is_recorded_at_the_next_start
     );
 }
 
+async fn stray_staging_files_are_swept_and_unfinished_uploads_keep_theirs(backend: Backend) {
+    let app = spawn(backend, &Store::Local, |_| {}).await;
+    let token = app.user_token("ed@example.com", "EDITOR").await;
+    let staging = app.config.data_dir.join("uploads");
+    let file = app.dir.path().join("tone.wav");
+    wav(&file, MB);
+    let (done, status) = upload_file(&app, &token, &file, "tone.wav").await;
+    assert_eq!(status, "complete");
+    let done = upload_id(&done);
+    recorded_digest(&app, &ObjectKey::for_asset(done, "source").unwrap()).await;
+    // An upload half-way through: its staging file is its only copy of the bytes so far.
+    let data = std::fs::read(&file).unwrap();
+    let half = data.len() / 2;
+    let open = tus::create_ok(
+        &app,
+        &token,
+        data.len() as u64,
+        &metadata(&[("filename", "open.wav")]),
+    )
+    .await;
+    let res = tus::patch(&app, &token, &open, 0, data[..half].to_vec(), false).await;
+    assert_eq!(res.status(), 204);
+    let open_file = staging.join(format!("{}.part", upload_id(&open)));
+
+    // What a process stopped at the wrong moment leaves: the staging file of a finished upload,
+    // one whose row is gone, a recheck copy; and a file that is not ours.
+    let strays = [
+        staging.join(format!("{done}.part")),
+        staging.join(format!("{}.part", Uuid::now_v7())),
+        staging.join(format!("{}.recheck", Uuid::now_v7())),
+    ];
+    let young = staging.join(format!("{}.part", Uuid::now_v7()));
+    let foreign = staging.join("notes.txt");
+    for path in strays.iter().chain([&young, &foreign]) {
+        std::fs::write(path, b"left over").unwrap();
+    }
+    let long_ago = std::time::SystemTime::now() - Duration::from_secs(3 * 24 * 3600);
+    for path in strays.iter().chain([&foreign, &open_file]) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+    }
+
+    let ctx = projector_api::startup::build_ctx(app.config.clone())
+        .await
+        .unwrap();
+    let report = projector_api::startup::sweep(&ctx).await.unwrap();
+    assert_eq!(report.staging_files, 3, "{report:?}");
+    for path in &strays {
+        assert!(!path.exists(), "{} was left", path.display());
+    }
+    assert!(young.exists(), "younger than the grace period: kept");
+    assert!(foreign.exists(), "not named after an upload: kept");
+    assert_eq!(
+        std::fs::read(&open_file).unwrap(),
+        data[..half],
+        "an unfinished upload keeps its bytes, however old"
+    );
+    // ... and finishes.
+    let res = tus::patch(
+        &app,
+        &token,
+        &open,
+        half as u64,
+        data[half..].to_vec(),
+        false,
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        tus::wait_until_settled(&app, &token, &open).await,
+        "complete"
+    );
+    // A second sweep finds nothing more to remove.
+    let report = projector_api::startup::sweep(&ctx).await.unwrap();
+    assert_eq!(report.staging_files, 0, "{report:?}");
+}
+
 async fn a_real_video_is_probed_and_stored(backend: Backend) {
     let app = spawn(backend, &Store::Local, |_| {}).await;
     let token = app.user_token("ed@example.com", "EDITOR").await;
@@ -824,6 +905,7 @@ async fn options_advertises_the_protocol(backend: Backend) {
 
 both_databases!(
     a_digest_left_pending_by_a_stopped_server_is_recorded_at_the_next_start,
+    stray_staging_files_are_swept_and_unfinished_uploads_keep_theirs,
     a_real_video_is_probed_and_stored,
     files_that_are_not_media_are_rejected_with_a_reason_and_leave_nothing,
     creation_refuses_empty_oversized_and_over_quota_files_before_storing_anything,
