@@ -659,6 +659,93 @@ async fn an_expired_access_token_is_refreshed_without_signing_in_again() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_refreshing_at_the_same_moment_both_stay_signed_in() {
+    assert_app_is_built();
+    let app = spawn_site(0, |c| c.auth.access_token_ttl_secs = 2).await;
+    let admin = app.admin_token().await;
+    for name in ["Morning", "Noon", "Night"] {
+        app.create_channel(&admin, name).await;
+    }
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let first = browser.client.window().await.unwrap();
+    // A second window on the same site shares `localStorage`, so the same refresh token.
+    let second = browser.client.new_window(false).await.unwrap().handle;
+    browser
+        .client
+        .switch_to_window(second.clone())
+        .await
+        .unwrap();
+    open(&browser, &app, "/admin").await;
+    let user = text_of(&browser, "#admin-user").await;
+    assert_eq!(
+        user.as_deref(),
+        Some(ADMIN_EMAIL),
+        "{}",
+        body_text(&browser).await
+    );
+    // Both pages' access tokens run out.
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    // Both pages go to the new-video form at the same instant, so both need a new access token
+    // at once and both find the same refresh token stored.
+    let at = js(
+        &browser,
+        "return Math.ceil((Date.now() + 2000) / 1000) * 1000;",
+    )
+    .await
+    .as_f64()
+    .unwrap();
+    for window in [&first, &second] {
+        browser
+            .client
+            .switch_to_window(window.clone())
+            .await
+            .unwrap();
+        js(
+            &browser,
+            &format!(
+                "setTimeout(() => document.getElementById('new-video-link').click(), {at} - Date.now()); return true;"
+            ),
+        )
+        .await;
+    }
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let mut pages = vec![];
+    for window in [&first, &second] {
+        browser
+            .client
+            .switch_to_window(window.clone())
+            .await
+            .unwrap();
+        let choices = wait_for_js(
+            &browser,
+            "document.querySelectorAll('#new-video-channel option').length",
+        )
+        .await;
+        let user = text_of(&browser, "#admin-user").await;
+        pages.push((choices, user, body_text(&browser).await));
+    }
+    let stored = stored_refresh_token(&browser).await;
+    browser.close().await;
+
+    for (choices, user, page) in pages {
+        assert_eq!(
+            choices,
+            Some(json!(3)),
+            "the form lists the channels: {page}"
+        );
+        assert_eq!(
+            user.as_deref(),
+            Some(ADMIN_EMAIL),
+            "still signed in: {page}"
+        );
+    }
+    // Had one token been spent twice, the server would have revoked the session.
+    assert!(api_refresh(&app, stored.as_deref().unwrap()).await.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_without_rights_cannot_see_another_channels_drafts() {
     assert_app_is_built();
     let app = spawn_site(0, |_| {}).await;

@@ -4,7 +4,9 @@
 //! access token is the one that opens the API); the refresh token is kept in `localStorage`
 //! so that a reload, or a new tab, signs in again without the password. Refresh tokens work
 //! once and presenting a spent one ends the session, so every refresh of a page goes through
-//! one shared call (`Session::refresh`), never two at once.
+//! one shared call (`Session::refresh`), never two at once; and the pages of one browser take
+//! turns through a Web Lock (`navigator.locks`), each reading the stored token only once it
+//! holds the lock, so two tabs never spend the same one.
 
 use std::sync::Arc;
 
@@ -18,6 +20,8 @@ use crate::api::{ApiError, decode, execute_as, post, read_response, request_body
 
 /// Where the refresh token is kept between page loads.
 const REFRESH_KEY: &str = "projector.refreshToken";
+/// The Web Lock the pages of one browser hold while they trade the stored refresh token.
+const REFRESH_LOCK: &str = "projector.refresh";
 /// Access tokens this close to their expiry are refreshed before use (at most a quarter of
 /// their lifetime, so short-lived tokens are still used).
 const EXPIRY_MARGIN_MS: f64 = 30_000.0;
@@ -208,7 +212,7 @@ impl Session {
             return running.await;
         }
         let future: LocalBoxFuture<'static, Result<(), ApiError>> = Box::pin(async move {
-            let result = self.refresh_now().await;
+            let result = holding_refresh_lock(self.refresh_now()).await;
             self.refreshing.set_value(None);
             result
         });
@@ -333,4 +337,48 @@ impl Default for Session {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Runs `work` while holding the browser-wide [`REFRESH_LOCK`], so the tabs of one browser trade
+/// the stored refresh token one after the other. Where Web Locks are missing (plain HTTP on a
+/// host other than localhost is not a secure context) it runs at once.
+async fn holding_refresh_lock(
+    work: impl std::future::Future<Output = Result<(), ApiError>> + 'static,
+) -> Result<(), ApiError> {
+    use wasm_bindgen::JsCast as _;
+    use wasm_bindgen::prelude::*;
+
+    let request = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("locks")).ok())
+        .filter(|locks| locks.is_object())
+        .and_then(|locks| {
+            let request = js_sys::Reflect::get(&locks, &JsValue::from_str("request")).ok()?;
+            Some((locks, request.dyn_into::<js_sys::Function>().ok()?))
+        });
+    let Some((locks, request)) = request else {
+        return work.await;
+    };
+    let (done, outcome) = futures::channel::oneshot::channel();
+    // The lock is held until the promise the callback returns settles.
+    let granted = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
+        wasm_bindgen_futures::future_to_promise(async move {
+            let _ = done.send(work.await);
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    if request
+        .call2(&locks, &JsValue::from_str(REFRESH_LOCK), &granted)
+        .is_err()
+    {
+        return Err(lock_error("could not take the session lock"));
+    }
+    outcome
+        .await
+        .unwrap_or_else(|_| Err(lock_error("the session lock was dropped")))
+}
+
+/// A failure to coordinate with the other tabs: like a network error, it keeps the stored token
+/// for the next try.
+fn lock_error(what: &str) -> ApiError {
+    ApiError::Network(Arc::new(gloo_net::Error::GlooError(what.into())))
 }
