@@ -907,6 +907,94 @@ async fn an_upload_interrupted_by_network_errors_resumes_from_the_servers_offset
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_an_upload_stops_it_and_the_server_drops_its_bytes() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    let channel = app.create_channel(&admin, "Relay").await;
+    let video = app
+        .create_video(
+            &admin,
+            channel["id"].as_str().unwrap(),
+            "Wrong file",
+            json!({}),
+        )
+        .await;
+    let uuid = video["uuid"].as_str().unwrap();
+    let clip = app.dir.path().join("wrong-file.mp4");
+    noisy_mp4(&clip);
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
+    wait_for_element(&browser, "media-file").await;
+    // The first PATCH is held until the test lets it go: the editor presses Cancel while the
+    // upload is on its way. Every tus request is logged as "METHOD offset".
+    js(
+        &browser,
+        "window.__tus = []; window.__release = null; let patches = 0; \
+         const real = window.fetch.bind(window); \
+         window.fetch = async (input, init) => { \
+           const req = input instanceof Request ? input : new Request(input, init); \
+           if (req.url.includes('/uploads/')) \
+             window.__tus.push(`${req.method} ${req.headers.get('Upload-Offset') ?? ''}`.trim()); \
+           if (req.method === 'PATCH' && ++patches === 1) \
+             await new Promise(resolve => { window.__release = resolve; }); \
+           return real(req); \
+         }; return true;",
+    )
+    .await;
+    wait_for_element(&browser, "media-file")
+        .await
+        .send_keys(clip.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "media-upload").await;
+    wait_for_js(&browser, "window.__release !== null").await;
+    click(&browser, "media-cancel").await;
+    let stopping = wait_for_js(
+        &browser,
+        "document.getElementById('media-state').textContent.includes('cancelling')",
+    )
+    .await;
+    js(&browser, "window.__release(); return true;").await;
+    let cancelled = wait_for_js(
+        &browser,
+        "document.getElementById('media-state').textContent.includes('upload cancelled') \
+         && !document.getElementById('media-upload').disabled",
+    )
+    .await;
+    let log: Vec<String> =
+        serde_json::from_value(js(&browser, "return window.__tus;").await).unwrap();
+    let page = body_text(&browser).await;
+    browser.close().await;
+
+    assert!(stopping.is_some(), "{page}");
+    assert!(cancelled.is_some(), "{log:?}\n{page}");
+    assert_eq!(
+        log,
+        ["POST", "HEAD", "PATCH 0", "DELETE"],
+        "the chunk on its way ends, no other is sent, and the upload is terminated"
+    );
+    let uploads = app
+        .graphql_ok(Some(&admin), "{ myUploads { status } }", json!({}))
+        .await;
+    assert_eq!(uploads["myUploads"][0]["status"], "TERMINATED", "{uploads}");
+    let api = app
+        .graphql_ok(
+            Some(&admin),
+            "query($id: ID!) { video(id: $id) { status } }",
+            json!({ "id": uuid }),
+        )
+        .await;
+    assert_eq!(api["video"]["status"], "DRAFT", "{api}");
+    let staged: Vec<_> = std::fs::read_dir(app.config.data_dir.join("uploads"))
+        .unwrap()
+        .collect();
+    assert!(staged.is_empty(), "the server kept {staged:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_editor_shows_validation_errors_unpublishes_and_deletes_only_after_confirmation() {
     assert_app_is_built();
     let app = spawn_site(0, |_| {}).await;

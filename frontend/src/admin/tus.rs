@@ -4,7 +4,8 @@
 //! Creation (`POST` with `Upload-Length` and `Upload-Metadata`), then `PATCH`es of
 //! [`CHUNK_BYTES`] cut with `File.slice` (the browser reads only the slice being sent, so a
 //! large file is never held in memory). When a request fails on the way, a `HEAD` asks the
-//! server how much it has durably stored and the upload goes on from there.
+//! server how much it has durably stored and the upload goes on from there. An upload stopped
+//! by the editor is terminated (`DELETE`), so the server drops the bytes it kept.
 
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 
@@ -33,6 +34,9 @@ pub enum TusError {
     /// No usable session.
     #[error("{0}")]
     Session(#[from] ApiError),
+    /// The editor stopped it.
+    #[error("the upload was cancelled")]
+    Cancelled,
 }
 
 /// How an upload ended on the server once every byte was in.
@@ -188,18 +192,23 @@ pub async fn offset(session: Session, location: &str) -> Result<f64, TusError> {
 }
 
 /// Sends `file` to the upload at `location`, from the server's offset to the end, reporting
-/// `(bytes stored, total)` after each chunk.
+/// `(bytes stored, total)` after each chunk. Stops with [`TusError::Cancelled`] before the next
+/// chunk once `stopped` says so.
 pub async fn send_file(
     session: Session,
     location: &str,
     file: &web_sys::File,
     on_progress: impl Fn(f64, f64),
+    stopped: impl Fn() -> bool,
 ) -> Result<(), TusError> {
     let total = file.size();
     let mut offset = offset(session, location).await?;
     let mut failures = 0;
     on_progress(offset, total);
     while offset < total {
+        if stopped() {
+            return Err(TusError::Cancelled);
+        }
         let end = (offset + CHUNK_BYTES).min(total);
         let chunk = file
             .slice_with_f64_and_f64(offset, end)
@@ -250,6 +259,15 @@ pub async fn send_file(
         }
     }
     Ok(())
+}
+
+/// Cancels the upload at `location` (tus termination): the server drops what it stored.
+pub async fn terminate(session: Session, location: &str) -> Result<(), TusError> {
+    let response = send(session, || Request::delete(location), None).await?;
+    match response.status() {
+        204 => Ok(()),
+        _ => Err(refusal(response).await),
+    }
 }
 
 /// Waits until the server has probed the finished upload.

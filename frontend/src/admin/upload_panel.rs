@@ -31,6 +31,10 @@ pub enum UploadProgress {
     Processing(Option<f64>),
     /// Finished: ready, or refused with the API's reason.
     Done(Phase),
+    /// The editor asked to stop: the chunk on the way ends, then the upload is terminated.
+    Stopping,
+    /// Stopped by the editor; the server dropped the bytes it had.
+    Cancelled,
     /// The upload itself failed (refused, or the network gave out).
     Error(String),
 }
@@ -90,6 +94,7 @@ pub fn UploadPanel(
         matches!(
             progress.get(),
             UploadProgress::Sending { .. }
+                | UploadProgress::Stopping
                 | UploadProgress::Checking
                 | UploadProgress::Processing(_)
         )
@@ -111,18 +116,41 @@ pub fn UploadPanel(
         spawn_local(async move {
             let outcome = async {
                 let location = tus::create(session, &file, &[(target.key(), target.id())]).await?;
-                tus::send_file(session, &location, &file, |sent, total| {
-                    progress.try_set(UploadProgress::Sending { sent, total });
-                })
-                .await?;
+                let sent = tus::send_file(
+                    session,
+                    &location,
+                    &file,
+                    |sent, total| {
+                        progress.try_update(|p| {
+                            if *p != UploadProgress::Stopping {
+                                *p = UploadProgress::Sending { sent, total };
+                            }
+                        });
+                    },
+                    // Read from the page's state, so a re-rendered panel's button still stops it.
+                    || progress.try_get_untracked() == Some(UploadProgress::Stopping),
+                )
+                .await;
+                if let Err(tus::TusError::Cancelled) = sent {
+                    tus::terminate(session, &location).await?;
+                    return Err(tus::TusError::Cancelled);
+                }
+                sent?;
                 progress.try_set(UploadProgress::Checking);
                 // Refused files are told apart by the poll below: the reason is on the video.
                 tus::settled(session, &location).await
             }
             .await;
-            if let Err(e) = outcome {
-                progress.try_set(UploadProgress::Error(e.to_string()));
-                return;
+            match outcome {
+                Ok(_) => {}
+                Err(tus::TusError::Cancelled) => {
+                    progress.try_set(UploadProgress::Cancelled);
+                    return;
+                }
+                Err(e) => {
+                    progress.try_set(UploadProgress::Error(e.to_string()));
+                    return;
+                }
             }
             // Follow the video: processing, then ready, or the reason it was refused.
             for _ in 0..POLL_LIMIT {
@@ -170,6 +198,13 @@ pub fn UploadPanel(
             }
             .into_any()
         }
+        UploadProgress::Stopping => {
+            view! { <span class="state state-processing">"cancelling the upload…"</span> }
+                .into_any()
+        }
+        UploadProgress::Cancelled => {
+            view! { <span class="state state-draft">"upload cancelled"</span> }.into_any()
+        }
         UploadProgress::Checking => {
             view! { <span class="state state-processing">"checking the file…"</span> }.into_any()
         }
@@ -192,6 +227,22 @@ pub fn UploadPanel(
                 <button type="button" id="media-upload" on:click=start disabled=busy>
                     "Upload"
                 </button>
+                <Show when=move || matches!(progress.get(), UploadProgress::Sending { .. })>
+                    <button
+                        type="button"
+                        id="media-cancel"
+                        on:click=move |_| {
+                            progress
+                                .update(|p| {
+                                    if matches!(p, UploadProgress::Sending { .. }) {
+                                        *p = UploadProgress::Stopping;
+                                    }
+                                })
+                        }
+                    >
+                        "Cancel upload"
+                    </button>
+                </Show>
             </div>
         </section>
     }
