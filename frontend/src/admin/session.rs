@@ -130,6 +130,7 @@ payload_from!(login, refresh);
 impl Session {
     /// A session nobody has looked at yet.
     pub fn new() -> Self {
+        watch_other_tabs();
         Self {
             state: RwSignal::new(AuthState::Unknown),
             access: StoredValue::new(None),
@@ -339,12 +340,41 @@ impl Default for Session {
     }
 }
 
+thread_local! {
+    /// How many times another tab of this browser stored a new refresh token (`storage` events).
+    static ROTATED_ELSEWHERE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts the refresh tokens other tabs store, once per page.
+fn watch_other_tabs() {
+    use wasm_bindgen::prelude::*;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_storage = Closure::<dyn Fn(JsValue)>::new(|event: JsValue| {
+        let key = js_sys::Reflect::get(&event, &JsValue::from_str("key")).ok();
+        if key.and_then(|k| k.as_string()).as_deref() == Some(REFRESH_KEY) {
+            ROTATED_ELSEWHERE.with(|n| n.set(n.get().wrapping_add(1)));
+        }
+    });
+    let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+    on_storage.forget();
+}
+
+/// How long a tab that waited for the lock waits for the holder's new token to reach it.
+const ROTATION_WAIT_MS: f64 = 2000.0;
+
 /// Runs `work` while holding the browser-wide [`REFRESH_LOCK`], so the tabs of one browser trade
-/// the stored refresh token one after the other. Where Web Locks are missing (plain HTTP on a
-/// host other than localhost is not a secure context) it runs at once.
+/// the stored refresh token one after the other. Each tab reads `localStorage` from its own copy,
+/// which another tab's write reaches a moment later (with a `storage` event): so a tab that had to
+/// wait for the lock also waits, after getting it, for the holder's new token to arrive before it
+/// reads. Where Web Locks are missing (plain HTTP on a host other than localhost is not a secure
+/// context) it runs at once.
 async fn holding_refresh_lock(
     work: impl std::future::Future<Output = Result<(), ApiError>> + 'static,
 ) -> Result<(), ApiError> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
     use wasm_bindgen::JsCast as _;
     use wasm_bindgen::prelude::*;
 
@@ -358,18 +388,54 @@ async fn holding_refresh_lock(
     let Some((locks, request)) = request else {
         return work.await;
     };
+    let seen = ROTATED_ELSEWHERE.with(std::cell::Cell::get);
     let (done, outcome) = futures::channel::oneshot::channel();
-    // The lock is held until the promise the callback returns settles.
-    let granted = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
-        wasm_bindgen_futures::future_to_promise(async move {
-            let _ = done.send(work.await);
-            Ok(JsValue::UNDEFINED)
+    type Work = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>>>>;
+    let work: Rc<RefCell<Option<Work>>> = Rc::new(RefCell::new(Some(Box::pin(work))));
+    let done = Rc::new(RefCell::new(Some(done)));
+    // Runs the work (once) and reports its outcome; the lock is held until the promise settles.
+    let run = {
+        let (work, done) = (work.clone(), done.clone());
+        move |waited: bool| -> js_sys::Promise {
+            let (work, done) = (work.borrow_mut().take(), done.borrow_mut().take());
+            wasm_bindgen_futures::future_to_promise(async move {
+                if waited {
+                    let since = js_sys::Date::now();
+                    while ROTATED_ELSEWHERE.with(std::cell::Cell::get) == seen
+                        && js_sys::Date::now() - since < ROTATION_WAIT_MS
+                    {
+                        super::tus::sleep(20).await;
+                    }
+                }
+                if let (Some(work), Some(done)) = (work, done) {
+                    let _ = done.send(work.await);
+                }
+                Ok(JsValue::UNDEFINED)
+            })
+        }
+    };
+    let name = JsValue::from_str(REFRESH_LOCK);
+    // First without waiting: `null` instead of a lock says another tab holds it.
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE);
+    let contended = {
+        let (locks, request, name, run) =
+            (locks.clone(), request.clone(), name.clone(), run.clone());
+        Closure::once_into_js(move || {
+            let wait = Closure::once_into_js(move |_lock: JsValue| run(true));
+            let _ = request.call2(&locks, &name, &wait);
         })
+    };
+    let first = Closure::once_into_js(move |lock: JsValue| -> js_sys::Promise {
+        if lock.is_null() {
+            if let Ok(f) = contended.dyn_into::<js_sys::Function>() {
+                let _ = f.call0(&JsValue::NULL);
+            }
+            return js_sys::Promise::resolve(&JsValue::UNDEFINED);
+        }
+        run(false)
     });
-    if request
-        .call2(&locks, &JsValue::from_str(REFRESH_LOCK), &granted)
-        .is_err()
-    {
+    if request.call3(&locks, &name, &options, &first).is_err() {
         return Err(lock_error("could not take the session lock"));
     }
     outcome
