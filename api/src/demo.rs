@@ -171,6 +171,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
                 subcategory: Some("Natural Sciences".into()),
             }],
             explicit: false,
+            locked: false,
             podcast_type: Some(PodcastType::Episodic),
             visibility: Some(Visibility::Public),
         },

@@ -7,6 +7,7 @@ mod m0001_accounts;
 mod m0002_catalogue;
 mod m0003_media;
 mod m0004_transcode;
+mod m0005_podcast_locked;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_catalogue::Migration),
             Box::new(m0003_media::Migration),
             Box::new(m0004_transcode::Migration),
+            Box::new(m0005_podcast_locked::Migration),
         ]
     }
 }

@@ -336,7 +336,8 @@ async fn podcast_feed(ctx: &Ctx, podcast: podcast::Model) -> AppResult<Feed> {
     text(&mut w, "itunes:type", &podcast.podcast_type)?;
     text(&mut w, "podcast:guid", &podcast_guid(&feed_url).to_string())?;
     start(&mut w, "podcast:locked", &[("owner", &podcast.owner_email)])?;
-    w.write_event(Event::Text(BytesText::new("no")))
+    let locked = if podcast.locked { "yes" } else { "no" };
+    w.write_event(Event::Text(BytesText::new(locked)))
         .map_err(xml_error)?;
     end(&mut w, "podcast:locked")?;
 

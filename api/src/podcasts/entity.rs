@@ -22,6 +22,8 @@ pub mod podcast {
         /// JSON array of `"Category"` or `"Category > Subcategory"` strings.
         pub itunes_categories: String,
         pub explicit: bool,
+        /// `podcast:locked`: other platforms may not import the feed.
+        pub locked: bool,
         pub podcast_type: String,
         pub visibility: String,
         pub created_at: DateTimeUtc,

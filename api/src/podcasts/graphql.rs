@@ -97,6 +97,11 @@ impl Podcast {
     async fn explicit(&self) -> bool {
         self.0.explicit
     }
+    /// Whether the owner forbids other platforms to import the feed (`podcast:locked`, which
+    /// hosts and directories check before moving a show; the owner email unlocks it).
+    async fn locked(&self) -> bool {
+        self.0.locked
+    }
     /// Episodic or serial.
     #[graphql(name = "type")]
     async fn podcast_type(&self) -> AppResult<PodcastType> {
@@ -365,6 +370,8 @@ pub struct CreatePodcastInput {
     pub itunes_categories: Option<Vec<ItunesCategoryObject>>,
     /// Explicit content (default false).
     pub explicit: Option<bool>,
+    /// Other platforms may not import the feed (`podcast:locked`; default false).
+    pub locked: Option<bool>,
     /// Episodic (default) or serial.
     #[graphql(name = "type")]
     pub podcast_type: Option<PodcastType>,
@@ -395,6 +402,8 @@ pub struct UpdatePodcastInput {
     pub itunes_categories: Option<Vec<ItunesCategoryObject>>,
     /// New explicit flag.
     pub explicit: Option<bool>,
+    /// New `podcast:locked`.
+    pub locked: Option<bool>,
     /// New type.
     #[graphql(name = "type")]
     pub podcast_type: Option<PodcastType>,
@@ -631,6 +640,7 @@ impl PodcastsMutation {
                 language: input.language,
                 itunes_categories: categories(input.itunes_categories).unwrap_or_default(),
                 explicit: input.explicit.unwrap_or(false),
+                locked: input.locked.unwrap_or(false),
                 podcast_type: input.podcast_type,
                 visibility: input.visibility,
             },
@@ -663,6 +673,7 @@ impl PodcastsMutation {
                 language: input.language,
                 itunes_categories: categories(input.itunes_categories),
                 explicit: input.explicit,
+                locked: input.locked,
                 podcast_type: input.podcast_type,
                 visibility: input.visibility,
             },

@@ -45,6 +45,8 @@ pub struct NewPodcast {
     pub itunes_categories: Vec<ItunesCategory>,
     /// Explicit content.
     pub explicit: bool,
+    /// Other platforms may not import the feed (`podcast:locked`).
+    pub locked: bool,
     /// Episodic or serial (default episodic).
     pub podcast_type: Option<PodcastType>,
     /// Default PUBLIC.
@@ -72,6 +74,8 @@ pub struct PodcastChanges {
     pub itunes_categories: Option<Vec<ItunesCategory>>,
     /// New explicit flag.
     pub explicit: Option<bool>,
+    /// New `podcast:locked`.
+    pub locked: Option<bool>,
     /// New type.
     pub podcast_type: Option<PodcastType>,
     /// New visibility.
@@ -134,6 +138,7 @@ pub async fn create(
         language: Set(language),
         itunes_categories: Set(categories),
         explicit: Set(input.explicit),
+        locked: Set(input.locked),
         podcast_type: Set(input
             .podcast_type
             .unwrap_or(PodcastType::Episodic)
@@ -204,6 +209,9 @@ pub async fn update(
     }
     if let Some(c) = changes.itunes_categories {
         active.itunes_categories = Set(itunes::check(&c)?);
+    }
+    if let Some(l) = changes.locked {
+        active.locked = Set(l);
     }
     if let Some(e) = changes.explicit {
         active.explicit = Set(e);

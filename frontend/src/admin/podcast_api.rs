@@ -310,6 +310,7 @@ pub async fn create_podcast(session: Session, new: NewPodcast) -> Result<String,
         language: new.language,
         itunes_categories: None,
         explicit: None,
+        locked: None,
         type_: None,
         visibility: Some(visibility_of(
             &new.visibility,
@@ -348,6 +349,7 @@ pub async fn update_podcast(
         owner_email: None,
         language: None,
         itunes_categories: None,
+        locked: None,
         explicit: None,
         type_: None,
     };

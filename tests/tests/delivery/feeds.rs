@@ -206,6 +206,21 @@ async fn a_podcast_feed_is_valid_rss_with_itunes_and_podcast_fields_even_with_ho
         .await
         .unwrap();
     assert_eq!(r.bytes().await.unwrap().as_ref(), out.mp3.as_slice());
+
+    // The owner locks the show: directories and hosts must not let anyone else import it.
+    let locked = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: UpdatePodcastInput!) { updatePodcast(input: $i) { podcast { locked } } }",
+            json!({ "i": { "id": podcast, "locked": true } }),
+        )
+        .await;
+    assert_eq!(locked["updatePodcast"]["podcast"]["locked"], true);
+    let (_, _, body) = fetch(&app, "/feeds/podcasts/the-show.xml").await;
+    let feed = rss::Channel::read_from(&body[..]).unwrap();
+    let lock = &feed.extensions()["podcast"]["locked"][0];
+    assert_eq!(lock.value(), Some("yes"));
+    assert_eq!(lock.attrs()["owner"], "owner@example.com");
 }
 
 fn enclosure_url(feed: &rss::Channel) -> String {
