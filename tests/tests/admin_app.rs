@@ -1177,6 +1177,15 @@ async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publis
     click(&browser, "podcast-link").await;
     let row_state = text_of(&browser, "tr.admin-episode .state").await;
     let row_publication = text_of(&browser, "tr.admin-episode .publication").await;
+    // The show is locked against imports by other hosts from the details form.
+    let unticked = js(
+        &browser,
+        "return document.getElementById('podcast-locked').checked;",
+    )
+    .await;
+    click(&browser, "podcast-locked").await;
+    click(&browser, "save-podcast").await;
+    let lock_saved = text_of(&browser, "#notice").await;
 
     // The public podcast page plays it.
     open(&browser, &app, &format!("/podcasts/{slug}/tide-tables")).await;
@@ -1206,13 +1215,15 @@ async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publis
     assert!(published.is_some(), "the episode did not become published");
     assert_eq!(row_state.as_deref(), Some("ready"));
     assert_eq!(row_publication.as_deref(), Some("published"));
+    assert_eq!(unticked, json!(false), "a new podcast is not locked");
+    assert_eq!(lock_saved.as_deref(), Some("Saved."));
     assert_eq!(audios, Some(json!(2)), "MP3 and M4A: {page}");
     assert!(page.contains("High water"), "{page}");
     let data = app
         .graphql_ok(
             None,
             "query($c: String!) { podcast(channelSlug: $c, slug: \"tide-tables\") { author ownerName \
-             episodes { nodes { title season number status } } } }",
+             locked episodes { nodes { title season number status } } } }",
             json!({ "c": slug }),
         )
         .await;
@@ -1221,6 +1232,7 @@ async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publis
         json!({
             "author": "Harbour Radio",
             "ownerName": "Ann Keeper",
+            "locked": true,
             "episodes": { "nodes": [{ "title": "High water", "season": 2, "number": 7, "status": "READY" }] }
         })
     );

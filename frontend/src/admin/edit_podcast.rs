@@ -39,6 +39,16 @@ pub fn EditPodcastPage() -> impl IntoView {
     }
 }
 
+/// Whether the checkbox with this id is ticked.
+fn checked(id: &str) -> bool {
+    use wasm_bindgen::JsCast as _;
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .is_some_and(|input| input.checked())
+}
+
 fn editor(
     session: Session,
     podcast: EditablePodcast,
@@ -53,10 +63,13 @@ fn editor(
             let change = podcast_api::update_podcast(
                 session,
                 id.clone(),
-                field("podcast-title"),
-                field("podcast-description"),
-                field("podcast-author"),
-                field("podcast-visibility"),
+                podcast_api::PodcastDetails {
+                    title: field("podcast-title"),
+                    description: field("podcast-description"),
+                    author: field("podcast-author"),
+                    visibility: field("podcast-visibility"),
+                    locked: checked("podcast-locked"),
+                },
             );
             notices.run(notices.details, "Saved.", reload.clone(), change);
         }
@@ -159,6 +172,15 @@ fn editor(
                         {option("UNLISTED", "Unlisted (anyone with the link)")}
                         {option("PRIVATE", "Private (channel members only)")}
                     </select>
+                    <label class="checkbox" for="podcast-locked">
+                        <input
+                            id="podcast-locked"
+                            name="locked"
+                            type="checkbox"
+                            checked=podcast.locked
+                        />
+                        "Locked: other hosts may not import this podcast's feed (podcast:locked)"
+                    </label>
                     {error_view("details-error", notices.details)}
                     <button type="submit" id="save-podcast" disabled=busy>
                         "Save"

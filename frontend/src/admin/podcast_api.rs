@@ -187,6 +187,8 @@ pub struct EditablePodcast {
     pub author: String,
     /// `PUBLIC`, `UNLISTED` or `PRIVATE`.
     pub visibility: String,
+    /// Other hosts may not import the feed (`podcast:locked`).
+    pub locked: bool,
     /// The channel's name.
     pub channel_name: String,
     /// The channel's slug.
@@ -218,6 +220,7 @@ pub async fn editable_podcast(
             description: p.description,
             author: p.author,
             visibility: format!("{:?}", p.visibility),
+            locked: p.locked,
             channel_name: p.channel.name,
             channel_slug: p.channel.slug,
             episodes: p.episodes.nodes.into_iter().map(Into::into).collect(),
@@ -323,15 +326,34 @@ pub async fn create_podcast(session: Session, new: NewPodcast) -> Result<String,
     Ok(data.create_podcast.podcast.id)
 }
 
-/// Changes a podcast's title, description, author and visibility.
+/// What the podcast page's details form changes.
+#[derive(Debug, Clone)]
+pub struct PodcastDetails {
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    pub description: String,
+    /// Author shown in podcast apps.
+    pub author: String,
+    /// `PUBLIC`, `UNLISTED` or `PRIVATE`.
+    pub visibility: String,
+    /// `podcast:locked`.
+    pub locked: bool,
+}
+
+/// Changes a podcast's title, description, author, visibility and lock.
 pub async fn update_podcast(
     session: Session,
     id: String,
-    title: String,
-    description: String,
-    author: String,
-    visibility: String,
+    details: PodcastDetails,
 ) -> Result<(), ApiError> {
+    let PodcastDetails {
+        title,
+        description,
+        author,
+        visibility,
+        locked,
+    } = details;
     use update_podcast::{UpdatePodcastInput, Variables, Visibility};
     let input = UpdatePodcastInput {
         id,
@@ -349,7 +371,7 @@ pub async fn update_podcast(
         owner_email: None,
         language: None,
         itunes_categories: None,
-        locked: None,
+        locked: Some(locked),
         explicit: None,
         type_: None,
     };
