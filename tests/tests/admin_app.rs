@@ -802,44 +802,72 @@ async fn a_user_without_rights_cannot_see_another_channels_drafts() {
     assert!(!viewer_dashboard.contains("My draft"), "{viewer_dashboard}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_upload_interrupted_by_network_errors_resumes_from_the_servers_offset() {
+/// A draft video's editor, open in the admin's browser, with a noisy clip to upload to it.
+struct VideoEditor {
+    app: TestApp,
+    admin: String,
+    uuid: String,
+    clip: std::path::PathBuf,
+    browser: Browser,
+}
+
+/// Opens the editor of a new draft video on a site without workers. The page's tus requests are
+/// logged in `window.__tus` as "METHOD offset", and `patch_hook` (JavaScript) runs before each
+/// PATCH goes out, with `patches` its number, `req` the request and `real` the browser's fetch.
+async fn video_editor(title: &str, patch_hook: &str) -> VideoEditor {
     assert_app_is_built();
     let app = spawn_site(0, |_| {}).await;
     let admin = app.admin_token().await;
     let channel = app.create_channel(&admin, "Relay").await;
     let video = app
-        .create_video(
-            &admin,
-            channel["id"].as_str().unwrap(),
-            "Long take",
-            json!({}),
-        )
+        .create_video(&admin, channel["id"].as_str().unwrap(), title, json!({}))
         .await;
-    let uuid = video["uuid"].as_str().unwrap();
-    let clip = app.dir.path().join("long-take.mp4");
+    let uuid = video["uuid"].as_str().unwrap().to_owned();
+    let clip = app.dir.path().join("clip.mp4");
     noisy_mp4(&clip);
 
     let browser = Browser::start().await;
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
     wait_for_element(&browser, "media-file").await;
-    // The network fails twice: the first PATCH never reaches the server; the second does, but
-    // its answer is lost. Every tus request is logged as "METHOD offset".
     js(
         &browser,
-        "window.__tus = []; let patches = 0; const real = window.fetch.bind(window); \
-         window.fetch = async (input, init) => { \
-           const req = input instanceof Request ? input : new Request(input, init); \
-           if (req.url.includes('/uploads/')) \
-             window.__tus.push(`${req.method} ${req.headers.get('Upload-Offset') ?? ''}`.trim()); \
-           if (req.method === 'PATCH') { \
-             patches += 1; \
-             if (patches === 1) throw new TypeError('Failed to fetch'); \
-             if (patches === 2) { await real(req); throw new TypeError('Failed to fetch'); } \
-           } \
-           return real(req); \
-         }; return true;",
+        &format!(
+            "window.__tus = []; window.__release = null; let patches = 0; \
+             const real = window.fetch.bind(window); \
+             window.fetch = async (input, init) => {{ \
+               const req = input instanceof Request ? input : new Request(input, init); \
+               if (req.url.includes('/uploads/')) \
+                 window.__tus.push(`${{req.method}} ${{req.headers.get('Upload-Offset') ?? ''}}`.trim()); \
+               if (req.method === 'PATCH') {{ patches += 1; {patch_hook} }} \
+               return real(req); \
+             }}; return true;"
+        ),
+    )
+    .await;
+    VideoEditor {
+        app,
+        admin,
+        uuid,
+        clip,
+        browser,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_interrupted_by_network_errors_resumes_from_the_servers_offset() {
+    // The network fails twice: the first PATCH never reaches the server; the second does, but
+    // its answer is lost.
+    let VideoEditor {
+        app,
+        admin,
+        clip,
+        browser,
+        ..
+    } = video_editor(
+        "Long take",
+        "if (patches === 1) throw new TypeError('Failed to fetch'); \
+         if (patches === 2) { await real(req); throw new TypeError('Failed to fetch'); }",
     )
     .await;
     wait_for_element(&browser, "media-file")
@@ -908,40 +936,17 @@ async fn an_upload_interrupted_by_network_errors_resumes_from_the_servers_offset
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_an_upload_stops_it_and_the_server_drops_its_bytes() {
-    assert_app_is_built();
-    let app = spawn_site(0, |_| {}).await;
-    let admin = app.admin_token().await;
-    let channel = app.create_channel(&admin, "Relay").await;
-    let video = app
-        .create_video(
-            &admin,
-            channel["id"].as_str().unwrap(),
-            "Wrong file",
-            json!({}),
-        )
-        .await;
-    let uuid = video["uuid"].as_str().unwrap();
-    let clip = app.dir.path().join("wrong-file.mp4");
-    noisy_mp4(&clip);
-
-    let browser = Browser::start().await;
-    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
-    wait_for_element(&browser, "media-file").await;
     // The first PATCH is held until the test lets it go: the editor presses Cancel while the
-    // upload is on its way. Every tus request is logged as "METHOD offset".
-    js(
-        &browser,
-        "window.__tus = []; window.__release = null; let patches = 0; \
-         const real = window.fetch.bind(window); \
-         window.fetch = async (input, init) => { \
-           const req = input instanceof Request ? input : new Request(input, init); \
-           if (req.url.includes('/uploads/')) \
-             window.__tus.push(`${req.method} ${req.headers.get('Upload-Offset') ?? ''}`.trim()); \
-           if (req.method === 'PATCH' && ++patches === 1) \
-             await new Promise(resolve => { window.__release = resolve; }); \
-           return real(req); \
-         }; return true;",
+    // upload is on its way.
+    let VideoEditor {
+        app,
+        admin,
+        uuid,
+        clip,
+        browser,
+    } = video_editor(
+        "Wrong file",
+        "if (patches === 1) await new Promise(resolve => { window.__release = resolve; });",
     )
     .await;
     wait_for_element(&browser, "media-file")
