@@ -599,18 +599,23 @@ async fn a_reload_keeps_the_session_and_signing_out_ends_it() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_expired_access_token_is_refreshed_without_signing_in_again() {
+/// A site whose access tokens live 2 seconds (the server allows 5 more for clock skew), with
+/// three channels, and the admin signed in to it.
+async fn signed_in_with_short_lived_tokens() -> (TestApp, Browser) {
     assert_app_is_built();
-    // Access tokens live 2 seconds (and the server allows 5 more for clock skew).
     let app = spawn_site(0, |c| c.auth.access_token_ttl_secs = 2).await;
     let admin = app.admin_token().await;
     for name in ["Morning", "Noon", "Night"] {
         app.create_channel(&admin, name).await;
     }
-
     let browser = Browser::start().await;
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    (app, browser)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_access_token_is_refreshed_without_signing_in_again() {
+    let (app, browser) = signed_in_with_short_lived_tokens().await;
     let first = stored_refresh_token(&browser).await;
     tokio::time::sleep(Duration::from_secs(8)).await;
     // Client-side visits (no reload) to the new-video form and back to the dashboard, long
@@ -660,15 +665,7 @@ async fn an_expired_access_token_is_refreshed_without_signing_in_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_tabs_refreshing_at_the_same_moment_both_stay_signed_in() {
-    assert_app_is_built();
-    let app = spawn_site(0, |c| c.auth.access_token_ttl_secs = 2).await;
-    let admin = app.admin_token().await;
-    for name in ["Morning", "Noon", "Night"] {
-        app.create_channel(&admin, name).await;
-    }
-
-    let browser = Browser::start().await;
-    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, browser) = signed_in_with_short_lived_tokens().await;
     let first = browser.client.window().await.unwrap();
     // A second window on the same site shares `localStorage`, so the same refresh token.
     let second = browser.client.new_window(false).await.unwrap().handle;

@@ -97,6 +97,7 @@ impl MediaInfo {
     /// computed once the file is stored, so that the transcode does not wait for it (about a
     /// second per 2 GB).
     async fn sha256(&self) -> Option<&str> {
+        // Pending digests are stored empty (`uploads::record_digest`).
         Some(self.sha256.as_str()).filter(|s| !s.is_empty())
     }
     /// Container format, e.g. "ISO MP4/M4A".

@@ -42,6 +42,9 @@ pub mod status {
     pub const TERMINATED: &str = "terminated";
 }
 
+/// The `sha256` of a source asset whose digest is not taken yet (`record_digest`).
+const DIGEST_PENDING: &str = "";
+
 /// The staging file of an upload.
 pub fn staging_path(dir: &Path, id: Uuid) -> PathBuf {
     dir.join(format!("{id}.part"))
@@ -414,7 +417,7 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
                     &upload,
                     &key,
                     meta.size,
-                    String::new(),
+                    DIGEST_PENDING.into(),
                     content_type,
                     &found,
                 )
@@ -485,7 +488,7 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
 pub async fn record_digest(ctx: &Ctx, id: Uuid) -> AppResult<()> {
     let staged = staging_path(&ctx.staging_dir, id);
     let pending = media_asset::Entity::find_by_id(id)
-        .filter(media_asset::Column::Sha256.eq(""))
+        .filter(media_asset::Column::Sha256.eq(DIGEST_PENDING))
         .one(&ctx.db)
         .await?;
     if let Some(asset) = pending {
@@ -501,7 +504,7 @@ pub async fn record_digest(ctx: &Ctx, id: Uuid) -> AppResult<()> {
         media_asset::Entity::update_many()
             .col_expr(media_asset::Column::Sha256, Expr::value(sha))
             .filter(media_asset::Column::Id.eq(id))
-            .filter(media_asset::Column::Sha256.eq(""))
+            .filter(media_asset::Column::Sha256.eq(DIGEST_PENDING))
             .exec(&ctx.db)
             .await?;
     }
@@ -515,7 +518,7 @@ pub async fn record_missing_digests(ctx: &Ctx) -> AppResult<usize> {
         .select_only()
         .column(media_asset::Column::Id)
         .filter(media_asset::Column::Kind.eq("source"))
-        .filter(media_asset::Column::Sha256.eq(""))
+        .filter(media_asset::Column::Sha256.eq(DIGEST_PENDING))
         .into_tuple()
         .all(&ctx.db)
         .await?;
@@ -837,15 +840,16 @@ pub async fn sweep_staging(ctx: &Ctx, grace: chrono::Duration) -> AppResult<usiz
             continue;
         }
         let owner = upload::Entity::find_by_id(id).one(&ctx.db).await?;
-        let unfinished =
-            owner.is_some_and(|u| u.status == status::UPLOADING || u.status == status::PROCESSING);
+        if owner.is_some_and(|u| u.status == status::UPLOADING || u.status == status::PROCESSING) {
+            continue;
+        }
         // A digest still pending is taken from its staging file (at the next start if need be).
         let digest_pending = media_asset::Entity::find_by_id(id)
-            .filter(media_asset::Column::Sha256.eq(""))
+            .filter(media_asset::Column::Sha256.eq(DIGEST_PENDING))
             .one(&ctx.db)
             .await?
             .is_some();
-        if unfinished || digest_pending {
+        if digest_pending {
             continue;
         }
         match tokio::fs::remove_file(&path).await {

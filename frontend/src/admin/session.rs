@@ -5,8 +5,8 @@
 //! so that a reload, or a new tab, signs in again without the password. Refresh tokens work
 //! once and presenting a spent one ends the session, so every refresh of a page goes through
 //! one shared call (`Session::refresh`), never two at once; and the pages of one browser take
-//! turns through a Web Lock (`navigator.locks`), each reading the stored token only once it
-//! holds the lock, so two tabs never spend the same one.
+//! turns through a Web Lock (`navigator.locks`), reading the stored token only once they hold it
+//! and the previous holder's new token has reached them, so two tabs never spend the same one.
 
 use std::sync::Arc;
 
@@ -373,8 +373,6 @@ const ROTATION_WAIT_MS: f64 = 2000.0;
 async fn holding_refresh_lock(
     work: impl std::future::Future<Output = Result<(), ApiError>> + 'static,
 ) -> Result<(), ApiError> {
-    use std::cell::RefCell;
-    use std::rc::Rc;
     use wasm_bindgen::JsCast as _;
     use wasm_bindgen::prelude::*;
 
@@ -390,51 +388,37 @@ async fn holding_refresh_lock(
     };
     let seen = ROTATED_ELSEWHERE.with(std::cell::Cell::get);
     let (done, outcome) = futures::channel::oneshot::channel();
-    type Work = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>>>>;
-    let work: Rc<RefCell<Option<Work>>> = Rc::new(RefCell::new(Some(Box::pin(work))));
-    let done = Rc::new(RefCell::new(Some(done)));
-    // Runs the work (once) and reports its outcome; the lock is held until the promise settles.
-    let run = {
-        let (work, done) = (work.clone(), done.clone());
-        move |waited: bool| -> js_sys::Promise {
-            let (work, done) = (work.borrow_mut().take(), done.borrow_mut().take());
-            wasm_bindgen_futures::future_to_promise(async move {
-                if waited {
-                    let since = js_sys::Date::now();
-                    while ROTATED_ELSEWHERE.with(std::cell::Cell::get) == seen
-                        && js_sys::Date::now() - since < ROTATION_WAIT_MS
-                    {
-                        super::tus::sleep(20).await;
-                    }
+    // Runs the work and reports its outcome; the lock is held until the promise settles.
+    let run = move |waited: bool| -> js_sys::Promise {
+        wasm_bindgen_futures::future_to_promise(async move {
+            if waited {
+                let since = js_sys::Date::now();
+                while ROTATED_ELSEWHERE.with(std::cell::Cell::get) == seen
+                    && js_sys::Date::now() - since < ROTATION_WAIT_MS
+                {
+                    super::tus::sleep(20).await;
                 }
-                if let (Some(work), Some(done)) = (work, done) {
-                    let _ = done.send(work.await);
-                }
-                Ok(JsValue::UNDEFINED)
-            })
-        }
-    };
-    let name = JsValue::from_str(REFRESH_LOCK);
-    // First without waiting: `null` instead of a lock says another tab holds it.
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE);
-    let contended = {
-        let (locks, request, name, run) =
-            (locks.clone(), request.clone(), name.clone(), run.clone());
-        Closure::once_into_js(move || {
-            let wait = Closure::once_into_js(move |_lock: JsValue| run(true));
-            let _ = request.call2(&locks, &name, &wait);
+            }
+            let _ = done.send(work.await);
+            Ok(JsValue::UNDEFINED)
         })
     };
-    let first = Closure::once_into_js(move |lock: JsValue| -> js_sys::Promise {
-        if lock.is_null() {
-            if let Ok(f) = contended.dyn_into::<js_sys::Function>() {
-                let _ = f.call0(&JsValue::NULL);
+    let name = JsValue::from_str(REFRESH_LOCK);
+    // First without waiting: `null` instead of a lock says another tab holds it; then wait for it.
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE);
+    let first = {
+        let (locks, request, name) = (locks.clone(), request.clone(), name.clone());
+        Closure::once_into_js(move |lock: JsValue| -> js_sys::Promise {
+            if !lock.is_null() {
+                return run(false);
             }
-            return js_sys::Promise::resolve(&JsValue::UNDEFINED);
-        }
-        run(false)
-    });
+            let wait = Closure::once_into_js(move |_lock: JsValue| run(true));
+            // On failure `run` is dropped and the caller hears the lock was dropped.
+            let _ = request.call2(&locks, &name, &wait);
+            js_sys::Promise::resolve(&JsValue::UNDEFINED)
+        })
+    };
     if request.call3(&locks, &name, &options, &first).is_err() {
         return Err(lock_error("could not take the session lock"));
     }
