@@ -35,6 +35,9 @@ pub struct Access {
     pub public: bool,
     /// The uploaded file's type, for serving `source`.
     pub content_type: Option<String>,
+    /// Where the uploaded picture is stored, for serving `source` (pictures stored before it
+    /// was always `source` sit at `original.<ext>`).
+    pub storage_key: Option<String>,
 }
 
 impl Access {
@@ -137,11 +140,11 @@ pub async fn lookup(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<Access>
         .await?,
         false,
     );
-    if access.image {
-        access.content_type = media_asset::Entity::find_by_id(asset)
-            .one(db)
-            .await?
-            .map(|a| a.content_type);
+    if access.image
+        && let Some(row) = media_asset::Entity::find_by_id(asset).one(db).await?
+    {
+        access.content_type = Some(row.content_type);
+        access.storage_key = Some(row.storage_key);
     }
     Ok(access)
 }

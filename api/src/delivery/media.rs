@@ -102,7 +102,7 @@ pub async fn get(
     if asset.hyphenated().to_string() != asset_raw || path.contains('%') {
         return not_found();
     }
-    let Ok(key) = ObjectKey::for_asset(asset, path) else {
+    let Ok(mut key) = ObjectKey::for_asset(asset, path) else {
         return not_found();
     };
     let private_until = if scope == "p" {
@@ -128,6 +128,16 @@ pub async fn get(
     };
     if !access.exists() || !access.allows(path) || (private_until.is_none() && !access.public) {
         return not_found();
+    }
+    if path == "source"
+        && let Some(stored) = access.storage_key.as_deref()
+    {
+        // A picture is served from where it was stored, which only ever lies under the
+        // asset's own prefix.
+        match ObjectKey::parse(stored) {
+            Ok(k) if k.as_str().starts_with(&ObjectKey::asset_prefix(asset)) => key = k,
+            _ => return not_found(),
+        }
     }
     let content_type = content_type_for(path, &access);
     let cache_control = cache_control_for(path, private_until);

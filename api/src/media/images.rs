@@ -163,7 +163,8 @@ pub async fn set_image(
     visibility::require_manage(&ctx.db, viewer, channel_id).await?;
 
     let asset = Uuid::now_v7();
-    let key = ObjectKey::for_asset(asset, &format!("original.{}", found.ext))?;
+    // Stored as `source`, the name its delivery URL uses.
+    let key = ObjectKey::for_asset(asset, "source")?;
     let sha = {
         use sha2::Digest as _;
         hex::encode(sha2::Sha256::digest(&bytes))

@@ -82,7 +82,7 @@ async fn a_poster_sent_as_multipart_is_stored_and_replaces_the_previous_one(back
     let storage = projector_api::media::open_storage(&app.config.storage, &app.config.media_dir)
         .await
         .unwrap();
-    let key = ObjectKey::for_asset(first_asset, "original.png").unwrap();
+    let key = ObjectKey::for_asset(first_asset, "source").unwrap();
     assert_eq!(
         storage.head(&key).await.unwrap().map(|m| m.size as i64),
         payload["bytes"].as_i64()
@@ -218,7 +218,110 @@ async fn pictures_that_are_not_pictures_too_big_or_not_yours_are_refused_and_not
     );
 }
 
+/// Fetches a URL the API handed out and returns status, content type and bytes.
+async fn fetch(app: &TestApp, url: &str) -> (u16, String, Vec<u8>) {
+    // The server advertises its public URL; point it at the running test server.
+    let url = url.replacen(
+        app.config.public_url.as_str().trim_end_matches('/'),
+        &app.base,
+        1,
+    );
+    let res = reqwest::get(&url).await.unwrap();
+    let status = res.status().as_u16();
+    let ty = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, ty, res.bytes().await.unwrap().to_vec())
+}
+
+async fn every_uploaded_picture_is_served_at_the_url_the_api_hands_out(backend: Backend) {
+    let app = spawn_app_with(backend, |_| {}).await;
+    let token = app.admin_token().await;
+    let (channel, video) = channel_and_video(&app, &token).await;
+    let podcast = app
+        .graphql_ok(
+            Some(&token),
+            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
+            json!({ "i": { "channelId": channel, "title": "Pod", "author": "A",
+                "ownerName": "O", "ownerEmail": "o@example.com", "language": "en" } }),
+        )
+        .await["createPodcast"]["podcast"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let square = {
+        let path = app.dir.path().join("art.png");
+        projector_tests::media::gst_launch(&format!(
+            "videotestsrc num-buffers=1 ! video/x-raw,width=1400,height=1400 ! pngenc ! filesink location={}",
+            path.display()
+        ));
+        std::fs::read(path).unwrap()
+    };
+    let uploads = [
+        ("VIDEO_POSTER", video.as_str(), picture(&app, "poster.png")),
+        (
+            "CHANNEL_AVATAR",
+            channel.as_str(),
+            picture(&app, "avatar.png"),
+        ),
+        (
+            "CHANNEL_BANNER",
+            channel.as_str(),
+            picture(&app, "banner.png"),
+        ),
+        ("PODCAST_ARTWORK", podcast.as_str(), square),
+    ];
+    for (target, id, bytes) in &uploads {
+        let (status, body) = send(&app, &token, target, id, "pic.png", bytes.clone()).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "{target}: {body}");
+    }
+    let data = app
+        .graphql_ok(
+            Some(&token),
+            "query($v: ID!, $c: ID!, $p: ID!) {
+               v: node(id: $v) { ... on Video { media { posterUrl } } }
+               c: node(id: $c) { ... on Channel { avatarUrl bannerUrl } }
+               p: node(id: $p) { ... on Podcast { artworkUrl feedUrl } }
+             }",
+            json!({ "v": video, "c": channel, "p": podcast }),
+        )
+        .await;
+    let urls = [
+        data["v"]["media"]["posterUrl"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        data["c"]["avatarUrl"].as_str().unwrap().to_string(),
+        data["c"]["bannerUrl"].as_str().unwrap().to_string(),
+        data["p"]["artworkUrl"].as_str().unwrap().to_string(),
+    ];
+    for ((target, _, bytes), url) in uploads.iter().zip(&urls) {
+        let (status, ty, body) = fetch(&app, url).await;
+        assert_eq!(status, 200, "{target} at {url}");
+        assert_eq!(ty, "image/png", "{target} at {url}");
+        assert!(body == *bytes, "{target} at {url} served other bytes");
+    }
+    // Podcast apps follow the feed's itunes:image.
+    let (status, _, feed) = fetch(&app, data["p"]["feedUrl"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    let feed = String::from_utf8(feed).unwrap();
+    let href = feed
+        .split("<itunes:image href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no itunes:image in {feed}"))
+        .replace("&amp;", "&");
+    let (status, _, art) = fetch(&app, &href).await;
+    assert_eq!(status, 200, "itunes:image at {href}");
+    assert!(art == uploads[3].2, "the feed's artwork is other bytes");
+}
+
 both_databases!(
+    every_uploaded_picture_is_served_at_the_url_the_api_hands_out,
     a_poster_sent_as_multipart_is_stored_and_replaces_the_previous_one,
     pictures_that_are_not_pictures_too_big_or_not_yours_are_refused_and_nothing_is_stored,
 );
