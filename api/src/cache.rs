@@ -5,6 +5,11 @@
 //! generation counter, so invalidation is one atomic increment), and entries expire after a
 //! short TTL, which bounds staleness from changes made elsewhere (another node, the CLI) and
 //! from publish windows opening or closing.
+//!
+//! Anyone can fill it, so it is bounded by what it costs: the bytes of its keys and bodies (and
+//! a number of entries), never more. A request whose text and variables are longer than
+//! [`MAX_KEY_BYTES`], or whose response is larger than a sixteenth of the budget, is answered
+//! but not stored; entries past their TTL are swept on time, not only when the cache is full.
 
 use std::collections::HashMap;
 use std::hash::{Hash as _, Hasher as _};
@@ -13,6 +18,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+
+/// Longest request (query text, operation name and variables) whose response is stored.
+pub const MAX_KEY_BYTES: usize = 16 * 1024;
+
+/// What an entry costs besides its key and body (the map slot, the entry, the allocations).
+const ENTRY_OVERHEAD: usize = 128;
 
 struct Entry {
     key: String,
@@ -35,8 +46,9 @@ pub struct Hit {
 pub struct PublicCache {
     ttl: Duration,
     capacity: usize,
+    max_bytes: usize,
     generation: AtomicU64,
-    entries: Mutex<HashMap<u64, Entry>>,
+    entries: Mutex<Entries>,
     /// Tells other nodes about local changes (PostgreSQL `NOTIFY`, see `delivery::notify`).
     notifier: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// Whether this node hears other nodes' changes. Without a notifier (one node) always; with
@@ -50,18 +62,70 @@ impl std::fmt::Debug for PublicCache {
         f.debug_struct("PublicCache")
             .field("ttl", &self.ttl)
             .field("capacity", &self.capacity)
+            .field("max_bytes", &self.max_bytes)
             .finish_non_exhaustive()
     }
 }
 
+/// The entries and what they weigh.
+#[derive(Default)]
+struct Entries {
+    map: HashMap<u64, Entry>,
+    bytes: usize,
+    swept: Option<Instant>,
+}
+
+impl Entry {
+    fn weight(&self) -> usize {
+        self.key.len()
+            + self.body.len()
+            + self.cache_control.as_ref().map_or(0, String::len)
+            + ENTRY_OVERHEAD
+    }
+}
+
+impl Entries {
+    fn remove(&mut self, slot: u64) {
+        if let Some(old) = self.map.remove(&slot) {
+            self.bytes -= old.weight();
+        }
+    }
+
+    /// Drops entries that can no longer be served (older generation or past the TTL).
+    fn sweep(&mut self, generation: u64, ttl: Duration) {
+        self.map
+            .retain(|_, e| e.generation == generation && e.stored.elapsed() < ttl);
+        self.bytes = self.map.values().map(Entry::weight).sum();
+        self.swept = Some(Instant::now());
+    }
+
+    /// Drops the oldest entries until `room` more bytes and one more entry fit.
+    fn make_room(&mut self, room: usize, max_bytes: usize, capacity: usize) {
+        while !self.map.is_empty() && (self.bytes + room > max_bytes || self.map.len() >= capacity)
+        {
+            let oldest = self
+                .map
+                .iter()
+                .min_by_key(|(_, e)| e.stored)
+                .map(|(slot, _)| *slot);
+            match oldest {
+                Some(slot) => self.remove(slot),
+                None => break,
+            }
+        }
+    }
+}
+
 impl PublicCache {
-    /// A cache keeping up to `capacity` responses for `ttl` (a zero TTL disables it).
-    pub fn new(ttl: Duration, capacity: usize) -> Self {
+    /// A cache keeping up to `capacity` responses weighing `max_bytes` in all for `ttl` (a
+    /// zero TTL disables it).
+    pub fn new(ttl: Duration, capacity: usize, max_bytes: usize) -> Self {
         Self {
             ttl,
             capacity,
+            max_bytes,
             generation: AtomicU64::new(0),
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(Entries::default()),
             notifier: std::sync::OnceLock::new(),
             in_sync: std::sync::atomic::AtomicBool::new(true),
         }
@@ -69,15 +133,36 @@ impl PublicCache {
 
     /// Whether caching is on.
     pub fn enabled(&self) -> bool {
-        !self.ttl.is_zero() && self.capacity > 0
+        !self.ttl.is_zero() && self.capacity > 0 && self.max_bytes > 0
     }
 
-    /// The cache key of a request.
-    pub fn key(query: &str, operation: Option<&str>, variables: &str) -> String {
-        format!(
-            "{}\u{0}{query}\u{0}{variables}",
-            operation.unwrap_or_default()
-        )
+    /// The cache key of a request, or `None` when the request is too long to be worth keeping
+    /// (its answer is computed, not stored).
+    pub fn key(query: &str, operation: Option<&str>, variables: &str) -> Option<String> {
+        let operation = operation.unwrap_or_default();
+        if query.len() + operation.len() + variables.len() + 2 > MAX_KEY_BYTES {
+            return None;
+        }
+        Some(format!("{operation}\u{0}{query}\u{0}{variables}"))
+    }
+
+    /// The bytes the stored entries weigh (keys, bodies and bookkeeping).
+    pub fn weight(&self) -> usize {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).bytes
+    }
+
+    /// How many responses are stored.
+    pub fn len(&self) -> usize {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map
+            .len()
+    }
+
+    /// Whether nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     fn slot(key: &str) -> u64 {
@@ -90,7 +175,7 @@ impl PublicCache {
     pub fn get(&self, key: &str) -> Option<Hit> {
         let generation = self.generation.load(Ordering::Acquire);
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = entries.get(&Self::slot(key))?;
+        let entry = entries.map.get(&Self::slot(key))?;
         (entry.key == key && entry.generation == generation && entry.stored.elapsed() < self.ttl)
             .then(|| Hit {
                 body: entry.body.clone(),
@@ -107,24 +192,29 @@ impl PublicCache {
             // other nodes' changes cannot be heard right now.
             return;
         }
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= self.capacity {
-            let ttl = self.ttl;
-            entries.retain(|_, e| e.generation == generation && e.stored.elapsed() < ttl);
-            if entries.len() >= self.capacity {
-                entries.clear();
-            }
+        let entry = Entry {
+            key,
+            generation,
+            stored: Instant::now(),
+            body,
+            cache_control,
+        };
+        let weight = entry.weight();
+        // One response may take a sixteenth of the budget, so a few large answers cannot
+        // push out everything else.
+        if weight > self.max_bytes / 16 {
+            return;
         }
-        entries.insert(
-            Self::slot(&key),
-            Entry {
-                key,
-                generation,
-                stored: Instant::now(),
-                body,
-                cache_control,
-            },
-        );
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let due = entries.swept.is_none_or(|at| at.elapsed() >= self.ttl);
+        if due {
+            entries.sweep(generation, self.ttl);
+        }
+        let slot = Self::slot(&entry.key);
+        entries.remove(slot);
+        entries.make_room(weight, self.max_bytes, self.capacity);
+        entries.bytes += weight;
+        entries.map.insert(slot, entry);
     }
 
     /// The current generation (read it before computing a response to `put`).
@@ -164,8 +254,8 @@ mod tests {
 
     #[test]
     fn a_change_or_the_ttl_ends_an_entry() {
-        let cache = PublicCache::new(Duration::from_millis(50), 10);
-        let key = PublicCache::key("{ a }", None, "{}");
+        let cache = PublicCache::new(Duration::from_millis(50), 10, 1 << 20);
+        let key = PublicCache::key("{ a }", None, "{}").unwrap();
         cache.put(
             key.clone(),
             cache.generation(),
@@ -188,5 +278,53 @@ mod tests {
         cache.invalidate();
         cache.put(key.clone(), before, Bytes::from_static(b"3"), None);
         assert!(cache.get(&key).is_none());
+    }
+
+    #[test]
+    fn the_cache_never_weighs_more_than_its_byte_budget() {
+        let budget = 64 * 1024;
+        let cache = PublicCache::new(Duration::from_secs(60), 100_000, budget);
+        let body = Bytes::from(vec![b'x'; 3000]);
+        for i in 0..1000 {
+            let key = PublicCache::key(&format!("{{ a{i} }}"), None, "{}").unwrap();
+            cache.put(key, cache.generation(), body.clone(), None);
+            assert!(cache.weight() <= budget, "{} bytes", cache.weight());
+        }
+        assert!(cache.len() > 5, "the budget holds more than a handful");
+        // The newest entry is served; the oldest went first.
+        let newest = PublicCache::key("{ a999 }", None, "{}").unwrap();
+        assert!(cache.get(&newest).is_some());
+        let oldest = PublicCache::key("{ a0 }", None, "{}").unwrap();
+        assert!(cache.get(&oldest).is_none());
+    }
+
+    #[test]
+    fn long_requests_and_large_responses_are_not_stored() {
+        let cache = PublicCache::new(Duration::from_secs(60), 100, 1 << 20);
+        let long = "x".repeat(MAX_KEY_BYTES);
+        assert!(PublicCache::key("{ a }", None, &long).is_none());
+        let key = PublicCache::key("{ a }", None, "{}").unwrap();
+        cache.put(
+            key.clone(),
+            cache.generation(),
+            Bytes::from(vec![0; (1 << 20) / 8]),
+            None,
+        );
+        assert!(cache.get(&key).is_none());
+        assert_eq!(cache.weight(), 0);
+    }
+
+    #[test]
+    fn expired_entries_are_swept_even_when_the_cache_is_not_full() {
+        let cache = PublicCache::new(Duration::from_millis(30), 1000, 1 << 20);
+        for i in 0..10 {
+            let key = PublicCache::key(&format!("{{ a{i} }}"), None, "{}").unwrap();
+            cache.put(key, cache.generation(), Bytes::from_static(b"1234"), None);
+        }
+        assert_eq!(cache.len(), 10);
+        std::thread::sleep(Duration::from_millis(40));
+        let key = PublicCache::key("{ b }", None, "{}").unwrap();
+        cache.put(key, cache.generation(), Bytes::from_static(b"1"), None);
+        assert_eq!(cache.len(), 1, "expired entries outlived their TTL");
     }
 }

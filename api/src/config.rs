@@ -286,8 +286,13 @@ pub struct GraphqlConfig {
     pub graphiql: bool,
     /// Deepest query accepted.
     pub max_depth: usize,
-    /// Highest query complexity accepted.
+    /// Highest cost accepted from one request or one batch: each field counts one, once per
+    /// item of the lists above it (`first`/`last`, or the default page).
     pub max_complexity: usize,
+    /// Most operations in one batched request.
+    pub max_batch_operations: usize,
+    /// Largest response body sent; a larger one is replaced by a `PAYLOAD_TOO_LARGE` error.
+    pub max_response_bytes: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// How long an anonymous (or read-token) query's response may be served from memory, in
@@ -295,6 +300,9 @@ pub struct GraphqlConfig {
     pub public_cache_ttl_ms: u64,
     /// Most responses kept in the public cache.
     pub public_cache_entries: usize,
+    /// Most bytes the public cache may hold (keys, responses and bookkeeping); one response
+    /// may take at most a sixteenth of it.
+    pub public_cache_bytes: usize,
 }
 
 impl Default for Config {
@@ -348,10 +356,13 @@ impl Default for GraphqlConfig {
             introspection: true,
             graphiql: true,
             max_depth: 16,
-            max_complexity: 2000,
+            max_complexity: 5000,
+            max_batch_operations: 16,
+            max_response_bytes: 8 * 1024 * 1024,
             max_body_bytes: 1024 * 1024,
             public_cache_ttl_ms: 2000,
             public_cache_entries: 10_000,
+            public_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }

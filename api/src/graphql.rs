@@ -93,13 +93,16 @@ pub fn viewer(ctx: &async_graphql::Context<'_>) -> crate::visibility::Viewer {
     crate::visibility::Viewer::of(principal(ctx))
 }
 
-/// The request's DataLoaders.
-pub fn loaders<'a>(
-    ctx: &'a async_graphql::Context<'_>,
-) -> crate::error::AppResult<&'a crate::loaders::Loaders> {
-    ctx.data::<Arc<crate::loaders::Loaders>>()
-        .map(|l| l.as_ref())
-        .map_err(|_| AppError::internal(anyhow::anyhow!("request without loaders")))
+/// The request's DataLoaders. A request over POST or GET has one set for the whole request; a
+/// subscription (over WebSocket) lives for as long as its connection, so each of its events
+/// gets fresh loaders, whose caches never outlive the event.
+pub fn loaders(
+    ctx: &async_graphql::Context<'_>,
+) -> crate::error::AppResult<Arc<crate::loaders::Loaders>> {
+    if let Some(loaders) = ctx.data_opt::<Arc<crate::loaders::Loaders>>() {
+        return Ok(loaders.clone());
+    }
+    Ok(Arc::new(crate::loaders::Loaders::new(app(ctx)?.db.clone())))
 }
 
 /// Builds the schema with its limits; `ctx` is `None` only for exporting the SDL.
@@ -111,6 +114,7 @@ pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
     )
     .limit_recursive_depth(64)
     .limit_directives(32)
+    .extension(SubscriptionErrorCodes)
     .extension(ApolloPersistedQueries::new(QueriesOnly(
         LruCacheStorage::new(4096),
     )));
@@ -118,7 +122,11 @@ pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
         let limits = &ctx.config.graphql;
         builder = builder
             .limit_depth(limits.max_depth)
-            .limit_complexity(limits.max_complexity);
+            .limit_complexity(limits.max_complexity)
+            // After persisted queries, so a query sent as its hash alone is counted too.
+            .extension(crate::query_cost::CostLimit {
+                limit: limits.max_complexity,
+            });
         if !limits.introspection {
             builder = builder.disable_introspection();
         }
@@ -396,14 +404,24 @@ async fn execute(
             } else {
                 &r.query
             };
-            Some(PublicCache::key(
+            PublicCache::key(
                 query,
                 r.operation_name.as_deref(),
                 &serde_json::to_string(&r.variables).unwrap_or_default(),
-            ))
+            )
         }
         _ => None,
     };
+    let limits = &state.ctx.config.graphql;
+    if let BatchRequest::Batch(requests) = &batch
+        && requests.len() > limits.max_batch_operations
+    {
+        return request_error(AppError::validation(format!(
+            "a batch may hold at most {} operations, this one holds {}",
+            limits.max_batch_operations,
+            requests.len()
+        )));
+    }
     let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
     if let Some(key) = &cache_key
         && let Some(hit) = cache.get(key)
@@ -424,7 +442,11 @@ async fn execute(
         && batch.iter().any(|r| r.query.contains("mutation"));
     let generation = cache.generation();
     let loaders = Arc::new(crate::loaders::Loaders::new(state.ctx.db.clone()));
-    let batch = batch.data(principal).data(addr).data(loaders);
+    let batch = batch
+        .data(principal)
+        .data(addr)
+        .data(loaders)
+        .data(crate::query_cost::Budget::new(limits.max_complexity));
     let mut response = state.schema.execute_batch(batch).await;
     if changes_content {
         cache.invalidate();
@@ -446,6 +468,21 @@ async fn execute(
         Ok(b) => bytes::Bytes::from(b),
         Err(e) => return request_error(AppError::internal(e)),
     };
+    if body.len() > limits.max_response_bytes {
+        tracing::warn!(
+            bytes = body.len(),
+            limit = limits.max_response_bytes,
+            "a GraphQL response was too large to send"
+        );
+        return request_error_with_status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            &format!(
+                "the response would be larger than {} bytes: ask for fewer items or fields",
+                limits.max_response_bytes
+            ),
+        );
+    }
     if let Some(key) = cache_key
         && clean
     {
@@ -527,6 +564,7 @@ fn request_error_with_status(status: StatusCode, code: &str, message: &str) -> R
 /// on a WebSocket.
 pub async fn ws(
     State(state): State<AppState>,
+    addr: ClientAddr,
     protocol: async_graphql_axum::GraphQLProtocol,
     headers: HeaderMap,
     upgrade: axum::extract::WebSocketUpgrade,
@@ -556,13 +594,48 @@ pub async fn ws(
                             h.insert(header::AUTHORIZATION, value);
                             crate::accounts::auth::authenticate(&ctx, &h)
                                 .await
-                                .map_err(|e| async_graphql::Error::new(e.to_string()))?
+                                .map_err(|e| {
+                                    e.log();
+                                    use async_graphql::ErrorExtensions as _;
+                                    async_graphql::Error::new(e.to_string())
+                                        .extend_with(|_, ext| ext.set("code", e.code()))
+                                })?
                         }
                         None => from_header,
                     };
+                    // The same request data as POST and GET (loaders come per event, see
+                    // `loaders`), so resolvers and visibility rules see one context.
                     data.insert(principal);
+                    data.insert(addr);
                     Ok(data)
                 })
                 .serve()
         })
+}
+
+/// Gives the responses of subscriptions (every response sent over WebSocket) the same error
+/// codes, messages and logging as POST and GET, which apply [`apply_error_codes`] themselves.
+struct SubscriptionErrorCodes;
+
+impl async_graphql::extensions::ExtensionFactory for SubscriptionErrorCodes {
+    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
+        Arc::new(SubscriptionErrorCodes)
+    }
+}
+
+impl async_graphql::extensions::Extension for SubscriptionErrorCodes {
+    fn subscribe<'s>(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        stream: futures::stream::BoxStream<'s, async_graphql::Response>,
+        next: async_graphql::extensions::NextSubscribe<'_>,
+    ) -> futures::stream::BoxStream<'s, async_graphql::Response> {
+        use futures::StreamExt as _;
+        next.run(ctx, stream)
+            .map(|mut response| {
+                apply_error_codes(&mut response.errors);
+                response
+            })
+            .boxed()
+    }
 }

@@ -23,6 +23,7 @@ pub mod observability;
 pub mod pagination;
 pub mod playlists;
 pub mod podcasts;
+pub mod query_cost;
 pub mod relay;
 pub mod search;
 pub mod startup;

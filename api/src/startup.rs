@@ -259,11 +259,21 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.ctx.metrics.render(),
-    )
-        .into_response()
+    use std::fmt::Write as _;
+    let mut body = state.ctx.metrics.render();
+    let cache = &state.ctx.public_cache;
+    let _ = writeln!(
+        body,
+        "# HELP projector_public_cache_bytes Bytes held by the public response cache.\n\
+         # TYPE projector_public_cache_bytes gauge\n\
+         projector_public_cache_bytes {}\n\
+         # HELP projector_public_cache_entries Responses held by the public response cache.\n\
+         # TYPE projector_public_cache_entries gauge\n\
+         projector_public_cache_entries {}",
+        cache.weight(),
+        cache.len()
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 /// A bound, ready-to-run server.

@@ -82,6 +82,7 @@ impl Ctx {
             public_cache: PublicCache::new(
                 Duration::from_millis(config.graphql.public_cache_ttl_ms),
                 config.graphql.public_cache_entries,
+                config.graphql.public_cache_bytes,
             ),
             storage,
             jobs_waiting: tokio::sync::Notify::new(),

@@ -175,45 +175,58 @@ async fn check_episode(
 #[Subscription]
 impl SubscriptionRoot {
     /// Progress of the media processing of a video (or episode) the caller manages, about once
-    /// a second, ending with the job's final state.
+    /// a second, ending with the job's final state. Each report is checked again against what
+    /// the caller may manage, so one who loses access stops hearing.
     async fn transcode_progress(
         &self,
         ctx: &Context<'_>,
         video_id: Option<ID>,
         episode_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = TranscodeProgress> + use<>> {
-        let (subject, _) = subject_for(ctx, video_id, episode_id, true).await?;
-        let rx = app(ctx)?.events.subscribe();
-        Ok(events_of(rx).filter_map(move |event| async move {
-            match event {
-                Ok(Event::Progress {
+        let (subject, kind) = subject_for(ctx, video_id, episode_id, true).await?;
+        let app = app(ctx)?.clone();
+        let who = viewer(ctx);
+        let rx = app.events.subscribe();
+        Ok(events_of(rx).filter_map(move |event| {
+            let app = app.clone();
+            let who = who.clone();
+            async move {
+                let Ok(Event::Progress {
                     subject_id,
                     status,
                     percent,
                     stage,
                     eta_secs,
-                    subject_kind,
                     ..
-                }) if subject_id == subject => Some(TranscodeProgress {
+                }) = event
+                else {
+                    return None;
+                };
+                if subject_id != subject {
+                    return None;
+                }
+                let allowed = match kind {
+                    "video" => check_video(&app.db, &who, subject, true).await,
+                    _ => check_episode(&app.db, &who, subject, true).await,
+                };
+                allowed.ok()?;
+                Some(TranscodeProgress {
                     subject_id: crate::relay::to_global(
-                        if subject_kind == "video" {
-                            "Video"
-                        } else {
-                            "Episode"
-                        },
+                        if kind == "video" { "Video" } else { "Episode" },
                         subject_id,
                     ),
                     status: JobStatus::parse(&status),
                     percent,
                     stage,
                     eta_secs,
-                }),
-                _ => None,
+                })
             }
         }))
     }
 
     /// The video, each time it changes (status, media, playable), for callers who may see it.
+    /// Each event reloads the video under the visibility rules of `visibility.rs`: while the
+    /// caller may not see it (made private, unpublished, deleted) nothing is sent.
     async fn video_updated(
         &self,
         ctx: &Context<'_>,
@@ -221,15 +234,15 @@ impl SubscriptionRoot {
     ) -> async_graphql::Result<impl Stream<Item = crate::videos::graphql::Video> + use<>> {
         let (subject, _) = subject_for(ctx, Some(video_id), None, false).await?;
         let app = app(ctx)?.clone();
+        let who = viewer(ctx);
         let rx = app.events.subscribe();
         Ok(events_of(rx).filter_map(move |event| {
             let app = app.clone();
+            let who = who.clone();
             async move {
                 match event {
                     Ok(Event::SubjectChanged { subject_id, .. }) if subject_id == subject => {
-                        use sea_orm::EntityTrait as _;
-                        crate::videos::entity::video::Entity::find_by_id(subject)
-                            .one(&app.db)
+                        crate::videos::service::find(&app.db, &who, subject)
                             .await
                             .ok()
                             .flatten()

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod bad_input;
+mod hardening;
 mod http_endpoint;
 mod operations;
 mod schema;

@@ -5,4 +5,5 @@
 
 mod flow;
 mod queue;
+mod subscriptions;
 mod support;

@@ -1,0 +1,287 @@
+//! What a GraphQL request may cost before it runs: every selected field counts one, and the
+//! fields under a list count once per item it can return (`first`/`last`, or the default page
+//! size of a connection asked without them). A batch is held to the same budget as one
+//! request, and to a number of operations, so neither aliases nor batching buy more work.
+//!
+//! The count runs on the parsed document (which it hands on to execution, so nothing is
+//! parsed twice) with the request's variables, before validation, and costs what parsing does.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
+};
+use async_graphql::{Name, Request, ServerError, ServerResult, Value, Variables};
+
+use crate::pagination::{DEFAULT_PAGE, MAX_PAGE};
+
+/// The budget a batch shares (one per HTTP request; a single request is a batch of one).
+#[derive(Debug)]
+pub struct Budget {
+    limit: usize,
+    spent: AtomicUsize,
+}
+
+impl Budget {
+    /// A budget of `limit`.
+    pub fn new(limit: usize) -> Arc<Self> {
+        Arc::new(Self {
+            limit,
+            spent: AtomicUsize::new(0),
+        })
+    }
+}
+
+/// The extension that refuses a request over its batch's [`Budget`] (or over `limit` when the
+/// request came without one, as over WebSocket).
+pub struct CostLimit {
+    /// The most one request, or one batch, may cost.
+    pub limit: usize,
+}
+
+impl ExtensionFactory for CostLimit {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(CostLimitExtension { limit: self.limit })
+    }
+}
+
+struct CostLimitExtension {
+    limit: usize,
+}
+
+#[async_trait::async_trait]
+impl Extension for CostLimitExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let cost = {
+            let variables = request.variables.clone();
+            let operation = request.operation_name.clone();
+            let doc = request.parsed_query()?;
+            cost_of(doc, operation.as_deref(), &variables)
+        };
+        // The request's own data: query data is attached to the context only after this hook.
+        let budget = request
+            .data
+            .get(&std::any::TypeId::of::<Arc<Budget>>())
+            .and_then(|d| d.downcast_ref::<Arc<Budget>>())
+            .cloned();
+        let (spent, limit) = match budget {
+            Some(budget) => (
+                budget
+                    .spent
+                    .fetch_add(cost, Ordering::AcqRel)
+                    .saturating_add(cost),
+                budget.limit,
+            ),
+            None => (cost, self.limit),
+        };
+        if spent > limit {
+            let mut error = ServerError::new(
+                format!(
+                    "the request costs too much: {spent} (each field counts one, once per item of \
+                     the lists above it; a batch counts its operations together), at most {limit}"
+                ),
+                None,
+            );
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", "VALIDATION");
+            ext.set("cost", spent as u64);
+            ext.set("maxCost", limit as u64);
+            error.extensions = Some(ext);
+            return Err(error);
+        }
+        next.run(ctx, request).await
+    }
+}
+
+/// The cost of running `operation` of `doc` (every operation's, the dearest, when unnamed).
+pub fn cost_of(doc: &ExecutableDocument, operation: Option<&str>, variables: &Variables) -> usize {
+    let mut counter = Counter {
+        doc,
+        variables,
+        fragments: HashMap::new(),
+    };
+    match (&doc.operations, operation) {
+        (DocumentOperations::Single(op), _) => {
+            counter.selection_set(&op.node.selection_set.node, 0)
+        }
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .get(&Name::new(name))
+            .map(|op| counter.selection_set(&op.node.selection_set.node, 0))
+            .unwrap_or(0),
+        (DocumentOperations::Multiple(ops), None) => ops
+            .values()
+            .map(|op| counter.selection_set(&op.node.selection_set.node, 0))
+            .max()
+            .unwrap_or(0),
+    }
+}
+
+/// Deeper than this the document is refused by the depth limit anyway.
+const MAX_NESTING: usize = 128;
+
+struct Counter<'a> {
+    doc: &'a ExecutableDocument,
+    variables: &'a Variables,
+    /// Fragment costs, computed once each (`None` while being computed: a cycle, which
+    /// validation refuses, counts nothing here).
+    fragments: HashMap<&'a str, Option<usize>>,
+}
+
+impl<'a> Counter<'a> {
+    fn selection_set(&mut self, set: &'a SelectionSet, depth: usize) -> usize {
+        if depth > MAX_NESTING {
+            return 0;
+        }
+        let mut total = 0usize;
+        for item in &set.items {
+            let cost = match &item.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    let children = &field.selection_set.node;
+                    if children.items.is_empty() {
+                        1
+                    } else {
+                        let items = self.items(field, children);
+                        1usize.saturating_add(
+                            items.saturating_mul(self.selection_set(children, depth + 1)),
+                        )
+                    }
+                }
+                Selection::InlineFragment(fragment) => {
+                    self.selection_set(&fragment.node.selection_set.node, depth + 1)
+                }
+                Selection::FragmentSpread(spread) => {
+                    self.fragment(spread.node.fragment_name.node.as_str(), depth)
+                }
+            };
+            total = total.saturating_add(cost);
+        }
+        total
+    }
+
+    fn fragment(&mut self, name: &'a str, depth: usize) -> usize {
+        if let Some(known) = self.fragments.get(name) {
+            return known.unwrap_or(0);
+        }
+        let Some((key, definition)) = self.doc.fragments.get_key_value(name) else {
+            return 0;
+        };
+        self.fragments.insert(key.as_str(), None);
+        let cost = self.selection_set(&definition.node.selection_set.node, depth + 1);
+        self.fragments.insert(key.as_str(), Some(cost));
+        cost
+    }
+
+    /// How many items a field with sub-selections can return.
+    fn items(&self, field: &async_graphql::parser::types::Field, children: &SelectionSet) -> usize {
+        let page = field
+            .arguments
+            .iter()
+            .filter(|(name, _)| matches!(name.node.as_str(), "first" | "last"))
+            .filter_map(|(_, value)| self.number(&value.node))
+            .max();
+        if let Some(n) = page {
+            return n.clamp(1, MAX_PAGE as usize);
+        }
+        let connection = children.items.iter().any(|item| {
+            matches!(&item.node, Selection::Field(f)
+                if matches!(f.node.name.node.as_str(), "nodes" | "edges"))
+        });
+        if connection { DEFAULT_PAGE as usize } else { 1 }
+    }
+
+    fn number(&self, value: &async_graphql_value::Value) -> Option<usize> {
+        let n = match value {
+            async_graphql_value::Value::Variable(name) => match self.variables.get(name)? {
+                Value::Number(n) => n.as_u64()?,
+                _ => return None,
+            },
+            async_graphql_value::Value::Number(n) => n.as_u64()?,
+            _ => return None,
+        };
+        Some(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cost(query: &str, variables: serde_json::Value) -> usize {
+        let doc = async_graphql::parser::parse_query(query).unwrap();
+        cost_of(&doc, None, &Variables::from_json(variables))
+    }
+
+    #[test]
+    fn lists_multiply_what_they_select() {
+        assert_eq!(cost("{ version }", serde_json::json!({})), 1);
+        // 1 for videos, 100 × (nodes: 1 + 1 × (id + title)).
+        assert_eq!(
+            cost(
+                "{ videos(first: 100) { nodes { id title } } }",
+                serde_json::json!({})
+            ),
+            1 + 100 * 3
+        );
+        assert_eq!(
+            cost(
+                "query($n: Int) { videos(first: $n) { nodes { id } } }",
+                serde_json::json!({ "n": 10 })
+            ),
+            1 + 10 * 2
+        );
+        // A connection without `first` returns a default page.
+        assert_eq!(
+            cost("{ videos { nodes { id } } }", serde_json::json!({})),
+            1 + DEFAULT_PAGE as usize * 2
+        );
+        // `first` past the page limit counts as the limit.
+        assert_eq!(
+            cost(
+                "{ videos(first: 100000) { nodes { id } } }",
+                serde_json::json!({})
+            ),
+            1 + 100 * 2
+        );
+    }
+
+    #[test]
+    fn aliases_and_fragments_count_every_time_they_are_used() {
+        let aliases: String = (0..300)
+            .map(|i| format!("a{i}: videos(first: 100) {{ nodes {{ id }} }} "))
+            .collect();
+        assert!(cost(&format!("{{ {aliases} }}"), serde_json::json!({})) > 50_000);
+        let q =
+            "{ a: videos(first: 10) { nodes { ...F } } b: videos(first: 10) { nodes { ...F } } }
+                 fragment F on Video { id title }";
+        assert_eq!(cost(q, serde_json::json!({})), 2 * (1 + 10 * 3));
+    }
+
+    #[test]
+    fn fragments_that_nest_or_cycle_are_counted_in_linear_time() {
+        // Each fragment spreads the next one twice: 2^40 fields if expanded naively.
+        let mut q = String::from("{ ...F0 }");
+        for i in 0..40 {
+            q.push_str(&format!(
+                " fragment F{i} on QueryRoot {{ ...F{} ...F{} }}",
+                i + 1,
+                i + 1
+            ));
+        }
+        q.push_str(" fragment F40 on QueryRoot { version }");
+        assert_eq!(cost(&q, serde_json::json!({})), 1 << 40);
+        let cyclic =
+            "{ ...A } fragment A on QueryRoot { ...B } fragment B on QueryRoot { ...A version }";
+        assert_eq!(cost(cyclic, serde_json::json!({})), 1);
+    }
+}
