@@ -57,6 +57,19 @@ pub struct Config {
     pub transcode: TranscodeConfig,
     /// How media, feeds and embeds are served.
     pub delivery: DeliveryConfig,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsConfig,
+}
+
+/// Access to the Prometheus endpoint.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// `loopback` (this machine, not through a proxy, or the token), `token` or `public`.
+    pub access: crate::security::MetricsAccess,
+    /// Bearer token that may always read `/metrics`.
+    #[serde(serialize_with = "serialize_masked_opt")]
+    pub token: Option<SecretString>,
 }
 
 /// Transcoding: the ladder, the encoders' settings and the job queue's.
@@ -327,6 +340,7 @@ impl Default for Config {
             graphql: GraphqlConfig::default(),
             transcode: TranscodeConfig::default(),
             delivery: DeliveryConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod podcasts;
 pub mod query_cost;
 pub mod relay;
 pub mod search;
+pub mod security;
 pub mod startup;
 pub mod state;
 pub mod taxonomy;

@@ -189,8 +189,14 @@ pub async fn sweep(ctx: &Ctx) -> crate::error::AppResult<SweepReport> {
 
 fn router(state: AppState) -> Router {
     let frontend = frontend_service(&state.ctx.config.frontend_dir);
+    let security = Arc::new(crate::security::SecurityHeaders::new(&state.ctx.config));
     Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route(
+            "/graphql",
+            get(graphql::get)
+                .post(graphql::post)
+                .layer(crate::security::graphql_cors(&state.ctx.config)),
+        )
         .route("/graphql/ws", get(graphql::ws))
         .route("/uploads", post(media::tus::create).options(media::tus::options))
         .route("/uploads/", post(media::tus::create).options(media::tus::options))
@@ -206,6 +212,10 @@ fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .merge(crate::delivery::router(&state.ctx.config))
         .fallback_service(frontend)
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            crate::security::apply,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             observability::track_http,
@@ -258,8 +268,12 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics(State(state): State<AppState>) -> Response {
+async fn metrics(State(state): State<AppState>, request: axum::extract::Request) -> Response {
     use std::fmt::Write as _;
+    let peer = crate::security::peer(request.extensions());
+    if !crate::security::metrics_allowed(&state.ctx.config, request.headers(), peer) {
+        return crate::security::refuse_metrics();
+    }
     let mut body = state.ctx.metrics.render();
     let cache = &state.ctx.public_cache;
     let _ = writeln!(

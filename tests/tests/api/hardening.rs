@@ -168,3 +168,182 @@ async fn a_response_larger_than_the_limit_is_refused_with_a_code() {
     let (status, body) = post(&app, json!({ "query": "{ version }" })).await;
     assert_eq!(status, 200, "{body}");
 }
+
+fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_surface_sends_security_headers_and_only_the_embed_may_be_framed() {
+    let app = spawn_app_with(Backend::Sqlite, |_| {}).await;
+    let token = app.admin_token().await;
+    let channel = app.create_channel(&token, "Headers").await;
+    let video = app
+        .create_video(&token, channel["id"].as_str().unwrap(), "V", json!({}))
+        .await;
+    let uuid =
+        projector_api::relay::from_global(&video["id"].as_str().unwrap().into(), "Video").unwrap();
+
+    let app_page = app.client.get(app.url("/")).send().await.unwrap();
+    let watch_page = app.client.get(app.url("/watch/x")).send().await.unwrap();
+    let graphql = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ version }" }))
+        .send()
+        .await
+        .unwrap();
+    let oembed = app
+        .client
+        .get(app.url("/oembed?url=http://127.0.0.1/watch/nothing"))
+        .send()
+        .await
+        .unwrap();
+    let feed = app
+        .client
+        .get(app.url("/feeds/channels/headers.xml"))
+        .send()
+        .await
+        .unwrap();
+    for (what, res) in [
+        ("app", &app_page),
+        ("client route", &watch_page),
+        ("graphql", &graphql),
+        ("oembed", &oembed),
+        ("feed", &feed),
+    ] {
+        assert_eq!(header(res, "x-content-type-options"), "nosniff", "{what}");
+        assert_eq!(header(res, "x-frame-options"), "DENY", "{what}");
+        let csp = header(res, "content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    }
+    for page in [&app_page, &watch_page] {
+        let csp = header(page, "content-security-policy");
+        assert!(csp.contains("script-src 'self'"), "{csp}");
+        assert!(csp.contains("object-src 'none'"), "{csp}");
+        assert!(
+            !csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"),
+            "{csp}"
+        );
+    }
+    assert!(header(&graphql, "content-security-policy").contains("default-src 'none'"));
+
+    // The player is made to be framed by other sites (made public behind the API's back: the
+    // headers are the point here, not the lifecycle).
+    use sea_orm::ConnectionTrait as _;
+    app.db()
+        .await
+        .execute_unprepared(
+            "UPDATE videos SET status = 'ready', visibility = 'public', publish_at = NULL, unpublish_at = NULL",
+        )
+        .await
+        .unwrap();
+    let embed = app
+        .client
+        .get(app.url(&format!("/embed/{uuid}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(embed.status(), 200);
+    assert_eq!(header(&embed, "x-frame-options"), "");
+    assert_eq!(header(&embed, "x-content-type-options"), "nosniff");
+    assert!(header(&embed, "content-security-policy").contains("frame-ancestors *"));
+}
+
+#[tokio::test]
+async fn a_third_party_page_may_call_the_api_with_a_token_but_never_with_credentials() {
+    let app = spawn_app_with(Backend::Sqlite, |_| {}).await;
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+        .header("origin", "https://site.example")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(header(&preflight, "access-control-allow-origin"), "*");
+    let allowed = header(&preflight, "access-control-allow-headers").to_lowercase();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+    assert_eq!(header(&preflight, "access-control-allow-credentials"), "");
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("origin", "https://site.example")
+        .json(&json!({ "query": "{ version }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&res, "access-control-allow-origin"), "*");
+
+    // With a list of origins, others get no CORS headers at all.
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        c.delivery.cors_origins = vec!["https://friend.example".into()];
+    })
+    .await;
+    let ask = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+    };
+    let friend = ask("https://friend.example").await.unwrap();
+    assert_eq!(
+        header(&friend, "access-control-allow-origin"),
+        "https://friend.example"
+    );
+    let stranger = ask("https://stranger.example").await.unwrap();
+    assert_eq!(header(&stranger, "access-control-allow-origin"), "");
+}
+
+#[tokio::test]
+async fn metrics_are_for_this_machine_or_the_token_holder_only() {
+    let app = spawn_app_with(Backend::Sqlite, |_| {}).await;
+    let get = |forwarded: Option<&'static str>, token: Option<&'static str>| {
+        let mut req = app.client.get(app.url("/metrics"));
+        if let Some(f) = forwarded {
+            req = req.header("x-forwarded-for", f);
+        }
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    assert_eq!(get(None, None).await.unwrap().status(), 200);
+    // Through a proxy on this machine, a remote client is not local.
+    assert_eq!(get(Some("203.0.113.9"), None).await.unwrap().status(), 404);
+
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        c.metrics.access = projector_api::security::MetricsAccess::Token;
+        c.metrics.token = Some(secrecy::SecretString::from("scrape-me"));
+    })
+    .await;
+    let get = |token: Option<&'static str>| {
+        let mut req = app.client.get(app.url("/metrics"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    assert_eq!(get(None).await.unwrap().status(), 404);
+    assert_eq!(get(Some("wrong")).await.unwrap().status(), 404);
+    let ok = get(Some("scrape-me")).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert!(
+        ok.text()
+            .await
+            .unwrap()
+            .contains("projector_http_requests_total")
+    );
+}
