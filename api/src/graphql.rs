@@ -187,6 +187,10 @@ pub async fn post(
         )
         .await
         {
+            // `max_num_files` counts files per map entry as it goes; count what arrived.
+            Ok(batch) if batch.iter().map(|r| r.uploads.len()).sum::<usize>() > 1 => {
+                request_error(AppError::validation("a multipart request carries one file"))
+            }
             Ok(batch) => execute(&state, batch, auth, addr).await,
             Err(async_graphql::ParseRequestError::PayloadTooLarge) => request_error(too_large),
             Err(e) => request_error(AppError::validation(format!("malformed request: {e}"))),
@@ -201,7 +205,10 @@ pub async fn post(
     }
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
-        Err(_) => return request_error(too_large),
+        Err(e) if is_length_limit(&e) => return request_error(too_large),
+        // A body that cannot be read (malformed chunks, a dropped connection) is malformed,
+        // not large.
+        Err(e) => return request_error(AppError::validation(format!("malformed body: {e}"))),
     };
     let batch: BatchRequest = match serde_json::from_slice(&bytes) {
         Ok(b) => b,
@@ -216,6 +223,48 @@ pub async fn post(
     } else {
         private_no_store(response)
     }
+}
+
+/// Whether reading a body failed because it passed its length limit.
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
+/// Refuses requests carrying a NUL character (in the query, the operation name or any
+/// variable): no text field accepts one, and PostgreSQL cannot store one.
+fn refuse_nul(batch: &BatchRequest) -> Result<(), AppError> {
+    fn in_value(v: &async_graphql::Value) -> bool {
+        match v {
+            async_graphql::Value::String(s) => s.contains('\0'),
+            async_graphql::Value::List(items) => items.iter().any(in_value),
+            async_graphql::Value::Object(map) => map
+                .iter()
+                .any(|(k, v)| k.as_str().contains('\0') || in_value(v)),
+            _ => false,
+        }
+    }
+    let found = batch.iter().any(|r| {
+        r.query.contains('\0')
+            || r.operation_name
+                .as_deref()
+                .is_some_and(|n| n.contains('\0'))
+            || r.variables
+                .iter()
+                .any(|(k, v)| k.as_str().contains('\0') || in_value(v))
+    });
+    if found {
+        return Err(AppError::validation(
+            "text may not contain NUL characters (U+0000)",
+        ));
+    }
+    Ok(())
 }
 
 fn to_io_error(e: Box<dyn std::error::Error + Send + Sync>) -> std::io::Error {
@@ -412,6 +461,9 @@ async fn execute(
         }
         _ => None,
     };
+    if let Err(e) = refuse_nul(&batch) {
+        return request_error(e);
+    }
     let limits = &state.ctx.config.graphql;
     if let BatchRequest::Batch(requests) = &batch
         && requests.len() > limits.max_batch_operations

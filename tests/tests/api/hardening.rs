@@ -347,3 +347,110 @@ async fn metrics_are_for_this_machine_or_the_token_holder_only() {
             .contains("projector_http_requests_total")
     );
 }
+
+/// Sends bytes exactly as given on a fresh connection; returns the status line's code.
+async fn raw_status(app: &TestApp, request: &[u8]) -> u16 {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]);
+    head.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn malformed_bodies_two_files_and_nul_characters_get_clear_codes_and_change_nothing() {
+    let app = spawn_app_with(Backend::Sqlite, |_| {}).await;
+    let token = app.admin_token().await;
+    let channel = app.create_channel(&token, "Bad").await;
+    let channel = channel["id"].as_str().unwrap();
+
+    // A chunked body that is not chunked: a malformed request, not a large one.
+    let status = raw_status(
+        &app,
+        b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ-not-a-size\r\n{}\r\n0\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 400);
+
+    // A multipart request carries one picture, never two.
+    let boundary = "b0undary";
+    let operations = json!({
+        "query": "mutation($i: UploadImageInput!, $f: Upload!, $g: Upload!) { a: uploadImage(input: $i, file: $f) { assetId } b: uploadImage(input: $i, file: $g) { assetId } }",
+        "variables": { "i": { "target": "CHANNEL_AVATAR", "id": channel }, "f": null, "g": null }
+    });
+    let map = json!({ "0": ["variables.f"], "1": ["variables.g"] });
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("operations", operations.to_string()),
+        ("map", map.to_string()),
+    ] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    projector_tests::media::png(&dir.path().join("p.png"));
+    let png = std::fs::read(dir.path().join("p.png")).unwrap();
+    for part in ["0", "1"] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{part}\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(&png);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let reply: Value = res.json().await.unwrap_or(Value::Null);
+    assert_eq!(status, 400, "{reply}");
+    assert_eq!(code(&reply), "VALIDATION", "{reply}");
+    assert_eq!(app.count("media_assets").await, 0);
+
+    // A NUL character is refused on every database, in variables and in the query text.
+    let before = app.count("videos").await;
+    let (_, reply) = post(
+        &app,
+        json!({ "query": "mutation($i: CreateVideoInput!) { createVideo(input: $i) { video { id } } }",
+                "variables": { "i": { "channelId": channel, "title": "ok", "description": "a\u{0}b" } } }),
+    )
+    .await;
+    assert!(reply["errors"].is_array(), "{reply}");
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .json(&json!({ "query": "mutation($i: CreateVideoInput!) { createVideo(input: $i) { video { id } } }",
+                "variables": { "i": { "channelId": channel, "title": "t\u{0}" } } }))
+        .send()
+        .await
+        .unwrap();
+    let reply: Value = res.json().await.unwrap();
+    assert_eq!(code(&reply), "VALIDATION", "{reply}");
+    assert!(
+        reply["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("NUL"),
+        "{reply}"
+    );
+    assert_eq!(app.count("videos").await, before);
+}
