@@ -1,6 +1,9 @@
 //! Small pictures sent with GraphQL multipart requests: video posters, channel avatars and
 //! banners, podcast artwork. Checked by their bytes (never by name or declared type), sized,
-//! stored as assets under hashed keys, and swapped in place of the previous picture.
+//! then decoded whole (with limits against decompression bombs) and re-encoded, so what is
+//! stored and served is only ever a picture this server wrote: nothing appended after the
+//! image data, no metadata (camera, GPS) from the uploader's file. Stored as assets under
+//! hashed keys, and swapped in place of the previous picture.
 
 use std::sync::Arc;
 
@@ -147,6 +150,59 @@ pub fn check(bytes: &[u8], limit: u64) -> AppResult<Sniffed> {
     Ok(found)
 }
 
+/// Most bytes a decoder may allocate for one picture (an 8192×8192 RGBA picture takes 256 MiB).
+const MAX_DECODE_ALLOC: u64 = 320 * 1024 * 1024;
+
+/// Decodes a sniffed picture whole and encodes it again in the same format (WebP as lossless
+/// WebP, JPEG at quality 90). A file that only starts like a picture, claims a size its data
+/// does not hold, or would decode past the limits is refused.
+pub fn reencode(bytes: &[u8], found: Sniffed) -> AppResult<Vec<u8>> {
+    use image::ImageFormat;
+    let refuse =
+        |why: String| AppError::UnsupportedMedia(format!("the picture cannot be read: {why}"));
+    let format = match found.mime {
+        "image/png" => ImageFormat::Png,
+        "image/jpeg" => ImageFormat::Jpeg,
+        "image/webp" => ImageFormat::WebP,
+        other => return Err(refuse(format!("unsupported type {other}"))),
+    };
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    reader.limits(limits);
+    let decoded = reader.decode().map_err(|e| refuse(e.to_string()))?;
+    if (decoded.width(), decoded.height()) != (found.width, found.height) {
+        return Err(refuse(format!(
+            "its header says {}×{} but its data is {}×{}",
+            found.width,
+            found.height,
+            decoded.width(),
+            decoded.height()
+        )));
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    let written = match format {
+        ImageFormat::Jpeg => {
+            let rgb = decoded.to_rgb8();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&rgb)
+        }
+        ImageFormat::WebP => {
+            let rgba = decoded.to_rgba8();
+            image::codecs::webp::WebPEncoder::new_lossless(&mut out).encode(
+                rgba.as_raw(),
+                rgba.width(),
+                rgba.height(),
+                image::ExtendedColorType::Rgba8,
+            )
+        }
+        _ => decoded.write_to(&mut out, ImageFormat::Png),
+    };
+    written.map_err(|e| AppError::internal(anyhow::anyhow!("re-encoding a picture: {e}")))?;
+    Ok(out.into_inner())
+}
+
 /// Stores a checked picture as the `target` of item `id`, replacing (and deleting) the previous
 /// one. The caller must manage the item's channel.
 pub async fn set_image(
@@ -161,6 +217,16 @@ pub async fn set_image(
     let found = check(&bytes, ctx.config.uploads.max_image_bytes)?;
     let channel_id = channel_of(&ctx.db, target, id).await?;
     visibility::require_manage(&ctx.db, viewer, channel_id).await?;
+    // Decoding takes up to MAX_DECODE_ALLOC of memory: a few at a time.
+    static DECODERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let permit = DECODERS
+        .acquire()
+        .await
+        .map_err(|e| AppError::internal(anyhow::anyhow!("picture decoders closed: {e}")))?;
+    let bytes = tokio::task::spawn_blocking(move || reencode(&bytes, found))
+        .await
+        .map_err(|e| AppError::internal(anyhow::anyhow!("picture task failed: {e}")))??;
+    drop(permit);
 
     let asset = Uuid::now_v7();
     // Stored as `source`, the name its delivery URL uses.
