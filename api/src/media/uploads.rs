@@ -15,7 +15,7 @@ use futures::StreamExt as _;
 use sea_orm::sea_query::{Alias, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
@@ -741,7 +741,7 @@ async fn attach(ctx: &Ctx, upload: &upload::Model, found: &probe::Probe) -> AppR
     let db = &ctx.db;
     let asset = upload.id;
     let max_attempts = ctx.config.transcode.max_attempts;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut replaced = None;
     let subject = match kind {
         "video" => {
