@@ -238,7 +238,7 @@ mod tests {
         assert_eq!(base.len(), MAX_SLUG_LEN);
         let stem = suffix_stem(&base);
         assert!(base.starts_with(&stem) && stem.len() <= MAX_SLUG_LEN - 8);
-        let second = first_free(&base, &stem, &[base.clone()]);
+        let second = first_free(&base, &stem, std::slice::from_ref(&base));
         assert_eq!(second, format!("{stem}-2"));
         let third = first_free(&base, &stem, &[base.clone(), second.clone()]);
         assert_eq!(third, format!("{stem}-3"));

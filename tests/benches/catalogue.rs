@@ -19,7 +19,7 @@ use projector_api::channels::entity::channel;
 use projector_api::taxonomy::entity::{tag, video_tag};
 use projector_api::videos::entity::video;
 use projector_tests::{Backend, test_config};
-use sea_orm::{ActiveValue::Set, Database, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, Database, EntityTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
