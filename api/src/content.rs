@@ -1,7 +1,9 @@
 //! Rules shared by every catalogue type: titles, slugs, languages and Markdown descriptions.
 
 use sea_orm::sea_query::Condition;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
+};
 
 use crate::error::{AppError, AppResult};
 
@@ -82,6 +84,10 @@ pub fn slug(raw: &str) -> AppResult<String> {
 /// The slug to store for a new item: the explicit one if given (checked; a duplicate is a
 /// `CONFLICT`), else one made from the title and made unique within `scope` by a numeric suffix
 /// (`intro`, `intro-2`, ...), so two videos called "Intro" need no thought from the editor.
+///
+/// Call it in the transaction that inserts the item ([`crate::db::begin_write`]): two creators
+/// of the same title then take turns, so they cannot both pick the same free slug (SQLite's
+/// write lock; on PostgreSQL a transaction-scoped advisory lock on the slug's stem).
 pub async fn new_slug<E: EntityTrait>(
     db: &impl ConnectionTrait,
     explicit: Option<&str>,
@@ -93,6 +99,20 @@ pub async fn new_slug<E: EntityTrait>(
         return slug(s);
     }
     let base = slug_from(title);
+    let stem = suffix_stem(&base);
+    if db.get_database_backend() == DbBackend::Postgres {
+        let key = lock_key(E::default().table_name(), &stem);
+        db.execute(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [key.into()],
+        ))
+        .await?;
+    }
+    // Candidates are `base` and `<stem>-<n>`; `base` starts with `stem`, so one pattern finds
+    // every slug a candidate could collide with. (Looking for `<base>-%` missed the suffixed
+    // slugs of a title longer than the stem, and the third item with it got a `CONFLICT`.)
+    // Slugs hold no `%` or `_`, so the pattern matches literally.
     let taken: Vec<String> = E::find()
         .select_only()
         .column(slug_column)
@@ -100,27 +120,41 @@ pub async fn new_slug<E: EntityTrait>(
         .filter(
             Condition::any()
                 .add(slug_column.eq(base.clone()))
-                .add(slug_column.like(format!("{base}-%"))),
+                .add(slug_column.like(format!("{stem}-%"))),
         )
         .into_tuple::<String>()
         .all(db)
         .await?;
-    Ok(first_free(&base, &taken))
+    Ok(first_free(&base, &stem, &taken))
 }
 
-fn first_free(base: &str, taken: &[String]) -> String {
-    if !taken.iter().any(|t| t == base) {
-        return base.to_string();
-    }
-    // Leave room for the suffix within the length limit.
+/// The part of a generated slug that a numeric suffix follows: short enough that `-<n>` keeps
+/// the slug within [`MAX_SLUG_LEN`].
+fn suffix_stem(base: &str) -> String {
     let mut stem: String = base.chars().take(MAX_SLUG_LEN - 8).collect();
     while stem.ends_with('-') {
         stem.pop();
     }
+    stem
+}
+
+/// A PostgreSQL advisory-lock key for allocating slugs from `stem` in `table`.
+fn lock_key(table: &str, stem: &str) -> i64 {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(format!("slug\0{table}\0{stem}").as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(bytes)
+}
+
+fn first_free(base: &str, stem: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == base) {
+        return base.to_string();
+    }
     (2..)
         .map(|n| format!("{stem}-{n}"))
         .find(|candidate| !taken.iter().any(|t| t == candidate))
-        .unwrap_or_else(|| stem.clone())
+        .unwrap_or_else(|| stem.to_string())
 }
 
 /// Checks a BCP 47 language tag loosely (`en`, `pt-BR`, `zh-Hant-TW`).
@@ -190,12 +224,25 @@ mod tests {
     #[test]
     fn generated_slugs_get_the_first_free_suffix() {
         let taken = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(first_free("intro", &taken(&[])), "intro");
+        assert_eq!(first_free("intro", "intro", &taken(&[])), "intro");
         assert_eq!(
-            first_free("intro", &taken(&["intro", "intro-2"])),
+            first_free("intro", "intro", &taken(&["intro", "intro-2"])),
             "intro-3"
         );
-        assert_eq!(first_free("intro", &taken(&["intro-2"])), "intro");
+        assert_eq!(first_free("intro", "intro", &taken(&["intro-2"])), "intro");
+    }
+
+    #[test]
+    fn a_long_slug_gets_its_suffix_on_a_shorter_stem() {
+        let base = slug_from(&"long title ".repeat(20));
+        assert_eq!(base.len(), MAX_SLUG_LEN);
+        let stem = suffix_stem(&base);
+        assert!(base.starts_with(&stem) && stem.len() <= MAX_SLUG_LEN - 8);
+        let second = first_free(&base, &stem, std::slice::from_ref(&base));
+        assert_eq!(second, format!("{stem}-2"));
+        let third = first_free(&base, &stem, &[base.clone(), second.clone()]);
+        assert_eq!(third, format!("{stem}-3"));
+        assert!(third.len() <= MAX_SLUG_LEN);
     }
 
     #[test]

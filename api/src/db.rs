@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use projector_migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, TransactionTrait,
+};
 use secrecy::ExposeSecret;
 
 use crate::config::{Config, mask_url_password};
@@ -38,6 +41,35 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     Database::connect(options)
         .await
         .with_context(|| format!("cannot connect to {}", mask_url_password(&url)))
+}
+
+/// The first statement of every write transaction on SQLite: a write that changes nothing but
+/// takes the database's write lock, as `BEGIN IMMEDIATE` would (sea-orm 1.1 always sends a plain,
+/// deferred `BEGIN` and offers no way to say `IMMEDIATE`). A deferred transaction that reads
+/// first holds a snapshot; its first write then fails at once with `database is locked` when
+/// another writer committed meanwhile, without waiting (the busy handler cannot help a stale
+/// snapshot). A transaction that writes first waits for the lock like any single statement, up
+/// to the busy timeout, and then reads the latest data. `seaql_migrations` exists in every
+/// migrated database; `WHERE 0` touches no row, yet SQLite takes the write lock for the
+/// statement.
+const SQLITE_TAKE_WRITE_LOCK: &str = "UPDATE seaql_migrations SET version = version WHERE 0";
+
+/// Begins a transaction that may write. Every transaction in the app starts here (clippy's
+/// `disallowed-methods` refuses `begin` and `transaction` elsewhere), so none can forget the
+/// SQLite rule: on SQLite the write lock is taken first ([`SQLITE_TAKE_WRITE_LOCK`]), so
+/// transactions that write queue up behind each other instead of failing with `database is
+/// locked`. On PostgreSQL this is a plain `BEGIN` (row locks and `FOR UPDATE` do the rest).
+/// Inside a transaction this opens a savepoint, as `begin` does.
+pub async fn begin_write(db: &impl TransactionTrait) -> Result<DatabaseTransaction, DbErr> {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the one place that begins transactions"
+    )]
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Sqlite {
+        txn.execute_unprepared(SQLITE_TAKE_WRITE_LOCK).await?;
+    }
+    Ok(txn)
 }
 
 /// Applies every pending migration; returns whether the database was empty before (no

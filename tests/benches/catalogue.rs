@@ -19,7 +19,7 @@ use projector_api::channels::entity::channel;
 use projector_api::taxonomy::entity::{tag, video_tag};
 use projector_api::videos::entity::video;
 use projector_tests::{Backend, test_config};
-use sea_orm::{ActiveValue::Set, Database, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, Database, EntityTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -66,7 +66,7 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
     .unwrap();
     let mut sample = Vec::new();
     for batch in 0..(VIDEOS / 1000) {
-        let txn = db.begin().await.unwrap();
+        let txn = projector_api::db::begin_write(&db).await.unwrap();
         let mut rows = Vec::with_capacity(1000);
         let mut links = Vec::with_capacity(3000);
         for j in 0..1000 {

@@ -39,6 +39,27 @@ pub async fn create_ok(app: &TestApp, token: &str, length: u64, meta: &str) -> S
         .to_string()
 }
 
+/// `POST /uploads/` with the whole file as the body (creation-with-upload); returns the
+/// response.
+pub async fn create_with_upload(
+    app: &TestApp,
+    token: &str,
+    bytes: Vec<u8>,
+    meta: &str,
+) -> reqwest::Response {
+    app.client
+        .post(app.url("/uploads/"))
+        .bearer_auth(token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", bytes.len().to_string())
+        .header("upload-metadata", meta)
+        .header("content-type", "application/offset+octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .expect("create upload with its bytes")
+}
+
 /// `PATCH` a chunk at `offset`, with a sha256 checksum when `checksum` is true.
 pub async fn patch(
     app: &TestApp,

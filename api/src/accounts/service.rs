@@ -8,7 +8,7 @@ use rand::RngCore as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
@@ -282,7 +282,7 @@ pub async fn refresh(
             "refresh token was already used; the session has been revoked",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Spending is a conditional update so two concurrent refreshes cannot both succeed.
     let spent = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::SpentAt, Expr::value(now))

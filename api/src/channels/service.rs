@@ -57,7 +57,7 @@ pub async fn create(
     visibility::require_editor(viewer)?;
     let name = content::title("name", &input.name)?;
     let description = content::description(input.description)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let slug = content::new_slug::<channel::Entity>(
         &txn,
         input.slug.as_deref(),
@@ -127,7 +127,7 @@ pub async fn update(
     id: Uuid,
     changes: ChannelChanges,
 ) -> AppResult<channel::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, id).await?;
     visibility::require_manage(&txn, viewer, id).await?;
     let mut active = current.into_active_model();
@@ -154,7 +154,7 @@ pub async fn update(
 
 /// Deletes a channel and everything in it. Managers of the channel only.
 pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, id).await?;
     visibility::require_manage(&txn, viewer, id).await?;
     search::remove_channel_content(&txn, id).await?;
@@ -171,7 +171,7 @@ pub async fn add_member(
     user_id: Uuid,
     role: ChannelRole,
 ) -> AppResult<channel::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let channel = get(&txn, channel_id).await?;
     visibility::require_manage(&txn, viewer, channel_id).await?;
     if user::Entity::find_by_id(user_id).one(&txn).await?.is_none() {
@@ -208,7 +208,7 @@ pub async fn remove_member(
     channel_id: Uuid,
     user_id: Uuid,
 ) -> AppResult<channel::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let channel = get(&txn, channel_id).await?;
     visibility::require_manage(&txn, viewer, channel_id).await?;
     let member = channel_member::Entity::find_by_id((channel_id, user_id))

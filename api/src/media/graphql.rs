@@ -30,7 +30,8 @@ impl Upload {
     async fn filename(&self) -> &str {
         &self.0.filename
     }
-    /// `UPLOADING`, `PROCESSING`, `COMPLETE`, `REJECTED` or `TERMINATED`.
+    /// `UPLOADING`, `PROCESSING`, `COMPLETE`, `REJECTED`, `TERMINATED` or `FAILED` (the server
+    /// could not store the file, even after retries: `error` says so).
     async fn status(&self) -> String {
         self.0.status.to_ascii_uppercase()
     }
@@ -42,7 +43,7 @@ impl Upload {
     async fn length(&self) -> i64 {
         self.0.length
     }
-    /// Why the file was rejected (or cancelled), for people.
+    /// Why the file was rejected, cancelled or failed, for people.
     async fn error(&self) -> Option<&str> {
         self.0.error.as_deref()
     }

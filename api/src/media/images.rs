@@ -9,9 +9,7 @@ use std::sync::Arc;
 
 use async_graphql::Enum;
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait as _, EntityTrait as _, IntoActiveModel as _, Set, TransactionTrait as _,
-};
+use sea_orm::{ActiveModelTrait as _, EntityTrait as _, IntoActiveModel as _, Set};
 use uuid::Uuid;
 
 use super::entity::media_asset;
@@ -239,7 +237,7 @@ pub async fn set_image(
     ctx.storage
         .put_bytes(&key, bytes.into(), found.mime)
         .await?;
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin_write(&ctx.db).await?;
     let row = media_asset::ActiveModel {
         id: Set(asset),
         owner_id: Set(owner),
@@ -402,7 +400,7 @@ pub async fn choose_poster(
             "thumbnail: the video has no thumbnail {n} (is it still processing?)"
         )));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin_write(&ctx.db).await?;
     for row in media_output::Entity::find()
         .filter(media_output::Column::AssetId.eq(asset))
         .filter(media_output::Column::Kind.eq("poster"))

@@ -594,9 +594,8 @@ async fn append(
         let ctx = ctx.clone();
         let id = upload.id;
         tokio::spawn(async move {
-            if let Err(e) = uploads::finish(&ctx, id).await {
-                tracing::error!(upload = %id, error = ?e, "finishing an upload failed");
-            }
+            // Retried there, and logged; the upload ends `failed` if it cannot be finished.
+            let _ = uploads::finish_or_fail(&ctx, id).await;
         });
     }
     let mut updated = upload;

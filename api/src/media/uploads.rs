@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{Duration, Utc};
+use futures::StreamExt as _;
 use sea_orm::sea_query::{Alias, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
@@ -40,7 +41,24 @@ pub mod status {
     pub const REJECTED: &str = "rejected";
     /// Cancelled by the uploader (tus termination) or expired.
     pub const TERMINATED: &str = "terminated";
+    /// All bytes arrived, but the server could not store or record them, even after retries (a
+    /// fault on the server's side, not in the file); `error` says so and asks for the file again.
+    pub const FAILED: &str = "failed";
 }
+
+/// The pauses between tries of a finish that failed ([`finish_or_fail`]): about half a minute
+/// in all, enough to ride out a busy database or a store that hiccups.
+const FINISH_RETRY_DELAYS: [std::time::Duration; 5] = [
+    std::time::Duration::from_millis(250),
+    std::time::Duration::from_secs(1),
+    std::time::Duration::from_secs(3),
+    std::time::Duration::from_secs(8),
+    std::time::Duration::from_secs(15),
+];
+
+/// What a failed upload says to its uploader (the cause goes to the log).
+const FAILED_MESSAGE: &str =
+    "the server could not store this file (an error on our side, not in the file): send it again";
 
 /// The `sha256` of a source asset whose digest is not taken yet (`record_digest`).
 const DIGEST_PENDING: &str = "";
@@ -481,6 +499,65 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
     find_for(db, id, upload.owner_id, true).await
 }
 
+/// Runs [`finish`] until it succeeds, trying again after a fault (it is idempotent), so no
+/// upload is left `processing` with nothing happening. One that still fails after
+/// [`FINISH_RETRY_DELAYS`] ends `failed`, with the reason shown on its video or episode too. A
+/// process that stops meanwhile leaves it `processing`: [`resume_unfinished`] takes it up at the
+/// next start.
+pub async fn finish_or_fail(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
+    let mut delays = FINISH_RETRY_DELAYS.iter();
+    loop {
+        let error = match finish(ctx, id).await {
+            Ok(done) => return Ok(done),
+            // The upload is gone (its owner deleted): nothing is left to finish.
+            Err(e @ AppError::NotFound("upload")) => return Err(e),
+            Err(e) => e,
+        };
+        match delays.next() {
+            Some(delay) => {
+                tracing::warn!(upload = %id, error = ?error, retry_in = ?delay, "finishing an upload failed; trying again");
+                tokio::select! {
+                    () = tokio::time::sleep(*delay) => {}
+                    // Left `processing`: the next start resumes it.
+                    () = ctx.shutdown.cancelled() => return Err(error),
+                }
+            }
+            None => {
+                tracing::error!(upload = %id, error = ?error, "finishing an upload failed for good");
+                give_up(ctx, id).await?;
+                return Err(error);
+            }
+        }
+    }
+}
+
+/// Marks an upload that cannot be finished `failed` and says so on its video or episode. Its
+/// bytes go with the sweeps (the staging file and any unattached source after the grace period).
+async fn give_up(ctx: &Ctx, id: Uuid) -> AppResult<()> {
+    let failed = upload::Entity::update_many()
+        .col_expr(upload::Column::Status, Expr::value(status::FAILED))
+        .col_expr(upload::Column::Error, Expr::value(FAILED_MESSAGE))
+        .col_expr(upload::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(upload::Column::Id.eq(id))
+        .filter(upload::Column::Status.eq(status::PROCESSING))
+        .exec(&ctx.db)
+        .await?;
+    if failed.rows_affected == 1
+        && let Some(upload) = upload::Entity::find_by_id(id).one(&ctx.db).await?
+        && let (Some(kind), Some(target)) = (upload.target_kind.as_deref(), upload.target_id)
+    {
+        set_media_error(
+            &ctx.db,
+            kind,
+            target,
+            &format!("upload failed: {FAILED_MESSAGE}"),
+        )
+        .await?;
+        ctx.public_cache.invalidate();
+    }
+    Ok(())
+}
+
 /// Records the SHA-256 of the source stored from upload `id` when it is still pending (empty),
 /// then removes the upload's staging file if one is left (an S3 store keeps it for this). The
 /// staging file holds exactly the stored bytes and is usually still in the page cache; without
@@ -664,7 +741,7 @@ async fn attach(ctx: &Ctx, upload: &upload::Model, found: &probe::Probe) -> AppR
     let db = &ctx.db;
     let asset = upload.id;
     let max_attempts = ctx.config.transcode.max_attempts;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut replaced = None;
     let subject = match kind {
         "video" => {
@@ -800,11 +877,14 @@ pub async fn resume_unfinished(ctx: &Ctx) -> AppResult<usize> {
         .all(&ctx.db)
         .await?;
     let n = pending.len();
-    for upload in pending {
-        if let Err(e) = finish(ctx, upload.id).await {
-            tracing::error!(upload = %upload.id, error = %e, "could not finish an upload");
-        }
-    }
+    // A few at a time: one whose finish keeps failing waits out its retries without holding up
+    // the others.
+    futures::stream::iter(pending)
+        .for_each_concurrent(4, |upload| async move {
+            // Errors are logged there; the upload ends `failed` when it cannot be finished.
+            let _ = finish_or_fail(ctx, upload.id).await;
+        })
+        .await;
     Ok(n)
 }
 

@@ -67,7 +67,7 @@ pub async fn create(
         content::slug(s)?;
     }
     let description = content::description(input.description)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if channel::Entity::find_by_id(input.channel_id)
         .one(&txn)
         .await?
@@ -141,7 +141,7 @@ pub async fn update(
     id: Uuid,
     changes: PlaylistChanges,
 ) -> AppResult<playlist::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = lock_managed(&txn, viewer, id).await?;
     let mut active = current.into_active_model();
     if let Some(t) = changes.title {
@@ -167,7 +167,7 @@ pub async fn update(
 
 /// Deletes a playlist (not its videos).
 pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = lock_managed(&txn, viewer, id).await?;
     search::remove(&txn, SearchKind::Playlist, id).await?;
     current.delete(&txn).await?;
@@ -211,7 +211,7 @@ pub async fn add_item(
     video_id: Uuid,
     position: Option<i32>,
 ) -> AppResult<(playlist::Model, playlist_item::Model)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let playlist = lock_managed(&txn, viewer, playlist_id).await?;
     let video = video::Entity::find_by_id(video_id)
         .one(&txn)
@@ -295,7 +295,7 @@ pub async fn move_item(
     item_id: Uuid,
     position: i32,
 ) -> AppResult<(playlist::Model, playlist_item::Model)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (playlist, item) = locked_item(&txn, viewer, item_id).await?;
     let count = item_count(&txn, playlist.id).await?;
     if position < 0 || i64::from(position) >= count {
@@ -322,7 +322,7 @@ pub async fn remove_item(
     viewer: &Viewer,
     item_id: Uuid,
 ) -> AppResult<playlist::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (playlist, item) = locked_item(&txn, viewer, item_id).await?;
     let old = item.position;
     item.delete(&txn).await?;

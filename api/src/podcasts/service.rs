@@ -107,7 +107,7 @@ pub async fn create(
         .map_err(|_| AppError::validation("ownerEmail: not a valid email address"))?;
     let language = content::language(&input.language)?;
     let categories = itunes::check(&input.itunes_categories)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if channel::Entity::find_by_id(input.channel_id)
         .one(&txn)
         .await?
@@ -180,7 +180,7 @@ pub async fn update(
     id: Uuid,
     changes: PodcastChanges,
 ) -> AppResult<podcast::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = podcast_managed(&txn, viewer, id).await?;
     let mut active = current.into_active_model();
     if let Some(t) = changes.title {
@@ -231,7 +231,7 @@ pub async fn update(
 
 /// Deletes a podcast and its episodes.
 pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = podcast_managed(&txn, viewer, id).await?;
     search::remove_podcast(&txn, id).await?;
     current.delete(&txn).await?;
@@ -517,7 +517,7 @@ pub async fn create_episode(
         }
         other => other,
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     podcast_managed(&txn, viewer, input.podcast_id).await?;
     let tags = check_tags(&txn, input.tag_ids).await?;
     let slug = content::new_slug::<episode::Entity>(
@@ -592,7 +592,7 @@ pub async fn update_episode(
     id: Uuid,
     changes: EpisodeChanges,
 ) -> AppResult<episode::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = episode_managed(&txn, viewer, id).await?;
     let publish_at = changes.publish_at.unwrap_or(current.publish_at);
     let unpublish_at = changes.unpublish_at.unwrap_or(current.unpublish_at);
@@ -670,7 +670,7 @@ pub async fn publish_episode(
     id: Uuid,
     at: Option<DateTime<Utc>>,
 ) -> AppResult<episode::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = episode_managed(&txn, viewer, id).await?;
     let at = at.unwrap_or_else(Utc::now);
     let status = if current.status == Status::Draft.as_str() {
@@ -699,7 +699,7 @@ pub async fn unpublish_episode(
     id: Uuid,
     at: Option<DateTime<Utc>>,
 ) -> AppResult<episode::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = episode_managed(&txn, viewer, id).await?;
     let at = at.unwrap_or_else(Utc::now);
     check_window(current.publish_at, Some(at))?;
@@ -717,7 +717,7 @@ pub async fn delete_episode(
     viewer: &Viewer,
     id: Uuid,
 ) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = episode_managed(&txn, viewer, id).await?;
     search::remove(&txn, SearchKind::Episode, id).await?;
     current.delete(&txn).await?;

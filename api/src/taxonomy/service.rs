@@ -27,7 +27,7 @@ fn require_admin(viewer: &Viewer) -> AppResult<()> {
 
 /// Creates a category (admins only: the tree is shared by every channel).
 pub async fn create_category(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
     viewer: &Viewer,
     name: &str,
     slug: Option<&str>,
@@ -35,6 +35,9 @@ pub async fn create_category(
 ) -> AppResult<category::Model> {
     require_admin(viewer)?;
     let name = content::title("name", name)?;
+    // One transaction, so concurrent creators of one name take turns for the free slug.
+    let txn = crate::db::begin_write(db).await?;
+    let db = &txn;
     let slug = content::new_slug::<category::Entity>(
         db,
         slug,
@@ -49,7 +52,7 @@ pub async fn create_category(
         return Err(AppError::NotFound("parent category"));
     }
     let now = Utc::now();
-    category::ActiveModel {
+    let created = category::ActiveModel {
         id: Set(Uuid::now_v7()),
         parent_id: Set(parent_id),
         name: Set(name),
@@ -59,7 +62,9 @@ pub async fn create_category(
     }
     .insert(db)
     .await
-    .map_err(slug_conflict(&slug))
+    .map_err(slug_conflict(&slug))?;
+    txn.commit().await?;
+    Ok(created)
 }
 
 /// Changes a category; `parent_id: Some(None)` makes it a root. Cycles are refused.
@@ -72,7 +77,7 @@ pub async fn update_category(
     parent_id: Option<Option<Uuid>>,
 ) -> AppResult<category::Model> {
     require_admin(viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = category::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -161,7 +166,7 @@ pub async fn find_category(
 
 /// Creates a tag (editors and admins).
 pub async fn create_tag(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
     viewer: &Viewer,
     name: &str,
     slug: Option<&str>,
@@ -171,18 +176,22 @@ pub async fn create_tag(
     if name.chars().count() > 100 {
         return Err(AppError::validation("name: must be at most 100 characters"));
     }
+    // One transaction, so concurrent creators of one name take turns for the free slug.
+    let txn = crate::db::begin_write(db).await?;
     let slug =
-        content::new_slug::<tag::Entity>(db, slug, &name, tag::Column::Slug, Condition::all())
+        content::new_slug::<tag::Entity>(&txn, slug, &name, tag::Column::Slug, Condition::all())
             .await?;
-    tag::ActiveModel {
+    let created = tag::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),
         slug: Set(slug.clone()),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
+    .insert(&txn)
     .await
-    .map_err(slug_conflict(&slug))
+    .map_err(slug_conflict(&slug))?;
+    txn.commit().await?;
+    Ok(created)
 }
 
 /// Renames a tag (admins only: tags are shared by every channel).

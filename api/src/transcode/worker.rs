@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, EntityTrait as _, PaginatorTrait as _,
-    QueryFilter as _, Set, TransactionTrait as _,
+    QueryFilter as _, Set,
 };
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -473,7 +473,7 @@ async fn mark_playable(ctx: &Ctx, job: &job::Model, out_dir: &Path, rel: &Path) 
         duration_secs: None,
         extra: serde_json::Value::Null,
     };
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin_write(&ctx.db).await?;
     media_output::Entity::delete_many()
         .filter(media_output::Column::AssetId.eq(job.asset_id))
         .filter(media_output::Column::Kind.eq(OutputKind::HlsMaster.as_str()))
@@ -526,7 +526,9 @@ async fn finish(
     probe: &Probe,
     outputs: &[Output],
 ) -> Result<(), Stop> {
-    let txn = ctx.db.begin().await.map_err(AppError::from)?;
+    let txn = crate::db::begin_write(&ctx.db)
+        .await
+        .map_err(AppError::from)?;
     media_output::Entity::delete_many()
         .filter(media_output::Column::AssetId.eq(job.asset_id))
         .filter(media_output::Column::Kind.ne("caption"))

@@ -236,7 +236,7 @@ pub async fn create(
     let duration_secs = check_duration(input.duration_secs)?;
     check_window(input.publish_at, input.unpublish_at)?;
     let chapters = check_chapters(input.chapters)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if channel::Entity::find_by_id(input.channel_id)
         .one(&txn)
         .await?
@@ -313,7 +313,7 @@ pub async fn update(
     id: Uuid,
     changes: VideoChanges,
 ) -> AppResult<video::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get_managed(&txn, viewer, id).await?;
     let publish_at = changes.publish_at.unwrap_or(current.publish_at);
     let unpublish_at = changes.unpublish_at.unwrap_or(current.unpublish_at);
@@ -372,7 +372,7 @@ pub async fn publish(
     id: Uuid,
     at: Option<DateTime<Utc>>,
 ) -> AppResult<video::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get_managed(&txn, viewer, id).await?;
     let at = at.unwrap_or_else(Utc::now);
     let was_draft = current.status == Status::Draft.as_str();
@@ -395,7 +395,7 @@ pub async fn unpublish(
     id: Uuid,
     at: Option<DateTime<Utc>>,
 ) -> AppResult<video::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get_managed(&txn, viewer, id).await?;
     let at = at.unwrap_or_else(Utc::now);
     check_window(current.publish_at, Some(at))?;
@@ -409,7 +409,7 @@ pub async fn unpublish(
 
 /// Deletes a video.
 pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get_managed(&txn, viewer, id).await?;
     search::remove(&txn, SearchKind::Video, id).await?;
     current.delete(&txn).await?;

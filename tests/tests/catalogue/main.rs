@@ -10,5 +10,6 @@ mod pagination;
 mod query_count;
 mod schema;
 mod search;
+mod slugs;
 mod support;
 mod visibility;

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod concurrency;
+mod finishing;
 mod images;
 
 use std::time::Duration;
