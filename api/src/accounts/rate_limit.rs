@@ -9,6 +9,10 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// Most keys a limiter remembers. A spray of more distinct keys (addresses) within one window
+/// makes it forget them all: it then fails open for a moment rather than grow without bound.
+const MAX_KEYS: usize = 100_000;
+
 /// Counts events per key within a sliding window.
 #[derive(Debug)]
 pub struct Limiter {
@@ -52,10 +56,19 @@ impl Limiter {
     pub fn record(&self, key: &str) {
         let now = Instant::now();
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
-        if events.len() > 100_000 {
-            // Bound memory under a spray of distinct keys: forget keys whose window has passed.
+        if events.len() > MAX_KEYS {
+            // Bound memory under a spray of distinct keys: forget keys whose window has passed,
+            // and everything when that is not enough, so the sweep's cost is spread over at
+            // least MAX_KEYS / 2 insertions instead of paid on each one.
             let window = self.window;
             events.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+            if events.len() > MAX_KEYS / 2 {
+                tracing::warn!(
+                    keys = events.len(),
+                    "rate limiter full; forgetting every key"
+                );
+                events.clear();
+            }
         }
         events.entry(key.to_string()).or_default().push_back(now);
     }
@@ -146,10 +159,17 @@ impl LoginThrottle {
         let now = Instant::now();
         self.accounts.record(account);
         let mut pairs = self.pairs.lock().unwrap_or_else(|p| p.into_inner());
-        if pairs.len() > 100_000 {
-            // Bound memory under a spray of distinct pairs: forget those whose window passed.
+        if pairs.len() > MAX_KEYS {
+            // Bound memory under a spray of distinct pairs, as in `Limiter::record`.
             let window = self.window;
             pairs.retain(|_, f| now.duration_since(f.last) < window);
+            if pairs.len() > MAX_KEYS / 2 {
+                tracing::warn!(
+                    pairs = pairs.len(),
+                    "login throttle full; forgetting every pair"
+                );
+                pairs.clear();
+            }
         }
         let entry = pairs
             .entry((account.to_string(), addr))

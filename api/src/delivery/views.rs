@@ -32,7 +32,6 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::accounts::auth::{Auth, ClientAddr, Principal};
-use crate::accounts::rate_limit::Limiter;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -67,12 +66,51 @@ struct Tally {
     swept: i64,
 }
 
+/// Addresses (networks) remembered by the beacon budget; a spray of more within one minute
+/// makes it forget them all (it fails open for a moment rather than grow without bound).
+const MAX_ADDRESSES: usize = 200_000;
+
+/// Beacons per address in the current minute: a fixed window, a few bytes per address.
+struct BeaconBudget {
+    per_minute: u32,
+    counts: Mutex<HashMap<IpAddr, (i64, u32)>>,
+}
+
+impl BeaconBudget {
+    fn admit(&self, addr: IpAddr, unix_secs: i64) -> Result<(), u64> {
+        let minute = unix_secs.div_euclid(60);
+        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if counts.len() >= MAX_ADDRESSES && !counts.contains_key(&addr) {
+            counts.retain(|_, (m, _)| *m == minute);
+            if counts.len() >= MAX_ADDRESSES / 2 {
+                tracing::warn!(
+                    addresses = counts.len(),
+                    "view beacon budget full; forgetting every address"
+                );
+                counts.clear();
+            }
+        }
+        let entry = counts.entry(addr).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        if entry.1 >= self.per_minute {
+            return Err(u64::try_from(60 - unix_secs.rem_euclid(60)).unwrap_or(60));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
 /// Views seen but not yet written.
 pub struct Views {
     window_secs: i64,
     key: Vec<u8>,
-    beacons: Limiter,
+    beacons: BeaconBudget,
     state: Mutex<Tally>,
+    /// Striped locks serialising the visibility lookup of one video when its cache entry
+    /// expires under a burst of beacons.
+    lookups: [tokio::sync::Mutex<()>; 64],
 }
 
 impl std::fmt::Debug for Views {
@@ -100,9 +138,19 @@ impl Views {
         Self {
             window_secs: i64::try_from(window.as_secs()).unwrap_or(i64::MAX).max(1),
             key: mac.finalize().into_bytes().to_vec(),
-            beacons: Limiter::new(beacons_per_minute, Duration::from_secs(60)),
+            beacons: BeaconBudget {
+                per_minute: beacons_per_minute,
+                counts: Mutex::new(HashMap::new()),
+            },
             state: Mutex::new(Tally::default()),
+            lookups: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
         }
+    }
+
+    /// The lock under which `video`'s visibility is looked up.
+    fn lookup_lock(&self, video: Uuid) -> &tokio::sync::Mutex<()> {
+        let stripe = video.as_u128() as usize % self.lookups.len();
+        &self.lookups[stripe]
     }
 
     /// The window a Unix time falls in.
@@ -112,10 +160,7 @@ impl Views {
 
     /// `Err(seconds)` when `addr` has sent its budget of beacons this minute; else counts it.
     pub fn admit(&self, addr: IpAddr) -> Result<(), u64> {
-        let key = network(addr).to_string();
-        self.beacons.check(&key)?;
-        self.beacons.record(&key);
-        Ok(())
+        self.beacons.admit(network(addr), Utc::now().timestamp())
     }
 
     /// The viewer hash of a request in `window`: the user, else the client's network.
@@ -149,8 +194,10 @@ impl Views {
             return false;
         }
         if state.seen.len() >= MAX_SEEN {
+            // Sweep, and clear when the sweep freed too little, so its cost is spread over at
+            // least MAX_SEEN / 2 insertions.
             state.seen.retain(|_, w| *w >= sighting.window);
-            if state.seen.len() >= MAX_SEEN {
+            if state.seen.len() >= MAX_SEEN / 2 {
                 state.seen.clear();
             }
         }
@@ -352,6 +399,11 @@ async fn may_view(ctx: &crate::state::Ctx, principal: &Principal, video: Uuid) -
     let public = match ctx.delivery.viewable.get(video, generation) {
         Some(p) => p,
         None => {
+            // One lookup per expiry, not one per beacon that arrives while it runs.
+            let _refreshing = ctx.delivery.views.lookup_lock(video).lock().await;
+            if let Some(p) = ctx.delivery.viewable.get(video, generation) {
+                return finish(ctx, principal, video, p).await;
+            }
             let p = video::Entity::find_by_id(video)
                 .filter(visibility::videos(
                     &Viewer::Public,
@@ -365,6 +417,17 @@ async fn may_view(ctx: &crate::state::Ctx, principal: &Principal, video: Uuid) -
             p
         }
     };
+    finish(ctx, principal, video, public).await
+}
+
+/// The answer once whether the public may watch is known: members may also count views of
+/// what the public cannot see.
+async fn finish(
+    ctx: &crate::state::Ctx,
+    principal: &Principal,
+    video: Uuid,
+    public: bool,
+) -> AppResult<bool> {
     if public
         || matches!(
             principal,
@@ -437,6 +500,19 @@ mod tests {
         // Another secret (another deployment) hashes differently.
         let other = Views::with(Duration::from_secs(1800), 3, b"other");
         assert_ne!(views.viewer_key(&anon, a, 1), other.viewer_key(&anon, a, 1));
+    }
+
+    #[test]
+    fn the_beacon_budget_is_per_minute() {
+        let budget = BeaconBudget {
+            per_minute: 2,
+            counts: Mutex::new(HashMap::new()),
+        };
+        let a = IpAddr::from([192, 0, 2, 1]);
+        assert!(budget.admit(a, 600).is_ok());
+        assert!(budget.admit(a, 630).is_ok());
+        assert_eq!(budget.admit(a, 650), Err(10));
+        assert!(budget.admit(a, 660).is_ok());
     }
 
     #[test]

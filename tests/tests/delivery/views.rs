@@ -161,9 +161,10 @@ async fn ten_thousand_views_cost_a_few_statements(backend: Backend) {
         }
     }))
     .await;
-    // Only the cached visibility check (once per 5 s cache lifetime) and the server's timed
-    // background work go to the database: a cost that grows with the burst's duration on a
-    // loaded machine (seen: 7 statements in 17 s), never with the number of views.
+    // Only the cached visibility check goes to the database, once each time its 5 s entry
+    // expires (the 16 senders that miss it at once wait for one lookup), and the server's
+    // timers: a cost that grows with the burst's duration on a loaded machine, never with the
+    // number of views.
     let burst = started.elapsed();
     let cost = statements(&app).await - before;
     let allowed = 3 + burst.as_secs() / 2;
@@ -236,6 +237,11 @@ async fn beacons_are_rate_limited_per_address(backend: Backend) {
     let admin = app.admin_token().await;
     let channel = support::channel(&app, &admin, "Limited").await;
     let id = support::video(&app, &admin, &channel, "Hammered", json!({})).await;
+    // The budget is per calendar minute: start well inside one.
+    let second = chrono::Utc::now().timestamp().rem_euclid(60);
+    if second >= 55 {
+        tokio::time::sleep(Duration::from_secs(61 - second as u64)).await;
+    }
     for _ in 0..5 {
         assert_eq!(
             view_from(&app, &id, "203.0.113.6", "a", None).await,
