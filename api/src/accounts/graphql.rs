@@ -262,7 +262,14 @@ impl AccountsMutation {
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<AuthPayload> {
         let app = app(ctx)?;
         let addr = client_addr(ctx);
-        let account = input.email.trim().to_lowercase();
+        // Bounded like a valid address, so a huge "email" cannot bloat the throttle's keys.
+        let account: String = input
+            .email
+            .trim()
+            .to_lowercase()
+            .chars()
+            .take(320)
+            .collect();
         app.login_throttle
             .begin(&account, addr)
             .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
