@@ -129,7 +129,9 @@ pub struct DeliveryConfig {
     /// `<data_dir>/media-secret`. Set it explicitly when several API nodes share a database.
     #[serde(serialize_with = "serialize_masked_opt")]
     pub signing_secret: Option<SecretString>,
-    /// Lifetime of a signed media URL, in seconds.
+    /// Lifetime of a signed URL of private media, in seconds (rounded up to the next 10
+    /// minutes so reloads share URLs). Whoever holds such a URL can read the media until it
+    /// expires, even after losing access: keep it to minutes.
     pub signed_url_ttl_secs: u64,
     /// Origins allowed to fetch media and the API from browsers (`*` for any).
     pub cors_origins: Vec<String>,
@@ -137,6 +139,8 @@ pub struct DeliveryConfig {
     pub frame_ancestors: String,
     /// A view counts once per viewer per video within this many seconds.
     pub view_window_secs: u64,
+    /// View beacons accepted per client address per minute (more answer 429).
+    pub view_beacons_per_minute: u32,
     /// Counted views are written to the database in one batch this often, in milliseconds
     /// (and at graceful shutdown).
     pub view_flush_ms: u64,
@@ -150,10 +154,11 @@ impl Default for DeliveryConfig {
             s3_mode: S3DeliveryMode::Presign,
             cdn_base_url: None,
             signing_secret: None,
-            signed_url_ttl_secs: 6 * 3600,
+            signed_url_ttl_secs: 10 * 60,
             cors_origins: vec!["*".into()],
             frame_ancestors: "*".into(),
             view_window_secs: 30 * 60,
+            view_beacons_per_minute: 60,
             view_flush_ms: 5000,
             memory_cache_mib: 64,
         }
@@ -279,12 +284,17 @@ pub struct AuthConfig {
     pub access_token_ttl_secs: u64,
     /// Lifetime of a refresh token, in days.
     pub refresh_token_ttl_days: u64,
-    /// Failed logins allowed per account within `login_window_secs`.
+    /// Failed logins per account and client address within `login_window_secs` before that
+    /// pair is slowed down (exponential back-off from 1 s); other addresses are not affected.
+    /// When the account sees this many failures from all addresses together, any address is
+    /// slowed down from its first failure.
     pub login_attempts_per_account: u32,
     /// Login attempts allowed per client address within `login_window_secs`.
     pub login_attempts_per_address: u32,
     /// Length of the login rate-limit window, in seconds.
     pub login_window_secs: u64,
+    /// `refresh` calls allowed per client address within `login_window_secs`.
+    pub refresh_attempts_per_address: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
 }
@@ -359,6 +369,7 @@ impl Default for AuthConfig {
             login_attempts_per_account: 5,
             login_attempts_per_address: 20,
             login_window_secs: 300,
+            refresh_attempts_per_address: 120,
             trust_forwarded_for: false,
         }
     }

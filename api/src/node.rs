@@ -75,7 +75,7 @@ impl NodeQuery {
                 if who.is_admin() || who.user_id() == Some(uuid) {
                     accounts::find_user(db, uuid)
                         .await?
-                        .map(|m| Node::User(User(m)))
+                        .map(|m| Node::User(User::from(m)))
                 } else {
                     None
                 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::jwt::Keys;
-use crate::accounts::rate_limit::Limiter;
+use crate::accounts::rate_limit::{Limiter, LoginThrottle};
+use crate::accounts::sessions::Sessions;
 use crate::cache::PublicCache;
 use crate::config::Config;
 use crate::graphql::AppSchema;
@@ -24,10 +25,12 @@ pub struct Ctx {
     pub db: DatabaseConnection,
     /// JWT signing keys.
     pub keys: Keys,
-    /// Failed logins per account.
-    pub login_by_account: Limiter,
-    /// Login attempts per client address.
-    pub login_by_address: Limiter,
+    /// Login protection per (account, address) pair and per address.
+    pub login_throttle: LoginThrottle,
+    /// `refresh` calls per client address.
+    pub refresh_by_address: Limiter,
+    /// Sessions revoked while their access tokens may still be unexpired.
+    pub sessions: Sessions,
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// An argon2 hash of a random password, verified against when an email is unknown so the
@@ -73,8 +76,16 @@ impl Ctx {
             counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         });
         Self {
-            login_by_account: Limiter::new(config.auth.login_attempts_per_account, window),
-            login_by_address: Limiter::new(config.auth.login_attempts_per_address, window),
+            login_throttle: LoginThrottle::new(
+                config.auth.login_attempts_per_account,
+                config.auth.login_attempts_per_address,
+                window,
+            ),
+            refresh_by_address: Limiter::new(config.auth.refresh_attempts_per_address, window),
+            sessions: Sessions::new(
+                Duration::from_secs(config.auth.access_token_ttl_secs),
+                config.is_postgres(),
+            ),
             metrics,
             staging_dir: config.data_dir.join("uploads"),
             upload_locks: UploadLocks::default(),

@@ -124,6 +124,15 @@ pub async fn authenticate(ctx: &Ctx, headers: &HeaderMap) -> AppResult<Principal
         });
     }
     let claims = ctx.keys.verify(token)?;
+    // Every request with an access token (POST, GET and the WebSocket's connection_init all
+    // come here) checks its session, so logout and a detected refresh-token theft end it now.
+    if let Some(sid) = claims.sid
+        && ctx.sessions.is_revoked(&ctx.db, sid).await?
+    {
+        return Err(AppError::InvalidCredentials(
+            "the session has ended; sign in again",
+        ));
+    }
     Ok(Principal::User {
         id: claims.sub,
         role: Role::parse(&claims.role)

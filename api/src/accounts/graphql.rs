@@ -1,6 +1,8 @@
 //! GraphQL types and resolvers of the accounts domain. Resolvers unpack the context and call
 //! the services; guards decide who may call them.
 
+use std::net::IpAddr;
+
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 
@@ -15,29 +17,50 @@ use crate::state::Ctx;
 
 /// A person who can sign in.
 #[derive(Debug, Clone)]
-pub struct User(pub user::Model);
+pub struct User {
+    model: user::Model,
+    /// The session payload of the user's own `login`/`refresh`: the caller is this user even
+    /// though the request carried no token yet.
+    own: bool,
+}
+
+impl From<user::Model> for User {
+    fn from(model: user::Model) -> Self {
+        Self { model, own: false }
+    }
+}
+
+impl User {
+    /// The row behind it.
+    pub fn model(&self) -> &user::Model {
+        &self.model
+    }
+}
 
 #[Object]
 impl User {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        to_global("User", self.0.id)
+        to_global("User", self.model.id)
     }
-    /// Login email (visible to the user and to admins only).
-    async fn email(&self) -> &str {
-        &self.0.email
+    /// Login email: visible to the user themself and to admins only; null for anyone else
+    /// (co-members of a channel and their API tokens included).
+    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
+        let who = principal(ctx);
+        (self.own || who.is_admin() || who.user_id() == Some(self.model.id))
+            .then_some(self.model.email.as_str())
     }
     /// Name shown to others.
     async fn display_name(&self) -> &str {
-        &self.0.display_name
+        &self.model.display_name
     }
     /// Role on the whole site.
     async fn role(&self) -> AppResult<Role> {
-        Role::parse(&self.0.role)
+        Role::parse(&self.model.role)
     }
     /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.model.created_at
     }
 }
 
@@ -147,7 +170,10 @@ impl From<Session> for AuthPayload {
             access_token_expires_at: s.access_expires_at,
             refresh_token: s.refresh_token,
             refresh_token_expires_at: s.refresh_expires_at,
-            user: User(s.user),
+            user: User {
+                model: s.user,
+                own: true,
+            },
         }
     }
 }
@@ -182,6 +208,12 @@ pub struct RevokeApiTokenPayload {
     pub api_token: ApiToken,
 }
 
+/// The client's address (unspecified when the transport has none, e.g. in-process calls).
+fn client_addr(ctx: &Context<'_>) -> IpAddr {
+    ctx.data_opt::<ClientAddr>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.0)
+}
+
 fn ttl(app: &Ctx) -> SessionTtl {
     SessionTtl {
         access: Duration::seconds(app.config.auth.access_token_ttl_secs as i64),
@@ -201,7 +233,7 @@ impl AccountsQuery {
             return Ok(None);
         };
         let app = app(ctx)?;
-        Ok(service::find_user(&app.db, id).await?.map(User))
+        Ok(service::find_user(&app.db, id).await?.map(User::from))
     }
 
     /// The caller's API tokens, newest first.
@@ -223,19 +255,24 @@ pub struct AccountsMutation;
 
 #[Object]
 impl AccountsMutation {
-    /// Signs in with email and password. Rate limited per account and per client address.
+    /// Signs in with email and password. Wrong passwords slow down the (account, client
+    /// address) pair that sent them (exponential back-off, `RATE_LIMITED` with `retryAfter`)
+    /// without locking the account for other addresses; each address also has a budget of
+    /// attempts across all accounts.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<AuthPayload> {
         let app = app(ctx)?;
-        let addr = ctx
-            .data_opt::<ClientAddr>()
-            .map(|a| a.0.to_string())
-            .unwrap_or_default();
-        let account = input.email.trim().to_lowercase();
-        app.login_by_address
-            .check(&addr)
-            .and_then(|()| app.login_by_account.check(&account))
+        let addr = client_addr(ctx);
+        // Bounded like a valid address, so a huge "email" cannot bloat the throttle's keys.
+        let account: String = input
+            .email
+            .trim()
+            .to_lowercase()
+            .chars()
+            .take(320)
+            .collect();
+        app.login_throttle
+            .begin(&account, addr)
             .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-        app.login_by_address.record(&addr);
         let result = service::login(
             &app.db,
             &app.keys,
@@ -246,26 +283,39 @@ impl AccountsMutation {
         )
         .await;
         match &result {
-            Ok(_) => app.login_by_account.clear(&account),
-            Err(AppError::InvalidCredentials(_)) => app.login_by_account.record(&account),
+            Ok(_) => app.login_throttle.succeeded(&account, addr),
+            Err(AppError::InvalidCredentials(_)) => app.login_throttle.failed(&account, addr),
             Err(_) => {}
         }
         result.map(AuthPayload::from)
     }
 
     /// Exchanges a refresh token for a new session. Each refresh token works once; presenting a
-    /// spent one revokes every token of its session.
+    /// spent one revokes every token of its session, access tokens included. Rate limited per
+    /// client address.
     async fn refresh(&self, ctx: &Context<'_>, input: RefreshInput) -> AppResult<AuthPayload> {
         let app = app(ctx)?;
-        service::refresh(&app.db, &app.keys, ttl(app), &input.refresh_token)
-            .await
-            .map(AuthPayload::from)
+        let addr = client_addr(ctx).to_string();
+        app.refresh_by_address
+            .check(&addr)
+            .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+        app.refresh_by_address.record(&addr);
+        service::refresh(
+            &app.db,
+            &app.sessions,
+            &app.keys,
+            ttl(app),
+            &input.refresh_token,
+        )
+        .await
+        .map(AuthPayload::from)
     }
 
-    /// Ends the session the refresh token belongs to.
+    /// Ends the session the refresh token belongs to: its refresh tokens and, at once, its
+    /// access tokens.
     async fn logout(&self, ctx: &Context<'_>, input: RefreshInput) -> AppResult<LogoutPayload> {
         let app = app(ctx)?;
-        service::logout(&app.db, &input.refresh_token).await?;
+        service::logout(&app.db, &app.sessions, &input.refresh_token).await?;
         Ok(LogoutPayload { ok: true })
     }
 
@@ -287,7 +337,9 @@ impl AccountsMutation {
             },
         )
         .await?;
-        Ok(CreateUserPayload { user: User(user) })
+        Ok(CreateUserPayload {
+            user: User::from(user),
+        })
     }
 
     /// Creates an API token owned by the caller. The secret is in the payload, once.

@@ -26,6 +26,10 @@ pub struct Claims {
     pub iat: i64,
     /// Expiry (seconds since the epoch).
     pub exp: i64,
+    /// The session (refresh-token family) the token belongs to: revoking the session ends the
+    /// token at once. Tokens minted before sessions were named carry none and simply expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
 }
 
 /// Signing and verification keys.
@@ -56,11 +60,12 @@ impl Keys {
         }
     }
 
-    /// Issues an access token for a user.
+    /// Issues an access token for a user's session `sid`.
     pub fn issue(
         &self,
         user: Uuid,
         role: Role,
+        sid: Uuid,
         ttl: Duration,
     ) -> AppResult<(String, DateTime<Utc>)> {
         let now = Utc::now();
@@ -71,6 +76,7 @@ impl Keys {
             iss: ISSUER.to_string(),
             iat: now.timestamp(),
             exp: exp.timestamp(),
+            sid: Some(sid),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(AppError::internal)?;

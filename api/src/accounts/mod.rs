@@ -7,6 +7,7 @@ pub mod graphql;
 pub mod jwt;
 pub mod rate_limit;
 pub mod service;
+pub mod sessions;
 
 use crate::error::{AppError, AppResult};
 

@@ -1,11 +1,17 @@
-//! A small in-process sliding-window limiter for login attempts.
+//! Small in-process limiters: a sliding-window counter per key, and the login throttle built
+//! on it.
 //!
 //! Each API node limits on its own; with N nodes behind a load balancer an attacker gets at most
 //! N times the budget, which still makes online guessing impractical.
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// Most keys a limiter remembers. A spray of more distinct keys (addresses) within one window
+/// makes it forget them all: it then fails open for a moment rather than grow without bound.
+const MAX_KEYS: usize = 100_000;
 
 /// Counts events per key within a sliding window.
 #[derive(Debug)]
@@ -50,10 +56,19 @@ impl Limiter {
     pub fn record(&self, key: &str) {
         let now = Instant::now();
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
-        if events.len() > 100_000 {
-            // Bound memory under a spray of distinct keys: forget keys whose window has passed.
+        if events.len() > MAX_KEYS {
+            // Bound memory under a spray of distinct keys: forget keys whose window has passed,
+            // and everything when that is not enough, so the sweep's cost is spread over at
+            // least MAX_KEYS / 2 insertions instead of paid on each one.
             let window = self.window;
             events.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+            if events.len() > MAX_KEYS / 2 {
+                tracing::warn!(
+                    keys = events.len(),
+                    "rate limiter full; forgetting every key"
+                );
+                events.clear();
+            }
         }
         events.entry(key.to_string()).or_default().push_back(now);
     }
@@ -62,6 +77,114 @@ impl Limiter {
     pub fn clear(&self, key: &str) {
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
         events.remove(key);
+    }
+}
+
+/// Login protection that cannot be turned against an account's owner.
+///
+/// Failures are counted per (account, address) pair: after `per_pair` failures within the
+/// window that pair is slowed down with an exponential back-off (1 s, 2 s, 4 s, ... up to the
+/// window) instead of being refused for the whole window, and nobody else is affected, so a
+/// correct password from an address that has not been failing always goes through. When one
+/// account collects `per_pair` failures from all addresses together (a guess spread over many
+/// addresses), every address that fails against it is slowed down from its first failure. A
+/// separate budget of attempts per address (whatever the account) stops one address from
+/// spraying passwords across many accounts.
+#[derive(Debug)]
+pub struct LoginThrottle {
+    per_pair: u32,
+    window: Duration,
+    pairs: Mutex<HashMap<(String, IpAddr), Failures>>,
+    accounts: Limiter,
+    addresses: Limiter,
+}
+
+/// Recent failures of one (account, address) pair.
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: Instant,
+}
+
+impl LoginThrottle {
+    /// `per_pair` failures per (account, address) before back-off, `per_address` attempts per
+    /// address, both within `window`.
+    pub fn new(per_pair: u32, per_address: u32, window: Duration) -> Self {
+        Self {
+            per_pair: per_pair.max(1),
+            window,
+            pairs: Mutex::new(HashMap::new()),
+            accounts: Limiter::new(per_pair.max(1), window),
+            addresses: Limiter::new(per_address, window),
+        }
+    }
+
+    /// `Err(seconds)` when this attempt must wait; otherwise the attempt is counted against the
+    /// address's budget and may go ahead.
+    pub fn begin(&self, account: &str, addr: IpAddr) -> Result<(), u64> {
+        let addr_key = addr.to_string();
+        self.addresses.check(&addr_key)?;
+        let now = Instant::now();
+        let under_attack = self.accounts.check(account).is_err();
+        {
+            let mut pairs = self.pairs.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(f) = pairs.get(&(account.to_string(), addr)).copied() {
+                if now.duration_since(f.last) >= self.window {
+                    pairs.remove(&(account.to_string(), addr));
+                } else {
+                    let threshold = if under_attack { 1 } else { self.per_pair };
+                    if f.count >= threshold {
+                        let wait = self.back_off(f.count - threshold);
+                        let ready = f.last + wait;
+                        if now < ready {
+                            let left = ready.duration_since(now);
+                            return Err(left.as_secs() + u64::from(left.subsec_nanos() > 0));
+                        }
+                    }
+                }
+            }
+        }
+        self.addresses.record(&addr_key);
+        Ok(())
+    }
+
+    /// The wait after `excess` failures beyond the threshold: doubling from one second, never
+    /// longer than the window.
+    fn back_off(&self, excess: u32) -> Duration {
+        Duration::from_secs(1u64 << excess.min(20)).min(self.window)
+    }
+
+    /// Records a wrong password (or unknown account) from `addr`.
+    pub fn failed(&self, account: &str, addr: IpAddr) {
+        let now = Instant::now();
+        self.accounts.record(account);
+        let mut pairs = self.pairs.lock().unwrap_or_else(|p| p.into_inner());
+        if pairs.len() > MAX_KEYS {
+            // Bound memory under a spray of distinct pairs, as in `Limiter::record`.
+            let window = self.window;
+            pairs.retain(|_, f| now.duration_since(f.last) < window);
+            if pairs.len() > MAX_KEYS / 2 {
+                tracing::warn!(
+                    pairs = pairs.len(),
+                    "login throttle full; forgetting every pair"
+                );
+                pairs.clear();
+            }
+        }
+        let entry = pairs
+            .entry((account.to_string(), addr))
+            .or_insert(Failures {
+                count: 0,
+                last: now,
+            });
+        entry.count = entry.count.saturating_add(1);
+        entry.last = now;
+    }
+
+    /// Records a successful login: the pair starts afresh.
+    pub fn succeeded(&self, account: &str, addr: IpAddr) {
+        let mut pairs = self.pairs.lock().unwrap_or_else(|p| p.into_inner());
+        pairs.remove(&(account.to_string(), addr));
     }
 }
 
@@ -78,5 +201,44 @@ mod tests {
         assert!(limiter.check("b").is_ok());
         std::thread::sleep(Duration::from_millis(60));
         assert!(limiter.check("a").is_ok());
+    }
+
+    #[test]
+    fn failures_from_one_address_slow_down_that_address_only() {
+        let throttle = LoginThrottle::new(3, 100, Duration::from_secs(60));
+        let attacker = IpAddr::from([10, 0, 0, 1]);
+        let owner = IpAddr::from([10, 0, 0, 2]);
+        for _ in 0..3 {
+            assert!(throttle.begin("a@x", attacker).is_ok());
+            throttle.failed("a@x", attacker);
+        }
+        // Three failures also put the account under attack, so the wait is already 4 s.
+        assert_eq!(throttle.begin("a@x", attacker), Err(4));
+        // The account has now seen three failures: the owner gets through at once, but a
+        // failure from a new address is slowed down after the first one.
+        assert!(throttle.begin("a@x", owner).is_ok());
+        throttle.succeeded("a@x", owner);
+        assert!(throttle.begin("a@x", owner).is_ok());
+        throttle.failed("a@x", owner);
+        assert!(throttle.begin("a@x", owner).is_err());
+        // Other accounts from the attacker's address are not affected by the pair.
+        assert!(throttle.begin("b@x", attacker).is_ok());
+    }
+
+    #[test]
+    fn the_back_off_doubles_and_stops_at_the_window() {
+        let throttle = LoginThrottle::new(1, 100, Duration::from_secs(10));
+        assert_eq!(throttle.back_off(0), Duration::from_secs(1));
+        assert_eq!(throttle.back_off(2), Duration::from_secs(4));
+        assert_eq!(throttle.back_off(40), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn an_address_has_a_budget_across_accounts() {
+        let throttle = LoginThrottle::new(5, 2, Duration::from_secs(60));
+        let addr = IpAddr::from([10, 0, 0, 1]);
+        assert!(throttle.begin("a@x", addr).is_ok());
+        assert!(throttle.begin("b@x", addr).is_ok());
+        assert!(throttle.begin("c@x", addr).is_err());
     }
 }

@@ -7,14 +7,15 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, Statement,
 };
 use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
 
 use super::entity::{api_token, refresh_token, user};
 use super::jwt::Keys;
+use super::sessions::Sessions;
 use super::{Role, Scope};
 use crate::error::{AppError, AppResult};
 
@@ -227,7 +228,7 @@ async fn open_session(
     family_id: Uuid,
 ) -> AppResult<Session> {
     let role = Role::parse(&user.role)?;
-    let (access_token, access_expires_at) = keys.issue(user.id, role, ttl.access)?;
+    let (access_token, access_expires_at) = keys.issue(user.id, role, family_id, ttl.access)?;
     let refresh_token = random_token("prr_");
     let now = Utc::now();
     let refresh_expires_at = now + ttl.refresh;
@@ -258,6 +259,7 @@ async fn open_session(
 /// the thief nor the owner can continue with it, and the owner logs in again.
 pub async fn refresh(
     db: &DatabaseConnection,
+    sessions: &Sessions,
     keys: &Keys,
     ttl: SessionTtl,
     raw: &str,
@@ -276,7 +278,7 @@ pub async fn refresh(
         return Err(REJECTED);
     }
     if token.spent_at.is_some() {
-        revoke_family(db, token.family_id).await?;
+        revoke_family(db, sessions, token.family_id).await?;
         tracing::warn!(family = %token.family_id, user = %token.user_id, "refresh token reused; family revoked");
         return Err(AppError::InvalidCredentials(
             "refresh token was already used; the session has been revoked",
@@ -293,7 +295,7 @@ pub async fn refresh(
         .await?;
     if spent.rows_affected != 1 {
         txn.rollback().await?;
-        revoke_family(db, token.family_id).await?;
+        revoke_family(db, sessions, token.family_id).await?;
         return Err(AppError::InvalidCredentials(
             "refresh token was already used; the session has been revoked",
         ));
@@ -307,25 +309,50 @@ pub async fn refresh(
     Ok(session)
 }
 
-/// Ends the session a refresh token belongs to. Unknown tokens are ignored (logout is idempotent).
-pub async fn logout(db: &DatabaseConnection, raw: &str) -> AppResult<()> {
+/// Ends the session a refresh token belongs to, its access tokens included. Unknown tokens are
+/// ignored (logout is idempotent).
+pub async fn logout(db: &DatabaseConnection, sessions: &Sessions, raw: &str) -> AppResult<()> {
     let token = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(sha256_hex(raw)))
         .one(db)
         .await?;
     if let Some(token) = token {
-        revoke_family(db, token.family_id).await?;
+        revoke_family(db, sessions, token.family_id).await?;
     }
     Ok(())
 }
 
-async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> AppResult<()> {
+/// Revokes every refresh token of a session and ends its access tokens: on this node at once,
+/// on the others through `NOTIFY` (PostgreSQL).
+async fn revoke_family(
+    db: &impl ConnectionTrait,
+    sessions: &Sessions,
+    family_id: Uuid,
+) -> AppResult<()> {
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(refresh_token::Column::FamilyId.eq(family_id))
         .filter(refresh_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
+    sessions.add(family_id);
+    if db.get_database_backend() == DbBackend::Postgres {
+        // A lost notification is covered by the other nodes' reload when their listener
+        // reconnects, so a failure here is logged, not returned: the session is revoked.
+        if let Err(e) = db
+            .execute(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [
+                    crate::delivery::notify::SESSIONS_CHANNEL.into(),
+                    family_id.to_string().into(),
+                ],
+            ))
+            .await
+        {
+            tracing::warn!(error = %e, session = %family_id, "could not announce a revoked session");
+        }
+    }
     Ok(())
 }
 

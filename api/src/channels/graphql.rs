@@ -94,7 +94,7 @@ impl Channel {
             .into_iter()
             .map(|(m, u)| {
                 Ok(ChannelMember {
-                    user: User(u),
+                    user: User::from(u),
                     role: ChannelRole::parse(&m.role)?,
                 })
             })

@@ -61,10 +61,10 @@ impl Delivery {
     /// The services, signing with `secret`.
     pub fn new(config: &Config, secret: Vec<u8>) -> Self {
         Self {
+            views: Views::new(config, &secret),
             signer: Signer::new(secret),
             access_cache: TtlCache::new(ACCESS_TTL, 100_000),
             viewable: TtlCache::new(ACCESS_TTL, 100_000),
-            views: Views::new(Duration::from_secs(config.delivery.view_window_secs)),
             hot: hot::HotObjects::new(
                 usize::try_from(config.delivery.memory_cache_mib.saturating_mul(1024 * 1024))
                     .unwrap_or(usize::MAX),

@@ -1,6 +1,8 @@
 //! Cross-node cache invalidation on PostgreSQL: every local invalidation is announced with
 //! `NOTIFY projector_changes, '<node>'`, and every node `LISTEN`s and empties its own caches
-//! when another node announces one. On SQLite there is one node, and nothing to do.
+//! when another node announces one. The same listener hears `projector_sessions`, where a node
+//! that revokes a session announces its id (see `accounts::sessions`). On SQLite there is one
+//! node, and nothing to do.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +14,9 @@ use crate::state::Ctx;
 
 /// The notification channel.
 pub const CHANNEL: &str = "projector_changes";
+
+/// The channel of revoked sessions; the payload is the session id.
+pub const SESSIONS_CHANNEL: &str = "projector_sessions";
 
 /// Starts the announcer and the listener when the database is PostgreSQL.
 pub fn start(ctx: &Arc<Ctx>) {
@@ -57,23 +62,37 @@ pub fn start(ctx: &Arc<Ctx>) {
                     }
                 }
             };
-            if let Err(e) = listener.listen(CHANNEL).await {
+            if let Err(e) = listener.listen_all([CHANNEL, SESSIONS_CHANNEL]).await {
                 tracing::warn!(error = %e, "cannot LISTEN for changes; retrying");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
             // Changes announced while we were not listening are lost: start clean, and cache
-            // again only from now on.
+            // again only from now on. Revoked sessions are reloaded from the database; until
+            // that worked, each session check asks the database itself.
             match weak.upgrade() {
                 Some(ctx) => {
                     ctx.public_cache.invalidate_local();
                     ctx.public_cache.set_in_sync(true);
+                    match ctx.sessions.reload(&ctx.db).await {
+                        Ok(()) => ctx.sessions.set_in_sync(true),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot load revoked sessions; checking each in the database");
+                        }
+                    }
                 }
                 None => return,
             }
             loop {
                 tokio::select! {
                     received = listener.try_recv() => match received {
+                        Ok(Some(n)) if n.channel() == SESSIONS_CHANNEL => {
+                            let Some(ctx) = weak.upgrade() else { return };
+                            match Uuid::try_parse(n.payload()) {
+                                Ok(sid) => ctx.sessions.add(sid),
+                                Err(_) => tracing::warn!(payload = n.payload(), "unreadable revoked-session notification"),
+                            }
+                        }
                         Ok(Some(n)) => {
                             if n.payload() != node {
                                 match weak.upgrade() {
@@ -86,6 +105,7 @@ pub fn start(ctx: &Arc<Ctx>) {
                         Ok(None) => {
                             if let Some(ctx) = weak.upgrade() {
                                 ctx.public_cache.set_in_sync(false);
+                                ctx.sessions.set_in_sync(false);
                             }
                             break;
                         }
@@ -93,6 +113,7 @@ pub fn start(ctx: &Arc<Ctx>) {
                             tracing::warn!(error = %e, "LISTEN connection failed; reconnecting");
                             if let Some(ctx) = weak.upgrade() {
                                 ctx.public_cache.set_in_sync(false);
+                                ctx.sessions.set_in_sync(false);
                             }
                             break;
                         }

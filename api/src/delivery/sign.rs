@@ -1,6 +1,10 @@
 //! Signed media URLs: `s<expiry>.<mac>` in the path, where the MAC is HMAC-SHA256 over the asset
 //! id and the expiry. Carrying the token in the path (not the query) lets the relative URIs
 //! inside HLS playlists keep it.
+//!
+//! A token cannot be recalled: whoever holds it reads the asset until it expires, even after
+//! losing access to the item. Its lifetime (`delivery.signed_url_ttl_secs`, 10 minutes rounded
+//! up to the next 10 by default) is therefore the longest such access outlives a revocation.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

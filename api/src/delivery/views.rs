@@ -1,155 +1,345 @@
 //! View counting: `POST /views/{videoId}` (a beacon players send once playback starts).
 //!
 //! A view counts once per viewer per video per window (`delivery.view_window_secs`, 30 minutes
-//! by default); the viewer is the signed-in user, else a salted hash of the client address and
-//! user agent (nothing identifying is kept). Counts gather in memory and are written in batches
-//! (`delivery.view_flush_ms`, and at graceful shutdown): one `UPDATE` per distinct increment,
-//! so a burst of 10 000 views of one video costs one statement.
+//! by default, in fixed windows counted from the Unix epoch). The viewer is the signed-in user,
+//! else the client address (an IPv6 address by its /64 network, which one household or one
+//! attacker usually holds whole): the user agent plays no part, so varying it never makes a
+//! second view. Viewers are kept only as keyed hashes (HMAC of the media signing secret, salted
+//! with the window), so nothing identifying is stored and nodes sharing the secret agree.
+//!
+//! Beacons are rate limited per address (`delivery.view_beacons_per_minute`; more answer 429).
+//! A new viewer is first remembered in memory (repeat beacons cost nothing); every
+//! `delivery.view_flush_ms` (and at graceful shutdown) the new sightings are inserted into
+//! `view_dedupe`, whose primary key (video, viewer hash, window) makes every node agree: only
+//! the rows actually inserted are counted, with one `UPDATE` per distinct increment, so a burst
+//! of 10 000 views costs a handful of statements. Rows of past windows are swept as windows pass.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher as _, Hash as _, Hasher as _};
+use std::net::IpAddr;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use hmac::{Hmac, Mac as _};
+use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
+use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::accounts::auth::{Auth, ClientAddr, Principal};
+use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::videos::entity::video;
 use crate::visibility::{self, Reach, Viewer};
 
-/// Most viewer/video pairs remembered for deduplication; beyond it the oldest window is
-/// forgotten early (a repeat view may then count twice, never a lost one).
+/// Most viewer/video pairs remembered for deduplication; beyond it the memory is cleared early
+/// (the shared table still deduplicates, so a repeat view costs a row, never a second count).
 const MAX_SEEN: usize = 1_000_000;
+
+/// Rows per `INSERT` into `view_dedupe` (three parameters each, well below every limit).
+const INSERT_CHUNK: usize = 1000;
+
+/// One counted sighting: a viewer of a video in a window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Sighting {
+    /// The video.
+    pub video: Uuid,
+    /// The keyed hash of the viewer (salted with the window).
+    pub viewer: i64,
+    /// The window: Unix seconds divided by the window length.
+    pub window: i64,
+}
 
 #[derive(Default)]
 struct Tally {
-    seen: HashMap<(Uuid, u64), Instant>,
-    pending: HashMap<Uuid, i64>,
+    /// Sightings known in this window (inserted, or about to be).
+    seen: HashMap<(Uuid, i64), i64>,
+    /// Sightings not yet inserted into `view_dedupe`.
+    pending: Vec<Sighting>,
+    /// The last window whose predecessors were swept from `view_dedupe`.
+    swept: i64,
 }
 
-/// Views counted but not yet written.
+/// Addresses (networks) remembered by the beacon budget; a spray of more within one minute
+/// makes it forget them all (it fails open for a moment rather than grow without bound).
+const MAX_ADDRESSES: usize = 200_000;
+
+/// Beacons per address in the current minute: a fixed window, a few bytes per address.
+struct BeaconBudget {
+    per_minute: u32,
+    counts: Mutex<HashMap<IpAddr, (i64, u32)>>,
+}
+
+impl BeaconBudget {
+    fn admit(&self, addr: IpAddr, unix_secs: i64) -> Result<(), u64> {
+        let minute = unix_secs.div_euclid(60);
+        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if counts.len() >= MAX_ADDRESSES && !counts.contains_key(&addr) {
+            counts.retain(|_, (m, _)| *m == minute);
+            if counts.len() >= MAX_ADDRESSES / 2 {
+                tracing::warn!(
+                    addresses = counts.len(),
+                    "view beacon budget full; forgetting every address"
+                );
+                counts.clear();
+            }
+        }
+        let entry = counts.entry(addr).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        if entry.1 >= self.per_minute {
+            return Err(u64::try_from(60 - unix_secs.rem_euclid(60)).unwrap_or(60));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+/// Views seen but not yet written.
 pub struct Views {
-    window: Duration,
-    salt: std::collections::hash_map::RandomState,
+    window_secs: i64,
+    key: Vec<u8>,
+    beacons: BeaconBudget,
     state: Mutex<Tally>,
+    /// Striped locks serialising the visibility lookup of one video when its cache entry
+    /// expires under a burst of beacons.
+    lookups: [tokio::sync::Mutex<()>; 64],
 }
 
 impl std::fmt::Debug for Views {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Views")
-            .field("window", &self.window)
+            .field("window_secs", &self.window_secs)
             .finish_non_exhaustive()
     }
 }
 
 impl Views {
-    /// A counter deduplicating within `window`.
-    pub fn new(window: Duration) -> Self {
+    /// A counter with the configured window and beacon limit, hashing viewers with a key
+    /// derived from `secret` (the media signing secret every node shares).
+    pub fn new(config: &Config, secret: &[u8]) -> Self {
+        Self::with(
+            Duration::from_secs(config.delivery.view_window_secs),
+            config.delivery.view_beacons_per_minute,
+            secret,
+        )
+    }
+
+    fn with(window: Duration, beacons_per_minute: u32, secret: &[u8]) -> Self {
+        let mut mac = hmac_with(secret);
+        mac.update(b"projector-views-key");
         Self {
-            window,
-            salt: std::collections::hash_map::RandomState::new(),
+            window_secs: i64::try_from(window.as_secs()).unwrap_or(i64::MAX).max(1),
+            key: mac.finalize().into_bytes().to_vec(),
+            beacons: BeaconBudget {
+                per_minute: beacons_per_minute,
+                counts: Mutex::new(HashMap::new()),
+            },
             state: Mutex::new(Tally::default()),
+            lookups: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
         }
     }
 
-    /// The viewer key of a request: the user, else address and user agent, salted and hashed.
-    pub fn viewer_key(&self, principal: &Principal, addr: &ClientAddr, user_agent: &str) -> u64 {
-        let mut h = self.salt.build_hasher();
+    /// The lock under which `video`'s visibility is looked up.
+    fn lookup_lock(&self, video: Uuid) -> &tokio::sync::Mutex<()> {
+        let stripe = video.as_u128() as usize % self.lookups.len();
+        &self.lookups[stripe]
+    }
+
+    /// The window a Unix time falls in.
+    pub fn window_at(&self, unix_secs: i64) -> i64 {
+        unix_secs.div_euclid(self.window_secs)
+    }
+
+    /// `Err(seconds)` when `addr` has sent its budget of beacons this minute; else counts it.
+    pub fn admit(&self, addr: IpAddr) -> Result<(), u64> {
+        self.beacons.admit(network(addr), Utc::now().timestamp())
+    }
+
+    /// The viewer hash of a request in `window`: the user, else the client's network.
+    pub fn viewer_key(&self, principal: &Principal, addr: IpAddr, window: i64) -> i64 {
+        let mut mac = hmac_with(&self.key);
+        mac.update(&window.to_be_bytes());
         match principal.user_id() {
-            Some(id) => ("user", id).hash(&mut h),
-            None => ("anon", addr.0, user_agent).hash(&mut h),
+            Some(id) => {
+                mac.update(b"user\0");
+                mac.update(id.as_bytes());
+            }
+            None => {
+                mac.update(b"addr\0");
+                match network(addr) {
+                    IpAddr::V4(v4) => mac.update(&v4.octets()),
+                    IpAddr::V6(v6) => mac.update(&v6.octets()),
+                }
+            }
         }
-        h.finish()
+        let tag = mac.finalize().into_bytes();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&tag[..8]);
+        i64::from_be_bytes(first)
     }
 
-    /// Counts a view unless this viewer was counted for this video within the window.
-    pub fn record(&self, video: Uuid, viewer: u64) -> bool {
-        let now = Instant::now();
+    /// Remembers a sighting unless it is already known here; true when it is new.
+    pub fn record(&self, sighting: Sighting) -> bool {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(at) = state.seen.get(&(video, viewer))
-            && now.duration_since(*at) < self.window
-        {
+        let key = (sighting.video, sighting.viewer);
+        if state.seen.get(&key) == Some(&sighting.window) {
             return false;
         }
         if state.seen.len() >= MAX_SEEN {
-            let window = self.window;
-            state
-                .seen
-                .retain(|_, at| now.duration_since(*at) < window / 2);
+            // Sweep, and clear when the sweep freed too little, so its cost is spread over at
+            // least MAX_SEEN / 2 insertions.
+            state.seen.retain(|_, w| *w >= sighting.window);
+            if state.seen.len() >= MAX_SEEN / 2 {
+                state.seen.clear();
+            }
         }
-        state.seen.insert((video, viewer), now);
-        *state.pending.entry(video).or_default() += 1;
+        state.seen.insert(key, sighting.window);
+        state.pending.push(sighting);
         true
     }
 
-    /// Views counted and not yet written.
-    pub fn pending(&self) -> i64 {
+    /// Sightings not yet written.
+    pub fn pending(&self) -> usize {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.pending.values().sum()
+        state.pending.len()
     }
 
-    /// Writes the pending counts; what cannot be written stays pending for the next flush.
-    pub async fn flush(&self, db: &impl ConnectionTrait) -> AppResult<i64> {
-        let pending = {
+    /// Writes the pending sightings: inserts them into `view_dedupe` and adds the ones no node
+    /// had counted to the videos' view counts, in one transaction. What cannot be written stays
+    /// pending for the next flush. Returns the views counted.
+    pub async fn flush<C>(&self, db: &C) -> AppResult<i64>
+    where
+        C: ConnectionTrait + TransactionTrait,
+    {
+        let now = self.window_at(Utc::now().timestamp());
+        let (pending, sweep) = {
             let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            let window = self.window;
-            let now = Instant::now();
-            state.seen.retain(|_, at| now.duration_since(*at) < window);
-            std::mem::take(&mut state.pending)
+            state.seen.retain(|_, w| *w >= now);
+            let sweep = state.swept < now;
+            (std::mem::take(&mut state.pending), sweep)
         };
-        if pending.is_empty() {
+        if pending.is_empty() && !sweep {
             return Ok(0);
         }
-        let mut written = 0;
-        let mut failed: Option<AppError> = None;
-        for (n, videos) in batches(&pending) {
-            if failed.is_some() {
-                self.restore(&videos, n);
-                continue;
+        match self.write(db, &pending, now, sweep).await {
+            Ok(counted) => {
+                if sweep {
+                    let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+                    state.swept = state.swept.max(now);
+                }
+                Ok(counted)
             }
-            let result = video::Entity::update_many()
+            Err(e) => {
+                let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+                let mut restored = pending;
+                restored.append(&mut state.pending);
+                state.pending = restored;
+                Err(e)
+            }
+        }
+    }
+
+    async fn write<C>(&self, db: &C, pending: &[Sighting], now: i64, sweep: bool) -> AppResult<i64>
+    where
+        C: ConnectionTrait + TransactionTrait,
+    {
+        let txn = crate::db::begin_write(db).await?;
+        // Insert first: on SQLite the transaction then holds the write lock from its first
+        // statement (a read first would fail with `database is locked` under contention).
+        let mut counted: HashMap<Uuid, i64> = HashMap::new();
+        for chunk in pending.chunks(INSERT_CHUNK) {
+            let mut insert = Query::insert();
+            insert
+                .into_table(Alias::new("view_dedupe"))
+                .columns([
+                    Alias::new("video_id"),
+                    Alias::new("viewer_hash"),
+                    Alias::new("window_index"),
+                ])
+                .on_conflict(
+                    OnConflict::columns([
+                        Alias::new("video_id"),
+                        Alias::new("viewer_hash"),
+                        Alias::new("window_index"),
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .returning_col(Alias::new("video_id"));
+            for s in chunk {
+                insert
+                    .values([s.video.into(), s.viewer.into(), s.window.into()])
+                    .map_err(AppError::internal)?;
+            }
+            let rows = txn
+                .query_all(txn.get_database_backend().build(&insert))
+                .await?;
+            for row in rows {
+                let video: Uuid = row.try_get("", "video_id")?;
+                *counted.entry(video).or_default() += 1;
+            }
+        }
+        let mut written = 0;
+        for (n, videos) in batches(&counted) {
+            video::Entity::update_many()
                 .col_expr(
                     video::Column::ViewCount,
                     Expr::col(video::Column::ViewCount).add(n),
                 )
                 .filter(video::Column::Id.is_in(videos.clone()))
-                .exec(db)
-                .await;
-            match result {
-                Ok(_) => written += n * i64::try_from(videos.len()).unwrap_or(i64::MAX),
-                Err(e) => {
-                    self.restore(&videos, n);
-                    failed = Some(e.into());
-                }
-            }
+                .exec(&txn)
+                .await?;
+            written += n * i64::try_from(videos.len()).unwrap_or(i64::MAX);
         }
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(written),
+        if sweep {
+            // Keep the previous window too: a sighting from just before the turn may still be
+            // pending on another node.
+            let mut delete = Query::delete();
+            delete
+                .from_table(Alias::new("view_dedupe"))
+                .and_where(Expr::col(Alias::new("window_index")).lt(now - 1));
+            txn.execute(txn.get_database_backend().build(&delete))
+                .await?;
         }
-    }
-
-    fn restore(&self, videos: &[Uuid], n: i64) {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        for v in videos {
-            *state.pending.entry(*v).or_default() += n;
-        }
+        txn.commit().await?;
+        Ok(written)
     }
 }
 
-/// The pending counts as `UPDATE` batches: one per distinct increment (most flushes have a
-/// handful), each naming every video that gets that increment.
-pub fn batches(pending: &HashMap<Uuid, i64>) -> Vec<(i64, Vec<Uuid>)> {
+/// The part of an address that names one client: an IPv4 address, or an IPv6 /64 network.
+fn network(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(_) => addr,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut octets = v6.octets();
+                octets[8..].fill(0);
+                IpAddr::from(octets)
+            }
+        },
+    }
+}
+
+fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
+    // HMAC accepts keys of any length.
+    Hmac::<Sha256>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
+}
+
+/// The counts as `UPDATE` batches: one per distinct increment (most flushes have a handful),
+/// each naming every video that gets that increment.
+pub fn batches(counts: &HashMap<Uuid, i64>) -> Vec<(i64, Vec<Uuid>)> {
     let mut by_increment: HashMap<i64, Vec<Uuid>> = HashMap::new();
-    for (video, n) in pending {
+    for (video, n) in counts {
         by_increment.entry(*n).or_default().push(*video);
     }
     let mut batches: Vec<(i64, Vec<Uuid>)> = by_increment.into_iter().collect();
@@ -158,14 +348,17 @@ pub fn batches(pending: &HashMap<Uuid, i64>) -> Vec<(i64, Vec<Uuid>)> {
 }
 
 /// `POST /views/{videoId}`: 204 whether or not the view counted (repeat views are not errors);
-/// 404 for a video the caller may not see.
+/// 404 for a video the caller may not see; 429 when the address sent too many beacons.
 pub async fn beacon(
     State(state): State<AppState>,
     auth: Result<Auth, AppError>,
     addr: ClientAddr,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
+    let ctx = &state.ctx;
+    if let Err(retry_after_secs) = ctx.delivery.views.admit(addr.0) {
+        return AppError::RateLimited { retry_after_secs }.into_response();
+    }
     let principal = match auth {
         Ok(Auth(p)) => p,
         Err(e) => return e.into_response(),
@@ -173,18 +366,18 @@ pub async fn beacon(
     let Some(video) = parse_video_id(&id) else {
         return AppError::NotFound("video").into_response();
     };
-    let ctx = &state.ctx;
     match may_view(ctx, &principal, video).await {
         Ok(true) => {}
         Ok(false) => return AppError::NotFound("video").into_response(),
         Err(e) => return e.into_response(),
     }
-    let agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let viewer = ctx.delivery.views.viewer_key(&principal, &addr, agent);
-    ctx.delivery.views.record(video, viewer);
+    let views = &ctx.delivery.views;
+    let window = views.window_at(Utc::now().timestamp());
+    views.record(Sighting {
+        video,
+        viewer: views.viewer_key(&principal, addr.0, window),
+        window,
+    });
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -206,6 +399,11 @@ async fn may_view(ctx: &crate::state::Ctx, principal: &Principal, video: Uuid) -
     let public = match ctx.delivery.viewable.get(video, generation) {
         Some(p) => p,
         None => {
+            // One lookup per expiry, not one per beacon that arrives while it runs.
+            let _refreshing = ctx.delivery.views.lookup_lock(video).lock().await;
+            if let Some(p) = ctx.delivery.viewable.get(video, generation) {
+                return finish(ctx, principal, video, p).await;
+            }
             let p = video::Entity::find_by_id(video)
                 .filter(visibility::videos(
                     &Viewer::Public,
@@ -219,6 +417,17 @@ async fn may_view(ctx: &crate::state::Ctx, principal: &Principal, video: Uuid) -
             p
         }
     };
+    finish(ctx, principal, video, public).await
+}
+
+/// The answer once whether the public may watch is known: members may also count views of
+/// what the public cannot see.
+async fn finish(
+    ctx: &crate::state::Ctx,
+    principal: &Principal,
+    video: Uuid,
+    public: bool,
+) -> AppResult<bool> {
     if public
         || matches!(
             principal,
@@ -242,35 +451,89 @@ async fn may_view(ctx: &crate::state::Ctx, principal: &Principal, video: Uuid) -
 mod tests {
     use super::*;
 
+    fn views() -> Views {
+        Views::with(Duration::from_secs(1800), 3, b"secret")
+    }
+
     #[test]
-    fn a_viewer_counts_once_per_window() {
-        let views = Views::new(Duration::from_millis(50));
+    fn a_viewer_is_remembered_once_per_window() {
+        let views = views();
         let v = Uuid::now_v7();
-        assert!(views.record(v, 1));
-        assert!(!views.record(v, 1));
-        assert!(views.record(v, 2));
-        assert!(views.record(Uuid::now_v7(), 1));
-        assert_eq!(views.pending(), 3);
-        std::thread::sleep(Duration::from_millis(60));
-        assert!(views.record(v, 1));
+        let s = |viewer, window| Sighting {
+            video: v,
+            viewer,
+            window,
+        };
+        assert!(views.record(s(1, 7)));
+        assert!(!views.record(s(1, 7)));
+        assert!(views.record(s(2, 7)));
+        assert!(views.record(Sighting {
+            video: Uuid::now_v7(),
+            ..s(1, 7)
+        }));
+        assert!(views.record(s(1, 8)));
+        assert_eq!(views.pending(), 4);
+    }
+
+    #[test]
+    fn an_anonymous_viewer_is_their_address_and_the_hash_changes_with_the_window() {
+        let views = views();
+        let anon = Principal::Anonymous;
+        let a = IpAddr::from([192, 0, 2, 1]);
+        assert_eq!(views.viewer_key(&anon, a, 1), views.viewer_key(&anon, a, 1));
+        assert_ne!(views.viewer_key(&anon, a, 1), views.viewer_key(&anon, a, 2));
+        assert_ne!(
+            views.viewer_key(&anon, a, 1),
+            views.viewer_key(&anon, IpAddr::from([192, 0, 2, 2]), 1)
+        );
+        // One IPv6 /64 is one viewer; a v4-mapped address is its IPv4 address.
+        let v6 = |last: u16| IpAddr::from([0x2001, 0xdb8, 1, 2, 0, 0, 0, last]);
+        assert_eq!(
+            views.viewer_key(&anon, v6(1), 1),
+            views.viewer_key(&anon, v6(0xffff), 1)
+        );
+        let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap_or(a);
+        assert_eq!(
+            views.viewer_key(&anon, mapped, 1),
+            views.viewer_key(&anon, a, 1)
+        );
+        // Another secret (another deployment) hashes differently.
+        let other = Views::with(Duration::from_secs(1800), 3, b"other");
+        assert_ne!(views.viewer_key(&anon, a, 1), other.viewer_key(&anon, a, 1));
+    }
+
+    #[test]
+    fn the_beacon_budget_is_per_minute() {
+        let budget = BeaconBudget {
+            per_minute: 2,
+            counts: Mutex::new(HashMap::new()),
+        };
+        let a = IpAddr::from([192, 0, 2, 1]);
+        assert!(budget.admit(a, 600).is_ok());
+        assert!(budget.admit(a, 630).is_ok());
+        assert_eq!(budget.admit(a, 650), Err(10));
+        assert!(budget.admit(a, 660).is_ok());
+    }
+
+    #[test]
+    fn beacons_are_limited_per_address() {
+        let views = views();
+        let a = IpAddr::from([192, 0, 2, 1]);
+        for _ in 0..3 {
+            assert!(views.admit(a).is_ok());
+        }
+        assert!(views.admit(a).is_err());
+        assert!(views.admit(IpAddr::from([192, 0, 2, 2])).is_ok());
     }
 
     #[test]
     fn a_burst_of_views_is_a_handful_of_updates() {
-        let views = Views::new(Duration::from_secs(60));
         let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        for viewer in 0..10_000 {
-            views.record(a, viewer);
-            views.record(b, viewer);
-        }
-        views.record(c, 1);
-        let pending = views
-            .state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pending
-            .clone();
-        let batches = batches(&pending);
+        let mut counts = HashMap::new();
+        counts.insert(a, 10_000);
+        counts.insert(b, 10_000);
+        counts.insert(c, 1);
+        let batches = batches(&counts);
         assert_eq!(batches.len(), 2, "{batches:?}");
         assert_eq!(batches[0], (1, vec![c]));
         assert_eq!(batches[1].0, 10_000);

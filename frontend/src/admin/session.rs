@@ -116,7 +116,8 @@ macro_rules! payload_from {
                     access_token_expires_at: p.access_token_expires_at,
                     refresh_token: p.refresh_token,
                     user: SessionUser {
-                        email: p.user.email,
+                        // Null only for other people's accounts; this is the caller's own.
+                        email: p.user.email.unwrap_or_default(),
                         display_name: p.user.display_name,
                         role: format!("{:?}", p.user.role),
                     },

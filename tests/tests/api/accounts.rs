@@ -1,9 +1,13 @@
 //! Sign-in, sessions, refresh-token rotation and API tokens.
 
+use std::time::Duration;
+
+use futures::{SinkExt as _, StreamExt as _};
 use projector_tests::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, Backend, both_databases, error_code, spawn_app, spawn_app_with,
+    ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both_databases, error_code, spawn_app,
+    spawn_app_with,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
 const ME: &str = "{ me { email role } }";
 const REFRESH: &str =
@@ -292,6 +296,396 @@ async fn the_signing_key_is_kept_so_a_restart_logs_nobody_out(backend: Backend) 
     assert_eq!(me["me"]["email"], ADMIN_EMAIL);
 }
 
+const LOGIN: &str = "mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken } }";
+const LOGOUT: &str = "mutation($t: String!) { logout(input: { refreshToken: $t }) { ok } }";
+
+/// POSTs a GraphQL request as if from client address `from` (the server trusts
+/// `X-Forwarded-For` in these tests, as behind a proxy).
+async fn graphql_from(app: &TestApp, from: &str, query: &str, variables: Value) -> Value {
+    app.client
+        .post(app.url("/graphql"))
+        .header("x-forwarded-for", from)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn login_vars(email: &str, password: &str) -> Value {
+    json!({ "i": { "email": email, "password": password } })
+}
+
+async fn wrong_passwords_from_one_address_do_not_lock_the_owner_out(backend: Backend) {
+    let app = spawn_app_with(backend, |c| {
+        c.auth.trust_forwarded_for = true;
+        c.auth.login_attempts_per_account = 3;
+    })
+    .await;
+    let attacker = "203.0.113.9";
+    for _ in 0..3 {
+        let body = graphql_from(
+            &app,
+            attacker,
+            LOGIN,
+            login_vars(ADMIN_EMAIL, "wrong-password"),
+        )
+        .await;
+        assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+    }
+    // The attacking address is slowed down, even with the right password...
+    let body = graphql_from(
+        &app,
+        attacker,
+        LOGIN,
+        login_vars(ADMIN_EMAIL, ADMIN_PASSWORD),
+    )
+    .await;
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body}");
+    let retry = body["errors"][0]["extensions"]["retryAfter"]
+        .as_u64()
+        .unwrap();
+    // ...by seconds, not for the whole five-minute window.
+    assert!((1..=8).contains(&retry), "retryAfter {retry}");
+    // The owner, from an address that has not been failing, signs in at once.
+    let owner = graphql_from(
+        &app,
+        "198.51.100.7",
+        LOGIN,
+        login_vars(ADMIN_EMAIL, ADMIN_PASSWORD),
+    )
+    .await;
+    assert!(owner["data"]["login"]["accessToken"].is_string(), "{owner}");
+    // The account is under attack now: another address is slowed after its first failure.
+    let other = "192.0.2.44";
+    let body = graphql_from(&app, other, LOGIN, login_vars(ADMIN_EMAIL, "wrong-again")).await;
+    assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+    let body = graphql_from(&app, other, LOGIN, login_vars(ADMIN_EMAIL, "wrong-again")).await;
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body}");
+    // Waiting out the back-off is enough: the attacker's address is slowed, not locked.
+    tokio::time::sleep(Duration::from_secs(retry)).await;
+    let late = graphql_from(
+        &app,
+        attacker,
+        LOGIN,
+        login_vars(ADMIN_EMAIL, ADMIN_PASSWORD),
+    )
+    .await;
+    assert!(late["data"]["login"]["accessToken"].is_string(), "{late}");
+}
+
+async fn one_address_cannot_spray_passwords_across_accounts(backend: Backend) {
+    let app = spawn_app_with(backend, |c| {
+        c.auth.trust_forwarded_for = true;
+        c.auth.login_attempts_per_address = 4;
+    })
+    .await;
+    let sprayer = "203.0.113.50";
+    for i in 0..4 {
+        let body = graphql_from(
+            &app,
+            sprayer,
+            LOGIN,
+            login_vars(&format!("user{i}@example.com"), "Summer2026!"),
+        )
+        .await;
+        assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+    }
+    let body = graphql_from(
+        &app,
+        sprayer,
+        LOGIN,
+        login_vars("user9@example.com", "Summer2026!"),
+    )
+    .await;
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body}");
+    let ok = graphql_from(
+        &app,
+        "198.51.100.8",
+        LOGIN,
+        login_vars(ADMIN_EMAIL, ADMIN_PASSWORD),
+    )
+    .await;
+    assert!(ok["data"]["login"]["accessToken"].is_string(), "{ok}");
+}
+
+async fn refresh_is_rate_limited_per_client_address(backend: Backend) {
+    let app = spawn_app_with(backend, |c| {
+        c.auth.trust_forwarded_for = true;
+        c.auth.refresh_attempts_per_address = 3;
+    })
+    .await;
+    let (_, mut refresh) = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let from = "203.0.113.77";
+    for _ in 0..3 {
+        let body = graphql_from(&app, from, REFRESH, json!({ "t": refresh })).await;
+        refresh = body["data"]["refresh"]["refreshToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"))
+            .to_string();
+    }
+    let rows = app.count("refresh_tokens").await;
+    let body = graphql_from(&app, from, REFRESH, json!({ "t": refresh })).await;
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body}");
+    assert!(
+        body["errors"][0]["extensions"]["retryAfter"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    // Refused before anything was read or written: the token is still good elsewhere.
+    assert_eq!(app.count("refresh_tokens").await, rows);
+    let body = graphql_from(&app, "198.51.100.77", REFRESH, json!({ "t": refresh })).await;
+    assert!(body["data"]["refresh"]["accessToken"].is_string(), "{body}");
+    // Garbage tokens count against the budget too (they are what a guesser sends).
+    for _ in 0..3 {
+        graphql_from(&app, "192.0.2.1", REFRESH, json!({ "t": "prr_guess" })).await;
+    }
+    let body = graphql_from(&app, "192.0.2.1", REFRESH, json!({ "t": "prr_guess" })).await;
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body}");
+}
+
+/// Whether the WebSocket endpoint accepts `token` in `connection_init`.
+async fn websocket_accepts(app: &TestApp, token: &str) -> bool {
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+    let mut request = format!("ws://{}/graphql/ws", app.addr)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    ws.send(Message::text(
+        json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } })
+            .to_string(),
+    ))
+    .await
+    .unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(Ok(msg)) = ws.next().await {
+            match msg {
+                Message::Text(text) => {
+                    let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    if v["type"] == "connection_ack" {
+                        return true;
+                    }
+                }
+                Message::Close(_) => return false,
+                _ => {}
+            }
+        }
+        false
+    })
+    .await;
+    answer.unwrap_or(false)
+}
+
+/// Status and error code of `me` with `token`.
+async fn me_with(app: &TestApp, token: &str) -> (u16, Option<String>) {
+    let (status, body) = app.graphql_raw(Some(token), ME, json!({})).await;
+    (status, error_code(&body).map(str::to_string))
+}
+
+async fn logout_ends_the_access_token_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (access, refresh) = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (other, _) = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(me_with(&app, &access).await, (200, None));
+    assert!(websocket_accepts(&app, &access).await);
+
+    app.graphql_ok(None, LOGOUT, json!({ "t": refresh })).await;
+    assert_eq!(
+        me_with(&app, &access).await,
+        (401, Some("UNAUTHENTICATED".into()))
+    );
+    // GET requests and the WebSocket check the session the same way.
+    let get = app
+        .client
+        .get(app.url("/graphql?query=%7Bme%7Bemail%7D%7D"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 401);
+    assert!(!websocket_accepts(&app, &access).await);
+    // Another session of the same user is untouched.
+    assert_eq!(me_with(&app, &other).await, (200, None));
+
+    // A restarted node still knows (it reloads recent revocations from the database).
+    let app = app.restart().await;
+    assert_eq!(
+        me_with(&app, &access).await,
+        (401, Some("UNAUTHENTICATED".into()))
+    );
+    assert_eq!(me_with(&app, &other).await, (200, None));
+}
+
+async fn a_reused_refresh_token_ends_every_access_token_of_its_session(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (access1, refresh1) = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let data = app
+        .graphql_ok(None, REFRESH, json!({ "t": refresh1 }))
+        .await;
+    let access2 = data["refresh"]["accessToken"].as_str().unwrap().to_string();
+    assert_eq!(me_with(&app, &access2).await, (200, None));
+    // The thief (or the owner) presents the spent token: the whole session ends now.
+    let reuse = app.graphql(None, REFRESH, json!({ "t": refresh1 })).await;
+    assert_eq!(error_code(&reuse), Some("UNAUTHENTICATED"), "{reuse}");
+    for token in [&access1, &access2] {
+        assert_eq!(
+            me_with(&app, token).await,
+            (401, Some("UNAUTHENTICATED".into()))
+        );
+    }
+}
+
+/// Two API nodes on one PostgreSQL database: a logout on one is refused on the other within a
+/// notification's latency, also after the second node already accepted the token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_revoked_on_one_node_is_refused_by_the_other() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let a = spawn_app(backend).await;
+    let b = a.spawn_sibling(|_| {}).await;
+    let (access, refresh) = a.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    // Let node b's listener connect, so the check below relies on the notification rather
+    // than on the database fallback used while it is not listening.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(me_with(&b, &access).await, (200, None));
+    a.graphql_ok(None, LOGOUT, json!({ "t": refresh })).await;
+    let started = std::time::Instant::now();
+    loop {
+        let seen = me_with(&b, &access).await;
+        if seen.0 == 401 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "node b still accepts the token: {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!(
+        "node b refused the token {:?} after the logout",
+        started.elapsed()
+    );
+    // Node b's WebSocket refuses it as well.
+    assert!(!websocket_accepts(&b, &access).await);
+}
+
+async fn an_email_is_shown_only_to_its_owner_and_to_admins(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let ann = app.user_token("ann@example.com", "EDITOR").await;
+    app.user_token("bob@example.com", "EDITOR").await;
+    let channel = app.create_channel(&ann, "Shared").await;
+    let channel_id = channel["id"].as_str().unwrap().to_string();
+    // Ann adds Bob to her channel.
+    let bob_id = {
+        let (bob, _) = app.login("bob@example.com", "password-1234").await;
+        app.graphql_ok(Some(&bob), "{ me { id } }", json!({})).await["me"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    app.graphql_ok(
+        Some(&ann),
+        "mutation($i: AddChannelMemberInput!) { addChannelMember(input: $i) { channel { id } } }",
+        json!({ "i": { "channelId": channel_id, "userId": bob_id, "role": "EDITOR" } }),
+    )
+    .await;
+    let (bob, _) = app.login("bob@example.com", "password-1234").await;
+    let bob_write = app
+        .graphql_ok(
+            Some(&bob),
+            "mutation { createApiToken(input: { name: \"cms\", scope: WRITE }) { token } }",
+            json!({}),
+        )
+        .await["createApiToken"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let members =
+        "query($id: ID!) { channel(id: $id) { members { user { id email displayName } } } }";
+    let emails = |data: &Value| -> Vec<(String, Value)> {
+        let mut out: Vec<(String, Value)> = data["channel"]["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["user"]["displayName"].as_str().unwrap().to_string(),
+                    m["user"]["email"].clone(),
+                )
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    };
+    let vars = json!({ "id": channel_id });
+    // Every co-member sees their own email and nobody else's, by session or by write token.
+    for (who, token) in [("bob session", &bob), ("bob write token", &bob_write)] {
+        let data = app.graphql_ok(Some(token), members, vars.clone()).await;
+        assert_eq!(
+            emails(&data),
+            vec![
+                ("ann".to_string(), Value::Null),
+                ("bob".to_string(), json!("bob@example.com")),
+            ],
+            "{who}"
+        );
+    }
+    let data = app.graphql_ok(Some(&ann), members, vars.clone()).await;
+    assert_eq!(
+        emails(&data),
+        vec![
+            ("ann".to_string(), json!("ann@example.com")),
+            ("bob".to_string(), Value::Null),
+        ]
+    );
+    // Admins see every email.
+    let data = app.graphql_ok(Some(&admin), members, vars.clone()).await;
+    assert_eq!(
+        emails(&data),
+        vec![
+            ("ann".to_string(), json!("ann@example.com")),
+            ("bob".to_string(), json!("bob@example.com")),
+        ]
+    );
+    // The other paths to a user: `node` hides other users entirely, `me` and the session
+    // payload show the caller's own email.
+    let node = "query($id: ID!) { node(id: $id) { ... on User { email } } }";
+    let data = app
+        .graphql_ok(Some(&ann), node, json!({ "id": bob_id }))
+        .await;
+    assert_eq!(data["node"], Value::Null);
+    let data = app
+        .graphql_ok(Some(&bob_write), node, json!({ "id": bob_id }))
+        .await;
+    assert_eq!(data["node"]["email"], "bob@example.com");
+    let data = app
+        .graphql_ok(Some(&admin), node, json!({ "id": bob_id }))
+        .await;
+    assert_eq!(data["node"]["email"], "bob@example.com");
+    let data = app
+        .graphql_ok(
+            None,
+            "mutation($i: LoginInput!) { login(input: $i) { user { email } } }",
+            login_vars("bob@example.com", "password-1234"),
+        )
+        .await;
+    assert_eq!(data["login"]["user"]["email"], "bob@example.com");
+    assert_eq!(
+        app.graphql_ok(Some(&bob), ME, json!({})).await["me"]["email"],
+        "bob@example.com"
+    );
+}
+
 both_databases!(
     the_whole_account_lifecycle_works_end_to_end,
     only_admins_create_users_and_only_sessions_manage_tokens,
@@ -300,4 +694,10 @@ both_databases!(
     login_is_rate_limited_per_client_address,
     a_wrong_password_gets_the_same_answer_as_an_unknown_email,
     the_signing_key_is_kept_so_a_restart_logs_nobody_out,
+    wrong_passwords_from_one_address_do_not_lock_the_owner_out,
+    one_address_cannot_spray_passwords_across_accounts,
+    refresh_is_rate_limited_per_client_address,
+    logout_ends_the_access_token_at_once,
+    a_reused_refresh_token_ends_every_access_token_of_its_session,
+    an_email_is_shown_only_to_its_owner_and_to_admins,
 );
