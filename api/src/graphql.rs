@@ -126,6 +126,7 @@ pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
             // After persisted queries, so a query sent as its hash alone is counted too.
             .extension(crate::query_cost::CostLimit {
                 limit: limits.max_complexity,
+                documents: Default::default(),
             });
         if !limits.introspection {
             builder = builder.disable_introspection();

@@ -4,7 +4,9 @@
 //! request, and to a number of operations, so neither aliases nor batching buy more work.
 //!
 //! The count runs on the parsed document (which it hands on to execution, so nothing is
-//! parsed twice) with the request's variables, before validation, and costs what parsing does.
+//! parsed twice) with the request's variables, before validation. Parsed documents are kept by
+//! query text in a small cache bounded in bytes ([`Documents`]), so a query a site sends again
+//! and again is parsed once.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,21 +39,66 @@ impl Budget {
     }
 }
 
+/// Parsed documents by query text, bounded by the bytes of the texts they were parsed from
+/// (a document takes a small multiple of its text); only texts up to [`MAX_CACHED_QUERY`] are
+/// kept. When full, it starts over: the queries a site really sends come back at once.
+#[derive(Debug, Default)]
+pub struct Documents {
+    entries: std::sync::Mutex<(HashMap<String, ExecutableDocument>, usize)>,
+}
+
+/// Longest query text whose parsed document is kept.
+pub const MAX_CACHED_QUERY: usize = 16 * 1024;
+/// Most bytes of query text behind the kept documents.
+const DOCUMENTS_BUDGET: usize = 4 * 1024 * 1024;
+
+impl Documents {
+    fn get(&self, query: &str) -> Option<ExecutableDocument> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.0.get(query).cloned()
+    }
+
+    fn put(&self, query: &str, doc: &ExecutableDocument) {
+        if query.len() > MAX_CACHED_QUERY {
+            return;
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.1 + query.len() > DOCUMENTS_BUDGET {
+            entries.0.clear();
+            entries.1 = 0;
+        }
+        if entries.0.insert(query.to_string(), doc.clone()).is_none() {
+            entries.1 += query.len();
+        }
+    }
+
+    /// Bytes of query text behind the kept documents.
+    pub fn weight(&self) -> usize {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).1
+    }
+}
+
 /// The extension that refuses a request over its batch's [`Budget`] (or over `limit` when the
 /// request came without one, as over WebSocket).
 pub struct CostLimit {
     /// The most one request, or one batch, may cost.
     pub limit: usize,
+    /// Parsed documents, shared by every request.
+    pub documents: Arc<Documents>,
 }
 
 impl ExtensionFactory for CostLimit {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostLimitExtension { limit: self.limit })
+        Arc::new(CostLimitExtension {
+            limit: self.limit,
+            documents: self.documents.clone(),
+        })
     }
 }
 
 struct CostLimitExtension {
     limit: usize,
+    documents: Arc<Documents>,
 }
 
 #[async_trait::async_trait]
@@ -62,12 +109,20 @@ impl Extension for CostLimitExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        let cost = {
-            let variables = request.variables.clone();
-            let operation = request.operation_name.clone();
-            let doc = request.parsed_query()?;
-            cost_of(doc, operation.as_deref(), &variables)
-        };
+        if !request.query.is_empty() {
+            match self.documents.get(&request.query) {
+                Some(doc) => request.set_parsed_query(doc),
+                None => {
+                    let doc = request.parsed_query()?.clone();
+                    self.documents.put(&request.query, &doc);
+                }
+            }
+        }
+        let variables = std::mem::take(&mut request.variables);
+        let operation = request.operation_name.take();
+        let cost = cost_of(request.parsed_query()?, operation.as_deref(), &variables);
+        request.variables = variables;
+        request.operation_name = operation;
         // The request's own data: query data is attached to the context only after this hook.
         let budget = request
             .data
@@ -283,5 +338,21 @@ mod tests {
         let cyclic =
             "{ ...A } fragment A on QueryRoot { ...B } fragment B on QueryRoot { ...A version }";
         assert_eq!(cost(cyclic, serde_json::json!({})), 1);
+    }
+
+    #[test]
+    fn parsed_documents_are_kept_within_their_byte_budget() {
+        let documents = Documents::default();
+        let doc = async_graphql::parser::parse_query("{ version }").unwrap();
+        documents.put("{ version }", &doc);
+        assert!(documents.get("{ version }").is_some());
+        let long = format!("{{ version }} # {}", "x".repeat(MAX_CACHED_QUERY));
+        documents.put(&long, &doc);
+        assert!(documents.get(&long).is_none(), "a long query was kept");
+        for i in 0..2000 {
+            let text = format!("{{ version }} # {i} {}", "y".repeat(4000));
+            documents.put(&text, &doc);
+            assert!(documents.weight() <= DOCUMENTS_BUDGET);
+        }
     }
 }
