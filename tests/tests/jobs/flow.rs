@@ -995,6 +995,16 @@ async fn the_first_start_of_the_embedded_default_shows_playable_demo_media() {
             .unwrap();
         assert_eq!(audio.len(), 2, "{} lacks its audio files", e.title);
     }
+    // Published from the start, the demo is out for the public as soon as its media plays.
+    let public = app
+        .graphql_ok(
+            None,
+            "{ videos { totalCount } episodes { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(public["videos"]["totalCount"], videos.len(), "{public}");
+    assert_eq!(public["episodes"]["totalCount"], episodes.len(), "{public}");
 }
 
 both_databases!(
