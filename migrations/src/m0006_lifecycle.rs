@@ -2,12 +2,13 @@
 //! media pipeline) and a NULL `publish_at` now means "not published" instead of "open".
 //!
 //! Existing rows keep what the public saw of them, except items that claimed `ready` with no
-//! media at all (they showed a card that never played):
-//! 1. drafts whose media plays become `ready`, with their window cleared so they stay hidden;
-//! 2. the other drafts lose their window too: under the old rule they were hidden whatever it
-//!    said, and now it alone would let them out once their media is ready;
-//! 3. items that were out in an open-started window get `publish_at = created_at`, so they stay
+//! media at all (they showed a card that never played). In this order, so that no step undoes
+//! an earlier one:
+//! 1. items that were out in an open-started window get `publish_at = created_at`, so they stay
 //!    published;
+//! 2. drafts whose media plays become `ready`, with their window cleared so they stay hidden;
+//! 3. the other drafts lose their window too: under the old rule they were hidden whatever it
+//!    said, and now it alone would let them out once their media is ready;
 //! 4. `ready` items without media become `draft` (hidden until a file is processed).
 //!
 //! The same plain SQL runs on SQLite and PostgreSQL.
@@ -18,13 +19,21 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 /// `(table, media column)` of the two kinds of item that hold media.
-const ITEMS: [(&str, &str); 2] = [("videos", "source_asset_id"), ("episodes", "media_asset_id")];
+const ITEMS: [(&str, &str); 2] = [
+    ("videos", "source_asset_id"),
+    ("episodes", "media_asset_id"),
+];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         for (table, media) in ITEMS {
+            db.execute_unprepared(&format!(
+                "UPDATE {table} SET publish_at = created_at \
+                 WHERE publish_at IS NULL AND status <> 'draft'"
+            ))
+            .await?;
             db.execute_unprepared(&format!(
                 "UPDATE {table} SET status = 'ready', publish_at = NULL, unpublish_at = NULL \
                  WHERE status = 'draft' AND {media} IS NOT NULL AND EXISTS \
@@ -33,11 +42,6 @@ impl MigrationTrait for Migration {
             .await?;
             db.execute_unprepared(&format!(
                 "UPDATE {table} SET publish_at = NULL, unpublish_at = NULL WHERE status = 'draft'"
-            ))
-            .await?;
-            db.execute_unprepared(&format!(
-                "UPDATE {table} SET publish_at = created_at \
-                 WHERE publish_at IS NULL AND status <> 'draft'"
             ))
             .await?;
             db.execute_unprepared(&format!(

@@ -45,7 +45,11 @@ async fn the_first_start_of_an_empty_embedded_database_creates_a_demo_catalogue_
         assert_ne!(item["status"], "READY", "{items}");
     }
     let public = app
-        .graphql_ok(None, "{ videos { totalCount } episodes { totalCount } }", json!({}))
+        .graphql_ok(
+            None,
+            "{ videos { totalCount } episodes { totalCount } }",
+            json!({}),
+        )
         .await;
     assert_eq!(public["videos"]["totalCount"], 0, "{public}");
     assert_eq!(public["episodes"]["totalCount"], 0, "{public}");

@@ -11,7 +11,8 @@ use crate::support;
 
 const PUBLISH_VIDEO: &str =
     "mutation($id: ID!) { publishVideo(input: { id: $id }) { video { id status publishAt } } }";
-const PUBLISH_EPISODE: &str = "mutation($id: ID!) { publishEpisode(input: { id: $id }) { episode { id status publishAt } } }";
+const PUBLISH_EPISODE: &str =
+    "mutation($id: ID!) { publishEpisode(input: { id: $id }) { episode { id status publishAt } } }";
 const PUBLIC_READ: &str = "query($id: ID!) { node(id: $id) { id } }";
 
 /// The input fields of a GraphQL input type, by introspection.
@@ -83,7 +84,10 @@ async fn no_input_can_set_a_status_or_a_duration(backend: Backend) {
             json!({ "id": video }),
         )
         .await;
-    assert_eq!(read["video"], json!({ "status": "DRAFT", "duration": null }));
+    assert_eq!(
+        read["video"],
+        json!({ "status": "DRAFT", "duration": null })
+    );
 }
 
 /// A video and an episode (with its podcast) of one channel, created with no window.
@@ -124,15 +128,26 @@ async fn publishing_without_playable_media_is_refused_and_changes_nothing(backen
         // No media yet, then media that failed: refused, with a message that says why.
         for (status, words) in [("DRAFT", "no media"), ("FAILED", "could not be processed")] {
             app.set_media_status(&id, status).await;
-            let before = app.graphql_ok(Some(&admin), &snapshot, json!({ "id": id })).await;
+            let before = app
+                .graphql_ok(Some(&admin), &snapshot, json!({ "id": id }))
+                .await;
             let body = app
                 .graphql(Some(&admin), publish_mutation(kind), json!({ "id": id }))
                 .await;
-            assert_eq!(error_code(&body), Some("VALIDATION"), "{kind} {status}: {body}");
+            assert_eq!(
+                error_code(&body),
+                Some("VALIDATION"),
+                "{kind} {status}: {body}"
+            );
             let message = body["errors"][0]["message"].as_str().unwrap();
             assert!(message.contains(words), "{kind} {status}: {message}");
-            let after = app.graphql_ok(Some(&admin), &snapshot, json!({ "id": id })).await;
-            assert_eq!(before, after, "{kind} {status}: a refused publish changed it");
+            let after = app
+                .graphql_ok(Some(&admin), &snapshot, json!({ "id": id }))
+                .await;
+            assert_eq!(
+                before, after,
+                "{kind} {status}: a refused publish changed it"
+            );
             assert!(after["node"]["publishAt"].is_null(), "{after}");
         }
 
@@ -153,7 +168,11 @@ async fn publishing_without_playable_media_is_refused_and_changes_nothing(backen
         assert!(public["node"].is_null(), "{kind} public with failed media");
         app.set_media_status(&id, "READY").await;
         let public = app.graphql_ok(None, PUBLIC_READ, json!({ "id": id })).await;
-        assert_eq!(public["node"]["id"], id.as_str(), "{kind} not out once ready");
+        assert_eq!(
+            public["node"]["id"],
+            id.as_str(),
+            "{kind} not out once ready"
+        );
     }
 }
 
@@ -181,10 +200,14 @@ async fn a_new_item_stays_unpublished_after_its_media_is_ready_unless_it_was_giv
         json!({ "publishAt": "2020-01-01T00:00:00Z" }),
     )
     .await;
-    let public = app.graphql_ok(None, PUBLIC_READ, json!({ "id": video })).await;
+    let public = app
+        .graphql_ok(None, PUBLIC_READ, json!({ "id": video }))
+        .await;
     assert!(public["node"].is_null(), "public before it had media");
     app.set_media_status(&video, "READY").await;
-    let public = app.graphql_ok(None, PUBLIC_READ, json!({ "id": video })).await;
+    let public = app
+        .graphql_ok(None, PUBLIC_READ, json!({ "id": video }))
+        .await;
     assert_eq!(public["node"]["id"], video.as_str());
 }
 
@@ -207,7 +230,9 @@ const PODCAST_FIELDS: &str = "... on Podcast { title slug description author own
     language itunesCategories { category subcategory } explicit locked type visibility }";
 
 async fn create(app: &TestApp, token: &str, mutation: &str, input: Value) -> String {
-    let data = app.graphql_ok(Some(token), mutation, json!({ "i": input })).await;
+    let data = app
+        .graphql_ok(Some(token), mutation, json!({ "i": input }))
+        .await;
     let payload = data.as_object().unwrap().values().next().unwrap();
     let item = payload.as_object().unwrap().values().next().unwrap();
     item["id"].as_str().unwrap().to_string()
@@ -366,7 +391,11 @@ async fn patchables(app: &TestApp, admin: &str) -> Vec<Patchable> {
                 ("ownerName", json!("Olga"), "ownerName"),
                 ("ownerEmail", json!("olga@example.com"), "ownerEmail"),
                 ("language", json!("fr"), "language"),
-                ("itunesCategories", json!([{ "category": "Arts" }]), "itunesCategories"),
+                (
+                    "itunesCategories",
+                    json!([{ "category": "Arts" }]),
+                    "itunesCategories",
+                ),
                 ("explicit", json!(true), "explicit"),
                 ("locked", json!(true), "locked"),
                 ("type", json!("SERIAL"), "type"),
@@ -421,9 +450,15 @@ async fn patchables(app: &TestApp, admin: &str) -> Vec<Patchable> {
     ]
 }
 
-async fn read_fields(app: &TestApp, token: &str, item: &Patchable) -> serde_json::Map<String, Value> {
+async fn read_fields(
+    app: &TestApp,
+    token: &str,
+    item: &Patchable,
+) -> serde_json::Map<String, Value> {
     let query = format!("query($id: ID!) {{ node(id: $id) {{ {} }} }}", item.read);
-    let data = app.graphql_ok(Some(token), &query, json!({ "id": item.id })).await;
+    let data = app
+        .graphql_ok(Some(token), &query, json!({ "id": item.id }))
+        .await;
     data["node"]
         .as_object()
         .unwrap_or_else(|| panic!("{} unreadable: {data}", item.kind))

@@ -31,7 +31,12 @@ fn items() -> Vec<(&'static str, serde_json::Value, bool, bool)> {
         // Inside an open window, but with no media, media still processing, or media that
         // failed: nothing plays, so the public sees none of them.
         ("draft", json!({ "status": "DRAFT" }), false, false),
-        ("processing", json!({ "status": "PROCESSING" }), false, false),
+        (
+            "processing",
+            json!({ "status": "PROCESSING" }),
+            false,
+            false,
+        ),
         ("failed", json!({ "status": "FAILED" }), false, false),
         // Playable but never published.
         (

@@ -92,7 +92,10 @@ async fn a_rejected_replacement_keeps_a_published_video_public_on_its_old_media(
     let public = "query($id: ID!) { video(id: $id) { status media { playable hlsUrl } } }";
     let before = app.graphql_ok(None, public, json!({ "id": id })).await;
     assert_eq!(before["video"]["media"]["playable"], true, "{before}");
-    let hls = before["video"]["media"]["hlsUrl"].as_str().unwrap().to_string();
+    let hls = before["video"]["media"]["hlsUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     let file = app.dir.path().join("notes.mp4");
     std::fs::write(&file, b"not a video at all\n".repeat(50)).unwrap();
