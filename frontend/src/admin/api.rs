@@ -181,8 +181,8 @@ pub enum Phase {
     Draft,
     /// Being transcoded; the percentage once a worker reports one.
     Processing(Option<f64>),
-    /// Playable.
-    Ready,
+    /// Playable; with the reason when a newer file was refused or failed and this media stays.
+    Ready(Option<String>),
     /// The media was refused or could not be processed: why, in the API's words.
     Failed(String),
 }
@@ -193,7 +193,7 @@ impl Phase {
         match self {
             Self::Draft => "draft",
             Self::Processing(_) => "processing",
-            Self::Ready => "ready",
+            Self::Ready(_) => "ready",
             Self::Failed(_) => "failed",
         }
     }
@@ -270,8 +270,9 @@ pub(super) fn phase(
                 .or(media_error)
                 .unwrap_or_else(|| "processing failed".into()),
         ),
-        // A newer file was refused while the earlier media stays playable.
-        "READY" => Phase::Ready,
+        // A newer file was refused (or failed) while the earlier media stays playable: still
+        // ready, and the editor is told why the new one is not there.
+        "READY" => Phase::Ready(media_error),
         _ if media_error.is_some() => Phase::Failed(media_error.unwrap_or_default()),
         "PROCESSING" => Phase::Processing(percent),
         _ => Phase::Draft,
