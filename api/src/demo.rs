@@ -31,17 +31,16 @@ pub struct Seeded {
     pub episodes: usize,
 }
 
-fn video(channel_id: uuid::Uuid, title: &str, description: &str, seconds: f64) -> NewVideo {
+fn video(channel_id: uuid::Uuid, title: &str, description: &str) -> NewVideo {
     NewVideo {
         channel_id,
         title: title.into(),
         slug: None,
         description: Some(description.into()),
-        status: Some(Status::Ready),
         visibility: Some(Visibility::Public),
-        publish_at: None,
+        // Published from the start: each goes out once its generated media is ready.
+        publish_at: Some(chrono::Utc::now()),
         unpublish_at: None,
-        duration_secs: Some(seconds),
         language: Some("en".into()),
         license: Some("CC BY 4.0".into()),
         category_id: None,
@@ -87,30 +86,27 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
     seeded.channels = 2;
 
     let mut lab_videos = Vec::new();
-    for (title, description, seconds, tag, chapters) in [
+    for (title, description, tag, chapters) in [
         (
             "Why the sky is blue",
             "Rayleigh scattering in **four minutes**.",
-            242.0,
             nature.id,
             vec![("Sunlight", 0.0), ("Scattering", 60.0), ("Sunsets", 180.0)],
         ),
         (
             "A year of the Moon",
             "Every phase, one frame a night.",
-            318.0,
             space.id,
             vec![],
         ),
         (
             "How bees find home",
             "Waggle dances, explained.",
-            401.0,
             nature.id,
             vec![],
         ),
     ] {
-        let mut v = video(lab.id, title, description, seconds);
+        let mut v = video(lab.id, title, description);
         v.category_id = Some(science.id);
         v.tag_ids = vec![tag];
         v.chapters = chapters
@@ -122,15 +118,11 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
             .collect();
         lab_videos.push(videos::create(db, &admin, v).await?);
     }
-    for (title, description, seconds) in [
-        (
-            "Night train to the coast",
-            "Eleven hours, one window.",
-            1260.0,
-        ),
-        ("Walking the old salt road", "Three days on foot.", 905.0),
+    for (title, description) in [
+        ("Night train to the coast", "Eleven hours, one window."),
+        ("Walking the old salt road", "Three days on foot."),
     ] {
-        let mut v = video(roads.id, title, description, seconds);
+        let mut v = video(roads.id, title, description);
         v.category_id = Some(travel.id);
         v.tag_ids = vec![nature.id];
         videos::create(db, &admin, v).await?;
@@ -192,13 +184,11 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
                 slug: None,
                 description: Some(format!("Episode {number} of Open Lab Radio.")),
                 guid: None,
-                duration_secs: Some(1800.0),
                 season: Some(1),
                 number: Some(number),
                 episode_type: Some(kind),
-                status: Some(Status::Ready),
                 visibility: Some(Visibility::Public),
-                publish_at: None,
+                publish_at: Some(chrono::Utc::now()),
                 unpublish_at: None,
                 tag_ids: Vec::new(),
             },

@@ -142,7 +142,7 @@ impl Extension for CostLimitExtension {
         if spent > limit {
             let mut error = ServerError::new(
                 format!(
-                    "the request costs too much: {spent} (each field counts one, once per item of \
+                    "the request is too complex: it costs {spent} (each field counts one, once per item of \
                      the lists above it; a batch counts its operations together), at most {limit}"
                 ),
                 None,

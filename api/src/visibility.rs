@@ -1,7 +1,9 @@
 //! Who may see and who may change catalogue items: the one place these rules live.
 //!
-//! Reads: anonymous callers and `read` API tokens see only `PUBLIC` items that are not drafts and
-//! are inside their publish window (`publish_at <= now < unpublish_at`, NULL bounds open).
+//! Reads: anonymous callers and `read` API tokens see only `PUBLIC` items whose media is playable
+//! (`READY`) and that are published: inside their publish window (`publish_at <= now <
+//! unpublish_at`). A NULL `publish_at` means never published (hidden); a NULL `unpublish_at` is
+//! open-ended.
 //! `UNLISTED` items are readable by ID or slug ([`Reach::Direct`]) but never listed or searched
 //! ([`Reach::Listed`]). Private items, drafts and items outside their window are visible to
 //! members of their channel and to admins. Every list, count, lookup, nested field and search
@@ -104,16 +106,17 @@ impl Visibility {
     }
 }
 
-/// Where a video or an episode is in its life; only `DRAFT` hides it from the public.
+/// Where a video's or an episode's media is. Server-owned: only the media pipeline sets it
+/// (no client input carries it), and only `READY` items are ever shown to the public.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Status {
-    /// Being written; never shown to the public.
+    /// No media yet; never shown to the public.
     Draft,
-    /// Its media is being processed.
+    /// Its first media is being processed; hidden from the public until it is ready.
     Processing,
-    /// Ready to watch or listen to.
+    /// Its media plays; shown to the public inside its publish window.
     Ready,
-    /// Processing failed.
+    /// Its only media failed to process; hidden from the public.
     Failed,
 }
 
@@ -151,7 +154,8 @@ fn member_channels(user_id: Uuid) -> SelectStatement {
         .to_owned()
 }
 
-/// `publish_at <= now < unpublish_at`, NULL bounds open.
+/// `publish_at <= now < unpublish_at`: a NULL `publish_at` was never published (`NULL <= now`
+/// is not true, so it stays out), a NULL `unpublish_at` is open-ended.
 fn in_window<E: EntityTrait + Copy>(
     entity: E,
     publish_at: impl ColumnTrait + Copy,
@@ -159,11 +163,7 @@ fn in_window<E: EntityTrait + Copy>(
     now: DateTime<Utc>,
 ) -> Condition {
     Condition::all()
-        .add(
-            Condition::any()
-                .add(Expr::col((entity, publish_at)).is_null())
-                .add(Expr::col((entity, publish_at)).lte(now)),
-        )
+        .add(Expr::col((entity, publish_at)).lte(now))
         .add(
             Condition::any()
                 .add(Expr::col((entity, unpublish_at)).is_null())
@@ -187,7 +187,7 @@ fn public_or_member(
 /// The videos `viewer` may see when reaching them by `reach` at `now`.
 pub fn videos(viewer: &Viewer, reach: Reach, now: DateTime<Utc>) -> Condition {
     let public = Condition::all()
-        .add(Expr::col((video::Entity, video::Column::Status)).ne(Status::Draft.as_str()))
+        .add(Expr::col((video::Entity, video::Column::Status)).eq(Status::Ready.as_str()))
         .add(
             Expr::col((video::Entity, video::Column::Visibility))
                 .is_in(Visibility::readable(reach)),
@@ -250,7 +250,7 @@ pub fn episodes(
     now: DateTime<Utc>,
 ) -> Condition {
     let mut public = Condition::all()
-        .add(Expr::col((episode::Entity, episode::Column::Status)).ne(Status::Draft.as_str()))
+        .add(Expr::col((episode::Entity, episode::Column::Status)).eq(Status::Ready.as_str()))
         .add(
             Expr::col((episode::Entity, episode::Column::Visibility))
                 .is_in(Visibility::readable(reach)),

@@ -47,7 +47,7 @@ async fn node_b_serves_an_edit_made_on_node_a_within_a_second() {
         .to_string();
     let data = api
         .gql(
-            "mutation($c: ID!) { createVideo(input: { channelId: $c, title: \"Before\", status: READY }) { video { id } } }",
+            "mutation($c: ID!) { createVideo(input: { channelId: $c, title: \"Before\" }) { video { id } } }",
             json!({ "c": channel }),
         )
         .await;
@@ -55,6 +55,13 @@ async fn node_b_serves_an_edit_made_on_node_a_within_a_second() {
         .as_str()
         .unwrap()
         .to_string();
+    // Standing in for the media pipeline (the only writer of the status): its media is ready,
+    // so it can be published and seen by the public.
+    let status = std::process::Command::new("psql")
+        .args([&db, "-qc", "UPDATE videos SET status = 'ready'"])
+        .status()
+        .unwrap();
+    assert!(status.success());
     api.gql(
         "mutation($id: ID!) { publishVideo(input: { id: $id }) { video { id } } }",
         json!({ "id": id }),

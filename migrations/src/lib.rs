@@ -8,6 +8,7 @@ mod m0002_catalogue;
 mod m0003_media;
 mod m0004_transcode;
 mod m0005_podcast_locked;
+mod m0006_lifecycle;
 mod m0007_view_dedupe;
 
 /// The ordered list of every migration.
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_media::Migration),
             Box::new(m0004_transcode::Migration),
             Box::new(m0005_podcast_locked::Migration),
+            Box::new(m0006_lifecycle::Migration),
             Box::new(m0007_view_dedupe::Migration),
         ]
     }

@@ -358,6 +358,39 @@ impl TestApp {
         data["createVideo"]["video"].clone()
     }
 
+    /// Sets a video's or an episode's media status (`DRAFT`, `PROCESSING`, `READY`, `FAILED`)
+    /// straight in the database, standing in for the media pipeline: it is the status's only
+    /// writer, and no API input carries it. `global_id` is the item's GraphQL ID.
+    pub async fn set_media_status(&self, global_id: &str, status: &str) {
+        use projector_api::podcasts::entity::episode;
+        use projector_api::videos::entity::video;
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let (kind, id) = projector_api::relay::decode(global_id).expect("a global ID");
+        let status = status.to_lowercase();
+        let db = self.db().await;
+        let changed = match kind.as_str() {
+            "Video" => {
+                video::Entity::update_many()
+                    .col_expr(video::Column::Status, Expr::value(status))
+                    .filter(video::Column::Id.eq(id))
+                    .exec(&db)
+                    .await
+            }
+            "Episode" => {
+                episode::Entity::update_many()
+                    .col_expr(episode::Column::Status, Expr::value(status))
+                    .filter(episode::Column::Id.eq(id))
+                    .exec(&db)
+                    .await
+            }
+            other => panic!("a {other} has no media status"),
+        }
+        .expect("set the media status");
+        assert_eq!(changed.rows_affected, 1, "no {kind} {global_id}");
+        db.close().await.ok();
+    }
+
     /// Sends a GraphQL multipart request (operations, map and one file for variable `file_var`,
     /// per the GraphQL multipart request spec); returns status and JSON body.
     pub async fn graphql_multipart(
@@ -446,6 +479,23 @@ impl Drop for TestApp {
             let _ = stop.send(());
         }
     }
+}
+
+/// Takes a fixture's `status` out of `extra`: the media status the pipeline would have reached,
+/// which no API input carries (set it with [`TestApp::set_media_status`] after creating the
+/// item). An item given a status and no `publishAt` is also published (since 2020), so
+/// `{ "status": "READY" }` still reads "a public item" in fixture tables.
+pub fn take_media_status(extra: &mut Value) -> Option<String> {
+    let object = extra
+        .as_object_mut()
+        .expect("extra input fields are an object");
+    let status = object
+        .remove("status")
+        .map(|s| s.as_str().expect("a status name").to_string());
+    if status.is_some() && !object.contains_key("publishAt") {
+        object.insert("publishAt".into(), json!("2020-01-01T00:00:00Z"));
+    }
+    status
 }
 
 /// The `extensions.code` of the first GraphQL error in a response, if any.

@@ -1007,8 +1007,11 @@ async fn the_editor_shows_validation_errors_unpublishes_and_deletes_only_after_c
             &admin,
             channel["id"].as_str().unwrap(),
             "Rough cut",
-            json!({ "status": "READY" }),
+            json!({}),
         )
+        .await;
+    // Its media is ready (the pipeline's part), so the editor may publish it.
+    app.set_media_status(video["id"].as_str().unwrap(), "READY")
         .await;
     let uuid = video["uuid"].as_str().unwrap();
     let read = "query($id: ID!) { video(id: $id) { title publishAt unpublishAt } }";

@@ -112,12 +112,32 @@ async fn channel(app: &TestApp, token: &str, name: &str) -> (String, String) {
     )
 }
 
-/// Creates a video with extra input fields; returns its `uuid`.
+/// Creates a video with extra input fields; returns its `uuid`. A `status` in `extra` is the
+/// media status it gets (see `projector_tests::take_media_status`), and a `duration` is the
+/// length the pipeline would have measured: both are written straight to the database, since
+/// no API input carries them.
 async fn video(app: &TestApp, token: &str, channel: &str, title: &str, extra: Value) -> String {
-    app.create_video(token, channel, title, extra).await["uuid"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let mut extra = extra;
+    let status = projector_tests::take_media_status(&mut extra);
+    let duration = extra.as_object_mut().unwrap().remove("duration");
+    let created = app.create_video(token, channel, title, extra).await;
+    let id = created["id"].as_str().unwrap();
+    if let Some(status) = status {
+        app.set_media_status(id, &status).await;
+    }
+    if let Some(seconds) = duration.and_then(|d| d.as_f64()) {
+        use projector_api::videos::entity::video;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let db = app.db().await;
+        video::Entity::update_many()
+            .col_expr(video::Column::DurationSecs, Expr::value(seconds))
+            .filter(video::Column::Id.eq(projector_api::relay::decode(id).unwrap().1))
+            .exec(&db)
+            .await
+            .unwrap();
+        db.close().await.ok();
+    }
+    created["uuid"].as_str().unwrap().to_owned()
 }
 
 /// Uploads a file over tus with `meta` and waits until the server has taken it.
@@ -304,6 +324,13 @@ async fn a_transcoded_video_plays_on_its_watch_page() {
     .await;
     assert_eq!(data["video"]["status"], "READY", "{data}");
     assert_eq!(data["video"]["media"]["playable"], true, "{data}");
+    // A new video is unpublished until its editor publishes it.
+    app.graphql_ok(
+        Some(&token),
+        "mutation($id: ID!) { publishVideo(input: { id: $id }) { video { id } } }",
+        json!({ "id": id }),
+    )
+    .await;
 
     let browser = Browser::start().await;
     open(&browser, &app, &format!("/watch/{uuid}")).await;
@@ -509,7 +536,7 @@ async fn a_podcast_page_shows_its_episodes_with_audio_players() {
     let data = wait_for_data(
         &app,
         &token,
-        "query($c: String!, $s: String!) { podcast(channelSlug: $c, slug: $s) { episodes { nodes { title status media { audio { url } } } } } }",
+        "query($c: String!, $s: String!) { podcast(channelSlug: $c, slug: $s) { episodes { nodes { id title status media { audio { url } } } } } }",
         json!({ "c": ch_slug, "s": slug }),
         |d| {
             let e = &d["podcast"]["episodes"]["nodes"][0];
@@ -520,6 +547,13 @@ async fn a_podcast_page_shows_its_episodes_with_audio_players() {
     let episode = &data["podcast"]["episodes"]["nodes"][0];
     assert_ne!(episode["status"], "FAILED", "{data}");
     let episode_title = episode["title"].as_str().unwrap().to_owned();
+    // An episode made by an upload is unpublished until its editor publishes it.
+    app.graphql_ok(
+        Some(&token),
+        "mutation($id: ID!) { publishEpisode(input: { id: $id }) { episode { id } } }",
+        json!({ "id": episode["id"] }),
+    )
+    .await;
 
     let browser = Browser::start().await;
     open(&browser, &app, &format!("/podcasts/{ch_slug}/{slug}")).await;

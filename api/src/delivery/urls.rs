@@ -25,8 +25,8 @@ pub fn base(config: &Config) -> &str {
 }
 
 /// Whether the public may read an item with these facts right now: the same rule as
-/// [`crate::visibility`]'s conditions (not a draft, public or unlisted, inside the window),
-/// for items already loaded.
+/// [`crate::visibility`]'s conditions (media ready, public or unlisted, published and inside
+/// the window), for items already loaded.
 pub fn publicly_readable(
     status: &str,
     visibility: &str,
@@ -34,9 +34,9 @@ pub fn publicly_readable(
     unpublish_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> bool {
-    status != Status::Draft.as_str()
+    status == Status::Ready.as_str()
         && visibility != Visibility::Private.as_str()
-        && publish_at.is_none_or(|t| t <= now)
+        && publish_at.is_some_and(|t| t <= now)
         && unpublish_at.is_none_or(|t| t > now)
 }
 

@@ -211,7 +211,7 @@ impl Episode {
     async fn guid(&self) -> &str {
         &self.0.guid
     }
-    /// Length in seconds.
+    /// Length in seconds, as measured from its media.
     async fn duration(&self) -> Option<f64> {
         self.0.duration_secs
     }
@@ -227,7 +227,7 @@ impl Episode {
     async fn episode_type(&self) -> AppResult<EpisodeType> {
         EpisodeType::parse(&self.0.episode_type)
     }
-    /// Where the episode is in its life.
+    /// Where its media is (set by the media pipeline only); only READY episodes are public.
     async fn status(&self) -> AppResult<Status> {
         Status::parse(&self.0.status)
     }
@@ -246,7 +246,7 @@ impl Episode {
     async fn visibility(&self) -> AppResult<Visibility> {
         Visibility::parse(&self.0.visibility)
     }
-    /// Start of the publish window.
+    /// Start of the publish window (null: not published).
     async fn publish_at(&self) -> Option<DateTime<Utc>> {
         self.0.publish_at
     }
@@ -424,19 +424,16 @@ pub struct CreateEpisodeInput {
     pub description: Option<String>,
     /// Feed GUID (default `urn:uuid:<id>`); frozen once published.
     pub guid: Option<String>,
-    /// Length in seconds.
-    pub duration: Option<f64>,
     /// Season number.
     pub season: Option<i32>,
     /// Episode number.
     pub number: Option<i32>,
     /// Default FULL.
     pub episode_type: Option<EpisodeType>,
-    /// Default DRAFT.
-    pub status: Option<Status>,
-    /// Default PUBLIC.
+    /// Default PUBLIC (hidden anyway until its media is ready and it is published).
     pub visibility: Option<Visibility>,
-    /// Window start.
+    /// Window start: the episode goes out then, once its media is ready. Absent: unpublished
+    /// until `publishEpisode`.
     pub publish_at: Option<DateTime<Utc>>,
     /// Window end.
     pub unpublish_at: Option<DateTime<Utc>>,
@@ -457,21 +454,17 @@ pub struct UpdateEpisodeInput {
     pub description: Option<String>,
     /// New GUID; refused once the episode has been published.
     pub guid: Option<String>,
-    /// New duration.
-    pub duration: MaybeUndefined<f64>,
     /// New season.
     pub season: MaybeUndefined<i32>,
     /// New number.
     pub number: MaybeUndefined<i32>,
     /// New type.
     pub episode_type: Option<EpisodeType>,
-    /// New status.
-    pub status: Option<Status>,
     /// New visibility.
     pub visibility: Option<Visibility>,
-    /// New window start.
+    /// New window start (null: unpublished).
     pub publish_at: MaybeUndefined<DateTime<Utc>>,
-    /// New window end.
+    /// New window end (null: open-ended).
     pub unpublish_at: MaybeUndefined<DateTime<Utc>>,
     /// Replaces the tags.
     pub tag_ids: Option<Vec<ID>>,
@@ -719,11 +712,9 @@ impl PodcastsMutation {
                 slug: input.slug,
                 description: input.description,
                 guid: input.guid,
-                duration_secs: input.duration,
                 season: input.season,
                 number: input.number,
                 episode_type: input.episode_type,
-                status: input.status,
                 visibility: input.visibility,
                 publish_at: input.publish_at,
                 unpublish_at: input.unpublish_at,
@@ -753,11 +744,9 @@ impl PodcastsMutation {
                 slug: input.slug,
                 description: input.description,
                 guid: input.guid,
-                duration_secs: maybe(input.duration, Ok)?,
                 season: maybe(input.season, Ok)?,
                 number: maybe(input.number, Ok)?,
                 episode_type: input.episode_type,
-                status: input.status,
                 visibility: input.visibility,
                 publish_at: maybe(input.publish_at, Ok)?,
                 unpublish_at: maybe(input.unpublish_at, Ok)?,
@@ -770,7 +759,9 @@ impl PodcastsMutation {
         })
     }
 
-    /// Publishes an episode now or later; its GUID is frozen from then on.
+    /// Publishes an episode now or later; its GUID is frozen from then on. An episode with no
+    /// media, or whose only media failed, is refused (`VALIDATION`); one whose media is still
+    /// processing goes out as soon as it is ready.
     #[graphql(guard = "RoleGuard(Role::Editor)")]
     async fn publish_episode(
         &self,

@@ -382,19 +382,15 @@ pub struct NewEpisode {
     pub description: Option<String>,
     /// Explicit GUID (default: `urn:uuid:<id>`).
     pub guid: Option<String>,
-    /// Length in seconds.
-    pub duration_secs: Option<f64>,
     /// Season number.
     pub season: Option<i32>,
     /// Episode number.
     pub number: Option<i32>,
     /// Default FULL.
     pub episode_type: Option<EpisodeType>,
-    /// Default DRAFT.
-    pub status: Option<Status>,
     /// Default PUBLIC.
     pub visibility: Option<Visibility>,
-    /// Window start.
+    /// Window start; `None`: unpublished.
     pub publish_at: Option<DateTime<Utc>>,
     /// Window end.
     pub unpublish_at: Option<DateTime<Utc>>,
@@ -413,16 +409,12 @@ pub struct EpisodeChanges {
     pub description: Option<String>,
     /// New GUID (refused once the episode was published).
     pub guid: Option<String>,
-    /// New duration.
-    pub duration_secs: Option<Option<f64>>,
     /// New season.
     pub season: Option<Option<i32>>,
     /// New number.
     pub number: Option<Option<i32>>,
     /// New type.
     pub episode_type: Option<EpisodeType>,
-    /// New status.
-    pub status: Option<Status>,
     /// New visibility.
     pub visibility: Option<Visibility>,
     /// New window start.
@@ -463,17 +455,11 @@ fn check_window(from: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> Ap
     Ok(())
 }
 
-/// When the episode counts as published for the first time, if this state publishes it.
-fn first_published(status: &str, publish_at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    if status == Status::Draft.as_str() {
-        return None;
-    }
-    let now = Utc::now();
-    match publish_at {
-        None => Some(now),
-        Some(at) if at <= now => Some(at),
-        Some(_) => None,
-    }
+/// When the episode counts as published for the first time, if its window is open now. The
+/// GUID freezes then even if the media is still processing: the episode may reach feeds any
+/// moment after, when the pipeline marks it ready.
+fn first_published(publish_at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    publish_at.filter(|at| *at <= Utc::now())
 }
 
 async fn set_tags(db: &impl ConnectionTrait, episode_id: Uuid, tag_ids: &[Uuid]) -> AppResult<()> {
@@ -509,14 +495,6 @@ pub async fn create_episode(
         None => format!("urn:uuid:{id}"),
     };
     check_window(input.publish_at, input.unpublish_at)?;
-    let duration = match input.duration_secs {
-        Some(d) if !d.is_finite() || d < 0.0 => {
-            return Err(AppError::validation(
-                "duration: must be zero or more seconds",
-            ));
-        }
-        other => other,
-    };
     let txn = crate::db::begin_write(db).await?;
     podcast_managed(&txn, viewer, input.podcast_id).await?;
     let tags = check_tags(&txn, input.tag_ids).await?;
@@ -528,7 +506,8 @@ pub async fn create_episode(
         Condition::all().add(episode::Column::PodcastId.eq(input.podcast_id)),
     )
     .await?;
-    let status = input.status.unwrap_or(Status::Draft).as_str();
+    // Server-owned: the media pipeline moves it on once a file is attached.
+    let status = Status::Draft.as_str();
     let now = Utc::now();
     let created = episode::ActiveModel {
         id: Set(id),
@@ -538,7 +517,7 @@ pub async fn create_episode(
         description: Set(description),
         guid: Set(guid),
         media_asset_id: Set(None),
-        duration_secs: Set(duration),
+        duration_secs: Set(None),
         season: Set(check_positive("season", input.season)?),
         number: Set(check_positive("number", input.number)?),
         episode_type: Set(input
@@ -554,7 +533,7 @@ pub async fn create_episode(
             .into()),
         publish_at: Set(input.publish_at),
         unpublish_at: Set(input.unpublish_at),
-        first_published_at: Set(first_published(status, input.publish_at)),
+        first_published_at: Set(first_published(input.publish_at)),
         media_error: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -597,10 +576,6 @@ pub async fn update_episode(
     let publish_at = changes.publish_at.unwrap_or(current.publish_at);
     let unpublish_at = changes.unpublish_at.unwrap_or(current.unpublish_at);
     check_window(publish_at, unpublish_at)?;
-    let status = changes
-        .status
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_else(|| current.status.clone());
     let was_published = current.first_published_at.is_some();
     let mut active = current.clone().into_active_model();
     if let Some(g) = changes.guid {
@@ -626,14 +601,6 @@ pub async fn update_episode(
     if let Some(d) = changes.description {
         active.description = Set(content::description(Some(d))?);
     }
-    if let Some(d) = changes.duration_secs {
-        if d.is_some_and(|d| !d.is_finite() || d < 0.0) {
-            return Err(AppError::validation(
-                "duration: must be zero or more seconds",
-            ));
-        }
-        active.duration_secs = Set(d);
-    }
     if let Some(s) = changes.season {
         active.season = Set(check_positive("season", s)?);
     }
@@ -646,11 +613,10 @@ pub async fn update_episode(
     if let Some(v) = changes.visibility {
         active.visibility = Set(v.as_str().into());
     }
-    active.status = Set(status.clone());
     active.publish_at = Set(publish_at);
     active.unpublish_at = Set(unpublish_at);
     if !was_published {
-        active.first_published_at = Set(first_published(&status, publish_at));
+        active.first_published_at = Set(first_published(publish_at));
     }
     if let Some(tags) = changes.tag_ids {
         let tags = check_tags(&txn, tags).await?;
@@ -663,7 +629,8 @@ pub async fn update_episode(
     Ok(updated)
 }
 
-/// Publishes an episode at `at` (default now); from then on its GUID is frozen.
+/// Publishes an episode at `at` (default now); from then on its GUID is frozen. Refused while
+/// it has no playable media coming (see [`crate::videos::service::require_publishable`]).
 pub async fn publish_episode(
     db: &impl TransactionTrait,
     viewer: &Viewer,
@@ -672,19 +639,14 @@ pub async fn publish_episode(
 ) -> AppResult<episode::Model> {
     let txn = crate::db::begin_write(db).await?;
     let current = episode_managed(&txn, viewer, id).await?;
+    crate::videos::service::require_publishable("episode", &current.status)?;
     let at = at.unwrap_or_else(Utc::now);
-    let status = if current.status == Status::Draft.as_str() {
-        Status::Ready.as_str().to_string()
-    } else {
-        current.status.clone()
-    };
     let was_published = current.first_published_at.is_some();
     let mut active = current.into_active_model();
     active.publish_at = Set(Some(at));
     active.unpublish_at = Set(None);
-    active.status = Set(status.clone());
     if !was_published {
-        active.first_published_at = Set(first_published(&status, Some(at)));
+        active.first_published_at = Set(first_published(Some(at)));
     }
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;

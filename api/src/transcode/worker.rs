@@ -545,17 +545,17 @@ async fn finish(
             Some(acc.map_or(d, |a| a.max(d)))
         })
         .unwrap_or(probe.duration_secs);
-    let Some((current, status)) = subject_media(&txn, subject).await? else {
+    let Some((current, _)) = subject_media(&txn, subject).await? else {
         return Err(Stop::Cancelled);
     };
     let replaced = current.filter(|c| *c != job.asset_id);
-    let was_draft = status == Status::Draft.as_str();
     set_subject_media(
         &txn,
         subject,
         SubjectMedia {
             asset: Some(job.asset_id),
-            status: (!was_draft).then_some(Status::Ready),
+            // The pipeline is the only writer of the status: playable media makes it READY.
+            status: Some(Status::Ready),
             duration: Some(duration),
             error: None,
         },

@@ -75,7 +75,7 @@ impl Video {
     async fn description_html(&self) -> String {
         content::render_markdown(&self.0.description)
     }
-    /// Where the video is in its life.
+    /// Where its media is (set by the media pipeline only); only READY videos are public.
     async fn status(&self) -> AppResult<Status> {
         Status::parse(&self.0.status)
     }
@@ -94,7 +94,7 @@ impl Video {
     async fn visibility(&self) -> AppResult<Visibility> {
         Visibility::parse(&self.0.visibility)
     }
-    /// Start of the publish window (null: open).
+    /// Start of the publish window (null: not published).
     async fn publish_at(&self) -> Option<DateTime<Utc>> {
         self.0.publish_at
     }
@@ -102,7 +102,7 @@ impl Video {
     async fn unpublish_at(&self) -> Option<DateTime<Utc>> {
         self.0.unpublish_at
     }
-    /// Length in seconds.
+    /// Length in seconds, as measured from its media.
     async fn duration(&self) -> Option<f64> {
         self.0.duration_secs
     }
@@ -251,16 +251,13 @@ pub struct CreateVideoInput {
     pub slug: Option<String>,
     /// Markdown; stored as written, rendered safe.
     pub description: Option<String>,
-    /// Defaults to DRAFT.
-    pub status: Option<Status>,
-    /// Defaults to PUBLIC (drafts stay hidden anyway).
+    /// Defaults to PUBLIC (it stays hidden until its media is ready and it is published).
     pub visibility: Option<Visibility>,
-    /// Start of the publish window.
+    /// Start of the publish window: the video goes out then, once its media is ready. Absent:
+    /// unpublished until `publishVideo`.
     pub publish_at: Option<DateTime<Utc>>,
     /// End of the publish window.
     pub unpublish_at: Option<DateTime<Utc>>,
-    /// Length in seconds.
-    pub duration: Option<f64>,
     /// BCP 47 language tag.
     pub language: Option<String>,
     /// License name or URL.
@@ -284,16 +281,12 @@ pub struct UpdateVideoInput {
     pub slug: Option<String>,
     /// New description (Markdown).
     pub description: Option<String>,
-    /// New status.
-    pub status: Option<Status>,
     /// New visibility.
     pub visibility: Option<Visibility>,
-    /// New window start.
+    /// New window start (null: unpublished).
     pub publish_at: MaybeUndefined<DateTime<Utc>>,
-    /// New window end.
+    /// New window end (null: open-ended).
     pub unpublish_at: MaybeUndefined<DateTime<Utc>>,
-    /// New duration in seconds.
-    pub duration: MaybeUndefined<f64>,
     /// New language.
     pub language: MaybeUndefined<String>,
     /// New license.
@@ -414,11 +407,9 @@ impl VideosMutation {
             title: input.title,
             slug: input.slug,
             description: input.description,
-            status: input.status,
             visibility: input.visibility,
             publish_at: input.publish_at,
             unpublish_at: input.unpublish_at,
-            duration_secs: input.duration,
             language: input.language,
             license: input.license,
             category_id: input
@@ -452,11 +443,9 @@ impl VideosMutation {
             title: input.title,
             slug: input.slug,
             description: input.description,
-            status: input.status,
             visibility: input.visibility,
             publish_at: maybe(input.publish_at, Ok)?,
             unpublish_at: maybe(input.unpublish_at, Ok)?,
-            duration_secs: maybe(input.duration, Ok)?,
             language: maybe(input.language, Ok)?,
             license: maybe(input.license, Ok)?,
             category_id: maybe(input.category_id, |id| from_global(&id, "Category"))?,
@@ -471,7 +460,9 @@ impl VideosMutation {
         })
     }
 
-    /// Publishes a video now or at a later time (it stays hidden until then).
+    /// Publishes a video now or at a later time (it stays hidden until then). A video with no
+    /// media, or whose only media failed, is refused (`VALIDATION`); one whose media is still
+    /// processing goes out as soon as it is ready.
     #[graphql(guard = "RoleGuard(Role::Editor)")]
     async fn publish_video(
         &self,

@@ -45,16 +45,12 @@ pub struct NewVideo {
     pub slug: Option<String>,
     /// Markdown.
     pub description: Option<String>,
-    /// Defaults to `DRAFT`.
-    pub status: Option<Status>,
-    /// Defaults to `PUBLIC` (a draft is hidden anyway).
+    /// Defaults to `PUBLIC` (hidden anyway until its media is ready and it is published).
     pub visibility: Option<Visibility>,
-    /// Start of the publish window.
+    /// Start of the publish window; `None`: unpublished.
     pub publish_at: Option<DateTime<Utc>>,
     /// End of the publish window.
     pub unpublish_at: Option<DateTime<Utc>>,
-    /// Length in seconds.
-    pub duration_secs: Option<f64>,
     /// BCP 47 language tag.
     pub language: Option<String>,
     /// License name or URL.
@@ -76,16 +72,12 @@ pub struct VideoChanges {
     pub slug: Option<String>,
     /// New description.
     pub description: Option<String>,
-    /// New status.
-    pub status: Option<Status>,
     /// New visibility.
     pub visibility: Option<Visibility>,
     /// New window start.
     pub publish_at: Option<Option<DateTime<Utc>>>,
     /// New window end.
     pub unpublish_at: Option<Option<DateTime<Utc>>>,
-    /// New duration.
-    pub duration_secs: Option<Option<f64>>,
     /// New language.
     pub language: Option<Option<String>>,
     /// New license.
@@ -127,15 +119,6 @@ fn check_chapters(chapters: Vec<Chapter>) -> AppResult<String> {
 /// Parses the stored chapters.
 pub fn chapters_of(model: &video::Model) -> Vec<Chapter> {
     serde_json::from_str(&model.chapters).unwrap_or_default()
-}
-
-fn check_duration(duration: Option<f64>) -> AppResult<Option<f64>> {
-    match duration {
-        Some(d) if !d.is_finite() || d < 0.0 => Err(AppError::validation(
-            "duration: must be zero or more seconds",
-        )),
-        other => Ok(other),
-    }
 }
 
 fn check_window(
@@ -233,7 +216,6 @@ pub async fn create(
         .map(content::language)
         .transpose()?;
     let license = check_license(input.license)?;
-    let duration_secs = check_duration(input.duration_secs)?;
     check_window(input.publish_at, input.unpublish_at)?;
     let chapters = check_chapters(input.chapters)?;
     let txn = crate::db::begin_write(db).await?;
@@ -262,7 +244,8 @@ pub async fn create(
         title,
         slug,
         description,
-        status: input.status.unwrap_or(Status::Draft).as_str().into(),
+        // Server-owned: the media pipeline moves it on once a file is attached.
+        status: Status::Draft.as_str().into(),
         visibility: input
             .visibility
             .unwrap_or(Visibility::Public)
@@ -270,7 +253,7 @@ pub async fn create(
             .into(),
         publish_at: input.publish_at,
         unpublish_at: input.unpublish_at,
-        duration_secs,
+        duration_secs: None,
         language,
         license,
         category_id: input.category_id,
@@ -330,17 +313,11 @@ pub async fn update(
     if let Some(d) = changes.description {
         active.description = Set(content::description(Some(d))?);
     }
-    if let Some(s) = changes.status {
-        active.status = Set(s.as_str().into());
-    }
     if let Some(v) = changes.visibility {
         active.visibility = Set(v.as_str().into());
     }
     active.publish_at = Set(publish_at);
     active.unpublish_at = Set(unpublish_at);
-    if let Some(d) = changes.duration_secs {
-        active.duration_secs = Set(check_duration(d)?);
-    }
     if let Some(l) = changes.language {
         active.language = Set(l.as_deref().map(content::language).transpose()?);
     }
@@ -365,7 +342,23 @@ pub async fn update(
     Ok(updated)
 }
 
-/// Publishes a video at `at` (default now): opens its window and takes it out of draft.
+/// Refuses to publish an item whose media will not play: none yet (`DRAFT`) or its only media
+/// failed (`FAILED`). Media still processing is accepted: the item goes out once it is ready,
+/// since the public rule asks for `READY` too.
+pub fn require_publishable(kind: &str, status: &str) -> AppResult<()> {
+    match Status::parse(status)? {
+        Status::Ready | Status::Processing => Ok(()),
+        Status::Draft => Err(AppError::validation(format!(
+            "this {kind} has no media yet: upload a file before publishing it"
+        ))),
+        Status::Failed => Err(AppError::validation(format!(
+            "this {kind}'s media could not be processed: upload a new file before publishing it"
+        ))),
+    }
+}
+
+/// Publishes a video at `at` (default now) by opening its window; refused while it has no
+/// playable media coming (see [`require_publishable`]).
 pub async fn publish(
     db: &impl TransactionTrait,
     viewer: &Viewer,
@@ -374,14 +367,11 @@ pub async fn publish(
 ) -> AppResult<video::Model> {
     let txn = crate::db::begin_write(db).await?;
     let current = get_managed(&txn, viewer, id).await?;
+    require_publishable("video", &current.status)?;
     let at = at.unwrap_or_else(Utc::now);
-    let was_draft = current.status == Status::Draft.as_str();
     let mut active = current.into_active_model();
     active.publish_at = Set(Some(at));
     active.unpublish_at = Set(None);
-    if was_draft {
-        active.status = Set(Status::Ready.as_str().into());
-    }
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
     txn.commit().await?;

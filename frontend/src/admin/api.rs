@@ -84,7 +84,9 @@ pub struct EditVideo;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug"
+    response_derives = "Debug",
+    // Absent, not null: the API reads null as "clear", so a field left `None` must not be sent.
+    skip_serializing_none
 )]
 pub struct CreateVideo;
 
@@ -93,7 +95,9 @@ pub struct CreateVideo;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug"
+    response_derives = "Debug",
+    // Absent, not null: the API reads null as "clear", so a field left `None` must not be sent.
+    skip_serializing_none
 )]
 pub struct UpdateVideo;
 
@@ -177,8 +181,8 @@ pub enum Phase {
     Draft,
     /// Being transcoded; the percentage once a worker reports one.
     Processing(Option<f64>),
-    /// Playable.
-    Ready,
+    /// Playable; with the reason when a newer file was refused or failed and this media stays.
+    Ready(Option<String>),
     /// The media was refused or could not be processed: why, in the API's words.
     Failed(String),
 }
@@ -189,7 +193,7 @@ impl Phase {
         match self {
             Self::Draft => "draft",
             Self::Processing(_) => "processing",
-            Self::Ready => "ready",
+            Self::Ready(_) => "ready",
             Self::Failed(_) => "failed",
         }
     }
@@ -217,24 +221,27 @@ pub struct VideoState {
     pub publish_at: Option<String>,
     /// End of the publish window.
     pub unpublish_at: Option<String>,
-    /// Whether it is a draft (never shown to the public).
-    pub draft: bool,
+    /// Whether its media plays (`READY`): the public sees it only then, inside its window.
+    pub playable: bool,
     /// The poster picture, once there is one.
     pub poster_url: Option<String>,
 }
 
-/// Whether a video is out, in words: `published`, `scheduled` or `not published`.
+/// Whether an item is out, in words: `published`, `scheduled`, `not published`, or `published
+/// once ready` for one whose window is open but whose media does not play yet (the public sees
+/// it the moment it does). No window start means never published.
 pub fn publication(
-    draft: bool,
+    playable: bool,
     publish_at: Option<&str>,
     unpublish_at: Option<&str>,
 ) -> &'static str {
     let now = js_sys::Date::now();
     let at = |t: Option<&str>| t.map(js_sys::Date::parse);
     match (at(publish_at), at(unpublish_at)) {
-        _ if draft => "not published",
+        (None, _) => "not published",
         (_, Some(end)) if end <= now => "not published",
         (Some(start), _) if start > now => "scheduled",
+        _ if !playable => "published once ready",
         _ => "published",
     }
 }
@@ -243,7 +250,7 @@ impl VideoState {
     /// [`publication`] of this video.
     pub fn publication(&self) -> &'static str {
         publication(
-            self.draft,
+            self.playable,
             self.publish_at.as_deref(),
             self.unpublish_at.as_deref(),
         )
@@ -263,8 +270,9 @@ pub(super) fn phase(
                 .or(media_error)
                 .unwrap_or_else(|| "processing failed".into()),
         ),
-        // A newer file was refused while the earlier media stays playable.
-        "READY" => Phase::Ready,
+        // A newer file was refused (or failed) while the earlier media stays playable: still
+        // ready, and the editor is told why the new one is not there.
+        "READY" => Phase::Ready(media_error),
         _ if media_error.is_some() => Phase::Failed(media_error.unwrap_or_default()),
         "PROCESSING" => Phase::Processing(percent),
         _ => Phase::Draft,
@@ -283,7 +291,7 @@ macro_rules! states_from {
                     .unwrap_or((None, None));
                 Self {
                     phase: phase(&status, v.media_error, percent, processing_error),
-                    draft: status == "DRAFT",
+                    playable: status == "READY",
                     id: v.id,
                     uuid: v.uuid,
                     title: v.title,
@@ -389,7 +397,7 @@ pub async fn editable_video(
     Ok(Some(EditableVideo {
         state: VideoState {
             phase: phase(&status, v.media_error, percent, processing_error),
-            draft: status == "DRAFT",
+            playable: status == "READY",
             id: v.id,
             uuid: v.uuid,
             title: v.title,
@@ -425,7 +433,7 @@ pub async fn create_video(
     visibility: String,
 ) -> Result<String, ApiError> {
     use create_video::{CreateVideoInput, Variables, Visibility};
-    let now = String::from(js_sys::Date::new_0().to_iso_string());
+    // No window: a new video is unpublished until its editor publishes it.
     let input = CreateVideoInput {
         channel_id,
         title,
@@ -436,11 +444,9 @@ pub async fn create_video(
             Visibility::UNLISTED,
             Visibility::PRIVATE,
         )),
-        unpublish_at: Some(now),
+        unpublish_at: None,
         slug: None,
-        status: None,
         publish_at: None,
-        duration: None,
         language: None,
         license: None,
         category_id: None,
@@ -471,10 +477,8 @@ pub async fn update_video(
             Visibility::PRIVATE,
         )),
         slug: None,
-        status: None,
         publish_at: None,
         unpublish_at: None,
-        duration: None,
         language: None,
         license: None,
         category_id: None,

@@ -41,7 +41,9 @@ pub struct EditEpisode;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug"
+    response_derives = "Debug",
+    // Absent, not null: the API reads null as "clear", so a field left `None` must not be sent.
+    skip_serializing_none
 )]
 pub struct CreatePodcast;
 
@@ -50,7 +52,9 @@ pub struct CreatePodcast;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug"
+    response_derives = "Debug",
+    // Absent, not null: the API reads null as "clear", so a field left `None` must not be sent.
+    skip_serializing_none
 )]
 pub struct UpdatePodcast;
 
@@ -59,7 +63,9 @@ pub struct UpdatePodcast;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/admin/podcast.graphql",
-    response_derives = "Debug"
+    response_derives = "Debug",
+    // Absent, not null: the API reads null as "clear", so a field left `None` must not be sent.
+    skip_serializing_none
 )]
 pub struct CreateEpisode;
 
@@ -157,7 +163,7 @@ macro_rules! episode_states_from {
                     .unwrap_or((None, None));
                 Self {
                     publication: publication(
-                        status == "DRAFT",
+                        status == "READY",
                         e.publish_at.as_deref(),
                         e.unpublish_at.as_deref(),
                     ),
@@ -386,19 +392,17 @@ pub async fn create_episode(
     title: String,
 ) -> Result<String, ApiError> {
     use create_episode::{CreateEpisodeInput, Variables};
-    let now = String::from(js_sys::Date::new_0().to_iso_string());
+    // No window: a new episode is unpublished until its editor publishes it.
     let input = CreateEpisodeInput {
         podcast_id,
         title,
-        unpublish_at: Some(now),
+        unpublish_at: None,
         slug: None,
         description: None,
         guid: None,
-        duration: None,
         season: None,
         number: None,
         episode_type: None,
-        status: None,
         visibility: None,
         publish_at: None,
         tag_ids: None,
@@ -428,24 +432,14 @@ pub async fn update_episode(
     season: String,
     episode: String,
 ) -> Result<(), ApiError> {
-    use update_episode::{UpdateEpisodeInput, Variables};
-    let input = UpdateEpisodeInput {
+    let variables = update_episode::Variables {
         id,
-        title: Some(title),
-        description: Some(description),
+        title,
+        description,
         season: number(&season).map_err(|e| prefixed("season", e))?,
         number: number(&episode).map_err(|e| prefixed("number", e))?,
-        slug: None,
-        guid: None,
-        duration: None,
-        episode_type: None,
-        status: None,
-        visibility: None,
-        publish_at: None,
-        unpublish_at: None,
-        tag_ids: None,
     };
-    session.call::<UpdateEpisode>(Variables { input }).await?;
+    session.call::<UpdateEpisode>(variables).await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::api::Phase;
 
 /// A video's state in a word (`draft`, `processing 40%`, `ready`, `failed`), and for a failure
-/// the API's reason beside it.
+/// (or a refused replacement of media that stays ready) the API's reason beside it.
 #[component]
 pub fn StateBadge(
     /// The state to show.
@@ -15,6 +15,10 @@ pub fn StateBadge(
     };
     let reason = match phase.clone() {
         Phase::Failed(reason) => Some(view! { <span class="state-reason">{reason}</span> }),
+        // The earlier media still plays; say why the newer file did not replace it.
+        Phase::Ready(Some(reason)) => Some(
+            view! { <span class="state-reason">{format!("the new file was not used: {reason}")}</span> },
+        ),
         _ => None,
     };
     view! {

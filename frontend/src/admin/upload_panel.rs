@@ -162,7 +162,7 @@ pub fn UploadPanel(
                                 return;
                             }
                         }
-                        done @ (Phase::Ready | Phase::Failed(_)) => {
+                        done @ (Phase::Ready(_) | Phase::Failed(_)) => {
                             progress.try_set(UploadProgress::Done(done));
                             return;
                         }

@@ -115,7 +115,7 @@ async fn batches_aliases_and_list_sizes_cannot_buy_more_than_one_requests_budget
             .iter()
             .any(|r| r["errors"][0]["message"]
                 .as_str()
-                .is_some_and(|m| m.contains("costs too much"))),
+                .is_some_and(|m| m.contains("too complex"))),
         "{body}"
     );
 

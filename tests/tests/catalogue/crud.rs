@@ -181,7 +181,7 @@ async fn a_video_is_created_read_updated_published_and_deleted(backend: Backend)
                 chapters { title startSecs } tags { name } category { id } channel { id } } } }",
             json!({ "i": {
                 "channelId": channel, "title": "Über Rust", "description": "<img src=x onerror=alert(1)>hi",
-                "language": "de", "duration": 61.5, "tagIds": [tag], "categoryId": category,
+                "language": "de", "tagIds": [tag], "categoryId": category,
                 "chapters": [{ "title": "Intro", "startSecs": 0 }, { "title": "Main", "startSecs": 30 }]
             } }),
         )
@@ -201,9 +201,19 @@ async fn a_video_is_created_read_updated_published_and_deleted(backend: Backend)
     );
     let id = video["id"].as_str().unwrap().to_string();
 
-    // A draft is invisible to the public until published.
+    // A draft is invisible to the public, and cannot be published before it has media.
     let q = "query($id: ID!) { video(id: $id) { id title status } }";
     assert!(app.graphql_ok(None, q, json!({ "id": id })).await["video"].is_null());
+    let refused = app
+        .graphql(
+            Some(&admin),
+            "mutation($i: PublishVideoInput!) { publishVideo(input: $i) { video { id } } }",
+            json!({ "i": { "id": id } }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("VALIDATION"), "{refused}");
+    // Its media is processed (the pipeline's part, written straight to the database here).
+    app.set_media_status(&id, "READY").await;
     let published = app
         .graphql_ok(
             Some(&admin),
@@ -480,12 +490,16 @@ async fn a_podcast_and_its_episodes_are_managed_and_the_guid_freezes_on_publish(
         json!({ "i": { "id": episode_id, "guid": "pilot-1" } }),
     )
     .await;
-    app.graphql_ok(
-        Some(&admin),
-        "mutation($i: PublishEpisodeInput!) { publishEpisode(input: $i) { episode { status } } }",
-        json!({ "i": { "id": episode_id } }),
-    )
-    .await;
+    // Publishing needs media; once the pipeline has made it ready, the episode goes out.
+    let publish =
+        "mutation($i: PublishEpisodeInput!) { publishEpisode(input: $i) { episode { status } } }";
+    let refused = app
+        .graphql(Some(&admin), publish, json!({ "i": { "id": episode_id } }))
+        .await;
+    assert_eq!(error_code(&refused), Some("VALIDATION"), "{refused}");
+    app.set_media_status(&episode_id, "READY").await;
+    app.graphql_ok(Some(&admin), publish, json!({ "i": { "id": episode_id } }))
+        .await;
     let body = app
         .graphql(
             Some(&admin),

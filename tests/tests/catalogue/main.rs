@@ -6,6 +6,7 @@ mod bad_inputs;
 mod cache;
 mod crud;
 mod demo;
+mod lifecycle;
 mod pagination;
 mod query_count;
 mod schema;

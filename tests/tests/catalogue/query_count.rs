@@ -134,10 +134,12 @@ async fn playlist_items_and_episodes_cost_constant_statements(backend: Backend) 
         .await["createPodcast"]["podcast"]["id"]
         .clone();
     for n in 0..12 {
-        app.graphql_ok(
-            Some(&admin),
-            "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id } } }",
-            json!({ "i": { "podcastId": podcast, "title": format!("E{n}"), "status": "READY", "tagIds": [tag] } }),
+        support::episode(
+            &app,
+            &admin,
+            podcast.as_str().unwrap(),
+            &format!("E{n}"),
+            json!({ "status": "READY", "tagIds": [tag] }),
         )
         .await;
     }

@@ -71,10 +71,12 @@ async fn search_finds_every_kind_best_match_first(backend: Backend) {
         )
         .await["createPodcast"]["podcast"]["id"]
         .clone();
-    app.graphql_ok(
-        Some(&admin),
-        "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id } } }",
-        json!({ "i": { "podcastId": podcast, "title": "Volcano episode", "status": "READY" } }),
+    support::episode(
+        &app,
+        &admin,
+        podcast.as_str().unwrap(),
+        "Volcano episode",
+        json!({ "status": "READY" }),
     )
     .await;
 

@@ -11,12 +11,55 @@ pub async fn channel(app: &TestApp, token: &str, name: &str) -> String {
         .to_string()
 }
 
-/// Creates a video with extra input fields and returns its ID.
-pub async fn video(app: &TestApp, token: &str, channel: &str, title: &str, extra: Value) -> String {
-    app.create_video(token, channel, title, extra).await["id"]
+/// Creates a video with extra input fields and returns its ID; a `status` in `extra` is the
+/// media status it gets (see [`projector_tests::take_media_status`]).
+pub async fn video(
+    app: &TestApp,
+    token: &str,
+    channel: &str,
+    title: &str,
+    mut extra: Value,
+) -> String {
+    let status = projector_tests::take_media_status(&mut extra);
+    let id = app.create_video(token, channel, title, extra).await["id"]
         .as_str()
         .unwrap()
-        .to_string()
+        .to_string();
+    if let Some(status) = status {
+        app.set_media_status(&id, &status).await;
+    }
+    id
+}
+
+/// Creates an episode with extra input fields and returns its ID; a `status` in `extra` is the
+/// media status it gets (see [`projector_tests::take_media_status`]).
+pub async fn episode(
+    app: &TestApp,
+    token: &str,
+    podcast: &str,
+    title: &str,
+    mut extra: Value,
+) -> String {
+    let status = projector_tests::take_media_status(&mut extra);
+    let mut input = json!({ "podcastId": podcast, "title": title });
+    for (k, v) in extra.as_object().unwrap() {
+        input[k] = v.clone();
+    }
+    let data = app
+        .graphql_ok(
+            Some(token),
+            "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id } } }",
+            json!({ "i": input }),
+        )
+        .await;
+    let id = data["createEpisode"]["episode"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    if let Some(status) = status {
+        app.set_media_status(&id, &status).await;
+    }
+    id
 }
 
 /// Creates a published public video.

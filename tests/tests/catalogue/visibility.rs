@@ -7,7 +7,9 @@ use serde_json::json;
 
 use crate::support;
 
-/// `(item, created with, seen directly by the public, listed for the public)`.
+/// `(item, created with, seen directly by the public, listed for the public)`; `status` is the
+/// media status the pipeline reached, and an item with one is published unless `publishAt` says
+/// otherwise (see `projector_tests::take_media_status`).
 fn items() -> Vec<(&'static str, serde_json::Value, bool, bool)> {
     let past = "2020-01-01T00:00:00Z";
     let earlier = "2019-01-01T00:00:00Z";
@@ -26,7 +28,23 @@ fn items() -> Vec<(&'static str, serde_json::Value, bool, bool)> {
             false,
             false,
         ),
+        // Inside an open window, but with no media, media still processing, or media that
+        // failed: nothing plays, so the public sees none of them.
         ("draft", json!({ "status": "DRAFT" }), false, false),
+        (
+            "processing",
+            json!({ "status": "PROCESSING" }),
+            false,
+            false,
+        ),
+        ("failed", json!({ "status": "FAILED" }), false, false),
+        // Playable but never published.
+        (
+            "unpublished",
+            json!({ "status": "READY", "publishAt": null }),
+            false,
+            false,
+        ),
         (
             "scheduled",
             json!({ "status": "READY", "publishAt": future }),
@@ -202,10 +220,12 @@ async fn private_playlists_and_podcasts_are_hidden_from_the_public(backend: Back
         )
         .await["createPodcast"]["podcast"]["id"]
         .clone();
-    app.graphql_ok(
-        Some(&admin),
-        "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id } } }",
-        json!({ "i": { "podcastId": podcast, "title": "Secret episode", "status": "READY" } }),
+    support::episode(
+        &app,
+        &admin,
+        podcast.as_str().unwrap(),
+        "Secret episode",
+        json!({ "status": "READY" }),
     )
     .await;
     let q = "query($p: ID!, $s: ID!) {

@@ -243,14 +243,20 @@ async fn private_and_unknown_videos_have_no_embed_page(backend: Backend) {
     let admin = app.admin_token().await;
     let (private_id, _) =
         support::playable_video(&app, &admin, json!({ "visibility": "PRIVATE" }), 10).await;
-    let (draft_id, _) =
-        support::playable_video(&app, &admin, json!({ "status": "DRAFT" }), 10).await;
-    for target in [
-        support::uuid_of(&private_id).to_string(),
-        support::uuid_of(&draft_id).to_string(),
-        uuid::Uuid::now_v7().to_string(),
-        "nope".to_string(),
+    let mut targets = vec![support::uuid_of(&private_id).to_string()];
+    // Media attached but not playable (or never published): no embed page either.
+    for extra in [
+        json!({ "status": "DRAFT" }),
+        json!({ "status": "PROCESSING" }),
+        json!({ "status": "FAILED" }),
+        json!({ "publishAt": null }),
     ] {
+        let (id, _) = support::playable_video(&app, &admin, extra, 10).await;
+        targets.push(support::uuid_of(&id).to_string());
+    }
+    targets.push(uuid::Uuid::now_v7().to_string());
+    targets.push("nope".to_string());
+    for target in targets {
         let r = app
             .client
             .get(app.url(&format!("/embed/{target}")))

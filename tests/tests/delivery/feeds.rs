@@ -102,12 +102,13 @@ async fn a_podcast_feed_is_valid_rss_with_itunes_and_podcast_fields_even_with_ho
         &podcast,
         HOSTILE_TITLE,
         json!({ "description": HOSTILE_DESCRIPTION, "season": 2, "number": 7,
-                "episodeType": "BONUS", "guid": "urn:test:ep-7", "duration": 4.0,
+                "episodeType": "BONUS", "guid": "urn:test:ep-7",
                 "publishAt": (Utc::now() - Days::days(1)).to_rfc3339() }),
     )
     .await;
     let out = support::audio_outputs(&app, storage.as_ref()).await;
     support::attach_episode(&app, &ep, out.asset).await;
+    support::set_episode_duration(&app, &ep, 4.0).await;
 
     let (status, headers, body) = fetch(&app, "/feeds/podcasts/the-show.xml").await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
@@ -236,6 +237,10 @@ async fn feeds_list_only_public_episodes_inside_their_window(backend: Backend) {
     let cases = [
         ("shown", json!({})),
         ("draft", json!({ "status": "DRAFT" })),
+        // Audio attached but not playable yet, or never: not in the feed.
+        ("processing", json!({ "status": "PROCESSING" })),
+        ("failed", json!({ "status": "FAILED" })),
+        ("never published", json!({ "publishAt": null })),
         ("private", json!({ "visibility": "PRIVATE" })),
         ("unlisted", json!({ "visibility": "UNLISTED" })),
         (

@@ -397,15 +397,22 @@ async fn unlisted_media_plays_for_anyone_with_the_url_and_private_changes_apply_
         app.client.get(&url).send().await.unwrap().status(),
         StatusCode::NOT_FOUND
     );
-    // Drafts are not public either.
-    let (_, draft) = support::playable_video(&app, &admin, json!({ "status": "DRAFT" }), 100).await;
-    let r = app
-        .client
-        .get(public_url(&app, draft.asset, "hls/master.m3u8"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Nor are drafts, videos whose media is processing or failed, or ones never published.
+    for extra in [
+        json!({ "status": "DRAFT" }),
+        json!({ "status": "PROCESSING" }),
+        json!({ "status": "FAILED" }),
+        json!({ "publishAt": null }),
+    ] {
+        let (_, hidden) = support::playable_video(&app, &admin, extra.clone(), 100).await;
+        let r = app
+            .client
+            .get(public_url(&app, hidden.asset, "hls/master.m3u8"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{extra}");
+    }
 }
 
 async fn cors_follows_the_configured_origins(backend: Backend) {

@@ -261,6 +261,18 @@ pub async fn attach_episode(app: &TestApp, episode_id: &str, asset: Uuid) {
     db.close().await.ok();
 }
 
+/// Sets an episode's length as the pipeline would have measured it (no API input carries it).
+pub async fn set_episode_duration(app: &TestApp, episode_id: &str, seconds: f64) {
+    let db = app.db().await;
+    episode::Entity::update_many()
+        .col_expr(episode::Column::DurationSecs, Expr::value(seconds))
+        .filter(episode::Column::Id.eq(uuid_of(episode_id)))
+        .exec(&db)
+        .await
+        .unwrap();
+    db.close().await.ok();
+}
+
 /// Creates a channel and returns its ID.
 pub async fn channel(app: &TestApp, token: &str, name: &str) -> String {
     app.create_channel(token, name).await["id"]
@@ -269,16 +281,22 @@ pub async fn channel(app: &TestApp, token: &str, name: &str) -> String {
         .into()
 }
 
-/// Creates a video (READY, PUBLIC unless `extra` says otherwise) and returns its ID.
+/// Creates a video (READY, published and PUBLIC unless `extra` says otherwise; see
+/// [`projector_tests::take_media_status`]) and returns its ID.
 pub async fn video(app: &TestApp, token: &str, channel: &str, title: &str, extra: Value) -> String {
     let mut input = json!({ "status": "READY" });
     for (k, v) in extra.as_object().unwrap() {
         input[k] = v.clone();
     }
-    app.create_video(token, channel, title, input).await["id"]
+    let status = projector_tests::take_media_status(&mut input);
+    let id: String = app.create_video(token, channel, title, input).await["id"]
         .as_str()
         .unwrap()
-        .into()
+        .into();
+    if let Some(status) = status {
+        app.set_media_status(&id, &status).await;
+    }
+    id
 }
 
 /// A public, playable video with its outputs; returns (video ID, outputs).
@@ -320,7 +338,8 @@ pub async fn podcast(app: &TestApp, token: &str, channel: &str, extra: Value) ->
         .into()
 }
 
-/// Creates an episode (READY, PUBLIC unless `extra` says otherwise) and returns its ID.
+/// Creates an episode (READY, published and PUBLIC unless `extra` says otherwise; see
+/// [`projector_tests::take_media_status`]) and returns its ID.
 pub async fn episode(
     app: &TestApp,
     token: &str,
@@ -332,6 +351,7 @@ pub async fn episode(
     for (k, v) in extra.as_object().unwrap() {
         input[k] = v.clone();
     }
+    let status = projector_tests::take_media_status(&mut input);
     let data = app
         .graphql_ok(
             Some(token),
@@ -339,10 +359,14 @@ pub async fn episode(
             json!({ "i": input }),
         )
         .await;
-    data["createEpisode"]["episode"]["id"]
+    let id: String = data["createEpisode"]["episode"]["id"]
         .as_str()
         .unwrap()
-        .into()
+        .into();
+    if let Some(status) = status {
+        app.set_media_status(&id, &status).await;
+    }
+    id
 }
 
 /// The public media URL of an object on the running server.

@@ -68,6 +68,52 @@ async fn a_rejected_upload_shows_its_reason_on_the_video_and_queues_nothing(back
     assert_eq!(app.count("media_assets").await, 0);
 }
 
+async fn a_rejected_replacement_keeps_a_published_video_public_on_its_old_media(backend: Backend) {
+    let app = spawn_app_with(backend, |c| {
+        c.workers = 1;
+        c.transcode.ladder = vec![240];
+    })
+    .await;
+    let token = app.admin_token().await;
+    let id = draft_video(&app, &token).await;
+    let first = app.dir.path().join("first.mp4");
+    small_clip(&first, 2);
+    upload(&app, &token, &first, &[("videoId", &id)]).await;
+    wait_for(&app, &token, &id, Duration::from_secs(120), |v| {
+        v["status"] == "READY" || v["status"] == "FAILED"
+    })
+    .await;
+    app.graphql_ok(
+        Some(&token),
+        "mutation($id: ID!) { publishVideo(input: { id: $id }) { video { id } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let public = "query($id: ID!) { video(id: $id) { status media { playable hlsUrl } } }";
+    let before = app.graphql_ok(None, public, json!({ "id": id })).await;
+    assert_eq!(before["video"]["media"]["playable"], true, "{before}");
+    let hls = before["video"]["media"]["hlsUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let file = app.dir.path().join("notes.mp4");
+    std::fs::write(&file, b"not a video at all\n".repeat(50)).unwrap();
+    let (_, status) = upload(&app, &token, &file, &[("videoId", &id)]).await;
+    assert_eq!(status, "rejected");
+    // The editor sees why; the public still sees the video, playing its old media.
+    let v = video(&app, &token, &id).await;
+    assert_eq!(v["status"], "READY", "{v}");
+    let error = v["mediaError"].as_str().unwrap_or_default();
+    assert!(error.starts_with("upload rejected: "), "{v}");
+    let after = app.graphql_ok(None, public, json!({ "id": id })).await;
+    assert_eq!(after, before, "the public view changed");
+    let path = &hls[hls.find("/media/").unwrap()..];
+    let res = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().starts_with("#EXTM3U"));
+}
+
 async fn an_upload_for_a_video_someone_else_manages_is_refused_before_any_byte(backend: Backend) {
     let app = spawn_app_with(backend, |c| c.workers = 0).await;
     let admin = app.admin_token().await;
@@ -995,6 +1041,16 @@ async fn the_first_start_of_the_embedded_default_shows_playable_demo_media() {
             .unwrap();
         assert_eq!(audio.len(), 2, "{} lacks its audio files", e.title);
     }
+    // Published from the start, the demo is out for the public as soon as its media plays.
+    let public = app
+        .graphql_ok(
+            None,
+            "{ videos { totalCount } episodes { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(public["videos"]["totalCount"], videos.len(), "{public}");
+    assert_eq!(public["episodes"]["totalCount"], episodes.len(), "{public}");
 }
 
 both_databases!(
@@ -1004,6 +1060,7 @@ both_databases!(
     replacing_the_media_of_a_published_video_keeps_its_id_stats_and_metadata,
     the_sweep_removes_orphaned_assets_and_objects_but_not_live_media,
     a_rejected_upload_shows_its_reason_on_the_video_and_queues_nothing,
+    a_rejected_replacement_keeps_a_published_video_public_on_its_old_media,
     an_upload_for_a_video_someone_else_manages_is_refused_before_any_byte,
     an_upload_to_a_channel_creates_a_draft_named_after_the_file,
     deleting_a_video_cancels_its_job_and_removes_every_object,
