@@ -628,6 +628,10 @@ pub async fn ws(
     };
     let schema = state.schema.clone();
     let ctx = state.ctx.clone();
+    let mut upgrade_credentials = HeaderMap::new();
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        upgrade_credentials.insert(header::AUTHORIZATION, value.clone());
+    }
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
@@ -638,6 +642,7 @@ pub async fn ws(
                         .get("authorization")
                         .or_else(|| payload.get("Authorization"))
                         .and_then(|v| v.as_str());
+                    let mut credentials = upgrade_credentials;
                     let principal = match token {
                         Some(t) => {
                             let mut h = HeaderMap::new();
@@ -645,6 +650,7 @@ pub async fn ws(
                                 async_graphql::Error::new("malformed authorization")
                             })?;
                             h.insert(header::AUTHORIZATION, value);
+                            credentials = h.clone();
                             crate::accounts::auth::authenticate(&ctx, &h)
                                 .await
                                 .map_err(|e| {
@@ -660,11 +666,18 @@ pub async fn ws(
                     // `loaders`), so resolvers and visibility rules see one context.
                     data.insert(principal);
                     data.insert(addr);
+                    data.insert(WsCredentials(credentials));
                     Ok(data)
                 })
                 .serve()
         })
 }
+
+/// The credentials a WebSocket connection was opened with. A subscription lives as long as its
+/// connection, so each of its events checks them again (see `transcode::graphql`): a logout,
+/// a revoked token or a disabled account ends it.
+#[derive(Clone, Debug)]
+pub struct WsCredentials(pub HeaderMap);
 
 /// Gives the responses of subscriptions (every response sent over WebSocket) the same error
 /// codes, messages and logging as POST and GET, which apply [`apply_error_codes`] themselves.

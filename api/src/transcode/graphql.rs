@@ -9,7 +9,8 @@ use super::entity::job;
 use super::queue;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
-use crate::graphql::{app, viewer};
+use crate::graphql::{WsCredentials, app, viewer};
+use crate::state::Ctx;
 use crate::relay::from_global;
 use crate::visibility::Viewer;
 
@@ -172,6 +173,57 @@ async fn check_episode(
     Ok(())
 }
 
+/// What a subscription does with one event.
+enum Step<T> {
+    /// Send this.
+    Emit(T),
+    /// Nothing for this caller.
+    Skip,
+    /// The caller's credentials no longer hold: end the subscription.
+    End,
+}
+
+/// Who the caller is at this event. Over WebSocket the connection's credentials are checked
+/// again, so a session that ended, a revoked token or a disabled account ends the subscription
+/// (`None`); a principal whose role changed sees what the new role sees.
+async fn caller_now(
+    app: &Ctx,
+    credentials: Option<&WsCredentials>,
+    at_start: &Viewer,
+) -> Option<Viewer> {
+    match credentials {
+        Some(c) if c.0.contains_key(axum::http::header::AUTHORIZATION) => {
+            crate::accounts::auth::authenticate(app, &c.0)
+                .await
+                .ok()
+                .map(|p| Viewer::of(&p))
+        }
+        _ => Some(at_start.clone()),
+    }
+}
+
+/// Runs `step` for each event until it says [`Step::End`].
+fn steps<T, F, Fut>(
+    rx: tokio::sync::broadcast::Receiver<Event>,
+    step: F,
+) -> impl Stream<Item = T> + Send + 'static
+where
+    T: Send + 'static,
+    F: FnMut(Event) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Step<T>> + Send + 'static,
+{
+    events_of(rx)
+        .filter_map(|e| futures::future::ready(e.ok()))
+        .then(step)
+        .take_while(|s| futures::future::ready(!matches!(s, Step::End)))
+        .filter_map(|s| {
+            futures::future::ready(match s {
+                Step::Emit(t) => Some(t),
+                Step::Skip | Step::End => None,
+            })
+        })
+}
+
 #[Subscription]
 impl SubscriptionRoot {
     /// Progress of the media processing of a video (or episode) the caller manages, about once
@@ -186,31 +238,38 @@ impl SubscriptionRoot {
         let (subject, kind) = subject_for(ctx, video_id, episode_id, true).await?;
         let app = app(ctx)?.clone();
         let who = viewer(ctx);
+        let credentials = ctx.data_opt::<WsCredentials>().cloned();
         let rx = app.events.subscribe();
-        Ok(events_of(rx).filter_map(move |event| {
+        Ok(steps(rx, move |event| {
             let app = app.clone();
             let who = who.clone();
+            let credentials = credentials.clone();
             async move {
-                let Ok(Event::Progress {
+                let Event::Progress {
                     subject_id,
                     status,
                     percent,
                     stage,
                     eta_secs,
                     ..
-                }) = event
+                } = event
                 else {
-                    return None;
+                    return Step::Skip;
                 };
                 if subject_id != subject {
-                    return None;
+                    return Step::Skip;
                 }
+                let Some(who) = caller_now(&app, credentials.as_ref(), &who).await else {
+                    return Step::End;
+                };
                 let allowed = match kind {
                     "video" => check_video(&app.db, &who, subject, true).await,
                     _ => check_episode(&app.db, &who, subject, true).await,
                 };
-                allowed.ok()?;
-                Some(TranscodeProgress {
+                if allowed.is_err() {
+                    return Step::Skip;
+                }
+                Step::Emit(TranscodeProgress {
                     subject_id: crate::relay::to_global(
                         if kind == "video" { "Video" } else { "Episode" },
                         subject_id,
@@ -226,7 +285,8 @@ impl SubscriptionRoot {
 
     /// The video, each time it changes (status, media, playable), for callers who may see it.
     /// Each event reloads the video under the visibility rules of `visibility.rs`: while the
-    /// caller may not see it (made private, unpublished, deleted) nothing is sent.
+    /// caller may not see it (made private, unpublished, deleted) nothing is sent. A caller
+    /// whose session ended or whose token was revoked is no longer served.
     async fn video_updated(
         &self,
         ctx: &Context<'_>,
@@ -235,20 +295,25 @@ impl SubscriptionRoot {
         let (subject, _) = subject_for(ctx, Some(video_id), None, false).await?;
         let app = app(ctx)?.clone();
         let who = viewer(ctx);
+        let credentials = ctx.data_opt::<WsCredentials>().cloned();
         let rx = app.events.subscribe();
-        Ok(events_of(rx).filter_map(move |event| {
+        Ok(steps(rx, move |event| {
             let app = app.clone();
             let who = who.clone();
+            let credentials = credentials.clone();
             async move {
                 match event {
-                    Ok(Event::SubjectChanged { subject_id, .. }) if subject_id == subject => {
-                        crate::videos::service::find(&app.db, &who, subject)
-                            .await
-                            .ok()
-                            .flatten()
-                            .map(crate::videos::graphql::Video)
+                    Event::SubjectChanged { subject_id, .. } if subject_id == subject => {
+                        let Some(who) = caller_now(&app, credentials.as_ref(), &who).await
+                        else {
+                            return Step::End;
+                        };
+                        match crate::videos::service::find(&app.db, &who, subject).await {
+                            Ok(Some(v)) => Step::Emit(crate::videos::graphql::Video(v)),
+                            _ => Step::Skip,
+                        }
                     }
-                    _ => None,
+                    _ => Step::Skip,
                 }
             }
         }))

@@ -44,7 +44,7 @@ pub enum TusError {
 pub enum Settled {
     /// Probed and stored; its processing starts.
     Complete,
-    /// Refused after probing (the reason is on the video: `mediaError`).
+    /// Refused after probing, or not storable (the reason is on the video: `mediaError`).
     Rejected,
 }
 
@@ -284,7 +284,9 @@ pub async fn settled(session: Session, location: &str) -> Result<Settled, TusErr
         }
         match response.headers().get("x-upload-status").as_deref() {
             Some("complete") => return Ok(Settled::Complete),
-            Some("rejected") => return Ok(Settled::Rejected),
+            // `failed`: the server could not store it after retries; the reason is on the item
+            // too.
+            Some("rejected" | "failed") => return Ok(Settled::Rejected),
             _ => sleep(SETTLE_POLL_MS).await,
         }
     }

@@ -231,16 +231,22 @@ async fn every_surface_sends_security_headers_and_only_the_embed_may_be_framed()
     }
     assert!(header(&graphql, "content-security-policy").contains("default-src 'none'"));
 
-    // The player is made to be framed by other sites (made public behind the API's back: the
-    // headers are the point here, not the lifecycle).
-    use sea_orm::ConnectionTrait as _;
-    app.db()
-        .await
-        .execute_unprepared(
-            "UPDATE videos SET status = 'ready', visibility = 'public', publish_at = NULL, unpublish_at = NULL",
-        )
-        .await
-        .unwrap();
+    // The player is made to be framed by other sites: a ready (as the pipeline would leave
+    // it), public, published video.
+    let id = video["id"].as_str().unwrap();
+    app.set_media_status(id, "READY").await;
+    app.graphql_ok(
+        Some(&token),
+        "mutation($i: UpdateVideoInput!) { updateVideo(input: $i) { video { id } } }",
+        json!({ "i": { "id": id, "visibility": "PUBLIC" } }),
+    )
+    .await;
+    app.graphql_ok(
+        Some(&token),
+        "mutation($i: PublishVideoInput!) { publishVideo(input: $i) { video { id } } }",
+        json!({ "i": { "id": id } }),
+    )
+    .await;
     let embed = app
         .client
         .get(app.url(&format!("/embed/{uuid}")))

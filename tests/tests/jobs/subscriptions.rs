@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use projector_tests::media::gst_launch;
-use projector_tests::{Backend, TestApp, both_databases, spawn_app_with};
+use projector_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both_databases, spawn_app_with};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -204,7 +204,47 @@ async fn subscription_errors_carry_the_same_codes_as_over_post(backend: Backend)
     assert!(code == "NOT_FOUND" || code == "FORBIDDEN", "{msg}");
 }
 
+async fn signing_out_ends_the_subscriptions_the_session_opened(backend: Backend) {
+    let app = spawn_app_with(backend, |c| {
+        c.workers = 1;
+        c.transcode.ladder = vec![240];
+    })
+    .await;
+    let uploader = app.admin_token().await;
+    let id = draft_video(&app, &uploader).await;
+    // A second session of the same admin follows the draft, then signs out.
+    let (access, refresh) = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let mut ws = connect(&app, Some(&access)).await;
+    subscribe(&mut ws, UPDATED, json!({ "v": id })).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.graphql_ok(
+        Some(&access),
+        "mutation($i: RefreshInput!) { logout(input: $i) { ok } }",
+        json!({ "i": { "refreshToken": refresh } }),
+    )
+    .await;
+
+    let file = app.dir.path().join("clip.mp4");
+    clip(&file);
+    let (_, status) = upload(&app, &uploader, &file, &[("videoId", &id)]).await;
+    assert_eq!(status, "complete");
+    let ready = |v: &Value| v["status"] == "READY" || v["status"] == "FAILED";
+    wait_for(&app, &uploader, &id, Duration::from_secs(120), ready).await;
+
+    // The first change after the logout ends the subscription; nothing of the video is sent.
+    let mut ended = false;
+    while let Some(msg) = next_json(&mut ws, Duration::from_secs(5)).await {
+        assert_ne!(msg["type"], "next", "an ended session still heard: {msg}");
+        if msg["type"] == "complete" {
+            ended = true;
+            break;
+        }
+    }
+    assert!(ended, "the subscription of an ended session was not completed");
+}
+
 both_databases!(
+    signing_out_ends_the_subscriptions_the_session_opened,
     a_video_made_private_stops_reaching_anonymous_subscribers_while_its_editors_still_hear,
     subscription_errors_carry_the_same_codes_as_over_post,
 );
