@@ -176,7 +176,7 @@ fn schema_operations() -> Vec<(String, String)> {
         .expect("read schema.graphql");
     let doc = async_graphql::parser::parse_schema(&sdl).expect("parse schema.graphql");
     // The root type names come from the `schema { query: … mutation: … }` block when present.
-    let mut roots = vec![
+    let mut roots = [
         ("Query".to_string(), "QueryRoot".to_string()),
         ("Mutation".to_string(), "MutationRoot".to_string()),
     ];

@@ -257,6 +257,10 @@ async fn variables_of_the_wrong_type_get_an_error_code_and_change_nothing(backen
     verdict(&app, "GraphQL variables", problems).await;
 }
 
+/// A mutation document, where the text goes in its input, and whether an overlong text is over a
+/// documented limit there.
+type Target = (&'static str, fn(&Editor, &str) -> Value, bool);
+
 /// Text no database may store (a NUL) or longer than the limits, in every text input of the
 /// common mutations: VALIDATION, and no row. Other control characters must never be INTERNAL.
 async fn hostile_text_in_mutations_is_refused_and_writes_nothing(backend: Backend) {
@@ -276,7 +280,7 @@ async fn hostile_text_in_mutations_is_refused_and_writes_nothing(backend: Backen
             .prop_map(|s| (Kind::Control, s)),
     ];
     // (document, where the text goes, whether an overlong text is over a documented limit)
-    let targets: [(&str, fn(&Editor, &str) -> Value, bool); 7] = [
+    let targets: [Target; 7] = [
         (
             "mutation($i: CreateChannelInput!) { createChannel(input: $i) { channel { id } } }",
             |_, t| json!({ "name": t }),
