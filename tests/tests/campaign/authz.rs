@@ -17,7 +17,8 @@ use crate::support::{multipart, png_bytes};
 enum Caller {
     Anonymous,
     Viewer,
-    /// An EDITOR who is a member (the owner) of the fixtures' channel.
+    /// An EDITOR who is a member of the fixtures' channel with the channel role EDITOR (an admin
+    /// created the channel and owns it), the least a manager can be.
     Member,
     /// An EDITOR who is not a member of it.
     Outsider,
@@ -241,6 +242,7 @@ struct World {
     outsider: String,
     read: String,
     write: String,
+    member_id: String,
     /// An editor the add/remove-member cases move in and out of channels.
     extra_id: String,
     png: Vec<u8>,
@@ -273,7 +275,7 @@ impl World {
         .await;
         let admin = app.admin_token().await;
         let (_, viewer) = create_user(&app, &admin, "viewer@example.com", "VIEWER").await;
-        let (_, member) = create_user(&app, &admin, "member@example.com", "EDITOR").await;
+        let (member_id, member) = create_user(&app, &admin, "member@example.com", "EDITOR").await;
         let (_, outsider) = create_user(&app, &admin, "outsider@example.com", "EDITOR").await;
         let (extra_id, _) = create_user(&app, &admin, "extra@example.com", "EDITOR").await;
         let token = |scope: &'static str| {
@@ -301,6 +303,7 @@ impl World {
             outsider,
             read,
             write,
+            member_id,
             extra_id,
             png: png_bytes(),
             seq: Default::default(),
@@ -339,13 +342,22 @@ impl World {
     }
 
     async fn channel(&self) -> String {
-        self.make(
-            &self.member,
-            "mutation($i: CreateChannelInput!) { createChannel(input: $i) { channel { id } } }",
-            json!({ "name": self.unique("Channel") }),
-            &["createChannel", "channel", "id"],
-        )
-        .await
+        let channel = self
+            .make(
+                &self.admin,
+                "mutation($i: CreateChannelInput!) { createChannel(input: $i) { channel { id } } }",
+                json!({ "name": self.unique("Channel") }),
+                &["createChannel", "channel", "id"],
+            )
+            .await;
+        self.app
+            .graphql_ok(
+                Some(&self.admin),
+                "mutation($i: AddChannelMemberInput!) { addChannelMember(input: $i) { channel { id } } }",
+                json!({ "i": { "channelId": channel, "userId": self.member_id, "role": "EDITOR" } }),
+            )
+            .await;
+        channel
     }
 
     async fn video(&self, channel: &str) -> String {
