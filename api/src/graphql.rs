@@ -114,6 +114,8 @@ pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
     )
     .limit_recursive_depth(64)
     .limit_directives(32)
+    // First: nothing may parse a document before its nesting is known to be safe.
+    .extension(crate::query_cost::NestingGuard)
     .extension(SubscriptionErrorCodes)
     .extension(ApolloPersistedQueries::new(QueriesOnly(
         LruCacheStorage::new(4096),
@@ -306,6 +308,9 @@ pub async fn get(
             return request_error(AppError::validation(format!("malformed request: {e}")));
         }
     };
+    if let Err(message) = crate::query_cost::check_nesting(&request.query) {
+        return request_error(AppError::validation(message));
+    }
     if is_mutation(&request.query, request.operation_name.as_deref()) {
         let mut response = request_error_with_status(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -158,6 +158,89 @@ impl Extension for CostLimitExtension {
     }
 }
 
+/// Deepest nesting of `{`, `[` and `(` a document may have. The parser recurses once per
+/// level, so a document nesting thousands of levels (in argument values, which no other limit
+/// sees before parsing) would overflow the stack and abort the process; real documents stay
+/// far below (selections are limited to `graphql.max_depth` anyway).
+pub const MAX_TEXT_NESTING: usize = 64;
+
+/// Refuses a document that nests deeper than [`MAX_TEXT_NESTING`], by a scan of its text (strings,
+/// block strings and comments skipped) that runs before anything parses it.
+pub fn check_nesting(query: &str) -> Result<(), String> {
+    let bytes = query.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    // An escaped triple quote does not end a block string.
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > MAX_TEXT_NESTING {
+                    return Err(format!(
+                        "the document nests more than {MAX_TEXT_NESTING} levels of braces, \
+                         brackets or parentheses"
+                    ));
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// The extension that refuses documents nested too deeply before anything parses them; it
+/// runs first, before persisted queries (which parse the text they register).
+pub struct NestingGuard;
+
+impl ExtensionFactory for NestingGuard {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(NestingGuard)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for NestingGuard {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        if let Err(message) = check_nesting(&request.query) {
+            let mut error = ServerError::new(message, None);
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", "VALIDATION");
+            error.extensions = Some(ext);
+            return Err(error);
+        }
+        next.run(ctx, request).await
+    }
+}
+
 /// The cost of running `operation` of `doc` (every operation's, the dearest, when unnamed).
 pub fn cost_of(doc: &ExecutableDocument, operation: Option<&str>, variables: &Variables) -> usize {
     let mut counter = Counter {
@@ -354,5 +437,18 @@ mod tests {
             documents.put(&text, &doc);
             assert!(documents.weight() <= DOCUMENTS_BUDGET);
         }
+    }
+
+    #[test]
+    fn nesting_is_measured_outside_strings_and_comments() {
+        assert!(check_nesting("{ a { b { c } } }").is_ok());
+        let deep = format!("{{ v(f: {}1{}) }}", "[".repeat(100), "]".repeat(100));
+        assert!(check_nesting(&deep).is_err());
+        let quoted = format!("{{ v(f: \"{}\") }} # {}", "[".repeat(100), "{".repeat(100));
+        assert!(check_nesting(&quoted).is_ok());
+        let block = format!("{{ v(f: \"\"\"{}\\\"\"\"\"\"\") }}", "(".repeat(100));
+        assert!(check_nesting(&block).is_ok());
+        let escaped = format!("{{ v(f: \"\\\"{}\") }}", "[".repeat(100));
+        assert!(check_nesting(&escaped).is_ok());
     }
 }

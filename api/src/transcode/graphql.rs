@@ -10,8 +10,8 @@ use super::queue;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
 use crate::graphql::{WsCredentials, app, viewer};
-use crate::state::Ctx;
 use crate::relay::from_global;
+use crate::state::Ctx;
 use crate::visibility::Viewer;
 
 /// The state of a transcode job.
@@ -304,8 +304,7 @@ impl SubscriptionRoot {
             async move {
                 match event {
                     Event::SubjectChanged { subject_id, .. } if subject_id == subject => {
-                        let Some(who) = caller_now(&app, credentials.as_ref(), &who).await
-                        else {
+                        let Some(who) = caller_now(&app, credentials.as_ref(), &who).await else {
                             return Step::End;
                         };
                         match crate::videos::service::find(&app.db, &who, subject).await {

@@ -34,7 +34,18 @@ async fn existing_items_keep_what_the_public_saw_across_the_lifecycle_migration(
     }
     let db = app.db().await;
     // Back to the old schema's meaning, then the rows as the old rules left them.
-    Migrator::down(&db, Some(1)).await.unwrap();
+    // Every migration from m0006 on is rolled back (later ones came after it).
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
+    let from = names
+        .iter()
+        .position(|n| n.starts_with("m0006_lifecycle"))
+        .expect("m0006_lifecycle is a migration");
+    Migrator::down(&db, Some((names.len() - from) as u32))
+        .await
+        .unwrap();
     for ((_, status, media, publish_at, _), id) in cases.iter().zip(&ids) {
         if *media {
             let out = support::video_outputs(&app, storage.as_ref(), 100).await;

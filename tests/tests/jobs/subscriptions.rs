@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use projector_tests::media::gst_launch;
-use projector_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both_databases, spawn_app_with};
+use projector_tests::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both_databases, spawn_app_with,
+};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -240,7 +242,10 @@ async fn signing_out_ends_the_subscriptions_the_session_opened(backend: Backend)
             break;
         }
     }
-    assert!(ended, "the subscription of an ended session was not completed");
+    assert!(
+        ended,
+        "the subscription of an ended session was not completed"
+    );
 }
 
 both_databases!(
