@@ -666,8 +666,7 @@ impl VideosMutation {
     ) -> AppResult<VideoPayload> {
         let id = from_global(&input.id, "Video")?;
         let channel_id = from_global(&input.channel_id, "Channel")?;
-        let video =
-            service::move_to_channel(&app(ctx)?.db, &viewer(ctx), id, channel_id).await?;
+        let video = service::move_to_channel(&app(ctx)?.db, &viewer(ctx), id, channel_id).await?;
         Ok(VideoPayload {
             video: Video(video),
         })
