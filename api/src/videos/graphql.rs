@@ -735,7 +735,7 @@ impl VideosMutation {
         let playlist_id = from_global(&input.playlist_id, "Playlist")?;
         bulk(input.ids, move |id| async move {
             crate::playlists::service::add_item(db, viewer, playlist_id, id, None).await?;
-            Ok(service::find(db, viewer, id).await?)
+            service::find(db, viewer, id).await
         })
         .await
     }
