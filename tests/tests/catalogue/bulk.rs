@@ -466,10 +466,41 @@ async fn too_many_or_repeated_ids_are_refused_whole(backend: Backend) {
     assert_eq!(app.count("videos").await, 2);
 }
 
+async fn concurrent_moves_of_one_slug_into_one_channel_all_get_free_slugs(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let target = support::channel(&app, &admin, "Target").await;
+    let mut videos = Vec::new();
+    for n in 0..4 {
+        let channel = support::channel(&app, &admin, &format!("Source {n}")).await;
+        videos.push(support::video(&app, &admin, &channel, "Same", json!({})).await);
+    }
+    let moves = videos.iter().map(|id| {
+        app.graphql(
+            Some(&admin),
+            "mutation($i: MoveVideoInput!) { moveVideo(input: $i) { video { slug } } }",
+            json!({ "i": { "id": id, "channelId": target } }),
+        )
+    });
+    let mut slugs: Vec<String> = futures::future::join_all(moves)
+        .await
+        .into_iter()
+        .map(|body| {
+            body["data"]["moveVideo"]["video"]["slug"]
+                .as_str()
+                .unwrap_or_else(|| panic!("a move failed: {body}"))
+                .to_string()
+        })
+        .collect();
+    slugs.sort();
+    assert_eq!(slugs, vec!["same", "same-2", "same-3", "same-4"]);
+}
+
 both_databases!(
     bulk_publish_publishes_the_ready_videos_and_refuses_the_draft,
     a_bulk_over_another_editors_channel_does_only_the_allowed_items,
     a_moved_video_is_read_from_its_new_channel,
     bulk_delete_removes_only_the_allowed_videos,
     too_many_or_repeated_ids_are_refused_whole,
+    concurrent_moves_of_one_slug_into_one_channel_all_get_free_slugs,
 );
