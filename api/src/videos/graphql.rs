@@ -322,6 +322,157 @@ pub struct VideoPayload {
     pub video: Video,
 }
 
+/// Which video to move, and where.
+#[derive(InputObject, Debug)]
+pub struct MoveVideoInput {
+    /// The video.
+    pub id: ID,
+    /// The channel to move it to; the caller must manage both channels.
+    pub channel_id: ID,
+}
+
+/// Most video IDs one bulk mutation takes; more is refused whole (`VALIDATION`).
+pub const MAX_BULK_ITEMS: usize = 100;
+
+/// The videos a bulk mutation acts on.
+#[derive(InputObject, Debug)]
+pub struct BulkVideosInput {
+    /// Video IDs, at most 100, each once.
+    pub ids: Vec<ID>,
+}
+
+/// The videos whose visibility to set, and to what.
+#[derive(InputObject, Debug)]
+pub struct BulkSetVideoVisibilityInput {
+    /// Video IDs, at most 100, each once.
+    pub ids: Vec<ID>,
+    /// The new visibility.
+    pub visibility: Visibility,
+}
+
+/// The videos to add to the end of a playlist, in this order.
+#[derive(InputObject, Debug)]
+pub struct BulkAddVideosToPlaylistInput {
+    /// Video IDs, at most 100, each once.
+    pub ids: Vec<ID>,
+    /// The playlist; it holds videos of its own channel only.
+    pub playlist_id: ID,
+}
+
+/// The videos to move, and where.
+#[derive(InputObject, Debug)]
+pub struct BulkMoveVideosInput {
+    /// Video IDs, at most 100, each once.
+    pub ids: Vec<ID>,
+    /// The channel to move them to.
+    pub channel_id: ID,
+}
+
+/// What a bulk mutation did with one video.
+#[derive(SimpleObject, Debug)]
+pub struct BulkVideoResult {
+    /// The video ID as given.
+    pub id: ID,
+    /// Whether this item was done. A failed item changed nothing.
+    pub ok: bool,
+    /// Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, `VALIDATION`, ...); null when ok.
+    pub code: Option<String>,
+    /// Why not, in words; null when ok.
+    pub message: Option<String>,
+    /// The video after the change, when ok (null after a delete).
+    pub video: Option<Video>,
+}
+
+/// The outcome of a bulk mutation: one result per given ID, in input order. Every item is
+/// checked and done in its own transaction, so a refused item changes nothing and never stops
+/// the others.
+#[derive(SimpleObject, Debug)]
+pub struct BulkVideosPayload {
+    /// One result per ID, in input order.
+    pub results: Vec<BulkVideoResult>,
+    /// How many items were done.
+    pub ok_count: i32,
+    /// How many items were refused.
+    pub failed_count: i32,
+}
+
+/// Refuses a bulk call with too many IDs or with an ID given twice, before anything changes.
+fn check_bulk_ids(ids: &[ID]) -> AppResult<()> {
+    if ids.len() > MAX_BULK_ITEMS {
+        return Err(AppError::validation(format!(
+            "ids: at most {MAX_BULK_ITEMS} videos at once, {} given",
+            ids.len()
+        )));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    for id in ids {
+        if !seen.insert(id.as_str()) {
+            return Err(AppError::validation(format!(
+                "ids: {} is given more than once",
+                id.as_str()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `each` over the videos one by one (each call is one of the single-item services, so one
+/// transaction per item) and reports every outcome in input order.
+async fn bulk<F, Fut>(ids: Vec<ID>, mut each: F) -> AppResult<BulkVideosPayload>
+where
+    F: FnMut(uuid::Uuid) -> Fut,
+    Fut: std::future::Future<Output = AppResult<Option<video::Model>>>,
+{
+    check_bulk_ids(&ids)?;
+    let mut results = Vec::with_capacity(ids.len());
+    for id in ids {
+        let outcome = match from_global(&id, "Video") {
+            Ok(uuid) => each(uuid).await,
+            Err(e) => Err(e),
+        };
+        results.push(match outcome {
+            Ok(video) => BulkVideoResult {
+                id,
+                ok: true,
+                code: None,
+                message: None,
+                video: video.map(Video),
+            },
+            Err(e) => {
+                // Internal errors say only "internal error" to the client; the detail is logged.
+                e.log();
+                BulkVideoResult {
+                    id,
+                    ok: false,
+                    code: Some(e.code().to_string()),
+                    message: Some(e.to_string()),
+                    video: None,
+                }
+            }
+        });
+    }
+    let ok_count = results.iter().filter(|r| r.ok).count() as i32;
+    let failed_count = results.len() as i32 - ok_count;
+    Ok(BulkVideosPayload {
+        results,
+        ok_count,
+        failed_count,
+    })
+}
+
+/// Deletes one video and then its stored files (shared by `deleteVideo` and `bulkDeleteVideos`).
+async fn delete_one(
+    app: &crate::state::Ctx,
+    viewer: &crate::visibility::Viewer,
+    id: uuid::Uuid,
+) -> AppResult<()> {
+    let (subjects, assets) =
+        crate::media::assets::owned_by(&app.db, crate::media::assets::Owner::Video(id)).await?;
+    service::delete(&app.db, viewer, id).await?;
+    crate::media::assets::purge(app, &subjects, &assets).await;
+    Ok(())
+}
+
 /// Turns a GraphQL "absent / null / value" into "unchanged / clear / set".
 pub fn maybe<T, U>(
     value: MaybeUndefined<T>,
@@ -498,13 +649,128 @@ impl VideosMutation {
         input: DeleteVideoInput,
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Video")?;
-        let app = app(ctx)?;
-        let (subjects, assets) =
-            crate::media::assets::owned_by(&app.db, crate::media::assets::Owner::Video(id)).await?;
-        service::delete(&app.db, &viewer(ctx), id).await?;
-        crate::media::assets::purge(app, &subjects, &assets).await;
+        delete_one(app(ctx)?, &viewer(ctx), id).await?;
         Ok(DeletePayload {
             deleted_id: input.id,
         })
+    }
+
+    /// Moves a video to another channel. The caller must manage both channels. The slug stays
+    /// when it is free in the target channel, else a free `<slug>-<n>` is chosen. Playlists of
+    /// the old channel that hold the video keep it.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn move_video(
+        &self,
+        ctx: &Context<'_>,
+        input: MoveVideoInput,
+    ) -> AppResult<VideoPayload> {
+        let id = from_global(&input.id, "Video")?;
+        let channel_id = from_global(&input.channel_id, "Channel")?;
+        let video = service::move_to_channel(&app(ctx)?.db, &viewer(ctx), id, channel_id).await?;
+        Ok(VideoPayload {
+            video: Video(video),
+        })
+    }
+
+    /// Publishes videos now, each like `publishVideo`: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_publish_videos(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkVideosInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        bulk(input.ids, move |id| async move {
+            service::publish(db, viewer, id, None).await.map(Some)
+        })
+        .await
+    }
+
+    /// Unpublishes videos now, each like `unpublishVideo`: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_unpublish_videos(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkVideosInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        bulk(input.ids, move |id| async move {
+            service::unpublish(db, viewer, id, None).await.map(Some)
+        })
+        .await
+    }
+
+    /// Sets the visibility of videos: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_set_video_visibility(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkSetVideoVisibilityInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        let visibility = input.visibility;
+        bulk(input.ids, move |id| async move {
+            let changes = VideoChanges {
+                visibility: Some(visibility),
+                ..VideoChanges::default()
+            };
+            service::update(db, viewer, id, changes).await.map(Some)
+        })
+        .await
+    }
+
+    /// Adds videos to the end of a playlist in the given order, each like `addPlaylistItem`:
+    /// one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_add_videos_to_playlist(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkAddVideosToPlaylistInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        let playlist_id = from_global(&input.playlist_id, "Playlist")?;
+        bulk(input.ids, move |id| async move {
+            crate::playlists::service::add_item(db, viewer, playlist_id, id, None).await?;
+            service::find(db, viewer, id).await
+        })
+        .await
+    }
+
+    /// Moves videos to another channel, each like `moveVideo`: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_move_videos(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkMoveVideosInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        let channel_id = from_global(&input.channel_id, "Channel")?;
+        bulk(input.ids, move |id| async move {
+            service::move_to_channel(db, viewer, id, channel_id)
+                .await
+                .map(Some)
+        })
+        .await
+    }
+
+    /// Deletes videos and their files, each like `deleteVideo`: one result per ID in input
+    /// order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_delete_videos(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkVideosInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let app = app(ctx)?;
+        let viewer = &viewer(ctx);
+        bulk(input.ids, move |id| async move {
+            delete_one(app, viewer, id).await.map(|()| None)
+        })
+        .await
     }
 }

@@ -407,6 +407,49 @@ pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> Ap
     Ok(id)
 }
 
+/// Moves a video to another channel; the caller must manage both (`NOT_FOUND`, `FORBIDDEN`).
+/// The slug stays when it is free in the target channel, else the first free `<slug>-<n>` is
+/// taken. Playlists that hold the video keep it (see the README): removing it would silently
+/// change playlists the editor did not ask to change.
+pub async fn move_to_channel(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    channel_id: Uuid,
+) -> AppResult<video::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = get_managed(&txn, viewer, id).await?;
+    if channel::Entity::find_by_id(channel_id)
+        .one(&txn)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound("channel"));
+    }
+    visibility::require_manage(&txn, viewer, channel_id).await?;
+    if current.channel_id == channel_id {
+        return Ok(current);
+    }
+    // The current slug is already a valid slug, so as a "title" it yields itself when free in
+    // the target channel and `<stem>-<n>` when taken (on PostgreSQL under the same advisory
+    // lock as creation, so a concurrent create cannot take it in between).
+    let slug = content::new_slug::<video::Entity>(
+        &txn,
+        None,
+        &current.slug,
+        video::Column::Slug,
+        Condition::all().add(video::Column::ChannelId.eq(channel_id)),
+    )
+    .await?;
+    let mut active = current.into_active_model();
+    active.channel_id = Set(channel_id);
+    active.slug = Set(slug.clone());
+    active.updated_at = Set(Utc::now());
+    let moved = active.update(&txn).await.map_err(slug_conflict(&slug))?;
+    txn.commit().await?;
+    Ok(moved)
+}
+
 /// A video by id, if `viewer` may see it.
 pub async fn find(
     db: &impl ConnectionTrait,
