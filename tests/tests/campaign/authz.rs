@@ -120,6 +120,14 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Mutation", "publishVideo", PUBLISH),
     ("Mutation", "unpublishVideo", PUBLISH),
     ("Mutation", "deleteVideo", MANAGE),
+    ("Mutation", "moveVideo", MANAGE),
+    // Bulk: each item is authorized on its own; its result's code is what is checked.
+    ("Mutation", "bulkPublishVideos", PUBLISH),
+    ("Mutation", "bulkUnpublishVideos", PUBLISH),
+    ("Mutation", "bulkSetVideoVisibility", MANAGE),
+    ("Mutation", "bulkAddVideosToPlaylist", MANAGE),
+    ("Mutation", "bulkMoveVideos", MANAGE),
+    ("Mutation", "bulkDeleteVideos", MANAGE),
     // Playlists.
     ("Mutation", "createPlaylist", MANAGE),
     ("Mutation", "updatePlaylist", MANAGE),
@@ -593,6 +601,50 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
             &m("deleteVideo", "DeleteVideoInput", "deletedId"),
             json!({ "id": w.video(&w.channel().await).await }),
         ),
+        ("Mutation", "moveVideo") => {
+            let video = w.video(&w.channel().await).await;
+            request(
+                &m("moveVideo", "MoveVideoInput", "video { id }"),
+                json!({ "id": video, "channelId": w.channel().await }),
+            )
+        }
+        ("Mutation", f @ ("bulkPublishVideos" | "bulkUnpublishVideos" | "bulkDeleteVideos")) => {
+            request(
+                &m(f, "BulkVideosInput", "results { ok code }"),
+                json!({ "ids": [w.video(&w.channel().await).await] }),
+            )
+        }
+        ("Mutation", "bulkSetVideoVisibility") => request(
+            &m(
+                "bulkSetVideoVisibility",
+                "BulkSetVideoVisibilityInput",
+                "results { ok code }",
+            ),
+            json!({ "ids": [w.video(&w.channel().await).await], "visibility": "UNLISTED" }),
+        ),
+        ("Mutation", "bulkAddVideosToPlaylist") => {
+            let channel = w.channel().await;
+            let playlist = w.playlist(&channel).await;
+            request(
+                &m(
+                    "bulkAddVideosToPlaylist",
+                    "BulkAddVideosToPlaylistInput",
+                    "results { ok code }",
+                ),
+                json!({ "ids": [w.video(&channel).await], "playlistId": playlist }),
+            )
+        }
+        ("Mutation", "bulkMoveVideos") => {
+            let video = w.video(&w.channel().await).await;
+            request(
+                &m(
+                    "bulkMoveVideos",
+                    "BulkMoveVideosInput",
+                    "results { ok code }",
+                ),
+                json!({ "ids": [video], "channelId": w.channel().await }),
+            )
+        }
         ("Mutation", "createPlaylist") => request(
             &m("createPlaylist", "CreatePlaylistInput", "playlist { id }"),
             json!({ "channelId": w.channel().await, "title": "Made by the matrix" }),
@@ -818,6 +870,15 @@ async fn send(w: &World, caller: Caller, req: Request) -> Value {
     }
 }
 
+/// A bulk mutation answers per item: its one item's refusal counts as the operation's.
+fn per_item(field: &str, body: Value) -> Value {
+    let item = &body["data"][field]["results"][0];
+    if field.starts_with("bulk") && item["ok"] == false {
+        return json!({ "errors": [{ "message": "item refused", "extensions": { "code": item["code"] } }] });
+    }
+    body
+}
+
 /// Whether `body` is what `expected` says; a description of the difference if not.
 fn check(expected: Outcome, body: &Value, probe: Option<&str>) -> Result<(), String> {
     let code = projector_tests::error_code(body);
@@ -866,7 +927,7 @@ async fn every_operation_answers_each_kind_of_caller_as_declared(backend: Backen
             }
             let req = build(&w, root, field).await;
             let probe = req.probe.clone();
-            let body = send(&w, *caller, req).await;
+            let body = per_item(field, send(&w, *caller, req).await);
             checked += 1;
             if let Err(why) = check(*expected, &body, probe.as_deref()) {
                 problems.push(format!(
