@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, GuardExt as _, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 
 use super::auth::{ClientAddr, RoleGuard, SessionGuard};
@@ -318,15 +318,12 @@ impl AccountsQuery {
 
     /// The caller's API tokens, newest first; with `all: true` (admins only) every user's.
     #[graphql(guard = "SessionGuard")]
-    async fn api_tokens(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = false)] all: bool,
-    ) -> AppResult<Vec<ApiToken>> {
+    async fn api_tokens(&self, ctx: &Context<'_>, all: Option<bool>) -> AppResult<Vec<ApiToken>> {
         let app = app(ctx)?;
         let who = principal(ctx);
         let id = who.user_id().ok_or(AppError::Unauthenticated)?;
-        let tokens = if all {
+        // Absent and null both mean the caller's own tokens.
+        let tokens = if all == Some(true) {
             if !who.is_admin() {
                 return Err(AppError::Forbidden);
             }
