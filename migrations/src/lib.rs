@@ -10,6 +10,7 @@ mod m0004_transcode;
 mod m0005_podcast_locked;
 mod m0006_lifecycle;
 mod m0007_view_dedupe;
+mod m0008_user_admin;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_podcast_locked::Migration),
             Box::new(m0006_lifecycle::Migration),
             Box::new(m0007_view_dedupe::Migration),
+            Box::new(m0008_user_admin::Migration),
         ]
     }
 }

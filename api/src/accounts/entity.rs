@@ -16,6 +16,8 @@ pub mod user {
         pub display_name: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// When an admin disabled the account; NULL while it is active.
+        pub disabled_at: Option<DateTimeUtc>,
     }
 
     /// Relations of a user.

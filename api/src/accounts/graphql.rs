@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 
@@ -12,6 +13,7 @@ use super::service::{self, NewUser, Session, SessionTtl};
 use super::{Role, Scope};
 use crate::error::{AppError, AppResult};
 use crate::graphql::{app, principal};
+use crate::pagination::ListCount;
 use crate::relay::{from_global, to_global};
 use crate::state::Ctx;
 
@@ -62,6 +64,26 @@ impl User {
     async fn created_at(&self) -> DateTime<Utc> {
         self.model.created_at
     }
+    /// Whether an admin disabled the account (it cannot sign in; its sessions and API tokens
+    /// do not work). Visible to the user themself and to admins; null for anyone else.
+    async fn disabled(&self, ctx: &Context<'_>) -> Option<bool> {
+        self.visible_to_admin(ctx)
+            .then_some(self.model.disabled_at.is_some())
+    }
+    /// Since when the account is disabled; null while it is active (and for anyone but the user
+    /// themself and admins).
+    async fn disabled_at(&self, ctx: &Context<'_>) -> Option<DateTime<Utc>> {
+        self.model
+            .disabled_at
+            .filter(|_| self.visible_to_admin(ctx))
+    }
+}
+
+impl User {
+    fn visible_to_admin(&self, ctx: &Context<'_>) -> bool {
+        let who = principal(ctx);
+        self.own || who.is_admin() || who.user_id() == Some(self.model.id)
+    }
 }
 
 /// A token a third-party site uses to call the API. The secret is shown only at creation.
@@ -97,6 +119,13 @@ impl ApiToken {
     /// When it was revoked; revoked tokens no longer work.
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.0.revoked_at
+    }
+    /// The user whose rights a `WRITE` token carries.
+    async fn owner(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
+        let app = app(ctx)?;
+        Ok(service::find_user(&app.db, self.0.user_id)
+            .await?
+            .map(User::from))
     }
 }
 
@@ -146,6 +175,57 @@ pub struct CreateApiTokenInput {
 pub struct RevokeApiTokenInput {
     /// The token's ID.
     pub id: ID,
+}
+
+/// Filters of `users`; absent fields match everyone.
+#[derive(InputObject, Debug, Default)]
+pub struct UserFilter {
+    /// Part of the email or the display name (case-insensitive).
+    pub text: Option<String>,
+    /// Only users with this role.
+    pub role: Option<Role>,
+    /// Only disabled (true) or only active (false) accounts.
+    pub disabled: Option<bool>,
+}
+
+/// A user's new role.
+#[derive(InputObject, Debug)]
+pub struct SetUserRoleInput {
+    /// The user's ID.
+    pub id: ID,
+    /// The new role.
+    pub role: Role,
+}
+
+/// Which account to disable.
+#[derive(InputObject, Debug)]
+pub struct DisableUserInput {
+    /// The user's ID.
+    pub id: ID,
+}
+
+/// Which account to enable.
+#[derive(InputObject, Debug)]
+pub struct EnableUserInput {
+    /// The user's ID.
+    pub id: ID,
+}
+
+/// A user's new password.
+#[derive(InputObject, Debug)]
+pub struct SetUserPasswordInput {
+    /// The user's ID.
+    pub id: ID,
+    /// At least 8 characters.
+    #[graphql(secret)]
+    pub password: String,
+}
+
+/// Result of `setUserRole`, `disableUser`, `enableUser` and `setUserPassword`.
+#[derive(SimpleObject, Debug)]
+pub struct UpdateUserPayload {
+    /// The user as changed.
+    pub user: User,
 }
 
 /// A new session: an access token for requests and a refresh token for the next session.
@@ -236,16 +316,47 @@ impl AccountsQuery {
         Ok(service::find_user(&app.db, id).await?.map(User::from))
     }
 
-    /// The caller's API tokens, newest first.
+    /// The caller's API tokens, newest first; with `all: true` (admins only) every user's.
     #[graphql(guard = "SessionGuard")]
-    async fn api_tokens(&self, ctx: &Context<'_>) -> AppResult<Vec<ApiToken>> {
+    async fn api_tokens(&self, ctx: &Context<'_>, all: Option<bool>) -> AppResult<Vec<ApiToken>> {
         let app = app(ctx)?;
-        let id = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
-        Ok(service::list_api_tokens(&app.db, id)
-            .await?
-            .into_iter()
-            .map(ApiToken)
-            .collect())
+        let who = principal(ctx);
+        let id = who.user_id().ok_or(AppError::Unauthenticated)?;
+        // Absent and null both mean the caller's own tokens.
+        let tokens = if all == Some(true) {
+            if !who.is_admin() {
+                return Err(AppError::Forbidden);
+            }
+            service::list_all_api_tokens(&app.db).await?
+        } else {
+            service::list_api_tokens(&app.db, id).await?
+        };
+        Ok(tokens.into_iter().map(ApiToken).collect())
+    }
+
+    /// Every user, newest first, with search and filters (admins only).
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<UserFilter>,
+    ) -> AppResult<Connection<String, User, ListCount>> {
+        let app = app(ctx)?;
+        let f = filter.unwrap_or_default();
+        let page = service::list_users(
+            &app.db,
+            service::UserFilter {
+                text: f.text,
+                role: f.role,
+                disabled: f.disabled,
+            },
+            first,
+            after.as_deref(),
+        )
+        .await?;
+        Ok(page.connection(after.is_some(), User::from))
     }
 }
 
@@ -340,6 +451,62 @@ impl AccountsMutation {
         Ok(CreateUserPayload {
             user: User::from(user),
         })
+    }
+
+    /// Changes a user's role (admins, signed in with a session). The user's sessions end, as
+    /// their access tokens carry the old role. The last active admin cannot be demoted.
+    #[graphql(guard = "RoleGuard(Role::Admin).and(SessionGuard)")]
+    async fn set_user_role(
+        &self,
+        ctx: &Context<'_>,
+        input: SetUserRoleInput,
+    ) -> AppResult<UpdateUserPayload> {
+        let app = app(ctx)?;
+        let id = from_global(&input.id, "User")?;
+        let user = service::set_user_role(&app.db, &app.sessions, id, input.role).await?;
+        Ok(UpdateUserPayload { user: user.into() })
+    }
+
+    /// Disables an account (admins, signed in with a session): it cannot sign in, and its
+    /// sessions and API tokens stop working at once. The last active admin cannot be disabled.
+    #[graphql(guard = "RoleGuard(Role::Admin).and(SessionGuard)")]
+    async fn disable_user(
+        &self,
+        ctx: &Context<'_>,
+        input: DisableUserInput,
+    ) -> AppResult<UpdateUserPayload> {
+        let app = app(ctx)?;
+        let id = from_global(&input.id, "User")?;
+        let user = service::disable_user(&app.db, &app.sessions, id).await?;
+        Ok(UpdateUserPayload { user: user.into() })
+    }
+
+    /// Enables a disabled account (admins, signed in with a session); its API tokens work
+    /// again, its old sessions stay ended.
+    #[graphql(guard = "RoleGuard(Role::Admin).and(SessionGuard)")]
+    async fn enable_user(
+        &self,
+        ctx: &Context<'_>,
+        input: EnableUserInput,
+    ) -> AppResult<UpdateUserPayload> {
+        let app = app(ctx)?;
+        let id = from_global(&input.id, "User")?;
+        let user = service::enable_user(&app.db, &app.sessions, id).await?;
+        Ok(UpdateUserPayload { user: user.into() })
+    }
+
+    /// Sets a new password for a user (admins, signed in with a session); every session of
+    /// that user ends.
+    #[graphql(guard = "RoleGuard(Role::Admin).and(SessionGuard)")]
+    async fn set_user_password(
+        &self,
+        ctx: &Context<'_>,
+        input: SetUserPasswordInput,
+    ) -> AppResult<UpdateUserPayload> {
+        let app = app(ctx)?;
+        let id = from_global(&input.id, "User")?;
+        let user = service::set_user_password(&app.db, &app.sessions, id, input.password).await?;
+        Ok(UpdateUserPayload { user: user.into() })
     }
 
     /// Creates an API token owned by the caller. The secret is in the payload, once.

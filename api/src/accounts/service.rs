@@ -5,10 +5,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore as _;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
@@ -77,7 +77,8 @@ pub fn normalize_email(raw: &str) -> AppResult<String> {
     }
 }
 
-fn check_password(password: &str) -> AppResult<()> {
+/// The password rule (8 characters to 1024 bytes), shared by sign-up and admins' resets.
+pub fn check_password(password: &str) -> AppResult<()> {
     let len = password.chars().count();
     if len < MIN_PASSWORD_LEN {
         return Err(AppError::validation(format!(
@@ -134,7 +135,7 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> AppResult<u
     };
     if find_user_by_email(db, &email).await?.is_some() {
         return Err(AppError::Conflict(format!(
-            "a user with email {email} already exists"
+            "email: a user with email {email} already exists"
         )));
     }
     let hash = hash_password(new.password).await?;
@@ -147,6 +148,7 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> AppResult<u
         display_name: Set(display_name),
         created_at: Set(now),
         updated_at: Set(now),
+        disabled_at: Set(None),
     };
     Ok(model.insert(db).await?)
 }
@@ -214,10 +216,42 @@ pub async fn login(
         .as_ref()
         .map_or_else(|| dummy_hash.to_string(), |u| u.password_hash.clone());
     let ok = verify_password(password, hash).await?;
-    match found {
-        Some(user) if ok => open_session(db, keys, ttl, user, Uuid::now_v7()).await,
-        _ => Err(AppError::InvalidCredentials("wrong email or password")),
+    let user = match found {
+        Some(user) if ok => user,
+        _ => return Err(AppError::InvalidCredentials("wrong email or password")),
+    };
+    // The account is read again inside the write that opens the session (on PostgreSQL with a
+    // share lock): a `disableUser` that commits while the password was being verified either
+    // is seen here, or waits for this session and then revokes it with the others.
+    let txn = crate::db::begin_write(db).await?;
+    let fresh = lock_user_shared(&txn, user.id).await?;
+    match fresh {
+        Some(user) if user.disabled_at.is_none() => {
+            let session = open_session(&txn, keys, ttl, user, Uuid::now_v7()).await?;
+            txn.commit().await?;
+            Ok(session)
+        }
+        Some(_) => {
+            txn.rollback().await?;
+            Err(DISABLED)
+        }
+        None => {
+            txn.rollback().await?;
+            Err(AppError::InvalidCredentials("wrong email or password"))
+        }
     }
+}
+
+const DISABLED: AppError = AppError::InvalidCredentials("this account is disabled");
+
+/// Reads a user inside a write transaction; on PostgreSQL the row is share-locked until commit,
+/// so an admin's change to it waits for (and then sees) what this transaction writes.
+async fn lock_user_shared(txn: &DatabaseTransaction, id: Uuid) -> AppResult<Option<user::Model>> {
+    let mut select = user::Entity::find_by_id(id);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        select = select.lock_shared();
+    }
+    Ok(select.one(txn).await?)
 }
 
 async fn open_session(
@@ -300,10 +334,14 @@ pub async fn refresh(
             "refresh token was already used; the session has been revoked",
         ));
     }
-    let Some(user) = user::Entity::find_by_id(token.user_id).one(&txn).await? else {
+    let Some(user) = lock_user_shared(&txn, token.user_id).await? else {
         txn.rollback().await?;
         return Err(REJECTED);
     };
+    if user.disabled_at.is_some() {
+        txn.rollback().await?;
+        return Err(DISABLED);
+    }
     let session = open_session(&txn, keys, ttl, user, token.family_id).await?;
     txn.commit().await?;
     Ok(session)
@@ -335,6 +373,12 @@ async fn revoke_family(
         .filter(refresh_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
+    announce_revoked(db, sessions, family_id).await;
+    Ok(())
+}
+
+/// Ends a revoked session's access tokens on this node and announces it to the others.
+async fn announce_revoked(db: &impl ConnectionTrait, sessions: &Sessions, family_id: Uuid) {
     sessions.add(family_id);
     if db.get_database_backend() == DbBackend::Postgres {
         // A lost notification is covered by the other nodes' reload when their listener
@@ -353,7 +397,6 @@ async fn revoke_family(
             tracing::warn!(error = %e, session = %family_id, "could not announce a revoked session");
         }
     }
-    Ok(())
 }
 
 /// Creates an API token; the returned string is the only time the secret is visible.
@@ -396,6 +439,14 @@ pub async fn list_api_tokens(
         .await?)
 }
 
+/// Every user's API tokens, newest first (for admins).
+pub async fn list_all_api_tokens(db: &impl ConnectionTrait) -> AppResult<Vec<api_token::Model>> {
+    Ok(api_token::Entity::find()
+        .order_by_desc(api_token::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// Revokes an API token. Owners revoke their own; admins revoke anyone's.
 pub async fn revoke_api_token(
     db: &impl ConnectionTrait,
@@ -426,6 +477,9 @@ pub async fn authenticate_api_token(
     let found = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(sha256_hex(raw)))
         .filter(api_token::Column::RevokedAt.is_null())
+        // A disabled owner's tokens stop with the account: the join already made for the
+        // owner's role carries the check, so it costs no extra query.
+        .filter(user::Column::DisabledAt.is_null())
         .find_also_related(user::Entity)
         .one(db)
         .await;
@@ -458,4 +512,255 @@ pub fn random_token(prefix: &str) -> String {
 /// Hex SHA-256 of a token. Tokens carry 256 random bits, so a fast hash is enough.
 pub fn sha256_hex(raw: &str) -> String {
     hex::encode(Sha256::digest(raw.as_bytes()))
+}
+
+/// Filters of the admins' user list; absent filters match everyone.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Part of the email or the display name (case-insensitive).
+    pub text: Option<String>,
+    /// Only users with this role.
+    pub role: Option<Role>,
+    /// Only disabled (true) or only active (false) users.
+    pub disabled: Option<bool>,
+}
+
+/// One page of users, newest first, for admins.
+pub async fn list_users(
+    db: &impl ConnectionTrait,
+    filter: UserFilter,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> AppResult<crate::pagination::Page<user::Model>> {
+    use crate::pagination::{Key, Sort, fetch};
+    let mut select = user::Entity::find();
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let pattern = format!(
+            "%{}%",
+            crate::channels::service::like_escape(&text.to_lowercase())
+        );
+        select = select.filter(
+            sea_orm::Condition::any()
+                .add(Expr::col((user::Entity, user::Column::Email)).like(pattern.clone()))
+                .add(
+                    Expr::expr(Func::lower(Expr::col((
+                        user::Entity,
+                        user::Column::DisplayName,
+                    ))))
+                    .like(pattern),
+                ),
+        );
+    }
+    if let Some(role) = filter.role {
+        select = select.filter(user::Column::Role.eq(role.as_str()));
+    }
+    match filter.disabled {
+        Some(true) => select = select.filter(user::Column::DisabledAt.is_not_null()),
+        Some(false) => select = select.filter(user::Column::DisabledAt.is_null()),
+        None => {}
+    }
+    let sort = Sort {
+        key: None,
+        id: Expr::col((user::Entity, user::Column::Id)).into(),
+        descending: true,
+    };
+    fetch(
+        db,
+        select,
+        "users:newest",
+        &sort,
+        |m: &user::Model| (Key::None, m.id),
+        first,
+        after,
+    )
+    .await
+}
+
+/// Locks the active admins (PostgreSQL: `FOR UPDATE`; SQLite: the write lock `begin_write`
+/// took already) and returns their ids. Two admins demoting or disabling each other at once
+/// both pass through here: the second waits for the first to commit and then no longer counts
+/// the admin the first one demoted, so one of them is refused instead of both succeeding.
+async fn lock_active_admins(txn: &DatabaseTransaction) -> AppResult<Vec<Uuid>> {
+    let mut select = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::DisabledAt.is_null());
+    if txn.get_database_backend() == DbBackend::Postgres {
+        select = select.lock_exclusive();
+    }
+    Ok(select.into_tuple().all(txn).await?)
+}
+
+/// Refuses a change that would leave no active admin.
+async fn keep_an_admin(
+    txn: &DatabaseTransaction,
+    target: &user::Model,
+    what: &str,
+) -> AppResult<()> {
+    let admins = lock_active_admins(txn).await?;
+    let was_active_admin = target.role == Role::Admin.as_str() && target.disabled_at.is_none();
+    if was_active_admin && !admins.iter().any(|a| *a != target.id) {
+        return Err(AppError::Conflict(format!(
+            "{what}: {} is the last active admin; make another user admin first",
+            target.email
+        )));
+    }
+    Ok(())
+}
+
+/// Revokes every open session of a user inside `txn`; returns the sessions to announce once
+/// the transaction has committed.
+async fn revoke_user_sessions(txn: &DatabaseTransaction, user_id: Uuid) -> AppResult<Vec<Uuid>> {
+    let families: Vec<Uuid> = refresh_token::Entity::find()
+        .select_only()
+        .column(refresh_token::Column::FamilyId)
+        .distinct()
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .into_tuple()
+        .all(txn)
+        .await?;
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(families)
+}
+
+/// What an admin changes on an account.
+#[derive(Debug)]
+enum AdminChange {
+    Role(Role),
+    Disable,
+    Enable,
+    PasswordHash(String),
+}
+
+/// Applies one admin change in one write transaction, then ends the user's sessions where the
+/// change requires it (new role, disabled, new password) on every node.
+async fn change_user(
+    db: &DatabaseConnection,
+    sessions: &Sessions,
+    id: Uuid,
+    change: AdminChange,
+) -> AppResult<user::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    // The admins are locked before the target is read, so the target's row is read after any
+    // concurrent change to it has committed (PostgreSQL, READ COMMITTED).
+    let admins_locked = matches!(change, AdminChange::Role(_) | AdminChange::Disable);
+    if admins_locked {
+        lock_active_admins(&txn).await?;
+    }
+    let Some(target) = user::Entity::find_by_id(id).one(&txn).await? else {
+        txn.rollback().await?;
+        return Err(AppError::NotFound("user"));
+    };
+    let mut active: user::ActiveModel = target.clone().into();
+    let ends_sessions = match change {
+        AdminChange::Role(role) => {
+            if target.role == role.as_str() {
+                txn.rollback().await?;
+                return Ok(target);
+            }
+            if role != Role::Admin
+                && let Err(e) = keep_an_admin(&txn, &target, "role").await
+            {
+                txn.rollback().await?;
+                return Err(e);
+            }
+            active.role = Set(role.as_str().to_string());
+            // Access tokens carry the role: the old ones must not outlive it.
+            true
+        }
+        AdminChange::Disable => {
+            if target.disabled_at.is_some() {
+                txn.rollback().await?;
+                return Ok(target);
+            }
+            if let Err(e) = keep_an_admin(&txn, &target, "id").await {
+                txn.rollback().await?;
+                return Err(e);
+            }
+            active.disabled_at = Set(Some(Utc::now()));
+            true
+        }
+        AdminChange::Enable => {
+            if target.disabled_at.is_none() {
+                txn.rollback().await?;
+                return Ok(target);
+            }
+            active.disabled_at = Set(None);
+            false
+        }
+        AdminChange::PasswordHash(hash) => {
+            active.password_hash = Set(hash);
+            true
+        }
+    };
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    let revoked = if ends_sessions {
+        revoke_user_sessions(&txn, id).await?
+    } else {
+        Vec::new()
+    };
+    txn.commit().await?;
+    for family in revoked {
+        announce_revoked(db, sessions, family).await;
+    }
+    Ok(updated)
+}
+
+/// Changes a user's role; their sessions end (their access tokens carry the old role). The
+/// last active admin cannot be demoted (`CONFLICT`).
+pub async fn set_user_role(
+    db: &DatabaseConnection,
+    sessions: &Sessions,
+    id: Uuid,
+    role: Role,
+) -> AppResult<user::Model> {
+    change_user(db, sessions, id, AdminChange::Role(role)).await
+}
+
+/// Disables an account: it cannot sign in, and its sessions and API tokens stop at once. The
+/// last active admin cannot be disabled (`CONFLICT`).
+pub async fn disable_user(
+    db: &DatabaseConnection,
+    sessions: &Sessions,
+    id: Uuid,
+) -> AppResult<user::Model> {
+    change_user(db, sessions, id, AdminChange::Disable).await
+}
+
+/// Enables a disabled account again (its old sessions stay ended; its API tokens work again).
+pub async fn enable_user(
+    db: &DatabaseConnection,
+    sessions: &Sessions,
+    id: Uuid,
+) -> AppResult<user::Model> {
+    change_user(db, sessions, id, AdminChange::Enable).await
+}
+
+/// Sets a new password for a user (the sign-up rule applies); every session of theirs ends.
+pub async fn set_user_password(
+    db: &DatabaseConnection,
+    sessions: &Sessions,
+    id: Uuid,
+    password: String,
+) -> AppResult<user::Model> {
+    check_password(&password)?;
+    if find_user(db, id).await?.is_none() {
+        return Err(AppError::NotFound("user"));
+    }
+    // Hashed before the write transaction: argon2 is slow and must not hold the write lock.
+    let hash = hash_password(password).await?;
+    change_user(db, sessions, id, AdminChange::PasswordHash(hash)).await
 }

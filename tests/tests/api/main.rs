@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod admin_users;
 mod bad_input;
 mod hardening;
 mod http_endpoint;
