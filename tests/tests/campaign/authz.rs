@@ -101,6 +101,10 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Mutation", "refresh", ANYONE),
     ("Mutation", "logout", ANYONE),
     ("Mutation", "createUser", ADMINS),
+    ("Mutation", "setUserRole", ADMINS),
+    ("Mutation", "disableUser", ADMINS),
+    ("Mutation", "enableUser", ADMINS),
+    ("Mutation", "setUserPassword", ADMINS),
     ("Mutation", "createApiToken", SESSIONS),
     ("Mutation", "revokeApiToken", TOKEN_OWNER),
     // Media.
@@ -155,6 +159,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Query", "version", ANYONE),
     ("Query", "me", ANYONE),
     ("Query", "apiTokens", SESSIONS),
+    ("Query", "users", ADMINS),
     ("Query", "myUploads", EDITORS),
     ("Query", "node", MEMBERS_SEE),
     // Channels have no visibility of their own.
@@ -512,6 +517,28 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
         ("Mutation", "createUser") => request(
             &m("createUser", "CreateUserInput", "user { id }"),
             json!({ "email": format!("{}@example.com", w.unique("new").replace(' ', "-")), "password": "password-1234", "role": "VIEWER" }),
+        ),
+        ("Mutation", f @ ("setUserRole" | "disableUser" | "enableUser" | "setUserPassword")) => {
+            // A fresh account each time: these change who can sign in.
+            let email = format!("{}@example.com", w.unique("target").replace(' ', "-"));
+            let (id, _) = create_user(&w.app, &w.admin, &email, "VIEWER").await;
+            let (input, extra) = match f {
+                "setUserRole" => ("SetUserRoleInput", json!({ "role": "EDITOR" })),
+                "disableUser" => ("DisableUserInput", json!({})),
+                "enableUser" => ("EnableUserInput", json!({})),
+                _ => (
+                    "SetUserPasswordInput",
+                    json!({ "password": "another-password-5678" }),
+                ),
+            };
+            let mut variables = extra;
+            variables["id"] = json!(id);
+            request(&m(f, input, "user { id }"), variables)
+        }
+        ("Query", "users") => read(
+            "{ users(first: 100) { nodes { id } } }",
+            json!({}),
+            &w.extra_id,
         ),
         ("Mutation", "createApiToken") => request(
             &m("createApiToken", "CreateApiTokenInput", "token"),
