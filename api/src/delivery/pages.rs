@@ -259,14 +259,22 @@ pub async fn video_facts(
     };
     let size = media
         .as_ref()
-        .and_then(|m| m.renditions.iter().filter_map(|r| Some((r.width?, r.height?))).max())
+        .and_then(|m| {
+            m.renditions
+                .iter()
+                .filter_map(|r| Some((r.width?, r.height?)))
+                .max()
+        })
         .unwrap_or(DEFAULT_SIZE);
     let poster = match video.poster_asset_id {
         Some(asset) => Some(picture(ctx, asset)),
         None => media.as_ref().and_then(|m| {
-            m.poster_url
-                .clone()
-                .or_else(|| m.thumbnails.iter().max_by_key(|p| p.width).map(|p| p.url.clone()))
+            m.poster_url.clone().or_else(|| {
+                m.thumbnails
+                    .iter()
+                    .max_by_key(|p| p.width)
+                    .map(|p| p.url.clone())
+            })
         }),
     };
     Ok(VideoFacts {
@@ -423,10 +431,16 @@ async fn episode_head(ctx: &Ctx, id: Uuid) -> AppResult<Option<Head>> {
     else {
         return Ok(None);
     };
-    let Some(p) = podcast::Entity::find_by_id(e.podcast_id).one(&ctx.db).await? else {
+    let Some(p) = podcast::Entity::find_by_id(e.podcast_id)
+        .one(&ctx.db)
+        .await?
+    else {
         return Ok(None);
     };
-    let Some(c) = channel::Entity::find_by_id(p.channel_id).one(&ctx.db).await? else {
+    let Some(c) = channel::Entity::find_by_id(p.channel_id)
+        .one(&ctx.db)
+        .await?
+    else {
         return Ok(None);
     };
     let url = format!("{}/episodes/{}", urls::base(&ctx.config), e.id);
@@ -627,7 +641,10 @@ mod tests {
             json_ld: Some(json!({ "name": "</script><script>alert(2)</script>" })),
             ..Head::default()
         };
-        let out = inject("<html><head><title>Projector</title></head><body></body></html>", &head);
+        let out = inject(
+            "<html><head><title>Projector</title></head><body></body></html>",
+            &head,
+        );
         assert!(!out.contains("<script>alert"), "{out}");
         assert!(out.contains("&lt;/title&gt;&lt;script&gt;"));
         assert_eq!(out.matches("</title>").count(), 1);

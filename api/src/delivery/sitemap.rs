@@ -12,7 +12,9 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+use sea_orm::{
+    ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+};
 use uuid::Uuid;
 
 use super::embed::html_escape as xml_escape;
@@ -45,8 +47,10 @@ pub async fn robots(State(state): State<AppState>) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     r
 }
 
@@ -59,8 +63,10 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/xml; charset=utf-8"),
             );
-            r.headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=600"));
+            r.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=600"),
+            );
             r
         }
         Err(e) => e.into_response(),
@@ -93,7 +99,9 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
     let mut slugs = std::collections::HashMap::new();
     let mut after: Option<Uuid> = None;
     'channels: loop {
-        let mut q = channel::Entity::find().order_by_asc(channel::Column::Id).limit(PAGE);
+        let mut q = channel::Entity::find()
+            .order_by_asc(channel::Column::Id)
+            .limit(PAGE);
         if let Some(a) = after {
             q = q.filter(channel::Column::Id.gt(a));
         }
@@ -120,7 +128,11 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
         let rows = q.all(&ctx.db).await?;
         let Some(last) = rows.last() else { break };
         after = Some(last.id);
-        let mut outputs = of_assets(&ctx.db, rows.iter().filter_map(|v| v.source_asset_id).collect()).await?;
+        let mut outputs = of_assets(
+            &ctx.db,
+            rows.iter().filter_map(|v| v.source_asset_id).collect(),
+        )
+        .await?;
         for v in rows {
             let o = v
                 .source_asset_id
@@ -128,9 +140,17 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
             let facts = video_facts(ctx, &v, o).await?;
             let mut extra = String::from("<video:video>");
             if let Some(p) = &facts.poster {
-                let _ = write!(extra, "<video:thumbnail_loc>{}</video:thumbnail_loc>", xml_escape(p));
+                let _ = write!(
+                    extra,
+                    "<video:thumbnail_loc>{}</video:thumbnail_loc>",
+                    xml_escape(p)
+                );
             }
-            let description = if v.description.trim().is_empty() { &v.title } else { &v.description };
+            let description = if v.description.trim().is_empty() {
+                &v.title
+            } else {
+                &v.description
+            };
             let _ = write!(
                 extra,
                 "<video:title>{}</video:title><video:description>{}</video:description>",
@@ -138,7 +158,11 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
                 xml_escape(&truncate(description, DESCRIPTION_CHARS))
             );
             if let Some(c) = &facts.content {
-                let _ = write!(extra, "<video:content_loc>{}</video:content_loc>", xml_escape(c));
+                let _ = write!(
+                    extra,
+                    "<video:content_loc>{}</video:content_loc>",
+                    xml_escape(c)
+                );
             }
             let _ = write!(
                 extra,
@@ -146,7 +170,11 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
                 xml_escape(&urls::embed(&ctx.config, v.id))
             );
             if let Some(d) = v.duration_secs {
-                let _ = write!(extra, "<video:duration>{}</video:duration>", d.max(1.0).round() as u64);
+                let _ = write!(
+                    extra,
+                    "<video:duration>{}</video:duration>",
+                    d.max(1.0).round() as u64
+                );
             }
             if let Some(t) = v.publish_at {
                 let _ = write!(
@@ -155,7 +183,11 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
                     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
                 );
             }
-            let _ = write!(extra, "<video:view_count>{}</video:view_count>", v.view_count);
+            let _ = write!(
+                extra,
+                "<video:view_count>{}</video:view_count>",
+                v.view_count
+            );
             extra.push_str("</video:video>");
             if !url(&mut out, &urls::watch(&ctx.config, v.id), &extra) {
                 break 'videos;
@@ -176,8 +208,14 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
         let Some(last) = rows.last() else { break };
         after = Some(last.id);
         for p in rows {
-            let Some(slug) = slugs.get(&p.channel_id) else { continue };
-            if !url(&mut out, &urls::podcast_page(&ctx.config, slug, &p.slug), "") {
+            let Some(slug) = slugs.get(&p.channel_id) else {
+                continue;
+            };
+            if !url(
+                &mut out,
+                &urls::podcast_page(&ctx.config, slug, &p.slug),
+                "",
+            ) {
                 break 'podcasts;
             }
         }
@@ -203,7 +241,10 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
     }
 
     if count >= MAX_URLS {
-        tracing::warn!(limit = MAX_URLS, "the sitemap is full; later items are not listed");
+        tracing::warn!(
+            limit = MAX_URLS,
+            "the sitemap is full; later items are not listed"
+        );
     }
     out.push_str("</urlset>\n");
     Ok(out)

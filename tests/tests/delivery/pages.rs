@@ -102,24 +102,49 @@ async fn a_watch_page_carries_the_videos_head_for_unfurlers(backend: Backend) {
 
     let (status, headers, html) = get(&app, &format!("/watch/{uuid}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert_eq!(headers["cache-control"], "no-cache");
-    assert!(html.contains("<title>Sunset &amp; Sea · Projector</title>"), "{html}");
+    assert!(
+        html.contains("<title>Sunset &amp; Sea · Projector</title>"),
+        "{html}"
+    );
     assert_eq!(html.matches("<title>").count(), 1, "{html}");
     assert!(html.contains("app shell"), "the app itself is sent: {html}");
     assert_eq!(meta(&html, "description"), Some("Waves at dusk."));
-    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{base}/watch/{uuid}\">")));
+    assert!(html.contains(&format!(
+        "<link rel=\"canonical\" href=\"{base}/watch/{uuid}\">"
+    )));
     assert_eq!(meta(&html, "og:type"), Some("video.other"));
     assert_eq!(meta(&html, "og:title"), Some("Sunset &amp; Sea"));
-    assert_eq!(meta(&html, "og:url"), Some(format!("{base}/watch/{uuid}").as_str()));
+    assert_eq!(
+        meta(&html, "og:url"),
+        Some(format!("{base}/watch/{uuid}").as_str())
+    );
     let embed = format!("{base}/embed/{uuid}");
     assert_eq!(meta(&html, "og:video"), Some(embed.as_str()));
     let image = meta(&html, "og:image").expect("og:image");
     assert!(image.contains(&out.asset.to_string()), "{image}");
     assert_eq!(meta(&html, "twitter:card"), Some("player"));
     assert_eq!(meta(&html, "twitter:player"), Some(embed.as_str()));
-    assert!(meta(&html, "twitter:player:width").unwrap().parse::<u32>().unwrap() > 0);
-    assert!(meta(&html, "twitter:player:height").unwrap().parse::<u32>().unwrap() > 0);
+    assert!(
+        meta(&html, "twitter:player:width")
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+            > 0
+    );
+    assert!(
+        meta(&html, "twitter:player:height")
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+            > 0
+    );
     assert_eq!(meta(&html, "robots"), None, "a public video may be indexed");
 
     let ld = json_ld(&html);
@@ -130,7 +155,12 @@ async fn a_watch_page_carries_the_videos_head_for_unfurlers(backend: Backend) {
     assert_eq!(ld["embedUrl"], embed);
     assert!(ld["uploadDate"].as_str().unwrap().ends_with('Z'));
     assert_eq!(ld["thumbnailUrl"][0], image);
-    assert!(ld["contentUrl"].as_str().unwrap().contains(&out.asset.to_string()));
+    assert!(
+        ld["contentUrl"]
+            .as_str()
+            .unwrap()
+            .contains(&out.asset.to_string())
+    );
 
     // The oEmbed discovery link, and it answers.
     let needle = "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"";
@@ -217,7 +247,13 @@ async fn hidden_and_unknown_items_answer_404_with_the_app(backend: Backend) {
     for path in &paths {
         let (status, headers, html) = get(&app, path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
-        assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
         assert!(html.contains("app shell"), "{path}: {html}");
         assert!(!html.contains("plan"), "{path} leaks the title: {html}");
         assert!(!html.contains("og:"), "{path}: {html}");
@@ -239,7 +275,10 @@ async fn hidden_and_unknown_items_answer_404_with_the_app(backend: Backend) {
         .to_string();
     let (status, _, html) = get(&app, &format!("/channels/{slug}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("<title>Hidden Things · Projector</title>"), "{html}");
+    assert!(
+        html.contains("<title>Hidden Things · Projector</title>"),
+        "{html}"
+    );
     for path in ["/", "/search", "/admin/videos/new"] {
         let (status, _, html) = get(&app, path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
@@ -276,27 +315,53 @@ async fn the_sitemap_lists_public_videos_and_robots_names_it(backend: Backend) {
 
     let (status, headers, xml) = get(&app, "/sitemap.xml").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers["content-type"].to_str().unwrap().starts_with("application/xml"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/xml")
+    );
     assert!(xml.starts_with("<?xml"), "{xml}");
     let public_uuid = support::uuid_of(&public);
-    assert!(xml.contains(&format!("<loc>{base}/watch/{public_uuid}</loc>")), "{xml}");
-    assert!(xml.contains("<video:title>Listed &lt;one&gt;</video:title>"), "{xml}");
+    assert!(
+        xml.contains(&format!("<loc>{base}/watch/{public_uuid}</loc>")),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<video:title>Listed &lt;one&gt;</video:title>"),
+        "{xml}"
+    );
     assert!(xml.contains("<video:duration>42</video:duration>"), "{xml}");
-    assert!(xml.contains(&format!("<video:player_loc>{base}/embed/{public_uuid}</video:player_loc>")));
+    assert!(xml.contains(&format!(
+        "<video:player_loc>{base}/embed/{public_uuid}</video:player_loc>"
+    )));
     assert!(xml.contains("<video:thumbnail_loc>"), "{xml}");
     assert!(xml.contains(&out.asset.to_string()), "{xml}");
     assert!(xml.contains("<video:publication_date>"), "{xml}");
-    assert!(!xml.contains(&support::uuid_of(&private).to_string()), "{xml}");
-    assert!(!xml.contains(&support::uuid_of(&unlisted).to_string()), "{xml}");
+    assert!(
+        !xml.contains(&support::uuid_of(&private).to_string()),
+        "{xml}"
+    );
+    assert!(
+        !xml.contains(&support::uuid_of(&unlisted).to_string()),
+        "{xml}"
+    );
     assert!(xml.contains(&format!("{base}/channels/")), "{xml}");
-    assert_eq!(xml.matches("<url>").count(), 3, "two channels and one video: {xml}");
+    assert_eq!(
+        xml.matches("<url>").count(),
+        3,
+        "two channels and one video: {xml}"
+    );
 
     let (status, _, robots) = get(&app, "/robots.txt").await;
     assert_eq!(status, StatusCode::OK);
     assert!(robots.contains("User-agent: *\nAllow: /\n"), "{robots}");
     assert!(robots.contains("Disallow: /admin\n"), "{robots}");
     assert!(robots.contains("Disallow: /graphql\n"), "{robots}");
-    assert!(robots.contains(&format!("Sitemap: {base}/sitemap.xml")), "{robots}");
+    assert!(
+        robots.contains(&format!("Sitemap: {base}/sitemap.xml")),
+        "{robots}"
+    );
 }
 
 both_databases!(the_sitemap_lists_public_videos_and_robots_names_it);
@@ -325,13 +390,23 @@ async fn hashed_files_are_immutable_and_precompressed_by_accept_encoding() {
             "{accept:?}"
         );
         assert_eq!(
-            r.headers().get("content-encoding").map(|v| v.to_str().unwrap()),
+            r.headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap()),
             encoding,
             "{accept:?}"
         );
-        assert_eq!(r.headers()["content-type"], "application/wasm", "{accept:?}");
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/wasm",
+            "{accept:?}"
+        );
         assert!(
-            r.headers()["vary"].to_str().unwrap().to_ascii_lowercase().contains("accept-encoding"),
+            r.headers()["vary"]
+                .to_str()
+                .unwrap()
+                .to_ascii_lowercase()
+                .contains("accept-encoding"),
             "{accept:?}"
         );
         assert_eq!(&r.bytes().await.unwrap()[..], body, "{accept:?}");
