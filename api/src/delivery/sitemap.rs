@@ -91,7 +91,7 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
             return false;
         }
         count += 1;
-        let _ = write!(out, "<url><loc>{}</loc>{extra}</url>\n", xml_escape(loc));
+        let _ = writeln!(out, "<url><loc>{}</loc>{extra}</url>", xml_escape(loc));
         true
     };
 
