@@ -104,6 +104,22 @@ ensure_nextest() {
 build_frontend() {
   say "building the web app with Trunk"
   (cd "$ROOT" && trunk build --release)
+  compress_frontend "$ROOT/dist"
+}
+
+# Writes Brotli (.br) and gzip (.gz) siblings of the app's text and wasm files; the server
+# picks one by Accept-Encoding (precompressed once here, not on every request).
+compress_frontend() {
+  local dist="$1"
+  command -v gzip >/dev/null || apt_install gzip
+  command -v brotli >/dev/null || apt_install brotli
+  say "precompressing $dist (brotli, gzip)"
+  find "$dist" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
+    -o -name '*.svg' -o -name '*.json' \) -print0 |
+    while IFS= read -r -d '' f; do
+      gzip -9 -k -f -n "$f"
+      brotli -q 11 -k -f "$f"
+    done
 }
 
 # Finds (or sets up) a PostgreSQL server the tests may create databases on, and exports its

@@ -15,7 +15,6 @@ use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::accounts::jwt::{Keys, load_or_create_secret};
@@ -188,7 +187,6 @@ pub async fn sweep(ctx: &Ctx) -> crate::error::AppResult<SweepReport> {
 }
 
 fn router(state: AppState) -> Router {
-    let frontend = frontend_service(&state.ctx.config.frontend_dir);
     let security = Arc::new(crate::security::SecurityHeaders::new(&state.ctx.config));
     Router::new()
         .route(
@@ -211,7 +209,13 @@ fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .merge(crate::delivery::router(&state.ctx.config))
-        .fallback_service(frontend)
+        .fallback({
+            let site = crate::delivery::pages::Site::load(&state.ctx.config.frontend_dir)
+                .map(Arc::new);
+            move |s: axum::extract::State<AppState>, request: axum::extract::Request| {
+                frontend(site.clone(), s, request)
+            }
+        })
         .layer(axum::middleware::from_fn_with_state(
             security,
             crate::security::apply,
@@ -239,20 +243,21 @@ fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves the built app with a fallback to `index.html` so client-side routes load; without a
-/// build, a page that says how to make one.
-fn frontend_service(dir: &std::path::Path) -> axum::routing::MethodRouter {
-    let index = dir.join("index.html");
-    if index.exists() {
-        axum::routing::get_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
-    } else {
-        axum::routing::get(|| async {
-            Html(
-                "<!doctype html><title>Projector</title><h1>Projector is running</h1>\
-                 <p>The web app is not built. Run <code>scripts/run</code> (it builds it with \
-                 Trunk), or open <a href=\"/graphql\">/graphql</a>.</p>",
-            )
-        })
+/// Serves the built app (its pages with their heads filled, see [`crate::delivery::pages`]);
+/// without a build, a page that says how to make one.
+async fn frontend(
+    site: Option<Arc<crate::delivery::pages::Site>>,
+    state: axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    match site {
+        Some(site) => crate::delivery::pages::serve(state, site, request).await,
+        None => Html(
+            "<!doctype html><title>Projector</title><h1>Projector is running</h1>\
+             <p>The web app is not built. Run <code>scripts/run</code> (it builds it with \
+             Trunk), or open <a href=\"/graphql\">/graphql</a>.</p>",
+        )
+        .into_response(),
     }
 }
 

@@ -10,7 +10,9 @@ pub mod media;
 pub mod notify;
 pub mod oembed;
 pub mod outputs;
+pub mod pages;
 pub mod sign;
+pub mod sitemap;
 pub mod urls;
 pub mod views;
 
@@ -143,6 +145,8 @@ pub fn router(config: &Config) -> Router<AppState> {
         )
         .route("/feeds/channels/{file}", get(feeds::channel))
         .route("/oembed", get(oembed::get))
+        .route("/sitemap.xml", get(sitemap::sitemap))
+        .route("/robots.txt", get(sitemap::robots))
         .route("/views/{id}", post(views::beacon))
         .layer(cors)
         // The page's own CSP: only the embed page may be framed (by `frame_ancestors`).

@@ -10,5 +10,6 @@ mod feeds;
 mod garage;
 mod lifecycle_migration;
 mod media;
+mod pages;
 mod support;
 mod views;

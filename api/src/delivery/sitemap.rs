@@ -1,0 +1,251 @@
+//! `GET /sitemap.xml` and `GET /robots.txt`.
+//!
+//! The sitemap lists what the public can find in lists (public, published, ready videos with
+//! Google's video extension; channels; public podcasts and playlists), read in keyset pages by
+//! id so a large catalogue never loads at once. One sitemap file holds at most 50,000 URLs
+//! (the protocol's limit): beyond that a sitemap index naming `/sitemap.xml?page=N` files is the
+//! way to grow; today the first 50,000 are listed and a warning is logged.
+
+use std::fmt::Write as _;
+
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+};
+use uuid::Uuid;
+
+use super::embed::html_escape as xml_escape;
+use super::outputs::{Outputs, of_assets};
+use super::pages::video_facts;
+use super::urls;
+use crate::channels::entity::channel;
+use crate::error::AppResult;
+use crate::playlists::entity::playlist;
+use crate::podcasts::entity::podcast;
+use crate::state::{AppState, Ctx};
+use crate::videos::entity::video;
+use crate::visibility::{self, Reach, Viewer};
+
+/// Rows read per query.
+const PAGE: u64 = 500;
+/// URLs in one sitemap file (the protocol's limit).
+const MAX_URLS: usize = 50_000;
+/// Longest `video:description` (Google's limit is 2048 characters).
+const DESCRIPTION_CHARS: usize = 2000;
+
+/// `robots.txt`: everything may be crawled but the admin app and the API.
+pub async fn robots(State(state): State<AppState>) -> Response {
+    let body = format!(
+        "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /graphql\n\nSitemap: {}/sitemap.xml\n",
+        urls::base(&state.ctx.config)
+    );
+    let mut r = body.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+/// The sitemap handler.
+pub async fn sitemap(State(state): State<AppState>) -> Response {
+    match build(&state.ctx).await {
+        Ok(body) => {
+            let mut r = body.into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/xml; charset=utf-8"),
+            );
+            r.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=600"),
+            );
+            r
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+async fn build(ctx: &Ctx) -> AppResult<String> {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+         xmlns:video=\"http://www.google.com/schemas/sitemap-video/1.1\">\n",
+    );
+    let mut count = 0usize;
+    let now = Utc::now();
+    let base = urls::base(&ctx.config).to_string();
+    let mut url = |out: &mut String, loc: &str, extra: &str| -> bool {
+        if count >= MAX_URLS {
+            return false;
+        }
+        count += 1;
+        let _ = writeln!(out, "<url><loc>{}</loc>{extra}</url>", xml_escape(loc));
+        true
+    };
+
+    // Channels (all public), then public videos, podcasts and playlists.
+    let mut slugs = std::collections::HashMap::new();
+    let mut after: Option<Uuid> = None;
+    'channels: loop {
+        let mut q = channel::Entity::find()
+            .order_by_asc(channel::Column::Id)
+            .limit(PAGE);
+        if let Some(a) = after {
+            q = q.filter(channel::Column::Id.gt(a));
+        }
+        let rows = q.all(&ctx.db).await?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.id);
+        for c in rows {
+            if !url(&mut out, &urls::channel_page(&ctx.config, &c.slug), "") {
+                break 'channels;
+            }
+            slugs.insert(c.id, c.slug);
+        }
+    }
+
+    let mut after: Option<Uuid> = None;
+    'videos: loop {
+        let mut q = video::Entity::find()
+            .filter(visibility::videos(&Viewer::Public, Reach::Listed, now))
+            .order_by_asc(video::Column::Id)
+            .limit(PAGE);
+        if let Some(a) = after {
+            q = q.filter(video::Column::Id.gt(a));
+        }
+        let rows = q.all(&ctx.db).await?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.id);
+        let mut outputs = of_assets(
+            &ctx.db,
+            rows.iter().filter_map(|v| v.source_asset_id).collect(),
+        )
+        .await?;
+        for v in rows {
+            let o = v
+                .source_asset_id
+                .map(|a| Outputs::new(a, outputs.remove(&a).unwrap_or_default()));
+            let facts = video_facts(ctx, &v, o).await?;
+            let mut extra = String::from("<video:video>");
+            if let Some(p) = &facts.poster {
+                let _ = write!(
+                    extra,
+                    "<video:thumbnail_loc>{}</video:thumbnail_loc>",
+                    xml_escape(p)
+                );
+            }
+            let description = if v.description.trim().is_empty() {
+                &v.title
+            } else {
+                &v.description
+            };
+            let _ = write!(
+                extra,
+                "<video:title>{}</video:title><video:description>{}</video:description>",
+                xml_escape(&v.title),
+                xml_escape(&truncate(description, DESCRIPTION_CHARS))
+            );
+            if let Some(c) = &facts.content {
+                let _ = write!(
+                    extra,
+                    "<video:content_loc>{}</video:content_loc>",
+                    xml_escape(c)
+                );
+            }
+            let _ = write!(
+                extra,
+                "<video:player_loc>{}</video:player_loc>",
+                xml_escape(&urls::embed(&ctx.config, v.id))
+            );
+            if let Some(d) = v.duration_secs {
+                let _ = write!(
+                    extra,
+                    "<video:duration>{}</video:duration>",
+                    d.max(1.0).round() as u64
+                );
+            }
+            if let Some(t) = v.publish_at {
+                let _ = write!(
+                    extra,
+                    "<video:publication_date>{}</video:publication_date>",
+                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                );
+            }
+            let _ = write!(
+                extra,
+                "<video:view_count>{}</video:view_count>",
+                v.view_count
+            );
+            extra.push_str("</video:video>");
+            if !url(&mut out, &urls::watch(&ctx.config, v.id), &extra) {
+                break 'videos;
+            }
+        }
+    }
+
+    let mut after: Option<Uuid> = None;
+    'podcasts: loop {
+        let mut q = podcast::Entity::find()
+            .filter(visibility::podcasts(&Viewer::Public, Reach::Listed))
+            .order_by_asc(podcast::Column::Id)
+            .limit(PAGE);
+        if let Some(a) = after {
+            q = q.filter(podcast::Column::Id.gt(a));
+        }
+        let rows = q.all(&ctx.db).await?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.id);
+        for p in rows {
+            let Some(slug) = slugs.get(&p.channel_id) else {
+                continue;
+            };
+            if !url(
+                &mut out,
+                &urls::podcast_page(&ctx.config, slug, &p.slug),
+                "",
+            ) {
+                break 'podcasts;
+            }
+        }
+    }
+
+    let mut after: Option<Uuid> = None;
+    'playlists: loop {
+        let mut q = playlist::Entity::find()
+            .filter(visibility::playlists(&Viewer::Public, Reach::Listed))
+            .order_by_asc(playlist::Column::Id)
+            .limit(PAGE);
+        if let Some(a) = after {
+            q = q.filter(playlist::Column::Id.gt(a));
+        }
+        let rows = q.all(&ctx.db).await?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.id);
+        for p in rows {
+            if !url(&mut out, &format!("{base}/playlists/{}", p.id), "") {
+                break 'playlists;
+            }
+        }
+    }
+
+    if count >= MAX_URLS {
+        tracing::warn!(
+            limit = MAX_URLS,
+            "the sitemap is full; later items are not listed"
+        );
+    }
+    out.push_str("</urlset>\n");
+    Ok(out)
+}
