@@ -50,12 +50,10 @@ const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 const GRAPHIQL_CSP: &str = "frame-ancestors 'none'";
 
 impl SecurityHeaders {
-    /// Headers for a server with `config` (the app's inline script hashes come from the
-    /// built `index.html`, if there is one).
-    pub fn new(config: &Config) -> Self {
-        let index = std::fs::read_to_string(config.frontend_dir.join("index.html")).ok();
+    /// Headers for a server with `config`; the app's inline script hashes come from its
+    /// `index`, the built `index.html` as served, if there is one.
+    pub fn new(config: &Config, index: Option<&str>) -> Self {
         let hashes: Vec<String> = index
-            .as_deref()
             .map(inline_scripts)
             .unwrap_or_default()
             .into_iter()
@@ -209,12 +207,10 @@ pub fn peer(request_extensions: &axum::http::Extensions) -> Option<IpAddr> {
         .map(|c| c.0.ip())
 }
 
-/// CORS of `/graphql`: browsers on the configured origins (`delivery.cors_origins`, any by
-/// default) may call the API with a bearer token; no cookies or other credentials are ever
-/// allowed, so another site can only do what its own token lets it.
-pub fn graphql_cors(config: &Config) -> CorsLayer {
+/// The browser origins `delivery.cors_origins` allows (`*` for any), for every CORS layer.
+pub fn allowed_origins(config: &Config) -> AllowOrigin {
     let origins = &config.delivery.cors_origins;
-    let allow = if origins.iter().any(|o| o == "*") {
+    if origins.iter().any(|o| o == "*") {
         AllowOrigin::any()
     } else {
         AllowOrigin::list(
@@ -222,9 +218,15 @@ pub fn graphql_cors(config: &Config) -> CorsLayer {
                 .iter()
                 .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()),
         )
-    };
+    }
+}
+
+/// CORS of `/graphql`: browsers on the configured origins (`delivery.cors_origins`, any by
+/// default) may call the API with a bearer token; no cookies or other credentials are ever
+/// allowed, so another site can only do what its own token lets it.
+pub fn graphql_cors(config: &Config) -> CorsLayer {
     CorsLayer::new()
-        .allow_origin(allow)
+        .allow_origin(allowed_origins(config))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([
             header::AUTHORIZATION,

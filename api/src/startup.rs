@@ -187,7 +187,13 @@ pub async fn sweep(ctx: &Ctx) -> crate::error::AppResult<SweepReport> {
 }
 
 fn router(state: AppState) -> Router {
-    let security = Arc::new(crate::security::SecurityHeaders::new(&state.ctx.config));
+    // The app's index.html is read once: pages are filled from it, and the CSP allows its
+    // inline scripts by their hashes.
+    let site = crate::delivery::pages::Site::load(&state.ctx.config.frontend_dir).map(Arc::new);
+    let security = Arc::new(crate::security::SecurityHeaders::new(
+        &state.ctx.config,
+        site.as_deref().map(crate::delivery::pages::Site::index),
+    ));
     Router::new()
         .route(
             "/graphql",
@@ -210,8 +216,6 @@ fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .merge(crate::delivery::router(&state.ctx.config))
         .fallback({
-            let site = crate::delivery::pages::Site::load(&state.ctx.config.frontend_dir)
-                .map(Arc::new);
             move |s: axum::extract::State<AppState>, request: axum::extract::Request| {
                 frontend(site.clone(), s, request)
             }

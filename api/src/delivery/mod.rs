@@ -20,11 +20,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::http::{HeaderName, Method, header};
 use axum::routing::{get, post};
 use sea_orm::ConnectionTrait;
 use secrecy::ExposeSecret as _;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::cors::CorsLayer;
 use uuid::Uuid;
 
 use self::access::{Access, TtlCache};
@@ -156,18 +156,8 @@ pub fn router(config: &Config) -> Router<AppState> {
 }
 
 fn cors(config: &Config) -> CorsLayer {
-    let origins = &config.delivery.cors_origins;
-    let allow = if origins.iter().any(|o| o == "*") {
-        AllowOrigin::any()
-    } else {
-        AllowOrigin::list(
-            origins
-                .iter()
-                .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()),
-        )
-    };
     CorsLayer::new()
-        .allow_origin(allow)
+        .allow_origin(crate::security::allowed_origins(config))
         .allow_methods([Method::GET, Method::HEAD, Method::POST])
         .allow_headers([
             header::RANGE,

@@ -69,6 +69,11 @@ impl Site {
                 .append_index_html_on_directories(false),
         })
     }
+
+    /// The app's `index.html` as read at start.
+    pub fn index(&self) -> &str {
+        &self.index
+    }
 }
 
 /// What the server can tell about a page of the app.
