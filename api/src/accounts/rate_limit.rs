@@ -9,24 +9,61 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Most keys a limiter remembers. A spray of more distinct keys (addresses) within one window
-/// makes it forget them all: it then fails open for a moment rather than grow without bound.
+/// Most keys a limiter remembers. When a spray of distinct keys (addresses) fills it, keys whose
+/// window has passed go first, then the keys with the fewest recent events, down to half: a key
+/// that has used its budget stays limited (a spray cannot reset it), and memory stays bounded.
 const MAX_KEYS: usize = 100_000;
+
+/// Keeps the `keep` entries of `map` with the largest `weight`, dropping the rest (ties broken
+/// arbitrarily). Linear in the map's size; callers run it once per `keep` insertions at most.
+fn keep_heaviest<K, V>(map: &mut HashMap<K, V>, keep: usize, weight: impl Fn(&V) -> u32)
+where
+    K: std::hash::Hash + Eq + Clone,
+{
+    if map.len() <= keep {
+        return;
+    }
+    let mut weights: Vec<u32> = map.values().map(&weight).collect();
+    let cut = weights.len() - keep;
+    let (_, threshold, _) = weights.select_nth_unstable(cut);
+    let threshold = *threshold;
+    // Everything strictly lighter than the threshold goes; then enough of the entries equal to
+    // it to get down to `keep`.
+    map.retain(|_, v| weight(v) >= threshold);
+    let mut excess = map.len().saturating_sub(keep);
+    if excess > 0 {
+        map.retain(|_, v| {
+            if excess > 0 && weight(v) == threshold {
+                excess -= 1;
+                false
+            } else {
+                true
+            }
+        });
+    }
+}
 
 /// Counts events per key within a sliding window.
 #[derive(Debug)]
 pub struct Limiter {
     max: u32,
     window: Duration,
+    max_keys: usize,
     events: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
 impl Limiter {
     /// A limiter allowing `max` events per key within `window`.
     pub fn new(max: u32, window: Duration) -> Self {
+        Self::with_max_keys(max, window, MAX_KEYS)
+    }
+
+    /// The same with room for `max_keys` keys (tests use a small one).
+    pub fn with_max_keys(max: u32, window: Duration, max_keys: usize) -> Self {
         Self {
             max,
             window,
+            max_keys: max_keys.max(2),
             events: Mutex::new(HashMap::new()),
         }
     }
@@ -56,18 +93,20 @@ impl Limiter {
     pub fn record(&self, key: &str) {
         let now = Instant::now();
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
-        if events.len() > MAX_KEYS {
+        if events.len() >= self.max_keys && !events.contains_key(key) {
             // Bound memory under a spray of distinct keys: forget keys whose window has passed,
-            // and everything when that is not enough, so the sweep's cost is spread over at
-            // least MAX_KEYS / 2 insertions instead of paid on each one.
+            // then the lightest keys down to half, so the sweep's cost is spread over at least
+            // max_keys / 2 insertions instead of paid on each one.
             let window = self.window;
             events.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
-            if events.len() > MAX_KEYS / 2 {
+            if events.len() > self.max_keys / 2 {
                 tracing::warn!(
                     keys = events.len(),
-                    "rate limiter full; forgetting every key"
+                    "rate limiter full; forgetting the keys with the fewest recent events"
                 );
-                events.clear();
+                keep_heaviest(&mut events, self.max_keys / 2, |q| {
+                    u32::try_from(q.len()).unwrap_or(u32::MAX)
+                });
             }
         }
         events.entry(key.to_string()).or_default().push_back(now);
@@ -159,16 +198,17 @@ impl LoginThrottle {
         let now = Instant::now();
         self.accounts.record(account);
         let mut pairs = self.pairs.lock().unwrap_or_else(|p| p.into_inner());
-        if pairs.len() > MAX_KEYS {
-            // Bound memory under a spray of distinct pairs, as in `Limiter::record`.
+        if pairs.len() >= MAX_KEYS && !pairs.contains_key(&(account.to_string(), addr)) {
+            // Bound memory under a spray of distinct pairs, as in `Limiter::record`: the pairs
+            // with the most failures (the ones being slowed down) are kept.
             let window = self.window;
             pairs.retain(|_, f| now.duration_since(f.last) < window);
             if pairs.len() > MAX_KEYS / 2 {
                 tracing::warn!(
                     pairs = pairs.len(),
-                    "login throttle full; forgetting every pair"
+                    "login throttle full; forgetting the pairs with the fewest failures"
                 );
-                pairs.clear();
+                keep_heaviest(&mut pairs, MAX_KEYS / 2, |f| f.count);
             }
         }
         let entry = pairs
@@ -231,6 +271,33 @@ mod tests {
         assert_eq!(throttle.back_off(0), Duration::from_secs(1));
         assert_eq!(throttle.back_off(2), Duration::from_secs(4));
         assert_eq!(throttle.back_off(40), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_spray_of_new_keys_does_not_reset_a_key_that_used_its_budget() {
+        let limiter = Limiter::with_max_keys(3, Duration::from_secs(60), 100);
+        for _ in 0..3 {
+            limiter.record("attacker");
+        }
+        assert!(limiter.check("attacker").is_err());
+        // Ten times the limiter's room in distinct keys, one event each.
+        for n in 0..1_000 {
+            limiter.record(&format!("spray-{n}"));
+        }
+        assert!(
+            limiter.check("attacker").is_err(),
+            "the spray made the limiter forget a key at its limit"
+        );
+        let keys = limiter.events.lock().unwrap().len();
+        assert!(keys <= 100, "the limiter holds {keys} keys, more than its room of 100");
+    }
+
+    #[test]
+    fn keep_heaviest_keeps_exactly_the_heaviest_entries() {
+        let mut map: HashMap<u32, u32> = (0..10).map(|k| (k, k % 5)).collect();
+        keep_heaviest(&mut map, 3, |v| *v);
+        assert_eq!(map.len(), 3);
+        assert!(map.values().all(|v| *v >= 3), "kept {map:?}");
     }
 
     #[test]
