@@ -212,7 +212,7 @@ async fn copy_one(
     }
     let content_type = known
         .and_then(|k| k.content_type.clone())
-        .unwrap_or_else(|| crate::transcode::worker::content_type_of(key.as_str()).to_string());
+        .unwrap_or_else(|| super::content_type::of_name(key.as_str()).to_string());
     let (size, source_sha) = match source.local_path(key) {
         Some(path) => {
             let (size, sha) = hash_file(&path).await?;
@@ -276,7 +276,8 @@ pub async fn hash_object(storage: &dyn Storage, key: &ObjectKey) -> AppResult<(u
     Ok((size, hex::encode(hasher.finalize())))
 }
 
-async fn hash_file(path: &Path) -> AppResult<(u64, String)> {
+/// Size and hex SHA-256 of a file, read on a blocking thread.
+pub(crate) async fn hash_file(path: &Path) -> AppResult<(u64, String)> {
     let path: PathBuf = path.to_path_buf();
     tokio::task::spawn_blocking(move || {
         use std::io::Read as _;

@@ -10,6 +10,7 @@ use super::queue;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
 use crate::graphql::{WsCredentials, app, viewer};
+use crate::media::subject::{Subject, links};
 use crate::relay::from_global;
 use crate::state::Ctx;
 use crate::visibility::Viewer;
@@ -123,54 +124,15 @@ async fn subject_for(
     video_id: Option<ID>,
     episode_id: Option<ID>,
     manage: bool,
-) -> AppResult<(Uuid, &'static str)> {
+) -> AppResult<Subject> {
     let app = app(ctx)?;
-    let who = viewer(ctx);
-    match (video_id, episode_id) {
-        (Some(v), None) => {
-            let id = from_global(&v, "Video")?;
-            check_video(&app.db, &who, id, manage).await?;
-            Ok((id, "video"))
-        }
-        (None, Some(e)) => {
-            let id = from_global(&e, "Episode")?;
-            check_episode(&app.db, &who, id, manage).await?;
-            Ok((id, "episode"))
-        }
-        _ => Err(AppError::validation("give videoId or episodeId")),
-    }
-}
-
-async fn check_video(
-    db: &sea_orm::DatabaseConnection,
-    who: &Viewer,
-    id: Uuid,
-    manage: bool,
-) -> AppResult<()> {
-    if manage {
-        crate::videos::service::get_managed(db, who, id).await?;
-    } else {
-        crate::videos::service::find(db, who, id)
-            .await?
-            .ok_or(AppError::NotFound("video"))?;
-    }
-    Ok(())
-}
-
-async fn check_episode(
-    db: &sea_orm::DatabaseConnection,
-    who: &Viewer,
-    id: Uuid,
-    manage: bool,
-) -> AppResult<()> {
-    if manage {
-        crate::podcasts::service::episode_managed(db, who, id).await?;
-    } else {
-        crate::podcasts::service::find_episode(db, who, id)
-            .await?
-            .ok_or(AppError::NotFound("episode"))?;
-    }
-    Ok(())
+    let subject = match (video_id, episode_id) {
+        (Some(v), None) => Subject::Video(from_global(&v, "Video")?),
+        (None, Some(e)) => Subject::Episode(from_global(&e, "Episode")?),
+        _ => return Err(AppError::validation("give videoId or episodeId")),
+    };
+    links::check(&app.db, &viewer(ctx), subject, manage).await?;
+    Ok(subject)
 }
 
 /// What a subscription does with one event.
@@ -235,7 +197,7 @@ impl SubscriptionRoot {
         video_id: Option<ID>,
         episode_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = TranscodeProgress> + use<>> {
-        let (subject, kind) = subject_for(ctx, video_id, episode_id, true).await?;
+        let subject = subject_for(ctx, video_id, episode_id, true).await?;
         let app = app(ctx)?.clone();
         let who = viewer(ctx);
         let credentials = ctx.data_opt::<WsCredentials>().cloned();
@@ -256,24 +218,17 @@ impl SubscriptionRoot {
                 else {
                     return Step::Skip;
                 };
-                if subject_id != subject {
+                if subject_id != subject.id() {
                     return Step::Skip;
                 }
                 let Some(who) = caller_now(&app, credentials.as_ref(), &who).await else {
                     return Step::End;
                 };
-                let allowed = match kind {
-                    "video" => check_video(&app.db, &who, subject, true).await,
-                    _ => check_episode(&app.db, &who, subject, true).await,
-                };
-                if allowed.is_err() {
+                if links::check(&app.db, &who, subject, true).await.is_err() {
                     return Step::Skip;
                 }
                 Step::Emit(TranscodeProgress {
-                    subject_id: crate::relay::to_global(
-                        if kind == "video" { "Video" } else { "Episode" },
-                        subject_id,
-                    ),
+                    subject_id: subject.global_id(),
                     status: JobStatus::parse(&status),
                     percent,
                     stage,
@@ -292,7 +247,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         video_id: ID,
     ) -> async_graphql::Result<impl Stream<Item = crate::videos::graphql::Video> + use<>> {
-        let (subject, _) = subject_for(ctx, Some(video_id), None, false).await?;
+        let subject = subject_for(ctx, Some(video_id), None, false).await?.id();
         let app = app(ctx)?.clone();
         let who = viewer(ctx);
         let credentials = ctx.data_opt::<WsCredentials>().cloned();

@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::entity::job;
 use crate::error::{AppError, AppResult};
+use crate::media::subject::Subject;
 
 /// Stored job states.
 pub mod status {
@@ -37,44 +38,6 @@ pub mod status {
 pub mod kind {
     /// Turn a source asset into HLS, audio files and pictures.
     pub const TRANSCODE: &str = "transcode";
-}
-
-/// What a job works for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Subject {
-    /// A video.
-    Video(Uuid),
-    /// A podcast episode.
-    Episode(Uuid),
-}
-
-impl Subject {
-    /// `video` or `episode`.
-    pub fn kind(self) -> &'static str {
-        match self {
-            Self::Video(_) => "video",
-            Self::Episode(_) => "episode",
-        }
-    }
-
-    /// The video's or episode's id.
-    pub fn id(self) -> Uuid {
-        match self {
-            Self::Video(id) | Self::Episode(id) => id,
-        }
-    }
-
-    /// Reads a job's subject back.
-    pub fn of(job: &job::Model) -> AppResult<Self> {
-        match job.subject_kind.as_str() {
-            "video" => Ok(Self::Video(job.subject_id)),
-            "episode" => Ok(Self::Episode(job.subject_id)),
-            other => Err(AppError::internal(anyhow::anyhow!(
-                "job {} has unknown subject kind `{other}`",
-                job.id
-            ))),
-        }
-    }
 }
 
 /// Queues a transcode of `asset` for `subject`, unless one is already queued or running for that
@@ -101,7 +64,7 @@ pub async fn enqueue(
         id: Set(Uuid::now_v7()),
         kind: Set(kind::TRANSCODE.into()),
         asset_id: Set(asset),
-        subject_kind: Set(subject.kind().into()),
+        subject_kind: Set(subject.kind()),
         subject_id: Set(subject.id()),
         status: Set(status::QUEUED.into()),
         attempts: Set(0),
@@ -330,26 +293,25 @@ pub fn backoff(attempts: i32, base: Duration) -> chrono::Duration {
 
 /// Cancels a job that has not finished. Its worker notices at its next heartbeat.
 pub async fn cancel(db: &impl ConnectionTrait, id: Uuid) -> AppResult<bool> {
-    let now = Utc::now();
-    let updated = job::Entity::update_many()
-        .col_expr(job::Column::Status, status::CANCELLED.into())
-        .col_expr(job::Column::FinishedAt, Some(now).into())
-        .col_expr(job::Column::UpdatedAt, now.into())
-        .filter(job::Column::Id.eq(id))
-        .filter(job::Column::Status.is_in([status::QUEUED, status::RUNNING]))
-        .exec(db)
-        .await?;
-    Ok(updated.rows_affected == 1)
+    Ok(cancel_where(db, job::Column::Id.eq(id)).await? == 1)
 }
 
 /// Cancels every unfinished job of a subject (it is being deleted).
 pub async fn cancel_for_subject(db: &impl ConnectionTrait, subject: Uuid) -> AppResult<u64> {
+    cancel_where(db, job::Column::SubjectId.eq(subject)).await
+}
+
+/// Cancels the unfinished jobs `which` selects; how many.
+async fn cancel_where(
+    db: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
+) -> AppResult<u64> {
     let now = Utc::now();
     let updated = job::Entity::update_many()
         .col_expr(job::Column::Status, status::CANCELLED.into())
         .col_expr(job::Column::FinishedAt, Some(now).into())
         .col_expr(job::Column::UpdatedAt, now.into())
-        .filter(job::Column::SubjectId.eq(subject))
+        .filter(which)
         .filter(job::Column::Status.is_in([status::QUEUED, status::RUNNING]))
         .exec(db)
         .await?;
