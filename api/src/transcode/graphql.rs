@@ -1,5 +1,7 @@
 //! GraphQL of transcoding: a video's or episode's processing state, and live subscriptions.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, SimpleObject, Subscription};
 use futures::Stream;
 use futures::StreamExt as _;
@@ -145,22 +147,37 @@ enum Step<T> {
     End,
 }
 
-/// Who the caller is at this event. Over WebSocket the connection's credentials are checked
-/// again, so a session that ended, a revoked token or a disabled account ends the subscription
-/// (`None`); a principal whose role changed sees what the new role sees.
-async fn caller_now(
-    app: &Ctx,
-    credentials: Option<&WsCredentials>,
-    at_start: &Viewer,
-) -> Option<Viewer> {
-    match credentials {
-        Some(c) if c.0.contains_key(axum::http::header::AUTHORIZATION) => {
-            crate::accounts::auth::authenticate(app, &c.0)
-                .await
-                .ok()
-                .map(|p| Viewer::of(&p))
+/// What a subscription checks each event with: the app, the caller as they subscribed, and the
+/// connection's credentials.
+#[derive(Clone)]
+struct Listener {
+    app: Arc<Ctx>,
+    who: Viewer,
+    credentials: Option<WsCredentials>,
+}
+
+impl Listener {
+    fn of(ctx: &Context<'_>) -> AppResult<Self> {
+        Ok(Self {
+            app: app(ctx)?.clone(),
+            who: viewer(ctx),
+            credentials: ctx.data_opt::<WsCredentials>().cloned(),
+        })
+    }
+
+    /// Who the caller is at this event. Over WebSocket the connection's credentials are checked
+    /// again, so a session that ended, a revoked token or a disabled account ends the
+    /// subscription (`None`); a principal whose role changed sees what the new role sees.
+    async fn caller_now(&self) -> Option<Viewer> {
+        match &self.credentials {
+            Some(c) if c.0.contains_key(axum::http::header::AUTHORIZATION) => {
+                crate::accounts::auth::authenticate(&self.app, &c.0)
+                    .await
+                    .ok()
+                    .map(|p| Viewer::of(&p))
+            }
+            _ => Some(self.who.clone()),
         }
-        _ => Some(at_start.clone()),
     }
 }
 
@@ -198,14 +215,10 @@ impl SubscriptionRoot {
         episode_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = TranscodeProgress> + use<>> {
         let subject = subject_for(ctx, video_id, episode_id, true).await?;
-        let app = app(ctx)?.clone();
-        let who = viewer(ctx);
-        let credentials = ctx.data_opt::<WsCredentials>().cloned();
-        let rx = app.events.subscribe();
+        let listener = Listener::of(ctx)?;
+        let rx = listener.app.events.subscribe();
         Ok(steps(rx, move |event| {
-            let app = app.clone();
-            let who = who.clone();
-            let credentials = credentials.clone();
+            let listener = listener.clone();
             async move {
                 let Event::Progress {
                     subject_id,
@@ -221,10 +234,13 @@ impl SubscriptionRoot {
                 if subject_id != subject.id() {
                     return Step::Skip;
                 }
-                let Some(who) = caller_now(&app, credentials.as_ref(), &who).await else {
+                let Some(who) = listener.caller_now().await else {
                     return Step::End;
                 };
-                if links::check(&app.db, &who, subject, true).await.is_err() {
+                if links::check(&listener.app.db, &who, subject, true)
+                    .await
+                    .is_err()
+                {
                     return Step::Skip;
                 }
                 Step::Emit(TranscodeProgress {
@@ -248,21 +264,17 @@ impl SubscriptionRoot {
         video_id: ID,
     ) -> async_graphql::Result<impl Stream<Item = crate::videos::graphql::Video> + use<>> {
         let subject = subject_for(ctx, Some(video_id), None, false).await?.id();
-        let app = app(ctx)?.clone();
-        let who = viewer(ctx);
-        let credentials = ctx.data_opt::<WsCredentials>().cloned();
-        let rx = app.events.subscribe();
+        let listener = Listener::of(ctx)?;
+        let rx = listener.app.events.subscribe();
         Ok(steps(rx, move |event| {
-            let app = app.clone();
-            let who = who.clone();
-            let credentials = credentials.clone();
+            let listener = listener.clone();
             async move {
                 match event {
                     Event::SubjectChanged { subject_id, .. } if subject_id == subject => {
-                        let Some(who) = caller_now(&app, credentials.as_ref(), &who).await else {
+                        let Some(who) = listener.caller_now().await else {
                             return Step::End;
                         };
-                        match crate::videos::service::find(&app.db, &who, subject).await {
+                        match crate::videos::service::find(&listener.app.db, &who, subject).await {
                             Ok(Some(v)) => Step::Emit(crate::videos::graphql::Video(v)),
                             _ => Step::Skip,
                         }

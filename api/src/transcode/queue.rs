@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    EntityTrait as _, FromQueryResult as _, QueryFilter as _, QueryOrder as _, Set, Statement,
-    Value,
+    ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, DatabaseBackend,
+    DatabaseConnection, EntityTrait as _, FromQueryResult as _, QueryFilter as _, QueryOrder as _,
+    Set, Statement, Value,
 };
 use uuid::Uuid;
 
@@ -197,12 +197,18 @@ pub async fn heartbeat(
         .col_expr(job::Column::Stage, progress.stage.clone().into())
         .col_expr(job::Column::EtaSecs, progress.eta_secs.into())
         .col_expr(job::Column::UpdatedAt, now.into())
-        .filter(job::Column::Id.eq(id))
-        .filter(job::Column::LockedBy.eq(worker))
-        .filter(job::Column::Status.eq(status::RUNNING))
+        .filter(held_by(id, worker))
         .exec(db)
         .await?;
     Ok(updated.rows_affected == 1)
+}
+
+/// The job `id` while `worker` holds it (running under its lease).
+pub fn held_by(id: Uuid, worker: &str) -> Condition {
+    Condition::all()
+        .add(job::Column::Id.eq(id))
+        .add(job::Column::LockedBy.eq(worker))
+        .add(job::Column::Status.eq(status::RUNNING))
 }
 
 /// Marks a job `worker` holds as done.
@@ -218,9 +224,7 @@ pub async fn succeed(db: &impl ConnectionTrait, id: Uuid, worker: &str) -> AppRe
         )
         .col_expr(job::Column::FinishedAt, Some(now).into())
         .col_expr(job::Column::UpdatedAt, now.into())
-        .filter(job::Column::Id.eq(id))
-        .filter(job::Column::LockedBy.eq(worker))
-        .filter(job::Column::Status.eq(status::RUNNING))
+        .filter(held_by(id, worker))
         .exec(db)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -271,12 +275,7 @@ pub async fn fail(
                 (now + backoff(job.attempts, backoff_base)).into(),
             );
     }
-    let updated = update
-        .filter(job::Column::Id.eq(job.id))
-        .filter(job::Column::LockedBy.eq(worker))
-        .filter(job::Column::Status.eq(status::RUNNING))
-        .exec(db)
-        .await?;
+    let updated = update.filter(held_by(job.id, worker)).exec(db).await?;
     Ok(match (updated.rows_affected, last) {
         (0, _) => AfterFailure::Lost,
         (_, true) => AfterFailure::Failed,

@@ -61,7 +61,7 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
             tokio::join!(ctx.uploads_inflight.take(id), probe::probe_file(&path));
         match found {
             Ok(found) => {
-                let content_type = content_type_of(&upload, &found);
+                let content_type = source_type(&upload, &found);
                 let meta = store_source(ctx, &key, &path, &content_type, received).await?;
                 // The digest follows `complete` (`record_digest`): the upload needs none to be
                 // stored, and hashing a large file first would hold up its transcode.
@@ -110,7 +110,7 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
         let sha = sha256_file(&local).await;
         let _ = tokio::fs::remove_file(&local).await;
         let found = found?;
-        let content_type = content_type_of(&upload, &found);
+        let content_type = source_type(&upload, &found);
         record_asset(db, &upload, &key, meta.size, sha?, content_type, &found).await?;
         attach(ctx, &upload, &found).await?;
         mark_complete(db, &upload).await?;
@@ -237,7 +237,8 @@ pub fn declared_type(upload: &upload::Model) -> Option<String> {
         })
 }
 
-fn content_type_of(upload: &upload::Model, found: &probe::Probe) -> String {
+/// The type a source is stored with: what the uploader declared, else a generic one of its kind.
+fn source_type(upload: &upload::Model, found: &probe::Probe) -> String {
     declared_type(upload).unwrap_or_else(|| {
         if found.kind == "video" {
             "video/mp4".into()

@@ -1,5 +1,5 @@
 //! Resumable uploads: creation with limits and quota, durable appends, and completion (probe,
-//! store, record). The tus protocol in `tus.rs` is a thin HTTP layer over these functions.
+//! store, record). The tus protocol in `media/tus/` is a thin HTTP layer over these functions.
 //!
 //! Durability rule: bytes are appended to a staging file and fsynced *before* the offset in the
 //! database moves. The database offset is the truth; after a crash the staging file is truncated

@@ -26,8 +26,9 @@ use crate::media::probe::Probe;
 /// Sample rates both encoders take (MPEG audio's list; AAC takes all of them).
 const RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
 
-/// Transcodes an audio source (see the module docs).
-pub(super) fn transcode(
+/// Transcodes an audio source (a podcast episode, an audio-only upload) to M4A and MP3 (see the
+/// module docs).
+pub fn transcode(
     source: &Path,
     probe: &Probe,
     out_dir: &Path,

@@ -19,7 +19,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use sea_orm::{EntityTrait as _, QueryFilter as _};
 use uuid::Uuid;
 
 use self::attempt::attempt;
@@ -217,9 +217,7 @@ async fn release(ctx: &Ctx, job: &job::Model, worker: &str) -> AppResult<()> {
             Option::<chrono::DateTime<Utc>>::None.into(),
         )
         .col_expr(job::Column::UpdatedAt, Utc::now().into())
-        .filter(job::Column::Id.eq(job.id))
-        .filter(job::Column::LockedBy.eq(worker))
-        .filter(job::Column::Status.eq(queue::status::RUNNING))
+        .filter(queue::held_by(job.id, worker))
         .exec(&ctx.db)
         .await?;
     Ok(())

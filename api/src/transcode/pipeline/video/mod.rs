@@ -32,8 +32,11 @@ use super::run::{Teardown, internal, run};
 use super::{Event, Output, PipelineError, VideoSpec};
 use crate::media::probe::Probe;
 
-/// Transcodes a video source (see the module docs).
-pub(super) fn transcode(
+/// Transcodes a video source: one decode, teed into every rendition of the ladder, plus the
+/// pictures (see the module docs). Blocks until done; checks `cancel` every 100 ms. On error,
+/// `out_dir` may hold partial files (the caller removes them); every GStreamer thread has
+/// stopped.
+pub fn transcode(
     source: &Path,
     probe: &Probe,
     out_dir: &Path,
