@@ -240,7 +240,7 @@ pub async fn seed_media(ctx: &crate::state::Ctx) -> AppResult<usize> {
             owner,
             &path,
             &v.title,
-            crate::transcode::queue::Subject::Video(v.id),
+            crate::media::subject::Subject::Video(v.id),
         )
         .await?;
         made += 1;
@@ -263,7 +263,7 @@ pub async fn seed_media(ctx: &crate::state::Ctx) -> AppResult<usize> {
             owner,
             &path,
             &e.title,
-            crate::transcode::queue::Subject::Episode(e.id),
+            crate::media::subject::Subject::Episode(e.id),
         )
         .await?;
         made += 1;
@@ -337,12 +337,13 @@ async fn ingest(
     owner: uuid::Uuid,
     path: &std::path::Path,
     title: &str,
-    subject: crate::transcode::queue::Subject,
+    subject: crate::media::subject::Subject,
 ) -> AppResult<()> {
     use sea_orm::{ActiveModelTrait as _, Set};
 
     use crate::media::entity::media_asset;
-    use crate::transcode::queue::{self, Subject};
+    use crate::media::subject::{self, MediaChange};
+    use crate::transcode::queue;
     let found = crate::media::probe::probe_file(path).await?;
     let sha = crate::media::uploads::sha256_file(path).await?;
     let asset = uuid::Uuid::now_v7();
@@ -375,33 +376,13 @@ async fn ingest(
     }
     .insert(&ctx.db)
     .await?;
-    let processing = Set(Status::Processing.as_str().to_string());
-    match subject {
-        Subject::Video(id) => {
-            use crate::videos::entity::video;
-            video::ActiveModel {
-                id: Set(id),
-                source_asset_id: Set(Some(asset)),
-                status: processing,
-                duration_secs: Set(Some(found.duration_secs)),
-                ..Default::default()
-            }
-            .update(&ctx.db)
-            .await?;
-        }
-        Subject::Episode(id) => {
-            use crate::podcasts::entity::episode;
-            episode::ActiveModel {
-                id: Set(id),
-                media_asset_id: Set(Some(asset)),
-                status: processing,
-                duration_secs: Set(Some(found.duration_secs)),
-                ..Default::default()
-            }
-            .update(&ctx.db)
-            .await?;
-        }
-    }
+    let change = MediaChange {
+        asset: Some(asset),
+        status: Some(Status::Processing),
+        duration: Some(found.duration_secs),
+        error: None,
+    };
+    subject::set_media(&ctx.db, subject, change).await?;
     queue::enqueue(&ctx.db, asset, subject, ctx.config.transcode.max_attempts).await?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -202,15 +202,7 @@ fn router(state: AppState) -> Router {
                 .layer(crate::security::graphql_cors(&state.ctx.config)),
         )
         .route("/graphql/ws", get(graphql::ws))
-        .route("/uploads", post(media::tus::create).options(media::tus::options))
-        .route("/uploads/", post(media::tus::create).options(media::tus::options))
-        .route(
-            "/uploads/{id}",
-            axum::routing::patch(media::tus::patch)
-                .head(media::tus::head)
-                .delete(media::tus::delete)
-                .options(media::tus::options),
-        )
+        .merge(media::router())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

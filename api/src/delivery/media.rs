@@ -41,25 +41,6 @@ fn forbidden() -> Response {
     (StatusCode::FORBIDDEN, "forbidden").into_response()
 }
 
-/// The content type of an object, from its name.
-pub fn content_type_of(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
-    match ext {
-        "m3u8" => "application/vnd.apple.mpegurl",
-        "ts" => "video/mp2t",
-        "m4s" => "video/iso.segment",
-        "mp4" => "video/mp4",
-        "m4a" => "audio/mp4",
-        "mp3" => "audio/mpeg",
-        "aac" => "audio/aac",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "webp" => "image/webp",
-        "vtt" => "text/vtt; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Whether clients must fetch this object from us so relative URIs inside keep our URL.
 fn is_manifest(path: &str) -> bool {
     path.ends_with(".m3u8") || path.ends_with(".vtt")
@@ -201,7 +182,7 @@ fn content_type_for(path: &str, access: &Access) -> String {
             .unwrap_or("application/octet-stream")
             .to_string();
     }
-    content_type_of(path).to_string()
+    crate::media::content_type::of_name(path).to_string()
 }
 
 fn redirect(target: &str, cache_control: &str) -> Response {

@@ -4,12 +4,16 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QuerySelect};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, EntityTrait as _, Iterable as _, QueryFilter as _,
+    QuerySelect,
+};
 use uuid::Uuid;
 
 use super::entity::{media_asset, media_output, upload};
 use super::key::ObjectKey;
 use super::storage::Storage;
+use super::subject::{Subject, SubjectKind};
 use crate::error::AppResult;
 
 /// Deletes every object under an asset's prefix, then its output rows and its row. Objects go
@@ -141,12 +145,22 @@ fn asset_of(key: &ObjectKey) -> Option<Uuid> {
 /// running.
 async fn referenced_assets(db: &impl ConnectionTrait) -> AppResult<HashSet<Uuid>> {
     let backend = db.get_database_backend();
-    let sql = "SELECT source_asset_id AS id FROM videos WHERE source_asset_id IS NOT NULL \
-               UNION SELECT poster_asset_id FROM videos WHERE poster_asset_id IS NOT NULL \
-               UNION SELECT media_asset_id FROM episodes WHERE media_asset_id IS NOT NULL \
-               UNION SELECT asset_id FROM jobs WHERE status IN ('queued', 'running') \
-               UNION SELECT asset_id FROM uploads WHERE target_id IS NULL AND asset_id IS NOT NULL \
-               UNION SELECT id FROM media_assets WHERE kind <> 'source'";
+    let held = SubjectKind::iter().flat_map(|kind| {
+        kind.asset_columns().iter().map(move |col| {
+            format!(
+                "SELECT {col} AS id FROM {} WHERE {col} IS NOT NULL",
+                kind.table()
+            )
+        })
+    });
+    let sql = held
+        .chain([
+            "SELECT asset_id FROM jobs WHERE status IN ('queued', 'running')".to_string(),
+            "SELECT asset_id FROM uploads WHERE target_id IS NULL AND asset_id IS NOT NULL".into(),
+            "SELECT id FROM media_assets WHERE kind <> 'source'".into(),
+        ])
+        .collect::<Vec<_>>()
+        .join(" UNION ");
     let rows = db
         .query_all(sea_orm::Statement::from_string(backend, sql))
         .await?;
@@ -162,14 +176,28 @@ async fn referenced_assets(db: &impl ConnectionTrait) -> AppResult<HashSet<Uuid>
 /// What is being deleted, for [`owned_by`].
 #[derive(Clone, Copy, Debug)]
 pub enum Owner {
-    /// A video.
-    Video(Uuid),
-    /// An episode.
-    Episode(Uuid),
+    /// A video or an episode.
+    Subject(Subject),
     /// A podcast and its episodes.
     Podcast(Uuid),
     /// A channel with its videos and podcasts.
     Channel(Uuid),
+}
+
+impl From<Subject> for Owner {
+    fn from(subject: Subject) -> Self {
+        Self::Subject(subject)
+    }
+}
+
+/// `SELECT`s every asset column of the `kind` rows whose id `ids` selects.
+fn assets_of_sql(kind: SubjectKind, ids: &str) -> String {
+    let table = kind.table();
+    kind.asset_columns()
+        .iter()
+        .map(|col| format!("SELECT {col} FROM {table} WHERE id IN ({ids})"))
+        .collect::<Vec<_>>()
+        .join(" UNION ")
 }
 
 /// The videos/episodes under `owner` and every asset they use or have jobs for: read before the
@@ -182,17 +210,12 @@ pub async fn owned_by(
     let pg = backend == sea_orm::DatabaseBackend::Postgres;
     let p = if pg { "$1" } else { "?" };
     let (subjects_sql, own_assets_sql) = match owner {
-        Owner::Video(_) => (
-            format!("SELECT id FROM videos WHERE id = {p}"),
-            format!(
-                "SELECT source_asset_id FROM videos WHERE id = {p} \
-                 UNION SELECT poster_asset_id FROM videos WHERE id = {p}"
-            ),
-        ),
-        Owner::Episode(_) => (
-            format!("SELECT id FROM episodes WHERE id = {p}"),
-            format!("SELECT media_asset_id FROM episodes WHERE id = {p}"),
-        ),
+        Owner::Subject(subject) => {
+            let kind = subject.kind();
+            let ids = format!("SELECT id FROM {} WHERE id = {p}", kind.table());
+            let assets = assets_of_sql(kind, &ids);
+            (ids, assets)
+        }
         Owner::Podcast(_) => (
             format!("SELECT id FROM episodes WHERE podcast_id = {p}"),
             format!(
@@ -200,24 +223,26 @@ pub async fn owned_by(
                  UNION SELECT artwork_asset_id FROM podcasts WHERE id = {p}"
             ),
         ),
-        Owner::Channel(_) => (
-            format!(
-                "SELECT id FROM videos WHERE channel_id = {p} UNION SELECT e.id FROM episodes e \
-                 JOIN podcasts pc ON pc.id = e.podcast_id WHERE pc.channel_id = {p}"
-            ),
-            format!(
-                "SELECT source_asset_id FROM videos WHERE channel_id = {p} \
-                 UNION SELECT poster_asset_id FROM videos WHERE channel_id = {p} \
-                 UNION SELECT e.media_asset_id FROM episodes e JOIN podcasts pc \
-                   ON pc.id = e.podcast_id WHERE pc.channel_id = {p} \
-                 UNION SELECT artwork_asset_id FROM podcasts WHERE channel_id = {p} \
-                 UNION SELECT avatar_asset_id FROM channels WHERE id = {p} \
-                 UNION SELECT banner_asset_id FROM channels WHERE id = {p}"
-            ),
-        ),
+        Owner::Channel(_) => {
+            let ids = SubjectKind::iter()
+                .map(|kind| kind.in_channel_sql(p))
+                .collect::<Vec<_>>()
+                .join(" UNION ");
+            let held = SubjectKind::iter().map(|kind| assets_of_sql(kind, &kind.in_channel_sql(p)));
+            let assets = held
+                .chain([
+                    format!("SELECT artwork_asset_id FROM podcasts WHERE channel_id = {p}"),
+                    format!("SELECT avatar_asset_id FROM channels WHERE id = {p}"),
+                    format!("SELECT banner_asset_id FROM channels WHERE id = {p}"),
+                ])
+                .collect::<Vec<_>>()
+                .join(" UNION ");
+            (ids, assets)
+        }
     };
     let id = match owner {
-        Owner::Video(id) | Owner::Episode(id) | Owner::Podcast(id) | Owner::Channel(id) => id,
+        Owner::Subject(subject) => subject.id(),
+        Owner::Podcast(id) | Owner::Channel(id) => id,
     };
     let ids = |sql: String| {
         let placeholders = sql.matches(p).count();

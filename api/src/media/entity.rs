@@ -48,7 +48,8 @@ pub mod upload {
         /// The raw `Upload-Metadata` header.
         pub metadata: String,
         pub filename: String,
-        pub target_kind: Option<String>,
+        /// The kind of video or episode the upload is for (with `target_id`).
+        pub target_kind: Option<crate::media::subject::SubjectKind>,
         pub target_id: Option<Uuid>,
         /// `uploading`, `processing`, `complete`, `rejected` or `terminated`.
         pub status: String,
@@ -65,6 +66,15 @@ pub mod upload {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// The video or episode the upload is for, if any.
+        pub fn target(&self) -> Option<crate::media::subject::Subject> {
+            self.target_kind
+                .zip(self.target_id)
+                .map(|(kind, id)| crate::media::subject::Subject::new(kind, id))
+        }
+    }
 }
 
 /// One file a transcode produced (a playlist, an audio file, a picture), under the hashed prefix

@@ -57,6 +57,15 @@ impl LocalStorage {
         self.staging_dir().join(Uuid::new_v4().to_string())
     }
 
+    /// Makes a staged file durable, then moves it to `key`.
+    async fn sync_and_commit(&self, tmp: &Path, key: &ObjectKey) -> AppResult<ObjectMeta> {
+        let file = tokio::fs::File::open(tmp)
+            .await
+            .map_err(AppError::internal)?;
+        file.sync_all().await.map_err(AppError::internal)?;
+        self.commit(tmp, key).await
+    }
+
     async fn commit(&self, tmp: &Path, key: &ObjectKey) -> AppResult<ObjectMeta> {
         let dest = self.path_of(key);
         let parent = dest
@@ -109,11 +118,7 @@ impl Storage for LocalStorage {
             tokio::fs::copy(path, &tmp)
                 .await
                 .map_err(AppError::internal)?;
-            let file = tokio::fs::File::open(&tmp)
-                .await
-                .map_err(AppError::internal)?;
-            file.sync_all().await.map_err(AppError::internal)?;
-            self.commit(&tmp, key).await
+            self.sync_and_commit(&tmp, key).await
         }
         .await;
         if result.is_err() {
@@ -131,14 +136,7 @@ impl Storage for LocalStorage {
         // Same filesystem: the file is already durable where it is; renaming costs no copy.
         let tmp = self.staging_path();
         if tokio::fs::rename(path, &tmp).await.is_ok() {
-            let result = async {
-                let file = tokio::fs::File::open(&tmp)
-                    .await
-                    .map_err(AppError::internal)?;
-                file.sync_all().await.map_err(AppError::internal)?;
-                self.commit(&tmp, key).await
-            }
-            .await;
+            let result = self.sync_and_commit(&tmp, key).await;
             if result.is_err() {
                 // Hand the file back rather than strand it in staging: the caller still owns it.
                 let _ = tokio::fs::rename(&tmp, path).await;

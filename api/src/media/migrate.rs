@@ -212,7 +212,7 @@ async fn copy_one(
     }
     let content_type = known
         .and_then(|k| k.content_type.clone())
-        .unwrap_or_else(|| crate::transcode::worker::content_type_of(key.as_str()).to_string());
+        .unwrap_or_else(|| super::content_type::of_name(key.as_str()).to_string());
     let (size, source_sha) = match source.local_path(key) {
         Some(path) => {
             let (size, sha) = hash_file(&path).await?;
@@ -264,6 +264,16 @@ pub async fn hash_object(storage: &dyn Storage, key: &ObjectKey) -> AppResult<(u
     if let Some(path) = storage.local_path(key) {
         return hash_file(&path).await;
     }
+    read_hashing(storage, key, None).await
+}
+
+/// Reads an object to its end, hashing it and writing it to `file` if one is given; its size
+/// and hex SHA-256.
+async fn read_hashing(
+    storage: &dyn Storage,
+    key: &ObjectKey,
+    mut file: Option<&mut tokio::fs::File>,
+) -> AppResult<(u64, String)> {
     let object = storage.get(key, None).await?;
     let mut body = object.body;
     let mut hasher = Sha256::new();
@@ -272,11 +282,15 @@ pub async fn hash_object(storage: &dyn Storage, key: &ObjectKey) -> AppResult<(u
     while let Some(chunk) = body.try_next().await.map_err(AppError::internal)? {
         size += chunk.len() as u64;
         hasher.update(&chunk);
+        if let Some(file) = file.as_mut() {
+            file.write_all(&chunk).await.map_err(AppError::internal)?;
+        }
     }
     Ok((size, hex::encode(hasher.finalize())))
 }
 
-async fn hash_file(path: &Path) -> AppResult<(u64, String)> {
+/// Size and hex SHA-256 of a file, read on a blocking thread.
+pub(crate) async fn hash_file(path: &Path) -> AppResult<(u64, String)> {
     let path: PathBuf = path.to_path_buf();
     tokio::task::spawn_blocking(move || {
         use std::io::Read as _;
@@ -303,20 +317,12 @@ async fn download_hashing(
     key: &ObjectKey,
     path: &Path,
 ) -> AppResult<(u64, String)> {
-    let object = storage.get(key, None).await?;
     let mut file = tokio::fs::File::create(path)
         .await
         .map_err(AppError::internal)?;
-    let mut body = object.body;
-    let mut hasher = Sha256::new();
-    let mut size = 0u64;
-    while let Some(chunk) = body.try_next().await.map_err(AppError::internal)? {
-        size += chunk.len() as u64;
-        hasher.update(&chunk);
-        file.write_all(&chunk).await.map_err(AppError::internal)?;
-    }
+    let hashed = read_hashing(storage, key, Some(&mut file)).await?;
     file.flush().await.map_err(AppError::internal)?;
-    Ok((size, hex::encode(hasher.finalize())))
+    Ok(hashed)
 }
 
 /// `projector storage migrate --to <to>`: the configured backend (`storage.backend`) is the

@@ -1,7 +1,8 @@
-//! Media: object storage (local directory or S3-compatible), object keys, and (soon) uploads and
-//! probing.
+//! Media: object storage (local directory or S3-compatible), object keys, uploads (tus),
+//! probing, and what holds media ([`subject`]).
 
 pub mod assets;
+pub mod content_type;
 pub mod entity;
 pub mod graphql;
 pub mod images;
@@ -10,14 +11,17 @@ pub mod key;
 pub mod local;
 pub mod migrate;
 pub mod probe;
+mod routes;
 pub mod s3;
 pub mod storage;
+pub mod subject;
 pub mod tus;
 pub mod uploads;
 
 use std::sync::Arc;
 
 pub use key::ObjectKey;
+pub use routes::router;
 pub use storage::{GetObject, ObjectMeta, PartUpload, Storage};
 
 use crate::config::{StorageBackend, StorageConfig};

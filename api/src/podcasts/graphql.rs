@@ -798,9 +798,11 @@ impl PodcastsMutation {
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Episode")?;
         let app = app(ctx)?;
-        let (subjects, assets) =
-            crate::media::assets::owned_by(&app.db, crate::media::assets::Owner::Episode(id))
-                .await?;
+        let (subjects, assets) = crate::media::assets::owned_by(
+            &app.db,
+            crate::media::subject::Subject::Episode(id).into(),
+        )
+        .await?;
         service::delete_episode(&app.db, &viewer(ctx), id).await?;
         crate::media::assets::purge(app, &subjects, &assets).await;
         Ok(DeletePayload {

@@ -14,8 +14,8 @@ pub mod job {
         pub kind: String,
         /// The source asset to work on.
         pub asset_id: Uuid,
-        /// `video` or `episode`.
-        pub subject_kind: String,
+        /// What the job works for, with `subject_id`.
+        pub subject_kind: crate::media::subject::SubjectKind,
         pub subject_id: Uuid,
         /// `queued`, `running`, `succeeded`, `failed` or `cancelled`.
         pub status: String,
@@ -43,4 +43,11 @@ pub mod job {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// The video or episode the job works for.
+        pub fn subject(&self) -> crate::media::subject::Subject {
+            crate::media::subject::Subject::new(self.subject_kind, self.subject_id)
+        }
+    }
 }

@@ -1,5 +1,7 @@
 //! GraphQL of transcoding: a video's or episode's processing state, and live subscriptions.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, SimpleObject, Subscription};
 use futures::Stream;
 use futures::StreamExt as _;
@@ -10,6 +12,7 @@ use super::queue;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
 use crate::graphql::{WsCredentials, app, viewer};
+use crate::media::subject::{Subject, links};
 use crate::relay::from_global;
 use crate::state::Ctx;
 use crate::visibility::Viewer;
@@ -123,54 +126,15 @@ async fn subject_for(
     video_id: Option<ID>,
     episode_id: Option<ID>,
     manage: bool,
-) -> AppResult<(Uuid, &'static str)> {
+) -> AppResult<Subject> {
     let app = app(ctx)?;
-    let who = viewer(ctx);
-    match (video_id, episode_id) {
-        (Some(v), None) => {
-            let id = from_global(&v, "Video")?;
-            check_video(&app.db, &who, id, manage).await?;
-            Ok((id, "video"))
-        }
-        (None, Some(e)) => {
-            let id = from_global(&e, "Episode")?;
-            check_episode(&app.db, &who, id, manage).await?;
-            Ok((id, "episode"))
-        }
-        _ => Err(AppError::validation("give videoId or episodeId")),
-    }
-}
-
-async fn check_video(
-    db: &sea_orm::DatabaseConnection,
-    who: &Viewer,
-    id: Uuid,
-    manage: bool,
-) -> AppResult<()> {
-    if manage {
-        crate::videos::service::get_managed(db, who, id).await?;
-    } else {
-        crate::videos::service::find(db, who, id)
-            .await?
-            .ok_or(AppError::NotFound("video"))?;
-    }
-    Ok(())
-}
-
-async fn check_episode(
-    db: &sea_orm::DatabaseConnection,
-    who: &Viewer,
-    id: Uuid,
-    manage: bool,
-) -> AppResult<()> {
-    if manage {
-        crate::podcasts::service::episode_managed(db, who, id).await?;
-    } else {
-        crate::podcasts::service::find_episode(db, who, id)
-            .await?
-            .ok_or(AppError::NotFound("episode"))?;
-    }
-    Ok(())
+    let subject = match (video_id, episode_id) {
+        (Some(v), None) => Subject::Video(from_global(&v, "Video")?),
+        (None, Some(e)) => Subject::Episode(from_global(&e, "Episode")?),
+        _ => return Err(AppError::validation("give videoId or episodeId")),
+    };
+    links::check(&app.db, &viewer(ctx), subject, manage).await?;
+    Ok(subject)
 }
 
 /// What a subscription does with one event.
@@ -183,22 +147,37 @@ enum Step<T> {
     End,
 }
 
-/// Who the caller is at this event. Over WebSocket the connection's credentials are checked
-/// again, so a session that ended, a revoked token or a disabled account ends the subscription
-/// (`None`); a principal whose role changed sees what the new role sees.
-async fn caller_now(
-    app: &Ctx,
-    credentials: Option<&WsCredentials>,
-    at_start: &Viewer,
-) -> Option<Viewer> {
-    match credentials {
-        Some(c) if c.0.contains_key(axum::http::header::AUTHORIZATION) => {
-            crate::accounts::auth::authenticate(app, &c.0)
-                .await
-                .ok()
-                .map(|p| Viewer::of(&p))
+/// What a subscription checks each event with: the app, the caller as they subscribed, and the
+/// connection's credentials.
+#[derive(Clone)]
+struct Listener {
+    app: Arc<Ctx>,
+    who: Viewer,
+    credentials: Option<WsCredentials>,
+}
+
+impl Listener {
+    fn of(ctx: &Context<'_>) -> AppResult<Self> {
+        Ok(Self {
+            app: app(ctx)?.clone(),
+            who: viewer(ctx),
+            credentials: ctx.data_opt::<WsCredentials>().cloned(),
+        })
+    }
+
+    /// Who the caller is at this event. Over WebSocket the connection's credentials are checked
+    /// again, so a session that ended, a revoked token or a disabled account ends the
+    /// subscription (`None`); a principal whose role changed sees what the new role sees.
+    async fn caller_now(&self) -> Option<Viewer> {
+        match &self.credentials {
+            Some(c) if c.0.contains_key(axum::http::header::AUTHORIZATION) => {
+                crate::accounts::auth::authenticate(&self.app, &c.0)
+                    .await
+                    .ok()
+                    .map(|p| Viewer::of(&p))
+            }
+            _ => Some(self.who.clone()),
         }
-        _ => Some(at_start.clone()),
     }
 }
 
@@ -235,15 +214,11 @@ impl SubscriptionRoot {
         video_id: Option<ID>,
         episode_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = TranscodeProgress> + use<>> {
-        let (subject, kind) = subject_for(ctx, video_id, episode_id, true).await?;
-        let app = app(ctx)?.clone();
-        let who = viewer(ctx);
-        let credentials = ctx.data_opt::<WsCredentials>().cloned();
-        let rx = app.events.subscribe();
+        let subject = subject_for(ctx, video_id, episode_id, true).await?;
+        let listener = Listener::of(ctx)?;
+        let rx = listener.app.events.subscribe();
         Ok(steps(rx, move |event| {
-            let app = app.clone();
-            let who = who.clone();
-            let credentials = credentials.clone();
+            let listener = listener.clone();
             async move {
                 let Event::Progress {
                     subject_id,
@@ -256,24 +231,20 @@ impl SubscriptionRoot {
                 else {
                     return Step::Skip;
                 };
-                if subject_id != subject {
+                if subject_id != subject.id() {
                     return Step::Skip;
                 }
-                let Some(who) = caller_now(&app, credentials.as_ref(), &who).await else {
+                let Some(who) = listener.caller_now().await else {
                     return Step::End;
                 };
-                let allowed = match kind {
-                    "video" => check_video(&app.db, &who, subject, true).await,
-                    _ => check_episode(&app.db, &who, subject, true).await,
-                };
-                if allowed.is_err() {
+                if links::check(&listener.app.db, &who, subject, true)
+                    .await
+                    .is_err()
+                {
                     return Step::Skip;
                 }
                 Step::Emit(TranscodeProgress {
-                    subject_id: crate::relay::to_global(
-                        if kind == "video" { "Video" } else { "Episode" },
-                        subject_id,
-                    ),
+                    subject_id: subject.global_id(),
                     status: JobStatus::parse(&status),
                     percent,
                     stage,
@@ -292,22 +263,18 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         video_id: ID,
     ) -> async_graphql::Result<impl Stream<Item = crate::videos::graphql::Video> + use<>> {
-        let (subject, _) = subject_for(ctx, Some(video_id), None, false).await?;
-        let app = app(ctx)?.clone();
-        let who = viewer(ctx);
-        let credentials = ctx.data_opt::<WsCredentials>().cloned();
-        let rx = app.events.subscribe();
+        let subject = subject_for(ctx, Some(video_id), None, false).await?.id();
+        let listener = Listener::of(ctx)?;
+        let rx = listener.app.events.subscribe();
         Ok(steps(rx, move |event| {
-            let app = app.clone();
-            let who = who.clone();
-            let credentials = credentials.clone();
+            let listener = listener.clone();
             async move {
                 match event {
                     Event::SubjectChanged { subject_id, .. } if subject_id == subject => {
-                        let Some(who) = caller_now(&app, credentials.as_ref(), &who).await else {
+                        let Some(who) = listener.caller_now().await else {
                             return Step::End;
                         };
-                        match crate::videos::service::find(&app.db, &who, subject).await {
+                        match crate::videos::service::find(&listener.app.db, &who, subject).await {
                             Ok(Some(v)) => Step::Emit(crate::videos::graphql::Video(v)),
                             _ => Step::Skip,
                         }

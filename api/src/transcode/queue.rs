@@ -10,14 +10,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    EntityTrait as _, FromQueryResult as _, QueryFilter as _, QueryOrder as _, Set, Statement,
-    Value,
+    ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, DatabaseBackend,
+    DatabaseConnection, EntityTrait as _, FromQueryResult as _, QueryFilter as _, QueryOrder as _,
+    Set, Statement, Value,
 };
 use uuid::Uuid;
 
 use super::entity::job;
 use crate::error::{AppError, AppResult};
+use crate::media::subject::Subject;
 
 /// Stored job states.
 pub mod status {
@@ -37,44 +38,6 @@ pub mod status {
 pub mod kind {
     /// Turn a source asset into HLS, audio files and pictures.
     pub const TRANSCODE: &str = "transcode";
-}
-
-/// What a job works for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Subject {
-    /// A video.
-    Video(Uuid),
-    /// A podcast episode.
-    Episode(Uuid),
-}
-
-impl Subject {
-    /// `video` or `episode`.
-    pub fn kind(self) -> &'static str {
-        match self {
-            Self::Video(_) => "video",
-            Self::Episode(_) => "episode",
-        }
-    }
-
-    /// The video's or episode's id.
-    pub fn id(self) -> Uuid {
-        match self {
-            Self::Video(id) | Self::Episode(id) => id,
-        }
-    }
-
-    /// Reads a job's subject back.
-    pub fn of(job: &job::Model) -> AppResult<Self> {
-        match job.subject_kind.as_str() {
-            "video" => Ok(Self::Video(job.subject_id)),
-            "episode" => Ok(Self::Episode(job.subject_id)),
-            other => Err(AppError::internal(anyhow::anyhow!(
-                "job {} has unknown subject kind `{other}`",
-                job.id
-            ))),
-        }
-    }
 }
 
 /// Queues a transcode of `asset` for `subject`, unless one is already queued or running for that
@@ -101,7 +64,7 @@ pub async fn enqueue(
         id: Set(Uuid::now_v7()),
         kind: Set(kind::TRANSCODE.into()),
         asset_id: Set(asset),
-        subject_kind: Set(subject.kind().into()),
+        subject_kind: Set(subject.kind()),
         subject_id: Set(subject.id()),
         status: Set(status::QUEUED.into()),
         attempts: Set(0),
@@ -234,12 +197,18 @@ pub async fn heartbeat(
         .col_expr(job::Column::Stage, progress.stage.clone().into())
         .col_expr(job::Column::EtaSecs, progress.eta_secs.into())
         .col_expr(job::Column::UpdatedAt, now.into())
-        .filter(job::Column::Id.eq(id))
-        .filter(job::Column::LockedBy.eq(worker))
-        .filter(job::Column::Status.eq(status::RUNNING))
+        .filter(held_by(id, worker))
         .exec(db)
         .await?;
     Ok(updated.rows_affected == 1)
+}
+
+/// The job `id` while `worker` holds it (running under its lease).
+pub fn held_by(id: Uuid, worker: &str) -> Condition {
+    Condition::all()
+        .add(job::Column::Id.eq(id))
+        .add(job::Column::LockedBy.eq(worker))
+        .add(job::Column::Status.eq(status::RUNNING))
 }
 
 /// Marks a job `worker` holds as done.
@@ -255,9 +224,7 @@ pub async fn succeed(db: &impl ConnectionTrait, id: Uuid, worker: &str) -> AppRe
         )
         .col_expr(job::Column::FinishedAt, Some(now).into())
         .col_expr(job::Column::UpdatedAt, now.into())
-        .filter(job::Column::Id.eq(id))
-        .filter(job::Column::LockedBy.eq(worker))
-        .filter(job::Column::Status.eq(status::RUNNING))
+        .filter(held_by(id, worker))
         .exec(db)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -308,12 +275,7 @@ pub async fn fail(
                 (now + backoff(job.attempts, backoff_base)).into(),
             );
     }
-    let updated = update
-        .filter(job::Column::Id.eq(job.id))
-        .filter(job::Column::LockedBy.eq(worker))
-        .filter(job::Column::Status.eq(status::RUNNING))
-        .exec(db)
-        .await?;
+    let updated = update.filter(held_by(job.id, worker)).exec(db).await?;
     Ok(match (updated.rows_affected, last) {
         (0, _) => AfterFailure::Lost,
         (_, true) => AfterFailure::Failed,
@@ -330,26 +292,25 @@ pub fn backoff(attempts: i32, base: Duration) -> chrono::Duration {
 
 /// Cancels a job that has not finished. Its worker notices at its next heartbeat.
 pub async fn cancel(db: &impl ConnectionTrait, id: Uuid) -> AppResult<bool> {
-    let now = Utc::now();
-    let updated = job::Entity::update_many()
-        .col_expr(job::Column::Status, status::CANCELLED.into())
-        .col_expr(job::Column::FinishedAt, Some(now).into())
-        .col_expr(job::Column::UpdatedAt, now.into())
-        .filter(job::Column::Id.eq(id))
-        .filter(job::Column::Status.is_in([status::QUEUED, status::RUNNING]))
-        .exec(db)
-        .await?;
-    Ok(updated.rows_affected == 1)
+    Ok(cancel_where(db, job::Column::Id.eq(id)).await? == 1)
 }
 
 /// Cancels every unfinished job of a subject (it is being deleted).
 pub async fn cancel_for_subject(db: &impl ConnectionTrait, subject: Uuid) -> AppResult<u64> {
+    cancel_where(db, job::Column::SubjectId.eq(subject)).await
+}
+
+/// Cancels the unfinished jobs `which` selects; how many.
+async fn cancel_where(
+    db: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
+) -> AppResult<u64> {
     let now = Utc::now();
     let updated = job::Entity::update_many()
         .col_expr(job::Column::Status, status::CANCELLED.into())
         .col_expr(job::Column::FinishedAt, Some(now).into())
         .col_expr(job::Column::UpdatedAt, now.into())
-        .filter(job::Column::SubjectId.eq(subject))
+        .filter(which)
         .filter(job::Column::Status.is_in([status::QUEUED, status::RUNNING]))
         .exec(db)
         .await?;

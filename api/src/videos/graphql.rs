@@ -467,7 +467,8 @@ async fn delete_one(
     id: uuid::Uuid,
 ) -> AppResult<()> {
     let (subjects, assets) =
-        crate::media::assets::owned_by(&app.db, crate::media::assets::Owner::Video(id)).await?;
+        crate::media::assets::owned_by(&app.db, crate::media::subject::Subject::Video(id).into())
+            .await?;
     service::delete(&app.db, viewer, id).await?;
     crate::media::assets::purge(app, &subjects, &assets).await;
     Ok(())

@@ -3,8 +3,9 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use projector_api::media::subject::Subject;
 use projector_api::transcode::entity::job;
-use projector_api::transcode::queue::{self, AfterFailure, Progress, Subject};
+use projector_api::transcode::queue::{self, AfterFailure, Progress};
 use projector_tests::{Backend, both_databases, spawn_app};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use uuid::Uuid;

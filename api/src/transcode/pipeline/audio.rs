@@ -17,8 +17,8 @@ use gstreamer_app as gst_app;
 use serde_json::json;
 
 use super::run::{
-    Teardown, Tick, capsfilter, chain, create_dir, file_duration, file_size, internal, make, queue,
-    run,
+    Teardown, Tick, capsfilter, chain, create_dir, discard, file_duration, file_size, internal,
+    make, pad_kind, queue, run,
 };
 use super::{AudioSpec, Event, Output, OutputKind, PipelineError};
 use crate::media::probe::Probe;
@@ -26,8 +26,9 @@ use crate::media::probe::Probe;
 /// Sample rates both encoders take (MPEG audio's list; AAC takes all of them).
 const RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
 
-/// Transcodes an audio source (see the module docs).
-pub(super) fn transcode(
+/// Transcodes an audio source (a podcast episode, an audio-only upload) to M4A and MP3 (see the
+/// module docs).
+pub fn transcode(
     source: &Path,
     probe: &Probe,
     out_dir: &Path,
@@ -47,6 +48,7 @@ pub(super) fn transcode(
     create_dir(&dir)?;
     let m4a = dir.join("audio.m4a");
     let mp3 = dir.join("audio.mp3");
+    let mp3_kbps = mp3_bitrate(spec.mp3_kbps, rate);
 
     let pipeline = gst::Pipeline::new();
     let _teardown = Teardown(pipeline.clone());
@@ -54,7 +56,6 @@ pub(super) fn transcode(
     src.set_property("location", source.to_string_lossy().as_ref());
     let decode = make("decodebin")?;
     chain(&pipeline, &[&src, &decode])?;
-
     let convert = make("audioconvert")?;
     let resample = make("audioresample")?;
     let caps = capsfilter(
@@ -65,117 +66,14 @@ pub(super) fn transcode(
     )?;
     let tee = make("tee")?;
     chain(&pipeline, &[&convert, &resample, &caps, &tee])?;
-
-    let aq = queue(0)?;
-    let aac_convert = make("audioconvert")?;
-    let aac = make("avenc_aac")?;
-    aac.set_property_from_str("bitrate", &(u64::from(spec.m4a_kbps) * 1000).to_string());
-    let mp4 = make("mp4mux")?;
-    mp4.set_property("faststart", true);
-    let m4a_sink = make("filesink")?;
-    m4a_sink.set_property("location", m4a.to_string_lossy().as_ref());
-    chain(&pipeline, &[&aq, &aac_convert, &aac, &mp4, &m4a_sink])?;
-
-    let mq = queue(0)?;
-    let mp3_convert = make("audioconvert")?;
-    let lame = make("lamemp3enc")?;
-    lame.set_property_from_str("target", "bitrate");
-    lame.set_property("cbr", true);
-    let mp3_kbps = mp3_bitrate(spec.mp3_kbps, rate);
-    lame.set_property("bitrate", mp3_kbps as i32);
-    let xing = make("xingmux")?;
-    let mp3_sink = make("filesink")?;
-    mp3_sink.set_property("location", mp3.to_string_lossy().as_ref());
-    chain(&pipeline, &[&mq, &mp3_convert, &lame, &xing, &mp3_sink])?;
-
-    let lq = queue(0)?;
-    let lconvert = make("audioconvert")?;
-    let f32caps = capsfilter(
-        &gst::Caps::builder("audio/x-raw")
-            .field("format", "F32LE")
-            .field("layout", "interleaved")
-            .build(),
-    )?;
-    let appsink = gst_app::AppSink::builder()
-        .sync(false)
-        .async_(false)
-        .build();
-    chain(&pipeline, &[&lq, &lconvert, &f32caps, appsink.upcast_ref()])?;
+    let aq = m4a_branch(&pipeline, spec.m4a_kbps, &m4a)?;
+    let mq = mp3_branch(&pipeline, mp3_kbps, &mp3)?;
+    let (lq, appsink) = meter_branch(&pipeline)?;
     for q in [&aq, &mq, &lq] {
         tee.link(q).map_err(internal)?;
     }
-
-    let meter = EbuR128::new(channels, rate, Mode::I | Mode::SAMPLE_PEAK)
-        .map_err(|e| internal(format!("loudness meter: {e}")))?;
-    let meter = Arc::new(Mutex::new(meter));
-    {
-        let meter = meter.clone();
-        appsink.set_callbacks(
-            gst_app::AppSinkCallbacks::builder()
-                .new_sample(move |sink| {
-                    let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
-                    if let Some(buffer) = sample.buffer()
-                        && let Ok(map) = buffer.map_readable()
-                    {
-                        let samples: Vec<f32> = map
-                            .as_slice()
-                            .chunks_exact(4)
-                            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                            .collect();
-                        if let Ok(mut m) = meter.lock() {
-                            let _ = m.add_frames_f32(&samples);
-                        }
-                    }
-                    Ok(gst::FlowSuccess::Ok)
-                })
-                .build(),
-        );
-    }
-
-    let linked = Arc::new(AtomicBool::new(false));
-    {
-        let sink = convert
-            .static_pad("sink")
-            .ok_or_else(|| internal("audioconvert sink"))?;
-        let weak = pipeline.downgrade();
-        let linked_flag = linked.clone();
-        decode.connect_pad_added(move |_, pad| {
-            let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
-            let kind = caps
-                .structure(0)
-                .map(|s| s.name().to_string())
-                .unwrap_or_default();
-            if kind.starts_with("audio/x-raw") && !sink.is_linked() {
-                if pad.link(&sink).is_ok() {
-                    linked_flag.store(true, Ordering::Relaxed);
-                }
-                return;
-            }
-            // Video (cover art) and further tracks are ignored.
-            let Some(pipeline) = weak.upgrade() else {
-                return;
-            };
-            if let Ok(fake) = gst::ElementFactory::make("fakesink")
-                .property("sync", false)
-                .property("async", false)
-                .build()
-                && pipeline.add(&fake).is_ok()
-            {
-                let _ = fake.sync_state_with_parent();
-                if let Some(p) = fake.static_pad("sink") {
-                    let _ = pad.link(&p);
-                }
-            }
-        });
-        let sink = convert
-            .static_pad("sink")
-            .ok_or_else(|| internal("audioconvert sink"))?;
-        decode.connect_no_more_pads(move |_| {
-            if !sink.is_linked() {
-                sink.send_event(gst::event::Eos::new());
-            }
-        });
-    }
+    let meter = meter(&appsink, channels, rate)?;
+    let linked = link_decoded(&pipeline, &decode, &convert)?;
 
     let mut last_percent = -1.0;
     let end = run(&pipeline, cancel, &mut |tick| {
@@ -197,8 +95,162 @@ pub(super) fn transcode(
             "the file has no audio track we can decode".into(),
         ));
     }
+    let levels = levels(&meter, channels);
+    let files = [
+        (&m4a, "m4a", "audio/mp4", "mp4a.40.2", spec.m4a_kbps),
+        (&mp3, "mp3", "audio/mpeg", "mp3", mp3_kbps),
+    ];
+    let mut outputs = Vec::new();
+    for (path, name, content_type, codec, kbps) in files {
+        let file = AudioFile {
+            name,
+            content_type,
+            codec,
+            kbps,
+        };
+        let output = audio_output(path, &file, end, duration, (rate, channels), levels)?;
+        on_event(Event::FileReady(output.path.clone()));
+        outputs.push(output);
+    }
+    on_event(Event::Progress {
+        percent: 100.0,
+        stage: "audio",
+    });
+    Ok(outputs)
+}
 
-    let (loudness, peak) = match meter.lock() {
+/// `queue ! audioconvert ! avenc_aac ! mp4mux(faststart) ! filesink`; its queue.
+fn m4a_branch(
+    pipeline: &gst::Pipeline,
+    kbps: u32,
+    path: &Path,
+) -> Result<gst::Element, PipelineError> {
+    let aac = make("avenc_aac")?;
+    aac.set_property_from_str("bitrate", &(u64::from(kbps) * 1000).to_string());
+    let mp4 = make("mp4mux")?;
+    mp4.set_property("faststart", true);
+    encode_to_file(pipeline, &aac, &mp4, path)
+}
+
+/// `queue ! audioconvert ! lamemp3enc(cbr) ! xingmux ! filesink`; its queue.
+fn mp3_branch(
+    pipeline: &gst::Pipeline,
+    kbps: u32,
+    path: &Path,
+) -> Result<gst::Element, PipelineError> {
+    let lame = make("lamemp3enc")?;
+    lame.set_property_from_str("target", "bitrate");
+    lame.set_property("cbr", true);
+    lame.set_property("bitrate", kbps as i32);
+    let xing = make("xingmux")?;
+    encode_to_file(pipeline, &lame, &xing, path)
+}
+
+/// `queue ! audioconvert ! encoder ! muxer ! filesink location=path`; its queue, for the tee.
+fn encode_to_file(
+    pipeline: &gst::Pipeline,
+    encoder: &gst::Element,
+    muxer: &gst::Element,
+    path: &Path,
+) -> Result<gst::Element, PipelineError> {
+    let q = queue(0)?;
+    let convert = make("audioconvert")?;
+    let sink = make("filesink")?;
+    sink.set_property("location", path.to_string_lossy().as_ref());
+    chain(pipeline, &[&q, &convert, encoder, muxer, &sink])?;
+    Ok(q)
+}
+
+/// `queue ! audioconvert ! appsink` in interleaved F32; its queue and sink.
+fn meter_branch(
+    pipeline: &gst::Pipeline,
+) -> Result<(gst::Element, gst_app::AppSink), PipelineError> {
+    let lq = queue(0)?;
+    let lconvert = make("audioconvert")?;
+    let f32caps = capsfilter(
+        &gst::Caps::builder("audio/x-raw")
+            .field("format", "F32LE")
+            .field("layout", "interleaved")
+            .build(),
+    )?;
+    let appsink = gst_app::AppSink::builder()
+        .sync(false)
+        .async_(false)
+        .build();
+    chain(pipeline, &[&lq, &lconvert, &f32caps, appsink.upcast_ref()])?;
+    Ok((lq, appsink))
+}
+
+/// An EBU R128 meter fed by the meter branch's sink.
+fn meter(
+    appsink: &gst_app::AppSink,
+    channels: u32,
+    rate: u32,
+) -> Result<Arc<Mutex<EbuR128>>, PipelineError> {
+    let meter = EbuR128::new(channels, rate, Mode::I | Mode::SAMPLE_PEAK)
+        .map_err(|e| internal(format!("loudness meter: {e}")))?;
+    let meter = Arc::new(Mutex::new(meter));
+    let fed = meter.clone();
+    appsink.set_callbacks(
+        gst_app::AppSinkCallbacks::builder()
+            .new_sample(move |sink| {
+                let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
+                if let Some(buffer) = sample.buffer()
+                    && let Ok(map) = buffer.map_readable()
+                {
+                    let samples: Vec<f32> = map
+                        .as_slice()
+                        .chunks_exact(4)
+                        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                        .collect();
+                    if let Ok(mut m) = fed.lock() {
+                        let _ = m.add_frames_f32(&samples);
+                    }
+                }
+                Ok(gst::FlowSuccess::Ok)
+            })
+            .build(),
+    );
+    Ok(meter)
+}
+
+/// Links the first decoded audio stream to `convert`; video (cover art) and further tracks go
+/// to fakesinks. The flag says whether audio was linked.
+fn link_decoded(
+    pipeline: &gst::Pipeline,
+    decode: &gst::Element,
+    convert: &gst::Element,
+) -> Result<Arc<AtomicBool>, PipelineError> {
+    let linked = Arc::new(AtomicBool::new(false));
+    let sink = convert
+        .static_pad("sink")
+        .ok_or_else(|| internal("audioconvert sink"))?;
+    let weak = pipeline.downgrade();
+    let linked_flag = linked.clone();
+    decode.connect_pad_added(move |_, pad| {
+        if pad_kind(pad).starts_with("audio/x-raw") && !sink.is_linked() {
+            if pad.link(&sink).is_ok() {
+                linked_flag.store(true, Ordering::Relaxed);
+            }
+            return;
+        }
+        // Video (cover art) and further tracks are ignored.
+        discard(&weak, pad);
+    });
+    let sink = convert
+        .static_pad("sink")
+        .ok_or_else(|| internal("audioconvert sink"))?;
+    decode.connect_no_more_pads(move |_| {
+        if !sink.is_linked() {
+            sink.send_event(gst::event::Eos::new());
+        }
+    });
+    Ok(linked)
+}
+
+/// Integrated loudness (LUFS) and sample peak (dBFS); `None` for silence.
+fn levels(meter: &Mutex<EbuR128>, channels: u32) -> (Option<f64>, Option<f64>) {
+    match meter.lock() {
         Ok(m) => {
             let loudness = m.loudness_global().ok().filter(|l| l.is_finite());
             let peak = (0..channels)
@@ -208,48 +260,54 @@ pub(super) fn transcode(
             (loudness, peak_db)
         }
         Err(_) => (None, None),
-    };
-    let mut outputs = Vec::new();
-    for (path, name, content_type, codec, kbps) in [
-        (&m4a, "m4a", "audio/mp4", "mp4a.40.2", spec.m4a_kbps),
-        (&mp3, "mp3", "audio/mpeg", "mp3", mp3_kbps),
-    ] {
-        let bytes = file_size(path);
-        let secs = file_duration(path).unwrap_or(end);
-        if secs < duration * 0.9 - 0.5 {
-            return Err(PipelineError::Unsupported(format!(
-                "the file stops after {secs:.1} s of its {duration:.1} s: it is truncated or damaged"
-            )));
-        }
-        let rel = PathBuf::from(format!("audio/audio.{name}"));
-        on_event(Event::FileReady(rel.clone()));
-        outputs.push(Output {
-            kind: OutputKind::Audio,
-            name: name.into(),
-            path: rel,
-            content_type: content_type.into(),
-            bytes,
-            bitrate: (secs > 0.0).then(|| (bytes as f64 * 8.0 / secs) as u64),
-            width: None,
-            height: None,
-            duration_secs: Some(secs),
-            extra: json!({
-                "codec": codec,
-                "nominal_kbps": kbps,
-                "sample_rate": rate,
-                "channels": channels,
-                // Silence has no loudness (minus infinity): null, and `silent` says why.
-                "loudness_lufs": loudness.map(|l| (l * 10.0).round() / 10.0),
-                "sample_peak_dbfs": peak.map(|p| (p * 10.0).round() / 10.0),
-                "silent": peak.is_none(),
-            }),
-        });
     }
-    on_event(Event::Progress {
-        percent: 100.0,
-        stage: "audio",
-    });
-    Ok(outputs)
+}
+
+/// What names and describes one encoded file.
+struct AudioFile {
+    name: &'static str,
+    content_type: &'static str,
+    codec: &'static str,
+    kbps: u32,
+}
+
+/// The output row of an encoded file, refused when it stops well short of `duration`.
+fn audio_output(
+    path: &Path,
+    file: &AudioFile,
+    end: f64,
+    duration: f64,
+    (rate, channels): (u32, u32),
+    (loudness, peak): (Option<f64>, Option<f64>),
+) -> Result<Output, PipelineError> {
+    let bytes = file_size(path);
+    let secs = file_duration(path).unwrap_or(end);
+    if secs < duration * 0.9 - 0.5 {
+        return Err(PipelineError::Unsupported(format!(
+            "the file stops after {secs:.1} s of its {duration:.1} s: it is truncated or damaged"
+        )));
+    }
+    Ok(Output {
+        kind: OutputKind::Audio,
+        name: file.name.into(),
+        path: PathBuf::from(format!("audio/audio.{}", file.name)),
+        content_type: file.content_type.into(),
+        bytes,
+        bitrate: (secs > 0.0).then(|| (bytes as f64 * 8.0 / secs) as u64),
+        width: None,
+        height: None,
+        duration_secs: Some(secs),
+        extra: json!({
+            "codec": file.codec,
+            "nominal_kbps": file.kbps,
+            "sample_rate": rate,
+            "channels": channels,
+            // Silence has no loudness (minus infinity): null, and `silent` says why.
+            "loudness_lufs": loudness.map(|l| (l * 10.0).round() / 10.0),
+            "sample_peak_dbfs": peak.map(|p| (p * 10.0).round() / 10.0),
+            "silent": peak.is_none(),
+        }),
+    })
 }
 
 /// The source's rate when both encoders take it, else the nearest common rate.

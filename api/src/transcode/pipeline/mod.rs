@@ -20,16 +20,16 @@
 //! Segments: the first is one GOP long (playable sooner), the rest `segment_secs` (whole GOPs).
 //! Media playlists are `EVENT` while the transcode runs and `VOD` with `ENDLIST` at the end.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
-
-use crate::media::probe::Probe;
+use std::path::PathBuf;
 
 mod audio;
 pub mod hls;
 mod pictures;
 mod run;
 mod video;
+
+pub use self::audio::transcode as transcode_audio;
+pub use self::video::transcode as transcode_video;
 
 /// Settings of a video transcode (from `config.transcode`).
 #[derive(Clone, Debug)]
@@ -147,30 +147,4 @@ pub enum PipelineError {
     /// `cancel` was set.
     #[error("cancelled")]
     Cancelled,
-}
-
-/// Transcodes a video source: one decode, teed into every rendition of the ladder, plus the
-/// pictures. Blocks until done; checks `cancel` every 100 ms. On error, `out_dir` may hold
-/// partial files (the caller removes them); every GStreamer thread has stopped.
-pub fn transcode_video(
-    source: &Path,
-    probe: &Probe,
-    out_dir: &Path,
-    spec: &VideoSpec,
-    cancel: &AtomicBool,
-    on_event: &mut dyn FnMut(Event),
-) -> Result<Vec<Output>, PipelineError> {
-    video::transcode(source, probe, out_dir, spec, cancel, on_event)
-}
-
-/// Transcodes an audio source (a podcast episode, an audio-only upload) to M4A and MP3.
-pub fn transcode_audio(
-    source: &Path,
-    probe: &Probe,
-    out_dir: &Path,
-    spec: &AudioSpec,
-    cancel: &AtomicBool,
-    on_event: &mut dyn FnMut(Event),
-) -> Result<Vec<Output>, PipelineError> {
-    audio::transcode(source, probe, out_dir, spec, cancel, on_event)
 }

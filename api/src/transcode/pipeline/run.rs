@@ -232,3 +232,30 @@ pub(super) fn file_size(path: &Path) -> u64 {
 pub(super) fn create_dir(path: &Path) -> Result<(), PipelineError> {
     std::fs::create_dir_all(path).map_err(|e| write_error(path, &e))
 }
+
+/// The media type a decoded pad carries (`video/x-raw`, `audio/x-raw`, ...).
+pub(super) fn pad_kind(pad: &gst::Pad) -> String {
+    let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
+    caps.structure(0)
+        .map(|s| s.name().to_string())
+        .unwrap_or_default()
+}
+
+/// Sends a decoded stream nobody reads (cover art, a second track, subtitles) into a fakesink
+/// of its own, so it never holds up the rest.
+pub(super) fn discard(pipeline: &gst::glib::WeakRef<gst::Pipeline>, pad: &gst::Pad) {
+    let Some(pipeline) = pipeline.upgrade() else {
+        return;
+    };
+    if let Ok(sink) = gst::ElementFactory::make("fakesink")
+        .property("sync", false)
+        .property("async", false)
+        .build()
+        && pipeline.add(&sink).is_ok()
+    {
+        let _ = sink.sync_state_with_parent();
+        if let Some(sinkpad) = sink.static_pad("sink") {
+            let _ = pad.link(&sinkpad);
+        }
+    }
+}
