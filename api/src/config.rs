@@ -97,6 +97,10 @@ pub struct TranscodeConfig {
     pub lease_secs: u64,
     /// Scratch directory for sources and outputs in flight; unset: `<data_dir>/transcode`.
     pub scratch_dir: Option<PathBuf>,
+    /// Nice value (0 to 19) of the GStreamer threads that transcode: above 0 they yield the CPU
+    /// to the API whenever it has work, so reads stay fast while a worker encodes on the same
+    /// machine; 0 gives them the server's own priority.
+    pub nice: i32,
 }
 
 impl Default for TranscodeConfig {
@@ -112,6 +116,7 @@ impl Default for TranscodeConfig {
             max_attempts: 3,
             lease_secs: 30,
             scratch_dir: None,
+            nice: 10,
         }
     }
 }
@@ -539,6 +544,12 @@ impl Config {
                 "key `transcode.preset`: `{}` is not an x264 preset ({})",
                 t.preset,
                 PRESETS.join(", ")
+            )));
+        }
+        if !(0..=19).contains(&t.nice) {
+            return Err(ConfigError(format!(
+                "key `transcode.nice`: {} is not a nice value from 0 to 19",
+                t.nice
             )));
         }
         if t.max_attempts == 0 || t.lease_secs < 5 {

@@ -149,6 +149,7 @@ fn main() {
         gop_secs: GOP_SECS,
         segment_secs: SEGMENT_SECS,
         audio_kbps: 128,
+        nice: 0,
     };
     let (mut ours_cpu, mut ours_wall, mut playable) = (Vec::new(), Vec::new(), Vec::new());
     let (mut gst_cpu, mut gst_wall) = (Vec::new(), Vec::new());

@@ -289,7 +289,10 @@ mod tests {
             "the spray made the limiter forget a key at its limit"
         );
         let keys = limiter.events.lock().unwrap().len();
-        assert!(keys <= 100, "the limiter holds {keys} keys, more than its room of 100");
+        assert!(
+            keys <= 100,
+            "the limiter holds {keys} keys, more than its room of 100"
+        );
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub fn video_spec(ladder: &[u32], preset: &str) -> VideoSpec {
         gop_secs: 2.0,
         segment_secs: 4.0,
         audio_kbps: 128,
+        nice: 0,
     }
 }
 
@@ -36,6 +37,7 @@ pub fn audio_spec() -> AudioSpec {
     AudioSpec {
         m4a_kbps: 128,
         mp3_kbps: 128,
+        nice: 0,
     }
 }
 

@@ -450,3 +450,72 @@ fn a_tenth_of_a_second_clip_becomes_one_short_segment_and_all_pictures() {
     );
     assert_eq!(cues(&run.read("images/sprite.vtt")).len(), 1);
 }
+
+/// Nice values of this process's threads, by thread name (Linux: `/proc/self/task/*/stat`).
+fn thread_nice_values() -> Vec<(String, i32)> {
+    let mut out = Vec::new();
+    for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue; // the thread ended meanwhile
+        };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let name = stat[open + 1..close].to_string();
+        // After the name: state is field 3, nice is field 19.
+        let nice = stat[close + 1..]
+            .split_whitespace()
+            .nth(16)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        out.push((name, nice));
+    }
+    out
+}
+
+#[test]
+fn the_encoding_threads_run_at_the_configured_nice_value_and_the_rest_of_the_process_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.mp4");
+    Clip::new(640, 360, 4.0).write(&source);
+    let mut spec = support::video_spec(&[360, 240], "veryfast");
+    spec.nice = 10;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut seen = std::collections::BTreeMap::new();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                for (name, nice) in thread_nice_values() {
+                    let max = seen.entry(name).or_insert(nice);
+                    *max = (*max).max(nice);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            seen
+        })
+    };
+    let run = support::video(&source, &dir.path().join("out"), &spec);
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    run.outputs();
+    let seen = watcher.join().unwrap();
+    let lowered: Vec<&String> = seen
+        .iter()
+        .filter(|(_, nice)| **nice == 10)
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        lowered.len() >= 2,
+        "the pipeline's streaming and encoder threads should run at nice 10: {seen:?}"
+    );
+    // This thread (the test's, which built and ran the pipeline) keeps the default priority:
+    // the server's own threads are never slowed down.
+    let own = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+    let own_nice: i32 = own[own.rfind(')').unwrap() + 1..]
+        .split_whitespace()
+        .nth(16)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(own_nice, 0, "the calling thread was reniced");
+}

@@ -76,7 +76,7 @@ pub fn transcode(
     let linked = link_decoded(&pipeline, &decode, &convert)?;
 
     let mut last_percent = -1.0;
-    let end = run(&pipeline, cancel, &mut |tick| {
+    let end = run(&pipeline, cancel, spec.nice, &mut |tick| {
         if let Tick::Position(secs) = tick {
             let percent = (secs / duration * 100.0).clamp(0.0, 99.0).floor();
             if percent > last_percent {

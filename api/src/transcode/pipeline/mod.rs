@@ -44,6 +44,8 @@ pub struct VideoSpec {
     pub segment_secs: f64,
     /// AAC bitrate inside the renditions, kbit/s.
     pub audio_kbps: u32,
+    /// Nice value of the pipeline's threads (0 = as the server; up to 19 = lowest priority).
+    pub nice: i32,
 }
 
 /// Settings of an audio transcode.
@@ -53,6 +55,8 @@ pub struct AudioSpec {
     pub m4a_kbps: u32,
     /// Bitrate of the MP3 file, kbit/s.
     pub mp3_kbps: u32,
+    /// Nice value of the pipeline's threads, as in [`VideoSpec::nice`].
+    pub nice: i32,
 }
 
 /// What a running pipeline reports, in an order that is safe to act on: a file is reported

@@ -99,13 +99,37 @@ pub(super) enum Tick<'a> {
     Position(f64),
 }
 
-/// Plays the pipeline until EOS, an error or `cancel`. Returns the last position in seconds.
+/// Makes every streaming thread of the pipeline run at `nice` (Linux nice values are per
+/// thread). GStreamer posts a stream-status `Enter` message from each new streaming thread
+/// before it does any work, and a sync handler runs in the posting thread; threads the encoders
+/// start from there (x264's) inherit the value. A thread can always lower its own priority.
+fn lower_thread_priorities(bus: &gst::Bus, nice: i32) {
+    if nice <= 0 {
+        return;
+    }
+    bus.set_sync_handler(move |_, msg| {
+        if let gst::MessageView::StreamStatus(status) = msg.view()
+            && status.get().0 == gst::StreamStatusType::Enter
+        {
+            // `None`: the calling thread (per-thread on Linux).
+            if let Err(e) = rustix::process::setpriority_process(None, nice) {
+                tracing::debug!(error = %e, "could not lower a transcode thread's priority");
+            }
+        }
+        gst::BusSyncReply::Pass
+    });
+}
+
+/// Plays the pipeline until EOS, an error or `cancel`, its threads at `nice`. Returns the last
+/// position in seconds.
 pub(super) fn run(
     pipeline: &gst::Pipeline,
     cancel: &AtomicBool,
+    nice: i32,
     handler: &mut dyn FnMut(Tick<'_>) -> Result<(), PipelineError>,
 ) -> Result<f64, PipelineError> {
     let bus = pipeline.bus().ok_or_else(|| internal("no bus"))?;
+    lower_thread_priorities(&bus, nice);
     if pipeline.set_state(gst::State::Playing).is_err() {
         // The reason is on the bus as an error message.
         return Err(first_error(&bus).unwrap_or_else(|| internal("the pipeline did not start")));

@@ -122,10 +122,12 @@ fn start(
         gop_secs: t.gop_secs,
         segment_secs: t.segment_secs,
         audio_kbps: t.hls_audio_kbps,
+        nice: t.nice,
     };
     let audio_spec = pipeline::AudioSpec {
         m4a_kbps: t.m4a_kbps,
         mp3_kbps: t.mp3_kbps,
+        nice: t.nice,
     };
     let cancel = cancel.clone();
     let out_dir = out_dir.to_path_buf();

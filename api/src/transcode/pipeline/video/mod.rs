@@ -87,7 +87,9 @@ pub fn transcode(
         duration,
     };
     let _detached = graph::Detached::start(&pipeline, pictures.appsink.upcast_ref())?;
-    let end = run(&pipeline, cancel, &mut |tick| state.on_tick(tick, on_event));
+    let end = run(&pipeline, cancel, spec.nice, &mut |tick| {
+        state.on_tick(tick, on_event)
+    });
     let end = end?;
     let _ = pipeline.set_state(gst::State::Null);
     let video_end = video_end.load(Ordering::Relaxed) as f64 / 1e9;
