@@ -13,7 +13,9 @@ use async_graphql::extensions::apollo_persisted_queries::{
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{BatchRequest, BatchResponse, MergedObject, Object, Schema, ServerError};
+use async_graphql::{
+    BatchRequest, BatchResponse, ErrorExtensions as _, MergedObject, Object, Schema, ServerError,
+};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -114,9 +116,11 @@ pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
     )
     .limit_recursive_depth(64)
     .limit_directives(32)
-    // First: nothing may parse a document before its nesting is known to be safe.
+    // Outermost, so every error of every transport, the other extensions' included, gets its
+    // code.
+    .extension(ErrorCodes)
+    // Then: nothing may parse a document before its nesting is known to be safe.
     .extension(crate::query_cost::NestingGuard)
-    .extension(SubscriptionErrorCodes)
     .extension(ApolloPersistedQueries::new(QueriesOnly(
         LruCacheStorage::new(4096),
     )));
@@ -516,7 +520,6 @@ async fn execute(
     };
     let mut clean = true;
     for (r, name) in responses.into_iter().zip(names) {
-        apply_error_codes(&mut r.errors);
         clean &= r.errors.is_empty();
         let outcome = if r.errors.is_empty() { "ok" } else { "error" };
         state.ctx.metrics.graphql(name.as_deref(), outcome, elapsed);
@@ -568,25 +571,15 @@ fn json_response(body: bytes::Bytes, cache_control: Option<&str>) -> Response {
     http
 }
 
-/// Gives every error an `extensions.code`: from the `AppError` it came from, or `VALIDATION` for
-/// the executor's own errors (syntax, unknown fields, limits, bad variables). Internal details
-/// are logged here and replaced by a generic message.
-pub fn apply_error_codes(errors: &mut [ServerError]) {
+/// Gives every error its `extensions`: an `AppError`'s own ([`ErrorExtensions`]), or
+/// `VALIDATION` for the executor's errors (syntax, unknown fields, limits, bad variables).
+/// Internal causes are logged here, once, and never sent.
+fn set_error_codes(errors: &mut [ServerError]) {
     for error in errors {
-        if let Some(app) = error.source::<AppError>() {
+        if let Some(app) = error.source::<AppError>().cloned() {
             app.log();
-            let code = app.code();
-            let message = app.to_string();
-            let retry_after = match app {
-                AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
-                _ => None,
-            };
-            error.message = message;
-            let ext = error.extensions.get_or_insert_with(Default::default);
-            ext.set("code", code);
-            if let Some(secs) = retry_after {
-                ext.set("retryAfter", secs);
-            }
+            error.message = app.to_string();
+            app.set_extensions(error.extensions.get_or_insert_with(Default::default));
         } else {
             let ext = error.extensions.get_or_insert_with(Default::default);
             if ext.get("code").is_none() {
@@ -637,45 +630,99 @@ pub async fn ws(
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         upgrade_credentials.insert(header::AUTHORIZATION, value.clone());
     }
+    let upgraded = Upgraded {
+        ctx,
+        from_header,
+        credentials: upgrade_credentials,
+        addr,
+    };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
-            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload: serde_json::Value| async move {
-                    let mut data = async_graphql::Data::default();
-                    let token = payload
-                        .get("authorization")
-                        .or_else(|| payload.get("Authorization"))
-                        .and_then(|v| v.as_str());
-                    let mut credentials = upgrade_credentials;
-                    let principal = match token {
-                        Some(t) => {
-                            let mut h = HeaderMap::new();
-                            let value = HeaderValue::from_str(t).map_err(|_| {
-                                async_graphql::Error::new("malformed authorization")
-                            })?;
-                            h.insert(header::AUTHORIZATION, value);
-                            credentials = h.clone();
-                            crate::accounts::auth::authenticate(&ctx, &h)
-                                .await
-                                .map_err(|e| {
-                                    e.log();
-                                    use async_graphql::ErrorExtensions as _;
-                                    async_graphql::Error::new(e.to_string())
-                                        .extend_with(|_, ext| ext.set("code", e.code()))
-                                })?
+            use futures::StreamExt as _;
+            let refused = Refused::default();
+            let (sink, stream) = socket.split();
+            let sink = with_init_errors(sink, refused.clone());
+            async_graphql_axum::GraphQLWebSocket::new_with_pair(sink, stream, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    upgraded.connection_init(&payload).await.map_err(|e| {
+                        e.log();
+                        let error = e.extend();
+                        if let Ok(mut slot) = refused.lock() {
+                            *slot = Some(error.clone());
                         }
-                        None => from_header,
-                    };
-                    // The same request data as POST and GET (loaders come per event, see
-                    // `loaders`), so resolvers and visibility rules see one context.
-                    data.insert(principal);
-                    data.insert(addr);
-                    data.insert(WsCredentials(credentials));
-                    Ok(data)
+                        error
+                    })
                 })
                 .serve()
         })
+}
+
+/// What the upgrade request brought to a WebSocket connection.
+struct Upgraded {
+    ctx: Arc<Ctx>,
+    from_header: Principal,
+    credentials: HeaderMap,
+    addr: ClientAddr,
+}
+
+impl Upgraded {
+    /// The connection's request data from the `connection_init` payload: the same as POST and
+    /// GET (loaders come per event, see `loaders`), so resolvers and visibility rules see one
+    /// context.
+    async fn connection_init(
+        self,
+        payload: &serde_json::Value,
+    ) -> Result<async_graphql::Data, AppError> {
+        let token = payload
+            .get("authorization")
+            .or_else(|| payload.get("Authorization"))
+            .and_then(|v| v.as_str());
+        let mut credentials = self.credentials;
+        let principal = match token {
+            Some(t) => {
+                let value = HeaderValue::from_str(t)
+                    .map_err(|_| AppError::InvalidCredentials("malformed Authorization header"))?;
+                credentials = HeaderMap::new();
+                credentials.insert(header::AUTHORIZATION, value);
+                crate::accounts::auth::authenticate(&self.ctx, &credentials).await?
+            }
+            None => self.from_header,
+        };
+        let mut data = async_graphql::Data::default();
+        data.insert(principal);
+        data.insert(self.addr);
+        data.insert(WsCredentials(credentials));
+        Ok(data)
+    }
+}
+
+/// The error a refused `connection_init` ended with, for [`with_init_errors`].
+type Refused = Arc<std::sync::Mutex<Option<async_graphql::Error>>>;
+
+/// async-graphql answers a refused `connection_init` of the graphql-ws protocol with the error's
+/// message alone; this puts the whole error (its `extensions.code`) back into that
+/// `connection_error`. (graphql-transport-ws can only close the socket, with the message.)
+fn with_init_errors<S>(
+    sink: S,
+    refused: Refused,
+) -> impl futures::Sink<axum::extract::ws::Message, Error = axum::Error>
+where
+    S: futures::Sink<axum::extract::ws::Message, Error = axum::Error>,
+{
+    use axum::extract::ws::Message;
+    use futures::SinkExt as _;
+    sink.with(move |message: Message| {
+        let error = refused.lock().ok().and_then(|mut slot| slot.take());
+        let message = match (error, &message) {
+            (Some(error), Message::Text(text)) if text.as_str().contains("connection_error") => {
+                let body = serde_json::json!({ "type": "connection_error", "payload": error });
+                Message::Text(body.to_string().into())
+            }
+            _ => message,
+        };
+        futures::future::ready(Ok::<_, axum::Error>(message))
+    })
 }
 
 /// The credentials a WebSocket connection was opened with. A subscription lives as long as its
@@ -684,17 +731,29 @@ pub async fn ws(
 #[derive(Clone, Debug)]
 pub struct WsCredentials(pub HeaderMap);
 
-/// Gives the responses of subscriptions (every response sent over WebSocket) the same error
-/// codes, messages and logging as POST and GET, which apply [`apply_error_codes`] themselves.
-struct SubscriptionErrorCodes;
+/// Sets every GraphQL error's code (see [`set_error_codes`]) inside the schema, so each path
+/// carries it: POST and GET (each operation of a batch) through `request`, WebSocket
+/// operations and subscription events through `subscribe`.
+struct ErrorCodes;
 
-impl async_graphql::extensions::ExtensionFactory for SubscriptionErrorCodes {
+impl async_graphql::extensions::ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
-        Arc::new(SubscriptionErrorCodes)
+        Arc::new(ErrorCodes)
     }
 }
 
-impl async_graphql::extensions::Extension for SubscriptionErrorCodes {
+#[async_trait::async_trait]
+impl async_graphql::extensions::Extension for ErrorCodes {
+    async fn request(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        next: async_graphql::extensions::NextRequest<'_>,
+    ) -> async_graphql::Response {
+        let mut response = next.run(ctx).await;
+        set_error_codes(&mut response.errors);
+        response
+    }
+
     fn subscribe<'s>(
         &self,
         ctx: &async_graphql::extensions::ExtensionContext<'_>,
@@ -704,7 +763,7 @@ impl async_graphql::extensions::Extension for SubscriptionErrorCodes {
         use futures::StreamExt as _;
         next.run(ctx, stream)
             .map(|mut response| {
-                apply_error_codes(&mut response.errors);
+                set_error_codes(&mut response.errors);
                 response
             })
             .boxed()

@@ -90,7 +90,7 @@ async fn build_ctx_seeding(config: Config, may_seed: bool) -> anyhow::Result<(Ar
     if seed {
         let seeded = crate::demo::seed(&db)
             .await
-            .map_err(|e| anyhow::anyhow!("cannot create the demo catalogue: {e}"))?;
+            .map_err(|e| e.into_anyhow().context("cannot create the demo catalogue"))?;
         tracing::info!(
             ?seeded,
             "first start: created a demo catalogue (demo_content = false turns this off)"
@@ -101,7 +101,11 @@ async fn build_ctx_seeding(config: Config, may_seed: bool) -> anyhow::Result<(Ar
         match service::ensure_first_admin(&db, email, password.expose_secret()).await {
             Ok(Some(user)) => tracing::info!(email = %user.email, "created the first admin"),
             Ok(None) => {}
-            Err(e) => anyhow::bail!("cannot create the first admin from configuration: {e}"),
+            Err(e) => {
+                return Err(e
+                    .into_anyhow()
+                    .context("cannot create the first admin from configuration"));
+            }
         }
     }
 
@@ -112,11 +116,11 @@ async fn build_ctx_seeding(config: Config, may_seed: bool) -> anyhow::Result<(Ar
     let keys = Keys::from_secret(&secret);
     let dummy_hash = service::hash_password(service::random_token(""))
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(crate::AppError::into_anyhow)?;
 
     let storage = media::open_storage(&config.storage, &config.media_dir)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot open media storage: {e}"))?;
+        .map_err(|e| e.into_anyhow().context("cannot open media storage"))?;
     let media_secret = crate::delivery::load_secret(&config)?;
     let ctx = Arc::new(Ctx::new(
         config,

@@ -134,9 +134,10 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> AppResult<u
         None => email.split('@').next().unwrap_or_default().to_string(),
     };
     if find_user_by_email(db, &email).await?.is_some() {
-        return Err(AppError::Conflict(format!(
-            "email: a user with email {email} already exists"
-        )));
+        return Err(AppError::Taken {
+            field: "email".into(),
+            message: format!("email: a user with email {email} already exists"),
+        });
     }
     let hash = hash_password(new.password).await?;
     let now = Utc::now();

@@ -539,11 +539,7 @@ pub async fn create_episode(
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await
-    .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::Conflict("slug or guid is already taken".into()),
-        other => other,
-    })?;
+    .await?;
     set_tags(&txn, id, &tags).await?;
     index_episode(&txn, &created).await?;
     txn.commit().await?;
