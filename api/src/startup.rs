@@ -7,10 +7,8 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
-use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::response::{Html, IntoResponse};
+use axum::routing::post;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -199,13 +197,7 @@ fn router(state: AppState) -> Router {
         site.as_deref().map(crate::delivery::pages::Site::index),
     ));
     Router::new()
-        .route(
-            "/graphql",
-            get(graphql::get)
-                .post(graphql::post)
-                .layer(crate::security::graphql_cors(&state.ctx.config)),
-        )
-        .route("/graphql/ws", get(graphql::ws))
+        .merge(graphql::router(&state.ctx.config))
         .route("/uploads", post(media::tus::create).options(media::tus::options))
         .route("/uploads/", post(media::tus::create).options(media::tus::options))
         .route(
@@ -215,9 +207,7 @@ fn router(state: AppState) -> Router {
                 .delete(media::tus::delete)
                 .options(media::tus::options),
         )
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+        .merge(crate::ops::router())
         .merge(crate::delivery::router(&state.ctx.config))
         .fallback({
             move |s: axum::extract::State<AppState>, request: axum::extract::Request| {
@@ -267,40 +257,6 @@ async fn frontend(
         )
         .into_response(),
     }
-}
-
-async fn healthz() -> &'static str {
-    "ok"
-}
-
-async fn readyz(State(state): State<AppState>) -> Response {
-    if db::ping(&state.ctx.db).await {
-        (StatusCode::OK, "ready").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
-    }
-}
-
-async fn metrics(State(state): State<AppState>, request: axum::extract::Request) -> Response {
-    use std::fmt::Write as _;
-    let peer = crate::security::peer(request.extensions());
-    if !crate::security::metrics_allowed(&state.ctx.config, request.headers(), peer) {
-        return crate::security::refuse_metrics();
-    }
-    let mut body = state.ctx.metrics.render();
-    let cache = &state.ctx.public_cache;
-    let _ = writeln!(
-        body,
-        "# HELP projector_public_cache_bytes Bytes held by the public response cache.\n\
-         # TYPE projector_public_cache_bytes gauge\n\
-         projector_public_cache_bytes {}\n\
-         # HELP projector_public_cache_entries Responses held by the public response cache.\n\
-         # TYPE projector_public_cache_entries gauge\n\
-         projector_public_cache_entries {}",
-        cache.weight(),
-        cache.len()
-    );
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 /// A bound, ready-to-run server.

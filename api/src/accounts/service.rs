@@ -532,8 +532,8 @@ pub async fn list_users(
     filter: UserFilter,
     first: Option<i32>,
     after: Option<&str>,
-) -> AppResult<crate::pagination::Page<user::Model>> {
-    use crate::pagination::{Key, Sort, fetch};
+) -> AppResult<crate::graphql::pagination::Page<user::Model>> {
+    use crate::graphql::pagination::{Key, Sort, fetch};
     let mut select = user::Entity::find();
     if let Some(text) = filter
         .text

@@ -12,11 +12,11 @@ use crate::accounts::auth::RoleGuard;
 use crate::accounts::graphql::User;
 use crate::content;
 use crate::error::{AppError, AppResult};
+use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::{app, principal, viewer};
-use crate::pagination::{ListCount, OrderBy};
 use crate::playlists::graphql::{Playlist, PlaylistFilter};
 use crate::podcasts::graphql::{Podcast, PodcastFilter};
-use crate::relay::{from_global, to_global};
 use crate::videos::graphql::{Video, VideoFilter};
 use crate::visibility;
 

@@ -13,7 +13,7 @@ use super::entity::{channel, channel_member};
 use crate::accounts::entity::user;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
+use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
 use crate::search::{self, SearchKind};
 use crate::visibility::{self, Viewer};
 

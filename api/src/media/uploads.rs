@@ -224,7 +224,7 @@ async fn resolve_target(
     }
     let global = |key: &str, typename: &str| -> AppResult<Uuid> {
         let raw = metadata.get(key).map(String::as_str).unwrap_or_default();
-        crate::relay::from_global(&raw.into(), typename)
+        crate::graphql::relay::from_global(&raw.into(), typename)
     };
     let title = || -> String {
         let raw = metadata.get("title").cloned().unwrap_or_else(|| {

@@ -16,7 +16,7 @@ use crate::channels::entity::channel;
 use crate::channels::service::{like_escape, slug_conflict};
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::pagination::{self, Key, OrderBy, Page, Sort};
+use crate::graphql::pagination::{self, Key, OrderBy, Page, Sort};
 use crate::search::{self, SearchKind};
 use crate::taxonomy::entity::episode_tag;
 use crate::videos::service::check_tags;

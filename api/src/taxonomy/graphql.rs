@@ -8,8 +8,8 @@ use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
 use crate::channels::graphql::DeletePayload;
 use crate::error::AppResult;
+use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::{app, loaders, viewer};
-use crate::relay::{from_global, to_global};
 use crate::videos::graphql::maybe;
 
 /// A category; categories form a tree.

@@ -9,8 +9,8 @@ use super::entity::job;
 use super::queue;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
+use crate::graphql::relay::from_global;
 use crate::graphql::{WsCredentials, app, viewer};
-use crate::relay::from_global;
 use crate::state::Ctx;
 use crate::visibility::Viewer;
 
@@ -270,7 +270,7 @@ impl SubscriptionRoot {
                     return Step::Skip;
                 }
                 Step::Emit(TranscodeProgress {
-                    subject_id: crate::relay::to_global(
+                    subject_id: crate::graphql::relay::to_global(
                         if kind == "video" { "Video" } else { "Episode" },
                         subject_id,
                     ),

@@ -11,9 +11,9 @@ use crate::accounts::auth::RoleGuard;
 use crate::channels::graphql::{Channel, DeletePayload};
 use crate::content;
 use crate::error::{AppError, AppResult};
+use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::{app, loaders, viewer};
-use crate::pagination::{ListCount, OrderBy};
-use crate::relay::{from_global, to_global};
 use crate::taxonomy::graphql::{Category, Tag};
 use crate::visibility::{Status, Visibility};
 
