@@ -297,36 +297,40 @@ mod tests {
 
     #[test]
     fn a_sqlite_unique_violation_names_the_last_column_of_its_index() {
-        let field = |m: &str| columns_of_sqlite_message(m).map(|c| camel_case(&c));
-        assert_eq!(
-            field("UNIQUE constraint failed: videos.channel_id, videos.slug").as_deref(),
-            Some("slug")
-        );
-        assert_eq!(
-            field("UNIQUE constraint failed: api_tokens.token_hash").as_deref(),
-            Some("tokenHash")
-        );
-        assert_eq!(
-            field("UNIQUE constraint failed: index 'ux_users_email'").as_deref(),
-            Some("email")
-        );
-        assert_eq!(field("FOREIGN KEY constraint failed"), None);
+        let cases = [
+            (
+                "UNIQUE constraint failed: videos.channel_id, videos.slug",
+                Some("slug"),
+            ),
+            (
+                "UNIQUE constraint failed: api_tokens.token_hash",
+                Some("tokenHash"),
+            ),
+            (
+                "UNIQUE constraint failed: index 'ux_users_email'",
+                Some("email"),
+            ),
+            ("FOREIGN KEY constraint failed", None),
+        ];
+        for (message, field) in cases {
+            let found = columns_of_sqlite_message(message).map(|c| camel_case(&c));
+            assert_eq!(found.as_deref(), field, "{message}");
+        }
     }
 
     #[test]
     fn a_postgres_unique_violation_names_the_last_column_of_its_detail_or_constraint() {
-        assert_eq!(
-            columns_of_pg_detail("Key (channel_id, slug)=(0190, taken) already exists.").as_deref(),
-            Some("slug")
-        );
-        assert_eq!(
-            columns_of_pg_detail("Key (guid)=(x) already exists.").as_deref(),
-            Some("guid")
-        );
-        assert_eq!(
-            columns_of_pg_detail("Key (lower(email))=(a) already exists."),
-            None
-        );
+        let cases = [
+            (
+                "Key (channel_id, slug)=(0190, taken) already exists.",
+                Some("slug"),
+            ),
+            ("Key (guid)=(x) already exists.", Some("guid")),
+            ("Key (lower(email))=(a) already exists.", None),
+        ];
+        for (detail, field) in cases {
+            assert_eq!(columns_of_pg_detail(detail).as_deref(), field, "{detail}");
+        }
         assert_eq!(column_of_index("ux_episodes_guid").as_deref(), Some("guid"));
         assert_eq!(column_of_index("pk_videos"), None);
     }

@@ -26,6 +26,7 @@ pub mod pagination;
 pub mod persisted;
 pub mod public_cache;
 pub mod relay;
+pub mod shapes;
 pub mod ws;
 
 use std::sync::Arc;
