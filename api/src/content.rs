@@ -189,6 +189,20 @@ pub fn render_markdown(markdown: &str) -> String {
     ammonia::clean(&unsafe_html)
 }
 
+/// Deletes an item that holds media (a video, an episode, a podcast, a channel), then its
+/// stored files and jobs: what it owns is read first, `delete` removes the rows, and the files
+/// go only once that succeeded (see [`crate::media::assets::purge`]). Returns `delete`'s ID.
+pub async fn delete_with_media(
+    app: &crate::state::Ctx,
+    owner: crate::media::assets::Owner,
+    delete: impl std::future::Future<Output = AppResult<uuid::Uuid>>,
+) -> AppResult<uuid::Uuid> {
+    let (subjects, assets) = crate::media::assets::owned_by(&app.db, owner).await?;
+    let id = delete.await?;
+    crate::media::assets::purge(app, &subjects, &assets).await;
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

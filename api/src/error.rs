@@ -1,7 +1,8 @@
 //! The one error type of the application.
 //!
-//! Services return `Result<_, AppError>`. Over plain HTTP it becomes a status code and a JSON body;
-//! over GraphQL an error with `extensions.code` (see `graphql::ErrorCodes`). Internal details are
+//! Services return `Result<_, AppError>`. Over plain HTTP it becomes a status code and a JSON body
+//! ([`IntoResponse`]); over GraphQL an error whose `extensions` it sets itself
+//! ([`ErrorExtensions`], applied to every transport by `graphql::errors`). Internal details are
 //! logged with the request's span and never sent to the client.
 
 use axum::Json;
@@ -27,9 +28,17 @@ pub enum AppError {
     /// The input is malformed or breaks a rule; the message says which field and why.
     #[error("{0}")]
     Validation(String),
-    /// The change collides with existing data (a unique name already taken, ...).
+    /// The change collides with existing data (the last admin, an upload in use, ...).
     #[error("{0}")]
     Conflict(String),
+    /// A value that must be unique is already taken: a `CONFLICT` naming the input field.
+    #[error("{message}")]
+    Taken {
+        /// The input field (GraphQL name, e.g. `slug`), sent as `extensions.field`.
+        field: String,
+        /// What the client is told, e.g. "that slug is already taken".
+        message: String,
+    },
     /// The request body is larger than allowed.
     #[error("request body too large (limit {limit} bytes)")]
     PayloadTooLarge {
@@ -68,7 +77,7 @@ impl AppError {
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Validation(_) => "VALIDATION",
-            Self::Conflict(_) => "CONFLICT",
+            Self::Conflict(_) | Self::Taken { .. } => "CONFLICT",
             Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             Self::QuotaExceeded { .. } => "QUOTA_EXCEEDED",
             Self::UnsupportedMedia(_) => "UNSUPPORTED_MEDIA",
@@ -84,7 +93,7 @@ impl AppError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::BAD_REQUEST,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::Taken { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge { .. } | Self::QuotaExceeded { .. } => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
@@ -99,9 +108,39 @@ impl AppError {
         Self::Validation(message.into())
     }
 
+    /// A `CONFLICT` on `field` (its GraphQL name) with the standard message.
+    pub fn taken(field: impl Into<String>) -> Self {
+        let field = field.into();
+        let message = format!("that {} is already taken", words(&field));
+        Self::Taken { field, message }
+    }
+
     /// Shorthand for an internal error from anything that can be an `anyhow::Error`.
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
         Self::Internal(std::sync::Arc::new(error.into()))
+    }
+
+    /// The error for start-up and the command line (`anyhow`): an internal error gives back its
+    /// cause with its whole chain, so `projector: …` says what failed, not "internal error".
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            Self::Internal(cause) => std::sync::Arc::try_unwrap(cause)
+                .unwrap_or_else(|shared| anyhow::anyhow!("{shared:#}")),
+            other => anyhow::Error::new(other),
+        }
+    }
+
+    /// Sets this error's GraphQL `extensions`: `code`, and `retryAfter` or `field` where they
+    /// apply (see the [`ErrorExtensions`](async_graphql::ErrorExtensions) impl).
+    pub fn set_extensions(&self, extensions: &mut async_graphql::ErrorExtensionValues) {
+        extensions.set("code", self.code());
+        match self {
+            Self::RateLimited { retry_after_secs } => {
+                extensions.set("retryAfter", *retry_after_secs);
+            }
+            Self::Taken { field, .. } => extensions.set("field", field.as_str()),
+            _ => {}
+        }
     }
 
     /// Logs internal errors; called once where the error leaves the application.
@@ -112,13 +151,108 @@ impl AppError {
     }
 }
 
+impl async_graphql::ErrorExtensions for AppError {
+    /// The GraphQL error: the message the client may read, `code`, and `retryAfter` or `field`
+    /// where they apply. The `AppError` stays its source, so the one place that logs errors
+    /// (`graphql::errors`) finds internal causes.
+    fn extend(&self) -> async_graphql::Error {
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        self.set_extensions(&mut extensions);
+        async_graphql::Error {
+            message: self.to_string(),
+            source: Some(std::sync::Arc::new(self.clone())),
+            extensions: Some(extensions),
+        }
+    }
+}
+
 impl From<DbErr> for AppError {
     fn from(e: DbErr) -> Self {
         if let Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) = e.sql_err() {
-            return Self::Conflict("that value is already taken".into());
+            return match unique_field(&e) {
+                Some(field) => Self::taken(field),
+                None => Self::Conflict("that value is already taken".into()),
+            };
         }
         Self::internal(e)
     }
+}
+
+/// The input field a unique-constraint violation is about, as its GraphQL name (`token_hash`
+/// becomes `tokenHash`). Of a unique index over several columns (a slug per channel) it is the
+/// last one: the columns before it say whose the value is.
+fn unique_field(e: &DbErr) -> Option<String> {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Exec(RuntimeErr::SqlxError(sqlx::Error::Database(db)))
+    | DbErr::Query(RuntimeErr::SqlxError(sqlx::Error::Database(db)))) = e
+    else {
+        return None;
+    };
+    let column = match db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        Some(pg) => pg
+            .detail()
+            .and_then(columns_of_pg_detail)
+            .or_else(|| pg.constraint().and_then(column_of_index)),
+        None => columns_of_sqlite_message(db.message()),
+    }?;
+    Some(camel_case(&column))
+}
+
+/// PostgreSQL's detail: `Key (channel_id, slug)=(…, taken) already exists.`
+fn columns_of_pg_detail(detail: &str) -> Option<String> {
+    let (columns, _) = detail.strip_prefix("Key (")?.split_once(")=")?;
+    let last = columns.rsplit(',').next()?.trim();
+    // An expression (`lower(email)`) names no column of its own.
+    (!last.is_empty() && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| last.to_string())
+}
+
+/// SQLite's message: `UNIQUE constraint failed: videos.channel_id, videos.slug`, or `… failed:
+/// index 'ux_users_email'` for an index over expressions.
+fn columns_of_sqlite_message(message: &str) -> Option<String> {
+    let (_, rest) = message.split_once("UNIQUE constraint failed: ")?;
+    if let Some(index) = rest.strip_prefix("index '") {
+        return column_of_index(index.trim_end_matches('\''));
+    }
+    let last = rest.rsplit(", ").next()?;
+    let column = last.rsplit('.').next()?.trim();
+    (!column.is_empty()).then(|| column.to_string())
+}
+
+/// The field an index is named after (`ux_<table>_<field>`): its last word.
+fn column_of_index(name: &str) -> Option<String> {
+    let last = name.rsplit('_').next()?;
+    (!last.is_empty() && name.starts_with("ux_")).then(|| last.to_string())
+}
+
+fn camel_case(column: &str) -> String {
+    let mut out = String::with_capacity(column.len());
+    let mut upper = false;
+    for c in column.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `tokenHash` as words for a message: `token hash`.
+fn words(field: &str) -> String {
+    let mut out = String::with_capacity(field.len() + 4);
+    for c in field.chars() {
+        if c.is_uppercase() {
+            out.push(' ');
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl From<sea_orm::TransactionError<AppError>> for AppError {
@@ -156,3 +290,65 @@ impl IntoResponse for AppError {
 
 /// Result alias used by services.
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sqlite_unique_violation_names_the_last_column_of_its_index() {
+        let cases = [
+            (
+                "UNIQUE constraint failed: videos.channel_id, videos.slug",
+                Some("slug"),
+            ),
+            (
+                "UNIQUE constraint failed: api_tokens.token_hash",
+                Some("tokenHash"),
+            ),
+            (
+                "UNIQUE constraint failed: index 'ux_users_email'",
+                Some("email"),
+            ),
+            ("FOREIGN KEY constraint failed", None),
+        ];
+        for (message, field) in cases {
+            let found = columns_of_sqlite_message(message).map(|c| camel_case(&c));
+            assert_eq!(found.as_deref(), field, "{message}");
+        }
+    }
+
+    #[test]
+    fn a_postgres_unique_violation_names_the_last_column_of_its_detail_or_constraint() {
+        let cases = [
+            (
+                "Key (channel_id, slug)=(0190, taken) already exists.",
+                Some("slug"),
+            ),
+            ("Key (guid)=(x) already exists.", Some("guid")),
+            ("Key (lower(email))=(a) already exists.", None),
+        ];
+        for (detail, field) in cases {
+            assert_eq!(columns_of_pg_detail(detail).as_deref(), field, "{detail}");
+        }
+        assert_eq!(column_of_index("ux_episodes_guid").as_deref(), Some("guid"));
+        assert_eq!(column_of_index("pk_videos"), None);
+    }
+
+    #[test]
+    fn a_taken_field_is_named_in_the_message_and_the_extensions() {
+        use async_graphql::ErrorExtensions as _;
+        let error = AppError::taken("tokenHash");
+        assert_eq!(error.to_string(), "that token hash is already taken");
+        let extended = error.extend();
+        let extensions = extended.extensions.unwrap_or_default();
+        assert_eq!(
+            extensions.get("code"),
+            Some(&async_graphql::Value::from("CONFLICT"))
+        );
+        assert_eq!(
+            extensions.get("field"),
+            Some(&async_graphql::Value::from("tokenHash"))
+        );
+    }
+}

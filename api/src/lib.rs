@@ -1,11 +1,12 @@
 //! Projector: a headless video and podcast CMS.
 //!
 //! The library holds the whole application; `main.rs` only parses the command line. Code is
-//! organised by domain (`accounts/`, later `videos/`, `channels/`, ...), each holding its
-//! entities, services and GraphQL types; `graphql.rs` merges the domain roots.
+//! organised by domain (`accounts/`, `videos/`, `channels/`, `media/`, ...), each holding its
+//! entities, services and GraphQL types, and its HTTP routes as a `router()`; `graphql/` is the
+//! GraphQL layer (schema, transports, errors, caching, context helpers, loaders, relay IDs,
+//! pagination); `startup.rs` merges the routers.
 
 pub mod accounts;
-pub mod cache;
 pub mod channels;
 pub mod cli;
 pub mod config;
@@ -16,15 +17,11 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod graphql;
-pub mod loaders;
 pub mod media;
-pub mod node;
 pub mod observability;
-pub mod pagination;
+pub mod ops;
 pub mod playlists;
 pub mod podcasts;
-pub mod query_cost;
-pub mod relay;
 pub mod search;
 pub mod security;
 pub mod startup;

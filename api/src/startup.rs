@@ -7,10 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
-use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{Html, IntoResponse};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -90,7 +87,7 @@ async fn build_ctx_seeding(config: Config, may_seed: bool) -> anyhow::Result<(Ar
     if seed {
         let seeded = crate::demo::seed(&db)
             .await
-            .map_err(|e| anyhow::anyhow!("cannot create the demo catalogue: {e}"))?;
+            .map_err(|e| e.into_anyhow().context("cannot create the demo catalogue"))?;
         tracing::info!(
             ?seeded,
             "first start: created a demo catalogue (demo_content = false turns this off)"
@@ -101,7 +98,11 @@ async fn build_ctx_seeding(config: Config, may_seed: bool) -> anyhow::Result<(Ar
         match service::ensure_first_admin(&db, email, password.expose_secret()).await {
             Ok(Some(user)) => tracing::info!(email = %user.email, "created the first admin"),
             Ok(None) => {}
-            Err(e) => anyhow::bail!("cannot create the first admin from configuration: {e}"),
+            Err(e) => {
+                return Err(e
+                    .into_anyhow()
+                    .context("cannot create the first admin from configuration"));
+            }
         }
     }
 
@@ -112,11 +113,11 @@ async fn build_ctx_seeding(config: Config, may_seed: bool) -> anyhow::Result<(Ar
     let keys = Keys::from_secret(&secret);
     let dummy_hash = service::hash_password(service::random_token(""))
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(crate::AppError::into_anyhow)?;
 
     let storage = media::open_storage(&config.storage, &config.media_dir)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot open media storage: {e}"))?;
+        .map_err(|e| e.into_anyhow().context("cannot open media storage"))?;
     let media_secret = crate::delivery::load_secret(&config)?;
     let ctx = Arc::new(Ctx::new(
         config,
@@ -195,17 +196,9 @@ fn router(state: AppState) -> Router {
         site.as_deref().map(crate::delivery::pages::Site::index),
     ));
     Router::new()
-        .route(
-            "/graphql",
-            get(graphql::get)
-                .post(graphql::post)
-                .layer(crate::security::graphql_cors(&state.ctx.config)),
-        )
-        .route("/graphql/ws", get(graphql::ws))
+        .merge(graphql::router(&state.ctx.config))
         .merge(media::router())
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+        .merge(crate::ops::router())
         .merge(crate::delivery::router(&state.ctx.config))
         .fallback({
             move |s: axum::extract::State<AppState>, request: axum::extract::Request| {
@@ -255,40 +248,6 @@ async fn frontend(
         )
         .into_response(),
     }
-}
-
-async fn healthz() -> &'static str {
-    "ok"
-}
-
-async fn readyz(State(state): State<AppState>) -> Response {
-    if db::ping(&state.ctx.db).await {
-        (StatusCode::OK, "ready").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
-    }
-}
-
-async fn metrics(State(state): State<AppState>, request: axum::extract::Request) -> Response {
-    use std::fmt::Write as _;
-    let peer = crate::security::peer(request.extensions());
-    if !crate::security::metrics_allowed(&state.ctx.config, request.headers(), peer) {
-        return crate::security::refuse_metrics();
-    }
-    let mut body = state.ctx.metrics.render();
-    let cache = &state.ctx.public_cache;
-    let _ = writeln!(
-        body,
-        "# HELP projector_public_cache_bytes Bytes held by the public response cache.\n\
-         # TYPE projector_public_cache_bytes gauge\n\
-         projector_public_cache_bytes {}\n\
-         # HELP projector_public_cache_entries Responses held by the public response cache.\n\
-         # TYPE projector_public_cache_entries gauge\n\
-         projector_public_cache_entries {}",
-        cache.weight(),
-        cache.len()
-    );
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 /// A bound, ready-to-run server.

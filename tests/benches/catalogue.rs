@@ -269,8 +269,8 @@ fn main() {
         for round in 0..3 {
             for (id, channel) in &sample {
                 let vars = json!({
-                    "id": projector_api::relay::to_global("Video", *id).0,
-                    "channel": projector_api::relay::to_global("Channel", *channel).0,
+                    "id": projector_api::graphql::relay::to_global("Video", *id).0,
+                    "channel": projector_api::graphql::relay::to_global("Channel", *channel).0,
                 });
                 let (t, body) = post(&client, &uncached_graphql, WATCH, vars).await;
                 assert!(body["data"]["video"]["title"].is_string(), "{body}");

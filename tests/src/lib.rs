@@ -366,7 +366,7 @@ impl TestApp {
         use projector_api::videos::entity::video;
         use sea_orm::sea_query::Expr;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let (kind, id) = projector_api::relay::decode(global_id).expect("a global ID");
+        let (kind, id) = projector_api::graphql::relay::decode(global_id).expect("a global ID");
         let status = status.to_lowercase();
         let db = self.db().await;
         let changed = match kind.as_str() {

@@ -131,7 +131,7 @@ async fn video(app: &TestApp, token: &str, channel: &str, title: &str, extra: Va
         let db = app.db().await;
         video::Entity::update_many()
             .col_expr(video::Column::DurationSecs, Expr::value(seconds))
-            .filter(video::Column::Id.eq(projector_api::relay::decode(id).unwrap().1))
+            .filter(video::Column::Id.eq(projector_api::graphql::relay::decode(id).unwrap().1))
             .exec(&db)
             .await
             .unwrap();

@@ -12,9 +12,9 @@ use super::entity::{api_token, user};
 use super::service::{self, NewUser, Session, SessionTtl};
 use super::{Role, Scope};
 use crate::error::{AppError, AppResult};
+use crate::graphql::pagination::ListCount;
+use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::{app, principal};
-use crate::pagination::ListCount;
-use crate::relay::{from_global, to_global};
 use crate::state::Ctx;
 
 /// A person who can sign in.

@@ -134,9 +134,10 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> AppResult<u
         None => email.split('@').next().unwrap_or_default().to_string(),
     };
     if find_user_by_email(db, &email).await?.is_some() {
-        return Err(AppError::Conflict(format!(
-            "email: a user with email {email} already exists"
-        )));
+        return Err(AppError::Taken {
+            field: "email".into(),
+            message: format!("email: a user with email {email} already exists"),
+        });
     }
     let hash = hash_password(new.password).await?;
     let now = Utc::now();
@@ -531,8 +532,8 @@ pub async fn list_users(
     filter: UserFilter,
     first: Option<i32>,
     after: Option<&str>,
-) -> AppResult<crate::pagination::Page<user::Model>> {
-    use crate::pagination::{Key, Sort, fetch};
+) -> AppResult<crate::graphql::pagination::Page<user::Model>> {
+    use crate::graphql::pagination::{Key, Sort, fetch};
     let mut select = user::Entity::find();
     if let Some(text) = filter
         .text

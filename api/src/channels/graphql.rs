@@ -10,13 +10,15 @@ use super::service::{self, ChannelChanges, ChannelFilter, NewChannel};
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
 use crate::accounts::graphql::User;
-use crate::content;
+use crate::content::{self, delete_with_media};
 use crate::error::{AppError, AppResult};
+use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::relay::{from_global, to_global};
+use crate::graphql::shapes::{DeletePayload, id_input};
 use crate::graphql::{app, principal, viewer};
-use crate::pagination::{ListCount, OrderBy};
+use crate::media::assets::Owner;
 use crate::playlists::graphql::{Playlist, PlaylistFilter};
 use crate::podcasts::graphql::{Podcast, PodcastFilter};
-use crate::relay::{from_global, to_global};
 use crate::videos::graphql::{Video, VideoFilter};
 use crate::visibility;
 
@@ -181,12 +183,11 @@ pub struct UpdateChannelInput {
     pub description: Option<String>,
 }
 
-/// Which channel to delete.
-#[derive(InputObject, Debug)]
-pub struct DeleteChannelInput {
-    /// The channel.
-    pub id: ID,
-}
+id_input!(
+    DeleteChannelInput,
+    "Which channel to delete.",
+    "The channel."
+);
 
 /// A user to add to a channel.
 #[derive(InputObject, Debug)]
@@ -213,13 +214,6 @@ pub struct RemoveChannelMemberInput {
 pub struct ChannelPayload {
     /// The channel after the change.
     pub channel: Channel,
-}
-
-/// Result of a deletion.
-#[derive(SimpleObject, Debug)]
-pub struct DeletePayload {
-    /// The ID of what was deleted.
-    pub deleted_id: ID,
 }
 
 /// Channel queries.
@@ -332,14 +326,13 @@ impl ChannelsMutation {
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Channel")?;
         let app = app(ctx)?;
-        let (subjects, assets) =
-            crate::media::assets::owned_by(&app.db, crate::media::assets::Owner::Channel(id))
-                .await?;
-        service::delete(&app.db, &viewer(ctx), id).await?;
-        crate::media::assets::purge(app, &subjects, &assets).await;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        delete_with_media(
+            app,
+            Owner::Channel(id),
+            service::delete(&app.db, &viewer(ctx), id),
+        )
+        .await?;
+        Ok(DeletePayload::of(input.id))
     }
 
     /// Adds a user to a channel, or changes their role in it. Its managers and admins.

@@ -13,7 +13,7 @@ use super::entity::{channel, channel_member};
 use crate::accounts::entity::user;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
+use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
 use crate::search::{self, SearchKind};
 use crate::visibility::{self, Viewer};
 
@@ -39,10 +39,13 @@ pub struct ChannelChanges {
     pub description: Option<String>,
 }
 
-/// Maps a unique-index violation on a slug to a `CONFLICT` that names the slug.
+/// Maps a unique-index violation on a slug to a `CONFLICT` that names the slug and its value.
 pub fn slug_conflict(slug: &str) -> impl Fn(sea_orm::DbErr) -> AppError + '_ {
     move |e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::Conflict(format!("slug: `{slug}` is already taken")),
+        AppError::Taken { field, .. } if field == "slug" => AppError::Taken {
+            field,
+            message: format!("slug: `{slug}` is already taken"),
+        },
         other => other,
     }
 }

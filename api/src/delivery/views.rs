@@ -387,7 +387,7 @@ fn parse_video_id(raw: &str) -> Option<Uuid> {
         return None;
     }
     Uuid::try_parse(raw).ok().or_else(|| {
-        crate::relay::decode(raw)
+        crate::graphql::relay::decode(raw)
             .ok()
             .filter(|(kind, _)| kind == "Video")
             .map(|(_, id)| id)

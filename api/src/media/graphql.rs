@@ -9,8 +9,8 @@ use super::probe::Probe;
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
 use crate::error::{AppError, AppResult};
+use crate::graphql::relay::to_global;
 use crate::graphql::{app, principal};
-use crate::relay::to_global;
 
 /// A resumable upload (tus) and what became of it. (`Upload` is the multipart file scalar.)
 #[derive(Debug, Clone)]
@@ -241,7 +241,7 @@ impl MediaMutation {
         input: ChoosePosterInput,
     ) -> AppResult<crate::videos::graphql::Video> {
         let app = app(ctx)?;
-        let id = crate::relay::from_global(&input.video_id, "Video")?;
+        let id = crate::graphql::relay::from_global(&input.video_id, "Video")?;
         let video =
             super::images::choose_poster(app, &crate::graphql::viewer(ctx), id, input.thumbnail)
                 .await?;
@@ -259,7 +259,7 @@ impl MediaMutation {
     ) -> AppResult<UploadCaptionPayload> {
         use std::io::Read as _;
         let app = app(ctx)?;
-        let video = crate::relay::from_global(&input.video_id, "Video")?;
+        let video = crate::graphql::relay::from_global(&input.video_id, "Video")?;
         let value = file
             .value(ctx)
             .map_err(|e| AppError::validation(format!("file: {e}")))?;
@@ -292,7 +292,7 @@ impl MediaMutation {
         input: DeleteCaptionInput,
     ) -> AppResult<DeleteCaptionPayload> {
         let app = app(ctx)?;
-        let video = crate::relay::from_global(&input.video_id, "Video")?;
+        let video = crate::graphql::relay::from_global(&input.video_id, "Video")?;
         crate::transcode::captions::delete_caption(
             app,
             &crate::graphql::viewer(ctx),
@@ -322,7 +322,7 @@ impl MediaMutation {
             ImageTarget::ChannelAvatar | ImageTarget::ChannelBanner => "Channel",
             ImageTarget::PodcastArtwork => "Podcast",
         };
-        let id = crate::relay::from_global(&input.id, typename)?;
+        let id = crate::graphql::relay::from_global(&input.id, typename)?;
         let owner = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
         let value = file
             .value(ctx)

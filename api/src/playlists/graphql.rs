@@ -8,12 +8,13 @@ use super::entity::{playlist, playlist_item};
 use super::service::{self, NewPlaylist, PlaylistChanges, PlaylistQuery};
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
-use crate::channels::graphql::{Channel, DeletePayload};
+use crate::channels::graphql::Channel;
 use crate::content;
 use crate::error::{AppError, AppResult};
+use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::relay::{from_global, to_global};
+use crate::graphql::shapes::{DeletePayload, Lookup, id_input, opt_id};
 use crate::graphql::{app, loaders, viewer};
-use crate::pagination::{ListCount, OrderBy};
-use crate::relay::{from_global, to_global};
 use crate::videos::graphql::Video;
 use crate::visibility::Visibility;
 
@@ -141,11 +142,7 @@ pub async fn list(
 ) -> AppResult<Connection<String, Playlist, ListCount>> {
     let f = filter.unwrap_or_default();
     let query = PlaylistQuery {
-        channel_id: f
-            .channel
-            .as_ref()
-            .map(|id| from_global(id, "Channel"))
-            .transpose()?,
+        channel_id: opt_id(f.channel.as_ref(), "Channel")?,
         visibility: f.visibility,
         text: f.text,
     };
@@ -196,12 +193,11 @@ pub struct UpdatePlaylistInput {
     pub visibility: Option<Visibility>,
 }
 
-/// Which playlist to delete.
-#[derive(InputObject, Debug)]
-pub struct DeletePlaylistInput {
-    /// The playlist.
-    pub id: ID,
-}
+id_input!(
+    DeletePlaylistInput,
+    "Which playlist to delete.",
+    "The playlist."
+);
 
 /// A video to add to a playlist.
 #[derive(InputObject, Debug)]
@@ -262,16 +258,9 @@ impl PlaylistsQuery {
     ) -> AppResult<Option<Playlist>> {
         let db = &app(ctx)?.db;
         let viewer = viewer(ctx);
-        let found = match (id, channel_slug, slug) {
-            (Some(id), None, None) => {
-                service::find(db, &viewer, from_global(&id, "Playlist")?).await?
-            }
-            (None, Some(c), Some(s)) => service::find_by_slug(db, &viewer, &c, &s).await?,
-            _ => {
-                return Err(AppError::validation(
-                    "give either `id` or both `channelSlug` and `slug`",
-                ));
-            }
+        let found = match Lookup::of("Playlist", id, channel_slug, slug)? {
+            Lookup::Id(id) => service::find(db, &viewer, id).await?,
+            Lookup::Slug(c, s) => service::find_by_slug(db, &viewer, &c, &s).await?,
         };
         Ok(found.map(Playlist))
     }
@@ -353,9 +342,7 @@ impl PlaylistsMutation {
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Playlist")?;
         service::delete(&app(ctx)?.db, &viewer(ctx), id).await?;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        Ok(DeletePayload::of(input.id))
     }
 
     /// Adds a video to a playlist; items at and after the position move down.

@@ -12,14 +12,15 @@ use super::service::{
 use super::{EpisodeType, PodcastType};
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
-use crate::channels::graphql::{Channel, DeletePayload};
-use crate::content;
+use crate::channels::graphql::Channel;
+use crate::content::{self, delete_with_media};
 use crate::error::{AppError, AppResult};
+use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::relay::{from_global, to_global};
+use crate::graphql::shapes::{DeletePayload, Lookup, id_input, ids, maybe, opt_id};
 use crate::graphql::{app, loaders, viewer};
-use crate::pagination::{ListCount, OrderBy};
-use crate::relay::{from_global, to_global};
+use crate::media::assets::Owner;
 use crate::taxonomy::graphql::Tag;
-use crate::videos::graphql::{ids, maybe};
 use crate::visibility::{Status, Visibility};
 
 /// A podcast (a show).
@@ -326,11 +327,7 @@ pub async fn list(
 ) -> AppResult<Connection<String, Podcast, ListCount>> {
     let f = filter.unwrap_or_default();
     let query = PodcastQuery {
-        channel_id: f
-            .channel
-            .as_ref()
-            .map(|id| from_global(id, "Channel"))
-            .transpose()?,
+        channel_id: opt_id(f.channel.as_ref(), "Channel")?,
         language: f.language,
         visibility: f.visibility,
         text: f.text,
@@ -479,12 +476,7 @@ pub struct PublishEpisodeInput {
     pub at: Option<DateTime<Utc>>,
 }
 
-/// What to delete.
-#[derive(InputObject, Debug)]
-pub struct DeleteNodeInput {
-    /// Its ID.
-    pub id: ID,
-}
+id_input!(DeleteNodeInput, "What to delete.", "Its ID.");
 
 /// Result of a change to a podcast.
 #[derive(SimpleObject, Debug)]
@@ -520,16 +512,9 @@ impl PodcastsQuery {
     ) -> AppResult<Option<Podcast>> {
         let db = &app(ctx)?.db;
         let viewer = viewer(ctx);
-        let found = match (id, channel_slug, slug) {
-            (Some(id), None, None) => {
-                service::find(db, &viewer, from_global(&id, "Podcast")?).await?
-            }
-            (None, Some(c), Some(s)) => service::find_by_slug(db, &viewer, &c, &s).await?,
-            _ => {
-                return Err(AppError::validation(
-                    "give either `id` or both `channelSlug` and `slug`",
-                ));
-            }
+        let found = match Lookup::of("Podcast", id, channel_slug, slug)? {
+            Lookup::Id(id) => service::find(db, &viewer, id).await?,
+            Lookup::Slug(c, s) => service::find_by_slug(db, &viewer, &c, &s).await?,
         };
         Ok(found.map(Podcast))
     }
@@ -686,14 +671,13 @@ impl PodcastsMutation {
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Podcast")?;
         let app = app(ctx)?;
-        let (subjects, assets) =
-            crate::media::assets::owned_by(&app.db, crate::media::assets::Owner::Podcast(id))
-                .await?;
-        service::delete(&app.db, &viewer(ctx), id).await?;
-        crate::media::assets::purge(app, &subjects, &assets).await;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        delete_with_media(
+            app,
+            Owner::Podcast(id),
+            service::delete(&app.db, &viewer(ctx), id),
+        )
+        .await?;
+        Ok(DeletePayload::of(input.id))
     }
 
     /// Creates an episode.
@@ -798,15 +782,12 @@ impl PodcastsMutation {
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Episode")?;
         let app = app(ctx)?;
-        let (subjects, assets) = crate::media::assets::owned_by(
-            &app.db,
+        delete_with_media(
+            app,
             crate::media::subject::Subject::Episode(id).into(),
+            service::delete_episode(&app.db, &viewer(ctx), id),
         )
         .await?;
-        service::delete_episode(&app.db, &viewer(ctx), id).await?;
-        crate::media::assets::purge(app, &subjects, &assets).await;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        Ok(DeletePayload::of(input.id))
     }
 }

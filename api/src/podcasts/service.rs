@@ -16,7 +16,7 @@ use crate::channels::entity::channel;
 use crate::channels::service::{like_escape, slug_conflict};
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::pagination::{self, Key, OrderBy, Page, Sort};
+use crate::graphql::pagination::{self, Key, OrderBy, Page, Sort};
 use crate::search::{self, SearchKind};
 use crate::taxonomy::entity::episode_tag;
 use crate::videos::service::check_tags;
@@ -539,11 +539,7 @@ pub async fn create_episode(
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await
-    .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::Conflict("slug or guid is already taken".into()),
-        other => other,
-    })?;
+    .await?;
     set_tags(&txn, id, &tags).await?;
     index_episode(&txn, &created).await?;
     txn.commit().await?;

@@ -13,7 +13,7 @@ use sea_orm::{ConnectionTrait, DatabaseBackend};
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
-use crate::pagination::{Cursor, Key, ListCount, page_size};
+use crate::graphql::pagination::{Cursor, Key, ListCount, page_size};
 use crate::playlists::entity::playlist;
 use crate::podcasts::entity::{episode, podcast};
 use crate::videos::entity::video;

@@ -6,11 +6,10 @@ use super::entity::{category, tag};
 use super::service;
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
-use crate::channels::graphql::DeletePayload;
 use crate::error::AppResult;
+use crate::graphql::relay::{from_global, to_global};
+use crate::graphql::shapes::{DeletePayload, id_input, maybe};
 use crate::graphql::{app, loaders, viewer};
-use crate::relay::{from_global, to_global};
-use crate::videos::graphql::maybe;
 
 /// A category; categories form a tree.
 #[derive(Debug, Clone)]
@@ -111,12 +110,7 @@ pub struct UpdateTagInput {
     pub slug: Option<String>,
 }
 
-/// What to delete.
-#[derive(InputObject, Debug)]
-pub struct DeleteByIdInput {
-    /// Its ID.
-    pub id: ID,
-}
+id_input!(DeleteByIdInput, "What to delete.", "Its ID.");
 
 /// Result of a change to a category.
 #[derive(SimpleObject, Debug)]
@@ -224,9 +218,7 @@ impl TaxonomyMutation {
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Category")?;
         service::delete_category(&app(ctx)?.db, &viewer(ctx), id).await?;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        Ok(DeletePayload::of(input.id))
     }
 
     /// Creates a tag (editors and admins).
@@ -260,8 +252,6 @@ impl TaxonomyMutation {
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Tag")?;
         service::delete_tag(&app(ctx)?.db, &viewer(ctx), id).await?;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        Ok(DeletePayload::of(input.id))
     }
 }

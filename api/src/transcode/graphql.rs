@@ -11,9 +11,9 @@ use super::entity::job;
 use super::queue;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
+use crate::graphql::relay::from_global;
 use crate::graphql::{WsCredentials, app, viewer};
 use crate::media::subject::{Subject, links};
-use crate::relay::from_global;
 use crate::state::Ctx;
 use crate::visibility::Viewer;
 

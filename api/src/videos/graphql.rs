@@ -8,12 +8,13 @@ use super::entity::video;
 use super::service::{self, Chapter, NewVideo, VideoChanges, VideoQuery};
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
-use crate::channels::graphql::{Channel, DeletePayload};
-use crate::content;
+use crate::channels::graphql::Channel;
+use crate::content::{self, delete_with_media};
 use crate::error::{AppError, AppResult};
+use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::relay::{from_global, to_global};
+use crate::graphql::shapes::{DeletePayload, Lookup, id_input, ids, maybe, opt_id};
 use crate::graphql::{app, loaders, viewer};
-use crate::pagination::{ListCount, OrderBy};
-use crate::relay::{from_global, to_global};
 use crate::taxonomy::graphql::{Category, Tag};
 use crate::visibility::{Status, Visibility};
 
@@ -202,21 +203,9 @@ pub async fn list(
 ) -> AppResult<Connection<String, Video, ListCount>> {
     let f = filter.unwrap_or_default();
     let query = VideoQuery {
-        channel_id: f
-            .channel
-            .as_ref()
-            .map(|id| from_global(id, "Channel"))
-            .transpose()?,
-        tag_id: f
-            .tag
-            .as_ref()
-            .map(|id| from_global(id, "Tag"))
-            .transpose()?,
-        category_id: f
-            .category
-            .as_ref()
-            .map(|id| from_global(id, "Category"))
-            .transpose()?,
+        channel_id: opt_id(f.channel.as_ref(), "Channel")?,
+        tag_id: opt_id(f.tag.as_ref(), "Tag")?,
+        category_id: opt_id(f.category.as_ref(), "Category")?,
         status: f.status,
         visibility: f.visibility,
         language: f.language,
@@ -308,12 +297,7 @@ pub struct PublishVideoInput {
     pub at: Option<DateTime<Utc>>,
 }
 
-/// Which video to delete.
-#[derive(InputObject, Debug)]
-pub struct DeleteVideoInput {
-    /// The video.
-    pub id: ID,
-}
+id_input!(DeleteVideoInput, "Which video to delete.", "The video.");
 
 /// Result of a change to a video.
 #[derive(SimpleObject, Debug)]
@@ -466,30 +450,8 @@ async fn delete_one(
     viewer: &crate::visibility::Viewer,
     id: uuid::Uuid,
 ) -> AppResult<()> {
-    let (subjects, assets) =
-        crate::media::assets::owned_by(&app.db, crate::media::subject::Subject::Video(id).into())
-            .await?;
-    service::delete(&app.db, viewer, id).await?;
-    crate::media::assets::purge(app, &subjects, &assets).await;
+    delete_with_media(app, crate::media::subject::Subject::Video(id).into(), service::delete(&app.db, viewer, id)).await?;
     Ok(())
-}
-
-/// Turns a GraphQL "absent / null / value" into "unchanged / clear / set".
-pub fn maybe<T, U>(
-    value: MaybeUndefined<T>,
-    f: impl FnOnce(T) -> AppResult<U>,
-) -> AppResult<Option<Option<U>>> {
-    match value {
-        MaybeUndefined::Undefined => Ok(None),
-        MaybeUndefined::Null => Ok(Some(None)),
-        MaybeUndefined::Value(v) => Ok(Some(Some(f(v)?))),
-    }
-}
-
-/// Decodes a list of global IDs of one type.
-pub fn ids(list: Option<Vec<ID>>, kind: &str) -> AppResult<Option<Vec<uuid::Uuid>>> {
-    list.map(|l| l.iter().map(|id| from_global(id, kind)).collect())
-        .transpose()
 }
 
 /// Video queries.
@@ -509,20 +471,14 @@ impl VideosQuery {
     ) -> AppResult<Option<Video>> {
         let db = &app(ctx)?.db;
         let viewer = viewer(ctx);
-        let found = match (id, channel_slug, slug) {
-            (Some(id), None, None) => {
-                let uuid = match uuid::Uuid::try_parse(&id) {
-                    Ok(uuid) => uuid,
-                    Err(_) => from_global(&id, "Video")?,
-                };
-                service::find(db, &viewer, uuid).await?
-            }
-            (None, Some(c), Some(s)) => service::find_by_slug(db, &viewer, &c, &s).await?,
-            _ => {
-                return Err(AppError::validation(
-                    "give either `id` or both `channelSlug` and `slug`",
-                ));
-            }
+        // `/watch/{uuid}` URLs carry the bare UUID.
+        let id = id.map(|id| match uuid::Uuid::try_parse(&id) {
+            Ok(uuid) => to_global("Video", uuid),
+            Err(_) => id,
+        });
+        let found = match Lookup::of("Video", id, channel_slug, slug)? {
+            Lookup::Id(id) => service::find(db, &viewer, id).await?,
+            Lookup::Slug(c, s) => service::find_by_slug(db, &viewer, &c, &s).await?,
         };
         Ok(found.map(Video))
     }
@@ -651,9 +607,7 @@ impl VideosMutation {
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Video")?;
         delete_one(app(ctx)?, &viewer(ctx), id).await?;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        Ok(DeletePayload::of(input.id))
     }
 
     /// Moves a video to another channel. The caller must manage both channels. The slug stays

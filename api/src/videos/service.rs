@@ -14,7 +14,7 @@ use crate::channels::entity::channel;
 use crate::channels::service::{like_escape, slug_conflict};
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
+use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
 use crate::search::{self, SearchKind};
 use crate::taxonomy::entity::{category, tag, video_tag};
 use crate::visibility::{self, Reach, Status, Viewer, Visibility};

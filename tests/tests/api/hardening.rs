@@ -185,7 +185,8 @@ async fn every_surface_sends_security_headers_and_only_the_embed_may_be_framed()
         .create_video(&token, channel["id"].as_str().unwrap(), "V", json!({}))
         .await;
     let uuid =
-        projector_api::relay::from_global(&video["id"].as_str().unwrap().into(), "Video").unwrap();
+        projector_api::graphql::relay::from_global(&video["id"].as_str().unwrap().into(), "Video")
+            .unwrap();
 
     let app_page = app.client.get(app.url("/")).send().await.unwrap();
     let watch_page = app.client.get(app.url("/watch/x")).send().await.unwrap();

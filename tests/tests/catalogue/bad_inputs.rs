@@ -287,6 +287,71 @@ async fn bad_input_is_refused_with_its_code_and_changes_nothing(backend: Backend
     assert!(data["node"].is_null());
 }
 
+async fn a_taken_unique_value_is_a_conflict_that_names_its_field(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let channel = support::channel(&app, &admin, "Home").await;
+    let podcast = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
+            json!({ "i": { "channelId": channel, "title": "Show", "author": "A", "ownerName": "A",
+                "ownerEmail": "a@example.com", "language": "en" } }),
+        )
+        .await["createPodcast"]["podcast"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let create_episode =
+        "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id } } }";
+    app.graphql_ok(
+        Some(&admin),
+        create_episode,
+        json!({ "i": { "podcastId": podcast, "title": "One", "guid": "show-1" } }),
+    )
+    .await;
+    let before = counts(&app).await;
+
+    // The database's own unique index (one GUID per feed item, across podcasts) names the field.
+    let body = app
+        .graphql(
+            Some(&admin),
+            create_episode,
+            json!({ "i": { "podcastId": podcast, "title": "Two", "guid": "show-1" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("CONFLICT"), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "guid", "{body}");
+    assert_eq!(
+        body["errors"][0]["message"], "that guid is already taken",
+        "{body}"
+    );
+    // A slug taken inside its channel names the slug, and says which value.
+    let body = app
+        .graphql(
+            Some(&admin),
+            "mutation($i: CreateChannelInput!) { createChannel(input: $i) { channel { id } } }",
+            json!({ "i": { "name": "Home again", "slug": "home" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("CONFLICT"), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "slug", "{body}");
+    assert_eq!(
+        body["errors"][0]["message"], "slug: `home` is already taken",
+        "{body}"
+    );
+    // A duplicate email, found before any write, names its field the same way.
+    let body = app
+        .graphql(
+            Some(&admin),
+            "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+            json!({ "i": { "email": projector_tests::ADMIN_EMAIL, "password": "password-1234", "role": "EDITOR" } }),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "email", "{body}");
+    assert_eq!(counts(&app).await, before);
+}
+
 async fn counts(app: &projector_tests::TestApp) -> Vec<i64> {
     let mut out = Vec::new();
     for table in TABLES {
@@ -310,4 +375,7 @@ fn decode(id: &str) -> (String, String) {
     (kind.to_string(), uuid.to_string())
 }
 
-both_databases!(bad_input_is_refused_with_its_code_and_changes_nothing);
+both_databases!(
+    bad_input_is_refused_with_its_code_and_changes_nothing,
+    a_taken_unique_value_is_a_conflict_that_names_its_field,
+);

@@ -69,7 +69,7 @@ async fn ready_video(app: &TestApp, token: &str, channel: &str, title: &str) -> 
 }
 
 fn unknown_video() -> String {
-    projector_api::relay::to_global("Video", uuid::Uuid::now_v7()).to_string()
+    projector_api::graphql::relay::to_global("Video", uuid::Uuid::now_v7()).to_string()
 }
 
 async fn bulk_publish_publishes_the_ready_videos_and_refuses_the_draft(backend: Backend) {

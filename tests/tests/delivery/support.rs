@@ -40,7 +40,7 @@ pub async fn storage(app: &TestApp) -> Arc<dyn Storage> {
 
 /// The UUID inside a global ID.
 pub fn uuid_of(global: &str) -> Uuid {
-    projector_api::relay::decode(global).unwrap().1
+    projector_api::graphql::relay::decode(global).unwrap().1
 }
 
 /// A source asset's outputs, stored and recorded.

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::support::{draft_video, upload, video, wait_for};
 
 fn uuid_of(global: &str) -> Uuid {
-    projector_api::relay::from_global(&global.into(), "Video").unwrap()
+    projector_api::graphql::relay::from_global(&global.into(), "Video").unwrap()
 }
 
 /// A small stereo clip (320×240) of `seconds`.

@@ -206,6 +206,70 @@ async fn subscription_errors_carry_the_same_codes_as_over_post(backend: Backend)
     assert!(code == "NOT_FOUND" || code == "FORBIDDEN", "{msg}");
 }
 
+/// Opens `/graphql/ws` with `protocol`, sends `connection_init` with `authorization`, and
+/// returns the first answer: a JSON message, or a close frame as `{"close": code, "reason": …}`.
+async fn init_answer(app: &TestApp, protocol: &str, authorization: &str) -> Value {
+    let url = format!("ws://{}/graphql/ws", app.addr);
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url)
+            .unwrap();
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", protocol.parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    ws.send(Message::text(
+        json!({ "type": "connection_init", "payload": { "authorization": authorization } })
+            .to_string(),
+    ))
+    .await
+    .unwrap();
+    let next = tokio::time::timeout(Duration::from_secs(10), ws.next()).await;
+    match next.ok().flatten().map(Result::unwrap) {
+        Some(Message::Text(text)) => serde_json::from_str(&text).unwrap(),
+        Some(Message::Close(Some(frame))) => {
+            json!({ "close": u16::from(frame.code), "reason": frame.reason.as_str() })
+        }
+        other => panic!("no answer to connection_init: {other:?}"),
+    }
+}
+
+async fn a_refused_connection_init_carries_its_code_like_any_other_error(backend: Backend) {
+    let app = spawn_app_with(backend, |_| {}).await;
+    // The older graphql-ws protocol answers with a `connection_error` carrying the error.
+    for authorization in [
+        "Bearer not-a-token",
+        "Bearer prj_revoked",
+        "Bearer a\u{1}b",
+        "Basic x",
+    ] {
+        let answer = init_answer(&app, "graphql-ws", authorization).await;
+        assert_eq!(
+            answer["type"], "connection_error",
+            "{authorization}: {answer}"
+        );
+        assert_eq!(
+            answer["payload"]["extensions"]["code"], "UNAUTHENTICATED",
+            "{authorization}: {answer}"
+        );
+        assert!(
+            answer["payload"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{authorization}: {answer}"
+        );
+    }
+    // graphql-transport-ws can only close the socket: the reason is the same message.
+    let answer = init_answer(&app, "graphql-transport-ws", "Bearer a\u{1}b").await;
+    assert_eq!(
+        answer["reason"], "malformed Authorization header",
+        "{answer}"
+    );
+    // A good token is still welcome.
+    let admin = app.admin_token().await;
+    let answer = init_answer(&app, "graphql-ws", &format!("Bearer {admin}")).await;
+    assert_eq!(answer["type"], "connection_ack", "{answer}");
+}
+
 async fn signing_out_ends_the_subscriptions_the_session_opened(backend: Backend) {
     let app = spawn_app_with(backend, |c| {
         c.workers = 1;
@@ -252,4 +316,5 @@ both_databases!(
     signing_out_ends_the_subscriptions_the_session_opened,
     a_video_made_private_stops_reaching_anonymous_subscribers_while_its_editors_still_hear,
     subscription_errors_carry_the_same_codes_as_over_post,
+    a_refused_connection_init_carries_its_code_like_any_other_error,
 );

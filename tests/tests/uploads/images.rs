@@ -48,7 +48,7 @@ fn picture(app: &TestApp, name: &str) -> Vec<u8> {
 }
 
 fn asset_of(body: &Value) -> Uuid {
-    projector_api::relay::from_global(
+    projector_api::graphql::relay::from_global(
         &body["data"]["uploadImage"]["assetId"]
             .as_str()
             .unwrap()
@@ -105,7 +105,7 @@ async fn a_poster_sent_as_multipart_is_stored_and_replaces_the_previous_one(back
     );
     assert_eq!(app.count("media_assets").await, 1);
     let db = app.db().await;
-    let vid = projector_api::relay::from_global(&video.as_str().into(), "Video").unwrap();
+    let vid = projector_api::graphql::relay::from_global(&video.as_str().into(), "Video").unwrap();
     use sea_orm::EntityTrait as _;
     let row = projector_api::videos::entity::video::Entity::find_by_id(vid)
         .one(&db)

@@ -153,7 +153,7 @@ pub async fn upload_target(
     }
     let global = |typename: &str| -> AppResult<Uuid> {
         let raw = metadata.get(*key).map(String::as_str).unwrap_or_default();
-        crate::relay::from_global(&raw.into(), typename)
+        crate::graphql::relay::from_global(&raw.into(), typename)
     };
     match what {
         Named::Item(kind) => {

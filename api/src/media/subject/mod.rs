@@ -120,6 +120,6 @@ impl Subject {
 
     /// Its global (Relay) ID.
     pub fn global_id(self) -> async_graphql::ID {
-        crate::relay::to_global(self.kind().typename(), self.id())
+        crate::graphql::relay::to_global(self.kind().typename(), self.id())
     }
 }

@@ -20,7 +20,7 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{Name, Request, ServerError, ServerResult, Value, Variables};
 
-use crate::pagination::{DEFAULT_PAGE, MAX_PAGE};
+use crate::graphql::pagination::{DEFAULT_PAGE, MAX_PAGE};
 
 /// The budget a batch shares (one per HTTP request; a single request is a batch of one).
 #[derive(Debug)]

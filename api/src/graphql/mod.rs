@@ -1,0 +1,149 @@
+//! The GraphQL layer: one folder for everything between HTTP and the domains' resolvers.
+//!
+//! - this file: the schema, merged from the domains' query and mutation roots, with its limits
+//!   and extensions, and [`router`] (`/graphql`, `/graphql/ws`);
+//! - [`http`]: `POST /graphql` (JSON, single or batched, or multipart with one picture) and
+//!   `GET /graphql` (GraphiQL for browsers, queries from the query string per the
+//!   GraphQL-over-HTTP spec); [`ws`]: `GET /graphql/ws`;
+//! - [`execute`]: the public response cache ([`public_cache`]), batch and response-size
+//!   limits, metrics; [`caching`]: `ETag`/`Cache-Control` of GET responses; [`persisted`]:
+//!   persisted queries;
+//! - [`errors`]: `extensions.code` on every error of every transport; [`cost`]: nesting and cost
+//!   limits before anything runs;
+//! - for resolvers: [`context`] (the services, the caller, the loaders), [`loaders`]
+//!   (DataLoaders), [`node`] (`node(id:)`), [`relay`] (global IDs), [`pagination`] (keyset
+//!   connections).
+
+pub mod caching;
+pub mod context;
+pub mod cost;
+pub mod errors;
+pub mod execute;
+pub mod http;
+pub mod loaders;
+pub mod node;
+pub mod pagination;
+pub mod persisted;
+pub mod public_cache;
+pub mod relay;
+pub mod shapes;
+pub mod ws;
+
+use std::sync::Arc;
+
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
+use async_graphql::{MergedObject, Object, Schema};
+use axum::Router;
+use axum::routing::get;
+
+pub use context::{WsCredentials, app, loaders, principal, viewer};
+
+use self::errors::ErrorCodes;
+use self::node::NodeQuery;
+use self::persisted::QueriesOnly;
+use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
+use crate::media::graphql::{MediaMutation, MediaQuery};
+use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
+use crate::podcasts::graphql::{PodcastsMutation, PodcastsQuery};
+use crate::search::graphql::SearchQuery;
+use crate::state::{AppState, Ctx};
+use crate::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
+use crate::transcode::graphql::SubscriptionRoot;
+use crate::videos::graphql::{VideosMutation, VideosQuery};
+
+/// The executable schema type.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+
+/// Every query, merged from the domains.
+#[derive(MergedObject, Default, Debug)]
+pub struct QueryRoot(
+    MetaQuery,
+    AccountsQuery,
+    MediaQuery,
+    NodeQuery,
+    ChannelsQuery,
+    VideosQuery,
+    PlaylistsQuery,
+    PodcastsQuery,
+    TaxonomyQuery,
+    SearchQuery,
+);
+
+/// Every mutation, merged from the domains.
+#[derive(MergedObject, Default, Debug)]
+pub struct MutationRoot(
+    AccountsMutation,
+    MediaMutation,
+    ChannelsMutation,
+    VideosMutation,
+    PlaylistsMutation,
+    PodcastsMutation,
+    TaxonomyMutation,
+);
+
+/// Facts about the server itself.
+#[derive(Default, Debug)]
+pub struct MetaQuery;
+
+#[Object]
+impl MetaQuery {
+    /// The server's version.
+    async fn version(&self) -> &'static str {
+        env!("CARGO_PKG_VERSION")
+    }
+}
+
+/// Builds the schema with its limits; `ctx` is `None` only for exporting the SDL.
+pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot,
+    )
+    .limit_recursive_depth(64)
+    .limit_directives(32)
+    // Outermost, so every error of every transport, the other extensions' included, gets its
+    // code.
+    .extension(ErrorCodes)
+    // Then: nothing may parse a document before its nesting is known to be safe.
+    .extension(cost::NestingGuard)
+    .extension(ApolloPersistedQueries::new(QueriesOnly(
+        LruCacheStorage::new(4096),
+    )));
+    if let Some(ctx) = ctx {
+        let limits = &ctx.config.graphql;
+        builder = builder
+            .limit_depth(limits.max_depth)
+            .limit_complexity(limits.max_complexity)
+            // After persisted queries, so a query sent as its hash alone is counted too.
+            .extension(cost::CostLimit {
+                limit: limits.max_complexity,
+                documents: Default::default(),
+            });
+        if !limits.introspection {
+            builder = builder.disable_introspection();
+        }
+        builder = builder.data(ctx);
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as `projector export-schema` writes it to `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None).sdl()
+}
+
+/// `/graphql` (GET and POST, with the API's CORS) and `/graphql/ws`.
+pub fn router(config: &crate::Config) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/graphql",
+            get(http::get)
+                .post(http::post)
+                .layer(crate::security::graphql_cors(config)),
+        )
+        .route("/graphql/ws", get(ws::ws))
+}
