@@ -2,6 +2,7 @@
 
 pub mod entity;
 pub mod graphql;
+pub mod inputs;
 pub mod itunes;
 pub mod service;
 
