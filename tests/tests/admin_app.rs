@@ -358,7 +358,7 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
         "document.querySelector('#thumbnails .poster-choice[data-number=\"3\"]').click(); return true;",
     )
     .await;
-    let poster_notice = text_of(&browser, "#notice").await;
+    let poster_notice = text_of(&browser, "#poster-notice").await;
     let chosen = wait_for_js(
         &browser,
         "document.querySelector('#thumbnails .poster-choice.current') && \
@@ -378,7 +378,7 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
         "document.getElementById('edit-title').textContent === 'Harbour at dawn, edited'",
     )
     .await;
-    let save_notice = text_of(&browser, "#notice").await;
+    let save_notice = text_of(&browser, "#details-notice").await;
 
     click(&browser, "publish-video").await;
     let published = wait_for_js(
@@ -403,7 +403,8 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
     click(&browser, "caption-upload").await;
     let captions = wait_for_js(
         &browser,
-        "document.querySelector('ul#captions li') && document.querySelector('ul#captions li').textContent",
+        "document.querySelector('ul#captions li .caption-language') && \
+         document.querySelector('ul#captions li .caption-language').textContent",
     )
     .await;
 
@@ -1071,8 +1072,9 @@ async fn the_editor_shows_validation_errors_unpublishes_and_deletes_only_after_c
     let dashboard = body_text(&browser).await;
     browser.close().await;
 
-    assert_eq!(field_error.as_deref(), Some("title: must not be empty"));
-    assert_eq!(form_error.as_deref(), Some("title: must not be empty"));
+    // In plain words, beside the field and under the form.
+    assert_eq!(field_error.as_deref(), Some("The title must not be empty."));
+    assert_eq!(form_error.as_deref(), Some("The title must not be empty."));
     assert_eq!(field_value, json!(""), "the form keeps what was typed");
     assert_eq!(after_invalid["video"]["title"], "Rough cut");
     assert!(published.is_some() && unpublished.is_some());
@@ -1241,4 +1243,514 @@ async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publis
             "episodes": { "nodes": [{ "title": "High water", "season": 2, "number": 7, "status": "READY" }] }
         })
     );
+}
+
+/// A Chrome DevTools command, sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp(Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (reqwest::Method, Option<String>) {
+        (reqwest::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+/// Saves screenshots of the page as it is at 1280x800 and 390x844 (the page's own size, set
+/// through DevTools: a window cannot be that narrow) into `docs/screenshots/`
+/// (`{name}-1280.png`, `{name}-390.png`), and fails when the narrow page scrolls sideways.
+async fn screenshots(browser: &Browser, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (width, height) in [(1280, 800), (390, 844)] {
+        browser
+            .client
+            .issue_cmd(Cdp(json!({
+                "cmd": "Emulation.setDeviceMetricsOverride",
+                "params": {
+                    "width": width, "height": height, "deviceScaleFactor": 1,
+                    "mobile": width < 600
+                }
+            })))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let sizes = js(
+            browser,
+            "return [window.innerWidth, document.documentElement.scrollWidth];",
+        )
+        .await;
+        assert_eq!(
+            sizes[0],
+            json!(width),
+            "{name}: the page is not {width} px wide"
+        );
+        assert!(
+            sizes[1].as_i64().unwrap() <= width,
+            "{name} scrolls sideways at {width} px: {sizes}"
+        );
+        let png = browser.client.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
+    }
+    browser
+        .client
+        .issue_cmd(Cdp(json!({
+            "cmd": "Emulation.clearDeviceMetricsOverride",
+            "params": {}
+        })))
+        .await
+        .unwrap();
+}
+
+/// Every field of a video that an editor or the pipeline can set, for before/after checks.
+const EVERY_FIELD: &str = "query($id: ID!) { video(id: $id) { title slug description \
+    visibility publishAt unpublishAt duration language license status viewCount \
+    chapters { title startSecs } category { id } tags { id } updatedAt \
+    media { posterUrl captions { language } } } }";
+
+/// Creates a category (admins), optionally inside `parent`; returns its ID.
+async fn create_category(app: &TestApp, admin: &str, name: &str, parent: Option<&str>) -> String {
+    let data = app
+        .graphql_ok(
+            Some(admin),
+            "mutation($i: CreateCategoryInput!) { createCategory(input: $i) { category { id } } }",
+            json!({ "i": { "name": name, "parentId": parent } }),
+        )
+        .await;
+    data["createCategory"]["category"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Creates a tag; returns its ID.
+async fn create_tag(app: &TestApp, token: &str, name: &str) -> String {
+    let data = app
+        .graphql_ok(
+            Some(token),
+            "mutation($i: CreateTagInput!) { createTag(input: $i) { tag { id } } }",
+            json!({ "i": { "name": name } }),
+        )
+        .await;
+    data["createTag"]["tag"]["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saving_the_editor_changes_no_field_the_editor_left_alone() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    let channel = app.create_channel(&admin, "Archive").await;
+    let category = create_category(&app, &admin, "Nature", None).await;
+    let tag = create_tag(&app, &admin, "harbour").await;
+    // Every field set, the window's start with seconds (the picker shows minutes).
+    let video = app
+        .create_video(
+            &admin,
+            channel["id"].as_str().unwrap(),
+            "Every field",
+            json!({
+                "slug": "every-field",
+                "description": "Line one\n\nLine *two*.",
+                "visibility": "UNLISTED",
+                "publishAt": "2026-01-02T03:04:05Z",
+                "unpublishAt": "2099-01-01T00:00:00Z",
+                "language": "pt-BR",
+                "license": "CC BY 4.0",
+                "categoryId": category,
+                "tagIds": [tag],
+                "chapters": [
+                    { "title": "Intro", "startSecs": 0 },
+                    { "title": "Middle", "startSecs": 62.5 }
+                ]
+            }),
+        )
+        .await;
+    app.set_media_status(video["id"].as_str().unwrap(), "READY")
+        .await;
+    let uuid = video["uuid"].as_str().unwrap();
+    let before = app
+        .graphql_ok(Some(&admin), EVERY_FIELD, json!({ "id": uuid }))
+        .await;
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
+    wait_for_element(&browser, "chapter-title-1").await;
+    screenshots(&browser, "admin-video-editor").await;
+    click(&browser, "save-video").await;
+    let unchanged_notice = text_of(&browser, "#details-notice").await;
+    let after_plain_save = app
+        .graphql_ok(Some(&admin), EVERY_FIELD, json!({ "id": uuid }))
+        .await;
+
+    // One field changed: only that one is sent.
+    fill(&browser, "video-title", "Every field, renamed").await;
+    click(&browser, "save-video").await;
+    wait_for_js(
+        &browser,
+        "document.getElementById('edit-title').textContent === 'Every field, renamed'",
+    )
+    .await;
+    let saved_notice = text_of(&browser, "#details-notice").await;
+    let after_title = app
+        .graphql_ok(Some(&admin), EVERY_FIELD, json!({ "id": uuid }))
+        .await;
+    browser.close().await;
+
+    assert_eq!(
+        after_plain_save, before,
+        "a Save with no change changed the video"
+    );
+    assert_eq!(
+        unchanged_notice.as_deref(),
+        Some("Nothing to save: no field changed.")
+    );
+    assert_eq!(saved_notice.as_deref(), Some("Saved."));
+    assert_eq!(after_title["video"]["title"], "Every field, renamed");
+    let (mut was, mut now) = (before["video"].clone(), after_title["video"].clone());
+    for fields in [&mut was, &mut now] {
+        let fields = fields.as_object_mut().unwrap();
+        fields.remove("title");
+        fields.remove("updatedAt");
+    }
+    assert_eq!(now, was, "saving the title changed other fields");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_tags_categorises_chapters_and_schedules_a_video_that_goes_public_when_its_window_opens()
+ {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    let channel = app.create_channel(&admin, "Coast").await;
+    let nature = create_category(&app, &admin, "Nature", None).await;
+    let birds = create_category(&app, &admin, "Birds", Some(&nature)).await;
+    let harbour = create_tag(&app, &admin, "harbour").await;
+    let video = app
+        .create_video(
+            &admin,
+            channel["id"].as_str().unwrap(),
+            "Gulls at noon",
+            json!({ "description": "Seabirds." }),
+        )
+        .await;
+    let id = video["id"].as_str().unwrap();
+    app.set_media_status(id, "READY").await;
+    let uuid = video["uuid"].as_str().unwrap();
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
+    // An existing tag picked by name, and a new one created on the spot.
+    fill(&browser, "tag-input", "harbour").await;
+    click(&browser, "tag-add").await;
+    fill(&browser, "tag-input", "Gulls").await;
+    click(&browser, "tag-add").await;
+    let tag_chips = wait_for_js(
+        &browser,
+        "document.querySelectorAll('#tag-list .tag').length === 2",
+    )
+    .await;
+    wait_for_element(&browser, "video-category")
+        .await
+        .select_by_value(&birds)
+        .await
+        .unwrap();
+    click(&browser, "chapter-add").await;
+    fill(&browser, "chapter-title-0", "Arrival").await;
+    fill(&browser, "chapter-start-0", "0:00").await;
+    click(&browser, "chapter-add").await;
+    fill(&browser, "chapter-title-1", "Feeding").await;
+    fill(&browser, "chapter-start-1", "1:05").await;
+    // Tomorrow, in the picker's local time.
+    js(
+        &browser,
+        "const d = new Date(Date.now() + 86400000); const p = n => String(n).padStart(2, '0'); \
+         document.getElementById('publish-at').value = \
+           `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`; \
+         return true;",
+    )
+    .await;
+    let zone = text_of(&browser, "#time-zone").await;
+    click(&browser, "save-video").await;
+    let saved = text_of(&browser, "#details-notice").await;
+    let stored = app
+        .graphql_ok(Some(&admin), EVERY_FIELD, json!({ "id": uuid }))
+        .await;
+    let public_now = public_video(&app, uuid).await;
+
+    // An unsaved change: an in-app link asks first, and "stay" stays.
+    fill(&browser, "video-title", "Not saved").await;
+    js(
+        &browser,
+        "window.__asked = 0; window.confirm = () => { window.__asked += 1; return false; }; \
+         document.querySelector('a.admin-home').click(); return true;",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let stayed_at = current_path(&browser).await;
+    let asked = js(&browser, "return window.__asked;").await;
+    browser.close().await;
+
+    // The window opens (moved into the past through the API): now it is public.
+    app.graphql_ok(
+        Some(&admin),
+        "mutation($i: UpdateVideoInput!) { updateVideo(input: $i) { video { id } } }",
+        json!({ "i": { "id": id, "publishAt": "2020-01-01T00:00:00Z" } }),
+    )
+    .await;
+    let public_later = public_video(&app, uuid).await;
+
+    assert!(tag_chips.is_some(), "the two tags were not both added");
+    assert!(
+        zone.as_deref()
+            .is_some_and(|z| z.starts_with("Times are in ")),
+        "{zone:?}"
+    );
+    assert_eq!(saved.as_deref(), Some("Saved."));
+    let v = &stored["video"];
+    let tags: Vec<&str> = v["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        tags.len() == 2 && tags.contains(&harbour.as_str()),
+        "harbour and one new tag: {v}"
+    );
+    assert_eq!(v["category"]["id"], json!(birds));
+    assert_eq!(
+        v["chapters"],
+        json!([
+            { "title": "Arrival", "startSecs": 0.0 },
+            { "title": "Feeding", "startSecs": 65.0 }
+        ])
+    );
+    assert_eq!(v["title"], "Gulls at noon");
+    assert_eq!(v["description"], "Seabirds.");
+    let publish_at: chrono::DateTime<chrono::Utc> =
+        v["publishAt"].as_str().unwrap().parse().unwrap();
+    let ahead = publish_at - chrono::Utc::now();
+    assert!(
+        ahead > chrono::Duration::hours(23) && ahead < chrono::Duration::hours(25),
+        "scheduled for tomorrow: {publish_at}"
+    );
+    assert_eq!(public_now, Value::Null, "public before its window opens");
+    assert_eq!(stayed_at, format!("/admin/videos/{uuid}"));
+    assert_eq!(asked, json!(1), "leaving with unsaved changes did not ask");
+    assert_eq!(public_later["title"], "Gulls at noon");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_library_bulk_publishes_three_videos_says_which_one_was_refused_and_moves_one_to_another_channel()
+ {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let editor = app.user_token("editor@example.com", "EDITOR").await;
+    let north = app.create_channel(&editor, "North").await;
+    let south = app.create_channel(&editor, "South").await;
+    let north_id = north["id"].as_str().unwrap();
+    let south_id = south["id"].as_str().unwrap();
+    let mut ready = Vec::new();
+    for title in ["One", "Two", "Three"] {
+        let v = app.create_video(&editor, north_id, title, json!({})).await;
+        app.set_media_status(v["id"].as_str().unwrap(), "READY")
+            .await;
+        ready.push(v);
+    }
+    // No media: publishing it is refused, and only it.
+    let empty = app
+        .create_video(&editor, north_id, "Empty draft", json!({}))
+        .await;
+    // Another editor's channel: never in this editor's library.
+    let other = app.user_token("other@example.com", "EDITOR").await;
+    let elsewhere = app.create_channel(&other, "Elsewhere").await;
+    let foreign = app
+        .create_video(
+            &other,
+            elsewhere["id"].as_str().unwrap(),
+            "Foreign",
+            json!({}),
+        )
+        .await;
+    app.set_media_status(foreign["id"].as_str().unwrap(), "READY")
+        .await;
+    app.graphql_ok(
+        Some(&other),
+        "mutation($i: PublishVideoInput!) { publishVideo(input: $i) { video { id } } }",
+        json!({ "i": { "id": foreign["id"] } }),
+    )
+    .await;
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, "editor@example.com", USER_PASSWORD).await;
+    click(&browser, "library-link").await;
+    let rows = wait_for_js(
+        &browser,
+        "document.querySelectorAll('#library-table tr.library-row').length === 4",
+    )
+    .await;
+    let listed = body_text(&browser).await;
+    screenshots(&browser, "admin-library").await;
+    click(&browser, "library-select-all").await;
+    click(&browser, "bulk-publish").await;
+    let summary = text_of(&browser, "#bulk-summary").await;
+    let refused = text_of(&browser, ".bulk-failure").await;
+    let refused_code = js(
+        &browser,
+        "return document.querySelector('.bulk-failure').dataset.code;",
+    )
+    .await;
+
+    // Move "Two" to South.
+    let two = ready[1]["id"].as_str().unwrap();
+    wait_for_js(
+        &browser,
+        "document.querySelectorAll('#library-table .library-select:checked').length === 0",
+    )
+    .await;
+    js(
+        &browser,
+        &format!(
+            "document.querySelector('.library-select[data-id=\"{two}\"]').click(); return true;"
+        ),
+    )
+    .await;
+    wait_for_element(&browser, "bulk-move-value")
+        .await
+        .select_by_value(south_id)
+        .await
+        .unwrap();
+    click(&browser, "bulk-move").await;
+    let moved_summary = wait_for_js(
+        &browser,
+        "document.getElementById('bulk-summary') && document.getElementById('bulk-summary').textContent === 'Done: 1.' && 'moved'",
+    )
+    .await;
+    // The channel filter now finds it in South.
+    wait_for_element(&browser, "library-channel")
+        .await
+        .select_by_value(south_id)
+        .await
+        .unwrap();
+    let south_rows = wait_for_js(
+        &browser,
+        "document.querySelectorAll('#library-table tr.library-row').length === 1 && \
+         document.querySelector('#library-table tr.library-row .admin-video-title a').textContent",
+    )
+    .await;
+    browser.close().await;
+
+    assert!(rows.is_some(), "four videos of North: {listed}");
+    assert!(!listed.contains("Foreign"), "{listed}");
+    assert_eq!(summary.as_deref(), Some("Done: 3. Refused: 1."));
+    assert!(
+        refused
+            .as_deref()
+            .is_some_and(|r| r.starts_with("Empty draft: ")),
+        "{refused:?}"
+    );
+    assert_eq!(refused_code, json!("VALIDATION"));
+    for v in &ready {
+        let public = public_video(&app, v["uuid"].as_str().unwrap()).await;
+        assert_eq!(public["status"], "READY", "{v} was not published");
+    }
+    assert_eq!(
+        public_video(&app, empty["uuid"].as_str().unwrap()).await,
+        Value::Null
+    );
+    assert!(moved_summary.is_some(), "the move was not reported done");
+    assert_eq!(south_rows, Some(json!("Two")));
+    let moved = app
+        .graphql_ok(
+            Some(&editor),
+            "query($id: ID!) { video(id: $id) { channel { id } } }",
+            json!({ "id": two }),
+        )
+        .await;
+    assert_eq!(moved["video"]["channel"]["id"], json!(south_id));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_counts_and_queues_what_needs_attention() {
+    assert_app_is_built();
+    let app = spawn_site(0, |_| {}).await;
+    let admin = app.admin_token().await;
+    let channel = app.create_channel(&admin, "Newsroom").await;
+    let channel_id = channel["id"].as_str().unwrap();
+    let made = [
+        ("Rough draft", None, json!({})),
+        ("Broken file", Some("FAILED"), json!({})),
+        ("Still encoding", Some("PROCESSING"), json!({})),
+        (
+            "Out already",
+            Some("READY"),
+            json!({ "publishAt": "2020-01-01T00:00:00Z" }),
+        ),
+        (
+            "Coming soon",
+            Some("READY"),
+            json!({ "publishAt": "2099-01-01T00:00:00Z" }),
+        ),
+    ];
+    for (title, status, extra) in made {
+        let v = app.create_video(&admin, channel_id, title, extra).await;
+        if let Some(status) = status {
+            app.set_media_status(v["id"].as_str().unwrap(), status)
+                .await;
+        }
+    }
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let counted = wait_for_js(
+        &browser,
+        "[...document.querySelectorAll('#counts .count-number')].map(n => n.textContent).join(',') === '1,1,1,1,1'",
+    )
+    .await;
+    let counts = body_text(&browser).await;
+    let queued = |queue: &str| {
+        format!(
+            "[...document.querySelectorAll('#{queue} .queue-title')].map(t => t.textContent).join(',')"
+        )
+    };
+    let mut queues = Vec::new();
+    for queue in [
+        "queue-processing",
+        "queue-failed",
+        "queue-drafts",
+        "queue-scheduled",
+        "queue-published",
+    ] {
+        queues.push(wait_for_js(&browser, &queued(queue)).await);
+    }
+    let retry = text_of(&browser, "#queue-failed .queue-retry").await;
+    screenshots(&browser, "admin-dashboard").await;
+    browser.close().await;
+
+    assert!(counted.is_some(), "{counts}");
+    assert_eq!(
+        queues,
+        [
+            "Still encoding",
+            "Broken file",
+            "Rough draft",
+            "Coming soon",
+            "Out already"
+        ]
+        .map(|t| Some(json!(t)))
+    );
+    assert_eq!(retry.as_deref(), Some("Retry: upload the file again"));
 }

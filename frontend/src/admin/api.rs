@@ -353,7 +353,7 @@ pub struct EditableVideo {
 
 /// The number `n` of a large generated thumbnail (`.../images/thumb-<n>-1280.jpg`, see
 /// `transcode::pipeline`); the small ones and anything else give `None`.
-fn thumbnail_number(url: &str) -> Option<i64> {
+pub(super) fn thumbnail_number(url: &str) -> Option<i64> {
     let path = url.split('?').next().unwrap_or(url);
     let name = path.rsplit('/').next()?;
     let n = name.strip_prefix("thumb-")?.strip_suffix("-1280.jpg")?;

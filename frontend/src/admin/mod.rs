@@ -11,7 +11,7 @@ pub mod tus;
 mod dashboard;
 mod edit_episode;
 mod edit_podcast;
-mod edit_video;
+mod library;
 mod new_podcast;
 mod new_video;
 mod notices;
@@ -19,17 +19,19 @@ mod shell;
 mod sign_in;
 mod state_badge;
 mod upload_panel;
+mod video_editor;
 
 pub use dashboard::DashboardPage;
 pub use edit_episode::EditEpisodePage;
 pub use edit_podcast::EditPodcastPage;
-pub use edit_video::EditVideoPage;
+pub use library::LibraryPage;
 pub use new_podcast::NewPodcastPage;
 pub use new_video::NewVideoPage;
 pub use shell::AdminShell;
 pub use sign_in::SignInPage;
 pub use state_badge::StateBadge;
 pub use upload_panel::UploadPanel;
+pub use video_editor::EditVideoPage;
 
 /// The admin path of a video's edit page.
 pub fn edit_path(uuid: &str) -> String {

@@ -49,6 +49,7 @@ pub fn AdminShell() -> impl IntoView {
             <div class="admin">
                 <nav class="admin-bar" aria-label="Admin">
                     <a href="/admin" class="admin-home">"Dashboard"</a>
+                    <a href="/admin/library" id="library-link">"Library"</a>
                     <a href="/admin/videos/new" id="new-video-link">"New video"</a>
                     <span class="admin-user" id="admin-user">
                         {move || user().map(|u| u.email)}

@@ -5,8 +5,8 @@ use leptos_router::path;
 use super::{NotFound, ServerVersion, SiteHeader};
 use crate::admin::session::Session;
 use crate::admin::{
-    AdminShell, DashboardPage, EditEpisodePage, EditPodcastPage, EditVideoPage, NewPodcastPage,
-    NewVideoPage, SignInPage,
+    AdminShell, DashboardPage, EditEpisodePage, EditPodcastPage, EditVideoPage, LibraryPage,
+    NewPodcastPage, NewVideoPage, SignInPage,
 };
 use crate::pages::{ChannelPage, HomePage, PodcastPage, SearchPage, WatchPage};
 
@@ -28,6 +28,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/sign-in") view=SignInPage />
                     <ParentRoute path=path!("/admin") view=AdminShell>
                         <Route path=path!("") view=DashboardPage />
+                        <Route path=path!("library") view=LibraryPage />
                         <Route path=path!("videos/new") view=NewVideoPage />
                         <Route path=path!("videos/:id") view=EditVideoPage />
                         <Route path=path!("podcasts/new") view=NewPodcastPage />

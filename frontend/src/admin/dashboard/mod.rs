@@ -4,11 +4,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::StateBadge;
-use super::api::{self, ManagedChannel, VideoState};
-use super::podcast_api;
-use super::session::use_session;
-use super::tus::sleep;
+mod queues;
+
+use self::queues::Workspace;
+use crate::admin::StateBadge;
+use crate::admin::api::{self, ManagedChannel, VideoState};
+use crate::admin::podcast_api;
+use crate::admin::session::use_session;
+use crate::admin::tus::sleep;
 use crate::components::{ErrorNotice, Loading};
 
 /// How often a channel's list is read again while one of its videos is processing.
@@ -23,6 +26,8 @@ pub fn DashboardPage() -> impl IntoView {
     let channels = LocalResource::new(move || api::managed_channels(session));
     view! {
         <section class="dashboard">
+            <h2>"Dashboard"</h2>
+            <Workspace />
             <h2>"Your channels"</h2>
             <Transition fallback=|| view! { <Loading /> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
@@ -112,6 +117,7 @@ fn ChannelVideos(
                                 view! { <p class="empty">"No videos yet."</p> }.into_any()
                             } else {
                                 view! {
+                                    <div class="table-scroll">
                                     <table class="admin-videos">
                                         <thead>
                                             <tr>
@@ -125,6 +131,7 @@ fn ChannelVideos(
                                             {videos.into_iter().map(row).collect::<Vec<_>>()}
                                         </tbody>
                                     </table>
+                                    </div>
                                 }
                                 .into_any()
                             }
@@ -143,7 +150,7 @@ fn ChannelVideos(
                                         .into_iter()
                                         .map(|p| view! {
                                             <li>
-                                                <a href=super::podcast_path(&p.id)>{p.title}</a>
+                                                <a href=crate::admin::podcast_path(&p.id)>{p.title}</a>
                                                 " "
                                                 <span class="visibility">{p.visibility.to_lowercase()}</span>
                                             </li>
@@ -164,7 +171,7 @@ fn row(video: VideoState) -> impl IntoView {
     view! {
         <tr class="admin-video" data-uuid=video.uuid.clone()>
             <td class="admin-video-title">
-                <a href=super::edit_path(&video.uuid)>{video.title}</a>
+                <a href=crate::admin::edit_path(&video.uuid)>{video.title}</a>
             </td>
             <td>
                 <StateBadge phase=video.phase />
