@@ -118,6 +118,23 @@ impl Video {
     async fn view_count(&self) -> i64 {
         self.0.view_count
     }
+    /// Views per UTC day over the last `days` days (1 to 90), oldest first, days without views
+    /// as 0. Null unless the caller manages its channel (its editors, admins).
+    async fn views_per_day(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] days: i32,
+    ) -> AppResult<Option<Vec<crate::delivery::daily_views::DayViewsObject>>> {
+        let channel = async { Ok(self.0.channel_id) };
+        crate::delivery::daily_views::resolve(
+            ctx,
+            crate::delivery::daily_views::Item::Video,
+            self.0.id,
+            channel,
+            days,
+        )
+        .await
+    }
     /// Chapters in order.
     async fn chapters(&self) -> Vec<ChapterObject> {
         service::chapters_of(&self.0)

@@ -8,6 +8,7 @@ mod cache;
 mod crud;
 mod demo;
 mod lifecycle;
+mod ordering;
 mod pagination;
 mod query_count;
 mod schema;

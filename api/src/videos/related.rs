@@ -1,0 +1,1 @@
+//! Related videos (see issue 16).
