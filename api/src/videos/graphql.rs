@@ -180,6 +180,17 @@ impl Video {
             .map(Tag)
             .collect())
     }
+    /// Public videos related to this one, best first: shared tags weigh most, then the same
+    /// category, then the same channel, and recency orders equals. Never itself, never a video
+    /// the public cannot list. `first`: 0 to 24 (default 12).
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 12)] first: i32,
+    ) -> AppResult<Vec<Video>> {
+        let found = super::related::related(&app(ctx)?.db, &self.0, first).await?;
+        Ok(found.into_iter().map(Video).collect())
+    }
     /// What a player needs: stream, poster, thumbnails, captions (URLs signed when private).
     async fn media(&self, ctx: &Context<'_>) -> AppResult<crate::delivery::graphql::VideoMedia> {
         crate::delivery::graphql::video_media(ctx, &self.0).await

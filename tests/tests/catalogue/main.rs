@@ -11,6 +11,7 @@ mod lifecycle;
 mod ordering;
 mod pagination;
 mod query_count;
+mod related;
 mod schema;
 mod search;
 mod slugs;
