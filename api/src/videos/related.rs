@@ -7,8 +7,8 @@
 //!
 //! Cost: candidates come from index range scans only, the newest [`PER_SIGNAL`] videos of
 //! each of its tags (`ix_video_tags_tag`), of its category (`ix_videos_category`) and of its
-//! channel (`ix_videos_channel_id`); then one lookup of those candidates (with the visibility
-//! rule) and one of their shared tags. Nothing scans the catalogue, so the time does not grow
+//! channel (`ix_videos_channel_id`); then one lookup of a few columns of those candidates (with
+//! the visibility rule), one of their shared tags, and one of the winners' rows. Nothing scans the catalogue, so the time does not grow
 //! with it (the `related` bench measures 100,000 videos).
 
 use std::collections::{HashMap, HashSet};
@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, StatementBuilder,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, StatementBuilder,
 };
 use uuid::Uuid;
 
@@ -123,11 +123,26 @@ pub async fn related(
         return Ok(Vec::new());
     }
     let now = Utc::now();
-    let candidates: Vec<Uuid> = candidates.into_iter().collect();
-    let rows = video::Entity::find()
-        .filter(video::Column::Id.is_in(candidates.clone()))
+    // Score on the few columns that matter, then read the winners whole.
+    type Light = (
+        Uuid,
+        Uuid,
+        Option<Uuid>,
+        Option<DateTime<Utc>>,
+        DateTime<Utc>,
+    );
+    let rows: Vec<Light> = video::Entity::find()
+        .select_only()
+        .columns([
+            video::Column::Id,
+            video::Column::ChannelId,
+            video::Column::CategoryId,
+            video::Column::PublishAt,
+            video::Column::CreatedAt,
+        ])
+        .filter(video::Column::Id.is_in(candidates))
         .filter(visibility::videos(&Viewer::Public, Reach::Listed, now))
-        .order_by_desc(video::Column::Id)
+        .into_tuple()
         .all(db)
         .await?;
     let mut shared: HashMap<Uuid, usize> = HashMap::new();
@@ -137,7 +152,7 @@ pub async fn related(
             &Query::select()
                 .column(video_tag::Column::VideoId)
                 .from(video_tag::Entity)
-                .and_where(video_tag::Column::VideoId.is_in(rows.iter().map(|r| r.id)))
+                .and_where(video_tag::Column::VideoId.is_in(rows.iter().map(|r| r.0)))
                 .and_where(video_tag::Column::TagId.is_in(tags.clone()))
                 .to_owned(),
         )
@@ -146,22 +161,32 @@ pub async fn related(
             *shared.entry(id).or_default() += 1;
         }
     }
-    let mut scored: Vec<(f64, video::Model)> = rows
+    let mut scored: Vec<(f64, Uuid)> = rows
         .into_iter()
-        .map(|v| {
+        .map(|(id, channel, category, publish_at, created_at)| {
             let s = score(
-                shared.get(&v.id).copied().unwrap_or(0),
-                of.category_id.is_some() && v.category_id == of.category_id,
-                v.channel_id == of.channel_id,
-                v.publish_at.unwrap_or(v.created_at),
+                shared.get(&id).copied().unwrap_or(0),
+                of.category_id.is_some() && category == of.category_id,
+                channel == of.channel_id,
+                publish_at.unwrap_or(created_at),
                 now,
             );
-            (s, v)
+            (s, id)
         })
         .collect();
-    scored.sort_by(|(a, va), (b, vb)| b.total_cmp(a).then_with(|| vb.id.cmp(&va.id)));
+    scored.sort_by(|(a, ia), (b, ib)| b.total_cmp(a).then_with(|| ib.cmp(ia)));
     scored.truncate(usize::try_from(first).unwrap_or(0));
-    Ok(scored.into_iter().map(|(_, v)| v).collect())
+    let mut whole: HashMap<Uuid, video::Model> = video::Entity::find()
+        .filter(video::Column::Id.is_in(scored.iter().map(|(_, id)| *id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    Ok(scored
+        .into_iter()
+        .filter_map(|(_, id)| whole.remove(&id))
+        .collect())
 }
 
 #[cfg(test)]
