@@ -11,6 +11,7 @@ mod m0005_podcast_locked;
 mod m0006_lifecycle;
 mod m0007_view_dedupe;
 mod m0008_user_admin;
+mod m0009_viewer;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_lifecycle::Migration),
             Box::new(m0007_view_dedupe::Migration),
             Box::new(m0008_user_admin::Migration),
+            Box::new(m0009_viewer::Migration),
         ]
     }
 }

@@ -184,6 +184,7 @@ fn main() {
             description: Set(String::new()),
             avatar_asset_id: Set(None),
             banner_asset_id: Set(None),
+            view_count: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -205,6 +206,7 @@ fn main() {
             license: Set(None),
             category_id: Set(None),
             view_count: Set(0),
+            trending_score: Set(0.0),
             chapters: Set("[]".into()),
             source_asset_id: Set(Some(asset)),
             poster_asset_id: Set(None),

@@ -15,6 +15,8 @@ pub mod channel {
         pub description: String,
         pub avatar_asset_id: Option<Uuid>,
         pub banner_asset_id: Option<Uuid>,
+        /// Views of its videos (added by the view flush, carried along when a video moves).
+        pub view_count: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

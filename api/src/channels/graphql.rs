@@ -49,6 +49,10 @@ impl Channel {
     async fn slug(&self) -> &str {
         &self.0.slug
     }
+    /// How often its videos were watched (the order of `MOST_VIEWED`).
+    async fn view_count(&self) -> i64 {
+        self.0.view_count
+    }
     /// Description as written (Markdown).
     async fn description(&self) -> &str {
         &self.0.description

@@ -77,6 +77,7 @@ pub async fn create(
         description,
         avatar_asset_id: None,
         banner_asset_id: None,
+        view_count: 0,
         created_at: now,
         updated_at: now,
     };
@@ -291,7 +292,7 @@ pub async fn list(
     }
     let id = Expr::col((channel::Entity, channel::Column::Id)).into();
     let (sort, key_of): (Sort, KeyOf<channel::Model>) = match order {
-        OrderBy::Newest | OrderBy::MostViewed => (
+        OrderBy::Newest => (
             Sort {
                 key: None,
                 id,
@@ -299,6 +300,19 @@ pub async fn list(
             },
             |m| (Key::None, m.id),
         ),
+        OrderBy::MostViewed => (
+            Sort {
+                key: Some(Expr::col((channel::Entity, channel::Column::ViewCount)).into()),
+                id,
+                descending: true,
+            },
+            |m| (Key::Int(m.view_count), m.id),
+        ),
+        OrderBy::Trending => {
+            return Err(AppError::validation(
+                "orderBy: TRENDING applies to videos only",
+            ));
+        }
         OrderBy::Oldest => (
             Sort {
                 key: None,

@@ -2,6 +2,7 @@
 //! and cross-node cache invalidation. One router ([`router`]), merged by `startup.rs`.
 
 pub mod access;
+pub mod daily_views;
 pub mod embed;
 pub mod feeds;
 pub mod graphql;

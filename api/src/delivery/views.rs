@@ -1,4 +1,5 @@
-//! View counting: `POST /views/{videoId}` (a beacon players send once playback starts).
+//! View counting: `POST /views/{videoId}` (a beacon players send once playback starts), and
+//! `POST /views/{episodeId}` for podcast episodes (by global ID).
 //!
 //! A view counts once per viewer per video per window (`delivery.view_window_secs`, 30 minutes
 //! by default, in fixed windows counted from the Unix epoch). The viewer is the signed-in user,
@@ -13,6 +14,9 @@
 //! `view_dedupe`, whose primary key (video, viewer hash, window) makes every node agree: only
 //! the rows actually inserted are counted, with one `UPDATE` per distinct increment, so a burst
 //! of 10 000 views costs a handful of statements. Rows of past windows are swept as windows pass.
+//! The same transaction adds the views to the day's row of `video_daily_views` or
+//! `episode_daily_views`, to the channels' view counts and to the trending scores, and the
+//! first flush of each day recomputes those scores (`daily_views`, `videos::ranking`).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -31,12 +35,14 @@ use sea_orm::{
 use sha2::Sha256;
 use uuid::Uuid;
 
+use super::daily_views::{self, Item, Rescore};
 use crate::accounts::auth::{Auth, ClientAddr, Principal};
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
+use crate::podcasts::entity::episode;
 use crate::state::AppState;
 use crate::videos::entity::video;
-use crate::visibility::{self, Reach, Viewer};
+use crate::visibility::{self, EpisodeScope, Reach, Viewer};
 
 /// Most viewer/video pairs remembered for deduplication; beyond it the memory is cleared early
 /// (the shared table still deduplicates, so a repeat view costs a row, never a second count).
@@ -45,10 +51,13 @@ const MAX_SEEN: usize = 1_000_000;
 /// Rows per `INSERT` into `view_dedupe` (three parameters each, well below every limit).
 const INSERT_CHUNK: usize = 1000;
 
-/// One counted sighting: a viewer of a video in a window.
+/// One counted sighting: a viewer of a video (or an episode) in a window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Sighting {
-    /// The video.
+    /// What was viewed.
+    pub item: Item,
+    /// The video or episode (UUIDv7s: the two never share an id, so `view_dedupe.video_id`
+    /// holds both).
     pub video: Uuid,
     /// The keyed hash of the viewer (salted with the window).
     pub viewer: i64,
@@ -108,6 +117,8 @@ pub struct Views {
     key: Vec<u8>,
     beacons: BeaconBudget,
     state: Mutex<Tally>,
+    /// The day the trending scores were last recomputed here.
+    rescore: Rescore,
     /// Striped locks serialising the visibility lookup of one video when its cache entry
     /// expires under a burst of beacons.
     lookups: [tokio::sync::Mutex<()>; 64],
@@ -143,6 +154,7 @@ impl Views {
                 counts: Mutex::new(HashMap::new()),
             },
             state: Mutex::new(Tally::default()),
+            rescore: Rescore::default(),
             lookups: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
         }
     }
@@ -220,17 +232,25 @@ impl Views {
         C: ConnectionTrait + TransactionTrait,
     {
         let now = self.window_at(Utc::now().timestamp());
+        let today = daily_views::today();
+        let rescore = self.rescore.due(today);
         let (pending, sweep) = {
             let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             state.seen.retain(|_, w| *w >= now);
             let sweep = state.swept < now;
             (std::mem::take(&mut state.pending), sweep)
         };
-        if pending.is_empty() && !sweep {
+        if pending.is_empty() && !sweep && !rescore {
             return Ok(0);
         }
-        match self.write(db, &pending, now, sweep).await {
+        match self
+            .write(db, &pending, now, sweep, rescore.then_some(today))
+            .await
+        {
             Ok(counted) => {
+                if rescore {
+                    self.rescore.done(today);
+                }
                 if sweep {
                     let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
                     state.swept = state.swept.max(now);
@@ -247,14 +267,23 @@ impl Views {
         }
     }
 
-    async fn write<C>(&self, db: &C, pending: &[Sighting], now: i64, sweep: bool) -> AppResult<i64>
+    async fn write<C>(
+        &self,
+        db: &C,
+        pending: &[Sighting],
+        now: i64,
+        sweep: bool,
+        rescore: Option<chrono::NaiveDate>,
+    ) -> AppResult<i64>
     where
         C: ConnectionTrait + TransactionTrait,
     {
         let txn = crate::db::begin_write(db).await?;
         // Insert first: on SQLite the transaction then holds the write lock from its first
         // statement (a read first would fail with `database is locked` under contention).
+        let kinds: HashMap<Uuid, Item> = pending.iter().map(|s| (s.video, s.item)).collect();
         let mut counted: HashMap<Uuid, i64> = HashMap::new();
+        let mut episodes: HashMap<Uuid, i64> = HashMap::new();
         for chunk in pending.chunks(INSERT_CHUNK) {
             let mut insert = Query::insert();
             insert
@@ -283,21 +312,39 @@ impl Views {
                 .query_all(txn.get_database_backend().build(&insert))
                 .await?;
             for row in rows {
-                let video: Uuid = row.try_get("", "video_id")?;
-                *counted.entry(video).or_default() += 1;
+                let id: Uuid = row.try_get("", "video_id")?;
+                match kinds.get(&id) {
+                    Some(Item::Episode) => *episodes.entry(id).or_default() += 1,
+                    _ => *counted.entry(id).or_default() += 1,
+                }
             }
         }
         let mut written = 0;
-        for (n, videos) in batches(&counted) {
+        let batches = batches(&counted);
+        for (n, videos) in &batches {
+            let n = *n;
+            // Today's views weigh 1 in the trending score (see `videos::ranking`).
             video::Entity::update_many()
                 .col_expr(
                     video::Column::ViewCount,
                     Expr::col(video::Column::ViewCount).add(n),
                 )
+                .col_expr(
+                    video::Column::TrendingScore,
+                    Expr::col(video::Column::TrendingScore).add(n as f64),
+                )
                 .filter(video::Column::Id.is_in(videos.clone()))
                 .exec(&txn)
                 .await?;
             written += n * i64::try_from(videos.len()).unwrap_or(i64::MAX);
+        }
+        let today = daily_views::today();
+        daily_views::add_to_channels(&txn, &batches).await?;
+        daily_views::add(&txn, Item::Video, &counted, today).await?;
+        daily_views::add(&txn, Item::Episode, &episodes, today).await?;
+        written += episodes.values().sum::<i64>();
+        if let Some(day) = rescore {
+            daily_views::rescore(&txn, day).await?;
         }
         if sweep {
             // Keep the previous window too: a sighting from just before the turn may still be
@@ -363,17 +410,22 @@ pub async fn beacon(
         Ok(Auth(p)) => p,
         Err(e) => return e.into_response(),
     };
-    let Some(video) = parse_video_id(&id) else {
+    let Some((item, video)) = parse_id(&id) else {
         return AppError::NotFound("video").into_response();
     };
-    match may_view(ctx, &principal, video).await {
+    let missing = match item {
+        Item::Video => AppError::NotFound("video"),
+        Item::Episode => AppError::NotFound("episode"),
+    };
+    match may_view(ctx, &principal, item, video).await {
         Ok(true) => {}
-        Ok(false) => return AppError::NotFound("video").into_response(),
+        Ok(false) => return missing.into_response(),
         Err(e) => return e.into_response(),
     }
     let views = &ctx.delivery.views;
     let window = views.window_at(Utc::now().timestamp());
     views.record(Sighting {
+        item,
         video,
         viewer: views.viewer_key(&principal, addr.0, window),
         window,
@@ -381,20 +433,58 @@ pub async fn beacon(
     StatusCode::NO_CONTENT.into_response()
 }
 
-/// A video id as a UUID or a global `ID`.
-fn parse_video_id(raw: &str) -> Option<Uuid> {
+/// A video id as a UUID or a global `ID`, or an episode's global `ID`.
+fn parse_id(raw: &str) -> Option<(Item, Uuid)> {
     if raw.len() > 128 {
         return None;
     }
-    Uuid::try_parse(raw).ok().or_else(|| {
-        crate::graphql::relay::decode(raw)
-            .ok()
-            .filter(|(kind, _)| kind == "Video")
-            .map(|(_, id)| id)
+    if let Ok(id) = Uuid::try_parse(raw) {
+        return Some((Item::Video, id));
+    }
+    match crate::graphql::relay::decode(raw).ok()? {
+        (kind, id) if kind == "Video" => Some((Item::Video, id)),
+        (kind, id) if kind == "Episode" => Some((Item::Episode, id)),
+        _ => None,
+    }
+}
+
+/// Whether `viewer` may see the video or episode (reached directly, as a player does).
+async fn visible(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    item: Item,
+    id: Uuid,
+) -> AppResult<bool> {
+    let now = Utc::now();
+    Ok(match item {
+        Item::Video => {
+            video::Entity::find_by_id(id)
+                .filter(visibility::videos(viewer, Reach::Direct, now))
+                .count(db)
+                .await?
+                > 0
+        }
+        Item::Episode => {
+            episode::Entity::find_by_id(id)
+                .filter(visibility::episodes(
+                    viewer,
+                    Reach::Direct,
+                    EpisodeScope::AnyPodcast,
+                    now,
+                ))
+                .count(db)
+                .await?
+                > 0
+        }
     })
 }
 
-async fn may_view(ctx: &crate::state::Ctx, principal: &Principal, video: Uuid) -> AppResult<bool> {
+async fn may_view(
+    ctx: &crate::state::Ctx,
+    principal: &Principal,
+    item: Item,
+    video: Uuid,
+) -> AppResult<bool> {
     let generation = ctx.public_cache.generation();
     let public = match ctx.delivery.viewable.get(video, generation) {
         Some(p) => p,
@@ -402,22 +492,14 @@ async fn may_view(ctx: &crate::state::Ctx, principal: &Principal, video: Uuid) -
             // One lookup per expiry, not one per beacon that arrives while it runs.
             let _refreshing = ctx.delivery.views.lookup_lock(video).lock().await;
             if let Some(p) = ctx.delivery.viewable.get(video, generation) {
-                return finish(ctx, principal, video, p).await;
+                return finish(ctx, principal, item, video, p).await;
             }
-            let p = video::Entity::find_by_id(video)
-                .filter(visibility::videos(
-                    &Viewer::Public,
-                    Reach::Direct,
-                    Utc::now(),
-                ))
-                .count(&ctx.db)
-                .await?
-                > 0;
+            let p = visible(&ctx.db, &Viewer::Public, item, video).await?;
             ctx.delivery.viewable.put(video, generation, p);
             p
         }
     };
-    finish(ctx, principal, video, public).await
+    finish(ctx, principal, item, video, public).await
 }
 
 /// The answer once whether the public may watch is known: members may also count views of
@@ -425,6 +507,7 @@ async fn may_view(ctx: &crate::state::Ctx, principal: &Principal, video: Uuid) -
 async fn finish(
     ctx: &crate::state::Ctx,
     principal: &Principal,
+    item: Item,
     video: Uuid,
     public: bool,
 ) -> AppResult<bool> {
@@ -436,15 +519,7 @@ async fn finish(
     {
         return Ok(public);
     }
-    Ok(video::Entity::find_by_id(video)
-        .filter(visibility::videos(
-            &Viewer::of(principal),
-            Reach::Direct,
-            Utc::now(),
-        ))
-        .count(&ctx.db)
-        .await?
-        > 0)
+    visible(&ctx.db, &Viewer::of(principal), item, video).await
 }
 
 #[cfg(test)]
@@ -460,6 +535,7 @@ mod tests {
         let views = views();
         let v = Uuid::now_v7();
         let s = |viewer, window| Sighting {
+            item: Item::Video,
             video: v,
             viewer,
             window,

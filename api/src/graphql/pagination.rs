@@ -28,15 +28,19 @@ pub const DEFAULT_PAGE: u64 = 24;
 /// Order of a list.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum OrderBy {
-    /// Most recently created first.
+    /// Most recently published first (videos: the start of the publish window, else the
+    /// creation time; other lists: creation order).
     #[default]
     Newest,
-    /// Oldest first.
+    /// Oldest first (by the same time as `NEWEST`).
     Oldest,
-    /// Most viewed first (videos only).
+    /// Most viewed first (videos, and channels by the views of their videos).
     MostViewed,
     /// Alphabetically by title (or name).
     Title,
+    /// Most watched lately first: views of recent days, each day's count halved every two days
+    /// (videos only).
+    Trending,
 }
 
 impl OrderBy {
@@ -47,6 +51,7 @@ impl OrderBy {
             Self::Oldest => "oldest",
             Self::MostViewed => "views",
             Self::Title => "title",
+            Self::Trending => "trending",
         }
     }
 }
@@ -61,8 +66,10 @@ pub enum Key {
     Int(i64),
     /// A text column (title, name).
     Text(String),
-    /// A float (search relevance).
+    /// A float (search relevance, trending score).
     Float(f64),
+    /// A time (publish time).
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 impl Key {
@@ -72,6 +79,7 @@ impl Key {
             Self::Int(i) => Some((*i).into()),
             Self::Text(s) => Some(s.clone().into()),
             Self::Float(f) => Some((*f).into()),
+            Self::Time(t) => Some((*t).into()),
         }
     }
 }

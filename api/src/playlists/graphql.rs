@@ -146,9 +146,9 @@ pub async fn list(
         visibility: f.visibility,
         text: f.text,
     };
-    if order_by == Some(OrderBy::MostViewed) {
+    if matches!(order_by, Some(OrderBy::MostViewed | OrderBy::Trending)) {
         return Err(AppError::validation(
-            "orderBy: MOST_VIEWED applies to videos only",
+            "orderBy: MOST_VIEWED and TRENDING apply to videos only",
         ));
     }
     let page = service::list(

@@ -406,7 +406,7 @@ pub async fn list(
     }
     let id = Expr::col((playlist::Entity, playlist::Column::Id)).into();
     let (sort, key_of): (Sort, KeyOf<playlist::Model>) = match order {
-        OrderBy::Newest | OrderBy::MostViewed => (
+        OrderBy::Newest | OrderBy::MostViewed | OrderBy::Trending => (
             Sort {
                 key: None,
                 id,

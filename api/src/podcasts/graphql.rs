@@ -212,6 +212,31 @@ impl Episode {
     async fn number(&self) -> Option<i32> {
         self.0.number
     }
+    /// Plays per UTC day over the last `days` days (1 to 90), oldest first, days without plays
+    /// as 0 (players send `POST /views/{id}` with the episode's ID). Null unless the caller
+    /// manages its channel (its editors, admins).
+    async fn views_per_day(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] days: i32,
+    ) -> AppResult<Option<Vec<crate::delivery::daily_views::DayViewsObject>>> {
+        let channel = async {
+            Ok(loaders(ctx)?
+                .podcast
+                .load_one(self.0.podcast_id)
+                .await?
+                .ok_or(AppError::NotFound("podcast"))?
+                .channel_id)
+        };
+        crate::delivery::daily_views::resolve(
+            ctx,
+            crate::delivery::daily_views::Item::Episode,
+            self.0.id,
+            channel,
+            days,
+        )
+        .await
+    }
     /// Full, trailer or bonus.
     async fn episode_type(&self) -> AppResult<EpisodeType> {
         EpisodeType::parse(&self.0.episode_type)

@@ -321,9 +321,9 @@ fn sort_by_id_or_title<M: 'static>(
             },
             Box::new(move |m| (Key::Text(title_of(m)), id_of(m))),
         ),
-        OrderBy::MostViewed => {
+        OrderBy::MostViewed | OrderBy::Trending => {
             return Err(AppError::validation(
-                "orderBy: MOST_VIEWED applies to videos only",
+                "orderBy: MOST_VIEWED and TRENDING apply to videos only",
             ));
         }
     })

@@ -119,6 +119,23 @@ impl Video {
     async fn view_count(&self) -> i64 {
         self.0.view_count
     }
+    /// Views per UTC day over the last `days` days (1 to 90), oldest first, days without views
+    /// as 0. Null unless the caller manages its channel (its editors, admins).
+    async fn views_per_day(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] days: i32,
+    ) -> AppResult<Option<Vec<crate::delivery::daily_views::DayViewsObject>>> {
+        let channel = async { Ok(self.0.channel_id) };
+        crate::delivery::daily_views::resolve(
+            ctx,
+            crate::delivery::daily_views::Item::Video,
+            self.0.id,
+            channel,
+            days,
+        )
+        .await
+    }
     /// Chapters in order.
     async fn chapters(&self) -> Vec<ChapterObject> {
         service::chapters_of(&self.0)
@@ -163,6 +180,17 @@ impl Video {
             .into_iter()
             .map(Tag)
             .collect())
+    }
+    /// Public videos related to this one, best first: shared tags weigh most, then the same
+    /// category, then the same channel, and recency orders equals. Never itself, never a video
+    /// the public cannot list. `first`: 0 to 24 (default 12).
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 12)] first: i32,
+    ) -> AppResult<Vec<Video>> {
+        let found = super::related::related(&app(ctx)?.db, &self.0, first).await?;
+        Ok(found.into_iter().map(Video).collect())
     }
     /// What a player needs: stream, poster, thumbnails, captions (URLs signed when private).
     async fn media(&self, ctx: &Context<'_>) -> AppResult<crate::delivery::graphql::VideoMedia> {

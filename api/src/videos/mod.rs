@@ -2,4 +2,6 @@
 
 pub mod entity;
 pub mod graphql;
+pub mod ranking;
+pub mod related;
 pub mod service;

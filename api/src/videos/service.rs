@@ -14,7 +14,7 @@ use crate::channels::entity::channel;
 use crate::channels::service::{like_escape, slug_conflict};
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
+use crate::graphql::pagination::{self, OrderBy, Page};
 use crate::search::{self, SearchKind};
 use crate::taxonomy::entity::{category, tag, video_tag};
 use crate::visibility::{self, Reach, Status, Viewer, Visibility};
@@ -258,6 +258,7 @@ pub async fn create(
         license,
         category_id: input.category_id,
         view_count: 0,
+        trending_score: 0.0,
         chapters,
         source_asset_id: None,
         poster_asset_id: None,
@@ -441,6 +442,13 @@ pub async fn move_to_channel(
         Condition::all().add(video::Column::ChannelId.eq(channel_id)),
     )
     .await?;
+    crate::delivery::daily_views::move_channel_views(
+        &txn,
+        current.channel_id,
+        channel_id,
+        current.view_count,
+    )
+    .await?;
     let mut active = current.into_active_model();
     active.channel_id = Set(channel_id);
     active.slug = Set(slug.clone());
@@ -577,40 +585,6 @@ pub async fn list(
             .like(format!("%{}%", like_escape(&text.to_lowercase()))),
         );
     }
-    let id = Expr::col((video::Entity, video::Column::Id)).into();
-    let (sort, key_of): (Sort, KeyOf<video::Model>) = match order {
-        OrderBy::Newest => (
-            Sort {
-                key: None,
-                id,
-                descending: true,
-            },
-            |m| (Key::None, m.id),
-        ),
-        OrderBy::Oldest => (
-            Sort {
-                key: None,
-                id,
-                descending: false,
-            },
-            |m| (Key::None, m.id),
-        ),
-        OrderBy::MostViewed => (
-            Sort {
-                key: Some(Expr::col((video::Entity, video::Column::ViewCount)).into()),
-                id,
-                descending: true,
-            },
-            |m| (Key::Int(m.view_count), m.id),
-        ),
-        OrderBy::Title => (
-            Sort {
-                key: Some(Expr::col((video::Entity, video::Column::Title)).into()),
-                id,
-                descending: false,
-            },
-            |m| (Key::Text(m.title.clone()), m.id),
-        ),
-    };
+    let (sort, key_of) = super::ranking::sort(order);
     pagination::fetch(db, select, &list, &sort, key_of, first, after).await
 }
