@@ -50,6 +50,7 @@ pub fn AdminShell() -> impl IntoView {
                 <nav class="admin-bar" aria-label="Admin">
                     <a href="/admin" class="admin-home">"Dashboard"</a>
                     <a href="/admin/videos/new" id="new-video-link">"New video"</a>
+                    {super::site_nav::links(session)}
                     <span class="admin-user" id="admin-user">
                         {move || user().map(|u| u.email)}
                     </span>
