@@ -479,7 +479,16 @@ fn member_row(
             let who = who.clone();
             status.run(
                 scope.clone(),
-                session.call::<SiteAddChannelMember>(site_add_channel_member::Variables { input }),
+                // A refusal reads the channel again, so the choice shows the role kept.
+                async move {
+                    let result = session
+                        .call::<SiteAddChannelMember>(site_add_channel_member::Variables { input })
+                        .await;
+                    if result.is_err() {
+                        reload();
+                    }
+                    result
+                },
                 move |_| {
                     format!(
                         "{who} is now {} of this channel.",

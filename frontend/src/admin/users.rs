@@ -216,7 +216,16 @@ fn user_row(
             let email = email.clone();
             status.run(
                 scope.clone(),
-                session.call::<SiteSetUserRole>(site_set_user_role::Variables { input }),
+                // A refusal (the last admin) reads the list again, so the choice shows the role kept.
+                async move {
+                    let result = session
+                        .call::<SiteSetUserRole>(site_set_user_role::Variables { input })
+                        .await;
+                    if result.is_err() {
+                        reload();
+                    }
+                    result
+                },
                 move |_| format!("{email} is now {}.", name.to_lowercase()),
                 move |_| reload(),
             );

@@ -178,6 +178,7 @@ pub async fn screenshots(browser: &Browser, name: &str) {
     std::fs::create_dir_all(&dir).unwrap();
     for (width, height) in [(390u32, 844u32), (1280, 800)] {
         set_viewport(browser, width, height).await;
+        js(browser, "window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); return true;").await;
         // Let the layout settle.
         tokio::time::sleep(Duration::from_millis(300)).await;
         if width == 390 {

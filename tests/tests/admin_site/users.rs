@@ -88,6 +88,14 @@ async fn an_admin_creates_a_user_changes_the_role_and_disables_the_account_whose
     click(&browser, &row(ADMIN_EMAIL, ".user-set-role")).await;
     let last_admin = text_of(&browser, &row(ADMIN_EMAIL, ".form-error")).await;
     let admin_after = account(&app, ADMIN_EMAIL).await;
+    let admin_choice = wait_for_js(
+        &browser,
+        &format!(
+            "document.querySelector({}).value === 'ADMIN'",
+            serde_json::to_string(&row(ADMIN_EMAIL, ".user-role")).unwrap()
+        ),
+    )
+    .await;
 
     // Disabled: her token stops working at once.
     click(&browser, &row("ana@example.com", ".user-toggle")).await;
