@@ -204,8 +204,14 @@ fn user_row(
     let password: NodeRef<leptos::html::Input> = NodeRef::new();
     let scope = user.id.clone();
     let change_role = {
-        let (id, email, scope) = (user.id.clone(), user.email.clone(), scope.clone());
+        let (id, email, scope, kept) = (
+            user.id.clone(),
+            user.email.clone(),
+            scope.clone(),
+            user.role.clone(),
+        );
         move |_| {
+            let kept = kept.clone();
             let Some(name) = role.get().map(|s| s.value()) else {
                 return;
             };
@@ -216,13 +222,15 @@ fn user_row(
             let email = email.clone();
             status.run(
                 scope.clone(),
-                // A refusal (the last admin) reads the list again, so the choice shows the role kept.
+                // A refusal (the last admin) puts the choice back to the role kept.
                 async move {
                     let result = session
                         .call::<SiteSetUserRole>(site_set_user_role::Variables { input })
                         .await;
-                    if result.is_err() {
-                        reload();
+                    if result.is_err()
+                        && let Some(select) = role.get_untracked()
+                    {
+                        select.set_value(&kept);
                     }
                     result
                 },

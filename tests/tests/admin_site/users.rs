@@ -173,6 +173,11 @@ async fn an_admin_creates_a_user_changes_the_role_and_disables_the_account_whose
         admin_after.as_ref().map(|u| &u["role"]),
         Some(&json!("ADMIN"))
     );
+    assert_eq!(
+        admin_choice,
+        Some(json!(true)),
+        "the refused choice goes back to the role kept"
+    );
     assert!(
         disabled_notice
             .as_deref()
