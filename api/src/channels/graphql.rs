@@ -198,8 +198,11 @@ id_input!(
 pub struct AddChannelMemberInput {
     /// The channel.
     pub channel_id: ID,
-    /// The user.
-    pub user_id: ID,
+    /// The user (give this or `email`).
+    pub user_id: Option<ID>,
+    /// The user's login email, instead of `userId` (how an owner who is not an admin, and
+    /// cannot list users, names the person to add).
+    pub email: Option<String>,
     /// Their role in the channel.
     pub role: ChannelRole,
 }
@@ -347,10 +350,27 @@ impl ChannelsMutation {
         input: AddChannelMemberInput,
     ) -> AppResult<ChannelPayload> {
         let channel_id = from_global(&input.channel_id, "Channel")?;
-        let user_id = from_global(&input.user_id, "User")?;
+        let db = &app(ctx)?.db;
+        let user_id = match (&input.user_id, &input.email) {
+            (Some(id), None) => from_global(id, "User")?,
+            (None, Some(email)) => {
+                // Managers only: anyone else must not learn which emails have accounts.
+                service::get(db, channel_id).await?;
+                visibility::require_manage(db, &viewer(ctx), channel_id).await?;
+                let email = crate::accounts::service::normalize_email(email)?;
+                crate::accounts::service::find_user_by_email(db, &email)
+                    .await?
+                    .ok_or_else(|| AppError::validation("email: no account has this email"))?
+                    .id
+            }
+            _ => {
+                return Err(AppError::validation(
+                    "userId: give exactly one of userId and email",
+                ));
+            }
+        };
         let channel =
-            service::add_member(&app(ctx)?.db, &viewer(ctx), channel_id, user_id, input.role)
-                .await?;
+            service::add_member(db, &viewer(ctx), channel_id, user_id, input.role).await?;
         Ok(ChannelPayload {
             channel: Channel(channel),
         })

@@ -120,7 +120,7 @@ pub async fn find_by_slug(
         .await?)
 }
 
-async fn get(db: &impl ConnectionTrait, id: Uuid) -> AppResult<channel::Model> {
+pub(crate) async fn get(db: &impl ConnectionTrait, id: Uuid) -> AppResult<channel::Model> {
     find(db, id).await?.ok_or(AppError::NotFound("channel"))
 }
 

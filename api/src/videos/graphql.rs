@@ -478,7 +478,12 @@ async fn delete_one(
     viewer: &crate::visibility::Viewer,
     id: uuid::Uuid,
 ) -> AppResult<()> {
-    delete_with_media(app, crate::media::subject::Subject::Video(id).into(), service::delete(&app.db, viewer, id)).await?;
+    delete_with_media(
+        app,
+        crate::media::subject::Subject::Video(id).into(),
+        service::delete(&app.db, viewer, id),
+    )
+    .await?;
     Ok(())
 }
 

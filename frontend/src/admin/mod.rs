@@ -8,6 +8,7 @@ pub mod podcast_api;
 pub mod session;
 pub mod tus;
 
+mod channels;
 mod dashboard;
 mod edit_episode;
 mod edit_podcast;
@@ -15,22 +16,33 @@ mod library;
 mod new_podcast;
 mod new_video;
 mod notices;
+mod playlists;
 mod shell;
 mod sign_in;
+mod site_kit;
+mod site_nav;
 mod state_badge;
+mod taxonomy;
+mod tokens;
 mod upload_panel;
+mod users;
 mod video_editor;
 
+pub use channels::{ManageChannelPage, ManageChannelsPage};
 pub use dashboard::DashboardPage;
 pub use edit_episode::EditEpisodePage;
 pub use edit_podcast::EditPodcastPage;
 pub use library::LibraryPage;
 pub use new_podcast::NewPodcastPage;
 pub use new_video::NewVideoPage;
+pub use playlists::{ManagePlaylistPage, ManagePlaylistsPage};
 pub use shell::AdminShell;
 pub use sign_in::SignInPage;
 pub use state_badge::StateBadge;
+pub use taxonomy::TaxonomyPage;
+pub use tokens::TokensPage;
 pub use upload_panel::UploadPanel;
+pub use users::UsersPage;
 pub use video_editor::EditVideoPage;
 
 /// The admin path of a video's edit page.

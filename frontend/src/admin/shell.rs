@@ -51,6 +51,7 @@ pub fn AdminShell() -> impl IntoView {
                     <a href="/admin" class="admin-home">"Dashboard"</a>
                     <a href="/admin/library" id="library-link">"Library"</a>
                     <a href="/admin/videos/new" id="new-video-link">"New video"</a>
+                    {super::site_nav::links(session)}
                     <span class="admin-user" id="admin-user">
                         {move || user().map(|u| u.email)}
                     </span>

@@ -8,6 +8,10 @@ use crate::admin::{
     AdminShell, DashboardPage, EditEpisodePage, EditPodcastPage, EditVideoPage, LibraryPage,
     NewPodcastPage, NewVideoPage, SignInPage,
 };
+use crate::admin::{
+    ManageChannelPage, ManageChannelsPage, ManagePlaylistPage, ManagePlaylistsPage, TaxonomyPage,
+    TokensPage, UsersPage,
+};
 use crate::pages::{ChannelPage, HomePage, PodcastPage, SearchPage, WatchPage};
 
 /// The whole app: header, the page the address names, and a footer naming the server's version.
@@ -34,6 +38,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("podcasts/new") view=NewPodcastPage />
                         <Route path=path!("podcasts/:id") view=EditPodcastPage />
                         <Route path=path!("episodes/:id") view=EditEpisodePage />
+                        <Route path=path!("users") view=UsersPage />
+                        <Route path=path!("tokens") view=TokensPage />
+                        <Route path=path!("channels") view=ManageChannelsPage />
+                        <Route path=path!("channels/:id") view=ManageChannelPage />
+                        <Route path=path!("playlists") view=ManagePlaylistsPage />
+                        <Route path=path!("playlists/:id") view=ManagePlaylistPage />
+                        <Route path=path!("taxonomy") view=TaxonomyPage />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -1,0 +1,648 @@
+//! `/admin/playlists`: the playlists of the channels the user manages, and a new one;
+//! `/admin/playlists/{id}`: a playlist's details and visibility, its videos in order (reordered
+//! by dragging, by Alt+Arrow keys on a focused row, or by the move buttons), videos added by
+//! searching the channel's, removed, and the playlist deleted.
+
+use graphql_client::GraphQLQuery;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use super::session::{Session, use_session};
+use super::site_kit::{Status, changed, clear_fields, enum_value, non_blank};
+use super::{edit_path, field};
+use crate::api::ApiError;
+use crate::components::{ErrorNotice, Loading, NotFound};
+
+/// `UUID`: hyphenated, lower case.
+#[allow(clippy::upper_case_acronyms)]
+type UUID = String;
+
+macro_rules! operation {
+    ($($name:ident),*) => {$(
+        #[doc = concat!("The `", stringify!($name), "` operation.")]
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = "graphql/admin_site_playlists.graphql",
+            response_derives = "Debug, Clone",
+            // Absent, not null: the API reads null as "clear", so what was not changed is not sent.
+            skip_serializing_none
+        )]
+        pub struct $name;
+    )*};
+}
+operation!(
+    SitePlaylists,
+    SiteChannelPlaylists,
+    SitePlaylist,
+    SitePlaylistVideoSearch,
+    SiteCreatePlaylist,
+    SiteUpdatePlaylist,
+    SiteDeletePlaylist,
+    SiteAddPlaylistItem,
+    SiteMovePlaylistItem,
+    SiteRemovePlaylistItem
+);
+
+/// The admin path of a playlist's page.
+pub fn playlist_admin_path(id: &str) -> String {
+    format!("/admin/playlists/{id}")
+}
+
+const VISIBILITIES: [(&str, &str); 3] = [
+    ("PUBLIC", "Public"),
+    ("UNLISTED", "Unlisted (anyone with the link)"),
+    ("PRIVATE", "Private (channel members only)"),
+];
+
+fn visibility_options(selected: &str) -> impl IntoView + use<> {
+    VISIBILITIES
+        .iter()
+        .map(|(value, label)| {
+            view! { <option value=*value selected=*value == selected>{*label}</option> }
+        })
+        .collect::<Vec<_>>()
+}
+
+/// `/admin/playlists`: every playlist of the channels the user manages.
+#[component]
+pub fn ManagePlaylistsPage() -> impl IntoView {
+    crate::pages::set_title("Playlists");
+    let session = use_session();
+    let list = LocalResource::new(move || session.call::<SitePlaylists>(site_playlists::Variables));
+    let status = Status::new();
+    let busy = move || status.busy.get();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let deleted = move || {
+        query.read().get("deleted").map(|title| {
+            view! { <p class="notice" id="deleted-notice" role="status">{format!("Deleted “{title}”.")}</p> }
+        })
+    };
+    let on_create = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let channel_id = field("new-playlist-channel");
+        if channel_id.is_empty() {
+            status.fail(
+                "create",
+                None,
+                "Create a channel first: playlists belong to one.",
+            );
+            return;
+        }
+        let input = site_create_playlist::CreatePlaylistInput {
+            channel_id,
+            title: field("new-playlist-title"),
+            slug: None,
+            description: None,
+            visibility: enum_value(&field("new-playlist-visibility")),
+        };
+        let navigate = navigate.clone();
+        status.run(
+            "create",
+            session.call::<SiteCreatePlaylist>(site_create_playlist::Variables { input }),
+            |_| "Playlist created.".into(),
+            move |data| {
+                clear_fields(&["new-playlist-title"]);
+                navigate(
+                    &format!(
+                        "{}?created=1",
+                        playlist_admin_path(&data.create_playlist.playlist.id)
+                    ),
+                    NavigateOptions::default(),
+                );
+            },
+        );
+    };
+    view! {
+        <article class="site-page playlists-page">
+            <h2 id="page-title">"Playlists"</h2>
+            {deleted}
+            <Transition fallback=|| view! { <Loading /> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                    {move || {
+                        let on_create = on_create.clone();
+                        Suspend::new(async move {
+                        list.await
+                            .map(|data| {
+                                let channels = data.channels.nodes;
+                                let choices = channels
+                                    .iter()
+                                    .map(|c| view! { <option value=c.id.clone()>{c.name.clone()}</option> })
+                                    .collect::<Vec<_>>();
+                                let sections = channels
+                                    .into_iter()
+                                    .map(|c| view! { <ChannelPlaylists id=c.id name=c.name /> })
+                                    .collect::<Vec<_>>();
+                                view! {
+                                    <section aria-labelledby="new-playlist-heading" class="site-card">
+                                        <h3 id="new-playlist-heading">"New playlist"</h3>
+                                        <form id="new-playlist-form" class="admin-form" on:submit=on_create>
+                                            <label for="new-playlist-channel">"Channel"</label>
+                                            <select id="new-playlist-channel">{choices}</select>
+                                            <label for="new-playlist-title">"Title"</label>
+                                            <input id="new-playlist-title" type="text" autocomplete="off" />
+                                            {status.field_error("create", "title", "new-playlist-title-error".into())}
+                                            <label for="new-playlist-visibility">"Visibility"</label>
+                                            <select id="new-playlist-visibility">{visibility_options("PUBLIC")}</select>
+                                            {status.other_error("create", &["title"], "new-playlist-error".into())}
+                                            <button type="submit" id="new-playlist-submit" disabled=busy>"Create playlist"</button>
+                                        </form>
+                                    </section>
+                                    {sections}
+                                }
+                            })
+                        })
+                    }}
+                </ErrorBoundary>
+            </Transition>
+        </article>
+    }
+}
+
+/// One channel's playlists on the playlists page.
+#[component]
+fn ChannelPlaylists(
+    /// The channel's global ID.
+    id: String,
+    /// Its name.
+    name: String,
+) -> impl IntoView {
+    let session = use_session();
+    let list = LocalResource::new(move || {
+        session.call::<SiteChannelPlaylists>(site_channel_playlists::Variables {
+            channel: id.clone(),
+        })
+    });
+    view! {
+        <section class="site-channel-playlists">
+            <h3>{name}</h3>
+            <Transition fallback=|| view! { <Loading /> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                    {move || Suspend::new(async move {
+                        list.await
+                            .map(|data| {
+                                let playlists = data
+                                    .channel
+                                    .map(|c| c.playlists.nodes)
+                                    .unwrap_or_default();
+                                if playlists.is_empty() {
+                                    return view! { <p class="empty">"No playlists yet."</p> }.into_any();
+                                }
+                                view! {
+                                    <ul class="site-rows">
+                                        {playlists
+                                            .into_iter()
+                                            .map(|p| view! {
+                                                <li class="site-row playlist-row">
+                                                    <div class="site-row-head">
+                                                        <a href=playlist_admin_path(&p.id)>{p.title}</a>
+                                                        <span class="site-muted">{format!("{:?}", p.visibility).to_lowercase()}</span>
+                                                    </div>
+                                                </li>
+                                            })
+                                            .collect::<Vec<_>>()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+type Loaded = site_playlist::SitePlaylistPlaylist;
+
+/// `/admin/playlists/{id}`: one playlist, for those who manage its channel.
+#[component]
+pub fn ManagePlaylistPage() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let playlist = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move {
+            match session
+                .call::<SitePlaylist>(site_playlist::Variables { id })
+                .await
+            {
+                Ok(data) => Ok(data.playlist.filter(|p| p.channel.viewer_can_manage)),
+                Err(e) if matches!(e.code(), Some("NOT_FOUND" | "VALIDATION")) => Ok(None),
+                Err(e) => Err::<Option<Loaded>, ApiError>(e),
+            }
+        }
+    });
+    let status = Status::new();
+    if use_query_map().read_untracked().get("created").is_some() {
+        status.say("details", "Playlist created.");
+    }
+    // The item to focus once the list is read again (after a keyboard move).
+    let focus = RwSignal::new(None::<String>);
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                {move || Suspend::new(async move {
+                    playlist
+                        .await
+                        .map(|found| match found {
+                            Some(p) => editor(session, status, focus, p, move || playlist.refetch()).into_any(),
+                            None => view! { <NotFound what="playlist" /> }.into_any(),
+                        })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+fn editor(
+    session: Session,
+    status: Status,
+    focus: RwSignal<Option<String>>,
+    playlist: Loaded,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    crate::pages::set_title(&format!("Playlist “{}”", playlist.title));
+    let busy = move || status.busy.get();
+    let id = playlist.id.clone();
+    let visibility_now = format!("{:?}", playlist.visibility);
+
+    let on_save = {
+        let (id, title, slug, description, visibility) = (
+            id.clone(),
+            playlist.title.clone(),
+            playlist.slug.clone(),
+            playlist.description.clone(),
+            visibility_now.clone(),
+        );
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let input = site_update_playlist::UpdatePlaylistInput {
+                id: id.clone(),
+                title: changed(&title, field("playlist-title")),
+                slug: changed(&slug, field("playlist-slug")),
+                description: changed(&description, field("playlist-description")),
+                visibility: changed(&visibility, field("playlist-visibility"))
+                    .and_then(|v| enum_value(&v)),
+            };
+            if input.title.is_none()
+                && input.slug.is_none()
+                && input.description.is_none()
+                && input.visibility.is_none()
+            {
+                status.say("details", "Nothing to save: no field was changed.");
+                return;
+            }
+            status.run(
+                "details",
+                session.call::<SiteUpdatePlaylist>(site_update_playlist::Variables { input }),
+                |_| "Saved.".into(),
+                move |_| reload(),
+            );
+        }
+    };
+
+    let items = playlist.items.nodes;
+    let count = items.len() as i64;
+    // Moves an item to a position; the API keeps positions dense.
+    let move_item = move |item: String, title: String, to: i64| {
+        if !(0..count).contains(&to) {
+            return;
+        }
+        focus.set(Some(item.clone()));
+        let input = site_move_playlist_item::MovePlaylistItemInput {
+            item_id: item,
+            position: to,
+        };
+        status.run(
+            "items",
+            session.call::<SiteMovePlaylistItem>(site_move_playlist_item::Variables { input }),
+            move |_| format!("Moved “{title}” to position {}.", to + 1),
+            move |_| reload(),
+        );
+    };
+    let dragging = RwSignal::new(None::<(String, String)>);
+    let rows = items
+        .iter()
+        .cloned()
+        .map(|item| {
+            item_row(
+                session, status, focus, dragging, item, count, move_item, reload,
+            )
+        })
+        .collect::<Vec<_>>();
+    let in_playlist: Vec<String> = items.iter().map(|i| i.video.id.clone()).collect();
+
+    // Add videos by search (the channel's videos whose title contains the text).
+    let results =
+        RwSignal::new(None::<Vec<site_playlist_video_search::SitePlaylistVideoSearchVideosNodes>>);
+    let on_search = {
+        let channel = playlist.channel.id.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let variables = site_playlist_video_search::Variables {
+                channel: channel.clone(),
+                text: non_blank(field("video-search")),
+            };
+            status.run(
+                "search",
+                session.call::<SitePlaylistVideoSearch>(variables),
+                |data| {
+                    crate::format::count(
+                        data.videos.nodes.len() as i64,
+                        "video found",
+                        "videos found",
+                    )
+                },
+                move |data| results.set(Some(data.videos.nodes)),
+            );
+        }
+    };
+    let add = {
+        let id = id.clone();
+        move |video: String, title: String| {
+            let input = site_add_playlist_item::AddPlaylistItemInput {
+                playlist_id: id.clone(),
+                video_id: video,
+                position: None,
+            };
+            status.run(
+                "search",
+                session.call::<SiteAddPlaylistItem>(site_add_playlist_item::Variables { input }),
+                move |_| format!("Added “{title}” at the end."),
+                move |_| reload(),
+            );
+        }
+    };
+    let result_rows = move || {
+        results.get().map(|found| {
+            let add = add.clone();
+            let in_playlist = in_playlist.clone();
+            view! {
+                <ul class="site-rows" id="video-results">
+                    {found
+                        .into_iter()
+                        .map(|v| {
+                            let add = add.clone();
+                            let (vid, title) = (v.id.clone(), v.title.clone());
+                            let already = in_playlist.contains(&v.id);
+                            view! {
+                                <li class="site-row video-result" data-title=v.title.clone()>
+                                    <div class="site-row-head">
+                                        <span>{v.title.clone()}</span>
+                                        <span class="site-muted">{format!("{:?}", v.status).to_lowercase()}</span>
+                                        <button
+                                            type="button"
+                                            class="add-video"
+                                            aria-label=format!("Add {}", v.title)
+                                            disabled=busy
+                                            on:click=move |_| add(vid.clone(), title.clone())
+                                        >
+                                            {if already { "Add again" } else { "Add" }}
+                                        </button>
+                                    </div>
+                                </li>
+                            }
+                        })
+                        .collect::<Vec<_>>()}
+                </ul>
+            }
+        })
+    };
+
+    let confirming = RwSignal::new(false);
+    let navigate = use_navigate();
+    let on_delete = {
+        let id = id.clone();
+        let title = String::from(js_sys::encode_uri_component(&playlist.title));
+        move |_| {
+            let input = site_delete_playlist::DeletePlaylistInput { id: id.clone() };
+            let (navigate, title) = (navigate.clone(), title.clone());
+            status.run(
+                "delete",
+                session.call::<SiteDeletePlaylist>(site_delete_playlist::Variables { input }),
+                |_| "Deleted.".into(),
+                move |_| {
+                    navigate(
+                        &format!("/admin/playlists?deleted={title}"),
+                        NavigateOptions::default(),
+                    )
+                },
+            );
+        }
+    };
+    let goes = format!(
+        "Deleting “{}” removes the playlist and its order of {}; the videos themselves stay.",
+        playlist.title,
+        crate::format::count(count, "video", "videos")
+    );
+
+    view! {
+        <article class="site-page playlist-editor">
+            <header class="editor-header">
+                <h2 id="edit-title">{playlist.title.clone()}</h2>
+                <p class="video-meta">
+                    {playlist.channel.name.clone()}
+                    " · "
+                    <a href="/admin/playlists">"All playlists"</a>
+                </p>
+            </header>
+
+            <section aria-labelledby="items-heading">
+                <h3 id="items-heading">"Videos"</h3>
+                <p class="site-muted" id="reorder-help">
+                    "Drag a row to move it, or focus a row and press Alt+↑ or Alt+↓, or use its buttons."
+                </p>
+                {if rows.is_empty() {
+                    view! { <p class="empty" id="no-items">"No videos yet: add some below."</p> }.into_any()
+                } else {
+                    view! { <ol class="site-rows" id="playlist-items" aria-describedby="reorder-help">{rows}</ol> }.into_any()
+                }}
+                {status.other_error("items", &[], "items-error".into())}
+                {status.done_view("items", "items-notice".into())}
+                <form id="video-search-form" class="admin-form inline" role="search" on:submit=on_search>
+                    <label for="video-search">"Add videos of the channel: search by title"</label>
+                    <input id="video-search" type="search" />
+                    <button type="submit" id="video-search-submit" disabled=busy>"Search"</button>
+                </form>
+                {status.other_error("search", &[], "search-error".into())}
+                {status.done_view("search", "search-notice".into())}
+                {result_rows}
+            </section>
+
+            <section aria-labelledby="details-heading">
+                <h3 id="details-heading">"Details"</h3>
+                <form id="playlist-details-form" class="admin-form" on:submit=on_save>
+                    <label for="playlist-title">"Title"</label>
+                    <input id="playlist-title" type="text" value=playlist.title.clone() />
+                    {status.field_error("details", "title", "playlist-title-error".into())}
+                    <label for="playlist-slug">"Slug"</label>
+                    <input id="playlist-slug" type="text" value=playlist.slug.clone() />
+                    {status.field_error("details", "slug", "playlist-slug-error".into())}
+                    <label for="playlist-description">"Description (Markdown)"</label>
+                    <textarea id="playlist-description" rows="3">{playlist.description.clone()}</textarea>
+                    <label for="playlist-visibility">"Visibility"</label>
+                    <select id="playlist-visibility">{visibility_options(&visibility_now)}</select>
+                    {status.other_error("details", &["title", "slug"], "playlist-details-error".into())}
+                    <button type="submit" id="save-playlist" disabled=busy>"Save"</button>
+                    {status.done_view("details", "playlist-details-notice".into())}
+                </form>
+            </section>
+
+            <section aria-labelledby="delete-heading">
+                <h3 id="delete-heading">"Delete"</h3>
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || view! {
+                        <button type="button" id="delete-playlist" class="danger" on:click=move |_| confirming.set(true)>
+                            "Delete this playlist…"
+                        </button>
+                    }
+                >
+                    <div class="site-confirm" role="alertdialog" aria-labelledby="delete-what">
+                        <p id="delete-what">{goes.clone()}</p>
+                        <button type="button" id="confirm-delete" class="danger" on:click=on_delete.clone() disabled=busy>
+                            "Delete the playlist"
+                        </button>
+                        " "
+                        <button type="button" id="cancel-delete" on:click=move |_| confirming.set(false)>
+                            "Keep it"
+                        </button>
+                    </div>
+                </Show>
+                {status.other_error("delete", &[], "delete-error".into())}
+            </section>
+        </article>
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn item_row(
+    session: Session,
+    status: Status,
+    focus: RwSignal<Option<String>>,
+    dragging: RwSignal<Option<(String, String)>>,
+    item: site_playlist::SitePlaylistPlaylistItemsNodes,
+    count: i64,
+    move_item: impl Fn(String, String, i64) + Copy + Send + Sync + 'static,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let busy = move || status.busy.get();
+    let (item_id, title, position) = (item.id.clone(), item.video.title.clone(), item.position);
+    let row: NodeRef<leptos::html::Li> = NodeRef::new();
+    // After a keyboard move the list is drawn again: keep the focus on the moved row.
+    {
+        let item_id = item_id.clone();
+        Effect::new(move |_| {
+            if let Some(el) = row.get()
+                && focus.get_untracked().as_deref() == Some(item_id.as_str())
+            {
+                let _ = el.focus();
+            }
+        });
+    }
+    let on_key = {
+        let (item_id, title) = (item_id.clone(), title.clone());
+        move |ev: KeyboardEvent| {
+            if !ev.alt_key() {
+                return;
+            }
+            let to = match ev.key().as_str() {
+                "ArrowUp" => position - 1,
+                "ArrowDown" => position + 1,
+                _ => return,
+            };
+            ev.prevent_default();
+            move_item(item_id.clone(), title.clone(), to);
+        }
+    };
+    let on_drag_start = {
+        let (item_id, title) = (item_id.clone(), title.clone());
+        move |ev: leptos::ev::DragEvent| {
+            set_drag_data(&ev, &title);
+            dragging.set(Some((item_id.clone(), title.clone())));
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if let Some((dragged, title)) = dragging.get_untracked() {
+            dragging.set(None);
+            move_item(dragged, title, position);
+        }
+    };
+    let remove = {
+        let (item_id, title) = (item_id.clone(), title.clone());
+        move |_| {
+            let input = site_remove_playlist_item::RemovePlaylistItemInput {
+                item_id: item_id.clone(),
+            };
+            let title = title.clone();
+            status.run(
+                "items",
+                session
+                    .call::<SiteRemovePlaylistItem>(site_remove_playlist_item::Variables { input }),
+                move |_| format!("Removed “{title}” from the playlist."),
+                move |_| reload(),
+            );
+        }
+    };
+    let (up, down) = {
+        let (a, b) = (item_id.clone(), item_id.clone());
+        let (ta, tb) = (title.clone(), title.clone());
+        (
+            move |_| move_item(a.clone(), ta.clone(), position - 1),
+            move |_| move_item(b.clone(), tb.clone(), position + 1),
+        )
+    };
+    let is_dragged = {
+        let item_id = item_id.clone();
+        move || dragging.get().is_some_and(|(d, _)| d == item_id)
+    };
+    view! {
+        <li
+            class="site-row playlist-item"
+            data-item=item_id.clone()
+            data-title=title.clone()
+            tabindex="0"
+            draggable="true"
+            aria-label=format!("{}, position {} of {}", title, position + 1, count)
+            class:dragging=is_dragged
+            node_ref=row
+            on:keydown=on_key
+            on:dragstart=on_drag_start
+            on:dragend=move |_| dragging.set(None)
+            on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=on_drop
+        >
+            <span class="position" aria-hidden="true">{position + 1}</span>
+            <a class="item-title" href=edit_path(&item.video.uuid)>{title.clone()}</a>
+            <span class="site-muted">{format!("{:?}", item.video.status).to_lowercase()}</span>
+            <span class="site-row-actions">
+                <button type="button" class="move-up" aria-label=format!("Move {title} up") disabled=move || { busy() || position == 0 } on:click=up>"↑"</button>
+                <button type="button" class="move-down" aria-label=format!("Move {title} down") disabled=move || { busy() || position + 1 >= count } on:click=down>"↓"</button>
+                <button type="button" class="remove-item" aria-label=format!("Remove {title}") disabled=busy on:click=remove>"Remove"</button>
+            </span>
+        </li>
+    }
+}
+
+/// Puts the row's title in the drag's data: some browsers start no drag without data.
+fn set_drag_data(ev: &leptos::ev::DragEvent, title: &str) {
+    use wasm_bindgen::JsCast as _;
+    use wasm_bindgen::JsValue;
+    let Ok(transfer) = js_sys::Reflect::get(ev, &JsValue::from_str("dataTransfer")) else {
+        return;
+    };
+    if let Some(set) = js_sys::Reflect::get(&transfer, &JsValue::from_str("setData"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = set.call2(
+            &transfer,
+            &JsValue::from_str("text/plain"),
+            &JsValue::from_str(title),
+        );
+    }
+}

@@ -1,0 +1,338 @@
+//! `/admin/users` (admins): every account, with search; create one, change a role, disable and
+//! enable, set a new password. The API's refusals (a taken email, a weak password, the last
+//! admin) show beside the field they are about.
+
+use graphql_client::GraphQLQuery;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+use super::field;
+use super::session::{Session, use_session};
+use super::site_kit::{Status, clear_fields, enum_value, non_blank};
+use crate::api::ApiError;
+use crate::components::{ErrorNotice, Loading};
+
+/// `DateTime`: RFC 3339, UTC.
+type DateTime = String;
+
+macro_rules! operation {
+    ($($name:ident),*) => {$(
+        #[doc = concat!("The `", stringify!($name), "` operation.")]
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = "graphql/admin_site_users.graphql",
+            response_derives = "Debug, Clone",
+            // Absent, not null: the API reads null as "clear".
+            skip_serializing_none
+        )]
+        pub struct $name;
+    )*};
+}
+operation!(
+    SiteUsers,
+    SiteCreateUser,
+    SiteSetUserRole,
+    SiteDisableUser,
+    SiteEnableUser,
+    SiteSetUserPassword
+);
+
+/// An account as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRow {
+    /// Global ID.
+    pub id: String,
+    /// Login email.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// `ADMIN`, `EDITOR` or `VIEWER`.
+    pub role: String,
+    /// When the account was made.
+    pub created_at: String,
+    /// Whether it is disabled.
+    pub disabled: bool,
+}
+
+/// Every account whose email or name contains `text` (the first 100), and how many there are.
+async fn users(session: Session, text: String) -> Result<(Vec<UserRow>, i64), ApiError> {
+    let data = session
+        .call::<SiteUsers>(site_users::Variables {
+            text: non_blank(text),
+        })
+        .await?;
+    let rows = data
+        .users
+        .nodes
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id,
+            email: u.email.unwrap_or_default(),
+            display_name: u.display_name,
+            role: format!("{:?}", u.role),
+            created_at: u.created_at,
+            disabled: u.disabled.unwrap_or(false),
+        })
+        .collect();
+    Ok((rows, data.users.total_count))
+}
+
+const ROLES: [(&str, &str); 3] = [
+    ("VIEWER", "Viewer"),
+    ("EDITOR", "Editor"),
+    ("ADMIN", "Admin"),
+];
+
+fn role_options(selected: &str) -> impl IntoView + use<> {
+    ROLES
+        .iter()
+        .map(|(value, label)| {
+            view! {
+                <option value=*value selected=*value == selected>
+                    {*label}
+                </option>
+            }
+        })
+        .collect::<Vec<_>>()
+}
+
+/// `/admin/users`: the accounts of the site, for admins.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    crate::pages::set_title("Users");
+    let session = use_session();
+    let search = RwSignal::new(String::new());
+    let list = LocalResource::new(move || users(session, search.get()));
+    let status = Status::new();
+    let busy = move || status.busy.get();
+
+    let on_create = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let input = site_create_user::CreateUserInput {
+            email: field("new-user-email"),
+            password: field("new-user-password"),
+            role: enum_value(&field("new-user-role")).unwrap_or(site_create_user::Role::EDITOR),
+            display_name: non_blank(field("new-user-name")),
+        };
+        let email = input.email.trim().to_owned();
+        status.run(
+            "create",
+            session.call::<SiteCreateUser>(site_create_user::Variables { input }),
+            move |_| format!("Created {email}."),
+            move |_| {
+                clear_fields(&["new-user-email", "new-user-password", "new-user-name"]);
+                list.refetch();
+            },
+        );
+    };
+    let on_search = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        search.set(field("user-search"));
+    };
+
+    view! {
+        <article class="site-page users-page">
+            <h2 id="page-title">"Users"</h2>
+            <section aria-labelledby="new-user-heading" class="site-card">
+                <h3 id="new-user-heading">"New user"</h3>
+                <form id="new-user-form" class="admin-form" on:submit=on_create>
+                    <label for="new-user-email">"Email"</label>
+                    <input id="new-user-email" type="email" autocomplete="off" required />
+                    {status.field_error("create", "email", "new-user-email-error".into())}
+                    <label for="new-user-name">"Display name (optional)"</label>
+                    <input id="new-user-name" type="text" autocomplete="off" />
+                    {status.field_error("create", "displayName", "new-user-name-error".into())}
+                    <label for="new-user-password">"Password (at least 8 characters)"</label>
+                    <input id="new-user-password" type="password" autocomplete="new-password" />
+                    {status.field_error("create", "password", "new-user-password-error".into())}
+                    <label for="new-user-role">"Role"</label>
+                    <select id="new-user-role">{role_options("EDITOR")}</select>
+                    {status
+                        .other_error(
+                            "create",
+                            &["email", "displayName", "password"],
+                            "new-user-error".into(),
+                        )}
+                    <button type="submit" id="new-user-submit" disabled=busy>
+                        "Create user"
+                    </button>
+                    {status.done_view("create", "new-user-notice".into())}
+                </form>
+            </section>
+            <section aria-labelledby="users-heading">
+                <h3 id="users-heading">"Accounts"</h3>
+                <form id="user-search-form" class="admin-form inline" role="search" on:submit=on_search>
+                    <label for="user-search">"Search by email or name"</label>
+                    <input id="user-search" type="search" />
+                    <button type="submit" id="user-search-submit">"Search"</button>
+                </form>
+                <Transition fallback=|| view! { <Loading /> }>
+                    <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                        {move || Suspend::new(async move {
+                            list.await
+                                .map(|(rows, total)| {
+                                    let shown = rows.len();
+                                    view! {
+                                        <p class="site-count" id="user-count">
+                                            {format!("{shown} of {total} accounts")}
+                                        </p>
+                                        <ul class="site-rows" id="user-list">
+                                            {rows
+                                                .into_iter()
+                                                .map(|u| user_row(session, status, u, move || list.refetch()))
+                                                .collect::<Vec<_>>()}
+                                        </ul>
+                                    }
+                                })
+                        })}
+                    </ErrorBoundary>
+                </Transition>
+            </section>
+        </article>
+    }
+}
+
+fn user_row(
+    session: Session,
+    status: Status,
+    user: UserRow,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let busy = move || status.busy.get();
+    let role: NodeRef<leptos::html::Select> = NodeRef::new();
+    let password: NodeRef<leptos::html::Input> = NodeRef::new();
+    let scope = user.id.clone();
+    let change_role = {
+        let (id, email, scope, kept) = (
+            user.id.clone(),
+            user.email.clone(),
+            scope.clone(),
+            user.role.clone(),
+        );
+        move |_| {
+            let kept = kept.clone();
+            let Some(name) = role.get().map(|s| s.value()) else {
+                return;
+            };
+            let input = site_set_user_role::SetUserRoleInput {
+                id: id.clone(),
+                role: enum_value(&name).unwrap_or(site_set_user_role::Role::VIEWER),
+            };
+            let email = email.clone();
+            status.run(
+                scope.clone(),
+                // A refusal (the last admin) puts the choice back to the role kept.
+                async move {
+                    let result = session
+                        .call::<SiteSetUserRole>(site_set_user_role::Variables { input })
+                        .await;
+                    if result.is_err()
+                        && let Some(select) = role.get_untracked()
+                    {
+                        select.set_value(&kept);
+                    }
+                    result
+                },
+                move |_| format!("{email} is now {}.", name.to_lowercase()),
+                move |_| reload(),
+            );
+        }
+    };
+    let toggle = {
+        let (id, email, scope, disabled) = (
+            user.id.clone(),
+            user.email.clone(),
+            scope.clone(),
+            user.disabled,
+        );
+        move |_| {
+            let email = email.clone();
+            if disabled {
+                let input = site_enable_user::EnableUserInput { id: id.clone() };
+                status.run(
+                    scope.clone(),
+                    session.call::<SiteEnableUser>(site_enable_user::Variables { input }),
+                    move |_| format!("{email} is enabled again."),
+                    move |_| reload(),
+                );
+            } else {
+                let input = site_disable_user::DisableUserInput { id: id.clone() };
+                status.run(
+                    scope.clone(),
+                    session.call::<SiteDisableUser>(site_disable_user::Variables { input }),
+                    move |_| {
+                        format!("{email} is disabled: their sessions and tokens stopped working.")
+                    },
+                    move |_| reload(),
+                );
+            }
+        }
+    };
+    let set_password = {
+        let (id, email, scope) = (user.id.clone(), user.email.clone(), scope.clone());
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let Some(value) = password.get().map(|i| i.value()) else {
+                return;
+            };
+            let input = site_set_user_password::SetUserPasswordInput {
+                id: id.clone(),
+                password: value,
+            };
+            let email = email.clone();
+            status.run(
+                scope.clone(),
+                session.call::<SiteSetUserPassword>(site_set_user_password::Variables { input }),
+                move |_| format!("New password set for {email}; their sessions ended."),
+                move |_| {
+                    if let Some(input) = password.get_untracked() {
+                        input.set_value("");
+                    }
+                },
+            );
+        }
+    };
+    let label_role = format!("Role of {}", user.email);
+    let label_password = format!("New password for {}", user.email);
+    view! {
+        <li class="site-row user-row" data-email=user.email.clone() class:disabled=user.disabled>
+            <div class="site-row-head">
+                <strong class="user-email">{user.email.clone()}</strong>
+                <span class="user-name">{user.display_name.clone()}</span>
+                <span class="user-state">
+                    {if user.disabled { "disabled" } else { "active" }}
+                </span>
+                <span class="site-muted">{format!("since {}", crate::format::date(&user.created_at))}</span>
+            </div>
+            <div class="site-row-actions">
+                <select class="user-role" aria-label=label_role node_ref=role>
+                    {role_options(&user.role)}
+                </select>
+                <button type="button" class="user-set-role" on:click=change_role disabled=busy>
+                    "Change role"
+                </button>
+                <button type="button" class="user-toggle" on:click=toggle disabled=busy>
+                    {if user.disabled { "Enable" } else { "Disable" }}
+                </button>
+                <form class="inline user-password-form" on:submit=set_password>
+                    <input
+                        class="user-password"
+                        type="password"
+                        autocomplete="new-password"
+                        aria-label=label_password
+                        placeholder="New password"
+                        node_ref=password
+                    />
+                    <button type="submit" class="user-set-password" disabled=busy>
+                        "Set password"
+                    </button>
+                </form>
+            </div>
+            {status.field_error(scope.clone(), "role", String::new())}
+            {status.field_error(scope.clone(), "password", String::new())}
+            {status.other_error(scope.clone(), &["role", "password"], String::new())}
+            {status.done_view(scope, String::new())}
+        </li>
+    }
+}
