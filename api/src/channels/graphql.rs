@@ -342,7 +342,8 @@ impl ChannelsMutation {
         Ok(DeletePayload::of(input.id))
     }
 
-    /// Adds a user to a channel, or changes their role in it. Its managers and admins.
+    /// Adds a user to a channel, or changes their role in it. Its managers and admins. The last
+    /// owner cannot be demoted (`VALIDATION`): make another member an owner first.
     #[graphql(guard = "RoleGuard(Role::Editor)")]
     async fn add_channel_member(
         &self,
@@ -376,7 +377,8 @@ impl ChannelsMutation {
         })
     }
 
-    /// Removes a user from a channel. Its managers and admins.
+    /// Removes a user from a channel. Its managers and admins. The last owner cannot be removed
+    /// (`VALIDATION`).
     #[graphql(guard = "RoleGuard(Role::Editor)")]
     async fn remove_channel_member(
         &self,

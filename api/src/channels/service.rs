@@ -4,7 +4,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -186,6 +186,15 @@ pub async fn add_member(
         .await?;
     match existing {
         Some(member) => {
+            if member.role == ChannelRole::Owner.as_str()
+                && role != ChannelRole::Owner
+                && owner_count(&txn, channel_id).await? <= 1
+            {
+                return Err(AppError::validation(
+                    "role: the last owner of a channel cannot be demoted; make another member an \
+                     owner first",
+                ));
+            }
             let mut active = member.into_active_model();
             active.role = Set(role.as_str().into());
             active.update(&txn).await?;
@@ -205,6 +214,15 @@ pub async fn add_member(
     Ok(channel)
 }
 
+/// How many owners a channel has.
+async fn owner_count(db: &impl ConnectionTrait, channel_id: Uuid) -> AppResult<u64> {
+    Ok(channel_member::Entity::find()
+        .filter(channel_member::Column::ChannelId.eq(channel_id))
+        .filter(channel_member::Column::Role.eq(ChannelRole::Owner.as_str()))
+        .count(db)
+        .await?)
+}
+
 /// Removes a user from a channel. Managers of the channel only; the last owner stays.
 pub async fn remove_member(
     db: &impl TransactionTrait,
@@ -219,17 +237,10 @@ pub async fn remove_member(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("channel member"))?;
-    if member.role == ChannelRole::Owner.as_str() {
-        let owners = channel_member::Entity::find()
-            .filter(channel_member::Column::ChannelId.eq(channel_id))
-            .filter(channel_member::Column::Role.eq(ChannelRole::Owner.as_str()))
-            .all(&txn)
-            .await?;
-        if owners.len() <= 1 {
-            return Err(AppError::validation(
-                "userId: the last owner of a channel cannot be removed",
-            ));
-        }
+    if member.role == ChannelRole::Owner.as_str() && owner_count(&txn, channel_id).await? <= 1 {
+        return Err(AppError::validation(
+            "userId: the last owner of a channel cannot be removed",
+        ));
     }
     member.delete(&txn).await?;
     txn.commit().await?;

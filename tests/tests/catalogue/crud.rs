@@ -1,6 +1,6 @@
 //! Create, read, update and delete of every catalogue type.
 
-use projector_tests::{Backend, both_databases, error_code, spawn_app};
+use projector_tests::{Backend, TestApp, both_databases, error_code, spawn_app};
 use serde_json::json;
 
 use crate::support;
@@ -97,6 +97,91 @@ async fn channel_members_are_added_and_removed_by_managers_only(backend: Backend
     )
     .await;
     assert_eq!(app.count("channel_members").await, 1);
+}
+
+/// Each member of a channel as (user ID, role), sorted.
+async fn member_roles(app: &TestApp, token: &str, channel: &str) -> Vec<(String, String)> {
+    let data = app
+        .graphql_ok(
+            Some(token),
+            "query($id: ID!) { channel(id: $id) { members { role user { id } } } }",
+            json!({ "id": channel }),
+        )
+        .await;
+    let mut roles: Vec<(String, String)> = data["channel"]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["user"]["id"].as_str().unwrap().to_owned(),
+                m["role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    roles.sort();
+    roles
+}
+
+async fn the_last_owner_of_a_channel_can_be_neither_demoted_nor_removed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.user_token("owner@example.com", "EDITOR").await;
+    let other = app.user_token("other@example.com", "EDITOR").await;
+    let channel = support::channel(&app, &owner, "Owned").await;
+    let owner_id = support::me(&app, &owner).await;
+    let other_id = support::me(&app, &other).await;
+    let add = "mutation($i: AddChannelMemberInput!) { addChannelMember(input: $i) { channel { members { role user { id } } } } }";
+
+    // Demoting the only owner would leave a channel nobody can hand over: refused, unchanged.
+    let body = app
+        .graphql(
+            Some(&owner),
+            add,
+            json!({ "i": { "channelId": channel, "userId": owner_id, "role": "EDITOR" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("VALIDATION"), "{body}");
+    assert!(body.to_string().contains("last owner"), "{body}");
+    assert_eq!(
+        member_roles(&app, &owner, &channel).await,
+        vec![(owner_id.clone(), "OWNER".to_owned())]
+    );
+
+    // With a second owner, the first may step down; the second is then the last one.
+    app.graphql_ok(
+        Some(&owner),
+        add,
+        json!({ "i": { "channelId": channel, "userId": other_id, "role": "OWNER" } }),
+    )
+    .await;
+    app.graphql_ok(
+        Some(&owner),
+        add,
+        json!({ "i": { "channelId": channel, "userId": owner_id, "role": "EDITOR" } }),
+    )
+    .await;
+    let body = app
+        .graphql(
+            Some(&other),
+            add,
+            json!({ "i": { "channelId": channel, "userId": other_id, "role": "EDITOR" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("VALIDATION"), "{body}");
+    let body = app
+        .graphql(
+            Some(&other),
+            "mutation($i: RemoveChannelMemberInput!) { removeChannelMember(input: $i) { channel { id } } }",
+            json!({ "i": { "channelId": channel, "userId": other_id } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("VALIDATION"), "{body}");
+    let mut expected = vec![
+        (owner_id.clone(), "EDITOR".to_owned()),
+        (other_id.clone(), "OWNER".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(member_roles(&app, &owner, &channel).await, expected);
 }
 
 async fn the_channel_list_narrows_to_the_channels_the_caller_manages(backend: Backend) {
@@ -622,6 +707,7 @@ async fn categories_nest_and_tags_are_managed(backend: Backend) {
 both_databases!(
     a_channel_is_created_read_updated_and_deleted_by_its_owner,
     channel_members_are_added_and_removed_by_managers_only,
+    the_last_owner_of_a_channel_can_be_neither_demoted_nor_removed,
     the_channel_list_narrows_to_the_channels_the_caller_manages,
     a_video_is_created_read_updated_published_and_deleted,
     a_playlist_keeps_dense_positions_through_add_move_and_remove,
