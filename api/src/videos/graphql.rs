@@ -219,6 +219,9 @@ pub struct VideoFilter {
     pub created_before: Option<DateTime<Utc>>,
     /// Case-insensitive substring of the title.
     pub text: Option<String>,
+    /// Only videos of the channels the caller may manage (drafts and private ones included, as
+    /// for any list a manager reads); nothing for callers who manage no channel.
+    pub managed_by_me: Option<bool>,
 }
 
 /// The video list behind `videos` and `Channel.videos`.
@@ -240,6 +243,7 @@ pub async fn list(
         created_after: f.created_after,
         created_before: f.created_before,
         text: f.text,
+        managed_by: f.managed_by_me.unwrap_or(false).then(|| viewer(ctx)),
     };
     let page = service::list(
         &app(ctx)?.db,

@@ -528,6 +528,8 @@ pub struct VideoQuery {
     pub created_before: Option<DateTime<Utc>>,
     /// Case-insensitive substring of the title.
     pub text: Option<String>,
+    /// Only the videos of the channels this viewer may manage.
+    pub managed_by: Option<Viewer>,
 }
 
 /// One page of the videos `viewer` may see in lists.
@@ -546,6 +548,17 @@ pub async fn list(
         select = select.filter(video::Column::ChannelId.eq(c));
         // A cursor of one channel's list must not page another channel's.
         list.push_str(&format!(":c{c}"));
+    }
+    if let Some(manager) = &query.managed_by {
+        select = select.filter(
+            video::Column::ChannelId.in_subquery(
+                Query::select()
+                    .column((channel::Entity, channel::Column::Id))
+                    .from(channel::Entity)
+                    .cond_where(visibility::managed_channels(manager))
+                    .to_owned(),
+            ),
+        );
     }
     if let Some(t) = query.tag_id {
         select = select.filter(

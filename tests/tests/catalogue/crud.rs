@@ -184,6 +184,50 @@ async fn the_last_owner_of_a_channel_can_be_neither_demoted_nor_removed(backend:
     assert_eq!(member_roles(&app, &owner, &channel).await, expected);
 }
 
+async fn the_video_list_narrows_to_the_channels_the_caller_manages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let editor = app.user_token("editor@example.com", "EDITOR").await;
+    let viewer = app.user_token("viewer@example.com", "VIEWER").await;
+    let mine = support::channel(&app, &editor, "Mine").await;
+    let theirs = support::channel(&app, &admin, "Theirs").await;
+    support::public_video(&app, &editor, &mine, "My public").await;
+    support::video(&app, &editor, &mine, "My draft", json!({})).await;
+    support::public_video(&app, &admin, &theirs, "Their public").await;
+    support::video(&app, &admin, &theirs, "Their draft", json!({})).await;
+    let titles = |token: Option<String>| {
+        let app = &app;
+        async move {
+            let data = app
+                .graphql_ok(
+                    token.as_deref(),
+                    "query { videos(first: 50, filter: { managedByMe: true }, orderBy: TITLE) { totalCount nodes { title } } }",
+                    json!({}),
+                )
+                .await;
+            let nodes = data["videos"]["nodes"].as_array().unwrap().clone();
+            assert_eq!(data["videos"]["totalCount"], nodes.len(), "{data}");
+            nodes
+                .iter()
+                .map(|n| n["title"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // The editor's own channel, drafts included; never another channel's public video.
+    assert_eq!(
+        titles(Some(editor.clone())).await,
+        ["My draft", "My public"]
+    );
+    // Admins manage every channel.
+    assert_eq!(
+        titles(Some(admin.clone())).await,
+        ["My draft", "My public", "Their draft", "Their public"]
+    );
+    // Callers who manage nothing get nothing (not the public list).
+    assert!(titles(Some(viewer.clone())).await.is_empty());
+    assert!(titles(None).await.is_empty());
+}
+
 async fn the_channel_list_narrows_to_the_channels_the_caller_manages(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
@@ -709,6 +753,7 @@ both_databases!(
     channel_members_are_added_and_removed_by_managers_only,
     the_last_owner_of_a_channel_can_be_neither_demoted_nor_removed,
     the_channel_list_narrows_to_the_channels_the_caller_manages,
+    the_video_list_narrows_to_the_channels_the_caller_manages,
     a_video_is_created_read_updated_published_and_deleted,
     a_playlist_keeps_dense_positions_through_add_move_and_remove,
     concurrent_moves_leave_positions_dense_and_unique,

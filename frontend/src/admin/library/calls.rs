@@ -123,6 +123,7 @@ pub async fn page(
         created_after: None,
         created_before: None,
         text: some(&filters.text),
+        managed_by_me: Some(true),
     };
     let variables = library_videos::Variables {
         first: PAGE,
@@ -140,8 +141,6 @@ pub async fn page(
     let rows = videos
         .nodes
         .into_iter()
-        // Lists hold every public video; the library keeps the ones the user manages.
-        .filter(|v| v.channel.viewer_can_manage)
         .map(|v| {
             let status = format!("{:?}", v.status);
             let (percent, error) = v
