@@ -412,7 +412,6 @@ fn editor(
         })
     };
 
-    let confirming = RwSignal::new(false);
     let navigate = use_navigate();
     let on_delete = {
         let id = id.clone();
@@ -491,29 +490,7 @@ fn editor(
                 </form>
             </section>
 
-            <section aria-labelledby="delete-heading">
-                <h3 id="delete-heading">"Delete"</h3>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || view! {
-                        <button type="button" id="delete-playlist" class="danger" on:click=move |_| confirming.set(true)>
-                            "Delete this playlist…"
-                        </button>
-                    }
-                >
-                    <div class="site-confirm" role="alertdialog" aria-labelledby="delete-what">
-                        <p id="delete-what">{goes.clone()}</p>
-                        <button type="button" id="confirm-delete" class="danger" on:click=on_delete.clone() disabled=busy>
-                            "Delete the playlist"
-                        </button>
-                        " "
-                        <button type="button" id="cancel-delete" on:click=move |_| confirming.set(false)>
-                            "Keep it"
-                        </button>
-                    </div>
-                </Show>
-                {status.other_error("delete", &[], "delete-error".into())}
-            </section>
+            {super::site_kit::delete_section(status, "playlist", goes, "Delete the playlist", on_delete)}
         </article>
     }
 }

@@ -232,3 +232,42 @@ pub(super) fn when(rfc3339: &str) -> String {
         _ => rfc3339.to_owned(),
     }
 }
+
+/// The "Delete" section of an item's page: a button that asks first, naming what goes
+/// (`warning`), then `on_delete`; its errors show in the section. `what` names the item in the
+/// button's text and ID (`delete-channel`, "Delete this channel…").
+pub(super) fn delete_section(
+    status: Status,
+    what: &'static str,
+    warning: String,
+    confirm_label: &'static str,
+    on_delete: impl Fn(leptos::ev::MouseEvent) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let busy = move || status.busy.get();
+    view! {
+        <section aria-labelledby="delete-heading">
+            <h3 id="delete-heading">"Delete"</h3>
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" id=format!("delete-{what}") class="danger" on:click=move |_| confirming.set(true)>
+                        {format!("Delete this {what}…")}
+                    </button>
+                }
+            >
+                <div class="site-confirm" role="alertdialog" aria-labelledby="delete-what">
+                    <p id="delete-what">{warning.clone()}</p>
+                    <button type="button" id="confirm-delete" class="danger" on:click=on_delete.clone() disabled=busy>
+                        {confirm_label}
+                    </button>
+                    " "
+                    <button type="button" id="cancel-delete" on:click=move |_| confirming.set(false)>
+                        "Keep it"
+                    </button>
+                </div>
+            </Show>
+            {status.other_error("delete", &[], "delete-error".into())}
+        </section>
+    }
+}
