@@ -70,15 +70,6 @@ pub struct ChannelVideos;
 )]
 pub struct VideoStateOf;
 
-/// The `EditVideo` operation (`graphql/admin/video.graphql`).
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/admin/video.graphql",
-    response_derives = "Debug"
-)]
-pub struct EditVideo;
-
 /// The `CreateVideo` operation (`graphql/admin/video.graphql`).
 #[derive(GraphQLQuery)]
 #[graphql(
@@ -334,23 +325,6 @@ pub struct Thumbnail {
     pub url: String,
 }
 
-/// Everything the edit page shows of a video.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EditableVideo {
-    /// Its state (title, phase, publication).
-    pub state: VideoState,
-    /// Description as written (Markdown).
-    pub description: String,
-    /// The channel's name.
-    pub channel_name: String,
-    /// The channel's slug.
-    pub channel_slug: String,
-    /// The four thumbnails a poster can be chosen from (large size), once made.
-    pub thumbnails: Vec<Thumbnail>,
-    /// Languages of its caption tracks.
-    pub captions: Vec<String>,
-}
-
 /// The number `n` of a large generated thumbnail (`.../images/thumb-<n>-1280.jpg`, see
 /// `transcode::pipeline`); the small ones and anything else give `None`.
 pub(super) fn thumbnail_number(url: &str) -> Option<i64> {
@@ -358,60 +332,6 @@ pub(super) fn thumbnail_number(url: &str) -> Option<i64> {
     let name = path.rsplit('/').next()?;
     let n = name.strip_prefix("thumb-")?.strip_suffix("-1280.jpg")?;
     n.parse().ok()
-}
-
-/// A video the user may manage, by UUID or global ID; `None` when there is none they may
-/// manage (or the id cannot be read).
-pub async fn editable_video(
-    session: Session,
-    id: String,
-) -> Result<Option<EditableVideo>, ApiError> {
-    let data = match session
-        .call::<EditVideo>(edit_video::Variables { id })
-        .await
-    {
-        Ok(data) => data,
-        Err(e) if matches!(e.code(), Some("NOT_FOUND" | "VALIDATION")) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let Some(v) = data.video.filter(|v| v.channel.viewer_can_manage) else {
-        return Ok(None);
-    };
-    let status = format!("{:?}", v.status);
-    let (percent, processing_error) = v
-        .processing
-        .map(|p| (Some(p.percent), p.error))
-        .unwrap_or((None, None));
-    let mut thumbnails: Vec<Thumbnail> = v
-        .media
-        .thumbnails
-        .into_iter()
-        .filter_map(|t| {
-            Some(Thumbnail {
-                number: thumbnail_number(&t.url)?,
-                url: t.url,
-            })
-        })
-        .collect();
-    thumbnails.sort_by_key(|t| t.number);
-    Ok(Some(EditableVideo {
-        state: VideoState {
-            phase: phase(&status, v.media_error, percent, processing_error),
-            playable: status == "READY",
-            id: v.id,
-            uuid: v.uuid,
-            title: v.title,
-            visibility: format!("{:?}", v.visibility),
-            publish_at: v.publish_at,
-            unpublish_at: v.unpublish_at,
-            poster_url: v.media.poster_url,
-        },
-        description: v.description,
-        channel_name: v.channel.name,
-        channel_slug: v.channel.slug,
-        thumbnails,
-        captions: v.media.captions.into_iter().map(|c| c.language).collect(),
-    }))
 }
 
 /// Parses a visibility word of the edit form.
