@@ -5,5 +5,6 @@ pub mod admin;
 pub mod api;
 pub mod components;
 pub mod format;
+pub mod i18n;
 pub mod pages;
 pub mod player;

@@ -13,6 +13,7 @@ use super::site_kit::{Status, changed, clear_fields, enum_value, non_blank};
 use super::{chosen_file, field};
 use crate::api::ApiError;
 use crate::components::{ErrorNotice, Loading, NotFound};
+use crate::i18n::site::Missing;
 
 /// `Upload`: null in the variables; the file travels as a part of a multipart request.
 type Upload = ();
@@ -183,7 +184,7 @@ pub fn ManageChannelPage() -> impl IntoView {
                         .await
                         .map(|found| match found {
                             Some(c) => editor(session, status, c, move || channel.refetch()).into_any(),
-                            None => view! { <NotFound what="channel" /> }.into_any(),
+                            None => view! { <NotFound what=Missing::Channel /> }.into_any(),
                         })
                 })}
             </ErrorBoundary>

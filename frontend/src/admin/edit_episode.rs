@@ -10,6 +10,7 @@ use super::session::{Session, use_session};
 use super::upload_panel::{MediaTarget, UploadPanel, UploadProgress};
 use super::{StateBadge, field};
 use crate::components::{ErrorNotice, Loading, NotFound};
+use crate::i18n::site::Missing;
 
 /// `/admin/episodes/{id}`: an episode's editor. Upload its audio, change its title,
 /// description, season and number, publish or unpublish it, delete it. "Not found" for an
@@ -38,7 +39,7 @@ pub fn EditEpisodePage() -> impl IntoView {
                         .map(|found| match found {
                             Some(e) => editor(session, e, progress, notices, move || episode.refetch())
                                 .into_any(),
-                            None => view! { <NotFound what="episode" /> }.into_any(),
+                            None => view! { <NotFound what=Missing::Episode /> }.into_any(),
                         })
                 })}
             </ErrorBoundary>

@@ -9,6 +9,7 @@ use super::podcast_api::{self, EditablePodcast, EpisodeState};
 use super::session::{Session, use_session};
 use super::{StateBadge, field};
 use crate::components::{ErrorNotice, Loading, NotFound};
+use crate::i18n::site::Missing;
 
 /// `/admin/podcasts/{id}`: a podcast's details (title, description, author, visibility), its
 /// episodes with their states, drafts included, and a form for a new episode. "Not found" for a
@@ -31,7 +32,7 @@ pub fn EditPodcastPage() -> impl IntoView {
                         .map(|found| match found {
                             Some(p) => editor(session, p, notices, move || podcast.refetch())
                                 .into_any(),
-                            None => view! { <NotFound what="podcast" /> }.into_any(),
+                            None => view! { <NotFound what=Missing::Podcast /> }.into_any(),
                         })
                 })}
             </ErrorBoundary>

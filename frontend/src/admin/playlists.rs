@@ -14,6 +14,7 @@ use super::site_kit::{Status, changed, clear_fields, enum_value, non_blank};
 use super::{edit_path, field};
 use crate::api::ApiError;
 use crate::components::{ErrorNotice, Loading, NotFound};
+use crate::i18n::site::Missing;
 
 /// `UUID`: hyphenated, lower case.
 #[allow(clippy::upper_case_acronyms)]
@@ -249,7 +250,7 @@ pub fn ManagePlaylistPage() -> impl IntoView {
                         .await
                         .map(|found| match found {
                             Some(p) => editor(session, status, focus, p, move || playlist.refetch()).into_any(),
-                            None => view! { <NotFound what="playlist" /> }.into_any(),
+                            None => view! { <NotFound what=Missing::Playlist /> }.into_any(),
                         })
                 })}
             </ErrorBoundary>

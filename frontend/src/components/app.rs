@@ -12,6 +12,8 @@ use crate::admin::{
     ManageChannelPage, ManageChannelsPage, ManagePlaylistPage, ManagePlaylistsPage, TaxonomyPage,
     TokensPage, UsersPage,
 };
+use crate::i18n::site::Missing;
+use crate::i18n::{LanguageSwitch, provide_i18n};
 use crate::pages::{ChannelPage, HomePage, PodcastPage, SearchPage, WatchPage};
 
 /// The whole app: header, the page the address names, and a footer naming the server's version.
@@ -19,11 +21,12 @@ use crate::pages::{ChannelPage, HomePage, PodcastPage, SearchPage, WatchPage};
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Session::new());
+    provide_i18n();
     view! {
         <Router>
             <SiteHeader />
             <main class="content" id="content">
-                <Routes fallback=|| view! { <NotFound what="page" /> }>
+                <Routes fallback=|| view! { <NotFound what=Missing::Page /> }>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/watch/:id") view=WatchPage />
                     <Route path=path!("/channels/:slug") view=ChannelPage />
@@ -50,6 +53,7 @@ pub fn App() -> impl IntoView {
             </main>
             <footer class="site-footer">
                 <ServerVersion />
+                <LanguageSwitch />
             </footer>
         </Router>
     }

@@ -1,18 +1,21 @@
 use leptos::prelude::*;
 
+use crate::i18n::site::{Missing, Site, not_found};
+use crate::i18n::{locale, t};
+
 /// The "not found" view: for unknown addresses and for items that do not exist or are not
 /// public.
 #[component]
 pub fn NotFound(
-    /// What was not found, e.g. `video`, `channel`, `page`.
-    what: &'static str,
+    /// What was not found.
+    what: Missing,
 ) -> impl IntoView {
     view! {
         <section class="not-found" id="not-found">
-            <h2>{format!("This {what} was not found")}</h2>
-            <p>"It may have been removed, made private, or the address may be mistyped."</p>
+            <h2>{move || not_found(locale(), what)}</h2>
+            <p>{t(Site::NotFoundHelp)}</p>
             <p>
-                <a href="/">"Back to the home page"</a>
+                <a href="/">{t(Site::BackHome)}</a>
             </p>
         </section>
     }

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 
 use crate::api;
+use crate::i18n::site::Site;
+use crate::i18n::t;
 
 /// "Server version 0.1.0", fetched from the API once when shown.
 ///
@@ -11,7 +13,8 @@ pub fn ServerVersion() -> impl IntoView {
 
     view! {
         <p class="server-version">
-            "Server version "
+            {t(Site::ServerVersion)}
+            " "
             <Transition fallback=|| view! { <span class="loading">"…"</span> }>
                 <ErrorBoundary fallback=|errors| {
                     view! {

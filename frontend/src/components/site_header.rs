@@ -4,6 +4,9 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use crate::i18n::site::Site;
+use crate::i18n::t;
+
 /// The banner at the top of every page: the site's name (a link home), the search box and the
 /// way into the admin app.
 #[component]
@@ -23,7 +26,7 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="skip-link" href="#content">
-                "Skip to content"
+                {t(Site::SkipToContent)}
             </a>
             <h1>
                 <a href="/">"Projector"</a>
@@ -31,22 +34,22 @@ pub fn SiteHeader() -> impl IntoView {
             <form action="/search" method="get" role="search" on:submit=on_submit>
                 <div class="search-box">
                     <label for="search-q" class="visually-hidden">
-                        "Search videos and podcasts"
+                        {t(Site::SearchLabel)}
                     </label>
                     <input
                         id="search-q"
                         type="search"
                         name="q"
-                        placeholder="Search"
+                        placeholder=t(Site::Search)
                         node_ref=input
                         prop:value=current
                         required
                     />
-                    <button type="submit">"Search"</button>
+                    <button type="submit">{t(Site::Search)}</button>
                 </div>
             </form>
             <a class="admin-link" href="/admin">
-                "Admin"
+                {t(Site::Admin)}
             </a>
         </header>
     }

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ChannelDetails, VideoSummary};
 use crate::components::{ErrorNotice, Loading, NotFound, PodcastCard, VideoCard};
+use crate::i18n::site::Missing;
 
 /// `/channels/{slug}`: a channel, its videos (a page at a time) and its feed.
 #[component]
@@ -18,7 +19,7 @@ pub fn ChannelPage() -> impl IntoView {
                     channel.await
                         .map(|found| match found {
                             Some(channel) => loaded(channel).into_any(),
-                            None => view! { <NotFound what="channel" /> }.into_any(),
+                            None => view! { <NotFound what=Missing::Channel /> }.into_any(),
                         })
                 })}
             </ErrorBoundary>

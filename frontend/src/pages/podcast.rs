@@ -4,6 +4,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{self, EpisodeSummary, PodcastDetails};
 use crate::components::{ErrorNotice, Loading, NotFound};
 use crate::format;
+use crate::i18n::site::Missing;
 
 /// `/podcasts/{channel}/{slug}`: a podcast (slugs are unique within a channel, as in its feed
 /// URL), its cover art and feed, and its episodes, each with an audio player.
@@ -24,7 +25,7 @@ pub fn PodcastPage() -> impl IntoView {
                     podcast.await
                         .map(|found| match found {
                             Some(podcast) => loaded(podcast).into_any(),
-                            None => view! { <NotFound what="podcast" /> }.into_any(),
+                            None => view! { <NotFound what=Missing::Podcast /> }.into_any(),
                         })
                 })}
             </ErrorBoundary>

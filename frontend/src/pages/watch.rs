@@ -5,6 +5,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, VideoDetails};
 use crate::components::{ErrorNotice, Loading, NotFound, VideoPlayer};
 use crate::format;
+use crate::i18n::site::Missing;
 
 /// `/watch/{id}`: a video's player and details; "not found" for a video that does not exist
 /// or is not public.
@@ -22,7 +23,7 @@ pub fn WatchPage() -> impl IntoView {
                     video.await
                         .map(|found| match found {
                             Some(video) => details(video).into_any(),
-                            None => view! { <NotFound what="video" /> }.into_any(),
+                            None => view! { <NotFound what=Missing::Video /> }.into_any(),
                         })
                 })}
             </ErrorBoundary>

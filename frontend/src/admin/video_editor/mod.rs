@@ -32,6 +32,7 @@ use super::StateBadge;
 use super::session::{Session, use_session};
 use super::upload_panel::{MediaTarget, UploadPanel, UploadProgress};
 use crate::components::{ErrorNotice, Loading, NotFound};
+use crate::i18n::site::Missing;
 
 /// `/admin/videos/{uuid}`: a video's editor. "Not found" for a video the user may not manage.
 #[component]
@@ -63,7 +64,7 @@ pub fn EditVideoPage() -> impl IntoView {
                             <Editor session video=v tags categories progress feedbacks reload />
                         }
                         .into_any(),
-                        None => view! { <NotFound what="video" /> }.into_any(),
+                        None => view! { <NotFound what=Missing::Video /> }.into_any(),
                     })
                 })}
             </ErrorBoundary>
