@@ -101,9 +101,13 @@ ensure_nextest() {
   cargo install cargo-nextest --locked
 }
 
+# Two builds of one crate: the viewer pages (dist/, sent for every public address) and the same
+# with the admin app (dist/admin/, sent only under /admin), so viewers never download the admin
+# app. The viewer build goes first: Trunk empties its own dist directory.
 build_frontend() {
-  say "building the web app with Trunk"
-  (cd "$ROOT" && trunk build --release)
+  say "building the web app with Trunk (viewer pages, then the admin app)"
+  (cd "$ROOT" && trunk build --release &&
+    trunk build --release frontend/admin.html --dist dist/admin --public-url /admin/)
   compress_frontend "$ROOT/dist"
 }
 

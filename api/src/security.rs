@@ -51,11 +51,12 @@ const GRAPHIQL_CSP: &str = "frame-ancestors 'none'";
 
 impl SecurityHeaders {
     /// Headers for a server with `config`; the app's inline script hashes come from its
-    /// `index`, the built `index.html` as served, if there is one.
-    pub fn new(config: &Config, index: Option<&str>) -> Self {
-        let hashes: Vec<String> = index
-            .map(inline_scripts)
-            .unwrap_or_default()
+    /// `indexes`, the built `index.html` files as served (the viewer's and the admin's).
+    pub fn new(config: &Config, indexes: &[&str]) -> Self {
+        let mut scripts: Vec<String> = indexes.iter().flat_map(|i| inline_scripts(i)).collect();
+        scripts.sort();
+        scripts.dedup();
+        let hashes: Vec<String> = scripts
             .into_iter()
             .map(|script| {
                 use sha2::Digest as _;

@@ -193,7 +193,7 @@ fn router(state: AppState) -> Router {
     let site = crate::delivery::pages::Site::load(&state.ctx.config.frontend_dir).map(Arc::new);
     let security = Arc::new(crate::security::SecurityHeaders::new(
         &state.ctx.config,
-        site.as_deref().map(crate::delivery::pages::Site::index),
+        &site.as_deref().map(|s| s.indexes()).unwrap_or_default(),
     ));
     Router::new()
         .merge(graphql::router(&state.ctx.config))

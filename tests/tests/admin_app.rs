@@ -28,12 +28,11 @@ const REFRESH_KEY: &str = "projector.refreshToken";
 
 /// Fails with the command to run when the app has not been built.
 fn assert_app_is_built() {
-    let index = frontend_dir().join("index.html");
+    let index = frontend_dir().join("admin").join("index.html");
     assert!(
         index.is_file(),
-        "{} is missing: build the app first with \
-         `PATH=/root/.cache/projector/tools/node_modules/.bin:$PATH trunk build --release` \
-         at the repository root (or set PROJECTOR_TEST_FRONTEND_DIR to a built dist)",
+        "{} is missing: build the app first with `scripts/build-app` (both builds, viewer \
+         and admin) at the repository root (or set PROJECTOR_TEST_FRONTEND_DIR to a built dist)",
         index.display()
     );
 }

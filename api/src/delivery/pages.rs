@@ -8,6 +8,9 @@
 //! app's HTML unchanged (the app shows its not-found view). JSON-LD blocks are data, not
 //! scripts, so the app's Content-Security-Policy (hashes of `index.html`'s inline scripts) holds.
 //!
+//! Under `/admin` the server sends the admin build (`dist/admin`, the viewer pages plus the admin
+//! app), everywhere else the viewer build, so viewers never download the admin app.
+//!
 //! Other paths go to the dist directory: files whose names carry Trunk's content hash are
 //! `immutable` for a year, the rest `no-cache`; Brotli and gzip siblings (`.br`, `.gz`, made at
 //! build time) are chosen by `Accept-Encoding`. Unknown paths get the plain app (client routes).
@@ -44,12 +47,19 @@ const SITE: &str = "Projector";
 /// Long-lived caching for files named by their content.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// The built app: its `index.html` (read once) and its directory.
+/// The built app: the viewer build's `index.html`, the admin build's (`admin/index.html`), both
+/// read once, and the directory.
 #[derive(Clone)]
 pub struct Site {
     index: Arc<str>,
+    admin: Option<Arc<str>>,
     files: ServeDir,
 }
+
+/// What `/admin` answers when the app was built without its admin build.
+const NO_ADMIN_BUILD: &str = "<!doctype html><title>Projector</title><p>The admin app is not \
+    built: build it with <code>trunk build --release frontend/admin.html --dist dist/admin \
+    --public-url /admin/</code> (the README's commands do).</p>";
 
 impl std::fmt::Debug for Site {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -61,8 +71,10 @@ impl Site {
     /// Reads `dir/index.html`; `None` when the app is not built.
     pub fn load(dir: &Path) -> Option<Self> {
         let index = std::fs::read_to_string(dir.join("index.html")).ok()?;
+        let admin = std::fs::read_to_string(dir.join("admin").join("index.html")).ok();
         Some(Self {
             index: index.into(),
+            admin: admin.map(Into::into),
             files: ServeDir::new(PathBuf::from(dir))
                 .precompressed_br()
                 .precompressed_gzip()
@@ -73,6 +85,21 @@ impl Site {
     /// The app's `index.html` as read at start.
     pub fn index(&self) -> &str {
         &self.index
+    }
+
+    /// Every `index.html` served (the viewer build's, then the admin build's).
+    pub fn indexes(&self) -> Vec<&str> {
+        std::iter::once(&*self.index)
+            .chain(self.admin.as_deref())
+            .collect()
+    }
+
+    /// The page for an `/admin` address that is not a file.
+    fn admin_page(&self) -> Response {
+        match &self.admin {
+            Some(admin) => html(StatusCode::OK, admin.to_string()),
+            None => html(StatusCode::NOT_FOUND, NO_ADMIN_BUILD.to_string()),
+        }
     }
 }
 
@@ -103,6 +130,10 @@ pub struct Head {
 pub async fn serve(State(state): State<AppState>, site: Arc<Site>, request: Request) -> Response {
     let path = request.uri().path().to_string();
     let read = request.method() == Method::GET || request.method() == Method::HEAD;
+    let admin = path == "/admin" || path.starts_with("/admin/");
+    if read && (path == "/admin" || path == "/admin/" || path == "/admin/index.html") {
+        return site.admin_page();
+    }
     if read && (path == "/" || path == "/index.html") {
         return html(StatusCode::OK, site.index.to_string());
     }
@@ -121,6 +152,9 @@ pub async fn serve(State(state): State<AppState>, site: Arc<Site>, request: Requ
     };
     if response.status() == StatusCode::NOT_FOUND && read {
         // A client route the server does not know: the app decides what to show.
+        if admin {
+            return site.admin_page();
+        }
         return html(StatusCode::OK, site.index.to_string());
     }
     let name = path.rsplit('/').next().unwrap_or_default();

@@ -16,33 +16,6 @@ type UUID = String;
 /// `Upload`: null in the variables, the file travels as a part of a multipart request.
 type Upload = ();
 
-/// The `Login` operation (`graphql/admin/session.graphql`).
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/admin/session.graphql",
-    response_derives = "Debug"
-)]
-pub struct Login;
-
-/// The `Refresh` operation (`graphql/admin/session.graphql`).
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/admin/session.graphql",
-    response_derives = "Debug"
-)]
-pub struct Refresh;
-
-/// The `Logout` operation (`graphql/admin/session.graphql`).
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/admin/session.graphql",
-    response_derives = "Debug"
-)]
-pub struct Logout;
-
 /// The `ManagedChannels` operation (`graphql/admin/dashboard.graphql`).
 #[derive(GraphQLQuery)]
 #[graphql(

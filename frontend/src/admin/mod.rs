@@ -5,7 +5,7 @@
 
 pub mod api;
 pub mod podcast_api;
-pub mod session;
+pub use crate::session;
 pub mod tus;
 
 mod channels;
@@ -17,6 +17,7 @@ mod new_podcast;
 mod new_video;
 mod notices;
 mod playlists;
+mod routes;
 mod shell;
 mod sign_in;
 mod site_kit;
@@ -36,6 +37,7 @@ pub use library::LibraryPage;
 pub use new_podcast::NewPodcastPage;
 pub use new_video::NewVideoPage;
 pub use playlists::{ManagePlaylistPage, ManagePlaylistsPage};
+pub use routes::AdminRoutes;
 pub use shell::AdminShell;
 pub use sign_in::SignInPage;
 pub use state_badge::StateBadge;

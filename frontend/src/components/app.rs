@@ -1,23 +1,19 @@
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use super::{NotFound, ServerVersion, SiteHeader};
-use crate::admin::session::Session;
-use crate::admin::{
-    AdminShell, DashboardPage, EditEpisodePage, EditPodcastPage, EditVideoPage, LibraryPage,
-    NewPodcastPage, NewVideoPage, SignInPage,
-};
-use crate::admin::{
-    ManageChannelPage, ManageChannelsPage, ManagePlaylistPage, ManagePlaylistsPage, TaxonomyPage,
-    TokensPage, UsersPage,
-};
 use crate::i18n::site::Missing;
 use crate::i18n::{LanguageSwitch, provide_i18n};
 use crate::pages::{ChannelPage, HomePage, PodcastPage, SearchPage, WatchPage};
+use crate::session::Session;
 
 /// The whole app: header, the page the address names, and a footer naming the server's version.
-/// The viewer pages are public; everything under `/admin` is for signed-in editors.
+///
+/// The app is built twice (see `frontend/index.html` and `frontend/admin.html`): the viewer
+/// pages alone, which the server sends for every public address, and the same with the admin
+/// app (the `admin` feature), sent only under `/admin`. So a viewer never downloads the admin
+/// app; in the viewer build the `/admin` routes only load the admin build.
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Session::new());
@@ -32,23 +28,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/channels/:slug") view=ChannelPage />
                     <Route path=path!("/podcasts/:channel/:slug") view=PodcastPage />
                     <Route path=path!("/search") view=SearchPage />
-                    <Route path=path!("/admin/sign-in") view=SignInPage />
-                    <ParentRoute path=path!("/admin") view=AdminShell>
-                        <Route path=path!("") view=DashboardPage />
-                        <Route path=path!("library") view=LibraryPage />
-                        <Route path=path!("videos/new") view=NewVideoPage />
-                        <Route path=path!("videos/:id") view=EditVideoPage />
-                        <Route path=path!("podcasts/new") view=NewPodcastPage />
-                        <Route path=path!("podcasts/:id") view=EditPodcastPage />
-                        <Route path=path!("episodes/:id") view=EditEpisodePage />
-                        <Route path=path!("users") view=UsersPage />
-                        <Route path=path!("tokens") view=TokensPage />
-                        <Route path=path!("channels") view=ManageChannelsPage />
-                        <Route path=path!("channels/:id") view=ManageChannelPage />
-                        <Route path=path!("playlists") view=ManagePlaylistsPage />
-                        <Route path=path!("playlists/:id") view=ManagePlaylistPage />
-                        <Route path=path!("taxonomy") view=TaxonomyPage />
-                    </ParentRoute>
+                    <AdminRoutes />
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -57,4 +37,34 @@ pub fn App() -> impl IntoView {
             </footer>
         </Router>
     }
+}
+
+#[cfg(feature = "admin")]
+use crate::admin::AdminRoutes;
+
+/// In the viewer build, `/admin` and everything under it: the page is loaded again from the
+/// server, which sends the build that has the admin app.
+#[cfg(not(feature = "admin"))]
+#[component(transparent)]
+fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::ParentRoute;
+    view! {
+        <ParentRoute path=path!("/admin") view=LoadAdminApp>
+            <Route path=path!("") view=|| () />
+            <Route path=path!("*any") view=|| () />
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// Reloads the current address (an `/admin` one) from the server.
+#[cfg(not(feature = "admin"))]
+#[component]
+fn LoadAdminApp() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    });
+    view! { <crate::components::Loading /> }
 }

@@ -420,3 +420,73 @@ async fn hashed_files_are_immutable_and_precompressed_by_accept_encoding() {
         assert_eq!(r.headers()["cache-control"], "no-cache", "{path}");
     }
 }
+
+const ADMIN_INDEX: &str = "<!DOCTYPE html><html><head><title>Projector admin</title>\
+<script type=\"module\">import init from '/admin/admin-4567cdef.js';init('/admin/admin-4567cdef_bg.wasm');</script>\
+</head><body>admin shell</body></html>";
+
+#[tokio::test]
+async fn admin_addresses_get_the_admin_build_and_every_other_address_the_viewer_build() {
+    let dist = std::env::temp_dir().join(format!("projector-dist-{}", uuid::Uuid::now_v7()));
+    fake_dist(&dist);
+    std::fs::create_dir_all(dist.join("admin")).unwrap();
+    std::fs::write(dist.join("admin/index.html"), ADMIN_INDEX).unwrap();
+    std::fs::write(dist.join("admin/admin-4567cdef_bg.wasm"), b"\0asm admin").unwrap();
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        with_secret(c);
+        c.frontend_dir = dist;
+    })
+    .await;
+
+    for path in [
+        "/admin",
+        "/admin/",
+        "/admin/library",
+        "/admin/videos/0194b3a0-0000-7000-8000-000000000000",
+    ] {
+        let (status, headers, body) = get(&app, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.contains("admin shell"), "{path} sent {body}");
+        assert_eq!(headers["cache-control"], "no-cache", "{path}");
+        // The admin build's start-up script is allowed by its hash.
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let script =
+            "import init from '/admin/admin-4567cdef.js';init('/admin/admin-4567cdef_bg.wasm');";
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{path}: {csp}");
+    }
+    for path in ["/", "/search", "/administrators", "/watch/not-a-uuid"] {
+        let (_, _, body) = get(&app, path).await;
+        assert!(body.contains("app shell"), "{path} sent {body}");
+    }
+    let r = app
+        .client
+        .get(app.url("/admin/admin-4567cdef_bg.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(&r.bytes().await.unwrap()[..], b"\0asm admin");
+}
+
+#[tokio::test]
+async fn without_an_admin_build_admin_addresses_say_so_instead_of_loading_the_viewer_build() {
+    // The viewer build reloads `/admin` addresses from the server: answering them with the
+    // viewer build would reload forever.
+    let app = spawn(Backend::Sqlite).await;
+    for path in ["/admin", "/admin/library"] {
+        let (status, _, body) = get(&app, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            body.contains("admin app is not built"),
+            "{path} sent {body}"
+        );
+        assert!(!body.contains("app shell"), "{path}");
+    }
+}

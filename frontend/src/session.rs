@@ -1,4 +1,5 @@
-//! The signed-in session of the admin app.
+//! The signed-in session, shared by the admin app and the viewer pages (which send it when
+//! there is one, so a member sees their drafts where the public would not).
 //!
 //! The access token lives in memory only (a page's script can read `localStorage`, and the
 //! access token is the one that opens the API); the refresh token is kept in `localStorage`
@@ -15,8 +16,37 @@ use futures::future::{LocalBoxFuture, Shared};
 use graphql_client::GraphQLQuery;
 use leptos::prelude::*;
 
-use super::api::{Login, Logout, Refresh, login, logout, refresh};
 use crate::api::{ApiError, decode, execute_as, post, read_response, request_body};
+
+/// `DateTime` as the operations' JSON carries it: RFC 3339, UTC.
+type DateTime = String;
+
+/// The `Login` operation (`graphql/session.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    response_derives = "Debug"
+)]
+pub struct Login;
+
+/// The `Refresh` operation (`graphql/session.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    response_derives = "Debug"
+)]
+pub struct Refresh;
+
+/// The `Logout` operation (`graphql/session.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    response_derives = "Debug"
+)]
+pub struct Logout;
 
 /// Where the refresh token is kept between page loads.
 const REFRESH_KEY: &str = "projector.refreshToken";
@@ -397,7 +427,7 @@ async fn holding_refresh_lock(
                 while ROTATED_ELSEWHERE.with(std::cell::Cell::get) == seen
                     && js_sys::Date::now() - since < ROTATION_WAIT_MS
                 {
-                    super::tus::sleep(20).await;
+                    crate::api::sleep(20).await;
                 }
             }
             let _ = done.send(work.await);
