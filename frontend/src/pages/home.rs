@@ -43,6 +43,8 @@ fn rows(data: HomeRows) -> impl IntoView {
         categories,
         tags,
     } = data;
+    // On a site nobody has watched yet every score is zero: the row would repeat the latest.
+    let trending: Vec<_> = trending.into_iter().filter(|v| v.views > 0).collect();
     view! {
         {(!trending.is_empty())
             .then(|| {
@@ -63,9 +65,6 @@ fn rows(data: HomeRows) -> impl IntoView {
         <section class="row" aria-labelledby="latest-videos">
             <div class="row-head">
                 <h2 id="latest-videos">{t(Discovery::LatestVideos)}</h2>
-                <a class="see-all" href="/popular">
-                    {t(Discovery::Popular)}
-                </a>
             </div>
             <PagedVideos
                 query=VideoQuery { order: Order::Newest, ..Default::default() }
