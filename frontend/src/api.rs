@@ -2,6 +2,8 @@
 //! checked against `schema.graphql` at compile time, so an API change that breaks the app breaks
 //! the build.
 
+pub mod discovery;
+
 use std::sync::Arc;
 
 use gloo_net::http::Request;

@@ -5,7 +5,10 @@ use leptos_router::path;
 use super::{NotFound, ServerVersion, SiteHeader};
 use crate::i18n::site::Missing;
 use crate::i18n::{LanguageSwitch, provide_i18n};
-use crate::pages::{ChannelPage, HomePage, PodcastPage, SearchPage, WatchPage};
+use crate::pages::{
+    CategoryPage, ChannelPage, HomePage, PodcastPage, PopularPage, SearchPage, TagPage,
+    TrendingPage, WatchPage,
+};
 use crate::session::Session;
 
 /// The whole app: header, the page the address names, and a footer naming the server's version.
@@ -28,6 +31,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/channels/:slug") view=ChannelPage />
                     <Route path=path!("/podcasts/:channel/:slug") view=PodcastPage />
                     <Route path=path!("/search") view=SearchPage />
+                    <Route path=path!("/tags/:slug") view=TagPage />
+                    <Route path=path!("/categories/:slug") view=CategoryPage />
+                    <Route path=path!("/trending") view=TrendingPage />
+                    <Route path=path!("/popular") view=PopularPage />
                     <AdminRoutes />
                 </Routes>
             </main>

@@ -1,5 +1,8 @@
 use leptos::prelude::*;
 
+use crate::i18n::discovery::Discovery;
+use crate::i18n::t;
+
 /// What a page shows when its data could not be fetched: the errors, in words.
 #[component]
 pub fn ErrorNotice(
@@ -8,7 +11,7 @@ pub fn ErrorNotice(
 ) -> impl IntoView {
     view! {
         <div class="error" role="alert">
-            <p>"Something went wrong:"</p>
+            <p>{t(Discovery::SomethingWentWrong)}</p>
             <ul>
                 {move || {
                     errors

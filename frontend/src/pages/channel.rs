@@ -1,17 +1,59 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{self, ChannelDetails, VideoSummary};
-use crate::components::{ErrorNotice, Loading, NotFound, PodcastCard, VideoCard};
+use super::listing::PagedVideos;
+use crate::api::discovery::{self, ChannelView, Order, VideoQuery};
+use crate::components::{ErrorNotice, Loading, NotFound, PodcastCard};
+use crate::format;
+use crate::i18n::discovery::{self as text, Discovery};
 use crate::i18n::site::Missing;
+use crate::i18n::{locale, t};
 
-/// `/channels/{slug}`: a channel, its videos (a page at a time) and its feed.
+/// A tab of the channel page, named in the address as `?tab=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Videos,
+    Playlists,
+    Podcasts,
+    About,
+}
+
+impl Tab {
+    const ALL: [Tab; 4] = [Tab::Videos, Tab::Playlists, Tab::Podcasts, Tab::About];
+
+    fn param(self) -> &'static str {
+        match self {
+            Tab::Videos => "videos",
+            Tab::Playlists => "playlists",
+            Tab::Podcasts => "podcasts",
+            Tab::About => "about",
+        }
+    }
+
+    fn label(self) -> Discovery {
+        match self {
+            Tab::Videos => Discovery::Videos,
+            Tab::Playlists => Discovery::Playlists,
+            Tab::Podcasts => Discovery::Podcasts,
+            Tab::About => Discovery::About,
+        }
+    }
+
+    fn from_param(raw: &str) -> Tab {
+        Tab::ALL
+            .into_iter()
+            .find(|t| t.param() == raw)
+            .unwrap_or(Tab::Videos)
+    }
+}
+
+/// `/channels/{slug}`: a channel with tabs for its videos (a page at a time), playlists,
+/// podcasts and what it is about; the tab is in the address (`?tab=playlists`).
 #[component]
 pub fn ChannelPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let channel = LocalResource::new(move || api::channel(slug(), None));
+    let channel = LocalResource::new(move || discovery::channel(slug()));
     view! {
         <Transition fallback=|| view! { <Loading /> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
@@ -27,93 +69,165 @@ pub fn ChannelPage() -> impl IntoView {
     }
 }
 
-/// A loaded channel (with the first page of its videos); later pages are fetched with the
-/// "More videos" button.
-fn loaded(channel: ChannelDetails) -> impl IntoView {
+fn loaded(channel: ChannelView) -> impl IntoView {
     super::set_title(&channel.name);
-    let videos: RwSignal<Vec<VideoSummary>> = RwSignal::new(channel.videos);
-    let cursor = RwSignal::new(channel.next_cursor);
-    let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let slug = channel.slug.clone();
-    let more = move |_| {
-        let Some(after) = cursor.get_untracked() else {
-            return;
-        };
-        loading.set(true);
-        let slug = slug.clone();
-        spawn_local(async move {
-            match api::channel(slug, Some(after)).await {
-                Ok(Some(page)) => {
-                    videos.update(|v| v.extend(page.videos));
-                    cursor.set(page.next_cursor);
-                    error.set(None);
-                }
-                Ok(None) => error.set(Some("The channel is gone.".into())),
-                Err(e) => error.set(Some(e.to_string())),
+    let query = use_query_map();
+    let tab = Memo::new(move |_| Tab::from_param(&query.read().get("tab").unwrap_or_default()));
+    let ChannelView {
+        id,
+        name,
+        slug,
+        description_html,
+        avatar_url,
+        banner_url,
+        feed_url,
+        views,
+        created,
+        video_count,
+        videos,
+        playlist_count,
+        playlists,
+        podcast_count,
+        podcasts,
+    } = channel;
+    let base = crate::api::channel_path(&slug);
+    let tabs = Tab::ALL
+        .into_iter()
+        .map(|each| {
+            let href = if each == Tab::Videos {
+                base.clone()
+            } else {
+                format!("{base}?tab={}", each.param())
+            };
+            view! {
+                <a
+                    href=href
+                    id=format!("tab-{}", each.param())
+                    class="tab"
+                    aria-current=move || (tab.get() == each).then_some("page")
+                >
+                    {t(each.label())}
+                </a>
             }
-            loading.set(false);
-        });
-    };
+        })
+        .collect_view();
+    let avatar_name = name.clone();
+    let description = StoredValue::new(description_html);
     view! {
         <article class="channel">
-            {channel
-                .banner_url
-                .map(|url| view! { <img class="banner" src=url alt="" /> })}
+            {banner_url.map(|url| view! { <img class="banner" src=url alt="" /> })}
             <header class="channel-header">
-                {channel
-                    .avatar_url
+                {avatar_url
                     .map(|url| {
                         view! {
-                            <img class="avatar" src=url alt=format!("{}'s avatar", channel.name) width="96" height="96" />
+                            <img
+                                class="avatar"
+                                src=url
+                                alt=move || text::avatar_of(locale(), &avatar_name)
+                                width="96"
+                                height="96"
+                            />
                         }
                     })}
                 <div>
-                    <h2 id="channel-name">{channel.name.clone()}</h2>
+                    <h2 id="channel-name">{name}</h2>
+                    <p class="card-meta">
+                        {move || {
+                            format!(
+                                "{} · {}",
+                                text::videos(locale(), video_count),
+                                format::views(locale(), views),
+                            )
+                        }}
+                    </p>
                     <p>
-                        <a class="feed-link" href=channel.feed_url type="application/rss+xml">
-                            "RSS feed"
+                        <a class="feed-link" href=feed_url type="application/rss+xml">
+                            {t(Discovery::RssFeed)}
                         </a>
                     </p>
                 </div>
             </header>
-            <div class="description" inner_html=channel.description_html></div>
-            <section aria-labelledby="channel-videos">
-                <h3 id="channel-videos">"Videos"</h3>
-                <Show
-                    when=move || !videos.read().is_empty()
-                    fallback=|| view! { <p class="empty">"No videos yet."</p> }
-                >
-                    <ul class="card-grid" id="videos">
-                        <For
-                            each=move || videos.get()
-                            key=|video| video.uuid.clone()
-                            children=|video| view! { <VideoCard video /> }
-                        />
-                    </ul>
-                </Show>
-                <Show when=move || cursor.read().is_some()>
-                    <button type="button" class="more" id="more-videos" on:click=more.clone() disabled=loading>
-                        {move || if loading.get() { "Loading…" } else { "More videos" }}
-                    </button>
-                </Show>
-                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <Show when=move || tab.get() != Tab::About>
+                <div class="description" inner_html=description.get_value()></div>
+            </Show>
+            <nav class="tabs" aria-label=t(Discovery::ChannelSections)>
+                {tabs}
+            </nav>
+            <section class="tab-panel" id="panel-videos" hidden=move || tab.get() != Tab::Videos>
+                <h3 class="visually-hidden">{t(Discovery::Videos)}</h3>
+                <PagedVideos
+                    query=VideoQuery { order: Order::Newest, channel: Some(id), ..Default::default() }
+                    first=videos
+                    grid_id="videos"
+                />
             </section>
-            {(!channel.podcasts.is_empty())
-                .then(|| {
+            <section class="tab-panel" id="panel-playlists" hidden=move || tab.get() != Tab::Playlists>
+                <h3 class="visually-hidden">{t(Discovery::Playlists)}</h3>
+                {if playlists.is_empty() {
+                    view! { <p class="empty">{t(Discovery::NoPlaylists)}</p> }.into_any()
+                } else {
                     view! {
-                        <section aria-labelledby="channel-podcasts">
-                            <h3 id="channel-podcasts">"Podcasts"</h3>
-                            <ul class="card-grid">
-                                {channel
-                                    .podcasts
-                                    .into_iter()
-                                    .map(|podcast| view! { <PodcastCard podcast /> })
-                                    .collect::<Vec<_>>()}
-                            </ul>
-                        </section>
+                        <ul class="playlist-list" id="playlists">
+                            {playlists
+                                .into_iter()
+                                .map(|p| {
+                                    let items = p.items;
+                                    view! {
+                                        <li>
+                                            <a href=discovery::playlist_path(&p.id)>{p.title}</a>
+                                            <span class="card-meta">
+                                                {move || text::videos(locale(), items)}
+                                            </span>
+                                            {(!p.description.is_empty())
+                                                .then(|| view! { <p class="playlist-description">{p.description}</p> })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
                     }
-                })}
+                        .into_any()
+                }}
+            </section>
+            <section class="tab-panel" id="panel-podcasts" hidden=move || tab.get() != Tab::Podcasts>
+                <h3 class="visually-hidden">{t(Discovery::Podcasts)}</h3>
+                {if podcasts.is_empty() {
+                    view! { <p class="empty">{t(Discovery::NoPodcasts)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="card-grid" id="channel-podcasts">
+                            {podcasts
+                                .into_iter()
+                                .map(|podcast| view! { <PodcastCard podcast /> })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+            </section>
+            <section class="tab-panel" id="panel-about" hidden=move || tab.get() != Tab::About>
+                <h3>{t(Discovery::About)}</h3>
+                {move || {
+                    let html = description.get_value();
+                    if html.trim().is_empty() {
+                        view! { <p class="empty">{t(Discovery::NoDescription)}</p> }.into_any()
+                    } else {
+                        view! { <div class="description" inner_html=html></div> }.into_any()
+                    }
+                }}
+                <dl class="about-stats" id="about-stats">
+                    <dt>{t(Discovery::Videos)}</dt>
+                    <dd id="about-videos">{move || format::number(locale(), video_count)}</dd>
+                    <dt>{t(Discovery::Playlists)}</dt>
+                    <dd id="about-playlists">{move || format::number(locale(), playlist_count)}</dd>
+                    <dt>{t(Discovery::Podcasts)}</dt>
+                    <dd id="about-podcasts">{move || format::number(locale(), podcast_count)}</dd>
+                    <dt>{t(Discovery::TotalViews)}</dt>
+                    <dd id="about-views">{move || format::number(locale(), views)}</dd>
+                    <dt>{t(Discovery::Created)}</dt>
+                    <dd id="about-created">{move || format::long_date(locale(), &created)}</dd>
+                </dl>
+            </section>
         </article>
     }
 }

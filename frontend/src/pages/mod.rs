@@ -2,14 +2,17 @@
 
 mod channel;
 mod home;
+mod listing;
 mod podcast;
 mod search;
+mod topics;
 mod watch;
 
 pub use channel::ChannelPage;
 pub use home::HomePage;
 pub use podcast::PodcastPage;
 pub use search::SearchPage;
+pub use topics::{CategoryPage, PopularPage, TagPage, TrendingPage};
 pub use watch::WatchPage;
 
 /// Names the page in the browser's tab and history (`""`: just the site's name).

@@ -1,105 +1,435 @@
+use std::time::Duration;
+
+use leptos::html;
+use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{self, SearchHit};
-use crate::components::{ErrorNotice, Loading, VideoCard};
+use super::listing::card;
+use crate::api::ApiError;
+use crate::api::discovery::{self, Hit, Kind};
+use crate::components::{ErrorNotice, Loading};
+use crate::format;
+use crate::i18n::discovery::{self as text, Discovery};
+use crate::i18n::site::Site;
+use crate::i18n::{locale, t};
 
-/// `/search?q=`: the best matches for `q` across videos, episodes, channels, playlists and
-/// podcasts (the search box is in the header).
+/// How long the page waits after the last keystroke before it searches.
+const DEBOUNCE: Duration = Duration::from_millis(300);
+/// How many results a page shows at least (when that many match).
+const PAGE: usize = 24;
+/// How many hits a request asks for when filters drop some.
+const FILTERED_PAGE: i64 = 50;
+/// How many requests one page may take to fill when filters drop most hits.
+const MAX_ROUNDS: usize = 8;
+
+/// How recent the results must be (`?date=`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Since {
+    Any,
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Since {
+    const ALL: [Since; 5] = [
+        Since::Any,
+        Since::Day,
+        Since::Week,
+        Since::Month,
+        Since::Year,
+    ];
+
+    fn param(self) -> &'static str {
+        match self {
+            Since::Any => "",
+            Since::Day => "today",
+            Since::Week => "week",
+            Since::Month => "month",
+            Since::Year => "year",
+        }
+    }
+
+    fn from_param(raw: &str) -> Since {
+        Since::ALL
+            .into_iter()
+            .find(|s| s.param() == raw)
+            .unwrap_or(Since::Any)
+    }
+
+    fn label(self) -> Discovery {
+        match self {
+            Since::Any => Discovery::AnyTime,
+            Since::Day => Discovery::Today,
+            Since::Week => Discovery::ThisWeek,
+            Since::Month => Discovery::ThisMonth,
+            Since::Year => Discovery::ThisYear,
+        }
+    }
+
+    /// How far back it reaches, in seconds.
+    fn seconds(self) -> Option<i64> {
+        match self {
+            Since::Any => None,
+            Since::Day => Some(86_400),
+            Since::Week => Some(7 * 86_400),
+            Since::Month => Some(31 * 86_400),
+            Since::Year => Some(366 * 86_400),
+        }
+    }
+}
+
+/// The plural label of a kind in the type menu.
+fn kind_plural(kind: Kind) -> Discovery {
+    match kind {
+        Kind::Video => Discovery::Videos,
+        Kind::Episode => Discovery::Episodes,
+        Kind::Podcast => Discovery::Podcasts,
+        Kind::Channel => Discovery::Channels,
+        Kind::Playlist => Discovery::Playlists,
+    }
+}
+
+/// The singular label of a kind beside a result.
+fn kind_singular(kind: Kind) -> Discovery {
+    match kind {
+        Kind::Video => Discovery::Videos,
+        Kind::Episode => Discovery::KindEpisode,
+        Kind::Podcast => Discovery::KindPodcast,
+        Kind::Channel => Discovery::KindChannel,
+        Kind::Playlist => Discovery::KindPlaylist,
+    }
+}
+
+/// What the address asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Wanted {
+    q: String,
+    kind: Option<Kind>,
+    since: Since,
+}
+
+impl Wanted {
+    /// The address that shows these results.
+    fn href(&self) -> String {
+        let mut href = format!(
+            "/search?q={}",
+            String::from(js_sys::encode_uri_component(&self.q))
+        );
+        if let Some(kind) = self.kind {
+            href.push_str("&type=");
+            href.push_str(kind.as_param());
+        }
+        if self.since != Since::Any {
+            href.push_str("&date=");
+            href.push_str(self.since.param());
+        }
+        href
+    }
+
+    fn filtered(&self) -> bool {
+        self.kind.is_some() || self.since != Since::Any
+    }
+}
+
+/// A page of filtered results.
+#[derive(Clone, Debug, PartialEq)]
+struct Found {
+    hits: Vec<Hit>,
+    next: Option<String>,
+    total: i64,
+}
+
+/// Fetches search pages after `after` until [`PAGE`] hits pass the filters or none are left.
+async fn fetch(wanted: Wanted, mut after: Option<String>) -> Result<Found, ApiError> {
+    let cutoff = wanted.since.seconds().map(|s| format::now_secs() - s);
+    let first = if wanted.filtered() {
+        FILTERED_PAGE
+    } else {
+        PAGE as i64
+    };
+    let mut hits = Vec::new();
+    let mut total = 0;
+    for _ in 0..MAX_ROUNDS {
+        let page = discovery::search(wanted.q.clone(), first, after).await?;
+        total = page.total;
+        hits.extend(page.hits.into_iter().filter(|hit| {
+            wanted.kind.is_none_or(|k| hit.kind() == k)
+                && cutoff.is_none_or(|c| format::parse_time(hit.date()).is_some_and(|t| t >= c))
+        }));
+        after = page.next;
+        if after.is_none() || hits.len() >= PAGE {
+            break;
+        }
+    }
+    Ok(Found {
+        hits,
+        next: after,
+        total,
+    })
+}
+
+/// `/search?q=&type=&date=`: the best matches for `q` across videos, episodes, podcasts,
+/// channels and playlists, narrowed by type and date; results follow the typing (after a
+/// short pause), and the address always holds the query and filters.
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
-    let q = move || query.read().get("q").unwrap_or_default().trim().to_owned();
+    let wanted = Memo::new(move |_| {
+        let query = query.read();
+        Wanted {
+            q: query.get("q").unwrap_or_default().trim().to_owned(),
+            kind: query.get("type").and_then(|k| Kind::from_param(&k)),
+            since: Since::from_param(&query.get("date").unwrap_or_default()),
+        }
+    });
+    let search_title = t(Discovery::SearchHeading);
+    Effect::new(move || {
+        let q = wanted.read().q.clone();
+        super::set_title(if q.is_empty() { search_title() } else { &q });
+    });
     let results = LocalResource::new(move || {
-        let q = q();
-        super::set_title(if q.is_empty() { "Search" } else { &q });
+        let wanted = wanted.get();
         async move {
-            if q.is_empty() {
+            if wanted.q.is_empty() {
                 Ok(None)
             } else {
-                api::search(q).await.map(Some)
+                fetch(wanted.clone(), None).await.map(|f| Some((wanted, f)))
             }
         }
     });
+
+    let navigate = use_navigate();
+    let go = move |next: Wanted| {
+        if next != wanted.get_untracked() {
+            navigate(
+                &next.href(),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    };
+    let input = NodeRef::<html::Input>::new();
+    // The box follows the address (a header search, back and forward) unless the reader is
+    // typing in it.
+    Effect::new(move || {
+        let q = wanted.read().q.clone();
+        if let Some(input) = input.get() {
+            let focused = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .is_some_and(|a| a == **input);
+            if !focused && input.value().trim() != q {
+                input.set_value(&q);
+            }
+        }
+    });
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = {
+        let go = go.clone();
+        move |_| {
+            if let Some(handle) = pending.get_value() {
+                handle.clear();
+            }
+            let go = go.clone();
+            let handle = set_timeout_with_handle(
+                move || {
+                    let q = input.get().map(|i| i.value()).unwrap_or_default();
+                    go(Wanted {
+                        q: q.trim().to_owned(),
+                        ..wanted.get_untracked()
+                    });
+                },
+                DEBOUNCE,
+            )
+            .ok();
+            pending.set_value(handle);
+        }
+    };
+    let on_type = {
+        let go = go.clone();
+        move |ev| {
+            let kind = Kind::from_param(&event_target_value(&ev));
+            go(Wanted {
+                kind,
+                ..wanted.get_untracked()
+            });
+        }
+    };
+    let on_date = move |ev| {
+        let since = Since::from_param(&event_target_value(&ev));
+        go(Wanted {
+            since,
+            ..wanted.get_untracked()
+        });
+    };
+
     view! {
         <section class="search" aria-labelledby="search-heading">
             <h2 id="search-heading">
                 {move || {
-                    let q = q();
-                    if q.is_empty() { "Search".to_owned() } else { format!("Results for “{q}”") }
+                    let q = wanted.read().q.clone();
+                    if q.is_empty() { search_title().to_owned() } else { text::results_for(locale(), &q) }
                 }}
             </h2>
+            <form class="search-filters" role="search" on:submit=|ev| ev.prevent_default()>
+                <label for="search-input" class="visually-hidden">
+                    {t(Discovery::SearchField)}
+                </label>
+                <input
+                    id="search-input"
+                    type="search"
+                    autocomplete="off"
+                    placeholder=t(Discovery::SearchField)
+                    value=wanted.get_untracked().q
+                    node_ref=input
+                    on:input=on_input
+                />
+                <fieldset class="filters">
+                    <legend class="visually-hidden">{t(Discovery::Filters)}</legend>
+                    <label>
+                        <span>{t(Discovery::TypeFilter)}</span>
+                        <select id="search-type" on:change=on_type>
+                            <option value="" selected=move || wanted.read().kind.is_none()>
+                                {t(Discovery::Everything)}
+                            </option>
+                            {Kind::ALL
+                                .into_iter()
+                                .map(|k| {
+                                    view! {
+                                        <option value=k.as_param() selected=move || wanted.read().kind == Some(k)>
+                                            {t(kind_plural(k))}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        <span>{t(Discovery::DateFilter)}</span>
+                        <select id="search-date" on:change=on_date>
+                            {Since::ALL
+                                .into_iter()
+                                .map(|s| {
+                                    view! {
+                                        <option value=s.param() selected=move || wanted.read().since == s>
+                                            {t(s.label())}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                </fieldset>
+            </form>
             <Transition fallback=|| view! { <Loading /> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
                     {move || Suspend::new(async move {
-                        results.await.map(|found| match found {
-                            None => {
-                                view! { <p>"Type a word in the search box above."</p> }.into_any()
-                            }
-                            Some(results) if results.hits.is_empty() => {
-                                view! { <p class="empty" id="no-results">"Nothing matches."</p> }
-                                    .into_any()
-                            }
-                            Some(results) => {
-                                let (videos, others): (Vec<_>, Vec<_>) = results
-                                    .hits
-                                    .into_iter()
-                                    .partition(|hit| matches!(hit, SearchHit::Video(_)));
-                                view! {
-                                    <p class="result-count">
-                                        {format!(
-                                            "{} {}",
-                                            results.total,
-                                            if results.total == 1 { "match" } else { "matches" },
-                                        )}
-                                    </p>
-                                    {(!videos.is_empty())
-                                        .then(|| {
-                                            view! {
-                                                <ul class="card-grid" id="search-videos">
-                                                    {videos
-                                                        .into_iter()
-                                                        .filter_map(|hit| match hit {
-                                                            SearchHit::Video(video) => {
-                                                                Some(view! { <VideoCard video /> })
-                                                            }
-                                                            SearchHit::Other { .. } => None,
-                                                        })
-                                                        .collect::<Vec<_>>()}
-                                                </ul>
-                                            }
-                                        })}
-                                    {(!others.is_empty())
-                                        .then(|| {
-                                            view! {
-                                                <ul class="result-list" id="search-others">
-                                                    {others
-                                                        .into_iter()
-                                                        .filter_map(|hit| match hit {
-                                                            SearchHit::Other { kind, title, href } => {
-                                                                Some(
-                                                                    view! {
-                                                                        <li>
-                                                                            <span class="kind">{kind}</span>
-                                                                            " "
-                                                                            <a href=href>{title}</a>
-                                                                        </li>
-                                                                    },
-                                                                )
-                                                            }
-                                                            SearchHit::Video(_) => None,
-                                                        })
-                                                        .collect::<Vec<_>>()}
-                                                </ul>
-                                            }
-                                        })}
+                        results
+                            .await
+                            .map(|found| match found {
+                                None => view! { <p class="empty">{t(Discovery::TypeToSearch)}</p> }.into_any(),
+                                Some((_, found)) if found.hits.is_empty() && found.next.is_none() => {
+                                    view! { <p class="empty" id="no-results">{t(Discovery::NothingMatches)}</p> }
+                                        .into_any()
                                 }
-                                    .into_any()
-                            }
-                        })
+                                Some((wanted, found)) => shown(wanted, found).into_any(),
+                            })
                     })}
                 </ErrorBoundary>
             </Transition>
         </section>
+    }
+}
+
+/// The results, with "More results" while there are more.
+fn shown(wanted: Wanted, found: Found) -> impl IntoView {
+    let filtered = wanted.filtered();
+    let total = found.total;
+    let hits = RwSignal::new(found.hits);
+    let cursor = RwSignal::new(found.next);
+    let loading = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let wanted = StoredValue::new(wanted);
+    let (loading_text, more_text) = (t(Site::Loading), t(Discovery::MoreResults));
+    let more = move |_| {
+        let Some(after) = cursor.get_untracked() else {
+            return;
+        };
+        loading.set(true);
+        spawn_local(async move {
+            match fetch(wanted.get_value(), Some(after)).await {
+                Ok(page) => {
+                    hits.update(|h| h.extend(page.hits));
+                    cursor.set(page.next);
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            loading.set(false);
+        });
+    };
+    let videos = move || {
+        hits.get()
+            .into_iter()
+            .filter_map(|h| match h {
+                Hit::Video(v) => Some(v),
+                Hit::Other { .. } => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let others = move || {
+        hits.get()
+            .into_iter()
+            .filter(|h| !matches!(h, Hit::Video(_)))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        {(!filtered)
+            .then(|| view! { <p class="result-count">{move || text::matches(locale(), total)}</p> })}
+        <Show when=move || !videos().is_empty()>
+            <ul class="card-grid" id="search-videos">
+                <For each=videos key=|v| v.summary.uuid.clone() children=card />
+            </ul>
+        </Show>
+        <Show when=move || !others().is_empty()>
+            <ul class="result-list" id="search-others">
+                <For
+                    each=others
+                    key=|h| match h {
+                        Hit::Other { href, title, .. } => format!("{href}#{title}"),
+                        Hit::Video(v) => v.summary.uuid.clone(),
+                    }
+                    children=|hit| match hit {
+                        Hit::Other { kind, title, href, .. } => {
+                            view! {
+                                <li data-kind=kind.as_param()>
+                                    <span class="kind">{t(kind_singular(kind))}</span>
+                                    " "
+                                    <a href=href>{title}</a>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                        Hit::Video(_) => ().into_any(),
+                    }
+                />
+            </ul>
+        </Show>
+        <Show when=move || hits.read().is_empty() && cursor.read().is_some()>
+            <p class="empty" id="no-results">{t(Discovery::NothingMatches)}</p>
+        </Show>
+        <Show when=move || cursor.read().is_some()>
+            <button type="button" class="more" id="more-results" on:click=more disabled=loading>
+                {move || if loading.get() { loading_text() } else { more_text() }}
+            </button>
+        </Show>
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
     }
 }

@@ -10,6 +10,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod discovery;
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 

@@ -1,0 +1,615 @@
+//! The discovery pages' calls: home rows, ordered and filtered video lists (tag, category,
+//! trending, popular), the channel's tabs and search with filters.
+
+use graphql_client::GraphQLQuery;
+
+use super::{
+    ApiError, DateTime, PodcastSummary, UUID, VideoSummary, channel_path, execute, podcast_path,
+    unless_missing,
+};
+
+/// The `DiscoveryHome` operation (`graphql/discovery_home.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/discovery_home.graphql",
+    response_derives = "Debug"
+)]
+pub struct DiscoveryHome;
+
+/// The `VideoList` operation (`graphql/discovery_videos.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/discovery_videos.graphql",
+    response_derives = "Debug"
+)]
+pub struct VideoList;
+
+/// The `Topics` operation (`graphql/discovery_topics.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/discovery_topics.graphql",
+    response_derives = "Debug"
+)]
+pub struct Topics;
+
+/// The `CategoryChildren` operation (`graphql/discovery_topics.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/discovery_topics.graphql",
+    response_derives = "Debug"
+)]
+pub struct CategoryChildren;
+
+/// The `ChannelTabs` operation (`graphql/discovery_channel.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/discovery_channel.graphql",
+    response_derives = "Debug"
+)]
+pub struct ChannelTabs;
+
+/// The `SearchResults` operation (`graphql/discovery_search.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/discovery_search.graphql",
+    response_derives = "Debug"
+)]
+pub struct SearchResults;
+
+/// A video as the discovery pages show it: its card, with views and age.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedVideo {
+    /// What the card shows.
+    pub summary: VideoSummary,
+    /// All-time views.
+    pub views: i64,
+    /// When it was published (the start of its window), else created; RFC 3339.
+    pub published: String,
+}
+
+macro_rules! listed_from {
+    ($($module:ident),*) => {$(
+        impl From<$module::DiscoveredVideo> for ListedVideo {
+            fn from(v: $module::DiscoveredVideo) -> Self {
+                Self {
+                    summary: VideoSummary {
+                        uuid: v.uuid,
+                        title: v.title,
+                        duration: v.duration,
+                        channel_name: v.channel.name,
+                        channel_slug: v.channel.slug,
+                        poster_url: v.media.poster_url,
+                    },
+                    views: v.view_count,
+                    published: v.publish_at.unwrap_or(v.created_at),
+                }
+            }
+        }
+    )*};
+}
+listed_from!(discovery_home, video_list, channel_tabs, search_results);
+
+macro_rules! podcasts_from {
+    ($($module:ident),*) => {$(
+        impl From<$module::PodcastCard> for PodcastSummary {
+            fn from(p: $module::PodcastCard) -> Self {
+                Self {
+                    title: p.title,
+                    slug: p.slug,
+                    author: p.author,
+                    artwork_url: p.artwork_url,
+                    channel_name: p.channel.name,
+                    channel_slug: p.channel.slug,
+                }
+            }
+        }
+    )*};
+}
+podcasts_from!(discovery_home, channel_tabs);
+
+/// A page of videos and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VideoPage {
+    /// The videos, in the list's order.
+    pub videos: Vec<ListedVideo>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+}
+
+/// A name and slug: a tag, a category or a channel in a list of links.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    /// Display name.
+    pub name: String,
+    /// Its slug.
+    pub slug: String,
+}
+
+/// A channel in the home page's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelSummary {
+    /// Display name.
+    pub name: String,
+    /// Its slug.
+    pub slug: String,
+    /// Its avatar, if any.
+    pub avatar_url: Option<String>,
+    /// The views of all its videos.
+    pub views: i64,
+}
+
+/// What the home page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HomeRows {
+    /// Most watched lately.
+    pub trending: Vec<ListedVideo>,
+    /// The first page of the latest videos.
+    pub latest: VideoPage,
+    /// The most watched channels.
+    pub channels: Vec<ChannelSummary>,
+    /// The latest podcasts.
+    pub podcasts: Vec<PodcastSummary>,
+    /// The top-level categories.
+    pub categories: Vec<Named>,
+    /// Tags, by name.
+    pub tags: Vec<Named>,
+}
+
+/// The home page's rows.
+pub async fn home() -> Result<HomeRows, ApiError> {
+    let data = execute::<DiscoveryHome>(discovery_home::Variables).await?;
+    let latest = data.latest.page_info;
+    Ok(HomeRows {
+        trending: data.trending.nodes.into_iter().map(Into::into).collect(),
+        latest: VideoPage {
+            videos: data.latest.nodes.into_iter().map(Into::into).collect(),
+            next: latest.end_cursor.filter(|_| latest.has_next_page),
+        },
+        channels: data
+            .channels
+            .nodes
+            .into_iter()
+            .map(|c| ChannelSummary {
+                name: c.name,
+                slug: c.slug,
+                avatar_url: c.avatar_url,
+                views: c.view_count,
+            })
+            .collect(),
+        podcasts: data.podcasts.nodes.into_iter().map(Into::into).collect(),
+        categories: data
+            .categories
+            .into_iter()
+            .map(|c| Named {
+                name: c.name,
+                slug: c.slug,
+            })
+            .collect(),
+        tags: data
+            .tags
+            .into_iter()
+            .map(|t| Named {
+                name: t.name,
+                slug: t.slug,
+            })
+            .collect(),
+    })
+}
+
+/// The order of a video list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Most recently published first.
+    #[default]
+    Newest,
+    /// Most watched in recent days first.
+    Trending,
+    /// Most watched of all time first.
+    MostViewed,
+}
+
+impl Order {
+    /// How the order reads in an address (`?sort=`).
+    pub fn as_param(self) -> &'static str {
+        match self {
+            Order::Newest => "newest",
+            Order::Trending => "trending",
+            Order::MostViewed => "popular",
+        }
+    }
+
+    /// The order an address names; newest for anything else.
+    pub fn from_param(raw: &str) -> Order {
+        match raw {
+            "trending" => Order::Trending,
+            "popular" => Order::MostViewed,
+            _ => Order::Newest,
+        }
+    }
+}
+
+/// Which videos a list holds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VideoQuery {
+    /// The order.
+    pub order: Order,
+    /// Only this tag's videos (global ID).
+    pub tag: Option<String>,
+    /// Only this category's videos (global ID).
+    pub category: Option<String>,
+    /// Only this channel's videos (global ID).
+    pub channel: Option<String>,
+}
+
+/// How many videos a page of a list holds.
+pub const PAGE: i64 = 24;
+
+/// One page of videos after `after` (`None`: the first page).
+pub async fn videos(query: VideoQuery, after: Option<String>) -> Result<VideoPage, ApiError> {
+    use video_list::OrderBy;
+    let order_by = match query.order {
+        Order::Newest => OrderBy::NEWEST,
+        Order::Trending => OrderBy::TRENDING,
+        Order::MostViewed => OrderBy::MOST_VIEWED,
+    };
+    let data = execute::<VideoList>(video_list::Variables {
+        first: PAGE,
+        after,
+        order_by,
+        tag: query.tag,
+        category: query.category,
+        channel: query.channel,
+    })
+    .await?;
+    let page = data.videos.page_info;
+    Ok(VideoPage {
+        videos: data.videos.nodes.into_iter().map(Into::into).collect(),
+        next: page.end_cursor.filter(|_| page.has_next_page),
+    })
+}
+
+/// A tag found by its slug.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagDetails {
+    /// Global ID.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A category found by its slug.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryDetails {
+    /// Global ID.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The categories it is inside of, outermost first.
+    pub parents: Vec<Named>,
+    /// The categories directly inside it.
+    pub children: Vec<Named>,
+}
+
+/// The tag with this slug; `None` when there is none.
+pub async fn tag(slug: String) -> Result<Option<TagDetails>, ApiError> {
+    let data = execute::<Topics>(topics::Variables).await?;
+    Ok(data
+        .tags
+        .into_iter()
+        .find(|t| t.slug == slug)
+        .map(|t| TagDetails {
+            id: t.id,
+            name: t.name,
+        }))
+}
+
+/// The category with this slug (within four levels of the top); `None` when there is none.
+pub async fn category(slug: String) -> Result<Option<CategoryDetails>, ApiError> {
+    let data = execute::<Topics>(topics::Variables).await?;
+    // The tree, flattened to (id, name, slug, parents).
+    let mut found = None;
+    let named = |t: &topics::Topic| Named {
+        name: t.name.clone(),
+        slug: t.slug.clone(),
+    };
+    'search: for a in &data.categories {
+        if a.topic.slug == slug {
+            found = Some((a.topic.id.clone(), a.topic.name.clone(), vec![]));
+            break;
+        }
+        for b in &a.children {
+            if b.topic.slug == slug {
+                found = Some((
+                    b.topic.id.clone(),
+                    b.topic.name.clone(),
+                    vec![named(&a.topic)],
+                ));
+                break 'search;
+            }
+            for c in &b.children {
+                if c.topic.slug == slug {
+                    let parents = vec![named(&a.topic), named(&b.topic)];
+                    found = Some((c.topic.id.clone(), c.topic.name.clone(), parents));
+                    break 'search;
+                }
+                for d in &c.children {
+                    if d.slug == slug {
+                        let parents = vec![named(&a.topic), named(&b.topic), named(&c.topic)];
+                        found = Some((d.id.clone(), d.name.clone(), parents));
+                        break 'search;
+                    }
+                }
+            }
+        }
+    }
+    let Some((id, name, parents)) = found else {
+        return Ok(None);
+    };
+    let children = execute::<CategoryChildren>(category_children::Variables { parent: id.clone() })
+        .await?
+        .categories
+        .into_iter()
+        .map(|c| Named {
+            name: c.name,
+            slug: c.slug,
+        })
+        .collect();
+    Ok(Some(CategoryDetails {
+        id,
+        name,
+        parents,
+        children,
+    }))
+}
+
+/// A playlist on a channel's playlists tab.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaylistSummary {
+    /// Global ID, the `{id}` of `/playlists/{id}`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Description (plain text).
+    pub description: String,
+    /// How many items it holds.
+    pub items: i64,
+}
+
+/// Everything a channel's tabs show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelView {
+    /// Global ID.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Its slug.
+    pub slug: String,
+    /// The description as sanitised HTML.
+    pub description_html: String,
+    /// The avatar picture, if any.
+    pub avatar_url: Option<String>,
+    /// The banner picture, if any.
+    pub banner_url: Option<String>,
+    /// Its RSS feed of videos.
+    pub feed_url: String,
+    /// The views of all its videos.
+    pub views: i64,
+    /// When it was created; RFC 3339.
+    pub created: String,
+    /// How many public videos it has.
+    pub video_count: i64,
+    /// The first page of its videos, newest first.
+    pub videos: VideoPage,
+    /// How many playlists it has.
+    pub playlist_count: i64,
+    /// Its playlists, newest first (the first 100).
+    pub playlists: Vec<PlaylistSummary>,
+    /// How many podcasts it has.
+    pub podcast_count: i64,
+    /// Its podcasts, newest first.
+    pub podcasts: Vec<PodcastSummary>,
+}
+
+/// A channel by slug with what its tabs show; `None` when there is none.
+pub async fn channel(slug: String) -> Result<Option<ChannelView>, ApiError> {
+    let Some(data) =
+        unless_missing(execute::<ChannelTabs>(channel_tabs::Variables { slug }).await)?
+    else {
+        return Ok(None);
+    };
+    Ok(data.channel.map(|c| {
+        let page = c.videos.page_info;
+        ChannelView {
+            id: c.id,
+            name: c.name,
+            slug: c.slug,
+            description_html: c.description_html,
+            avatar_url: c.avatar_url,
+            banner_url: c.banner_url,
+            feed_url: c.feed_url,
+            views: c.view_count,
+            created: c.created_at,
+            video_count: c.videos.total_count,
+            videos: VideoPage {
+                videos: c.videos.nodes.into_iter().map(Into::into).collect(),
+                next: page.end_cursor.filter(|_| page.has_next_page),
+            },
+            playlist_count: c.playlists.total_count,
+            podcast_count: c.podcasts.total_count,
+            playlists: c
+                .playlists
+                .nodes
+                .into_iter()
+                .map(|p| PlaylistSummary {
+                    id: p.id,
+                    title: p.title,
+                    description: p.description,
+                    items: p.items.total_count,
+                })
+                .collect(),
+            podcasts: c.podcasts.nodes.into_iter().map(Into::into).collect(),
+        }
+    }))
+}
+
+/// The app path of a playlist's page.
+pub fn playlist_path(id: &str) -> String {
+    format!(
+        "/playlists/{}",
+        String::from(js_sys::encode_uri_component(id))
+    )
+}
+
+/// The app path of a tag's page.
+pub fn tag_path(slug: &str) -> String {
+    format!("/tags/{slug}")
+}
+
+/// The app path of a category's page.
+pub fn category_path(slug: &str) -> String {
+    format!("/categories/{slug}")
+}
+
+/// What a search hit is, as the type filter names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A video.
+    Video,
+    /// A podcast episode.
+    Episode,
+    /// A podcast.
+    Podcast,
+    /// A channel.
+    Channel,
+    /// A playlist.
+    Playlist,
+}
+
+impl Kind {
+    /// Every kind, in the order the filter lists them.
+    pub const ALL: [Kind; 5] = [
+        Kind::Video,
+        Kind::Episode,
+        Kind::Podcast,
+        Kind::Channel,
+        Kind::Playlist,
+    ];
+
+    /// How the kind reads in an address (`?type=`).
+    pub fn as_param(self) -> &'static str {
+        match self {
+            Kind::Video => "video",
+            Kind::Episode => "episode",
+            Kind::Podcast => "podcast",
+            Kind::Channel => "channel",
+            Kind::Playlist => "playlist",
+        }
+    }
+
+    /// The kind an address names.
+    pub fn from_param(raw: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_param() == raw)
+    }
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hit {
+    /// A video, shown as a card.
+    Video(ListedVideo),
+    /// Anything else: shown as a line with what it is, its title and where it leads.
+    Other {
+        /// What it is.
+        kind: Kind,
+        /// Its title or name.
+        title: String,
+        /// The app path that shows it.
+        href: String,
+        /// When it was published or created; RFC 3339.
+        date: String,
+    },
+}
+
+impl Hit {
+    /// What it is.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Hit::Video(_) => Kind::Video,
+            Hit::Other { kind, .. } => *kind,
+        }
+    }
+
+    /// When it was published or created; RFC 3339.
+    pub fn date(&self) -> &str {
+        match self {
+            Hit::Video(v) => &v.published,
+            Hit::Other { date, .. } => date,
+        }
+    }
+}
+
+/// A page of search hits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HitPage {
+    /// Every match the caller may see, before the page's own filters.
+    pub total: i64,
+    /// The hits, best first.
+    pub hits: Vec<Hit>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+}
+
+/// One page of `first` search hits after `after`.
+pub async fn search(query: String, first: i64, after: Option<String>) -> Result<HitPage, ApiError> {
+    use search_results::SearchResultsSearchNodes as Node;
+    let data = execute::<SearchResults>(search_results::Variables {
+        query,
+        first,
+        after,
+    })
+    .await?;
+    let page = data.search.page_info;
+    let hits = data
+        .search
+        .nodes
+        .into_iter()
+        .map(|node| match node {
+            Node::Video(v) => Hit::Video(v.into()),
+            Node::Episode(e) => Hit::Other {
+                kind: Kind::Episode,
+                title: format!("{} · {}", e.title, e.podcast.title),
+                href: podcast_path(&e.podcast.channel.slug, &e.podcast.slug),
+                date: e.publish_at.unwrap_or(e.created_at),
+            },
+            Node::Channel(c) => Hit::Other {
+                kind: Kind::Channel,
+                title: c.name,
+                href: channel_path(&c.slug),
+                date: c.created_at,
+            },
+            Node::Podcast(p) => Hit::Other {
+                kind: Kind::Podcast,
+                title: p.title,
+                href: podcast_path(&p.channel.slug, &p.slug),
+                date: p.created_at,
+            },
+            Node::Playlist(p) => Hit::Other {
+                kind: Kind::Playlist,
+                title: format!("{} · {}", p.title, p.channel.name),
+                href: playlist_path(&p.id),
+                date: p.created_at,
+            },
+        })
+        .collect();
+    Ok(HitPage {
+        total: data.search.total_count,
+        hits,
+        next: page.end_cursor.filter(|_| page.has_next_page),
+    })
+}
