@@ -14,7 +14,9 @@ use crate::admin::{
 };
 use crate::i18n::site::Missing;
 use crate::i18n::{LanguageSwitch, provide_i18n};
-use crate::pages::{ChannelPage, HomePage, PodcastPage, SearchPage, WatchPage};
+use crate::pages::{
+    ChannelPage, EpisodePage, HomePage, PlaylistPage, PodcastPage, SearchPage, WatchPage,
+};
 
 /// The whole app: header, the page the address names, and a footer naming the server's version.
 /// The viewer pages are public; everything under `/admin` is for signed-in editors.
@@ -32,6 +34,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/channels/:slug") view=ChannelPage />
                     <Route path=path!("/podcasts/:channel/:slug") view=PodcastPage />
                     <Route path=path!("/search") view=SearchPage />
+                    <Route path=path!("/playlists/:id") view=PlaylistPage />
+                    <Route path=path!("/episodes/:id") view=EpisodePage />
                     <Route path=path!("/admin/sign-in") view=SignInPage />
                     <ParentRoute path=path!("/admin") view=AdminShell>
                         <Route path=path!("") view=DashboardPage />

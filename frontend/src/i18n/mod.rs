@@ -17,6 +17,7 @@
 use leptos::prelude::*;
 
 pub mod site;
+pub mod watch;
 
 /// A language the app is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

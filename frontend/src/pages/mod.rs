@@ -1,13 +1,17 @@
 //! The app's pages, one per route (see `components::App`).
 
 mod channel;
+mod episode;
 mod home;
+mod playlist;
 mod podcast;
 mod search;
 mod watch;
 
 pub use channel::ChannelPage;
+pub use episode::EpisodePage;
 pub use home::HomePage;
+pub use playlist::PlaylistPage;
 pub use podcast::PodcastPage;
 pub use search::SearchPage;
 pub use watch::WatchPage;
