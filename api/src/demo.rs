@@ -191,6 +191,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
                 publish_at: Some(chrono::Utc::now()),
                 unpublish_at: None,
                 tag_ids: Vec::new(),
+                chapters: Vec::new(),
             },
         )
         .await?;

@@ -9,6 +9,8 @@ use std::sync::Arc;
 use gloo_net::http::Request;
 use graphql_client::{GraphQLQuery, Response};
 
+pub mod watching;
+
 /// Same origin as the app: the server that serves the app also answers GraphQL.
 const ENDPOINT: &str = "/graphql";
 

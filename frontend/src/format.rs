@@ -286,4 +286,26 @@ mod tests {
         assert_eq!(count(1234567, "view", "views"), "1,234,567 views");
         assert_eq!(count(0, "view", "views"), "0 views");
     }
+
+    #[test]
+    fn numbers_and_dates_read_as_each_language_writes_them() {
+        use crate::i18n::Locale;
+        assert_eq!(number(Locale::En, 1234567), "1,234,567");
+        assert_eq!(number(Locale::Fr, 1234567), "1\u{202f}234\u{202f}567");
+        assert_eq!(number(Locale::Fr, 999), "999");
+        assert_eq!(number(Locale::En, -1000), "-1,000");
+        assert_eq!(
+            long_date(Locale::En, "2026-11-25T10:00:00Z"),
+            "Nov 25, 2026"
+        );
+        assert_eq!(
+            long_date(Locale::Fr, "2026-11-25T10:00:00Z"),
+            "25\u{a0}nov. 2026"
+        );
+        assert_eq!(
+            long_date(Locale::Fr, "2026-08-01T00:00:00Z"),
+            "1er\u{a0}août 2026"
+        );
+        assert_eq!(long_date(Locale::En, "garbage"), "garbage");
+    }
 }

@@ -169,6 +169,13 @@ impl Session {
         }
     }
 
+    /// Whether someone may be signed in: a session is open, or a stored one may be restored.
+    /// Viewer pages send their reads with the session only then (see `api::watching`).
+    pub fn may_be_signed_in(self) -> bool {
+        matches!(self.state.get_untracked(), AuthState::SignedIn(_))
+            || stored_refresh_token().is_some()
+    }
+
     /// Starts restoring a stored session, once: admin pages call this when they mount.
     pub fn ensure_restored(self) {
         if self.state.get_untracked() != AuthState::Unknown {

@@ -12,6 +12,7 @@ mod m0006_lifecycle;
 mod m0007_view_dedupe;
 mod m0008_user_admin;
 mod m0009_viewer;
+mod m0010_episode_chapters;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_view_dedupe::Migration),
             Box::new(m0008_user_admin::Migration),
             Box::new(m0009_viewer::Migration),
+            Box::new(m0010_episode_chapters::Migration),
         ]
     }
 }

@@ -67,6 +67,8 @@ pub mod episode {
         pub media_error: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// Chapters as JSON (see `crate::videos::service::Chapter`).
+        pub chapters: String,
     }
 
     /// Relations of an episode.

@@ -21,6 +21,8 @@ use crate::graphql::shapes::{DeletePayload, Lookup, ids, maybe, opt_id};
 use crate::graphql::{app, loaders, viewer};
 use crate::media::assets::Owner;
 use crate::taxonomy::graphql::Tag;
+use crate::videos::graphql::ChapterObject;
+use crate::videos::service::Chapter;
 use crate::visibility::{Status, Visibility};
 
 use super::inputs::categories;
@@ -281,6 +283,16 @@ impl Episode {
             .map(Podcast)
             .ok_or(AppError::NotFound("podcast"))
     }
+    /// Chapters in order.
+    async fn chapters(&self) -> Vec<ChapterObject> {
+        service::episode_chapters(&self.0)
+            .into_iter()
+            .map(|c| ChapterObject {
+                title: c.title,
+                start_secs: c.start_secs,
+            })
+            .collect()
+    }
     /// Its tags.
     async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
         Ok(loaders(ctx)?
@@ -531,6 +543,12 @@ impl PodcastsMutation {
                 publish_at: input.publish_at,
                 unpublish_at: input.unpublish_at,
                 tag_ids: ids(input.tag_ids, "Tag")?.unwrap_or_default(),
+                chapters: input
+                    .chapters
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Chapter::from)
+                    .collect(),
             },
         )
         .await?;
@@ -563,6 +581,9 @@ impl PodcastsMutation {
                 publish_at: maybe(input.publish_at, Ok)?,
                 unpublish_at: maybe(input.unpublish_at, Ok)?,
                 tag_ids: ids(input.tag_ids, "Tag")?,
+                chapters: input
+                    .chapters
+                    .map(|c| c.into_iter().map(Chapter::from).collect()),
             },
         )
         .await?;

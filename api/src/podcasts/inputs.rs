@@ -7,6 +7,7 @@ use super::graphql::{Episode, Podcast};
 use super::itunes::ItunesCategory;
 use super::{EpisodeType, PodcastType};
 use crate::graphql::shapes::id_input;
+use crate::videos::graphql::ChapterInput;
 use crate::visibility::{Status, Visibility};
 
 /// An Apple Podcasts category, optionally narrowed to a subcategory.
@@ -152,6 +153,8 @@ pub struct CreateEpisodeInput {
     pub unpublish_at: Option<DateTime<Utc>>,
     /// Tags.
     pub tag_ids: Option<Vec<ID>>,
+    /// Chapters in increasing order of start time.
+    pub chapters: Option<Vec<ChapterInput>>,
 }
 
 /// Changes to an episode.
@@ -181,6 +184,8 @@ pub struct UpdateEpisodeInput {
     pub unpublish_at: MaybeUndefined<DateTime<Utc>>,
     /// Replaces the tags.
     pub tag_ids: Option<Vec<ID>>,
+    /// Replaces the chapters.
+    pub chapters: Option<Vec<ChapterInput>>,
 }
 
 /// Which item, and optionally when.

@@ -19,7 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{self, Key, OrderBy, Page, Sort};
 use crate::search::{self, SearchKind};
 use crate::taxonomy::entity::episode_tag;
-use crate::videos::service::check_tags;
+use crate::videos::service::{Chapter, check_chapters, check_tags};
 use crate::visibility::{self, EpisodeScope, Reach, Status, Viewer, Visibility};
 
 /// What a new podcast is made of.
@@ -396,6 +396,8 @@ pub struct NewEpisode {
     pub unpublish_at: Option<DateTime<Utc>>,
     /// Tags.
     pub tag_ids: Vec<Uuid>,
+    /// Chapters.
+    pub chapters: Vec<Chapter>,
 }
 
 /// Changes to an episode.
@@ -423,6 +425,13 @@ pub struct EpisodeChanges {
     pub unpublish_at: Option<Option<DateTime<Utc>>>,
     /// Replaces the tags.
     pub tag_ids: Option<Vec<Uuid>>,
+    /// Replaces the chapters.
+    pub chapters: Option<Vec<Chapter>>,
+}
+
+/// Parses an episode's stored chapters.
+pub fn episode_chapters(model: &episode::Model) -> Vec<Chapter> {
+    serde_json::from_str(&model.chapters).unwrap_or_default()
 }
 
 fn check_guid(raw: &str) -> AppResult<String> {
@@ -495,6 +504,7 @@ pub async fn create_episode(
         None => format!("urn:uuid:{id}"),
     };
     check_window(input.publish_at, input.unpublish_at)?;
+    let chapters = check_chapters(input.chapters)?;
     let txn = crate::db::begin_write(db).await?;
     podcast_managed(&txn, viewer, input.podcast_id).await?;
     let tags = check_tags(&txn, input.tag_ids).await?;
@@ -537,6 +547,7 @@ pub async fn create_episode(
         media_error: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        chapters: Set(chapters),
     }
     .insert(&txn)
     .await?;
@@ -572,8 +583,12 @@ pub async fn update_episode(
     let publish_at = changes.publish_at.unwrap_or(current.publish_at);
     let unpublish_at = changes.unpublish_at.unwrap_or(current.unpublish_at);
     check_window(publish_at, unpublish_at)?;
+    let chapters = changes.chapters.map(check_chapters).transpose()?;
     let was_published = current.first_published_at.is_some();
     let mut active = current.clone().into_active_model();
+    if let Some(c) = chapters {
+        active.chapters = Set(c);
+    }
     if let Some(g) = changes.guid {
         let g = check_guid(&g)?;
         if g != current.guid {

@@ -90,7 +90,9 @@ pub struct VideoChanges {
     pub chapters: Option<Vec<Chapter>>,
 }
 
-fn check_chapters(chapters: Vec<Chapter>) -> AppResult<String> {
+/// Checks chapters (at most [`MAX_CHAPTERS`], start times from zero and increasing, titles
+/// valid) and encodes them for storage; videos and episodes store them alike.
+pub fn check_chapters(chapters: Vec<Chapter>) -> AppResult<String> {
     if chapters.len() > MAX_CHAPTERS {
         return Err(AppError::validation(format!(
             "chapters: at most {MAX_CHAPTERS} chapters"

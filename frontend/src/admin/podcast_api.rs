@@ -406,6 +406,7 @@ pub async fn create_episode(
         visibility: None,
         publish_at: None,
         tag_ids: None,
+        chapters: None,
     };
     let data = session.call::<CreateEpisode>(Variables { input }).await?;
     Ok(data.create_episode.episode.id)

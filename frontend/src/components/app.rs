@@ -6,8 +6,8 @@ use super::{NotFound, ServerVersion, SiteHeader};
 use crate::i18n::site::Missing;
 use crate::i18n::{LanguageSwitch, provide_i18n};
 use crate::pages::{
-    CategoryPage, ChannelPage, HomePage, PodcastPage, PopularPage, SearchPage, TagPage,
-    TrendingPage, WatchPage,
+    CategoryPage, ChannelPage, EpisodePage, HomePage, PlaylistPage, PodcastPage, PopularPage,
+    SearchPage, TagPage, TrendingPage, WatchPage,
 };
 use crate::session::Session;
 
@@ -35,6 +35,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/categories/:slug") view=CategoryPage />
                     <Route path=path!("/trending") view=TrendingPage />
                     <Route path=path!("/popular") view=PopularPage />
+                    <Route path=path!("/playlists/:id") view=PlaylistPage />
+                    <Route path=path!("/episodes/:id") view=EpisodePage />
                     <AdminRoutes />
                 </Routes>
             </main>

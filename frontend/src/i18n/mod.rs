@@ -18,6 +18,7 @@ use leptos::prelude::*;
 
 pub mod discovery;
 pub mod site;
+pub mod watch;
 
 /// A language the app is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -1,15 +1,19 @@
 //! The app's pages, one per route (see `components::App`).
 
 mod channel;
+mod episode;
 mod home;
 mod listing;
+mod playlist;
 mod podcast;
 mod search;
 mod topics;
 mod watch;
 
 pub use channel::ChannelPage;
+pub use episode::EpisodePage;
 pub use home::HomePage;
+pub use playlist::PlaylistPage;
 pub use podcast::PodcastPage;
 pub use search::SearchPage;
 pub use topics::{CategoryPage, PopularPage, TagPage, TrendingPage};

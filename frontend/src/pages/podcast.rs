@@ -1,16 +1,20 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::watching::{episode_path, uuid_of};
 use crate::api::{self, EpisodeSummary, PodcastDetails};
 use crate::components::{ErrorNotice, Loading, NotFound};
 use crate::format;
 use crate::i18n::site::Missing;
+use crate::i18n::watch::{self as text, Watch};
+use crate::i18n::{I18n, t, use_i18n};
 
 /// `/podcasts/{channel}/{slug}`: a podcast (slugs are unique within a channel, as in its feed
 /// URL), its cover art and feed, and its episodes, each with an audio player.
 #[component]
 pub fn PodcastPage() -> impl IntoView {
     let params = use_params_map();
+    let i18n = use_i18n();
     let podcast = LocalResource::new(move || {
         let params = params.read();
         api::podcast(
@@ -24,7 +28,7 @@ pub fn PodcastPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     podcast.await
                         .map(|found| match found {
-                            Some(podcast) => loaded(podcast).into_any(),
+                            Some(podcast) => loaded(podcast, i18n).into_any(),
                             None => view! { <NotFound what=Missing::Podcast /> }.into_any(),
                         })
                 })}
@@ -33,14 +37,15 @@ pub fn PodcastPage() -> impl IntoView {
     }
 }
 
-fn loaded(podcast: PodcastDetails) -> impl IntoView {
+fn loaded(podcast: PodcastDetails, i18n: I18n) -> impl IntoView {
     super::set_title(&podcast.title);
+    let title = podcast.title.clone();
     let episodes = if podcast.episodes.is_empty() {
-        view! { <p class="empty">"No episodes yet."</p> }.into_any()
+        view! { <p class="empty">{t(Watch::NoEpisodes)}</p> }.into_any()
     } else {
         view! {
             <ol class="episodes" id="episodes">
-                {podcast.episodes.into_iter().map(episode).collect::<Vec<_>>()}
+                {podcast.episodes.into_iter().map(|e| episode(e, i18n)).collect::<Vec<_>>()}
             </ol>
         }
         .into_any()
@@ -55,7 +60,7 @@ fn loaded(podcast: PodcastDetails) -> impl IntoView {
                             <img
                                 class="artwork"
                                 src=url
-                                alt=format!("Cover art of {}", podcast.title)
+                                alt=move || text::cover_of(i18n.locale(), &title)
                                 width="200"
                                 height="200"
                             />
@@ -64,9 +69,9 @@ fn loaded(podcast: PodcastDetails) -> impl IntoView {
                 <div>
                     <h2 id="podcast-title">{podcast.title.clone()}</h2>
                     <p class="podcast-meta">
-                        "By " {podcast.author} " · "
+                        {t(Watch::By)} " " {podcast.author} " · "
                         <a href=api::channel_path(&podcast.channel_slug)>{podcast.channel_name}</a>
-                        {podcast.explicit.then_some(" · Explicit")}
+                        {podcast.explicit.then(|| view! { " · " {t(Watch::Explicit)} })}
                     </p>
                     {podcast
                         .feed_url
@@ -74,7 +79,7 @@ fn loaded(podcast: PodcastDetails) -> impl IntoView {
                             view! {
                                 <p>
                                     <a class="feed-link" href=url type="application/rss+xml">
-                                        "Subscribe (RSS feed)"
+                                        {t(Watch::Subscribe)}
                                     </a>
                                 </p>
                             }
@@ -83,22 +88,22 @@ fn loaded(podcast: PodcastDetails) -> impl IntoView {
             </header>
             <div class="description" inner_html=podcast.description_html></div>
             <section aria-labelledby="episodes-heading">
-                <h3 id="episodes-heading">"Episodes"</h3>
+                <h3 id="episodes-heading">{t(Watch::Episodes)}</h3>
                 {episodes}
             </section>
         </article>
     }
 }
 
-fn episode(e: EpisodeSummary) -> impl IntoView {
+fn episode(e: EpisodeSummary, i18n: I18n) -> impl IntoView {
     let heading = format!("episode-{}", e.id);
-    let numbering = match (e.season, e.number) {
-        (Some(s), Some(n)) => Some(format!("S{s} E{n} · ")),
-        (None, Some(n)) => Some(format!("E{n} · ")),
-        _ => None,
-    };
+    let (season, number) = (e.season, e.number);
+    let numbering =
+        move || text::numbering(i18n.locale(), season, number).map(|n| format!("{n} · "));
+    let published = e.published.clone();
+    let page = uuid_of(&e.id).map(|uuid| episode_path(&uuid));
     let player = if e.audio.is_empty() {
-        view! { <p class="empty">"The audio is being prepared."</p> }.into_any()
+        view! { <p class="empty">{t(Watch::AudioPreparing)}</p> }.into_any()
     } else {
         view! {
             <audio controls preload="none" aria-labelledby=heading.clone()>
@@ -107,17 +112,24 @@ fn episode(e: EpisodeSummary) -> impl IntoView {
                     .into_iter()
                     .map(|(url, mime)| view! { <source src=url type=mime /> })
                     .collect::<Vec<_>>()}
-                "Your browser cannot play this episode."
+                {t(Watch::CannotPlayAudio)}
             </audio>
         }
         .into_any()
     };
     view! {
         <li class="episode">
-            <h4 id=heading>{e.title}</h4>
+            <h4 id=heading>
+                {match page {
+                    Some(href) => view! { <a class="episode-link" href=href>{e.title}</a> }.into_any(),
+                    None => e.title.into_any(),
+                }}
+            </h4>
             <p class="episode-meta">
                 {numbering}
-                <time datetime=e.published.clone()>{format::date(&e.published).to_owned()}</time>
+                <time datetime=e.published.clone()>
+                    {move || format::long_date(i18n.locale(), &published)}
+                </time>
                 {e.duration.map(|d| view! { " · " <span>{format::duration(d)}</span> })}
             </p>
             {player}

@@ -22,6 +22,8 @@ use projector_tests::{
 };
 use serde_json::{Value, json};
 
+mod watching;
+
 /// How long the app may take to load, compile its wasm, mount and fetch, on a busy machine.
 const PATIENCE: Duration = Duration::from_secs(20);
 

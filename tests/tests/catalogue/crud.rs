@@ -748,6 +748,101 @@ async fn categories_nest_and_tags_are_managed(backend: Backend) {
     assert_eq!(app.count("tags").await, 0);
 }
 
+async fn episode_chapters_are_stored_replaced_and_bad_ones_refused_without_change(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let channel = support::channel(&app, &admin, "Chapters").await;
+    let podcast = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
+            json!({ "i": {
+                "channelId": channel, "title": "Marked", "author": "Ann", "ownerName": "Ann",
+                "ownerEmail": "ann@example.com", "language": "en"
+            } }),
+        )
+        .await["createPodcast"]["podcast"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let created = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id chapters { title startSecs } } } }",
+            json!({ "i": { "podcastId": podcast, "title": "One", "chapters": [
+                { "title": "Intro", "startSecs": 0 }, { "title": "Talk", "startSecs": 12.5 }
+            ] } }),
+        )
+        .await;
+    let episode = &created["createEpisode"]["episode"];
+    assert_eq!(
+        episode["chapters"],
+        json!([{ "title": "Intro", "startSecs": 0.0 }, { "title": "Talk", "startSecs": 12.5 }])
+    );
+    let id = episode["id"].as_str().unwrap().to_string();
+    let update = "mutation($i: UpdateEpisodeInput!) { updateEpisode(input: $i) { episode { chapters { title startSecs } } } }";
+    let read = "query($id: ID!) { episode(id: $id) { title chapters { title startSecs } } }";
+    for bad in [
+        json!([{ "title": "Late", "startSecs": 5 }, { "title": "Early", "startSecs": 1 }]),
+        json!([{ "title": "Negative", "startSecs": -1 }]),
+        json!([{ "title": "", "startSecs": 0 }]),
+    ] {
+        let body = app
+            .graphql(
+                Some(&admin),
+                update,
+                json!({ "i": { "id": id, "title": "Changed", "chapters": bad } }),
+            )
+            .await;
+        assert_eq!(error_code(&body), Some("VALIDATION"), "{bad}: {body}");
+    }
+    let bad_create = app
+        .graphql(
+            Some(&admin),
+            "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id } } }",
+            json!({ "i": { "podcastId": podcast, "title": "Two", "chapters": [{ "title": "X", "startSecs": -3 }] } }),
+        )
+        .await;
+    assert_eq!(error_code(&bad_create), Some("VALIDATION"), "{bad_create}");
+    let unchanged = app
+        .graphql_ok(Some(&admin), read, json!({ "id": id }))
+        .await;
+    assert_eq!(
+        unchanged["episode"]["title"], "One",
+        "a refused update changes nothing"
+    );
+    assert_eq!(unchanged["episode"]["chapters"], episode["chapters"]);
+    // A change that leaves chapters out keeps them; a list replaces them.
+    app.graphql_ok(
+        Some(&admin),
+        update,
+        json!({ "i": { "id": id, "title": "Renamed" } }),
+    )
+    .await;
+    let kept = app
+        .graphql_ok(Some(&admin), read, json!({ "id": id }))
+        .await;
+    assert_eq!(kept["episode"]["chapters"], episode["chapters"]);
+    let replaced = app
+        .graphql_ok(
+            Some(&admin),
+            update,
+            json!({ "i": { "id": id, "chapters": [{ "title": "Only", "startSecs": 3 }] } }),
+        )
+        .await;
+    assert_eq!(
+        replaced["updateEpisode"]["episode"]["chapters"],
+        json!([{ "title": "Only", "startSecs": 3.0 }])
+    );
+    assert_eq!(
+        app.count("episodes").await,
+        1,
+        "the refused create made nothing"
+    );
+}
+
 both_databases!(
     a_channel_is_created_read_updated_and_deleted_by_its_owner,
     channel_members_are_added_and_removed_by_managers_only,
@@ -758,5 +853,6 @@ both_databases!(
     a_playlist_keeps_dense_positions_through_add_move_and_remove,
     concurrent_moves_leave_positions_dense_and_unique,
     a_podcast_and_its_episodes_are_managed_and_the_guid_freezes_on_publish,
+    episode_chapters_are_stored_replaced_and_bad_ones_refused_without_change,
     categories_nest_and_tags_are_managed,
 );

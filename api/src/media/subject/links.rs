@@ -106,6 +106,7 @@ async fn create_draft(
                     publish_at: None,
                     unpublish_at: None,
                     tag_ids: Vec::new(),
+                    chapters: Vec::new(),
                 },
             )
             .await?;
