@@ -251,6 +251,10 @@ pub struct VideoDetails {
     pub poster_url: Option<String>,
     /// Caption tracks.
     pub captions: Vec<Caption>,
+    /// The storyboard sprite, for previews over the player's timeline.
+    pub sprite_url: Option<String>,
+    /// The sprite's WebVTT index.
+    pub sprite_vtt_url: Option<String>,
 }
 
 /// A video by its UUID (or global ID); `None` when there is none the caller may see, or the id
@@ -288,6 +292,8 @@ pub async fn video(id: String) -> Result<Option<VideoDetails>, ApiError> {
                     url: c.url,
                 })
                 .collect(),
+            sprite_url: media.sprite_url,
+            sprite_vtt_url: media.sprite_vtt_url,
         }
     }))
 }

@@ -16,6 +16,7 @@
 
 use leptos::prelude::*;
 
+pub mod player;
 pub mod site;
 
 /// A language the app is written in.

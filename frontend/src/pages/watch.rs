@@ -40,6 +40,10 @@ fn details(video: VideoDetails) -> impl IntoView {
                 poster=video.poster_url
                 captions=video.captions
                 views_path=api::views_path(&video.uuid)
+                chapters=video.chapters.clone()
+                sprite_url=video.sprite_url
+                sprite_vtt_url=video.sprite_vtt_url
+                duration=video.duration
             />
         }
         .into_any(),
