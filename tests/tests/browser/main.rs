@@ -20,6 +20,8 @@ use projector_tests::{
 };
 use serde_json::{Value, json};
 
+mod player;
+
 /// How long the app may take to load, compile its wasm, mount and fetch, on a busy machine.
 const PATIENCE: Duration = Duration::from_secs(20);
 
