@@ -384,6 +384,32 @@ async fn hovering_the_timeline_previews_the_storyboard_and_a_chapter_click_seeks
         "document.querySelectorAll('.vp-mark').length === 2 && Array.from(document.querySelectorAll('.vp-mark')).map(m => m.title).join(',')",
     )
     .await;
+    // A chapter in the list below the player seeks (from a paused start at 0).
+    js(
+        &browser,
+        "const v = document.getElementById('player'); v.muted = true; v.pause(); v.currentTime = 0;",
+    )
+    .await;
+    browser
+        .client
+        .find(Locator::XPath(
+            "//section[@class='chapters']//button[contains(., 'Ending')]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let sought = wait_for_js(
+        &browser,
+        "document.getElementById('player').currentTime >= 6",
+    )
+    .await;
+    let after = js(
+        &browser,
+        "const v = document.getElementById('player'); return [v.currentTime, v.readyState, v.paused, document.activeElement.outerHTML.slice(0, 120)];",
+    )
+    .await;
     js(
         &browser,
         "document.querySelector('.vp-timeline').scrollIntoView({ block: 'center' });",
@@ -410,32 +436,11 @@ async fn hovering_the_timeline_previews_the_storyboard_and_a_chapter_click_seeks
     let thumb = wait_for_js(
         &browser,
         "(() => { const t = document.querySelector('.vp-preview .vp-thumb'); if (!t) return null; \
-         const s = getComputedStyle(t); return [s.backgroundImage, s.backgroundPosition, t.offsetWidth]; })()",
+         const s = getComputedStyle(t); return [s.backgroundImage, s.backgroundPosition, s.width + ' ' + s.height]; })()",
     )
     .await;
     let preview_text = texts(&browser, ".vp-preview").await;
 
-    // A chapter in the list below the player seeks (from a paused start at 0).
-    js(
-        &browser,
-        "const v = document.getElementById('player'); v.muted = true; v.pause(); v.currentTime = 0;",
-    )
-    .await;
-    browser
-        .client
-        .find(Locator::XPath(
-            "//section[@class='chapters']//button[contains(., 'Ending')]",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let sought = wait_for_js(
-        &browser,
-        "document.getElementById('player').currentTime >= 6",
-    )
-    .await;
     browser.close().await;
 
     assert_eq!(
@@ -457,8 +462,8 @@ async fn hovering_the_timeline_previews_the_storyboard_and_a_chapter_click_seeks
     );
     assert_eq!(
         thumb[2],
-        json!(160 + 4),
-        "a tile is 160 px wide, plus its border"
+        json!("160px 120px"),
+        "the preview is one 160 px tile of a 4:3 video"
     );
     let preview_text = preview_text.join(" ");
     assert!(
@@ -479,7 +484,10 @@ async fn hovering_the_timeline_previews_the_storyboard_and_a_chapter_click_seeks
         "the sprite is not a JPEG or PNG: {:?}",
         &bytes[..bytes.len().min(8)]
     );
-    assert!(sought.is_some(), "the chapter did not seek to 6 s");
+    assert!(
+        sought.is_some(),
+        "the chapter did not seek to 6 s: [currentTime, readyState, paused, focus] = {after}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -570,9 +578,9 @@ async fn keys_play_seek_and_mute_and_the_volume_is_remembered_after_a_reload() {
     browser.close().await;
 
     assert_eq!(
-        fresh,
-        json!([1.0, false]),
-        "a first visit plays at full volume"
+        (fresh[0].as_f64(), &fresh[1]),
+        (Some(1.0), &json!(false)),
+        "a first visit plays at full volume, not muted"
     );
     assert!(playing.is_some(), "space did not play");
     assert!(paused.is_some(), "space did not pause");
