@@ -78,15 +78,6 @@ pub async fn server_version() -> Result<String, ApiError> {
 )]
 pub struct Home;
 
-/// The `Watch` operation (`graphql/watch.graphql`).
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/watch.graphql",
-    response_derives = "Debug"
-)]
-pub struct Watch;
-
 /// The `ChannelPage` operation (`graphql/channel.graphql`).
 #[derive(GraphQLQuery)]
 #[graphql(
@@ -226,74 +217,6 @@ pub struct Caption {
     pub language: String,
     /// The WebVTT file.
     pub url: String,
-}
-
-/// Everything the watch page shows of a video.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VideoDetails {
-    /// Its UUID.
-    pub uuid: String,
-    /// Title.
-    pub title: String,
-    /// The description as sanitised HTML (the server renders and cleans the Markdown).
-    pub description_html: String,
-    /// Length in seconds, once known.
-    pub duration: Option<f64>,
-    /// When it was published (the start of its window), else created; RFC 3339.
-    pub published: String,
-    /// How often it was watched.
-    pub view_count: i64,
-    /// Chapters in order.
-    pub chapters: Vec<Chapter>,
-    /// The channel's name.
-    pub channel_name: String,
-    /// The channel's slug.
-    pub channel_slug: String,
-    /// The HLS master playlist, once the video can be played.
-    pub hls_url: Option<String>,
-    /// The poster picture.
-    pub poster_url: Option<String>,
-    /// Caption tracks.
-    pub captions: Vec<Caption>,
-}
-
-/// A video by its UUID (or global ID); `None` when there is none the caller may see, or the id
-/// cannot be read.
-pub async fn video(id: String) -> Result<Option<VideoDetails>, ApiError> {
-    let Some(data) = unless_missing(execute::<Watch>(watch::Variables { id }).await)? else {
-        return Ok(None);
-    };
-    Ok(data.video.map(|v| {
-        let media = v.media;
-        VideoDetails {
-            uuid: v.uuid,
-            title: v.title,
-            description_html: v.description_html,
-            duration: v.duration,
-            published: v.publish_at.unwrap_or(v.created_at),
-            view_count: v.view_count,
-            chapters: v
-                .chapters
-                .into_iter()
-                .map(|c| Chapter {
-                    title: c.title,
-                    start_secs: c.start_secs,
-                })
-                .collect(),
-            channel_name: v.channel.name,
-            channel_slug: v.channel.slug,
-            hls_url: media.hls_url.filter(|_| media.playable),
-            poster_url: media.poster_url,
-            captions: media
-                .captions
-                .into_iter()
-                .map(|c| Caption {
-                    language: c.language,
-                    url: c.url,
-                })
-                .collect(),
-        }
-    }))
 }
 
 /// A channel's page.

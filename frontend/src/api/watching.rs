@@ -85,6 +85,10 @@ pub struct WatchVideo {
     pub poster_url: Option<String>,
     /// Caption tracks.
     pub captions: Vec<Caption>,
+    /// The storyboard sprite, for previews over the player's timeline.
+    pub sprite_url: Option<String>,
+    /// The sprite's WebVTT index.
+    pub sprite_vtt_url: Option<String>,
     /// Public videos related to it, best first.
     pub related: Vec<VideoSummary>,
 }
@@ -196,6 +200,8 @@ pub async fn video(session: Option<Session>, uuid: String) -> Result<Option<Watc
                 .collect(),
             hls_url: media.hls_url.filter(|_| media.playable),
             poster_url: media.poster_url,
+            sprite_url: media.sprite_url,
+            sprite_vtt_url: media.sprite_vtt_url,
             captions: media
                 .captions
                 .into_iter()

@@ -22,6 +22,7 @@ use projector_tests::{
 };
 use serde_json::{Value, json};
 
+mod player;
 mod watching;
 
 /// How long the app may take to load, compile its wasm, mount and fetch, on a busy machine.

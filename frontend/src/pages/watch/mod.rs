@@ -155,6 +155,10 @@ impl Page {
                     poster=video.poster_url.clone()
                     captions=video.captions.clone()
                     views_path=views_path(&video.uuid)
+                    chapters=video.chapters.clone()
+                    sprite_url=video.sprite_url.clone()
+                    sprite_vtt_url=video.sprite_vtt_url.clone()
+                    duration=video.duration
                 />
             }
             .into_any(),
