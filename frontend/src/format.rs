@@ -34,6 +34,24 @@ pub fn count(n: i64, one: &str, many: &str) -> String {
     format!("{sign}{grouped} {}", if n == 1 { one } else { many })
 }
 
+/// `value` with `places` decimals, the decimal mark as `locale` writes it (`1.5`, `1,5`).
+pub fn decimal(locale: crate::i18n::Locale, value: f64, places: usize) -> String {
+    let text = format!("{value:.places$}");
+    match locale {
+        crate::i18n::Locale::En => text,
+        crate::i18n::Locale::Fr => text.replace('.', ","),
+    }
+}
+
+/// A size in bytes as decimal megabytes, e.g. `5.2 MB` (`5,2 Mo` in French).
+pub fn megabytes(locale: crate::i18n::Locale, bytes: f64) -> String {
+    let unit = match locale {
+        crate::i18n::Locale::En => "MB",
+        crate::i18n::Locale::Fr => "Mo",
+    };
+    format!("{} {unit}", decimal(locale, bytes / 1_000_000.0, 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +72,13 @@ mod tests {
         assert_eq!(count(1, "view", "views"), "1 view");
         assert_eq!(count(1234567, "view", "views"), "1,234,567 views");
         assert_eq!(count(0, "view", "views"), "0 views");
+    }
+
+    #[test]
+    fn sizes_use_the_locales_decimal_mark() {
+        use crate::i18n::Locale;
+        assert_eq!(megabytes(Locale::En, 5_242_880.0), "5.2 MB");
+        assert_eq!(megabytes(Locale::Fr, 5_242_880.0), "5,2 Mo");
+        assert_eq!(decimal(Locale::Fr, 0.25, 2), "0,25");
     }
 }

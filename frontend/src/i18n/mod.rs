@@ -16,6 +16,7 @@
 
 use leptos::prelude::*;
 
+pub mod admin;
 pub mod site;
 
 /// A language the app is written in.
