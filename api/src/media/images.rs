@@ -476,3 +476,32 @@ pub async fn choose_poster(
     ctx.public_cache.invalidate();
     Ok(updated)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first bytes of a PNG of `w`×`h` (enough for [`sniff`]).
+    fn png_header(w: u32, h: u32) -> Vec<u8> {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        bytes.extend_from_slice(&w.to_be_bytes());
+        bytes.extend_from_slice(&h.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn artwork_is_a_square_of_1400_to_3000_pixels() {
+        assert!(check_artwork(&png_header(1400, 1400)).is_ok());
+        assert!(check_artwork(&png_header(3000, 3000)).is_ok());
+        for (w, h, why) in [
+            (1399, 1399, "too small"),
+            (3001, 3001, "too large"),
+            (2000, 2001, "not square"),
+        ] {
+            let message = check_artwork(&png_header(w, h)).unwrap_err().to_string();
+            assert!(message.contains(why), "{w}×{h}: {message}");
+        }
+        let svg = check_artwork(b"<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap_err();
+        assert!(matches!(svg, AppError::Validation(_)), "{svg:?}");
+    }
+}
