@@ -283,7 +283,7 @@ impl Live {
                 return;
             }
             inner.failures += 1;
-            1000 * (1 << inner.failures.min(5)) as i32
+            1000 * (1_i32 << inner.failures.min(5))
         };
         self.connect(delay);
     }
