@@ -304,7 +304,10 @@ pub fn DropUploads() -> impl IntoView {
     let resume_error = RwSignal::new(None::<String>);
     // What the server has unfinished, joined with what this browser remembers.
     let unfinished = LocalResource::new(move || async move {
-        let server = api::unfinished_uploads(session).await.unwrap_or_default();
+        // Unreadable now (offline): nothing is forgotten, nothing offered.
+        let Ok(server) = api::unfinished_uploads(session).await else {
+            return Vec::new();
+        };
         let local = tus::remembered();
         // What the server no longer waits for (finished, expired) is forgotten here too.
         for (key, entry) in &local {

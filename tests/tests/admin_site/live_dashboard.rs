@@ -48,6 +48,7 @@ async fn video_until(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "written, not yet run in Chromium (the app was not built in time): run with --ignored"]
 async fn a_processing_videos_bar_moves_from_websocket_events_without_polling_and_a_failed_one_is_retried()
  {
     assert_app_is_built();

@@ -18,6 +18,7 @@ fn picture(app: &TestApp, width: u32, height: u32, encoder: &str) -> std::path::
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "written, not yet run in Chromium (the app was not built in time): run with --ignored"]
 async fn an_editor_uploads_artwork_and_sets_the_apple_category_and_the_feed_carries_them() {
     assert_app_is_built();
     let app = spawn_site().await;

@@ -27,10 +27,10 @@ async fn spawn_transcoding_site() -> TestApp {
     .await
 }
 
-/// A 3-second H.264/AAC MP4 of video noise: over 6 MiB, so the app sends it in two chunks.
-fn noisy_mp4(path: &std::path::Path, pattern: &str) {
+/// About 3 seconds of H.264/AAC MP4 of video noise (`frames` at 25 fps): over 6 MiB, so the app sends it in two chunks.
+fn noisy_mp4(path: &std::path::Path, frames: u32) {
     media::gst_launch(&format!(
-        "videotestsrc pattern={pattern} num-buffers=75 ! video/x-raw,width=320,height=240,framerate=25/1 ! x264enc speed-preset=ultrafast bitrate=20000 vbv-buf-capacity=1000 ! h264parse ! mp4mux name=mux ! filesink location={} \
+        "videotestsrc pattern=snow num-buffers={frames} ! video/x-raw,width=320,height=240,framerate=25/1 ! x264enc speed-preset=ultrafast bitrate=20000 vbv-buf-capacity=1000 ! h264parse ! mp4mux name=mux ! filesink location={} \
          audiotestsrc num-buffers=140 samplesperbuffer=1024 ! audio/x-raw,rate=48000 ! audioconvert ! avenc_aac ! aacparse ! mux.",
         path.display()
     ));
@@ -76,6 +76,7 @@ async fn log_tus(browser: &Browser, hold: bool) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "written, not yet run in Chromium (the app was not built in time): run with --ignored"]
 async fn two_dropped_files_become_drafts_and_after_a_reload_both_resume_from_the_servers_offset_and_reach_ready()
  {
     assert_app_is_built();
@@ -84,11 +85,11 @@ async fn two_dropped_files_become_drafts_and_after_a_reload_both_resume_from_the
     let channel = app.create_channel(&admin, "Dailies").await;
     let channel_id = channel["id"].as_str().unwrap().to_owned();
     let clips = [
-        app.dir.path().join("first take.mp4"),
+        app.dir.path().join("first-take.mp4"),
         app.dir.path().join("second-take.mp4"),
     ];
-    noisy_mp4(&clips[0], "snow");
-    noisy_mp4(&clips[1], "ball");
+    noisy_mp4(&clips[0], 75);
+    noisy_mp4(&clips[1], 80);
 
     let browser = Browser::start().await;
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -175,7 +176,7 @@ async fn two_dropped_files_become_drafts_and_after_a_reload_both_resume_from_the
         .map(|v| v["title"].as_str().unwrap())
         .collect();
     titles.sort();
-    assert_eq!(titles, ["first take", "second-take"], "{drafts}");
+    assert_eq!(titles, ["first-take", "second-take"], "{drafts}");
     assert!(
         drafts["videos"]["nodes"]
             .as_array()
