@@ -192,6 +192,24 @@ pub fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
+/// `value` with `places` decimals, the decimal mark as `locale` writes it (`1.5`, `1,5`).
+pub fn decimal(locale: crate::i18n::Locale, value: f64, places: usize) -> String {
+    let text = format!("{value:.places$}");
+    match locale {
+        crate::i18n::Locale::En => text,
+        crate::i18n::Locale::Fr => text.replace('.', ","),
+    }
+}
+
+/// A size in bytes as decimal megabytes, e.g. `5.2 MB` (`5,2 Mo` in French).
+pub fn megabytes(locale: crate::i18n::Locale, bytes: f64) -> String {
+    let unit = match locale {
+        crate::i18n::Locale::En => "MB",
+        crate::i18n::Locale::Fr => "Mo",
+    };
+    format!("{} {unit}", decimal(locale, bytes / 1_000_000.0, 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +325,13 @@ mod tests {
             "1er\u{a0}août 2026"
         );
         assert_eq!(long_date(Locale::En, "garbage"), "garbage");
+    }
+
+    #[test]
+    fn sizes_use_the_locales_decimal_mark() {
+        use crate::i18n::Locale;
+        assert_eq!(megabytes(Locale::En, 5_242_880.0), "5.2 MB");
+        assert_eq!(megabytes(Locale::Fr, 5_242_880.0), "5,2 Mo");
+        assert_eq!(decimal(Locale::Fr, 0.25, 2), "0,25");
     }
 }

@@ -51,7 +51,7 @@ use crate::podcasts::graphql::{PodcastsMutation, PodcastsQuery};
 use crate::search::graphql::SearchQuery;
 use crate::state::{AppState, Ctx};
 use crate::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
-use crate::transcode::graphql::SubscriptionRoot;
+use crate::transcode::graphql::{SubscriptionRoot, TranscodeMutation};
 use crate::videos::graphql::{VideosMutation, VideosQuery};
 
 /// The executable schema type.
@@ -82,6 +82,7 @@ pub struct MutationRoot(
     PlaylistsMutation,
     PodcastsMutation,
     TaxonomyMutation,
+    TranscodeMutation,
 );
 
 /// Facts about the server itself.

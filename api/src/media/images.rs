@@ -27,7 +27,8 @@ pub enum ImageTarget {
     ChannelAvatar,
     /// A channel's banner.
     ChannelBanner,
-    /// A podcast's cover art (Apple asks for 1400 to 3000 px squares).
+    /// A podcast's cover art: a square JPEG or PNG of 1400×1400 to 3000×3000 pixels (Apple
+    /// Podcasts' rule; anything else is `VALIDATION`).
     PodcastArtwork,
 }
 
@@ -148,6 +149,39 @@ pub fn check(bytes: &[u8], limit: u64) -> AppResult<Sniffed> {
     Ok(found)
 }
 
+/// Smallest side of podcast artwork, in pixels (Apple Podcasts' rule).
+pub const ARTWORK_MIN_SIDE: u32 = 1400;
+/// Largest side of podcast artwork, in pixels (Apple Podcasts' rule).
+pub const ARTWORK_MAX_SIDE: u32 = 3000;
+
+/// Checks podcast artwork against Apple Podcasts' rule: a square JPEG or PNG of 1400×1400 to
+/// 3000×3000 pixels. Anything else is `VALIDATION`, with the rule and what the file is instead.
+pub fn check_artwork(bytes: &[u8]) -> AppResult<()> {
+    let refuse = |why: String| {
+        AppError::validation(format!(
+            "podcast artwork must be a square JPEG or PNG of {ARTWORK_MIN_SIDE}×{ARTWORK_MIN_SIDE} \
+             to {ARTWORK_MAX_SIDE}×{ARTWORK_MAX_SIDE} pixels, as Apple Podcasts requires: {why}"
+        ))
+    };
+    let Some(found) = sniff(bytes) else {
+        return Err(refuse("this file is not a JPEG or PNG picture".into()));
+    };
+    let (w, h) = (found.width, found.height);
+    if found.mime == "image/webp" {
+        return Err(refuse("this picture is a WebP".into()));
+    }
+    if w != h {
+        return Err(refuse(format!("this picture is {w}×{h}, not square")));
+    }
+    if w < ARTWORK_MIN_SIDE {
+        return Err(refuse(format!("this picture is {w}×{h}, too small")));
+    }
+    if w > ARTWORK_MAX_SIDE {
+        return Err(refuse(format!("this picture is {w}×{h}, too large")));
+    }
+    Ok(())
+}
+
 /// Most bytes a decoder may allocate for one picture (an 8192×8192 RGBA picture takes 256 MiB).
 const MAX_DECODE_ALLOC: u64 = 320 * 1024 * 1024;
 
@@ -212,7 +246,18 @@ pub async fn set_image(
     filename: &str,
     bytes: Vec<u8>,
 ) -> AppResult<media_asset::Model> {
-    let found = check(&bytes, ctx.config.uploads.max_image_bytes)?;
+    let found = check(&bytes, ctx.config.uploads.max_image_bytes).map_err(|e| {
+        // Artwork that is not a picture at all is told the artwork rule too.
+        match (target, e) {
+            (ImageTarget::PodcastArtwork, AppError::UnsupportedMedia(_)) => check_artwork(&bytes)
+                .err()
+                .unwrap_or_else(|| AppError::validation("podcast artwork cannot be read")),
+            (_, e) => e,
+        }
+    })?;
+    if target == ImageTarget::PodcastArtwork {
+        check_artwork(&bytes)?;
+    }
     let channel_id = channel_of(&ctx.db, target, id).await?;
     visibility::require_manage(&ctx.db, viewer, channel_id).await?;
     // Decoding takes up to MAX_DECODE_ALLOC of memory: a few at a time.
@@ -430,4 +475,33 @@ pub async fn choose_poster(
     }
     ctx.public_cache.invalidate();
     Ok(updated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first bytes of a PNG of `w`×`h` (enough for [`sniff`]).
+    fn png_header(w: u32, h: u32) -> Vec<u8> {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        bytes.extend_from_slice(&w.to_be_bytes());
+        bytes.extend_from_slice(&h.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn artwork_is_a_square_of_1400_to_3000_pixels() {
+        assert!(check_artwork(&png_header(1400, 1400)).is_ok());
+        assert!(check_artwork(&png_header(3000, 3000)).is_ok());
+        for (w, h, why) in [
+            (1399, 1399, "too small"),
+            (3001, 3001, "too large"),
+            (2000, 2001, "not square"),
+        ] {
+            let message = check_artwork(&png_header(w, h)).unwrap_err().to_string();
+            assert!(message.contains(why), "{w}×{h}: {message}");
+        }
+        let svg = check_artwork(b"<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap_err();
+        assert!(matches!(svg, AppError::Validation(_)), "{svg:?}");
+    }
 }

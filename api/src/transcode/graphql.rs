@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, SimpleObject, Subscription};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Subscription};
 use futures::Stream;
 use futures::StreamExt as _;
 use uuid::Uuid;
@@ -83,6 +83,49 @@ pub async fn processing_of(ctx: &Context<'_>, subject: Uuid) -> AppResult<Option
     Ok(queue::latest_for_subject(&app.db, subject)
         .await?
         .map(Processing::from))
+}
+
+/// Input of `retryTranscode`: the video or the episode whose transcode failed (give exactly
+/// one).
+#[derive(InputObject, Debug)]
+pub struct RetryTranscodeInput {
+    /// The video.
+    pub video_id: Option<ID>,
+    /// The episode.
+    pub episode_id: Option<ID>,
+}
+
+/// What `retryTranscode` queued.
+#[derive(SimpleObject, Debug)]
+pub struct RetryTranscodePayload {
+    /// The new processing, queued.
+    pub processing: Processing,
+}
+
+/// Mutations of transcoding.
+#[derive(Default, Debug)]
+pub struct TranscodeMutation;
+
+#[Object]
+impl TranscodeMutation {
+    /// Runs a failed transcode of a video's or episode's media again, with a fresh set of
+    /// attempts (editors of its channel). `VALIDATION` when its latest transcode did not fail.
+    #[graphql(guard = "crate::accounts::auth::RoleGuard(crate::accounts::Role::Editor)")]
+    async fn retry_transcode(
+        &self,
+        ctx: &Context<'_>,
+        input: RetryTranscodeInput,
+    ) -> AppResult<RetryTranscodePayload> {
+        let subject = match (input.video_id, input.episode_id) {
+            (Some(v), None) => Subject::Video(from_global(&v, "Video")?),
+            (None, Some(e)) => Subject::Episode(from_global(&e, "Episode")?),
+            _ => return Err(AppError::validation("give videoId or episodeId")),
+        };
+        let job = super::retry::retry(app(ctx)?, &viewer(ctx), subject).await?;
+        Ok(RetryTranscodePayload {
+            processing: job.into(),
+        })
+    }
 }
 
 /// A progress report of a transcode.

@@ -5,4 +5,5 @@ pub mod entity;
 pub mod graphql;
 pub mod pipeline;
 pub mod queue;
+pub mod retry;
 pub mod worker;

@@ -325,6 +325,22 @@ pub async fn create_video(
     description: String,
     visibility: String,
 ) -> Result<String, ApiError> {
+    Ok(
+        create_draft(session, channel_id, title, description, visibility)
+            .await?
+            .1,
+    )
+}
+
+/// Creates an unpublished video in a channel, as [`create_video`]; returns its global ID and
+/// its UUID.
+pub async fn create_draft(
+    session: Session,
+    channel_id: String,
+    title: String,
+    description: String,
+    visibility: String,
+) -> Result<(String, String), ApiError> {
     use create_video::{CreateVideoInput, Variables, Visibility};
     // No window: a new video is unpublished until its editor publishes it.
     let input = CreateVideoInput {
@@ -347,7 +363,7 @@ pub async fn create_video(
         chapters: None,
     };
     let data = session.call::<CreateVideo>(Variables { input }).await?;
-    Ok(data.create_video.video.uuid)
+    Ok((data.create_video.video.id, data.create_video.video.uuid))
 }
 
 /// Changes a video's title, description and visibility.
@@ -440,4 +456,42 @@ pub async fn upload_caption(
         .call_with_file::<UploadCaption>(variables, "file", file)
         .await?;
     Ok(())
+}
+
+/// The `MyUploads` operation (`graphql/admin/uploads.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/admin/uploads.graphql",
+    response_derives = "Debug"
+)]
+pub struct MyUploads;
+
+/// An upload of the signed-in user that stopped before its last byte.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unfinished {
+    /// Its tus address.
+    pub url: String,
+    /// The file's name.
+    pub filename: String,
+    /// Bytes the server has.
+    pub offset: f64,
+    /// Bytes in the file.
+    pub length: f64,
+}
+
+/// The signed-in user's uploads still waiting for bytes, newest first.
+pub async fn unfinished_uploads(session: Session) -> Result<Vec<Unfinished>, ApiError> {
+    let data = session.call::<MyUploads>(my_uploads::Variables).await?;
+    Ok(data
+        .my_uploads
+        .into_iter()
+        .filter(|u| u.status == "UPLOADING")
+        .map(|u| Unfinished {
+            url: u.url,
+            filename: u.filename,
+            offset: u.offset as f64,
+            length: u.length as f64,
+        })
+        .collect())
 }

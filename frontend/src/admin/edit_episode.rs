@@ -1,5 +1,8 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+
+use super::podcast_apple::EpisodeTypePanel;
+use super::views_chart::{ViewsChart, ViewsOf};
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -132,6 +135,8 @@ fn editor(
             </header>
 
             <UploadPanel target=MediaTarget::Episode(id.clone()) phase=state.phase.clone() progress />
+            <ViewsChart of=ViewsOf::Episode(id.clone()) />
+            <EpisodeTypePanel id=id.clone() />
 
             <section aria-labelledby="details-heading">
                 <h3 id="details-heading">"Details"</h3>

@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::notices::{Notices, error_view};
 use super::podcast_api::{self, EditablePodcast, EpisodeState};
+use super::podcast_apple::ApplePanels;
 use super::session::{Session, use_session};
 use super::{StateBadge, field};
 use crate::components::{ErrorNotice, Loading, NotFound};
@@ -127,6 +128,7 @@ fn editor(
         .into_any()
     };
     let busy = move || notices.busy.get();
+    let podcast_id = podcast.id.clone();
     view! {
         <article class="podcast-editor">
             <header class="editor-header">
@@ -188,6 +190,7 @@ fn editor(
                     </button>
                 </form>
             </section>
+            <ApplePanels id=podcast_id />
         </article>
     }
 }

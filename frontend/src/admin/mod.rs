@@ -10,13 +10,17 @@ pub mod tus;
 
 mod channels;
 mod dashboard;
+mod drop_uploads;
 mod edit_episode;
 mod edit_podcast;
+mod itunes;
 mod library;
+mod live;
 mod new_podcast;
 mod new_video;
 mod notices;
 mod playlists;
+mod podcast_apple;
 mod routes;
 mod shell;
 mod sign_in;
@@ -28,6 +32,7 @@ mod tokens;
 mod upload_panel;
 mod users;
 mod video_editor;
+mod views_chart;
 
 pub use channels::{ManageChannelPage, ManageChannelsPage};
 pub use dashboard::DashboardPage;

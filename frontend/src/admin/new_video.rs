@@ -5,6 +5,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::api;
+use super::drop_uploads::DropUploads;
 use super::session::use_session;
 use crate::components::{ErrorNotice, Loading};
 
@@ -96,6 +97,7 @@ pub fn NewVideoPage() -> impl IntoView {
                     "Create draft"
                 </button>
             </form>
+            <DropUploads />
         }
         .into_any()
     };

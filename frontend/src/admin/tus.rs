@@ -295,6 +295,108 @@ pub async fn settled(session: Session, location: &str) -> Result<Settled, TusErr
     ))
 }
 
+/// Where the addresses of unfinished uploads are kept (`localStorage`), one entry per file.
+const RESUME_PREFIX: &str = "projector.upload.";
+
+/// An unfinished upload remembered in the browser, so that a reload, a closed tab or a lost
+/// connection goes on from the server's offset instead of starting again.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Remembered {
+    /// The upload's address (`/uploads/<id>`).
+    pub url: String,
+    /// The draft video it fills (UUID), for the link to its editor.
+    pub video_uuid: Option<String>,
+    /// The file's name.
+    pub filename: String,
+}
+
+/// What tells a file apart without reading it: its name, size and last change.
+pub fn file_key(file: &web_sys::File) -> String {
+    format!(
+        "{RESUME_PREFIX}{}|{}|{}",
+        file.name(),
+        file.size() as u64,
+        file.last_modified() as u64
+    )
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Keeps `entry` for `file` until [`forget`].
+pub fn remember(file: &web_sys::File, entry: &Remembered) {
+    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(entry)) {
+        let _ = storage.set_item(&file_key(file), &json);
+    }
+}
+
+/// The unfinished upload of `file`, if one is remembered.
+pub fn recall(file: &web_sys::File) -> Option<Remembered> {
+    let json = storage()?.get_item(&file_key(file)).ok().flatten()?;
+    serde_json::from_str(&json).ok()
+}
+
+/// Drops what is remembered for `file` (its bytes are all in, or it is gone).
+pub fn forget(file: &web_sys::File) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&file_key(file));
+    }
+}
+
+/// Every remembered upload, with its storage key.
+pub fn remembered() -> Vec<(String, Remembered)> {
+    let Some(storage) = storage() else {
+        return Vec::new();
+    };
+    let count = storage.length().unwrap_or(0);
+    (0..count)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(RESUME_PREFIX))
+        .filter_map(|key| {
+            let json = storage.get_item(&key).ok().flatten()?;
+            Some((key, serde_json::from_str(&json).ok()?))
+        })
+        .collect()
+}
+
+/// Drops a remembered upload by its storage key.
+pub fn forget_key(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// The upload's id, the last part of its address (the server may answer with an absolute
+/// `Location` while `myUploads` names a path).
+pub fn upload_id(url: &str) -> &str {
+    url.trim_end_matches('/').rsplit('/').next().unwrap_or(url)
+}
+
+/// Bytes per second and seconds left, from `(milliseconds, bytes stored)` samples of this
+/// session's sending (oldest first): the rate over the last [`RATE_WINDOW_MS`], so a stall
+/// shows at once and a resumed upload does not count the bytes it had before.
+pub fn rate(samples: &[(f64, f64)], total: f64) -> Option<(f64, f64)> {
+    let &(now, sent) = samples.last()?;
+    let &(then, before) = samples
+        .iter()
+        .find(|(t, _)| now - t <= RATE_WINDOW_MS)
+        .filter(|(t, _)| now - t > 0.0)
+        .or_else(|| samples.iter().rev().nth(1))?;
+    let elapsed = (now - then) / 1000.0;
+    if elapsed <= 0.0 {
+        return None;
+    }
+    let speed = (sent - before) / elapsed;
+    if speed <= 0.0 {
+        return Some((0.0, f64::INFINITY));
+    }
+    Some((speed, (total - sent).max(0.0) / speed))
+}
+
+/// How far back [`rate`] looks.
+pub const RATE_WINDOW_MS: f64 = 10_000.0;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +409,20 @@ mod tests {
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64("clip é.mp4".as_bytes()), "Y2xpcCDDqS5tcDQ=");
         assert_eq!(metadata(&[("a", "b"), ("c", "")]), "a Yg==,c ");
+    }
+
+    #[test]
+    fn the_rate_counts_only_the_bytes_sent_in_the_last_seconds() {
+        // Resumed at 5 MB: 5 MB more in 2 s is 2.5 MB/s, and 2 s left for the last 5 MB.
+        let samples = [(0.0, 5e6), (1000.0, 7e6), (2000.0, 10e6)];
+        let (speed, left) = rate(&samples, 15e6).unwrap();
+        assert_eq!(speed, 2.5e6);
+        assert_eq!(left, 2.0);
+        // Older samples than the window are left out.
+        let samples = [(0.0, 0.0), (20_000.0, 1e6), (25_000.0, 6e6)];
+        assert_eq!(rate(&samples, 6e6).unwrap().0, 1e6);
+        assert_eq!(rate(&[(0.0, 1.0)], 2.0), None);
+        assert_eq!(upload_id("http://h/uploads/abc"), "abc");
+        assert_eq!(upload_id("/uploads/abc"), "abc");
     }
 }

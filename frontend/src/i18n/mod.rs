@@ -16,6 +16,7 @@
 
 use leptos::prelude::*;
 
+pub mod admin;
 pub mod discovery;
 pub mod player;
 pub mod site;

@@ -7,8 +7,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod channels;
+mod live_dashboard;
 mod member_by_email;
 mod playlists;
+mod podcasts;
+mod stats;
 mod support;
 mod taxonomy;
+mod uploads;
 mod users;

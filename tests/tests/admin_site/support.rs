@@ -50,7 +50,16 @@ pub async fn open(browser: &Browser, app: &TestApp, path: &str) {
 /// Waits until the page's script `check` (a JavaScript expression) is truthy and returns its
 /// value; `None` when [`PATIENCE`] runs out first.
 pub async fn wait_for_js(browser: &Browser, check: &str) -> Option<Value> {
-    let deadline = Instant::now() + PATIENCE;
+    wait_for_js_within(browser, check, PATIENCE).await
+}
+
+/// [`wait_for_js`] with its own patience.
+pub async fn wait_for_js_within(
+    browser: &Browser,
+    check: &str,
+    patience: Duration,
+) -> Option<Value> {
+    let deadline = Instant::now() + patience;
     let script = format!("try {{ return ({check}); }} catch (e) {{ return null; }}");
     while Instant::now() < deadline {
         if let Ok(value) = browser.client.execute(&script, vec![]).await

@@ -111,6 +111,8 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Mutation", "choosePoster", MANAGE_MEDIA),
     ("Mutation", "uploadCaption", MANAGE_MEDIA),
     ("Mutation", "deleteCaption", MANAGE_MEDIA),
+    // A video without media has no failed transcode: authorization passes, the retry is refused.
+    ("Mutation", "retryTranscode", MANAGE_MEDIA),
     ("Mutation", "uploadImage", MANAGE),
     // Channels.
     ("Mutation", "createChannel", EDITORS),
@@ -569,6 +571,17 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
             request(
                 &m("deleteCaption", "DeleteCaptionInput", "language"),
                 json!({ "videoId": video, "language": "en" }),
+            )
+        }
+        ("Mutation", "retryTranscode") => {
+            let video = w.video(&w.channel().await).await;
+            request(
+                &m(
+                    "retryTranscode",
+                    "RetryTranscodeInput",
+                    "processing { status }",
+                ),
+                json!({ "videoId": video }),
             )
         }
         ("Mutation", "uploadImage") => {

@@ -5,5 +5,6 @@
 
 mod flow;
 mod queue;
+mod retry;
 mod subscriptions;
 mod support;

@@ -347,7 +347,108 @@ async fn every_uploaded_picture_is_served_at_the_url_the_api_hands_out(backend: 
     assert!(art == served[3], "the feed's artwork is other bytes");
 }
 
+/// A picture of `width`×`height` made by GStreamer with `encoder` (`pngenc`, `jpegenc`).
+fn picture_of(app: &TestApp, width: u32, height: u32, encoder: &str) -> Vec<u8> {
+    let path = app
+        .dir
+        .path()
+        .join(format!("art-{width}x{height}-{encoder}"));
+    projector_tests::media::gst_launch(&format!(
+        "videotestsrc num-buffers=1 ! video/x-raw,width={width},height={height} ! videoconvert ! {encoder} ! filesink location={}",
+        path.display()
+    ));
+    std::fs::read(path).unwrap()
+}
+
+async fn podcast_artwork_must_be_a_square_jpeg_or_png_of_1400_to_3000_pixels_and_bad_ones_change_nothing(
+    backend: Backend,
+) {
+    let app = spawn_app_with(backend, |c| c.uploads.max_image_bytes = 64 << 20).await;
+    let token = app.admin_token().await;
+    let (channel, _) = channel_and_video(&app, &token).await;
+    let podcast = app
+        .graphql_ok(
+            Some(&token),
+            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
+            json!({ "i": { "channelId": channel, "title": "Pod", "author": "A",
+                "ownerName": "O", "ownerEmail": "o@example.com", "language": "en" } }),
+        )
+        .await["createPodcast"]["podcast"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let artwork = || async {
+        app.graphql_ok(
+            Some(&token),
+            "query($p: ID!) { node(id: $p) { ... on Podcast { artworkUrl } } }",
+            json!({ "p": podcast }),
+        )
+        .await["node"]["artworkUrl"]
+            .clone()
+    };
+    // The smallest accepted, as JPEG and as PNG (the 3000 px edge is `check_artwork`'s unit
+    // test: decoding a 3000 px picture in a debug build takes longer than the client waits).
+    for (side, encoder) in [(1400, "pngenc"), (1400, "jpegenc")] {
+        let bytes = picture_of(&app, side, side, encoder);
+        let (status, body) = send(&app, &token, "PODCAST_ARTWORK", &podcast, "art", bytes).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "{side} px {encoder}: {body}");
+        assert_eq!(body["data"]["uploadImage"]["width"], side, "{body}");
+    }
+    let kept = artwork().await;
+    assert!(kept.is_string(), "{kept}");
+    let assets = app.count("media_assets").await;
+
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1400\" height=\"1400\"><rect width=\"1400\" height=\"1400\"/></svg>".to_vec();
+    let bad = [
+        (
+            "not square",
+            picture_of(&app, 1400, 1500, "pngenc"),
+            "1400×1500, not square",
+        ),
+        (
+            "too small",
+            picture_of(&app, 1000, 1000, "jpegenc"),
+            "1000×1000, too small",
+        ),
+        (
+            "too big",
+            picture_of(&app, 3200, 3200, "jpegenc"),
+            "3200×3200, too large",
+        ),
+        ("an SVG", svg, "not a JPEG or PNG"),
+    ];
+    for (what, bytes, why) in bad {
+        let (_, body) = send(&app, &token, "PODCAST_ARTWORK", &podcast, "art", bytes).await;
+        assert_eq!(
+            projector_tests::error_code(&body),
+            Some("VALIDATION"),
+            "{what}: {body}"
+        );
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("square JPEG or PNG of 1400×1400 to 3000×3000 pixels"),
+            "{what}: the message states the rule: {message}"
+        );
+        assert!(
+            message.contains(why),
+            "{what}: the message says why: {message}"
+        );
+        assert_eq!(artwork().await, kept, "{what} changed the artwork");
+        assert_eq!(
+            app.count("media_assets").await,
+            assets,
+            "{what} stored something"
+        );
+    }
+    // The rule is the artwork's: a channel banner need not be square.
+    let banner = picture_of(&app, 1400, 1500, "pngenc");
+    let (_, body) = send(&app, &token, "CHANNEL_BANNER", &channel, "b", banner).await;
+    assert!(body.get("errors").is_none(), "{body}");
+}
+
 both_databases!(
+    podcast_artwork_must_be_a_square_jpeg_or_png_of_1400_to_3000_pixels_and_bad_ones_change_nothing,
     every_uploaded_picture_is_served_at_the_url_the_api_hands_out,
     a_poster_sent_as_multipart_is_stored_and_replaces_the_previous_one,
     pictures_that_are_not_pictures_too_big_or_not_yours_are_refused_and_nothing_is_stored,

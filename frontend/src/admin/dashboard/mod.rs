@@ -1,21 +1,13 @@
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 mod queues;
 
-use self::queues::Workspace;
+use self::queues::{Finished, Workspace};
 use crate::admin::StateBadge;
 use crate::admin::api::{self, ManagedChannel, VideoState};
 use crate::admin::podcast_api;
 use crate::admin::session::use_session;
-use crate::admin::tus::sleep;
 use crate::components::{ErrorNotice, Loading};
-
-/// How often a channel's list is read again while one of its videos is processing.
-const POLL_MS: i32 = 2000;
 
 /// `/admin`: the channels the user may manage, each with its videos, drafts included, and
 /// where each video is (draft, processing, ready, or failed and why).
@@ -24,6 +16,7 @@ pub fn DashboardPage() -> impl IntoView {
     crate::pages::set_title("Dashboard");
     let session = use_session();
     let channels = LocalResource::new(move || api::managed_channels(session));
+    provide_context(Finished(RwSignal::new(0)));
     view! {
         <section class="dashboard">
             <h2>"Dashboard"</h2>
@@ -64,30 +57,16 @@ fn ChannelVideos(
     let session = use_session();
     let id = channel.id.clone();
     let videos = LocalResource::new(move || api::channel_videos(session, id.clone()));
-    // Read the list again while something in it is processing, until the page goes.
-    let alive = Arc::new(AtomicBool::new(true));
-    on_cleanup({
-        let alive = alive.clone();
-        move || alive.store(false, Ordering::Relaxed)
-    });
-    let polling = StoredValue::new(false);
-    Effect::new(move |_| {
-        let settling = videos
-            .get()
-            .and_then(|r| r.ok())
-            .is_some_and(|vs| vs.iter().any(|v| v.phase.is_settling()));
-        if settling && !polling.get_value() {
-            polling.set_value(true);
-            let alive = alive.clone();
-            spawn_local(async move {
-                sleep(POLL_MS).await;
-                if alive.load(Ordering::Relaxed) {
-                    polling.set_value(false);
-                    videos.refetch();
-                }
-            });
-        }
-    });
+    // Read again when a processing job ends (the workspace hears it live): no polling.
+    if let Some(Finished(finished)) = use_context::<Finished>() {
+        Effect::new(move |before: Option<u32>| {
+            let now = finished.get();
+            if before.is_some_and(|b| b != now) {
+                videos.refetch();
+            }
+            now
+        });
+    }
     let channel_param = js_sys::encode_uri_component(&channel.id);
     let new_video = format!("/admin/videos/new?channel={channel_param}");
     let new_podcast = format!("/admin/podcasts/new?channel={channel_param}");

@@ -2,21 +2,23 @@
 //! progress, stage and time left; failed with the reason and a way to retry; drafts;
 //! scheduled; recently published), each row with its poster, length and views.
 //!
-//! Processing is followed by reading the queue every 2 s: the app has no WebSocket client
-//! yet, so the `transcodeProgress` subscription is not used here.
+//! Processing is followed live, not by polling: each processing row's video has a
+//! `transcodeProgress` subscription on one WebSocket ([`Live`]); a job that ends reads the
+//! queues once again (and tells the channel tables, through [`Finished`]).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::HashMap;
 
 use graphql_client::GraphQLQuery;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::admin::api;
+use crate::admin::live::{Live, Progress};
 use crate::admin::session::{Session, use_session};
-use crate::admin::tus::sleep;
 use crate::api::ApiError;
 use crate::format;
+use crate::i18n::admin::{self as text, Admin};
+use crate::i18n::{locale, t};
 
 /// `DateTime`: RFC 3339, UTC.
 type DateTime = String;
@@ -33,14 +35,30 @@ type UUID = String;
 )]
 pub struct WorkspaceQueue;
 
-/// How often the processing queue is read again while something is in it.
-const POLL_MS: i32 = 2000;
+/// The `RetryTranscode` operation (`graphql/admin/workspace.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/admin/workspace.graphql",
+    response_derives = "Debug"
+)]
+pub struct RetryTranscode;
+
+/// How many processing jobs ended since the page opened: the channel tables read their
+/// videos again when it moves. Provided by the dashboard page.
+#[derive(Clone, Copy)]
+pub struct Finished(pub RwSignal<u32>);
+
+/// Live reports by video global ID.
+type LiveMap = RwSignal<HashMap<String, Progress>>;
+
 /// How many rows a queue shows.
 const SHOWN: usize = 8;
 
 /// A row of a queue.
 #[derive(Debug, Clone, PartialEq)]
 struct Item {
+    id: String,
     uuid: String,
     title: String,
     channel: String,
@@ -80,6 +98,7 @@ async fn queue(session: Session, status: workspace_queue::Status) -> Result<Vec<
                 .or(v.media_error)
                 .or_else(|| failed.then(|| "processing failed".to_owned())),
             progress: v.processing.map(|p| (p.percent, p.stage, p.eta_secs)),
+            id: v.id,
             uuid: v.uuid,
             title: v.title,
             channel: v.channel.name,
@@ -100,7 +119,39 @@ pub(super) fn Workspace() -> impl IntoView {
     let failed = LocalResource::new(move || queue(session, Status::FAILED));
     let drafts = LocalResource::new(move || queue(session, Status::DRAFT));
     let ready = LocalResource::new(move || queue(session, Status::READY));
-    poll_while_processing(processing);
+    let finished = use_context::<Finished>().map(|f| f.0);
+    let live_map: LiveMap = RwSignal::new(HashMap::new());
+    let live = Live::new(session, move |id, progress| {
+        let over = progress.is_final();
+        live_map.try_update(|m| m.insert(id, progress));
+        if over {
+            // Its state changed for good: read the queues once more.
+            processing.refetch();
+            failed.refetch();
+            ready.refetch();
+            if let Some(f) = finished {
+                f.try_update(|n| *n += 1);
+            }
+        }
+    });
+    let live = StoredValue::new_local(live);
+    Effect::new(move |_| {
+        let ids: Vec<String> = processing
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        live.with_value(|l| l.follow(ids));
+    });
+    on_cleanup(move || {
+        live.try_with_value(|l| l.close());
+    });
+    let retried = move || {
+        processing.refetch();
+        failed.refetch();
+    };
     let list = |r: LocalResource<Result<Vec<Item>, ApiError>>| {
         move || r.get().and_then(Result::ok).unwrap_or_default()
     };
@@ -130,37 +181,14 @@ pub(super) fn Workspace() -> impl IntoView {
                 {count("published", "Published", Signal::derive(move || published().len()))}
             </ul>
             <div class="queues">
-                {queue_view("queue-processing", "Processing", Signal::derive(list(processing)))}
-                {queue_view("queue-failed", "Failed", Signal::derive(list(failed)))}
-                {queue_view("queue-drafts", "Drafts", Signal::derive(list(drafts)))}
-                {queue_view("queue-scheduled", "Scheduled", Signal::derive(scheduled))}
-                {queue_view("queue-published", "Recently published", Signal::derive(published))}
+                {queue_view("queue-processing", "Processing", Signal::derive(list(processing)), live_map, retried)}
+                {queue_view("queue-failed", "Failed", Signal::derive(list(failed)), live_map, retried)}
+                {queue_view("queue-drafts", "Drafts", Signal::derive(list(drafts)), live_map, retried)}
+                {queue_view("queue-scheduled", "Scheduled", Signal::derive(scheduled), live_map, retried)}
+                {queue_view("queue-published", "Recently published", Signal::derive(published), live_map, retried)}
             </div>
         </section>
     }
-}
-
-fn poll_while_processing(processing: LocalResource<Result<Vec<Item>, ApiError>>) {
-    let alive = Arc::new(AtomicBool::new(true));
-    on_cleanup({
-        let alive = alive.clone();
-        move || alive.store(false, Ordering::Relaxed)
-    });
-    Effect::new(move |_| {
-        let busy = processing
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|v| !v.is_empty());
-        if busy {
-            let alive = alive.clone();
-            spawn_local(async move {
-                sleep(POLL_MS).await;
-                if alive.load(Ordering::Relaxed) {
-                    processing.refetch();
-                }
-            });
-        }
-    });
 }
 
 fn count(id: &'static str, label: &'static str, n: Signal<usize>) -> impl IntoView {
@@ -172,7 +200,13 @@ fn count(id: &'static str, label: &'static str, n: Signal<usize>) -> impl IntoVi
     }
 }
 
-fn queue_view(id: &'static str, title: &'static str, items: Signal<Vec<Item>>) -> impl IntoView {
+fn queue_view(
+    id: &'static str,
+    title: &'static str,
+    items: Signal<Vec<Item>>,
+    live: LiveMap,
+    retried: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     view! {
         <section class="queue" id=id>
             <h3>{title}</h3>
@@ -181,7 +215,11 @@ fn queue_view(id: &'static str, title: &'static str, items: Signal<Vec<Item>>) -
                 if items.is_empty() {
                     view! { <p class="hint">"Nothing here."</p> }.into_any()
                 } else {
-                    let rows = items.into_iter().take(SHOWN).map(item_view).collect::<Vec<_>>();
+                    let rows = items
+                        .into_iter()
+                        .take(SHOWN)
+                        .map(|item| item_view(item, live, retried))
+                        .collect::<Vec<_>>();
                     view! { <ul class="queue-list">{rows}</ul> }.into_any()
                 }
             }}
@@ -189,7 +227,11 @@ fn queue_view(id: &'static str, title: &'static str, items: Signal<Vec<Item>>) -
     }
 }
 
-fn item_view(item: Item) -> impl IntoView {
+fn item_view(
+    item: Item,
+    live: LiveMap,
+    retried: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let edit = crate::admin::edit_path(&item.uuid);
     let poster = item
         .poster
@@ -203,31 +245,36 @@ fn item_view(item: Item) -> impl IntoView {
             .unwrap_or_default(),
         item.views
     );
-    let progress = item
-        .progress
-        .clone()
-        .filter(|_| {
-            item.reason.is_none()
-                && item.publication != "published"
-                && item.publication != "scheduled"
-        })
-        .map(|(percent, stage, eta)| {
-            let words = format!(
-                "{percent:.0}%{}{}",
-                stage.map(|s| format!(" · {s}")).unwrap_or_default(),
-                eta.map(|e| format!(" · {} left", format::duration(e)))
-                    .unwrap_or_default()
-            );
-            view! {
-                <progress max="100" value=percent></progress>
-                <span class="queue-progress">{words}</span>
-            }
-        });
+    let shows_progress = item.reason.is_none()
+        && item.publication != "published"
+        && item.publication != "scheduled"
+        && item.progress.is_some();
+    let progress = shows_progress.then(|| {
+        let (id, read) = (item.id.clone(), item.progress.clone());
+        // The live report when there is one, else what the queue read.
+        let now = move || {
+            live.with(|m| m.get(&id).map(|p| (p.percent, p.stage.clone(), p.eta_secs)))
+                .or_else(|| read.clone())
+                .unwrap_or((0.0, None, None))
+        };
+        let now_words = now.clone();
+        view! {
+            <progress class="queue-bar" max="100" value=move || now().0></progress>
+            <span class="queue-progress">
+                {move || {
+                    let (percent, stage, eta) = now_words();
+                    text::progress_words(locale(), percent, stage.as_deref(), eta)
+                }}
+            </span>
+        }
+    });
     let failure = item.reason.clone().map(|reason| {
         view! {
             <span class="state-reason">{reason}</span>
             " "
-            <a href=edit.clone() class="queue-retry">"Retry: upload the file again"</a>
+            <RetryButton video_id=item.id.clone() retried />
+            " "
+            <a href=edit.clone() class="queue-upload-again">{t(Admin::UploadAgain)}</a>
         }
     });
     let when = match item.publication {
@@ -257,4 +304,43 @@ fn local_time(iso: &str) -> String {
     date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
         .as_string()
         .unwrap_or_else(|| iso.to_owned())
+}
+
+/// Runs a failed transcode again; says why when the server refuses.
+#[component]
+fn RetryButton(
+    /// The video's global ID.
+    video_id: String,
+    /// Called once the retry is queued.
+    retried: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let session = use_session();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let retry = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let id = video_id.clone();
+        spawn_local(async move {
+            let outcome = session
+                .call::<RetryTranscode>(retry_transcode::Variables { id })
+                .await;
+            busy.try_set(false);
+            match outcome {
+                Ok(_) => retried(),
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    view! {
+        <button type="button" class="queue-retry" on:click=retry disabled=move || busy.get()>
+            {move || if busy.get() { t(Admin::Retrying)() } else { t(Admin::Retry)() }}
+        </button>
+        {move || error.get().map(|m| view! { <span class="form-error" role="alert">{m}</span> })}
+    }
 }

@@ -31,6 +31,7 @@ use self::schedule::PublishPanel;
 use super::StateBadge;
 use super::session::{Session, use_session};
 use super::upload_panel::{MediaTarget, UploadPanel, UploadProgress};
+use crate::admin::views_chart::{ViewsChart, ViewsOf};
 use crate::components::{ErrorNotice, Loading, NotFound};
 use crate::i18n::site::Missing;
 
@@ -119,6 +120,7 @@ fn Editor(
                 <Preview src=video.hls_url.clone() poster=state.poster_url.clone() />
                 <UploadPanel target=MediaTarget::Video(state.id.clone()) phase=state.phase.clone() progress />
             </div>
+            <ViewsChart of=ViewsOf::Video(state.id.clone()) />
             <DetailsForm session video=video.clone() form known_tags categories feedbacks reload />
             <PublishPanel session state=state.clone() feedbacks reload />
             <PosterPanel session video=video.clone() feedbacks reload />

@@ -1,0 +1,660 @@
+//! The podcast page's panels for podcast apps: artwork (Apple's rule: a square JPEG or PNG of
+//! 1400 to 3000 px, checked by the API), the Apple Podcasts category, explicit and type, the
+//! feed's address with a preview of the feed as podcast apps read it, and deleting the podcast.
+
+use graphql_client::GraphQLQuery;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use wasm_bindgen::JsCast;
+
+use super::itunes;
+use super::session::{Session, use_session};
+use crate::api::ApiError;
+use crate::i18n::admin::{self as text, Admin};
+use crate::i18n::{Message, locale, t};
+
+/// `Upload`: null in the variables, the file travels as a part of a multipart request.
+type Upload = ();
+
+/// The `PodcastApple` operation (`graphql/admin/podcast_apple.graphql`).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/admin/podcast_apple.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct PodcastApple;
+
+/// The `UpdatePodcastApple` operation.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/admin/podcast_apple.graphql",
+    response_derives = "Debug",
+    // Absent, not null: the API reads null as "clear", so a field left `None` must not be sent.
+    skip_serializing_none
+)]
+pub struct UpdatePodcastApple;
+
+/// The `UploadPodcastArtwork` operation.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/admin/podcast_apple.graphql",
+    response_derives = "Debug"
+)]
+pub struct UploadPodcastArtwork;
+
+/// The `DeletePodcast` operation.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/admin/podcast_apple.graphql",
+    response_derives = "Debug"
+)]
+pub struct DeletePodcast;
+
+/// What the panels show of a podcast.
+#[derive(Debug, Clone, PartialEq)]
+struct Apple {
+    id: String,
+    title: String,
+    artwork_url: Option<String>,
+    feed_url: Option<String>,
+    explicit: bool,
+    serial: bool,
+    /// `(category, subcategory)`, in order.
+    categories: Vec<(String, Option<String>)>,
+    episodes: i64,
+}
+
+async fn load(session: Session, id: String) -> Result<Option<Apple>, ApiError> {
+    let data = session
+        .call::<PodcastApple>(podcast_apple::Variables { id })
+        .await?;
+    Ok(data.podcast.map(|p| Apple {
+        id: p.id,
+        title: p.title,
+        artwork_url: p.artwork_url,
+        feed_url: p.feed_url,
+        explicit: p.explicit,
+        serial: matches!(p.type_, podcast_apple::PodcastType::SERIAL),
+        categories: p
+            .itunes_categories
+            .into_iter()
+            .map(|c| (c.category, c.subcategory))
+            .collect(),
+        episodes: p.episodes.total_count,
+    }))
+}
+
+/// The Apple Podcasts panels of the podcast `id`.
+#[component]
+pub fn ApplePanels(
+    /// The podcast's global ID.
+    id: String,
+) -> impl IntoView {
+    let session = use_session();
+    let podcast = LocalResource::new(move || load(session, id.clone()));
+    move || {
+        podcast
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .map(|p| panels(session, p, move || podcast.refetch()))
+    }
+}
+
+fn chosen_file(id: &str) -> Option<web_sys::File> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|i| i.files())
+        .and_then(|f| f.get(0))
+}
+
+fn panels(
+    session: Session,
+    podcast: Apple,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let artwork_error = RwSignal::new(None::<String>);
+    let apple_error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<&'static str>);
+    let busy = RwSignal::new(false);
+
+    let upload_artwork = {
+        let id = podcast.id.clone();
+        move |_| {
+            let Some(file) = chosen_file("artwork-file") else {
+                artwork_error.set(Some(Admin::ChooseFileFirst.text(locale()).to_owned()));
+                return;
+            };
+            busy.set(true);
+            artwork_error.set(None);
+            done.set(None);
+            let id = id.clone();
+            spawn_local(async move {
+                use upload_podcast_artwork::{ImageTarget, UploadImageInput, Variables};
+                let variables = Variables {
+                    input: UploadImageInput {
+                        target: ImageTarget::PODCAST_ARTWORK,
+                        id,
+                    },
+                    file: (),
+                };
+                match session
+                    .call_with_file::<UploadPodcastArtwork>(variables, "file", &file)
+                    .await
+                {
+                    Ok(_) => {
+                        done.try_set(Some("artwork"));
+                        reload();
+                    }
+                    Err(e) => {
+                        artwork_error.try_set(Some(e.to_string()));
+                    }
+                }
+                busy.try_set(false);
+            });
+        }
+    };
+
+    let first = podcast
+        .categories
+        .first()
+        .map(|(c, s)| itunes::value_of(c, s.as_deref()))
+        .unwrap_or_default();
+    let save_apple = {
+        let podcast = podcast.clone();
+        let first = first.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            use update_podcast_apple::{ItunesCategoryInput, PodcastType, UpdatePodcastInput};
+            let picked = super::field("itunes-category");
+            let explicit = checked("podcast-explicit");
+            let serial = super::field("podcast-type") == "SERIAL";
+            // Only what changed is sent.
+            let categories =
+                (picked != first).then(|| {
+                    let mut list: Vec<ItunesCategoryInput> = itunes::parse(&picked)
+                        .map(|(category, sub)| ItunesCategoryInput {
+                            category: category.to_owned(),
+                            subcategory: sub.map(str::to_owned),
+                        })
+                        .into_iter()
+                        .collect();
+                    // The other categories stay as they were.
+                    list.extend(podcast.categories.iter().skip(1).map(|(c, s)| {
+                        ItunesCategoryInput {
+                            category: c.clone(),
+                            subcategory: s.clone(),
+                        }
+                    }));
+                    list
+                });
+            let input = UpdatePodcastInput {
+                id: podcast.id.clone(),
+                itunes_categories: categories,
+                explicit: (explicit != podcast.explicit).then_some(explicit),
+                type_: (serial != podcast.serial).then_some(if serial {
+                    PodcastType::SERIAL
+                } else {
+                    PodcastType::EPISODIC
+                }),
+                title: None,
+                slug: None,
+                description: None,
+                author: None,
+                owner_name: None,
+                owner_email: None,
+                language: None,
+                locked: None,
+                visibility: None,
+            };
+            busy.set(true);
+            apple_error.set(None);
+            done.set(None);
+            spawn_local(async move {
+                match session
+                    .call::<UpdatePodcastApple>(update_podcast_apple::Variables { input })
+                    .await
+                {
+                    Ok(_) => {
+                        done.try_set(Some("apple"));
+                        reload();
+                    }
+                    Err(e) => {
+                        apple_error.try_set(Some(e.to_string()));
+                    }
+                }
+                busy.try_set(false);
+            });
+        }
+    };
+
+    let options = itunes::TAXONOMY
+        .iter()
+        .map(|(category, subs)| {
+            let first = first.clone();
+            view! {
+                <optgroup label=*category>
+                    <option value=*category selected=first == *category>
+                        {*category}
+                    </option>
+                    {subs
+                        .iter()
+                        .map(|sub| {
+                            let value = itunes::value_of(category, Some(sub));
+                            let selected = first == value;
+                            view! {
+                                <option value=value selected=selected>
+                                    {format!("{category} › {sub}")}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </optgroup>
+            }
+        })
+        .collect_view();
+    let notice = move |which: &'static str| {
+        move || {
+            (done.get() == Some(which)).then(|| {
+                view! {
+                    <p class="notice" role="status" id=format!("{which}-saved")>
+                        {t(Admin::Saved)}
+                    </p>
+                }
+            })
+        }
+    };
+    let error = |id: &'static str, signal: RwSignal<Option<String>>| {
+        move || {
+            signal
+                .get()
+                .map(|m| view! { <p class="form-error" id=id role="alert">{m}</p> })
+        }
+    };
+    let serial = podcast.serial;
+    view! {
+        <section class="podcast-artwork" aria-labelledby="artwork-heading">
+            <h3 id="artwork-heading">{t(Admin::ArtworkHeading)}</h3>
+            {podcast
+                .artwork_url
+                .clone()
+                .map(|url| {
+                    view! { <img id="artwork" class="artwork" src=url alt="" width="160" height="160" /> }
+                })}
+            <p class="hint">{t(Admin::ArtworkRule)}</p>
+            <div class="upload-controls">
+                <label for="artwork-file">{t(Admin::ArtworkFile)}</label>
+                <input id="artwork-file" type="file" accept="image/jpeg,image/png" />
+                <button type="button" id="artwork-upload" on:click=upload_artwork disabled=move || busy.get()>
+                    {t(Admin::UploadArtwork)}
+                </button>
+            </div>
+            {error("artwork-error", artwork_error)}
+            {notice("artwork")}
+        </section>
+
+        <section class="podcast-apple" aria-labelledby="apple-heading">
+            <h3 id="apple-heading">{t(Admin::AppleHeading)}</h3>
+            <form id="apple-form" class="admin-form" on:submit=save_apple>
+                <label for="itunes-category">{t(Admin::ItunesCategory)}</label>
+                <select id="itunes-category">
+                    <option value="" selected=first.is_empty()>{t(Admin::NoCategory)}</option>
+                    {options}
+                </select>
+                <label class="checkbox" for="podcast-explicit">
+                    <input id="podcast-explicit" type="checkbox" checked=podcast.explicit />
+                    {t(Admin::Explicit)}
+                </label>
+                <label for="podcast-type">{t(Admin::PodcastType)}</label>
+                <select id="podcast-type">
+                    <option value="EPISODIC" selected=!serial>{t(Admin::Episodic)}</option>
+                    <option value="SERIAL" selected=serial>{t(Admin::Serial)}</option>
+                </select>
+                {error("apple-error", apple_error)}
+                <button type="submit" id="save-apple" disabled=move || busy.get()>
+                    {t(Admin::SaveApple)}
+                </button>
+                {notice("apple")}
+            </form>
+        </section>
+
+        <FeedPreview url=podcast.feed_url.clone() />
+        <DeletePodcastPanel session id=podcast.id.clone() title=podcast.title.clone() episodes=podcast.episodes />
+    }
+}
+
+fn checked(id: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked())
+}
+
+/// A feed as podcast apps read it.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Feed {
+    title: String,
+    artwork: Option<String>,
+    categories: Vec<String>,
+    /// Title, enclosure URL, type and length.
+    episodes: Vec<(String, String, String, String)>,
+}
+
+/// The text of the first `tag` (a qualified name, e.g. `itunes:image`) under `within`.
+fn first(within: &web_sys::Element, tag: &str) -> Option<web_sys::Element> {
+    within.get_elements_by_tag_name(tag).item(0)
+}
+
+fn parse_feed(xml: &str) -> Option<Feed> {
+    let parser = web_sys::DomParser::new().ok()?;
+    let doc = parser
+        .parse_from_string(xml, web_sys::SupportedType::ApplicationXml)
+        .ok()?;
+    let channel = doc.get_elements_by_tag_name("channel").item(0)?;
+    let text = |e: Option<web_sys::Element>| e.and_then(|e| e.text_content()).unwrap_or_default();
+    let title = text(
+        (0..channel.children().length())
+            .filter_map(|i| channel.children().item(i))
+            .find(|c| c.tag_name() == "title"),
+    );
+    let artwork = first(&channel, "itunes:image").and_then(|e| e.get_attribute("href"));
+    let cats = channel.get_elements_by_tag_name("itunes:category");
+    let categories = (0..cats.length())
+        .filter_map(|i| cats.item(i))
+        .filter_map(|c| {
+            let name = c.get_attribute("text")?;
+            // A subcategory is nested in its category.
+            let parent = c
+                .parent_element()
+                .filter(|p| p.tag_name() == "itunes:category")
+                .and_then(|p| p.get_attribute("text"));
+            Some(match parent {
+                Some(parent) => format!("{parent} › {name}"),
+                None => name,
+            })
+        })
+        .collect::<Vec<_>>();
+    // A category holding subcategories is named with each of them.
+    let categories = categories
+        .iter()
+        .filter(|c| !categories.iter().any(|o| o.starts_with(&format!("{c} › "))))
+        .cloned()
+        .collect();
+    let items = channel.get_elements_by_tag_name("item");
+    let episodes = (0..items.length())
+        .filter_map(|i| items.item(i))
+        .map(|item| {
+            let enclosure = first(&item, "enclosure");
+            let attr = |name: &str| {
+                enclosure
+                    .as_ref()
+                    .and_then(|e| e.get_attribute(name))
+                    .unwrap_or_default()
+            };
+            (
+                text(first(&item, "title")),
+                attr("url"),
+                attr("type"),
+                attr("length"),
+            )
+        })
+        .collect();
+    Some(Feed {
+        title,
+        artwork,
+        categories,
+        episodes,
+    })
+}
+
+async fn fetch_feed(url: String) -> Result<Feed, String> {
+    // Asked again each time: a feed the browser cached would show what was there before.
+    let response = gloo_net::http::Request::get(&url)
+        .cache(web_sys::RequestCache::NoCache)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let xml = response.text().await.map_err(|e| e.to_string())?;
+    parse_feed(&xml).ok_or_else(|| "not an RSS feed".to_owned())
+}
+
+/// The feed's address, and the feed as podcast apps read it (fetched from that address).
+#[component]
+fn FeedPreview(
+    /// The feed's address (none while the podcast is not public).
+    url: Option<String>,
+) -> impl IntoView {
+    let Some(url) = url else {
+        return view! {
+            <section class="feed-preview" aria-labelledby="feed-heading">
+                <h3 id="feed-heading">{t(Admin::FeedHeading)}</h3>
+                <p class="hint" id="no-feed">{t(Admin::NoFeed)}</p>
+            </section>
+        }
+        .into_any();
+    };
+    let feed = LocalResource::new({
+        let url = url.clone();
+        move || fetch_feed(url.clone())
+    });
+    let preview = move || {
+        feed.get().map(|result| match result {
+            Err(e) => view! {
+                <p class="form-error" role="alert">{move || text::feed_unreadable(locale(), &e)}</p>
+            }
+            .into_any(),
+            Ok(feed) => {
+                let episodes = feed
+                    .episodes
+                    .into_iter()
+                    .map(|(title, url, kind, length)| {
+                        view! {
+                            <li class="feed-episode">
+                                <span class="feed-episode-title">{title}</span>
+                                " · "
+                                <a class="feed-enclosure" href=url.clone()>{kind}</a>
+                                " · "
+                                <span class="feed-length">{move || text::bytes_long(locale(), &length)}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div id="feed-preview" class="feed-card">
+                        {feed.artwork.map(|src| view! { <img class="artwork" id="feed-artwork" src=src alt="" width="96" height="96" /> })}
+                        <div>
+                            <p class="feed-title" id="feed-title">{feed.title}</p>
+                            <p class="hint" id="feed-categories">{feed.categories.join(" · ")}</p>
+                        </div>
+                    </div>
+                    <ul class="feed-episodes" id="feed-episodes">{episodes}</ul>
+                }
+                .into_any()
+            }
+        })
+    };
+    view! {
+        <section class="feed-preview" aria-labelledby="feed-heading">
+            <h3 id="feed-heading">{t(Admin::FeedHeading)}</h3>
+            <p>
+                <a id="feed-link" href=url.clone()>{url.clone()}</a>
+                " "
+                <button type="button" id="feed-refresh" on:click=move |_| feed.refetch()>
+                    {t(Admin::RefreshPreview)}
+                </button>
+            </p>
+            <p class="hint">{t(Admin::FeedHint)}</p>
+            {preview}
+        </section>
+    }
+    .into_any()
+}
+
+/// Deletes the podcast and its episodes, after a confirmation that says what goes.
+#[component]
+fn DeletePodcastPanel(
+    session: Session,
+    /// The podcast's global ID.
+    id: String,
+    /// Its title.
+    title: String,
+    /// How many episodes go with it.
+    episodes: i64,
+) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let confirm = move |_| {
+        let (id, navigate) = (id.clone(), navigate.clone());
+        spawn_local(async move {
+            let input = delete_podcast::DeleteNodeInput { id };
+            match session
+                .call::<DeletePodcast>(delete_podcast::Variables { input })
+                .await
+            {
+                Ok(_) => navigate("/admin", NavigateOptions::default()),
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="danger-zone" aria-labelledby="delete-podcast-heading">
+            <h3 id="delete-podcast-heading">{t(Admin::DeletePodcast)}</h3>
+            <Show
+                when=move || asking.get()
+                fallback=move || {
+                    view! {
+                        <button type="button" id="delete-podcast" class="danger" on:click=move |_| asking.set(true)>
+                            {t(Admin::DeletePodcast)}
+                        </button>
+                    }
+                }
+            >
+                <p id="delete-podcast-question" role="alert">
+                    {
+                        let title = title.clone();
+                        move || text::delete_podcast_question(locale(), &title, episodes)
+                    }
+                </p>
+                <button type="button" id="confirm-delete-podcast" class="danger" on:click=confirm.clone()>
+                    {t(Admin::DeleteForGood)}
+                </button>
+                <button type="button" id="keep-podcast" on:click=move |_| asking.set(false)>
+                    {t(Admin::Keep)}
+                </button>
+            </Show>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </section>
+    }
+}
+
+/// The `EpisodeTypeOf` operation.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/admin/podcast_apple.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct EpisodeTypeOf;
+
+/// The `SetEpisodeType` operation.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/admin/podcast_apple.graphql",
+    response_derives = "Debug"
+)]
+pub struct SetEpisodeType;
+
+/// An episode's type for podcast apps (full, trailer, bonus); saved on its own.
+#[component]
+pub fn EpisodeTypePanel(
+    /// The episode's global ID.
+    id: String,
+) -> impl IntoView {
+    let session = use_session();
+    let current = LocalResource::new({
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            async move {
+                session
+                    .call::<EpisodeTypeOf>(episode_type_of::Variables { id })
+                    .await
+                    .ok()
+                    .and_then(|d| d.episode)
+                    .map(|e| format!("{:?}", e.episode_type))
+            }
+        }
+    });
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let save = move |_| {
+        use set_episode_type::EpisodeType;
+        let chosen = super::field("episode-type");
+        if current.get_untracked().flatten().as_deref() == Some(chosen.as_str()) {
+            return;
+        }
+        let episode_type = match chosen.as_str() {
+            "TRAILER" => EpisodeType::TRAILER,
+            "BONUS" => EpisodeType::BONUS,
+            _ => EpisodeType::FULL,
+        };
+        let id = id.clone();
+        error.set(None);
+        saved.set(false);
+        spawn_local(async move {
+            match session
+                .call::<SetEpisodeType>(set_episode_type::Variables { id, episode_type })
+                .await
+            {
+                Ok(_) => {
+                    saved.try_set(true);
+                    current.refetch();
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    let select = move || {
+        current.get().flatten().map(|now| {
+            let option = move |value: &'static str, key: Admin| {
+                view! { <option value=value selected=now == value>{t(key)}</option> }
+            };
+            view! {
+                <select id="episode-type">
+                    {option("FULL", Admin::EpisodeFull)}
+                    {option("TRAILER", Admin::EpisodeTrailer)}
+                    {option("BONUS", Admin::EpisodeBonus)}
+                </select>
+            }
+        })
+    };
+    view! {
+        <section class="episode-type" aria-labelledby="episode-type-heading">
+            <h3 id="episode-type-heading">
+                <label for="episode-type">{t(Admin::EpisodeType)}</label>
+            </h3>
+            {select}
+            <button type="button" id="save-episode-type" on:click=save>{t(Admin::SaveType)}</button>
+            {move || saved.get().then(|| view! { <p class="notice" role="status" id="episode-type-saved">{t(Admin::Saved)}</p> })}
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </section>
+    }
+}
