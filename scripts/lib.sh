@@ -107,7 +107,7 @@ ensure_nextest() {
 build_frontend() {
   say "building the web app with Trunk (viewer pages, then the admin app)"
   (cd "$ROOT" && trunk build --release &&
-    trunk build --release frontend/admin.html --dist dist/admin --public-url /admin/)
+    trunk build frontend/admin.html --release --dist dist/admin --public-url /admin/)
   compress_frontend "$ROOT/dist"
 }
 

@@ -58,8 +58,7 @@ pub struct Site {
 
 /// What `/admin` answers when the app was built without its admin build.
 const NO_ADMIN_BUILD: &str = "<!doctype html><title>Projector</title><p>The admin app is not \
-    built: build it with <code>trunk build --release frontend/admin.html --dist dist/admin \
-    --public-url /admin/</code> (the README's commands do).</p>";
+    built: build it with <code>scripts/build-app</code> (the README's commands do).</p>";
 
 impl std::fmt::Debug for Site {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
