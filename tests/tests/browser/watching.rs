@@ -81,9 +81,15 @@ async fn wait_for_location(
 /// Plays the page's `#player` muted from just before its end.
 async fn play_to_the_end(browser: &Browser) {
     assert!(
-        wait_for_js(browser, "document.getElementById('player').readyState >= 1")
-            .await
-            .is_some(),
+        // hls.js feeds the video through Media Source: the duration is known (finite) only
+        // once it has read the playlist, which may come after the metadata.
+        wait_for_js(
+            browser,
+            "(v => v.readyState >= 1 && Number.isFinite(v.duration) && v.duration > 0)\
+             (document.getElementById('player'))"
+        )
+        .await
+        .is_some(),
         "the player never loaded its metadata: {}",
         body_text(browser).await
     );
