@@ -106,3 +106,76 @@ impl Drop for Browser {
         let _ = self.driver.wait();
     }
 }
+
+/// A Chrome DevTools command, sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (reqwest::Method, Option<String>) {
+        (reqwest::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+impl Browser {
+    /// Sends a Chrome DevTools command (`{"cmd": ..., "params": {...}}`) and returns its result.
+    pub async fn cdp(&self, command: serde_json::Value) -> serde_json::Value {
+        self.client
+            .issue_cmd(Cdp(command))
+            .await
+            .expect("a DevTools command")
+    }
+
+    /// Saves screenshots of the page at 1280x800 and 390x844 (set through DevTools: a window
+    /// cannot be that narrow) into `docs/screenshots/` (`{name}-1280.png`, `{name}-390.png`),
+    /// and fails when the page is not that wide or the narrow page scrolls sideways.
+    pub async fn screenshots(&self, name: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+        std::fs::create_dir_all(&dir).expect("docs/screenshots");
+        for (width, height) in [(1280, 800), (390, 844)] {
+            self.cdp(serde_json::json!({
+                "cmd": "Emulation.setDeviceMetricsOverride",
+                "params": {
+                    "width": width, "height": height, "deviceScaleFactor": 1,
+                    "mobile": width < 600
+                }
+            }))
+            .await;
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            let sizes = self
+                .client
+                .execute(
+                    "return [window.innerWidth, document.documentElement.scrollWidth];",
+                    vec![],
+                )
+                .await
+                .expect("the page's sizes");
+            assert_eq!(
+                sizes[0],
+                serde_json::json!(width),
+                "{name}: the page is not {width} px wide"
+            );
+            assert!(
+                sizes[1].as_i64().unwrap_or(i64::MAX) <= width,
+                "{name} scrolls sideways at {width} px: {sizes}"
+            );
+            let png = self.client.screenshot().await.expect("a screenshot");
+            std::fs::write(dir.join(format!("{name}-{width}.png")), png).expect("write it");
+        }
+        self.cdp(
+            serde_json::json!({ "cmd": "Emulation.clearDeviceMetricsOverride", "params": {} }),
+        )
+        .await;
+    }
+}

@@ -1252,73 +1252,6 @@ async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publis
     );
 }
 
-/// A Chrome DevTools command, sent through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp(Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (reqwest::Method, Option<String>) {
-        (reqwest::Method::POST, Some(self.0.to_string()))
-    }
-}
-
-/// Saves screenshots of the page as it is at 1280x800 and 390x844 (the page's own size, set
-/// through DevTools: a window cannot be that narrow) into `docs/screenshots/`
-/// (`{name}-1280.png`, `{name}-390.png`), and fails when the narrow page scrolls sideways.
-async fn screenshots(browser: &Browser, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (width, height) in [(1280, 800), (390, 844)] {
-        browser
-            .client
-            .issue_cmd(Cdp(json!({
-                "cmd": "Emulation.setDeviceMetricsOverride",
-                "params": {
-                    "width": width, "height": height, "deviceScaleFactor": 1,
-                    "mobile": width < 600
-                }
-            })))
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let sizes = js(
-            browser,
-            "return [window.innerWidth, document.documentElement.scrollWidth];",
-        )
-        .await;
-        assert_eq!(
-            sizes[0],
-            json!(width),
-            "{name}: the page is not {width} px wide"
-        );
-        assert!(
-            sizes[1].as_i64().unwrap() <= width,
-            "{name} scrolls sideways at {width} px: {sizes}"
-        );
-        let png = browser.client.screenshot().await.unwrap();
-        std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
-    }
-    browser
-        .client
-        .issue_cmd(Cdp(json!({
-            "cmd": "Emulation.clearDeviceMetricsOverride",
-            "params": {}
-        })))
-        .await
-        .unwrap();
-}
-
 /// Every field of a video that an editor or the pipeline can set, for before/after checks.
 const EVERY_FIELD: &str = "query($id: ID!) { video(id: $id) { title slug description \
     visibility publishAt unpublishAt duration language license status viewCount \
@@ -1394,7 +1327,7 @@ async fn saving_the_editor_changes_no_field_the_editor_left_alone() {
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
     wait_for_element(&browser, "chapter-title-1").await;
-    screenshots(&browser, "admin-video-editor").await;
+    browser.screenshots("admin-video-editor").await;
     click(&browser, "save-video").await;
     let unchanged_notice = text_of(&browser, "#details-notice").await;
     let after_plain_save = app
@@ -1610,7 +1543,7 @@ async fn the_library_bulk_publishes_three_videos_says_which_one_was_refused_and_
     )
     .await;
     let listed = body_text(&browser).await;
-    screenshots(&browser, "admin-library").await;
+    browser.screenshots("admin-library").await;
     click(&browser, "library-select-all").await;
     click(&browser, "bulk-publish").await;
     let summary = text_of(&browser, "#bulk-summary").await;
@@ -1745,7 +1678,7 @@ async fn the_dashboard_counts_and_queues_what_needs_attention() {
     }
     let retry = text_of(&browser, "#queue-failed .queue-retry").await;
     let upload_again = text_of(&browser, "#queue-failed .queue-upload-again").await;
-    screenshots(&browser, "admin-dashboard").await;
+    browser.screenshots("admin-dashboard").await;
     browser.close().await;
 
     assert!(counted.is_some(), "{counts}");

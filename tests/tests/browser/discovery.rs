@@ -377,7 +377,7 @@ async fn the_channel_tabs_show_its_playlists_podcasts_and_about_and_the_tab_is_i
     let about_page = body_text(&browser).await;
     let stats = texts(&browser, "#about-stats dd").await;
     let current = texts(&browser, ".tabs a[aria-current=page]").await;
-    screenshots(&browser, "channel-en").await;
+    browser.screenshots("channel-en").await;
     browser.close().await;
 
     assert_eq!(videos, ["Sails", "Tugboats at dawn"], "{videos_page}");
@@ -453,7 +453,7 @@ async fn search_narrows_by_type_and_date_follows_typing_and_keeps_the_query_in_t
     let url = browser.client.current_url().await.unwrap();
     let everything = body_text(&browser).await;
     let others = texts(&browser, "#search-others a").await;
-    screenshots(&browser, "search-en").await;
+    browser.screenshots("search-en").await;
 
     browser
         .client
@@ -571,7 +571,7 @@ async fn the_home_page_shows_its_rows_and_more_videos_beyond_the_first_screen() 
     let channels = texts(&browser, "#channels .channel-chip-name").await;
     let podcasts = texts(&browser, "#podcasts .card-title").await;
     let topics = hrefs(&browser, "#topics a").await;
-    screenshots(&browser, "home-en").await;
+    browser.screenshots("home-en").await;
     browser
         .client
         .find(Locator::Id("more-videos"))
@@ -735,9 +735,9 @@ async fn after_the_switch_to_french_the_discovery_pages_show_no_english_text() {
             left.push(format!("{path}: {text:?}"));
         }
         match path {
-            "/" => screenshots(&browser, "home-fr").await,
-            p if p.starts_with("/search") => screenshots(&browser, "search-fr").await,
-            p if p.ends_with("?tab=about") => screenshots(&browser, "channel-fr").await,
+            "/" => browser.screenshots("home-fr").await,
+            p if p.starts_with("/search") => browser.screenshots("search-fr").await,
+            p if p.ends_with("?tab=about") => browser.screenshots("channel-fr").await,
             _ => {}
         }
     }
@@ -766,74 +766,4 @@ async fn after_the_switch_to_french_the_discovery_pages_show_no_english_text() {
         popular.contains("Tendances") || popular.contains("Populaires"),
         "{popular}"
     );
-}
-
-/// A Chrome DevTools command, sent through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp(Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (reqwest::Method, Option<String>) {
-        (reqwest::Method::POST, Some(self.0.to_string()))
-    }
-}
-
-/// Saves screenshots of the page at 1280x800 and 390x844 (set through DevTools: a window
-/// cannot be that narrow) into `docs/screenshots/` (`{name}-1280.png`, `{name}-390.png`), and
-/// fails when the narrow page scrolls sideways.
-async fn screenshots(browser: &Browser, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (width, height) in [(1280, 800), (390, 844)] {
-        browser
-            .client
-            .issue_cmd(Cdp(json!({
-                "cmd": "Emulation.setDeviceMetricsOverride",
-                "params": {
-                    "width": width, "height": height, "deviceScaleFactor": 1,
-                    "mobile": width < 600
-                }
-            })))
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let sizes = browser
-            .client
-            .execute(
-                "return [window.innerWidth, document.documentElement.scrollWidth];",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            sizes[0],
-            json!(width),
-            "{name}: the page is not {width} px wide"
-        );
-        assert!(
-            sizes[1].as_i64().unwrap() <= width,
-            "{name} scrolls sideways at {width} px: {sizes}"
-        );
-        let png = browser.client.screenshot().await.unwrap();
-        std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
-    }
-    browser
-        .client
-        .issue_cmd(Cdp(json!({
-            "cmd": "Emulation.clearDeviceMetricsOverride",
-            "params": {}
-        })))
-        .await
-        .unwrap();
 }

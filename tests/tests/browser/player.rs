@@ -123,41 +123,16 @@ async fn play_muted(browser: &Browser) {
     );
 }
 
-/// A Chrome DevTools command, sent through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp(Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (reqwest::Method, Option<String>) {
-        (reqwest::Method::POST, Some(self.0.to_string()))
-    }
-}
-
 /// Saves a screenshot of the page at `width`x`height` (set through DevTools, as a window
 /// cannot be that narrow) as `docs/screenshots/{name}-{width}.png`, after `prepare` ran in the
 /// page at that size; fails when the page scrolls sideways.
 async fn screenshot(browser: &Browser, name: &str, width: u32, height: u32, prepare: &str) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    browser
-        .client
-        .issue_cmd(Cdp(json!({
+    browser.cdp(json!({
             "cmd": "Emulation.setDeviceMetricsOverride",
             "params": { "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }
-        })))
-        .await
-        .unwrap();
+        })).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     js(browser, prepare).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
@@ -178,12 +153,8 @@ async fn screenshot(browser: &Browser, name: &str, width: u32, height: u32, prep
     let png = browser.client.screenshot().await.unwrap();
     std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
     browser
-        .client
-        .issue_cmd(Cdp(
-            json!({ "cmd": "Emulation.clearDeviceMetricsOverride", "params": {} }),
-        ))
-        .await
-        .unwrap();
+        .cdp(json!({ "cmd": "Emulation.clearDeviceMetricsOverride", "params": {} }))
+        .await;
 }
 
 /// The index hls.js gives the rendition of `height` lines, once it has read the master.

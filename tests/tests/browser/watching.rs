@@ -127,66 +127,6 @@ async fn switch_language(browser: &Browser, tag: &str) {
         .unwrap();
 }
 
-/// A Chrome DevTools command, sent through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp(Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (reqwest::Method, Option<String>) {
-        (reqwest::Method::POST, Some(self.0.to_string()))
-    }
-}
-
-/// Saves `{name}-1280.png` and `{name}-390.png` of the page into `docs/screenshots/`, and
-/// fails when the narrow page scrolls sideways.
-async fn screenshots(browser: &Browser, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (width, height) in [(1280, 800), (390, 844)] {
-        browser
-            .client
-            .issue_cmd(Cdp(json!({
-                "cmd": "Emulation.setDeviceMetricsOverride",
-                "params": { "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }
-            })))
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let sizes = browser
-            .client
-            .execute(
-                "return [window.innerWidth, document.documentElement.scrollWidth];",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert!(
-            sizes[1].as_i64().unwrap() <= width,
-            "{name} scrolls sideways at {width} px: {sizes}"
-        );
-        let png = browser.client.screenshot().await.unwrap();
-        std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
-    }
-    browser
-        .client
-        .issue_cmd(Cdp(
-            json!({ "cmd": "Emulation.clearDeviceMetricsOverride", "params": {} }),
-        ))
-        .await
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn related_videos_and_up_next_appear_and_autoplay_moves_to_the_next_video_until_turned_off() {
     assert_app_is_built();
@@ -420,10 +360,10 @@ async fn the_playlist_page_plays_all_its_videos_in_order() {
     )
     .await;
     let listed = texts(&browser, "#playlist-videos .side-title").await;
-    screenshots(&browser, "playlist").await;
+    browser.screenshots("playlist").await;
     switch_language(&browser, "fr").await;
     let play_all_fr = wait_for_js(&browser, "document.getElementById('play-all').textContent.includes('Tout lire') && document.getElementById('play-all').textContent").await;
-    screenshots(&browser, "playlist-fr").await;
+    browser.screenshots("playlist-fr").await;
     switch_language(&browser, "en").await;
     click(&browser, "#play-all").await;
     let mut visited = Vec::new();
@@ -532,10 +472,10 @@ async fn the_episode_page_shows_its_audio_and_chapters_and_a_chapter_click_seeks
         .is_some(),
         "the audio never loaded"
     );
-    screenshots(&browser, "episode").await;
+    browser.screenshots("episode").await;
     switch_language(&browser, "fr").await;
     let french = wait_for_js(&browser, "document.getElementById('chapters-heading').textContent === 'Chapitres' && document.getElementById('share-heading').textContent").await;
-    screenshots(&browser, "episode-fr").await;
+    browser.screenshots("episode-fr").await;
     switch_language(&browser, "en").await;
     click(&browser, ".chapters li:nth-child(2) button").await;
     let sought = wait_for_js(
@@ -644,7 +584,7 @@ async fn switching_to_french_turns_the_watch_page_strings_french() {
         texts(&browser, "#chapters-heading").await,
         texts(&browser, "#video-views").await,
     ];
-    screenshots(&browser, "watch").await;
+    browser.screenshots("watch").await;
     switch_language(&browser, "fr").await;
     wait_for_js(
         &browser,
@@ -660,7 +600,7 @@ async fn switching_to_french_turns_the_watch_page_strings_french() {
     ];
     let autoplay = texts(&browser, "label.autoplay").await;
     let date = texts(&browser, "#video-date").await;
-    screenshots(&browser, "watch-fr").await;
+    browser.screenshots("watch-fr").await;
     let page = body_text(&browser).await;
     browser.close().await;
 
