@@ -23,18 +23,20 @@ pub fn date(rfc3339: &str) -> &str {
     rfc3339.get(..10).unwrap_or(rfc3339)
 }
 
-/// A count with its noun, e.g. `1 view`, `1,234 views`.
+/// A count with its noun in English, e.g. `1 view`, `1,234 views`.
 pub fn count(n: i64, one: &str, many: &str) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
+    counted(Locale::En, n, one, many)
+}
+
+/// A count with its noun as `locale` writes it: `1,234 videos` in English, `1 234 vidéos` in
+/// French (narrow no-break spaces between thousands, a no-break space before the noun, and the
+/// singular for 0 and 1).
+pub fn counted(locale: Locale, n: i64, one: &str, many: &str) -> String {
+    let shown = number(locale, n);
+    match locale {
+        Locale::En => format!("{shown} {}", if n == 1 { one } else { many }),
+        Locale::Fr => format!("{shown}\u{a0}{}", if n.abs() < 2 { one } else { many }),
     }
-    let sign = if n < 0 { "-" } else { "" };
-    format!("{sign}{grouped} {}", if n == 1 { one } else { many })
 }
 
 /// A whole number grouped by thousands as `locale` writes it: `1,234,567` in English,
@@ -59,12 +61,9 @@ pub fn number(locale: Locale, n: i64) -> String {
 /// A view count with its noun, e.g. `1 view`, `1,234 views`, `0 vue`, `1 234 vues` (French
 /// takes the singular for 0 and 1).
 pub fn views(locale: Locale, n: i64) -> String {
-    let shown = number(locale, n);
     match locale {
-        Locale::En if n == 1 => format!("{shown} view"),
-        Locale::En => format!("{shown} views"),
-        Locale::Fr if n.abs() < 2 => format!("{shown}\u{a0}vue"),
-        Locale::Fr => format!("{shown}\u{a0}vues"),
+        Locale::En => counted(locale, n, "view", "views"),
+        Locale::Fr => counted(locale, n, "vue", "vues"),
     }
 }
 

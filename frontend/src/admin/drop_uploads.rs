@@ -17,7 +17,8 @@ use wasm_bindgen::JsCast;
 use super::StateBadge;
 use super::api::{self, Phase, Unfinished};
 use super::session::{Session, use_session};
-use super::tus::{self, Remembered, TusError, sleep};
+use super::tus::{self, Remembered, TusError};
+use crate::api::sleep;
 use crate::i18n::admin::{self as text, Admin};
 use crate::i18n::{Message, locale, t};
 

@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::session::Session;
-use super::tus::sleep;
+use crate::api::sleep;
 
 /// The subscription each followed video gets.
 const PROGRESS: &str = "subscription($v: ID!) { transcodeProgress(videoId: $v) { subjectId status percent stage etaSecs } }";

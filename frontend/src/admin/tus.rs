@@ -7,6 +7,7 @@
 //! server how much it has durably stored and the upload goes on from there. An upload stopped
 //! by the editor is terminated (`DELETE`), so the server drops the bytes it kept.
 
+use crate::api::sleep;
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 
 use super::session::Session;
@@ -77,16 +78,6 @@ pub fn metadata(pairs: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{k} {}", base64(v.as_bytes())))
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// Waits `ms` milliseconds.
-pub async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 fn header_u64(response: &Response, name: &str) -> Option<f64> {

@@ -5,8 +5,9 @@ use super::StateBadge;
 use super::api::{self, Phase};
 use super::podcast_api;
 use super::session::{Session, use_session};
-use super::tus::{self, sleep};
+use super::tus;
 use crate::api::ApiError;
+use crate::api::sleep;
 
 /// How often the video is read while its media is processed.
 const POLL_MS: i32 = 1000;

@@ -120,19 +120,16 @@ pub fn not_the_same_file(locale: Locale, filename: &str, length: f64) -> String 
 /// "2026-12-01: 3 views", a bar's label, in `locale`.
 pub fn day_views(locale: Locale, day: &str, views: i64) -> String {
     match locale {
-        Locale::En => format!("{day}: {}", format::count(views, "view", "views")),
-        Locale::Fr => {
-            format!("{day} : {}", format::count(views, "vue", "vues")).replace(',', "\u{202f}")
-        }
+        Locale::En => format!("{day}: {}", format::views(locale, views)),
+        Locale::Fr => format!("{day} : {}", format::views(locale, views)),
     }
 }
 
 /// "12 views in 30 days", in `locale`.
 pub fn views_total(locale: Locale, total: i64, days: usize) -> String {
     match locale {
-        Locale::En => format!("{} in {days} days", format::count(total, "view", "views")),
-        Locale::Fr => format!("{} en {days} jours", format::count(total, "vue", "vues"))
-            .replace(',', "\u{202f}"),
+        Locale::En => format!("{} in {days} days", format::views(locale, total)),
+        Locale::Fr => format!("{} en {days} jours", format::views(locale, total)),
     }
 }
 
@@ -161,7 +158,7 @@ pub fn delete_podcast_question(locale: Locale, title: &str, episodes: i64) -> St
         ),
         Locale::Fr => format!(
             "Supprimer « {title} » et ses {} ? Son flux s’arrête et c’est définitif.",
-            format::count(episodes, "épisode", "épisodes")
+            format::counted(locale, episodes, "épisode", "épisodes")
         ),
     }
 }

@@ -183,47 +183,12 @@ pub async fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &s
 /// Saves the page as `docs/screenshots/{name}-1280.png` (1280x800) and `{name}-390.png`
 /// (390x844, a phone), and checks the page does not scroll sideways on the phone.
 pub async fn screenshots(browser: &Browser, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (width, height) in [(390u32, 844u32), (1280, 800)] {
-        set_viewport(browser, width, height).await;
-        js(browser, "window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); return true;").await;
-        // Let the layout settle.
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        if width == 390 {
-            let overflow = js(
-                browser,
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            )
-            .await;
-            assert!(
-                overflow.as_i64().unwrap_or(1) <= 0,
-                "{name} scrolls sideways at 390 px by {overflow} px"
-            );
-        }
-        let png = browser.client.screenshot().await.unwrap();
-        std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
-    }
-}
-
-/// Sizes the window so that the page's viewport is `width` x `height`.
-async fn set_viewport(browser: &Browser, width: u32, height: u32) {
-    browser.client.set_window_size(width, height).await.unwrap();
-    let inner = js(browser, "return [window.innerWidth, window.innerHeight];").await;
-    let (w, h) = (
-        inner[0].as_u64().unwrap_or(width.into()) as u32,
-        inner[1].as_u64().unwrap_or(height.into()) as u32,
-    );
-    if (w, h) != (width, height) {
-        browser
-            .client
-            .set_window_size(
-                width + (width - w.min(width)),
-                height + (height - h.min(height)),
-            )
-            .await
-            .unwrap();
-    }
+    js(
+        browser,
+        "window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); return true;",
+    )
+    .await;
+    browser.screenshots(name).await;
 }
 
 /// `{ me { email } }` with `token`: the email, or the error code when it is refused.

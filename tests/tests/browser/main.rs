@@ -179,6 +179,50 @@ async fn wait_for_data(
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+/// A podcast "Late Show" in a new channel `channel_name`, with one episode uploaded from a
+/// `secs`-second WAV named `file_name`, waited for until its two audio files exist (and not
+/// failed). Returns the channel's slug, the podcast's slug and the episode (`id`, `title`).
+async fn podcast_with_an_episode(
+    app: &TestApp,
+    token: &str,
+    channel_name: &str,
+    file_name: &str,
+    secs: u32,
+) -> (String, String, Value) {
+    let (ch, ch_slug) = channel(app, token, channel_name).await;
+    let data = app
+        .graphql_ok(
+            Some(token),
+            "mutation($c: ID!) { createPodcast(input: { channelId: $c, title: \"Late Show\", author: \"Ann Author\", ownerName: \"Ann\", ownerEmail: \"ann@example.com\", language: \"en\" }) { podcast { id slug } } }",
+            json!({ "c": ch }),
+        )
+        .await;
+    let podcast = data["createPodcast"]["podcast"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let slug = data["createPodcast"]["podcast"]["slug"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let file = app.dir.path().join(file_name);
+    projector_tests::media::sine_wav(&file, secs);
+    upload(app, token, &file, &[("podcastId", &podcast)]).await;
+    let data = wait_for_data(
+        app,
+        token,
+        "query($c: String!, $s: String!) { podcast(channelSlug: $c, slug: $s) { episodes { nodes { id title status media { audio { url } } } } } }",
+        json!({ "c": ch_slug, "s": slug }),
+        |d| {
+            let e = &d["podcast"]["episodes"]["nodes"][0];
+            e["status"] == "FAILED" || e["media"]["audio"].as_array().is_some_and(|a| a.len() == 2)
+        },
+    )
+    .await;
+    let episode = data["podcast"]["episodes"]["nodes"][0].clone();
+    assert_ne!(episode["status"], "FAILED", "{data}");
+    (ch_slug, slug, episode)
+}
 
 /// Opens `path` of the app in the browser.
 async fn open(browser: &Browser, app: &TestApp, path: &str) {
@@ -518,38 +562,8 @@ async fn a_podcast_page_shows_its_episodes_with_audio_players() {
     assert_app_is_built();
     let app = spawn_site(1).await;
     let token = app.admin_token().await;
-    let (ch, ch_slug) = channel(&app, &token, "Talk Radio").await;
-    let data = app
-        .graphql_ok(
-            Some(&token),
-            "mutation($c: ID!) { createPodcast(input: { channelId: $c, title: \"Late Show\", author: \"Ann Author\", ownerName: \"Ann\", ownerEmail: \"ann@example.com\", language: \"en\" }) { podcast { id slug } } }",
-            json!({ "c": ch }),
-        )
-        .await;
-    let podcast = data["createPodcast"]["podcast"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let slug = data["createPodcast"]["podcast"]["slug"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let file = app.dir.path().join("first-episode.wav");
-    projector_tests::media::sine_wav(&file, 3);
-    upload(&app, &token, &file, &[("podcastId", &podcast)]).await;
-    let data = wait_for_data(
-        &app,
-        &token,
-        "query($c: String!, $s: String!) { podcast(channelSlug: $c, slug: $s) { episodes { nodes { id title status media { audio { url } } } } } }",
-        json!({ "c": ch_slug, "s": slug }),
-        |d| {
-            let e = &d["podcast"]["episodes"]["nodes"][0];
-            e["status"] == "FAILED" || e["media"]["audio"].as_array().is_some_and(|a| a.len() == 2)
-        },
-    )
-    .await;
-    let episode = &data["podcast"]["episodes"]["nodes"][0];
-    assert_ne!(episode["status"], "FAILED", "{data}");
+    let (ch_slug, slug, episode) =
+        podcast_with_an_episode(&app, &token, "Talk Radio", "first-episode.wav", 3).await;
     let episode_title = episode["title"].as_str().unwrap().to_owned();
     // An episode made by an upload is unpublished until its editor publishes it.
     app.graphql_ok(

@@ -402,40 +402,9 @@ async fn the_episode_page_shows_its_audio_and_chapters_and_a_chapter_click_seeks
     assert_app_is_built();
     let app = spawn_site(1).await;
     let token = app.admin_token().await;
-    let (ch, ch_slug) = channel(&app, &token, "Talk Radio").await;
-    let data = app
-        .graphql_ok(
-            Some(&token),
-            "mutation($c: ID!) { createPodcast(input: { channelId: $c, title: \"Late Show\", author: \"Ann Author\", ownerName: \"Ann\", ownerEmail: \"ann@example.com\", language: \"en\" }) { podcast { id slug } } }",
-            json!({ "c": ch }),
-        )
-        .await;
-    let podcast = data["createPodcast"]["podcast"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let slug = data["createPodcast"]["podcast"]["slug"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let file = app.dir.path().join("pilot.wav");
-    projector_tests::media::sine_wav(&file, 5);
-    upload(&app, &token, &file, &[("podcastId", &podcast)]).await;
-    let data = wait_for_data(
-        &app,
-        &token,
-        "query($c: String!, $s: String!) { podcast(channelSlug: $c, slug: $s) { episodes { nodes { id status media { audio { url } } } } } }",
-        json!({ "c": ch_slug, "s": slug }),
-        |d| {
-            let e = &d["podcast"]["episodes"]["nodes"][0];
-            e["status"] == "FAILED" || e["media"]["audio"].as_array().is_some_and(|a| a.len() == 2)
-        },
-    )
-    .await;
-    let episode = data["podcast"]["episodes"]["nodes"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (ch_slug, slug, episode) =
+        super::podcast_with_an_episode(&app, &token, "Talk Radio", "pilot.wav", 5).await;
+    let episode = episode["id"].as_str().unwrap().to_owned();
     app.graphql_ok(
         Some(&token),
         "mutation($id: ID!) { updateEpisode(input: { id: $id, title: \"Pilot\", chapters: [{ title: \"Welcome\", startSecs: 0 }, { title: \"The guest\", startSecs: 3 }] }) { episode { id } } }",
