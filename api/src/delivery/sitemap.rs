@@ -14,7 +14,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    ColumnTrait as _, ConnectionTrait, EntityTrait, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _, Select,
 };
 use uuid::Uuid;
 
@@ -96,6 +97,39 @@ impl Sitemap {
     }
 }
 
+/// Reads a query in keyset pages of [`PAGE`] rows by id, so a large catalogue never loads at
+/// once.
+struct Pages<E: EntityTrait> {
+    select: Select<E>,
+    id: E::Column,
+    id_of: fn(&E::Model) -> Uuid,
+    after: Option<Uuid>,
+}
+
+impl<E: EntityTrait> Pages<E> {
+    fn new(select: Select<E>, id: E::Column, id_of: fn(&E::Model) -> Uuid) -> Self {
+        Self {
+            select,
+            id,
+            id_of,
+            after: None,
+        }
+    }
+
+    /// The next page; empty at the end.
+    async fn next(&mut self, db: &impl ConnectionTrait) -> AppResult<Vec<E::Model>> {
+        let mut q = self.select.clone().order_by_asc(self.id).limit(PAGE);
+        if let Some(a) = self.after {
+            q = q.filter(self.id.gt(a));
+        }
+        let rows = q.all(db).await?;
+        if let Some(last) = rows.last() {
+            self.after = Some((self.id_of)(last));
+        }
+        Ok(rows)
+    }
+}
+
 async fn build(ctx: &Ctx) -> AppResult<String> {
     let mut map = Sitemap {
         out: String::from(
@@ -123,17 +157,12 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
 /// Every channel; returns their slugs by id (podcast pages are addressed by them).
 async fn add_channels(ctx: &Ctx, map: &mut Sitemap) -> AppResult<HashMap<Uuid, String>> {
     let mut slugs = HashMap::new();
-    let mut after: Option<Uuid> = None;
+    let mut pages = Pages::new(channel::Entity::find(), channel::Column::Id, |m| m.id);
     loop {
-        let mut q = channel::Entity::find()
-            .order_by_asc(channel::Column::Id)
-            .limit(PAGE);
-        if let Some(a) = after {
-            q = q.filter(channel::Column::Id.gt(a));
+        let rows = pages.next(&ctx.db).await?;
+        if rows.is_empty() {
+            break;
         }
-        let rows = q.all(&ctx.db).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.id);
         for c in rows {
             if !map.url(&urls::channel_page(&ctx.config, &c.slug), "") {
                 return Ok(slugs);
@@ -147,18 +176,16 @@ async fn add_channels(ctx: &Ctx, map: &mut Sitemap) -> AppResult<HashMap<Uuid, S
 /// Every listed public video, with Google's video extension.
 async fn add_videos(ctx: &Ctx, map: &mut Sitemap) -> AppResult<()> {
     let now = Utc::now();
-    let mut after: Option<Uuid> = None;
+    let mut pages = Pages::new(
+        video::Entity::find().filter(visibility::videos(&Viewer::Public, Reach::Listed, now)),
+        video::Column::Id,
+        |m| m.id,
+    );
     loop {
-        let mut q = video::Entity::find()
-            .filter(visibility::videos(&Viewer::Public, Reach::Listed, now))
-            .order_by_asc(video::Column::Id)
-            .limit(PAGE);
-        if let Some(a) = after {
-            q = q.filter(video::Column::Id.gt(a));
+        let rows = pages.next(&ctx.db).await?;
+        if rows.is_empty() {
+            break;
         }
-        let rows = q.all(&ctx.db).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.id);
         let mut outputs = of_assets(
             &ctx.db,
             rows.iter().filter_map(|v| v.source_asset_id).collect(),
@@ -242,18 +269,16 @@ async fn add_podcasts(
     map: &mut Sitemap,
     slugs: &HashMap<Uuid, String>,
 ) -> AppResult<()> {
-    let mut after: Option<Uuid> = None;
+    let mut pages = Pages::new(
+        podcast::Entity::find().filter(visibility::podcasts(&Viewer::Public, Reach::Listed)),
+        podcast::Column::Id,
+        |m| m.id,
+    );
     loop {
-        let mut q = podcast::Entity::find()
-            .filter(visibility::podcasts(&Viewer::Public, Reach::Listed))
-            .order_by_asc(podcast::Column::Id)
-            .limit(PAGE);
-        if let Some(a) = after {
-            q = q.filter(podcast::Column::Id.gt(a));
+        let rows = pages.next(&ctx.db).await?;
+        if rows.is_empty() {
+            break;
         }
-        let rows = q.all(&ctx.db).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.id);
         for p in rows {
             let Some(slug) = slugs.get(&p.channel_id) else {
                 continue;
@@ -269,18 +294,16 @@ async fn add_podcasts(
 /// Every listed public playlist.
 async fn add_playlists(ctx: &Ctx, map: &mut Sitemap) -> AppResult<()> {
     let base = urls::base(&ctx.config).to_string();
-    let mut after: Option<Uuid> = None;
+    let mut pages = Pages::new(
+        playlist::Entity::find().filter(visibility::playlists(&Viewer::Public, Reach::Listed)),
+        playlist::Column::Id,
+        |m| m.id,
+    );
     loop {
-        let mut q = playlist::Entity::find()
-            .filter(visibility::playlists(&Viewer::Public, Reach::Listed))
-            .order_by_asc(playlist::Column::Id)
-            .limit(PAGE);
-        if let Some(a) = after {
-            q = q.filter(playlist::Column::Id.gt(a));
+        let rows = pages.next(&ctx.db).await?;
+        if rows.is_empty() {
+            break;
         }
-        let rows = q.all(&ctx.db).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.id);
         for p in rows {
             if !map.url(&format!("{base}/playlists/{}", p.id), "") {
                 return Ok(());
