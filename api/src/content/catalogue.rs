@@ -83,16 +83,39 @@ pub fn like_escape(text: &str) -> String {
     text.chars().filter(|c| *c != '%' && *c != '_').collect()
 }
 
-/// Sets an item's changed title, slug and description on `active` (its `columns` in that
-/// order), each checked in that order; returns the new slug, or an empty string when it stays
-/// (what [`crate::channels::service::slug_conflict`] names in a `CONFLICT`).
-pub fn set_text<A: ActiveModelTrait>(
+/// An item with a title, a slug and a description (`set_text` changes them).
+pub trait TextColumns: EntityTrait {
+    /// Its title, slug and description columns.
+    fn text_columns() -> [Self::Column; 3];
+}
+
+/// Implements [`TextColumns`] for the entity of the module it is invoked in, whose columns are
+/// `Title`, `Slug` and `Description`.
+macro_rules! text_columns {
+    () => {
+        impl $crate::content::TextColumns for Entity {
+            fn text_columns() -> [Column; 3] {
+                [Column::Title, Column::Slug, Column::Description]
+            }
+        }
+    };
+}
+pub(crate) use text_columns;
+
+/// Sets an item's changed title, slug and description on `active`, each checked in that
+/// order; returns the new slug, or an empty string when it stays (what
+/// [`crate::channels::service::slug_conflict`] names in a `CONFLICT`).
+pub fn set_text<A>(
     active: &mut A,
-    [title_column, slug_column, description_column]: [<A::Entity as EntityTrait>::Column; 3],
     title: Option<String>,
     slug: Option<String>,
     description: Option<String>,
-) -> AppResult<String> {
+) -> AppResult<String>
+where
+    A: ActiveModelTrait,
+    A::Entity: TextColumns,
+{
+    let [title_column, slug_column, description_column] = A::Entity::text_columns();
     if let Some(t) = title {
         active.try_set(title_column, super::title("title", &t)?.into())?;
     }

@@ -3,8 +3,10 @@
 
 mod catalogue;
 
+pub(crate) use catalogue::text_columns;
 pub use catalogue::{
-    check_window, in_channel_slug, like_escape, new_text, require_channel, set_text, title_contains,
+    TextColumns, check_window, in_channel_slug, like_escape, new_text, require_channel, set_text,
+    title_contains,
 };
 
 use sea_orm::sea_query::Condition;

@@ -135,11 +135,6 @@ pub async fn update(
     let mut active = current.into_active_model();
     let slug = content::set_text(
         &mut active,
-        [
-            playlist::Column::Title,
-            playlist::Column::Slug,
-            playlist::Column::Description,
-        ],
         changes.title,
         changes.slug,
         changes.description,

@@ -185,11 +185,6 @@ pub async fn update_episode(
     }
     let slug = content::set_text(
         &mut active,
-        [
-            episode::Column::Title,
-            episode::Column::Slug,
-            episode::Column::Description,
-        ],
         changes.title,
         changes.slug,
         changes.description,

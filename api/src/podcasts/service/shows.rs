@@ -109,11 +109,6 @@ pub async fn update(
     let mut active = current.into_active_model();
     let slug = content::set_text(
         &mut active,
-        [
-            podcast::Column::Title,
-            podcast::Column::Slug,
-            podcast::Column::Description,
-        ],
         changes.title,
         changes.slug,
         changes.description,

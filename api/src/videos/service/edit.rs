@@ -116,11 +116,6 @@ pub async fn update(
     let mut active = current.into_active_model();
     let slug = content::set_text(
         &mut active,
-        [
-            video::Column::Title,
-            video::Column::Slug,
-            video::Column::Description,
-        ],
         changes.title,
         changes.slug,
         changes.description,
