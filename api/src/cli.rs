@@ -193,48 +193,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(addr = %app.local_addr()?, "projector listening");
             app.run_until_stopped().await
         }
-        Command::Worker { concurrency } => {
-            let stop = crate::startup::shutdown_signal();
-            let ctx = crate::startup::build_ctx(config).await?;
-            let handles = crate::transcode::worker::spawn(&ctx, concurrency.max(1));
-            tracing::info!(concurrency, "worker started; waiting for jobs");
-            stop.await;
-            ctx.shutdown.cancel();
-            for h in handles {
-                let _ = tokio::time::timeout(std::time::Duration::from_secs(10), h).await;
-            }
-            Ok(())
-        }
+        Command::Worker { concurrency } => worker(config, concurrency).await,
         Command::Migrate => {
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
             println!("migrations applied");
             Ok(())
         }
-        Command::Demo => {
-            // The operator at the terminal may see internal details; API clients never do.
-            let detail = |e: crate::AppError| match e {
-                crate::AppError::Internal(cause) => anyhow::anyhow!("{cause:#}"),
-                other => anyhow::anyhow!("{other}"),
-            };
-            let ctx = crate::startup::build_ctx(config).await?;
-            let seeded = crate::demo::seed(&ctx.db).await.map_err(detail)?;
-            if seeded == crate::demo::Seeded::default() {
-                println!("the database already has channels; nothing created");
-            } else {
-                let media = crate::demo::seed_media(&ctx).await.map_err(detail)?;
-                println!("generated {media} media files; `projector serve` transcodes them");
-                println!(
-                    "created {} channels, {} videos, {} playlist, {} podcast with {} episodes",
-                    seeded.channels,
-                    seeded.videos,
-                    seeded.playlists,
-                    seeded.podcasts,
-                    seeded.episodes
-                );
-            }
-            Ok(())
-        }
+        Command::Demo => demo(config).await,
         Command::ExportSchema { .. } => Ok(()),
         Command::User {
             command:
@@ -246,93 +212,147 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let role = Role::parse(&role)?;
-            let conn = db::connect(&config).await?;
-            db::migrate(&conn).await?;
-            let user = service::create_user(
-                &conn,
-                NewUser {
-                    email,
-                    password,
-                    role,
-                    display_name,
-                },
-            )
-            .await?;
-            println!("created {} {} ({})", user.role, user.email, user.id);
-            Ok(())
+            let new = NewUser {
+                email,
+                password,
+                role,
+                display_name,
+            };
+            create_user(&config, new).await
         }
         Command::Token {
             command: TokenCommand::Create { name, scope, owner },
-        } => {
-            let scope = Scope::parse(&scope)?;
-            let conn = db::connect(&config).await?;
-            db::migrate(&conn).await?;
-            let owner = match owner {
-                Some(email) => service::find_user_by_email(&conn, &email)
-                    .await?
-                    .with_context(|| format!("no user with email {email}"))?,
-                None => user::Entity::find()
-                    .filter(user::Column::Role.eq(Role::Admin.as_str()))
-                    .order_by_asc(user::Column::Id)
-                    .one(&conn)
-                    .await?
-                    .context("no admin exists; create one or pass --owner")?,
-            };
-            let (token, secret) = service::create_api_token(&conn, owner.id, &name, scope).await?;
-            eprintln!(
-                "created {} token `{}` for {} (shown once; store it now):",
-                token.scope, token.name, owner.email
-            );
-            println!("{secret}");
-            Ok(())
-        }
+        } => create_token(&config, &name, &scope, owner).await,
         Command::Storage {
             command: StorageCommand::Migrate { to, concurrency },
-        } => {
-            let from = config.storage.backend;
-            let options = crate::media::migrate::Options {
-                concurrency,
-                limit: None,
-            };
-            let report = crate::media::migrate::run(&config, to, &options).await?;
-            println!("{report}");
-            for (key, reason) in &report.failures {
-                eprintln!("failed: {key}: {reason}");
-            }
-            if report.failed > 0 {
-                anyhow::bail!(
-                    "{} objects were not migrated; run the command again once the cause is fixed",
-                    report.failed
-                );
-            }
-            let name = crate::media::migrate::backend_name;
-            println!(
-                "every object of the {from} store is on the {to} store and verified. Next: stop \
-                 the servers and workers, run this again to copy anything written meanwhile, set \
-                 storage.backend = \"{to}\" (PROJECTOR_STORAGE__BACKEND={to}), start them again.",
-                from = name(from),
-                to = name(to),
-            );
-            Ok(())
-        }
+        } => migrate_storage(&config, to, concurrency).await,
         Command::Storage {
             command: StorageCommand::Sweep,
-        } => {
-            let ctx = crate::startup::build_ctx(config).await?;
-            let report = crate::startup::sweep(&ctx).await.map_err(|e| match e {
-                crate::AppError::Internal(cause) => anyhow::anyhow!("{cause:#}"),
-                other => anyhow::anyhow!("{other}"),
-            })?;
-            println!(
-                "removed {} expired uploads, {} stray staging files, {} orphaned assets, {} objects without an asset",
-                report.expired_uploads,
-                report.staging_files,
-                report.orphans.assets,
-                report.orphans.objects
-            );
-            Ok(())
-        }
+        } => sweep(config).await,
     }
+}
+
+/// The error as the operator at the terminal sees it: internal details included (API clients
+/// never see them).
+fn detail(e: crate::AppError) -> anyhow::Error {
+    match e {
+        crate::AppError::Internal(cause) => anyhow::anyhow!("{cause:#}"),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// `projector worker`: transcodes until stopped.
+async fn worker(config: Config, concurrency: u32) -> anyhow::Result<()> {
+    let stop = crate::startup::shutdown_signal();
+    let ctx = crate::startup::build_ctx(config).await?;
+    let handles = crate::transcode::worker::spawn(&ctx, concurrency.max(1));
+    tracing::info!(concurrency, "worker started; waiting for jobs");
+    stop.await;
+    ctx.shutdown.cancel();
+    for h in handles {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), h).await;
+    }
+    Ok(())
+}
+
+/// `projector demo`: seeds an empty database with demo content and media.
+async fn demo(config: Config) -> anyhow::Result<()> {
+    let ctx = crate::startup::build_ctx(config).await?;
+    let seeded = crate::demo::seed(&ctx.db).await.map_err(detail)?;
+    if seeded == crate::demo::Seeded::default() {
+        println!("the database already has channels; nothing created");
+    } else {
+        let media = crate::demo::seed_media(&ctx).await.map_err(detail)?;
+        println!("generated {media} media files; `projector serve` transcodes them");
+        println!(
+            "created {} channels, {} videos, {} playlist, {} podcast with {} episodes",
+            seeded.channels, seeded.videos, seeded.playlists, seeded.podcasts, seeded.episodes
+        );
+    }
+    Ok(())
+}
+
+/// `projector user create`.
+async fn create_user(config: &Config, new: NewUser) -> anyhow::Result<()> {
+    let conn = db::connect(config).await?;
+    db::migrate(&conn).await?;
+    let user = service::create_user(&conn, new).await?;
+    println!("created {} {} ({})", user.role, user.email, user.id);
+    Ok(())
+}
+
+/// `projector token create`: for `owner`'s account, else the first admin's.
+async fn create_token(
+    config: &Config,
+    name: &str,
+    scope: &str,
+    owner: Option<String>,
+) -> anyhow::Result<()> {
+    let scope = Scope::parse(scope)?;
+    let conn = db::connect(config).await?;
+    db::migrate(&conn).await?;
+    let owner = match owner {
+        Some(email) => service::find_user_by_email(&conn, &email)
+            .await?
+            .with_context(|| format!("no user with email {email}"))?,
+        None => user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin.as_str()))
+            .order_by_asc(user::Column::Id)
+            .one(&conn)
+            .await?
+            .context("no admin exists; create one or pass --owner")?,
+    };
+    let (token, secret) = service::create_api_token(&conn, owner.id, name, scope).await?;
+    eprintln!(
+        "created {} token `{}` for {} (shown once; store it now):",
+        token.scope, token.name, owner.email
+    );
+    println!("{secret}");
+    Ok(())
+}
+
+/// `projector storage migrate`: copies every object to the other store and verifies it.
+async fn migrate_storage(
+    config: &Config,
+    to: StorageBackend,
+    concurrency: usize,
+) -> anyhow::Result<()> {
+    let from = config.storage.backend;
+    let options = crate::media::migrate::Options {
+        concurrency,
+        limit: None,
+    };
+    let report = crate::media::migrate::run(config, to, &options).await?;
+    println!("{report}");
+    for (key, reason) in &report.failures {
+        eprintln!("failed: {key}: {reason}");
+    }
+    if report.failed > 0 {
+        anyhow::bail!(
+            "{} objects were not migrated; run the command again once the cause is fixed",
+            report.failed
+        );
+    }
+    let name = crate::media::migrate::backend_name;
+    println!(
+        "every object of the {from} store is on the {to} store and verified. Next: stop \
+         the servers and workers, run this again to copy anything written meanwhile, set \
+         storage.backend = \"{to}\" (PROJECTOR_STORAGE__BACKEND={to}), start them again.",
+        from = name(from),
+        to = name(to),
+    );
+    Ok(())
+}
+
+/// `projector storage sweep`: clears expired uploads, stray staging files and orphans.
+async fn sweep(config: Config) -> anyhow::Result<()> {
+    let ctx = crate::startup::build_ctx(config).await?;
+    let report = crate::startup::sweep(&ctx).await.map_err(detail)?;
+    println!(
+        "removed {} expired uploads, {} stray staging files, {} orphaned assets, {} objects without an asset",
+        report.expired_uploads, report.staging_files, report.orphans.assets, report.orphans.objects
+    );
+    Ok(())
 }
 
 fn relocate_under(config: &mut Config, dir: &str) {

@@ -61,72 +61,17 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
     let nature = taxonomy::create_tag(db, &admin, "Nature", None).await?;
     let space = taxonomy::create_tag(db, &admin, "Space", None).await?;
 
-    let lab = channels::create(
-        db,
-        &admin,
-        None,
-        NewChannel {
-            name: "Open Lab".into(),
-            slug: None,
-            description: Some("Short films about how things work.".into()),
-        },
-    )
-    .await?;
-    let roads = channels::create(
-        db,
-        &admin,
-        None,
-        NewChannel {
-            name: "Slow Roads".into(),
-            slug: None,
-            description: Some("Journeys taken *slowly*.".into()),
-        },
-    )
-    .await?;
+    let lab = demo_channel(db, "Open Lab", "Short films about how things work.").await?;
+    let roads = demo_channel(db, "Slow Roads", "Journeys taken *slowly*.").await?;
     seeded.channels = 2;
 
-    let mut lab_videos = Vec::new();
-    for (title, description, tag, chapters) in [
-        (
-            "Why the sky is blue",
-            "Rayleigh scattering in **four minutes**.",
-            nature.id,
-            vec![("Sunlight", 0.0), ("Scattering", 60.0), ("Sunsets", 180.0)],
-        ),
-        (
-            "A year of the Moon",
-            "Every phase, one frame a night.",
-            space.id,
-            vec![],
-        ),
-        (
-            "How bees find home",
-            "Waggle dances, explained.",
-            nature.id,
-            vec![],
-        ),
-    ] {
-        let mut v = video(lab.id, title, description);
-        v.category_id = Some(science.id);
-        v.tag_ids = vec![tag];
-        v.chapters = chapters
-            .into_iter()
-            .map(|(t, s)| Chapter {
-                title: t.into(),
-                start_secs: s,
-            })
-            .collect();
-        lab_videos.push(videos::create(db, &admin, v).await?);
-    }
-    for (title, description) in [
-        ("Night train to the coast", "Eleven hours, one window."),
-        ("Walking the old salt road", "Three days on foot."),
-    ] {
-        let mut v = video(roads.id, title, description);
-        v.category_id = Some(travel.id);
-        v.tag_ids = vec![nature.id];
-        videos::create(db, &admin, v).await?;
-    }
+    let lab_videos = seed_videos(
+        db,
+        [lab.id, roads.id],
+        [science.id, travel.id],
+        [nature.id, space.id],
+    )
+    .await?;
     seeded.videos = 5;
 
     let playlist = playlists::create(
@@ -146,11 +91,91 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
     }
     seeded.playlists = 1;
 
+    seeded.podcasts = 1;
+    seeded.episodes = seed_podcast(db, lab.id).await?;
+    Ok(seeded)
+}
+
+/// A demo channel, created as an admin.
+async fn demo_channel(
+    db: &DatabaseConnection,
+    name: &str,
+    description: &str,
+) -> AppResult<channel::Model> {
+    channels::create(
+        db,
+        &Viewer::Admin,
+        None,
+        NewChannel {
+            name: name.into(),
+            slug: None,
+            description: Some(description.into()),
+        },
+    )
+    .await
+}
+
+/// Three videos in the lab channel (returned, for the playlist) and two in the roads channel.
+async fn seed_videos(
+    db: &DatabaseConnection,
+    [lab, roads]: [uuid::Uuid; 2],
+    [science, travel]: [uuid::Uuid; 2],
+    [nature, space]: [uuid::Uuid; 2],
+) -> AppResult<Vec<crate::videos::entity::video::Model>> {
+    let admin = Viewer::Admin;
+    let mut lab_videos = Vec::new();
+    for (title, description, tag, chapters) in [
+        (
+            "Why the sky is blue",
+            "Rayleigh scattering in **four minutes**.",
+            nature,
+            vec![("Sunlight", 0.0), ("Scattering", 60.0), ("Sunsets", 180.0)],
+        ),
+        (
+            "A year of the Moon",
+            "Every phase, one frame a night.",
+            space,
+            vec![],
+        ),
+        (
+            "How bees find home",
+            "Waggle dances, explained.",
+            nature,
+            vec![],
+        ),
+    ] {
+        let mut v = video(lab, title, description);
+        v.category_id = Some(science);
+        v.tag_ids = vec![tag];
+        v.chapters = chapters
+            .into_iter()
+            .map(|(t, s)| Chapter {
+                title: t.into(),
+                start_secs: s,
+            })
+            .collect();
+        lab_videos.push(videos::create(db, &admin, v).await?);
+    }
+    for (title, description) in [
+        ("Night train to the coast", "Eleven hours, one window."),
+        ("Walking the old salt road", "Three days on foot."),
+    ] {
+        let mut v = video(roads, title, description);
+        v.category_id = Some(travel);
+        v.tag_ids = vec![nature];
+        videos::create(db, &admin, v).await?;
+    }
+    Ok(lab_videos)
+}
+
+/// The lab channel's podcast and its episodes; returns how many episodes it made.
+async fn seed_podcast(db: &DatabaseConnection, lab: uuid::Uuid) -> AppResult<usize> {
+    let admin = Viewer::Admin;
     let podcast = podcasts::create(
         db,
         &admin,
         NewPodcast {
-            channel_id: lab.id,
+            channel_id: lab,
             title: "Open Lab Radio".into(),
             slug: None,
             description: Some("Conversations with the people behind the films.".into()),
@@ -169,7 +194,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
         },
     )
     .await?;
-    seeded.podcasts = 1;
+    let mut episodes = 0;
     for (number, title, kind) in [
         (0, "Welcome to Open Lab Radio", EpisodeType::Trailer),
         (1, "Chasing blue skies", EpisodeType::Full),
@@ -195,9 +220,9 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
             },
         )
         .await?;
-        seeded.episodes += 1;
+        episodes += 1;
     }
-    Ok(seeded)
+    Ok(episodes)
 }
 
 /// Gives the demo's videos and episodes real media: test-pattern clips with sound and a tone

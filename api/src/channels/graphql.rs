@@ -14,7 +14,7 @@ use crate::content::{self, delete_with_media};
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{ListCount, OrderBy};
 use crate::graphql::relay::{from_global, to_global};
-use crate::graphql::shapes::{DeletePayload, id_input};
+use crate::graphql::shapes::{DeletePayload, id_input, item_payload};
 use crate::graphql::{app, principal, viewer};
 use crate::media::assets::Owner;
 use crate::playlists::graphql::{Playlist, PlaylistFilter};
@@ -216,12 +216,12 @@ pub struct RemoveChannelMemberInput {
     pub user_id: ID,
 }
 
-/// Result of a change to a channel.
-#[derive(SimpleObject, Debug)]
-pub struct ChannelPayload {
-    /// The channel after the change.
-    pub channel: Channel,
-}
+item_payload!(
+    ChannelPayload,
+    "Result of a change to a channel.",
+    channel: Channel(channel::Model),
+    "The channel after the change."
+);
 
 /// Channel queries.
 #[derive(Default, Debug)]
@@ -295,9 +295,7 @@ impl ChannelsMutation {
             },
         )
         .await?;
-        Ok(ChannelPayload {
-            channel: Channel(channel),
-        })
+        Ok(ChannelPayload::from(channel))
     }
 
     /// Changes a channel. Its managers and admins.
@@ -319,9 +317,7 @@ impl ChannelsMutation {
             },
         )
         .await?;
-        Ok(ChannelPayload {
-            channel: Channel(channel),
-        })
+        Ok(ChannelPayload::from(channel))
     }
 
     /// Deletes a channel with all its content. Its managers and admins.
@@ -372,9 +368,7 @@ impl ChannelsMutation {
         };
         let channel =
             service::add_member(db, &viewer(ctx), channel_id, user_id, input.role).await?;
-        Ok(ChannelPayload {
-            channel: Channel(channel),
-        })
+        Ok(ChannelPayload::from(channel))
     }
 
     /// Removes a user from a channel. Its managers and admins. The last owner cannot be removed
@@ -389,8 +383,6 @@ impl ChannelsMutation {
         let user_id = from_global(&input.user_id, "User")?;
         let channel =
             service::remove_member(&app(ctx)?.db, &viewer(ctx), channel_id, user_id).await?;
-        Ok(ChannelPayload {
-            channel: Channel(channel),
-        })
+        Ok(ChannelPayload::from(channel))
     }
 }

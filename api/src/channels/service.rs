@@ -1,7 +1,7 @@
 //! Channel services: create, change, delete, members, lookups and lists.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Condition, Expr, Func};
+use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -13,7 +13,7 @@ use super::entity::{channel, channel_member};
 use crate::accounts::entity::user;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
+use crate::graphql::pagination::{self, Key, OrderBy, Page, Sort};
 use crate::search::{self, SearchKind};
 use crate::visibility::{self, Viewer};
 
@@ -292,61 +292,32 @@ pub async fn list(
     if let Some(viewer) = &filter.managed_by {
         select = select.filter(visibility::managed_channels(viewer));
     }
-    if let Some(text) = filter.text.filter(|t| !t.trim().is_empty()) {
-        select = select.filter(
-            Expr::expr(Func::lower(Expr::col((
-                channel::Entity,
-                channel::Column::Name,
-            ))))
-            .like(format!("%{}%", like_escape(&text.to_lowercase()))),
-        );
+    if let Some(f) = content::title_contains((channel::Entity, channel::Column::Name), filter.text)
+    {
+        select = select.filter(f);
     }
-    let id = Expr::col((channel::Entity, channel::Column::Id)).into();
-    let (sort, key_of): (Sort, KeyOf<channel::Model>) = match order {
-        OrderBy::Newest => (
-            Sort {
-                key: None,
-                id,
-                descending: true,
-            },
-            |m| (Key::None, m.id),
+    if order == OrderBy::Trending {
+        return Err(AppError::validation(
+            "orderBy: TRENDING applies to videos only",
+        ));
+    }
+    let id: SimpleExpr = Expr::col((channel::Entity, channel::Column::Id)).into();
+    let (sort, key_of) = Sort::by_id_or_title(
+        order,
+        id.clone(),
+        Expr::col((channel::Entity, channel::Column::Name)).into(),
+        |m: &channel::Model| (Key::Text(m.name.clone()), m.id),
+        |m| (Key::None, m.id),
+    )
+    // The order left: the most viewed first.
+    .unwrap_or((
+        Sort::by(
+            Expr::col((channel::Entity, channel::Column::ViewCount)),
+            id,
+            true,
         ),
-        OrderBy::MostViewed => (
-            Sort {
-                key: Some(Expr::col((channel::Entity, channel::Column::ViewCount)).into()),
-                id,
-                descending: true,
-            },
-            |m| (Key::Int(m.view_count), m.id),
-        ),
-        OrderBy::Trending => {
-            return Err(AppError::validation(
-                "orderBy: TRENDING applies to videos only",
-            ));
-        }
-        OrderBy::Oldest => (
-            Sort {
-                key: None,
-                id,
-                descending: false,
-            },
-            |m| (Key::None, m.id),
-        ),
-        OrderBy::Title => (
-            Sort {
-                key: Some(Expr::col((channel::Entity, channel::Column::Name)).into()),
-                id,
-                descending: false,
-            },
-            |m| (Key::Text(m.name.clone()), m.id),
-        ),
-    };
+        |m| (Key::Int(m.view_count), m.id),
+    ));
     let list = format!("channels:{}", order.as_str());
     pagination::fetch(db, select, &list, &sort, key_of, first, after).await
-}
-
-/// Escapes `%` and `_` so user text matches literally in LIKE (without an ESCAPE clause the
-/// backslash is literal on SQLite, so the wildcards are simply dropped instead).
-pub fn like_escape(text: &str) -> String {
-    text.chars().filter(|c| *c != '%' && *c != '_').collect()
 }

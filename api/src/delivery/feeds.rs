@@ -21,6 +21,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
 
+use super::graphql::Enclosure;
 use super::outputs::{Outputs, of_assets};
 use super::urls::{self, Grant, MediaUrls};
 use crate::channels::entity::channel;
@@ -283,18 +284,50 @@ async fn podcast_feed(ctx: &Ctx, podcast: podcast::Model) -> AppResult<Feed> {
     let feed_url = urls::podcast_feed(config, &channel.slug, &podcast.slug);
     let site = urls::podcast_page(config, &channel.slug, &podcast.slug);
     let mut modified = podcast.updated_at;
+    let (mut w, explicit) = show_head(ctx, &podcast, &site, &feed_url)?;
+
+    for episode in &episodes {
+        let Some(asset) = episode.media_asset_id else {
+            continue;
+        };
+        let files = Outputs::new(asset, outputs.remove(&asset).unwrap_or_default());
+        let urls = MediaUrls::new(config, &ctx.delivery.signer, asset, Grant::Public);
+        let Some(enclosure) = files.enclosure(&urls) else {
+            continue;
+        };
+        let published = episode
+            .publish_at
+            .or(episode.first_published_at)
+            .unwrap_or(episode.created_at);
+        modified = modified.max(episode.updated_at).max(published.min(now));
+        episode_item(&mut w, episode, &files, &enclosure, published, explicit)?;
+    }
+    Ok(Feed {
+        body: finish(w)?,
+        modified,
+    })
+}
+
+/// The feed's document and the show's own elements; returns the writer and the show's
+/// `itunes:explicit` value (its items repeat it).
+fn show_head(
+    ctx: &Ctx,
+    podcast: &podcast::Model,
+    site: &str,
+    feed_url: &str,
+) -> AppResult<(W, &'static str)> {
     let mut w = document(&[
         ("xmlns:itunes", ITUNES),
         ("xmlns:podcast", PODCAST),
         ("xmlns:atom", ATOM),
     ])?;
     text(&mut w, "title", &podcast.title)?;
-    text(&mut w, "link", &site)?;
+    text(&mut w, "link", site)?;
     empty(
         &mut w,
         "atom:link",
         &[
-            ("href", &feed_url),
+            ("href", feed_url),
             ("rel", "self"),
             ("type", "application/rss+xml"),
         ],
@@ -313,12 +346,12 @@ async fn podcast_feed(ctx: &Ctx, podcast: podcast::Model) -> AppResult<Feed> {
     end(&mut w, "itunes:owner")?;
     if let Some(artwork) = podcast.artwork_asset_id {
         let url =
-            MediaUrls::new(config, &ctx.delivery.signer, artwork, Grant::Public).url("source");
+            MediaUrls::new(&ctx.config, &ctx.delivery.signer, artwork, Grant::Public).url("source");
         empty(&mut w, "itunes:image", &[("href", &url)])?;
         start(&mut w, "image", &[])?;
         text(&mut w, "url", &url)?;
         text(&mut w, "title", &podcast.title)?;
-        text(&mut w, "link", &site)?;
+        text(&mut w, "link", site)?;
         end(&mut w, "image")?;
     }
     for category in itunes::parse(&podcast.itunes_categories) {
@@ -334,65 +367,58 @@ async fn podcast_feed(ctx: &Ctx, podcast: podcast::Model) -> AppResult<Feed> {
     let explicit = if podcast.explicit { "true" } else { "false" };
     text(&mut w, "itunes:explicit", explicit)?;
     text(&mut w, "itunes:type", &podcast.podcast_type)?;
-    text(&mut w, "podcast:guid", &podcast_guid(&feed_url).to_string())?;
+    text(&mut w, "podcast:guid", &podcast_guid(feed_url).to_string())?;
     start(&mut w, "podcast:locked", &[("owner", &podcast.owner_email)])?;
     let locked = if podcast.locked { "yes" } else { "no" };
     w.write_event(Event::Text(BytesText::new(locked)))
         .map_err(xml_error)?;
     end(&mut w, "podcast:locked")?;
+    Ok((w, explicit))
+}
 
-    for episode in &episodes {
-        let Some(asset) = episode.media_asset_id else {
-            continue;
-        };
-        let files = Outputs::new(asset, outputs.remove(&asset).unwrap_or_default());
-        let urls = MediaUrls::new(config, &ctx.delivery.signer, asset, Grant::Public);
-        let Some(enclosure) = files.enclosure(&urls) else {
-            continue;
-        };
-        let published = episode
-            .publish_at
-            .or(episode.first_published_at)
-            .unwrap_or(episode.created_at);
-        modified = modified.max(episode.updated_at).max(published.min(now));
-        start(&mut w, "item", &[])?;
-        text(&mut w, "title", &episode.title)?;
-        text(
-            &mut w,
-            "description",
-            &content::render_markdown(&episode.description),
-        )?;
-        start(&mut w, "guid", &[("isPermaLink", "false")])?;
-        w.write_event(Event::Text(BytesText::new(&xml_safe(&episode.guid))))
-            .map_err(xml_error)?;
-        end(&mut w, "guid")?;
-        text(&mut w, "pubDate", &rfc822(published))?;
-        empty(
-            &mut w,
-            "enclosure",
-            &[
-                ("url", &enclosure.url),
-                ("length", &enclosure.length.to_string()),
-                ("type", &enclosure.mime_type),
-            ],
-        )?;
-        if let Some(secs) = files.audio_duration().or(episode.duration_secs) {
-            text(&mut w, "itunes:duration", &duration(secs))?;
-        }
-        if let Some(n) = episode.number {
-            text(&mut w, "itunes:episode", &n.to_string())?;
-        }
-        if let Some(n) = episode.season {
-            text(&mut w, "itunes:season", &n.to_string())?;
-        }
-        text(&mut w, "itunes:episodeType", &episode.episode_type)?;
-        text(&mut w, "itunes:explicit", explicit)?;
-        end(&mut w, "item")?;
+/// One episode's `<item>`.
+fn episode_item(
+    w: &mut W,
+    episode: &episode::Model,
+    files: &Outputs,
+    enclosure: &Enclosure,
+    published: DateTime<Utc>,
+    explicit: &str,
+) -> AppResult<()> {
+    start(w, "item", &[])?;
+    text(w, "title", &episode.title)?;
+    text(
+        w,
+        "description",
+        &content::render_markdown(&episode.description),
+    )?;
+    start(w, "guid", &[("isPermaLink", "false")])?;
+    w.write_event(Event::Text(BytesText::new(&xml_safe(&episode.guid))))
+        .map_err(xml_error)?;
+    end(w, "guid")?;
+    text(w, "pubDate", &rfc822(published))?;
+    empty(
+        w,
+        "enclosure",
+        &[
+            ("url", &enclosure.url),
+            ("length", &enclosure.length.to_string()),
+            ("type", &enclosure.mime_type),
+        ],
+    )?;
+    if let Some(secs) = files.audio_duration().or(episode.duration_secs) {
+        text(w, "itunes:duration", &duration(secs))?;
     }
-    Ok(Feed {
-        body: finish(w)?,
-        modified,
-    })
+    if let Some(n) = episode.number {
+        text(w, "itunes:episode", &n.to_string())?;
+    }
+    if let Some(n) = episode.season {
+        text(w, "itunes:season", &n.to_string())?;
+    }
+    text(w, "itunes:episodeType", &episode.episode_type)?;
+    text(w, "itunes:explicit", explicit)?;
+    end(w, "item")?;
+    Ok(())
 }
 
 async fn channel_feed(ctx: &Ctx, channel: channel::Model) -> AppResult<Feed> {

@@ -357,50 +357,71 @@ pub async fn serve(
         &(range.end - range.start).to_string(),
     );
     if method != Method::HEAD && immutable && hot.admits(meta.size) {
-        // A small picture read from disk once is kept for the next requests.
-        let whole = match source {
-            Source::File(file) => read_bytes(file, 0..meta.size).await,
-            Source::Store => match crate::media::storage::read_all(ctx.storage.as_ref(), key).await
-            {
-                Ok(v) => Ok(bytes::Bytes::from(v)),
-                Err(e) => Err(e),
-            },
-            Source::Memory(b) => Ok(b),
+        source = match keep_hot(ctx, key, &meta, source).await {
+            Ok(kept) => kept,
+            Err(r) => return r,
         };
-        match whole {
-            Ok(bytes) if bytes.len() as u64 == meta.size => {
-                hot.put(key.as_str(), meta.clone(), bytes.clone());
-                source = Source::Memory(bytes);
-            }
-            // Changed under us (it should not, being immutable): serve nothing stale.
-            Ok(_) => return not_found(),
-            Err(e) => return e.into_response(),
-        }
     }
     let body = if method == Method::HEAD || range.is_empty() {
         Body::empty()
     } else {
-        match source {
-            Source::Memory(bytes) => {
-                let (start, end) = (
-                    usize::try_from(range.start).unwrap_or(0),
-                    usize::try_from(range.end).unwrap_or(0),
-                );
-                Body::from(bytes.slice(start.min(bytes.len())..end.min(bytes.len())))
-            }
-            Source::File(file) => match read_local(file, range).await {
-                Ok(body) => body,
-                Err(e) => return e.into_response(),
-            },
-            Source::Store => match ctx.storage.get(key, Some(range)).await {
-                Ok(object) => Body::from_stream(object.body),
-                Err(e) => return e.into_response(),
-            },
+        match body_of(ctx, key, source, range).await {
+            Ok(body) => body,
+            Err(e) => return e.into_response(),
         }
     };
     let mut r = (status, body).into_response();
     r.headers_mut().extend(base);
     r
+}
+
+/// A small immutable object read whole once and kept in the hot cache for the next requests;
+/// the source to serve from now.
+async fn keep_hot(
+    ctx: &Ctx,
+    key: &ObjectKey,
+    meta: &ObjectMeta,
+    source: Source,
+) -> Result<Source, Response> {
+    let whole = match source {
+        Source::File(file) => read_bytes(file, 0..meta.size).await,
+        Source::Store => match crate::media::storage::read_all(ctx.storage.as_ref(), key).await {
+            Ok(v) => Ok(bytes::Bytes::from(v)),
+            Err(e) => Err(e),
+        },
+        Source::Memory(b) => Ok(b),
+    };
+    match whole {
+        Ok(bytes) if bytes.len() as u64 == meta.size => {
+            ctx.delivery
+                .hot
+                .put(key.as_str(), meta.clone(), bytes.clone());
+            Ok(Source::Memory(bytes))
+        }
+        // Changed under us (it should not, being immutable): serve nothing stale.
+        Ok(_) => Err(not_found()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+/// The body of `range` from wherever the object is.
+async fn body_of(
+    ctx: &Ctx,
+    key: &ObjectKey,
+    source: Source,
+    range: Range<u64>,
+) -> Result<Body, AppError> {
+    Ok(match source {
+        Source::Memory(bytes) => {
+            let (start, end) = (
+                usize::try_from(range.start).unwrap_or(0),
+                usize::try_from(range.end).unwrap_or(0),
+            );
+            Body::from(bytes.slice(start.min(bytes.len())..end.min(bytes.len())))
+        }
+        Source::File(file) => read_local(file, range).await?,
+        Source::Store => Body::from_stream(ctx.storage.get(key, Some(range)).await?.body),
+    })
 }
 
 /// Ranges up to this size are read in one blocking call (segments, pictures, playlists);

@@ -6,6 +6,7 @@
 //! (the protocol's limit): beyond that a sitemap index naming `/sitemap.xml?page=N` files is the
 //! way to grow; today the first 50,000 are listed and a warning is logged.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use axum::extract::State;
@@ -13,13 +14,14 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    ColumnTrait as _, ConnectionTrait, EntityTrait, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _, Select,
 };
 use uuid::Uuid;
 
 use super::embed::html_escape as xml_escape;
 use super::outputs::{Outputs, of_assets};
-use super::pages::video_facts;
+use super::pages::{VideoFacts, video_facts};
 use super::urls;
 use crate::channels::entity::channel;
 use crate::error::AppResult;
@@ -77,57 +79,113 @@ fn truncate(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-async fn build(ctx: &Ctx) -> AppResult<String> {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
-         xmlns:video=\"http://www.google.com/schemas/sitemap-video/1.1\">\n",
-    );
-    let mut count = 0usize;
-    let now = Utc::now();
-    let base = urls::base(&ctx.config).to_string();
-    let mut url = |out: &mut String, loc: &str, extra: &str| -> bool {
-        if count >= MAX_URLS {
+/// The `<urlset>` being written, and how many URLs it holds.
+struct Sitemap {
+    out: String,
+    count: usize,
+}
+
+impl Sitemap {
+    /// Adds a URL; `false` once the file is full (the URL is then left out).
+    fn url(&mut self, loc: &str, extra: &str) -> bool {
+        if self.count >= MAX_URLS {
             return false;
         }
-        count += 1;
-        let _ = writeln!(out, "<url><loc>{}</loc>{extra}</url>", xml_escape(loc));
+        self.count += 1;
+        let _ = writeln!(self.out, "<url><loc>{}</loc>{extra}</url>", xml_escape(loc));
         true
-    };
+    }
+}
 
-    // Channels (all public), then public videos, podcasts and playlists.
-    let mut slugs = std::collections::HashMap::new();
-    let mut after: Option<Uuid> = None;
-    'channels: loop {
-        let mut q = channel::Entity::find()
-            .order_by_asc(channel::Column::Id)
-            .limit(PAGE);
-        if let Some(a) = after {
-            q = q.filter(channel::Column::Id.gt(a));
+/// Reads a query in keyset pages of [`PAGE`] rows by id, so a large catalogue never loads at
+/// once.
+struct Pages<E: EntityTrait> {
+    select: Select<E>,
+    id: E::Column,
+    id_of: fn(&E::Model) -> Uuid,
+    after: Option<Uuid>,
+}
+
+impl<E: EntityTrait> Pages<E> {
+    fn new(select: Select<E>, id: E::Column, id_of: fn(&E::Model) -> Uuid) -> Self {
+        Self {
+            select,
+            id,
+            id_of,
+            after: None,
         }
-        let rows = q.all(&ctx.db).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.id);
+    }
+
+    /// The next page; empty at the end.
+    async fn next(&mut self, db: &impl ConnectionTrait) -> AppResult<Vec<E::Model>> {
+        let mut q = self.select.clone().order_by_asc(self.id).limit(PAGE);
+        if let Some(a) = self.after {
+            q = q.filter(self.id.gt(a));
+        }
+        let rows = q.all(db).await?;
+        if let Some(last) = rows.last() {
+            self.after = Some((self.id_of)(last));
+        }
+        Ok(rows)
+    }
+}
+
+async fn build(ctx: &Ctx) -> AppResult<String> {
+    let mut map = Sitemap {
+        out: String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+             xmlns:video=\"http://www.google.com/schemas/sitemap-video/1.1\">\n",
+        ),
+        count: 0,
+    };
+    // Channels (all public), then public videos, podcasts and playlists.
+    let slugs = add_channels(ctx, &mut map).await?;
+    add_videos(ctx, &mut map).await?;
+    add_podcasts(ctx, &mut map, &slugs).await?;
+    add_playlists(ctx, &mut map).await?;
+    if map.count >= MAX_URLS {
+        tracing::warn!(
+            limit = MAX_URLS,
+            "the sitemap is full; later items are not listed"
+        );
+    }
+    map.out.push_str("</urlset>\n");
+    Ok(map.out)
+}
+
+/// Every channel; returns their slugs by id (podcast pages are addressed by them).
+async fn add_channels(ctx: &Ctx, map: &mut Sitemap) -> AppResult<HashMap<Uuid, String>> {
+    let mut slugs = HashMap::new();
+    let mut pages = Pages::new(channel::Entity::find(), channel::Column::Id, |m| m.id);
+    loop {
+        let rows = pages.next(&ctx.db).await?;
+        if rows.is_empty() {
+            break;
+        }
         for c in rows {
-            if !url(&mut out, &urls::channel_page(&ctx.config, &c.slug), "") {
-                break 'channels;
+            if !map.url(&urls::channel_page(&ctx.config, &c.slug), "") {
+                return Ok(slugs);
             }
             slugs.insert(c.id, c.slug);
         }
     }
+    Ok(slugs)
+}
 
-    let mut after: Option<Uuid> = None;
-    'videos: loop {
-        let mut q = video::Entity::find()
-            .filter(visibility::videos(&Viewer::Public, Reach::Listed, now))
-            .order_by_asc(video::Column::Id)
-            .limit(PAGE);
-        if let Some(a) = after {
-            q = q.filter(video::Column::Id.gt(a));
+/// Every listed public video, with Google's video extension.
+async fn add_videos(ctx: &Ctx, map: &mut Sitemap) -> AppResult<()> {
+    let now = Utc::now();
+    let mut pages = Pages::new(
+        video::Entity::find().filter(visibility::videos(&Viewer::Public, Reach::Listed, now)),
+        video::Column::Id,
+        |m| m.id,
+    );
+    loop {
+        let rows = pages.next(&ctx.db).await?;
+        if rows.is_empty() {
+            break;
         }
-        let rows = q.all(&ctx.db).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.id);
         let mut outputs = of_assets(
             &ctx.db,
             rows.iter().filter_map(|v| v.source_asset_id).collect(),
@@ -138,114 +196,119 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
                 .source_asset_id
                 .map(|a| Outputs::new(a, outputs.remove(&a).unwrap_or_default()));
             let facts = video_facts(ctx, &v, o).await?;
-            let mut extra = String::from("<video:video>");
-            if let Some(p) = &facts.poster {
-                let _ = write!(
-                    extra,
-                    "<video:thumbnail_loc>{}</video:thumbnail_loc>",
-                    xml_escape(p)
-                );
-            }
-            let description = if v.description.trim().is_empty() {
-                &v.title
-            } else {
-                &v.description
-            };
-            let _ = write!(
-                extra,
-                "<video:title>{}</video:title><video:description>{}</video:description>",
-                xml_escape(&v.title),
-                xml_escape(&truncate(description, DESCRIPTION_CHARS))
-            );
-            if let Some(c) = &facts.content {
-                let _ = write!(
-                    extra,
-                    "<video:content_loc>{}</video:content_loc>",
-                    xml_escape(c)
-                );
-            }
-            let _ = write!(
-                extra,
-                "<video:player_loc>{}</video:player_loc>",
-                xml_escape(&urls::embed(&ctx.config, v.id))
-            );
-            if let Some(d) = v.duration_secs {
-                let _ = write!(
-                    extra,
-                    "<video:duration>{}</video:duration>",
-                    d.max(1.0).round() as u64
-                );
-            }
-            if let Some(t) = v.publish_at {
-                let _ = write!(
-                    extra,
-                    "<video:publication_date>{}</video:publication_date>",
-                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                );
-            }
-            let _ = write!(
-                extra,
-                "<video:view_count>{}</video:view_count>",
-                v.view_count
-            );
-            extra.push_str("</video:video>");
-            if !url(&mut out, &urls::watch(&ctx.config, v.id), &extra) {
-                break 'videos;
+            if !map.url(
+                &urls::watch(&ctx.config, v.id),
+                &video_extension(ctx, &v, &facts),
+            ) {
+                return Ok(());
             }
         }
     }
+    Ok(())
+}
 
-    let mut after: Option<Uuid> = None;
-    'podcasts: loop {
-        let mut q = podcast::Entity::find()
-            .filter(visibility::podcasts(&Viewer::Public, Reach::Listed))
-            .order_by_asc(podcast::Column::Id)
-            .limit(PAGE);
-        if let Some(a) = after {
-            q = q.filter(podcast::Column::Id.gt(a));
+/// A video's `<video:video>` element.
+fn video_extension(ctx: &Ctx, v: &video::Model, facts: &VideoFacts) -> String {
+    let mut extra = String::from("<video:video>");
+    if let Some(p) = &facts.poster {
+        let _ = write!(
+            extra,
+            "<video:thumbnail_loc>{}</video:thumbnail_loc>",
+            xml_escape(p)
+        );
+    }
+    let description = if v.description.trim().is_empty() {
+        &v.title
+    } else {
+        &v.description
+    };
+    let _ = write!(
+        extra,
+        "<video:title>{}</video:title><video:description>{}</video:description>",
+        xml_escape(&v.title),
+        xml_escape(&truncate(description, DESCRIPTION_CHARS))
+    );
+    if let Some(c) = &facts.content {
+        let _ = write!(
+            extra,
+            "<video:content_loc>{}</video:content_loc>",
+            xml_escape(c)
+        );
+    }
+    let _ = write!(
+        extra,
+        "<video:player_loc>{}</video:player_loc>",
+        xml_escape(&urls::embed(&ctx.config, v.id))
+    );
+    if let Some(d) = v.duration_secs {
+        let _ = write!(
+            extra,
+            "<video:duration>{}</video:duration>",
+            d.max(1.0).round() as u64
+        );
+    }
+    if let Some(t) = v.publish_at {
+        let _ = write!(
+            extra,
+            "<video:publication_date>{}</video:publication_date>",
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+    }
+    let _ = write!(
+        extra,
+        "<video:view_count>{}</video:view_count>",
+        v.view_count
+    );
+    extra.push_str("</video:video>");
+    extra
+}
+
+/// Every listed public podcast of a listed channel.
+async fn add_podcasts(
+    ctx: &Ctx,
+    map: &mut Sitemap,
+    slugs: &HashMap<Uuid, String>,
+) -> AppResult<()> {
+    let mut pages = Pages::new(
+        podcast::Entity::find().filter(visibility::podcasts(&Viewer::Public, Reach::Listed)),
+        podcast::Column::Id,
+        |m| m.id,
+    );
+    loop {
+        let rows = pages.next(&ctx.db).await?;
+        if rows.is_empty() {
+            break;
         }
-        let rows = q.all(&ctx.db).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.id);
         for p in rows {
             let Some(slug) = slugs.get(&p.channel_id) else {
                 continue;
             };
-            if !url(
-                &mut out,
-                &urls::podcast_page(&ctx.config, slug, &p.slug),
-                "",
-            ) {
-                break 'podcasts;
+            if !map.url(&urls::podcast_page(&ctx.config, slug, &p.slug), "") {
+                return Ok(());
             }
         }
     }
+    Ok(())
+}
 
-    let mut after: Option<Uuid> = None;
-    'playlists: loop {
-        let mut q = playlist::Entity::find()
-            .filter(visibility::playlists(&Viewer::Public, Reach::Listed))
-            .order_by_asc(playlist::Column::Id)
-            .limit(PAGE);
-        if let Some(a) = after {
-            q = q.filter(playlist::Column::Id.gt(a));
+/// Every listed public playlist.
+async fn add_playlists(ctx: &Ctx, map: &mut Sitemap) -> AppResult<()> {
+    let base = urls::base(&ctx.config).to_string();
+    let mut pages = Pages::new(
+        playlist::Entity::find().filter(visibility::playlists(&Viewer::Public, Reach::Listed)),
+        playlist::Column::Id,
+        |m| m.id,
+    );
+    loop {
+        let rows = pages.next(&ctx.db).await?;
+        if rows.is_empty() {
+            break;
         }
-        let rows = q.all(&ctx.db).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.id);
         for p in rows {
-            if !url(&mut out, &format!("{base}/playlists/{}", p.id), "") {
-                break 'playlists;
+            if !map.url(&format!("{base}/playlists/{}", p.id), "") {
+                return Ok(());
             }
         }
     }
-
-    if count >= MAX_URLS {
-        tracing::warn!(
-            limit = MAX_URLS,
-            "the sitemap is full; later items are not listed"
-        );
-    }
-    out.push_str("</urlset>\n");
-    Ok(out)
+    Ok(())
 }

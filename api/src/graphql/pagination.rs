@@ -163,6 +163,41 @@ pub struct Sort {
 }
 
 impl Sort {
+    /// By `key`, then `id`.
+    pub fn by(key: impl Into<SimpleExpr>, id: SimpleExpr, descending: bool) -> Self {
+        Self {
+            key: Some(key.into()),
+            id,
+            descending,
+        }
+    }
+
+    /// By id alone (creation order).
+    pub fn by_id(id: SimpleExpr, descending: bool) -> Self {
+        Self {
+            key: None,
+            id,
+            descending,
+        }
+    }
+
+    /// The orders every list offers, newest, oldest or by its title (or name), with each row's
+    /// cursor key; `None` for the orders of videos only (`MOST_VIEWED`, `TRENDING`).
+    pub fn by_id_or_title<M>(
+        order: OrderBy,
+        id: SimpleExpr,
+        title: SimpleExpr,
+        title_of: KeyOf<M>,
+        id_of: KeyOf<M>,
+    ) -> Option<(Self, KeyOf<M>)> {
+        match order {
+            OrderBy::Newest => Some((Self::by_id(id, true), id_of)),
+            OrderBy::Oldest => Some((Self::by_id(id, false), id_of)),
+            OrderBy::Title => Some((Self::by(title, id, false), title_of)),
+            OrderBy::MostViewed | OrderBy::Trending => None,
+        }
+    }
+
     /// The condition "after this cursor".
     fn after(&self, cursor: &Cursor) -> AppResult<Condition> {
         let id = self.id.clone();

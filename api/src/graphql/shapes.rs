@@ -1,5 +1,6 @@
-//! Shapes the domains' GraphQL types share: inputs that name one item, the payload of a
-//! deletion, patch fields, lists of IDs, lookups by ID or by slug.
+//! Shapes the domains' GraphQL types share: inputs that name one item (and a time), the payload
+//! of a change to one item or of a deletion, patch fields, lists of IDs, lookups by ID or by
+//! slug.
 
 use async_graphql::{ID, MaybeUndefined, SimpleObject};
 use uuid::Uuid;
@@ -20,6 +21,43 @@ macro_rules! id_input {
     };
 }
 pub(crate) use id_input;
+
+/// Declares a mutation input that names one item and a time (`PublishVideoInput`, …).
+macro_rules! at_input {
+    ($name:ident, $doc:literal, $id_doc:literal, $at_doc:literal) => {
+        #[doc = $doc]
+        #[derive(async_graphql::InputObject, Debug)]
+        pub struct $name {
+            #[doc = $id_doc]
+            pub id: async_graphql::ID,
+            #[doc = $at_doc]
+            pub at: Option<chrono::DateTime<chrono::Utc>>,
+        }
+    };
+}
+pub(crate) use at_input;
+
+/// Declares the payload of a change to one item (`VideoPayload { video }`, …) and its
+/// `From` the item's model.
+macro_rules! item_payload {
+    ($name:ident, $doc:literal, $field:ident: $object:ident($model:ty), $field_doc:literal) => {
+        #[doc = $doc]
+        #[derive(async_graphql::SimpleObject, Debug)]
+        pub struct $name {
+            #[doc = $field_doc]
+            pub $field: $object,
+        }
+
+        impl From<$model> for $name {
+            fn from(model: $model) -> Self {
+                Self {
+                    $field: $object(model),
+                }
+            }
+        }
+    };
+}
+pub(crate) use item_payload;
 
 /// Result of a deletion.
 #[derive(SimpleObject, Debug)]

@@ -24,6 +24,8 @@ pub mod playlist {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    crate::content::text_columns!();
 }
 
 /// A video at a position in a playlist; positions are dense, 0-based.

@@ -13,7 +13,7 @@ use crate::content;
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{ListCount, OrderBy};
 use crate::graphql::relay::{from_global, to_global};
-use crate::graphql::shapes::{DeletePayload, Lookup, id_input, opt_id};
+use crate::graphql::shapes::{DeletePayload, Lookup, id_input, item_payload, opt_id};
 use crate::graphql::{app, loaders, viewer};
 use crate::videos::graphql::Video;
 use crate::visibility::Visibility;
@@ -226,12 +226,12 @@ pub struct RemovePlaylistItemInput {
     pub item_id: ID,
 }
 
-/// Result of a change to a playlist.
-#[derive(SimpleObject, Debug)]
-pub struct PlaylistPayload {
-    /// The playlist after the change.
-    pub playlist: Playlist,
-}
+item_payload!(
+    PlaylistPayload,
+    "Result of a change to a playlist.",
+    playlist: Playlist(playlist::Model),
+    "The playlist after the change."
+);
 
 /// Result of adding or moving an item.
 #[derive(SimpleObject, Debug)]
@@ -303,9 +303,7 @@ impl PlaylistsMutation {
             },
         )
         .await?;
-        Ok(PlaylistPayload {
-            playlist: Playlist(p),
-        })
+        Ok(PlaylistPayload::from(p))
     }
 
     /// Changes a playlist.
@@ -328,9 +326,7 @@ impl PlaylistsMutation {
             },
         )
         .await?;
-        Ok(PlaylistPayload {
-            playlist: Playlist(p),
-        })
+        Ok(PlaylistPayload::from(p))
     }
 
     /// Deletes a playlist (its videos stay).
@@ -393,8 +389,6 @@ impl PlaylistsMutation {
     ) -> AppResult<PlaylistPayload> {
         let item_id = from_global(&input.item_id, "PlaylistItem")?;
         let p = service::remove_item(&app(ctx)?.db, &viewer(ctx), item_id).await?;
-        Ok(PlaylistPayload {
-            playlist: Playlist(p),
-        })
+        Ok(PlaylistPayload::from(p))
     }
 }

@@ -3,7 +3,7 @@
 //! leaving gaps or duplicates.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Condition, Expr, Func, Query};
+use sea_orm::sea_query::{Condition, Expr, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
     EntityTrait, IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
@@ -12,8 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entity::{playlist, playlist_item};
-use crate::channels::entity::channel;
-use crate::channels::service::{like_escape, slug_conflict};
+use crate::channels::service::slug_conflict;
 use crate::content;
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
@@ -62,20 +61,10 @@ pub async fn create(
     viewer: &Viewer,
     input: NewPlaylist,
 ) -> AppResult<playlist::Model> {
-    let title = content::title("title", &input.title)?;
-    if let Some(s) = input.slug.as_deref() {
-        content::slug(s)?;
-    }
-    let description = content::description(input.description)?;
+    let (title, description) =
+        content::new_text(&input.title, input.slug.as_deref(), input.description)?;
     let txn = crate::db::begin_write(db).await?;
-    if channel::Entity::find_by_id(input.channel_id)
-        .one(&txn)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::NotFound("channel"));
-    }
-    visibility::require_manage(&txn, viewer, input.channel_id).await?;
+    content::require_channel(&txn, viewer, input.channel_id).await?;
     let slug = content::new_slug::<playlist::Entity>(
         &txn,
         input.slug.as_deref(),
@@ -144,17 +133,12 @@ pub async fn update(
     let txn = crate::db::begin_write(db).await?;
     let current = lock_managed(&txn, viewer, id).await?;
     let mut active = current.into_active_model();
-    if let Some(t) = changes.title {
-        active.title = Set(content::title("title", &t)?);
-    }
-    let mut slug = String::new();
-    if let Some(s) = changes.slug {
-        slug = content::slug(&s)?;
-        active.slug = Set(slug.clone());
-    }
-    if let Some(d) = changes.description {
-        active.description = Set(content::description(Some(d))?);
-    }
+    let slug = content::set_text(
+        &mut active,
+        changes.title,
+        changes.slug,
+        changes.description,
+    )?;
     if let Some(v) = changes.visibility {
         active.visibility = Set(v.as_str().into());
     }
@@ -352,15 +336,10 @@ pub async fn find_by_slug(
 ) -> AppResult<Option<playlist::Model>> {
     Ok(playlist::Entity::find()
         .filter(playlist::Column::Slug.eq(slug))
-        .filter(
-            playlist::Column::ChannelId.in_subquery(
-                Query::select()
-                    .column(channel::Column::Id)
-                    .from(channel::Entity)
-                    .and_where(channel::Column::Slug.eq(channel_slug))
-                    .to_owned(),
-            ),
-        )
+        .filter(content::in_channel_slug(
+            playlist::Column::ChannelId,
+            channel_slug,
+        ))
         .filter(visibility::playlists(viewer, Reach::Direct))
         .one(db)
         .await?)
@@ -395,42 +374,22 @@ pub async fn list(
     if let Some(v) = query.visibility {
         select = select.filter(playlist::Column::Visibility.eq(v.as_str()));
     }
-    if let Some(text) = query.text.filter(|t| !t.trim().is_empty()) {
-        select = select.filter(
-            Expr::expr(Func::lower(Expr::col((
-                playlist::Entity,
-                playlist::Column::Title,
-            ))))
-            .like(format!("%{}%", like_escape(&text.to_lowercase()))),
-        );
+    if let Some(f) =
+        content::title_contains((playlist::Entity, playlist::Column::Title), query.text)
+    {
+        select = select.filter(f);
     }
-    let id = Expr::col((playlist::Entity, playlist::Column::Id)).into();
-    let (sort, key_of): (Sort, KeyOf<playlist::Model>) = match order {
-        OrderBy::Newest | OrderBy::MostViewed | OrderBy::Trending => (
-            Sort {
-                key: None,
-                id,
-                descending: true,
-            },
-            |m| (Key::None, m.id),
-        ),
-        OrderBy::Oldest => (
-            Sort {
-                key: None,
-                id,
-                descending: false,
-            },
-            |m| (Key::None, m.id),
-        ),
-        OrderBy::Title => (
-            Sort {
-                key: Some(Expr::col((playlist::Entity, playlist::Column::Title)).into()),
-                id,
-                descending: false,
-            },
-            |m| (Key::Text(m.title.clone()), m.id),
-        ),
-    };
+    let id: SimpleExpr = Expr::col((playlist::Entity, playlist::Column::Id)).into();
+    let id_of: KeyOf<playlist::Model> = |m| (Key::None, m.id);
+    let (sort, key_of) = Sort::by_id_or_title(
+        order,
+        id.clone(),
+        Expr::col((playlist::Entity, playlist::Column::Title)).into(),
+        |m| (Key::Text(m.title.clone()), m.id),
+        id_of,
+    )
+    // Playlists are not ranked by views: those orders list the newest first.
+    .unwrap_or((Sort::by_id(id, true), id_of));
     pagination::fetch(db, select, &list, &sort, key_of, first, after).await
 }
 
@@ -454,11 +413,11 @@ pub async fn items(
                     .to_owned(),
             ),
         );
-    let sort = Sort {
-        key: Some(Expr::col((playlist_item::Entity, playlist_item::Column::Position)).into()),
-        id: Expr::col((playlist_item::Entity, playlist_item::Column::Id)).into(),
-        descending: false,
-    };
+    let sort = Sort::by(
+        Expr::col((playlist_item::Entity, playlist_item::Column::Position)),
+        Expr::col((playlist_item::Entity, playlist_item::Column::Id)).into(),
+        false,
+    );
     let list = format!("playlist-items:{playlist_id}");
     pagination::fetch(
         db,

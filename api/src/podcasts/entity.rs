@@ -35,6 +35,8 @@ pub mod podcast {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    crate::content::text_columns!();
 }
 
 /// An episode of a podcast.
@@ -76,4 +78,6 @@ pub mod episode {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    crate::content::text_columns!();
 }

@@ -2,7 +2,6 @@
 
 pub mod entity;
 pub mod graphql;
-pub mod inputs;
 pub mod itunes;
 pub mod service;
 

@@ -40,4 +40,6 @@ pub mod video {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    crate::content::text_columns!();
 }

@@ -41,35 +41,27 @@ pub fn sort(order: OrderBy) -> (Sort, KeyOf<video::Model>) {
     let id: SimpleExpr = Expr::col((video::Entity, video::Column::Id)).into();
     match order {
         OrderBy::Newest | OrderBy::Oldest => (
-            Sort {
-                key: Some(published_time()),
-                id,
-                descending: order == OrderBy::Newest,
-            },
+            Sort::by(published_time(), id, order == OrderBy::Newest),
             |m| (Key::Time(m.publish_at.unwrap_or(m.created_at)), m.id),
         ),
         OrderBy::MostViewed => (
-            Sort {
-                key: Some(Expr::col((video::Entity, video::Column::ViewCount)).into()),
+            Sort::by(
+                Expr::col((video::Entity, video::Column::ViewCount)),
                 id,
-                descending: true,
-            },
+                true,
+            ),
             |m| (Key::Int(m.view_count), m.id),
         ),
         OrderBy::Trending => (
-            Sort {
-                key: Some(Expr::col((video::Entity, video::Column::TrendingScore)).into()),
+            Sort::by(
+                Expr::col((video::Entity, video::Column::TrendingScore)),
                 id,
-                descending: true,
-            },
+                true,
+            ),
             |m| (Key::Float(m.trending_score), m.id),
         ),
         OrderBy::Title => (
-            Sort {
-                key: Some(Expr::col((video::Entity, video::Column::Title)).into()),
-                id,
-                descending: false,
-            },
+            Sort::by(Expr::col((video::Entity, video::Column::Title)), id, false),
             |m| (Key::Text(m.title.clone()), m.id),
         ),
     }

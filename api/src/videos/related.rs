@@ -89,36 +89,7 @@ pub async fn related(
             .to_owned(),
     )
     .await?;
-    let mut candidates: HashSet<Uuid> = HashSet::new();
-    for tag in &tags {
-        candidates.extend(
-            ids(
-                db,
-                &Query::select()
-                    .column(video_tag::Column::VideoId)
-                    .from(video_tag::Entity)
-                    .and_where(video_tag::Column::TagId.eq(*tag))
-                    .order_by(video_tag::Column::VideoId, sea_orm::Order::Desc)
-                    .limit(PER_SIGNAL + 1)
-                    .to_owned(),
-            )
-            .await?,
-        );
-    }
-    let newest_where = |column: video::Column, value: Uuid| {
-        Query::select()
-            .column(video::Column::Id)
-            .from(video::Entity)
-            .and_where(Expr::col(column).eq(value))
-            .order_by(video::Column::Id, sea_orm::Order::Desc)
-            .limit(PER_SIGNAL + 1)
-            .to_owned()
-    };
-    if let Some(category) = of.category_id {
-        candidates.extend(ids(db, &newest_where(video::Column::CategoryId, category)).await?);
-    }
-    candidates.extend(ids(db, &newest_where(video::Column::ChannelId, of.channel_id)).await?);
-    candidates.remove(&of.id);
+    let candidates = candidates(db, of, &tags).await?;
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
@@ -187,6 +158,46 @@ pub async fn related(
         .into_iter()
         .filter_map(|(_, id)| whole.remove(&id))
         .collect())
+}
+
+/// The videos sharing a signal with `of` (a tag, its category, its channel), the newest few of
+/// each; never `of` itself.
+async fn candidates(
+    db: &impl ConnectionTrait,
+    of: &video::Model,
+    tags: &[Uuid],
+) -> AppResult<HashSet<Uuid>> {
+    let mut candidates: HashSet<Uuid> = HashSet::new();
+    for tag in tags {
+        candidates.extend(
+            ids(
+                db,
+                &Query::select()
+                    .column(video_tag::Column::VideoId)
+                    .from(video_tag::Entity)
+                    .and_where(video_tag::Column::TagId.eq(*tag))
+                    .order_by(video_tag::Column::VideoId, sea_orm::Order::Desc)
+                    .limit(PER_SIGNAL + 1)
+                    .to_owned(),
+            )
+            .await?,
+        );
+    }
+    let newest_where = |column: video::Column, value: Uuid| {
+        Query::select()
+            .column(video::Column::Id)
+            .from(video::Entity)
+            .and_where(Expr::col(column).eq(value))
+            .order_by(video::Column::Id, sea_orm::Order::Desc)
+            .limit(PER_SIGNAL + 1)
+            .to_owned()
+    };
+    if let Some(category) = of.category_id {
+        candidates.extend(ids(db, &newest_where(video::Column::CategoryId, category)).await?);
+    }
+    candidates.extend(ids(db, &newest_where(video::Column::ChannelId, of.channel_id)).await?);
+    candidates.remove(&of.id);
+    Ok(candidates)
 }
 
 #[cfg(test)]

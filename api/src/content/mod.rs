@@ -1,4 +1,13 @@
-//! Rules shared by every catalogue type: titles, slugs, languages and Markdown descriptions.
+//! Rules shared by every catalogue type: titles, slugs, languages and Markdown descriptions;
+//! `catalogue.rs` holds what channel items share besides (new text, channel, window, filters).
+
+mod catalogue;
+
+pub(crate) use catalogue::text_columns;
+pub use catalogue::{
+    TextColumns, check_window, in_channel_slug, like_escape, new_text, require_channel, set_text,
+    title_contains,
+};
 
 use sea_orm::sea_query::Condition;
 use sea_orm::{

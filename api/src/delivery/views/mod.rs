@@ -17,39 +17,33 @@
 //! The same transaction adds the views to the day's row of `video_daily_views` or
 //! `episode_daily_views`, to the channels' view counts and to the trending scores, and the
 //! first flush of each day recomputes those scores (`daily_views`, `videos::ranking`).
+//!
+//! One file per job: this one remembers sightings and keeps the beacon budget, `flush.rs` writes
+//! them (deduplicated across nodes) and `beacon.rs` is the HTTP endpoint.
+
+mod beacon;
+mod flush;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use hmac::{Hmac, Mac as _};
-use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use super::daily_views::{self, Item, Rescore};
-use crate::accounts::auth::{Auth, ClientAddr, Principal};
+pub use beacon::beacon;
+pub use flush::batches;
+
+use super::daily_views::{Item, Rescore};
+use crate::accounts::auth::Principal;
 use crate::config::Config;
-use crate::error::{AppError, AppResult};
-use crate::podcasts::entity::episode;
-use crate::state::AppState;
-use crate::videos::entity::video;
-use crate::visibility::{self, EpisodeScope, Reach, Viewer};
 
 /// Most viewer/video pairs remembered for deduplication; beyond it the memory is cleared early
 /// (the shared table still deduplicates, so a repeat view costs a row, never a second count).
 const MAX_SEEN: usize = 1_000_000;
-
-/// Rows per `INSERT` into `view_dedupe` (three parameters each, well below every limit).
-const INSERT_CHUNK: usize = 1000;
 
 /// One counted sighting: a viewer of a video (or an episode) in a window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -223,142 +217,6 @@ impl Views {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state.pending.len()
     }
-
-    /// Writes the pending sightings: inserts them into `view_dedupe` and adds the ones no node
-    /// had counted to the videos' view counts, in one transaction. What cannot be written stays
-    /// pending for the next flush. Returns the views counted.
-    pub async fn flush<C>(&self, db: &C) -> AppResult<i64>
-    where
-        C: ConnectionTrait + TransactionTrait,
-    {
-        let now = self.window_at(Utc::now().timestamp());
-        let today = daily_views::today();
-        let rescore = self.rescore.due(today);
-        let (pending, sweep) = {
-            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            state.seen.retain(|_, w| *w >= now);
-            let sweep = state.swept < now;
-            (std::mem::take(&mut state.pending), sweep)
-        };
-        if pending.is_empty() && !sweep && !rescore {
-            return Ok(0);
-        }
-        match self
-            .write(db, &pending, now, sweep, rescore.then_some(today))
-            .await
-        {
-            Ok(counted) => {
-                if rescore {
-                    self.rescore.done(today);
-                }
-                if sweep {
-                    let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-                    state.swept = state.swept.max(now);
-                }
-                Ok(counted)
-            }
-            Err(e) => {
-                let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-                let mut restored = pending;
-                restored.append(&mut state.pending);
-                state.pending = restored;
-                Err(e)
-            }
-        }
-    }
-
-    async fn write<C>(
-        &self,
-        db: &C,
-        pending: &[Sighting],
-        now: i64,
-        sweep: bool,
-        rescore: Option<chrono::NaiveDate>,
-    ) -> AppResult<i64>
-    where
-        C: ConnectionTrait + TransactionTrait,
-    {
-        let txn = crate::db::begin_write(db).await?;
-        // Insert first: on SQLite the transaction then holds the write lock from its first
-        // statement (a read first would fail with `database is locked` under contention).
-        let kinds: HashMap<Uuid, Item> = pending.iter().map(|s| (s.video, s.item)).collect();
-        let mut counted: HashMap<Uuid, i64> = HashMap::new();
-        let mut episodes: HashMap<Uuid, i64> = HashMap::new();
-        for chunk in pending.chunks(INSERT_CHUNK) {
-            let mut insert = Query::insert();
-            insert
-                .into_table(Alias::new("view_dedupe"))
-                .columns([
-                    Alias::new("video_id"),
-                    Alias::new("viewer_hash"),
-                    Alias::new("window_index"),
-                ])
-                .on_conflict(
-                    OnConflict::columns([
-                        Alias::new("video_id"),
-                        Alias::new("viewer_hash"),
-                        Alias::new("window_index"),
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .returning_col(Alias::new("video_id"));
-            for s in chunk {
-                insert
-                    .values([s.video.into(), s.viewer.into(), s.window.into()])
-                    .map_err(AppError::internal)?;
-            }
-            let rows = txn
-                .query_all(txn.get_database_backend().build(&insert))
-                .await?;
-            for row in rows {
-                let id: Uuid = row.try_get("", "video_id")?;
-                match kinds.get(&id) {
-                    Some(Item::Episode) => *episodes.entry(id).or_default() += 1,
-                    _ => *counted.entry(id).or_default() += 1,
-                }
-            }
-        }
-        let mut written = 0;
-        let batches = batches(&counted);
-        for (n, videos) in &batches {
-            let n = *n;
-            // Today's views weigh 1 in the trending score (see `videos::ranking`).
-            video::Entity::update_many()
-                .col_expr(
-                    video::Column::ViewCount,
-                    Expr::col(video::Column::ViewCount).add(n),
-                )
-                .col_expr(
-                    video::Column::TrendingScore,
-                    Expr::col(video::Column::TrendingScore).add(n as f64),
-                )
-                .filter(video::Column::Id.is_in(videos.clone()))
-                .exec(&txn)
-                .await?;
-            written += n * i64::try_from(videos.len()).unwrap_or(i64::MAX);
-        }
-        let today = daily_views::today();
-        daily_views::add_to_channels(&txn, &batches).await?;
-        daily_views::add(&txn, Item::Video, &counted, today).await?;
-        daily_views::add(&txn, Item::Episode, &episodes, today).await?;
-        written += episodes.values().sum::<i64>();
-        if let Some(day) = rescore {
-            daily_views::rescore(&txn, day).await?;
-        }
-        if sweep {
-            // Keep the previous window too: a sighting from just before the turn may still be
-            // pending on another node.
-            let mut delete = Query::delete();
-            delete
-                .from_table(Alias::new("view_dedupe"))
-                .and_where(Expr::col(Alias::new("window_index")).lt(now - 1));
-            txn.execute(txn.get_database_backend().build(&delete))
-                .await?;
-        }
-        txn.commit().await?;
-        Ok(written)
-    }
 }
 
 /// The part of an address that names one client: an IPv4 address, or an IPv6 /64 network.
@@ -380,146 +238,6 @@ fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
     // HMAC accepts keys of any length.
     Hmac::<Sha256>::new_from_slice(key)
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
-}
-
-/// The counts as `UPDATE` batches: one per distinct increment (most flushes have a handful),
-/// each naming every video that gets that increment.
-pub fn batches(counts: &HashMap<Uuid, i64>) -> Vec<(i64, Vec<Uuid>)> {
-    let mut by_increment: HashMap<i64, Vec<Uuid>> = HashMap::new();
-    for (video, n) in counts {
-        by_increment.entry(*n).or_default().push(*video);
-    }
-    let mut batches: Vec<(i64, Vec<Uuid>)> = by_increment.into_iter().collect();
-    batches.sort_by_key(|(n, _)| *n);
-    batches
-}
-
-/// `POST /views/{videoId}`: 204 whether or not the view counted (repeat views are not errors);
-/// 404 for a video the caller may not see; 429 when the address sent too many beacons.
-pub async fn beacon(
-    State(state): State<AppState>,
-    auth: Result<Auth, AppError>,
-    addr: ClientAddr,
-    Path(id): Path<String>,
-) -> Response {
-    let ctx = &state.ctx;
-    if let Err(retry_after_secs) = ctx.delivery.views.admit(addr.0) {
-        return AppError::RateLimited { retry_after_secs }.into_response();
-    }
-    let principal = match auth {
-        Ok(Auth(p)) => p,
-        Err(e) => return e.into_response(),
-    };
-    let Some((item, video)) = parse_id(&id) else {
-        return AppError::NotFound("video").into_response();
-    };
-    let missing = match item {
-        Item::Video => AppError::NotFound("video"),
-        Item::Episode => AppError::NotFound("episode"),
-    };
-    match may_view(ctx, &principal, item, video).await {
-        Ok(true) => {}
-        Ok(false) => return missing.into_response(),
-        Err(e) => return e.into_response(),
-    }
-    let views = &ctx.delivery.views;
-    let window = views.window_at(Utc::now().timestamp());
-    views.record(Sighting {
-        item,
-        video,
-        viewer: views.viewer_key(&principal, addr.0, window),
-        window,
-    });
-    StatusCode::NO_CONTENT.into_response()
-}
-
-/// A video id as a UUID or a global `ID`, or an episode's global `ID`.
-fn parse_id(raw: &str) -> Option<(Item, Uuid)> {
-    if raw.len() > 128 {
-        return None;
-    }
-    if let Ok(id) = Uuid::try_parse(raw) {
-        return Some((Item::Video, id));
-    }
-    match crate::graphql::relay::decode(raw).ok()? {
-        (kind, id) if kind == "Video" => Some((Item::Video, id)),
-        (kind, id) if kind == "Episode" => Some((Item::Episode, id)),
-        _ => None,
-    }
-}
-
-/// Whether `viewer` may see the video or episode (reached directly, as a player does).
-async fn visible(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    item: Item,
-    id: Uuid,
-) -> AppResult<bool> {
-    let now = Utc::now();
-    Ok(match item {
-        Item::Video => {
-            video::Entity::find_by_id(id)
-                .filter(visibility::videos(viewer, Reach::Direct, now))
-                .count(db)
-                .await?
-                > 0
-        }
-        Item::Episode => {
-            episode::Entity::find_by_id(id)
-                .filter(visibility::episodes(
-                    viewer,
-                    Reach::Direct,
-                    EpisodeScope::AnyPodcast,
-                    now,
-                ))
-                .count(db)
-                .await?
-                > 0
-        }
-    })
-}
-
-async fn may_view(
-    ctx: &crate::state::Ctx,
-    principal: &Principal,
-    item: Item,
-    video: Uuid,
-) -> AppResult<bool> {
-    let generation = ctx.public_cache.generation();
-    let public = match ctx.delivery.viewable.get(video, generation) {
-        Some(p) => p,
-        None => {
-            // One lookup per expiry, not one per beacon that arrives while it runs.
-            let _refreshing = ctx.delivery.views.lookup_lock(video).lock().await;
-            if let Some(p) = ctx.delivery.viewable.get(video, generation) {
-                return finish(ctx, principal, item, video, p).await;
-            }
-            let p = visible(&ctx.db, &Viewer::Public, item, video).await?;
-            ctx.delivery.viewable.put(video, generation, p);
-            p
-        }
-    };
-    finish(ctx, principal, item, video, public).await
-}
-
-/// The answer once whether the public may watch is known: members may also count views of
-/// what the public cannot see.
-async fn finish(
-    ctx: &crate::state::Ctx,
-    principal: &Principal,
-    item: Item,
-    video: Uuid,
-    public: bool,
-) -> AppResult<bool> {
-    if public
-        || matches!(
-            principal,
-            Principal::Anonymous | Principal::ReadToken { .. }
-        )
-    {
-        return Ok(public);
-    }
-    visible(&ctx.db, &Viewer::of(principal), item, video).await
 }
 
 #[cfg(test)]
@@ -600,19 +318,5 @@ mod tests {
         }
         assert!(views.admit(a).is_err());
         assert!(views.admit(IpAddr::from([192, 0, 2, 2])).is_ok());
-    }
-
-    #[test]
-    fn a_burst_of_views_is_a_handful_of_updates() {
-        let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let mut counts = HashMap::new();
-        counts.insert(a, 10_000);
-        counts.insert(b, 10_000);
-        counts.insert(c, 1);
-        let batches = batches(&counts);
-        assert_eq!(batches.len(), 2, "{batches:?}");
-        assert_eq!(batches[0], (1, vec![c]));
-        assert_eq!(batches[1].0, 10_000);
-        assert_eq!(batches[1].1.len(), 2);
     }
 }

@@ -3,11 +3,17 @@
 use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::graphql::{Episode, Podcast};
-use super::itunes::ItunesCategory;
-use super::{EpisodeType, PodcastType};
-use crate::graphql::shapes::id_input;
-use crate::videos::graphql::ChapterInput;
+use super::{Episode, Podcast};
+use crate::error::{AppError, AppResult};
+use crate::graphql::relay::from_global;
+use crate::graphql::shapes::{at_input, id_input, ids, item_payload, maybe, opt_id};
+use crate::podcasts::entity::{episode, podcast};
+use crate::podcasts::itunes::ItunesCategory;
+use crate::podcasts::service::{
+    EpisodeChanges, EpisodeQuery, NewEpisode, NewPodcast, PodcastChanges, PodcastQuery,
+};
+use crate::podcasts::{EpisodeType, PodcastType};
+use crate::videos::graphql::{ChapterInput, chapters};
 use crate::visibility::{Status, Visibility};
 
 /// An Apple Podcasts category, optionally narrowed to a subcategory.
@@ -188,31 +194,144 @@ pub struct UpdateEpisodeInput {
     pub chapters: Option<Vec<ChapterInput>>,
 }
 
-/// Which item, and optionally when.
-#[derive(InputObject, Debug)]
-pub struct PublishEpisodeInput {
-    /// The episode.
-    pub id: ID,
-    /// When (default now).
-    pub at: Option<DateTime<Utc>>,
-}
+at_input!(
+    PublishEpisodeInput,
+    "Which item, and optionally when.",
+    "The episode.",
+    "When (default now)."
+);
 
 id_input!(DeleteNodeInput, "What to delete.", "Its ID.");
 
-/// Result of a change to a podcast.
-#[derive(SimpleObject, Debug)]
-pub struct PodcastPayload {
-    /// The podcast after the change.
-    pub podcast: Podcast,
-}
+item_payload!(
+    PodcastPayload,
+    "Result of a change to a podcast.",
+    podcast: Podcast(podcast::Model),
+    "The podcast after the change."
+);
 
-/// Result of a change to an episode.
-#[derive(SimpleObject, Debug)]
-pub struct EpisodePayload {
-    /// The episode after the change.
-    pub episode: Episode,
-}
+item_payload!(
+    EpisodePayload,
+    "Result of a change to an episode.",
+    episode: Episode(episode::Model),
+    "The episode after the change."
+);
 
-pub(super) fn categories(list: Option<Vec<ItunesCategoryObject>>) -> Option<Vec<ItunesCategory>> {
+fn categories(list: Option<Vec<ItunesCategoryObject>>) -> Option<Vec<ItunesCategory>> {
     list.map(|l| l.into_iter().map(ItunesCategory::from).collect())
+}
+
+impl TryFrom<CreatePodcastInput> for NewPodcast {
+    type Error = AppError;
+
+    fn try_from(input: CreatePodcastInput) -> AppResult<Self> {
+        Ok(Self {
+            channel_id: from_global(&input.channel_id, "Channel")?,
+            title: input.title,
+            slug: input.slug,
+            description: input.description,
+            author: input.author,
+            owner_name: input.owner_name,
+            owner_email: input.owner_email,
+            language: input.language,
+            itunes_categories: categories(input.itunes_categories).unwrap_or_default(),
+            explicit: input.explicit.unwrap_or(false),
+            locked: input.locked.unwrap_or(false),
+            podcast_type: input.podcast_type,
+            visibility: input.visibility,
+        })
+    }
+}
+
+impl UpdatePodcastInput {
+    /// The podcast and the changes the service takes.
+    pub fn into_changes(self) -> AppResult<(uuid::Uuid, PodcastChanges)> {
+        let id = from_global(&self.id, "Podcast")?;
+        let changes = PodcastChanges {
+            title: self.title,
+            slug: self.slug,
+            description: self.description,
+            author: self.author,
+            owner_name: self.owner_name,
+            owner_email: self.owner_email,
+            language: self.language,
+            itunes_categories: categories(self.itunes_categories),
+            explicit: self.explicit,
+            locked: self.locked,
+            podcast_type: self.podcast_type,
+            visibility: self.visibility,
+        };
+        Ok((id, changes))
+    }
+}
+
+impl TryFrom<CreateEpisodeInput> for NewEpisode {
+    type Error = AppError;
+
+    fn try_from(input: CreateEpisodeInput) -> AppResult<Self> {
+        Ok(Self {
+            podcast_id: from_global(&input.podcast_id, "Podcast")?,
+            title: input.title,
+            slug: input.slug,
+            description: input.description,
+            guid: input.guid,
+            season: input.season,
+            number: input.number,
+            episode_type: input.episode_type,
+            visibility: input.visibility,
+            publish_at: input.publish_at,
+            unpublish_at: input.unpublish_at,
+            tag_ids: ids(input.tag_ids, "Tag")?.unwrap_or_default(),
+            chapters: chapters(input.chapters).unwrap_or_default(),
+        })
+    }
+}
+
+impl UpdateEpisodeInput {
+    /// The episode and the changes the service takes.
+    pub fn into_changes(self) -> AppResult<(uuid::Uuid, EpisodeChanges)> {
+        let id = from_global(&self.id, "Episode")?;
+        let changes = EpisodeChanges {
+            title: self.title,
+            slug: self.slug,
+            description: self.description,
+            guid: self.guid,
+            season: maybe(self.season, Ok)?,
+            number: maybe(self.number, Ok)?,
+            episode_type: self.episode_type,
+            visibility: self.visibility,
+            publish_at: maybe(self.publish_at, Ok)?,
+            unpublish_at: maybe(self.unpublish_at, Ok)?,
+            tag_ids: ids(self.tag_ids, "Tag")?,
+            chapters: chapters(self.chapters),
+        };
+        Ok((id, changes))
+    }
+}
+
+impl PodcastFilter {
+    /// The service's query.
+    pub fn into_query(self) -> AppResult<PodcastQuery> {
+        Ok(PodcastQuery {
+            channel_id: opt_id(self.channel.as_ref(), "Channel")?,
+            language: self.language,
+            visibility: self.visibility,
+            text: self.text,
+        })
+    }
+}
+
+impl EpisodeFilter {
+    /// The service's query.
+    pub fn into_query(self) -> AppResult<EpisodeQuery> {
+        Ok(EpisodeQuery {
+            podcast_id: opt_id(self.podcast.as_ref(), "Podcast")?,
+            tag_id: opt_id(self.tag.as_ref(), "Tag")?,
+            status: self.status,
+            visibility: self.visibility,
+            created_after: self.created_after,
+            created_before: self.created_before,
+            text: self.text,
+        })
+    }
 }

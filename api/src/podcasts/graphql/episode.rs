@@ -1,0 +1,154 @@
+//! The `Episode` type.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+
+use super::Podcast;
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::graphql::loaders;
+use crate::graphql::relay::to_global;
+use crate::podcasts::EpisodeType;
+use crate::podcasts::entity::episode;
+use crate::podcasts::service;
+use crate::taxonomy::graphql::Tag;
+use crate::videos::graphql::ChapterObject;
+use crate::visibility::{Status, Visibility};
+
+/// An episode of a podcast.
+#[derive(Debug, Clone)]
+pub struct Episode(pub episode::Model);
+
+#[Object]
+impl Episode {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        to_global("Episode", self.0.id)
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Address part, unique within the podcast.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// Description as written (Markdown).
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Description rendered to sanitized HTML.
+    async fn description_html(&self) -> String {
+        content::render_markdown(&self.0.description)
+    }
+    /// Stable identifier in feeds; never changes once published.
+    async fn guid(&self) -> &str {
+        &self.0.guid
+    }
+    /// Length in seconds, as measured from its media.
+    async fn duration(&self) -> Option<f64> {
+        self.0.duration_secs
+    }
+    /// Season number.
+    async fn season(&self) -> Option<i32> {
+        self.0.season
+    }
+    /// Episode number.
+    async fn number(&self) -> Option<i32> {
+        self.0.number
+    }
+    /// Plays per UTC day over the last `days` days (1 to 90), oldest first, days without plays
+    /// as 0 (players send `POST /views/{id}` with the episode's ID). Null unless the caller
+    /// manages its channel (its editors, admins).
+    async fn views_per_day(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] days: i32,
+    ) -> AppResult<Option<Vec<crate::delivery::daily_views::DayViewsObject>>> {
+        let channel = async {
+            Ok(loaders(ctx)?
+                .podcast
+                .load_one(self.0.podcast_id)
+                .await?
+                .ok_or(AppError::NotFound("podcast"))?
+                .channel_id)
+        };
+        crate::delivery::daily_views::resolve(
+            ctx,
+            crate::delivery::daily_views::Item::Episode,
+            self.0.id,
+            channel,
+            days,
+        )
+        .await
+    }
+    /// Full, trailer or bonus.
+    async fn episode_type(&self) -> AppResult<EpisodeType> {
+        EpisodeType::parse(&self.0.episode_type)
+    }
+    /// Where its media is (set by the media pipeline only); only READY episodes are public.
+    async fn status(&self) -> AppResult<Status> {
+        Status::parse(&self.0.status)
+    }
+    /// Why the media could not be used (an upload rejected, a transcode failed), for editors.
+    async fn media_error(&self) -> Option<&str> {
+        self.0.media_error.as_deref()
+    }
+    /// The latest processing of its media: state, progress, last error.
+    async fn processing(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<crate::transcode::graphql::Processing>> {
+        crate::transcode::graphql::processing_of(ctx, self.0.id).await
+    }
+    /// Who may see it.
+    async fn visibility(&self) -> AppResult<Visibility> {
+        Visibility::parse(&self.0.visibility)
+    }
+    /// Start of the publish window (null: not published).
+    async fn publish_at(&self) -> Option<DateTime<Utc>> {
+        self.0.publish_at
+    }
+    /// End of the publish window.
+    async fn unpublish_at(&self) -> Option<DateTime<Utc>> {
+        self.0.unpublish_at
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The podcast it belongs to.
+    async fn podcast(&self, ctx: &Context<'_>) -> AppResult<Podcast> {
+        loaders(ctx)?
+            .podcast
+            .load_one(self.0.podcast_id)
+            .await?
+            .map(Podcast)
+            .ok_or(AppError::NotFound("podcast"))
+    }
+    /// Chapters in order.
+    async fn chapters(&self) -> Vec<ChapterObject> {
+        service::episode_chapters(&self.0)
+            .into_iter()
+            .map(|c| ChapterObject {
+                title: c.title,
+                start_secs: c.start_secs,
+            })
+            .collect()
+    }
+    /// Its tags.
+    async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
+        Ok(loaders(ctx)?
+            .episode_tags
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Tag)
+            .collect())
+    }
+    /// Its audio files and the feed enclosure (URLs signed when private).
+    async fn media(&self, ctx: &Context<'_>) -> AppResult<crate::delivery::graphql::EpisodeMedia> {
+        crate::delivery::graphql::episode_media(ctx, &self.0).await
+    }
+}

@@ -1,0 +1,276 @@
+//! Creating, changing, publishing and deleting episodes, with the rules of their GUID, season
+//! and episode numbers, and publish window.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
+    QueryFilter, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::shows::podcast_managed;
+use super::{EpisodeChanges, NewEpisode};
+use crate::channels::service::slug_conflict;
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::podcasts::EpisodeType;
+use crate::podcasts::entity::episode;
+use crate::search::{self, SearchKind};
+use crate::taxonomy::entity::episode_tag;
+use crate::videos::service::{Chapter, check_chapters, check_tags};
+use crate::visibility::{Status, Viewer, Visibility};
+
+async fn index_episode(db: &impl ConnectionTrait, e: &episode::Model) -> AppResult<()> {
+    search::index(db, SearchKind::Episode, e.id, &e.title, &e.description).await
+}
+
+/// Parses an episode's stored chapters.
+pub fn episode_chapters(model: &episode::Model) -> Vec<Chapter> {
+    serde_json::from_str(&model.chapters).unwrap_or_default()
+}
+
+fn check_guid(raw: &str) -> AppResult<String> {
+    let guid = raw.trim();
+    if guid.is_empty() || guid.len() > 200 || guid.chars().any(char::is_control) {
+        return Err(AppError::validation(
+            "guid: must be 1 to 200 characters without control characters",
+        ));
+    }
+    Ok(guid.to_string())
+}
+
+fn check_positive(field: &str, n: Option<i32>) -> AppResult<Option<i32>> {
+    match n {
+        Some(v) if v < 0 => Err(AppError::validation(format!(
+            "{field}: must not be negative"
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// When the episode counts as published for the first time, if its window is open now. The
+/// GUID freezes then even if the media is still processing: the episode may reach feeds any
+/// moment after, when the pipeline marks it ready.
+fn first_published(publish_at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    publish_at.filter(|at| *at <= Utc::now())
+}
+
+async fn set_tags(db: &impl ConnectionTrait, episode_id: Uuid, tag_ids: &[Uuid]) -> AppResult<()> {
+    episode_tag::Entity::delete_many()
+        .filter(episode_tag::Column::EpisodeId.eq(episode_id))
+        .exec(db)
+        .await?;
+    if !tag_ids.is_empty() {
+        episode_tag::Entity::insert_many(tag_ids.iter().map(|t| episode_tag::ActiveModel {
+            episode_id: Set(episode_id),
+            tag_id: Set(*t),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Creates an episode of a podcast the caller manages.
+pub async fn create_episode(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    input: NewEpisode,
+) -> AppResult<episode::Model> {
+    let (title, description) =
+        content::new_text(&input.title, input.slug.as_deref(), input.description)?;
+    let id = Uuid::now_v7();
+    let guid = match input.guid {
+        Some(g) => check_guid(&g)?,
+        None => format!("urn:uuid:{id}"),
+    };
+    content::check_window(input.publish_at, input.unpublish_at)?;
+    let chapters = check_chapters(input.chapters)?;
+    let txn = crate::db::begin_write(db).await?;
+    podcast_managed(&txn, viewer, input.podcast_id).await?;
+    let tags = check_tags(&txn, input.tag_ids).await?;
+    let slug = content::new_slug::<episode::Entity>(
+        &txn,
+        input.slug.as_deref(),
+        &title,
+        episode::Column::Slug,
+        Condition::all().add(episode::Column::PodcastId.eq(input.podcast_id)),
+    )
+    .await?;
+    // Server-owned: the media pipeline moves it on once a file is attached.
+    let status = Status::Draft.as_str();
+    let now = Utc::now();
+    let created = episode::ActiveModel {
+        id: Set(id),
+        podcast_id: Set(input.podcast_id),
+        title: Set(title),
+        slug: Set(slug.clone()),
+        description: Set(description),
+        guid: Set(guid),
+        media_asset_id: Set(None),
+        duration_secs: Set(None),
+        season: Set(check_positive("season", input.season)?),
+        number: Set(check_positive("number", input.number)?),
+        episode_type: Set(input
+            .episode_type
+            .unwrap_or(EpisodeType::Full)
+            .as_str()
+            .into()),
+        status: Set(status.into()),
+        visibility: Set(input
+            .visibility
+            .unwrap_or(Visibility::Public)
+            .as_str()
+            .into()),
+        publish_at: Set(input.publish_at),
+        unpublish_at: Set(input.unpublish_at),
+        first_published_at: Set(first_published(input.publish_at)),
+        media_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        chapters: Set(chapters),
+    }
+    .insert(&txn)
+    .await?;
+    set_tags(&txn, id, &tags).await?;
+    index_episode(&txn, &created).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// An episode by id, if `viewer` manages its podcast's channel (`NOT_FOUND`, `FORBIDDEN`).
+pub async fn episode_managed(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<episode::Model> {
+    let current = episode::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("episode"))?;
+    podcast_managed(db, viewer, current.podcast_id).await?;
+    Ok(current)
+}
+
+/// Changes an episode. Its GUID can change only until it is first published.
+pub async fn update_episode(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    changes: EpisodeChanges,
+) -> AppResult<episode::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = episode_managed(&txn, viewer, id).await?;
+    let publish_at = changes.publish_at.unwrap_or(current.publish_at);
+    let unpublish_at = changes.unpublish_at.unwrap_or(current.unpublish_at);
+    content::check_window(publish_at, unpublish_at)?;
+    let chapters = changes.chapters.map(check_chapters).transpose()?;
+    let was_published = current.first_published_at.is_some();
+    let mut active = current.clone().into_active_model();
+    if let Some(c) = chapters {
+        active.chapters = Set(c);
+    }
+    if let Some(g) = changes.guid {
+        let g = check_guid(&g)?;
+        if g != current.guid {
+            if was_published {
+                return Err(AppError::validation(
+                    "guid: cannot change once the episode has been published (podcast apps \
+                     would list it twice)",
+                ));
+            }
+            active.guid = Set(g);
+        }
+    }
+    let slug = content::set_text(
+        &mut active,
+        changes.title,
+        changes.slug,
+        changes.description,
+    )?;
+    if let Some(s) = changes.season {
+        active.season = Set(check_positive("season", s)?);
+    }
+    if let Some(n) = changes.number {
+        active.number = Set(check_positive("number", n)?);
+    }
+    if let Some(t) = changes.episode_type {
+        active.episode_type = Set(t.as_str().into());
+    }
+    if let Some(v) = changes.visibility {
+        active.visibility = Set(v.as_str().into());
+    }
+    active.publish_at = Set(publish_at);
+    active.unpublish_at = Set(unpublish_at);
+    if !was_published {
+        active.first_published_at = Set(first_published(publish_at));
+    }
+    if let Some(tags) = changes.tag_ids {
+        let tags = check_tags(&txn, tags).await?;
+        set_tags(&txn, id, &tags).await?;
+    }
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
+    index_episode(&txn, &updated).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Publishes an episode at `at` (default now); from then on its GUID is frozen. Refused while
+/// it has no playable media coming (see [`crate::videos::service::require_publishable`]).
+pub async fn publish_episode(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> AppResult<episode::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = episode_managed(&txn, viewer, id).await?;
+    crate::videos::service::require_publishable("episode", &current.status)?;
+    let at = at.unwrap_or_else(Utc::now);
+    let was_published = current.first_published_at.is_some();
+    let mut active = current.into_active_model();
+    active.publish_at = Set(Some(at));
+    active.unpublish_at = Set(None);
+    if !was_published {
+        active.first_published_at = Set(first_published(Some(at)));
+    }
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Unpublishes an episode at `at` (default now) by closing its window.
+pub async fn unpublish_episode(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> AppResult<episode::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = episode_managed(&txn, viewer, id).await?;
+    let at = at.unwrap_or_else(Utc::now);
+    content::check_window(current.publish_at, Some(at))?;
+    let mut active = current.into_active_model();
+    active.unpublish_at = Set(Some(at));
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Deletes an episode.
+pub async fn delete_episode(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<Uuid> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = episode_managed(&txn, viewer, id).await?;
+    search::remove(&txn, SearchKind::Episode, id).await?;
+    current.delete(&txn).await?;
+    txn.commit().await?;
+    Ok(id)
+}

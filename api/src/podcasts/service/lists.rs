@@ -1,0 +1,172 @@
+//! Podcasts and episodes as a viewer finds them: by id, by slug, and in lists.
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::{EpisodeQuery, PodcastQuery};
+
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
+use crate::podcasts::entity::{episode, podcast};
+use crate::taxonomy::entity::episode_tag;
+use crate::visibility::{self, EpisodeScope, Reach, Viewer};
+
+/// A podcast by id, if `viewer` may see it.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<Option<podcast::Model>> {
+    Ok(podcast::Entity::find_by_id(id)
+        .filter(visibility::podcasts(viewer, Reach::Direct))
+        .one(db)
+        .await?)
+}
+
+/// A podcast by channel slug and slug, if `viewer` may see it.
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    channel_slug: &str,
+    slug: &str,
+) -> AppResult<Option<podcast::Model>> {
+    Ok(podcast::Entity::find()
+        .filter(podcast::Column::Slug.eq(slug))
+        .filter(content::in_channel_slug(
+            podcast::Column::ChannelId,
+            channel_slug,
+        ))
+        .filter(visibility::podcasts(viewer, Reach::Direct))
+        .one(db)
+        .await?)
+}
+
+/// Newest, oldest or by title; podcasts and episodes are not ranked by views.
+fn sort<M>(
+    order: OrderBy,
+    id: SimpleExpr,
+    title: SimpleExpr,
+    title_of: KeyOf<M>,
+    id_of: KeyOf<M>,
+) -> AppResult<(Sort, KeyOf<M>)> {
+    Sort::by_id_or_title(order, id, title, title_of, id_of).ok_or_else(|| {
+        AppError::validation("orderBy: MOST_VIEWED and TRENDING apply to videos only")
+    })
+}
+
+/// One page of the podcasts `viewer` may see in lists.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    query: PodcastQuery,
+    order: OrderBy,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> AppResult<Page<podcast::Model>> {
+    let mut select = podcast::Entity::find().filter(visibility::podcasts(viewer, Reach::Listed));
+    let mut list = format!("podcasts:{}", order.as_str());
+    if let Some(c) = query.channel_id {
+        select = select.filter(podcast::Column::ChannelId.eq(c));
+        list.push_str(&format!(":c{c}"));
+    }
+    if let Some(l) = query.language {
+        select = select.filter(podcast::Column::Language.eq(l));
+    }
+    if let Some(v) = query.visibility {
+        select = select.filter(podcast::Column::Visibility.eq(v.as_str()));
+    }
+    if let Some(f) = content::title_contains((podcast::Entity, podcast::Column::Title), query.text)
+    {
+        select = select.filter(f);
+    }
+    let (sort, key_of) = sort(
+        order,
+        Expr::col((podcast::Entity, podcast::Column::Id)).into(),
+        Expr::col((podcast::Entity, podcast::Column::Title)).into(),
+        |m: &podcast::Model| (Key::Text(m.title.clone()), m.id),
+        |m: &podcast::Model| (Key::None, m.id),
+    )?;
+    pagination::fetch(db, select, &list, &sort, key_of, first, after).await
+}
+
+/// An episode by id, if `viewer` may see it (and its podcast).
+pub async fn find_episode(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<Option<episode::Model>> {
+    Ok(episode::Entity::find_by_id(id)
+        .filter(visibility::episodes(
+            viewer,
+            Reach::Direct,
+            EpisodeScope::AnyPodcast,
+            Utc::now(),
+        ))
+        .one(db)
+        .await?)
+}
+
+/// One page of the episodes `viewer` may see in lists.
+pub async fn list_episodes(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    query: EpisodeQuery,
+    order: OrderBy,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> AppResult<Page<episode::Model>> {
+    let scope = if query.podcast_id.is_some() {
+        EpisodeScope::WithinVisiblePodcast
+    } else {
+        EpisodeScope::AnyPodcast
+    };
+    let mut select = episode::Entity::find().filter(visibility::episodes(
+        viewer,
+        Reach::Listed,
+        scope,
+        Utc::now(),
+    ));
+    let mut list = format!("episodes:{}", order.as_str());
+    if let Some(p) = query.podcast_id {
+        select = select.filter(episode::Column::PodcastId.eq(p));
+        list.push_str(&format!(":p{p}"));
+    }
+    if let Some(t) = query.tag_id {
+        select = select.filter(
+            episode::Column::Id.in_subquery(
+                Query::select()
+                    .column(episode_tag::Column::EpisodeId)
+                    .from(episode_tag::Entity)
+                    .and_where(episode_tag::Column::TagId.eq(t))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(s) = query.status {
+        select = select.filter(episode::Column::Status.eq(s.as_str()));
+    }
+    if let Some(v) = query.visibility {
+        select = select.filter(episode::Column::Visibility.eq(v.as_str()));
+    }
+    if let Some(t) = query.created_after {
+        select = select.filter(episode::Column::CreatedAt.gte(t));
+    }
+    if let Some(t) = query.created_before {
+        select = select.filter(episode::Column::CreatedAt.lt(t));
+    }
+    if let Some(f) = content::title_contains((episode::Entity, episode::Column::Title), query.text)
+    {
+        select = select.filter(f);
+    }
+    let (sort, key_of) = sort(
+        order,
+        Expr::col((episode::Entity, episode::Column::Id)).into(),
+        Expr::col((episode::Entity, episode::Column::Title)).into(),
+        |m: &episode::Model| (Key::Text(m.title.clone()), m.id),
+        |m: &episode::Model| (Key::None, m.id),
+    )?;
+    pagination::fetch(db, select, &list, &sort, key_of, first, after).await
+}

@@ -1,0 +1,159 @@
+//! Creating, changing and deleting podcasts (shows).
+
+use chrono::Utc;
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{NewPodcast, PodcastChanges};
+
+use crate::accounts::service::normalize_email;
+use crate::channels::service::slug_conflict;
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::podcasts::PodcastType;
+use crate::podcasts::entity::podcast;
+use crate::podcasts::itunes;
+use crate::search::{self, SearchKind};
+use crate::visibility::{self, Viewer, Visibility};
+
+async fn index_podcast(db: &impl ConnectionTrait, p: &podcast::Model) -> AppResult<()> {
+    search::index(db, SearchKind::Podcast, p.id, &p.title, &p.description).await
+}
+
+/// Creates a podcast in a channel the caller manages.
+pub async fn create(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    input: NewPodcast,
+) -> AppResult<podcast::Model> {
+    let (title, description) =
+        content::new_text(&input.title, input.slug.as_deref(), input.description)?;
+    let author = content::title("author", &input.author)?;
+    let owner_name = content::title("ownerName", &input.owner_name)?;
+    let owner_email = normalize_email(&input.owner_email)
+        .map_err(|_| AppError::validation("ownerEmail: not a valid email address"))?;
+    let language = content::language(&input.language)?;
+    let categories = itunes::check(&input.itunes_categories)?;
+    let txn = crate::db::begin_write(db).await?;
+    content::require_channel(&txn, viewer, input.channel_id).await?;
+    let slug = content::new_slug::<podcast::Entity>(
+        &txn,
+        input.slug.as_deref(),
+        &title,
+        podcast::Column::Slug,
+        Condition::all().add(podcast::Column::ChannelId.eq(input.channel_id)),
+    )
+    .await?;
+    let now = Utc::now();
+    let created = podcast::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        channel_id: Set(input.channel_id),
+        title: Set(title),
+        slug: Set(slug.clone()),
+        description: Set(description),
+        author: Set(author),
+        owner_name: Set(owner_name),
+        owner_email: Set(owner_email),
+        artwork_asset_id: Set(None),
+        language: Set(language),
+        itunes_categories: Set(categories),
+        explicit: Set(input.explicit),
+        locked: Set(input.locked),
+        podcast_type: Set(input
+            .podcast_type
+            .unwrap_or(PodcastType::Episodic)
+            .as_str()
+            .into()),
+        visibility: Set(input
+            .visibility
+            .unwrap_or(Visibility::Public)
+            .as_str()
+            .into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(slug_conflict(&slug))?;
+    index_podcast(&txn, &created).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+pub(super) async fn podcast_managed(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<podcast::Model> {
+    let current = podcast::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("podcast"))?;
+    visibility::require_manage(db, viewer, current.channel_id).await?;
+    Ok(current)
+}
+
+/// Changes a podcast.
+pub async fn update(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    changes: PodcastChanges,
+) -> AppResult<podcast::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = podcast_managed(&txn, viewer, id).await?;
+    let mut active = current.into_active_model();
+    let slug = content::set_text(
+        &mut active,
+        changes.title,
+        changes.slug,
+        changes.description,
+    )?;
+    if let Some(a) = changes.author {
+        active.author = Set(content::title("author", &a)?);
+    }
+    if let Some(n) = changes.owner_name {
+        active.owner_name = Set(content::title("ownerName", &n)?);
+    }
+    if let Some(e) = changes.owner_email {
+        active.owner_email = Set(normalize_email(&e)
+            .map_err(|_| AppError::validation("ownerEmail: not a valid email address"))?);
+    }
+    if let Some(l) = changes.language {
+        active.language = Set(content::language(&l)?);
+    }
+    if let Some(c) = changes.itunes_categories {
+        active.itunes_categories = Set(itunes::check(&c)?);
+    }
+    if let Some(l) = changes.locked {
+        active.locked = Set(l);
+    }
+    if let Some(e) = changes.explicit {
+        active.explicit = Set(e);
+    }
+    if let Some(t) = changes.podcast_type {
+        active.podcast_type = Set(t.as_str().into());
+    }
+    if let Some(v) = changes.visibility {
+        active.visibility = Set(v.as_str().into());
+    }
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
+    index_podcast(&txn, &updated).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Deletes a podcast and its episodes.
+pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = podcast_managed(&txn, viewer, id).await?;
+    search::remove_podcast(&txn, id).await?;
+    current.delete(&txn).await?;
+    txn.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,139 @@
+//! Bulk mutations on videos: their inputs and payload, and the loop that does each item in its
+//! own transaction and reports every outcome.
+
+use async_graphql::{ID, InputObject, SimpleObject};
+
+use super::Video;
+use crate::error::{AppError, AppResult};
+use crate::graphql::relay::from_global;
+use crate::videos::entity::video;
+use crate::visibility::Visibility;
+
+/// Most video IDs one bulk mutation takes; more is refused whole (`VALIDATION`).
+pub const MAX_BULK_ITEMS: usize = 100;
+
+/// The videos a bulk mutation acts on.
+#[derive(InputObject, Debug)]
+pub struct BulkVideosInput {
+    /// Video IDs, at most 100, each once.
+    pub ids: Vec<ID>,
+}
+
+/// The videos whose visibility to set, and to what.
+#[derive(InputObject, Debug)]
+pub struct BulkSetVideoVisibilityInput {
+    /// Video IDs, at most 100, each once.
+    pub ids: Vec<ID>,
+    /// The new visibility.
+    pub visibility: Visibility,
+}
+
+/// The videos to add to the end of a playlist, in this order.
+#[derive(InputObject, Debug)]
+pub struct BulkAddVideosToPlaylistInput {
+    /// Video IDs, at most 100, each once.
+    pub ids: Vec<ID>,
+    /// The playlist; it holds videos of its own channel only.
+    pub playlist_id: ID,
+}
+
+/// The videos to move, and where.
+#[derive(InputObject, Debug)]
+pub struct BulkMoveVideosInput {
+    /// Video IDs, at most 100, each once.
+    pub ids: Vec<ID>,
+    /// The channel to move them to.
+    pub channel_id: ID,
+}
+
+/// What a bulk mutation did with one video.
+#[derive(SimpleObject, Debug)]
+pub struct BulkVideoResult {
+    /// The video ID as given.
+    pub id: ID,
+    /// Whether this item was done. A failed item changed nothing.
+    pub ok: bool,
+    /// Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, `VALIDATION`, ...); null when ok.
+    pub code: Option<String>,
+    /// Why not, in words; null when ok.
+    pub message: Option<String>,
+    /// The video after the change, when ok (null after a delete).
+    pub video: Option<Video>,
+}
+
+/// The outcome of a bulk mutation: one result per given ID, in input order. Every item is
+/// checked and done in its own transaction, so a refused item changes nothing and never stops
+/// the others.
+#[derive(SimpleObject, Debug)]
+pub struct BulkVideosPayload {
+    /// One result per ID, in input order.
+    pub results: Vec<BulkVideoResult>,
+    /// How many items were done.
+    pub ok_count: i32,
+    /// How many items were refused.
+    pub failed_count: i32,
+}
+
+/// Refuses a bulk call with too many IDs or with an ID given twice, before anything changes.
+fn check_bulk_ids(ids: &[ID]) -> AppResult<()> {
+    if ids.len() > MAX_BULK_ITEMS {
+        return Err(AppError::validation(format!(
+            "ids: at most {MAX_BULK_ITEMS} videos at once, {} given",
+            ids.len()
+        )));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    for id in ids {
+        if !seen.insert(id.as_str()) {
+            return Err(AppError::validation(format!(
+                "ids: {} is given more than once",
+                id.as_str()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `each` over the videos one by one (each call is one of the single-item services, so one
+/// transaction per item) and reports every outcome in input order.
+pub(super) async fn bulk<F, Fut>(ids: Vec<ID>, mut each: F) -> AppResult<BulkVideosPayload>
+where
+    F: FnMut(uuid::Uuid) -> Fut,
+    Fut: std::future::Future<Output = AppResult<Option<video::Model>>>,
+{
+    check_bulk_ids(&ids)?;
+    let mut results = Vec::with_capacity(ids.len());
+    for id in ids {
+        let outcome = match from_global(&id, "Video") {
+            Ok(uuid) => each(uuid).await,
+            Err(e) => Err(e),
+        };
+        results.push(match outcome {
+            Ok(video) => BulkVideoResult {
+                id,
+                ok: true,
+                code: None,
+                message: None,
+                video: video.map(Video),
+            },
+            Err(e) => {
+                // Internal errors say only "internal error" to the client; the detail is logged.
+                e.log();
+                BulkVideoResult {
+                    id,
+                    ok: false,
+                    code: Some(e.code().to_string()),
+                    message: Some(e.to_string()),
+                    video: None,
+                }
+            }
+        });
+    }
+    let ok_count = results.iter().filter(|r| r.ok).count() as i32;
+    let failed_count = results.len() as i32 - ok_count;
+    Ok(BulkVideosPayload {
+        results,
+        ok_count,
+        failed_count,
+    })
+}

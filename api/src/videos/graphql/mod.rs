@@ -1,0 +1,212 @@
+//! GraphQL types and resolvers of videos.
+//!
+//! One file per job: this one is the `Video` type, `inputs.rs` the inputs, filters and payloads
+//! (and how each becomes what the service takes), `bulk.rs` the bulk mutations' shapes and
+//! their one-transaction-per-item loop, `resolvers.rs` the queries and mutations.
+
+mod bulk;
+mod inputs;
+mod resolvers;
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+pub use bulk::{
+    BulkAddVideosToPlaylistInput, BulkMoveVideosInput, BulkSetVideoVisibilityInput,
+    BulkVideoResult, BulkVideosInput, BulkVideosPayload, MAX_BULK_ITEMS,
+};
+pub use inputs::{
+    CreateVideoInput, DeleteVideoInput, MoveVideoInput, PublishVideoInput, UpdateVideoInput,
+    VideoFilter, VideoPayload, chapters,
+};
+pub use resolvers::{VideosMutation, VideosQuery, list};
+
+use super::entity::video;
+use super::service::{self, Chapter};
+use crate::channels::graphql::Channel;
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::graphql::relay::to_global;
+use crate::graphql::{app, loaders};
+use crate::taxonomy::graphql::{Category, Tag};
+use crate::visibility::{Status, Visibility};
+
+/// A video.
+#[derive(Debug, Clone)]
+pub struct Video(pub video::Model);
+
+/// A titled start time in a video.
+#[derive(SimpleObject, Debug, Clone)]
+#[graphql(name = "Chapter")]
+pub struct ChapterObject {
+    /// Chapter title.
+    pub title: String,
+    /// Start, in seconds from the beginning.
+    pub start_secs: f64,
+}
+
+/// A chapter to store.
+#[derive(InputObject, Debug, Clone)]
+pub struct ChapterInput {
+    /// Chapter title (1 to 200 characters).
+    pub title: String,
+    /// Start, in seconds; chapters must be in increasing order.
+    pub start_secs: f64,
+}
+
+impl From<ChapterInput> for Chapter {
+    fn from(c: ChapterInput) -> Self {
+        Self {
+            title: c.title,
+            start_secs: c.start_secs,
+        }
+    }
+}
+
+#[Object]
+impl Video {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        to_global("Video", self.0.id)
+    }
+    /// The video's UUID: the form in its watch, embed and oEmbed URLs (`/watch/{uuid}`).
+    async fn uuid(&self) -> uuid::Uuid {
+        self.0.id
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Address part, unique within the channel.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// Description as written (Markdown).
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Description rendered to sanitized HTML.
+    async fn description_html(&self) -> String {
+        content::render_markdown(&self.0.description)
+    }
+    /// Where its media is (set by the media pipeline only); only READY videos are public.
+    async fn status(&self) -> AppResult<Status> {
+        Status::parse(&self.0.status)
+    }
+    /// Why the media could not be used (an upload rejected, a transcode failed), for editors.
+    async fn media_error(&self) -> Option<&str> {
+        self.0.media_error.as_deref()
+    }
+    /// The latest processing of its media: state, progress, last error.
+    async fn processing(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<crate::transcode::graphql::Processing>> {
+        crate::transcode::graphql::processing_of(ctx, self.0.id).await
+    }
+    /// Who may see it.
+    async fn visibility(&self) -> AppResult<Visibility> {
+        Visibility::parse(&self.0.visibility)
+    }
+    /// Start of the publish window (null: not published).
+    async fn publish_at(&self) -> Option<DateTime<Utc>> {
+        self.0.publish_at
+    }
+    /// End of the publish window (null: open).
+    async fn unpublish_at(&self) -> Option<DateTime<Utc>> {
+        self.0.unpublish_at
+    }
+    /// Length in seconds, as measured from its media.
+    async fn duration(&self) -> Option<f64> {
+        self.0.duration_secs
+    }
+    /// BCP 47 language tag.
+    async fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+    /// License name or URL.
+    async fn license(&self) -> Option<&str> {
+        self.0.license.as_deref()
+    }
+    /// How often it was watched.
+    async fn view_count(&self) -> i64 {
+        self.0.view_count
+    }
+    /// Views per UTC day over the last `days` days (1 to 90), oldest first, days without views
+    /// as 0. Null unless the caller manages its channel (its editors, admins).
+    async fn views_per_day(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] days: i32,
+    ) -> AppResult<Option<Vec<crate::delivery::daily_views::DayViewsObject>>> {
+        let channel = async { Ok(self.0.channel_id) };
+        crate::delivery::daily_views::resolve(
+            ctx,
+            crate::delivery::daily_views::Item::Video,
+            self.0.id,
+            channel,
+            days,
+        )
+        .await
+    }
+    /// Chapters in order.
+    async fn chapters(&self) -> Vec<ChapterObject> {
+        service::chapters_of(&self.0)
+            .into_iter()
+            .map(|c| ChapterObject {
+                title: c.title,
+                start_secs: c.start_secs,
+            })
+            .collect()
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The channel that published it.
+    async fn channel(&self, ctx: &Context<'_>) -> AppResult<Channel> {
+        loaders(ctx)?
+            .channel
+            .load_one(self.0.channel_id)
+            .await?
+            .map(Channel)
+            .ok_or(AppError::NotFound("channel"))
+    }
+    /// Its category.
+    async fn category(&self, ctx: &Context<'_>) -> AppResult<Option<Category>> {
+        let Some(id) = self.0.category_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.category.load_one(id).await?.map(Category))
+    }
+    /// Its tags, by name.
+    async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
+        Ok(loaders(ctx)?
+            .video_tags
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Tag)
+            .collect())
+    }
+    /// Public videos related to this one, best first: shared tags weigh most, then the same
+    /// category, then the same channel, and recency orders equals. Never itself, never a video
+    /// the public cannot list. `first`: 0 to 24 (default 12).
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 12)] first: i32,
+    ) -> AppResult<Vec<Video>> {
+        let found = super::related::related(&app(ctx)?.db, &self.0, first).await?;
+        Ok(found.into_iter().map(Video).collect())
+    }
+    /// What a player needs: stream, poster, thumbnails, captions (URLs signed when private).
+    async fn media(&self, ctx: &Context<'_>) -> AppResult<crate::delivery::graphql::VideoMedia> {
+        crate::delivery::graphql::video_media(ctx, &self.0).await
+    }
+}

@@ -1,0 +1,290 @@
+//! Video queries and mutations.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+
+use super::bulk::bulk;
+use super::{
+    BulkAddVideosToPlaylistInput, BulkMoveVideosInput, BulkSetVideoVisibilityInput,
+    BulkVideosInput, BulkVideosPayload, CreateVideoInput, DeleteVideoInput, MoveVideoInput,
+    PublishVideoInput, UpdateVideoInput, Video, VideoFilter, VideoPayload,
+};
+use crate::accounts::Role;
+use crate::accounts::auth::RoleGuard;
+use crate::content::delete_with_media;
+use crate::error::AppResult;
+use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::relay::{from_global, to_global};
+use crate::graphql::shapes::{DeletePayload, Lookup};
+use crate::graphql::{app, loaders, viewer};
+use crate::videos::entity::video;
+use crate::videos::service::{self, NewVideo, VideoChanges};
+
+/// The video list behind `videos` and `Channel.videos`.
+pub async fn list(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: Option<VideoFilter>,
+    order_by: Option<OrderBy>,
+) -> AppResult<Connection<String, Video, ListCount>> {
+    let query = filter.unwrap_or_default().into_query(&viewer(ctx))?;
+    let page = service::list(
+        &app(ctx)?.db,
+        &viewer(ctx),
+        query,
+        order_by.unwrap_or_default(),
+        first,
+        after.as_deref(),
+    )
+    .await?;
+    let rows: Vec<&video::Model> = page.rows.iter().map(|(_, m)| m).collect();
+    loaders(ctx)?
+        .prefetch_videos(ctx.look_ahead().field("edges").field("node"), &rows)
+        .await?;
+    Ok(page.connection(after.is_some(), Video))
+}
+
+/// Deletes one video and then its stored files (shared by `deleteVideo` and `bulkDeleteVideos`).
+async fn delete_one(
+    app: &crate::state::Ctx,
+    viewer: &crate::visibility::Viewer,
+    id: uuid::Uuid,
+) -> AppResult<()> {
+    delete_with_media(
+        app,
+        crate::media::subject::Subject::Video(id).into(),
+        service::delete(&app.db, viewer, id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Video queries.
+#[derive(Default, Debug)]
+pub struct VideosQuery;
+
+#[Object]
+impl VideosQuery {
+    /// A video by ID (a global ID, or its UUID as in `/watch/{uuid}` URLs), or by its
+    /// channel's slug and its own slug. Unlisted videos are found too.
+    async fn video(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        channel_slug: Option<String>,
+        slug: Option<String>,
+    ) -> AppResult<Option<Video>> {
+        let db = &app(ctx)?.db;
+        let viewer = viewer(ctx);
+        // `/watch/{uuid}` URLs carry the bare UUID.
+        let id = id.map(|id| match uuid::Uuid::try_parse(&id) {
+            Ok(uuid) => to_global("Video", uuid),
+            Err(_) => id,
+        });
+        let found = match Lookup::of("Video", id, channel_slug, slug)? {
+            Lookup::Id(id) => service::find(db, &viewer, id).await?,
+            Lookup::Slug(c, s) => service::find_by_slug(db, &viewer, &c, &s).await?,
+        };
+        Ok(found.map(Video))
+    }
+
+    /// Videos the caller may see (never unlisted ones unless they manage them). `first`
+    /// defaults to 24 and is capped at 100.
+    async fn videos(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<VideoFilter>,
+        order_by: Option<OrderBy>,
+    ) -> AppResult<Connection<String, Video, ListCount>> {
+        list(ctx, first, after, filter, order_by).await
+    }
+}
+
+/// Video mutations.
+#[derive(Default, Debug)]
+pub struct VideosMutation;
+
+#[Object]
+impl VideosMutation {
+    /// Creates a video in a channel the caller manages.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn create_video(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateVideoInput,
+    ) -> AppResult<VideoPayload> {
+        let new = NewVideo::try_from(input)?;
+        let video = service::create(&app(ctx)?.db, &viewer(ctx), new).await?;
+        Ok(VideoPayload::from(video))
+    }
+
+    /// Changes a video in a channel the caller manages.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn update_video(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateVideoInput,
+    ) -> AppResult<VideoPayload> {
+        let (id, changes) = input.into_changes()?;
+        let video = service::update(&app(ctx)?.db, &viewer(ctx), id, changes).await?;
+        Ok(VideoPayload::from(video))
+    }
+
+    /// Publishes a video now or at a later time (it stays hidden until then). A video with no
+    /// media, or whose only media failed, is refused (`VALIDATION`); one whose media is still
+    /// processing goes out as soon as it is ready.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn publish_video(
+        &self,
+        ctx: &Context<'_>,
+        input: PublishVideoInput,
+    ) -> AppResult<VideoPayload> {
+        let id = from_global(&input.id, "Video")?;
+        let video = service::publish(&app(ctx)?.db, &viewer(ctx), id, input.at).await?;
+        Ok(VideoPayload::from(video))
+    }
+
+    /// Unpublishes a video now or at a later time.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn unpublish_video(
+        &self,
+        ctx: &Context<'_>,
+        input: PublishVideoInput,
+    ) -> AppResult<VideoPayload> {
+        let id = from_global(&input.id, "Video")?;
+        let video = service::unpublish(&app(ctx)?.db, &viewer(ctx), id, input.at).await?;
+        Ok(VideoPayload::from(video))
+    }
+
+    /// Deletes a video.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn delete_video(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteVideoInput,
+    ) -> AppResult<DeletePayload> {
+        let id = from_global(&input.id, "Video")?;
+        delete_one(app(ctx)?, &viewer(ctx), id).await?;
+        Ok(DeletePayload::of(input.id))
+    }
+
+    /// Moves a video to another channel. The caller must manage both channels. The slug stays
+    /// when it is free in the target channel, else a free `<slug>-<n>` is chosen. Playlists of
+    /// the old channel that hold the video keep it.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn move_video(
+        &self,
+        ctx: &Context<'_>,
+        input: MoveVideoInput,
+    ) -> AppResult<VideoPayload> {
+        let id = from_global(&input.id, "Video")?;
+        let channel_id = from_global(&input.channel_id, "Channel")?;
+        let video = service::move_to_channel(&app(ctx)?.db, &viewer(ctx), id, channel_id).await?;
+        Ok(VideoPayload::from(video))
+    }
+
+    /// Publishes videos now, each like `publishVideo`: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_publish_videos(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkVideosInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        bulk(input.ids, move |id| async move {
+            service::publish(db, viewer, id, None).await.map(Some)
+        })
+        .await
+    }
+
+    /// Unpublishes videos now, each like `unpublishVideo`: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_unpublish_videos(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkVideosInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        bulk(input.ids, move |id| async move {
+            service::unpublish(db, viewer, id, None).await.map(Some)
+        })
+        .await
+    }
+
+    /// Sets the visibility of videos: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_set_video_visibility(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkSetVideoVisibilityInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        let visibility = input.visibility;
+        bulk(input.ids, move |id| async move {
+            let changes = VideoChanges {
+                visibility: Some(visibility),
+                ..VideoChanges::default()
+            };
+            service::update(db, viewer, id, changes).await.map(Some)
+        })
+        .await
+    }
+
+    /// Adds videos to the end of a playlist in the given order, each like `addPlaylistItem`:
+    /// one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_add_videos_to_playlist(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkAddVideosToPlaylistInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        let playlist_id = from_global(&input.playlist_id, "Playlist")?;
+        bulk(input.ids, move |id| async move {
+            crate::playlists::service::add_item(db, viewer, playlist_id, id, None).await?;
+            service::find(db, viewer, id).await
+        })
+        .await
+    }
+
+    /// Moves videos to another channel, each like `moveVideo`: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_move_videos(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkMoveVideosInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        let channel_id = from_global(&input.channel_id, "Channel")?;
+        bulk(input.ids, move |id| async move {
+            service::move_to_channel(db, viewer, id, channel_id)
+                .await
+                .map(Some)
+        })
+        .await
+    }
+
+    /// Deletes videos and their files, each like `deleteVideo`: one result per ID in input
+    /// order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_delete_videos(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkVideosInput,
+    ) -> AppResult<BulkVideosPayload> {
+        let app = app(ctx)?;
+        let viewer = &viewer(ctx);
+        bulk(input.ids, move |id| async move {
+            delete_one(app, viewer, id).await.map(|()| None)
+        })
+        .await
+    }
+}

@@ -1,0 +1,243 @@
+//! Creating, changing, publishing, moving and deleting videos.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{NewVideo, VideoChanges};
+
+use super::rules::{
+    check_category, check_chapters, check_license, check_tags, index, require_publishable, set_tags,
+};
+use crate::channels::service::slug_conflict;
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::search::{self, SearchKind};
+use crate::videos::entity::video;
+use crate::visibility::{self, Status, Viewer, Visibility};
+
+/// Creates a video in a channel the caller manages.
+pub async fn create(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    input: NewVideo,
+) -> AppResult<video::Model> {
+    let (title, description) =
+        content::new_text(&input.title, input.slug.as_deref(), input.description)?;
+    let language = input
+        .language
+        .as_deref()
+        .map(content::language)
+        .transpose()?;
+    let license = check_license(input.license)?;
+    content::check_window(input.publish_at, input.unpublish_at)?;
+    let chapters = check_chapters(input.chapters)?;
+    let txn = crate::db::begin_write(db).await?;
+    content::require_channel(&txn, viewer, input.channel_id).await?;
+    check_category(&txn, input.category_id).await?;
+    let tag_ids = check_tags(&txn, input.tag_ids).await?;
+    let slug = content::new_slug::<video::Entity>(
+        &txn,
+        input.slug.as_deref(),
+        &title,
+        video::Column::Slug,
+        Condition::all().add(video::Column::ChannelId.eq(input.channel_id)),
+    )
+    .await?;
+    let now = Utc::now();
+    let model = video::Model {
+        id: Uuid::now_v7(),
+        channel_id: input.channel_id,
+        title,
+        slug,
+        description,
+        // Server-owned: the media pipeline moves it on once a file is attached.
+        status: Status::Draft.as_str().into(),
+        visibility: input
+            .visibility
+            .unwrap_or(Visibility::Public)
+            .as_str()
+            .into(),
+        publish_at: input.publish_at,
+        unpublish_at: input.unpublish_at,
+        duration_secs: None,
+        language,
+        license,
+        category_id: input.category_id,
+        view_count: 0,
+        trending_score: 0.0,
+        chapters,
+        source_asset_id: None,
+        poster_asset_id: None,
+        media_error: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let created = video::ActiveModel::from(model.clone())
+        .insert(&txn)
+        .await
+        .map_err(slug_conflict(&model.slug))?;
+    set_tags(&txn, created.id, &tag_ids).await?;
+    index(&txn, &created).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// A video by id, if `viewer` manages its channel (`NOT_FOUND`, `FORBIDDEN`).
+pub async fn get_managed(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<video::Model> {
+    let current = video::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("video"))?;
+    visibility::require_manage(db, viewer, current.channel_id).await?;
+    Ok(current)
+}
+
+/// Changes a video in a channel the caller manages.
+pub async fn update(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    changes: VideoChanges,
+) -> AppResult<video::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = get_managed(&txn, viewer, id).await?;
+    let publish_at = changes.publish_at.unwrap_or(current.publish_at);
+    let unpublish_at = changes.unpublish_at.unwrap_or(current.unpublish_at);
+    content::check_window(publish_at, unpublish_at)?;
+    let mut active = current.into_active_model();
+    let slug = content::set_text(
+        &mut active,
+        changes.title,
+        changes.slug,
+        changes.description,
+    )?;
+    if let Some(v) = changes.visibility {
+        active.visibility = Set(v.as_str().into());
+    }
+    active.publish_at = Set(publish_at);
+    active.unpublish_at = Set(unpublish_at);
+    if let Some(l) = changes.language {
+        active.language = Set(l.as_deref().map(content::language).transpose()?);
+    }
+    if let Some(l) = changes.license {
+        active.license = Set(check_license(l)?);
+    }
+    if let Some(c) = changes.category_id {
+        check_category(&txn, c).await?;
+        active.category_id = Set(c);
+    }
+    if let Some(chapters) = changes.chapters {
+        active.chapters = Set(check_chapters(chapters)?);
+    }
+    if let Some(tags) = changes.tag_ids {
+        let tags = check_tags(&txn, tags).await?;
+        set_tags(&txn, id, &tags).await?;
+    }
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
+    index(&txn, &updated).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Publishes a video at `at` (default now) by opening its window; refused while it has no
+/// playable media coming (see [`require_publishable`]).
+pub async fn publish(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> AppResult<video::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = get_managed(&txn, viewer, id).await?;
+    require_publishable("video", &current.status)?;
+    let at = at.unwrap_or_else(Utc::now);
+    let mut active = current.into_active_model();
+    active.publish_at = Set(Some(at));
+    active.unpublish_at = Set(None);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Unpublishes a video at `at` (default now) by closing its window.
+pub async fn unpublish(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> AppResult<video::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = get_managed(&txn, viewer, id).await?;
+    let at = at.unwrap_or_else(Utc::now);
+    content::check_window(current.publish_at, Some(at))?;
+    let mut active = current.into_active_model();
+    active.unpublish_at = Set(Some(at));
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Deletes a video.
+pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = get_managed(&txn, viewer, id).await?;
+    search::remove(&txn, SearchKind::Video, id).await?;
+    current.delete(&txn).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Moves a video to another channel; the caller must manage both (`NOT_FOUND`, `FORBIDDEN`).
+/// The slug stays when it is free in the target channel, else the first free `<slug>-<n>` is
+/// taken. Playlists that hold the video keep it (see the README): removing it would silently
+/// change playlists the editor did not ask to change.
+pub async fn move_to_channel(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    channel_id: Uuid,
+) -> AppResult<video::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = get_managed(&txn, viewer, id).await?;
+    content::require_channel(&txn, viewer, channel_id).await?;
+    if current.channel_id == channel_id {
+        return Ok(current);
+    }
+    // The current slug is already a valid slug, so as a "title" it yields itself when free in
+    // the target channel and `<stem>-<n>` when taken (on PostgreSQL under the same advisory
+    // lock as creation, so a concurrent create cannot take it in between).
+    let slug = content::new_slug::<video::Entity>(
+        &txn,
+        None,
+        &current.slug,
+        video::Column::Slug,
+        Condition::all().add(video::Column::ChannelId.eq(channel_id)),
+    )
+    .await?;
+    crate::delivery::daily_views::move_channel_views(
+        &txn,
+        current.channel_id,
+        channel_id,
+        current.view_count,
+    )
+    .await?;
+    let mut active = current.into_active_model();
+    active.channel_id = Set(channel_id);
+    active.slug = Set(slug.clone());
+    active.updated_at = Set(Utc::now());
+    let moved = active.update(&txn).await.map_err(slug_conflict(&slug))?;
+    txn.commit().await?;
+    Ok(moved)
+}

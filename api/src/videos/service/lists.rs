@@ -1,0 +1,124 @@
+//! Videos as a viewer finds them: by id, by slug, several at once, and in lists.
+
+use chrono::Utc;
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::VideoQuery;
+
+use crate::channels::entity::channel;
+use crate::content;
+use crate::error::AppResult;
+use crate::graphql::pagination::{self, OrderBy, Page};
+use crate::taxonomy::entity::video_tag;
+use crate::videos::entity::video;
+use crate::visibility::{self, Reach, Viewer};
+
+/// A video by id, if `viewer` may see it.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<Option<video::Model>> {
+    Ok(video::Entity::find_by_id(id)
+        .filter(visibility::videos(viewer, Reach::Direct, Utc::now()))
+        .one(db)
+        .await?)
+}
+
+/// A video by channel slug and slug, if `viewer` may see it.
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    channel_slug: &str,
+    slug: &str,
+) -> AppResult<Option<video::Model>> {
+    Ok(video::Entity::find()
+        .filter(video::Column::Slug.eq(slug))
+        .filter(content::in_channel_slug(
+            video::Column::ChannelId,
+            channel_slug,
+        ))
+        .filter(visibility::videos(viewer, Reach::Direct, Utc::now()))
+        .one(db)
+        .await?)
+}
+
+/// Videos by id that `viewer` may reach directly (for search results and playlist items).
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    ids: Vec<Uuid>,
+    reach: Reach,
+) -> AppResult<Vec<video::Model>> {
+    Ok(video::Entity::find()
+        .filter(video::Column::Id.is_in(ids))
+        .filter(visibility::videos(viewer, reach, Utc::now()))
+        .all(db)
+        .await?)
+}
+
+/// One page of the videos `viewer` may see in lists.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    query: VideoQuery,
+    order: OrderBy,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> AppResult<Page<video::Model>> {
+    let mut select =
+        video::Entity::find().filter(visibility::videos(viewer, Reach::Listed, Utc::now()));
+    let mut list = format!("videos:{}", order.as_str());
+    if let Some(c) = query.channel_id {
+        select = select.filter(video::Column::ChannelId.eq(c));
+        // A cursor of one channel's list must not page another channel's.
+        list.push_str(&format!(":c{c}"));
+    }
+    if let Some(manager) = &query.managed_by {
+        select = select.filter(
+            video::Column::ChannelId.in_subquery(
+                Query::select()
+                    .column((channel::Entity, channel::Column::Id))
+                    .from(channel::Entity)
+                    .cond_where(visibility::managed_channels(manager))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(t) = query.tag_id {
+        select = select.filter(
+            video::Column::Id.in_subquery(
+                Query::select()
+                    .column(video_tag::Column::VideoId)
+                    .from(video_tag::Entity)
+                    .and_where(video_tag::Column::TagId.eq(t))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(c) = query.category_id {
+        select = select.filter(video::Column::CategoryId.eq(c));
+    }
+    if let Some(s) = query.status {
+        select = select.filter(video::Column::Status.eq(s.as_str()));
+    }
+    if let Some(v) = query.visibility {
+        select = select.filter(video::Column::Visibility.eq(v.as_str()));
+    }
+    if let Some(l) = query.language {
+        select = select.filter(video::Column::Language.eq(l));
+    }
+    if let Some(t) = query.created_after {
+        select = select.filter(video::Column::CreatedAt.gte(t));
+    }
+    if let Some(t) = query.created_before {
+        select = select.filter(video::Column::CreatedAt.lt(t));
+    }
+    if let Some(f) = content::title_contains((video::Entity, video::Column::Title), query.text) {
+        select = select.filter(f);
+    }
+    let (sort, key_of) = crate::videos::ranking::sort(order);
+    pagination::fetch(db, select, &list, &sort, key_of, first, after).await
+}
