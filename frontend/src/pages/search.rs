@@ -128,14 +128,15 @@ impl Wanted {
     }
 
     /// The API's filter: the date filter becomes an instant, reckoned once from now (the
-    /// pages after the first keep it).
+    /// pages after the first keep it) and rounded down to the minute, so that searches within
+    /// a minute ask the same and the server's cache of public answers can serve them.
     fn filter(&self) -> SearchFilter {
         SearchFilter {
             kind: self.kind,
             since: self
                 .since
                 .seconds()
-                .map(|s| format::rfc3339(format::now_secs() - s)),
+                .map(|s| format::rfc3339((format::now_secs() - s).div_euclid(60) * 60)),
         }
     }
 }
