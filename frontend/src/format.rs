@@ -106,6 +106,28 @@ pub fn parse_time(rfc3339: &str) -> Option<i64> {
     Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 
+/// The RFC 3339 time (UTC, whole seconds) of `secs` seconds since 1970, e.g.
+/// `2026-11-25T10:00:00Z`: the inverse of [`parse_time`].
+pub fn rfc3339(secs: i64) -> String {
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -237,6 +259,12 @@ mod tests {
         assert_eq!(parse_time("2026-11-25T11:30:00+01:30"), Some(1_795_600_800));
         assert_eq!(parse_time("2026-11-25T08:00:00-02:00"), Some(1_795_600_800));
         assert_eq!(parse_time("yesterday"), None);
+        assert_eq!(rfc3339(1_795_600_800), "2026-11-25T10:00:00Z");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400 - 1), "2000-02-28T23:59:59Z");
+        for secs in [-86_401, 0, 951_868_800, 1_709_164_800, 4_102_444_799] {
+            assert_eq!(parse_time(&rfc3339(secs)), Some(secs), "{secs}");
+        }
         assert_eq!(parse_time("2026-13-25T10:00:00Z"), None);
     }
 

@@ -48,6 +48,7 @@ use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
 use crate::podcasts::graphql::{PodcastsMutation, PodcastsQuery};
+use crate::podcasts::itunes::ItunesQuery;
 use crate::search::graphql::SearchQuery;
 use crate::state::{AppState, Ctx};
 use crate::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
@@ -68,6 +69,7 @@ pub struct QueryRoot(
     VideosQuery,
     PlaylistsQuery,
     PodcastsQuery,
+    ItunesQuery,
     TaxonomyQuery,
     SearchQuery,
 );

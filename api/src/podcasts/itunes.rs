@@ -168,6 +168,36 @@ pub struct ItunesCategory {
     pub subcategory: Option<String>,
 }
 
+/// One of Apple's top-level categories with its subcategories, as `itunesCategories` lists it.
+#[derive(async_graphql::SimpleObject, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "ItunesCategory")]
+pub struct AppleCategory {
+    /// The category's name, e.g. `Technology` (what `ItunesCategoryInput.category` takes).
+    pub name: &'static str,
+    /// Its subcategories in Apple's order (what `ItunesCategoryInput.subcategory` takes);
+    /// empty when it has none.
+    pub subcategories: Vec<&'static str>,
+}
+
+/// The `itunesCategories` query.
+#[derive(Default, Debug)]
+pub struct ItunesQuery;
+
+#[async_graphql::Object]
+impl ItunesQuery {
+    /// Apple Podcasts' categories with their subcategories, in Apple's order: the only values
+    /// a podcast's `itunesCategories` accepts. Anyone may read it.
+    async fn itunes_categories(&self) -> Vec<AppleCategory> {
+        TAXONOMY
+            .iter()
+            .map(|(name, subs)| AppleCategory {
+                name,
+                subcategories: subs.to_vec(),
+            })
+            .collect()
+    }
+}
+
 /// Checks categories against the taxonomy and serialises them for storage.
 pub fn check(categories: &[ItunesCategory]) -> AppResult<String> {
     if categories.len() > MAX_CATEGORIES {

@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Union};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{SearchKind, search};
+use super::{Filter, SearchKind, search};
 use crate::channels::entity::channel;
 use crate::channels::graphql::Channel;
 use crate::error::AppResult;
@@ -45,17 +45,26 @@ pub struct SearchQuery;
 impl SearchQuery {
     /// Full-text search across videos, episodes, channels, playlists and podcasts, best
     /// matches first, with the visibility rules of lists (unlisted items are never found).
-    /// `first` defaults to 24 and is capped at 100.
+    /// `first` defaults to 24 and is capped at 100. `kinds` keeps only those kinds (absent:
+    /// every kind; an empty list is `VALIDATION`). `since` keeps only items dated at or after
+    /// it: an item's date is its publish time, else its creation time (channels, playlists and
+    /// podcasts have no publish time and are dated by their creation; a video or episode never
+    /// published by its creation). A `since` in the future is accepted and finds only what
+    /// is scheduled (which only the channel's members and admins see). `totalCount` counts
+    /// the filtered hits; paging continues with the same filters.
     async fn search(
         &self,
         ctx: &Context<'_>,
         query: String,
         first: Option<i32>,
         after: Option<String>,
+        kinds: Option<Vec<SearchKind>>,
+        since: Option<DateTime<Utc>>,
     ) -> AppResult<Connection<String, SearchResult, ListCount>> {
         let db = &app(ctx)?.db;
         let viewer = viewer(ctx);
-        let page = search(db, &viewer, &query, first, after.as_deref()).await?;
+        let filter = Filter { kinds, since };
+        let page = search(db, &viewer, &query, &filter, first, after.as_deref()).await?;
         let ids = |k: SearchKind| -> Vec<Uuid> {
             page.hits
                 .iter()

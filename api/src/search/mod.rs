@@ -3,15 +3,17 @@
 //! One table, `search_documents (kind, item_id, title, body)`, written by the services in the
 //! same transaction as the item. The backends index it natively: SQLite through FTS5 (BM25
 //! ranking), PostgreSQL through a generated `tsvector` with a GIN index (`ts_rank`). Queries
-//! go through [`search`], which applies the same visibility rules as every list.
+//! go through [`search`], which applies the same visibility rules as every list, and narrows
+//! by kind and date ([`Filter`]) in the same statement, before counting and paging.
 
 pub mod graphql;
 
-use chrono::Utc;
-use sea_orm::sea_query::{Alias, Condition, Expr, Query, SelectStatement};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Condition, Expr, Func, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseBackend};
 use uuid::Uuid;
 
+use crate::channels::entity::channel;
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{Cursor, Key, ListCount, page_size};
 use crate::playlists::entity::playlist;
@@ -20,7 +22,7 @@ use crate::videos::entity::video;
 use crate::visibility::{self, EpisodeScope, Reach, Viewer};
 
 /// What a search document describes.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SearchKind {
     /// A video.
     Video,
@@ -45,6 +47,15 @@ impl SearchKind {
             Self::Podcast => "podcast",
         }
     }
+
+    /// Every kind.
+    pub const ALL: [Self; 5] = [
+        Self::Video,
+        Self::Episode,
+        Self::Channel,
+        Self::Playlist,
+        Self::Podcast,
+    ];
 
     fn parse(raw: &str) -> Option<Self> {
         Some(match raw {
@@ -197,72 +208,138 @@ fn fts5_query(text: &str) -> String {
         .join(" ")
 }
 
-/// Items of each kind `viewer` may find (lists' rules: unlisted items are never found).
-fn visible(viewer: &Viewer) -> Condition {
-    let now = Utc::now();
-    let kind = |k: SearchKind| Expr::col((Alias::new("hits"), Alias::new("kind"))).eq(k.as_str());
-    let item = || Expr::col((Alias::new("hits"), Alias::new("item_id")));
-    let ids = |table: SelectStatement| item().in_subquery(table);
-    Condition::any()
-        .add(kind(SearchKind::Channel))
-        .add(
-            Condition::all()
-                .add(kind(SearchKind::Video))
-                .add(ids(Query::select()
-                    .column(video::Column::Id)
-                    .from(video::Entity)
-                    .cond_where(visibility::videos(viewer, Reach::Listed, now))
-                    .to_owned())),
-        )
-        .add(
-            Condition::all()
-                .add(kind(SearchKind::Playlist))
-                .add(ids(Query::select()
-                    .column(playlist::Column::Id)
-                    .from(playlist::Entity)
-                    .cond_where(visibility::playlists(viewer, Reach::Listed))
-                    .to_owned())),
-        )
-        .add(
-            Condition::all()
-                .add(kind(SearchKind::Podcast))
-                .add(ids(Query::select()
-                    .column(podcast::Column::Id)
-                    .from(podcast::Entity)
-                    .cond_where(visibility::podcasts(viewer, Reach::Listed))
-                    .to_owned())),
-        )
-        .add(
-            Condition::all()
-                .add(kind(SearchKind::Episode))
-                .add(ids(Query::select()
-                    .column(episode::Column::Id)
-                    .from(episode::Entity)
-                    .cond_where(visibility::episodes(
-                        viewer,
-                        Reach::Listed,
-                        EpisodeScope::AnyPodcast,
-                        now,
-                    ))
-                    .to_owned())),
-        )
+/// What a search is narrowed to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only these kinds (`None`: every kind). An empty list is `VALIDATION`.
+    pub kinds: Option<Vec<SearchKind>>,
+    /// Only items dated at or after this instant. An item's date is its publish time (the
+    /// start of its publish window), else its creation time: videos and episodes have a
+    /// publish time, channels, playlists and podcasts are dated by their creation.
+    pub since: Option<DateTime<Utc>>,
 }
 
-/// Searches everything `viewer` may find, best matches first.
-pub async fn search(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    text: &str,
-    first: Option<i32>,
-    after: Option<&str>,
-) -> AppResult<HitPage> {
-    let limit = page_size(first)?;
-    if text.len() > 1000 {
-        return Err(AppError::validation("query: must be at most 1000 bytes"));
+impl Filter {
+    /// The kinds to search, each once, or `VALIDATION` for an empty list.
+    fn kinds(&self) -> AppResult<Vec<SearchKind>> {
+        match &self.kinds {
+            None => Ok(SearchKind::ALL.to_vec()),
+            Some(list) if list.is_empty() => Err(AppError::validation(
+                "kinds: name at least one kind, or leave kinds out to search every kind",
+            )),
+            Some(list) => Ok(SearchKind::ALL
+                .into_iter()
+                .filter(|k| list.contains(k))
+                .collect()),
+        }
     }
-    let backend = db.get_database_backend();
-    // The ranked matches, as a derived table `hits(kind, item_id, score)`.
-    let matches = match backend {
+}
+
+/// `COALESCE(publish_at, created_at) >= since` on a table with a publish window.
+fn dated_since(
+    table: impl sea_orm::Iden + Copy + 'static,
+    publish_at: impl sea_orm::Iden + Copy + 'static,
+    created_at: impl sea_orm::Iden + Copy + 'static,
+    since: DateTime<Utc>,
+) -> SimpleExpr {
+    Expr::expr(Func::coalesce([
+        Expr::col((table, publish_at)).into(),
+        Expr::col((table, created_at)).into(),
+    ]))
+    .gte(since)
+}
+
+/// The items of `kind` that `viewer` may find (lists' rules: unlisted items are never found),
+/// dated at or after `since` when given.
+fn findable(viewer: &Viewer, kind: SearchKind, since: Option<DateTime<Utc>>) -> SelectStatement {
+    let now = Utc::now();
+    let mut select = Query::select();
+    match kind {
+        SearchKind::Channel => {
+            select.column(channel::Column::Id).from(channel::Entity);
+            if let Some(since) = since {
+                select
+                    .and_where(Expr::col((channel::Entity, channel::Column::CreatedAt)).gte(since));
+            }
+        }
+        SearchKind::Video => {
+            select
+                .column(video::Column::Id)
+                .from(video::Entity)
+                .cond_where(visibility::videos(viewer, Reach::Listed, now));
+            if let Some(since) = since {
+                select.and_where(dated_since(
+                    video::Entity,
+                    video::Column::PublishAt,
+                    video::Column::CreatedAt,
+                    since,
+                ));
+            }
+        }
+        SearchKind::Playlist => {
+            select
+                .column(playlist::Column::Id)
+                .from(playlist::Entity)
+                .cond_where(visibility::playlists(viewer, Reach::Listed));
+            if let Some(since) = since {
+                select.and_where(
+                    Expr::col((playlist::Entity, playlist::Column::CreatedAt)).gte(since),
+                );
+            }
+        }
+        SearchKind::Podcast => {
+            select
+                .column(podcast::Column::Id)
+                .from(podcast::Entity)
+                .cond_where(visibility::podcasts(viewer, Reach::Listed));
+            if let Some(since) = since {
+                select
+                    .and_where(Expr::col((podcast::Entity, podcast::Column::CreatedAt)).gte(since));
+            }
+        }
+        SearchKind::Episode => {
+            select
+                .column(episode::Column::Id)
+                .from(episode::Entity)
+                .cond_where(visibility::episodes(
+                    viewer,
+                    Reach::Listed,
+                    EpisodeScope::AnyPodcast,
+                    now,
+                ));
+            if let Some(since) = since {
+                select.and_where(dated_since(
+                    episode::Entity,
+                    episode::Column::PublishAt,
+                    episode::Column::CreatedAt,
+                    since,
+                ));
+            }
+        }
+    }
+    select
+}
+
+/// Hits of the wanted kinds that `viewer` may find and that pass the date filter.
+fn visible(viewer: &Viewer, kinds: &[SearchKind], since: Option<DateTime<Utc>>) -> Condition {
+    let kind = |k: SearchKind| Expr::col((Alias::new("hits"), Alias::new("kind"))).eq(k.as_str());
+    let item = || Expr::col((Alias::new("hits"), Alias::new("item_id")));
+    kinds.iter().fold(Condition::any(), |any, &k| {
+        // Channels have no visibility of their own: without a date they need no lookup.
+        if k == SearchKind::Channel && since.is_none() {
+            return any.add(kind(k));
+        }
+        any.add(
+            Condition::all()
+                .add(kind(k))
+                .add(item().in_subquery(findable(viewer, k, since))),
+        )
+    })
+}
+
+/// The ranked matches of `text` among documents of `kinds`, as `SELECT kind, item_id, score`.
+fn matches(backend: DatabaseBackend, text: &str, kinds: &[SearchKind]) -> SelectStatement {
+    let mut select = match backend {
         DatabaseBackend::Postgres => Query::select()
             .column(Alias::new("kind"))
             .column(Alias::new("item_id"))
@@ -297,6 +374,25 @@ pub async fn search(
                 .to_owned()
         }
     };
+    if kinds.len() < SearchKind::ALL.len() {
+        select.and_where(Expr::col(Alias::new("kind")).is_in(kinds.iter().map(|k| k.as_str())));
+    }
+    select
+}
+
+/// Searches everything `viewer` may find, narrowed by `filter`, best matches first.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    text: &str,
+    filter: &Filter,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> AppResult<HitPage> {
+    let limit = page_size(first)?;
+    if text.len() > 1000 {
+        return Err(AppError::validation("query: must be at most 1000 bytes"));
+    }
     if text
         .split(|c: char| !c.is_alphanumeric())
         .all(str::is_empty)
@@ -305,12 +401,16 @@ pub async fn search(
             "query: must contain at least one word",
         ));
     }
+    let kinds = filter.kinds()?;
+    let backend = db.get_database_backend();
+    // The ranked matches, as a derived table `hits(kind, item_id, score)`.
+    let matches = matches(backend, text, &kinds);
     let mut base = Query::select()
         .column((Alias::new("hits"), Alias::new("kind")))
         .column((Alias::new("hits"), Alias::new("item_id")))
         .column((Alias::new("hits"), Alias::new("score")))
         .from_subquery(matches, Alias::new("hits"))
-        .cond_where(visible(viewer))
+        .cond_where(visible(viewer, &kinds, filter.since))
         .to_owned();
     let count = ListCount::from_statement(base.clone(), backend);
     let list = "search";

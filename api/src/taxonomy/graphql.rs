@@ -145,6 +145,18 @@ impl TaxonomyQuery {
             .collect())
     }
 
+    /// The category with this slug (anyone may look), or null when there is none.
+    async fn category(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Category>> {
+        Ok(service::category_by_slug(&app(ctx)?.db, &slug)
+            .await?
+            .map(Category))
+    }
+
+    /// The tag with this slug (anyone may look), or null when there is none.
+    async fn tag(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Tag>> {
+        Ok(service::tag_by_slug(&app(ctx)?.db, &slug).await?.map(Tag))
+    }
+
     /// Every tag by name (at most 1000).
     async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
         Ok(service::tags(&app(ctx)?.db)

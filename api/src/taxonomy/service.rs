@@ -243,6 +243,32 @@ pub async fn tags(db: &impl ConnectionTrait) -> AppResult<Vec<tag::Model>> {
         .await?)
 }
 
+/// Finds a category by its slug; `None` when no category has it (a slug longer than any
+/// slug can be is not looked up).
+pub async fn category_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<Option<category::Model>> {
+    if slug.len() > content::MAX_SLUG_LEN {
+        return Ok(None);
+    }
+    Ok(category::Entity::find()
+        .filter(category::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+/// Finds a tag by its slug; `None` when no tag has it.
+pub async fn tag_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<tag::Model>> {
+    if slug.len() > content::MAX_SLUG_LEN {
+        return Ok(None);
+    }
+    Ok(tag::Entity::find()
+        .filter(tag::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
 /// Finds a tag.
 pub async fn find_tag(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<tag::Model>> {
     Ok(tag::Entity::find_by_id(id).one(db).await?)

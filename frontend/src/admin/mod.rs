@@ -13,7 +13,6 @@ mod dashboard;
 mod drop_uploads;
 mod edit_episode;
 mod edit_podcast;
-mod itunes;
 mod library;
 mod live;
 mod new_podcast;

@@ -9,7 +9,6 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
-use super::itunes;
 use super::session::{Session, use_session};
 use crate::api::ApiError;
 use crate::i18n::admin::{self as text, Admin};
@@ -68,13 +67,48 @@ struct Apple {
     /// `(category, subcategory)`, in order.
     categories: Vec<(String, Option<String>)>,
     episodes: i64,
+    /// Apple's categories as the API lists them (`itunesCategories`), for the picker.
+    taxonomy: Taxonomy,
+}
+
+/// Apple's categories: `(category, its subcategories)`, in Apple's order.
+type Taxonomy = Vec<(String, Vec<String>)>;
+
+/// The picker's value of a category: `Category` or `Category|Subcategory`.
+fn value_of(category: &str, subcategory: Option<&str>) -> String {
+    match subcategory {
+        Some(sub) => format!("{category}|{sub}"),
+        None => category.to_owned(),
+    }
+}
+
+/// The category and subcategory a picker value names, if `taxonomy` has them.
+fn parse(value: &str, taxonomy: &Taxonomy) -> Option<(String, Option<String>)> {
+    let (category, sub) = match value.split_once('|') {
+        Some((c, s)) => (c, Some(s)),
+        None => (value, None),
+    };
+    let (name, subs) = taxonomy.iter().find(|(name, _)| name == category)?;
+    match sub {
+        None => Some((name.clone(), None)),
+        Some(sub) => subs
+            .iter()
+            .find(|s| *s == sub)
+            .map(|s| (name.clone(), Some(s.clone()))),
+    }
 }
 
 async fn load(session: Session, id: String) -> Result<Option<Apple>, ApiError> {
     let data = session
         .call::<PodcastApple>(podcast_apple::Variables { id })
         .await?;
+    let taxonomy = data
+        .itunes_categories
+        .into_iter()
+        .map(|c| (c.name, c.subcategories))
+        .collect();
     Ok(data.podcast.map(|p| Apple {
+        taxonomy,
         id: p.id,
         title: p.title,
         artwork_url: p.artwork_url,
@@ -166,7 +200,7 @@ fn panels(
     let first = podcast
         .categories
         .first()
-        .map(|(c, s)| itunes::value_of(c, s.as_deref()))
+        .map(|(c, s)| value_of(c, s.as_deref()))
         .unwrap_or_default();
     let save_apple = {
         let podcast = podcast.clone();
@@ -180,10 +214,10 @@ fn panels(
             // Only what changed is sent.
             let categories =
                 (picked != first).then(|| {
-                    let mut list: Vec<ItunesCategoryInput> = itunes::parse(&picked)
-                        .map(|(category, sub)| ItunesCategoryInput {
-                            category: category.to_owned(),
-                            subcategory: sub.map(str::to_owned),
+                    let mut list: Vec<ItunesCategoryInput> = parse(&picked, &podcast.taxonomy)
+                        .map(|(category, subcategory)| ItunesCategoryInput {
+                            category,
+                            subcategory,
                         })
                         .into_iter()
                         .collect();
@@ -236,19 +270,20 @@ fn panels(
         }
     };
 
-    let options = itunes::TAXONOMY
+    let options = podcast
+        .taxonomy
         .iter()
         .map(|(category, subs)| {
             let first = first.clone();
             view! {
-                <optgroup label=*category>
-                    <option value=*category selected=first == *category>
-                        {*category}
+                <optgroup label=category.clone()>
+                    <option value=category.clone() selected=first == *category>
+                        {category.clone()}
                     </option>
                     {subs
                         .iter()
                         .map(|sub| {
-                            let value = itunes::value_of(category, Some(sub));
+                            let value = value_of(category, Some(sub));
                             let selected = first == value;
                             view! {
                                 <option value=value selected=selected>
@@ -656,5 +691,31 @@ pub fn EpisodeTypePanel(
             {move || saved.get().then(|| view! { <p class="notice" role="status" id="episode-type-saved">{t(Admin::Saved)}</p> })}
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picker_values_name_listed_categories_only() {
+        let taxonomy: Taxonomy = vec![
+            ("Technology".into(), vec![]),
+            ("News".into(), vec!["Tech News".into(), "Politics".into()]),
+        ];
+        assert_eq!(
+            parse("Technology", &taxonomy),
+            Some(("Technology".into(), None))
+        );
+        assert_eq!(
+            parse("News|Tech News", &taxonomy),
+            Some(("News".into(), Some("Tech News".into())))
+        );
+        assert_eq!(parse("News|Cooking", &taxonomy), None);
+        assert_eq!(parse("Gadgets", &taxonomy), None);
+        assert_eq!(parse("", &taxonomy), None);
+        assert_eq!(value_of("News", Some("Tech News")), "News|Tech News");
+        assert_eq!(value_of("News", None), "News");
     }
 }

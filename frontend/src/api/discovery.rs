@@ -26,23 +26,23 @@ pub struct DiscoveryHome;
 )]
 pub struct VideoList;
 
-/// The `Topics` operation (`graphql/discovery_topics.graphql`).
+/// The `TagBySlug` operation (`graphql/discovery_topics.graphql`).
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/discovery_topics.graphql",
     response_derives = "Debug"
 )]
-pub struct Topics;
+pub struct TagBySlug;
 
-/// The `CategoryChildren` operation (`graphql/discovery_topics.graphql`).
+/// The `CategoryBySlug` operation (`graphql/discovery_topics.graphql`).
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/discovery_topics.graphql",
     response_derives = "Debug"
 )]
-pub struct CategoryChildren;
+pub struct CategoryBySlug;
 
 /// The `ChannelTabs` operation (`graphql/discovery_channel.graphql`).
 #[derive(GraphQLQuery)]
@@ -274,98 +274,85 @@ pub async fn videos(query: VideoQuery, after: Option<String>) -> Result<VideoPag
     })
 }
 
-/// A tag found by its slug.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TagDetails {
-    /// Global ID.
-    pub id: String,
-    /// Display name.
-    pub name: String,
+/// What a topic page lists: the videos with a tag, or the videos in a category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopicKind {
+    /// `/tags/{slug}`.
+    Tag,
+    /// `/categories/{slug}`.
+    Category,
 }
 
-/// A category found by its slug.
+/// A tag or a category found by its slug.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CategoryDetails {
+pub struct Topic {
     /// Global ID.
     pub id: String,
     /// Display name.
     pub name: String,
-    /// The categories it is inside of, outermost first.
+    /// The categories it is inside of, outermost first (the three nearest); none for a tag.
     pub parents: Vec<Named>,
-    /// The categories directly inside it.
+    /// The categories directly inside it; none for a tag.
     pub children: Vec<Named>,
 }
 
-/// The tag with this slug; `None` when there is none.
-pub async fn tag(slug: String) -> Result<Option<TagDetails>, ApiError> {
-    let data = execute::<Topics>(topics::Variables).await?;
-    Ok(data
-        .tags
-        .into_iter()
-        .find(|t| t.slug == slug)
-        .map(|t| TagDetails {
-            id: t.id,
-            name: t.name,
-        }))
-}
-
-/// The category with this slug (within four levels of the top); `None` when there is none.
-pub async fn category(slug: String) -> Result<Option<CategoryDetails>, ApiError> {
-    let data = execute::<Topics>(topics::Variables).await?;
-    // The tree, flattened to (id, name, slug, parents).
-    let mut found = None;
-    let named = |t: &topics::Topic| Named {
-        name: t.name.clone(),
-        slug: t.slug.clone(),
-    };
-    'search: for a in &data.categories {
-        if a.topic.slug == slug {
-            found = Some((a.topic.id.clone(), a.topic.name.clone(), vec![]));
-            break;
-        }
-        for b in &a.children {
-            if b.topic.slug == slug {
-                found = Some((
-                    b.topic.id.clone(),
-                    b.topic.name.clone(),
-                    vec![named(&a.topic)],
-                ));
-                break 'search;
-            }
-            for c in &b.children {
-                if c.topic.slug == slug {
-                    let parents = vec![named(&a.topic), named(&b.topic)];
-                    found = Some((c.topic.id.clone(), c.topic.name.clone(), parents));
-                    break 'search;
-                }
-                for d in &c.children {
-                    if d.slug == slug {
-                        let parents = vec![named(&a.topic), named(&b.topic), named(&c.topic)];
-                        found = Some((d.id.clone(), d.name.clone(), parents));
-                        break 'search;
-                    }
-                }
-            }
+impl Topic {
+    /// The first page of its videos in `order`, as a list query.
+    pub fn videos(&self, kind: TopicKind, order: Order) -> VideoQuery {
+        let id = Some(self.id.clone());
+        match kind {
+            TopicKind::Tag => VideoQuery {
+                order,
+                tag: id,
+                ..Default::default()
+            },
+            TopicKind::Category => VideoQuery {
+                order,
+                category: id,
+                ..Default::default()
+            },
         }
     }
-    let Some((id, name, parents)) = found else {
-        return Ok(None);
-    };
-    let children = execute::<CategoryChildren>(category_children::Variables { parent: id.clone() })
-        .await?
-        .categories
-        .into_iter()
-        .map(|c| Named {
-            name: c.name,
-            slug: c.slug,
-        })
-        .collect();
-    Ok(Some(CategoryDetails {
-        id,
-        name,
-        parents,
-        children,
-    }))
+}
+
+/// The tag or category with this slug; `None` when there is none.
+pub async fn topic(kind: TopicKind, slug: String) -> Result<Option<Topic>, ApiError> {
+    match kind {
+        TopicKind::Tag => {
+            let data = execute::<TagBySlug>(tag_by_slug::Variables { slug }).await?;
+            Ok(data.tag.map(|t| Topic {
+                id: t.id,
+                name: t.name,
+                parents: vec![],
+                children: vec![],
+            }))
+        }
+        TopicKind::Category => {
+            let data = execute::<CategoryBySlug>(category_by_slug::Variables { slug }).await?;
+            Ok(data.category.map(|c| {
+                let named = |t: category_by_slug::Topic| Named {
+                    name: t.name,
+                    slug: t.slug,
+                };
+                let mut parents = Vec::new();
+                if let Some(p) = c.parent {
+                    if let Some(pp) = p.parent {
+                        if let Some(ppp) = pp.parent {
+                            parents.push(named(ppp));
+                        }
+                        parents.push(named(pp.topic));
+                    }
+                    parents.push(named(p.topic));
+                }
+                Topic {
+                    id: c.id,
+                    name: c.name,
+                    parents,
+                    children: c.children.into_iter().map(named).collect(),
+                }
+            }))
+        }
+    }
 }
 
 /// A playlist on a channel's playlists tab.
@@ -531,8 +518,6 @@ pub enum Hit {
         title: String,
         /// The app path that shows it.
         href: String,
-        /// When it was published or created; RFC 3339.
-        date: String,
     },
 }
 
@@ -544,20 +529,12 @@ impl Hit {
             Hit::Other { kind, .. } => *kind,
         }
     }
-
-    /// When it was published or created; RFC 3339.
-    pub fn date(&self) -> &str {
-        match self {
-            Hit::Video(v) => &v.published,
-            Hit::Other { date, .. } => date,
-        }
-    }
 }
 
 /// A page of search hits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HitPage {
-    /// Every match the caller may see, before the page's own filters.
+    /// Every match the caller may see that passes the filters.
     pub total: i64,
     /// The hits, best first.
     pub hits: Vec<Hit>,
@@ -565,13 +542,39 @@ pub struct HitPage {
     pub next: Option<String>,
 }
 
-/// One page of `first` search hits after `after`.
-pub async fn search(query: String, first: i64, after: Option<String>) -> Result<HitPage, ApiError> {
-    use search_results::SearchResultsSearchNodes as Node;
+/// What a search is narrowed to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchFilter {
+    /// Only this kind (`None`: every kind).
+    pub kind: Option<Kind>,
+    /// Only items published (channels, playlists, podcasts: created) at or after this
+    /// instant, RFC 3339.
+    pub since: Option<String>,
+}
+
+/// One page of `first` search hits after `after`, narrowed by `filter` (by the API).
+pub async fn search(
+    query: String,
+    filter: SearchFilter,
+    first: i64,
+    after: Option<String>,
+) -> Result<HitPage, ApiError> {
+    use search_results::{SearchKind, SearchResultsSearchNodes as Node};
+    let kinds = filter.kind.map(|k| {
+        vec![match k {
+            Kind::Video => SearchKind::VIDEO,
+            Kind::Episode => SearchKind::EPISODE,
+            Kind::Podcast => SearchKind::PODCAST,
+            Kind::Channel => SearchKind::CHANNEL,
+            Kind::Playlist => SearchKind::PLAYLIST,
+        }]
+    });
     let data = execute::<SearchResults>(search_results::Variables {
         query,
         first,
         after,
+        kinds,
+        since: filter.since,
     })
     .await?;
     let page = data.search.page_info;
@@ -585,25 +588,21 @@ pub async fn search(query: String, first: i64, after: Option<String>) -> Result<
                 kind: Kind::Episode,
                 title: format!("{} · {}", e.title, e.podcast.title),
                 href: podcast_path(&e.podcast.channel.slug, &e.podcast.slug),
-                date: e.publish_at.unwrap_or(e.created_at),
             },
             Node::Channel(c) => Hit::Other {
                 kind: Kind::Channel,
                 title: c.name,
                 href: channel_path(&c.slug),
-                date: c.created_at,
             },
             Node::Podcast(p) => Hit::Other {
                 kind: Kind::Podcast,
                 title: p.title,
                 href: podcast_path(&p.channel.slug, &p.slug),
-                date: p.created_at,
             },
             Node::Playlist(p) => Hit::Other {
                 kind: Kind::Playlist,
                 title: format!("{} · {}", p.title, p.channel.name),
                 href: playlist_path(&p.id),
-                date: p.created_at,
             },
         })
         .collect();

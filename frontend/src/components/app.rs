@@ -3,11 +3,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use super::{NotFound, ServerVersion, SiteHeader};
+use crate::api::discovery::TopicKind;
 use crate::i18n::site::Missing;
 use crate::i18n::{LanguageSwitch, provide_i18n};
 use crate::pages::{
-    CategoryPage, ChannelPage, EpisodePage, HomePage, PlaylistPage, PodcastPage, PopularPage,
-    SearchPage, TagPage, TrendingPage, WatchPage,
+    ChannelPage, EpisodePage, HomePage, PlaylistPage, PodcastPage, PopularPage, SearchPage,
+    TopicPage, TrendingPage, WatchPage,
 };
 use crate::session::Session;
 
@@ -31,8 +32,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/channels/:slug") view=ChannelPage />
                     <Route path=path!("/podcasts/:channel/:slug") view=PodcastPage />
                     <Route path=path!("/search") view=SearchPage />
-                    <Route path=path!("/tags/:slug") view=TagPage />
-                    <Route path=path!("/categories/:slug") view=CategoryPage />
+                    <Route path=path!("/tags/:slug") view=|| view! { <TopicPage kind=TopicKind::Tag /> } />
+                    <Route
+                        path=path!("/categories/:slug")
+                        view=|| view! { <TopicPage kind=TopicKind::Category /> }
+                    />
                     <Route path=path!("/trending") view=TrendingPage />
                     <Route path=path!("/popular") view=PopularPage />
                     <Route path=path!("/playlists/:id") view=PlaylistPage />

@@ -16,7 +16,7 @@ pub use home::HomePage;
 pub use playlist::PlaylistPage;
 pub use podcast::PodcastPage;
 pub use search::SearchPage;
-pub use topics::{CategoryPage, PopularPage, TagPage, TrendingPage};
+pub use topics::{PopularPage, TopicPage, TrendingPage};
 pub use watch::WatchPage;
 
 /// Names the page in the browser's tab and history (`""`: just the site's name).

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::listing::card;
 use crate::api::ApiError;
-use crate::api::discovery::{self, Hit, Kind};
+use crate::api::discovery::{self, Hit, Kind, SearchFilter};
 use crate::components::{ErrorNotice, Loading};
 use crate::format;
 use crate::i18n::discovery::{self as text, Discovery};
@@ -18,12 +18,8 @@ use crate::i18n::{locale, t};
 
 /// How long the page waits after the last keystroke before it searches.
 const DEBOUNCE: Duration = Duration::from_millis(300);
-/// How many results a page shows at least (when that many match).
-const PAGE: usize = 24;
-/// How many hits a request asks for when filters drop some.
-const FILTERED_PAGE: i64 = 50;
-/// How many requests one page may take to fill when filters drop most hits.
-const MAX_ROUNDS: usize = 8;
+/// How many results a page shows.
+const PAGE: i64 = 24;
 
 /// How recent the results must be (`?date=`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,12 +127,21 @@ impl Wanted {
         href
     }
 
-    fn filtered(&self) -> bool {
-        self.kind.is_some() || self.since != Since::Any
+    /// The API's filter: the date filter becomes an instant, reckoned once from now (the
+    /// pages after the first keep it) and rounded down to the minute, so that searches within
+    /// a minute ask the same and the server's cache of public answers can serve them.
+    fn filter(&self) -> SearchFilter {
+        SearchFilter {
+            kind: self.kind,
+            since: self
+                .since
+                .seconds()
+                .map(|s| format::rfc3339((format::now_secs() - s).div_euclid(60) * 60)),
+        }
     }
 }
 
-/// A page of filtered results.
+/// A page of results.
 #[derive(Clone, Debug, PartialEq)]
 struct Found {
     hits: Vec<Hit>,
@@ -144,32 +149,13 @@ struct Found {
     total: i64,
 }
 
-/// Fetches search pages after `after` until [`PAGE`] hits pass the filters or none are left.
-async fn fetch(wanted: Wanted, mut after: Option<String>) -> Result<Found, ApiError> {
-    let cutoff = wanted.since.seconds().map(|s| format::now_secs() - s);
-    let first = if wanted.filtered() {
-        FILTERED_PAGE
-    } else {
-        PAGE as i64
-    };
-    let mut hits = Vec::new();
-    let mut total = 0;
-    for _ in 0..MAX_ROUNDS {
-        let page = discovery::search(wanted.q.clone(), first, after).await?;
-        total = page.total;
-        hits.extend(page.hits.into_iter().filter(|hit| {
-            wanted.kind.is_none_or(|k| hit.kind() == k)
-                && cutoff.is_none_or(|c| format::parse_time(hit.date()).is_some_and(|t| t >= c))
-        }));
-        after = page.next;
-        if after.is_none() || hits.len() >= PAGE {
-            break;
-        }
-    }
+/// The page of results after `after`; the API applies the filters.
+async fn fetch(q: String, filter: SearchFilter, after: Option<String>) -> Result<Found, ApiError> {
+    let page = discovery::search(q, filter, PAGE, after).await?;
     Ok(Found {
-        hits,
-        next: after,
-        total,
+        hits: page.hits,
+        next: page.next,
+        total: page.total,
     })
 }
 
@@ -198,7 +184,10 @@ pub fn SearchPage() -> impl IntoView {
             if wanted.q.is_empty() {
                 Ok(None)
             } else {
-                fetch(wanted.clone(), None).await.map(|f| Some((wanted, f)))
+                let filter = wanted.filter();
+                fetch(wanted.q.clone(), filter.clone(), None)
+                    .await
+                    .map(|f| Some((wanted.q, filter, f)))
             }
         }
     });
@@ -335,11 +324,11 @@ pub fn SearchPage() -> impl IntoView {
                             .await
                             .map(|found| match found {
                                 None => view! { <p class="empty">{t(Discovery::TypeToSearch)}</p> }.into_any(),
-                                Some((_, found)) if found.hits.is_empty() && found.next.is_none() => {
+                                Some((_, _, found)) if found.hits.is_empty() => {
                                     view! { <p class="empty" id="no-results">{t(Discovery::NothingMatches)}</p> }
                                         .into_any()
                                 }
-                                Some((wanted, found)) => shown(wanted, found).into_any(),
+                                Some((q, filter, found)) => shown(q, filter, found).into_any(),
                             })
                     })}
                 </ErrorBoundary>
@@ -349,14 +338,13 @@ pub fn SearchPage() -> impl IntoView {
 }
 
 /// The results, with "More results" while there are more.
-fn shown(wanted: Wanted, found: Found) -> impl IntoView {
-    let filtered = wanted.filtered();
+fn shown(q: String, filter: SearchFilter, found: Found) -> impl IntoView {
     let total = found.total;
     let hits = RwSignal::new(found.hits);
     let cursor = RwSignal::new(found.next);
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let wanted = StoredValue::new(wanted);
+    let asked = StoredValue::new((q, filter));
     let (loading_text, more_text) = (t(Site::Loading), t(Discovery::MoreResults));
     let more = move |_| {
         let Some(after) = cursor.get_untracked() else {
@@ -364,7 +352,8 @@ fn shown(wanted: Wanted, found: Found) -> impl IntoView {
         };
         loading.set(true);
         spawn_local(async move {
-            match fetch(wanted.get_value(), Some(after)).await {
+            let (q, filter) = asked.get_value();
+            match fetch(q, filter, Some(after)).await {
                 Ok(page) => {
                     hits.update(|h| h.extend(page.hits));
                     cursor.set(page.next);
@@ -391,8 +380,7 @@ fn shown(wanted: Wanted, found: Found) -> impl IntoView {
             .collect::<Vec<_>>()
     };
     view! {
-        {(!filtered)
-            .then(|| view! { <p class="result-count">{move || text::matches(locale(), total)}</p> })}
+        <p class="result-count">{move || text::matches(locale(), total)}</p>
         <Show when=move || !videos().is_empty()>
             <ul class="card-grid" id="search-videos">
                 <For each=videos key=|v| v.summary.uuid.clone() children=card />
@@ -421,9 +409,6 @@ fn shown(wanted: Wanted, found: Found) -> impl IntoView {
                     }
                 />
             </ul>
-        </Show>
-        <Show when=move || hits.read().is_empty() && cursor.read().is_some()>
-            <p class="empty" id="no-results">{t(Discovery::NothingMatches)}</p>
         </Show>
         <Show when=move || cursor.read().is_some()>
             <button type="button" class="more" id="more-results" on:click=more disabled=loading>

@@ -1,5 +1,5 @@
-//! Lists of videos by topic or by audience: `/tags/{slug}`, `/categories/{slug}`, `/trending`
-//! and `/popular`, each paged with "More videos".
+//! Lists of videos by topic or by audience: `/tags/{slug}` and `/categories/{slug}` (one
+//! component, [`TopicPage`]), `/trending` and `/popular`, each paged with "More videos".
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::home::chips;
 use super::listing::PagedVideos;
 use crate::api::ApiError;
-use crate::api::discovery::{self, Order, VideoPage, VideoQuery};
+use crate::api::discovery::{self, Named, Order, TopicKind, VideoPage, VideoQuery};
 use crate::components::{ErrorNotice, Loading, NotFound};
 use crate::i18n::discovery::Discovery;
 use crate::i18n::site::Missing;
@@ -112,27 +112,48 @@ fn sort_menu(order: Memo<Order>) -> impl IntoView {
     }
 }
 
-/// `/tags/{slug}`: the videos with a tag.
+/// What differs between a tag's page and a category's.
+struct Wording {
+    kicker: Discovery,
+    missing: Missing,
+}
+
+fn wording(kind: TopicKind) -> Wording {
+    match kind {
+        TopicKind::Tag => Wording {
+            kicker: Discovery::TagHeading,
+            missing: Missing::Tag,
+        },
+        TopicKind::Category => Wording {
+            kicker: Discovery::CategoryHeading,
+            missing: Missing::Category,
+        },
+    }
+}
+
+/// `/tags/{slug}` and `/categories/{slug}`: the videos with a tag or in a category, found by
+/// the slug in the address; a category also shows the categories it is inside of and those
+/// inside it.
 #[component]
-pub fn TagPage() -> impl IntoView {
+pub fn TopicPage(
+    /// Whether the slug names a tag or a category.
+    kind: TopicKind,
+) -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let order = sort_param();
     let found = LocalResource::new(move || {
         let (slug, order) = (slug(), order.get());
         async move {
-            let Some(tag) = discovery::tag(slug).await? else {
+            let Some(topic) = discovery::topic(kind, slug).await? else {
                 return Ok::<_, ApiError>(None);
             };
-            let query = VideoQuery {
-                order,
-                tag: Some(tag.id.clone()),
-                ..Default::default()
-            };
+            let query = topic.videos(kind, order);
             let first = discovery::videos(query.clone(), None).await?;
-            Ok(Some((tag, query, first)))
+            Ok(Some((topic, query, first)))
         }
     });
+    let Wording { kicker, missing } = wording(kind);
     view! {
         <Transition fallback=|| view! { <Loading /> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
@@ -140,19 +161,30 @@ pub fn TagPage() -> impl IntoView {
                     found
                         .await
                         .map(|found| match found {
-                            None => view! { <NotFound what=Missing::Tag /> }.into_any(),
-                            Some((tag, query, first)) => {
-                                super::set_title(&format!("#{}", tag.name));
+                            None => view! { <NotFound what=missing /> }.into_any(),
+                            Some((topic, query, first)) => {
+                                super::set_title(&match kind {
+                                    TopicKind::Tag => format!("#{}", topic.name),
+                                    TopicKind::Category => topic.name.clone(),
+                                });
                                 view! {
                                     <section class="listing" aria-labelledby="listing-heading">
+                                        {breadcrumbs(topic.parents)}
                                         <div class="row-head">
                                             <h2 id="listing-heading">
-                                                <span class="heading-kicker">{t(Discovery::TagHeading)}</span>
+                                                <span class="heading-kicker">{t(kicker)}</span>
                                                 " "
-                                                <span id="topic-name">{tag.name}</span>
+                                                <span id="topic-name">{topic.name}</span>
                                             </h2>
                                             {sort_menu(order)}
                                         </div>
+                                        {(!topic.children.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <h3>{t(Discovery::SubCategories)}</h3>
+                                                    {chips(topic.children, discovery::category_path, "subcategories")}
+                                                }
+                                            })}
                                         {listing(query, first)}
                                     </section>
                                 }
@@ -165,81 +197,23 @@ pub fn TagPage() -> impl IntoView {
     }
 }
 
-/// `/categories/{slug}`: the videos in a category, and the categories inside it.
-#[component]
-pub fn CategoryPage() -> impl IntoView {
-    let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let order = sort_param();
-    let found = LocalResource::new(move || {
-        let (slug, order) = (slug(), order.get());
-        async move {
-            let Some(category) = discovery::category(slug).await? else {
-                return Ok::<_, ApiError>(None);
-            };
-            let query = VideoQuery {
-                order,
-                category: Some(category.id.clone()),
-                ..Default::default()
-            };
-            let first = discovery::videos(query.clone(), None).await?;
-            Ok(Some((category, query, first)))
+/// The categories a category is inside of, outermost first, each a link; nothing when none.
+fn breadcrumbs(parents: Vec<Named>) -> impl IntoView {
+    (!parents.is_empty()).then(|| {
+        view! {
+            <nav class="breadcrumbs" aria-label=t(Discovery::Categories)>
+                {parents
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <a href=discovery::category_path(&p.slug)>{p.name}</a>
+                            " › "
+                        }
+                    })
+                    .collect_view()}
+            </nav>
         }
-    });
-    view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
-                {move || Suspend::new(async move {
-                    found
-                        .await
-                        .map(|found| match found {
-                            None => view! { <NotFound what=Missing::Category /> }.into_any(),
-                            Some((category, query, first)) => {
-                                super::set_title(&category.name);
-                                view! {
-                                    <section class="listing" aria-labelledby="listing-heading">
-                                        {(!category.parents.is_empty())
-                                            .then(|| {
-                                                view! {
-                                                    <nav class="breadcrumbs" aria-label=t(Discovery::Categories)>
-                                                        {category
-                                                            .parents
-                                                            .into_iter()
-                                                            .map(|p| {
-                                                                view! {
-                                                                    <a href=discovery::category_path(&p.slug)>{p.name}</a>
-                                                                    " › "
-                                                                }
-                                                            })
-                                                            .collect_view()}
-                                                    </nav>
-                                                }
-                                            })}
-                                        <div class="row-head">
-                                            <h2 id="listing-heading">
-                                                <span class="heading-kicker">{t(Discovery::CategoryHeading)}</span>
-                                                " "
-                                                <span id="topic-name">{category.name}</span>
-                                            </h2>
-                                            {sort_menu(order)}
-                                        </div>
-                                        {(!category.children.is_empty())
-                                            .then(|| {
-                                                view! {
-                                                    <h3>{t(Discovery::SubCategories)}</h3>
-                                                    {chips(category.children, discovery::category_path, "subcategories")}
-                                                }
-                                            })}
-                                        {listing(query, first)}
-                                    </section>
-                                }
-                                    .into_any()
-                            }
-                        })
-                })}
-            </ErrorBoundary>
-        </Transition>
-    }
+    })
 }
 
 fn listing(query: VideoQuery, first: VideoPage) -> impl IntoView {

@@ -177,6 +177,9 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Query", "episodes", MEMBERS_SEE),
     ("Query", "categories", ANYONE),
     ("Query", "tags", ANYONE),
+    ("Query", "tag", ANYONE),
+    ("Query", "category", ANYONE),
+    ("Query", "itunesCategories", ANYONE),
     ("Query", "search", MEMBERS_SEE),
 ];
 
@@ -874,6 +877,32 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
             let tag = w.tag().await;
             read("{ tags { id } }", json!({}), &tag)
         }
+        ("Query", f @ ("tag" | "category")) => {
+            let slug = w.unique(f).replace(' ', "-");
+            let (input, path) = if f == "tag" {
+                ("CreateTagInput", ["createTag", "tag", "id"])
+            } else {
+                ("CreateCategoryInput", ["createCategory", "category", "id"])
+            };
+            let id = w
+                .make(
+                    &w.admin,
+                    &m(path[0], input, &format!("{} {{ id }}", path[1])),
+                    json!({ "name": w.unique(f), "slug": slug }),
+                    &path,
+                )
+                .await;
+            read(
+                &format!("query($s: String!) {{ {f}(slug: $s) {{ id }} }}"),
+                json!({ "s": slug }),
+                &id,
+            )
+        }
+        ("Query", "itunesCategories") => read(
+            "{ itunesCategories { name subcategories } }",
+            json!({}),
+            "Tech News",
+        ),
         ("Query", "search") => {
             let channel = w.channel().await;
             let title = format!("Searchable {}", uuid::Uuid::new_v4().simple());

@@ -14,6 +14,8 @@ mod query_count;
 mod related;
 mod schema;
 mod search;
+mod search_filters;
 mod slugs;
 mod support;
+mod taxonomy_lookup;
 mod visibility;
