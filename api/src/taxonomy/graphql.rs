@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
 use super::entity::{category, tag};
-use super::service;
+use super::{merge, service};
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
 use crate::error::AppResult;
@@ -111,6 +111,15 @@ pub struct UpdateTagInput {
 }
 
 id_input!(DeleteByIdInput, "What to delete.", "Its ID.");
+
+/// Which category or tag goes into which.
+#[derive(InputObject, Debug)]
+pub struct MergeInput {
+    /// The one that goes: everything filed under it is filed under `intoId`.
+    pub from_id: ID,
+    /// The one that stays.
+    pub into_id: ID,
+}
 
 /// Result of a change to a category.
 #[derive(SimpleObject, Debug)]
@@ -231,6 +240,32 @@ impl TaxonomyMutation {
         let id = from_global(&input.id, "Category")?;
         service::delete_category(&app(ctx)?.db, &viewer(ctx), id).await?;
         Ok(DeletePayload::of(input.id))
+    }
+
+    /// Merges a category into another (admins): its videos and subcategories move to
+    /// `intoId`, and it is deleted. `intoId` may not be one of its subcategories.
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    async fn merge_categories(
+        &self,
+        ctx: &Context<'_>,
+        input: MergeInput,
+    ) -> AppResult<CategoryPayload> {
+        let from = from_global(&input.from_id, "Category")?;
+        let into = from_global(&input.into_id, "Category")?;
+        let c = merge::merge_categories(&app(ctx)?.db, &viewer(ctx), from, into).await?;
+        Ok(CategoryPayload {
+            category: Category(c),
+        })
+    }
+
+    /// Merges a tag into another (admins): everything tagged `fromId` is tagged `intoId`
+    /// instead, and `fromId` is deleted.
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    async fn merge_tags(&self, ctx: &Context<'_>, input: MergeInput) -> AppResult<TagPayload> {
+        let from = from_global(&input.from_id, "Tag")?;
+        let into = from_global(&input.into_id, "Tag")?;
+        let t = merge::merge_tags(&app(ctx)?.db, &viewer(ctx), from, into).await?;
+        Ok(TagPayload { tag: Tag(t) })
     }
 
     /// Creates a tag (editors and admins).

@@ -2,4 +2,5 @@
 
 pub mod entity;
 pub mod graphql;
+pub mod merge;
 pub mod service;

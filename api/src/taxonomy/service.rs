@@ -17,7 +17,7 @@ use crate::visibility::{self, Viewer};
 /// Most categories or tags a plain list returns.
 pub const MAX_LIST: u64 = 1000;
 
-fn require_admin(viewer: &Viewer) -> AppResult<()> {
+pub(super) fn require_admin(viewer: &Viewer) -> AppResult<()> {
     if *viewer == Viewer::Admin {
         Ok(())
     } else {

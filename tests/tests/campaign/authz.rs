@@ -157,6 +157,8 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Mutation", "createTag", EDITORS),
     ("Mutation", "updateTag", ADMINS),
     ("Mutation", "deleteTag", ADMINS),
+    ("Mutation", "mergeCategories", ADMINS),
+    ("Mutation", "mergeTags", ADMINS),
     // Reads.
     ("Query", "version", ANYONE),
     ("Query", "me", ANYONE),
@@ -776,6 +778,14 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
         ("Mutation", "deleteTag") => request(
             &m("deleteTag", "DeleteByIdInput", "deletedId"),
             json!({ "id": w.tag().await }),
+        ),
+        ("Mutation", "mergeCategories") => request(
+            &m("mergeCategories", "MergeInput", "category { id }"),
+            json!({ "fromId": w.category().await, "intoId": w.category().await }),
+        ),
+        ("Mutation", "mergeTags") => request(
+            &m("mergeTags", "MergeInput", "tag { id }"),
+            json!({ "fromId": w.tag().await, "intoId": w.tag().await }),
         ),
         ("Query", "version") => read("{ version }", json!({}), ""),
         ("Query", "me") => read("{ me { id } }", json!({}), ""),

@@ -18,4 +18,5 @@ mod search_filters;
 mod slugs;
 mod support;
 mod taxonomy_lookup;
+mod taxonomy_merge;
 mod visibility;
