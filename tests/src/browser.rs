@@ -161,11 +161,23 @@ impl Browser {
                 )
                 .await
                 .expect("the page's sizes");
-            assert_eq!(
-                sizes[0],
-                serde_json::json!(width),
-                "{name}: the page is not {width} px wide"
-            );
+            if sizes[0] != serde_json::json!(width) {
+                let wide = self
+                    .client
+                    .execute(
+                        "const w = arguments[0]; return [...document.querySelectorAll('body *')] \
+                         .filter((e) => e.getBoundingClientRect().right > w + 1) \
+                         .slice(-8).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className} \
+                         ${Math.round(e.getBoundingClientRect().right)}`);",
+                        vec![serde_json::json!(width)],
+                    )
+                    .await
+                    .unwrap_or_default();
+                panic!(
+                    "{name}: the page is not {width} px wide but {}; wider than that: {wide}",
+                    sizes[0]
+                );
+            }
             assert!(
                 sizes[1].as_i64().unwrap_or(i64::MAX) <= width,
                 "{name} scrolls sideways at {width} px: {sizes}"

@@ -177,18 +177,24 @@ async fn follow(session: Session, row: &Row) {
 }
 
 /// Starts one file: as a new draft, or as the rest of an upload begun before.
+///
+/// The row's signals belong to `owner`, the drop zone's: a file chosen in the list of
+/// unfinished uploads leaves that list, and signals made under the list would go with it.
 fn start(
+    owner: StoredValue<Owner>,
     session: Session,
     rows: RwSignal<Vec<Row>>,
     file: web_sys::File,
     resuming: Option<String>,
 ) {
     let key = rows.with_untracked(|r| r.iter().map(|r| r.key + 1).max().unwrap_or(0));
+    let (uuid, step) = owner
+        .with_value(|owner| owner.with(|| (RwSignal::new(None), RwSignal::new(Step::Creating))));
     let row = Row {
         key,
         filename: file.name(),
-        uuid: RwSignal::new(None),
-        step: RwSignal::new(Step::Creating),
+        uuid,
+        step,
     };
     rows.update(|r| r.push(row.clone()));
     let (channel, visibility) = (
@@ -300,6 +306,7 @@ fn row_view(row: Row) -> impl IntoView {
 #[component]
 pub fn DropUploads() -> impl IntoView {
     let session = use_session();
+    let owner = StoredValue::new(Owner::current().unwrap_or_default());
     let rows = RwSignal::new(Vec::<Row>::new());
     let dragging = RwSignal::new(false);
     let resume_error = RwSignal::new(None::<String>);
@@ -324,7 +331,7 @@ pub fn DropUploads() -> impl IntoView {
     let take = move |files: Vec<web_sys::File>| {
         for file in files {
             // A file this browser was sending goes on where the server stands.
-            start(session, rows, file, None);
+            start(owner, session, rows, file, None);
         }
     };
     let on_drop = move |ev: web_sys::DragEvent| {
@@ -363,7 +370,7 @@ pub fn DropUploads() -> impl IntoView {
             Some(known) if tus::upload_id(&known.url) == tus::upload_id(&upload.url) => None,
             _ => Some(upload.url.clone()),
         };
-        start(session, rows, file, resuming);
+        start(owner, session, rows, file, resuming);
     };
     let unfinished_view = move || {
         let started: Vec<String> = rows.with(|r| r.iter().map(|r| r.filename.clone()).collect());

@@ -132,12 +132,15 @@ pub fn ApplePanels(
 ) -> impl IntoView {
     let session = use_session();
     let podcast = LocalResource::new(move || load(session, id.clone()));
+    // Which panel saved last: kept here, because a save reloads the podcast and so rebuilds
+    // the panels, and the notice must outlive that.
+    let done = RwSignal::new(None::<&'static str>);
     move || {
         podcast
             .get()
             .and_then(Result::ok)
             .flatten()
-            .map(|p| panels(session, p, move || podcast.refetch()))
+            .map(|p| panels(session, p, done, move || podcast.refetch()))
     }
 }
 
@@ -153,11 +156,11 @@ fn chosen_file(id: &str) -> Option<web_sys::File> {
 fn panels(
     session: Session,
     podcast: Apple,
+    done: RwSignal<Option<&'static str>>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let artwork_error = RwSignal::new(None::<String>);
     let apple_error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<&'static str>);
     let busy = RwSignal::new(false);
 
     let upload_artwork = {

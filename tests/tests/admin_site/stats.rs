@@ -28,7 +28,6 @@ async fn seed_views(app: &TestApp, video: &str, day: NaiveDate, views: i64) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "written, not yet run in Chromium (the app was not built in time): run with --ignored"]
 async fn the_video_editors_chart_has_a_bar_per_day_as_tall_as_its_views() {
     assert_app_is_built();
     let app = spawn_site().await;

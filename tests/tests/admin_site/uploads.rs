@@ -76,7 +76,6 @@ async fn log_tus(browser: &Browser, hold: bool) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "not passing yet: in its last run the drafts stayed at \"creating the draft…\" for 30 s after the drop; run with --ignored"]
 async fn two_dropped_files_become_drafts_and_after_a_reload_both_resume_from_the_servers_offset_and_reach_ready()
  {
     assert_app_is_built();
