@@ -3,6 +3,7 @@
 //! the build.
 
 pub mod discovery;
+pub mod filtered_search;
 
 use std::sync::Arc;
 

@@ -13,6 +13,7 @@ mod dashboard;
 mod drop_uploads;
 mod edit_episode;
 mod edit_podcast;
+mod feed_preview;
 mod library;
 mod live;
 mod new_podcast;

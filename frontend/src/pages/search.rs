@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::listing::card;
 use crate::api::ApiError;
-use crate::api::discovery::{self, Hit, Kind, SearchFilter};
+use crate::api::filtered_search::{self, Hit, Kind, SearchFilter};
 use crate::components::{ErrorNotice, Loading};
 use crate::format;
 use crate::i18n::discovery::{self as text, Discovery};
@@ -151,7 +151,7 @@ struct Found {
 
 /// The page of results after `after`; the API applies the filters.
 async fn fetch(q: String, filter: SearchFilter, after: Option<String>) -> Result<Found, ApiError> {
-    let page = discovery::search(q, filter, PAGE, after).await?;
+    let page = filtered_search::search(q, filter, PAGE, after).await?;
     Ok(Found {
         hits: page.hits,
         next: page.next,
