@@ -260,12 +260,23 @@ pub struct Application {
 
 impl Application {
     /// Builds the app and binds its listener (port 0 picks a free port).
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
+    ///
+    /// A `public_url` on port 0 (derived from `--listen ...:0`) gets the port that was picked;
+    /// one that names this machine on another port than the server's is logged as a warning.
+    pub async fn build(mut config: Config) -> anyhow::Result<Self> {
         let listen = config.listen;
-        let (router, ctx) = build_app_with_ctx(config).await?;
         let listener = TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
+        let bound = listener.local_addr()?;
+        if config.public_url.port() == Some(0) {
+            // Url refuses a port only on URLs without a host, which `public_url` always has.
+            let _ = config.public_url.set_port(Some(bound.port()));
+        }
+        if let Some(warning) = config.public_url_warning(bound) {
+            tracing::warn!("{warning}");
+        }
+        let (router, ctx) = build_app_with_ctx(config).await?;
         Ok(Self {
             listener,
             router,

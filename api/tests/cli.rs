@@ -301,6 +301,12 @@ fn serve_starts_with_zero_setup_prints_its_configuration_and_stops_on_sigterm() 
         .expect("server announced its address");
     let response = http_get(&addr, "/healthz");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    // No public_url was given: the links it hands out point at where it listens, port included.
+    let robots = http_get(&addr, "/robots.txt");
+    assert!(
+        robots.contains(&format!("Sitemap: http://{addr}/sitemap.xml")),
+        "{robots}"
+    );
     terminate(&child);
     let status = wait_for_exit(&mut child);
     assert!(status.success(), "{status:?}");

@@ -45,7 +45,9 @@ impl Config {
         overrides: &Overrides,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
-        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        // The layers an operator wrote (file, environment, command line), without the defaults:
+        // what they leave out is derived below.
+        let mut figment = Figment::new();
         match file {
             Some(path) => {
                 if !path.exists() {
@@ -84,9 +86,36 @@ impl Config {
             .collect();
         figment = figment.merge(EnvVars(vars));
         figment = figment.merge(Serialized::defaults(overrides));
-        let config: Config = figment.extract().map_err(describe_figment_error)?;
+        let public_url_given = figment.find_value("public_url").is_ok();
+        let mut config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(figment)
+            .extract()
+            .map_err(describe_figment_error)?;
+        if !public_url_given {
+            config.public_url = public_url_of(config.listen);
+        }
         config.validate()?;
         Ok(config)
+    }
+
+    /// Why the links the server hands out may not reach it, when they may not: `public_url`
+    /// names this machine (a loopback address or `localhost`) on another port than the one it
+    /// listens on (`listening`). Behind a proxy a different port is normal, and the host is not local.
+    pub fn public_url_warning(&self, listening: std::net::SocketAddr) -> Option<String> {
+        let host = self.public_url.host_str()?;
+        let local = host == "localhost"
+            || host
+                .trim_matches(|c| c == '[' || c == ']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
+        let port = self.public_url.port_or_known_default()?;
+        (local && port != listening.port()).then(|| {
+            format!(
+                "public_url {} names this machine on port {port}, but the server listens on {}: \
+                 links and media URLs will not reach it; set public_url to the address viewers use",
+                self.public_url, listening
+            )
+        })
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -270,4 +299,16 @@ fn describe_figment_error(error: figment::Error) -> ConfigError {
         Some(key) => ConfigError(format!("key `{key}`: {kind}{source}")),
         None => ConfigError(format!("{kind}{source}")),
     }
+}
+
+/// The address links point at when the operator gave no `public_url`: the listen address, with
+/// `localhost` for an unspecified one (`0.0.0.0`, `::`), whose links work on this machine.
+pub(super) fn public_url_of(listen: std::net::SocketAddr) -> url::Url {
+    let host = match listen.ip() {
+        ip if ip.is_unspecified() => "localhost".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+    };
+    url::Url::parse(&format!("http://{host}:{}/", listen.port()))
+        .unwrap_or_else(|_| super::default_public_url())
 }

@@ -183,6 +183,77 @@ mod tests {
     }
 
     #[test]
+    fn without_a_public_url_links_follow_the_listen_address() {
+        let load = |listen: &str, env_pairs: &[(&str, &str)]| {
+            Config::load_from(
+                None,
+                &Overrides {
+                    listen: Some(listen.into()),
+                    ..Overrides::default()
+                },
+                env(env_pairs),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            load("127.0.0.1:9000", &[]).public_url.as_str(),
+            "http://127.0.0.1:9000/"
+        );
+        // Every interface: links that work on this machine.
+        assert_eq!(
+            load("0.0.0.0:9100", &[]).public_url.as_str(),
+            "http://localhost:9100/"
+        );
+        assert_eq!(
+            load("[::1]:9200", &[]).public_url.as_str(),
+            "http://[::1]:9200/"
+        );
+        // A public_url given is kept, whatever the listen address.
+        let given = load(
+            "0.0.0.0:9000",
+            &[("PROJECTOR_PUBLIC_URL", "https://video.example.org/")],
+        );
+        assert_eq!(given.public_url.as_str(), "https://video.example.org/");
+        // With no --listen, the default address and its links agree.
+        let c = Config::load_from(None, &Overrides::default(), env(&[])).unwrap();
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn a_public_url_naming_this_machine_on_another_port_is_warned_about_and_a_proxy_is_not() {
+        let with = |url: &str| {
+            Config::load_from(
+                None,
+                &Overrides::default(),
+                env(&[("PROJECTOR_PUBLIC_URL", url)]),
+            )
+            .unwrap()
+        };
+        let at = |port: u16| std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let warning = with("http://127.0.0.1:8080/").public_url_warning(at(9000));
+        assert!(
+            warning
+                .as_deref()
+                .is_some_and(|w| w.contains("port 8080") && w.contains("127.0.0.1:9000")),
+            "{warning:?}"
+        );
+        assert!(
+            with("http://localhost:8080/")
+                .public_url_warning(at(9000))
+                .is_some()
+        );
+        assert_eq!(
+            with("http://127.0.0.1:9000/").public_url_warning(at(9000)),
+            None
+        );
+        // A proxy in front: another host and port is how it should be.
+        assert_eq!(
+            with("https://video.example.org/").public_url_warning(at(9000)),
+            None
+        );
+    }
+
+    #[test]
     fn a_bad_value_names_its_key() {
         let err = Config::load_from(
             None,
