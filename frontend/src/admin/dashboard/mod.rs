@@ -133,7 +133,7 @@ fn ChannelVideos(
                                             <li>
                                                 <a href=crate::admin::podcast_path(&p.id)>{p.title}</a>
                                                 " "
-                                                <span class="visibility">{shell::visibility(locale(), &p.visibility)}</span>
+                                                <span class="visibility">{crate::i18n::admin::podcasts::visibility(locale(), &p.visibility)}</span>
                                             </li>
                                         })
                                         .collect::<Vec<_>>()}
