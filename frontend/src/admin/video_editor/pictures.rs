@@ -82,7 +82,7 @@ pub(super) fn PosterPanel(
     let current = poster.map(|url| {
         view! {
             <figure class="current-poster">
-                <img id="current-poster" src=url alt="The current poster" />
+                <img id="current-poster" src=url alt=t(E::CurrentPosterAlt) />
                 <figcaption>{t(E::CurrentPoster)}</figcaption>
             </figure>
         }

@@ -69,7 +69,7 @@ pub(super) fn ScheduleFields(
     view! {
         <fieldset class="schedule" id="schedule">
             <legend>{t(E::PublishWindow)}</legend>
-            <p class="hint" id="time-zone">{format!("Times are in {zone}.")}</p>
+            <p class="hint" id="time-zone">{text::times_in(locale(), &zone)}</p>
             <label for="publish-at">{t(E::GoesOut)}</label>
             <input id="publish-at" type="datetime-local" value=start />
             {feedback.beside("publishAt")}

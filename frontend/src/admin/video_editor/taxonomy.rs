@@ -84,7 +84,7 @@ pub(super) fn TagsField(
                     view! {
                         <li class="tag" data-id=tag.id.clone()>
                             <span class="tag-name">{tag.name.clone()}</span>
-                            <button type="button" class="tag-remove" aria-label=format!("Remove tag {}", tag.name) on:click=remove>
+                            <button type="button" class="tag-remove" aria-label=text::remove_tag(locale(), &tag.name) on:click=remove>
                                 "×"
                             </button>
                         </li>

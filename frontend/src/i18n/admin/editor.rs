@@ -55,6 +55,7 @@ crate::messages! {
         OwnPoster => "Your own poster (JPEG, PNG or WebP)", "Votre propre affiche (JPEG, PNG ou WebP)";
         UploadPoster => "Upload poster", "Envoyer l’affiche";
         CurrentPoster => "Current poster", "Affiche actuelle";
+        CurrentPosterAlt => "The current poster", "L’affiche actuelle";
         ThumbnailsLater => "Thumbnails appear once the video is processed.",
             "Les miniatures apparaissent une fois la vidéo traitée.";
         PosterChosen => "Poster chosen.", "Affiche choisie.";
@@ -151,6 +152,38 @@ pub fn delete_captions(locale: Locale, language: &str) -> String {
     match locale {
         Locale::En => format!("Delete the {language} captions"),
         Locale::Fr => format!("Supprimer les sous-titres {language}"),
+    }
+}
+
+/// "Times are in Europe/Paris (UTC+01:00).", in `locale`.
+pub fn times_in(locale: Locale, zone: &str) -> String {
+    match locale {
+        Locale::En => format!("Times are in {zone}."),
+        Locale::Fr => format!("Les heures sont en {zone}."),
+    }
+}
+
+/// "Remove tag x", in `locale`.
+pub fn remove_tag(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::En => format!("Remove tag {name}"),
+        Locale::Fr => format!("Retirer le mot-clé {name}"),
+    }
+}
+
+/// "publishAt: is not a date and time", an error beside its field, in `locale`.
+pub fn not_a_date(locale: Locale, key: &str) -> String {
+    match locale {
+        Locale::En => format!("{key}: is not a date and time"),
+        Locale::Fr => format!("{key}: n’est pas une date et une heure"),
+    }
+}
+
+/// "chapters: “x” is not a time like 1:05", in `locale`.
+pub fn not_a_time(locale: Locale, start: &str) -> String {
+    match locale {
+        Locale::En => format!("chapters: “{start}” is not a time like 1:05"),
+        Locale::Fr => format!("chapters: « {start} » n’est pas un moment comme 1:05"),
     }
 }
 

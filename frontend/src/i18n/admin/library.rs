@@ -66,6 +66,13 @@ crate::messages! {
         Media => "Media", "Média";
         Upload => "Upload", "Envoyer";
         CancelUpload => "Cancel upload", "Annuler l’envoi";
+        SessionGone => "the server no longer takes this session: sign in again",
+            "le serveur n’accepte plus cette session : reconnectez-vous";
+        NoUploadAddress => "the server named no upload address", "le serveur n’a indiqué aucune adresse d’envoi";
+        NoOffset => "the server named no offset", "le serveur n’a indiqué aucune position";
+        UnreadableFile => "the browser cannot read the file", "le navigateur ne peut pas lire le fichier";
+        StillChecking => "the server is still checking the file: look again later",
+            "le serveur vérifie encore le fichier : revenez plus tard";
     }
 }
 
@@ -105,6 +112,14 @@ pub fn bulk_summary(locale: Locale, done: i64, refused: usize) -> String {
         (Locale::En, _) => format!("Done: {done}. Refused: {refused}."),
         (Locale::Fr, 0) => format!("Fait : {done}."),
         (Locale::Fr, _) => format!("Fait : {done}. Refusé : {refused}."),
+    }
+}
+
+/// "the server answered HTTP 500", in `locale`.
+pub fn http_status(locale: Locale, status: u16) -> String {
+    match locale {
+        Locale::En => format!("the server answered HTTP {status}"),
+        Locale::Fr => format!("le serveur a répondu HTTP {status}"),
     }
 }
 
