@@ -20,9 +20,16 @@ fn admin_texts() -> Vec<(String, String)> {
     let mut texts = Vec::new();
     let lines: Vec<&str> = source.lines().collect();
     for (i, line) in lines.iter().enumerate() {
-        let Some((_, rest)) = line.split_once(" => \"") else {
+        let Some((key, rest)) = line.split_once(" => \"") else {
             continue;
         };
+        // Only `messages!` lines (`Key => ...`), not the match arms of the texts with values.
+        let key = key.trim();
+        if !key.starts_with(|c: char| c.is_ascii_uppercase())
+            || !key.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            continue;
+        }
         let Some((en, after)) = rest.split_once('"') else {
             continue;
         };
@@ -93,16 +100,23 @@ fn shows_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// Every English text of `english` the page shows, in its text, its labels or its controls'
-/// values and options.
+/// Every English text of `english` the page shows, in its text (options included) or its
+/// labels.
 async fn english_left(browser: &Browser, english: &[String]) -> Vec<String> {
-    let script = "return document.body.innerText + '\\n' + Array.from(document.querySelectorAll('[placeholder],[aria-label],[alt],[title]')).map(e => ['placeholder', 'aria-label', 'alt', 'title'].map(a => e.getAttribute(a)).filter(Boolean).join('\\n')).join('\\n') + '\\n' + document.title;";
+    // Apple's category names (`Video Games`) are the feed's own English words: left out.
+    let script = "let t = document.body.innerText; const c = document.getElementById('itunes-category'); if (c) { const names = Array.from(c.querySelectorAll('option, optgroup')).flatMap(o => [o.label, o.text]).map(w => (w || '').split('›').pop().trim()).filter(Boolean).sort((a, b) => b.length - a.length); for (const name of names) { t = t.split(name).join(''); } } return t + '\\n' + Array.from(document.querySelectorAll('[placeholder],[aria-label],[alt],[title]')).map(e => ['placeholder', 'aria-label', 'alt', 'title'].map(a => e.getAttribute(a)).filter(Boolean).join('\\n')).join('\\n') + '\\n' + document.title;";
     let shown = js(browser, script).await;
     let shown = shown.as_str().unwrap_or_default().to_owned();
     english
         .iter()
         .filter(|e| shows_word(&shown, e))
-        .cloned()
+        .map(|e| {
+            // With the words around it, to find it on the page.
+            let at = shown.find(e.as_str()).unwrap_or_default();
+            let from = shown.floor_char_boundary(at.saturating_sub(30));
+            let to = shown.ceil_char_boundary((at + e.len() + 30).min(shown.len()));
+            format!("{e:?} in {:?}", &shown[from..to])
+        })
         .collect()
 }
 
@@ -193,7 +207,7 @@ async fn after_the_switch_to_french_every_admin_page_shows_french_and_no_english
     let pages = [
         (
             "/admin".to_owned(),
-            "document.querySelector('.admin-video')",
+            "document.querySelector('.admin-video') && document.querySelector('#queue-drafts .queue-row')",
             "Tableau de bord",
         ),
         (
@@ -280,7 +294,7 @@ async fn after_the_switch_to_french_every_admin_page_shows_french_and_no_english
             not_french.push((path.clone(), heading, text));
         }
         for found in english_left(&browser, &english).await {
-            left.push(format!("{path}: {found:?}"));
+            left.push(format!("{path}: {found}"));
         }
         if path == "/admin" {
             screenshots(&browser, "admin-dashboard-fr").await;

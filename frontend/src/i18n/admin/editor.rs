@@ -29,7 +29,7 @@ crate::messages! {
         PublishedDone => "Published.", "Publiée.";
         UnpublishedDone => "Unpublished.", "Dépubliée.";
         PublishWindow => "Publish window", "Période de publication";
-        GoesOut => "Goes out at (empty: not published)", "Sort le (vide : non publiée)";
+        GoesOut => "Goes out at (empty: not published)", "Mise en ligne le (vide : non publiée)";
         ComesDown => "Comes down at (empty: stays out)", "Retirée le (vide : reste en ligne)";
         LocalTime => "local time", "heure locale";
         Chapters => "Chapters", "Chapitres";
