@@ -229,11 +229,12 @@ pub(super) fn phase(
     processing_error: Option<String>,
 ) -> Phase {
     match status {
-        "FAILED" => Phase::Failed(
-            processing_error
-                .or(media_error)
-                .unwrap_or_else(|| "processing failed".into()),
-        ),
+        "FAILED" => Phase::Failed(processing_error.or(media_error).unwrap_or_else(|| {
+            use crate::i18n::Message;
+            crate::i18n::admin::shell::Shell::ProcessingFailed
+                .text(crate::i18n::locale())
+                .into()
+        })),
         // A newer file was refused (or failed) while the earlier media stays playable: still
         // ready, and the editor is told why the new one is not there.
         "READY" => Phase::Ready(media_error),

@@ -2,6 +2,9 @@
 //! channel's name, slug and description, its avatar and banner, its members and their roles,
 //! and its deletion (after a confirmation that says what goes with it).
 
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::admin::site::{self as text, Say, SitePages as S};
+use crate::i18n::{Message, locale, t};
 use graphql_client::GraphQLQuery;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -51,7 +54,7 @@ pub fn channel_admin_path(id: &str) -> String {
 /// `/admin/channels`: the channels the user manages, and a form for a new one.
 #[component]
 pub fn ManageChannelsPage() -> impl IntoView {
-    crate::pages::set_title("Channels");
+    crate::pages::set_title(Shell::Channels.text(locale()));
     let session = use_session();
     let list = LocalResource::new(move || session.call::<SiteChannels>(site_channels::Variables));
     let status = Status::new();
@@ -60,7 +63,7 @@ pub fn ManageChannelsPage() -> impl IntoView {
     let query = use_query_map();
     let deleted = move || {
         query.read().get("deleted").map(|name| {
-            view! { <p class="notice" id="deleted-notice" role="status">{format!("Deleted “{name}”.")}</p> }
+            view! { <p class="notice" id="deleted-notice" role="status">{text::say(locale(), Say::DeletedNamed(&name))}</p> }
         })
     };
     let on_create = move |ev: SubmitEvent| {
@@ -74,7 +77,7 @@ pub fn ManageChannelsPage() -> impl IntoView {
         status.run(
             "create",
             session.call::<SiteCreateChannel>(site_create_channel::Variables { input }),
-            |_| "Channel created.".into(),
+            |_| S::ChannelCreated.text(locale()).into(),
             move |data| {
                 clear_fields(&[
                     "new-channel-name",
@@ -93,10 +96,10 @@ pub fn ManageChannelsPage() -> impl IntoView {
     };
     view! {
         <article class="site-page channels-page">
-            <h2 id="page-title">"Channels"</h2>
+            <h2 id="page-title">{t(Shell::Channels)}</h2>
             {deleted}
             <section aria-labelledby="channels-heading">
-                <h3 id="channels-heading">"Channels you manage"</h3>
+                <h3 id="channels-heading">{t(S::ChannelsYouManage)}</h3>
                 <Transition fallback=|| view! { <Loading /> }>
                     <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
                         {move || Suspend::new(async move {
@@ -105,7 +108,7 @@ pub fn ManageChannelsPage() -> impl IntoView {
                                     let channels = data.channels.nodes;
                                     if channels.is_empty() {
                                         return view! {
-                                            <p class="empty" id="no-channels">"You manage no channels yet."</p>
+                                            <p class="empty" id="no-channels">{t(S::NoChannels)}</p>
                                         }
                                             .into_any();
                                     }
@@ -134,19 +137,19 @@ pub fn ManageChannelsPage() -> impl IntoView {
                 </Transition>
             </section>
             <section aria-labelledby="new-channel-heading" class="site-card">
-                <h3 id="new-channel-heading">"New channel"</h3>
+                <h3 id="new-channel-heading">{t(S::NewChannel)}</h3>
                 <form id="new-channel-form" class="admin-form" on:submit=on_create>
-                    <label for="new-channel-name">"Name"</label>
+                    <label for="new-channel-name">{t(S::Name)}</label>
                     <input id="new-channel-name" type="text" autocomplete="off" />
                     {status.field_error("create", "name", "new-channel-name-error".into())}
-                    <label for="new-channel-slug">"Slug (optional: made from the name)"</label>
+                    <label for="new-channel-slug">{t(S::SlugOptional)}</label>
                     <input id="new-channel-slug" type="text" autocomplete="off" />
                     {status.field_error("create", "slug", "new-channel-slug-error".into())}
-                    <label for="new-channel-description">"Description (Markdown, optional)"</label>
+                    <label for="new-channel-description">{t(S::DescriptionOptional)}</label>
                     <textarea id="new-channel-description" rows="3"></textarea>
                     {status.other_error("create", &["name", "slug"], "new-channel-error".into())}
                     <button type="submit" id="new-channel-submit" disabled=busy>
-                        "Create channel"
+                        {t(S::CreateChannel)}
                     </button>
                 </form>
             </section>
@@ -174,7 +177,7 @@ pub fn ManageChannelPage() -> impl IntoView {
     });
     let status = Status::new();
     if use_query_map().read_untracked().get("created").is_some() {
-        status.say("details", "Channel created.");
+        status.say("details", S::ChannelCreated.text(locale()));
     }
     view! {
         <Transition fallback=|| view! { <Loading /> }>
@@ -198,7 +201,7 @@ fn editor(
     channel: site_channel::SiteChannelChannel,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    crate::pages::set_title(&format!("Channel “{}”", channel.name));
+    crate::pages::set_title(&text::say(locale(), Say::ChannelTitle(&channel.name)));
     let busy = move || status.busy.get();
     let id = channel.id.clone();
 
@@ -218,13 +221,13 @@ fn editor(
                 description: changed(&description, field("channel-description")),
             };
             if input.name.is_none() && input.slug.is_none() && input.description.is_none() {
-                status.say("details", "Nothing to save: no field was changed.");
+                status.say("details", S::NothingChanged.text(locale()));
                 return;
             }
             status.run(
                 "details",
                 session.call::<SiteUpdateChannel>(site_update_channel::Variables { input }),
-                |_| "Saved.".into(),
+                |_| S::Saved.text(locale()).into(),
                 move |_| reload(),
             );
         }
@@ -235,7 +238,7 @@ fn editor(
         move |which: &'static str| {
             let scope = which;
             let Some(file) = chosen_file(&format!("{which}-file")) else {
-                status.fail(scope, None, "Choose a picture first (JPEG, PNG or WebP).");
+                status.fail(scope, None, S::ChoosePicture.text(locale()));
                 return;
             };
             let target = if which == "avatar" {
@@ -259,11 +262,14 @@ fn editor(
                 },
                 move |data| {
                     let d = &data.upload_image;
-                    format!(
-                        "{} uploaded ({} × {} px).",
-                        capitalised(which),
-                        d.width,
-                        d.height
+                    let which = if which == "avatar" {
+                        S::Avatar
+                    } else {
+                        S::Banner
+                    };
+                    text::say(
+                        locale(),
+                        Say::Uploaded(which.text(locale()), d.width, d.height),
                     )
                 },
                 move |_| reload(),
@@ -297,7 +303,7 @@ fn editor(
             status.run(
                 "members",
                 session.call::<SiteAddChannelMember>(site_add_channel_member::Variables { input }),
-                move |_| format!("Added {email}."),
+                move |_| text::say(locale(), Say::Added(&email)),
                 move |_| {
                     clear_fields(&["member-email"]);
                     reload();
@@ -316,7 +322,7 @@ fn editor(
             status.run(
                 "delete",
                 session.call::<SiteDeleteChannel>(site_delete_channel::Variables { input }),
-                |_| "Channel deleted.".into(),
+                |_| S::ChannelDeleted.text(locale()).into(),
                 move |_| {
                     navigate(
                         &format!("/admin/channels?deleted={name}"),
@@ -326,13 +332,12 @@ fn editor(
             );
         }
     };
-    let goes_with_it = format!(
-        "Deleting “{}” also deletes its {}, {} and {} (with their episodes), their media files and \
-         pictures, and its members' access. This cannot be undone.",
-        channel.name,
-        crate::format::count(channel.videos.total_count, "video", "videos"),
-        crate::format::count(channel.playlists.total_count, "playlist", "playlists"),
-        crate::format::count(channel.podcasts.total_count, "podcast", "podcasts"),
+    let goes_with_it = text::channel_goes(
+        locale(),
+        &channel.name,
+        channel.videos.total_count,
+        channel.playlists.total_count,
+        channel.podcasts.total_count,
     );
 
     let members = channel
@@ -347,78 +352,70 @@ fn editor(
             <header class="editor-header">
                 <h2 id="edit-title">{channel.name.clone()}</h2>
                 <p class="video-meta">
-                    <a href=crate::api::channel_path(&channel.slug)>"View on the site"</a>
+                    <a href=crate::api::channel_path(&channel.slug)>{t(S::ViewOnSite)}</a>
                     " · "
-                    <a href="/admin/channels">"All channels"</a>
+                    <a href="/admin/channels">{t(S::AllChannels)}</a>
                 </p>
             </header>
 
             <section aria-labelledby="details-heading">
-                <h3 id="details-heading">"Details"</h3>
+                <h3 id="details-heading">{t(S::Details)}</h3>
                 <form id="channel-details-form" class="admin-form" on:submit=on_save>
-                    <label for="channel-name">"Name"</label>
+                    <label for="channel-name">{t(S::Name)}</label>
                     <input id="channel-name" type="text" value=channel.name.clone() />
                     {status.field_error("details", "name", "channel-name-error".into())}
-                    <label for="channel-slug">"Slug (its address: /channels/slug)"</label>
+                    <label for="channel-slug">{t(S::ChannelSlug)}</label>
                     <input id="channel-slug" type="text" value=channel.slug.clone() />
                     {status.field_error("details", "slug", "channel-slug-error".into())}
-                    <label for="channel-description">"Description (Markdown)"</label>
+                    <label for="channel-description">{t(S::Description)}</label>
                     <textarea id="channel-description" rows="4">{channel.description.clone()}</textarea>
                     {status.other_error("details", &["name", "slug"], "channel-details-error".into())}
-                    <button type="submit" id="save-channel" disabled=busy>"Save"</button>
+                    <button type="submit" id="save-channel" disabled=busy>{t(S::Save)}</button>
                     {status.done_view("details", "channel-details-notice".into())}
                 </form>
             </section>
 
             <section aria-labelledby="pictures-heading">
-                <h3 id="pictures-heading">"Pictures"</h3>
+                <h3 id="pictures-heading">{t(S::Pictures)}</h3>
                 <form id="avatar-form" class="admin-form" on:submit=upload_avatar>
-                    <label for="avatar-file">"Avatar (square, JPEG, PNG or WebP)"</label>
-                    {channel.avatar_url.clone().map(|src| view! { <img id="avatar-preview" class="avatar-preview" src=src alt="The channel's avatar" /> })}
+                    <label for="avatar-file">{t(S::AvatarLabel)}</label>
+                    {channel.avatar_url.clone().map(|src| view! { <img id="avatar-preview" class="avatar-preview" src=src alt=t(S::AvatarAlt) /> })}
                     <input id="avatar-file" type="file" accept="image/jpeg,image/png,image/webp" />
                     {status.other_error("avatar", &[], "avatar-error".into())}
-                    <button type="submit" id="upload-avatar" disabled=busy>"Upload avatar"</button>
+                    <button type="submit" id="upload-avatar" disabled=busy>{t(S::UploadAvatar)}</button>
                     {status.done_view("avatar", "avatar-notice".into())}
                 </form>
                 <form id="banner-form" class="admin-form" on:submit=upload_banner>
-                    <label for="banner-file">"Banner (wide, JPEG, PNG or WebP)"</label>
-                    {channel.banner_url.clone().map(|src| view! { <img id="banner-preview" class="banner-preview" src=src alt="The channel's banner" /> })}
+                    <label for="banner-file">{t(S::BannerLabel)}</label>
+                    {channel.banner_url.clone().map(|src| view! { <img id="banner-preview" class="banner-preview" src=src alt=t(S::BannerAlt) /> })}
                     <input id="banner-file" type="file" accept="image/jpeg,image/png,image/webp" />
                     {status.other_error("banner", &[], "banner-error".into())}
-                    <button type="submit" id="upload-banner" disabled=busy>"Upload banner"</button>
+                    <button type="submit" id="upload-banner" disabled=busy>{t(S::UploadBanner)}</button>
                     {status.done_view("banner", "banner-notice".into())}
                 </form>
             </section>
 
             <section aria-labelledby="members-heading">
-                <h3 id="members-heading">"Members"</h3>
+                <h3 id="members-heading">{t(S::Members)}</h3>
                 <ul class="site-rows" id="member-list">{members}</ul>
                 <form id="add-member-form" class="admin-form" on:submit=on_add_member>
-                    <label for="member-email">"Add a member by email"</label>
+                    <label for="member-email">{t(S::AddMemberLabel)}</label>
                     <input id="member-email" type="email" autocomplete="off" />
                     {status.field_error("members", "email", "member-email-error".into())}
-                    <label for="member-role">"Their role"</label>
+                    <label for="member-role">{t(S::TheirRole)}</label>
                     <select id="member-role">
-                        <option value="EDITOR" selected>"Editor (manages the content)"</option>
-                        <option value="OWNER">"Owner (also manages members)"</option>
+                        <option value="EDITOR" selected>{t(S::EditorLong)}</option>
+                        <option value="OWNER">{t(S::OwnerLong)}</option>
                     </select>
                     {status.other_error("members", &["email"], "member-error".into())}
-                    <button type="submit" id="add-member" disabled=busy>"Add member"</button>
+                    <button type="submit" id="add-member" disabled=busy>{t(S::AddMember)}</button>
                     {status.done_view("members", "member-notice".into())}
                 </form>
             </section>
 
-            {super::site_kit::delete_section(status, "channel", goes_with_it, "Delete the channel and all of it", on_delete)}
+            {super::site_kit::delete_section(status, "channel", S::DeleteThisChannel.text(locale()), goes_with_it, S::DeleteChannelAll.text(locale()), on_delete)}
         </article>
     }
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn member_row(
@@ -467,16 +464,7 @@ fn member_row(
                     }
                     result
                 },
-                move |_| {
-                    format!(
-                        "{who} is now {} of this channel.",
-                        if name == "OWNER" {
-                            "an owner"
-                        } else {
-                            "an editor"
-                        }
-                    )
-                },
+                move |_| text::say(locale(), Say::MemberRole(&who, name == "OWNER")),
                 move |_| reload(),
             );
         }
@@ -494,13 +482,13 @@ fn member_row(
                 session.call::<SiteRemoveChannelMember>(site_remove_channel_member::Variables {
                     input,
                 }),
-                move |_| format!("Removed {who}."),
+                move |_| text::say(locale(), Say::Removed(&who)),
                 move |_| reload(),
             );
         }
     };
-    let option = |value: &'static str, label: &'static str| {
-        view! { <option value=value selected=role_now == value>{label}</option> }
+    let option = |value: &'static str, label: S| {
+        view! { <option value=value selected=role_now == value>{t(label)}</option> }
     };
     view! {
         <li class="site-row member-row" data-name=user.display_name.clone()>
@@ -509,12 +497,12 @@ fn member_row(
                 {user.email.clone().map(|e| view! { <span class="site-muted">{e}</span> })}
             </div>
             <div class="site-row-actions">
-                <select class="member-role" aria-label=format!("Role of {who}") node_ref=role>
-                    {option("EDITOR", "Editor")}
-                    {option("OWNER", "Owner")}
+                <select class="member-role" aria-label=text::say(locale(), Say::RoleOf(&who)) node_ref=role>
+                    {option("EDITOR", S::Editor)}
+                    {option("OWNER", S::Owner)}
                 </select>
-                <button type="button" class="member-set-role" on:click=change disabled=busy>"Change role"</button>
-                <button type="button" class="member-remove" on:click=remove disabled=busy>"Remove"</button>
+                <button type="button" class="member-set-role" on:click=change disabled=busy>{t(S::ChangeRole)}</button>
+                <button type="button" class="member-remove" on:click=remove disabled=busy>{t(S::Remove)}</button>
             </div>
             {status.other_error(scope.clone(), &[], String::new())}
             {status.done_view(scope, String::new())}

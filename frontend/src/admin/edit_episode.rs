@@ -1,3 +1,6 @@
+use crate::i18n::admin::editor;
+use crate::i18n::admin::podcasts::{self as text, Podcasts as P};
+use crate::i18n::{Message, locale, t};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -58,7 +61,7 @@ fn editor(
     reload: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let state = episode.state.clone();
-    crate::pages::set_title(&format!("Edit “{}”", state.title));
+    crate::pages::set_title(&editor::edit_title(locale(), &state.title));
     let id = state.id.clone();
     let on_save = {
         let (id, reload) = (id.clone(), reload.clone());
@@ -72,21 +75,36 @@ fn editor(
                 field("episode-season"),
                 field("episode-number"),
             );
-            notices.run(notices.details, "Saved.", reload.clone(), change);
+            notices.run(
+                notices.details,
+                P::Saved.text(locale()),
+                reload.clone(),
+                change,
+            );
         }
     };
     let publish = {
         let (id, reload) = (id.clone(), reload.clone());
         move |_| {
             let change = podcast_api::publish_episode(session, id.clone());
-            notices.run(notices.publish, "Published.", reload.clone(), change);
+            notices.run(
+                notices.publish,
+                P::PublishedDone.text(locale()),
+                reload.clone(),
+                change,
+            );
         }
     };
     let unpublish = {
         let (id, reload) = (id.clone(), reload.clone());
         move |_| {
             let change = podcast_api::unpublish_episode(session, id.clone());
-            notices.run(notices.publish, "Unpublished.", reload.clone(), change);
+            notices.run(
+                notices.publish,
+                P::UnpublishedDone.text(locale()),
+                reload.clone(),
+                change,
+            );
         }
     };
     let confirming = RwSignal::new(false);
@@ -125,9 +143,9 @@ fn editor(
                     " · "
                     <StateBadge phase=state.phase.clone() />
                     " · "
-                    <span id="publication">{state.publication}</span>
+                    <span id="publication">{text::publication(locale(), state.publication)}</span>
                     " · "
-                    <a href=episode.podcast_path.clone()>"View on the site"</a>
+                    <a href=episode.podcast_path.clone()>{t(P::ViewOnSite)}</a>
                 </p>
                 {move || {
                     notices.done.get().map(|m| view! { <p class="notice" id="notice" role="status">{m}</p> })
@@ -139,60 +157,60 @@ fn editor(
             <EpisodeTypePanel id=id.clone() />
 
             <section aria-labelledby="details-heading">
-                <h3 id="details-heading">"Details"</h3>
+                <h3 id="details-heading">{t(P::Details)}</h3>
                 <form id="details-form" class="admin-form" on:submit=on_save>
-                    <label for="episode-title">"Title"</label>
+                    <label for="episode-title">{t(P::Title)}</label>
                     <input id="episode-title" name="title" type="text" value=state.title.clone() />
-                    <label for="episode-description">"Description (Markdown)"</label>
+                    <label for="episode-description">{t(P::Description)}</label>
                     <textarea id="episode-description" name="description" rows="5">
                         {episode.description.clone()}
                     </textarea>
-                    <label for="episode-season">"Season"</label>
+                    <label for="episode-season">{t(P::Season)}</label>
                     <input id="episode-season" name="season" type="text" inputmode="numeric" value=number(episode.season) />
-                    <label for="episode-number">"Episode number"</label>
+                    <label for="episode-number">{t(P::EpisodeNumber)}</label>
                     <input id="episode-number" name="number" type="text" inputmode="numeric" value=number(episode.number) />
                     {error_view("details-error", notices.details)}
                     <button type="submit" id="save-episode" disabled=busy>
-                        "Save"
+                        {t(P::Save)}
                     </button>
                 </form>
             </section>
 
             <section aria-labelledby="publish-heading">
-                <h3 id="publish-heading">"Publishing"</h3>
-                <p>"This episode is " <strong>{state.publication}</strong> "."</p>
+                <h3 id="publish-heading">{t(P::Publishing)}</h3>
+                <p>{t(P::ThisEpisodeIs)} <strong>{text::publication(locale(), state.publication)}</strong> "."</p>
                 <button type="button" id="publish-episode" on:click=publish disabled=busy>
-                    "Publish now"
+                    {t(P::PublishNow)}
                 </button>
                 " "
                 <button type="button" id="unpublish-episode" on:click=unpublish disabled=busy>
-                    "Unpublish"
+                    {t(P::Unpublish)}
                 </button>
                 {error_view("publish-error", notices.publish)}
             </section>
 
             <section class="danger" aria-labelledby="delete-heading">
-                <h3 id="delete-heading">"Delete"</h3>
+                <h3 id="delete-heading">{t(P::Delete)}</h3>
                 {move || {
                     if confirming.get() {
                         let delete = delete.clone();
                         view! {
                             <p role="alert">
-                                {format!("Delete “{}” for good? This cannot be undone.", title_for_confirm)}
+                                {text::delete_episode_question(locale(), &title_for_confirm)}
                             </p>
                             <button type="button" id="confirm-delete" class="danger" on:click=delete disabled=busy>
-                                "Delete for good"
+                                {t(P::DeleteForGood)}
                             </button>
                             " "
                             <button type="button" id="cancel-delete" on:click=move |_| confirming.set(false)>
-                                "Cancel"
+                                {t(P::Cancel)}
                             </button>
                         }
                         .into_any()
                     } else {
                         view! {
                             <button type="button" id="delete-episode" class="danger" on:click=move |_| confirming.set(true)>
-                                "Delete episode…"
+                                {t(P::DeleteEpisode)}
                             </button>
                         }
                         .into_any()

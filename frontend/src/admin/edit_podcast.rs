@@ -1,3 +1,6 @@
+use crate::i18n::admin::editor;
+use crate::i18n::admin::podcasts::{self as text, Podcasts as P};
+use crate::i18n::{Message, locale, t};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -57,7 +60,7 @@ fn editor(
     notices: Notices,
     reload: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    crate::pages::set_title(&format!("Edit “{}”", podcast.title));
+    crate::pages::set_title(&editor::edit_title(locale(), &podcast.title));
     let on_save = {
         let (id, reload) = (podcast.id.clone(), reload.clone());
         move |ev: SubmitEvent| {
@@ -73,7 +76,12 @@ fn editor(
                     locked: checked("podcast-locked"),
                 },
             );
-            notices.run(notices.details, "Saved.", reload.clone(), change);
+            notices.run(
+                notices.details,
+                P::Saved.text(locale()),
+                reload.clone(),
+                change,
+            );
         }
     };
     let navigate = use_navigate();
@@ -102,24 +110,24 @@ fn editor(
         }
     };
     let visibility = podcast.visibility.clone();
-    let option = move |value: &'static str, label: &'static str| {
+    let option = move |value: &'static str, label: P| {
         let selected = visibility == value;
         view! {
             <option value=value selected=selected>
-                {label}
+                {t(label)}
             </option>
         }
     };
     let episodes = if podcast.episodes.is_empty() {
-        view! { <p class="empty">"No episodes yet."</p> }.into_any()
+        view! { <p class="empty">{t(P::NoEpisodes)}</p> }.into_any()
     } else {
         view! {
             <table class="admin-videos admin-episodes">
                 <thead>
                     <tr>
-                        <th scope="col">"Episode"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col">"Publication"</th>
+                        <th scope="col">{t(P::Episode)}</th>
+                        <th scope="col">{t(P::State)}</th>
+                        <th scope="col">{t(P::Publication)}</th>
                     </tr>
                 </thead>
                 <tbody>{podcast.episodes.into_iter().map(episode_row).collect::<Vec<_>>()}</tbody>
@@ -137,7 +145,7 @@ fn editor(
                     {podcast.channel_name.clone()}
                     " · "
                     <a href=crate::api::podcast_path(&podcast.channel_slug, &podcast.slug)>
-                        "View on the site"
+                        {t(P::ViewOnSite)}
                     </a>
                 </p>
                 {move || {
@@ -146,34 +154,34 @@ fn editor(
             </header>
 
             <section aria-labelledby="episodes-heading">
-                <h3 id="episodes-heading">"Episodes"</h3>
+                <h3 id="episodes-heading">{t(P::Episodes)}</h3>
                 {episodes}
                 <form id="new-episode-form" class="admin-form inline" on:submit=new_episode>
-                    <label for="new-episode-title">"New episode"</label>
-                    <input id="new-episode-title" name="title" type="text" placeholder="Title" />
+                    <label for="new-episode-title">{t(P::NewEpisode)}</label>
+                    <input id="new-episode-title" name="title" type="text" placeholder=t(P::Title) />
                     <button type="submit" id="new-episode-submit" disabled=busy>
-                        "Create draft"
+                        {t(P::CreateDraft)}
                     </button>
                 </form>
                 {error_view("new-episode-error", notices.publish)}
             </section>
 
             <section aria-labelledby="details-heading">
-                <h3 id="details-heading">"Details"</h3>
+                <h3 id="details-heading">{t(P::Details)}</h3>
                 <form id="details-form" class="admin-form" on:submit=on_save>
-                    <label for="podcast-title">"Title"</label>
+                    <label for="podcast-title">{t(P::Title)}</label>
                     <input id="podcast-title" name="title" type="text" value=podcast.title.clone() />
-                    <label for="podcast-description">"Description (Markdown)"</label>
+                    <label for="podcast-description">{t(P::Description)}</label>
                     <textarea id="podcast-description" name="description" rows="4">
                         {podcast.description.clone()}
                     </textarea>
-                    <label for="podcast-author">"Author"</label>
+                    <label for="podcast-author">{t(P::Author)}</label>
                     <input id="podcast-author" name="author" type="text" value=podcast.author.clone() />
-                    <label for="podcast-visibility">"Visibility"</label>
+                    <label for="podcast-visibility">{t(P::Visibility)}</label>
                     <select id="podcast-visibility" name="visibility">
-                        {option("PUBLIC", "Public")}
-                        {option("UNLISTED", "Unlisted (anyone with the link)")}
-                        {option("PRIVATE", "Private (channel members only)")}
+                        {option("PUBLIC", P::Public)}
+                        {option("UNLISTED", P::UnlistedLong)}
+                        {option("PRIVATE", P::PrivateLong)}
                     </select>
                     <label class="checkbox" for="podcast-locked">
                         <input
@@ -182,11 +190,11 @@ fn editor(
                             type="checkbox"
                             checked=podcast.locked
                         />
-                        "Locked: other hosts may not import this podcast's feed (podcast:locked)"
+                        {t(P::Locked)}
                     </label>
                     {error_view("details-error", notices.details)}
                     <button type="submit" id="save-podcast" disabled=busy>
-                        "Save"
+                        {t(P::Save)}
                     </button>
                 </form>
             </section>
@@ -204,7 +212,7 @@ fn episode_row(episode: EpisodeState) -> impl IntoView {
             <td>
                 <StateBadge phase=episode.phase />
             </td>
-            <td class="publication">{episode.publication}</td>
+            <td class="publication">{text::publication(locale(), episode.publication)}</td>
         </tr>
     }
 }

@@ -1,3 +1,6 @@
+use crate::i18n::admin::podcasts::Podcasts as P;
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::{Message, locale, t};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,7 +16,7 @@ use crate::components::{ErrorNotice, Loading};
 /// page, where episodes are added.
 #[component]
 pub fn NewPodcastPage() -> impl IntoView {
-    crate::pages::set_title("New podcast");
+    crate::pages::set_title(Shell::NewPodcast.text(locale()));
     let session = use_session();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -50,21 +53,20 @@ pub fn NewPodcastPage() -> impl IntoView {
     let form = move |channels: Vec<api::ManagedChannel>| {
         if channels.is_empty() {
             return view! {
-                <p class="empty">"You manage no channels, so you cannot add podcasts yet."</p>
+                <p class="empty">{t(P::NoChannels)}</p>
             }
             .into_any();
         }
         let preselected = query.get_untracked().get("channel").unwrap_or_default();
-        let text =
-            |id: &'static str, label: &'static str, kind: &'static str, value: &'static str| {
-                view! {
-                    <label for=id>{label}</label>
-                    <input id=id name=id type=kind value=value />
-                }
-            };
+        let text = |id: &'static str, label: P, kind: &'static str, value: &'static str| {
+            view! {
+                <label for=id>{t(label)}</label>
+                <input id=id name=id type=kind value=value />
+            }
+        };
         view! {
             <form id="new-podcast-form" class="admin-form" on:submit=on_submit.clone()>
-                <label for="new-podcast-channel">"Channel"</label>
+                <label for="new-podcast-channel">{t(P::Channel)}</label>
                 <select id="new-podcast-channel" name="channel">
                     {channels
                         .into_iter()
@@ -78,18 +80,18 @@ pub fn NewPodcastPage() -> impl IntoView {
                         })
                         .collect::<Vec<_>>()}
                 </select>
-                {text("new-podcast-title", "Title", "text", "")}
-                <label for="new-podcast-description">"Description (Markdown)"</label>
+                {text("new-podcast-title", P::Title, "text", "")}
+                <label for="new-podcast-description">{t(P::Description)}</label>
                 <textarea id="new-podcast-description" name="description" rows="4"></textarea>
-                {text("new-podcast-author", "Author", "text", "")}
-                {text("new-podcast-owner-name", "Owner's name (for the feed)", "text", "")}
-                {text("new-podcast-owner-email", "Owner's email (for the feed)", "email", "")}
-                {text("new-podcast-language", "Language (e.g. en)", "text", "en")}
-                <label for="new-podcast-visibility">"Visibility"</label>
+                {text("new-podcast-author", P::Author, "text", "")}
+                {text("new-podcast-owner-name", P::OwnerName, "text", "")}
+                {text("new-podcast-owner-email", P::OwnerEmail, "email", "")}
+                {text("new-podcast-language", P::Language, "text", "en")}
+                <label for="new-podcast-visibility">{t(P::Visibility)}</label>
                 <select id="new-podcast-visibility" name="visibility">
-                    <option value="PUBLIC">"Public"</option>
-                    <option value="UNLISTED">"Unlisted (anyone with the link)"</option>
-                    <option value="PRIVATE">"Private (channel members only)"</option>
+                    <option value="PUBLIC">{t(P::Public)}</option>
+                    <option value="UNLISTED">{t(P::UnlistedLong)}</option>
+                    <option value="PRIVATE">{t(P::PrivateLong)}</option>
                 </select>
                 {move || {
                     error
@@ -103,7 +105,7 @@ pub fn NewPodcastPage() -> impl IntoView {
                         })
                 }}
                 <button type="submit" id="new-podcast-submit" disabled=move || busy.get()>
-                    "Create podcast"
+                    {t(P::CreatePodcast)}
                 </button>
             </form>
         }
@@ -111,7 +113,7 @@ pub fn NewPodcastPage() -> impl IntoView {
     };
     view! {
         <section class="new-podcast">
-            <h2>"New podcast"</h2>
+            <h2>{t(Shell::NewPodcast)}</h2>
             <Transition fallback=|| view! { <Loading /> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
                     {move || {

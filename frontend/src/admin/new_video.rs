@@ -1,3 +1,6 @@
+use crate::i18n::admin::library::Library as L;
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::{Message, locale, t};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,7 +16,7 @@ use crate::components::{ErrorNotice, Loading};
 /// description and visibility. Creating it opens its edit page, where its media is uploaded.
 #[component]
 pub fn NewVideoPage() -> impl IntoView {
-    crate::pages::set_title("New video");
+    crate::pages::set_title(Shell::NewVideo.text(locale()));
     let session = use_session();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -48,14 +51,14 @@ pub fn NewVideoPage() -> impl IntoView {
     let form = move |channels: Vec<api::ManagedChannel>| {
         if channels.is_empty() {
             return view! {
-                <p class="empty">"You manage no channels, so you cannot add videos yet."</p>
+                <p class="empty">{t(L::NoChannelsForVideos)}</p>
             }
             .into_any();
         }
         let preselected = query.get_untracked().get("channel").unwrap_or_default();
         view! {
             <form id="new-video-form" class="admin-form" on:submit=on_submit.clone()>
-                <label for="new-video-channel">"Channel"</label>
+                <label for="new-video-channel">{t(L::Channel)}</label>
                 <select id="new-video-channel" name="channel">
                     {channels
                         .into_iter()
@@ -69,18 +72,18 @@ pub fn NewVideoPage() -> impl IntoView {
                         })
                         .collect::<Vec<_>>()}
                 </select>
-                <label for="new-video-title">"Title"</label>
+                <label for="new-video-title">{t(L::Title)}</label>
                 <input id="new-video-title" name="title" type="text" />
-                <label for="new-video-description">"Description (Markdown)"</label>
+                <label for="new-video-description">{t(L::DescriptionMarkdown)}</label>
                 <textarea id="new-video-description" name="description" rows="5"></textarea>
-                <label for="new-video-visibility">"Visibility"</label>
+                <label for="new-video-visibility">{t(L::Visibility)}</label>
                 <select id="new-video-visibility" name="visibility">
-                    <option value="PUBLIC">"Public"</option>
-                    <option value="UNLISTED">"Unlisted (anyone with the link)"</option>
-                    <option value="PRIVATE">"Private (channel members only)"</option>
+                    <option value="PUBLIC">{t(L::Public)}</option>
+                    <option value="UNLISTED">{t(L::UnlistedLong)}</option>
+                    <option value="PRIVATE">{t(L::PrivateLong)}</option>
                 </select>
                 <p class="hint">
-                    "The video stays unpublished until you publish it from its page."
+                    {t(L::StaysUnpublished)}
                 </p>
                 {move || {
                     error
@@ -94,7 +97,7 @@ pub fn NewVideoPage() -> impl IntoView {
                         })
                 }}
                 <button type="submit" id="new-video-submit" disabled=move || busy.get()>
-                    "Create draft"
+                    {t(L::CreateDraft)}
                 </button>
             </form>
             <DropUploads />
@@ -103,7 +106,7 @@ pub fn NewVideoPage() -> impl IntoView {
     };
     view! {
         <section class="new-video">
-            <h2>"New video"</h2>
+            <h2>{t(Shell::NewVideo)}</h2>
             <Transition fallback=|| view! { <Loading /> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
                     {move || {

@@ -3,6 +3,9 @@
 //! by dragging, by Alt+Arrow keys on a focused row, or by the move buttons), videos added by
 //! searching the channel's, removed, and the playlist deleted.
 
+use crate::i18n::admin::shell::{self, Shell};
+use crate::i18n::admin::site::{self as text, Say, SitePages as S};
+use crate::i18n::{Message, locale, t};
 use graphql_client::GraphQLQuery;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
@@ -52,17 +55,17 @@ pub fn playlist_admin_path(id: &str) -> String {
     format!("/admin/playlists/{id}")
 }
 
-const VISIBILITIES: [(&str, &str); 3] = [
-    ("PUBLIC", "Public"),
-    ("UNLISTED", "Unlisted (anyone with the link)"),
-    ("PRIVATE", "Private (channel members only)"),
+const VISIBILITIES: [(&str, S); 3] = [
+    ("PUBLIC", S::Public),
+    ("UNLISTED", S::UnlistedLong),
+    ("PRIVATE", S::PrivateLong),
 ];
 
 fn visibility_options(selected: &str) -> impl IntoView + use<> {
     VISIBILITIES
         .iter()
         .map(|(value, label)| {
-            view! { <option value=*value selected=*value == selected>{*label}</option> }
+            view! { <option value=*value selected=*value == selected>{t(*label)}</option> }
         })
         .collect::<Vec<_>>()
 }
@@ -70,7 +73,7 @@ fn visibility_options(selected: &str) -> impl IntoView + use<> {
 /// `/admin/playlists`: every playlist of the channels the user manages.
 #[component]
 pub fn ManagePlaylistsPage() -> impl IntoView {
-    crate::pages::set_title("Playlists");
+    crate::pages::set_title(Shell::Playlists.text(locale()));
     let session = use_session();
     let list = LocalResource::new(move || session.call::<SitePlaylists>(site_playlists::Variables));
     let status = Status::new();
@@ -79,18 +82,14 @@ pub fn ManagePlaylistsPage() -> impl IntoView {
     let query = use_query_map();
     let deleted = move || {
         query.read().get("deleted").map(|title| {
-            view! { <p class="notice" id="deleted-notice" role="status">{format!("Deleted “{title}”.")}</p> }
+            view! { <p class="notice" id="deleted-notice" role="status">{text::say(locale(), Say::DeletedNamed(&title))}</p> }
         })
     };
     let on_create = move |ev: SubmitEvent| {
         ev.prevent_default();
         let channel_id = field("new-playlist-channel");
         if channel_id.is_empty() {
-            status.fail(
-                "create",
-                None,
-                "Create a channel first: playlists belong to one.",
-            );
+            status.fail("create", None, S::CreateChannelFirst.text(locale()));
             return;
         }
         let input = site_create_playlist::CreatePlaylistInput {
@@ -104,7 +103,7 @@ pub fn ManagePlaylistsPage() -> impl IntoView {
         status.run(
             "create",
             session.call::<SiteCreatePlaylist>(site_create_playlist::Variables { input }),
-            |_| "Playlist created.".into(),
+            |_| S::PlaylistCreated.text(locale()).into(),
             move |data| {
                 clear_fields(&["new-playlist-title"]);
                 navigate(
@@ -119,7 +118,7 @@ pub fn ManagePlaylistsPage() -> impl IntoView {
     };
     view! {
         <article class="site-page playlists-page">
-            <h2 id="page-title">"Playlists"</h2>
+            <h2 id="page-title">{t(Shell::Playlists)}</h2>
             {deleted}
             <Transition fallback=|| view! { <Loading /> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
@@ -139,17 +138,17 @@ pub fn ManagePlaylistsPage() -> impl IntoView {
                                     .collect::<Vec<_>>();
                                 view! {
                                     <section aria-labelledby="new-playlist-heading" class="site-card">
-                                        <h3 id="new-playlist-heading">"New playlist"</h3>
+                                        <h3 id="new-playlist-heading">{t(S::NewPlaylist)}</h3>
                                         <form id="new-playlist-form" class="admin-form" on:submit=on_create>
-                                            <label for="new-playlist-channel">"Channel"</label>
+                                            <label for="new-playlist-channel">{t(S::Channel)}</label>
                                             <select id="new-playlist-channel">{choices}</select>
-                                            <label for="new-playlist-title">"Title"</label>
+                                            <label for="new-playlist-title">{t(S::Title)}</label>
                                             <input id="new-playlist-title" type="text" autocomplete="off" />
                                             {status.field_error("create", "title", "new-playlist-title-error".into())}
-                                            <label for="new-playlist-visibility">"Visibility"</label>
+                                            <label for="new-playlist-visibility">{t(S::Visibility)}</label>
                                             <select id="new-playlist-visibility">{visibility_options("PUBLIC")}</select>
                                             {status.other_error("create", &["title"], "new-playlist-error".into())}
-                                            <button type="submit" id="new-playlist-submit" disabled=busy>"Create playlist"</button>
+                                            <button type="submit" id="new-playlist-submit" disabled=busy>{t(S::CreatePlaylist)}</button>
                                         </form>
                                     </section>
                                     {sections}
@@ -190,7 +189,7 @@ fn ChannelPlaylists(
                                     .map(|c| c.playlists.nodes)
                                     .unwrap_or_default();
                                 if playlists.is_empty() {
-                                    return view! { <p class="empty">"No playlists yet."</p> }.into_any();
+                                    return view! { <p class="empty">{t(S::NoPlaylists)}</p> }.into_any();
                                 }
                                 view! {
                                     <ul class="site-rows">
@@ -200,7 +199,7 @@ fn ChannelPlaylists(
                                                 <li class="site-row playlist-row">
                                                     <div class="site-row-head">
                                                         <a href=playlist_admin_path(&p.id)>{p.title}</a>
-                                                        <span class="site-muted">{format!("{:?}", p.visibility).to_lowercase()}</span>
+                                                        <span class="site-muted">{shell::visibility(locale(), &format!("{:?}", p.visibility))}</span>
                                                     </div>
                                                 </li>
                                             })
@@ -238,7 +237,7 @@ pub fn ManagePlaylistPage() -> impl IntoView {
     });
     let status = Status::new();
     if use_query_map().read_untracked().get("created").is_some() {
-        status.say("details", "Playlist created.");
+        status.say("details", S::PlaylistCreated.text(locale()));
     }
     // The item to focus once the list is read again (after a keyboard move).
     let focus = RwSignal::new(None::<String>);
@@ -265,7 +264,7 @@ fn editor(
     playlist: Loaded,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    crate::pages::set_title(&format!("Playlist “{}”", playlist.title));
+    crate::pages::set_title(&text::say(locale(), Say::PlaylistTitle(&playlist.title)));
     let busy = move || status.busy.get();
     let id = playlist.id.clone();
     let visibility_now = format!("{:?}", playlist.visibility);
@@ -293,13 +292,13 @@ fn editor(
                 && input.description.is_none()
                 && input.visibility.is_none()
             {
-                status.say("details", "Nothing to save: no field was changed.");
+                status.say("details", S::NothingChanged.text(locale()));
                 return;
             }
             status.run(
                 "details",
                 session.call::<SiteUpdatePlaylist>(site_update_playlist::Variables { input }),
-                |_| "Saved.".into(),
+                |_| S::Saved.text(locale()).into(),
                 move |_| reload(),
             );
         }
@@ -320,7 +319,7 @@ fn editor(
         status.run(
             "items",
             session.call::<SiteMovePlaylistItem>(site_move_playlist_item::Variables { input }),
-            move |_| format!("Moved “{title}” to position {}.", to + 1),
+            move |_| text::say(locale(), Say::MovedTo(&title, to + 1)),
             move |_| reload(),
         );
     };
@@ -350,13 +349,7 @@ fn editor(
             status.run(
                 "search",
                 session.call::<SitePlaylistVideoSearch>(variables),
-                |data| {
-                    crate::format::count(
-                        data.videos.nodes.len() as i64,
-                        "video found",
-                        "videos found",
-                    )
-                },
+                |data| text::videos_found(locale(), data.videos.nodes.len() as i64),
                 move |data| results.set(Some(data.videos.nodes)),
             );
         }
@@ -372,7 +365,7 @@ fn editor(
             status.run(
                 "search",
                 session.call::<SiteAddPlaylistItem>(site_add_playlist_item::Variables { input }),
-                move |_| format!("Added “{title}” at the end."),
+                move |_| text::say(locale(), Say::AddedAtEnd(&title)),
                 move |_| reload(),
             );
         }
@@ -393,15 +386,15 @@ fn editor(
                                 <li class="site-row video-result" data-title=v.title.clone()>
                                     <div class="site-row-head">
                                         <span>{v.title.clone()}</span>
-                                        <span class="site-muted">{format!("{:?}", v.status).to_lowercase()}</span>
+                                        <span class="site-muted">{shell::state_word(locale(), &format!("{:?}", v.status).to_lowercase()).to_owned()}</span>
                                         <button
                                             type="button"
                                             class="add-video"
-                                            aria-label=format!("Add {}", v.title)
+                                            aria-label=text::say(locale(), Say::AddLabel(&v.title))
                                             disabled=busy
                                             on:click=move |_| add(vid.clone(), title.clone())
                                         >
-                                            {if already { "Add again" } else { "Add" }}
+                                            {t(if already { S::AddAgain } else { S::Add })}
                                         </button>
                                     </div>
                                 </li>
@@ -423,7 +416,7 @@ fn editor(
             status.run(
                 "delete",
                 session.call::<SiteDeletePlaylist>(site_delete_playlist::Variables { input }),
-                |_| "Deleted.".into(),
+                |_| S::Deleted.text(locale()).into(),
                 move |_| {
                     navigate(
                         &format!("/admin/playlists?deleted={title}"),
@@ -433,11 +426,7 @@ fn editor(
             );
         }
     };
-    let goes = format!(
-        "Deleting “{}” removes the playlist and its order of {}; the videos themselves stay.",
-        playlist.title,
-        crate::format::count(count, "video", "videos")
-    );
+    let goes = text::playlist_goes(locale(), &playlist.title, count);
 
     view! {
         <article class="site-page playlist-editor">
@@ -446,26 +435,26 @@ fn editor(
                 <p class="video-meta">
                     {playlist.channel.name.clone()}
                     " · "
-                    <a href="/admin/playlists">"All playlists"</a>
+                    <a href="/admin/playlists">{t(S::AllPlaylists)}</a>
                 </p>
             </header>
 
             <section aria-labelledby="items-heading">
-                <h3 id="items-heading">"Videos"</h3>
+                <h3 id="items-heading">{t(S::Videos)}</h3>
                 <p class="site-muted" id="reorder-help">
-                    "Drag a row to move it, or focus a row and press Alt+↑ or Alt+↓, or use its buttons."
+                    {t(S::ReorderHelp)}
                 </p>
                 {if rows.is_empty() {
-                    view! { <p class="empty" id="no-items">"No videos yet: add some below."</p> }.into_any()
+                    view! { <p class="empty" id="no-items">{t(S::NoItems)}</p> }.into_any()
                 } else {
                     view! { <ol class="site-rows" id="playlist-items" aria-describedby="reorder-help">{rows}</ol> }.into_any()
                 }}
                 {status.other_error("items", &[], "items-error".into())}
                 {status.done_view("items", "items-notice".into())}
                 <form id="video-search-form" class="admin-form inline" role="search" on:submit=on_search>
-                    <label for="video-search">"Add videos of the channel: search by title"</label>
+                    <label for="video-search">{t(S::SearchVideos)}</label>
                     <input id="video-search" type="search" />
-                    <button type="submit" id="video-search-submit" disabled=busy>"Search"</button>
+                    <button type="submit" id="video-search-submit" disabled=busy>{t(S::Search)}</button>
                 </form>
                 {status.other_error("search", &[], "search-error".into())}
                 {status.done_view("search", "search-notice".into())}
@@ -473,25 +462,25 @@ fn editor(
             </section>
 
             <section aria-labelledby="details-heading">
-                <h3 id="details-heading">"Details"</h3>
+                <h3 id="details-heading">{t(S::Details)}</h3>
                 <form id="playlist-details-form" class="admin-form" on:submit=on_save>
-                    <label for="playlist-title">"Title"</label>
+                    <label for="playlist-title">{t(S::Title)}</label>
                     <input id="playlist-title" type="text" value=playlist.title.clone() />
                     {status.field_error("details", "title", "playlist-title-error".into())}
-                    <label for="playlist-slug">"Slug"</label>
+                    <label for="playlist-slug">{t(S::Slug)}</label>
                     <input id="playlist-slug" type="text" value=playlist.slug.clone() />
                     {status.field_error("details", "slug", "playlist-slug-error".into())}
-                    <label for="playlist-description">"Description (Markdown)"</label>
+                    <label for="playlist-description">{t(S::Description)}</label>
                     <textarea id="playlist-description" rows="3">{playlist.description.clone()}</textarea>
-                    <label for="playlist-visibility">"Visibility"</label>
+                    <label for="playlist-visibility">{t(S::Visibility)}</label>
                     <select id="playlist-visibility">{visibility_options(&visibility_now)}</select>
                     {status.other_error("details", &["title", "slug"], "playlist-details-error".into())}
-                    <button type="submit" id="save-playlist" disabled=busy>"Save"</button>
+                    <button type="submit" id="save-playlist" disabled=busy>{t(S::Save)}</button>
                     {status.done_view("details", "playlist-details-notice".into())}
                 </form>
             </section>
 
-            {super::site_kit::delete_section(status, "playlist", goes, "Delete the playlist", on_delete)}
+            {super::site_kit::delete_section(status, "playlist", S::DeleteThisPlaylist.text(locale()), goes, S::DeletePlaylist.text(locale()), on_delete)}
         </article>
     }
 }
@@ -561,7 +550,7 @@ fn item_row(
                 "items",
                 session
                     .call::<SiteRemovePlaylistItem>(site_remove_playlist_item::Variables { input }),
-                move |_| format!("Removed “{title}” from the playlist."),
+                move |_| text::say(locale(), Say::RemovedFromPlaylist(&title)),
                 move |_| reload(),
             );
         }
@@ -585,7 +574,7 @@ fn item_row(
             data-title=title.clone()
             tabindex="0"
             draggable="true"
-            aria-label=format!("{}, position {} of {}", title, position + 1, count)
+            aria-label=text::say(locale(), Say::Position(&title, position + 1, count))
             class:dragging=is_dragged
             node_ref=row
             on:keydown=on_key
@@ -596,11 +585,11 @@ fn item_row(
         >
             <span class="position" aria-hidden="true">{position + 1}</span>
             <a class="item-title" href=edit_path(&item.video.uuid)>{title.clone()}</a>
-            <span class="site-muted">{format!("{:?}", item.video.status).to_lowercase()}</span>
+            <span class="site-muted">{shell::state_word(locale(), &format!("{:?}", item.video.status).to_lowercase()).to_owned()}</span>
             <span class="site-row-actions">
-                <button type="button" class="move-up" aria-label=format!("Move {title} up") disabled=move || { busy() || position == 0 } on:click=up>"↑"</button>
-                <button type="button" class="move-down" aria-label=format!("Move {title} down") disabled=move || { busy() || position + 1 >= count } on:click=down>"↓"</button>
-                <button type="button" class="remove-item" aria-label=format!("Remove {title}") disabled=busy on:click=remove>"Remove"</button>
+                <button type="button" class="move-up" aria-label=text::say(locale(), Say::MoveUp(&title)) disabled=move || { busy() || position == 0 } on:click=up>"↑"</button>
+                <button type="button" class="move-down" aria-label=text::say(locale(), Say::MoveDown(&title)) disabled=move || { busy() || position + 1 >= count } on:click=down>"↓"</button>
+                <button type="button" class="remove-item" aria-label=text::say(locale(), Say::RemoveLabel(&title)) disabled=busy on:click=remove>{t(S::Remove)}</button>
             </span>
         </li>
     }

@@ -419,7 +419,7 @@ fn number(raw: &str) -> Result<Option<i64>, ApiError> {
         return Ok(None);
     }
     raw.parse().map(Some).map_err(|_| ApiError::GraphQl {
-        message: format!("`{raw}` is not a whole number"),
+        message: crate::i18n::admin::podcasts::not_a_whole_number(crate::i18n::locale(), raw),
         code: Some("VALIDATION".into()),
     })
 }

@@ -1,3 +1,5 @@
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
@@ -47,16 +49,16 @@ pub fn AdminShell() -> impl IntoView {
         }
         Face::App => view! {
             <div class="admin">
-                <nav class="admin-bar" aria-label="Admin">
-                    <a href="/admin" class="admin-home">"Dashboard"</a>
-                    <a href="/admin/library" id="library-link">"Library"</a>
-                    <a href="/admin/videos/new" id="new-video-link">"New video"</a>
+                <nav class="admin-bar" aria-label=t(Shell::AdminNav)>
+                    <a href="/admin" class="admin-home">{t(Shell::Dashboard)}</a>
+                    <a href="/admin/library" id="library-link">{t(Shell::Library)}</a>
+                    <a href="/admin/videos/new" id="new-video-link">{t(Shell::NewVideo)}</a>
                     {super::site_nav::links(session)}
                     <span class="admin-user" id="admin-user">
                         {move || user().map(|u| u.email)}
                     </span>
                     <button type="button" id="sign-out" on:click=sign_out>
-                        "Sign out"
+                        {t(Shell::SignOut)}
                     </button>
                 </nav>
                 <Outlet />

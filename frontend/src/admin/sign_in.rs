@@ -1,3 +1,5 @@
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::{Message, locale, t};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,7 +19,7 @@ fn next_path(next: Option<String>) -> String {
 /// here; success goes on to the page that sent the user here.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    crate::pages::set_title("Sign in");
+    crate::pages::set_title(Shell::SignIn.text(locale()));
     let session = use_session();
     session.ensure_restored();
     let query = use_query_map();
@@ -60,12 +62,12 @@ pub fn SignInPage() -> impl IntoView {
     };
     view! {
         <section class="admin sign-in">
-            <h2>"Sign in"</h2>
-            <p class="hint">"Sign in to manage your channels and videos."</p>
+            <h2>{t(Shell::SignIn)}</h2>
+            <p class="hint">{t(Shell::SignInHint)}</p>
             <form id="sign-in-form" class="admin-form" on:submit=on_submit>
-                <label for="sign-in-email">"Email"</label>
+                <label for="sign-in-email">{t(Shell::Email)}</label>
                 <input id="sign-in-email" type="email" name="email" autocomplete="username" required />
-                <label for="sign-in-password">"Password"</label>
+                <label for="sign-in-password">{t(Shell::Password)}</label>
                 <input
                     id="sign-in-password"
                     type="password"
@@ -85,7 +87,7 @@ pub fn SignInPage() -> impl IntoView {
                         })
                 }}
                 <button type="submit" id="sign-in-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                    {move || Shell::text(if busy.get() { Shell::SigningIn } else { Shell::SignIn }, locale())}
                 </button>
             </form>
         </section>

@@ -2,6 +2,8 @@
 //! share: an API error shown beside the field it names, a success notice where the action
 //! happened, and one change at a time per page.
 
+use crate::i18n::admin::people::People as P;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
@@ -235,10 +237,11 @@ pub(super) fn when(rfc3339: &str) -> String {
 
 /// The "Delete" section of an item's page: a button that asks first, naming what goes
 /// (`warning`), then `on_delete`; its errors show in the section. `what` names the item in the
-/// button's text and ID (`delete-channel`, "Delete this channel…").
+/// ID (`delete-channel`), `button` is the button's text ("Delete this channel…").
 pub(super) fn delete_section(
     status: Status,
     what: &'static str,
+    button: &'static str,
     warning: String,
     confirm_label: &'static str,
     on_delete: impl Fn(leptos::ev::MouseEvent) + Clone + Send + Sync + 'static,
@@ -247,12 +250,12 @@ pub(super) fn delete_section(
     let busy = move || status.busy.get();
     view! {
         <section aria-labelledby="delete-heading">
-            <h3 id="delete-heading">"Delete"</h3>
+            <h3 id="delete-heading">{t(P::Delete)}</h3>
             <Show
                 when=move || confirming.get()
                 fallback=move || view! {
                     <button type="button" id=format!("delete-{what}") class="danger" on:click=move |_| confirming.set(true)>
-                        {format!("Delete this {what}…")}
+                        {button}
                     </button>
                 }
             >
@@ -263,7 +266,7 @@ pub(super) fn delete_section(
                     </button>
                     " "
                     <button type="button" id="cancel-delete" on:click=move |_| confirming.set(false)>
-                        "Keep it"
+                        {t(P::KeepIt)}
                     </button>
                 </div>
             </Show>

@@ -1,5 +1,7 @@
 //! The admin bar's links to the pages that run the site.
 
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 use super::session::{AuthState, Session};
@@ -9,12 +11,12 @@ pub(super) fn links(session: Session) -> impl IntoView {
     let is_admin =
         move || matches!(session.state.get(), AuthState::SignedIn(u) if u.role == "ADMIN");
     view! {
-        <a href="/admin/channels" id="nav-channels">"Channels"</a>
-        <a href="/admin/playlists" id="nav-playlists">"Playlists"</a>
-        <a href="/admin/tokens" id="nav-tokens">"API tokens"</a>
+        <a href="/admin/channels" id="nav-channels">{t(Shell::Channels)}</a>
+        <a href="/admin/playlists" id="nav-playlists">{t(Shell::Playlists)}</a>
+        <a href="/admin/tokens" id="nav-tokens">{t(Shell::ApiTokens)}</a>
         <Show when=is_admin>
-            <a href="/admin/users" id="nav-users">"Users"</a>
-            <a href="/admin/taxonomy" id="nav-taxonomy">"Categories and tags"</a>
+            <a href="/admin/users" id="nav-users">{t(Shell::Users)}</a>
+            <a href="/admin/taxonomy" id="nav-taxonomy">{t(Shell::Taxonomy)}</a>
         </Show>
     }
 }

@@ -2,6 +2,9 @@
 //! or to the top, delete) and the tags (create, rename, delete). The API has no merge of tags
 //! or categories; the page says so.
 
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::admin::site::{self as text, Say, SitePages as S};
+use crate::i18n::{Message, locale, t};
 use graphql_client::GraphQLQuery;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -97,7 +100,7 @@ async fn taxonomy(session: Session) -> Result<(Vec<Row>, Vec<Tag>), ApiError> {
 /// `/admin/taxonomy`: categories and tags, for admins.
 #[component]
 pub fn TaxonomyPage() -> impl IntoView {
-    crate::pages::set_title("Categories and tags");
+    crate::pages::set_title(Shell::Taxonomy.text(locale()));
     let session = use_session();
     let data = LocalResource::new(move || taxonomy(session));
     let status = Status::new();
@@ -115,7 +118,7 @@ pub fn TaxonomyPage() -> impl IntoView {
         status.run(
             "new-category",
             session.call::<SiteCreateCategory>(site_create_category::Variables { input }),
-            move |_| format!("Created the category “{name}”."),
+            move |_| text::say(locale(), Say::CategoryCreated(&name)),
             move |_| {
                 clear_fields(&["new-category-name"]);
                 reload();
@@ -132,7 +135,7 @@ pub fn TaxonomyPage() -> impl IntoView {
         status.run(
             "new-tag",
             session.call::<SiteCreateTag>(site_create_tag::Variables { input }),
-            move |_| format!("Created the tag “{name}”."),
+            move |_| text::say(locale(), Say::TagCreated(&name)),
             move |_| {
                 clear_fields(&["new-tag-name"]);
                 reload();
@@ -142,10 +145,10 @@ pub fn TaxonomyPage() -> impl IntoView {
 
     view! {
         <article class="site-page taxonomy-page">
-            <h2 id="page-title">"Categories and tags"</h2>
+            <h2 id="page-title">{t(Shell::Taxonomy)}</h2>
             <p class="site-muted">
-                "Categories nest (a video has one); tags are flat (a video has many). "
-                "Merging is not offered: the API has no merge yet, so rename one and delete the other."
+                {t(S::TaxonomyHint1)}
+                {t(S::TaxonomyHint2)}
             </p>
             <Transition fallback=|| view! { <Loading /> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
@@ -173,31 +176,31 @@ pub fn TaxonomyPage() -> impl IntoView {
                                     .collect::<Vec<_>>();
                                 view! {
                                     <section aria-labelledby="categories-heading">
-                                        <h3 id="categories-heading">"Categories"</h3>
+                                        <h3 id="categories-heading">{t(S::Categories)}</h3>
                                         <ul class="site-rows" id="category-list">{tree}</ul>
                                         <form id="new-category-form" class="admin-form site-card" on:submit=on_new_category>
-                                            <label for="new-category-name">"New category"</label>
+                                            <label for="new-category-name">{t(S::NewCategory)}</label>
                                             <input id="new-category-name" type="text" autocomplete="off" />
                                             {status.field_error("new-category", "name", "new-category-name-error".into())}
-                                            <label for="new-category-parent">"Inside"</label>
+                                            <label for="new-category-parent">{t(S::Inside)}</label>
                                             <select id="new-category-parent">
-                                                <option value="" selected>"(top level)"</option>
+                                                <option value="" selected>{t(S::TopLevel)}</option>
                                                 {parents}
                                             </select>
                                             {status.other_error("new-category", &["name"], "new-category-error".into())}
-                                            <button type="submit" id="new-category-submit" disabled=busy>"Create category"</button>
+                                            <button type="submit" id="new-category-submit" disabled=busy>{t(S::CreateCategory)}</button>
                                             {status.done_view("new-category", "new-category-notice".into())}
                                         </form>
                                     </section>
                                     <section aria-labelledby="tags-heading">
-                                        <h3 id="tags-heading">"Tags"</h3>
+                                        <h3 id="tags-heading">{t(S::Tags)}</h3>
                                         <ul class="site-rows" id="tag-list">{tag_rows}</ul>
                                         <form id="new-tag-form" class="admin-form site-card" on:submit=on_new_tag>
-                                            <label for="new-tag-name">"New tag"</label>
+                                            <label for="new-tag-name">{t(S::NewTag)}</label>
                                             <input id="new-tag-name" type="text" autocomplete="off" />
                                             {status.field_error("new-tag", "name", "new-tag-name-error".into())}
                                             {status.other_error("new-tag", &["name"], "new-tag-error".into())}
-                                            <button type="submit" id="new-tag-submit" disabled=busy>"Create tag"</button>
+                                            <button type="submit" id="new-tag-submit" disabled=busy>{t(S::CreateTag)}</button>
                                             {status.done_view("new-tag", "new-tag-notice".into())}
                                         </form>
                                     </section>
@@ -230,7 +233,7 @@ fn category_row(
                 return;
             };
             if new == old {
-                status.say(&scope, "Nothing to save: the name is the same.");
+                status.say(&scope, S::SameName.text(locale()));
                 return;
             }
             let input = site_update_category::UpdateCategoryInput {
@@ -242,7 +245,7 @@ fn category_row(
             status.run(
                 scope.clone(),
                 session.call::<SiteUpdateCategory>(site_update_category::Variables { input }),
-                move |_| format!("Renamed to “{}”.", new.trim()),
+                move |_| text::say(locale(), Say::Renamed(new.trim())),
                 move |_| reload(),
             );
         }
@@ -254,7 +257,7 @@ fn category_row(
                 return;
             };
             if Some(&to) == current.as_ref() || (to.is_empty() && current.is_none()) {
-                status.say(&scope, "It is already there.");
+                status.say(&scope, S::AlreadyThere.text(locale()));
                 return;
             }
             if to.is_empty() {
@@ -262,7 +265,7 @@ fn category_row(
                 status.run(
                     scope.clone(),
                     session.call::<SiteMakeCategoryRoot>(variables),
-                    |_| "Moved to the top level.".to_owned(),
+                    |_| S::MovedTop.text(locale()).to_owned(),
                     move |_| reload(),
                 );
             } else {
@@ -275,7 +278,7 @@ fn category_row(
                 status.run(
                     scope.clone(),
                     session.call::<SiteUpdateCategory>(site_update_category::Variables { input }),
-                    |_| "Moved.".to_owned(),
+                    |_| S::Moved.text(locale()).to_owned(),
                     move |_| reload(),
                 );
             }
@@ -289,7 +292,7 @@ fn category_row(
             status.run(
                 scope.clone(),
                 session.call::<SiteDeleteCategory>(site_delete_category::Variables { input }),
-                move |_| format!("Deleted “{title}”."),
+                move |_| text::say(locale(), Say::DeletedNamed(&title)),
                 move |_| reload(),
             );
         }
@@ -307,15 +310,7 @@ fn category_row(
         })
         .collect::<Vec<_>>();
     let children = row.subtree.len() - 1;
-    let warning = format!(
-        "Delete “{}”? Its videos lose their category{}.",
-        row.name,
-        if children > 0 {
-            "; the categories directly inside it move to the top level"
-        } else {
-            ""
-        }
-    );
+    let warning = text::delete_category(locale(), &row.name, children > 0);
     let indent = format!("padding-left: {}rem", row.depth as f32 * 1.5);
     view! {
         <li class="site-row category-row" data-name=row.name.clone() data-depth=row.depth style=indent>
@@ -325,22 +320,22 @@ fn category_row(
             </div>
             <div class="site-row-actions">
                 <form class="inline" on:submit=rename>
-                    <input class="category-rename" type="text" value=row.name.clone() aria-label=format!("New name for {}", row.name) node_ref=name />
-                    <button type="submit" class="category-rename-submit" disabled=busy>"Rename"</button>
+                    <input class="category-rename" type="text" value=row.name.clone() aria-label=text::say(locale(), Say::NewNameFor(&row.name)) node_ref=name />
+                    <button type="submit" class="category-rename-submit" disabled=busy>{t(S::Rename)}</button>
                 </form>
-                <select class="category-parent" aria-label=format!("Put {} inside", row.name) node_ref=parent>
-                    <option value="" selected=row.parent.is_none()>"(top level)"</option>
+                <select class="category-parent" aria-label=text::say(locale(), Say::PutInside(&row.name)) node_ref=parent>
+                    <option value="" selected=row.parent.is_none()>{t(S::TopLevel)}</option>
                     {options}
                 </select>
-                <button type="button" class="category-move" on:click=move_it disabled=busy>"Move"</button>
-                <button type="button" class="category-delete danger" on:click=move |_| confirming.set(true) disabled=busy>"Delete…"</button>
+                <button type="button" class="category-move" on:click=move_it disabled=busy>{t(S::Move)}</button>
+                <button type="button" class="category-delete danger" on:click=move |_| confirming.set(true) disabled=busy>{t(S::DeleteMenu)}</button>
             </div>
             <Show when=move || confirming.get()>
                 <div class="site-confirm" role="alertdialog">
                     <p>{warning.clone()}</p>
-                    <button type="button" class="category-confirm-delete danger" on:click=delete.clone()>"Delete"</button>
+                    <button type="button" class="category-confirm-delete danger" on:click=delete.clone()>{t(S::Delete)}</button>
                     " "
-                    <button type="button" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                    <button type="button" on:click=move |_| confirming.set(false)>{t(S::KeepIt)}</button>
                 </div>
             </Show>
             {status.field_error(scope.clone(), "name", String::new())}
@@ -368,7 +363,7 @@ fn tag_row(
                 return;
             };
             if new == old {
-                status.say(&scope, "Nothing to save: the name is the same.");
+                status.say(&scope, S::SameName.text(locale()));
                 return;
             }
             let input = site_update_tag::UpdateTagInput {
@@ -379,7 +374,7 @@ fn tag_row(
             status.run(
                 scope.clone(),
                 session.call::<SiteUpdateTag>(site_update_tag::Variables { input }),
-                move |_| format!("Renamed to “{}”.", new.trim()),
+                move |_| text::say(locale(), Say::Renamed(new.trim())),
                 move |_| reload(),
             );
         }
@@ -392,28 +387,28 @@ fn tag_row(
             status.run(
                 scope.clone(),
                 session.call::<SiteDeleteTag>(site_delete_tag::Variables { input }),
-                move |_| format!("Deleted “{title}”."),
+                move |_| text::say(locale(), Say::DeletedNamed(&title)),
                 move |_| reload(),
             );
         }
     };
-    let warning = format!("Delete the tag “{}” from every video?", tag.name);
+    let warning = text::say(locale(), Say::DeleteTag(&tag.name));
     view! {
         <li class="site-row tag-row" data-name=tag.name.clone()>
             <div class="site-row-actions">
                 <form class="inline" on:submit=rename>
-                    <input class="tag-rename" type="text" value=tag.name.clone() aria-label=format!("New name for {}", tag.name) node_ref=name />
-                    <button type="submit" class="tag-rename-submit" disabled=busy>"Rename"</button>
+                    <input class="tag-rename" type="text" value=tag.name.clone() aria-label=text::say(locale(), Say::NewNameFor(&tag.name)) node_ref=name />
+                    <button type="submit" class="tag-rename-submit" disabled=busy>{t(S::Rename)}</button>
                 </form>
                 <span class="site-muted">{tag.slug.clone()}</span>
-                <button type="button" class="tag-delete danger" on:click=move |_| confirming.set(true) disabled=busy>"Delete…"</button>
+                <button type="button" class="tag-delete danger" on:click=move |_| confirming.set(true) disabled=busy>{t(S::DeleteMenu)}</button>
             </div>
             <Show when=move || confirming.get()>
                 <div class="site-confirm" role="alertdialog">
                     <p>{warning.clone()}</p>
-                    <button type="button" class="tag-confirm-delete danger" on:click=delete.clone()>"Delete"</button>
+                    <button type="button" class="tag-confirm-delete danger" on:click=delete.clone()>{t(S::Delete)}</button>
                     " "
-                    <button type="button" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                    <button type="button" on:click=move |_| confirming.set(false)>{t(S::KeepIt)}</button>
                 </div>
             </Show>
             {status.field_error(scope.clone(), "name", String::new())}

@@ -1,6 +1,9 @@
 //! `/admin/tokens`: the user's API tokens (every user's for admins, on request), with their
 //! last use; create one (its secret is shown this once, with a copy button) and revoke.
 
+use crate::i18n::admin::people::{self, People as P, TokenWord};
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::{Message, locale, t};
 use graphql_client::GraphQLQuery;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -79,7 +82,7 @@ async fn tokens(session: Session, all: bool) -> Result<Vec<TokenRow>, ApiError> 
 /// `/admin/tokens`: API tokens for third-party sites and scripts.
 #[component]
 pub fn TokensPage() -> impl IntoView {
-    crate::pages::set_title("API tokens");
+    crate::pages::set_title(Shell::ApiTokens.text(locale()));
     let session = use_session();
     let is_admin =
         move || matches!(session.state.get(), AuthState::SignedIn(u) if u.role == "ADMIN");
@@ -103,7 +106,7 @@ pub fn TokensPage() -> impl IntoView {
         status.run(
             "create",
             session.call::<SiteCreateApiToken>(site_create_api_token::Variables { input }),
-            move |_| format!("Created the token “{name}”."),
+            move |_| people::token_words(locale(), TokenWord::Created, &name),
             move |data| {
                 secret.set(Some(data.create_api_token.token));
                 clear_fields(&["new-token-name"]);
@@ -114,34 +117,34 @@ pub fn TokensPage() -> impl IntoView {
     let copy = move |_| {
         if let Some(s) = secret.get_untracked() {
             copied.set(Some(if copy_to_clipboard(&s) {
-                "Copied."
+                P::Copied.text(locale())
             } else {
-                "The browser refused: select the secret and copy it."
+                P::CopyRefused.text(locale())
             }));
         }
     };
 
     view! {
         <article class="site-page tokens-page">
-            <h2 id="page-title">"API tokens"</h2>
+            <h2 id="page-title">{t(Shell::ApiTokens)}</h2>
             <p class="site-muted">
-                "A READ token sees what anonymous visitors see (for sites that show your videos); "
-                "a WRITE token acts as you, with your role."
+                {t(P::TokensHintRead)}
+                {t(P::TokensHintWrite)}
             </p>
             <section aria-labelledby="new-token-heading" class="site-card">
-                <h3 id="new-token-heading">"New token"</h3>
+                <h3 id="new-token-heading">{t(P::NewToken)}</h3>
                 <form id="new-token-form" class="admin-form" on:submit=on_create>
-                    <label for="new-token-name">"Name"</label>
+                    <label for="new-token-name">{t(P::Name)}</label>
                     <input id="new-token-name" type="text" autocomplete="off" />
                     {status.field_error("create", "name", "new-token-name-error".into())}
-                    <label for="new-token-scope">"Scope"</label>
+                    <label for="new-token-scope">{t(P::Scope)}</label>
                     <select id="new-token-scope">
-                        <option value="READ" selected>"Read (public content only)"</option>
-                        <option value="WRITE">"Write (acts as you)"</option>
+                        <option value="READ" selected>{t(P::ReadScope)}</option>
+                        <option value="WRITE">{t(P::WriteScope)}</option>
                     </select>
                     {status.other_error("create", &["name"], "new-token-error".into())}
                     <button type="submit" id="new-token-submit" disabled=busy>
-                        "Create token"
+                        {t(P::CreateToken)}
                     </button>
                     {status.done_view("create", "new-token-notice".into())}
                 </form>
@@ -152,12 +155,12 @@ pub fn TokensPage() -> impl IntoView {
                             view! {
                                 <div class="token-secret" role="status">
                                     <p>
-                                        <strong>"Copy this secret now: "</strong>
-                                        "it is shown only this once."
+                                        <strong>{t(P::CopyNow)}</strong>
+                                        {t(P::ShownOnce)}
                                     </p>
                                     <code id="new-token-secret" tabindex="0">{s}</code>
                                     <button type="button" id="copy-token" on:click=copy>
-                                        "Copy"
+                                        {t(P::Copy)}
                                     </button>
                                     {move || copied.get().map(|m| view! { <span id="copy-notice">{m}</span> })}
                                 </div>
@@ -166,7 +169,7 @@ pub fn TokensPage() -> impl IntoView {
                 }}
             </section>
             <section aria-labelledby="tokens-heading">
-                <h3 id="tokens-heading">"Tokens"</h3>
+                <h3 id="tokens-heading">{t(P::Tokens)}</h3>
                 <Show when=is_admin>
                     <label class="checkbox" for="tokens-everyone">
                         <input
@@ -174,7 +177,7 @@ pub fn TokensPage() -> impl IntoView {
                             type="checkbox"
                             on:change=move |ev| everyone.set(event_target_checked(&ev))
                         />
-                        "Every user's tokens"
+                        {t(P::EveryonesTokens)}
                     </label>
                 </Show>
                 <Transition fallback=|| view! { <Loading /> }>
@@ -183,7 +186,7 @@ pub fn TokensPage() -> impl IntoView {
                             list.await
                                 .map(|rows| {
                                     if rows.is_empty() {
-                                        view! { <p class="empty" id="no-tokens">"No tokens yet."</p> }
+                                        view! { <p class="empty" id="no-tokens">{t(P::NoTokens)}</p> }
                                             .into_any()
                                     } else {
                                         view! {
@@ -221,7 +224,7 @@ fn token_row(
             status.run(
                 scope.clone(),
                 session.call::<SiteRevokeApiToken>(site_revoke_api_token::Variables { input }),
-                move |_| format!("Revoked “{name}”: it no longer works."),
+                move |_| people::token_words(locale(), TokenWord::Revoked, &name),
                 move |_| reload(),
             );
         }
@@ -229,9 +232,9 @@ fn token_row(
     let last_used = token
         .last_used_at
         .as_deref()
-        .map(|t| format!("last used {}", when(t)))
-        .unwrap_or_else(|| "never used".into());
-    let label = format!("Revoke {}", token.name);
+        .map(|at| people::token_words(locale(), TokenWord::LastUsed, &when(at)))
+        .unwrap_or_else(|| P::NeverUsed.text(locale()).into());
+    let label = people::token_words(locale(), TokenWord::RevokeLabel, &token.name);
     view! {
         <li class="site-row token-row" data-name=token.name.clone() class:disabled=token.revoked_at.is_some()>
             <div class="site-row-head">
@@ -239,15 +242,15 @@ fn token_row(
                 <span class="token-scope">{token.scope.clone()}</span>
                 <code class="token-prefix">{format!("{}…", token.prefix)}</code>
                 <span class="site-muted">{token.owner.clone()}</span>
-                <span class="site-muted">{format!("created {}", when(&token.created_at))}</span>
+                <span class="site-muted">{people::token_words(locale(), TokenWord::CreatedAt, &when(&token.created_at))}</span>
                 <span class="token-last-used">{last_used}</span>
             </div>
             <div class="site-row-actions">
                 {match token.revoked_at.as_deref() {
-                    Some(t) => view! { <span class="token-revoked">{format!("revoked {}", when(t))}</span> }.into_any(),
+                    Some(at) => view! { <span class="token-revoked">{people::token_words(locale(), TokenWord::RevokedAt, &when(at))}</span> }.into_any(),
                     None => view! {
                         <button type="button" class="token-revoke" aria-label=label on:click=revoke disabled=busy>
-                            "Revoke"
+                            {t(P::Revoke)}
                         </button>
                     }
                     .into_any(),

@@ -8,6 +8,8 @@
 //! by the editor is terminated (`DELETE`), so the server drops the bytes it kept.
 
 use crate::api::sleep;
+use crate::i18n::admin::library::{self as text, Library as L};
+use crate::i18n::{Message, locale};
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 
 use super::session::Session;
@@ -96,7 +98,7 @@ async fn refusal(response: Response) -> TusError {
         .await
         .ok()
         .and_then(|body| body["error"]["message"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("the server answered HTTP {status}"));
+        .unwrap_or_else(|| text::http_status(locale(), status));
     TusError::Refused(message)
 }
 
@@ -127,9 +129,7 @@ async fn send(
         }
         return Ok(response);
     }
-    Err(TusError::Refused(
-        "the server no longer takes this session: sign in again".into(),
-    ))
+    Err(TusError::Refused(L::SessionGone.text(locale()).into()))
 }
 
 /// Creates an upload for `file` with `pairs` of metadata (besides `filename` and `filetype`);
@@ -164,7 +164,7 @@ pub async fn create(
     response
         .headers()
         .get("location")
-        .ok_or_else(|| TusError::Refused("the server named no upload address".into()))
+        .ok_or_else(|| TusError::Refused(L::NoUploadAddress.text(locale()).into()))
 }
 
 /// How many bytes of the upload the server has durably stored.
@@ -179,7 +179,7 @@ pub async fn offset(session: Session, location: &str) -> Result<f64, TusError> {
         return Err(refusal(response).await);
     }
     header_u64(&response, "upload-offset")
-        .ok_or_else(|| TusError::Refused("the server named no offset".into()))
+        .ok_or_else(|| TusError::Refused(L::NoOffset.text(locale()).into()))
 }
 
 /// Sends `file` to the upload at `location`, from the server's offset to the end, reporting
@@ -203,7 +203,7 @@ pub async fn send_file(
         let end = (offset + CHUNK_BYTES).min(total);
         let chunk = file
             .slice_with_f64_and_f64(offset, end)
-            .map_err(|_| TusError::Refused("the browser cannot read the file".into()))?;
+            .map_err(|_| TusError::Refused(L::UnreadableFile.text(locale()).into()))?;
         let at = format!("{}", offset as u64);
         let sent = send(
             session,
@@ -281,9 +281,7 @@ pub async fn settled(session: Session, location: &str) -> Result<Settled, TusErr
             _ => sleep(SETTLE_POLL_MS).await,
         }
     }
-    Err(TusError::Refused(
-        "the server is still checking the file: look again later".into(),
-    ))
+    Err(TusError::Refused(L::StillChecking.text(locale()).into()))
 }
 
 /// Where the addresses of unfinished uploads are kept (`localStorage`), one entry per file.

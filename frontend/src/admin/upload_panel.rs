@@ -1,3 +1,5 @@
+use crate::i18n::admin::library::{self as text, Library as L};
+use crate::i18n::{Message, locale, t};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -75,10 +77,6 @@ impl MediaTarget {
     }
 }
 
-fn megabytes(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1_000_000.0)
-}
-
 /// Uploads a video's or an episode's media from a file input with tus, shows the progress,
 /// then follows it through processing until it is ready or refused.
 #[component]
@@ -101,12 +99,14 @@ pub fn UploadPanel(
         )
     };
     let label = match &target {
-        MediaTarget::Video(_) => "Video file",
-        MediaTarget::Episode(_) => "Audio file",
+        MediaTarget::Video(_) => L::VideoFile,
+        MediaTarget::Episode(_) => L::AudioFile,
     };
     let start = move |_| {
         let Some(file) = super::chosen_file("media-file") else {
-            progress.set(UploadProgress::Error("choose a file first".into()));
+            progress.set(UploadProgress::Error(
+                L::ChooseFileFirst.text(locale()).into(),
+            ));
             return;
         };
         let target = target.clone();
@@ -190,43 +190,38 @@ pub fn UploadPanel(
             view! {
                 <progress id="upload-progress" max="100" value=percent></progress>
                 <span class="upload-text">
-                    {format!(
-                        "Uploading: {percent:.0}% ({} of {})",
-                        megabytes(sent),
-                        megabytes(total),
-                    )}
+                    {text::uploading(locale(), percent, sent, total)}
                 </span>
             }
             .into_any()
         }
         UploadProgress::Stopping => {
-            view! { <span class="state state-processing">"cancelling the upload…"</span> }
-                .into_any()
+            view! { <span class="state state-processing">{t(L::Cancelling)}</span> }.into_any()
         }
         UploadProgress::Cancelled => {
-            view! { <span class="state state-draft">"upload cancelled"</span> }.into_any()
+            view! { <span class="state state-draft">{t(L::Cancelled)}</span> }.into_any()
         }
         UploadProgress::Checking => {
-            view! { <span class="state state-processing">"checking the file…"</span> }.into_any()
+            view! { <span class="state state-processing">{t(L::CheckingFile)}</span> }.into_any()
         }
         UploadProgress::Processing(p) => {
             view! { <StateBadge phase=Phase::Processing(p) /> }.into_any()
         }
         UploadProgress::Error(message) => view! {
-            <span class="state state-failed">"upload failed"</span>
+            <span class="state state-failed">{t(L::UploadFailed)}</span>
             <span class="state-reason" role="alert">{message}</span>
         }
         .into_any(),
     };
     view! {
         <section class="upload-panel" aria-labelledby="media-heading">
-            <h3 id="media-heading">"Media"</h3>
+            <h3 id="media-heading">{t(L::Media)}</h3>
             <div id="media-state" class="media-state" aria-live="polite">{state}</div>
             <div class="upload-controls">
-                <label for="media-file">{label}</label>
+                <label for="media-file">{t(label)}</label>
                 <input id="media-file" type="file" disabled=busy />
                 <button type="button" id="media-upload" on:click=start disabled=busy>
-                    "Upload"
+                    {t(L::Upload)}
                 </button>
                 <Show when=move || matches!(progress.get(), UploadProgress::Sending { .. })>
                     <button
@@ -241,7 +236,7 @@ pub fn UploadPanel(
                                 })
                         }
                     >
-                        "Cancel upload"
+                        {t(L::CancelUpload)}
                     </button>
                 </Show>
             </div>

@@ -2,6 +2,9 @@
 //! enable, set a new password. The API's refusals (a taken email, a weak password, the last
 //! admin) show beside the field they are about.
 
+use crate::i18n::admin::people::{self, People as P, UserDone};
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::{Message, locale, t};
 use graphql_client::GraphQLQuery;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -78,19 +81,15 @@ async fn users(session: Session, text: String) -> Result<(Vec<UserRow>, i64), Ap
     Ok((rows, data.users.total_count))
 }
 
-const ROLES: [(&str, &str); 3] = [
-    ("VIEWER", "Viewer"),
-    ("EDITOR", "Editor"),
-    ("ADMIN", "Admin"),
-];
+const ROLES: [&str; 3] = ["VIEWER", "EDITOR", "ADMIN"];
 
 fn role_options(selected: &str) -> impl IntoView + use<> {
     ROLES
         .iter()
-        .map(|(value, label)| {
+        .map(|value| {
             view! {
                 <option value=*value selected=*value == selected>
-                    {*label}
+                    {people::role(locale(), value)}
                 </option>
             }
         })
@@ -100,7 +99,7 @@ fn role_options(selected: &str) -> impl IntoView + use<> {
 /// `/admin/users`: the accounts of the site, for admins.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    crate::pages::set_title("Users");
+    crate::pages::set_title(Shell::Users.text(locale()));
     let session = use_session();
     let search = RwSignal::new(String::new());
     let list = LocalResource::new(move || users(session, search.get()));
@@ -119,7 +118,7 @@ pub fn UsersPage() -> impl IntoView {
         status.run(
             "create",
             session.call::<SiteCreateUser>(site_create_user::Variables { input }),
-            move |_| format!("Created {email}."),
+            move |_| people::user_done(locale(), UserDone::Created, &email),
             move |_| {
                 clear_fields(&["new-user-email", "new-user-password", "new-user-name"]);
                 list.refetch();
@@ -133,20 +132,20 @@ pub fn UsersPage() -> impl IntoView {
 
     view! {
         <article class="site-page users-page">
-            <h2 id="page-title">"Users"</h2>
+            <h2 id="page-title">{t(Shell::Users)}</h2>
             <section aria-labelledby="new-user-heading" class="site-card">
-                <h3 id="new-user-heading">"New user"</h3>
+                <h3 id="new-user-heading">{t(P::NewUser)}</h3>
                 <form id="new-user-form" class="admin-form" on:submit=on_create>
-                    <label for="new-user-email">"Email"</label>
+                    <label for="new-user-email">{t(P::Email)}</label>
                     <input id="new-user-email" type="email" autocomplete="off" required />
                     {status.field_error("create", "email", "new-user-email-error".into())}
-                    <label for="new-user-name">"Display name (optional)"</label>
+                    <label for="new-user-name">{t(P::DisplayName)}</label>
                     <input id="new-user-name" type="text" autocomplete="off" />
                     {status.field_error("create", "displayName", "new-user-name-error".into())}
-                    <label for="new-user-password">"Password (at least 8 characters)"</label>
+                    <label for="new-user-password">{t(P::PasswordRule)}</label>
                     <input id="new-user-password" type="password" autocomplete="new-password" />
                     {status.field_error("create", "password", "new-user-password-error".into())}
-                    <label for="new-user-role">"Role"</label>
+                    <label for="new-user-role">{t(P::Role)}</label>
                     <select id="new-user-role">{role_options("EDITOR")}</select>
                     {status
                         .other_error(
@@ -155,17 +154,17 @@ pub fn UsersPage() -> impl IntoView {
                             "new-user-error".into(),
                         )}
                     <button type="submit" id="new-user-submit" disabled=busy>
-                        "Create user"
+                        {t(P::CreateUser)}
                     </button>
                     {status.done_view("create", "new-user-notice".into())}
                 </form>
             </section>
             <section aria-labelledby="users-heading">
-                <h3 id="users-heading">"Accounts"</h3>
+                <h3 id="users-heading">{t(P::Accounts)}</h3>
                 <form id="user-search-form" class="admin-form inline" role="search" on:submit=on_search>
-                    <label for="user-search">"Search by email or name"</label>
+                    <label for="user-search">{t(P::SearchUsers)}</label>
                     <input id="user-search" type="search" />
-                    <button type="submit" id="user-search-submit">"Search"</button>
+                    <button type="submit" id="user-search-submit">{t(P::Search)}</button>
                 </form>
                 <Transition fallback=|| view! { <Loading /> }>
                     <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
@@ -175,7 +174,7 @@ pub fn UsersPage() -> impl IntoView {
                                     let shown = rows.len();
                                     view! {
                                         <p class="site-count" id="user-count">
-                                            {format!("{shown} of {total} accounts")}
+                                            {people::accounts_shown(locale(), shown, total)}
                                         </p>
                                         <ul class="site-rows" id="user-list">
                                             {rows
@@ -234,7 +233,7 @@ fn user_row(
                     }
                     result
                 },
-                move |_| format!("{email} is now {}.", name.to_lowercase()),
+                move |_| people::user_done(locale(), UserDone::Role(&name), &email),
                 move |_| reload(),
             );
         }
@@ -253,7 +252,7 @@ fn user_row(
                 status.run(
                     scope.clone(),
                     session.call::<SiteEnableUser>(site_enable_user::Variables { input }),
-                    move |_| format!("{email} is enabled again."),
+                    move |_| people::user_done(locale(), UserDone::Enabled, &email),
                     move |_| reload(),
                 );
             } else {
@@ -261,9 +260,7 @@ fn user_row(
                 status.run(
                     scope.clone(),
                     session.call::<SiteDisableUser>(site_disable_user::Variables { input }),
-                    move |_| {
-                        format!("{email} is disabled: their sessions and tokens stopped working.")
-                    },
+                    move |_| people::user_done(locale(), UserDone::Disabled, &email),
                     move |_| reload(),
                 );
             }
@@ -284,7 +281,7 @@ fn user_row(
             status.run(
                 scope.clone(),
                 session.call::<SiteSetUserPassword>(site_set_user_password::Variables { input }),
-                move |_| format!("New password set for {email}; their sessions ended."),
+                move |_| people::user_done(locale(), UserDone::Password, &email),
                 move |_| {
                     if let Some(input) = password.get_untracked() {
                         input.set_value("");
@@ -293,27 +290,27 @@ fn user_row(
             );
         }
     };
-    let label_role = format!("Role of {}", user.email);
-    let label_password = format!("New password for {}", user.email);
+    let label_role = people::user_label(locale(), false, &user.email);
+    let label_password = people::user_label(locale(), true, &user.email);
     view! {
         <li class="site-row user-row" data-email=user.email.clone() class:disabled=user.disabled>
             <div class="site-row-head">
                 <strong class="user-email">{user.email.clone()}</strong>
                 <span class="user-name">{user.display_name.clone()}</span>
                 <span class="user-state">
-                    {if user.disabled { "disabled" } else { "active" }}
+                    {t(if user.disabled { P::Disabled } else { P::Active })}
                 </span>
-                <span class="site-muted">{format!("since {}", crate::format::date(&user.created_at))}</span>
+                <span class="site-muted">{people::since(locale(), crate::format::date(&user.created_at))}</span>
             </div>
             <div class="site-row-actions">
                 <select class="user-role" aria-label=label_role node_ref=role>
                     {role_options(&user.role)}
                 </select>
                 <button type="button" class="user-set-role" on:click=change_role disabled=busy>
-                    "Change role"
+                    {t(P::ChangeRole)}
                 </button>
                 <button type="button" class="user-toggle" on:click=toggle disabled=busy>
-                    {if user.disabled { "Enable" } else { "Disable" }}
+                    {t(if user.disabled { P::Enable } else { P::Disable })}
                 </button>
                 <form class="inline user-password-form" on:submit=set_password>
                     <input
@@ -321,11 +318,11 @@ fn user_row(
                         type="password"
                         autocomplete="new-password"
                         aria-label=label_password
-                        placeholder="New password"
+                        placeholder=t(P::NewPassword)
                         node_ref=password
                     />
                     <button type="submit" class="user-set-password" disabled=busy>
-                        "Set password"
+                        {t(P::SetPassword)}
                     </button>
                 </form>
             </div>

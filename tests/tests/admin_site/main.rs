@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod channels;
+mod french;
 mod live_dashboard;
 mod member_by_email;
 mod playlists;

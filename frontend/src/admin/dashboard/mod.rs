@@ -8,20 +8,22 @@ use crate::admin::api::{self, ManagedChannel, VideoState};
 use crate::admin::podcast_api;
 use crate::admin::session::use_session;
 use crate::components::{ErrorNotice, Loading};
+use crate::i18n::admin::shell::{self, Shell};
+use crate::i18n::{Message, locale, t};
 
 /// `/admin`: the channels the user may manage, each with its videos, drafts included, and
 /// where each video is (draft, processing, ready, or failed and why).
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    crate::pages::set_title("Dashboard");
+    crate::pages::set_title(Shell::Dashboard.text(locale()));
     let session = use_session();
     let channels = LocalResource::new(move || api::managed_channels(session));
     provide_context(Finished(RwSignal::new(0)));
     view! {
         <section class="dashboard">
-            <h2>"Dashboard"</h2>
+            <h2>{t(Shell::Dashboard)}</h2>
             <Workspace />
-            <h2>"Your channels"</h2>
+            <h2>{t(Shell::YourChannels)}</h2>
             <Transition fallback=|| view! { <Loading /> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
                     {move || Suspend::new(async move {
@@ -29,7 +31,7 @@ pub fn DashboardPage() -> impl IntoView {
                             if channels.is_empty() {
                                 view! {
                                     <p class="empty" id="no-channels">
-                                        "You manage no channels yet. An admin can add you to one."
+                                        {t(Shell::NoChannels)}
                                     </p>
                                 }
                                 .into_any()
@@ -79,13 +81,13 @@ fn ChannelVideos(
             <header class="admin-channel-header">
                 <h3>{channel.name}</h3>
                 <a href=crate::api::channel_path(&channel.slug) class="public-link">
-                    "Public page"
+                    {t(Shell::PublicPage)}
                 </a>
                 <a href=new_video class="button new-video">
-                    "New video"
+                    {t(Shell::NewVideo)}
                 </a>
                 <a href=new_podcast class="button new-podcast">
-                    "New podcast"
+                    {t(Shell::NewPodcast)}
                 </a>
             </header>
             <Transition fallback=|| view! { <Loading /> }>
@@ -93,17 +95,17 @@ fn ChannelVideos(
                     {move || Suspend::new(async move {
                         videos.await.map(|videos| {
                             if videos.is_empty() {
-                                view! { <p class="empty">"No videos yet."</p> }.into_any()
+                                view! { <p class="empty">{t(Shell::NoVideosYet)}</p> }.into_any()
                             } else {
                                 view! {
                                     <div class="table-scroll">
                                     <table class="admin-videos">
                                         <thead>
                                             <tr>
-                                                <th scope="col">"Video"</th>
-                                                <th scope="col">"State"</th>
-                                                <th scope="col">"Visibility"</th>
-                                                <th scope="col">"Publication"</th>
+                                                <th scope="col">{t(Shell::Video)}</th>
+                                                <th scope="col">{t(Shell::State)}</th>
+                                                <th scope="col">{t(Shell::Visibility)}</th>
+                                                <th scope="col">{t(Shell::Publication)}</th>
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -123,7 +125,7 @@ fn ChannelVideos(
                     {move || Suspend::new(async move {
                         podcasts.await.map(|podcasts| {
                             (!podcasts.is_empty()).then(|| view! {
-                                <h4 class="admin-podcasts-heading">"Podcasts"</h4>
+                                <h4 class="admin-podcasts-heading">{t(Shell::Podcasts)}</h4>
                                 <ul class="admin-podcasts">
                                     {podcasts
                                         .into_iter()
@@ -131,7 +133,7 @@ fn ChannelVideos(
                                             <li>
                                                 <a href=crate::admin::podcast_path(&p.id)>{p.title}</a>
                                                 " "
-                                                <span class="visibility">{p.visibility.to_lowercase()}</span>
+                                                <span class="visibility">{crate::i18n::admin::podcasts::visibility(locale(), &p.visibility)}</span>
                                             </li>
                                         })
                                         .collect::<Vec<_>>()}
@@ -155,8 +157,8 @@ fn row(video: VideoState) -> impl IntoView {
             <td>
                 <StateBadge phase=video.phase />
             </td>
-            <td class="visibility">{video.visibility.to_lowercase()}</td>
-            <td class="publication">{publication}</td>
+            <td class="visibility">{shell::visibility(locale(), &video.visibility)}</td>
+            <td class="publication">{shell::publication(locale(), publication)}</td>
         </tr>
     }
 }

@@ -16,9 +16,9 @@ use crate::admin::api;
 use crate::admin::live::{Live, Progress};
 use crate::admin::session::{Session, use_session};
 use crate::api::ApiError;
-use crate::format;
+use crate::i18n::admin::shell::{self, Shell};
 use crate::i18n::admin::{self as text, Admin};
-use crate::i18n::{locale, t};
+use crate::i18n::{Message, locale, t};
 
 /// `DateTime`: RFC 3339, UTC.
 type DateTime = String;
@@ -96,7 +96,7 @@ async fn queue(session: Session, status: workspace_queue::Status) -> Result<Vec<
                 .as_ref()
                 .and_then(|p| p.error.clone())
                 .or(v.media_error)
-                .or_else(|| failed.then(|| "processing failed".to_owned())),
+                .or_else(|| failed.then(|| Shell::ProcessingFailed.text(locale()).to_owned())),
             progress: v.processing.map(|p| (p.percent, p.stage, p.eta_secs)),
             id: v.id,
             uuid: v.uuid,
@@ -172,48 +172,48 @@ pub(super) fn Workspace() -> impl IntoView {
         items
     };
     view! {
-        <section class="workspace" id="workspace" aria-label="What needs attention">
+        <section class="workspace" id="workspace" aria-label=t(Shell::NeedsAttention)>
             <ul class="counts" id="counts">
-                {count("processing", "Processing", Signal::derive(move || list(processing)().len()))}
-                {count("failed", "Failed", Signal::derive(move || list(failed)().len()))}
-                {count("drafts", "Drafts", Signal::derive(move || list(drafts)().len()))}
-                {count("scheduled", "Scheduled", Signal::derive(move || scheduled().len()))}
-                {count("published", "Published", Signal::derive(move || published().len()))}
+                {count("processing", Shell::Processing, Signal::derive(move || list(processing)().len()))}
+                {count("failed", Shell::Failed, Signal::derive(move || list(failed)().len()))}
+                {count("drafts", Shell::Drafts, Signal::derive(move || list(drafts)().len()))}
+                {count("scheduled", Shell::Scheduled, Signal::derive(move || scheduled().len()))}
+                {count("published", Shell::Published, Signal::derive(move || published().len()))}
             </ul>
             <div class="queues">
-                {queue_view("queue-processing", "Processing", Signal::derive(list(processing)), live_map, retried)}
-                {queue_view("queue-failed", "Failed", Signal::derive(list(failed)), live_map, retried)}
-                {queue_view("queue-drafts", "Drafts", Signal::derive(list(drafts)), live_map, retried)}
-                {queue_view("queue-scheduled", "Scheduled", Signal::derive(scheduled), live_map, retried)}
-                {queue_view("queue-published", "Recently published", Signal::derive(published), live_map, retried)}
+                {queue_view("queue-processing", Shell::Processing, Signal::derive(list(processing)), live_map, retried)}
+                {queue_view("queue-failed", Shell::Failed, Signal::derive(list(failed)), live_map, retried)}
+                {queue_view("queue-drafts", Shell::Drafts, Signal::derive(list(drafts)), live_map, retried)}
+                {queue_view("queue-scheduled", Shell::Scheduled, Signal::derive(scheduled), live_map, retried)}
+                {queue_view("queue-published", Shell::RecentlyPublished, Signal::derive(published), live_map, retried)}
             </div>
         </section>
     }
 }
 
-fn count(id: &'static str, label: &'static str, n: Signal<usize>) -> impl IntoView {
+fn count(id: &'static str, label: Shell, n: Signal<usize>) -> impl IntoView {
     view! {
         <li class="count" id=format!("count-{id}")>
             <span class="count-number">{move || n.get()}</span>
-            <span class="count-label">{label}</span>
+            <span class="count-label">{t(label)}</span>
         </li>
     }
 }
 
 fn queue_view(
     id: &'static str,
-    title: &'static str,
+    title: Shell,
     items: Signal<Vec<Item>>,
     live: LiveMap,
     retried: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
         <section class="queue" id=id>
-            <h3>{title}</h3>
+            <h3>{t(title)}</h3>
             {move || {
                 let items = items.get();
                 if items.is_empty() {
-                    view! { <p class="hint">"Nothing here."</p> }.into_any()
+                    view! { <p class="hint">{t(Shell::NothingHere)}</p> }.into_any()
                 } else {
                     let rows = items
                         .into_iter()
@@ -237,14 +237,7 @@ fn item_view(
         .poster
         .clone()
         .map(|url| view! { <img class="row-poster" src=url alt="" loading="lazy" /> });
-    let facts = format!(
-        "{}{} · {} views",
-        item.channel,
-        item.duration
-            .map(|d| format!(" · {}", format::duration(d)))
-            .unwrap_or_default(),
-        item.views
-    );
+    let facts = shell::row_facts(locale(), &item.channel, item.duration, item.views);
     let shows_progress = item.reason.is_none()
         && item.publication != "published"
         && item.publication != "scheduled"
@@ -281,7 +274,7 @@ fn item_view(
         "scheduled" | "published" => item
             .publish_at
             .as_deref()
-            .map(|t| format!("{}: {}", item.publication, local_time(t))),
+            .map(|t| shell::publication_at(locale(), item.publication, &local_time(t))),
         _ => None,
     };
     view! {
@@ -301,7 +294,7 @@ fn item_view(
 /// An RFC 3339 time in the browser's words and time zone.
 fn local_time(iso: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(iso));
-    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+    date.to_locale_string(locale().tag(), &wasm_bindgen::JsValue::UNDEFINED)
         .as_string()
         .unwrap_or_else(|| iso.to_owned())
 }

@@ -2,6 +2,8 @@
 //! move to a channel, delete (after one confirmation naming every video that goes). Each
 //! item is done or refused on its own; the refused ones are listed with why.
 
+use crate::i18n::admin::library::{self as text, Library as L};
+use crate::i18n::{locale, t};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -71,30 +73,30 @@ pub(super) fn BulkBar(
     };
     let disabled = move || busy.get() || count() == 0;
     view! {
-        <div class="bulk-bar" id="bulk-bar" role="group" aria-label="Bulk actions">
-            <span id="bulk-count">{move || format!("{} selected", count())}</span>
-            <button type="button" id="bulk-publish" disabled=disabled on:click=move |_| run(Action::Publish)>"Publish"</button>
-            <button type="button" id="bulk-unpublish" disabled=disabled on:click=move |_| run(Action::Unpublish)>"Unpublish"</button>
+        <div class="bulk-bar" id="bulk-bar" role="group" aria-label=t(L::BulkActions)>
+            <span id="bulk-count">{move || text::selected(locale(), count())}</span>
+            <button type="button" id="bulk-publish" disabled=disabled on:click=move |_| run(Action::Publish)>{t(L::Publish)}</button>
+            <button type="button" id="bulk-unpublish" disabled=disabled on:click=move |_| run(Action::Unpublish)>{t(L::Unpublish)}</button>
             <span class="bulk-group">
-                <label for="bulk-visibility-value" class="visually-hidden">"New visibility"</label>
+                <label for="bulk-visibility-value" class="visually-hidden">{t(L::NewVisibility)}</label>
                 <select id="bulk-visibility-value">
-                    <option value="PUBLIC">"Public"</option>
-                    <option value="UNLISTED">"Unlisted"</option>
-                    <option value="PRIVATE">"Private"</option>
+                    <option value="PUBLIC">{t(L::Public)}</option>
+                    <option value="UNLISTED">{t(L::Unlisted)}</option>
+                    <option value="PRIVATE">{t(L::Private)}</option>
                 </select>
-                <button type="button" id="bulk-visibility" disabled=disabled on:click=with_value("bulk-visibility-value", Action::Visibility)>"Set visibility"</button>
+                <button type="button" id="bulk-visibility" disabled=disabled on:click=with_value("bulk-visibility-value", Action::Visibility)>{t(L::SetVisibility)}</button>
             </span>
             <span class="bulk-group">
-                <label for="bulk-playlist-value" class="visually-hidden">"Playlist"</label>
+                <label for="bulk-playlist-value" class="visually-hidden">{t(L::Playlist)}</label>
                 <select id="bulk-playlist-value">{options(choices.playlists)}</select>
-                <button type="button" id="bulk-playlist" disabled=disabled on:click=with_value("bulk-playlist-value", Action::AddToPlaylist)>"Add to playlist"</button>
+                <button type="button" id="bulk-playlist" disabled=disabled on:click=with_value("bulk-playlist-value", Action::AddToPlaylist)>{t(L::AddToPlaylist)}</button>
             </span>
             <span class="bulk-group">
-                <label for="bulk-move-value" class="visually-hidden">"Channel to move to"</label>
+                <label for="bulk-move-value" class="visually-hidden">{t(L::MoveTo)}</label>
                 <select id="bulk-move-value">{options(choices.channels)}</select>
-                <button type="button" id="bulk-move" disabled=disabled on:click=with_value("bulk-move-value", Action::Move)>"Move to channel"</button>
+                <button type="button" id="bulk-move" disabled=disabled on:click=with_value("bulk-move-value", Action::Move)>{t(L::MoveToChannel)}</button>
             </span>
-            <button type="button" id="bulk-delete" class="danger" disabled=disabled on:click=move |_| confirming.set(true)>"Delete…"</button>
+            <button type="button" id="bulk-delete" class="danger" disabled=disabled on:click=move |_| confirming.set(true)>{t(L::DeleteMenu)}</button>
         </div>
         {move || confirming.get().then(|| delete_question(listing, busy, confirming, move || run(Action::Delete)))}
         {move || said.get().map(said_view)}
@@ -117,13 +119,13 @@ fn delete_question(
     });
     view! {
         <div class="danger bulk-confirm" role="alert" id="bulk-delete-question">
-            <p>{format!("Delete these {} videos for good, with their media? This cannot be undone.", titles.len())}</p>
+            <p>{text::delete_videos_question(locale(), titles.len())}</p>
             <ul>{titles.into_iter().map(|t| view! { <li>{t}</li> }).collect::<Vec<_>>()}</ul>
             <button type="button" id="bulk-delete-confirm" class="danger" disabled=move || busy.get() on:click=move |_| delete()>
-                "Delete for good"
+                {t(L::DeleteForGood)}
             </button>
             " "
-            <button type="button" id="bulk-delete-cancel" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            <button type="button" id="bulk-delete-cancel" on:click=move |_| confirming.set(false)>{t(L::Cancel)}</button>
         </div>
     }
 }
@@ -135,11 +137,7 @@ fn said_view(said: Said) -> impl IntoView {
         }
         Said::Outcome(outcome, titles) => {
             let failed = outcome.failures.len();
-            let summary = if failed == 0 {
-                format!("Done: {}.", outcome.done)
-            } else {
-                format!("Done: {}. Refused: {failed}.", outcome.done)
-            };
+            let summary = text::bulk_summary(locale(), outcome.done, failed);
             let failures = outcome
                 .failures
                 .into_iter()
@@ -151,7 +149,7 @@ fn said_view(said: Said) -> impl IntoView {
                         .unwrap_or_else(|| f.id.clone());
                     view! {
                         <li class="bulk-failure" data-id=f.id.clone() data-code=f.code.clone()>
-                            <strong>{title}</strong>": "{f.message}
+                            <strong>{title}</strong>{text::colon(locale())}{f.message}
                         </li>
                     }
                 })

@@ -1,5 +1,7 @@
 //! The library's filters and sort order.
 
+use crate::i18n::admin::library::Library as L;
+use crate::i18n::{Message, locale, t};
 use leptos::prelude::*;
 
 use super::calls::{Choices, Filters};
@@ -7,20 +9,20 @@ use super::calls::{Choices, Filters};
 /// A select over `options` (value, label) with an "any" first option, writing into `filters`.
 fn select(
     id: &'static str,
-    label: &'static str,
-    any: &'static str,
+    label: L,
+    any: Option<L>,
     options: Vec<(String, String)>,
     filters: RwSignal<Filters>,
     set: fn(&mut Filters, String),
 ) -> impl IntoView {
     view! {
         <div class="library-filter">
-            <label for=id>{label}</label>
+            <label for=id>{t(label)}</label>
             <select id=id on:change=move |ev| {
                 let value = event_target_value(&ev);
                 filters.update(|f| set(f, value));
             }>
-                {(!any.is_empty()).then(|| view! { <option value="">{any}</option> })}
+                {any.map(|any| view! { <option value="">{t(any)}</option> })}
                 {options
                     .into_iter()
                     .map(|(value, label)| view! { <option value=value>{label}</option> })
@@ -30,9 +32,9 @@ fn select(
     }
 }
 
-fn words(list: &[(&str, &str)]) -> Vec<(String, String)> {
+fn words(list: &[(&str, L)]) -> Vec<(String, String)> {
     list.iter()
-        .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+        .map(|(v, l)| ((*v).to_owned(), l.text(locale()).to_owned()))
         .collect()
 }
 
@@ -40,21 +42,21 @@ fn words(list: &[(&str, &str)]) -> Vec<(String, String)> {
 #[component]
 pub(super) fn FilterBar(choices: Choices, filters: RwSignal<Filters>) -> impl IntoView {
     let statuses = words(&[
-        ("DRAFT", "Draft"),
-        ("PROCESSING", "Processing"),
-        ("READY", "Ready"),
-        ("FAILED", "Failed"),
+        ("DRAFT", L::Draft),
+        ("PROCESSING", L::Processing),
+        ("READY", L::Ready),
+        ("FAILED", L::Failed),
     ]);
     let visibilities = words(&[
-        ("PUBLIC", "Public"),
-        ("UNLISTED", "Unlisted"),
-        ("PRIVATE", "Private"),
+        ("PUBLIC", L::Public),
+        ("UNLISTED", L::Unlisted),
+        ("PRIVATE", L::Private),
     ]);
     let sorts = words(&[
-        ("NEWEST", "Newest first"),
-        ("OLDEST", "Oldest first"),
-        ("MOST_VIEWED", "Most viewed"),
-        ("TITLE", "Title"),
+        ("NEWEST", L::NewestFirst),
+        ("OLDEST", L::OldestFirst),
+        ("MOST_VIEWED", L::MostViewed),
+        ("TITLE", L::Title),
     ]);
     let on_text = move |ev| {
         let value = event_target_value(&ev);
@@ -63,15 +65,15 @@ pub(super) fn FilterBar(choices: Choices, filters: RwSignal<Filters>) -> impl In
     view! {
         <form class="library-filters" id="library-filters" on:submit=|ev| ev.prevent_default()>
             <div class="library-filter library-search">
-                <label for="library-text">"Title contains"</label>
+                <label for="library-text">{t(L::TitleContains)}</label>
                 <input id="library-text" type="search" on:change=on_text />
             </div>
-            {select("library-channel", "Channel", "All my channels", choices.channels, filters, |f, v| f.channel = v)}
-            {select("library-status", "State", "Any state", statuses, filters, |f, v| f.status = v)}
-            {select("library-visibility", "Visibility", "Any visibility", visibilities, filters, |f, v| f.visibility = v)}
-            {select("library-tag", "Tag", "Any tag", choices.tags, filters, |f, v| f.tag = v)}
-            {select("library-category", "Category", "Any category", choices.categories, filters, |f, v| f.category = v)}
-            {select("library-sort", "Sort", "", sorts, filters, |f, v| f.sort = v)}
+            {select("library-channel", L::Channel, Some(L::AllMyChannels), choices.channels, filters, |f, v| f.channel = v)}
+            {select("library-status", L::State, Some(L::AnyState), statuses, filters, |f, v| f.status = v)}
+            {select("library-visibility", L::Visibility, Some(L::AnyVisibility), visibilities, filters, |f, v| f.visibility = v)}
+            {select("library-tag", L::Tag, Some(L::AnyTag), choices.tags, filters, |f, v| f.tag = v)}
+            {select("library-category", L::Category, Some(L::AnyCategory), choices.categories, filters, |f, v| f.category = v)}
+            {select("library-sort", L::Sort, None, sorts, filters, |f, v| f.sort = v)}
         </form>
     }
 }

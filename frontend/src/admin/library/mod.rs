@@ -7,6 +7,9 @@ mod calls;
 mod filters;
 mod table;
 
+use crate::i18n::admin::library::Library as L;
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::{Message, locale, t};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -87,12 +90,12 @@ impl Listing {
 /// The library page.
 #[component]
 pub fn LibraryPage() -> impl IntoView {
-    crate::pages::set_title("Library");
+    crate::pages::set_title(Shell::Library.text(locale()));
     let session = use_session();
     let choices = LocalResource::new(move || calls::choices(session));
     view! {
         <section class="library" id="library">
-            <h2>"Library"</h2>
+            <h2>{t(Shell::Library)}</h2>
             <Transition fallback=|| view! { <Loading /> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
                     {move || Suspend::new(async move {
@@ -120,7 +123,7 @@ fn Library(session: Session, choices: Choices) -> impl IntoView {
         <LibraryTable listing />
         {move || listing.loading.get().then(|| view! { <Loading /> })}
         {move || (listing.next.get().is_some() && !listing.loading.get()).then(|| view! {
-            <button type="button" id="library-more" on:click=more>"Load more"</button>
+            <button type="button" id="library-more" on:click=more>{t(L::LoadMore)}</button>
         })}
     }
 }

@@ -1,6 +1,9 @@
 //! The library's table: a checkbox, poster, title, channel, state, visibility, publication,
 //! length and views per video.
 
+use crate::i18n::admin::library::{self as text, Library as L};
+use crate::i18n::admin::shell;
+use crate::i18n::{locale, t};
 use leptos::prelude::*;
 
 use super::Listing;
@@ -25,22 +28,22 @@ pub(super) fn LibraryTable(listing: Listing) -> impl IntoView {
     };
     view! {
         {move || listing.rows.with(Vec::is_empty).then(|| {
-            (!listing.loading.get()).then(|| view! { <p class="empty" id="library-empty">"No videos match."</p> })
+            (!listing.loading.get()).then(|| view! { <p class="empty" id="library-empty">{t(L::NoMatch)}</p> })
         })}
         <div class="table-scroll">
             <table class="admin-videos library-table" id="library-table">
                 <thead>
                     <tr>
                         <th scope="col">
-                            <input type="checkbox" id="library-select-all" aria-label="Select every video shown"
+                            <input type="checkbox" id="library-select-all" aria-label=t(L::SelectAll)
                                 prop:checked=all_checked on:change=toggle_all />
                         </th>
-                        <th scope="col">"Video"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col" class="wide-only">"Visibility"</th>
-                        <th scope="col">"Publication"</th>
-                        <th scope="col" class="wide-only">"Length"</th>
-                        <th scope="col" class="wide-only">"Views"</th>
+                        <th scope="col">{t(L::Video)}</th>
+                        <th scope="col">{t(L::State)}</th>
+                        <th scope="col" class="wide-only">{t(L::Visibility)}</th>
+                        <th scope="col">{t(L::Publication)}</th>
+                        <th scope="col" class="wide-only">{t(L::Length)}</th>
+                        <th scope="col" class="wide-only">{t(L::Views)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -79,7 +82,7 @@ fn row_view(row: Row, selected: RwSignal<Vec<String>>) -> impl IntoView {
         <tr class="admin-video library-row" data-uuid=row.uuid.clone() data-id=row.id.clone()>
             <td>
                 <input type="checkbox" class="library-select" data-id=row.id.clone()
-                    aria-label=format!("Select “{}”", row.title) prop:checked=checked on:change=toggle />
+                    aria-label=text::select_one(locale(), &row.title) prop:checked=checked on:change=toggle />
             </td>
             <td class="admin-video-title">
                 <div class="row-video">
@@ -91,10 +94,10 @@ fn row_view(row: Row, selected: RwSignal<Vec<String>>) -> impl IntoView {
                 </div>
             </td>
             <td><StateBadge phase=row.phase.clone() /></td>
-            <td class="visibility wide-only">{row.visibility.to_lowercase()}</td>
-            <td class="publication">{row.publication}</td>
+            <td class="visibility wide-only">{shell::visibility(locale(), &row.visibility)}</td>
+            <td class="publication">{shell::publication(locale(), row.publication)}</td>
             <td class="wide-only">{row.duration.map(format::duration)}</td>
-            <td class="views wide-only">{row.views}</td>
+            <td class="views wide-only">{format::number(locale(), row.views)}</td>
         </tr>
     }
 }

@@ -1,6 +1,8 @@
 //! Captions: the list with a delete button per language, and the upload of a WebVTT or SRT
 //! file (a GraphQL multipart request).
 
+use crate::i18n::admin::editor::{self as text, Editor as E};
+use crate::i18n::{Message, locale, t};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -23,7 +25,7 @@ pub(super) fn CaptionsPanel(
     reload: Callback<()>,
 ) -> impl IntoView {
     let list = if captions.is_empty() {
-        view! { <p class="hint" id="captions">"No captions yet."</p> }.into_any()
+        view! { <p class="hint" id="captions">{t(E::NoCaptions)}</p> }.into_any()
     } else {
         let items = captions
             .into_iter()
@@ -33,7 +35,7 @@ pub(super) fn CaptionsPanel(
                     let change = calls::delete_caption(session, id.clone(), lang.clone());
                     feedbacks.run(
                         feedbacks.caption,
-                        "Captions deleted.",
+                        E::CaptionsDeleted.text(locale()),
                         move || reload.run(()),
                         change,
                     );
@@ -43,8 +45,8 @@ pub(super) fn CaptionsPanel(
                         <span class="caption-language">{language.clone()}</span>
                         " "
                         <button type="button" class="caption-delete" data-language=language.clone()
-                            aria-label=format!("Delete the {language} captions") on:click=delete>
-                            "Delete"
+                            aria-label=text::delete_captions(locale(), &language) on:click=delete>
+                            {t(E::Delete)}
                         </button>
                     </li>
                 }
@@ -59,29 +61,29 @@ pub(super) fn CaptionsPanel(
             feedbacks
                 .caption
                 .error
-                .set(Some("file: choose a WebVTT or SRT file first".into()));
+                .set(Some(E::ChooseCaptions.text(locale()).into()));
             return;
         };
         let (id, language) = (id.clone(), field("caption-language"));
         let change = async move { api::upload_caption(session, id, language, &file).await };
         feedbacks.run(
             feedbacks.caption,
-            "Captions added.",
+            E::CaptionsAdded.text(locale()),
             move || reload.run(()),
             change,
         );
     };
     view! {
         <section aria-labelledby="captions-heading">
-            <h3 id="captions-heading">"Captions"</h3>
+            <h3 id="captions-heading">{t(E::Captions)}</h3>
             {list}
             <form id="caption-form" class="admin-form inline" on:submit=upload>
-                <label for="caption-language">"Language (e.g. en)"</label>
+                <label for="caption-language">{t(E::CaptionLanguage)}</label>
                 <input id="caption-language" name="language" type="text" size="8" />
-                <label for="caption-file">"WebVTT or SRT file"</label>
+                <label for="caption-file">{t(E::CaptionFile)}</label>
                 <input id="caption-file" type="file" accept=".vtt,.srt,text/vtt" />
                 <button type="submit" id="caption-upload" disabled=move || feedbacks.busy.get()>
-                    "Add captions"
+                    {t(E::AddCaptions)}
                 </button>
             </form>
             {feedbacks.caption.view("caption")}

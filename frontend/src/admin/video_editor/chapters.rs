@@ -1,6 +1,8 @@
 //! The chapters editor: add, remove, reorder, times checked against the video's length as
 //! they are typed, and "set from the player" to take the preview's current time.
 
+use crate::i18n::admin::editor::{self as text, ChapterLabel, Editor as E};
+use crate::i18n::{Message, locale, t};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -69,24 +71,21 @@ pub(super) fn parse_time(text: &str) -> Option<f64> {
 fn problem(rows: &[ChapterRow], index: usize, duration: Option<f64>) -> Option<String> {
     let row = rows.get(index)?;
     if row.title.with(|t| t.trim().is_empty()) {
-        return Some("Give the chapter a title.".into());
+        return Some(E::GiveTitle.text(locale()).into());
     }
     let start = row.start.with(|s| parse_time(s));
     let Some(start) = start else {
-        return Some("Write the start like 1:05 (minutes:seconds) or in seconds.".into());
+        return Some(E::WriteStart.text(locale()).into());
     };
     if let Some(d) = duration.filter(|d| start >= *d) {
-        return Some(format!(
-            "Starts after the video ends ({}).",
-            format::duration(d)
-        ));
+        return Some(text::after_end(locale(), d));
     }
     let previous = index
         .checked_sub(1)
         .and_then(|i| rows.get(i))
         .and_then(|p| p.start.with(|s| parse_time(s)));
     match previous {
-        Some(p) if start <= p => Some("Must start after the chapter above.".into()),
+        Some(p) if start <= p => Some(E::AfterAbove.text(locale()).into()),
         _ => None,
     }
 }
@@ -120,12 +119,12 @@ pub(super) fn ChaptersPanel(
         let start = last.unwrap_or_else(|| "0:00".into());
         chapters.update(|rows| rows.push(ChapterRow::new(String::new(), start)));
     };
-    let length = duration.map(|d| format!("The video is {} long.", format::duration(d)));
+    let length = duration.map(|d| text::video_length(locale(), d));
     view! {
         <fieldset class="chapters" id="chapters-editor">
-            <legend>"Chapters"</legend>
+            <legend>{t(E::Chapters)}</legend>
             <p class="hint">
-                "Each chapter starts at a time (1:05 or seconds), in order, inside the video. "
+                {t(E::ChaptersHint)}
                 {length}
             </p>
             <ol class="chapter-list" id="chapter-list">
@@ -136,7 +135,7 @@ pub(super) fn ChaptersPanel(
                 />
             </ol>
             <button type="button" id="chapter-add" on:click=add>
-                "Add a chapter"
+                {t(E::AddChapter)}
             </button>
             {feedback.beside("chapters")}
         </fieldset>
@@ -166,18 +165,18 @@ fn chapter_row(
     view! {
         <li class="chapter-row" data-index=index>
             <label class="visually-hidden" for=format!("chapter-title-{index}")>
-                {format!("Title of chapter {n}")}
+                {text::chapter_label(locale(), ChapterLabel::Title, n)}
             </label>
             <input
                 id=format!("chapter-title-{index}")
                 class="chapter-title"
                 type="text"
-                placeholder="Title"
+                placeholder=t(E::ChapterTitle)
                 prop:value=move || row.title.get()
                 on:input=move |ev| row.title.set(event_target_value(&ev))
             />
             <label class="visually-hidden" for=format!("chapter-start-{index}")>
-                {format!("Start of chapter {n}")}
+                {text::chapter_label(locale(), ChapterLabel::Start, n)}
             </label>
             <input
                 id=format!("chapter-start-{index}")
@@ -188,19 +187,19 @@ fn chapter_row(
                 prop:value=move || row.start.get()
                 on:input=move |ev| row.start.set(event_target_value(&ev))
             />
-            <button type="button" class="chapter-now" title="Start at the player's current time" on:click=from_player>
-                "Set from player"
+            <button type="button" class="chapter-now" title=t(E::FromPlayerHint) on:click=from_player>
+                {t(E::SetFromPlayer)}
             </button>
-            <button type="button" class="chapter-up" aria-label=format!("Move chapter {n} up")
+            <button type="button" class="chapter-up" aria-label=text::chapter_label(locale(), ChapterLabel::Up, n)
                 disabled=move || index == 0 on:click=move |_| swap(index - 1, index)>
                 "↑"
             </button>
-            <button type="button" class="chapter-down" aria-label=format!("Move chapter {n} down")
+            <button type="button" class="chapter-down" aria-label=text::chapter_label(locale(), ChapterLabel::Down, n)
                 disabled={move || index + 1 >= count()} on:click=move |_| swap(index, index + 1)>
                 "↓"
             </button>
-            <button type="button" class="chapter-remove" aria-label=format!("Remove chapter {n}") on:click=remove>
-                "Remove"
+            <button type="button" class="chapter-remove" aria-label=text::chapter_label(locale(), ChapterLabel::Remove, n) on:click=remove>
+                {t(E::Remove)}
             </button>
             {move || problem().map(|p| view! { <span class="field-error chapter-problem">{p}</span> })}
         </li>

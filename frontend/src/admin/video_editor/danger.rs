@@ -1,5 +1,7 @@
 //! Deleting the video, after a confirmation that names it.
 
+use crate::i18n::admin::editor::{self as text, Editor as E};
+use crate::i18n::{locale, t};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
@@ -47,29 +49,27 @@ pub(super) fn DeletePanel(
     let busy = move || feedbacks.busy.get();
     view! {
         <section class="danger" aria-labelledby="delete-heading">
-            <h3 id="delete-heading">"Delete"</h3>
+            <h3 id="delete-heading">{t(E::Delete)}</h3>
             {move || {
                 if confirming.get() {
                     let delete = delete.clone();
                     view! {
                         <p role="alert">
-                            {format!(
-                                "Delete “{title}” for good? Its media goes too; this cannot be undone."
-                            )}
+                            {text::delete_video_question(locale(), &title)}
                         </p>
                         <button type="button" id="confirm-delete" class="danger" on:click=delete disabled=busy>
-                            "Delete for good"
+                            {t(E::DeleteForGood)}
                         </button>
                         " "
                         <button type="button" id="cancel-delete" on:click=move |_| confirming.set(false)>
-                            "Cancel"
+                            {t(E::Cancel)}
                         </button>
                     }
                     .into_any()
                 } else {
                     view! {
                         <button type="button" id="delete-video" class="danger" on:click=move |_| confirming.set(true)>
-                            "Delete video…"
+                            {t(E::DeleteVideo)}
                         </button>
                     }
                     .into_any()

@@ -2,6 +2,8 @@
 //! tags, chapters and the publish window, saved together by one Save that sends only what
 //! the editor changed.
 
+use crate::i18n::admin::editor::Editor as E;
+use crate::i18n::{Message, locale, t};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -47,47 +49,52 @@ pub(super) fn DetailsForm(
                 feedbacks.clear();
                 details
                     .done
-                    .set(Some("Nothing to save: no field changed.".into()));
+                    .set(Some(E::NothingToSave.text(locale()).into()));
                 return;
             }
             let change = calls::patch_video(session, video.state.id.clone(), changes);
-            feedbacks.run(details, "Saved.", move || reload.run(()), change);
+            feedbacks.run(
+                details,
+                E::Saved.text(locale()),
+                move || reload.run(()),
+                change,
+            );
         }
     };
     let state = video.state.clone();
-    let option = move |value: &'static str, label: &'static str| {
+    let option = move |value: &'static str, label: E| {
         let selected = state.visibility == value;
-        view! { <option value=value selected=selected>{label}</option> }
+        view! { <option value=value selected=selected>{t(label)}</option> }
     };
     view! {
         <section aria-labelledby="details-heading">
-            <h3 id="details-heading">"Details"</h3>
+            <h3 id="details-heading">{t(E::Details)}</h3>
             <form id="details-form" class="admin-form" on:submit=on_save>
-                <label for="video-title">"Title"</label>
+                <label for="video-title">{t(E::Title)}</label>
                 <input id="video-title" name="title" type="text" value=video.state.title.clone() />
                 {details.beside("title")}
-                <label for="video-slug">"Address (slug, unique in the channel)"</label>
+                <label for="video-slug">{t(E::Slug)}</label>
                 <input id="video-slug" name="slug" type="text" value=video.slug.clone() />
                 {details.beside("slug")}
-                <label for="video-description">"Description (Markdown)"</label>
+                <label for="video-description">{t(E::Description)}</label>
                 <textarea id="video-description" name="description" rows="6">
                     {video.description.clone()}
                 </textarea>
                 {details.beside("description")}
-                <label for="video-visibility">"Visibility"</label>
+                <label for="video-visibility">{t(E::Visibility)}</label>
                 <select id="video-visibility" name="visibility">
-                    {option("PUBLIC", "Public")}
-                    {option("UNLISTED", "Unlisted (anyone with the link)")}
-                    {option("PRIVATE", "Private (channel members only)")}
+                    {option("PUBLIC", E::Public)}
+                    {option("UNLISTED", E::UnlistedLong)}
+                    {option("PRIVATE", E::PrivateLong)}
                 </select>
                 <div class="field-pair">
                     <div>
-                        <label for="video-language">"Language (e.g. en, pt-BR)"</label>
+                        <label for="video-language">{t(E::Language)}</label>
                         <input id="video-language" type="text" size="8" value=video.language.clone().unwrap_or_default() />
                         {details.beside("language")}
                     </div>
                     <div>
-                        <label for="video-license">"License (name or URL)"</label>
+                        <label for="video-license">{t(E::License)}</label>
                         <input id="video-license" type="text" value=video.license.clone().unwrap_or_default() />
                         {details.beside("license")}
                     </div>
@@ -98,7 +105,7 @@ pub(super) fn DetailsForm(
                 <ScheduleFields state=video.state.clone() feedback=details />
                 {details.view("details")}
                 <button type="submit" id="save-video" disabled=move || feedbacks.busy.get()>
-                    "Save"
+                    {t(E::Save)}
                 </button>
             </form>
         </section>

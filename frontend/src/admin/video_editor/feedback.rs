@@ -1,6 +1,8 @@
 //! What each panel of the editor says about its last action, beside the controls that did
 //! it: a success notice or the API's error in plain words, next to the field it is about.
 
+use crate::i18n::Locale;
+use crate::i18n::admin::editor::field_label;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -159,39 +161,33 @@ fn field_of(message: &str) -> Option<&str> {
     (!field.is_empty() && field.chars().all(|c| c.is_ascii_alphanumeric())).then_some(field)
 }
 
-/// How the editor names an API field in a sentence.
-fn label(field: &str) -> Option<&'static str> {
-    Some(match field {
-        "title" => "The title",
-        "slug" => "The address (slug)",
-        "description" => "The description",
-        "visibility" => "The visibility",
-        "publishAt" => "The publish time",
-        "unpublishAt" => "The unpublish time",
-        "language" => "The language",
-        "license" => "The license",
-        "categoryId" | "category" => "The category",
-        "tags" | "tagIds" => "Tags",
-        "chapters" => "Chapters",
-        "chapters.title" => "A chapter title",
-        "language tag" => "The language tag",
-        "name" => "The name",
-        "file" => "The file",
-        "videoId" | "id" => "The video",
-        _ => return None,
-    })
+/// An API message in plain words, in the reader's language (see [`words_in`]).
+pub(super) fn plain_words(message: &str) -> String {
+    words_in(crate::i18n::locale(), message)
 }
 
 /// An API message in plain words: `unpublishAt: must be later than publishAt` reads "The
 /// unpublish time must be later than the publish time."; messages without a field prefix
-/// are only given a capital and a full stop.
-pub(super) fn plain_words(message: &str) -> String {
+/// are only given a capital and a full stop. In French the field is named in French before
+/// the API's words.
+fn words_in(locale: Locale, message: &str) -> String {
     let sentence = match message.split_once(": ") {
-        Some((field, rest)) if label(field).is_some() => {
-            let rest = rest
-                .replace("unpublishAt", "the unpublish time")
-                .replace("publishAt", "the publish time");
-            format!("{} {rest}", label(field).unwrap_or_default())
+        Some((field, rest)) if field_label(locale, field).is_some() => {
+            let label = field_label(locale, field).unwrap_or_default();
+            match locale {
+                Locale::En => {
+                    let rest = rest
+                        .replace("unpublishAt", "the unpublish time")
+                        .replace("publishAt", "the publish time");
+                    format!("{label} {rest}")
+                }
+                Locale::Fr => {
+                    let rest = rest
+                        .replace("unpublishAt", "la date de retrait")
+                        .replace("publishAt", "la date de publication");
+                    format!("{label} : {rest}")
+                }
+            }
         }
         _ => {
             let mut chars = message.chars();
@@ -215,18 +211,18 @@ mod tests {
     #[test]
     fn api_errors_read_as_sentences_about_their_field() {
         assert_eq!(
-            plain_words("title: must not be empty"),
+            words_in(Locale::En, "title: must not be empty"),
             "The title must not be empty."
         );
         assert_eq!(
-            plain_words("unpublishAt: must be later than publishAt"),
+            words_in(Locale::En, "unpublishAt: must be later than publishAt"),
             "The unpublish time must be later than the publish time."
         );
         assert_eq!(
-            plain_words("chapters.title: must not be empty"),
+            words_in(Locale::En, "chapters.title: must not be empty"),
             "A chapter title must not be empty."
         );
-        assert_eq!(plain_words("not found"), "Not found.");
+        assert_eq!(words_in(Locale::En, "not found"), "Not found.");
         assert_eq!(field_of("chapters.title: too long"), Some("chapters"));
         assert_eq!(field_of("cannot reach the server: x"), None);
     }

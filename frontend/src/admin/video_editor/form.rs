@@ -100,7 +100,12 @@ impl Form {
                 let value = match from_local_input(&now) {
                     Some(iso) => Value::String(iso),
                     None if now.is_empty() => Value::Null,
-                    None => return Err(format!("{key}: is not a date and time")),
+                    None => {
+                        return Err(crate::i18n::admin::editor::not_a_date(
+                            crate::i18n::locale(),
+                            key,
+                        ));
+                    }
                 };
                 out.insert(key.into(), value);
             }
@@ -140,8 +145,9 @@ impl Form {
             .map(|row| {
                 let title = row.title.try_get_untracked().unwrap_or_default();
                 let start = row.start.try_get_untracked().unwrap_or_default();
-                let start_secs = parse_time(&start)
-                    .ok_or_else(|| format!("chapters: “{start}” is not a time like 1:05"))?;
+                let start_secs = parse_time(&start).ok_or_else(|| {
+                    crate::i18n::admin::editor::not_a_time(crate::i18n::locale(), &start)
+                })?;
                 Ok(ChapterData {
                     title: title.trim().to_owned(),
                     start_secs,

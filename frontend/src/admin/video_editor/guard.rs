@@ -1,6 +1,8 @@
 //! The unsaved-changes warning: the browser's own question when the tab is closed or
 //! reloaded (`beforeunload`), and a confirmation before an in-app link leaves the editor.
 
+use crate::i18n::Message;
+use crate::i18n::admin::editor::Editor as E;
 use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsCast;
@@ -19,7 +21,10 @@ thread_local! {
 }
 
 /// The question asked before a link leaves unsaved changes behind.
-const QUESTION: &str = "This video has unsaved changes. Leave without saving them?";
+/// (in the reader's language).
+fn question() -> &'static str {
+    E::Unsaved.text(crate::i18n::locale())
+}
 
 /// Warns before leaving while `check` says there are unsaved changes; returns the number to
 /// hand to [`unguard`]. A newer editor's guard replaces an older one's.
@@ -57,7 +62,7 @@ fn install() {
         Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(|event: web_sys::BeforeUnloadEvent| {
             if unsaved() {
                 event.prevent_default();
-                event.set_return_value(QUESTION);
+                event.set_return_value(question());
             }
         });
     // Capture phase: this runs before the router's own click handler turns the click into
@@ -74,7 +79,7 @@ fn install() {
             return;
         }
         let leave = web_sys::window()
-            .and_then(|w| w.confirm_with_message(QUESTION).ok())
+            .and_then(|w| w.confirm_with_message(question()).ok())
             .unwrap_or(true);
         if leave {
             CHECK.with_borrow_mut(|c| *c = None);

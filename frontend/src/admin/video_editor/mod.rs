@@ -16,6 +16,9 @@ mod preview;
 mod schedule;
 mod taxonomy;
 
+use crate::i18n::admin::editor::{self as text, Editor as E};
+use crate::i18n::admin::shell;
+use crate::i18n::{locale, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -90,7 +93,7 @@ fn Editor(
     /// Reads the video again.
     reload: Callback<()>,
 ) -> impl IntoView {
-    crate::pages::set_title(&format!("Edit “{}”", video.state.title));
+    crate::pages::set_title(&text::edit_title(locale(), &video.state.title));
     let form = Form::of(&video);
     let known_tags = RwSignal::new(tags);
     let guard_id = {
@@ -109,10 +112,10 @@ fn Editor(
                     " · "
                     <StateBadge phase=state.phase.clone() />
                     " · "
-                    <span id="publication">{state.publication()}</span>
+                    <span id="publication">{shell::publication(locale(), state.publication())}</span>
                     " · "
                     <a href=crate::api::watch_path(&state.uuid) id="watch-link">
-                        "View on the site"
+                        {t(E::ViewOnSite)}
                     </a>
                 </p>
             </header>

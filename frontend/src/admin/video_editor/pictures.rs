@@ -1,6 +1,8 @@
 //! The poster: one of the four generated thumbnails, or a picture of the editor's own
 //! (uploaded as a GraphQL multipart request).
 
+use crate::i18n::admin::editor::{self as text, Editor as E};
+use crate::i18n::{Message, locale, t};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -33,7 +35,7 @@ pub(super) fn PosterPanel(
                 let change = api::choose_poster(session, id.clone(), number);
                 feedbacks.run(
                     feedbacks.poster,
-                    "Poster chosen.",
+                    E::PosterChosen.text(locale()),
                     move || reload.run(()),
                     change,
                 );
@@ -47,14 +49,14 @@ pub(super) fn PosterPanel(
                         aria-pressed=if current { "true" } else { "false" }
                         on:click=choose
                     >
-                        <img src=t.url.clone() alt=format!("Thumbnail {number}") loading="lazy" />
+                        <img src=t.url.clone() alt=text::thumbnail(locale(), number) loading="lazy" />
                     </button>
                 </li>
             }
         })
         .collect::<Vec<_>>();
     let generated = if thumbnails.is_empty() {
-        view! { <p class="hint">"Thumbnails appear once the video is processed."</p> }.into_any()
+        view! { <p class="hint">{t(E::ThumbnailsLater)}</p> }.into_any()
     } else {
         view! { <ul class="thumbnails" id="thumbnails">{thumbnails}</ul> }.into_any()
     };
@@ -62,16 +64,17 @@ pub(super) fn PosterPanel(
         ev.prevent_default();
         let Some(file) = chosen_file("poster-file") else {
             feedbacks.clear();
-            feedbacks.poster.error.set(Some(
-                "file: choose a JPEG, PNG or WebP picture first".into(),
-            ));
+            feedbacks
+                .poster
+                .error
+                .set(Some(E::ChoosePicture.text(locale()).into()));
             return;
         };
         let id = id.clone();
         let change = async move { calls::upload_poster(session, id, &file).await };
         feedbacks.run(
             feedbacks.poster,
-            "Poster uploaded.",
+            E::PosterUploaded.text(locale()),
             move || reload.run(()),
             change,
         );
@@ -79,22 +82,22 @@ pub(super) fn PosterPanel(
     let current = poster.map(|url| {
         view! {
             <figure class="current-poster">
-                <img id="current-poster" src=url alt="The current poster" />
-                <figcaption>"Current poster"</figcaption>
+                <img id="current-poster" src=url alt=t(E::CurrentPosterAlt) />
+                <figcaption>{t(E::CurrentPoster)}</figcaption>
             </figure>
         }
     });
     view! {
         <section aria-labelledby="poster-heading">
-            <h3 id="poster-heading">"Poster"</h3>
+            <h3 id="poster-heading">{t(E::Poster)}</h3>
             {current}
-            <p class="hint">"Choose one of the generated thumbnails, or upload your own picture."</p>
+            <p class="hint">{t(E::PosterHint)}</p>
             {generated}
             <form id="poster-form" class="admin-form inline" on:submit=upload>
-                <label for="poster-file">"Your own poster (JPEG, PNG or WebP)"</label>
+                <label for="poster-file">{t(E::OwnPoster)}</label>
                 <input id="poster-file" type="file" accept="image/jpeg,image/png,image/webp" />
                 <button type="submit" id="poster-upload" disabled=move || feedbacks.busy.get()>
-                    "Upload poster"
+                    {t(E::UploadPoster)}
                 </button>
             </form>
             {feedbacks.poster.view("poster")}

@@ -1,6 +1,8 @@
 //! The preview player: plays the video as soon as its media is playable (HLS natively or
 //! through hls.js, as the watch page does), without counting views.
 
+use crate::i18n::admin::editor::Editor as E;
+use crate::i18n::t;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -18,8 +20,7 @@ pub(super) fn Preview(
     poster: Option<String>,
 ) -> impl IntoView {
     let Some(src) = src else {
-        return view! { <p class="hint preview-waiting">"The preview plays once the media is processed."</p> }
-            .into_any();
+        return view! { <p class="hint preview-waiting">{t(E::PreviewLater)}</p> }.into_any();
     };
     let video = NodeRef::<html::Video>::new();
     Effect::new(move |_| {

@@ -1,6 +1,9 @@
 //! The publish window: date-time pickers in the editor's time zone (saved with the form), and
-//! "Publish now" / "Unpublish" buttons that act at once.
+//! {t(E::PublishNow)} / "Unpublish" buttons that act at once.
 
+use crate::i18n::admin::editor::{self as text, Editor as E};
+use crate::i18n::admin::shell;
+use crate::i18n::{Message, locale, t};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -45,7 +48,7 @@ pub(super) fn time_zone() -> String {
     let name = js_sys::Reflect::get(&options, &JsValue::from_str("timeZone"))
         .ok()
         .and_then(|v| v.as_string())
-        .unwrap_or_else(|| "local time".into());
+        .unwrap_or_else(|| E::LocalTime.text(locale()).into());
     let offset = -js_sys::Date::new_0().get_timezone_offset();
     let sign = if offset < 0.0 { '-' } else { '+' };
     let minutes = offset.abs() as i64;
@@ -65,12 +68,12 @@ pub(super) fn ScheduleFields(
     let end = state.unpublish_at.as_deref().map(to_local_input);
     view! {
         <fieldset class="schedule" id="schedule">
-            <legend>"Publish window"</legend>
-            <p class="hint" id="time-zone">{format!("Times are in {zone}.")}</p>
-            <label for="publish-at">"Goes out at (empty: not published)"</label>
+            <legend>{t(E::PublishWindow)}</legend>
+            <p class="hint" id="time-zone">{text::times_in(locale(), &zone)}</p>
+            <label for="publish-at">{t(E::GoesOut)}</label>
             <input id="publish-at" type="datetime-local" value=start />
             {feedback.beside("publishAt")}
-            <label for="unpublish-at">"Comes down at (empty: stays out)"</label>
+            <label for="unpublish-at">{t(E::ComesDown)}</label>
             <input id="unpublish-at" type="datetime-local" value=end />
             {feedback.beside("unpublishAt")}
         </fieldset>
@@ -96,28 +99,38 @@ pub(super) fn PublishPanel(
             let reload = move || reload.run(());
             if publish {
                 let change = api::publish_video(session, id);
-                feedbacks.run(feedbacks.publish, "Published.", reload, change);
+                feedbacks.run(
+                    feedbacks.publish,
+                    E::PublishedDone.text(locale()),
+                    reload,
+                    change,
+                );
             } else {
                 let change = api::unpublish_video(session, id);
-                feedbacks.run(feedbacks.publish, "Unpublished.", reload, change);
+                feedbacks.run(
+                    feedbacks.publish,
+                    E::UnpublishedDone.text(locale()),
+                    reload,
+                    change,
+                );
             }
         }
     };
     let busy = move || feedbacks.busy.get();
     view! {
         <section aria-labelledby="publish-heading">
-            <h3 id="publish-heading">"Publishing"</h3>
+            <h3 id="publish-heading">{t(E::Publishing)}</h3>
             <p>
-                "This video is " <strong>{state.publication()}</strong>
-                {format!(" and {}.", state.visibility.to_lowercase())}
-                " Set a window in the form above to schedule it."
+                {t(E::ThisVideoIs)} <strong>{shell::publication(locale(), state.publication())}</strong>
+                {text::and_visibility(locale(), &state.visibility)}
+                {t(E::SetWindow)}
             </p>
             <button type="button" id="publish-video" on:click=act(true) disabled=busy>
-                "Publish now"
+                {t(E::PublishNow)}
             </button>
             " "
             <button type="button" id="unpublish-video" on:click=act(false) disabled=busy>
-                "Unpublish"
+                {t(E::Unpublish)}
             </button>
             {feedbacks.publish.view("publish")}
         </section>

@@ -1,6 +1,8 @@
 //! Tags (chips, autocomplete over every tag, a new name creates the tag) and the category
 //! picker over the whole hierarchy.
 
+use crate::i18n::admin::editor::{self as text, Editor as E};
+use crate::i18n::{locale, t};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -54,7 +56,7 @@ pub(super) fn TagsField(
                             known.try_update(|all| all.push(tag.clone()));
                             feedback
                                 .done
-                                .try_set(Some(format!("Tag “{}” created.", tag.name)));
+                                .try_set(Some(text::tag_created(locale(), &tag.name)));
                             push(tag);
                         }
                         Err(e) => {
@@ -74,7 +76,7 @@ pub(super) fn TagsField(
     };
     view! {
         <div class="tags-field">
-            <span class="label">"Tags"</span>
+            <span class="label">{t(E::Tags)}</span>
             <ul class="tag-list" id="tag-list">
                 {move || tags.get().into_iter().map(|tag| {
                     let id = tag.id.clone();
@@ -82,18 +84,18 @@ pub(super) fn TagsField(
                     view! {
                         <li class="tag" data-id=tag.id.clone()>
                             <span class="tag-name">{tag.name.clone()}</span>
-                            <button type="button" class="tag-remove" aria-label=format!("Remove tag {}", tag.name) on:click=remove>
+                            <button type="button" class="tag-remove" aria-label=text::remove_tag(locale(), &tag.name) on:click=remove>
                                 "×"
                             </button>
                         </li>
                     }
                 }).collect::<Vec<_>>()}
             </ul>
-            <label for="tag-input">"Add a tag (pick one or type a new name)"</label>
+            <label for="tag-input">{t(E::AddTagLabel)}</label>
             <div class="inline-controls">
                 <input id="tag-input" type="text" list="tag-options" autocomplete="off" on:keydown=on_key />
                 <button type="button" id="tag-add" on:click=move |_| add() disabled=move || adding.get()>
-                    "Add tag"
+                    {t(E::AddTag)}
                 </button>
             </div>
             <datalist id="tag-options">
@@ -135,9 +137,9 @@ pub(super) fn CategoryField(
         })
         .collect::<Vec<_>>();
     view! {
-        <label for="video-category">"Category"</label>
+        <label for="video-category">{t(E::Category)}</label>
         <select id="video-category">
-            <option value="" selected=current.is_none()>"No category"</option>
+            <option value="" selected=current.is_none()>{t(E::NoCategory)}</option>
             {options}
         </select>
         {feedback.beside("categoryId")}

@@ -1,8 +1,18 @@
-//! The admin app's texts (only the newer views so far: uploads of several files, live
-//! processing on the dashboard, podcasts' artwork and feed, statistics).
+//! The admin app's texts. This file has the uploads of several files, live processing on the
+//! dashboard, podcasts' artwork and feed and statistics; the other pages have one file each
+//! below (`shell.rs` for the admin bar, sign-in and dashboard, `editor.rs` for the video
+//! editor, `library.rs`, `people.rs` for users and API tokens, `site.rs` for channels,
+//! playlists, categories and tags, `podcasts.rs`).
 
 use super::Locale;
 use crate::format;
+
+pub mod editor;
+pub mod library;
+pub mod people;
+pub mod podcasts;
+pub mod shell;
+pub mod site;
 
 crate::messages! {
     /// Keys of the admin app.
@@ -204,7 +214,7 @@ mod tests {
 
     #[test]
     fn every_admin_text_is_written_in_english_and_french() {
-        super::super::check_area(Admin::ALL, Admin::same_in_both);
+        crate::i18n::check_area(Admin::ALL, Admin::same_in_both);
     }
 
     #[test]
