@@ -250,6 +250,30 @@ fn main() {
         format!("wrk.method = \"POST\"\nwrk.body = '{body}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"),
     )
     .unwrap();
+    // Profiling mode: only the uncached list, for `PROJECTOR_BENCH_PROFILE_SECS` seconds, so
+    // `perf record -p <pid>` sees nothing else (see README, Benchmarks).
+    if let Some(secs) = std::env::var("PROJECTOR_BENCH_PROFILE_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u32>().ok())
+    {
+        println!(
+            "profiling: uncached list for {secs}s, pid {}",
+            std::process::id()
+        );
+        let out = Command::new("wrk")
+            .args([
+                "-t2",
+                &format!("-c{CONNECTIONS}"),
+                &format!("-d{secs}s"),
+                "-s",
+            ])
+            .arg(&script)
+            .arg(&uncached_graphql)
+            .output()
+            .expect("wrk is installed");
+        println!("{}", String::from_utf8_lossy(&out.stdout));
+        return;
+    }
     let bare_url = format!("http://{addr}/bare");
     wrk(&bare_url, None);
     wrk(&graphql, Some(&script));

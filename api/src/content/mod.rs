@@ -1,13 +1,16 @@
 //! Rules shared by every catalogue type: titles, slugs, languages and Markdown descriptions;
-//! `catalogue.rs` holds what channel items share besides (new text, channel, window, filters).
+//! `catalogue.rs` holds what channel items share besides (new text, channel, window, filters);
+//! `markdown.rs` renders descriptions to sanitized HTML, once per distinct text.
 
 mod catalogue;
+mod markdown;
 
 pub(crate) use catalogue::text_columns;
 pub use catalogue::{
     TextColumns, check_window, in_channel_slug, like_escape, new_text, require_channel, set_text,
     title_contains,
 };
+pub use markdown::{Renderings, render_markdown};
 
 use sea_orm::sea_query::Condition;
 use sea_orm::{
@@ -186,16 +189,6 @@ pub fn language(raw: &str) -> AppResult<String> {
             raw.chars().take(40).collect::<String>()
         )))
     }
-}
-
-/// Renders Markdown to HTML that is safe to insert into a page: raw HTML and scripts are
-/// removed, links get `rel="noopener noreferrer nofollow"`.
-pub fn render_markdown(markdown: &str) -> String {
-    use pulldown_cmark::{Options, Parser, html};
-    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
-    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
-    ammonia::clean(&unsafe_html)
 }
 
 /// Deletes an item that holds media (a video, an episode, a podcast, a channel), then its

@@ -2,8 +2,9 @@
 //! are fetched with one statement per field for the whole page instead of one per row.
 //!
 //! Batching alone depends on timing (keys that arrive after the batch window go out in a second
-//! statement), so list resolvers also prefetch what the query selects ([`Loaders::prefetch_videos`])
-//! into the per-request cache: the statement count of a page is then fixed.
+//! statement), so list resolvers also prefetch what the query selects ([`Loaders::prefetch_videos`],
+//! under `edges { node }` and `nodes` alike) into the per-request cache, directly and
+//! concurrently, without the batch window: the statement count of a page is then fixed.
 //!
 //! Loaders are made per request and apply no visibility rule: every one of them is reached
 //! from a parent row the caller may already see (channels, categories and tags are public; a
@@ -11,6 +12,7 @@
 
 use std::collections::HashMap;
 
+use async_graphql::Lookahead;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -64,55 +66,97 @@ impl Loaders {
         }
     }
 
-    /// Loads, in one statement each, the nested fields `selection` (a video object's
-    /// selection) asks for, for every video of a page.
+    /// Loads, in one statement each, the nested fields `selections` (a video object's
+    /// selections, see [`nodes_of`]) ask for, for every video of a page.
     pub async fn prefetch_videos(
         &self,
-        selection: async_graphql::Lookahead<'_>,
+        selections: &[Lookahead<'_>],
         videos: &[&video::Model],
     ) -> Result<(), AppError> {
         if videos.is_empty() {
             return Ok(());
         }
-        if selection.field("channel").exists() {
-            self.channel
-                .load_many(videos.iter().map(|v| v.channel_id))
-                .await?;
-        }
-        if selection.field("category").exists() {
-            self.category
-                .load_many(videos.iter().filter_map(|v| v.category_id))
-                .await?;
-        }
-        if selection.field("tags").exists() {
-            self.video_tags
-                .load_many(videos.iter().map(|v| v.id))
-                .await?;
-        }
+        let asks = |field: &str| selections.iter().any(|s| s.field(field).exists());
+        let channels = async {
+            if asks("channel") {
+                prefill(&self.channel, videos.iter().map(|v| v.channel_id)).await?;
+            }
+            Ok::<_, AppError>(())
+        };
+        let categories = async {
+            if asks("category") {
+                prefill(&self.category, videos.iter().filter_map(|v| v.category_id)).await?;
+            }
+            Ok(())
+        };
+        let tags = async {
+            if asks("tags") {
+                prefill(&self.video_tags, videos.iter().map(|v| v.id)).await?;
+            }
+            Ok(())
+        };
+        futures::try_join!(channels, categories, tags)?;
         Ok(())
     }
 
     /// Like [`Loaders::prefetch_videos`], for a page of episodes.
     pub async fn prefetch_episodes(
         &self,
-        selection: async_graphql::Lookahead<'_>,
+        selections: &[Lookahead<'_>],
         episodes: &[&episode::Model],
     ) -> Result<(), AppError> {
         if episodes.is_empty() {
             return Ok(());
         }
-        if selection.field("podcast").exists() {
-            self.podcast
-                .load_many(episodes.iter().map(|e| e.podcast_id))
-                .await?;
-        }
-        if selection.field("tags").exists() {
-            self.episode_tags
-                .load_many(episodes.iter().map(|e| e.id))
-                .await?;
-        }
+        let asks = |field: &str| selections.iter().any(|s| s.field(field).exists());
+        let podcasts = async {
+            if asks("podcast") {
+                prefill(&self.podcast, episodes.iter().map(|e| e.podcast_id)).await?;
+            }
+            Ok::<_, AppError>(())
+        };
+        let tags = async {
+            if asks("tags") {
+                prefill(&self.episode_tags, episodes.iter().map(|e| e.id)).await?;
+            }
+            Ok(())
+        };
+        futures::try_join!(podcasts, tags)?;
         Ok(())
     }
+}
+
+/// Loads `keys` through `loader`'s own [`Loader`] at once and puts the rows in its cache: a
+/// prefetch knows every key of the page, so it waits for no batch window (the DataLoader's
+/// 1 ms delay on a timer thread) and spawns no task.
+async fn prefill<K, T>(
+    loader: &DataLoader<T, HashMapCache>,
+    keys: impl Iterator<Item = K>,
+) -> Result<(), AppError>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    T: Loader<K, Error = AppError>,
+{
+    let keys: Vec<K> = keys
+        .collect::<std::collections::HashSet<K>>()
+        .into_iter()
+        .collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let values = loader.loader().load(&keys).await?;
+    loader.feed_many(values).await;
+    Ok(())
+}
+
+/// The node selections of a connection field (`connection` is its lookahead): a node is
+/// reached through `edges { node { … } }` or through `nodes { … }`, and a prefetch must see
+/// both, or a page asked with `nodes` falls back to timing-dependent batches.
+pub fn nodes_of(connection: Lookahead<'_>) -> [Lookahead<'_>; 2] {
+    [
+        connection.field("edges").field("node"),
+        connection.field("nodes"),
+    ]
 }
 
 /// Loads rows of `E` by their UUID primary key.

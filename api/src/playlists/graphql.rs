@@ -105,17 +105,15 @@ impl Playlist {
             after.as_deref(),
         )
         .await?;
-        let node = ctx.look_ahead().field("edges").field("node");
+        let video = crate::graphql::loaders::nodes_of(ctx.look_ahead()).map(|n| n.field("video"));
         let loaders = loaders(ctx)?;
-        if node.field("video").exists() {
+        if video.iter().any(|v| v.exists()) {
             let videos = loaders
                 .video
                 .load_many(page.rows.iter().map(|(_, item)| item.video_id))
                 .await?;
             let videos: Vec<&crate::videos::entity::video::Model> = videos.values().collect();
-            loaders
-                .prefetch_videos(node.field("video"), &videos)
-                .await?;
+            loaders.prefetch_videos(&video, &videos).await?;
         }
         Ok(page.connection(after.is_some(), PlaylistItem))
     }

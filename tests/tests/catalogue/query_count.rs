@@ -88,6 +88,62 @@ async fn a_page_of_videos_with_channels_and_tags_costs_constant_statements(backe
     assert_eq!(data["videos"]["pageInfo"]["hasNextPage"], true);
 }
 
+/// The same page asked through `nodes` instead of `edges { node }` (what the viewer app and the
+/// catalogue bench send): the prefetch must see that shape too, so the count stays fixed.
+const NODES_PAGE: &str = "query($n: Int) { videos(first: $n) { pageInfo { endCursor }
+    nodes { id title channel { name slug } tags { name slug } } } }";
+
+async fn a_page_of_videos_asked_through_nodes_costs_the_same_statements_as_through_edges(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let channels = [
+        support::channel(&app, &admin, "Nodes A").await,
+        support::channel(&app, &admin, "Nodes B").await,
+    ];
+    let tag = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation { createTag(input: { name: \"n\" }) { tag { id } } }",
+            json!({}),
+        )
+        .await["createTag"]["tag"]["id"]
+        .clone();
+    for n in 0..30 {
+        support::video(
+            &app,
+            &admin,
+            &channels[n % 2],
+            &format!("Node {n}"),
+            json!({ "status": "READY", "tagIds": [tag] }),
+        )
+        .await;
+    }
+    let mut costs = Vec::new();
+    for (query, n) in [(NODES_PAGE, 1), (NODES_PAGE, 24), (PAGE, 24)] {
+        let before = statements(&app).await;
+        let data = app.graphql_ok(None, query, json!({ "n": n })).await;
+        costs.push(statements(&app).await - before);
+        let first = if query == PAGE {
+            &data["videos"]["edges"][0]["node"]
+        } else {
+            &data["videos"]["nodes"][0]
+        };
+        assert_eq!(first["title"], "Node 29", "{data}");
+        assert_eq!(first["tags"][0]["name"], "n", "{data}");
+        assert!(first["channel"]["name"].is_string(), "{data}");
+    }
+    // The page, the channels, the tag links, the tags; `PAGE` asks for categories too, and
+    // every video here has none, so it costs no more.
+    assert_eq!(costs[0], costs[1], "nodes, 1 vs 24 videos: {costs:?}");
+    assert_eq!(costs[1], costs[2], "nodes vs edges, 24 videos: {costs:?}");
+    assert!(
+        costs[1] <= 4,
+        "statements for 24 videos through nodes: {costs:?}"
+    );
+}
+
 async fn playlist_items_and_episodes_cost_constant_statements(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
@@ -172,5 +228,6 @@ async fn playlist_items_and_episodes_cost_constant_statements(backend: Backend) 
 
 both_databases!(
     a_page_of_videos_with_channels_and_tags_costs_constant_statements,
+    a_page_of_videos_asked_through_nodes_costs_the_same_statements_as_through_edges,
     playlist_items_and_episodes_cost_constant_statements,
 );

@@ -112,7 +112,7 @@ impl PodcastsQuery {
         .await?;
         let rows: Vec<&episode::Model> = page.rows.iter().map(|(_, m)| m).collect();
         loaders(ctx)?
-            .prefetch_episodes(ctx.look_ahead().field("edges").field("node"), &rows)
+            .prefetch_episodes(&crate::graphql::loaders::nodes_of(ctx.look_ahead()), &rows)
             .await?;
         Ok(page.connection(after.is_some(), Episode))
     }

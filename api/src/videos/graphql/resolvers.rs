@@ -40,7 +40,7 @@ pub async fn list(
     .await?;
     let rows: Vec<&video::Model> = page.rows.iter().map(|(_, m)| m).collect();
     loaders(ctx)?
-        .prefetch_videos(ctx.look_ahead().field("edges").field("node"), &rows)
+        .prefetch_videos(&crate::graphql::loaders::nodes_of(ctx.look_ahead()), &rows)
         .await?;
     Ok(page.connection(after.is_some(), Video))
 }
