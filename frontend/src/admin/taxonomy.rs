@@ -1,6 +1,6 @@
 //! `/admin/taxonomy` (admins): the category tree (create, rename, move under another category
-//! or to the top, delete) and the tags (create, rename, delete). The API has no merge of tags
-//! or categories; the page says so.
+//! or to the top, merge into another, delete) and the tags (create, rename, merge into another,
+//! delete).
 
 use crate::i18n::admin::shell::Shell;
 use crate::i18n::admin::site::{self as text, Say, SitePages as S};
@@ -38,7 +38,9 @@ operation!(
     SiteDeleteCategory,
     SiteCreateTag,
     SiteUpdateTag,
-    SiteDeleteTag
+    SiteDeleteTag,
+    SiteMergeCategories,
+    SiteMergeTags
 );
 
 /// A category and the ones inside it.
@@ -170,9 +172,18 @@ pub fn TaxonomyPage() -> impl IntoView {
                                     .into_iter()
                                     .map(|r| category_row(session, status, all.clone(), r, reload))
                                     .collect::<Vec<_>>();
+                                let every_tag: Vec<(String, String)> =
+                                    tags.iter().map(|t| (t.id.clone(), t.name.clone())).collect();
                                 let tag_rows = tags
                                     .into_iter()
-                                    .map(|t| tag_row(session, status, t, reload))
+                                    .map(|t| {
+                                        let others = every_tag
+                                            .iter()
+                                            .filter(|(id, _)| *id != t.id)
+                                            .cloned()
+                                            .collect();
+                                        tag_row(session, status, t, others, reload)
+                                    })
                                     .collect::<Vec<_>>();
                                 view! {
                                     <section aria-labelledby="categories-heading">
@@ -297,6 +308,41 @@ fn category_row(
             );
         }
     };
+    let merge_targets: Vec<(String, String)> = all
+        .iter()
+        .filter(|c| !row.subtree.contains(&c.id))
+        .map(|c| (c.id.clone(), format!("{}{}", "— ".repeat(c.depth), c.name)))
+        .collect();
+    let merge = {
+        let (from, name) = (row.id.clone(), row.name.clone());
+        move |into: String, into_name: String| {
+            let input = site_merge_categories::MergeInput {
+                from_id: from.clone(),
+                into_id: into.clone(),
+            };
+            let name = name.clone();
+            // Said on the row that stays: this one goes.
+            status.run(
+                into,
+                session.call::<SiteMergeCategories>(site_merge_categories::Variables { input }),
+                move |_| {
+                    text::say(
+                        locale(),
+                        Say::Merged(&name, into_name.trim_start_matches("— ")),
+                    )
+                },
+                move |_| reload(),
+            );
+        }
+    };
+    let merge_view = merge_control(
+        status,
+        scope.clone(),
+        row.name.clone(),
+        "category",
+        merge_targets,
+        merge,
+    );
     let options = all
         .into_iter()
         .filter(|c| !row.subtree.contains(&c.id))
@@ -328,6 +374,7 @@ fn category_row(
                     {options}
                 </select>
                 <button type="button" class="category-move" on:click=move_it disabled=busy>{t(S::Move)}</button>
+                {merge_view}
                 <button type="button" class="category-delete danger" on:click=move |_| confirming.set(true) disabled=busy>{t(S::DeleteMenu)}</button>
             </div>
             <Show when=move || confirming.get()>
@@ -349,6 +396,7 @@ fn tag_row(
     session: Session,
     status: Status,
     tag: Tag,
+    others: Vec<(String, String)>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let busy = move || status.busy.get();
@@ -392,6 +440,31 @@ fn tag_row(
             );
         }
     };
+    let merge = {
+        let (from, name) = (tag.id.clone(), tag.name.clone());
+        move |into: String, into_name: String| {
+            let input = site_merge_tags::MergeInput {
+                from_id: from.clone(),
+                into_id: into.clone(),
+            };
+            let name = name.clone();
+            // Said on the row that stays: this one goes.
+            status.run(
+                into,
+                session.call::<SiteMergeTags>(site_merge_tags::Variables { input }),
+                move |_| text::say(locale(), Say::Merged(&name, &into_name)),
+                move |_| reload(),
+            );
+        }
+    };
+    let merge_view = merge_control(
+        status,
+        scope.clone(),
+        tag.name.clone(),
+        "tag",
+        others,
+        merge,
+    );
     let warning = text::say(locale(), Say::DeleteTag(&tag.name));
     view! {
         <li class="site-row tag-row" data-name=tag.name.clone()>
@@ -401,6 +474,7 @@ fn tag_row(
                     <button type="submit" class="tag-rename-submit" disabled=busy>{t(S::Rename)}</button>
                 </form>
                 <span class="site-muted">{tag.slug.clone()}</span>
+                {merge_view}
                 <button type="button" class="tag-delete danger" on:click=move |_| confirming.set(true) disabled=busy>{t(S::DeleteMenu)}</button>
             </div>
             <Show when=move || confirming.get()>
@@ -415,5 +489,68 @@ fn tag_row(
             {status.other_error(scope.clone(), &["name"], String::new())}
             {status.done_view(scope, String::new())}
         </li>
+    }
+}
+
+/// "Merge into" for one category or tag called `name`: a choice among `targets` (ID, label),
+/// a button, and a question naming both before `merge(into ID, into label)` runs. `kind`
+/// prefixes the controls' classes (`tag-merge-into`, `tag-merge`, `tag-confirm-merge`).
+fn merge_control(
+    status: Status,
+    scope: String,
+    name: String,
+    kind: &'static str,
+    targets: Vec<(String, String)>,
+    merge: impl Fn(String, String) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let busy = move || status.busy.get();
+    let target: NodeRef<leptos::html::Select> = NodeRef::new();
+    let asking = RwSignal::new(None::<(String, String)>);
+    let ask = {
+        let targets = targets.clone();
+        move |_| {
+            let chosen = target.get().map(|s| s.value()).unwrap_or_default();
+            match targets.iter().find(|(id, _)| *id == chosen) {
+                Some(found) => asking.set(Some(found.clone())),
+                None => status.say(&scope, S::ChooseMergeTarget.text(locale())),
+            }
+        }
+    };
+    let options = targets
+        .into_iter()
+        .map(|(id, label)| view! { <option value=id>{label}</option> })
+        .collect::<Vec<_>>();
+    let label = text::say(locale(), Say::MergeTarget(&name));
+    let question = move || {
+        asking.get().map(|(into, into_label)| {
+            let merge = merge.clone();
+            let plain = into_label.trim_start_matches("— ").to_owned();
+            let said = text::say(locale(), Say::MergeQuestion(&name, &plain));
+            view! {
+                <div class="site-confirm" role="alertdialog">
+                    <p>{said}</p>
+                    <button
+                        type="button"
+                        class=format!("{kind}-confirm-merge danger")
+                        on:click=move |_| {
+                            asking.set(None);
+                            merge(into.clone(), into_label.clone());
+                        }
+                    >
+                        {t(S::Merge)}
+                    </button>
+                    " "
+                    <button type="button" on:click=move |_| asking.set(None)>{t(S::KeepIt)}</button>
+                </div>
+            }
+        })
+    };
+    view! {
+        <select class=format!("{kind}-merge-into") aria-label=label node_ref=target>
+            <option value="" selected=true>{t(S::MergeInto)}</option>
+            {options}
+        </select>
+        <button type="button" class=format!("{kind}-merge") on:click=ask disabled=busy>{t(S::Merge)}</button>
+        {question}
     }
 }

@@ -171,3 +171,115 @@ async fn an_admin_creates_nests_renames_and_deletes_categories_and_tags() {
     );
     assert_eq!(tags_after, json!({ "tags": [{ "name": "sailing boats" }] }));
 }
+
+/// Creates a tag or category through the API and returns its ID.
+async fn made(app: &TestApp, token: &str, mutation: &str, input: Value) -> String {
+    let (input_type, field) = match mutation {
+        "createTag" => ("CreateTagInput", "tag"),
+        _ => ("CreateCategoryInput", "category"),
+    };
+    app.graphql_ok(
+        Some(token),
+        &format!("mutation($i: {input_type}!) {{ {mutation}(input: $i) {{ {field} {{ id }} }} }}"),
+        json!({ "i": input }),
+    )
+    .await[mutation][field]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_merges_a_duplicate_tag_and_category_and_their_video_moves_to_the_ones_that_stay()
+{
+    assert_app_is_built();
+    let app = spawn_site().await;
+    let admin = app.admin_token().await;
+    let sea = made(&app, &admin, "createTag", json!({ "name": "sea" })).await;
+    let ocean = made(&app, &admin, "createTag", json!({ "name": "ocean" })).await;
+    let science = made(&app, &admin, "createCategory", json!({ "name": "Science" })).await;
+    let sciences = made(
+        &app,
+        &admin,
+        "createCategory",
+        json!({ "name": "Sciences" }),
+    )
+    .await;
+    let channel = app.create_channel(&admin, "Coast").await;
+    let video = app
+        .create_video(
+            &admin,
+            channel["id"].as_str().unwrap(),
+            "Waves",
+            json!({ "tagIds": [ocean], "categoryId": sciences }),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    click(&browser, "#nav-taxonomy").await;
+    let ocean_row = "li.tag-row[data-name=\"ocean\"]";
+    // Merging with nothing chosen says what is missing and sends nothing.
+    click(&browser, &format!("{ocean_row} .tag-merge")).await;
+    let unchosen = text_of(&browser, &format!("{ocean_row} .notice")).await;
+    choose(&browser, &format!("{ocean_row} .tag-merge-into"), &sea).await;
+    click(&browser, &format!("{ocean_row} .tag-merge")).await;
+    let question = text_containing(&browser, &format!("{ocean_row} .site-confirm"), "sea").await;
+    click(&browser, &format!("{ocean_row} .tag-confirm-merge")).await;
+    let tag_done =
+        text_containing(&browser, "li.tag-row[data-name=\"sea\"] .notice", "Merged").await;
+    let ocean_gone = wait_for_js(
+        &browser,
+        &format!(
+            "document.querySelector('{}') === null",
+            ocean_row.replace('\'', "\\'")
+        ),
+    )
+    .await;
+
+    let sciences_row = category("Sciences", "");
+    choose(
+        &browser,
+        &format!("{sciences_row} .category-merge-into"),
+        &science,
+    )
+    .await;
+    click(&browser, &format!("{sciences_row} .category-merge")).await;
+    click(&browser, &format!("{sciences_row} .category-confirm-merge")).await;
+    let category_done = text_containing(&browser, &category("Science", ".notice"), "Merged").await;
+    browser.close().await;
+
+    assert_eq!(
+        unchosen.as_deref(),
+        Some("Choose what to merge it into first.")
+    );
+    assert!(
+        question.starts_with("Merge “ocean” into “sea”? Everything filed under “ocean” moves to “sea”, and “ocean” is deleted."),
+        "the question names both: {question}"
+    );
+    assert_eq!(tag_done, "Merged “ocean” into “sea”.");
+    assert!(ocean_gone.is_some(), "the merged tag's row is gone");
+    assert_eq!(category_done, "Merged “Sciences” into “Science”.");
+    let data = app
+        .graphql_ok(
+            Some(&admin),
+            "query($id: ID!) { node(id: $id) { ... on Video { tags { name } category { name } } } tags { name } }",
+            json!({ "id": video }),
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({
+            "node": { "tags": [{ "name": "sea" }], "category": { "name": "Science" } },
+            "tags": [{ "name": "sea" }]
+        })
+    );
+    assert_eq!(
+        categories(&app).await,
+        vec![pair("Science", None)],
+        "the merged category is gone"
+    );
+}

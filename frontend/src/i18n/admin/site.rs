@@ -72,8 +72,11 @@ crate::messages! {
         AddAgain => "Add again", "Ajouter encore";
         TaxonomyHint1 => "Categories nest (a video has one); tags are flat (a video has many). ",
             "Les catégories s’imbriquent (une vidéo en a une) ; les mots-clés sont à plat (une vidéo en a plusieurs). ";
-        TaxonomyHint2 => "Merging is not offered: the API has no merge yet, so rename one and delete the other.",
-            "La fusion n’est pas proposée : l’API ne sait pas encore fusionner, renommez donc l’un et supprimez l’autre.";
+        TaxonomyHint2 => "To fold a duplicate into another, merge it: what it was on moves over, and it goes.",
+            "Pour fondre un doublon dans un autre, fusionnez-le : ce qui le portait passe à l’autre, et il disparaît.";
+        MergeInto => "(merge into…)", "(fusionner dans…)";
+        Merge => "Merge", "Fusionner";
+        ChooseMergeTarget => "Choose what to merge it into first.", "Choisissez d’abord dans quoi le fusionner.";
         Categories => "Categories", "Catégories";
         NewCategory => "New category", "Nouvelle catégorie";
         Inside => "Inside", "Dans";
@@ -141,6 +144,12 @@ pub enum Say<'a> {
     PutInside(&'a str),
     /// "Delete the tag “x” from every video?"
     DeleteTag(&'a str),
+    /// "Merge “a” into “b”? …" (from, into)
+    MergeQuestion(&'a str, &'a str),
+    /// "Merged “a” into “b”." (from, into)
+    Merged(&'a str, &'a str),
+    /// "What to merge x into"
+    MergeTarget(&'a str),
 }
 
 /// A text with a value in it, in `locale`.
@@ -173,6 +182,11 @@ pub fn say(locale: Locale, said: Say<'_>) -> String {
             NewNameFor(x) => format!("New name for {x}"),
             PutInside(x) => format!("Put {x} inside"),
             DeleteTag(x) => format!("Delete the tag “{x}” from every video?"),
+            MergeQuestion(a, b) => format!(
+                "Merge “{a}” into “{b}”? Everything filed under “{a}” moves to “{b}”, and “{a}” is deleted."
+            ),
+            Merged(a, b) => format!("Merged “{a}” into “{b}”."),
+            MergeTarget(x) => format!("What to merge {x} into"),
         },
         Locale::Fr => match said {
             DeletedNamed(x) => format!("« {x} » a été supprimé."),
@@ -200,6 +214,11 @@ pub fn say(locale: Locale, said: Say<'_>) -> String {
             NewNameFor(x) => format!("Nouveau nom pour {x}"),
             PutInside(x) => format!("Mettre {x} dans"),
             DeleteTag(x) => format!("Supprimer le mot-clé « {x} » de toutes les vidéos ?"),
+            MergeQuestion(a, b) => format!(
+                "Fusionner « {a} » dans « {b} » ? Tout ce qui est classé sous « {a} » passe sous « {b} », et « {a} » est supprimé."
+            ),
+            Merged(a, b) => format!("« {a} » a été fusionné dans « {b} »."),
+            MergeTarget(x) => format!("Dans quoi fusionner {x}"),
         },
     }
 }
