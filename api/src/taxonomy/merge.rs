@@ -9,7 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entity::{category, episode_tag, tag, video_tag};
-use super::service::require_admin;
+use super::service::{reaches, require_admin};
 use crate::error::{AppError, AppResult};
 use crate::videos::entity::video;
 use crate::visibility::Viewer;
@@ -115,23 +115,11 @@ pub async fn merge_categories(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("category to merge into"))?;
-    // Walk up from `into`: meeting `from` means `into` is one of its subcategories.
-    let (mut cursor, mut steps) = (target.parent_id, 0);
-    while let Some(p) = cursor {
-        if p == from {
-            return Err(AppError::validation(
-                "intoId: a category cannot be merged into one of its own subcategories",
-            ));
-        }
-        steps += 1;
-        if steps > 100 {
-            return Err(AppError::validation("intoId: categories nest too deep"));
-        }
-        cursor = category::Entity::find_by_id(p)
-            .one(&txn)
-            .await?
-            .map(|c| c.parent_id)
-            .unwrap_or_default();
+    // Meeting `from` above `into` means `into` is one of its subcategories.
+    if reaches(&txn, target.parent_id, from, "intoId").await? {
+        return Err(AppError::validation(
+            "intoId: a category cannot be merged into one of its own subcategories",
+        ));
     }
     video::Entity::update_many()
         .col_expr(video::Column::CategoryId, Expr::value(into))

@@ -92,24 +92,11 @@ pub async fn update_category(
         active.slug = Set(checked_slug.clone());
     }
     if let Some(parent) = parent_id {
-        // Walk up from the new parent: meeting `id` would close a loop.
-        let mut cursor = parent;
-        let mut steps = 0;
-        while let Some(p) = cursor {
-            if p == id {
-                return Err(AppError::validation(
-                    "parentId: a category cannot be inside itself",
-                ));
-            }
-            steps += 1;
-            if steps > 100 {
-                return Err(AppError::validation("parentId: categories nest too deep"));
-            }
-            cursor = category::Entity::find_by_id(p)
-                .one(&txn)
-                .await?
-                .ok_or(AppError::NotFound("parent category"))?
-                .parent_id;
+        // Meeting `id` above the new parent would close a loop.
+        if reaches(&txn, parent, id, "parentId").await? {
+            return Err(AppError::validation(
+                "parentId: a category cannot be inside itself",
+            ));
         }
         active.parent_id = Set(parent);
     }
@@ -120,6 +107,34 @@ pub async fn update_category(
         .map_err(slug_conflict(&checked_slug))?;
     txn.commit().await?;
     Ok(updated)
+}
+
+/// Whether walking up the tree from `start` (itself included) meets `category`; `key` names
+/// the input field in the error for a tree nested over 100 deep.
+pub(super) async fn reaches(
+    db: &impl ConnectionTrait,
+    start: Option<Uuid>,
+    category: Uuid,
+    key: &str,
+) -> AppResult<bool> {
+    let (mut cursor, mut steps) = (start, 0);
+    while let Some(p) = cursor {
+        if p == category {
+            return Ok(true);
+        }
+        steps += 1;
+        if steps > 100 {
+            return Err(AppError::validation(format!(
+                "{key}: categories nest too deep"
+            )));
+        }
+        cursor = category::Entity::find_by_id(p)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound("parent category"))?
+            .parent_id;
+    }
+    Ok(false)
 }
 
 /// Deletes a category; its children become roots, its videos uncategorised.
