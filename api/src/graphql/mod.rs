@@ -14,6 +14,7 @@
 //!   (DataLoaders), [`node`] (`node(id:)`), [`relay`] (global IDs), [`pagination`] (keyset
 //!   connections).
 
+pub mod bulk;
 pub mod caching;
 pub mod context;
 pub mod cost;
@@ -47,7 +48,7 @@ use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
-use crate::podcasts::graphql::{PodcastsMutation, PodcastsQuery};
+use crate::podcasts::graphql::{EpisodesBulkMutation, PodcastsMutation, PodcastsQuery};
 use crate::podcasts::itunes::ItunesQuery;
 use crate::search::graphql::SearchQuery;
 use crate::state::{AppState, Ctx};
@@ -83,6 +84,7 @@ pub struct MutationRoot(
     VideosMutation,
     PlaylistsMutation,
     PodcastsMutation,
+    EpisodesBulkMutation,
     TaxonomyMutation,
     TranscodeMutation,
 );

@@ -180,7 +180,7 @@ pub fn TaxonomyPage() -> impl IntoView {
                                         let others = every_tag
                                             .iter()
                                             .filter(|(id, _)| *id != t.id)
-                                            .cloned()
+                                            .map(|(id, name)| (id.clone(), name.clone(), name.clone()))
                                             .collect();
                                         tag_row(session, status, t, others, reload)
                                     })
@@ -308,10 +308,13 @@ fn category_row(
             );
         }
     };
-    let merge_targets: Vec<(String, String)> = all
+    let merge_targets: Vec<(String, String, String)> = all
         .iter()
         .filter(|c| !row.subtree.contains(&c.id))
-        .map(|c| (c.id.clone(), format!("{}{}", "— ".repeat(c.depth), c.name)))
+        .map(|c| {
+            let label = format!("{}{}", "— ".repeat(c.depth), c.name);
+            (c.id.clone(), label, c.name.clone())
+        })
         .collect();
     let merge = {
         let (from, name) = (row.id.clone(), row.name.clone());
@@ -325,12 +328,7 @@ fn category_row(
             status.run(
                 into,
                 session.call::<SiteMergeCategories>(site_merge_categories::Variables { input }),
-                move |_| {
-                    text::say(
-                        locale(),
-                        Say::Merged(&name, into_name.trim_start_matches("— ")),
-                    )
-                },
+                move |_| text::say(locale(), Say::Merged(&name, &into_name)),
                 move |_| reload(),
             );
         }
@@ -396,7 +394,7 @@ fn tag_row(
     session: Session,
     status: Status,
     tag: Tag,
-    others: Vec<(String, String)>,
+    others: Vec<(String, String, String)>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let busy = move || status.busy.get();
@@ -492,15 +490,16 @@ fn tag_row(
     }
 }
 
-/// "Merge into" for one category or tag called `name`: a choice among `targets` (ID, label),
-/// a button, and a question naming both before `merge(into ID, into label)` runs. `kind`
+/// "Merge into" for one category or tag called `name`: a choice among `targets` (ID, label as
+/// listed, plain name), a button, and a question naming both before `merge(into ID, into name)`
+/// runs. `kind`
 /// prefixes the controls' classes (`tag-merge-into`, `tag-merge`, `tag-confirm-merge`).
 fn merge_control(
     status: Status,
     scope: String,
     name: String,
     kind: &'static str,
-    targets: Vec<(String, String)>,
+    targets: Vec<(String, String, String)>,
     merge: impl Fn(String, String) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let busy = move || status.busy.get();
@@ -510,22 +509,21 @@ fn merge_control(
         let targets = targets.clone();
         move |_| {
             let chosen = target.get().map(|s| s.value()).unwrap_or_default();
-            match targets.iter().find(|(id, _)| *id == chosen) {
-                Some(found) => asking.set(Some(found.clone())),
+            match targets.iter().find(|(id, _, _)| *id == chosen) {
+                Some((id, _, name)) => asking.set(Some((id.clone(), name.clone()))),
                 None => status.say(&scope, S::ChooseMergeTarget.text(locale())),
             }
         }
     };
     let options = targets
         .into_iter()
-        .map(|(id, label)| view! { <option value=id>{label}</option> })
+        .map(|(id, label, _)| view! { <option value=id>{label}</option> })
         .collect::<Vec<_>>();
     let label = text::say(locale(), Say::MergeTarget(&name));
     let question = move || {
-        asking.get().map(|(into, into_label)| {
+        asking.get().map(|(into, into_name)| {
             let merge = merge.clone();
-            let plain = into_label.trim_start_matches("— ").to_owned();
-            let said = text::say(locale(), Say::MergeQuestion(&name, &plain));
+            let said = text::say(locale(), Say::MergeQuestion(&name, &into_name));
             view! {
                 <div class="site-confirm" role="alertdialog">
                     <p>{said}</p>
@@ -534,7 +532,7 @@ fn merge_control(
                         class=format!("{kind}-confirm-merge danger")
                         on:click=move |_| {
                             asking.set(None);
-                            merge(into.clone(), into_label.clone());
+                            merge(into.clone(), into_name.clone());
                         }
                     >
                         {t(S::Merge)}

@@ -8,6 +8,7 @@
 
 mod channels;
 mod french;
+mod library_episodes;
 mod live_dashboard;
 mod member_by_email;
 mod playlists;

@@ -150,6 +150,10 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Mutation", "publishEpisode", PUBLISH),
     ("Mutation", "unpublishEpisode", PUBLISH),
     ("Mutation", "deleteEpisode", MANAGE),
+    ("Mutation", "bulkPublishEpisodes", PUBLISH),
+    ("Mutation", "bulkUnpublishEpisodes", PUBLISH),
+    ("Mutation", "bulkSetEpisodeVisibility", MANAGE),
+    ("Mutation", "bulkDeleteEpisodes", MANAGE),
     // Taxonomy.
     ("Mutation", "createCategory", ADMINS),
     ("Mutation", "updateCategory", ADMINS),
@@ -750,6 +754,24 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
         ("Mutation", f @ ("publishEpisode" | "unpublishEpisode")) => request(
             &m(f, "PublishEpisodeInput", "episode { id }"),
             json!({ "id": w.episode(&w.podcast(&w.channel().await).await).await }),
+        ),
+        (
+            "Mutation",
+            f @ ("bulkPublishEpisodes" | "bulkUnpublishEpisodes" | "bulkDeleteEpisodes"),
+        ) => request(
+            &m(f, "BulkEpisodesInput", "results { ok code }"),
+            json!({ "ids": [w.episode(&w.podcast(&w.channel().await).await).await] }),
+        ),
+        ("Mutation", "bulkSetEpisodeVisibility") => request(
+            &m(
+                "bulkSetEpisodeVisibility",
+                "BulkSetEpisodeVisibilityInput",
+                "results { ok code }",
+            ),
+            json!({
+                "ids": [w.episode(&w.podcast(&w.channel().await).await).await],
+                "visibility": "UNLISTED"
+            }),
         ),
         ("Mutation", "deleteEpisode") => request(
             &m("deleteEpisode", "DeleteNodeInput", "deletedId"),

@@ -4,6 +4,7 @@
 
 mod bad_inputs;
 mod bulk;
+mod bulk_episodes;
 mod cache;
 mod crud;
 mod demo;

@@ -103,3 +103,17 @@ pub fn ids(connection: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Creates a podcast in `channel` as `token` and returns its ID.
+pub async fn podcast(app: &TestApp, token: &str, channel: &str, title: &str) -> String {
+    app.graphql_ok(
+        Some(token),
+        "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
+        json!({ "i": { "channelId": channel, "title": title, "author": "A", "ownerName": "A",
+            "ownerEmail": "a@example.com", "language": "en" } }),
+    )
+    .await["createPodcast"]["podcast"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}

@@ -14,7 +14,7 @@ use crate::podcasts::service::{
 };
 use crate::podcasts::{EpisodeType, PodcastType};
 use crate::videos::graphql::{ChapterInput, chapters};
-use crate::visibility::{Status, Visibility};
+use crate::visibility::{Status, Viewer, Visibility};
 
 /// An Apple Podcasts category, optionally narrowed to a subcategory.
 #[derive(SimpleObject, InputObject, Debug, Clone)]
@@ -53,6 +53,8 @@ pub struct PodcastFilter {
 pub struct EpisodeFilter {
     /// Only this podcast's episodes.
     pub podcast: Option<ID>,
+    /// Only episodes of this channel's podcasts.
+    pub channel: Option<ID>,
     /// Only episodes with this tag.
     pub tag: Option<ID>,
     /// Only this status.
@@ -65,6 +67,9 @@ pub struct EpisodeFilter {
     pub created_before: Option<DateTime<Utc>>,
     /// Case-insensitive substring of the title.
     pub text: Option<String>,
+    /// Only episodes of the channels the caller may manage (drafts and private ones included,
+    /// as for any list a manager reads); nothing for callers who manage no channel.
+    pub managed_by_me: Option<bool>,
 }
 
 /// A new podcast.
@@ -322,10 +327,12 @@ impl PodcastFilter {
 }
 
 impl EpisodeFilter {
-    /// The service's query.
-    pub fn into_query(self) -> AppResult<EpisodeQuery> {
+    /// The service's query; `viewer` is who asks (for `managedByMe`).
+    pub fn into_query(self, viewer: &Viewer) -> AppResult<EpisodeQuery> {
         Ok(EpisodeQuery {
             podcast_id: opt_id(self.podcast.as_ref(), "Podcast")?,
+            channel_id: opt_id(self.channel.as_ref(), "Channel")?,
+            managed_by: self.managed_by_me.unwrap_or(false).then(|| viewer.clone()),
             tag_id: opt_id(self.tag.as_ref(), "Tag")?,
             status: self.status,
             visibility: self.visibility,

@@ -2,8 +2,9 @@
 //!
 //! One file per job: this one is the `Podcast` type, `episode.rs` the `Episode` type,
 //! `inputs.rs` the inputs, filters and payloads (and how each becomes what the service takes),
-//! `resolvers.rs` the queries and mutations.
+//! `resolvers.rs` the queries and mutations, `bulk.rs` the bulk mutations on episodes.
 
+mod bulk;
 mod episode;
 mod inputs;
 mod resolvers;
@@ -12,6 +13,10 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
+pub use bulk::{
+    BulkEpisodeResult, BulkEpisodesInput, BulkEpisodesPayload, BulkSetEpisodeVisibilityInput,
+    EpisodesBulkMutation,
+};
 pub use episode::Episode;
 pub use inputs::{
     CreateEpisodeInput, CreatePodcastInput, DeleteNodeInput, EpisodeFilter, EpisodePayload,

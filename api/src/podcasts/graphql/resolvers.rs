@@ -104,7 +104,7 @@ impl PodcastsQuery {
         let page = service::list_episodes(
             db,
             &viewer,
-            filter.into_query()?,
+            filter.into_query(&viewer)?,
             order_by.unwrap_or_default(),
             first,
             after.as_deref(),

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{EpisodeQuery, PodcastQuery};
 
+use crate::channels::entity::channel;
 use crate::content;
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
@@ -109,6 +110,17 @@ pub async fn find_episode(
         .await?)
 }
 
+/// Episodes whose podcast matches `podcasts` (a condition on the podcasts table).
+fn in_podcasts(podcasts: SimpleExpr) -> SimpleExpr {
+    episode::Column::PodcastId.in_subquery(
+        Query::select()
+            .column(podcast::Column::Id)
+            .from(podcast::Entity)
+            .and_where(podcasts)
+            .to_owned(),
+    )
+}
+
 /// One page of the episodes `viewer` may see in lists.
 pub async fn list_episodes(
     db: &impl ConnectionTrait,
@@ -133,6 +145,22 @@ pub async fn list_episodes(
     if let Some(p) = query.podcast_id {
         select = select.filter(episode::Column::PodcastId.eq(p));
         list.push_str(&format!(":p{p}"));
+    }
+    if let Some(c) = query.channel_id {
+        select = select.filter(in_podcasts(Expr::col(podcast::Column::ChannelId).eq(c)));
+        // A cursor of one channel's list must not page another channel's.
+        list.push_str(&format!(":c{c}"));
+    }
+    if let Some(manager) = &query.managed_by {
+        select = select.filter(in_podcasts(
+            Expr::col(podcast::Column::ChannelId).in_subquery(
+                Query::select()
+                    .column((channel::Entity, channel::Column::Id))
+                    .from(channel::Entity)
+                    .cond_where(visibility::managed_channels(manager))
+                    .to_owned(),
+            ),
+        ));
     }
     if let Some(t) = query.tag_id {
         select = select.filter(

@@ -22,7 +22,7 @@ pub use shows::{create, delete, update};
 use super::itunes::ItunesCategory;
 use super::{EpisodeType, PodcastType};
 use crate::videos::service::Chapter;
-use crate::visibility::{Status, Visibility};
+use crate::visibility::{Status, Viewer, Visibility};
 
 /// What a new podcast is made of.
 #[derive(Debug, Clone)]
@@ -162,6 +162,10 @@ pub struct PodcastQuery {
 pub struct EpisodeQuery {
     /// Only this podcast's (the caller was already allowed to see it).
     pub podcast_id: Option<Uuid>,
+    /// Only those of this channel's podcasts.
+    pub channel_id: Option<Uuid>,
+    /// Only those of the channels this viewer may manage.
+    pub managed_by: Option<Viewer>,
     /// Only those with this tag.
     pub tag_id: Option<Uuid>,
     /// Only this status.

@@ -4,13 +4,10 @@
 use async_graphql::{ID, InputObject, SimpleObject};
 
 use super::Video;
-use crate::error::{AppError, AppResult};
-use crate::graphql::relay::from_global;
+use crate::error::AppResult;
+use crate::graphql::bulk;
 use crate::videos::entity::video;
 use crate::visibility::Visibility;
-
-/// Most video IDs one bulk mutation takes; more is refused whole (`VALIDATION`).
-pub const MAX_BULK_ITEMS: usize = 100;
 
 /// The videos a bulk mutation acts on.
 #[derive(InputObject, Debug)]
@@ -74,63 +71,34 @@ pub struct BulkVideosPayload {
     pub failed_count: i32,
 }
 
-/// Refuses a bulk call with too many IDs or with an ID given twice, before anything changes.
-fn check_bulk_ids(ids: &[ID]) -> AppResult<()> {
-    if ids.len() > MAX_BULK_ITEMS {
-        return Err(AppError::validation(format!(
-            "ids: at most {MAX_BULK_ITEMS} videos at once, {} given",
-            ids.len()
-        )));
-    }
-    let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    for id in ids {
-        if !seen.insert(id.as_str()) {
-            return Err(AppError::validation(format!(
-                "ids: {} is given more than once",
-                id.as_str()
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// Runs `each` over the videos one by one (each call is one of the single-item services, so one
 /// transaction per item) and reports every outcome in input order.
-pub(super) async fn bulk<F, Fut>(ids: Vec<ID>, mut each: F) -> AppResult<BulkVideosPayload>
+pub(super) async fn bulk<F, Fut>(ids: Vec<ID>, each: F) -> AppResult<BulkVideosPayload>
 where
     F: FnMut(uuid::Uuid) -> Fut,
     Fut: std::future::Future<Output = AppResult<Option<video::Model>>>,
 {
-    check_bulk_ids(&ids)?;
-    let mut results = Vec::with_capacity(ids.len());
-    for id in ids {
-        let outcome = match from_global(&id, "Video") {
-            Ok(uuid) => each(uuid).await,
-            Err(e) => Err(e),
-        };
-        results.push(match outcome {
+    let outcomes = bulk::run(ids, "Video", "videos", each).await?;
+    let (ok_count, failed_count) = bulk::counts(&outcomes);
+    let results = outcomes
+        .into_iter()
+        .map(|o| match o.result {
             Ok(video) => BulkVideoResult {
-                id,
+                id: o.id,
                 ok: true,
                 code: None,
                 message: None,
                 video: video.map(Video),
             },
-            Err(e) => {
-                // Internal errors say only "internal error" to the client; the detail is logged.
-                e.log();
-                BulkVideoResult {
-                    id,
-                    ok: false,
-                    code: Some(e.code().to_string()),
-                    message: Some(e.to_string()),
-                    video: None,
-                }
-            }
-        });
-    }
-    let ok_count = results.iter().filter(|r| r.ok).count() as i32;
-    let failed_count = results.len() as i32 - ok_count;
+            Err((code, message)) => BulkVideoResult {
+                id: o.id,
+                ok: false,
+                code: Some(code),
+                message: Some(message),
+                video: None,
+            },
+        })
+        .collect();
     Ok(BulkVideosPayload {
         results,
         ok_count,

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 pub use bulk::{
     BulkAddVideosToPlaylistInput, BulkMoveVideosInput, BulkSetVideoVisibilityInput,
-    BulkVideoResult, BulkVideosInput, BulkVideosPayload, MAX_BULK_ITEMS,
+    BulkVideoResult, BulkVideosInput, BulkVideosPayload,
 };
 pub use inputs::{
     CreateVideoInput, DeleteVideoInput, MoveVideoInput, PublishVideoInput, UpdateVideoInput,

@@ -1,6 +1,7 @@
-//! Bulk actions over the checked videos: publish, unpublish, visibility, add to a playlist,
-//! move to a channel, delete (after one confirmation naming every video that goes). Each
-//! item is done or refused on its own; the refused ones are listed with why.
+//! Bulk actions over the checked videos or episodes: publish, unpublish, visibility, add to a
+//! playlist and move to a channel (videos only), delete (after one confirmation naming every
+//! item that goes). Each item is done or refused on its own; the refused ones are listed with
+//! why.
 
 use crate::i18n::admin::library::{self as text, Library as L};
 use crate::i18n::{locale, t};
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::Listing;
-use super::calls::{self, Action, Choices, Outcome};
+use super::calls::{self, Action, Choices, Kind, Outcome};
 use crate::admin::field;
 use crate::admin::session::Session;
 
@@ -27,6 +28,8 @@ pub(super) fn BulkBar(
     session: Session,
     choices: Choices,
     listing: Listing,
+    /// Videos or episodes.
+    kind: Signal<Kind>,
     /// Loads the list again.
     reload: Callback<()>,
 ) -> impl IntoView {
@@ -48,8 +51,9 @@ pub(super) fn BulkBar(
         busy.set(true);
         said.set(None);
         confirming.set(false);
+        let kind = kind.get_untracked();
         spawn_local(async move {
-            let result = calls::bulk(session, action, ids).await;
+            let result = calls::bulk(session, kind, action, ids).await;
             said.try_set(Some(match result {
                 Ok(outcome) => Said::Outcome(outcome, titles),
                 Err(e) => Said::Error(e.to_string()),
@@ -86,26 +90,27 @@ pub(super) fn BulkBar(
                 </select>
                 <button type="button" id="bulk-visibility" disabled=disabled on:click=with_value("bulk-visibility-value", Action::Visibility)>{t(L::SetVisibility)}</button>
             </span>
-            <span class="bulk-group">
+            <span class="bulk-group" hidden=move || kind.get() == Kind::Episodes>
                 <label for="bulk-playlist-value" class="visually-hidden">{t(L::Playlist)}</label>
                 <select id="bulk-playlist-value">{options(choices.playlists)}</select>
                 <button type="button" id="bulk-playlist" disabled=disabled on:click=with_value("bulk-playlist-value", Action::AddToPlaylist)>{t(L::AddToPlaylist)}</button>
             </span>
-            <span class="bulk-group">
+            <span class="bulk-group" hidden=move || kind.get() == Kind::Episodes>
                 <label for="bulk-move-value" class="visually-hidden">{t(L::MoveTo)}</label>
                 <select id="bulk-move-value">{options(choices.channels)}</select>
                 <button type="button" id="bulk-move" disabled=disabled on:click=with_value("bulk-move-value", Action::Move)>{t(L::MoveToChannel)}</button>
             </span>
             <button type="button" id="bulk-delete" class="danger" disabled=disabled on:click=move |_| confirming.set(true)>{t(L::DeleteMenu)}</button>
         </div>
-        {move || confirming.get().then(|| delete_question(listing, busy, confirming, move || run(Action::Delete)))}
+        {move || confirming.get().then(|| delete_question(listing, kind.get_untracked(), busy, confirming, move || run(Action::Delete)))}
         {move || said.get().map(said_view)}
     }
 }
 
-/// The one question before deleting: it names every video that goes.
+/// The one question before deleting: it names every item that goes.
 fn delete_question(
     listing: Listing,
+    kind: Kind,
     busy: RwSignal<bool>,
     confirming: RwSignal<bool>,
     delete: impl Fn() + 'static,
@@ -119,7 +124,10 @@ fn delete_question(
     });
     view! {
         <div class="danger bulk-confirm" role="alert" id="bulk-delete-question">
-            <p>{text::delete_videos_question(locale(), titles.len())}</p>
+            <p>{match kind {
+                Kind::Videos => text::delete_videos_question(locale(), titles.len()),
+                Kind::Episodes => text::delete_episodes_question(locale(), titles.len()),
+            }}</p>
             <ul>{titles.into_iter().map(|t| view! { <li>{t}</li> }).collect::<Vec<_>>()}</ul>
             <button type="button" id="bulk-delete-confirm" class="danger" disabled=move || busy.get() on:click=move |_| delete()>
                 {t(L::DeleteForGood)}

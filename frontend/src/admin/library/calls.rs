@@ -43,11 +43,13 @@ operation!(BulkMove);
 pub struct Row {
     /// Global ID.
     pub id: String,
-    /// UUID (the editor's address).
+    /// UUID for a video, the global ID for an episode (`data-uuid`).
     pub uuid: String,
+    /// The editor's address.
+    pub href: String,
     /// Title.
     pub title: String,
-    /// Its channel's name.
+    /// Its channel's name (and the podcast's title, for an episode).
     pub channel: String,
     /// Where its media is.
     pub phase: Phase,
@@ -57,15 +59,27 @@ pub struct Row {
     pub publication: &'static str,
     /// Seconds, once measured.
     pub duration: Option<f64>,
-    /// Views.
-    pub views: i64,
+    /// Views (videos only: episodes keep plays per day, not a total).
+    pub views: Option<i64>,
     /// The poster.
     pub poster: Option<String>,
+}
+
+/// What the library lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Kind {
+    /// Videos.
+    #[default]
+    Videos,
+    /// Podcast episodes.
+    Episodes,
 }
 
 /// The library's filters, as the controls hold them (`""`: any).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
+    /// Videos or episodes.
+    pub kind: Kind,
     /// Channel ID.
     pub channel: String,
     /// `DRAFT`, `PROCESSING`, `READY`, `FAILED`.
@@ -74,7 +88,7 @@ pub struct Filters {
     pub visibility: String,
     /// Tag ID.
     pub tag: String,
-    /// Category ID.
+    /// Category ID (videos only).
     pub category: String,
     /// Part of the title.
     pub text: String,
@@ -82,13 +96,25 @@ pub struct Filters {
     pub sort: String,
 }
 
-fn some(s: &str) -> Option<String> {
+pub(super) fn some(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.trim().to_owned())
 }
 
-/// A page of the library after `after`: the rows of channels the user manages, the cursor
-/// of the next page (if any), and how many videos the filters match in all.
+/// A page of the library after `after`: the rows of channels the user manages and the
+/// cursor of the next page (if any).
 pub async fn page(
+    session: Session,
+    filters: Filters,
+    after: Option<String>,
+) -> Result<(Vec<Row>, Option<String>), ApiError> {
+    match filters.kind {
+        Kind::Videos => videos_page(session, filters, after).await,
+        Kind::Episodes => super::episode_calls::page(session, filters, after).await,
+    }
+}
+
+/// A page of videos.
+async fn videos_page(
     session: Session,
     filters: Filters,
     after: Option<String>,
@@ -156,12 +182,13 @@ pub async fn page(
                 ),
                 phase: api::phase(&status, v.media_error, percent, error),
                 id: v.id,
+                href: crate::admin::edit_path(&v.uuid),
                 uuid: v.uuid,
                 title: v.title,
                 channel: v.channel.name,
                 visibility: format!("{:?}", v.visibility),
                 duration: v.duration,
-                views: v.view_count,
+                views: Some(v.view_count),
                 poster: v.media.poster_url,
             }
         })
@@ -258,7 +285,9 @@ pub struct Outcome {
     pub failures: Vec<Failure>,
 }
 
-macro_rules! outcome {
+/// A bulk call's payload as an [`Outcome`] (video and episode payloads have the same shape;
+/// `Outcome` and `Failure` must be in scope).
+macro_rules! bulk_outcome {
     ($payload:expr) => {{
         let p = $payload;
         Outcome {
@@ -276,30 +305,39 @@ macro_rules! outcome {
         }
     }};
 }
+pub(super) use bulk_outcome;
 
-/// Runs `action` over `ids`: each item is done or refused on its own.
-pub async fn bulk(session: Session, action: Action, ids: Vec<String>) -> Result<Outcome, ApiError> {
+/// Runs `action` over the `kind` items `ids`: each item is done or refused on its own.
+pub async fn bulk(
+    session: Session,
+    kind: Kind,
+    action: Action,
+    ids: Vec<String>,
+) -> Result<Outcome, ApiError> {
+    if kind == Kind::Episodes {
+        return super::episode_calls::bulk(session, action, ids).await;
+    }
     Ok(match action {
         Action::Publish => {
             let input = bulk_publish::BulkVideosInput { ids };
             let data = session
                 .call::<BulkPublish>(bulk_publish::Variables { input })
                 .await?;
-            outcome!(data.bulk_publish_videos)
+            bulk_outcome!(data.bulk_publish_videos)
         }
         Action::Unpublish => {
             let input = bulk_unpublish::BulkVideosInput { ids };
             let data = session
                 .call::<BulkUnpublish>(bulk_unpublish::Variables { input })
                 .await?;
-            outcome!(data.bulk_unpublish_videos)
+            bulk_outcome!(data.bulk_unpublish_videos)
         }
         Action::Delete => {
             let input = bulk_delete::BulkVideosInput { ids };
             let data = session
                 .call::<BulkDelete>(bulk_delete::Variables { input })
                 .await?;
-            outcome!(data.bulk_delete_videos)
+            bulk_outcome!(data.bulk_delete_videos)
         }
         Action::Visibility(word) => {
             use bulk_visibility::Visibility;
@@ -313,21 +351,21 @@ pub async fn bulk(session: Session, action: Action, ids: Vec<String>) -> Result<
             let data = session
                 .call::<BulkVisibility>(bulk_visibility::Variables { input })
                 .await?;
-            outcome!(data.bulk_set_video_visibility)
+            bulk_outcome!(data.bulk_set_video_visibility)
         }
         Action::AddToPlaylist(playlist_id) => {
             let input = bulk_add_to_playlist::BulkAddVideosToPlaylistInput { ids, playlist_id };
             let data = session
                 .call::<BulkAddToPlaylist>(bulk_add_to_playlist::Variables { input })
                 .await?;
-            outcome!(data.bulk_add_videos_to_playlist)
+            bulk_outcome!(data.bulk_add_videos_to_playlist)
         }
         Action::Move(channel_id) => {
             let input = bulk_move::BulkMoveVideosInput { ids, channel_id };
             let data = session
                 .call::<BulkMove>(bulk_move::Variables { input })
                 .await?;
-            outcome!(data.bulk_move_videos)
+            bulk_outcome!(data.bulk_move_videos)
         }
     })
 }

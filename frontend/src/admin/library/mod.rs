@@ -1,9 +1,10 @@
-//! `/admin/library`: every video of the channels the user manages, filtered, sorted and paged
-//! by cursor ("Load more", no cap), with checkboxes and bulk actions whose per-item results
-//! say which items were refused and why.
+//! `/admin/library`: every video and podcast episode of the channels the user manages (one
+//! kind at a time), filtered, sorted and paged by cursor ("Load more", no cap), with
+//! checkboxes and bulk actions whose per-item results say which items were refused and why.
 
 mod bulk;
 mod calls;
+mod episode_calls;
 mod filters;
 mod table;
 
@@ -14,7 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use self::bulk::BulkBar;
-use self::calls::{Choices, Filters, Row};
+use self::calls::{Choices, Filters, Kind, Row};
 use self::filters::FilterBar;
 use self::table::LibraryTable;
 use super::session::{Session, use_session};
@@ -116,11 +117,12 @@ fn Library(session: Session, choices: Choices) -> impl IntoView {
     Effect::new(move |_| listing.load(session, filters.get(), true));
     let reload = Callback::new(move |()| listing.load(session, filters.get_untracked(), true));
     let more = move |_| listing.load(session, filters.get_untracked(), false);
+    let kind = Signal::derive(move || filters.with(|f| f.kind));
     view! {
         <FilterBar choices=choices.clone() filters />
-        <BulkBar session choices listing reload />
+        <BulkBar session choices listing kind reload />
         {move || listing.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-        <LibraryTable listing />
+        <LibraryTable listing kind />
         {move || listing.loading.get().then(|| view! { <Loading /> })}
         {move || (listing.next.get().is_some() && !listing.loading.get()).then(|| view! {
             <button type="button" id="library-more" on:click=more>{t(L::LoadMore)}</button>

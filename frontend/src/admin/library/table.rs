@@ -1,5 +1,5 @@
 //! The library's table: a checkbox, poster, title, channel, state, visibility, publication,
-//! length and views per video.
+//! length and views per video or episode (episodes show their podcast's artwork and no views).
 
 use crate::i18n::admin::library::{self as text, Library as L};
 use crate::i18n::admin::shell;
@@ -7,13 +7,14 @@ use crate::i18n::{locale, t};
 use leptos::prelude::*;
 
 use super::Listing;
-use super::calls::Row;
+use super::calls::{Kind, Row};
 use crate::admin::StateBadge;
 use crate::format;
 
 /// The table of the rows loaded so far.
 #[component]
-pub(super) fn LibraryTable(listing: Listing) -> impl IntoView {
+pub(super) fn LibraryTable(listing: Listing, kind: Signal<Kind>) -> impl IntoView {
+    let episodes = move || kind.get() == Kind::Episodes;
     let selected = listing.selected;
     let all_checked = move || {
         let rows = listing.rows.get();
@@ -28,17 +29,21 @@ pub(super) fn LibraryTable(listing: Listing) -> impl IntoView {
     };
     view! {
         {move || listing.rows.with(Vec::is_empty).then(|| {
-            (!listing.loading.get()).then(|| view! { <p class="empty" id="library-empty">{t(L::NoMatch)}</p> })
+            (!listing.loading.get()).then(|| view! {
+                <p class="empty" id="library-empty">
+                    {move || t(if episodes() { L::NoEpisodesMatch } else { L::NoMatch })}
+                </p>
+            })
         })}
         <div class="table-scroll">
             <table class="admin-videos library-table" id="library-table">
                 <thead>
                     <tr>
                         <th scope="col">
-                            <input type="checkbox" id="library-select-all" aria-label=t(L::SelectAll)
+                            <input type="checkbox" id="library-select-all" aria-label=move || t(if episodes() { L::SelectAllEpisodes } else { L::SelectAll })
                                 prop:checked=all_checked on:change=toggle_all />
                         </th>
-                        <th scope="col">{t(L::Video)}</th>
+                        <th scope="col">{move || t(if episodes() { L::Episode } else { L::Video })}</th>
                         <th scope="col">{t(L::State)}</th>
                         <th scope="col" class="wide-only">{t(L::Visibility)}</th>
                         <th scope="col">{t(L::Publication)}</th>
@@ -88,7 +93,7 @@ fn row_view(row: Row, selected: RwSignal<Vec<String>>) -> impl IntoView {
                 <div class="row-video">
                     {poster}
                     <div>
-                        <a href=crate::admin::edit_path(&row.uuid)>{row.title.clone()}</a>
+                        <a href=row.href.clone()>{row.title.clone()}</a>
                         <div class="hint row-channel">{row.channel.clone()}</div>
                     </div>
                 </div>
@@ -97,7 +102,7 @@ fn row_view(row: Row, selected: RwSignal<Vec<String>>) -> impl IntoView {
             <td class="visibility wide-only">{shell::visibility(locale(), &row.visibility)}</td>
             <td class="publication">{shell::publication(locale(), row.publication)}</td>
             <td class="wide-only">{row.duration.map(format::duration)}</td>
-            <td class="views wide-only">{format::number(locale(), row.views)}</td>
+            <td class="views wide-only">{row.views.map(|n| format::number(locale(), n))}</td>
         </tr>
     }
 }

@@ -32,6 +32,14 @@ crate::messages! {
         NoMatch => "No videos match.", "Aucune vidéo ne correspond.";
         SelectAll => "Select every video shown", "Sélectionner toutes les vidéos affichées";
         Video => "Video", "Vidéo";
+        Show => "Show", "Afficher";
+        Videos => "Videos", "Vidéos";
+        Episodes => "Podcast episodes", "Épisodes de podcast";
+        Episode => "Episode", "Épisode";
+        NoEpisodesMatch => "No episodes match.", "Aucun épisode ne correspond.";
+        SelectAllEpisodes => "Select every episode shown", "Sélectionner tous les épisodes affichés";
+        VideosOnly => "Playlists and channel moves are for videos only.",
+            "Les listes de lecture et les changements de chaîne ne concernent que les vidéos.";
         Publication => "Publication", "Publication" (same);
         Length => "Length", "Durée";
         Views => "Views", "Vues";
@@ -101,6 +109,21 @@ pub fn delete_videos_question(locale: Locale, n: usize) -> String {
         Locale::Fr => format!(
             "Supprimer définitivement ces {} avec leurs médias ? C’est irréversible.",
             format::counted(locale, n as i64, "vidéo", "vidéos")
+        ),
+    }
+}
+
+/// The question before deleting `n` episodes, in `locale`.
+pub fn delete_episodes_question(locale: Locale, n: usize) -> String {
+    match locale {
+        Locale::En => format!(
+            "Delete {} for good, with their media? They leave the feed. This cannot be undone.",
+            format::counted(locale, n as i64, "episode", "episodes")
+        ),
+        Locale::Fr => format!(
+            "Supprimer définitivement ces {} avec leurs médias ? Ils quittent le flux. C’est \
+             irréversible.",
+            format::counted(locale, n as i64, "épisode", "épisodes")
         ),
     }
 }

@@ -1,0 +1,181 @@
+//! Bulk mutations on episodes, as for videos: each item is done by the single-item service in
+//! its own transaction and reported on its own, in input order.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+
+use super::Episode;
+use crate::accounts::Role;
+use crate::accounts::auth::RoleGuard;
+use crate::content::delete_with_media;
+use crate::error::AppResult;
+use crate::graphql::bulk::{self, Outcome};
+use crate::graphql::{app, viewer};
+use crate::podcasts::entity::episode;
+use crate::podcasts::service::{self, EpisodeChanges};
+use crate::visibility::Visibility;
+
+/// The episodes a bulk mutation acts on.
+#[derive(InputObject, Debug)]
+pub struct BulkEpisodesInput {
+    /// Episode IDs, at most 100, each once.
+    pub ids: Vec<ID>,
+}
+
+/// The episodes whose visibility to set, and to what.
+#[derive(InputObject, Debug)]
+pub struct BulkSetEpisodeVisibilityInput {
+    /// Episode IDs, at most 100, each once.
+    pub ids: Vec<ID>,
+    /// The new visibility.
+    pub visibility: Visibility,
+}
+
+/// What a bulk mutation did with one episode.
+#[derive(SimpleObject, Debug)]
+pub struct BulkEpisodeResult {
+    /// The episode ID as given.
+    pub id: ID,
+    /// Whether this item was done. A failed item changed nothing.
+    pub ok: bool,
+    /// Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, `VALIDATION`, ...); null when ok.
+    pub code: Option<String>,
+    /// Why not, in words; null when ok.
+    pub message: Option<String>,
+    /// The episode after the change, when ok (null after a delete).
+    pub episode: Option<Episode>,
+}
+
+/// The outcome of a bulk mutation on episodes: one result per given ID, in input order.
+#[derive(SimpleObject, Debug)]
+pub struct BulkEpisodesPayload {
+    /// One result per ID, in input order.
+    pub results: Vec<BulkEpisodeResult>,
+    /// How many items were done.
+    pub ok_count: i32,
+    /// How many items were refused.
+    pub failed_count: i32,
+}
+
+impl From<Vec<Outcome<episode::Model>>> for BulkEpisodesPayload {
+    fn from(outcomes: Vec<Outcome<episode::Model>>) -> Self {
+        let (ok_count, failed_count) = bulk::counts(&outcomes);
+        let results = outcomes
+            .into_iter()
+            .map(|o| match o.result {
+                Ok(episode) => BulkEpisodeResult {
+                    id: o.id,
+                    ok: true,
+                    code: None,
+                    message: None,
+                    episode: episode.map(Episode),
+                },
+                Err((code, message)) => BulkEpisodeResult {
+                    id: o.id,
+                    ok: false,
+                    code: Some(code),
+                    message: Some(message),
+                    episode: None,
+                },
+            })
+            .collect();
+        Self {
+            results,
+            ok_count,
+            failed_count,
+        }
+    }
+}
+
+/// Runs `each` over the episodes and reports every outcome.
+async fn each<F, Fut>(ids: Vec<ID>, each: F) -> AppResult<BulkEpisodesPayload>
+where
+    F: FnMut(uuid::Uuid) -> Fut,
+    Fut: std::future::Future<Output = AppResult<Option<episode::Model>>>,
+{
+    Ok(bulk::run(ids, "Episode", "episodes", each).await?.into())
+}
+
+/// Bulk mutations on episodes.
+#[derive(Default, Debug)]
+pub struct EpisodesBulkMutation;
+
+#[Object]
+impl EpisodesBulkMutation {
+    /// Publishes episodes now, each like `publishEpisode`: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_publish_episodes(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkEpisodesInput,
+    ) -> AppResult<BulkEpisodesPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        each(input.ids, move |id| async move {
+            service::publish_episode(db, viewer, id, None)
+                .await
+                .map(Some)
+        })
+        .await
+    }
+
+    /// Unpublishes episodes now, each like `unpublishEpisode`: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_unpublish_episodes(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkEpisodesInput,
+    ) -> AppResult<BulkEpisodesPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        each(input.ids, move |id| async move {
+            service::unpublish_episode(db, viewer, id, None)
+                .await
+                .map(Some)
+        })
+        .await
+    }
+
+    /// Sets the visibility of episodes: one result per ID in input order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_set_episode_visibility(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkSetEpisodeVisibilityInput,
+    ) -> AppResult<BulkEpisodesPayload> {
+        let db = &app(ctx)?.db;
+        let viewer = &viewer(ctx);
+        let visibility = input.visibility;
+        each(input.ids, move |id| async move {
+            let changes = EpisodeChanges {
+                visibility: Some(visibility),
+                ..EpisodeChanges::default()
+            };
+            service::update_episode(db, viewer, id, changes)
+                .await
+                .map(Some)
+        })
+        .await
+    }
+
+    /// Deletes episodes and their media, each like `deleteEpisode`: one result per ID in input
+    /// order.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn bulk_delete_episodes(
+        &self,
+        ctx: &Context<'_>,
+        input: BulkEpisodesInput,
+    ) -> AppResult<BulkEpisodesPayload> {
+        let app = app(ctx)?;
+        let viewer = &viewer(ctx);
+        each(input.ids, move |id| async move {
+            delete_with_media(
+                app,
+                crate::media::subject::Subject::Episode(id).into(),
+                service::delete_episode(&app.db, viewer, id),
+            )
+            .await?;
+            Ok(None)
+        })
+        .await
+    }
+}
