@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use self::bulk::BulkBar;
-use self::calls::{Choices, Filters, Kind, Row};
+use self::calls::{Choices, Filters, Row};
 use self::filters::FilterBar;
 use self::table::LibraryTable;
 use super::session::{Session, use_session};
