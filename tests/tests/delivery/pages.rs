@@ -27,6 +27,11 @@ fn fake_dist(dir: &Path) {
     std::fs::write(dir.join("app-0123abcd.wasm.br"), WASM_BR).unwrap();
     std::fs::write(dir.join("app-0123abcd.wasm.gz"), WASM_GZ).unwrap();
     std::fs::write(dir.join("favicon.svg"), "<svg/>").unwrap();
+    for name in ["app-0123abcd.js", "style-89abcdef01234567.css"] {
+        std::fs::write(dir.join(name), format!("plain {name}")).unwrap();
+        std::fs::write(dir.join(format!("{name}.br")), format!("brotli {name}")).unwrap();
+        std::fs::write(dir.join(format!("{name}.gz")), format!("gzip {name}")).unwrap();
+    }
 }
 
 async fn spawn(backend: Backend) -> TestApp {
@@ -505,6 +510,50 @@ async fn hashed_files_are_immutable_and_precompressed_by_accept_encoding() {
             "{accept:?}"
         );
         assert_eq!(&r.bytes().await.unwrap()[..], body, "{accept:?}");
+    }
+    // The start-up script and the style sheet the same way.
+    for (path, name, kind) in [
+        ("/app-0123abcd.js", "app-0123abcd.js", "javascript"),
+        (
+            "/style-89abcdef01234567.css",
+            "style-89abcdef01234567.css",
+            "text/css",
+        ),
+    ] {
+        for (accept, encoding, body) in [
+            (Some("gzip, deflate, br, zstd"), Some("br"), "brotli"),
+            (Some("gzip;q=1.0, identity;q=0.5"), Some("gzip"), "gzip"),
+            (None, None, "plain"),
+        ] {
+            let r = ask(accept, path).await.unwrap();
+            let case = format!("{path} with {accept:?}");
+            assert_eq!(r.status(), StatusCode::OK, "{case}");
+            assert_eq!(
+                r.headers()["cache-control"],
+                "public, max-age=31536000, immutable",
+                "{case}"
+            );
+            assert_eq!(
+                r.headers()
+                    .get("content-encoding")
+                    .map(|v| v.to_str().unwrap()),
+                encoding,
+                "{case}"
+            );
+            assert!(
+                r.headers()["content-type"].to_str().unwrap().contains(kind),
+                "{case}"
+            );
+            assert!(
+                r.headers()["vary"]
+                    .to_str()
+                    .unwrap()
+                    .to_ascii_lowercase()
+                    .contains("accept-encoding"),
+                "{case}"
+            );
+            assert_eq!(r.text().await.unwrap(), format!("{body} {name}"), "{case}");
+        }
     }
     // Unhashed files and the app itself are revalidated.
     let r = ask(Some("br"), "/favicon.svg").await.unwrap();
