@@ -11,6 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod discovery;
+mod french;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -17,7 +17,7 @@ use super::{
 
 /// Makes a video of `seconds` from a generated clip, waits for its transcode and (unless
 /// `publish` is false) publishes it; returns `(global id, uuid)`.
-async fn clip_video(
+pub(super) async fn clip_video(
     app: &TestApp,
     token: &str,
     channel: &str,

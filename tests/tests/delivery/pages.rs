@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::support::{self, with_secret};
 
-const INDEX: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Projector</title>\
+const INDEX: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Projector</title>\
 <link rel=\"modulepreload\" href=\"/app-0123abcd.js\"></head><body>app shell</body></html>";
 const WASM: &[u8] = b"\0asm plain wasm bytes";
 const WASM_BR: &[u8] = b"brotli bytes";
@@ -27,6 +27,11 @@ fn fake_dist(dir: &Path) {
     std::fs::write(dir.join("app-0123abcd.wasm.br"), WASM_BR).unwrap();
     std::fs::write(dir.join("app-0123abcd.wasm.gz"), WASM_GZ).unwrap();
     std::fs::write(dir.join("favicon.svg"), "<svg/>").unwrap();
+    for name in ["app-0123abcd.js", "style-89abcdef01234567.css"] {
+        std::fs::write(dir.join(name), format!("plain {name}")).unwrap();
+        std::fs::write(dir.join(format!("{name}.br")), format!("brotli {name}")).unwrap();
+        std::fs::write(dir.join(format!("{name}.gz")), format!("gzip {name}")).unwrap();
+    }
 }
 
 async fn spawn(backend: Backend) -> TestApp {
@@ -367,6 +372,100 @@ async fn the_sitemap_lists_public_videos_and_robots_names_it(backend: Backend) {
 
 both_databases!(the_sitemap_lists_public_videos_and_robots_names_it);
 
+async fn the_app_s_html_is_marked_in_the_language_the_browser_prefers(backend: Backend) {
+    let app = spawn(backend).await;
+    let admin = app.admin_token().await;
+    let channel = support::channel(&app, &admin, "Quais").await;
+    let channel_slug = app
+        .graphql_ok(
+            None,
+            "query($id: ID!) { node(id: $id) { ... on Channel { slug } } }",
+            json!({ "id": channel }),
+        )
+        .await["node"]["slug"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let unknown = format!("/watch/{}", uuid::Uuid::now_v7());
+    let cases = [
+        (None, "en"),
+        (Some("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7"), "fr"),
+        (Some("fr-CA"), "fr"),
+        (Some("de-DE,de;q=0.9,fr;q=0.8,en;q=0.7"), "fr"),
+        (Some("en-GB,fr;q=0.5"), "en"),
+        (Some("de, ja"), "en"),
+    ];
+    for path in [
+        "/",
+        "/search?q=port",
+        &format!("/channels/{channel_slug}"),
+        &unknown,
+    ] {
+        for (accept, lang) in cases {
+            let mut r = app.client.get(app.url(path));
+            if let Some(a) = accept {
+                r = r.header("accept-language", a);
+            }
+            let r = r.send().await.unwrap();
+            let status = r.status();
+            let headers = r.headers().clone();
+            let html = r.text().await.unwrap();
+            let case = format!("{path} with {accept:?}");
+            let expected = if path == unknown {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::OK
+            };
+            assert_eq!(status, expected, "{case}");
+            assert!(
+                html.starts_with(&format!("<!DOCTYPE html><html lang=\"{lang}\"><head>")),
+                "{case}: {html}"
+            );
+            assert_eq!(html.matches(" lang=").count(), 1, "{case}: {html}");
+            assert!(html.contains("app shell"), "{case}: {html}");
+            assert_eq!(headers["content-language"], lang, "{case}");
+            assert!(
+                headers["vary"]
+                    .to_str()
+                    .unwrap()
+                    .to_ascii_lowercase()
+                    .contains("accept-language"),
+                "{case}"
+            );
+        }
+    }
+    // The head the server fills stays as it is in either language.
+    let english = app
+        .client
+        .get(app.url(&format!("/channels/{channel_slug}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let french = app
+        .client
+        .get(app.url(&format!("/channels/{channel_slug}")))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains("<title>Quais · Projector</title>"),
+        "{english}"
+    );
+    assert_eq!(
+        french,
+        english.replacen("<html lang=\"en\">", "<html lang=\"fr\">", 1)
+    );
+}
+
+both_databases!(the_app_s_html_is_marked_in_the_language_the_browser_prefers);
+
 #[tokio::test]
 async fn hashed_files_are_immutable_and_precompressed_by_accept_encoding() {
     let app = spawn(Backend::Sqlite).await;
@@ -411,6 +510,50 @@ async fn hashed_files_are_immutable_and_precompressed_by_accept_encoding() {
             "{accept:?}"
         );
         assert_eq!(&r.bytes().await.unwrap()[..], body, "{accept:?}");
+    }
+    // The start-up script and the style sheet the same way.
+    for (path, name, kind) in [
+        ("/app-0123abcd.js", "app-0123abcd.js", "javascript"),
+        (
+            "/style-89abcdef01234567.css",
+            "style-89abcdef01234567.css",
+            "text/css",
+        ),
+    ] {
+        for (accept, encoding, body) in [
+            (Some("gzip, deflate, br, zstd"), Some("br"), "brotli"),
+            (Some("gzip;q=1.0, identity;q=0.5"), Some("gzip"), "gzip"),
+            (None, None, "plain"),
+        ] {
+            let r = ask(accept, path).await.unwrap();
+            let case = format!("{path} with {accept:?}");
+            assert_eq!(r.status(), StatusCode::OK, "{case}");
+            assert_eq!(
+                r.headers()["cache-control"],
+                "public, max-age=31536000, immutable",
+                "{case}"
+            );
+            assert_eq!(
+                r.headers()
+                    .get("content-encoding")
+                    .map(|v| v.to_str().unwrap()),
+                encoding,
+                "{case}"
+            );
+            assert!(
+                r.headers()["content-type"].to_str().unwrap().contains(kind),
+                "{case}"
+            );
+            assert!(
+                r.headers()["vary"]
+                    .to_str()
+                    .unwrap()
+                    .to_ascii_lowercase()
+                    .contains("accept-encoding"),
+                "{case}"
+            );
+            assert_eq!(r.text().await.unwrap(), format!("{body} {name}"), "{case}");
+        }
     }
     // Unhashed files and the app itself are revalidated.
     let r = ask(Some("br"), "/favicon.svg").await.unwrap();

@@ -15,11 +15,16 @@
 //! `immutable` for a year, the rest `no-cache`; Brotli and gzip siblings (`.br`, `.gz`, made at
 //! build time) are chosen by `Accept-Encoding`. Unknown paths get the plain app (client routes).
 //!
+//! Every HTML page's `<html lang>` is the browser's preferred language among the app's
+//! (`Accept-Language`, as the app itself picks on a first visit), with `Content-Language` and
+//! `Vary: Accept-Language`.
+//!
 //! One file per job: this one serves (the fallback handler, static files, the admin build),
 //! `heads.rs` looks an item page's item up and says what its head tells, `tags.rs` writes
-//! those facts as HTML tags into `index.html`.
+//! those facts as HTML tags into `index.html`, `lang.rs` picks and marks the language.
 
 mod heads;
+mod lang;
 mod tags;
 
 use std::path::{Path, PathBuf};
@@ -88,10 +93,10 @@ impl Site {
     }
 
     /// The page for an `/admin` address that is not a file.
-    fn admin_page(&self) -> Response {
+    fn admin_page(&self, lang: &'static str) -> Response {
         match &self.admin {
-            Some(admin) => html(StatusCode::OK, admin.to_string()),
-            None => html(StatusCode::NOT_FOUND, NO_ADMIN_BUILD.to_string()),
+            Some(admin) => html(StatusCode::OK, admin, lang),
+            None => html(StatusCode::NOT_FOUND, NO_ADMIN_BUILD, lang),
         }
     }
 }
@@ -124,16 +129,24 @@ pub async fn serve(State(state): State<AppState>, site: Arc<Site>, request: Requ
     let path = request.uri().path().to_string();
     let read = request.method() == Method::GET || request.method() == Method::HEAD;
     let admin = path == "/admin" || path.starts_with("/admin/");
+    let lang = lang::negotiate(
+        request
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
     if read && (path == "/admin" || path == "/admin/" || path == "/admin/index.html") {
-        return site.admin_page();
+        return site.admin_page(lang);
     }
     if read && (path == "/" || path == "/index.html") {
-        return html(StatusCode::OK, site.index.to_string());
+        return html(StatusCode::OK, &site.index, lang);
     }
     if read {
         match page_head(&state.ctx, &path).await {
-            Ok(Some(Some(head))) => return html(StatusCode::OK, inject(&site.index, &head)),
-            Ok(Some(None)) => return html(StatusCode::NOT_FOUND, site.index.to_string()),
+            Ok(Some(Some(head))) => {
+                return html(StatusCode::OK, &inject(&site.index, &head), lang);
+            }
+            Ok(Some(None)) => return html(StatusCode::NOT_FOUND, &site.index, lang),
             Ok(None) => {}
             Err(e) => return e.into_response(),
         }
@@ -146,9 +159,9 @@ pub async fn serve(State(state): State<AppState>, site: Arc<Site>, request: Requ
     if response.status() == StatusCode::NOT_FOUND && read {
         // A client route the server does not know: the app decides what to show.
         if admin {
-            return site.admin_page();
+            return site.admin_page(lang);
         }
-        return html(StatusCode::OK, site.index.to_string());
+        return html(StatusCode::OK, &site.index, lang);
     }
     let name = path.rsplit('/').next().unwrap_or_default();
     let h = response.headers_mut();
@@ -168,14 +181,17 @@ fn response_is_success(h: &axum::http::HeaderMap, name: &str) -> bool {
     (h.contains_key(header::CONTENT_TYPE) || h.contains_key(header::ETAG)) && is_hashed(name)
 }
 
-fn html(status: StatusCode, body: String) -> Response {
-    let mut r = (status, body).into_response();
+/// An HTML page of the app in `lang` (its `<html lang>` marked), revalidated on every use.
+fn html(status: StatusCode, body: &str, lang: &'static str) -> Response {
+    let mut r = (status, lang::mark(body, lang)).into_response();
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang));
+    h.insert(header::VARY, HeaderValue::from_static("accept-language"));
     r
 }
 
