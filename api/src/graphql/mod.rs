@@ -45,6 +45,7 @@ use self::node::NodeQuery;
 use self::persisted::QueriesOnly;
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
+use crate::community::graphql::{CommunityMutation, CommunityQuery};
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
 use crate::podcasts::graphql::{PodcastsMutation, PodcastsQuery};
@@ -72,6 +73,7 @@ pub struct QueryRoot(
     ItunesQuery,
     TaxonomyQuery,
     SearchQuery,
+    CommunityQuery,
 );
 
 /// Every mutation, merged from the domains.
@@ -85,6 +87,7 @@ pub struct MutationRoot(
     PodcastsMutation,
     TaxonomyMutation,
     TranscodeMutation,
+    CommunityMutation,
 );
 
 /// Facts about the server itself.
