@@ -202,6 +202,8 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Query", "registration", ANYONE),
     ("Query", "subscriptionFeed", SIGNED_IN),
     ("Query", "watchHistory", SIGNED_IN),
+    // Last on purpose: it ends the caller's sessions, which the cases after it would need.
+    ("Mutation", "logoutEverywhere", SESSIONS),
 ];
 
 /// Cases left out on purpose, each with the reason; they are reported, not silently skipped.
@@ -835,6 +837,9 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
         ),
         ("Mutation", "clearWatchHistory") => {
             request("mutation { clearWatchHistory { cleared } }", json!({}))
+        }
+        ("Mutation", "logoutEverywhere") => {
+            request("mutation { logoutEverywhere { sessions } }", json!({}))
         }
         ("Query", "registration") => read("{ registration }", json!({}), ""),
         ("Query", "subscriptionFeed") => read(

@@ -348,3 +348,51 @@ both_databases!(
     by_invitation_only_a_fresh_unused_invitation_lets_one_visitor_in,
     the_demo_opens_registration_unless_the_configuration_says_otherwise,
 );
+
+async fn signing_out_everywhere_ends_every_session_of_the_caller_only(backend: Backend) {
+    let app = open_app(backend).await;
+    crate::support::viewer(&app, "ada@example.com").await;
+    let (phone, phone_refresh) = app.login("ada@example.com", "a quiet river 42").await;
+    let (laptop, _) = app.login("ada@example.com", "a quiet river 42").await;
+    let bob = crate::support::viewer(&app, "bob@example.com").await;
+    const ME: &str = "{ me { email } }";
+    let data = app
+        .graphql_ok(
+            Some(&laptop),
+            "mutation { logoutEverywhere { sessions } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["logoutEverywhere"]["sessions"], 3,
+        "sign-up's login, phone, laptop"
+    );
+    for token in [&phone, &laptop] {
+        let body = app.graphql(Some(token), ME, json!({})).await;
+        assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+    }
+    let body = app
+        .graphql(
+            None,
+            "mutation($t: String!) { refresh(input: { refreshToken: $t }) { accessToken } }",
+            json!({ "t": phone_refresh }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+    // Another user is not affected, and Ada can sign in again.
+    assert_eq!(
+        app.graphql_ok(Some(&bob), ME, json!({})).await["me"]["email"],
+        "bob@example.com"
+    );
+    app.login("ada@example.com", "a quiet river 42").await;
+    let body = app
+        .graphql(
+            None,
+            "mutation { logoutEverywhere { sessions } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+}
+
+both_databases!(signing_out_everywhere_ends_every_session_of_the_caller_only);
