@@ -253,3 +253,37 @@ both_databases!(
     likes_on_what_the_caller_cannot_see_or_by_nobody_are_refused_and_change_nothing,
     deleting_a_video_or_a_user_deletes_their_likes,
 );
+
+async fn counts_not_yet_written_are_written_at_a_graceful_shutdown(backend: Backend) {
+    let app = projector_tests::spawn_app_with(backend, |c| {
+        c.accounts.registration = Some(projector_api::config::Registration::Open);
+        // Never within the test: only the shutdown writes.
+        c.delivery.view_flush_ms = 3_600_000;
+    })
+    .await;
+    let admin = app.admin_token().await;
+    let ch = channel(&app, &admin, "Restarted").await;
+    let v = public_video(&app, &admin, &ch, "Liked before the restart").await;
+    let ada = viewer(&app, "ada@example.com").await;
+    app.graphql_ok(Some(&ada), LIKE, json!({ "i": { "videoId": v } }))
+        .await;
+    app.graphql_ok(
+        Some(&ada),
+        "mutation($i: SubscribeInput!) { subscribe(input: $i) { channel { id } } }",
+        json!({ "i": { "channelId": ch } }),
+    )
+    .await;
+    let read = "query($v: ID!, $c: ID!) { video(id: $v) { likeCount } channel(id: $c) { subscriberCount } }";
+    let vars = json!({ "v": v, "c": ch });
+    let before = app.graphql_ok(None, read, vars.clone()).await;
+    assert_eq!(
+        before["video"]["likeCount"], 0,
+        "written before the batch: {before}"
+    );
+    let app = app.restart().await;
+    let after = app.graphql_ok(None, read, vars).await;
+    assert_eq!(after["video"]["likeCount"], 1, "{after}");
+    assert_eq!(after["channel"]["subscriberCount"], 1, "{after}");
+}
+
+both_databases!(counts_not_yet_written_are_written_at_a_graceful_shutdown);
