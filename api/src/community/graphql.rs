@@ -19,7 +19,7 @@ use crate::config::Registration;
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{ListCount, OrderBy};
 use crate::graphql::relay::{decode, from_global};
-use crate::graphql::{app, principal, viewer};
+use crate::graphql::{app, loaders, principal, viewer};
 use crate::podcasts::graphql::Episode;
 use crate::videos::graphql::Video;
 use crate::videos::service::VideoQuery;
@@ -442,10 +442,15 @@ async fn subscription(ctx: &Context<'_>, id: &ID, on: bool) -> AppResult<Subscri
     })
 }
 
-/// `viewerHasLiked` of a video: false for anonymous callers and read tokens.
+/// `viewerHasLiked` of a video: false for anonymous callers and read tokens. Batched over a
+/// page by the request's loaders.
 pub async fn viewer_likes_video(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<bool> {
     match principal(ctx).user_id() {
-        Some(user) => likes::likes_video(&app(ctx)?.db, user, id).await,
+        Some(user) => Ok(loaders(ctx)?
+            .video_liked
+            .load_one((user, id))
+            .await?
+            .unwrap_or(false)),
         None => Ok(false),
     }
 }
@@ -453,7 +458,11 @@ pub async fn viewer_likes_video(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<
 /// `viewerHasLiked` of an episode.
 pub async fn viewer_likes_episode(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<bool> {
     match principal(ctx).user_id() {
-        Some(user) => likes::likes_episode(&app(ctx)?.db, user, id).await,
+        Some(user) => Ok(loaders(ctx)?
+            .episode_liked
+            .load_one((user, id))
+            .await?
+            .unwrap_or(false)),
         None => Ok(false),
     }
 }
@@ -469,7 +478,7 @@ pub async fn viewer_follows(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<bool
 /// `viewerPosition` of a video or an episode: null for anonymous callers and unwatched items.
 pub async fn viewer_position(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Option<f64>> {
     match principal(ctx).user_id() {
-        Some(user) => history::position(&app(ctx)?.db, user, id).await,
+        Some(user) => Ok(loaders(ctx)?.positions.load_one((user, id)).await?),
         None => Ok(None),
     }
 }

@@ -98,14 +98,6 @@ pub async fn save_position(
     Ok(model)
 }
 
-/// Where `user` stopped in an item, if they watched it.
-pub async fn position(db: &impl ConnectionTrait, user: Uuid, item: Uuid) -> AppResult<Option<f64>> {
-    Ok(watch_position::Entity::find_by_id((user, item))
-        .one(db)
-        .await?
-        .map(|p| p.position_secs))
-}
-
 /// One page of `user`'s positions, most recently saved first.
 pub async fn history(
     db: &impl ConnectionTrait,

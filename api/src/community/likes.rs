@@ -93,19 +93,3 @@ pub async fn set_episode_like(
     }
     Ok(episode)
 }
-
-/// Whether `user` likes the video (one primary-key lookup).
-pub async fn likes_video(db: &impl ConnectionTrait, user: Uuid, id: Uuid) -> AppResult<bool> {
-    Ok(video_like::Entity::find_by_id((id, user))
-        .one(db)
-        .await?
-        .is_some())
-}
-
-/// Whether `user` likes the episode.
-pub async fn likes_episode(db: &impl ConnectionTrait, user: Uuid, id: Uuid) -> AppResult<bool> {
-    Ok(episode_like::Entity::find_by_id((id, user))
-        .one(db)
-        .await?
-        .is_some())
-}

@@ -16,6 +16,7 @@ pub mod follows;
 pub mod graphql;
 pub mod history;
 pub mod likes;
+pub mod loaders;
 pub mod passwords;
 pub mod registration;
 
