@@ -49,12 +49,16 @@ fn video(channel_id: uuid::Uuid, title: &str, description: &str) -> NewVideo {
     }
 }
 
-/// Creates the demo catalogue unless the database already holds channels; returns what it made.
+/// Creates the demo catalogue unless the database already holds channels, and opens
+/// registration on its database; returns what it made.
 pub async fn seed(db: &DatabaseConnection) -> AppResult<Seeded> {
     let mut seeded = Seeded::default();
     if channel::Entity::find().count(db).await? > 0 {
         return Ok(seeded);
     }
+    // A demo is for trying things: visitors may sign up (unless `accounts.registration` says
+    // otherwise). A new install without the demo stays closed.
+    crate::community::registration::record_mode(db, crate::config::Registration::Open).await?;
     let admin = Viewer::Admin;
     let science = taxonomy::create_category(db, &admin, "Science", None, None).await?;
     let travel = taxonomy::create_category(db, &admin, "Travel", None, None).await?;

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod channels;
 pub mod cli;
+pub mod community;
 pub mod config;
 pub mod content;
 pub mod db;

@@ -56,6 +56,8 @@ pub struct Ctx {
     pub workers_running: std::sync::atomic::AtomicUsize,
     /// Signed media URLs, media access answers, view counts.
     pub delivery: crate::delivery::Delivery,
+    /// Sign-up limits, like and subscriber counts not yet written.
+    pub community: crate::community::Community,
 }
 
 impl Ctx {
@@ -101,6 +103,7 @@ impl Ctx {
             shutdown: tokio_util::sync::CancellationToken::new(),
             workers_running: std::sync::atomic::AtomicUsize::new(0),
             delivery: crate::delivery::Delivery::new(&config, media_secret),
+            community: crate::community::Community::new(&config),
             config,
             db,
             keys,

@@ -13,6 +13,7 @@ mod m0007_view_dedupe;
 mod m0008_user_admin;
 mod m0009_viewer;
 mod m0010_episode_chapters;
+mod m0011_community;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_user_admin::Migration),
             Box::new(m0009_viewer::Migration),
             Box::new(m0010_episode_chapters::Migration),
+            Box::new(m0011_community::Migration),
         ]
     }
 }

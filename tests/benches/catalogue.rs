@@ -48,6 +48,7 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
                 avatar_asset_id: Set(None),
                 banner_asset_id: Set(None),
                 view_count: Set(0),
+                subscriber_count: Set(0),
                 created_at: Set(now),
                 updated_at: Set(now),
             }),
@@ -95,6 +96,7 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
                 license: Set(None),
                 category_id: Set(None),
                 view_count: Set((n * 7919 % 100_000) as i64),
+                like_count: Set(0),
                 trending_score: Set((n * 31 % 1000) as f64),
                 chapters: Set(
                     r#"[{"title":"Intro","startSecs":0},{"title":"Main","startSecs":30}]"#.into(),

@@ -185,6 +185,7 @@ fn main() {
             avatar_asset_id: Set(None),
             banner_asset_id: Set(None),
             view_count: Set(0),
+            subscriber_count: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -206,6 +207,7 @@ fn main() {
             license: Set(None),
             category_id: Set(None),
             view_count: Set(0),
+            like_count: Set(0),
             trending_score: Set(0.0),
             chapters: Set("[]".into()),
             source_asset_id: Set(Some(asset)),

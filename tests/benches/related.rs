@@ -38,6 +38,7 @@ async fn seed(db: &sea_orm::DatabaseConnection) {
         avatar_asset_id: Set(None),
         banner_asset_id: Set(None),
         view_count: Set(0),
+        subscriber_count: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }))

@@ -265,6 +265,13 @@ pub struct LogoutPayload {
     pub ok: bool,
 }
 
+/// Result of `logoutEverywhere`.
+#[derive(SimpleObject, Debug)]
+pub struct LogoutEverywherePayload {
+    /// How many sessions ended (this one included).
+    pub sessions: u64,
+}
+
 /// Result of `createUser`.
 #[derive(SimpleObject, Debug)]
 pub struct CreateUserPayload {
@@ -428,6 +435,19 @@ impl AccountsMutation {
         let app = app(ctx)?;
         service::logout(&app.db, &app.sessions, &input.refresh_token).await?;
         Ok(LogoutPayload { ok: true })
+    }
+
+    /// Ends every session of the caller ("sign out everywhere"), this one included: their
+    /// refresh tokens and, at once, their access tokens, on every node. Signed in with a
+    /// session only; API tokens keep working.
+    #[graphql(guard = "SessionGuard")]
+    async fn logout_everywhere(&self, ctx: &Context<'_>) -> AppResult<LogoutEverywherePayload> {
+        let app = app(ctx)?;
+        let id = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
+        let n = service::logout_everywhere(&app.db, &app.sessions, id).await?;
+        Ok(LogoutEverywherePayload {
+            sessions: u64::try_from(n).unwrap_or(u64::MAX),
+        })
     }
 
     /// Creates a user (admins only).

@@ -17,6 +17,8 @@ pub mod channel {
         pub banner_asset_id: Option<Uuid>,
         /// Views of its videos (added by the view flush, carried along when a video moves).
         pub view_count: i64,
+        /// Subscribers, added to in batches (see `community::counters`).
+        pub subscriber_count: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

@@ -53,6 +53,14 @@ impl Channel {
     async fn view_count(&self) -> i64 {
         self.0.view_count
     }
+    /// How many signed-in viewers follow it (written in batches, like view counts).
+    async fn subscriber_count(&self) -> i64 {
+        self.0.subscriber_count
+    }
+    /// Whether the caller follows it (false for anonymous callers and read tokens).
+    async fn viewer_is_subscribed(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        crate::community::graphql::viewer_follows(ctx, self.0.id).await
+    }
     /// Description as written (Markdown).
     async fn description(&self) -> &str {
         &self.0.description

@@ -78,6 +78,7 @@ pub async fn create(
         avatar_asset_id: None,
         banner_asset_id: None,
         view_count: 0,
+        subscriber_count: 0,
         created_at: now,
         updated_at: now,
     };

@@ -58,6 +58,8 @@ pub struct Config {
     pub demo_content: bool,
     /// Authentication settings.
     pub auth: AuthConfig,
+    /// Viewer accounts: registration and its abuse guards.
+    pub accounts: AccountsConfig,
     /// GraphQL endpoint settings.
     pub graphql: GraphqlConfig,
     /// How sources become HLS, audio files and pictures.
@@ -87,6 +89,7 @@ impl Default for Config {
             uploads: UploadsConfig::default(),
             demo_content: true,
             auth: AuthConfig::default(),
+            accounts: AccountsConfig::default(),
             graphql: GraphqlConfig::default(),
             transcode: TranscodeConfig::default(),
             delivery: DeliveryConfig::default(),

@@ -310,3 +310,62 @@ impl Default for GraphqlConfig {
         }
     }
 }
+
+/// Who may create a viewer account with `signUp`.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, async_graphql::Enum)]
+#[serde(rename_all = "lowercase")]
+pub enum Registration {
+    /// Nobody: admins create accounts.
+    Closed,
+    /// Anyone.
+    Open,
+    /// Whoever holds an unused invitation an admin created.
+    Invitation,
+}
+
+impl Registration {
+    /// The stored and configured spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Closed => "closed",
+            Self::Open => "open",
+            Self::Invitation => "invitation",
+        }
+    }
+
+    /// Parses the stored spelling (`None` for anything else).
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "closed" => Some(Self::Closed),
+            "open" => Some(Self::Open),
+            "invitation" => Some(Self::Invitation),
+            _ => None,
+        }
+    }
+}
+
+/// Viewer accounts: registration and its abuse guards.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountsConfig {
+    /// `closed`, `open` or `invitation`. Unset: what the database says (a database the demo
+    /// seeded is `open`), else `closed`.
+    pub registration: Option<Registration>,
+    /// `signUp` attempts allowed per client address within `signup_window_secs`.
+    pub signups_per_address: u32,
+    /// Length of the sign-up rate-limit window, in seconds.
+    pub signup_window_secs: u64,
+    /// How long an invitation link works when its creator does not say, in days.
+    pub invitation_ttl_days: u32,
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        Self {
+            registration: None,
+            signups_per_address: 5,
+            signup_window_secs: 60 * 60,
+            invitation_ttl_days: 7,
+        }
+    }
+}

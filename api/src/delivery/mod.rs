@@ -105,7 +105,7 @@ pub fn load_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// Starts the background work: batched view writes and, on PostgreSQL, cross-node invalidation.
+/// Starts the background work: batched view (and like and subscriber) writes and, on PostgreSQL, cross-node invalidation.
 pub fn start(ctx: &Arc<Ctx>) {
     notify::start(ctx);
     let weak = Arc::downgrade(ctx);
@@ -121,12 +121,14 @@ pub fn start(ctx: &Arc<Ctx>) {
             if let Err(e) = ctx.delivery.views.flush(&ctx.db).await {
                 tracing::warn!(error = %e, "could not write view counts; will retry");
             }
+            crate::community::counters::flush_logged(&ctx.community.counters, &ctx.db).await;
         }
     });
 }
 
-/// Writes what must not be lost at shutdown (pending view counts).
+/// Writes what must not be lost at shutdown (pending view, like and subscriber counts).
 pub async fn shutdown(ctx: &Ctx) {
+    crate::community::counters::flush_logged(&ctx.community.counters, &ctx.db).await;
     match ctx.delivery.views.flush(&ctx.db).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(views = n, "wrote pending view counts"),

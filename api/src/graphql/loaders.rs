@@ -18,6 +18,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::channels::entity::channel;
+use crate::community::loaders::{Liked, Likes, Positions};
 use crate::error::AppError;
 use crate::podcasts::entity::{episode, podcast};
 use crate::taxonomy::entity::{category, episode_tag, tag, video_tag};
@@ -39,6 +40,12 @@ pub struct Loaders {
     pub episode_tags: DataLoader<EpisodeTags, HashMapCache>,
     /// A source asset's transcode outputs by asset id.
     pub outputs: DataLoader<crate::delivery::outputs::OutputsByAsset, HashMapCache>,
+    /// Whether a user likes a video, by (user, video).
+    pub video_liked: DataLoader<Liked, HashMapCache>,
+    /// Whether a user likes an episode, by (user, episode).
+    pub episode_liked: DataLoader<Liked, HashMapCache>,
+    /// Where a user stopped in a video or an episode, by (user, item).
+    pub positions: DataLoader<Positions, HashMapCache>,
 }
 
 impl std::fmt::Debug for Loaders {
@@ -58,6 +65,17 @@ impl Loaders {
             video: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
             video_tags: DataLoader::with_cache(VideoTags(db.clone()), tokio::spawn, cache()),
             episode_tags: DataLoader::with_cache(EpisodeTags(db.clone()), tokio::spawn, cache()),
+            video_liked: DataLoader::with_cache(
+                Liked(db.clone(), Likes::Videos),
+                tokio::spawn,
+                cache(),
+            ),
+            episode_liked: DataLoader::with_cache(
+                Liked(db.clone(), Likes::Episodes),
+                tokio::spawn,
+                cache(),
+            ),
+            positions: DataLoader::with_cache(Positions(db.clone()), tokio::spawn, cache()),
             outputs: DataLoader::with_cache(
                 crate::delivery::outputs::OutputsByAsset(db),
                 tokio::spawn,

@@ -46,6 +46,7 @@ use self::node::NodeQuery;
 use self::persisted::QueriesOnly;
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
+use crate::community::graphql::{CommunityMutation, CommunityQuery};
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
 use crate::podcasts::graphql::{EpisodesBulkMutation, PodcastsMutation, PodcastsQuery};
@@ -73,6 +74,7 @@ pub struct QueryRoot(
     ItunesQuery,
     TaxonomyQuery,
     SearchQuery,
+    CommunityQuery,
 );
 
 /// Every mutation, merged from the domains.
@@ -87,6 +89,7 @@ pub struct MutationRoot(
     EpisodesBulkMutation,
     TaxonomyMutation,
     TranscodeMutation,
+    CommunityMutation,
 );
 
 /// Facts about the server itself.

@@ -71,6 +71,8 @@ pub mod episode {
         pub updated_at: DateTimeUtc,
         /// Chapters as JSON (see `crate::videos::service::Chapter`).
         pub chapters: String,
+        /// Likes, added to in batches (see `community::counters`).
+        pub like_count: i64,
     }
 
     /// Relations of an episode.

@@ -23,6 +23,8 @@ pub mod video {
         pub license: Option<String>,
         pub category_id: Option<Uuid>,
         pub view_count: i64,
+        /// Likes, added to in batches (see `community::counters`).
+        pub like_count: i64,
         /// Recent views, each day's halved every two days (see `videos::ranking`).
         pub trending_score: f64,
         /// JSON array of `{ "title", "startSecs" }`.

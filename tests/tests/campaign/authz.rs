@@ -92,6 +92,10 @@ const ANYONE: Rule = [A, A, A, A, A, A, A];
 const MEMBERS_SEE: Rule = [Hidden, Hidden, A, Hidden, A, Hidden, A];
 /// Revoking the member's token: the owner and admins; others are told it does not exist.
 const TOKEN_OWNER: Rule = [UNAUTH, NOTFOUND, A, NOTFOUND, A, UNAUTH, FORBID];
+/// Anyone signed in, with a session or a write token (their own likes, follows, history).
+const SIGNED_IN: Rule = [UNAUTH, A, A, A, A, UNAUTH, A];
+/// Anyone signed in, on a private item: those who cannot see it are told it does not exist.
+const SIGNED_IN_SEES: Rule = [UNAUTH, NOTFOUND, A, NOTFOUND, A, UNAUTH, A];
 
 /// The rule of every operation, by root type and field name. Declared once, here.
 const RULES: &[(&str, &str, Rule)] = &[
@@ -163,6 +167,18 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Mutation", "deleteTag", ADMINS),
     ("Mutation", "mergeCategories", ADMINS),
     ("Mutation", "mergeTags", ADMINS),
+    // Community. Sign-up is how one becomes a caller (the matrix's server has it open).
+    ("Mutation", "signUp", ANYONE),
+    ("Mutation", "createInvitation", ADMINS),
+    ("Mutation", "likeVideo", SIGNED_IN_SEES),
+    ("Mutation", "unlikeVideo", SIGNED_IN_SEES),
+    ("Mutation", "likeEpisode", SIGNED_IN_SEES),
+    ("Mutation", "unlikeEpisode", SIGNED_IN_SEES),
+    // Channels have no visibility of their own.
+    ("Mutation", "subscribe", SIGNED_IN),
+    ("Mutation", "unsubscribe", SIGNED_IN),
+    ("Mutation", "saveWatchPosition", SIGNED_IN_SEES),
+    ("Mutation", "clearWatchHistory", SIGNED_IN),
     // Reads.
     ("Query", "version", ANYONE),
     ("Query", "me", ANYONE),
@@ -187,6 +203,11 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Query", "category", ANYONE),
     ("Query", "itunesCategories", ANYONE),
     ("Query", "search", MEMBERS_SEE),
+    ("Query", "registration", ANYONE),
+    ("Query", "subscriptionFeed", SIGNED_IN),
+    ("Query", "watchHistory", SIGNED_IN),
+    // Last on purpose: it ends the caller's sessions, which the cases after it would need.
+    ("Mutation", "logoutEverywhere", SESSIONS),
 ];
 
 /// Cases left out on purpose, each with the reason; they are reported, not silently skipped.
@@ -295,6 +316,8 @@ impl World {
         let app = spawn_app_with(backend, |c| {
             c.auth.login_attempts_per_address = 100_000;
             c.auth.login_attempts_per_account = 100_000;
+            c.accounts.registration = Some(projector_api::config::Registration::Open);
+            c.accounts.signups_per_address = 100_000;
         })
         .await;
         let admin = app.admin_token().await;
@@ -808,6 +831,48 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
         ("Mutation", "mergeTags") => request(
             &m("mergeTags", "MergeInput", "tag { id }"),
             json!({ "fromId": w.tag().await, "intoId": w.tag().await }),
+        ),
+        ("Mutation", "signUp") => request(
+            &m("signUp", "SignUpInput", "ok"),
+            json!({ "email": format!("{}@example.com", w.unique("signup").replace(' ', "-")),
+                    "password": "a quiet river 42", "displayName": "New" }),
+        ),
+        ("Mutation", "createInvitation") => request(
+            "mutation($i: CreateInvitationInput) { createInvitation(input: $i) { token } }",
+            json!({ "expiresInDays": 3 }),
+        ),
+        ("Mutation", f @ ("likeVideo" | "unlikeVideo")) => request(
+            &m(f, "LikeVideoInput", "video { id }"),
+            json!({ "videoId": w.video(&w.channel().await).await }),
+        ),
+        ("Mutation", f @ ("likeEpisode" | "unlikeEpisode")) => request(
+            &m(f, "LikeEpisodeInput", "episode { id }"),
+            json!({ "episodeId": w.episode(&w.podcast(&w.channel().await).await).await }),
+        ),
+        ("Mutation", f @ ("subscribe" | "unsubscribe")) => request(
+            &m(f, "SubscribeInput", "channel { id }"),
+            json!({ "channelId": w.channel().await }),
+        ),
+        ("Mutation", "saveWatchPosition") => request(
+            &m("saveWatchPosition", "SaveWatchPositionInput", "seconds"),
+            json!({ "itemId": w.video(&w.channel().await).await, "seconds": 1.5 }),
+        ),
+        ("Mutation", "clearWatchHistory") => {
+            request("mutation { clearWatchHistory { cleared } }", json!({}))
+        }
+        ("Mutation", "logoutEverywhere") => {
+            request("mutation { logoutEverywhere { sessions } }", json!({}))
+        }
+        ("Query", "registration") => read("{ registration }", json!({}), ""),
+        ("Query", "subscriptionFeed") => read(
+            "{ subscriptionFeed(first: 10) { nodes { id } } }",
+            json!({}),
+            "",
+        ),
+        ("Query", "watchHistory") => read(
+            "{ watchHistory(first: 10) { nodes { seconds } } }",
+            json!({}),
+            "",
         ),
         ("Query", "version") => read("{ version }", json!({}), ""),
         ("Query", "me") => read("{ me { id } }", json!({}), ""),

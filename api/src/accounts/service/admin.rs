@@ -260,3 +260,20 @@ pub async fn set_user_password(
     let hash = hash_password(password).await?;
     change_user(db, sessions, id, AdminChange::PasswordHash(hash)).await
 }
+
+/// Ends every session of a user ("sign out everywhere"), on every node; returns how many
+/// sessions were open. API tokens are not sessions and keep working.
+pub async fn logout_everywhere(
+    db: &DatabaseConnection,
+    sessions: &Sessions,
+    id: Uuid,
+) -> AppResult<usize> {
+    let txn = crate::db::begin_write(db).await?;
+    let revoked = revoke_user_sessions(&txn, id).await?;
+    txn.commit().await?;
+    let n = revoked.len();
+    for family in revoked {
+        announce_revoked(db, sessions, family).await;
+    }
+    Ok(n)
+}

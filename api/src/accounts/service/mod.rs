@@ -12,7 +12,8 @@ mod tokens;
 mod users;
 
 pub use admin::{
-    UserFilter, disable_user, enable_user, list_users, set_user_password, set_user_role,
+    UserFilter, disable_user, enable_user, list_users, logout_everywhere, set_user_password,
+    set_user_role,
 };
 pub use credentials::{check_password, hash_password, normalize_email, verify_password};
 pub use login::{Session, SessionTtl, login, logout, refresh};

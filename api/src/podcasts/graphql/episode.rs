@@ -86,6 +86,20 @@ impl Episode {
     async fn episode_type(&self) -> AppResult<EpisodeType> {
         EpisodeType::parse(&self.0.episode_type)
     }
+    /// How many signed-in viewers like it (written in batches: a like shows here within
+    /// `delivery.view_flush_ms`).
+    async fn like_count(&self) -> i64 {
+        self.0.like_count
+    }
+    /// Whether the caller likes it (false for anonymous callers and read tokens).
+    async fn viewer_has_liked(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        crate::community::graphql::viewer_likes_episode(ctx, self.0.id).await
+    }
+    /// Where the caller stopped listening, in seconds; null when they have not, and for
+    /// anonymous callers and read tokens.
+    async fn viewer_position(&self, ctx: &Context<'_>) -> AppResult<Option<f64>> {
+        crate::community::graphql::viewer_position(ctx, self.0.id).await
+    }
     /// Where its media is (set by the media pipeline only); only READY episodes are public.
     async fn status(&self) -> AppResult<Status> {
         Status::parse(&self.0.status)

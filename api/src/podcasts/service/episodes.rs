@@ -130,6 +130,7 @@ pub async fn create_episode(
         created_at: Set(now),
         updated_at: Set(now),
         chapters: Set(chapters),
+        like_count: Set(0),
     }
     .insert(&txn)
     .await?;

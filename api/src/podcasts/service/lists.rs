@@ -121,6 +121,27 @@ fn in_podcasts(podcasts: SimpleExpr) -> SimpleExpr {
     )
 }
 
+/// Episodes by id that `viewer` may reach directly (for the watch history).
+pub async fn find_episodes(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    ids: Vec<Uuid>,
+) -> AppResult<Vec<episode::Model>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(episode::Entity::find()
+        .filter(episode::Column::Id.is_in(ids))
+        .filter(visibility::episodes(
+            viewer,
+            Reach::Direct,
+            EpisodeScope::AnyPodcast,
+            Utc::now(),
+        ))
+        .all(db)
+        .await?)
+}
+
 /// One page of the episodes `viewer` may see in lists.
 pub async fn list_episodes(
     db: &impl ConnectionTrait,

@@ -16,7 +16,7 @@ pub use episodes::{
     create_episode, delete_episode, episode_chapters, episode_managed, publish_episode,
     unpublish_episode, update_episode,
 };
-pub use lists::{find, find_by_slug, find_episode, list, list_episodes};
+pub use lists::{find, find_by_slug, find_episode, find_episodes, list, list_episodes};
 pub use shows::{create, delete, update};
 
 use super::itunes::ItunesCategory;

@@ -132,6 +132,20 @@ impl Video {
     async fn view_count(&self) -> i64 {
         self.0.view_count
     }
+    /// How many signed-in viewers like it (written in batches: a like shows here within
+    /// `delivery.view_flush_ms`).
+    async fn like_count(&self) -> i64 {
+        self.0.like_count
+    }
+    /// Whether the caller likes it (false for anonymous callers and read tokens).
+    async fn viewer_has_liked(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        crate::community::graphql::viewer_likes_video(ctx, self.0.id).await
+    }
+    /// Where the caller stopped watching it, in seconds; null when they have not, and for
+    /// anonymous callers and read tokens.
+    async fn viewer_position(&self, ctx: &Context<'_>) -> AppResult<Option<f64>> {
+        crate::community::graphql::viewer_position(ctx, self.0.id).await
+    }
     /// Views per UTC day over the last `days` days (1 to 90), oldest first, days without views
     /// as 0. Null unless the caller manages its channel (its editors, admins).
     async fn views_per_day(

@@ -69,6 +69,7 @@ pub async fn create(
         license,
         category_id: input.category_id,
         view_count: 0,
+        like_count: 0,
         trending_score: 0.0,
         chapters,
         source_asset_id: None,

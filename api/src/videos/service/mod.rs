@@ -110,4 +110,6 @@ pub struct VideoQuery {
     pub text: Option<String>,
     /// Only the videos of the channels this viewer may manage.
     pub managed_by: Option<Viewer>,
+    /// Only the videos of the channels this user follows.
+    pub subscribed_by: Option<Uuid>,
 }

@@ -1,0 +1,142 @@
+//! sea-orm entities of the community domain.
+
+/// A site-wide setting kept in the database (`registration` when the demo seeded it).
+pub mod site_setting {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `site_settings`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "site_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub value: String,
+    }
+
+    /// Relations of a setting.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A single-use link an admin hands out so someone can sign up while registration is by
+/// invitation.
+pub mod invitation {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `invitations`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "invitations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// SHA-256 of the secret in the link; the secret itself is never stored.
+        pub token_hash: String,
+        pub created_by: Uuid,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub used_at: Option<DateTimeUtc>,
+        pub used_by: Option<Uuid>,
+    }
+
+    /// Relations of an invitation.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A user's like of a video.
+pub mod video_like {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `video_likes`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "video_likes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub video_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// Relations of a like.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A user's like of a podcast episode.
+pub mod episode_like {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `episode_likes`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "episode_likes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub episode_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// Relations of a like.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A user following a channel.
+pub mod channel_subscription {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `channel_subscriptions`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "channel_subscriptions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub channel_id: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// Relations of a subscription.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Where a user stopped in a video or an episode.
+pub mod watch_position {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `watch_positions`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "watch_positions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        /// The video's or the episode's id (UUIDv7s never collide).
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub item_id: Uuid,
+        /// Set for a video (so deleting it deletes the row).
+        pub video_id: Option<Uuid>,
+        /// Set for an episode.
+        pub episode_id: Option<Uuid>,
+        pub position_secs: f64,
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// Relations of a position.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,91 @@
+//! DataLoaders of the caller's own marks on a page of items (`viewerHasLiked`,
+//! `viewerPosition`): one statement per field for the page instead of one per item.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::entity::{episode_like, video_like, watch_position};
+use crate::error::AppError;
+
+/// Which likes a [`Liked`] loader reads.
+#[derive(Clone, Copy, Debug)]
+pub enum Likes {
+    /// `video_likes`.
+    Videos,
+    /// `episode_likes`.
+    Episodes,
+}
+
+/// Whether a user likes an item, by (user, item).
+pub struct Liked(pub DatabaseConnection, pub Likes);
+
+/// The keys grouped by user (a request has one caller, so usually one group).
+fn by_user(keys: &[(Uuid, Uuid)]) -> HashMap<Uuid, Vec<Uuid>> {
+    let mut groups: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (user, item) in keys {
+        groups.entry(*user).or_default().push(*item);
+    }
+    groups
+}
+
+impl Loader<(Uuid, Uuid)> for Liked {
+    type Value = bool;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[(Uuid, Uuid)],
+    ) -> Result<HashMap<(Uuid, Uuid), bool>, Self::Error> {
+        let mut out: HashMap<(Uuid, Uuid), bool> = keys.iter().map(|k| (*k, false)).collect();
+        for (user, items) in by_user(keys) {
+            let liked: Vec<Uuid> = match self.1 {
+                Likes::Videos => video_like::Entity::find()
+                    .filter(video_like::Column::UserId.eq(user))
+                    .filter(video_like::Column::VideoId.is_in(items))
+                    .all(&self.0)
+                    .await?
+                    .into_iter()
+                    .map(|l| l.video_id)
+                    .collect(),
+                Likes::Episodes => episode_like::Entity::find()
+                    .filter(episode_like::Column::UserId.eq(user))
+                    .filter(episode_like::Column::EpisodeId.is_in(items))
+                    .all(&self.0)
+                    .await?
+                    .into_iter()
+                    .map(|l| l.episode_id)
+                    .collect(),
+            };
+            for item in liked {
+                out.insert((user, item), true);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Where a user stopped in an item, by (user, item); absent when they have not watched it.
+pub struct Positions(pub DatabaseConnection);
+
+impl Loader<(Uuid, Uuid)> for Positions {
+    type Value = f64;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), f64>, Self::Error> {
+        let mut out = HashMap::new();
+        for (user, items) in by_user(keys) {
+            for p in watch_position::Entity::find()
+                .filter(watch_position::Column::UserId.eq(user))
+                .filter(watch_position::Column::ItemId.is_in(items))
+                .all(&self.0)
+                .await?
+            {
+                out.insert((user, p.item_id), p.position_secs);
+            }
+        }
+        Ok(out)
+    }
+}
