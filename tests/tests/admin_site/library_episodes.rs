@@ -102,10 +102,11 @@ async fn an_editor_lists_their_podcast_episodes_in_the_library_and_bulk_publishe
         ["Episode draft", "Episode one", "Episode two"],
         "my episodes, drafts included, no videos and no one else's"
     );
+    // Not shown at all (no box on the page), not merely marked hidden.
     let playlist_hidden = js(
         &browser,
-        "return document.querySelector('#bulk-playlist').closest('.bulk-group').hidden \
-         && document.querySelector('#bulk-move').closest('.bulk-group').hidden;",
+        "return document.querySelector('#bulk-playlist').getClientRects().length === 0 \
+         && document.querySelector('#bulk-move').getClientRects().length === 0;",
     )
     .await;
     assert_eq!(

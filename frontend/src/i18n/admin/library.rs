@@ -34,7 +34,7 @@ crate::messages! {
         Video => "Video", "Vidéo";
         Show => "Show", "Afficher";
         Videos => "Videos", "Vidéos";
-        Episodes => "Podcast episodes", "Épisodes de podcast";
+        Episodes => "Episodes", "Épisodes";
         Episode => "Episode", "Épisode";
         NoEpisodesMatch => "No episodes match.", "Aucun épisode ne correspond.";
         SelectAllEpisodes => "Select every episode shown", "Sélectionner tous les épisodes affichés";
