@@ -4,7 +4,7 @@
 use projector_tests::{Backend, TestApp, both_databases, error_code, spawn_app};
 use serde_json::{Value, json};
 
-use crate::support;
+use crate::support::{self, outcomes};
 
 const RESULT: &str = "results { id ok code message video { id publishAt visibility slug channel { id } } } okCount failedCount";
 
@@ -22,21 +22,6 @@ async fn bulk(app: &TestApp, token: &str, mutation: &str, input: Value) -> Value
         )
         .await;
     data[mutation].clone()
-}
-
-/// `(ok, code)` of each result, in order.
-fn outcomes(payload: &Value) -> Vec<(bool, Option<String>)> {
-    payload["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["ok"].as_bool().unwrap(),
-                r["code"].as_str().map(str::to_string),
-            )
-        })
-        .collect()
 }
 
 /// A video as its managers see it.

@@ -5,7 +5,7 @@
 use projector_tests::{Backend, TestApp, both_databases, error_code, spawn_app};
 use serde_json::{Value, json};
 
-use crate::support;
+use crate::support::{self, outcomes};
 
 const RESULT: &str =
     "results { id ok code message episode { id publishAt visibility } } okCount failedCount";
@@ -24,21 +24,6 @@ async fn bulk(app: &TestApp, token: &str, mutation: &str, input: Value) -> Value
     )
     .await[mutation]
         .clone()
-}
-
-/// `(ok, code)` of each result, in order.
-fn outcomes(payload: &Value) -> Vec<(bool, Option<String>)> {
-    payload["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["ok"].as_bool().unwrap(),
-                r["code"].as_str().map(str::to_string),
-            )
-        })
-        .collect()
 }
 
 /// The titles of the episodes `token` lists with `filter`, newest first.

@@ -117,3 +117,18 @@ pub async fn podcast(app: &TestApp, token: &str, channel: &str, title: &str) -> 
         .unwrap()
         .to_string()
 }
+
+/// `(ok, code)` of each result of a bulk mutation's payload, in order.
+pub fn outcomes(payload: &Value) -> Vec<(bool, Option<String>)> {
+    payload["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ok"].as_bool().unwrap(),
+                r["code"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}

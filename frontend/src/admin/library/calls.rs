@@ -168,19 +168,16 @@ async fn videos_page(
         .nodes
         .into_iter()
         .map(|v| {
-            let status = format!("{:?}", v.status);
-            let (percent, error) = v
-                .processing
-                .map(|p| (Some(p.percent), p.error))
-                .unwrap_or((None, None));
-            let playable = status == "READY";
+            let (phase, publication) = state_of(
+                format!("{:?}", v.status),
+                v.media_error,
+                v.processing.map(|p| (p.percent, p.error)),
+                v.publish_at.as_deref(),
+                v.unpublish_at.as_deref(),
+            );
             Row {
-                publication: api::publication(
-                    playable,
-                    v.publish_at.as_deref(),
-                    v.unpublish_at.as_deref(),
-                ),
-                phase: api::phase(&status, v.media_error, percent, error),
+                publication,
+                phase,
                 id: v.id,
                 href: crate::admin::edit_path(&v.uuid),
                 uuid: v.uuid,
@@ -194,6 +191,23 @@ async fn videos_page(
         })
         .collect();
     Ok((rows, next))
+}
+
+/// A row's state and publication, from its status (as the API spells it), media error,
+/// latest processing (percent, error) and publish window: the same for videos and episodes.
+pub(super) fn state_of(
+    status: String,
+    media_error: Option<String>,
+    processing: Option<(f64, Option<String>)>,
+    publish_at: Option<&str>,
+    unpublish_at: Option<&str>,
+) -> (Phase, &'static str) {
+    let (percent, error) = processing.map_or((None, None), |(p, e)| (Some(p), e));
+    let publication = api::publication(status == "READY", publish_at, unpublish_at);
+    (
+        api::phase(&status, media_error, percent, error),
+        publication,
+    )
 }
 
 /// What the filters and bulk actions offer.

@@ -4,7 +4,7 @@
 
 use graphql_client::GraphQLQuery;
 
-use super::calls::{Action, Failure, Filters, Outcome, Row, bulk_outcome, some};
+use super::calls::{Action, Failure, Filters, Outcome, Row, bulk_outcome, some, state_of};
 use crate::admin::api;
 use crate::admin::session::Session;
 use crate::api::ApiError;
@@ -90,19 +90,16 @@ pub(super) async fn page(
         .nodes
         .into_iter()
         .map(|e| {
-            let status = format!("{:?}", e.status);
-            let (percent, error) = e
-                .processing
-                .map(|p| (Some(p.percent), p.error))
-                .unwrap_or((None, None));
-            let playable = status == "READY";
+            let (phase, publication) = state_of(
+                format!("{:?}", e.status),
+                e.media_error,
+                e.processing.map(|p| (p.percent, p.error)),
+                e.publish_at.as_deref(),
+                e.unpublish_at.as_deref(),
+            );
             Row {
-                publication: api::publication(
-                    playable,
-                    e.publish_at.as_deref(),
-                    e.unpublish_at.as_deref(),
-                ),
-                phase: api::phase(&status, e.media_error, percent, error),
+                publication,
+                phase,
                 href: crate::admin::episode_path(&e.id),
                 uuid: e.id.clone(),
                 id: e.id,
