@@ -61,11 +61,11 @@ pub async fn build_app_with_ctx(config: Config) -> anyhow::Result<(Router, Arc<C
     ctx.events.listen();
     transcode::worker::spawn(&ctx, ctx.config.workers);
     spawn_upkeep(&ctx);
-    let schema = graphql::build_schema(Some(ctx.clone()));
+    let gate = graphql::build_gate(ctx.clone());
     Ok((
         router(AppState {
             ctx: ctx.clone(),
-            schema,
+            gate,
         }),
         ctx,
     ))

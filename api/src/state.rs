@@ -10,7 +10,7 @@ use crate::accounts::jwt::Keys;
 use crate::accounts::rate_limit::{Limiter, LoginThrottle};
 use crate::accounts::sessions::Sessions;
 use crate::config::Config;
-use crate::graphql::AppSchema;
+use crate::graphql::gate::Gate;
 use crate::graphql::public_cache::PublicCache;
 use crate::media::Storage;
 use crate::media::tus::UploadLocks;
@@ -117,8 +117,8 @@ impl Ctx {
 pub struct AppState {
     /// Shared services.
     pub ctx: Arc<Ctx>,
-    /// The executable GraphQL schema.
-    pub schema: AppSchema,
+    /// The executable GraphQL schema, behind what every request passes first.
+    pub gate: Gate,
 }
 
 impl std::fmt::Debug for AppState {

@@ -12,9 +12,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Selection, SelectionSet,
 };
@@ -78,84 +75,56 @@ impl Documents {
     }
 }
 
-/// The extension that refuses a request over its batch's [`Budget`] (or over `limit` when the
-/// request came without one, as over WebSocket).
-pub struct CostLimit {
-    /// The most one request, or one batch, may cost.
-    pub limit: usize,
-    /// Parsed documents, shared by every request.
-    pub documents: Arc<Documents>,
-}
-
-impl ExtensionFactory for CostLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostLimitExtension {
-            limit: self.limit,
-            documents: self.documents.clone(),
-        })
-    }
-}
-
-struct CostLimitExtension {
-    limit: usize,
-    documents: Arc<Documents>,
-}
-
-#[async_trait::async_trait]
-impl Extension for CostLimitExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        if !request.query.is_empty() {
-            match self.documents.get(&request.query) {
-                Some(doc) => request.set_parsed_query(doc),
-                None => {
-                    let doc = request.parsed_query()?.clone();
-                    self.documents.put(&request.query, &doc);
-                }
+/// Refuses `request` when it costs more than its batch's [`Budget`] has left (or than `limit`
+/// when it came without one, as over WebSocket). Parses the document once (kept in
+/// `documents` by its text) and leaves it on the request for execution.
+pub fn check(documents: &Documents, limit: usize, request: &mut Request) -> ServerResult<()> {
+    if !request.query.is_empty() {
+        match documents.get(&request.query) {
+            Some(doc) => request.set_parsed_query(doc),
+            None => {
+                let doc = request.parsed_query()?.clone();
+                documents.put(&request.query, &doc);
             }
         }
-        let variables = std::mem::take(&mut request.variables);
-        let operation = request.operation_name.take();
-        let cost = cost_of(request.parsed_query()?, operation.as_deref(), &variables);
-        request.variables = variables;
-        request.operation_name = operation;
-        // The request's own data: query data is attached to the context only after this hook.
-        let budget = request
-            .data
-            .get(&std::any::TypeId::of::<Arc<Budget>>())
-            .and_then(|d| d.downcast_ref::<Arc<Budget>>())
-            .cloned();
-        let (spent, limit) = match budget {
-            Some(budget) => (
-                budget
-                    .spent
-                    .fetch_add(cost, Ordering::AcqRel)
-                    .saturating_add(cost),
-                budget.limit,
-            ),
-            None => (cost, self.limit),
-        };
-        if spent > limit {
-            let mut error = ServerError::new(
-                format!(
-                    "the request is too complex: it costs {spent} (each field counts one, once per item of \
-                     the lists above it; a batch counts its operations together), at most {limit}"
-                ),
-                None,
-            );
-            let mut ext = async_graphql::ErrorExtensionValues::default();
-            ext.set("code", "VALIDATION");
-            ext.set("cost", spent as u64);
-            ext.set("maxCost", limit as u64);
-            error.extensions = Some(ext);
-            return Err(error);
-        }
-        next.run(ctx, request).await
     }
+    let variables = std::mem::take(&mut request.variables);
+    let operation = request.operation_name.take();
+    let cost = cost_of(request.parsed_query()?, operation.as_deref(), &variables);
+    request.variables = variables;
+    request.operation_name = operation;
+    // The request's own data: the budget its batch shares.
+    let budget = request
+        .data
+        .get(&std::any::TypeId::of::<Arc<Budget>>())
+        .and_then(|d| d.downcast_ref::<Arc<Budget>>())
+        .cloned();
+    let (spent, limit) = match budget {
+        Some(budget) => (
+            budget
+                .spent
+                .fetch_add(cost, Ordering::AcqRel)
+                .saturating_add(cost),
+            budget.limit,
+        ),
+        None => (cost, limit),
+    };
+    if spent > limit {
+        let mut error = ServerError::new(
+            format!(
+                "the request is too complex: it costs {spent} (each field counts one, once per item of \
+                 the lists above it; a batch counts its operations together), at most {limit}"
+            ),
+            None,
+        );
+        let mut ext = async_graphql::ErrorExtensionValues::default();
+        ext.set("code", "VALIDATION");
+        ext.set("cost", spent as u64);
+        ext.set("maxCost", limit as u64);
+        error.extensions = Some(ext);
+        return Err(error);
+    }
+    Ok(())
 }
 
 /// Deepest nesting of `{`, `[` and `(` a document may have. The parser recurses once per
@@ -210,35 +179,6 @@ pub fn check_nesting(query: &str) -> Result<(), String> {
         i += 1;
     }
     Ok(())
-}
-
-/// The extension that refuses documents nested too deeply before anything parses them; it
-/// runs first, before persisted queries (which parse the text they register).
-pub struct NestingGuard;
-
-impl ExtensionFactory for NestingGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(NestingGuard)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for NestingGuard {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        if let Err(message) = check_nesting(&request.query) {
-            let mut error = ServerError::new(message, None);
-            let mut ext = async_graphql::ErrorExtensionValues::default();
-            ext.set("code", "VALIDATION");
-            error.extensions = Some(ext);
-            return Err(error);
-        }
-        next.run(ctx, request).await
-    }
 }
 
 /// The cost of running `operation` of `doc` (every operation's, the dearest, when unnamed).

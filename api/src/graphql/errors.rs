@@ -1,9 +1,7 @@
 //! GraphQL errors. Every error carries `extensions.code`: an `AppError` sets its own
-//! ([`ErrorExtensions`](async_graphql::ErrorExtensions)), and the [`ErrorCodes`] extension
-//! applies it inside the schema, so each transport (POST, GET, batches, WebSocket) sends the
+//! ([`ErrorExtensions`](async_graphql::ErrorExtensions)), and the schema's
+//! [`Gate`](super::gate::Gate) applies it to every answer, so each transport (POST, GET, batches, WebSocket) sends the
 //! same. Request-level errors (nothing ran) come in the same shape.
-
-use std::sync::Arc;
 
 use async_graphql::ServerError;
 use axum::Json;
@@ -48,43 +46,4 @@ pub fn request_error_with_status(status: StatusCode, code: &str, message: &str) 
         "errors": [{ "message": message, "extensions": { "code": code } }]
     });
     (status, Json(body)).into_response()
-}
-
-/// Sets every GraphQL error's code (see [`set_error_codes`]) inside the schema, so each path
-/// carries it: POST and GET (each operation of a batch) through `request`, WebSocket
-/// operations and subscription events through `subscribe`.
-pub struct ErrorCodes;
-
-impl async_graphql::extensions::ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
-        Arc::new(ErrorCodes)
-    }
-}
-
-#[async_trait::async_trait]
-impl async_graphql::extensions::Extension for ErrorCodes {
-    async fn request(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        next: async_graphql::extensions::NextRequest<'_>,
-    ) -> async_graphql::Response {
-        let mut response = next.run(ctx).await;
-        set_error_codes(&mut response.errors);
-        response
-    }
-
-    fn subscribe<'s>(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        stream: futures::stream::BoxStream<'s, async_graphql::Response>,
-        next: async_graphql::extensions::NextSubscribe<'_>,
-    ) -> futures::stream::BoxStream<'s, async_graphql::Response> {
-        use futures::StreamExt as _;
-        next.run(ctx, stream)
-            .map(|mut response| {
-                set_error_codes(&mut response.errors);
-                response
-            })
-            .boxed()
-    }
 }

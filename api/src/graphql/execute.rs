@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql::{BatchRequest, BatchResponse, Executor as _};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -68,7 +68,7 @@ pub async fn execute(
         .data(addr)
         .data(loaders)
         .data(super::cost::Budget::new(limits.max_complexity));
-    let mut response = state.schema.execute_batch(batch).await;
+    let mut response = state.gate.execute_batch(batch).await;
     if changes_content {
         cache.invalidate();
     }

@@ -20,6 +20,7 @@ pub mod context;
 pub mod cost;
 pub mod errors;
 pub mod execute;
+pub mod gate;
 pub mod http;
 pub mod loaders;
 pub mod node;
@@ -32,18 +33,13 @@ pub mod ws;
 
 use std::sync::Arc;
 
-use async_graphql::extensions::apollo_persisted_queries::{
-    ApolloPersistedQueries, LruCacheStorage,
-};
 use async_graphql::{MergedObject, Object, Schema};
 use axum::Router;
 use axum::routing::get;
 
 pub use context::{WsCredentials, app, loaders, principal, viewer};
 
-use self::errors::ErrorCodes;
 use self::node::NodeQuery;
-use self::persisted::QueriesOnly;
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
 use crate::community::graphql::{CommunityMutation, CommunityQuery};
@@ -104,7 +100,15 @@ impl MetaQuery {
     }
 }
 
-/// Builds the schema with its limits; `ctx` is `None` only for exporting the SDL.
+/// The schema with its limits behind its [`gate::Gate`] (persisted queries, the nesting guard,
+/// the cost limit, error codes: what every transport goes through).
+pub fn build_gate(ctx: Arc<Ctx>) -> gate::Gate {
+    let limit = ctx.config.graphql.max_complexity;
+    gate::Gate::new(build_schema(Some(ctx)), limit)
+}
+
+/// Builds the schema with its limits; `ctx` is `None` only for exporting the SDL. It has no
+/// extensions (see [`gate`] for why): requests reach it through [`build_gate`].
 pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
     let mut builder = Schema::build(
         QueryRoot::default(),
@@ -112,25 +116,12 @@ pub fn build_schema(ctx: Option<Arc<Ctx>>) -> AppSchema {
         SubscriptionRoot,
     )
     .limit_recursive_depth(64)
-    .limit_directives(32)
-    // Outermost, so every error of every transport, the other extensions' included, gets its
-    // code.
-    .extension(ErrorCodes)
-    // Then: nothing may parse a document before its nesting is known to be safe.
-    .extension(cost::NestingGuard)
-    .extension(ApolloPersistedQueries::new(QueriesOnly(
-        LruCacheStorage::new(4096),
-    )));
+    .limit_directives(32);
     if let Some(ctx) = ctx {
         let limits = &ctx.config.graphql;
         builder = builder
             .limit_depth(limits.max_depth)
-            .limit_complexity(limits.max_complexity)
-            // After persisted queries, so a query sent as its hash alone is counted too.
-            .extension(cost::CostLimit {
-                limit: limits.max_complexity,
-                documents: Default::default(),
-            });
+            .limit_complexity(limits.max_complexity);
         if !limits.introspection {
             builder = builder.disable_introspection();
         }

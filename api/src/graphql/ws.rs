@@ -29,7 +29,7 @@ pub async fn ws(
         Ok(p) => p,
         Err(e) => return request_error(e),
     };
-    let schema = state.schema.clone();
+    let gate = state.gate.clone();
     let ctx = state.ctx.clone();
     let mut upgrade_credentials = HeaderMap::new();
     if let Some(value) = headers.get(header::AUTHORIZATION) {
@@ -48,7 +48,7 @@ pub async fn ws(
             let refused = Refused::default();
             let (sink, stream) = socket.split();
             let sink = with_init_errors(sink, refused.clone());
-            async_graphql_axum::GraphQLWebSocket::new_with_pair(sink, stream, schema, protocol)
+            async_graphql_axum::GraphQLWebSocket::new_with_pair(sink, stream, gate, protocol)
                 .on_connection_init(move |payload| async move {
                     upgraded.connection_init(&payload).await.map_err(|e| {
                         e.log();
