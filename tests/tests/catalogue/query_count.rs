@@ -226,7 +226,77 @@ async fn playlist_items_and_episodes_cost_constant_statements(backend: Backend) 
     );
 }
 
+/// A list page reads the long texts only when something asks for them; asked through a
+/// fragment or an inline fragment, in `nodes` or `edges`, they come whole.
+async fn a_list_reads_descriptions_and_chapters_whole_whenever_they_are_asked_for(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let channel = support::channel(&app, &admin, "Texts").await;
+    let description = format!(
+        "A **long** description. {}",
+        "Words and more words. ".repeat(200)
+    );
+    support::video(
+        &app,
+        &admin,
+        &channel,
+        "With texts",
+        json!({
+            "status": "READY",
+            "description": description,
+            "chapters": [{ "title": "Start", "startSecs": 0.0 }, { "title": "Later", "startSecs": 5.0 }],
+        }),
+    )
+    .await;
+    let queries = [
+        "{ videos { nodes { title description descriptionHtml chapters { title startSecs } } } }",
+        "{ videos { edges { node { ...Texts } } } } fragment Texts on Video { title description descriptionHtml chapters { title startSecs } }",
+        "{ videos { nodes { title ... on Video { description descriptionHtml chapters { title startSecs } } } } }",
+    ];
+    for query in queries {
+        let data = app.graphql_ok(None, query, json!({})).await;
+        let video = if query.contains("edges") {
+            &data["videos"]["edges"][0]["node"]
+        } else {
+            &data["videos"]["nodes"][0]
+        };
+        assert_eq!(video["title"], "With texts", "{query}: {data}");
+        assert_eq!(video["description"], description.as_str(), "{query}");
+        assert!(
+            video["descriptionHtml"]
+                .as_str()
+                .unwrap()
+                .contains("<strong>long</strong>"),
+            "{query}: {data}"
+        );
+        assert_eq!(video["chapters"][1]["title"], "Later", "{query}: {data}");
+    }
+    // Without them the rest of the row is whole: the same video by itself agrees.
+    let data = app
+        .graphql_ok(
+            None,
+            "{ videos { nodes { id title slug duration viewCount publishAt } } }",
+            json!({}),
+        )
+        .await;
+    let listed = &data["videos"]["nodes"][0];
+    let alone = app
+        .graphql_ok(
+            None,
+            "query($id: ID!) { video(id: $id) { id title slug duration viewCount publishAt description } }",
+            json!({ "id": listed["id"] }),
+        )
+        .await;
+    for field in ["id", "title", "slug", "duration", "viewCount", "publishAt"] {
+        assert_eq!(listed[field], alone["video"][field], "{field}");
+    }
+    assert_eq!(alone["video"]["description"], description.as_str());
+}
+
 both_databases!(
+    a_list_reads_descriptions_and_chapters_whole_whenever_they_are_asked_for,
     a_page_of_videos_with_channels_and_tags_costs_constant_statements,
     a_page_of_videos_asked_through_nodes_costs_the_same_statements_as_through_edges,
     playlist_items_and_episodes_cost_constant_statements,

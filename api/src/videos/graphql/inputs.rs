@@ -53,6 +53,7 @@ impl VideoFilter {
             text: self.text,
             managed_by: self.managed_by_me.unwrap_or(false).then(|| viewer.clone()),
             subscribed_by: None,
+            without_texts: false,
         })
     }
 }

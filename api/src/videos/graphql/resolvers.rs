@@ -28,7 +28,13 @@ pub async fn list(
     filter: Option<VideoFilter>,
     order_by: Option<OrderBy>,
 ) -> AppResult<Connection<String, Video, ListCount>> {
-    let query = filter.unwrap_or_default().into_query(&viewer(ctx))?;
+    let mut query = filter.unwrap_or_default().into_query(&viewer(ctx))?;
+    let nodes = crate::graphql::loaders::nodes_of(ctx.look_ahead());
+    query.without_texts = !nodes.iter().any(|n| {
+        ["description", "descriptionHtml", "chapters"]
+            .iter()
+            .any(|f| n.field(f).exists())
+    });
     let page = service::list(
         &app(ctx)?.db,
         &viewer(ctx),
@@ -39,9 +45,7 @@ pub async fn list(
     )
     .await?;
     let rows: Vec<&video::Model> = page.rows.iter().map(|(_, m)| m).collect();
-    loaders(ctx)?
-        .prefetch_videos(&crate::graphql::loaders::nodes_of(ctx.look_ahead()), &rows)
-        .await?;
+    loaders(ctx)?.prefetch_videos(&nodes, &rows).await?;
     Ok(page.connection(after.is_some(), Video))
 }
 

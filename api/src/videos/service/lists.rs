@@ -1,8 +1,10 @@
 //! Videos as a viewer finds them: by id, by slug, several at once, and in lists.
 
 use chrono::Utc;
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, Iden, Iterable, QueryFilter, QuerySelect, Select,
+};
 use uuid::Uuid;
 
 use super::VideoQuery;
@@ -58,6 +60,17 @@ pub async fn find_many(
         .filter(visibility::videos(viewer, reach, Utc::now()))
         .all(db)
         .await?)
+}
+
+/// `select` reading every column but the long texts, which read as empty (description) and
+/// no chapters: what a list that shows neither needs.
+fn without_texts(select: Select<video::Entity>) -> Select<video::Entity> {
+    use video::Column;
+    select
+        .select_only()
+        .columns(Column::iter().filter(|c| !matches!(c, Column::Description | Column::Chapters)))
+        .column_as(Expr::val(""), Column::Description.to_string())
+        .column_as(Expr::val("[]"), Column::Chapters.to_string())
 }
 
 /// One page of the videos `viewer` may see in lists.
@@ -133,6 +146,31 @@ pub async fn list(
     if let Some(f) = content::title_contains((video::Entity, video::Column::Title), query.text) {
         select = select.filter(f);
     }
+    if query.without_texts {
+        select = without_texts(select);
+    }
     let (sort, key_of) = crate::videos::ranking::sort(order);
     pagination::fetch(db, select, &list, &sort, key_of, first, after).await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use sea_orm::{DbBackend, QueryTrait};
+
+    #[test]
+    fn a_list_without_texts_reads_neither_description_nor_chapters() {
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let sql = without_texts(video::Entity::find())
+                .build(backend)
+                .to_string();
+            let (columns, _) = sql.split_once(" FROM ").unwrap();
+            assert!(!columns.contains("\"videos\".\"description\""), "{sql}");
+            assert!(!columns.contains("\"videos\".\"chapters\""), "{sql}");
+            assert!(columns.contains("\"videos\".\"title\""), "{sql}");
+            let full = video::Entity::find().build(backend).to_string();
+            assert!(full.contains("\"videos\".\"description\""), "{full}");
+        }
+    }
 }
