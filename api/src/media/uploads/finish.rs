@@ -85,8 +85,10 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
                 tokio::fs::remove_file(&path)
                     .await
                     .map_err(AppError::internal)?;
-                set_status(db, id, status::REJECTED, Some(reason.clone()), None).await?;
+                // The reason goes on the video or episode first: a client that sees
+                // `rejected` finds it there.
                 report_rejection(db, &upload, &reason).await?;
+                set_status(db, id, status::REJECTED, Some(reason.clone()), None).await?;
             }
             Err(other) => return Err(other),
         }
