@@ -1,9 +1,14 @@
 //! The catalogue's read path on 100 000 videos, in one run:
 //!
 //! 1. requests per second of a public `videos(first: 24)` page with channel and tags at 64
-//!    connections, as a ratio to a bare axum JSON handler on the same server (wrk);
-//! 2. p50/p99 latency of a watch-page query (video, channel, chapters, 12 related videos);
-//! 3. latency of page 1000 of the public list as a ratio to page 1.
+//!    connections: with the hot-read cache, as a ratio to a bare axum JSON handler on the same
+//!    server; without it (a server process of its own), as a ratio to async-graphql serving the
+//!    same page from memory; signed in as an editor; and on PostgreSQL when
+//!    `PROJECTOR_TEST_POSTGRES` is set;
+//! 2. the uncached server's cold start (process start to `/readyz`) and its resident memory,
+//!    idle and under the list load;
+//! 3. p50/p99 latency of a watch-page query (video, channel, chapters, 12 related videos);
+//! 4. latency of page 1000 of the public list as a ratio to page 1.
 //!
 //! Run with `scripts/bench` (or `cargo bench -p projector-tests --bench catalogue`; needs `wrk`).
 
@@ -22,6 +27,15 @@ use projector_tests::{Backend, test_config};
 use sea_orm::{ActiveValue::Set, Database, EntityTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+#[path = "catalogue_parts/baseline.rs"]
+mod baseline;
+#[path = "catalogue_parts/report.rs"]
+mod report;
+#[path = "catalogue_parts/server.rs"]
+mod server;
+
+use server::Server;
 
 const VIDEOS: usize = 100_000;
 const CHANNELS: usize = 20;
@@ -177,41 +191,57 @@ async fn post(
 }
 
 fn main() {
+    server::serve_if_asked();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (addr, sample, uncached_addr) = runtime.block_on(async {
-        let url = Backend::Sqlite.fresh_database_url(dir.path()).await;
+    let url = runtime.block_on(Backend::Sqlite.fresh_database_url(dir.path()));
+    // The in-process app (hot-read cache on) creates the schema; then seed straight into the
+    // database (100k mutations would take minutes and measure nothing of interest).
+    let (cached, sample) = runtime.block_on(async {
         let mut config = test_config(url.clone(), dir.path());
         config.log = "error".into();
-        // Two apps on one database: one with the hot-read cache (the default), one without,
-        // to show what the cache buys.
-        let mut uncached_config = config.clone();
         config.graphql.public_cache_ttl_ms = 2000;
-        uncached_config.graphql.public_cache_ttl_ms = 0;
-        // Create the schema, then seed straight into the database (100k mutations would take
-        // minutes and measure nothing of interest).
         let router = projector_api::build_app(config).await.unwrap();
-        let uncached = projector_api::build_app(uncached_config).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let uncached_addr = listener.local_addr().unwrap();
-        tokio::spawn(projector_api::serve(
-            listener,
-            uncached,
-            std::future::pending(),
-        ));
         let started = Instant::now();
         let sample = seed(&url).await;
         println!(
             "seeded {VIDEOS} videos in {:.1}s",
             started.elapsed().as_secs_f64()
         );
-        let router = router.route(
-            "/bare",
-            get(|| async { Json(json!({ "data": { "ok": true } })) }),
+        (router, sample)
+    });
+    // The uncached server, in a process of its own: cold start (best of 3) and idle memory.
+    let mut starts = Vec::new();
+    for _ in 0..2 {
+        starts.push(Server::start(&url, dir.path()).cold_start);
+    }
+    let uncached = Server::start(&url, dir.path());
+    starts.push(uncached.cold_start);
+    starts.sort();
+    std::thread::sleep(Duration::from_secs(1));
+    let idle_rss = uncached.rss_mib();
+    let uncached_graphql = format!("{}/graphql", uncached.base);
+
+    let (addr, editor) = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        // The figures mean something only if the public page really holds 24 seeded videos.
+        let (_, body) = post(&client, &uncached_graphql, PAGE, json!({})).await;
+        let page = &body["data"]["videos"];
+        assert_eq!(page["nodes"].as_array().unwrap().len(), 24, "{body}");
+        assert_eq!(
+            page["nodes"][0]["tags"].as_array().unwrap().len(),
+            3,
+            "{body}"
         );
+        let router = cached
+            .route(
+                "/bare",
+                get(|| async { Json(json!({ "data": { "ok": true } })) }),
+            )
+            .merge(baseline::router(page));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(projector_api::serve(
@@ -219,39 +249,14 @@ fn main() {
             router,
             std::future::pending(),
         ));
-        (addr, sample, uncached_addr)
+        let editor = report::editor_token(&client, &uncached_graphql).await;
+        (addr, editor)
     });
     let graphql = format!("http://{addr}/graphql");
-    let uncached_graphql = format!("http://{uncached_addr}/graphql");
-    // The figures mean something only if the public page really holds 24 seeded videos.
-    runtime.block_on(async {
-        let client = reqwest::Client::new();
-        let (_, body) = post(&client, &graphql, PAGE, json!({})).await;
-        assert_eq!(
-            body["data"]["videos"]["nodes"].as_array().unwrap().len(),
-            24,
-            "{body}"
-        );
-        assert_eq!(
-            body["data"]["videos"]["nodes"][0]["tags"]
-                .as_array()
-                .unwrap()
-                .len(),
-            3,
-            "{body}"
-        );
-    });
+    let baseline_url = format!("http://{addr}/baseline");
 
-    // 1. Throughput of the public list page against the bare handler.
-    let script = dir.path().join("page.lua");
-    let body = json!({ "query": PAGE, "variables": {} })
-        .to_string()
-        .replace('\'', "\\'");
-    std::fs::write(
-        &script,
-        format!("wrk.method = \"POST\"\nwrk.body = '{body}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"),
-    )
-    .unwrap();
+    let public = report::wrk_script(dir.path(), "page.lua", PAGE, None);
+    let signed_in = report::wrk_script(dir.path(), "editor.lua", PAGE, Some(&editor));
     // Profiling mode: only the uncached list, for `PROJECTOR_BENCH_PROFILE_SECS` seconds, so
     // `perf record -p <pid>` sees nothing else (see README, Benchmarks).
     if let Some(secs) = std::env::var("PROJECTOR_BENCH_PROFILE_SECS")
@@ -260,106 +265,90 @@ fn main() {
     {
         println!(
             "profiling: uncached list for {secs}s, pid {}",
-            std::process::id()
+            uncached.pid()
         );
-        let out = Command::new("wrk")
-            .args([
-                "-t2",
-                &format!("-c{CONNECTIONS}"),
-                &format!("-d{secs}s"),
-                "-s",
-            ])
-            .arg(&script)
-            .arg(&uncached_graphql)
-            .output()
-            .expect("wrk is installed");
-        println!("{}", String::from_utf8_lossy(&out.stdout));
+        println!(
+            "{}",
+            report::wrk_for(&uncached_graphql, Some(&public), secs)
+        );
         return;
     }
     let bare_url = format!("http://{addr}/bare");
     wrk(&bare_url, None);
-    wrk(&graphql, Some(&script));
-    let mut bare = Vec::new();
-    let mut page = Vec::new();
-    let mut uncached = Vec::new();
+    wrk(&graphql, Some(&public));
+    wrk(&uncached_graphql, Some(&public));
+    let mut rounds = report::Rounds::default();
+    let mut loaded_rss = 0.0f64;
     for _ in 0..3 {
-        bare.push(wrk(&bare_url, None));
-        page.push(wrk(&graphql, Some(&script)));
-        uncached.push(wrk(&uncached_graphql, Some(&script)));
+        rounds.bare.push(wrk(&bare_url, None));
+        rounds.cached.push(wrk(&graphql, Some(&public)));
+        rounds.baseline.push(wrk(&baseline_url, Some(&public)));
+        let (rps, peak) = uncached.peak_rss_during(|| wrk(&uncached_graphql, Some(&public)));
+        rounds.uncached.push(rps);
+        loaded_rss = loaded_rss.max(peak);
+        rounds.editor.push(wrk(&uncached_graphql, Some(&signed_in)));
     }
-    bare.sort_by(f64::total_cmp);
-    page.sort_by(f64::total_cmp);
-    uncached.sort_by(f64::total_cmp);
 
-    let (watch, page1, page1000) = runtime.block_on(async {
-        let client = reqwest::Client::new();
-        // 2. Watch-page latency, one request at a time.
-        let mut watch = Vec::new();
-        for round in 0..3 {
-            for (id, channel) in &sample {
-                let vars = json!({
-                    "id": projector_api::graphql::relay::to_global("Video", *id).0,
-                    "channel": projector_api::graphql::relay::to_global("Channel", *channel).0,
-                });
-                let (t, body) = post(&client, &uncached_graphql, WATCH, vars).await;
-                assert!(body["data"]["video"]["title"].is_string(), "{body}");
-                assert_eq!(
-                    body["data"]["videos"]["nodes"].as_array().unwrap().len(),
-                    12
-                );
-                if round > 0 {
-                    watch.push(t);
-                }
-            }
-        }
-        watch.sort();
-        // 3. Walk to page 1000, then time page 1 and page 1000 alternately.
-        let mut after = Value::Null;
-        for _ in 0..999 {
-            let (_, body) = post(&client, &uncached_graphql, PAGE, json!({ "after": after })).await;
-            after = body["data"]["videos"]["pageInfo"]["endCursor"].clone();
-        }
-        let mut first = Vec::new();
-        let mut deep = Vec::new();
-        for _ in 0..300 {
-            first.push(post(&client, &uncached_graphql, PAGE, json!({})).await.0);
-            let (t, body) = post(&client, &uncached_graphql, PAGE, json!({ "after": after })).await;
+    let (watch, page1, page1000) = runtime.block_on(latencies(&uncached_graphql, &sample));
+    drop(uncached);
+    let postgres = report::postgres_rounds(&runtime, &public);
+
+    let report = report::Report {
+        rounds,
+        postgres,
+        cold_start: starts[0],
+        idle_rss,
+        loaded_rss,
+        watch,
+        page1,
+        page1000,
+    };
+    report.print();
+}
+
+/// Watch-page latency, then page 1 against page 1000, one request at a time, uncached.
+async fn latencies(
+    graphql: &str,
+    sample: &[(Uuid, Uuid)],
+) -> (Vec<Duration>, Vec<Duration>, Vec<Duration>) {
+    let client = reqwest::Client::new();
+    let mut watch = Vec::new();
+    for round in 0..3 {
+        for (id, channel) in sample {
+            let vars = json!({
+                "id": projector_api::graphql::relay::to_global("Video", *id).0,
+                "channel": projector_api::graphql::relay::to_global("Channel", *channel).0,
+            });
+            let (t, body) = post(&client, graphql, WATCH, vars).await;
+            assert!(body["data"]["video"]["title"].is_string(), "{body}");
             assert_eq!(
                 body["data"]["videos"]["nodes"].as_array().unwrap().len(),
-                24
+                12
             );
-            deep.push(t);
+            if round > 0 {
+                watch.push(t);
+            }
         }
-        first.sort();
-        deep.sort();
-        (watch, first, deep)
-    });
-
-    let (b, p) = (bare[1], page[1]);
-    println!("bench catalogue: {VIDEOS} videos, {CHANNELS} channels, 3 tags each, SQLite");
-    println!("  bare axum JSON handler        : {b:>9.0} req/s (rounds {bare:.0?})");
-    println!("  videos(first: 24) + channel, tags: {p:>6.0} req/s (rounds {page:.0?})");
-    println!(
-        "  ratio page / bare              : {:.2}  (goal >= 0.5)",
-        p / b
-    );
-    println!(
-        "  same page without the cache    : {:>6.0} req/s, ratio {:.3} (rounds {uncached:.0?})",
-        uncached[1],
-        uncached[1] / b
-    );
-    println!("  latencies below bypass the cache (one request at a time, database path):");
-    println!(
-        "  watch page p50 / p99           : {:.2} ms / {:.2} ms  (goal p99 <= 5 ms, {} requests)",
-        percentile(&watch, 0.5).as_secs_f64() * 1000.0,
-        percentile(&watch, 0.99).as_secs_f64() * 1000.0,
-        watch.len()
-    );
-    let (p1, p1000) = (percentile(&page1, 0.5), percentile(&page1000, 0.5));
-    println!(
-        "  page 1 / page 1000 p50         : {:.2} ms / {:.2} ms, ratio {:.2}  (goal <= 1.2)",
-        p1.as_secs_f64() * 1000.0,
-        p1000.as_secs_f64() * 1000.0,
-        p1000.as_secs_f64() / p1.as_secs_f64()
-    );
+    }
+    watch.sort();
+    // Walk to page 1000, then time page 1 and page 1000 alternately.
+    let mut after = Value::Null;
+    for _ in 0..999 {
+        let (_, body) = post(&client, graphql, PAGE, json!({ "after": after })).await;
+        after = body["data"]["videos"]["pageInfo"]["endCursor"].clone();
+    }
+    let mut first = Vec::new();
+    let mut deep = Vec::new();
+    for _ in 0..300 {
+        first.push(post(&client, graphql, PAGE, json!({})).await.0);
+        let (t, body) = post(&client, graphql, PAGE, json!({ "after": after })).await;
+        assert_eq!(
+            body["data"]["videos"]["nodes"].as_array().unwrap().len(),
+            24
+        );
+        deep.push(t);
+    }
+    first.sort();
+    deep.sort();
+    (watch, first, deep)
 }

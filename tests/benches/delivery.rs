@@ -97,7 +97,7 @@ fn free_port() -> u16 {
 }
 
 /// nginx over `dir` (the asset's directory) at `/media/p/<asset>/`, like Projector's URLs.
-fn start_nginx(work: &Path, asset: Uuid, dir: &Path, port: u16) -> Child {
+fn start_nginx(work: &Path, asset: Uuid, dir: &Path, port: u16) -> Nginx {
     let conf = work.join("nginx.conf");
     std::fs::write(
         &conf,
@@ -143,13 +143,51 @@ http {{
         .expect("nginx is installed (scripts/bench installs it)");
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return child;
+            return Nginx { child, conf, port };
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = child.kill();
     let _ = child.wait();
     panic!("nginx did not start: see {}/error.log", work.display());
+}
+
+/// A running nginx: stopped through its master (which stops its workers) when dropped, even
+/// when the bench panics. Killing the master alone would leave the workers listening.
+struct Nginx {
+    child: Child,
+    conf: std::path::PathBuf,
+    port: u16,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = Command::new("nginx")
+            .arg("-c")
+            .arg(&self.conf)
+            .args(["-s", "stop"])
+            .stderr(Stdio::null())
+            .status();
+        for _ in 0..100 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // The workers go with their master; make sure nothing of ours still listens.
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!(
+            "nginx workers still listen on port {} after stop",
+            self.port
+        );
+    }
 }
 
 fn median(mut v: Vec<Rate>) -> Rate {
@@ -255,7 +293,7 @@ fn main() {
     let nginx_port = free_port();
     let work = dir.path().join("nginx");
     std::fs::create_dir_all(&work).unwrap();
-    let mut nginx = start_nginx(&work, asset, &asset_dir, nginx_port);
+    let nginx = start_nginx(&work, asset, &asset_dir, nginx_port);
 
     let projector = format!("http://{addr}");
     let baseline = format!("http://127.0.0.1:{nginx_port}");
@@ -309,8 +347,7 @@ fn main() {
         let (ours, theirs) = (median(ours), median(theirs));
         results.push((name, connections, goal, ours, theirs));
     }
-    let _ = nginx.kill();
-    let _ = nginx.wait();
+    drop(nginx);
 
     println!(
         "\nmedia delivery, Projector vs nginx on the same files (wrk -t2, {SECONDS}s x 3, medians)"
