@@ -46,6 +46,7 @@ use self::node::NodeQuery;
 use self::persisted::QueriesOnly;
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
+use crate::community::comments::resolvers::{CommentsMutation, CommentsQuery};
 use crate::community::graphql::{CommunityMutation, CommunityQuery};
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
@@ -75,6 +76,7 @@ pub struct QueryRoot(
     TaxonomyQuery,
     SearchQuery,
     CommunityQuery,
+    CommentsQuery,
 );
 
 /// Every mutation, merged from the domains.
@@ -90,6 +92,7 @@ pub struct MutationRoot(
     TaxonomyMutation,
     TranscodeMutation,
     CommunityMutation,
+    CommentsMutation,
 );
 
 /// Facts about the server itself.
