@@ -215,10 +215,7 @@ impl MigrationTrait for Migration {
                 "ix_comments_episode_thread",
                 vec![Comments::EpisodeId, Comments::Id],
             ),
-            (
-                "ix_comments_parent",
-                vec![Comments::ParentId, Comments::Id],
-            ),
+            ("ix_comments_parent", vec![Comments::ParentId, Comments::Id]),
             (
                 "ix_comments_author",
                 vec![Comments::AuthorId, Comments::CreatedAt],

@@ -70,7 +70,13 @@ async fn seed(db: &impl ConnectionTrait, video: Uuid) {
     .unwrap();
 }
 
-async fn timed(client: &reqwest::Client, url: &str, token: &str, query: &str, vars: &Value) -> (Duration, Value) {
+async fn timed(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    query: &str,
+    vars: &Value,
+) -> (Duration, Value) {
     let started = Instant::now();
     let body: Value = client
         .post(url)

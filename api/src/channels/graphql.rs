@@ -58,9 +58,7 @@ impl Channel {
         self.0.subscriber_count
     }
     /// How new comments on its videos and episodes are moderated.
-    async fn comment_moderation(
-        &self,
-    ) -> AppResult<crate::community::comments::CommentModeration> {
+    async fn comment_moderation(&self) -> AppResult<crate::community::comments::CommentModeration> {
         crate::community::comments::CommentModeration::parse(&self.0.comment_moderation)
     }
     /// Whether the caller follows it (false for anonymous callers and read tokens).

@@ -11,8 +11,7 @@ use crate::support::{
 
 const EDIT: &str =
     "mutation($i: EditCommentInput!) { editComment(input: $i) { comment { id body bodyHtml } } }";
-const DELETE: &str =
-    "mutation($i: DeleteCommentInput!) { deleteComment(input: $i) { deletedId } }";
+const DELETE: &str = "mutation($i: DeleteCommentInput!) { deleteComment(input: $i) { deletedId } }";
 
 async fn a_viewer_comments_and_everyone_reads_the_sanitised_comment_and_the_count(
     backend: Backend,
@@ -32,7 +31,10 @@ async fn a_viewer_comments_and_everyone_reads_the_sanitised_comment_and_the_coun
     .await;
     let c = &answer["data"]["postComment"]["comment"];
     assert_eq!(c["status"], "PUBLISHED", "{answer}");
-    assert_eq!(c["body"], "I *like* it, see [my site](https://ada.example) and `<b>`");
+    assert_eq!(
+        c["body"],
+        "I *like* it, see [my site](https://ada.example) and `<b>`"
+    );
     assert_eq!(c["viewerIsAuthor"], true);
     let html = c["bodyHtml"].as_str().unwrap();
     assert!(html.contains("<em>like</em>"), "{html}");
@@ -58,7 +60,10 @@ async fn a_viewer_comments_and_everyone_reads_the_sanitised_comment_and_the_coun
         )
         .await;
     assert_eq!(data["episode"]["commentCount"], 1, "{data}");
-    assert_eq!(data["episode"]["comments"]["nodes"][0]["body"], "On an episode");
+    assert_eq!(
+        data["episode"]["comments"]["nodes"][0]["body"],
+        "On an episode"
+    );
 }
 
 async fn bad_bodies_replies_to_replies_and_comments_off_are_refused_and_change_nothing(
@@ -70,8 +75,8 @@ async fn bad_bodies_replies_to_replies_and_comments_off_are_refused_and_change_n
     let v = public_video(&app, &admin, &ch, "Strict video").await;
     let ada = viewer(&app, "ada@example.com").await;
     let top = comment(&app, &ada, &v, "Top").await;
-    let reply = post(&app, &ada, &v, "A reply", Some(&top)).await["data"]["postComment"]
-        ["comment"]["id"]
+    let reply = post(&app, &ada, &v, "A reply", Some(&top)).await["data"]["postComment"]["comment"]
+        ["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -89,7 +94,12 @@ async fn bad_bodies_replies_to_replies_and_comments_off_are_refused_and_change_n
     ];
     for (body, parent, code) in cases {
         let answer = post(&app, &ada, &v, body, parent).await;
-        assert_eq!(error_code(&answer), Some(code), "{}: {answer}", &body[..body.len().min(30)]);
+        assert_eq!(
+            error_code(&answer),
+            Some(code),
+            "{}: {answer}",
+            &body[..body.len().min(30)]
+        );
     }
     // Comments off: refused, and saving the video without the field keeps them off.
     app.graphql_ok(
@@ -158,8 +168,10 @@ async fn sixteen_concurrent_posts_from_one_user_respect_the_rate_limit_exactly(b
     let bodies: Vec<String> = (0..16).map(|i| format!("Comment {i}")).collect();
     let answers =
         futures::future::join_all(bodies.iter().map(|b| post(&app, &ada, &v, b, None))).await;
-    let mut codes: Vec<Option<String>> =
-        answers.iter().map(|a| error_code(a).map(String::from)).collect();
+    let mut codes: Vec<Option<String>> = answers
+        .iter()
+        .map(|a| error_code(a).map(String::from))
+        .collect();
     codes.sort();
     let ok = codes.iter().filter(|c| c.is_none()).count();
     let limited = codes
@@ -180,7 +192,11 @@ async fn authors_edit_and_delete_their_comments_and_moderators_delete_any(backen
     let bob = viewer(&app, "bob@example.com").await;
     let mine = comment(&app, &ada, &v, "First *draft*").await;
     let data = app
-        .graphql_ok(Some(&ada), EDIT, json!({ "i": { "id": mine, "body": "Second **take**" } }))
+        .graphql_ok(
+            Some(&ada),
+            EDIT,
+            json!({ "i": { "id": mine, "body": "Second **take**" } }),
+        )
         .await;
     assert!(
         data["editComment"]["comment"]["bodyHtml"]
@@ -192,10 +208,25 @@ async fn authors_edit_and_delete_their_comments_and_moderators_delete_any(backen
     let before = thread(&app, None, &v).await;
     // Someone else cannot edit or delete it; a bad body is refused; nothing changes.
     for (token, query, input, code) in [
-        (&bob, EDIT, json!({ "id": mine, "body": "Hijacked" }), "FORBIDDEN"),
+        (
+            &bob,
+            EDIT,
+            json!({ "id": mine, "body": "Hijacked" }),
+            "FORBIDDEN",
+        ),
         (&bob, DELETE, json!({ "id": mine }), "FORBIDDEN"),
-        (&ada, EDIT, json!({ "id": mine, "body": "<i>x</i>" }), "VALIDATION"),
-        (&ada, EDIT, json!({ "id": mine, "body": "  " }), "VALIDATION"),
+        (
+            &ada,
+            EDIT,
+            json!({ "id": mine, "body": "<i>x</i>" }),
+            "VALIDATION",
+        ),
+        (
+            &ada,
+            EDIT,
+            json!({ "id": mine, "body": "  " }),
+            "VALIDATION",
+        ),
     ] {
         let answer = app.graphql(Some(token), query, json!({ "i": input })).await;
         assert_eq!(error_code(&answer), Some(code), "{answer}");
@@ -238,8 +269,16 @@ async fn deleting_a_video_deletes_its_comments_and_deleting_a_user_anonymises_th
     sql(&app, "DELETE FROM users WHERE email = 'ada@example.com'").await;
     let t = thread(&app, None, &v).await;
     assert_eq!(t["commentCount"], 1, "{t}");
-    assert_eq!(t["comments"]["nodes"][0]["authorName"], serde_json::Value::Null);
-    assert!(t["comments"]["nodes"][0]["bodyHtml"].as_str().unwrap().contains("Stays"));
+    assert_eq!(
+        t["comments"]["nodes"][0]["authorName"],
+        serde_json::Value::Null
+    );
+    assert!(
+        t["comments"]["nodes"][0]["bodyHtml"]
+            .as_str()
+            .unwrap()
+            .contains("Stays")
+    );
 }
 
 async fn comments_page_newest_first_and_top_by_replies(backend: Backend) {
@@ -267,7 +306,10 @@ async fn comments_page_newest_first_and_top_by_replies(backend: Backend) {
         }
     };
     let first = page("NEWEST", None).await;
-    assert_eq!(ids(&json!({ "comments": first })), vec![c.clone(), b.clone()]);
+    assert_eq!(
+        ids(&json!({ "comments": first })),
+        vec![c.clone(), b.clone()]
+    );
     assert_eq!(first["pageInfo"]["hasNextPage"], true);
     let cursor = first["pageInfo"]["endCursor"].as_str().unwrap().to_string();
     let second = page("NEWEST", Some(cursor)).await;

@@ -9,8 +9,7 @@ use crate::support::{
     channel, comment, comments_app, ids, post, public_video, thread, user_id, viewer,
 };
 
-const QUEUE: &str =
-    "{ moderationQueue(first: 100) { nodes { id status reportCount authorId bodyHtml item { ... on Video { id } } } } }";
+const QUEUE: &str = "{ moderationQueue(first: 100) { nodes { id status reportCount authorId bodyHtml item { ... on Video { id } } } } }";
 const APPROVE: &str = "mutation($i: ModerateCommentsInput!) { approveComments(input: $i) { okCount failedCount results { id ok code comment { id status } } } }";
 const REJECT: &str = "mutation($i: ModerateCommentsInput!) { rejectComments(input: $i) { okCount failedCount results { id ok code comment { id status } } } }";
 const BAN: &str = "mutation($i: ChannelCommentsBanInput!) { banFromChannelComments(input: $i) { channel { id } } }";
@@ -66,7 +65,10 @@ async fn held_comments_show_to_their_author_and_moderators_until_approved(backen
     assert_eq!(c["status"], "HELD", "{answer}");
     let id = c["id"].as_str().unwrap().to_string();
     assert_eq!(ids(&thread(&app, Some(&ada), &v).await), vec![id.clone()]);
-    assert_eq!(ids(&thread(&app, Some(&editor), &v).await), vec![id.clone()]);
+    assert_eq!(
+        ids(&thread(&app, Some(&editor), &v).await),
+        vec![id.clone()]
+    );
     for token in [None, Some(bob.as_str())] {
         let t = thread(&app, token, &v).await;
         assert_eq!(ids(&t), Vec::<String>::new(), "{t}");
@@ -77,24 +79,33 @@ async fn held_comments_show_to_their_author_and_moderators_until_approved(backen
     assert_eq!(queue_ids(&queue), vec![id.clone()]);
     assert_eq!(queue["moderationQueue"]["nodes"][0]["item"]["id"], v);
     assert!(queue["moderationQueue"]["nodes"][0]["authorId"].is_string());
-    assert_eq!(queue_ids(&app.graphql_ok(Some(&admin), QUEUE, json!({})).await), vec![id.clone()]);
+    assert_eq!(
+        queue_ids(&app.graphql_ok(Some(&admin), QUEUE, json!({})).await),
+        vec![id.clone()]
+    );
     assert!(queue_ids(&app.graphql_ok(Some(&outsider), QUEUE, json!({})).await).is_empty());
     assert_eq!(
         error_code(&app.graphql(Some(&ada), QUEUE, json!({})).await),
         Some("FORBIDDEN")
     );
-    // An outsider cannot approve it; nothing changes.
+    // An editor of another channel cannot even see it to approve it; nothing changes.
     let data = app
         .graphql_ok(Some(&outsider), APPROVE, json!({ "i": { "ids": [id] } }))
         .await;
-    assert_eq!(data["approveComments"]["results"][0]["code"], "FORBIDDEN", "{data}");
+    assert_eq!(
+        data["approveComments"]["results"][0]["code"], "NOT_FOUND",
+        "{data}"
+    );
     assert_eq!(thread(&app, None, &v).await["commentCount"], 0);
     // The channel's editor approves it: everyone sees it, the count follows, the queue empties.
     let data = app
         .graphql_ok(Some(&editor), APPROVE, json!({ "i": { "ids": [id] } }))
         .await;
     assert_eq!(data["approveComments"]["okCount"], 1, "{data}");
-    assert_eq!(data["approveComments"]["results"][0]["comment"]["status"], "PUBLISHED");
+    assert_eq!(
+        data["approveComments"]["results"][0]["comment"]["status"],
+        "PUBLISHED"
+    );
     let t = thread(&app, Some(&bob), &v).await;
     assert_eq!(ids(&t), vec![id]);
     assert_eq!(t["commentCount"], 1);
@@ -116,10 +127,16 @@ async fn first_time_commenters_are_held_and_known_ones_are_not(backend: Backend)
     app.graphql_ok(Some(&admin), APPROVE, json!({ "i": { "ids": [id] } }))
         .await;
     let third = post(&app, &ada, &v, "Known now", None).await;
-    assert_eq!(third["data"]["postComment"]["comment"]["status"], "PUBLISHED", "{third}");
+    assert_eq!(
+        third["data"]["postComment"]["comment"]["status"], "PUBLISHED",
+        "{third}"
+    );
     // Moderators are never held.
     let mine = post(&app, &admin, &v, "From the channel", None).await;
-    assert_eq!(mine["data"]["postComment"]["comment"]["status"], "PUBLISHED");
+    assert_eq!(
+        mine["data"]["postComment"]["comment"]["status"],
+        "PUBLISHED"
+    );
 }
 
 async fn bulk_moderation_answers_each_item_in_input_order(backend: Backend) {
@@ -139,7 +156,11 @@ async fn bulk_moderation_answers_each_item_in_input_order(backend: Backend) {
     )
     .await;
     let data = app
-        .graphql_ok(Some(&admin), REJECT, json!({ "i": { "ids": [a, missing, b] } }))
+        .graphql_ok(
+            Some(&admin),
+            REJECT,
+            json!({ "i": { "ids": [a, missing, b] } }),
+        )
         .await;
     let results = &data["rejectComments"]["results"];
     assert_eq!(results[0]["id"], a);
@@ -172,11 +193,19 @@ async fn reported_comments_reach_the_queue_once_and_leave_it_when_reviewed(backe
     let bob = viewer(&app, "bob@example.com").await;
     let id = comment(&app, &ada, &v, "Rude").await;
     for _ in 0..2 {
-        app.graphql_ok(Some(&bob), REPORT, json!({ "i": { "id": id, "reason": "rude" } }))
-            .await;
+        app.graphql_ok(
+            Some(&bob),
+            REPORT,
+            json!({ "i": { "id": id, "reason": "rude" } }),
+        )
+        .await;
     }
     let answer = app
-        .graphql(Some(&bob), REPORT, json!({ "i": { "id": id, "reason": "x".repeat(501) } }))
+        .graphql(
+            Some(&bob),
+            REPORT,
+            json!({ "i": { "id": id, "reason": "x".repeat(501) } }),
+        )
         .await;
     assert_eq!(error_code(&answer), Some("VALIDATION"), "{answer}");
     assert_eq!(app.count("comment_reports").await, 1);
@@ -185,9 +214,16 @@ async fn reported_comments_reach_the_queue_once_and_leave_it_when_reviewed(backe
     assert_eq!(queue["moderationQueue"]["nodes"][0]["reportCount"], 1);
     // Others never see the report count.
     let data = app
-        .graphql_ok(None, "query($id: ID!) { node(id: $id) { ... on Comment { reportCount authorId } } }", json!({ "id": id }))
+        .graphql_ok(
+            None,
+            "query($id: ID!) { node(id: $id) { ... on Comment { reportCount authorId } } }",
+            json!({ "id": id }),
+        )
         .await;
-    assert_eq!(data["node"], json!({ "reportCount": null, "authorId": null }));
+    assert_eq!(
+        data["node"],
+        json!({ "reportCount": null, "authorId": null })
+    );
     app.graphql_ok(Some(&admin), APPROVE, json!({ "i": { "ids": [id] } }))
         .await;
     assert!(queue_ids(&app.graphql_ok(Some(&admin), QUEUE, json!({})).await).is_empty());
@@ -205,8 +241,12 @@ async fn banned_and_disabled_users_cannot_comment_and_their_comments_are_hidden(
     let id = comment(&app, &ada, &v, "Before the ban").await;
     let ada_id = user_id(&app, &admin, "ada@example.com").await;
     for _ in 0..2 {
-        app.graphql_ok(Some(&admin), BAN, json!({ "i": { "channelId": ch, "userId": ada_id } }))
-            .await;
+        app.graphql_ok(
+            Some(&admin),
+            BAN,
+            json!({ "i": { "channelId": ch, "userId": ada_id } }),
+        )
+        .await;
     }
     assert_eq!(app.count("comment_bans").await, 1);
     let answer = post(&app, &ada, &v, "After the ban", None).await;
@@ -218,11 +258,19 @@ async fn banned_and_disabled_users_cannot_comment_and_their_comments_are_hidden(
     assert_eq!(ids(&thread(&app, Some(&admin), &v).await), vec![id.clone()]);
     // A viewer cannot ban; an editor cannot ban themselves.
     let answer = app
-        .graphql(Some(&bob), BAN, json!({ "i": { "channelId": ch, "userId": ada_id } }))
+        .graphql(
+            Some(&bob),
+            BAN,
+            json!({ "i": { "channelId": ch, "userId": ada_id } }),
+        )
         .await;
     assert_eq!(error_code(&answer), Some("FORBIDDEN"));
-    app.graphql_ok(Some(&admin), UNBAN, json!({ "i": { "channelId": ch, "userId": ada_id } }))
-        .await;
+    app.graphql_ok(
+        Some(&admin),
+        UNBAN,
+        json!({ "i": { "channelId": ch, "userId": ada_id } }),
+    )
+    .await;
     assert_eq!(ids(&thread(&app, None, &v).await), vec![id.clone()]);
     comment(&app, &ada, &v, "Back").await;
     // A disabled account's comments are hidden from others.

@@ -71,7 +71,9 @@ async fn comments_on_private_draft_and_unpublished_items_are_unreadable_by_those
             assert_eq!(app.count("comment_reports").await, 0);
         }
         // The admin (a member of every channel's view) reads it.
-        let data = app.graphql_ok(Some(&admin), NODE, json!({ "id": id })).await;
+        let data = app
+            .graphql_ok(Some(&admin), NODE, json!({ "id": id }))
+            .await;
         assert_eq!(data["node"]["id"], id);
     }
 }
@@ -119,7 +121,10 @@ async fn unpublishing_a_video_hides_its_comments_and_their_replies_everywhere(ba
     assert_eq!(data["moderationQueue"]["nodes"], json!([{ "id": top }]));
     // The channel's moderators still read the thread with its replies.
     let t = thread(&app, Some(&admin), &v).await;
-    assert_eq!(t["comments"]["nodes"][0]["replies"]["nodes"][0]["id"], reply, "{t}");
+    assert_eq!(
+        t["comments"]["nodes"][0]["replies"]["nodes"][0]["id"], reply,
+        "{t}"
+    );
 }
 
 both_databases!(

@@ -179,9 +179,7 @@ pub async fn comment(app: &TestApp, token: &str, item: &str, body: &str) -> Stri
 
 /// The thread of a video as `token` reads it (`video` is null when they cannot see it).
 pub async fn thread(app: &TestApp, token: Option<&str>, video: &str) -> Value {
-    app.graphql_ok(token, THREAD, json!({ "id": video }))
-        .await["video"]
-        .clone()
+    app.graphql_ok(token, THREAD, json!({ "id": video })).await["video"].clone()
 }
 
 /// The IDs of the top-level comments in a thread.
@@ -199,7 +197,11 @@ pub fn ids(thread: &Value) -> Vec<String> {
 /// A user's global ID, as the admin reads it.
 pub async fn user_id(app: &TestApp, admin: &str, email: &str) -> String {
     let data = app
-        .graphql_ok(Some(admin), "{ users(first: 100) { nodes { id email } } }", json!({}))
+        .graphql_ok(
+            Some(admin),
+            "{ users(first: 100) { nodes { id email } } }",
+            json!({}),
+        )
         .await;
     data["users"]["nodes"]
         .as_array()

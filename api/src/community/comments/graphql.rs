@@ -114,7 +114,8 @@ impl Comment {
         after: Option<String>,
     ) -> AppResult<Connection<String, Comment, ListCount>> {
         let db = &app(ctx)?.db;
-        let page = threads::replies(db, &self.reader, self.model.id, first, after.as_deref()).await?;
+        let page =
+            threads::replies(db, &self.reader, self.model.id, first, after.as_deref()).await?;
         connection(db, &self.reader, page, after.is_some()).await
     }
 }

@@ -179,7 +179,11 @@ pub async fn channel_of_podcast(db: &impl ConnectionTrait, podcast_id: Uuid) -> 
 }
 
 /// Whether `viewer` moderates the channel's comments (its editors, admins).
-pub async fn moderates(db: &impl ConnectionTrait, viewer: &Viewer, channel: Uuid) -> AppResult<bool> {
+pub async fn moderates(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    channel: Uuid,
+) -> AppResult<bool> {
     match viewer {
         Viewer::Public => Ok(false),
         _ => visibility::can_manage(db, viewer, channel).await,

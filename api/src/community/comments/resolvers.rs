@@ -139,9 +139,7 @@ impl CommentsQuery {
     ) -> AppResult<Connection<String, Comment, ListCount>> {
         let db = &app(ctx)?.db;
         let who = viewer(ctx);
-        let channel = channel_id
-            .map(|c| from_global(&c, "Channel"))
-            .transpose()?;
+        let channel = channel_id.map(|c| from_global(&c, "Channel")).transpose()?;
         let page = moderation::queue(db, &who, channel, first, after.as_deref()).await?;
         super::graphql::connection(db, &moderator_reader(who), page, after.is_some()).await
     }
@@ -191,7 +189,15 @@ impl CommentsMutation {
         let app = app(ctx)?;
         let id = from_global(&input.id, "Comment")?;
         let who = viewer(ctx);
-        write::edit(&app.db, &app.config.accounts, &who, me(ctx)?, id, &input.body).await?;
+        write::edit(
+            &app.db,
+            &app.config.accounts,
+            &who,
+            me(ctx)?,
+            id,
+            &input.body,
+        )
+        .await?;
         Ok(CommentPayload {
             comment: payload(ctx, id).await?,
         })
@@ -207,7 +213,9 @@ impl CommentsMutation {
         let app = app(ctx)?;
         let id = from_global(&input.id, "Comment")?;
         write::delete(&app.db, &viewer(ctx), me(ctx)?, id).await?;
-        Ok(DeleteCommentPayload { deleted_id: input.id })
+        Ok(DeleteCommentPayload {
+            deleted_id: input.id,
+        })
     }
 
     /// Reports a comment the caller can read to its channel's moderators; reporting twice
@@ -322,8 +330,7 @@ async fn ban(
     let app = app(ctx)?;
     let channel = from_global(&input.channel_id, "Channel")?;
     let user = from_global(&input.user_id, "User")?;
-    let model =
-        moderation::set_ban(&app.db, &viewer(ctx), me(ctx)?, channel, user, on).await?;
+    let model = moderation::set_ban(&app.db, &viewer(ctx), me(ctx)?, channel, user, on).await?;
     Ok(ChannelCommentsBanPayload {
         channel: Channel(model),
     })

@@ -55,7 +55,11 @@ pub async fn comments(
     };
     let select = select
         .filter(comment::Column::ParentId.is_null())
-        .filter(readable(&reader.viewer, reader.moderator, reader.channel_id));
+        .filter(readable(
+            &reader.viewer,
+            reader.moderator,
+            reader.channel_id,
+        ));
     let id = Expr::col((comment::Entity, comment::Column::Id));
     match order {
         CommentOrder::Newest => {
@@ -86,7 +90,11 @@ pub async fn replies(
 ) -> AppResult<Page<comment::Model>> {
     let select = comment::Entity::find()
         .filter(comment::Column::ParentId.eq(parent))
-        .filter(readable(&reader.viewer, reader.moderator, reader.channel_id));
+        .filter(readable(
+            &reader.viewer,
+            reader.moderator,
+            reader.channel_id,
+        ));
     let sort = Sort::by_id(
         Expr::col((comment::Entity, comment::Column::Id)).into(),
         false,

@@ -91,17 +91,19 @@ async fn status_for(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("channel"))?;
-    Ok(match CommentModeration::parse(&channel.comment_moderation)? {
-        CommentModeration::Publish => CommentStatus::Published,
-        CommentModeration::HoldAll => CommentStatus::Held,
-        CommentModeration::HoldNew => {
-            if has_published_on(db, item.channel_id, me).await? {
-                CommentStatus::Published
-            } else {
-                CommentStatus::Held
+    Ok(
+        match CommentModeration::parse(&channel.comment_moderation)? {
+            CommentModeration::Publish => CommentStatus::Published,
+            CommentModeration::HoldAll => CommentStatus::Held,
+            CommentModeration::HoldNew => {
+                if has_published_on(db, item.channel_id, me).await? {
+                    CommentStatus::Published
+                } else {
+                    CommentStatus::Held
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// The parent of a reply: a published top-level comment on the same item that `viewer` can
@@ -236,7 +238,9 @@ pub async fn report(
     id: Uuid,
     reason: Option<String>,
 ) -> AppResult<comment::Model> {
-    let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    let reason = reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
     if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
         return Err(AppError::validation("reason: at most 500 characters"));
     }
