@@ -150,7 +150,7 @@ pub async fn comments_app(backend: Backend, per_window: u32) -> TestApp {
 pub const POST: &str = "mutation($i: PostCommentInput!) { postComment(input: $i) { comment { id status body bodyHtml authorName viewerIsAuthor parentId } } }";
 
 /// The first page of an item's comments with the count, as `query` on `video` or `episode`.
-pub const THREAD: &str = "query($id: ID!) { video(id: $id) { commentCount comments(first: 50) { nodes { id status bodyHtml authorName replyCount replies(first: 50) { nodes { id bodyHtml } } } } } }";
+pub const THREAD: &str = "query($id: ID!) { video(id: $id) { commentCount comments(first: 20) { nodes { id status bodyHtml authorName replyCount replies(first: 5) { nodes { id bodyHtml } } } } } }";
 
 /// Posts a comment (a reply with `parent`) and returns the whole answer.
 pub async fn post(
