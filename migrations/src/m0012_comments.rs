@@ -16,6 +16,7 @@ pub struct Migration;
 enum Users {
     Table,
     Id,
+    DisabledAt,
 }
 
 #[derive(DeriveIden)]
@@ -229,6 +230,16 @@ impl MigrationTrait for Migration {
                 .create_index(index(name, Comments::Table, cols))
                 .await?;
         }
+        // Threads leave out the comments of disabled accounts: find those without a scan.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_users_disabled_at")
+                    .table(Users::Table)
+                    .col(Users::DisabledAt)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -298,6 +309,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_users_disabled_at")
+                    .table(Users::Table)
+                    .to_owned(),
+            )
+            .await?;
         for table in ["comment_bans", "comment_reports", "comments"] {
             manager
                 .drop_table(Table::drop().table(Alias::new(table)).to_owned())

@@ -13,8 +13,10 @@ use std::time::{Duration, Instant};
 use chrono::{TimeDelta, Utc};
 use projector_api::accounts::entity::user;
 use projector_api::community::entity::comment;
+use projector_api::videos::entity::video;
 use projector_tests::{Backend, spawn_app_with};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -63,11 +65,12 @@ async fn seed(db: &impl ConnectionTrait, video: Uuid) {
             .unwrap();
     }
     let published = COMMENTS - COMMENTS.div_ceil(50);
-    db.execute_unprepared(&format!(
-        "UPDATE videos SET comment_count = {published} WHERE id = '{video}'"
-    ))
-    .await
-    .unwrap();
+    video::Entity::update_many()
+        .col_expr(video::Column::CommentCount, Expr::value(published as i64))
+        .filter(video::Column::Id.eq(video))
+        .exec(db)
+        .await
+        .unwrap();
 }
 
 async fn timed(
