@@ -155,6 +155,69 @@ fn comments_table() -> TableCreateStatement {
         .to_owned()
 }
 
+fn reports_table() -> TableCreateStatement {
+    Table::create()
+        .table(CommentReports::Table)
+        .col(ColumnDef::new(CommentReports::CommentId).uuid().not_null())
+        .col(ColumnDef::new(CommentReports::UserId).uuid().not_null())
+        .col(ColumnDef::new(CommentReports::Reason).text())
+        .col(
+            ColumnDef::new(CommentReports::CreatedAt)
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
+        .primary_key(
+            Index::create()
+                .col(CommentReports::CommentId)
+                .col(CommentReports::UserId),
+        )
+        .foreign_key(&mut fk(
+            (CommentReports::Table, CommentReports::CommentId),
+            (Comments::Table, Comments::Id),
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk(
+            (CommentReports::Table, CommentReports::UserId),
+            (Users::Table, Users::Id),
+            ForeignKeyAction::Cascade,
+        ))
+        .to_owned()
+}
+
+fn bans_table() -> TableCreateStatement {
+    Table::create()
+        .table(CommentBans::Table)
+        .col(ColumnDef::new(CommentBans::ChannelId).uuid().not_null())
+        .col(ColumnDef::new(CommentBans::UserId).uuid().not_null())
+        .col(ColumnDef::new(CommentBans::CreatedBy).uuid())
+        .col(
+            ColumnDef::new(CommentBans::CreatedAt)
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
+        .primary_key(
+            Index::create()
+                .col(CommentBans::ChannelId)
+                .col(CommentBans::UserId),
+        )
+        .foreign_key(&mut fk(
+            (CommentBans::Table, CommentBans::ChannelId),
+            (Channels::Table, Channels::Id),
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk(
+            (CommentBans::Table, CommentBans::UserId),
+            (Users::Table, Users::Id),
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk(
+            (CommentBans::Table, CommentBans::CreatedBy),
+            (Users::Table, Users::Id),
+            ForeignKeyAction::SetNull,
+        ))
+        .to_owned()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -240,71 +303,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(CommentReports::Table)
-                    .col(ColumnDef::new(CommentReports::CommentId).uuid().not_null())
-                    .col(ColumnDef::new(CommentReports::UserId).uuid().not_null())
-                    .col(ColumnDef::new(CommentReports::Reason).text())
-                    .col(
-                        ColumnDef::new(CommentReports::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .primary_key(
-                        Index::create()
-                            .col(CommentReports::CommentId)
-                            .col(CommentReports::UserId),
-                    )
-                    .foreign_key(&mut fk(
-                        (CommentReports::Table, CommentReports::CommentId),
-                        (Comments::Table, Comments::Id),
-                        ForeignKeyAction::Cascade,
-                    ))
-                    .foreign_key(&mut fk(
-                        (CommentReports::Table, CommentReports::UserId),
-                        (Users::Table, Users::Id),
-                        ForeignKeyAction::Cascade,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(CommentBans::Table)
-                    .col(ColumnDef::new(CommentBans::ChannelId).uuid().not_null())
-                    .col(ColumnDef::new(CommentBans::UserId).uuid().not_null())
-                    .col(ColumnDef::new(CommentBans::CreatedBy).uuid())
-                    .col(
-                        ColumnDef::new(CommentBans::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .primary_key(
-                        Index::create()
-                            .col(CommentBans::ChannelId)
-                            .col(CommentBans::UserId),
-                    )
-                    .foreign_key(&mut fk(
-                        (CommentBans::Table, CommentBans::ChannelId),
-                        (Channels::Table, Channels::Id),
-                        ForeignKeyAction::Cascade,
-                    ))
-                    .foreign_key(&mut fk(
-                        (CommentBans::Table, CommentBans::UserId),
-                        (Users::Table, Users::Id),
-                        ForeignKeyAction::Cascade,
-                    ))
-                    .foreign_key(&mut fk(
-                        (CommentBans::Table, CommentBans::CreatedBy),
-                        (Users::Table, Users::Id),
-                        ForeignKeyAction::SetNull,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
+        manager.create_table(reports_table()).await?;
+        manager.create_table(bans_table()).await?;
         Ok(())
     }
 
