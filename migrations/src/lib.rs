@@ -14,6 +14,7 @@ mod m0008_user_admin;
 mod m0009_viewer;
 mod m0010_episode_chapters;
 mod m0011_community;
+mod m0012_comments;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_viewer::Migration),
             Box::new(m0010_episode_chapters::Migration),
             Box::new(m0011_community::Migration),
+            Box::new(m0012_comments::Migration),
         ]
     }
 }

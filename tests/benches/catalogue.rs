@@ -63,6 +63,7 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
                 banner_asset_id: Set(None),
                 view_count: Set(0),
                 subscriber_count: Set(0),
+                comment_moderation: Set("publish".into()),
                 created_at: Set(now),
                 updated_at: Set(now),
             }),
@@ -111,6 +112,8 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
                 category_id: Set(None),
                 view_count: Set((n * 7919 % 100_000) as i64),
                 like_count: Set(0),
+                comment_count: Set(0),
+                comments_enabled: Set(true),
                 trending_score: Set((n * 31 % 1000) as f64),
                 chapters: Set(
                     r#"[{"title":"Intro","startSecs":0},{"title":"Main","startSecs":30}]"#.into(),

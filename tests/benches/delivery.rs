@@ -224,6 +224,7 @@ fn main() {
             banner_asset_id: Set(None),
             view_count: Set(0),
             subscriber_count: Set(0),
+            comment_moderation: Set("publish".into()),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -246,6 +247,8 @@ fn main() {
             category_id: Set(None),
             view_count: Set(0),
             like_count: Set(0),
+            comment_count: Set(0),
+            comments_enabled: Set(true),
             trending_score: Set(0.0),
             chapters: Set("[]".into()),
             source_asset_id: Set(Some(asset)),

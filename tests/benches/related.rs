@@ -39,6 +39,7 @@ async fn seed(db: &sea_orm::DatabaseConnection) {
         banner_asset_id: Set(None),
         view_count: Set(0),
         subscriber_count: Set(0),
+        comment_moderation: Set("publish".into()),
         created_at: Set(now),
         updated_at: Set(now),
     }))

@@ -19,6 +19,9 @@ pub mod channel {
         pub view_count: i64,
         /// Subscribers, added to in batches (see `community::counters`).
         pub subscriber_count: i64,
+        /// How new comments on its videos and episodes are moderated: `publish`, `hold_new`
+        /// or `hold_all` (see `community::comments`).
+        pub comment_moderation: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

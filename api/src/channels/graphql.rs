@@ -57,6 +57,10 @@ impl Channel {
     async fn subscriber_count(&self) -> i64 {
         self.0.subscriber_count
     }
+    /// How new comments on its videos and episodes are moderated.
+    async fn comment_moderation(&self) -> AppResult<crate::community::comments::CommentModeration> {
+        crate::community::comments::CommentModeration::parse(&self.0.comment_moderation)
+    }
     /// Whether the caller follows it (false for anonymous callers and read tokens).
     async fn viewer_is_subscribed(&self, ctx: &Context<'_>) -> AppResult<bool> {
         crate::community::graphql::viewer_follows(ctx, self.0.id).await
@@ -193,6 +197,9 @@ pub struct UpdateChannelInput {
     pub slug: Option<String>,
     /// New description (Markdown).
     pub description: Option<String>,
+    /// How new comments on its videos and episodes are moderated (absent or null:
+    /// unchanged).
+    pub comment_moderation: Option<crate::community::comments::CommentModeration>,
 }
 
 id_input!(
@@ -322,6 +329,7 @@ impl ChannelsMutation {
                 name: input.name,
                 slug: input.slug,
                 description: input.description,
+                comment_moderation: input.comment_moderation,
             },
         )
         .await?;

@@ -37,6 +37,8 @@ pub struct ChannelChanges {
     pub slug: Option<String>,
     /// New description.
     pub description: Option<String>,
+    /// New comment moderation.
+    pub comment_moderation: Option<crate::community::comments::CommentModeration>,
 }
 
 /// Maps a unique-index violation on a slug to a `CONFLICT` that names the slug and its value.
@@ -79,6 +81,7 @@ pub async fn create(
         banner_asset_id: None,
         view_count: 0,
         subscriber_count: 0,
+        comment_moderation: "publish".into(),
         created_at: now,
         updated_at: now,
     };
@@ -149,6 +152,9 @@ pub async fn update(
     };
     if let Some(description) = changes.description {
         active.description = Set(content::description(Some(description))?);
+    }
+    if let Some(mode) = changes.comment_moderation {
+        active.comment_moderation = Set(mode.as_str().into());
     }
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;

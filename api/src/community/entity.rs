@@ -140,3 +140,88 @@ pub mod watch_position {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A comment on a video or an episode, or a reply to one (one level deep).
+pub mod comment {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `comments`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "comments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Set for a comment on a video.
+        pub video_id: Option<Uuid>,
+        /// Set for a comment on an episode.
+        pub episode_id: Option<Uuid>,
+        /// NULL once the author's account was deleted (the comment stays, anonymised).
+        pub author_id: Option<Uuid>,
+        /// The top-level comment this one replies to.
+        pub parent_id: Option<Uuid>,
+        /// The text as written (Markdown-lite).
+        pub body: String,
+        /// `body` rendered and sanitised when it was written.
+        pub body_html: String,
+        /// `published`, `held` or `rejected`.
+        pub status: String,
+        /// Published replies.
+        pub reply_count: i64,
+        /// Reports not yet reviewed by a moderator.
+        pub report_count: i64,
+        pub created_at: DateTimeUtc,
+        pub edited_at: Option<DateTimeUtc>,
+    }
+
+    /// Relations of a comment.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A user's report of a comment.
+pub mod comment_report {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `comment_reports`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "comment_reports")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub comment_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        pub reason: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// Relations of a report.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A user banned from commenting on a channel's videos and episodes.
+pub mod comment_ban {
+    use sea_orm::entity::prelude::*;
+
+    /// Row of `comment_bans`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "comment_bans")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub channel_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        pub created_by: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// Relations of a ban.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -3,13 +3,15 @@
 //!
 //! One file per job: `registration` (the mode, `signUp`, invitations) with `passwords` (the
 //! common-password list), `counters` (likes and subscribers, added to in batches), `likes`,
-//! `follows` (subscriptions and the feed), `history` (watch positions), and `graphql`.
+//! `follows` (subscriptions and the feed), `history` (watch positions), `comments` (comments
+//! and their moderation), and `graphql`.
 //!
 //! Privacy: a viewer's likes, subscriptions and watch positions are readable only by that
 //! viewer (`viewerHasLiked`, `viewerIsSubscribed`, `viewerPosition`, `watchHistory`); others see
 //! only the counts. Every item is reached through `visibility.rs`: a like or a position on an
 //! item the caller cannot see is `NOT_FOUND`.
 
+pub mod comments;
 pub mod counters;
 pub mod entity;
 pub mod follows;

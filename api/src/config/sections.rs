@@ -357,6 +357,14 @@ pub struct AccountsConfig {
     pub signup_window_secs: u64,
     /// How long an invitation link works when its creator does not say, in days.
     pub invitation_ttl_days: u32,
+    /// Seconds a new account waits before it may comment (0: at once).
+    pub comment_after_secs: u64,
+    /// Comments (and replies) one user may post within `comment_window_secs`.
+    pub comments_per_window: u32,
+    /// Length of the comment rate-limit window, in seconds.
+    pub comment_window_secs: u64,
+    /// Longest comment body, in characters.
+    pub comment_max_chars: u32,
 }
 
 impl Default for AccountsConfig {
@@ -366,6 +374,10 @@ impl Default for AccountsConfig {
             signups_per_address: 5,
             signup_window_secs: 60 * 60,
             invitation_ttl_days: 7,
+            comment_after_secs: 5 * 60,
+            comments_per_window: 5,
+            comment_window_secs: 60,
+            comment_max_chars: 5000,
         }
     }
 }

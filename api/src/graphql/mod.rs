@@ -42,6 +42,7 @@ pub use context::{WsCredentials, app, loaders, principal, viewer};
 use self::node::NodeQuery;
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
+use crate::community::comments::resolvers::{CommentsMutation, CommentsQuery};
 use crate::community::graphql::{CommunityMutation, CommunityQuery};
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
@@ -71,6 +72,7 @@ pub struct QueryRoot(
     TaxonomyQuery,
     SearchQuery,
     CommunityQuery,
+    CommentsQuery,
 );
 
 /// Every mutation, merged from the domains.
@@ -86,6 +88,7 @@ pub struct MutationRoot(
     TaxonomyMutation,
     TranscodeMutation,
     CommunityMutation,
+    CommentsMutation,
 );
 
 /// Facts about the server itself.

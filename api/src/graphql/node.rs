@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Interface, Object};
 use crate::accounts::graphql::User;
 use crate::accounts::service as accounts;
 use crate::channels::graphql::Channel;
+use crate::community::comments::graphql::Comment;
 use crate::error::AppResult;
 use crate::graphql::relay::decode;
 use crate::graphql::{app, principal, viewer};
@@ -34,6 +35,8 @@ pub enum Node {
     Tag(Tag),
     /// A user (visible to themselves and to admins).
     User(User),
+    /// A comment (on an item the caller can see, and readable by them).
+    Comment(Comment),
 }
 
 /// The `node` query.
@@ -80,6 +83,19 @@ impl NodeQuery {
                     None
                 }
             }
+            "Comment" => match crate::community::comments::find(db, &viewer, uuid).await? {
+                Some((model, item, moderator)) => {
+                    let reader = crate::community::comments::threads::Reader {
+                        viewer,
+                        moderator,
+                        channel_id: item.channel_id,
+                    };
+                    Some(Node::Comment(
+                        crate::community::comments::graphql::one(db, reader, model).await?,
+                    ))
+                }
+                None => None,
+            },
             _ => None,
         })
     }

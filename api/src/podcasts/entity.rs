@@ -73,6 +73,10 @@ pub mod episode {
         pub chapters: String,
         /// Likes, added to in batches (see `community::counters`).
         pub like_count: i64,
+        /// Published comments and replies (kept by `community::comments`).
+        pub comment_count: i64,
+        /// Whether signed-in viewers may comment on it.
+        pub comments_enabled: bool,
     }
 
     /// Relations of an episode.

@@ -25,6 +25,10 @@ pub mod video {
         pub view_count: i64,
         /// Likes, added to in batches (see `community::counters`).
         pub like_count: i64,
+        /// Published comments and replies (kept by `community::comments`).
+        pub comment_count: i64,
+        /// Whether signed-in viewers may comment on it.
+        pub comments_enabled: bool,
         /// Recent views, each day's halved every two days (see `videos::ranking`).
         pub trending_score: f64,
         /// JSON array of `{ "title", "startSecs" }`.

@@ -394,6 +394,7 @@ pub async fn update_video(
         category_id: None,
         tag_ids: None,
         chapters: None,
+        comments_enabled: None,
     };
     session.call::<UpdateVideo>(Variables { input }).await?;
     Ok(())

@@ -219,6 +219,7 @@ fn editor(
                 name: changed(&name, field("channel-name")),
                 slug: changed(&slug, field("channel-slug")),
                 description: changed(&description, field("channel-description")),
+                comment_moderation: None,
             };
             if input.name.is_none() && input.slug.is_none() && input.description.is_none() {
                 status.say("details", S::NothingChanged.text(locale()));

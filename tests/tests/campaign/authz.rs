@@ -96,6 +96,14 @@ const TOKEN_OWNER: Rule = [UNAUTH, NOTFOUND, A, NOTFOUND, A, UNAUTH, FORBID];
 const SIGNED_IN: Rule = [UNAUTH, A, A, A, A, UNAUTH, A];
 /// Anyone signed in, on a private item: those who cannot see it are told it does not exist.
 const SIGNED_IN_SEES: Rule = [UNAUTH, NOTFOUND, A, NOTFOUND, A, UNAUTH, A];
+/// The author's own comment (the member's, on a private video): others who can see it are
+/// refused, others who cannot are told it does not exist.
+const AUTHOR_SEES: Rule = [UNAUTH, NOTFOUND, A, NOTFOUND, FORBID, UNAUTH, A];
+/// Moderating a comment on a private video: editors only; an editor of another channel cannot
+/// see it.
+const MODERATE: Rule = [UNAUTH, FORBID, A, NOTFOUND, A, UNAUTH, A];
+/// The moderation queue: editors; each sees the comments of the channels they edit.
+const MODERATORS_SEE: Rule = [UNAUTH, FORBID, A, Hidden, A, UNAUTH, A];
 
 /// The rule of every operation, by root type and field name. Declared once, here.
 const RULES: &[(&str, &str, Rule)] = &[
@@ -179,6 +187,15 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Mutation", "unsubscribe", SIGNED_IN),
     ("Mutation", "saveWatchPosition", SIGNED_IN_SEES),
     ("Mutation", "clearWatchHistory", SIGNED_IN),
+    // Comments, on a private video of the fixtures' channel.
+    ("Mutation", "postComment", SIGNED_IN_SEES),
+    ("Mutation", "editComment", AUTHOR_SEES),
+    ("Mutation", "deleteComment", SIGNED_IN_SEES),
+    ("Mutation", "reportComment", SIGNED_IN_SEES),
+    ("Mutation", "approveComments", MODERATE),
+    ("Mutation", "rejectComments", MODERATE),
+    ("Mutation", "banFromChannelComments", MANAGE),
+    ("Mutation", "unbanFromChannelComments", MANAGE),
     // Reads.
     ("Query", "version", ANYONE),
     ("Query", "me", ANYONE),
@@ -206,6 +223,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Query", "registration", ANYONE),
     ("Query", "subscriptionFeed", SIGNED_IN),
     ("Query", "watchHistory", SIGNED_IN),
+    ("Query", "moderationQueue", MODERATORS_SEE),
     // Last on purpose: it ends the caller's sessions, which the cases after it would need.
     ("Mutation", "logoutEverywhere", SESSIONS),
 ];
@@ -318,6 +336,8 @@ impl World {
             c.auth.login_attempts_per_account = 100_000;
             c.accounts.registration = Some(projector_api::config::Registration::Open);
             c.accounts.signups_per_address = 100_000;
+            c.accounts.comment_after_secs = 0;
+            c.accounts.comments_per_window = 100_000;
         })
         .await;
         let admin = app.admin_token().await;
@@ -494,6 +514,18 @@ impl World {
             "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { apiToken { id } } }",
             json!({ "name": self.unique("spare"), "scope": "READ" }),
             &["createApiToken", "apiToken", "id"],
+        )
+        .await
+    }
+
+    /// A comment by the member on a private video of a fresh channel.
+    async fn comment(&self) -> String {
+        let video = self.video(&self.channel().await).await;
+        self.make(
+            &self.member,
+            "mutation($i: PostCommentInput!) { postComment(input: $i) { comment { id } } }",
+            json!({ "itemId": video, "body": self.unique("A comment") }),
+            &["postComment", "comment", "id"],
         )
         .await
     }
@@ -857,6 +889,45 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
             &m("saveWatchPosition", "SaveWatchPositionInput", "seconds"),
             json!({ "itemId": w.video(&w.channel().await).await, "seconds": 1.5 }),
         ),
+        ("Mutation", "postComment") => request(
+            &m("postComment", "PostCommentInput", "comment { id status }"),
+            json!({ "itemId": w.video(&w.channel().await).await, "body": "Hello *there*" }),
+        ),
+        ("Mutation", "editComment") => request(
+            &m("editComment", "EditCommentInput", "comment { id }"),
+            json!({ "id": w.comment().await, "body": "Changed" }),
+        ),
+        ("Mutation", "deleteComment") => request(
+            &m("deleteComment", "DeleteCommentInput", "deletedId"),
+            json!({ "id": w.comment().await }),
+        ),
+        ("Mutation", "reportComment") => request(
+            &m("reportComment", "ReportCommentInput", "comment { id }"),
+            json!({ "id": w.comment().await, "reason": "spam" }),
+        ),
+        ("Mutation", f @ ("approveComments" | "rejectComments")) => request(
+            &m(f, "ModerateCommentsInput", "results { ok code }"),
+            json!({ "ids": [w.comment().await] }),
+        ),
+        ("Mutation", f @ ("banFromChannelComments" | "unbanFromChannelComments")) => request(
+            &m(f, "ChannelCommentsBanInput", "channel { id }"),
+            json!({ "channelId": w.channel().await, "userId": w.extra_id }),
+        ),
+        ("Query", "moderationQueue") => {
+            let comment = w.comment().await;
+            w.app
+                .graphql_ok(
+                    Some(&w.admin),
+                    "mutation($i: ReportCommentInput!) { reportComment(input: $i) { comment { id } } }",
+                    json!({ "i": { "id": comment } }),
+                )
+                .await;
+            read(
+                "{ moderationQueue(first: 100) { nodes { id } } }",
+                json!({}),
+                &comment,
+            )
+        }
         ("Mutation", "clearWatchHistory") => {
             request("mutation { clearWatchHistory { cleared } }", json!({}))
         }
@@ -1039,7 +1110,8 @@ async fn send(w: &World, caller: Caller, req: Request) -> Value {
 /// A bulk mutation answers per item: its one item's refusal counts as the operation's.
 fn per_item(field: &str, body: Value) -> Value {
     let item = &body["data"][field]["results"][0];
-    if field.starts_with("bulk") && item["ok"] == false {
+    let bulk = field.starts_with("bulk") || matches!(field, "approveComments" | "rejectComments");
+    if bulk && item["ok"] == false {
         return json!({ "errors": [{ "message": "item refused", "extensions": { "code": item["code"] } }] });
     }
     body

@@ -132,3 +132,84 @@ pub async fn sql(app: &TestApp, statement: &str) {
     db.execute_unprepared(statement).await.expect(statement);
     db.close().await.ok();
 }
+
+/// A server for the comment tests: open registration, no wait for new accounts, and
+/// `per_window` comments per user per minute.
+pub async fn comments_app(backend: Backend, per_window: u32) -> TestApp {
+    spawn_app_with(backend, |c| {
+        c.accounts.registration = Some(Registration::Open);
+        c.auth.login_attempts_per_address = 10_000;
+        c.accounts.signups_per_address = 10_000;
+        c.accounts.comment_after_secs = 0;
+        c.accounts.comments_per_window = per_window;
+        c.accounts.comment_window_secs = 60;
+    })
+    .await
+}
+
+pub const POST: &str = "mutation($i: PostCommentInput!) { postComment(input: $i) { comment { id status body bodyHtml authorName viewerIsAuthor parentId } } }";
+
+/// The first page of an item's comments with the count, as `query` on `video` or `episode`.
+pub const THREAD: &str = "query($id: ID!) { video(id: $id) { commentCount comments(first: 20) { nodes { id status bodyHtml authorName replyCount replies(first: 5) { nodes { id bodyHtml } } } } } }";
+
+/// Posts a comment (a reply with `parent`) and returns the whole answer.
+pub async fn post(
+    app: &TestApp,
+    token: &str,
+    item: &str,
+    body: &str,
+    parent: Option<&str>,
+) -> Value {
+    app.graphql(
+        Some(token),
+        POST,
+        json!({ "i": { "itemId": item, "body": body, "parentId": parent } }),
+    )
+    .await
+}
+
+/// Posts a comment that must succeed; returns its ID.
+pub async fn comment(app: &TestApp, token: &str, item: &str, body: &str) -> String {
+    let answer = post(app, token, item, body, None).await;
+    answer["data"]["postComment"]["comment"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .to_string()
+}
+
+/// The thread of a video as `token` reads it (`video` is null when they cannot see it).
+pub async fn thread(app: &TestApp, token: Option<&str>, video: &str) -> Value {
+    app.graphql_ok(token, THREAD, json!({ "id": video })).await["video"].clone()
+}
+
+/// The IDs of the top-level comments in a thread.
+pub fn ids(thread: &Value) -> Vec<String> {
+    thread["comments"]["nodes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|n| n["id"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A user's global ID, as the admin reads it.
+pub async fn user_id(app: &TestApp, admin: &str, email: &str) -> String {
+    let data = app
+        .graphql_ok(
+            Some(admin),
+            "{ users(first: 100) { nodes { id email } } }",
+            json!({}),
+        )
+        .await;
+    data["users"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == email)
+        .unwrap_or_else(|| panic!("no user {email}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}

@@ -197,6 +197,8 @@ pub struct UpdateEpisodeInput {
     pub tag_ids: Option<Vec<ID>>,
     /// Replaces the chapters.
     pub chapters: Option<Vec<ChapterInput>>,
+    /// Turns comments on or off (absent or null: unchanged).
+    pub comments_enabled: Option<bool>,
 }
 
 at_input!(
@@ -309,6 +311,7 @@ impl UpdateEpisodeInput {
             unpublish_at: maybe(self.unpublish_at, Ok)?,
             tag_ids: ids(self.tag_ids, "Tag")?,
             chapters: chapters(self.chapters),
+            comments_enabled: self.comments_enabled,
         };
         Ok((id, changes))
     }

@@ -131,6 +131,8 @@ pub async fn create_episode(
         updated_at: Set(now),
         chapters: Set(chapters),
         like_count: Set(0),
+        comment_count: Set(0),
+        comments_enabled: Set(true),
     }
     .insert(&txn)
     .await?;
@@ -201,6 +203,9 @@ pub async fn update_episode(
     }
     if let Some(v) = changes.visibility {
         active.visibility = Set(v.as_str().into());
+    }
+    if let Some(enabled) = changes.comments_enabled {
+        active.comments_enabled = Set(enabled);
     }
     active.publish_at = Set(publish_at);
     active.unpublish_at = Set(unpublish_at);

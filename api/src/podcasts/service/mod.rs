@@ -142,6 +142,8 @@ pub struct EpisodeChanges {
     pub tag_ids: Option<Vec<Uuid>>,
     /// Replaces the chapters.
     pub chapters: Option<Vec<Chapter>>,
+    /// Turns comments on or off.
+    pub comments_enabled: Option<bool>,
 }
 
 /// Filters of podcast lists.

@@ -120,6 +120,8 @@ pub struct UpdateVideoInput {
     pub tag_ids: Option<Vec<ID>>,
     /// Replaces the chapters.
     pub chapters: Option<Vec<ChapterInput>>,
+    /// Turns comments on or off (absent or null: unchanged).
+    pub comments_enabled: Option<bool>,
 }
 
 at_input!(
@@ -184,6 +186,7 @@ impl UpdateVideoInput {
             category_id: maybe(self.category_id, |id| from_global(&id, "Category"))?,
             tag_ids: ids(self.tag_ids, "Tag")?,
             chapters: chapters(self.chapters),
+            comments_enabled: self.comments_enabled,
         };
         Ok((id, changes))
     }

@@ -141,6 +141,38 @@ impl Video {
     async fn viewer_has_liked(&self, ctx: &Context<'_>) -> AppResult<bool> {
         crate::community::graphql::viewer_likes_video(ctx, self.0.id).await
     }
+    /// Published comments and replies (kept as a count, not counted on a read).
+    async fn comment_count(&self) -> i64 {
+        self.0.comment_count
+    }
+    /// Whether signed-in viewers may comment (`updateVideo(commentsEnabled:)`).
+    async fn comments_enabled(&self) -> bool {
+        self.0.comments_enabled
+    }
+    /// Its top-level comments the caller may read, newest (default) or top first.
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default)] order: crate::community::comments::threads::CommentOrder,
+    ) -> AppResult<
+        async_graphql::connection::Connection<
+            String,
+            crate::community::comments::graphql::Comment,
+            crate::graphql::pagination::ListCount,
+        >,
+    > {
+        crate::community::comments::graphql::item_comments(
+            ctx,
+            crate::community::comments::Target::Video(self.0.id),
+            self.0.channel_id,
+            order,
+            first,
+            after,
+        )
+        .await
+    }
     /// Where the caller stopped watching it, in seconds; null when they have not, and for
     /// anonymous callers and read tokens.
     async fn viewer_position(&self, ctx: &Context<'_>) -> AppResult<Option<f64>> {

@@ -70,6 +70,8 @@ pub async fn create(
         category_id: input.category_id,
         view_count: 0,
         like_count: 0,
+        comment_count: 0,
+        comments_enabled: true,
         trending_score: 0.0,
         chapters,
         source_asset_id: None,
@@ -138,6 +140,9 @@ pub async fn update(
     }
     if let Some(chapters) = changes.chapters {
         active.chapters = Set(check_chapters(chapters)?);
+    }
+    if let Some(enabled) = changes.comments_enabled {
+        active.comments_enabled = Set(enabled);
     }
     if let Some(tags) = changes.tag_ids {
         let tags = check_tags(&txn, tags).await?;

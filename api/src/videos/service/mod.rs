@@ -85,6 +85,8 @@ pub struct VideoChanges {
     pub tag_ids: Option<Vec<Uuid>>,
     /// Replaces the chapters.
     pub chapters: Option<Vec<Chapter>>,
+    /// Turns comments on or off.
+    pub comments_enabled: Option<bool>,
 }
 
 /// Filters of video lists.

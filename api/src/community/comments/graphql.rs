@@ -1,0 +1,211 @@
+//! GraphQL of comments: the `Comment` type, the thread fields of `Video` and `Episode`
+//! (`comments`, through [`item_comments`]), and the payloads. The queries and mutations are in
+//! `resolvers`.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object, SimpleObject, Union};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::threads::{self, CommentOrder, Reader};
+use super::{CommentStatus, Target, author_names, moderates};
+use crate::community::entity::comment;
+use crate::error::AppResult;
+use crate::graphql::pagination::{ListCount, Page};
+use crate::graphql::relay::to_global;
+use crate::graphql::{app, principal, viewer};
+use crate::podcasts::graphql::Episode;
+use crate::videos::graphql::Video;
+
+/// A comment on a video or an episode, or a reply to one.
+#[derive(Clone, Debug)]
+pub struct Comment {
+    /// The row.
+    pub model: comment::Model,
+    /// Its author's display name (none once the account is deleted).
+    pub author_name: Option<String>,
+    /// Who reads it.
+    pub reader: Reader,
+}
+
+/// What a comment is on.
+#[derive(Union, Debug, Clone)]
+pub enum CommentItem {
+    /// A video.
+    Video(Video),
+    /// A podcast episode.
+    Episode(Episode),
+}
+
+#[Object]
+impl Comment {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        to_global("Comment", self.model.id)
+    }
+    /// The text as written (Markdown-lite).
+    async fn body(&self) -> &str {
+        &self.model.body
+    }
+    /// The text rendered to sanitised HTML (no HTML from the author; links are
+    /// `rel="nofollow ugc noopener"`).
+    async fn body_html(&self) -> &str {
+        &self.model.body_html
+    }
+    /// PUBLISHED, or HELD for a moderator (only its author and the channel's moderators see
+    /// held comments).
+    async fn status(&self) -> AppResult<CommentStatus> {
+        CommentStatus::parse(&self.model.status)
+    }
+    /// The author's display name; null once their account was deleted.
+    async fn author_name(&self) -> Option<&str> {
+        self.author_name.as_deref()
+    }
+    /// The author's user ID, for the channel's moderators (to ban them); null for others.
+    async fn author_id(&self) -> Option<ID> {
+        if self.reader.moderator {
+            self.model.author_id.map(|id| to_global("User", id))
+        } else {
+            None
+        }
+    }
+    /// Whether the caller wrote it.
+    async fn viewer_is_author(&self, ctx: &Context<'_>) -> bool {
+        principal(ctx).user_id().is_some() && principal(ctx).user_id() == self.model.author_id
+    }
+    /// The comment this one replies to; null for a top-level comment.
+    async fn parent_id(&self) -> Option<ID> {
+        self.model.parent_id.map(|id| to_global("Comment", id))
+    }
+    /// Published replies.
+    async fn reply_count(&self) -> i64 {
+        self.model.reply_count
+    }
+    /// Reports not yet reviewed, for the channel's moderators; null for others.
+    async fn report_count(&self) -> Option<i64> {
+        self.reader.moderator.then_some(self.model.report_count)
+    }
+    /// When it was posted.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.model.created_at
+    }
+    /// When its author last changed it; null if never.
+    async fn edited_at(&self) -> Option<DateTime<Utc>> {
+        self.model.edited_at
+    }
+    /// The video or episode it is on (null if the caller can no longer see it).
+    async fn item(&self, ctx: &Context<'_>) -> AppResult<Option<CommentItem>> {
+        let db = &app(ctx)?.db;
+        let who = viewer(ctx);
+        Ok(match Target::of(&self.model)? {
+            Target::Video(id) => crate::videos::service::find(db, &who, id)
+                .await?
+                .map(|v| CommentItem::Video(Video(v))),
+            Target::Episode(id) => crate::podcasts::service::find_episode(db, &who, id)
+                .await?
+                .map(|e| CommentItem::Episode(Episode(e))),
+        })
+    }
+    /// Its replies, oldest first (a reply has none).
+    async fn replies(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<String, Comment, ListCount>> {
+        let db = &app(ctx)?.db;
+        let page =
+            threads::replies(db, &self.reader, self.model.id, first, after.as_deref()).await?;
+        connection(db, &self.reader, page, after.is_some()).await
+    }
+}
+
+/// A page of comments as a connection, with their authors' names in one statement.
+pub async fn connection(
+    db: &impl sea_orm::ConnectionTrait,
+    reader: &Reader,
+    page: Page<comment::Model>,
+    has_previous: bool,
+) -> AppResult<Connection<String, Comment, ListCount>> {
+    let names = author_names(db, &page.rows.iter().map(|(_, m)| m).collect::<Vec<_>>()).await?;
+    Ok(page.connection(has_previous, |model| Comment {
+        author_name: model.author_id.and_then(|a| names.get(&a).cloned()),
+        model,
+        reader: reader.clone(),
+    }))
+}
+
+/// One comment for the caller, with its author's name.
+pub async fn one(
+    db: &impl sea_orm::ConnectionTrait,
+    reader: Reader,
+    model: comment::Model,
+) -> AppResult<Comment> {
+    let names = author_names(db, &[&model]).await?;
+    Ok(Comment {
+        author_name: model.author_id.and_then(|a| names.get(&a).cloned()),
+        model,
+        reader,
+    })
+}
+
+/// `comments` of a video or an episode the caller can see (the parent resolver checked).
+pub async fn item_comments(
+    ctx: &Context<'_>,
+    target: Target,
+    channel_id: Uuid,
+    order: CommentOrder,
+    first: Option<i32>,
+    after: Option<String>,
+) -> AppResult<Connection<String, Comment, ListCount>> {
+    let db = &app(ctx)?.db;
+    let who = viewer(ctx);
+    let reader = Reader {
+        moderator: moderates(db, &who, channel_id).await?,
+        viewer: who,
+        channel_id,
+    };
+    let page = threads::comments(db, &reader, target, order, first, after.as_deref()).await?;
+    connection(db, &reader, page, after.is_some()).await
+}
+
+/// Result of `postComment` and `editComment`.
+#[derive(SimpleObject, Debug)]
+pub struct CommentPayload {
+    /// The comment after the change (`status` says whether it waits for a moderator).
+    pub comment: Comment,
+}
+
+/// Result of `deleteComment`.
+#[derive(SimpleObject, Debug)]
+pub struct DeleteCommentPayload {
+    /// The deleted comment's ID (its replies went with it).
+    pub deleted_id: ID,
+}
+
+/// What a bulk moderation did with one comment.
+#[derive(SimpleObject, Debug)]
+pub struct BulkCommentResult {
+    /// The comment ID as given.
+    pub id: ID,
+    /// Whether this item was done. A failed item changed nothing.
+    pub ok: bool,
+    /// Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, ...); null when ok.
+    pub code: Option<String>,
+    /// Why not, in words; null when ok.
+    pub message: Option<String>,
+    /// The comment after the change, when ok.
+    pub comment: Option<Comment>,
+}
+
+/// The outcome of `approveComments` or `rejectComments`: one result per given ID, in input
+/// order; each item is done in its own transaction.
+#[derive(SimpleObject, Debug)]
+pub struct BulkCommentsPayload {
+    /// One result per ID, in input order.
+    pub results: Vec<BulkCommentResult>,
+    /// How many items were done.
+    pub ok_count: i32,
+    /// How many items were refused.
+    pub failed_count: i32,
+}
