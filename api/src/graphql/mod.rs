@@ -47,6 +47,7 @@ use self::persisted::QueriesOnly;
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
 use crate::community::graphql::{CommunityMutation, CommunityQuery};
+use crate::community::invitations::{InvitationsMutation, InvitationsQuery};
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
 use crate::podcasts::graphql::{EpisodesBulkMutation, PodcastsMutation, PodcastsQuery};
@@ -75,6 +76,7 @@ pub struct QueryRoot(
     TaxonomyQuery,
     SearchQuery,
     CommunityQuery,
+    InvitationsQuery,
 );
 
 /// Every mutation, merged from the domains.
@@ -90,6 +92,7 @@ pub struct MutationRoot(
     TaxonomyMutation,
     TranscodeMutation,
     CommunityMutation,
+    InvitationsMutation,
 );
 
 /// Facts about the server itself.

@@ -5,6 +5,7 @@
 
 mod follows;
 mod history;
+mod invitations;
 mod likes;
 mod registration;
 mod support;
