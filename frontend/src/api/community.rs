@@ -1,11 +1,16 @@
 //! The calls of the viewer's account and community (`graphql/community.graphql`): sign-up,
 //! likes, subscriptions, watch positions, the subscription feed and the watch history. All
 //! but `sign_up` are sent as the signed-in user.
+//!
+//! The operations are checked against the schema at compile time like every other, but sent
+//! and read as plain JSON (`serde_json::Value`, which the app decodes every answer into anyway):
+//! their typed requests and answers would weigh on the viewer bundle for fields read once.
 
 use graphql_client::GraphQLQuery;
+use serde_json::{Value, json};
 
 use super::watching::{global_id, uuid_of};
-use super::{ApiError, execute_as};
+use super::{ApiError, post};
 use crate::session::Session;
 
 /// `UUID`: hyphenated, lower case.
@@ -36,6 +41,18 @@ operation!(
     WatchHistory
 );
 
+/// The JSON request of operation `op` (its module) with these variables.
+macro_rules! request {
+    ($op:ident, $variables:expr) => {
+        json!({
+            "query": $op::QUERY,
+            "operationName": $op::OPERATION_NAME,
+            "variables": $variables,
+        })
+        .to_string()
+    };
+}
+
 /// Creates a viewer account (sign in with the same email and password next).
 pub async fn sign_up(
     email: String,
@@ -43,25 +60,21 @@ pub async fn sign_up(
     display_name: String,
     invitation: Option<String>,
 ) -> Result<(), ApiError> {
-    execute_as::<SignUp>(
-        None,
-        sign_up::Variables {
-            input: sign_up::SignUpInput {
-                email,
-                password,
-                display_name,
-                invitation,
-            },
-        },
-    )
-    .await
-    .map(|_| ())
+    let input = json!({
+        "email": email,
+        "password": password,
+        "displayName": display_name,
+        "invitation": invitation,
+    });
+    post(None, request!(sign_up, json!({ "input": input })))
+        .await
+        .map(|_| ())
 }
 
 /// Ends every session of the signed-in user.
 pub async fn logout_everywhere(session: Session) -> Result<(), ApiError> {
     session
-        .call::<LogoutEverywhere>(logout_everywhere::Variables)
+        .call_json(request!(logout_everywhere, json!({})))
         .await
         .map(|_| ())
 }
@@ -82,28 +95,23 @@ pub async fn set_like(
     uuid: &str,
     on: bool,
 ) -> Result<(), ApiError> {
-    match kind {
+    let body = match kind {
         Likeable::Video => {
             let id = global_id("Video", uuid).unwrap_or_default();
-            session
-                .call::<SetVideoLike>(set_video_like::Variables { id, on })
-                .await
-                .map(|_| ())
+            request!(set_video_like, json!({ "id": id, "on": on }))
         }
         Likeable::Episode => {
             let id = global_id("Episode", uuid).unwrap_or_default();
-            session
-                .call::<SetEpisodeLike>(set_episode_like::Variables { id, on })
-                .await
-                .map(|_| ())
+            request!(set_episode_like, json!({ "id": id, "on": on }))
         }
-    }
+    };
+    session.call_json(body).await.map(|_| ())
 }
 
 /// Subscribes (`on`) to the channel with this global ID, or unsubscribes.
 pub async fn set_subscription(session: Session, id: String, on: bool) -> Result<(), ApiError> {
     session
-        .call::<SetSubscription>(set_subscription::Variables { id, on })
+        .call_json(request!(set_subscription, json!({ "id": id, "on": on })))
         .await
         .map(|_| ())
 }
@@ -111,7 +119,7 @@ pub async fn set_subscription(session: Session, id: String, on: bool) -> Result<
 /// Saves where the viewer is in the item with this global ID.
 pub async fn save_position(session: Session, id: String, seconds: f64) -> Result<(), ApiError> {
     session
-        .call::<SaveWatchPosition>(save_watch_position::Variables { id, seconds })
+        .call_json(save_position_body(id, seconds))
         .await
         .map(|_| ())
 }
@@ -119,13 +127,13 @@ pub async fn save_position(session: Session, id: String, seconds: f64) -> Result
 /// The request body of `SaveWatchPosition`, for a page that is going away (see
 /// `pages::watch::resume`).
 pub fn save_position_body(id: String, seconds: f64) -> String {
-    super::request_body::<SaveWatchPosition>(save_watch_position::Variables { id, seconds })
+    request!(save_watch_position, json!({ "id": id, "seconds": seconds }))
 }
 
 /// Forgets the viewer's whole watch history.
 pub async fn clear_history(session: Session) -> Result<(), ApiError> {
     session
-        .call::<ClearWatchHistory>(clear_watch_history::Variables)
+        .call_json(request!(clear_watch_history, json!({})))
         .await
         .map(|_| ())
 }
@@ -147,35 +155,38 @@ pub struct Item {
     pub episode: bool,
 }
 
-macro_rules! items_from {
-    ($($module:ident),*) => {$(
-        impl From<$module::FeedVideo> for Item {
-            fn from(v: $module::FeedVideo) -> Self {
-                Self {
-                    href: super::watch_path(&v.uuid),
-                    title: v.title,
-                    duration: v.duration,
-                    from: v.channel.name,
-                    picture: v.media.poster_url,
-                    episode: false,
-                }
-            }
+/// A `FeedVideo` or `FeedEpisode` as JSON; `None` for anything else.
+fn item(v: &Value) -> Option<Item> {
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let title = text(&v["title"])?;
+    let duration = v["duration"].as_f64();
+    match v["__typename"].as_str()? {
+        "Video" => Some(Item {
+            href: super::watch_path(v["uuid"].as_str()?),
+            title,
+            duration,
+            from: text(&v["channel"]["name"])?,
+            picture: text(&v["media"]["posterUrl"]),
+            episode: false,
+        }),
+        "Episode" => {
+            let podcast = &v["podcast"];
+            Some(Item {
+                href: super::watching::episode_path(&uuid_of(v["id"].as_str()?)?),
+                title,
+                duration,
+                from: format!(
+                    "{} · {}",
+                    podcast["channel"]["name"].as_str()?,
+                    podcast["title"].as_str()?
+                ),
+                picture: text(&podcast["artworkUrl"]),
+                episode: true,
+            })
         }
-        impl From<$module::FeedEpisode> for Item {
-            fn from(e: $module::FeedEpisode) -> Self {
-                Self {
-                    href: super::watching::episode_path(&uuid_of(&e.id).unwrap_or_default()),
-                    title: e.title,
-                    duration: e.duration,
-                    from: format!("{} · {}", e.podcast.channel.name, e.podcast.title),
-                    picture: e.podcast.artwork_url,
-                    episode: true,
-                }
-            }
-        }
-    )*};
+        _ => None,
+    }
 }
-items_from!(subscription_feed, watch_history);
 
 /// One page of a viewer's list.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -186,24 +197,28 @@ pub struct ItemPage<T> {
     pub next: Option<String>,
 }
 
+/// The nodes of a connection as JSON, and its next cursor.
+fn nodes(connection: &Value) -> (&[Value], Option<String>) {
+    let page = &connection["pageInfo"];
+    let next = page["endCursor"]
+        .as_str()
+        .filter(|_| page["hasNextPage"] == true)
+        .map(str::to_owned);
+    let nodes = connection["nodes"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    (nodes, next)
+}
+
 /// One page of the newest items of the channels the viewer follows.
 pub async fn feed(session: Session, after: Option<String>) -> Result<ItemPage<Item>, ApiError> {
-    use subscription_feed::SubscriptionFeedSubscriptionFeedNodes as Node;
     let data = session
-        .call::<SubscriptionFeed>(subscription_feed::Variables { after })
+        .call_json(request!(subscription_feed, json!({ "after": after })))
         .await?;
-    let page = data.subscription_feed.page_info;
+    let (nodes, next) = nodes(&data["subscriptionFeed"]);
     Ok(ItemPage {
-        items: data
-            .subscription_feed
-            .nodes
-            .into_iter()
-            .map(|n| match n {
-                Node::Video(v) => v.into(),
-                Node::Episode(e) => e.into(),
-            })
-            .collect(),
-        next: page.end_cursor.filter(|_| page.has_next_page),
+        items: nodes.iter().filter_map(item).collect(),
+        next,
     })
 }
 
@@ -213,24 +228,15 @@ pub async fn history(
     session: Session,
     after: Option<String>,
 ) -> Result<ItemPage<(Option<Item>, f64)>, ApiError> {
-    use watch_history::WatchHistoryWatchHistoryNodesItem as Node;
     let data = session
-        .call::<WatchHistory>(watch_history::Variables { after })
+        .call_json(request!(watch_history, json!({ "after": after })))
         .await?;
-    let page = data.watch_history.page_info;
+    let (nodes, next) = nodes(&data["watchHistory"]);
     Ok(ItemPage {
-        items: data
-            .watch_history
-            .nodes
-            .into_iter()
-            .map(|n| {
-                let item = n.item.map(|i| match i {
-                    Node::Video(v) => v.into(),
-                    Node::Episode(e) => e.into(),
-                });
-                (item, n.seconds)
-            })
+        items: nodes
+            .iter()
+            .map(|n| (item(&n["item"]), n["seconds"].as_f64().unwrap_or(0.0)))
             .collect(),
-        next: page.end_cursor.filter(|_| page.has_next_page),
+        next,
     })
 }
