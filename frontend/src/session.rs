@@ -244,6 +244,28 @@ impl Session {
         self.forget();
     }
 
+    /// Ends every session of the user (every browser and device) on the server, then here.
+    /// Signed out here even when the server cannot be reached.
+    pub async fn sign_out_everywhere(self) -> Result<(), ApiError> {
+        let result = crate::api::community::logout_everywhere(self).await;
+        self.forget();
+        result
+    }
+
+    /// Whether someone is signed in now (untracked).
+    pub fn signed_in(self) -> bool {
+        matches!(self.state.get_untracked(), AuthState::SignedIn(_))
+    }
+
+    /// The access token when one is open and fresh, without waiting (for a page that is going
+    /// away and cannot wait for a refresh).
+    pub fn fresh_token(self) -> Option<String> {
+        self.access
+            .get_value()
+            .filter(|t| t.use_until_ms > js_sys::Date::now())
+            .map(|t| t.token)
+    }
+
     /// Trades the stored refresh token for a new session. Calls made while one is under way
     /// wait for it instead of spending the token a second time.
     pub async fn refresh(self) -> Result<(), ApiError> {
@@ -311,6 +333,11 @@ impl Session {
         variables: Q::Variables,
     ) -> Result<Q::ResponseData, ApiError> {
         decode(self.call_raw(request_body::<Q>(variables)).await?)
+    }
+
+    /// Sends a JSON request `body` as the signed-in user; the answer's `data` as JSON.
+    pub(crate) async fn call_json(self, body: String) -> Result<serde_json::Value, ApiError> {
+        self.call_raw(body).await
     }
 
     async fn call_raw(self, body: String) -> Result<serde_json::Value, ApiError> {

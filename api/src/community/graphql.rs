@@ -9,6 +9,7 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Union};
 use chrono::{DateTime, Utc};
 
+use super::feed::{self, FeedRow};
 use super::history::Item;
 use super::registration::{self, SignUp};
 use super::{follows, history, likes};
@@ -17,12 +18,11 @@ use crate::accounts::auth::{ClientAddr, RoleGuard};
 use crate::channels::graphql::Channel;
 use crate::config::Registration;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::pagination::ListCount;
 use crate::graphql::relay::{decode, from_global};
 use crate::graphql::{app, loaders, principal, viewer};
 use crate::podcasts::graphql::Episode;
 use crate::videos::graphql::Video;
-use crate::videos::service::VideoQuery;
 use crate::visibility::Reach;
 
 /// A new viewer account.
@@ -144,6 +144,15 @@ pub enum WatchedItem {
     Episode(Episode),
 }
 
+/// An item of the subscription feed.
+#[derive(Union, Debug, Clone)]
+pub enum FeedItem {
+    /// A video.
+    Video(Video),
+    /// A podcast episode.
+    Episode(Episode),
+}
+
 /// One entry of the watch history.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct WatchHistoryEntry {
@@ -176,31 +185,22 @@ impl CommunityQuery {
         registration::mode(&app.db, &app.config).await
     }
 
-    /// The newest videos of the channels the caller follows (that the caller may see in
-    /// lists), newest first. Videos only: episodes are not in the feed yet.
+    /// The newest videos and episodes of the channels the caller follows, newest first (by
+    /// publish time). Only what the public may see in lists: published, public, ready.
     #[graphql(guard = "RoleGuard(Role::Viewer)")]
     async fn subscription_feed(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, Video, ListCount>> {
+    ) -> AppResult<Connection<String, FeedItem, ListCount>> {
         let app = app(ctx)?;
         let user = user_id(ctx)?;
-        let query = VideoQuery {
-            subscribed_by: Some(user),
-            ..VideoQuery::default()
-        };
-        let page = crate::videos::service::list(
-            &app.db,
-            &viewer(ctx),
-            query,
-            OrderBy::Newest,
-            first,
-            after.as_deref(),
-        )
-        .await?;
-        Ok(page.connection(after.is_some(), Video))
+        let page = feed::page(&app.db, user, first, after.as_deref()).await?;
+        Ok(page.connection(after.is_some(), |row| match row {
+            FeedRow::Video(v) => FeedItem::Video(Video(v)),
+            FeedRow::Episode(e) => FeedItem::Episode(Episode(e)),
+        }))
     }
 
     /// What the caller watched, most recently first, with where they stopped. Private: only

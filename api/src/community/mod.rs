@@ -3,8 +3,9 @@
 //!
 //! One file per job: `registration` (the mode, `signUp`, invitations) with `passwords` (the
 //! common-password list), `counters` (likes and subscribers, added to in batches), `likes`,
-//! `follows` (subscriptions and the feed), `history` (watch positions), `comments` (comments
-//! and their moderation), and `graphql`.
+//! `follows` (subscriptions), `feed` (the newest items of the followed channels),
+//! `invitations` (listing and revoking them), `history` (watch positions), `comments`
+//! (comments and their moderation), and `graphql`.
 //!
 //! Privacy: a viewer's likes, subscriptions and watch positions are readable only by that
 //! viewer (`viewerHasLiked`, `viewerIsSubscribed`, `viewerPosition`, `watchHistory`); others see
@@ -14,9 +15,11 @@
 pub mod comments;
 pub mod counters;
 pub mod entity;
+pub mod feed;
 pub mod follows;
 pub mod graphql;
 pub mod history;
+pub mod invitations;
 pub mod likes;
 pub mod loaders;
 pub mod passwords;

@@ -44,6 +44,7 @@ use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
 use crate::community::comments::resolvers::{CommentsMutation, CommentsQuery};
 use crate::community::graphql::{CommunityMutation, CommunityQuery};
+use crate::community::invitations::{InvitationsMutation, InvitationsQuery};
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
 use crate::podcasts::graphql::{EpisodesBulkMutation, PodcastsMutation, PodcastsQuery};
@@ -73,6 +74,7 @@ pub struct QueryRoot(
     SearchQuery,
     CommunityQuery,
     CommentsQuery,
+    InvitationsQuery,
 );
 
 /// Every mutation, merged from the domains.
@@ -89,6 +91,7 @@ pub struct MutationRoot(
     TranscodeMutation,
     CommunityMutation,
     CommentsMutation,
+    InvitationsMutation,
 );
 
 /// Facts about the server itself.

@@ -199,7 +199,7 @@ impl Sort {
     }
 
     /// The condition "after this cursor".
-    fn after(&self, cursor: &Cursor) -> AppResult<Condition> {
+    pub(crate) fn after(&self, cursor: &Cursor) -> AppResult<Condition> {
         let id = self.id.clone();
         let past_id = if self.descending {
             Expr::expr(id.clone()).lt(cursor.id)
@@ -226,7 +226,8 @@ impl Sort {
         }
     }
 
-    fn order<E: EntityTrait>(&self, select: Select<E>) -> Select<E> {
+    /// Orders `select` by the key, then the id.
+    pub(crate) fn order<E: EntityTrait>(&self, select: Select<E>) -> Select<E> {
         let order = if self.descending {
             sea_orm::Order::Desc
         } else {

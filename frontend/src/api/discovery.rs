@@ -46,7 +46,8 @@ pub struct CategoryBySlug;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/discovery_channel.graphql",
-    response_derives = "Debug"
+    response_derives = "Debug",
+    variables_derives = "Clone"
 )]
 pub struct ChannelTabs;
 
@@ -386,6 +387,10 @@ pub struct ChannelView {
     pub views: i64,
     /// When it was created; RFC 3339.
     pub created: String,
+    /// How many follow it (written in batches).
+    pub subscriber_count: i64,
+    /// Whether the signed-in viewer follows it.
+    pub subscribed: bool,
     /// How many public videos it has.
     pub video_count: i64,
     /// The first page of its videos, newest first.
@@ -400,10 +405,15 @@ pub struct ChannelView {
     pub podcasts: Vec<PodcastSummary>,
 }
 
-/// A channel by slug with what its tabs show; `None` when there is none.
-pub async fn channel(slug: String) -> Result<Option<ChannelView>, ApiError> {
-    let Some(data) =
-        unless_missing(execute::<ChannelTabs>(channel_tabs::Variables { slug }).await)?
+/// A channel by slug with what its tabs show; `None` when there is none. Sent with the session
+/// when there may be one (for `viewerIsSubscribed`).
+pub async fn channel(
+    session: Option<crate::session::Session>,
+    slug: String,
+) -> Result<Option<ChannelView>, ApiError> {
+    let Some(data) = unless_missing(
+        super::watching::as_viewer::<ChannelTabs>(session, channel_tabs::Variables { slug }).await,
+    )?
     else {
         return Ok(None);
     };
@@ -419,6 +429,8 @@ pub async fn channel(slug: String) -> Result<Option<ChannelView>, ApiError> {
             feed_url: c.feed_url,
             views: c.view_count,
             created: c.created_at,
+            subscriber_count: c.subscriber_count,
+            subscribed: c.viewer_is_subscribed,
             video_count: c.videos.total_count,
             videos: VideoPage {
                 videos: c.videos.nodes.into_iter().map(Into::into).collect(),

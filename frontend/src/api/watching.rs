@@ -57,6 +57,8 @@ pub struct Named {
 /// Everything the watch page shows of a video.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WatchVideo {
+    /// Its global ID.
+    pub id: String,
     /// Its UUID.
     pub uuid: String,
     /// Title.
@@ -69,12 +71,24 @@ pub struct WatchVideo {
     pub published: String,
     /// How often it was watched.
     pub view_count: i64,
+    /// How many like it (written in batches).
+    pub like_count: i64,
+    /// Whether the signed-in viewer likes it.
+    pub liked: bool,
+    /// Where the signed-in viewer stopped, in seconds.
+    pub position: Option<f64>,
     /// Chapters in order.
     pub chapters: Vec<Chapter>,
+    /// The channel's global ID.
+    pub channel_id: String,
     /// The channel's name.
     pub channel_name: String,
     /// The channel's slug.
     pub channel_slug: String,
+    /// How many follow the channel (written in batches).
+    pub subscriber_count: i64,
+    /// Whether the signed-in viewer follows the channel.
+    pub subscribed: bool,
     /// Its category, if any.
     pub category: Option<Named>,
     /// Its tags, by name.
@@ -141,6 +155,10 @@ pub struct EpisodeDetails {
     pub channel_slug: String,
     /// Its audio files as `(url, MIME type)`, MP3 first.
     pub audio: Vec<(String, String)>,
+    /// How many like it (written in batches).
+    pub like_count: i64,
+    /// Whether the signed-in viewer likes it.
+    pub liked: bool,
 }
 
 macro_rules! cards_from {
@@ -177,15 +195,22 @@ pub async fn video(session: Option<Session>, uuid: String) -> Result<Option<Watc
     Ok(data.video.map(|v| {
         let media = v.media;
         WatchVideo {
+            id: v.id,
             uuid: v.uuid,
             title: v.title,
             description_html: v.description_html,
             duration: v.duration,
             published: v.publish_at.unwrap_or(v.created_at),
             view_count: v.view_count,
+            like_count: v.like_count,
+            liked: v.viewer_has_liked,
+            position: v.viewer_position,
             chapters: chapters(v.chapters.into_iter().map(|c| (c.title, c.start_secs))),
+            channel_id: v.channel.id,
             channel_name: v.channel.name,
             channel_slug: v.channel.slug,
+            subscriber_count: v.channel.subscriber_count,
+            subscribed: v.channel.viewer_is_subscribed,
             category: v.category.map(|c| Named {
                 name: c.name,
                 slug: c.slug,
@@ -271,12 +296,14 @@ pub async fn episode(
             .into_iter()
             .map(|a| (a.url, a.content_type))
             .collect(),
+        like_count: e.like_count,
+        liked: e.viewer_has_liked,
     }))
 }
 
 /// Runs a read as the signed-in user when there may be one (the admin app's session, see
 /// `admin::session`), else anonymously; a session that turns out to be over reads anonymously.
-async fn as_viewer<Q: GraphQLQuery>(
+pub(crate) async fn as_viewer<Q: GraphQLQuery>(
     session: Option<Session>,
     variables: Q::Variables,
 ) -> Result<Q::ResponseData, ApiError>

@@ -7,8 +7,9 @@ use crate::api::discovery::TopicKind;
 use crate::i18n::site::Missing;
 use crate::i18n::{LanguageSwitch, provide_i18n};
 use crate::pages::{
-    ChannelPage, EpisodePage, HomePage, PlaylistPage, PodcastPage, PopularPage, SearchPage,
-    TopicPage, TrendingPage, WatchPage,
+    ChannelPage, EpisodePage, HistoryPage, HomePage, PlaylistPage, PodcastPage, PopularPage,
+    SearchPage, SignUpPage, SubscriptionsPage, TopicPage, TrendingPage, ViewerSignInPage,
+    WatchPage,
 };
 use crate::session::Session;
 
@@ -41,6 +42,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/popular") view=PopularPage />
                     <Route path=path!("/playlists/:id") view=PlaylistPage />
                     <Route path=path!("/episodes/:id") view=EpisodePage />
+                    <Route path=path!("/signin") view=ViewerSignInPage />
+                    <Route path=path!("/signup") view=SignUpPage />
+                    <Route path=path!("/subscriptions") view=SubscriptionsPage />
+                    <Route path=path!("/history") view=HistoryPage />
                     <AdminRoutes />
                 </Routes>
             </main>

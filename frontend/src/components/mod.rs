@@ -1,6 +1,7 @@
 //! The app's components, one per file.
 
 mod app;
+mod community;
 mod error_notice;
 mod loading;
 mod not_found;
@@ -11,6 +12,7 @@ mod video_card;
 mod video_player;
 
 pub use app::App;
+pub use community::{AccountMenu, LikeButton, SubscribeButton, sign_in_path};
 pub use error_notice::ErrorNotice;
 pub use loading::Loading;
 pub use not_found::NotFound;

@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use super::AccountMenu;
 use crate::i18n::site::Site;
 use crate::i18n::t;
 
-/// The banner at the top of every page: the site's name (a link home), the search box and the
-/// way into the admin app.
+/// The banner at the top of every page: the site's name (a link home), the search box, the
+/// account menu ("Sign in" for a visitor) and the way into the admin app.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let query = use_query_map();
@@ -48,6 +49,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <button type="submit">{t(Site::Search)}</button>
                 </div>
             </form>
+            <AccountMenu />
             <a class="admin-link" href="/admin">
                 {t(Site::Admin)}
             </a>

@@ -17,6 +17,7 @@
 use leptos::prelude::*;
 
 pub mod admin;
+pub mod community;
 pub mod discovery;
 pub mod player;
 pub mod site;

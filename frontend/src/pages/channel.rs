@@ -3,7 +3,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::listing::PagedVideos;
 use crate::api::discovery::{self, ChannelView, Order, VideoQuery};
-use crate::components::{ErrorNotice, Loading, NotFound, PodcastCard};
+use crate::components::{ErrorNotice, Loading, NotFound, PodcastCard, SubscribeButton};
 use crate::format;
 use crate::i18n::discovery::{self as text, Discovery};
 use crate::i18n::site::Missing;
@@ -53,7 +53,8 @@ impl Tab {
 pub fn ChannelPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let channel = LocalResource::new(move || discovery::channel(slug()));
+    let session = use_context::<crate::session::Session>();
+    let channel = LocalResource::new(move || discovery::channel(session, slug()));
     view! {
         <Transition fallback=|| view! { <Loading /> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
@@ -83,6 +84,8 @@ fn loaded(channel: ChannelView) -> impl IntoView {
         feed_url,
         views,
         created,
+        subscriber_count,
+        subscribed,
         video_count,
         videos,
         playlist_count,
@@ -140,6 +143,7 @@ fn loaded(channel: ChannelView) -> impl IntoView {
                             )
                         }}
                     </p>
+                    <SubscribeButton channel=id.clone() count=subscriber_count subscribed />
                     <p>
                         <a class="feed-link" href=feed_url type="application/rss+xml">
                             {t(Discovery::RssFeed)}

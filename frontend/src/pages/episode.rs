@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use wasm_bindgen::JsCast;
 
+use crate::api::community::Likeable;
 use crate::api::watching::{self as api, EpisodeDetails};
 use crate::api::{channel_path, podcast_path};
-use crate::components::{ErrorNotice, Loading, NotFound};
+use crate::components::{ErrorNotice, LikeButton, Loading, NotFound};
 use crate::format;
 use crate::i18n::site::Missing;
 use crate::i18n::watch::{self as text, Watch};
@@ -133,6 +134,9 @@ fn loaded(e: EpisodeDetails, i18n: I18n) -> impl IntoView {
                     </p>
                 </div>
             </header>
+            <div class="watch-actions">
+                <LikeButton kind=Likeable::Episode uuid=e.uuid.clone() count=e.like_count liked=e.liked />
+            </div>
             {player}
             {chapters}
             <div class="description" inner_html=e.description_html></div>

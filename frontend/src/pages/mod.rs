@@ -1,8 +1,10 @@
 //! The app's pages, one per route (see `components::App`).
 
+mod account;
 mod channel;
 mod episode;
 mod home;
+mod library;
 mod listing;
 mod playlist;
 mod podcast;
@@ -10,9 +12,11 @@ mod search;
 mod topics;
 mod watch;
 
+pub use account::{SignUpPage, ViewerSignInPage};
 pub use channel::ChannelPage;
 pub use episode::EpisodePage;
 pub use home::HomePage;
+pub use library::{HistoryPage, SubscriptionsPage};
 pub use playlist::PlaylistPage;
 pub use podcast::PodcastPage;
 pub use search::SearchPage;

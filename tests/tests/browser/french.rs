@@ -16,7 +16,7 @@ use super::{
 fn english_keys() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/src/i18n");
     let mut found = Vec::new();
-    for area in ["site", "discovery", "watch", "player"] {
+    for area in ["site", "discovery", "watch", "player", "community"] {
         let source = std::fs::read_to_string(dir.join(format!("{area}.rs"))).unwrap();
         let mut inside = false;
         let before = found.len();
@@ -39,7 +39,7 @@ fn english_keys() -> Vec<String> {
 }
 
 /// The English words of the texts written with values (counts, ages, dates, positions).
-const ENGLISH_WORDS: [&str; 32] = [
+const ENGLISH_WORDS: [&str; 37] = [
     "view",
     "views",
     "video",
@@ -72,6 +72,11 @@ const ENGLISH_WORDS: [&str; 32] = [
     "Sep",
     "Oct",
     "Nov",
+    "like",
+    "likes",
+    "subscriber",
+    "subscribers",
+    "Stopped at",
 ];
 
 /// Whether `text` holds `word` as a whole (no letter or digit on either side): `Normal` is
@@ -107,6 +112,38 @@ fn whole_words_are_found_and_parts_of_words_are_not() {
     assert!(holds("Play (k)", "Play (k)"));
     assert!(holds("2 of 3", "of"));
     assert!(!holds("offre", "of"));
+}
+
+/// A viewer who follows `channel` and watched `video` a little; returns their refresh token.
+async fn signed_in_viewer(app: &projector_tests::TestApp, channel: &str, video: &str) -> String {
+    let open = "mutation { signUp(input: { email: \"lea@example.com\", password: \"une rivière calme 42\", displayName: \"Léa\" }) { ok } }";
+    let body = app.graphql(None, open, json!({})).await;
+    let (token, refresh) = if body["data"]["signUp"]["ok"] == true {
+        app.login("lea@example.com", "une rivière calme 42").await
+    } else {
+        // Registration is closed on this server: the admin makes the viewer.
+        let admin = app.admin_token().await;
+        app.graphql_ok(
+            Some(&admin),
+            "mutation { createUser(input: { email: \"lea@example.com\", password: \"une rivière calme 42\", displayName: \"Léa\", role: VIEWER }) { user { id } } }",
+            json!({}),
+        )
+        .await;
+        app.login("lea@example.com", "une rivière calme 42").await
+    };
+    app.graphql_ok(
+        Some(&token),
+        "mutation($c: ID!) { subscribe(input: { channelId: $c }) { channel { id } } }",
+        json!({ "c": channel }),
+    )
+    .await;
+    app.graphql_ok(
+        Some(&token),
+        "mutation($v: ID!) { saveWatchPosition(input: { itemId: $v, seconds: 1 }) { seconds } }",
+        json!({ "v": video }),
+    )
+    .await;
+    refresh
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -268,6 +305,22 @@ async fn after_the_switch_to_french_no_viewer_page_shows_an_english_text() {
         (format!("/episodes/{}", uuid::Uuid::now_v7()), not_found),
         ("/tags/rien".to_owned(), not_found),
         ("/nulle/part".to_owned(), not_found),
+        (
+            "/signin".to_owned(),
+            "document.getElementById('signin-form')",
+        ),
+        (
+            "/signup?invitation=x".to_owned(),
+            "document.getElementById('invited')",
+        ),
+        (
+            "/subscriptions".to_owned(),
+            "document.getElementById('must-sign-in')",
+        ),
+        (
+            "/history".to_owned(),
+            "document.getElementById('must-sign-in')",
+        ),
     ];
     let (mut left, mut unloaded) = (Vec::new(), Vec::new());
     for (path, ready) in &pages {
@@ -277,6 +330,42 @@ async fn after_the_switch_to_french_no_viewer_page_shows_an_english_text() {
         }
         for text in english_left(&browser, &english).await {
             left.push(format!("{path}: {text:?}"));
+        }
+    }
+    // Signed in as a viewer who watched and follows: the account menu (opened), the viewer's
+    // own pages and the watch page with its like and subscribe buttons.
+    let viewer = signed_in_viewer(&app, &ch, &first).await;
+    browser
+        .client
+        .execute(
+            "localStorage.setItem('projector.refreshToken', arguments[0]);",
+            vec![json!(viewer)],
+        )
+        .await
+        .unwrap();
+    let signed_in = [
+        (
+            "/subscriptions".to_owned(),
+            "document.getElementById('feed') && document.getElementById('account-name')",
+        ),
+        ("/history".to_owned(), "document.getElementById('history')"),
+        (
+            format!("/watch/{first_uuid}"),
+            "document.getElementById('like-count') && document.getElementById('account-name')",
+        ),
+    ];
+    for (path, ready) in &signed_in {
+        open(&browser, &app, path).await;
+        if wait_for_js(&browser, ready).await.is_none() {
+            unloaded.push(format!("{path}: {}", body_text(&browser).await));
+        }
+        browser
+            .client
+            .execute("document.getElementById('account-button').click();", vec![])
+            .await
+            .ok();
+        for text in english_left(&browser, &english).await {
+            left.push(format!("{path} (signed in): {text:?}"));
         }
     }
     browser.close().await;

@@ -178,6 +178,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     // Community. Sign-up is how one becomes a caller (the matrix's server has it open).
     ("Mutation", "signUp", ANYONE),
     ("Mutation", "createInvitation", ADMINS),
+    ("Mutation", "revokeInvitation", ADMINS),
     ("Mutation", "likeVideo", SIGNED_IN_SEES),
     ("Mutation", "unlikeVideo", SIGNED_IN_SEES),
     ("Mutation", "likeEpisode", SIGNED_IN_SEES),
@@ -222,6 +223,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Query", "search", MEMBERS_SEE),
     ("Query", "registration", ANYONE),
     ("Query", "subscriptionFeed", SIGNED_IN),
+    ("Query", "invitations", ADMINS),
     ("Query", "watchHistory", SIGNED_IN),
     ("Query", "moderationQueue", MODERATORS_SEE),
     // Last on purpose: it ends the caller's sessions, which the cases after it would need.
@@ -476,6 +478,27 @@ impl World {
             &["createEpisode", "episode", "id"],
         )
         .await
+    }
+
+    /// A fresh, unused invitation (made by the admin); its ID.
+    async fn invitation(&self) -> String {
+        self.app
+            .graphql_ok(
+                Some(&self.admin),
+                "mutation { createInvitation { token } }",
+                json!({}),
+            )
+            .await;
+        self.app
+            .graphql_ok(
+                Some(&self.admin),
+                "{ invitations(first: 1) { nodes { id } } }",
+                json!({}),
+            )
+            .await["invitations"]["nodes"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     async fn category(&self) -> String {
@@ -873,6 +896,10 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
             "mutation($i: CreateInvitationInput) { createInvitation(input: $i) { token } }",
             json!({ "expiresInDays": 3 }),
         ),
+        ("Mutation", "revokeInvitation") => request(
+            &m("revokeInvitation", "RevokeInvitationInput", "revokedId"),
+            json!({ "id": w.invitation().await }),
+        ),
         ("Mutation", f @ ("likeVideo" | "unlikeVideo")) => request(
             &m(f, "LikeVideoInput", "video { id }"),
             json!({ "videoId": w.video(&w.channel().await).await }),
@@ -936,10 +963,13 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
         }
         ("Query", "registration") => read("{ registration }", json!({}), ""),
         ("Query", "subscriptionFeed") => read(
-            "{ subscriptionFeed(first: 10) { nodes { id } } }",
+            "{ subscriptionFeed(first: 10) { nodes { __typename } } }",
             json!({}),
             "",
         ),
+        ("Query", "invitations") => {
+            read("{ invitations(first: 10) { nodes { id } } }", json!({}), "")
+        }
         ("Query", "watchHistory") => read(
             "{ watchHistory(first: 10) { nodes { seconds } } }",
             json!({}),

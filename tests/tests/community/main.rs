@@ -8,6 +8,7 @@ mod comments_moderation;
 mod comments_visibility;
 mod follows;
 mod history;
+mod invitations;
 mod likes;
 mod registration;
 mod support;

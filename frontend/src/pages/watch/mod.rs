@@ -1,12 +1,14 @@
 //! `/watch/{uuid}`: the player, the video's details, a share box, and what to watch next.
 //!
-//! `?t=SECONDS` starts the video there; `?list={playlist}` shows the playlist beside the player
+//! `?t=SECONDS` starts the video there (else a signed-in viewer resumes where they stopped,
+//! see `resume`); `?list={playlist}` shows the playlist beside the player
 //! and goes on to its next video at the end. Without a list, "up next" is the first related
 //! video, played at the end while autoplay is on (the viewer's choice is kept in
 //! `localStorage`). The page reads the player's `<video id="player">` through its events
 //! (listened to on the frame around it), never through the player's own code.
 
 mod media_events;
+mod resume;
 mod share;
 mod side;
 
@@ -17,9 +19,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use wasm_bindgen::JsCast;
 
+use crate::api::community::Likeable;
 use crate::api::watching::{self as api, PlaylistDetails, WatchVideo};
 use crate::api::{channel_path, views_path};
-use crate::components::{ErrorNotice, Loading, NotFound, VideoPlayer};
+use crate::components::{ErrorNotice, LikeButton, Loading, NotFound, SubscribeButton, VideoPlayer};
 use crate::format;
 use crate::i18n::site::Missing;
 use crate::i18n::watch::{self as text, Watch};
@@ -71,7 +74,7 @@ pub fn WatchPage() -> impl IntoView {
                     found
                         .map(|found| match found {
                             Some(video) => {
-                                Page { video, playlist, start, autoplay, i18n }
+                                Page { video, playlist, start, autoplay, i18n, session }
                                     .view()
                                     .into_any()
                             }
@@ -90,6 +93,7 @@ struct Page {
     start: Option<f64>,
     autoplay: RwSignal<bool>,
     i18n: I18n,
+    session: Option<Session>,
 }
 
 impl Page {
@@ -100,8 +104,11 @@ impl Page {
             start,
             autoplay,
             i18n,
+            session,
         } = self;
         super::set_title(&video.title);
+        let start = resume::start_at(start, video.position, video.duration);
+        let keep_position = resume::keep(session, video.id.clone());
         // Within a playlist the next video is its next item (none after the last); else the
         // best related video.
         let list = playlist
@@ -133,6 +140,7 @@ impl Page {
             media_events::Handlers {
                 start,
                 on_time: move |secs: f64| {
+                    keep_position(secs);
                     if current.get_untracked().floor() != secs.floor() {
                         current.set(secs);
                     }
@@ -190,6 +198,7 @@ impl Page {
                 <article class="watch">
                     <div class="player-frame" node_ref=frame>{player}</div>
                     <h2 class="video-title" id="video-title">{video.title.clone()}</h2>
+                    {actions(&video)}
                     {details(&video, i18n)}
                     <share::ShareBox uuid title current />
                 </article>
@@ -239,6 +248,25 @@ impl Page {
                 </aside>
             </div>
         }
+    }
+}
+
+/// Under the title: the like button and the channel's subscribe button.
+fn actions(video: &WatchVideo) -> impl IntoView + use<> {
+    view! {
+        <div class="watch-actions">
+            <LikeButton
+                kind=Likeable::Video
+                uuid=video.uuid.clone()
+                count=video.like_count
+                liked=video.liked
+            />
+            <SubscribeButton
+                channel=video.channel_id.clone()
+                count=video.subscriber_count
+                subscribed=video.subscribed
+            />
+        </div>
     }
 }
 

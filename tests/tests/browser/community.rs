@@ -1,0 +1,257 @@
+//! The viewer community as a visitor uses it: signing up (a common password first, told as a
+//! sentence), liking a video (the count after the batch write), subscribing to its channel and
+//! finding a newly published video on `/subscriptions`, leaving a video in the middle and
+//! coming back there, the history and "clear history", and "sign out everywhere". Screenshots
+//! of `/signup`, `/subscriptions` and `/history` go to `docs/screenshots/`.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use projector_api::config::Registration;
+use projector_tests::browser::Browser;
+use projector_tests::{Backend, TestApp, spawn_app_with};
+use serde_json::json;
+
+use super::{PATIENCE, assert_app_is_built, body_text, channel, open, video, wait_for_js};
+use crate::watching::clip_video;
+
+/// A server like `spawn_site(1)`, with open registration and counters written every 100 ms.
+async fn spawn_open_site() -> TestApp {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    spawn_app_with(Backend::Sqlite, move |c| {
+        c.listen = SocketAddr::from(([127, 0, 0, 1], port));
+        c.public_url = format!("http://127.0.0.1:{port}/").parse().unwrap();
+        c.workers = 1;
+        c.transcode.ladder = vec![240];
+        c.accounts.registration = Some(Registration::Open);
+        c.delivery.view_flush_ms = 100;
+    })
+    .await
+}
+
+/// Types `text` into the field with this id, replacing what it held.
+async fn fill(browser: &Browser, id: &str, text: &str) {
+    let field = browser
+        .client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(browser: &Browser, id: &str) {
+    browser
+        .client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click #{id}: {e}"));
+}
+
+/// The text of the element with this id once `check` (JavaScript, with the element as `e`)
+/// holds; `None` when it never does.
+async fn text_when(browser: &Browser, id: &str, check: &str) -> Option<serde_json::Value> {
+    wait_for_js(
+        browser,
+        &format!("(e => e && ({check}) && e.textContent)(document.getElementById('{id}'))"),
+    )
+    .await
+}
+
+/// Opens `path` again and again until `check` holds (counters are written in batches).
+async fn eventually_on(browser: &Browser, app: &TestApp, path: &str, check: &str) -> bool {
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
+        open(browser, app, path).await;
+        if wait_for_js(browser, check).await.is_some() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_signs_up_likes_subscribes_resumes_clears_history_and_signs_out_everywhere() {
+    assert_app_is_built();
+    let app = spawn_open_site().await;
+    let admin = app.admin_token().await;
+    let (ch, _) = channel(&app, &admin, "Harbour").await;
+    let (_, uuid) = clip_video(&app, &admin, &ch, "Tugboats", 8.0, json!({}), true).await;
+    let watch = format!("/watch/{uuid}");
+    let browser = Browser::start().await;
+
+    // Signed out: the header offers "Sign in"; liking leads to sign-in, then to sign-up.
+    open(&browser, &app, &watch).await;
+    assert!(text_when(&browser, "sign-in-link", "true").await.is_some());
+    click(&browser, "like-button").await;
+    assert!(
+        wait_for_js(
+            &browser,
+            "location.pathname === '/signin' && location.search.includes('next=')"
+        )
+        .await
+        .is_some(),
+        "a signed-out like leads to sign-in: {}",
+        body_text(&browser).await
+    );
+    click(&browser, "signup-link").await;
+    assert!(text_when(&browser, "signup-form", "true").await.is_some());
+    browser.screenshots("signup-en").await;
+    fill(&browser, "signup-email", "ada@example.com").await;
+    fill(&browser, "signup-name", "Ada Lovelace").await;
+    fill(&browser, "signup-password", "password").await;
+    click(&browser, "signup-submit").await;
+    let error = text_when(&browser, "account-error", "true").await;
+    assert_eq!(
+        error,
+        Some(json!("This password is too common. Choose another one."))
+    );
+    assert_eq!(app.count("users").await, 1);
+    fill(&browser, "signup-password", "a quiet river 42").await;
+    click(&browser, "signup-submit").await;
+    // Back on the watch page, signed in.
+    let name = text_when(
+        &browser,
+        "account-name",
+        "location.pathname.startsWith('/watch/')",
+    )
+    .await;
+    assert_eq!(
+        name,
+        Some(json!("Ada Lovelace")),
+        "{}",
+        body_text(&browser).await
+    );
+
+    // Likes: pressed at once, the count after the batch write, both after a reload.
+    click(&browser, "like-button").await;
+    let pressed = "document.getElementById('like-button').getAttribute('aria-pressed') === 'true'";
+    assert!(wait_for_js(&browser, pressed).await.is_some());
+    let liked =
+        format!("{pressed} && document.getElementById('like-count').textContent === '1 like'");
+    assert!(
+        eventually_on(&browser, &app, &watch, &liked).await,
+        "the like count never showed: {}",
+        body_text(&browser).await
+    );
+
+    // Subscribing, then a new video of the channel shows on /subscriptions.
+    click(&browser, "subscribe-button").await;
+    assert!(
+        wait_for_js(
+            &browser,
+            "document.getElementById('subscribe-button').getAttribute('aria-pressed') === 'true'"
+        )
+        .await
+        .is_some()
+    );
+    video(
+        &app,
+        &admin,
+        &ch,
+        "Fresh catch",
+        json!({ "status": "READY", "publishAt": chrono::Utc::now().to_rfc3339() }),
+    )
+    .await;
+    open(&browser, &app, "/subscriptions").await;
+    let feed = text_when(&browser, "feed", "e.textContent.includes('Fresh catch')").await;
+    assert!(feed.is_some(), "{}", body_text(&browser).await);
+    browser.screenshots("subscriptions-en").await;
+
+    // Leaving a video in the middle, the next visit starts there.
+    open(&browser, &app, &watch).await;
+    assert!(
+        wait_for_js(
+            &browser,
+            "document.getElementById('player').readyState >= 1"
+        )
+        .await
+        .is_some()
+    );
+    browser
+        .client
+        .execute(
+            "const v = document.getElementById('player'); v.muted = true; v.currentTime = 4; \
+             v.play().then(() => setTimeout(() => v.pause(), 300)).catch(() => {});",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for_js(
+        &browser,
+        "document.getElementById('player').currentTime >= 4",
+    )
+    .await;
+    // Away through a link of the app: the page saves the position as it goes.
+    browser
+        .client
+        .find(Locator::Css(".site-header h1 a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_js(&browser, "location.pathname === '/'").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    open(&browser, &app, &watch).await;
+    let resumed = wait_for_js(
+        &browser,
+        "(v => v.readyState >= 1 && v.currentTime >= 3.5 && v.currentTime < 6 && v.currentTime)\
+         (document.getElementById('player'))",
+    )
+    .await;
+    assert!(resumed.is_some(), "the watch page did not resume near 4 s");
+
+    // The history lists it; clearing empties it.
+    open(&browser, &app, "/history").await;
+    let history = text_when(&browser, "history", "e.textContent.includes('Tugboats')").await;
+    assert!(history.is_some(), "{}", body_text(&browser).await);
+    browser.screenshots("history-en").await;
+    click(&browser, "clear-history").await;
+    assert!(text_when(&browser, "history-empty", "true").await.is_some());
+    open(&browser, &app, "/history").await;
+    assert!(text_when(&browser, "history-empty", "true").await.is_some());
+
+    // Signing out everywhere ends the session: the stored token no longer works.
+    let refresh = browser
+        .client
+        .execute(
+            "return localStorage.getItem('projector.refreshToken');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&browser, "account-button").await;
+    click(&browser, "sign-out-everywhere").await;
+    assert!(text_when(&browser, "sign-in-link", "true").await.is_some());
+    let stored = browser
+        .client
+        .execute(
+            "return localStorage.getItem('projector.refreshToken');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.close().await;
+    assert_eq!(stored, json!(null));
+    let body = app
+        .graphql(
+            None,
+            "mutation($t: String!) { refresh(input: { refreshToken: $t }) { accessToken } }",
+            json!({ "t": refresh }),
+        )
+        .await;
+    assert!(body["errors"].is_array(), "{body}");
+}
