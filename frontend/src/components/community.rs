@@ -100,7 +100,7 @@ pub fn AccountMenu() -> impl IntoView {
                         <li><a href="/subscriptions" id="menu-subscriptions">{t(Community::Subscriptions)}</a></li>
                         <li><a href="/history" id="menu-history">{t(Community::History)}</a></li>
                         <li>
-                            <button type="button" id="sign-out" on:click=move |_| sign_out(false)>
+                            <button type="button" id="account-sign-out" on:click=move |_| sign_out(false)>
                                 {t(Community::SignOut)}
                             </button>
                         </li>
