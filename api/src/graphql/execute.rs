@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::caching::Clean;
 use super::errors::{request_error, request_error_with_status};
-use super::public_cache::PublicCache;
+use super::public_cache::{self, Flight, Hit, PublicCache};
 use crate::accounts::auth::{ClientAddr, Principal};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -47,16 +47,21 @@ pub async fn execute(
     if let Some(key) = &cache_key
         && let Some(hit) = cache.get(key)
     {
-        for name in &names {
-            state
-                .ctx
-                .metrics
-                .graphql(name.as_deref(), "ok", started.elapsed());
-        }
-        let mut response = json_response(hit.body, hit.cache_control.as_deref());
-        response.extensions_mut().insert(Clean(true));
-        return response;
+        return cached(state, &names, hit, started);
     }
+    // Readers missing the same request together share one computation (the leader's guard
+    // lives until its answer is stored); a follower whose leader stored nothing computes.
+    let _leader = match cache_key.as_deref().map(|key| cache.join(key)) {
+        Some(Flight::Lead(leader)) => Some(leader),
+        Some(Flight::Follow(follower)) => {
+            public_cache::wait(follower).await;
+            if let Some(hit) = cache_key.as_deref().and_then(|key| cache.get(key)) {
+                return cached(state, &names, hit, started);
+            }
+            None
+        }
+        None => None,
+    };
     // A change by a user (a session or a write token) may alter any public read. Sign-in
     // mutations by anonymous callers change no content and leave the cache alone.
     let changes_content = matches!(principal, Principal::User { .. })
@@ -110,6 +115,19 @@ pub async fn execute(
     }
     let mut response = json_response(body, cache_control.as_deref());
     response.extensions_mut().insert(Clean(clean));
+    response
+}
+
+/// Answers from the public cache.
+fn cached(state: &AppState, names: &[Option<String>], hit: Hit, started: Instant) -> Response {
+    for name in names {
+        state
+            .ctx
+            .metrics
+            .graphql(name.as_deref(), "ok", started.elapsed());
+    }
+    let mut response = json_response(hit.body, hit.cache_control.as_deref());
+    response.extensions_mut().insert(Clean(true));
     response
 }
 

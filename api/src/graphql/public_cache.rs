@@ -10,6 +10,10 @@
 //! a number of entries), never more. A request whose text and variables are longer than
 //! [`MAX_KEY_BYTES`], or whose response is larger than a sixteenth of the budget, is answered
 //! but not stored; entries past their TTL are swept on time, not only when the cache is full.
+//!
+//! Readers who miss together share one computation: after a change empties the cache, the
+//! first reader of a request computes it and the others asking the same meanwhile wait for
+//! its answer ([`PublicCache::join`]) instead of each running the whole query at once.
 
 use std::collections::HashMap;
 use std::hash::{Hash as _, Hasher as _};
@@ -51,6 +55,8 @@ pub struct PublicCache {
     entries: Mutex<Entries>,
     /// Tells other nodes about local changes (PostgreSQL `NOTIFY`, see `delivery::notify`).
     notifier: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// Requests being computed by a reader that others wait for, by key (see [`Flight`]).
+    flights: Mutex<HashMap<String, tokio::sync::watch::Receiver<()>>>,
     /// Whether this node hears other nodes' changes. Without a notifier (one node) always; with
     /// one, only while its listener is connected: nothing is stored while changes could be
     /// missed, so a late-starting or reconnecting listener never leaves stale entries behind.
@@ -65,6 +71,41 @@ impl std::fmt::Debug for PublicCache {
             .field("max_bytes", &self.max_bytes)
             .finish_non_exhaustive()
     }
+}
+
+/// A reader's part in the computation of a response that others may be asking for too.
+pub enum Flight<'a> {
+    /// This reader computes it; the others wait until the guard is dropped.
+    Lead(Leader<'a>),
+    /// Another reader is computing it: wait with [`wait`], then look again.
+    Follow(tokio::sync::watch::Receiver<()>),
+}
+
+/// The reader computing a response: dropping it (answered, failed or cancelled) lets the
+/// followers go.
+pub struct Leader<'a> {
+    cache: &'a PublicCache,
+    key: String,
+    _done: tokio::sync::watch::Sender<()>,
+}
+
+impl Drop for Leader<'_> {
+    fn drop(&mut self) {
+        // Out of the map first: a reader arriving from now on leads a new computation (or
+        // finds the stored answer) instead of following one that has ended.
+        self.cache
+            .flights
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.key);
+        // `_done` drops after this, which wakes every follower.
+    }
+}
+
+/// Waits until the leader of a flight is done.
+pub async fn wait(mut follower: tokio::sync::watch::Receiver<()>) {
+    // The sender never sends: `changed` returns when it is dropped with the leader.
+    let _ = follower.changed().await;
 }
 
 /// The entries and what they weigh.
@@ -126,6 +167,7 @@ impl PublicCache {
             max_bytes,
             generation: AtomicU64::new(0),
             entries: Mutex::new(Entries::default()),
+            flights: Mutex::new(HashMap::new()),
             notifier: std::sync::OnceLock::new(),
             in_sync: std::sync::atomic::AtomicBool::new(true),
         }
@@ -181,6 +223,23 @@ impl PublicCache {
                 body: entry.body.clone(),
                 cache_control: entry.cache_control.clone(),
             })
+    }
+
+    /// Joins the computation of `key` (after a miss): the first reader to ask leads, and
+    /// computes and stores the response while holding the guard; the others follow, waiting
+    /// until the leader is done (or gone), then look in the cache again.
+    pub fn join(&self, key: &str) -> Flight<'_> {
+        let mut flights = self.flights.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(waiting) = flights.get(key) {
+            return Flight::Follow(waiting.clone());
+        }
+        let (done, waiting) = tokio::sync::watch::channel(());
+        flights.insert(key.to_owned(), waiting);
+        Flight::Lead(Leader {
+            cache: self,
+            key: key.to_owned(),
+            _done: done,
+        })
     }
 
     /// Stores a response computed while the cache was at `generation`.
@@ -278,6 +337,40 @@ mod tests {
         cache.invalidate();
         cache.put(key.clone(), before, Bytes::from_static(b"3"), None);
         assert!(cache.get(&key).is_none());
+    }
+
+    #[tokio::test]
+    async fn readers_missing_together_wait_for_the_first_ones_answer() {
+        let cache = PublicCache::new(Duration::from_secs(60), 10, 1 << 20);
+        let key = PublicCache::key("{ a }", None, "{}").unwrap();
+        let Flight::Lead(leader) = cache.join(&key) else {
+            panic!("the first reader leads");
+        };
+        let Flight::Follow(follower) = cache.join(&key) else {
+            panic!("a second reader follows");
+        };
+        let other = PublicCache::key("{ b }", None, "{}").unwrap();
+        assert!(
+            matches!(cache.join(&other), Flight::Lead(_)),
+            "another request has its own flight"
+        );
+        let waiting = tokio::spawn(wait(follower));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!waiting.is_finished(), "the follower waits for the leader");
+        cache.put(
+            key.clone(),
+            cache.generation(),
+            Bytes::from_static(b"1"),
+            None,
+        );
+        drop(leader);
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the follower wakes when the leader is done")
+            .unwrap();
+        assert!(cache.get(&key).is_some());
+        // The flight ended with its leader: the next reader leads a new one.
+        assert!(matches!(cache.join(&key), Flight::Lead(_)));
     }
 
     #[test]

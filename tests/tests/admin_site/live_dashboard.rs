@@ -143,6 +143,18 @@ async fn a_processing_videos_bar_moves_from_websocket_events_without_polling_and
 
     // Watch the bar: each new value, with how many GraphQL requests the page had made by then.
     let requests = "performance.getEntriesByType('resource').filter((e) => e.name.includes('/graphql')).length";
+    // The dashboard's own loading may still be finishing when the bar first shows: the watch
+    // begins once no request has completed for a second (a page that polls never gets there
+    // for long, and any request after this point is counted).
+    let settle = Instant::now();
+    let mut last = (js(&browser, &format!("return {requests};")).await, Instant::now());
+    while settle.elapsed() < Duration::from_secs(10) && last.1.elapsed() < Duration::from_secs(1) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let count = js(&browser, &format!("return {requests};")).await;
+        if count != last.0 {
+            last = (count, Instant::now());
+        }
+    }
     let mut seen: Vec<(f64, u64)> = Vec::new();
     let mut words = String::new();
     let watch = Instant::now();
@@ -176,8 +188,11 @@ async fn a_processing_videos_bar_moves_from_websocket_events_without_polling_and
         moving.len() >= 2,
         "the bar moved while processing: {seen:?}\n{sockets}"
     );
+    // From the first movement on: a request answered before the bar first moved is the
+    // dashboard's loading, not polling.
+    let moved: Vec<&&(f64, u64)> = moving.iter().filter(|(v, _)| *v > 0.0).collect();
     assert!(
-        moving.windows(2).all(|w| w[0].1 == w[1].1),
+        moved.windows(2).all(|w| w[0].1 == w[1].1),
         "no request was sent while the bar moved (the page does not poll): {seen:?}"
     );
     let sockets = sockets.as_array().unwrap();

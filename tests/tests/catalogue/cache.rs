@@ -1,7 +1,7 @@
 //! The hot-read cache: public reads come from memory, every change empties it, and nobody who
 //! sees more than the public catalogue ever shares it.
 
-use projector_tests::{Backend, both_databases, spawn_app_with};
+use projector_tests::{Backend, TestApp, both_databases, spawn_app_with};
 use sea_orm::ConnectionTrait as _;
 use serde_json::json;
 
@@ -66,3 +66,59 @@ async fn public_reads_are_served_from_memory_until_something_changes(backend: Ba
 }
 
 both_databases!(public_reads_are_served_from_memory_until_something_changes);
+
+/// SQL statements the server has sent so far (`projector_db_statements_total`).
+async fn statements(app: &TestApp) -> u64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("projector_db_statements_total "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+const PAGE: &str = "{ videos(first: 20) { nodes { title channel { name } tags { name } } } }";
+
+async fn sixteen_readers_arriving_together_after_a_change_run_the_query_once(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.graphql.public_cache_ttl_ms = 600_000).await;
+    let editor = app.user_token("ed@example.com", "EDITOR").await;
+    let ch = channel(&app, &editor, "Herd").await;
+    for n in 0..5 {
+        public_video(&app, &editor, &ch, &format!("Herd {n}")).await;
+    }
+    // What one reader's miss costs.
+    let before = statements(&app).await;
+    let one = app.graphql_ok(None, PAGE, json!({})).await;
+    let single = statements(&app).await - before;
+    assert!(single > 0, "a miss reads the database");
+
+    // A change empties the cache; sixteen readers then ask for the same page at once.
+    public_video(&app, &editor, &ch, "Herd 5").await;
+    let before = statements(&app).await;
+    let answers = futures::future::join_all(
+        (0..16).map(|_| app.graphql_ok(None, PAGE, json!({}))),
+    )
+    .await;
+    let herd = statements(&app).await - before;
+    for answer in &answers {
+        assert_eq!(answer["videos"]["nodes"].as_array().unwrap().len(), 6, "{answer}");
+    }
+    assert_eq!(answers[0]["videos"]["nodes"].as_array().unwrap().len(), one["videos"]["nodes"].as_array().unwrap().len() + 1);
+    // Sixteen separate computations would cost sixteen times one; a shared one costs one
+    // (the margin is for anything else the server does meanwhile).
+    assert!(
+        herd < 2 * single,
+        "sixteen readers cost {herd} statements, one costs {single}"
+    );
+}
+
+both_databases!(sixteen_readers_arriving_together_after_a_change_run_the_query_once);

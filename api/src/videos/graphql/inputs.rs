@@ -52,7 +52,6 @@ impl VideoFilter {
             created_before: self.created_before,
             text: self.text,
             managed_by: self.managed_by_me.unwrap_or(false).then(|| viewer.clone()),
-            subscribed_by: None,
             without_texts: false,
         })
     }

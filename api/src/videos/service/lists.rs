@@ -10,7 +10,6 @@ use uuid::Uuid;
 use super::VideoQuery;
 
 use crate::channels::entity::channel;
-use crate::community::entity::channel_subscription;
 use crate::content;
 use crate::error::AppResult;
 use crate::graphql::pagination::{self, OrderBy, Page};
@@ -100,19 +99,6 @@ pub async fn list(
                     .to_owned(),
             ),
         );
-    }
-    if let Some(user) = query.subscribed_by {
-        select = select.filter(
-            video::Column::ChannelId.in_subquery(
-                Query::select()
-                    .column(channel_subscription::Column::ChannelId)
-                    .from(channel_subscription::Entity)
-                    .and_where(channel_subscription::Column::UserId.eq(user))
-                    .to_owned(),
-            ),
-        );
-        // One viewer's cursor must not page another's feed.
-        list.push_str(&format!(":s{user}"));
     }
     if let Some(t) = query.tag_id {
         select = select.filter(

@@ -112,8 +112,6 @@ pub struct VideoQuery {
     pub text: Option<String>,
     /// Only the videos of the channels this viewer may manage.
     pub managed_by: Option<Viewer>,
-    /// Only the videos of the channels this user follows.
-    pub subscribed_by: Option<Uuid>,
     /// Leave out the long texts (description and chapters: read as empty) because nothing
     /// asked for them: a list page then reads only the short columns it shows.
     pub without_texts: bool,

@@ -3,6 +3,8 @@
 //! and when the browser leaves the page (`pagehide`, with a request that outlives the page);
 //! the next visit starts there (`viewerPosition`).
 
+use std::sync::{Arc, Mutex};
+
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -13,50 +15,85 @@ use crate::session::Session;
 const SAVE_EVERY_MS: f64 = 5_000.0;
 
 /// Where the page starts: `?t=` when given, else where the viewer stopped, unless that was
-/// at the very end (then from the start).
+/// at the very end (the last five seconds, or the last tenth of a short clip: then from the
+/// start).
 pub fn start_at(asked: Option<f64>, saved: Option<f64>, duration: Option<f64>) -> Option<f64> {
-    asked.or_else(|| saved.filter(|&at| at >= 1.0 && duration.is_none_or(|d| at < d - 5.0)))
+    let before_the_end = |at: f64| duration.is_none_or(|d| at < d - (d / 10.0).min(5.0));
+    asked.or_else(|| saved.filter(|&at| at >= 1.0 && before_the_end(at)))
+}
+
+/// Where the viewer is and when it was last saved. Shared by plain handles rather than
+/// reactive storage: the page's owner disposes its stored values as it is cleaned up, and the
+/// save on leaving must still read them then.
+struct Position {
+    at: Option<f64>,
+    saved_ms: f64,
 }
 
 /// Keeps the position of the item with global ID `id`: returns the callback for the player's
 /// time updates, and saves on leaving. Does nothing for a visitor who is not signed in.
 pub fn keep(session: Option<Session>, id: String) -> impl Fn(f64) + Clone + 'static {
-    let at = StoredValue::new(None::<f64>);
-    let saved_ms = StoredValue::new(js_sys::Date::now());
-    let id = StoredValue::new(id);
-    let save = move |secs: f64| {
-        if let Some(session) = session.filter(|s| s.signed_in()) {
-            let id = id.get_value();
-            leptos::task::spawn_local(async move {
-                let _ = api::save_position(session, id, secs).await;
-            });
+    let session = session.filter(|s| s.signed_in());
+    let position = Arc::new(Mutex::new(Position {
+        at: None,
+        saved_ms: js_sys::Date::now(),
+    }));
+    let id: Arc<str> = id.into();
+    let save = {
+        let id = id.clone();
+        move |secs: f64| {
+            if let Some(session) = session {
+                let id = id.to_string();
+                leptos::task::spawn_local(async move {
+                    let _ = api::save_position(session, id, secs).await;
+                });
+            }
         }
     };
     // Leaving for another page of the app.
-    on_cleanup(move || {
-        if let Some(secs) = at.try_get_value().flatten() {
-            save(secs);
-        }
-    });
+    {
+        let position = position.clone();
+        let save = save.clone();
+        on_cleanup(move || {
+            if let Some(secs) = lock(&position).at {
+                save(secs);
+            }
+        });
+    }
     // Leaving the app: the request must outlive the page, so it goes with `keepalive` and the
     // token at hand (no time to refresh one).
-    let hide = window_event_listener_untyped("pagehide", move |_| {
-        let (Some(session), Some(secs)) = (session, at.get_value()) else {
-            return;
-        };
-        if let Some(token) = session.fresh_token() {
-            send_keepalive(&token, api::save_position_body(id.get_value(), secs));
-        }
-    });
-    on_cleanup(move || hide.remove());
+    {
+        let position = position.clone();
+        let id = id.clone();
+        let hide = window_event_listener_untyped("pagehide", move |_| {
+            let (Some(session), Some(secs)) = (session, lock(&position).at) else {
+                return;
+            };
+            if let Some(token) = session.fresh_token() {
+                send_keepalive(&token, api::save_position_body(id.to_string(), secs));
+            }
+        });
+        on_cleanup(move || hide.remove());
+    }
     move |secs: f64| {
-        at.set_value(Some(secs));
         let now = js_sys::Date::now();
-        if now - saved_ms.get_value() >= SAVE_EVERY_MS {
-            saved_ms.set_value(now);
+        let due = {
+            let mut p = lock(&position);
+            p.at = Some(secs);
+            let due = now - p.saved_ms >= SAVE_EVERY_MS;
+            if due {
+                p.saved_ms = now;
+            }
+            due
+        };
+        if due {
             save(secs);
         }
     }
+}
+
+fn lock(position: &Mutex<Position>) -> std::sync::MutexGuard<'_, Position> {
+    position.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// POSTs `body` to the API with a request the browser finishes after the page is gone.
@@ -89,5 +126,8 @@ mod tests {
         assert_eq!(start_at(None, Some(58.0), Some(60.0)), None);
         assert_eq!(start_at(None, Some(0.2), Some(60.0)), None);
         assert_eq!(start_at(None, None, Some(60.0)), None);
+        // A short clip resumes from its middle, not only from before its last five seconds.
+        assert_eq!(start_at(None, Some(4.3), Some(8.0)), Some(4.3));
+        assert_eq!(start_at(None, Some(7.5), Some(8.0)), None);
     }
 }
