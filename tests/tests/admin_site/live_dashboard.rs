@@ -147,7 +147,10 @@ async fn a_processing_videos_bar_moves_from_websocket_events_without_polling_and
     // begins once no request has completed for a second (a page that polls never gets there
     // for long, and any request after this point is counted).
     let settle = Instant::now();
-    let mut last = (js(&browser, &format!("return {requests};")).await, Instant::now());
+    let mut last = (
+        js(&browser, &format!("return {requests};")).await,
+        Instant::now(),
+    );
     while settle.elapsed() < Duration::from_secs(10) && last.1.elapsed() < Duration::from_secs(1) {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let count = js(&browser, &format!("return {requests};")).await;
