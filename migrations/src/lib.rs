@@ -15,6 +15,7 @@ mod m0009_viewer;
 mod m0010_episode_chapters;
 mod m0011_community;
 mod m0012_comments;
+mod m0013_user_avatar;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_episode_chapters::Migration),
             Box::new(m0011_community::Migration),
             Box::new(m0012_comments::Migration),
+            Box::new(m0013_user_avatar::Migration),
         ]
     }
 }

@@ -18,6 +18,8 @@ pub mod user {
         pub updated_at: DateTimeUtc,
         /// When an admin disabled the account; NULL while it is active.
         pub disabled_at: Option<DateTimeUtc>,
+        /// The avatar picture (`uploadImage(target: USER_AVATAR)`).
+        pub avatar_asset_id: Option<Uuid>,
     }
 
     /// Relations of a user.

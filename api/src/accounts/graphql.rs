@@ -56,6 +56,14 @@ impl User {
     async fn display_name(&self) -> &str {
         &self.model.display_name
     }
+    /// The avatar picture shown beside their name, if one was uploaded
+    /// (`uploadImage(target: USER_AVATAR)`).
+    async fn avatar_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        self.model
+            .avatar_asset_id
+            .map(|asset| crate::delivery::graphql::picture_url(ctx, asset, true))
+            .transpose()
+    }
     /// Role on the whole site.
     async fn role(&self) -> AppResult<Role> {
         Role::parse(&self.model.role)
@@ -296,12 +304,12 @@ pub struct RevokeApiTokenPayload {
 }
 
 /// The client's address (unspecified when the transport has none, e.g. in-process calls).
-fn client_addr(ctx: &Context<'_>) -> IpAddr {
+pub(crate) fn client_addr(ctx: &Context<'_>) -> IpAddr {
     ctx.data_opt::<ClientAddr>()
         .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.0)
 }
 
-fn ttl(app: &Ctx) -> SessionTtl {
+pub(crate) fn ttl(app: &Ctx) -> SessionTtl {
     SessionTtl {
         access: Duration::seconds(app.config.auth.access_token_ttl_secs as i64),
         refresh: Duration::days(app.config.auth.refresh_token_ttl_days as i64),

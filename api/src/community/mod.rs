@@ -5,7 +5,8 @@
 //! common-password list), `counters` (likes and subscribers, added to in batches), `likes`,
 //! `follows` (subscriptions), `feed` (the newest items of the followed channels),
 //! `invitations` (listing and revoking them), `history` (watch positions), `comments`
-//! (comments and their moderation), and `graphql`.
+//! (comments and their moderation), `profile` (one's own name, password and account), and
+//! `graphql`.
 //!
 //! Privacy: a viewer's likes, subscriptions and watch positions are readable only by that
 //! viewer (`viewerHasLiked`, `viewerIsSubscribed`, `viewerPosition`, `watchHistory`); others see
@@ -23,6 +24,7 @@ pub mod invitations;
 pub mod likes;
 pub mod loaders;
 pub mod passwords;
+pub mod profile;
 pub mod registration;
 
 use std::time::Duration;

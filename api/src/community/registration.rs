@@ -132,6 +132,7 @@ pub async fn sign_up(
         created_at: Set(now),
         updated_at: Set(now),
         disabled_at: Set(None),
+        avatar_asset_id: Set(None),
     }
     .insert(&txn)
     .await;

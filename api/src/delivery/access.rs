@@ -3,7 +3,8 @@
 //! memory briefly.
 //!
 //! An asset is readable by the public when any item using it is: a video (its source's outputs
-//! or its poster), an episode (its audio), a podcast (its artwork) or a channel (avatar, banner).
+//! or its poster), an episode (its audio), a podcast (its artwork), a channel (avatar, banner)
+//! or a user (avatar).
 //! Unlisted items count as public here: whoever has the URL may watch, as on the item's page.
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
 use uuid::Uuid;
 
+use crate::accounts::entity::user;
 use crate::channels::entity::channel;
 use crate::error::AppResult;
 use crate::media::entity::media_asset;
@@ -135,6 +137,16 @@ pub async fn lookup(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<Access>
                     .add(channel::Column::AvatarAssetId.eq(asset))
                     .add(channel::Column::BannerAssetId.eq(asset)),
             ),
+            Condition::all(),
+        )
+        .await?,
+        false,
+    );
+    // Nor do users: their avatars show beside their public comments.
+    note(
+        probe(
+            db,
+            user::Entity::find().filter(user::Column::AvatarAssetId.eq(asset)),
             Condition::all(),
         )
         .await?,

@@ -45,6 +45,7 @@ use crate::channels::graphql::{ChannelsMutation, ChannelsQuery};
 use crate::community::comments::resolvers::{CommentsMutation, CommentsQuery};
 use crate::community::graphql::{CommunityMutation, CommunityQuery};
 use crate::community::invitations::{InvitationsMutation, InvitationsQuery};
+use crate::community::profile::ProfileMutation;
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
 use crate::podcasts::graphql::{EpisodesBulkMutation, PodcastsMutation, PodcastsQuery};
@@ -92,6 +93,7 @@ pub struct MutationRoot(
     CommunityMutation,
     CommentsMutation,
     InvitationsMutation,
+    ProfileMutation,
 );
 
 /// Facts about the server itself.

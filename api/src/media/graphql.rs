@@ -168,7 +168,7 @@ pub struct MediaMutation;
 pub struct UploadImageInput {
     /// Where the picture goes.
     pub target: super::images::ImageTarget,
-    /// The video, channel or podcast (by target).
+    /// The video, channel, podcast or user (by target).
     pub id: ID,
 }
 
@@ -306,8 +306,10 @@ impl MediaMutation {
     }
 
     /// Sets a poster, avatar, banner or cover art from an uploaded JPEG, PNG or WebP file
-    /// (`uploads.max_image_bytes` at most). The previous picture is deleted.
-    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    /// (`uploads.max_image_bytes` at most). The previous picture is deleted. Editors and admins
+    /// for the catalogue's pictures; `USER_AVATAR` for any signed-in user's own avatar (admins:
+    /// anyone's).
+    #[graphql(guard = "RoleGuard(Role::Viewer)")]
     async fn upload_image(
         &self,
         ctx: &Context<'_>,
@@ -316,11 +318,17 @@ impl MediaMutation {
     ) -> AppResult<UploadImagePayload> {
         use super::images::ImageTarget;
         use std::io::Read as _;
+        if input.target != ImageTarget::UserAvatar
+            && principal(ctx).role().is_none_or(|r| r < Role::Editor)
+        {
+            return Err(AppError::Forbidden);
+        }
         let app = app(ctx)?;
         let typename = match input.target {
             ImageTarget::VideoPoster => "Video",
             ImageTarget::ChannelAvatar | ImageTarget::ChannelBanner => "Channel",
             ImageTarget::PodcastArtwork => "Podcast",
+            ImageTarget::UserAvatar => "User",
         };
         let id = crate::graphql::relay::from_global(&input.id, typename)?;
         let owner = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;

@@ -30,6 +30,8 @@ pub enum ImageTarget {
     /// A podcast's cover art: a square JPEG or PNG of 1400×1400 to 3000×3000 pixels (Apple
     /// Podcasts' rule; anything else is `VALIDATION`).
     PodcastArtwork,
+    /// A user's avatar, shown beside their name: the caller's own (admins: anyone's).
+    UserAvatar,
 }
 
 /// A recognised picture.
@@ -258,8 +260,7 @@ pub async fn set_image(
     if target == ImageTarget::PodcastArtwork {
         check_artwork(&bytes)?;
     }
-    let channel_id = channel_of(&ctx.db, target, id).await?;
-    visibility::require_manage(&ctx.db, viewer, channel_id).await?;
+    let owner = authorize(&ctx.db, viewer, owner, target, id).await?;
     // Decoding takes up to MAX_DECODE_ALLOC of memory: a few at a time.
     static DECODERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
     let permit = DECODERS
@@ -321,6 +322,32 @@ pub async fn set_image(
     Ok(row)
 }
 
+/// Checks that `viewer` may set the picture; returns who owns it (the user, for an avatar:
+/// their picture goes with their account; else the caller, `owner`).
+async fn authorize(
+    db: &sea_orm::DatabaseConnection,
+    viewer: &Viewer,
+    owner: Uuid,
+    target: ImageTarget,
+    id: Uuid,
+) -> AppResult<Uuid> {
+    if target == ImageTarget::UserAvatar {
+        use crate::accounts::entity::user;
+        let mine = matches!(viewer, Viewer::Member { user_id, .. } if *user_id == id);
+        if !mine && !matches!(viewer, Viewer::Admin) {
+            return Err(AppError::Forbidden);
+        }
+        user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound("user"))?;
+        return Ok(id);
+    }
+    let channel_id = channel_of(db, target, id).await?;
+    visibility::require_manage(db, viewer, channel_id).await?;
+    Ok(owner)
+}
+
 /// The channel that owns the item a picture is for.
 async fn channel_of(
     db: &sea_orm::DatabaseConnection,
@@ -352,6 +379,7 @@ async fn channel_of(
                 .ok_or(AppError::NotFound("podcast"))?
                 .channel_id
         }
+        ImageTarget::UserAvatar => return Err(AppError::NotFound("channel")),
     })
 }
 
@@ -407,6 +435,19 @@ async fn swap(
             let old = p.artwork_asset_id;
             let mut a = p.into_active_model();
             a.artwork_asset_id = Set(Some(asset));
+            a.updated_at = Set(Utc::now());
+            a.update(txn).await?;
+            old
+        }
+        ImageTarget::UserAvatar => {
+            use crate::accounts::entity::user;
+            let u = user::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or(not_found("user"))?;
+            let old = u.avatar_asset_id;
+            let mut a = u.into_active_model();
+            a.avatar_asset_id = Set(Some(asset));
             a.updated_at = Set(Utc::now());
             a.update(txn).await?;
             old

@@ -86,6 +86,9 @@ const EDITORS: Rule = [UNAUTH, FORBID, A, A, A, UNAUTH, A];
 const ADMINS: Rule = [UNAUTH, FORBID, FORBID, FORBID, A, UNAUTH, FORBID];
 /// A signed-in session, never a token: credentials do not mint credentials.
 const SESSIONS: Rule = [UNAUTH, A, A, A, A, UNAUTH, FORBID];
+/// A signed-in session, checked again by the password in the input (a wrong one is sent, so
+/// nothing changes: authorization passes and the operation refuses it).
+const SESSIONS_CONFIRM: Rule = [UNAUTH, Passes, Passes, Passes, Passes, UNAUTH, FORBID];
 /// Everyone.
 const ANYONE: Rule = [A, A, A, A, A, A, A];
 /// A private item: its channel's members and admins see it; nobody else learns it exists.
@@ -197,6 +200,10 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Mutation", "rejectComments", MODERATE),
     ("Mutation", "banFromChannelComments", MANAGE),
     ("Mutation", "unbanFromChannelComments", MANAGE),
+    // One's own account.
+    ("Mutation", "updateProfile", SESSIONS),
+    ("Mutation", "changePassword", SESSIONS_CONFIRM),
+    ("Mutation", "deleteAccount", SESSIONS_CONFIRM),
     // Reads.
     ("Query", "version", ANYONE),
     ("Query", "me", ANYONE),
@@ -958,6 +965,18 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
         ("Mutation", "clearWatchHistory") => {
             request("mutation { clearWatchHistory { cleared } }", json!({}))
         }
+        ("Mutation", "updateProfile") => request(
+            &m("updateProfile", "UpdateProfileInput", "user { id }"),
+            json!({ "displayName": w.unique("Name") }),
+        ),
+        ("Mutation", "changePassword") => request(
+            &m("changePassword", "ChangePasswordInput", "accessToken"),
+            json!({ "currentPassword": "not-the-password", "newPassword": "another-password-5678" }),
+        ),
+        ("Mutation", "deleteAccount") => request(
+            &m("deleteAccount", "DeleteAccountInput", "deletedId"),
+            json!({ "password": "not-the-password" }),
+        ),
         ("Mutation", "logoutEverywhere") => {
             request("mutation { logoutEverywhere { sessions } }", json!({}))
         }

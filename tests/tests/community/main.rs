@@ -10,5 +10,6 @@ mod follows;
 mod history;
 mod invitations;
 mod likes;
+mod profile;
 mod registration;
 mod support;

@@ -3,7 +3,8 @@
 
 use crate::error::{AppError, AppResult};
 
-pub(super) const MAX_PASSWORD_LEN: usize = 1024;
+/// Longest password accepted (longer ones are refused, or cut at sign-in).
+pub const MAX_PASSWORD_LEN: usize = 1024;
 const MIN_PASSWORD_LEN: usize = 8;
 
 /// Normalises and checks an email address.

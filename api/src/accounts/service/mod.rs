@@ -15,7 +15,9 @@ pub use admin::{
     UserFilter, disable_user, enable_user, list_users, logout_everywhere, set_user_password,
     set_user_role,
 };
-pub use credentials::{check_password, hash_password, normalize_email, verify_password};
+pub use credentials::{
+    MAX_PASSWORD_LEN, check_password, hash_password, normalize_email, verify_password,
+};
 pub use login::{Session, SessionTtl, login, logout, refresh};
 pub use tokens::{
     authenticate_api_token, create_api_token, list_all_api_tokens, list_api_tokens, random_token,

@@ -56,6 +56,7 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> AppResult<u
         created_at: Set(now),
         updated_at: Set(now),
         disabled_at: Set(None),
+        avatar_asset_id: Set(None),
     };
     Ok(model.insert(db).await?)
 }

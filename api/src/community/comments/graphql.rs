@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::threads::{self, CommentOrder, Reader};
-use super::{CommentStatus, Target, author_names, moderates};
+use super::{Author, CommentStatus, Target, author_names, moderates};
 use crate::community::entity::comment;
 use crate::error::AppResult;
 use crate::graphql::pagination::{ListCount, Page};
@@ -22,8 +22,8 @@ use crate::videos::graphql::Video;
 pub struct Comment {
     /// The row.
     pub model: comment::Model,
-    /// Its author's display name (none once the account is deleted).
-    pub author_name: Option<String>,
+    /// Its author's display name and avatar (none once the account is deleted).
+    pub author: Option<Author>,
     /// Who reads it.
     pub reader: Reader,
 }
@@ -59,7 +59,15 @@ impl Comment {
     }
     /// The author's display name; null once their account was deleted.
     async fn author_name(&self) -> Option<&str> {
-        self.author_name.as_deref()
+        self.author.as_ref().map(|a| a.name.as_str())
+    }
+    /// The author's avatar picture; null when they have none or their account was deleted.
+    async fn author_avatar_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        self.author
+            .as_ref()
+            .and_then(|a| a.avatar)
+            .map(|asset| crate::delivery::graphql::picture_url(ctx, asset, true))
+            .transpose()
     }
     /// The author's user ID, for the channel's moderators (to ban them); null for others.
     async fn author_id(&self) -> Option<ID> {
@@ -129,7 +137,7 @@ pub async fn connection(
 ) -> AppResult<Connection<String, Comment, ListCount>> {
     let names = author_names(db, &page.rows.iter().map(|(_, m)| m).collect::<Vec<_>>()).await?;
     Ok(page.connection(has_previous, |model| Comment {
-        author_name: model.author_id.and_then(|a| names.get(&a).cloned()),
+        author: model.author_id.and_then(|a| names.get(&a).cloned()),
         model,
         reader: reader.clone(),
     }))
@@ -143,7 +151,7 @@ pub async fn one(
 ) -> AppResult<Comment> {
     let names = author_names(db, &[&model]).await?;
     Ok(Comment {
-        author_name: model.author_id.and_then(|a| names.get(&a).cloned()),
+        author: model.author_id.and_then(|a| names.get(&a).cloned()),
         model,
         reader,
     })

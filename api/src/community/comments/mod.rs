@@ -270,11 +270,20 @@ pub async fn get(
         .ok_or(AppError::NotFound("comment"))
 }
 
-/// The display names of the authors of `comments`, by user id.
+/// Who wrote a comment, as others see them.
+#[derive(Clone, Debug)]
+pub struct Author {
+    /// Their display name.
+    pub name: String,
+    /// Their avatar picture.
+    pub avatar: Option<Uuid>,
+}
+
+/// The authors of `comments`, by user id.
 pub async fn author_names(
     db: &impl ConnectionTrait,
     comments: &[&comment::Model],
-) -> AppResult<HashMap<Uuid, String>> {
+) -> AppResult<HashMap<Uuid, Author>> {
     let mut ids: Vec<Uuid> = comments.iter().filter_map(|c| c.author_id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -286,7 +295,13 @@ pub async fn author_names(
         .all(db)
         .await?
         .into_iter()
-        .map(|u| (u.id, u.display_name))
+        .map(|u| {
+            let author = Author {
+                name: u.display_name,
+                avatar: u.avatar_asset_id,
+            };
+            (u.id, author)
+        })
         .collect())
 }
 
