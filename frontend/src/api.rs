@@ -5,6 +5,7 @@
 pub mod community;
 pub mod discovery;
 pub mod filtered_search;
+pub mod profile;
 
 use std::sync::Arc;
 

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod api;
 pub mod components;
+pub mod dom;
 pub mod format;
 pub mod i18n;
 pub mod pages;

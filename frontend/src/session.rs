@@ -48,6 +48,15 @@ pub struct Refresh;
 )]
 pub struct Logout;
 
+/// The `ChangePassword` operation (`graphql/session.graphql`): a new session comes back.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    response_derives = "Debug"
+)]
+pub struct ChangePassword;
+
 /// Where the refresh token is kept between page loads.
 const REFRESH_KEY: &str = "projector.refreshToken";
 /// The Web Lock the pages of one browser hold while they trade the stored refresh token.
@@ -59,12 +68,16 @@ const EXPIRY_MARGIN_MS: f64 = 30_000.0;
 /// Who is signed in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionUser {
+    /// Global ID.
+    pub id: String,
     /// Login email.
     pub email: String,
     /// Name shown to others.
     pub display_name: String,
     /// Site role: `ADMIN`, `EDITOR` or `VIEWER`.
     pub role: String,
+    /// Their avatar picture.
+    pub avatar_url: Option<String>,
 }
 
 /// Where the session stands.
@@ -146,17 +159,19 @@ macro_rules! payload_from {
                     access_token_expires_at: p.access_token_expires_at,
                     refresh_token: p.refresh_token,
                     user: SessionUser {
+                        id: p.user.id,
                         // Null only for other people's accounts; this is the caller's own.
                         email: p.user.email.unwrap_or_default(),
                         display_name: p.user.display_name,
                         role: format!("{:?}", p.user.role),
+                        avatar_url: p.user.avatar_url,
                     },
                 }
             }
         }
     )*};
 }
-payload_from!(login, refresh);
+payload_from!(login, refresh, change_password);
 
 impl Session {
     /// A session nobody has looked at yet.
@@ -228,6 +243,34 @@ impl Session {
         .await?;
         self.accept(data.login.into());
         Ok(())
+    }
+
+    /// Changes the password; every other session of the account ends and this one goes on
+    /// with the new session the server returns.
+    pub async fn change_password(self, current: String, new: String) -> Result<(), ApiError> {
+        let data = self
+            .call::<ChangePassword>(change_password::Variables {
+                input: change_password::ChangePasswordInput {
+                    current_password: current,
+                    new_password: new,
+                },
+            })
+            .await?;
+        self.accept(data.change_password.into());
+        Ok(())
+    }
+
+    /// Changes what is shown of the signed-in user (after they changed their profile).
+    pub fn update_user(self, change: impl FnOnce(&mut SessionUser)) {
+        if let AuthState::SignedIn(mut user) = self.state.get_untracked() {
+            change(&mut user);
+            self.state.set(AuthState::SignedIn(user));
+        }
+    }
+
+    /// Forgets the session here (the account is gone, or the server ended it).
+    pub fn forget_here(self) {
+        self.forget();
     }
 
     /// Ends the session on the server (if it can be reached) and here.
@@ -362,6 +405,16 @@ impl Session {
     ) -> Result<Q::ResponseData, ApiError> {
         let operations = request_body::<Q>(variables);
         decode(self.call_with_file_raw(operations, file_var, file).await?)
+    }
+
+    /// [`Self::call_with_file`] for an operation sent and read as plain JSON.
+    pub(crate) async fn call_json_with_file(
+        self,
+        operations: String,
+        file_var: &str,
+        file: &web_sys::File,
+    ) -> Result<serde_json::Value, ApiError> {
+        self.call_with_file_raw(operations, file_var, file).await
     }
 
     async fn call_with_file_raw(

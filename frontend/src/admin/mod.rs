@@ -52,6 +52,8 @@ pub use upload_panel::UploadPanel;
 pub use users::UsersPage;
 pub use video_editor::EditVideoPage;
 
+use crate::dom::chosen_file;
+
 /// The admin path of a video's edit page.
 pub fn edit_path(uuid: &str) -> String {
     format!("/admin/videos/{uuid}")
@@ -85,15 +87,4 @@ fn field(id: &str) -> String {
     } else {
         String::new()
     }
-}
-
-/// The first file chosen in the file input with this id.
-fn chosen_file(id: &str) -> Option<web_sys::File> {
-    use wasm_bindgen::JsCast;
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .and_then(|i| i.files())
-        .and_then(|files| files.get(0))
 }

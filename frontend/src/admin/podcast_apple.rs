@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use super::feed_preview::FeedPreview;
 use super::session::{Session, use_session};
 use crate::api::ApiError;
+use crate::dom::chosen_file;
 use crate::i18n::admin::{self as text, Admin};
 use crate::i18n::{Message, locale, t};
 
@@ -143,15 +144,6 @@ pub fn ApplePanels(
             .flatten()
             .map(|p| panels(session, p, done, move || podcast.refetch()))
     }
-}
-
-fn chosen_file(id: &str) -> Option<web_sys::File> {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .and_then(|i| i.files())
-        .and_then(|f| f.get(0))
 }
 
 fn panels(

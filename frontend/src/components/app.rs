@@ -8,8 +8,8 @@ use crate::i18n::site::Missing;
 use crate::i18n::{LanguageSwitch, provide_i18n};
 use crate::pages::{
     ChannelPage, EpisodePage, HistoryPage, HomePage, PlaylistPage, PodcastPage, PopularPage,
-    SearchPage, SignUpPage, SubscriptionsPage, TopicPage, TrendingPage, ViewerSignInPage,
-    WatchPage,
+    SearchPage, SettingsPage, SignUpPage, SubscriptionsPage, TopicPage, TrendingPage,
+    ViewerSignInPage, WatchPage,
 };
 use crate::session::Session;
 
@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=SignUpPage />
                     <Route path=path!("/subscriptions") view=SubscriptionsPage />
                     <Route path=path!("/history") view=HistoryPage />
+                    <Route path=path!("/settings") view=SettingsPage />
                     <AdminRoutes />
                 </Routes>
             </main>

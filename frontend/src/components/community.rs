@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::community::{self as api, Likeable};
 use crate::i18n::community::{self as text, Community};
+use crate::i18n::settings::Settings;
 use crate::i18n::{locale, t};
 use crate::session::{AuthState, Session, use_session};
 
@@ -45,8 +46,8 @@ where
     });
 }
 
-/// The header's account menu: "Sign in" for a visitor; the display name for a viewer, opening
-/// their subscriptions, history, and the ways to sign out.
+/// The header's account menu: "Sign in" for a visitor; the avatar (or initial) and display name
+/// for a viewer, opening their subscriptions, history, settings, and the ways to sign out.
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let session = use_session();
@@ -93,12 +94,16 @@ pub fn AccountMenu() -> impl IntoView {
                         aria-expanded=move || open.get().to_string()
                         on:click=move |_| open.update(|o| *o = !*o)
                     >
-                        <span class="account-initial" aria-hidden="true">{initial}</span>
+                        {match user.avatar_url {
+                            Some(src) => view! { <img class="account-avatar" id="account-avatar" src=src alt="" /> }.into_any(),
+                            None => view! { <span class="account-initial" aria-hidden="true">{initial}</span> }.into_any(),
+                        }}
                         <span id="account-name">{user.display_name}</span>
                     </button>
                     <ul class="account-items" hidden=move || !open.get() on:click=move |_| open.set(false)>
                         <li><a href="/subscriptions" id="menu-subscriptions">{t(Community::Subscriptions)}</a></li>
                         <li><a href="/history" id="menu-history">{t(Community::History)}</a></li>
+                        <li><a href="/settings" id="menu-settings">{t(Settings::Menu)}</a></li>
                         <li>
                             <button type="button" id="account-sign-out" on:click=move |_| sign_out(false)>
                                 {t(Community::SignOut)}

@@ -20,6 +20,7 @@ pub mod admin;
 pub mod community;
 pub mod discovery;
 pub mod player;
+pub mod settings;
 pub mod site;
 pub mod watch;
 

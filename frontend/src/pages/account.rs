@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use wasm_bindgen::JsCast;
 
 use crate::api::community as api;
 use crate::i18n::community::{Community, error_text};
@@ -25,15 +24,7 @@ fn next_path(next: Option<String>) -> String {
     .unwrap_or_else(|| "/".into())
 }
 
-/// The value of the `<input>` with this id.
-fn field(id: &str) -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
+use crate::dom::input_value as field;
 
 /// Goes on to `?next=` once someone is signed in (now, or already).
 fn go_on_when_signed_in() {

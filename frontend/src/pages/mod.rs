@@ -9,6 +9,7 @@ mod listing;
 mod playlist;
 mod podcast;
 mod search;
+mod settings;
 mod topics;
 mod watch;
 
@@ -20,6 +21,7 @@ pub use library::{HistoryPage, SubscriptionsPage};
 pub use playlist::PlaylistPage;
 pub use podcast::PodcastPage;
 pub use search::SearchPage;
+pub use settings::SettingsPage;
 pub use topics::{PopularPage, TopicPage, TrendingPage};
 pub use watch::WatchPage;
 

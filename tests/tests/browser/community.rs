@@ -1,8 +1,9 @@
 //! The viewer community as a visitor uses it: signing up (a common password first, told as a
 //! sentence), liking a video (the count after the batch write), subscribing to its channel and
 //! finding a newly published video on `/subscriptions`, leaving a video in the middle and
-//! coming back there, the history and "clear history", and "sign out everywhere". Screenshots
-//! of `/signup`, `/subscriptions` and `/history` go to `docs/screenshots/`.
+//! coming back there, the history and "clear history", and "sign out everywhere"; and the
+//! account's `/settings` (name, avatar, password, deleting it). Screenshots of `/signup`,
+//! `/subscriptions`, `/history` and `/settings` go to `docs/screenshots/`.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -259,4 +260,164 @@ async fn visit() {
         )
         .await;
     assert!(body["errors"].is_array(), "{body}");
+}
+
+/// The JavaScript truth of `#{id}`'s text containing `part`.
+fn says(id: &str, part: &str) -> String {
+    format!("(e => e && e.textContent.includes({part:?}))(document.getElementById('{id}'))")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_renames_themself_sets_an_avatar_changes_the_password_and_deletes_the_account() {
+    assert_app_is_built();
+    let app = spawn_open_site().await;
+    let password = "a quiet river 42";
+    let body = app
+        .graphql(
+            None,
+            "mutation($i: SignUpInput!) { signUp(input: $i) { ok } }",
+            json!({ "i": { "email": "ada@example.com", "password": password, "displayName": "ada" } }),
+        )
+        .await;
+    assert_eq!(body["data"]["signUp"]["ok"], true, "{body}");
+    let browser = Browser::start().await;
+    open(&browser, &app, "/signin").await;
+    fill(&browser, "signin-email", "ada@example.com").await;
+    fill(&browser, "signin-password", password).await;
+    click(&browser, "signin-submit").await;
+    assert!(text_when(&browser, "account-name", "true").await.is_some());
+    click(&browser, "account-button").await;
+    click(&browser, "menu-settings").await;
+
+    // Saving the name unchanged changes nothing; a new one shows in the header at once.
+    assert!(
+        wait_for_js(
+            &browser,
+            "(e => e && e.value === 'ada')(document.getElementById('settings-name'))"
+        )
+        .await
+        .is_some(),
+        "{}",
+        body_text(&browser).await
+    );
+    click(&browser, "settings-save-name").await;
+    assert!(
+        wait_for_js(&browser, &says("settings-profile-said", "Nothing to save"))
+            .await
+            .is_some()
+    );
+    let me = "{ me { displayName avatarUrl } }";
+    let (token, _) = app.login("ada@example.com", password).await;
+    assert_eq!(
+        app.graphql_ok(Some(&token), me, json!({})).await["me"]["displayName"],
+        "ada"
+    );
+    fill(&browser, "settings-name", "Ada Lovelace").await;
+    click(&browser, "settings-save-name").await;
+    assert!(
+        wait_for_js(&browser, &says("settings-profile-said", "Saved"))
+            .await
+            .is_some()
+    );
+    assert!(
+        text_when(&browser, "account-name", "e.textContent === 'Ada Lovelace'")
+            .await
+            .is_some()
+    );
+    assert_eq!(
+        app.graphql_ok(Some(&token), me, json!({})).await["me"]["displayName"],
+        "Ada Lovelace"
+    );
+
+    // The avatar: a PNG chosen in the file input shows in the header, loaded from the server.
+    let picture = app.dir.path().join("ada.png");
+    projector_tests::media::png(&picture);
+    browser
+        .client
+        .find(Locator::Id("settings-avatar-file"))
+        .await
+        .unwrap()
+        .send_keys(picture.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&browser, "settings-upload-avatar").await;
+    assert!(
+        wait_for_js(&browser, &says("settings-avatar-said", "avatar is updated"))
+            .await
+            .is_some(),
+        "{}",
+        body_text(&browser).await
+    );
+    assert!(
+        wait_for_js(
+            &browser,
+            "(i => i && i.complete && i.naturalWidth > 0)(document.getElementById('account-avatar'))"
+        )
+        .await
+        .is_some(),
+        "the header shows the avatar"
+    );
+    browser.screenshots("settings-en").await;
+
+    // A wrong current password is told; the right one changes it.
+    fill(&browser, "settings-current-password", "not my password").await;
+    fill(&browser, "settings-new-password", "a new river 43").await;
+    click(&browser, "settings-change-password").await;
+    assert!(
+        wait_for_js(
+            &browser,
+            &says("settings-password-said", "not your current password")
+        )
+        .await
+        .is_some()
+    );
+    fill(&browser, "settings-current-password", password).await;
+    fill(&browser, "settings-new-password", "a new river 43").await;
+    click(&browser, "settings-change-password").await;
+    assert!(
+        wait_for_js(
+            &browser,
+            &says("settings-password-said", "password is changed")
+        )
+        .await
+        .is_some()
+    );
+    let old = app
+        .graphql(
+            None,
+            "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+            json!({ "i": { "email": "ada@example.com", "password": password } }),
+        )
+        .await;
+    assert!(
+        old.get("errors").is_some(),
+        "the old password is refused: {old}"
+    );
+    // Still signed in here, with the new session.
+    assert!(
+        text_when(&browser, "account-name", "e.textContent === 'Ada Lovelace'")
+            .await
+            .is_some()
+    );
+
+    // Deleting the account (the dialog accepted) signs out and the account is gone.
+    browser
+        .client
+        .execute("window.confirm = () => true; return true;", vec![])
+        .await
+        .unwrap();
+    fill(&browser, "settings-delete-password", "a new river 43").await;
+    click(&browser, "settings-delete-account").await;
+    assert!(
+        wait_for_js(
+            &browser,
+            "location.pathname === '/' && !!document.getElementById('sign-in-link')"
+        )
+        .await
+        .is_some(),
+        "{}",
+        body_text(&browser).await
+    );
+    browser.close().await;
+    assert_eq!(app.count("users").await, 1, "only the admin is left");
 }
