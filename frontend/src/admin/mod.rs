@@ -16,6 +16,7 @@ mod edit_podcast;
 mod feed_preview;
 mod library;
 mod live;
+mod moderation;
 mod new_podcast;
 mod new_video;
 mod notices;
@@ -39,6 +40,7 @@ pub use dashboard::DashboardPage;
 pub use edit_episode::EditEpisodePage;
 pub use edit_podcast::EditPodcastPage;
 pub use library::LibraryPage;
+pub use moderation::ModerationPage;
 pub use new_podcast::NewPodcastPage;
 pub use new_video::NewVideoPage;
 pub use playlists::{ManagePlaylistPage, ManagePlaylistsPage};
@@ -85,6 +87,16 @@ fn field(id: &str) -> String {
     } else {
         String::new()
     }
+}
+
+/// Whether the checkbox with this id is checked; `None` when there is none.
+fn checked(id: &str) -> Option<bool> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.checked())
 }
 
 /// The first file chosen in the file input with this id.
