@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::i18n::admin::moderation::{self as text, Moderation as M};
-use crate::i18n::{Message, locale, t};
+use crate::i18n::{I18n, Message, locale, t, use_i18n};
 use graphql_client::GraphQLQuery;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -52,9 +52,10 @@ pub(super) fn provide_waiting() {
     provide_context(Waiting(RwSignal::new(None)));
 }
 
-/// Reads the waiting count again.
-fn refresh_waiting(session: Session) {
-    let Some(Waiting(count)) = use_context::<Waiting>() else {
+/// Reads the waiting count again (into the bar's count, taken from the context when the
+/// page was made: there is none in a task).
+fn refresh_waiting(session: Session, waiting: Option<Waiting>) {
+    let Some(Waiting(count)) = waiting else {
         return;
     };
     spawn_local(async move {
@@ -70,9 +71,10 @@ fn refresh_waiting(session: Session) {
 /// The admin bar's link to the queue, with the waiting count, for editors and admins.
 pub(super) fn nav_link(session: Session) -> impl IntoView {
     let moderates = move || matches!(session.state.get(), AuthState::SignedIn(u) if u.role == "ADMIN" || u.role == "EDITOR");
-    let count = use_context::<Waiting>().map(|w| w.0);
-    if moderates() {
-        refresh_waiting(session);
+    let waiting = use_context::<Waiting>();
+    let count = waiting.map(|w| w.0);
+    if matches!(session.state.get_untracked(), AuthState::SignedIn(u) if u.role != "VIEWER") {
+        refresh_waiting(session, waiting);
     }
     view! {
         <Show when=moderates>
@@ -130,10 +132,10 @@ impl From<moderation_queue::ModerationQueueModerationQueueNodes> for Row {
 }
 
 /// The words for a row the server refused.
-fn refusal(code: Option<&str>, message: Option<&str>) -> String {
+fn refusal(i18n: I18n, code: Option<&str>, message: Option<&str>) -> String {
     match code {
-        Some("FORBIDDEN") => M::ErrForbidden.text(locale()).to_owned(),
-        Some("NOT_FOUND") => M::ErrGone.text(locale()).to_owned(),
+        Some("FORBIDDEN") => M::ErrForbidden.text(i18n.locale()).to_owned(),
+        Some("NOT_FOUND") => M::ErrGone.text(i18n.locale()).to_owned(),
         _ => message.unwrap_or_default().to_owned(),
     }
 }
@@ -151,6 +153,9 @@ struct Queue {
     notice: RwSignal<Option<String>>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
+    waiting: Option<Waiting>,
+    /// The language, for words made in tasks (which have no context).
+    i18n: I18n,
 }
 
 impl Queue {
@@ -197,7 +202,8 @@ impl Queue {
         self.notice.set(None);
         self.error.set(None);
         if ids.is_empty() {
-            self.error.set(Some(M::SelectFirst.text(locale()).into()));
+            self.error
+                .set(Some(M::SelectFirst.text(self.i18n.locale()).into()));
             return;
         }
         if self.busy.get_untracked() {
@@ -240,7 +246,12 @@ impl Queue {
                     let refused: HashMap<String, String> = results
                         .iter()
                         .filter(|r| !r.1)
-                        .map(|r| (r.0.clone(), refusal(r.2.as_deref(), r.3.as_deref())))
+                        .map(|r| {
+                            (
+                                r.0.clone(),
+                                refusal(self.i18n, r.2.as_deref(), r.3.as_deref()),
+                            )
+                        })
                         .collect();
                     self.rows
                         .try_update(|rows| rows.retain(|r| !done.contains(&r.id)));
@@ -255,7 +266,7 @@ impl Queue {
                         done.len() as i64,
                         of,
                     )));
-                    refresh_waiting(session);
+                    refresh_waiting(session, self.waiting);
                 }
                 Err(e) => {
                     self.error.try_set(Some(e.to_string()));
@@ -282,6 +293,8 @@ pub fn ModerationPage() -> impl IntoView {
         notice: RwSignal::new(None),
         error: RwSignal::new(None),
         busy: RwSignal::new(false),
+        waiting: use_context::<Waiting>(),
+        i18n: use_i18n(),
     };
     let channels = LocalResource::new(move || {
         session.call::<ModerationChannels>(moderation_channels::Variables)
@@ -431,6 +444,7 @@ fn ban_view(
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let question = text::ban_question(locale(), &who, &channel_name);
+    let i18n = use_i18n();
     let ban = move |_| {
         let variables = ban_from_channel_comments::Variables {
             channel_id: channel_id.clone(),
@@ -441,7 +455,7 @@ fn ban_view(
             match session.call::<BanFromChannelComments>(variables).await {
                 Ok(_) => {
                     confirming.try_set(false);
-                    banned.try_set(Some(text::banned(locale(), &who, &channel_name)));
+                    banned.try_set(Some(text::banned(i18n.locale(), &who, &channel_name)));
                 }
                 Err(e) => {
                     error.try_set(Some(e.to_string()));

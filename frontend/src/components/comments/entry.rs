@@ -127,7 +127,7 @@ struct Actions {
     removed: Callback<String>,
     mode: RwSignal<Mode>,
     busy: RwSignal<bool>,
-    error: RwSignal<Option<String>>,
+    error: RwSignal<Option<ApiError>>,
     draft: RwSignal<String>,
     reason: RwSignal<String>,
 }
@@ -153,7 +153,7 @@ impl Actions {
                     self.mode.try_set(after);
                 }
                 Err(e) => {
-                    self.error.try_set(Some(refusal(&e)));
+                    self.error.try_set(Some(e));
                 }
             }
             self.busy.try_set(false);
@@ -312,7 +312,7 @@ fn CommentView(
             </header>
             {move || actions.body()}
             <div class="comment-actions">{move || actions.buttons()} {children()}</div>
-            <p class="form-error comment-action-error" role="alert">{move || actions.error.get()}</p>
+            <p class="form-error comment-action-error" role="alert">{move || actions.error.get().map(|e| refusal(&e))}</p>
         </article>
     }
 }

@@ -40,7 +40,7 @@ pub(super) fn CommentForm(
 ) -> impl IntoView {
     let body = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
     let is_reply = parent.is_some();
     let (item, parent) = (StoredValue::new(item), StoredValue::new(parent));
     let on_submit = move |ev: SubmitEvent| {
@@ -58,7 +58,7 @@ pub(super) fn CommentForm(
                     posted.run(comment);
                 }
                 Err(e) => {
-                    error.try_set(Some(refusal(&e)));
+                    error.try_set(Some(e));
                 }
             }
             busy.try_set(false);
@@ -79,10 +79,13 @@ pub(super) fn CommentForm(
                 id=field
                 rows=if is_reply { "2" } else { "3" }
                 prop:value=move || body.get()
-                on:input=move |ev| body.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    body.set(event_target_value(&ev));
+                    error.set(None);
+                }
                 aria-describedby=error_id.clone()
             ></textarea>
-            <p class="form-error" id=error_id role="alert">{move || error.get()}</p>
+            <p class="form-error" id=error_id role="alert">{move || error.get().map(|e| refusal(&e))}</p>
             <button type="submit" id=format!("{prefix}-submit") disabled=move || busy.get()>
                 {move || if busy.get() { C::Posting.text(locale()) } else { submit.text(locale()) }}
             </button>

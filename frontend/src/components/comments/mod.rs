@@ -32,7 +32,7 @@ pub fn CommentsSection(
     let threads = RwSignal::new(Vec::<Thread>::new());
     let next = RwSignal::new(None::<String>);
     let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<crate::api::ApiError>);
     let item = StoredValue::new(item);
     let signed_in = Signal::derive(move || {
         session.is_some_and(|s| matches!(s.state.get(), AuthState::SignedIn(_)))
@@ -70,7 +70,7 @@ pub fn CommentsSection(
                     error.try_set(None);
                 }
                 Err(e) => {
-                    error.try_set(Some(refusal(&e)));
+                    error.try_set(Some(e));
                 }
             }
             loading.try_set(false);
@@ -133,7 +133,7 @@ pub fn CommentsSection(
                 </div>
             </div>
             {composer}
-            <p class="form-error" id="comments-error" role="alert">{move || error.get()}</p>
+            <p class="form-error" id="comments-error" role="alert">{move || error.get().map(|e| refusal(&e))}</p>
             <ul class="comment-list" id="comment-list">
                 <For each=move || threads.get() key=|th| th.comment.id.clone() let:thread>
                     <ThreadView thread cx removed />
