@@ -140,6 +140,9 @@ fn refusal(i18n: I18n, code: Option<&str>, message: Option<&str>) -> String {
     }
 }
 
+/// One comment's result of a bulk action: its ID, whether it was done, and why not.
+type Outcome = (String, bool, Option<String>, Option<String>);
+
 /// The page's state.
 #[derive(Clone, Copy)]
 struct Queue {
@@ -212,30 +215,29 @@ impl Queue {
         self.busy.set(true);
         let (session, of) = (self.session, ids.len());
         spawn_local(async move {
-            let results: Result<Vec<(String, bool, Option<String>, Option<String>)>, ApiError> =
-                if approve {
-                    session
-                        .call::<ApproveComments>(approve_comments::Variables { ids })
-                        .await
-                        .map(|d| {
-                            d.approve_comments
-                                .results
-                                .into_iter()
-                                .map(|r| (r.id, r.ok, r.code, r.message))
-                                .collect()
-                        })
-                } else {
-                    session
-                        .call::<RejectComments>(reject_comments::Variables { ids })
-                        .await
-                        .map(|d| {
-                            d.reject_comments
-                                .results
-                                .into_iter()
-                                .map(|r| (r.id, r.ok, r.code, r.message))
-                                .collect()
-                        })
-                };
+            let results: Result<Vec<Outcome>, ApiError> = if approve {
+                session
+                    .call::<ApproveComments>(approve_comments::Variables { ids })
+                    .await
+                    .map(|d| {
+                        d.approve_comments
+                            .results
+                            .into_iter()
+                            .map(|r| (r.id, r.ok, r.code, r.message))
+                            .collect()
+                    })
+            } else {
+                session
+                    .call::<RejectComments>(reject_comments::Variables { ids })
+                    .await
+                    .map(|d| {
+                        d.reject_comments
+                            .results
+                            .into_iter()
+                            .map(|r| (r.id, r.ok, r.code, r.message))
+                            .collect()
+                    })
+            };
             match results {
                 Ok(results) => {
                     let done: HashSet<String> = results
@@ -401,6 +403,7 @@ fn row_view(q: Queue, row: Row) -> impl IntoView {
         None => view! { <span class="site-muted">{t(M::ItemGone)}</span> }.into_any(),
     };
     let created = row.created_at.clone();
+    let datetime = row.created_at.clone();
     view! {
         <li class="site-row moderation-row" data-id=row.id.clone()>
             <div class="site-row-head">
@@ -411,7 +414,7 @@ fn row_view(q: Queue, row: Row) -> impl IntoView {
             <p class="moderation-meta">
                 <strong class="moderation-author">{who.clone()}</strong>
                 " · "
-                <time datetime=created.clone()>
+                <time datetime=datetime>
                     {move || format::parse_time(&created)
                         .map(|then| format::relative_time(locale(), then, format::now_secs()))
                         .unwrap_or_default()}
