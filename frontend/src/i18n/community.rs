@@ -129,9 +129,9 @@ pub fn comment_error(code: Option<&str>, message: &str) -> Option<Comments> {
         "CONFLICT" => ErrOff,
         "NOT_FOUND" => ErrGone,
         "VALIDATION" if message.starts_with("reason") => ErrReason,
-        "VALIDATION" if message.contains("empty") => ErrEmpty,
-        "VALIDATION" if message.contains("at most") => ErrTooLong,
-        "VALIDATION" if message.contains("HTML") => ErrHtml,
+        "VALIDATION" if message.starts_with("body: must not be empty") => ErrEmpty,
+        "VALIDATION" if message.starts_with("body: at most") => ErrTooLong,
+        "VALIDATION" if message.starts_with("body: HTML") => ErrHtml,
         _ => return None,
     })
 }
@@ -215,6 +215,7 @@ mod tests {
             Some(Comments::ErrBanned)
         );
         assert_eq!(comment_error(None, "cannot reach the server"), None);
+        assert_eq!(comment_error(v, "the request is too complex: at most 5000"), None);
         assert_eq!(comments(Locale::En, 1), "1 comment");
         assert_eq!(comments(Locale::Fr, 3), "3 commentaires");
     }

@@ -169,9 +169,10 @@ async fn comments_loaded(browser: &Browser) -> String {
         "(s => s && s.getAttribute('aria-busy') === 'false' && document.getElementById('comment-count').textContent && s.innerText)(document.getElementById('comments'))",
     )
     .await;
-    loaded
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| panic!("the comments never loaded"))
+    match loaded.and_then(|v| v.as_str().map(str::to_owned)) {
+        Some(text) => text,
+        None => panic!("the comments never loaded: {}", body_text(browser).await),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
