@@ -215,7 +215,10 @@ mod tests {
             Some(Comments::ErrBanned)
         );
         assert_eq!(comment_error(None, "cannot reach the server"), None);
-        assert_eq!(comment_error(v, "the request is too complex: at most 5000"), None);
+        assert_eq!(
+            comment_error(v, "the request is too complex: at most 5000"),
+            None
+        );
         assert_eq!(comments(Locale::En, 1), "1 comment");
         assert_eq!(comments(Locale::Fr, 3), "3 commentaires");
     }
