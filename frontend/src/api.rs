@@ -2,6 +2,7 @@
 //! checked against `schema.graphql` at compile time, so an API change that breaks the app breaks
 //! the build.
 
+pub mod comments;
 pub mod community;
 pub mod discovery;
 pub mod filtered_search;

@@ -27,3 +27,8 @@ pub fn chosen_file(id: &str) -> Option<web_sys::File> {
         .and_then(|i| i.files())
         .and_then(|files| files.get(0))
 }
+
+/// Whether the checkbox with this id is checked; `None` when there is none.
+pub fn checked(id: &str) -> Option<bool> {
+    input(id).map(|i| i.checked())
+}

@@ -212,6 +212,7 @@ fn editor(
             channel.slug.clone(),
             channel.description.clone(),
         );
+        let moderation = format!("{:?}", channel.comment_moderation);
         move |ev: SubmitEvent| {
             ev.prevent_default();
             let input = site_update_channel::UpdateChannelInput {
@@ -219,9 +220,15 @@ fn editor(
                 name: changed(&name, field("channel-name")),
                 slug: changed(&slug, field("channel-slug")),
                 description: changed(&description, field("channel-description")),
-                comment_moderation: None,
+                comment_moderation: (field("channel-moderation") != moderation)
+                    .then(|| enum_value(&field("channel-moderation")))
+                    .flatten(),
             };
-            if input.name.is_none() && input.slug.is_none() && input.description.is_none() {
+            if input.name.is_none()
+                && input.slug.is_none()
+                && input.description.is_none()
+                && input.comment_moderation.is_none()
+            {
                 status.say("details", S::NothingChanged.text(locale()));
                 return;
             }
@@ -370,6 +377,7 @@ fn editor(
                     {status.field_error("details", "slug", "channel-slug-error".into())}
                     <label for="channel-description">{t(S::Description)}</label>
                     <textarea id="channel-description" rows="4">{channel.description.clone()}</textarea>
+                    {moderation_select(&channel.comment_moderation)}
                     {status.other_error("details", &["name", "slug"], "channel-details-error".into())}
                     <button type="submit" id="save-channel" disabled=busy>{t(S::Save)}</button>
                     {status.done_view("details", "channel-details-notice".into())}
@@ -416,6 +424,23 @@ fn editor(
 
             {super::site_kit::delete_section(status, "channel", S::DeleteThisChannel.text(locale()), goes_with_it, S::DeleteChannelAll.text(locale()), on_delete)}
         </article>
+    }
+}
+
+/// The channel's comment moderation, as a choice of the details form.
+fn moderation_select(now: &site_channel::CommentModeration) -> impl IntoView + use<> {
+    use crate::i18n::admin::moderation::Moderation as M;
+    let now = format!("{now:?}");
+    let option = |value: &'static str, label: M| {
+        view! { <option value=value selected=now == value>{t(label)}</option> }
+    };
+    view! {
+        <label for="channel-moderation">{t(M::CommentModeration)}</label>
+        <select id="channel-moderation">
+            {option("PUBLISH", M::ModPublish)}
+            {option("HOLD_NEW", M::ModHoldNew)}
+            {option("HOLD_ALL", M::ModHoldAll)}
+        </select>
     }
 }
 

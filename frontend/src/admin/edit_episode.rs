@@ -63,9 +63,13 @@ fn editor(
     let state = episode.state.clone();
     crate::pages::set_title(&editor::edit_title(locale(), &state.title));
     let id = state.id.clone();
+    let comments_were = episode.comments_enabled;
     let on_save = {
         let (id, reload) = (id.clone(), reload.clone());
         move |ev: SubmitEvent| {
+            // Sent only when changed (null leaves it as it is).
+            let comments =
+                super::checked("episode-comments-enabled").filter(|&on| on != comments_were);
             ev.prevent_default();
             let change = podcast_api::update_episode(
                 session,
@@ -74,6 +78,7 @@ fn editor(
                 field("episode-description"),
                 field("episode-season"),
                 field("episode-number"),
+                comments,
             );
             notices.run(
                 notices.details,
@@ -169,6 +174,11 @@ fn editor(
                     <input id="episode-season" name="season" type="text" inputmode="numeric" value=number(episode.season) />
                     <label for="episode-number">{t(P::EpisodeNumber)}</label>
                     <input id="episode-number" name="number" type="text" inputmode="numeric" value=number(episode.number) />
+                    <label class="check">
+                        <input id="episode-comments-enabled" type="checkbox" checked=episode.comments_enabled />
+                        " "
+                        {t(crate::i18n::admin::moderation::Moderation::CommentsEnabled)}
+                    </label>
                     {error_view("details-error", notices.details)}
                     <button type="submit" id="save-episode" disabled=busy>
                         {t(P::Save)}

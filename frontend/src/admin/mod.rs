@@ -16,6 +16,7 @@ mod edit_podcast;
 mod feed_preview;
 mod library;
 mod live;
+mod moderation;
 mod new_podcast;
 mod new_video;
 mod notices;
@@ -39,6 +40,7 @@ pub use dashboard::DashboardPage;
 pub use edit_episode::EditEpisodePage;
 pub use edit_podcast::EditPodcastPage;
 pub use library::LibraryPage;
+pub use moderation::ModerationPage;
 pub use new_podcast::NewPodcastPage;
 pub use new_video::NewVideoPage;
 pub use playlists::{ManagePlaylistPage, ManagePlaylistsPage};
@@ -52,7 +54,7 @@ pub use upload_panel::UploadPanel;
 pub use users::UsersPage;
 pub use video_editor::EditVideoPage;
 
-use crate::dom::chosen_file;
+use crate::dom::{checked, chosen_file};
 
 /// The admin path of a video's edit page.
 pub fn edit_path(uuid: &str) -> String {

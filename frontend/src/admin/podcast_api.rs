@@ -244,6 +244,8 @@ pub struct EditableEpisode {
     pub season: Option<i64>,
     /// Episode number.
     pub number: Option<i64>,
+    /// Whether viewers may comment.
+    pub comments_enabled: bool,
     /// The podcast's global ID.
     pub podcast_id: String,
     /// The podcast's title.
@@ -272,6 +274,7 @@ pub async fn editable_episode(
             description: e.description,
             season: e.season,
             number: e.number,
+            comments_enabled: e.comments_enabled,
             podcast_id: e.podcast.id,
             podcast_title: e.podcast.title,
             podcast_path: crate::api::podcast_path(&e.podcast.channel.slug, &e.podcast.slug),
@@ -432,6 +435,7 @@ pub async fn update_episode(
     description: String,
     season: String,
     episode: String,
+    comments_enabled: Option<bool>,
 ) -> Result<(), ApiError> {
     let variables = update_episode::Variables {
         id,
@@ -439,6 +443,7 @@ pub async fn update_episode(
         description,
         season: number(&season).map_err(|e| prefixed("season", e))?,
         number: number(&episode).map_err(|e| prefixed("number", e))?,
+        comments_enabled,
     };
     session.call::<UpdateEpisode>(variables).await?;
     Ok(())

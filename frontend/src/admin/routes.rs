@@ -4,8 +4,8 @@ use leptos_router::path;
 
 use super::{
     AdminShell, DashboardPage, EditEpisodePage, EditPodcastPage, EditVideoPage, LibraryPage,
-    ManageChannelPage, ManageChannelsPage, ManagePlaylistPage, ManagePlaylistsPage, NewPodcastPage,
-    NewVideoPage, SignInPage, TaxonomyPage, TokensPage, UsersPage,
+    ManageChannelPage, ManageChannelsPage, ManagePlaylistPage, ManagePlaylistsPage, ModerationPage,
+    NewPodcastPage, NewVideoPage, SignInPage, TaxonomyPage, TokensPage, UsersPage,
 };
 
 /// Every page of the admin app, under `/admin`.
@@ -28,6 +28,7 @@ pub fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("playlists") view=ManagePlaylistsPage />
             <Route path=path!("playlists/:id") view=ManagePlaylistPage />
             <Route path=path!("taxonomy") view=TaxonomyPage />
+            <Route path=path!("moderation") view=ModerationPage />
         </ParentRoute>
     }
     .into_inner()

@@ -23,6 +23,7 @@ enum Face {
 pub fn AdminShell() -> impl IntoView {
     let session = use_session();
     session.ensure_restored();
+    super::moderation::provide_waiting();
     let location = use_location();
     let face = Memo::new(move |_| match session.state.get() {
         AuthState::Unknown | AuthState::Restoring => Face::Waiting,

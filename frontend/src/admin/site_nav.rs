@@ -14,6 +14,7 @@ pub(super) fn links(session: Session) -> impl IntoView {
         <a href="/admin/channels" id="nav-channels">{t(Shell::Channels)}</a>
         <a href="/admin/playlists" id="nav-playlists">{t(Shell::Playlists)}</a>
         <a href="/admin/tokens" id="nav-tokens">{t(Shell::ApiTokens)}</a>
+        {super::moderation::nav_link(session)}
         <Show when=is_admin>
             <a href="/admin/users" id="nav-users">{t(Shell::Users)}</a>
             <a href="/admin/taxonomy" id="nav-taxonomy">{t(Shell::Taxonomy)}</a>

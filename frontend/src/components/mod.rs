@@ -1,6 +1,7 @@
 //! The app's components, one per file.
 
 mod app;
+mod comments;
 mod community;
 mod error_notice;
 mod loading;
@@ -12,6 +13,7 @@ mod video_card;
 mod video_player;
 
 pub use app::App;
+pub use comments::CommentsSection;
 pub use community::{AccountMenu, LikeButton, SubscribeButton, sign_in_path};
 pub use error_notice::ErrorNotice;
 pub use loading::Loading;

@@ -59,6 +59,83 @@ crate::messages! {
     }
 }
 
+crate::messages! {
+    /// Keys of the comments section of the watch page and the episode page.
+    Comments {
+        Heading => "Comments", "Commentaires";
+        Newest => "Newest", "Plus récents";
+        Top => "Top", "Populaires";
+        OrderLabel => "Sort comments", "Trier les commentaires";
+        Off => "Comments are turned off.", "Les commentaires sont désactivés.";
+        NoneYet => "No comments yet.", "Aucun commentaire pour l’instant.";
+        SignInToComment => "Sign in to comment", "Connectez-vous pour commenter";
+        AddComment => "Add a comment", "Ajouter un commentaire";
+        Post => "Comment", "Commenter";
+        Posting => "Sending…", "Envoi…";
+        Reply => "Reply", "Répondre";
+        YourReply => "Your reply", "Votre réponse";
+        Edit => "Edit", "Modifier";
+        Save => "Save", "Enregistrer";
+        Cancel => "Cancel", "Annuler";
+        Delete => "Delete", "Supprimer";
+        ConfirmDelete => "Delete this comment and its replies?",
+            "Supprimer ce commentaire et ses réponses ?";
+        YesDelete => "Yes, delete", "Oui, supprimer";
+        Report => "Report", "Signaler";
+        ReportReason => "Reason (optional)", "Motif (facultatif)";
+        SendReport => "Send the report", "Envoyer le signalement";
+        Reported => "Reported. Thank you.", "Signalé. Merci.";
+        AwaitingReview => "Awaiting review", "En attente de validation";
+        HeldNotice => "Your comment will show to others once a moderator approves it.",
+            "Votre commentaire sera visible par les autres une fois approuvé par un modérateur.";
+        Edited => "edited", "modifié";
+        Deleted => "Deleted account", "Compte supprimé";
+        LoadMore => "Load more comments", "Charger plus de commentaires";
+        MoreReplies => "More replies", "Plus de réponses";
+        ErrEmpty => "Write something first.", "Écrivez d’abord quelque chose.";
+        ErrTooLong => "This comment is too long.", "Ce commentaire est trop long.";
+        ErrHtml => "HTML is not allowed: write plain text or Markdown.",
+            "Le HTML n’est pas autorisé : écrivez du texte ou du Markdown.";
+        ErrBanned => "You can no longer comment on this channel.",
+            "Vous ne pouvez plus commenter sur cette chaîne.";
+        ErrTooSoon => "You are commenting too often, or your account is too new. Try again in a few minutes.",
+            "Vous commentez trop souvent, ou votre compte est trop récent. Réessayez dans quelques minutes.";
+        ErrOff => "Comments are turned off for this item.",
+            "Les commentaires sont désactivés pour ce contenu.";
+        ErrGone => "This comment no longer exists.", "Ce commentaire n’existe plus.";
+        ErrReason => "The reason is too long (500 characters at most).",
+            "Le motif est trop long (500 caractères au plus).";
+    }
+}
+
+/// `3 comments` / `3 commentaires`.
+pub fn comments(locale: Locale, n: i64) -> String {
+    let number = format::number(locale, n);
+    match locale {
+        Locale::En if n == 1 => format!("{number} comment"),
+        Locale::En => format!("{number} comments"),
+        Locale::Fr if (0..=1).contains(&n) => format!("{number} commentaire"),
+        Locale::Fr => format!("{number} commentaires"),
+    }
+}
+
+/// The sentence for an error of a comment's change, from its code and message; `None` for an
+/// error with nothing better to say than the server's own words.
+pub fn comment_error(code: Option<&str>, message: &str) -> Option<Comments> {
+    use Comments::*;
+    Some(match code? {
+        "FORBIDDEN" => ErrBanned,
+        "RATE_LIMITED" => ErrTooSoon,
+        "CONFLICT" => ErrOff,
+        "NOT_FOUND" => ErrGone,
+        "VALIDATION" if message.starts_with("reason") => ErrReason,
+        "VALIDATION" if message.starts_with("body: must not be empty") => ErrEmpty,
+        "VALIDATION" if message.starts_with("body: at most") => ErrTooLong,
+        "VALIDATION" if message.starts_with("body: HTML") => ErrHtml,
+        _ => return None,
+    })
+}
+
 /// `12 likes` / `12 j’aime`.
 pub fn likes(locale: Locale, n: i64) -> String {
     let number = format::number(locale, n);
@@ -119,6 +196,31 @@ mod tests {
     #[test]
     fn every_community_text_is_written_in_english_and_french() {
         super::super::check_area(Community::ALL, Community::same_in_both);
+        super::super::check_area(Comments::ALL, Comments::same_in_both);
+    }
+
+    #[test]
+    fn comment_errors_read_as_sentences() {
+        let v = Some("VALIDATION");
+        assert_eq!(
+            comment_error(v, "body: must not be empty"),
+            Some(Comments::ErrEmpty)
+        );
+        assert_eq!(
+            comment_error(v, "body: at most 5000 characters, 5001 given"),
+            Some(Comments::ErrTooLong)
+        );
+        assert_eq!(
+            comment_error(Some("FORBIDDEN"), "forbidden"),
+            Some(Comments::ErrBanned)
+        );
+        assert_eq!(comment_error(None, "cannot reach the server"), None);
+        assert_eq!(
+            comment_error(v, "the request is too complex: at most 5000"),
+            None
+        );
+        assert_eq!(comments(Locale::En, 1), "1 comment");
+        assert_eq!(comments(Locale::Fr, 3), "3 commentaires");
     }
 
     #[test]

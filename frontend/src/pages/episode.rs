@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use crate::api::community::Likeable;
 use crate::api::watching::{self as api, EpisodeDetails};
 use crate::api::{channel_path, podcast_path};
-use crate::components::{ErrorNotice, LikeButton, Loading, NotFound};
+use crate::components::{CommentsSection, ErrorNotice, LikeButton, Loading, NotFound};
 use crate::format;
 use crate::i18n::site::Missing;
 use crate::i18n::watch::{self as text, Watch};
@@ -47,6 +47,7 @@ fn loaded(e: EpisodeDetails, i18n: I18n) -> impl IntoView {
     let (season, number) = (e.season, e.number);
     let published = e.published.clone();
     let podcast_title = e.podcast_title.clone();
+    let item = api::global_id("Episode", &e.uuid).unwrap_or_default();
     let player = if e.audio.is_empty() {
         view! { <p class="empty">{t(Watch::AudioPreparing)}</p> }.into_any()
     } else {
@@ -147,6 +148,7 @@ fn loaded(e: EpisodeDetails, i18n: I18n) -> impl IntoView {
                     <input id="share-link" type="text" readonly prop:value=link />
                 </div>
             </section>
+            <CommentsSection item />
         </article>
     }
 }

@@ -79,6 +79,10 @@ fn english_texts() -> Vec<String> {
             "Delete this",
             "Title of chapter",
             "Times are in",
+            "report",
+            "approved",
+            "rejected",
+            "can no longer comment",
         ]
         .map(String::from),
     );
@@ -274,6 +278,11 @@ async fn after_the_switch_to_french_every_admin_page_shows_french_and_no_english
             format!("/admin/episodes/{episode}"),
             "document.getElementById('details-form')",
             "Numéro de l’épisode",
+        ),
+        (
+            "/admin/moderation".to_owned(),
+            "document.getElementById('moderation-empty')",
+            "Aucun commentaire en attente.",
         ),
     ];
     let (mut left, mut unloaded, mut not_french) = (Vec::new(), Vec::new(), Vec::new());

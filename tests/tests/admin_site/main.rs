@@ -11,6 +11,7 @@ mod french;
 mod library_episodes;
 mod live_dashboard;
 mod member_by_email;
+mod moderation;
 mod playlists;
 mod podcasts;
 mod stats;

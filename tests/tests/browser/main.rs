@@ -10,6 +10,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod comments;
 mod community;
 mod discovery;
 mod french;

@@ -127,6 +127,8 @@ pub struct EditorVideo {
     pub captions: Vec<String>,
     /// The channel's name.
     pub channel_name: String,
+    /// Whether viewers may comment.
+    pub comments_enabled: bool,
 }
 
 /// A video the user may manage, by UUID or global ID; `None` when there is none they may
@@ -199,6 +201,7 @@ pub async fn editor_video(session: Session, id: String) -> Result<Option<EditorV
         thumbnails,
         captions: v.media.captions.into_iter().map(|c| c.language).collect(),
         channel_name: v.channel.name,
+        comments_enabled: v.comments_enabled,
     }))
 }
 

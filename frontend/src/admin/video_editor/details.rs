@@ -99,6 +99,11 @@ pub(super) fn DetailsForm(
                         {details.beside("license")}
                     </div>
                 </div>
+                <label class="check">
+                    <input id="video-comments-enabled" type="checkbox" checked=video.comments_enabled />
+                    " "
+                    {t(crate::i18n::admin::moderation::Moderation::CommentsEnabled)}
+                </label>
                 <CategoryField categories current=video.category_id.clone() feedback=details />
                 <TagsField session tags=form.tags known=known_tags feedback=feedbacks.tags details />
                 <ChaptersPanel chapters=form.chapters duration=video.duration feedback=details />

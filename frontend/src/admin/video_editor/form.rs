@@ -110,6 +110,11 @@ impl Form {
                 out.insert(key.into(), value);
             }
         }
+        if let Some(on) = crate::admin::checked("video-comments-enabled")
+            && on != video.comments_enabled
+        {
+            out.insert("commentsEnabled".into(), Value::Bool(on));
+        }
         let tags = self.tags.try_get_untracked().unwrap_or_default();
         let same_tags = {
             let mut a: Vec<&str> = tags.iter().map(|t| t.id.as_str()).collect();

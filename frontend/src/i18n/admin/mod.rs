@@ -9,6 +9,7 @@ use crate::format;
 
 pub mod editor;
 pub mod library;
+pub mod moderation;
 pub mod people;
 pub mod podcasts;
 pub mod shell;

@@ -22,7 +22,9 @@ use wasm_bindgen::JsCast;
 use crate::api::community::Likeable;
 use crate::api::watching::{self as api, PlaylistDetails, WatchVideo};
 use crate::api::{channel_path, views_path};
-use crate::components::{ErrorNotice, LikeButton, Loading, NotFound, SubscribeButton, VideoPlayer};
+use crate::components::{
+    CommentsSection, ErrorNotice, LikeButton, Loading, NotFound, SubscribeButton, VideoPlayer,
+};
 use crate::format;
 use crate::i18n::site::Missing;
 use crate::i18n::watch::{self as text, Watch};
@@ -179,6 +181,7 @@ impl Page {
         };
         let uuid = video.uuid.clone();
         let title = video.title.clone();
+        let item = video.id.clone();
         let on_autoplay = move |ev: leptos::ev::Event| {
             let on = ev
                 .target()
@@ -201,6 +204,7 @@ impl Page {
                     {actions(&video)}
                     {details(&video, i18n)}
                     <share::ShareBox uuid title current />
+                    <CommentsSection item />
                 </article>
                 <aside class="watch-side">
                     {list.map(|(p, at)| side::playlist_panel(p, at, i18n))}
