@@ -39,6 +39,7 @@ async fn seed(db: &impl ConnectionTrait, video: Uuid) {
         created_at: Set(now),
         updated_at: Set(now),
         disabled_at: Set(None),
+        avatar_asset_id: Set(None),
     });
     user::Entity::insert_many(users).exec(db).await.unwrap();
     let rows: Vec<comment::ActiveModel> = (0..COMMENTS)
