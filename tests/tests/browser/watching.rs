@@ -80,28 +80,29 @@ async fn wait_for_location(
 
 /// Plays the page's `#player` muted from just before its end.
 async fn play_to_the_end(browser: &Browser) {
-    assert!(
-        // hls.js feeds the video through Media Source: the duration is known (finite) only
-        // once it has read the playlist, which may come after the metadata.
-        wait_for_js(
-            browser,
-            "(v => v.readyState >= 1 && Number.isFinite(v.duration) && v.duration > 0)\
-             (document.getElementById('player'))"
-        )
-        .await
-        .is_some(),
-        "the player never loaded its metadata: {}",
-        body_text(browser).await
-    );
-    browser
-        .client
-        .execute(
-            "const v = document.getElementById('player'); v.muted = true; \
-             v.currentTime = Math.max(0, v.duration - 0.5); v.play().catch(() => {});",
-            vec![],
-        )
-        .await
-        .unwrap();
+    // hls.js feeds the video through Media Source: the duration is known (finite) only once it
+    // has read the playlist, which may come after the metadata. Checked and sought in one
+    // script, again until it holds: right after the address changes to the next video, the
+    // element may still be the previous (ended) player, replaced a moment later by one whose
+    // duration is not known yet.
+    let seek = "const v = document.getElementById('player'); \
+        if (!(v && v.readyState >= 1 && !v.ended && Number.isFinite(v.duration) && v.duration > 0)) \
+          { return false; } \
+        v.muted = true; v.currentTime = Math.max(0, v.duration - 0.5); v.play().catch(() => {}); \
+        return true;";
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let sought = browser.client.execute(seek, vec![]).await;
+        if matches!(sought, Ok(Value::Bool(true))) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the player never loaded its metadata ({sought:?}): {}",
+            body_text(browser).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn click(browser: &Browser, css: &str) {
