@@ -439,7 +439,8 @@ fn a_tenth_of_a_second_clip_becomes_one_short_segment_and_all_pictures() {
     );
     let outputs = run.outputs();
     let segs = segments(&run.read("hls/240p/index.m3u8"));
-    assert_eq!(segs.len(), 1);
+    // Once under CI's load this came out as two segments: say which, to find out why.
+    assert_eq!(segs.len(), 1, "{segs:?}");
     assert!(segs[0].0 > 0.05 && segs[0].0 < 0.3, "{segs:?}");
     assert_eq!(
         outputs
