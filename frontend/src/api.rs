@@ -2,6 +2,34 @@
 //! checked against `schema.graphql` at compile time, so an API change that breaks the app breaks
 //! the build.
 
+/// Declares operations of the GraphQL document `$file` that are sent and read as plain JSON
+/// (`serde_json::Value`, which the app decodes every answer into anyway): checked against the
+/// schema at compile time like every other, without typed answers weighing on the viewer bundle.
+macro_rules! json_operations {
+    ($file:tt: $($name:ident),* $(,)?) => {$(
+        #[doc = concat!("The `", stringify!($name), "` operation (`", $file, "`).")]
+        #[derive(graphql_client::GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = $file,
+            response_derives = "Debug"
+        )]
+        pub struct $name;
+    )*};
+}
+
+/// The JSON request of a [`json_operations`] operation `op` (its module) with these variables.
+macro_rules! json_request {
+    ($op:ident, $variables:expr) => {
+        serde_json::json!({
+            "query": $op::QUERY,
+            "operationName": $op::OPERATION_NAME,
+            "variables": $variables,
+        })
+        .to_string()
+    };
+}
+
 pub mod comments;
 pub mod community;
 pub mod discovery;

@@ -273,6 +273,26 @@ impl TestApp {
             .expect("connect to the test database")
     }
 
+    /// SQL statements the server has sent so far, as it counts them itself
+    /// (`projector_db_statements_total` on `/metrics`): how a test proves what a request costs.
+    pub async fn statements(&self) -> u64 {
+        let text = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("GET /metrics")
+            .text()
+            .await
+            .expect("the metrics text");
+        text.lines()
+            .find_map(|l| l.strip_prefix("projector_db_statements_total "))
+            .expect("projector_db_statements_total")
+            .trim()
+            .parse()
+            .expect("a count of statements")
+    }
+
     /// Counts the rows of a table.
     pub async fn count(&self, table: &str) -> i64 {
         let db = self.db().await;

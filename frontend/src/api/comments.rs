@@ -5,7 +5,6 @@
 //! Checked against the schema at compile time, sent and read as JSON like
 //! [`super::community`], to keep the viewer bundle small.
 
-use graphql_client::GraphQLQuery;
 use serde_json::{Value, json};
 
 use super::{ApiError, post};
@@ -14,38 +13,12 @@ use crate::session::Session;
 /// `DateTime`: RFC 3339, UTC.
 type DateTime = String;
 
-macro_rules! operation {
-    ($($name:ident),*) => {$(
-        #[doc = concat!("The `", stringify!($name), "` operation (`graphql/comments.graphql`).")]
-        #[derive(GraphQLQuery)]
-        #[graphql(
-            schema_path = "../schema.graphql",
-            query_path = "graphql/comments.graphql",
-            response_derives = "Debug"
-        )]
-        pub struct $name;
-    )*};
-}
-operation!(
-    ItemComments,
+json_operations!("graphql/comments.graphql": ItemComments,
     CommentReplies,
     PostComment,
     EditComment,
     DeleteComment,
-    ReportComment
-);
-
-/// The JSON request of operation `op` (its module) with these variables.
-macro_rules! request {
-    ($op:ident, $variables:expr) => {
-        json!({
-            "query": $op::QUERY,
-            "operationName": $op::OPERATION_NAME,
-            "variables": $variables,
-        })
-        .to_string()
-    };
-}
+    ReportComment);
 
 /// One comment as the section shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,7 +122,7 @@ pub async fn comments(
 ) -> Result<CommentsPage, ApiError> {
     let order = if top { "TOP" } else { "NEWEST" };
     let variables = json!({ "id": item, "order": order, "after": after });
-    let data = read(session, request!(item_comments, variables)).await?;
+    let data = read(session, json_request!(item_comments, variables)).await?;
     let node = &data["node"];
     let (list, next) = nodes(&node["comments"]);
     let threads = list
@@ -178,7 +151,7 @@ pub async fn replies(
     after: Option<String>,
 ) -> Result<(Vec<Comment>, Option<String>), ApiError> {
     let variables = json!({ "id": comment, "after": after });
-    let data = read(session, request!(comment_replies, variables)).await?;
+    let data = read(session, json_request!(comment_replies, variables)).await?;
     let (list, next) = nodes(&data["node"]["replies"]);
     Ok((list.into_iter().filter_map(Comment::of).collect(), next))
 }
@@ -196,7 +169,7 @@ pub async fn post_comment(
 ) -> Result<Comment, ApiError> {
     let input = json!({ "itemId": item, "body": body, "parentId": parent });
     let data = session
-        .call_json(request!(post_comment, json!({ "input": input })))
+        .call_json(json_request!(post_comment, json!({ "input": input })))
         .await?;
     comment_in(&data, "postComment")
 }
@@ -205,7 +178,7 @@ pub async fn post_comment(
 pub async fn edit_comment(session: Session, id: String, body: String) -> Result<Comment, ApiError> {
     let input = json!({ "id": id, "body": body });
     let data = session
-        .call_json(request!(edit_comment, json!({ "input": input })))
+        .call_json(json_request!(edit_comment, json!({ "input": input })))
         .await?;
     comment_in(&data, "editComment")
 }
@@ -213,7 +186,10 @@ pub async fn edit_comment(session: Session, id: String, body: String) -> Result<
 /// Deletes the viewer's own comment (and its replies).
 pub async fn delete_comment(session: Session, id: String) -> Result<(), ApiError> {
     session
-        .call_json(request!(delete_comment, json!({ "input": { "id": id } })))
+        .call_json(json_request!(
+            delete_comment,
+            json!({ "input": { "id": id } })
+        ))
         .await
         .map(|_| ())
 }
@@ -226,7 +202,7 @@ pub async fn report_comment(
 ) -> Result<(), ApiError> {
     let input = json!({ "id": id, "reason": reason });
     session
-        .call_json(request!(report_comment, json!({ "input": input })))
+        .call_json(json_request!(report_comment, json!({ "input": input })))
         .await
         .map(|_| ())
 }

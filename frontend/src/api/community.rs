@@ -6,7 +6,6 @@
 //! and read as plain JSON (`serde_json::Value`, which the app decodes every answer into anyway):
 //! their typed requests and answers would weigh on the viewer bundle for fields read once.
 
-use graphql_client::GraphQLQuery;
 use serde_json::{Value, json};
 
 use super::watching::{global_id, uuid_of};
@@ -17,20 +16,7 @@ use crate::session::Session;
 #[allow(clippy::upper_case_acronyms)]
 type UUID = String;
 
-macro_rules! operation {
-    ($($name:ident),*) => {$(
-        #[doc = concat!("The `", stringify!($name), "` operation (`graphql/community.graphql`).")]
-        #[derive(GraphQLQuery)]
-        #[graphql(
-            schema_path = "../schema.graphql",
-            query_path = "graphql/community.graphql",
-            response_derives = "Debug"
-        )]
-        pub struct $name;
-    )*};
-}
-operation!(
-    SignUp,
+json_operations!("graphql/community.graphql": SignUp,
     LogoutEverywhere,
     SetVideoLike,
     SetEpisodeLike,
@@ -38,20 +24,7 @@ operation!(
     SaveWatchPosition,
     ClearWatchHistory,
     SubscriptionFeed,
-    WatchHistory
-);
-
-/// The JSON request of operation `op` (its module) with these variables.
-macro_rules! request {
-    ($op:ident, $variables:expr) => {
-        json!({
-            "query": $op::QUERY,
-            "operationName": $op::OPERATION_NAME,
-            "variables": $variables,
-        })
-        .to_string()
-    };
-}
+    WatchHistory);
 
 /// Creates a viewer account (sign in with the same email and password next).
 pub async fn sign_up(
@@ -66,7 +39,7 @@ pub async fn sign_up(
         "displayName": display_name,
         "invitation": invitation,
     });
-    post(None, request!(sign_up, json!({ "input": input })))
+    post(None, json_request!(sign_up, json!({ "input": input })))
         .await
         .map(|_| ())
 }
@@ -74,7 +47,7 @@ pub async fn sign_up(
 /// Ends every session of the signed-in user.
 pub async fn logout_everywhere(session: Session) -> Result<(), ApiError> {
     session
-        .call_json(request!(logout_everywhere, json!({})))
+        .call_json(json_request!(logout_everywhere, json!({})))
         .await
         .map(|_| ())
 }
@@ -98,11 +71,11 @@ pub async fn set_like(
     let body = match kind {
         Likeable::Video => {
             let id = global_id("Video", uuid).unwrap_or_default();
-            request!(set_video_like, json!({ "id": id, "on": on }))
+            json_request!(set_video_like, json!({ "id": id, "on": on }))
         }
         Likeable::Episode => {
             let id = global_id("Episode", uuid).unwrap_or_default();
-            request!(set_episode_like, json!({ "id": id, "on": on }))
+            json_request!(set_episode_like, json!({ "id": id, "on": on }))
         }
     };
     session.call_json(body).await.map(|_| ())
@@ -111,7 +84,10 @@ pub async fn set_like(
 /// Subscribes (`on`) to the channel with this global ID, or unsubscribes.
 pub async fn set_subscription(session: Session, id: String, on: bool) -> Result<(), ApiError> {
     session
-        .call_json(request!(set_subscription, json!({ "id": id, "on": on })))
+        .call_json(json_request!(
+            set_subscription,
+            json!({ "id": id, "on": on })
+        ))
         .await
         .map(|_| ())
 }
@@ -127,13 +103,13 @@ pub async fn save_position(session: Session, id: String, seconds: f64) -> Result
 /// The request body of `SaveWatchPosition`, for a page that is going away (see
 /// `pages::watch::resume`).
 pub fn save_position_body(id: String, seconds: f64) -> String {
-    request!(save_watch_position, json!({ "id": id, "seconds": seconds }))
+    json_request!(save_watch_position, json!({ "id": id, "seconds": seconds }))
 }
 
 /// Forgets the viewer's whole watch history.
 pub async fn clear_history(session: Session) -> Result<(), ApiError> {
     session
-        .call_json(request!(clear_watch_history, json!({})))
+        .call_json(json_request!(clear_watch_history, json!({})))
         .await
         .map(|_| ())
 }
@@ -213,7 +189,7 @@ fn nodes(connection: &Value) -> (&[Value], Option<String>) {
 /// One page of the newest items of the channels the viewer follows.
 pub async fn feed(session: Session, after: Option<String>) -> Result<ItemPage<Item>, ApiError> {
     let data = session
-        .call_json(request!(subscription_feed, json!({ "after": after })))
+        .call_json(json_request!(subscription_feed, json!({ "after": after })))
         .await?;
     let (nodes, next) = nodes(&data["subscriptionFeed"]);
     Ok(ItemPage {
@@ -229,7 +205,7 @@ pub async fn history(
     after: Option<String>,
 ) -> Result<ItemPage<(Option<Item>, f64)>, ApiError> {
     let data = session
-        .call_json(request!(watch_history, json!({ "after": after })))
+        .call_json(json_request!(watch_history, json!({ "after": after })))
         .await?;
     let (nodes, next) = nodes(&data["watchHistory"]);
     Ok(ItemPage {

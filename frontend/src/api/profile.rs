@@ -2,7 +2,6 @@
 //! avatar and deleting the account. Checked against the schema at compile time, sent and read
 //! as plain JSON like `api::community`.
 
-use graphql_client::GraphQLQuery;
 use serde_json::{Value, json};
 
 use super::ApiError;
@@ -11,37 +10,13 @@ use crate::session::Session;
 /// `Upload`: sent as null, the file goes as a part of the multipart request.
 type Upload = ();
 
-macro_rules! operation {
-    ($($name:ident),*) => {$(
-        #[doc = concat!("The `", stringify!($name), "` operation (`graphql/profile.graphql`).")]
-        #[derive(GraphQLQuery)]
-        #[graphql(
-            schema_path = "../schema.graphql",
-            query_path = "graphql/profile.graphql",
-            response_derives = "Debug"
-        )]
-        pub struct $name;
-    )*};
-}
-operation!(UpdateProfile, SetAvatar, MyAvatar, DeleteAccount);
-
-/// The JSON request of operation `op` (its module) with these variables.
-macro_rules! request {
-    ($op:ident, $variables:expr) => {
-        json!({
-            "query": $op::QUERY,
-            "operationName": $op::OPERATION_NAME,
-            "variables": $variables,
-        })
-        .to_string()
-    };
-}
+json_operations!("graphql/profile.graphql": UpdateProfile, SetAvatar, MyAvatar, DeleteAccount);
 
 /// Sets the signed-in user's display name; returns it as the server stored it (trimmed).
 pub async fn update_profile(session: Session, name: String) -> Result<String, ApiError> {
     let input = json!({ "displayName": name });
     let data = session
-        .call_json(request!(update_profile, json!({ "input": input })))
+        .call_json(json_request!(update_profile, json!({ "input": input })))
         .await?;
     Ok(data["updateProfile"]["user"]["displayName"]
         .as_str()
@@ -58,12 +33,14 @@ pub async fn set_avatar(
     let input = json!({ "target": "USER_AVATAR", "id": user });
     session
         .call_json_with_file(
-            request!(set_avatar, json!({ "input": input, "file": Value::Null })),
+            json_request!(set_avatar, json!({ "input": input, "file": Value::Null })),
             "file",
             file,
         )
         .await?;
-    let me = session.call_json(request!(my_avatar, json!({}))).await?;
+    let me = session
+        .call_json(json_request!(my_avatar, json!({})))
+        .await?;
     Ok(me["me"]["avatarUrl"].as_str().map(str::to_string))
 }
 
@@ -71,7 +48,7 @@ pub async fn set_avatar(
 pub async fn delete_account(session: Session, password: String) -> Result<(), ApiError> {
     let input = json!({ "password": password });
     session
-        .call_json(request!(delete_account, json!({ "input": input })))
+        .call_json(json_request!(delete_account, json!({ "input": input })))
         .await
         .map(|_| ())
 }

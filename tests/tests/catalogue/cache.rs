@@ -1,7 +1,7 @@
 //! The hot-read cache: public reads come from memory, every change empties it, and nobody who
 //! sees more than the public catalogue ever shares it.
 
-use projector_tests::{Backend, TestApp, both_databases, spawn_app_with};
+use projector_tests::{Backend, both_databases, spawn_app_with};
 use sea_orm::ConnectionTrait as _;
 use serde_json::json;
 
@@ -67,25 +67,6 @@ async fn public_reads_are_served_from_memory_until_something_changes(backend: Ba
 
 both_databases!(public_reads_are_served_from_memory_until_something_changes);
 
-/// SQL statements the server has sent so far (`projector_db_statements_total`).
-async fn statements(app: &TestApp) -> u64 {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix("projector_db_statements_total "))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
-
 /// A home page's worth of lists, so that computing it takes long enough for the readers to
 /// overlap on either database.
 const PAGE: &str = "{ videos(first: 20) { nodes { title channel { name } tags { name } } }
@@ -101,17 +82,17 @@ async fn sixteen_readers_arriving_together_after_a_change_run_the_query_once(bac
         public_video(&app, &editor, &ch, &format!("Herd {n}")).await;
     }
     // What one reader's miss costs.
-    let before = statements(&app).await;
+    let before = app.statements().await;
     let one = app.graphql_ok(None, PAGE, json!({})).await;
-    let single = statements(&app).await - before;
+    let single = app.statements().await - before;
     assert!(single > 0, "a miss reads the database");
 
     // A change empties the cache; sixteen readers then ask for the same page at once.
     public_video(&app, &editor, &ch, "Herd 5").await;
-    let before = statements(&app).await;
+    let before = app.statements().await;
     let answers =
         futures::future::join_all((0..16).map(|_| app.graphql_ok(None, PAGE, json!({})))).await;
-    let herd = statements(&app).await - before;
+    let herd = app.statements().await - before;
     for answer in &answers {
         assert_eq!(
             answer["videos"]["nodes"].as_array().unwrap().len(),

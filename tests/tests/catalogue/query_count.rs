@@ -1,28 +1,10 @@
 //! A page of videos with their channels, tags and categories costs a constant number of SQL
 //! statements, counted by the server itself (`projector_db_statements_total` on /metrics).
 
-use projector_tests::{Backend, TestApp, both_databases, spawn_app};
+use projector_tests::{Backend, both_databases, spawn_app};
 use serde_json::json;
 
 use crate::support;
-
-async fn statements(app: &TestApp) -> u64 {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix("projector_db_statements_total "))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
 
 const PAGE: &str = "query($n: Int) { videos(first: $n) { pageInfo { hasNextPage }
     edges { node { id title channel { name slug } tags { name } category { name } } } } }";
@@ -66,9 +48,9 @@ async fn a_page_of_videos_with_channels_and_tags_costs_constant_statements(backe
 
     let mut costs = Vec::new();
     for n in [1, 10, 100] {
-        let before = statements(&app).await;
+        let before = app.statements().await;
         let data = app.graphql_ok(None, PAGE, json!({ "n": n })).await;
-        costs.push(statements(&app).await - before);
+        costs.push(app.statements().await - before);
         let edges = data["videos"]["edges"].as_array().unwrap();
         assert_eq!(edges.len(), n as usize);
         assert_eq!(edges[0]["node"]["tags"].as_array().unwrap().len(), 2);
@@ -122,9 +104,9 @@ async fn a_page_of_videos_asked_through_nodes_costs_the_same_statements_as_throu
     }
     let mut costs = Vec::new();
     for (query, n) in [(NODES_PAGE, 1), (NODES_PAGE, 24), (PAGE, 24)] {
-        let before = statements(&app).await;
+        let before = app.statements().await;
         let data = app.graphql_ok(None, query, json!({ "n": n })).await;
-        costs.push(statements(&app).await - before);
+        costs.push(app.statements().await - before);
         let first = if query == PAGE {
             &data["videos"]["edges"][0]["node"]
         } else {
@@ -203,10 +185,10 @@ async fn playlist_items_and_episodes_cost_constant_statements(backend: Backend) 
         let app = &app;
         let (playlist, podcast) = (playlist.clone(), podcast.clone());
         async move {
-            let before = statements(app).await;
+            let before = app.statements().await;
             app.graphql_ok(None, query, json!({ "p": playlist, "s": podcast, "n": n }))
                 .await;
-            statements(app).await - before
+            app.statements().await - before
         }
     };
     let items = "query($p: ID!, $n: Int) { playlist(id: $p) { items(first: $n) { edges { node {

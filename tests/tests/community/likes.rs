@@ -313,29 +313,12 @@ async fn the_callers_likes_and_positions_on_a_page_are_batched_not_read_one_item
             .await;
         }
     }
-    let statements = || async {
-        let text = app
-            .client
-            .get(app.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        text.lines()
-            .find_map(|l| l.strip_prefix("projector_db_statements_total "))
-            .unwrap()
-            .trim()
-            .parse::<u64>()
-            .unwrap()
-    };
     let page = "query($n: Int) { videos(first: $n, orderBy: TITLE) { nodes { title viewerHasLiked viewerPosition } } }";
     let mut costs = Vec::new();
     for n in [1, 12] {
-        let before = statements().await;
+        let before = app.statements().await;
         let data = app.graphql_ok(Some(&ada), page, json!({ "n": n })).await;
-        costs.push(statements().await - before);
+        costs.push(app.statements().await - before);
         if n == 12 {
             let liked = data["videos"]["nodes"]
                 .as_array()

@@ -21,24 +21,6 @@ async fn view_count(app: &TestApp, id: &str) -> i64 {
     data["video"]["viewCount"].as_i64().unwrap()
 }
 
-async fn statements(app: &TestApp) -> u64 {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix("projector_db_statements_total "))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
-
 async fn view(app: &TestApp, id: &str, agent: &str, token: Option<&str>) -> StatusCode {
     view_from(app, id, "127.0.0.1", agent, token).await
 }
@@ -137,7 +119,7 @@ async fn ten_thousand_views_cost_a_few_statements(backend: Backend) {
     let channel = support::channel(&app, &admin, "Popular").await;
     let id = support::video(&app, &admin, &channel, "Hit", json!({})).await;
     view(&app, &id, "warm-up", None).await;
-    let before = statements(&app).await;
+    let before = app.statements().await;
     let started = std::time::Instant::now();
     let url = app.url(&format!("/views/{id}"));
     let client = app.client.clone();
@@ -166,7 +148,7 @@ async fn ten_thousand_views_cost_a_few_statements(backend: Backend) {
     // timers: a cost that grows with the burst's duration on a loaded machine, never with the
     // number of views.
     let burst = started.elapsed();
-    let cost = statements(&app).await - before;
+    let cost = app.statements().await - before;
     let allowed = 3 + burst.as_secs() / 2;
     assert!(
         cost <= allowed,
