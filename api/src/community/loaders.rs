@@ -1,13 +1,14 @@
 //! DataLoaders of the caller's own marks on a page of items (`viewerHasLiked`,
-//! `viewerPosition`): one statement per field for the page instead of one per item.
+//! `viewerPosition`), and of the reports on a page of comments for their moderators: one
+//! statement per field for the page instead of one per item.
 
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::entity::{episode_like, video_like, watch_position};
+use super::entity::{comment_report, episode_like, video_like, watch_position};
 use crate::error::AppError;
 
 /// Which likes a [`Liked`] loader reads.
@@ -84,6 +85,33 @@ impl Loader<(Uuid, Uuid)> for Positions {
                 .await?
             {
                 out.insert((user, p.item_id), p.position_secs);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The most reports of one comment a moderator is shown (the count says how many there are).
+pub const REPORTS_SHOWN: usize = 20;
+
+/// A comment's open reports, the latest first, by comment id.
+pub struct Reports(pub DatabaseConnection);
+
+impl Loader<Uuid> for Reports {
+    type Value = Vec<comment_report::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for report in comment_report::Entity::find()
+            .filter(comment_report::Column::CommentId.is_in(keys.iter().copied()))
+            .order_by_desc(comment_report::Column::CreatedAt)
+            .all(&self.0)
+            .await?
+        {
+            let reports = out.entry(report.comment_id).or_default();
+            if reports.len() < REPORTS_SHOWN {
+                reports.push(report);
             }
         }
         Ok(out)

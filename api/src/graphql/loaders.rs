@@ -18,7 +18,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::channels::entity::channel;
-use crate::community::loaders::{Liked, Likes, Positions};
+use crate::community::loaders::{Liked, Likes, Positions, Reports};
 use crate::error::AppError;
 use crate::podcasts::entity::{episode, podcast};
 use crate::taxonomy::entity::{category, episode_tag, tag, video_tag};
@@ -46,6 +46,8 @@ pub struct Loaders {
     pub episode_liked: DataLoader<Liked, HashMapCache>,
     /// Where a user stopped in a video or an episode, by (user, item).
     pub positions: DataLoader<Positions, HashMapCache>,
+    /// A comment's open reports, by comment id (read for its moderators only).
+    pub comment_reports: DataLoader<Reports, HashMapCache>,
 }
 
 impl std::fmt::Debug for Loaders {
@@ -76,6 +78,7 @@ impl Loaders {
                 cache(),
             ),
             positions: DataLoader::with_cache(Positions(db.clone()), tokio::spawn, cache()),
+            comment_reports: DataLoader::with_cache(Reports(db.clone()), tokio::spawn, cache()),
             outputs: DataLoader::with_cache(
                 crate::delivery::outputs::OutputsByAsset(db),
                 tokio::spawn,

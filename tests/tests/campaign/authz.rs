@@ -233,6 +233,7 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Query", "invitations", ADMINS),
     ("Query", "watchHistory", SIGNED_IN),
     ("Query", "moderationQueue", MODERATORS_SEE),
+    ("Query", "commentBans", MANAGE),
     // Last on purpose: it ends the caller's sessions, which the cases after it would need.
     ("Mutation", "logoutEverywhere", SESSIONS),
 ];
@@ -960,6 +961,21 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
                 "{ moderationQueue(first: 100) { nodes { id } } }",
                 json!({}),
                 &comment,
+            )
+        }
+        ("Query", "commentBans") => {
+            let channel = w.channel().await;
+            w.app
+                .graphql_ok(
+                    Some(&w.admin),
+                    "mutation($i: ChannelCommentsBanInput!) { banFromChannelComments(input: $i) { channel { id } } }",
+                    json!({ "i": { "channelId": channel, "userId": w.extra_id } }),
+                )
+                .await;
+            read(
+                "query($c: ID!) { commentBans(channelId: $c, first: 10) { nodes { userId } } }",
+                json!({ "c": channel }),
+                &w.extra_id,
             )
         }
         ("Mutation", "clearWatchHistory") => {

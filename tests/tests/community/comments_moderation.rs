@@ -9,7 +9,8 @@ use crate::support::{
     channel, comment, comments_app, ids, post, public_video, thread, user_id, viewer,
 };
 
-const QUEUE: &str = "{ moderationQueue(first: 100) { nodes { id status reportCount authorId bodyHtml item { ... on Video { id } } } } }";
+const QUEUE: &str = "{ moderationQueue(first: 100) { nodes { id status reportCount reports { reason reportedAt } authorId bodyHtml item { ... on Video { id } } } } }";
+const BANS: &str = "query($c: ID!, $after: String) { commentBans(channelId: $c, first: 1, after: $after) { totalCount nodes { userId userName channelId bannedAt } pageInfo { hasNextPage endCursor } } }";
 const APPROVE: &str = "mutation($i: ModerateCommentsInput!) { approveComments(input: $i) { okCount failedCount results { id ok code comment { id status } } } }";
 const REJECT: &str = "mutation($i: ModerateCommentsInput!) { rejectComments(input: $i) { okCount failedCount results { id ok code comment { id status } } } }";
 const BAN: &str = "mutation($i: ChannelCommentsBanInput!) { banFromChannelComments(input: $i) { channel { id } } }";
@@ -209,21 +210,36 @@ async fn reported_comments_reach_the_queue_once_and_leave_it_when_reviewed(backe
         .await;
     assert_eq!(error_code(&answer), Some("VALIDATION"), "{answer}");
     assert_eq!(app.count("comment_reports").await, 1);
+    // A second reporter without a reason: the moderator reads both, the latest first.
+    let cy = viewer(&app, "cy@example.com").await;
+    app.graphql_ok(Some(&cy), REPORT, json!({ "i": { "id": id } }))
+        .await;
     let queue = app.graphql_ok(Some(&admin), QUEUE, json!({})).await;
     assert_eq!(queue_ids(&queue), vec![id.clone()]);
-    assert_eq!(queue["moderationQueue"]["nodes"][0]["reportCount"], 1);
-    // Others never see the report count.
-    let data = app
-        .graphql_ok(
-            None,
-            "query($id: ID!) { node(id: $id) { ... on Comment { reportCount authorId } } }",
-            json!({ "id": id }),
-        )
-        .await;
-    assert_eq!(
-        data["node"],
-        json!({ "reportCount": null, "authorId": null })
-    );
+    let node = &queue["moderationQueue"]["nodes"][0];
+    assert_eq!(node["reportCount"], 2);
+    let reasons: Vec<&Value> = node["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["reason"])
+        .collect();
+    assert_eq!(reasons, vec![&Value::Null, &json!("rude")], "{node}");
+    assert!(node["reports"][0]["reportedAt"].is_string());
+    // Others never see the reports, their count or the author's ID, not even the author.
+    for token in [None, Some(bob.as_str()), Some(ada.as_str())] {
+        let data = app
+            .graphql_ok(
+                token,
+                "query($id: ID!) { node(id: $id) { ... on Comment { reportCount reports { reason } authorId } } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(
+            data["node"],
+            json!({ "reportCount": null, "reports": null, "authorId": null })
+        );
+    }
     app.graphql_ok(Some(&admin), APPROVE, json!({ "i": { "ids": [id] } }))
         .await;
     assert!(queue_ids(&app.graphql_ok(Some(&admin), QUEUE, json!({})).await).is_empty());
@@ -284,10 +300,113 @@ async fn banned_and_disabled_users_cannot_comment_and_their_comments_are_hidden(
     assert_eq!(ids(&thread(&app, Some(&admin), &v).await).len(), 2);
 }
 
+/// The user IDs and names on one page of `commentBans`, and the cursor after it.
+async fn bans_page(
+    app: &TestApp,
+    token: &str,
+    channel: &str,
+    after: Option<&str>,
+) -> (Vec<(String, String)>, Option<String>) {
+    let data = app
+        .graphql_ok(Some(token), BANS, json!({ "c": channel, "after": after }))
+        .await;
+    let bans = &data["commentBans"];
+    let rows = bans["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            assert_eq!(n["channelId"], channel);
+            (
+                n["userId"].as_str().unwrap().to_string(),
+                n["userName"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let next = bans["pageInfo"]["hasNextPage"]
+        .as_bool()
+        .unwrap()
+        .then(|| bans["pageInfo"]["endCursor"].as_str().unwrap().to_string());
+    (rows, next)
+}
+
+async fn moderators_page_through_who_is_banned_and_an_unban_takes_them_off_the_list(
+    backend: Backend,
+) {
+    let app = comments_app(backend, 100).await;
+    let admin = app.admin_token().await;
+    let ch = channel(&app, &admin, "Banned list").await;
+    let other = channel(&app, &admin, "Elsewhere").await;
+    let editor = editor_of(&app, &admin, &ch, "ed@example.com").await;
+    let outsider = editor_of(&app, &admin, &other, "out@example.com").await;
+    let ada = viewer(&app, "ada@example.com").await;
+    viewer(&app, "bob@example.com").await;
+    let ada_id = user_id(&app, &admin, "ada@example.com").await;
+    let bob_id = user_id(&app, &admin, "bob@example.com").await;
+    for user in [&ada_id, &bob_id] {
+        app.graphql_ok(
+            Some(&editor),
+            BAN,
+            json!({ "i": { "channelId": ch, "userId": user } }),
+        )
+        .await;
+        // Distinct ban times, so the order is the order of the bans.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // A ban elsewhere is not on this channel's list.
+    app.graphql_ok(
+        Some(&admin),
+        BAN,
+        json!({ "i": { "channelId": other, "userId": ada_id } }),
+    )
+    .await;
+    let (first, after) = bans_page(&app, &editor, &ch, None).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].0, bob_id, "the latest ban comes first");
+    let (second, end) = bans_page(&app, &editor, &ch, after.as_deref()).await;
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].0, ada_id);
+    assert!(end.is_none());
+    let total =
+        app.graphql_ok(Some(&admin), BANS, json!({ "c": ch })).await["commentBans"]["totalCount"]
+            .clone();
+    assert_eq!(total, 2);
+    // Nobody else reads it: an editor of another channel, a viewer, an unknown channel.
+    for token in [&outsider, &ada] {
+        let answer = app.graphql(Some(token), BANS, json!({ "c": ch })).await;
+        assert_eq!(error_code(&answer), Some("FORBIDDEN"), "{answer}");
+    }
+    let unknown = "Q2hhbm5lbDowMTkzMDAwMC0wMDAwLTcwMDAtODAwMC0wMDAwMDAwMDAwMDA";
+    let answer = app
+        .graphql(Some(&admin), BANS, json!({ "c": unknown }))
+        .await;
+    assert_eq!(error_code(&answer), Some("NOT_FOUND"), "{answer}");
+    // A cursor of another list is refused.
+    let answer = app
+        .graphql(
+            Some(&editor),
+            BANS,
+            json!({ "c": ch, "after": "not-a-cursor" }),
+        )
+        .await;
+    assert_eq!(error_code(&answer), Some("VALIDATION"), "{answer}");
+    // Unbanning takes them off the list; they may comment again.
+    app.graphql_ok(
+        Some(&editor),
+        UNBAN,
+        json!({ "i": { "channelId": ch, "userId": bob_id } }),
+    )
+    .await;
+    let (left, _) = bans_page(&app, &editor, &ch, None).await;
+    assert_eq!(left.iter().map(|r| &r.0).collect::<Vec<_>>(), vec![&ada_id]);
+    assert_eq!(app.count("comment_bans").await, 2);
+}
+
 both_databases!(
     held_comments_show_to_their_author_and_moderators_until_approved,
     first_time_commenters_are_held_and_known_ones_are_not,
     bulk_moderation_answers_each_item_in_input_order,
     reported_comments_reach_the_queue_once_and_leave_it_when_reviewed,
     banned_and_disabled_users_cannot_comment_and_their_comments_are_hidden,
+    moderators_page_through_who_is_banned_and_an_unban_takes_them_off_the_list,
 );

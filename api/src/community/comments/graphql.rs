@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 use super::threads::{self, CommentOrder, Reader};
 use super::{Author, CommentStatus, Target, author_names, moderates};
-use crate::community::entity::comment;
+use crate::community::entity::{comment, comment_ban};
 use crate::error::AppResult;
+use crate::graphql::context::loaders;
 use crate::graphql::pagination::{ListCount, Page};
 use crate::graphql::relay::to_global;
 use crate::graphql::{app, principal, viewer};
@@ -26,6 +27,52 @@ pub struct Comment {
     pub author: Option<Author>,
     /// Who reads it.
     pub reader: Reader,
+}
+
+/// One viewer's report of a comment, as its moderators see it.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CommentReport {
+    /// Why, as the reporter wrote it; null when they gave no reason.
+    pub reason: Option<String>,
+    /// When it was reported.
+    pub reported_at: DateTime<Utc>,
+}
+
+/// A user banned from a channel's comments.
+#[derive(Clone, Debug)]
+pub struct CommentBan {
+    /// The row.
+    pub model: comment_ban::Model,
+    /// The user's display name and avatar.
+    pub user: Option<Author>,
+}
+
+#[Object]
+impl CommentBan {
+    /// The banned user's ID (give it to `unbanFromChannelComments`).
+    async fn user_id(&self) -> ID {
+        to_global("User", self.model.user_id)
+    }
+    /// Their display name.
+    async fn user_name(&self) -> Option<&str> {
+        self.user.as_ref().map(|a| a.name.as_str())
+    }
+    /// Their avatar picture, if they have one.
+    async fn user_avatar_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        self.user
+            .as_ref()
+            .and_then(|a| a.avatar)
+            .map(|asset| crate::delivery::graphql::picture_url(ctx, asset, true))
+            .transpose()
+    }
+    /// The channel.
+    async fn channel_id(&self) -> ID {
+        to_global("Channel", self.model.channel_id)
+    }
+    /// When they were banned.
+    async fn banned_at(&self) -> DateTime<Utc> {
+        self.model.created_at
+    }
 }
 
 /// What a comment is on.
@@ -92,6 +139,27 @@ impl Comment {
     /// Reports not yet reviewed, for the channel's moderators; null for others.
     async fn report_count(&self) -> Option<i64> {
         self.reader.moderator.then_some(self.model.report_count)
+    }
+    /// The reports not yet reviewed, the latest first (at most 20; `reportCount` says how
+    /// many), for the channel's moderators; null for others. Who reported is not shown.
+    async fn reports(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CommentReport>>> {
+        if !self.reader.moderator || self.model.report_count == 0 {
+            return Ok(self.reader.moderator.then(Vec::new));
+        }
+        let reports = loaders(ctx)?
+            .comment_reports
+            .load_one(self.model.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            reports
+                .into_iter()
+                .map(|r| CommentReport {
+                    reason: r.reason,
+                    reported_at: r.created_at,
+                })
+                .collect(),
+        ))
     }
     /// When it was posted.
     async fn created_at(&self) -> DateTime<Utc> {

@@ -284,7 +284,14 @@ pub async fn author_names(
     db: &impl ConnectionTrait,
     comments: &[&comment::Model],
 ) -> AppResult<HashMap<Uuid, Author>> {
-    let mut ids: Vec<Uuid> = comments.iter().filter_map(|c| c.author_id).collect();
+    users_as_authors(db, comments.iter().filter_map(|c| c.author_id).collect()).await
+}
+
+/// The names and avatars of the users `ids`, in one statement.
+pub async fn users_as_authors(
+    db: &impl ConnectionTrait,
+    mut ids: Vec<Uuid>,
+) -> AppResult<HashMap<Uuid, Author>> {
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {

@@ -13,7 +13,7 @@ use super::{CommentStatus, get, shift};
 use crate::channels::entity::channel;
 use crate::community::entity::{comment, comment_ban, comment_report};
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{self, Page, Sort};
+use crate::graphql::pagination::{self, Key, Page, Sort};
 use crate::visibility::{self, Viewer};
 
 /// Sets a comment's status as a moderator of its channel and clears its reports: `NOT_FOUND`
@@ -148,4 +148,28 @@ pub async fn queue(
     );
     let key_of = |m: &comment::Model| (pagination::Key::None, m.id);
     pagination::fetch(db, select, "comments:queue", &sort, key_of, first, after).await
+}
+
+/// The users banned from a channel's comments, the latest ban first: the channel's moderators
+/// only (`NOT_FOUND` for an unknown channel, `FORBIDDEN` for others).
+pub async fn bans(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    channel_id: Uuid,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> AppResult<Page<comment_ban::Model>> {
+    channel::Entity::find_by_id(channel_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("channel"))?;
+    visibility::require_manage(db, viewer, channel_id).await?;
+    let select = comment_ban::Entity::find().filter(comment_ban::Column::ChannelId.eq(channel_id));
+    let sort = Sort::by(
+        Expr::col((comment_ban::Entity, comment_ban::Column::CreatedAt)),
+        Expr::col((comment_ban::Entity, comment_ban::Column::UserId)).into(),
+        true,
+    );
+    let key_of = |m: &comment_ban::Model| (Key::Time(m.created_at), m.user_id);
+    pagination::fetch(db, select, "comments:bans", &sort, key_of, first, after).await
 }

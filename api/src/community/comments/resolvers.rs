@@ -7,7 +7,8 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use uuid::Uuid;
 
 use super::graphql::{
-    BulkCommentResult, BulkCommentsPayload, Comment, CommentPayload, DeleteCommentPayload, one,
+    BulkCommentResult, BulkCommentsPayload, Comment, CommentBan, CommentPayload,
+    DeleteCommentPayload, one,
 };
 use super::threads::Reader;
 use super::write::{self, NewComment};
@@ -142,6 +143,27 @@ impl CommentsQuery {
         let channel = channel_id.map(|c| from_global(&c, "Channel")).transpose()?;
         let page = moderation::queue(db, &who, channel, first, after.as_deref()).await?;
         super::graphql::connection(db, &moderator_reader(who), page, after.is_some()).await
+    }
+
+    /// The users banned from a channel's comments, the latest ban first: editors of the
+    /// channel and admins.
+    #[graphql(guard = "RoleGuard(Role::Editor)")]
+    async fn comment_bans(
+        &self,
+        ctx: &Context<'_>,
+        channel_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<String, CommentBan, ListCount>> {
+        let db = &app(ctx)?.db;
+        let channel = from_global(&channel_id, "Channel")?;
+        let page = moderation::bans(db, &viewer(ctx), channel, first, after.as_deref()).await?;
+        let ids = page.rows.iter().map(|(_, b)| b.user_id).collect();
+        let users = super::users_as_authors(db, ids).await?;
+        Ok(page.connection(after.is_some(), |model| CommentBan {
+            user: users.get(&model.user_id).cloned(),
+            model,
+        }))
     }
 }
 
