@@ -1494,7 +1494,7 @@ async fn an_editor_tags_categorises_chapters_and_schedules_a_video_that_goes_pub
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_library_bulk_publishes_three_videos_says_which_one_was_refused_and_moves_one_to_another_channel()
+async fn the_library_shows_likes_and_comments_bulk_publishes_three_videos_says_which_one_was_refused_and_moves_one_to_another_channel()
  {
     assert_app_is_built();
     let app = spawn_site(0, |_| {}).await;
@@ -1509,6 +1509,20 @@ async fn the_library_bulk_publishes_three_videos_says_which_one_was_refused_and_
         app.set_media_status(v["id"].as_str().unwrap(), "READY")
             .await;
         ready.push(v);
+    }
+    {
+        use projector_api::videos::entity::video;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let db = app.db().await;
+        let one = projector_api::graphql::relay::decode(ready[0]["id"].as_str().unwrap());
+        video::Entity::update_many()
+            .col_expr(video::Column::LikeCount, Expr::value(1234))
+            .col_expr(video::Column::CommentCount, Expr::value(7))
+            .filter(video::Column::Id.eq(one.unwrap().1))
+            .exec(&db)
+            .await
+            .unwrap();
+        db.close().await.ok();
     }
     // No media: publishing it is refused, and only it.
     let empty = app
@@ -1543,6 +1557,15 @@ async fn the_library_bulk_publishes_three_videos_says_which_one_was_refused_and_
     )
     .await;
     let listed = body_text(&browser).await;
+    // Likes and comments per row (the counters as stored; views, likes, comments).
+    let counts = js(
+        &browser,
+        "return [...document.querySelectorAll('#library-table tr.library-row')]\
+         .filter((r) => r.querySelector('.admin-video-title a').textContent === 'One')\
+         .map((r) => [r.querySelector('.likes').textContent, r.querySelector('.comments').textContent]);",
+    )
+    .await;
+    assert_eq!(counts, json!([["1,234", "7"]]));
     browser.screenshots("admin-library").await;
     click(&browser, "library-select-all").await;
     click(&browser, "bulk-publish").await;

@@ -17,6 +17,7 @@ mod feed_preview;
 mod library;
 mod live;
 mod moderation;
+mod moderation_bans;
 mod new_podcast;
 mod new_video;
 mod notices;

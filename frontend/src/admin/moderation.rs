@@ -40,7 +40,9 @@ operation!(
     ModerationWaiting,
     ApproveComments,
     RejectComments,
-    BanFromChannelComments
+    BanFromChannelComments,
+    UnbanFromChannelComments,
+    CommentBans
 );
 
 /// How many comments wait for the user, shared by the admin bar and the page.
@@ -95,6 +97,8 @@ struct Row {
     author_id: Option<String>,
     reply: bool,
     reports: i64,
+    /// The reasons the reporters gave (reports without one are only counted).
+    reasons: Vec<String>,
     created_at: String,
     /// The item's title and public path, and its channel's ID and name.
     item: Option<(String, String, String, String)>,
@@ -125,6 +129,12 @@ impl From<moderation_queue::ModerationQueueModerationQueueNodes> for Row {
             author_id: n.author_id,
             reply: n.parent_id.is_some(),
             reports: n.report_count.unwrap_or(0),
+            reasons: n
+                .reports
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| r.reason.filter(|r| !r.trim().is_empty()))
+                .collect(),
             created_at: n.created_at,
             item,
         }
@@ -157,6 +167,8 @@ struct Queue {
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
     waiting: Option<Waiting>,
+    /// Counts bans and unbans made on the page, so the list of banned users reads again.
+    bans_changed: RwSignal<u32>,
     /// The language, for words made in tasks (which have no context).
     i18n: I18n,
 }
@@ -296,6 +308,7 @@ pub fn ModerationPage() -> impl IntoView {
         error: RwSignal::new(None),
         busy: RwSignal::new(false),
         waiting: use_context::<Waiting>(),
+        bans_changed: RwSignal::new(0),
         i18n: use_i18n(),
     };
     let channels = LocalResource::new(move || {
@@ -365,6 +378,7 @@ pub fn ModerationPage() -> impl IntoView {
             <Show when=move || q.next.get().is_some()>
                 <button type="button" id="moderation-more" on:click=move |_| q.load(true)>{t(M::NextPage)}</button>
             </Show>
+            <super::moderation_bans::BannedUsers session channel=q.channel changed=q.bans_changed />
         </article>
     }
 }
@@ -427,9 +441,26 @@ fn row_view(q: Queue, row: Row) -> impl IntoView {
                 })}
             </p>
             <div class="comment-body" inner_html=row.body_html.clone()></div>
+            {(!row.reasons.is_empty()).then(|| view! {
+                <ul class="moderation-reasons" aria-label=t(M::ReportReasons)>
+                    {row.reasons.iter().map(|r| view! { <li>{format!("“{r}”")}</li> }).collect::<Vec<_>>()}
+                </ul>
+            })}
             {move || q.row_errors.with(|e| e.get(&id.get_value()).cloned()).map(|e| view! { <p class="form-error row-error" role="alert">{e}</p> })}
-            {ban_target.map(|target| ban_view(q.session, target, who.clone(), channel_name.clone(), confirming, banned, ban_error))}
-            {move || banned.get().map(|b| view! { <p class="notice ban-notice" role="status">{b}</p> })}
+            {ban_target.clone().map(|target| ban_view(q, target, who.clone(), channel_name.clone(), confirming, banned, ban_error))}
+            {move || banned.get().map(|b| {
+                let undo = ban_target.clone().map(|(user_id, channel_id)| {
+                    let unban = move |_| {
+                        let target = (channel_id.clone(), user_id.clone());
+                        let done = move || {
+                            banned.try_set(None);
+                        };
+                        super::moderation_bans::unban(q.session, target, q.bans_changed, done, ban_error);
+                    };
+                    view! { " " <button type="button" class="unban-author" on:click=unban>{t(M::Undo)}</button> }
+                });
+                view! { <p class="notice ban-notice" role="status">{b}{undo}</p> }
+            })}
             {move || ban_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </li>
     }
@@ -438,7 +469,7 @@ fn row_view(q: Queue, row: Row) -> impl IntoView {
 /// "Ban from channel" for a row's author, with its confirmation; `banned` and `error` get
 /// the outcome.
 fn ban_view(
-    session: Session,
+    q: Queue,
     (user_id, channel_id): (String, String),
     who: String,
     channel_name: String,
@@ -447,7 +478,7 @@ fn ban_view(
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let question = text::ban_question(locale(), &who, &channel_name);
-    let i18n = use_i18n();
+    let (session, i18n, changed) = (q.session, q.i18n, q.bans_changed);
     let ban = move |_| {
         let variables = ban_from_channel_comments::Variables {
             channel_id: channel_id.clone(),
@@ -458,7 +489,9 @@ fn ban_view(
             match session.call::<BanFromChannelComments>(variables).await {
                 Ok(_) => {
                     confirming.try_set(false);
+                    error.try_set(None);
                     banned.try_set(Some(text::banned(i18n.locale(), &who, &channel_name)));
+                    changed.try_update(|n| *n += 1);
                 }
                 Err(e) => {
                     error.try_set(Some(e.to_string()));
@@ -467,7 +500,7 @@ fn ban_view(
         });
     };
     view! {
-        <div class="site-row-actions">
+        <div class="site-row-actions" hidden=move || banned.with(Option::is_some)>
             <Show when=move || confirming.get() fallback=move || view! {
                 <button type="button" class="ban-author danger" on:click=move |_| confirming.set(true)>{t(M::BanAuthor)}</button>
             }>

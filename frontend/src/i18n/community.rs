@@ -56,6 +56,7 @@ crate::messages! {
             "Trop de tentatives. Réessayez dans quelques minutes.";
         ErrSignIn => "Wrong email or password.", "E-mail ou mot de passe incorrect.";
         ErrOther => "Something went wrong. Try again.", "Un problème est survenu. Réessayez.";
+        ShowMore => "Show more", "Afficher plus";
     }
 }
 

@@ -1,6 +1,7 @@
 //! `/admin/moderation` and the comment settings: held comments approved and rejected in bulk
 //! (a comment gone meanwhile says so on its row and the others go through), the channel
-//! filter and the next page; the channel's comment moderation and the "Comments enabled"
+//! filter and the next page; why viewers reported a comment, banning its author and undoing
+//! it, and the channel's banned list with "Let back in"; the channel's comment moderation and the "Comments enabled"
 //! checkboxes of the video and episode editors, which save only what changed.
 
 use std::net::SocketAddr;
@@ -172,6 +173,129 @@ async fn an_editor_approves_and_rejects_in_bulk_filters_by_channel_pages_and_see
     assert_eq!(count, 1, "rejecting published nothing");
     assert!(!queue.contains(&pier_comment));
     assert!(queue.is_empty(), "left in the queue: {queue:?}");
+    browser.close().await;
+}
+
+/// The user IDs banned from `channel`'s comments, the latest first.
+async fn banned(app: &TestApp, admin: &str, channel: &str) -> Vec<String> {
+    app.graphql_ok(
+        Some(admin),
+        "query($c: ID!) { commentBans(channelId: $c, first: 100) { nodes { userId } } }",
+        json!({ "c": channel }),
+    )
+    .await["commentBans"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["userId"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn user_id(app: &TestApp, token: &str) -> String {
+    app.graphql_ok(Some(token), "{ me { id } }", json!({}))
+        .await["me"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_reads_why_a_comment_was_reported_bans_its_author_undoes_it_and_lets_another_back_in()
+ {
+    assert_app_is_built();
+    let app = spawn_comments_site().await;
+    let admin = app.admin_token().await;
+    let (harbour, video) = held_channel(&app, &admin, "Harbour").await;
+    app.graphql_ok(
+        Some(&admin),
+        "mutation($i: UpdateChannelInput!) { updateChannel(input: $i) { channel { id } } }",
+        json!({ "i": { "id": harbour, "commentModeration": "PUBLISH" } }),
+    )
+    .await;
+    let ada = app.user_token("ada@example.com", "VIEWER").await;
+    let bob = app.user_token("bob@example.com", "VIEWER").await;
+    let cy = app.user_token("cy@example.com", "VIEWER").await;
+    let eve = app.user_token("eve@example.com", "VIEWER").await;
+    let (ada_id, eve_id) = (user_id(&app, &ada).await, user_id(&app, &eve).await);
+    let rude = post(&app, &ada, &video, "Rude words").await;
+    let report =
+        "mutation($i: ReportCommentInput!) { reportComment(input: $i) { comment { id } } }";
+    app.graphql_ok(
+        Some(&bob),
+        report,
+        json!({ "i": { "id": rude, "reason": "Insults the host" } }),
+    )
+    .await;
+    app.graphql_ok(Some(&cy), report, json!({ "i": { "id": rude } }))
+        .await;
+    let ban = "mutation($i: ChannelCommentsBanInput!) { banFromChannelComments(input: $i) { channel { id } } }";
+    app.graphql_ok(
+        Some(&admin),
+        ban,
+        json!({ "i": { "channelId": harbour, "userId": eve_id } }),
+    )
+    .await;
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    open(&browser, &app, "/admin/moderation").await;
+    // Every channel: no banned list (it is per channel).
+    wait_for(&browser, ".moderation-row").await;
+    let absent = js(
+        &browser,
+        "return document.getElementById('banned-users') === null;",
+    )
+    .await;
+    assert_eq!(absent, json!(true));
+    choose(&browser, "#moderation-channel", &harbour).await;
+    let row = format!(".moderation-row[data-id='{rude}']");
+    let badge = text_containing(&browser, &format!("{row} .moderation-reports"), "report").await;
+    assert_eq!(badge, "2 reports");
+    let reasons = text_of(&browser, &format!("{row} .moderation-reasons")).await;
+    assert_eq!(reasons.as_deref(), Some("“Insults the host”"));
+    let listed = text_containing(&browser, "#banned-list", "eve").await;
+    assert!(listed.contains("banned"), "{listed}");
+
+    // Ban the author from the row; the list shows them first; Undo lets them back.
+    click(&browser, &format!("{row} .ban-author")).await;
+    click(&browser, &format!("{row} .confirm-ban")).await;
+    let said = text_containing(&browser, &format!("{row} .ban-notice"), "no longer").await;
+    assert!(
+        said.starts_with("ada can no longer comment on Harbour."),
+        "{said}"
+    );
+    assert_eq!(
+        banned(&app, &admin, &harbour).await,
+        vec![ada_id.clone(), eve_id.clone()]
+    );
+    wait_for_js(
+        &browser,
+        "document.querySelectorAll('#banned-list .banned-user').length === 2",
+    )
+    .await;
+    let first = text_of(&browser, "#banned-list .banned-user .banned-name").await;
+    assert_eq!(first.as_deref(), Some("ada"));
+    click(&browser, &format!("{row} .unban-author")).await;
+    wait_for(&browser, &format!("{row} .ban-author")).await;
+    assert_eq!(banned(&app, &admin, &harbour).await, vec![eve_id.clone()]);
+    wait_for_js(
+        &browser,
+        "document.querySelectorAll('#banned-list .banned-user').length === 1",
+    )
+    .await;
+
+    // Let the earlier one back in from the list.
+    click(
+        &browser,
+        &format!("#banned-list .banned-user[data-user='{eve_id}'] .let-back"),
+    )
+    .await;
+    let said = text_containing(&browser, "#unban-notice", "again").await;
+    assert_eq!(said, "eve can comment on this channel again.");
+    wait_for(&browser, "#banned-none").await;
+    assert!(banned(&app, &admin, &harbour).await.is_empty());
+    let back = post(&app, &eve, &video, "Thanks for having me back").await;
+    assert!(!back.is_empty());
     browser.close().await;
 }
 

@@ -61,6 +61,10 @@ pub struct Row {
     pub duration: Option<f64>,
     /// Views (videos only: episodes keep plays per day, not a total).
     pub views: Option<i64>,
+    /// Likes (counted in batches, like views).
+    pub likes: i64,
+    /// Published comments.
+    pub comments: i64,
     /// The poster.
     pub poster: Option<String>,
 }
@@ -186,6 +190,8 @@ async fn videos_page(
                 visibility: format!("{:?}", v.visibility),
                 duration: v.duration,
                 views: Some(v.view_count),
+                likes: v.like_count,
+                comments: v.comment_count,
                 poster: v.media.poster_url,
             }
         })

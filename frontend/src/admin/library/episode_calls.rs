@@ -108,6 +108,8 @@ pub(super) async fn page(
                 visibility: format!("{:?}", e.visibility),
                 duration: e.duration,
                 views: None,
+                likes: e.like_count,
+                comments: e.comment_count,
                 poster: e.podcast.artwork_url,
             }
         })

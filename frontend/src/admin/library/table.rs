@@ -49,6 +49,8 @@ pub(super) fn LibraryTable(listing: Listing, kind: Signal<Kind>) -> impl IntoVie
                         <th scope="col">{t(L::Publication)}</th>
                         <th scope="col" class="wide-only">{t(L::Length)}</th>
                         <th scope="col" class="wide-only">{t(L::Views)}</th>
+                        <th scope="col" class="wide-only">{t(L::Likes)}</th>
+                        <th scope="col" class="wide-only">{t(L::Comments)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -103,6 +105,8 @@ fn row_view(row: Row, selected: RwSignal<Vec<String>>) -> impl IntoView {
             <td class="publication">{shell::publication(locale(), row.publication)}</td>
             <td class="wide-only">{row.duration.map(format::duration)}</td>
             <td class="views wide-only">{row.views.map(|n| format::number(locale(), n))}</td>
+            <td class="likes wide-only">{format::number(locale(), row.likes)}</td>
+            <td class="comments wide-only">{format::number(locale(), row.comments)}</td>
         </tr>
     }
 }

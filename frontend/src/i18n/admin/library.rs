@@ -43,6 +43,8 @@ crate::messages! {
         Publication => "Publication", "Publication" (same);
         Length => "Length", "Durée";
         Views => "Views", "Vues";
+        Likes => "Likes", "J’aime";
+        Comments => "Comments", "Commentaires";
         LoadMore => "Load more", "Afficher plus";
         BulkActions => "Bulk actions", "Actions groupées";
         Publish => "Publish", "Publier";

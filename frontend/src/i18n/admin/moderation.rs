@@ -35,6 +35,12 @@ crate::messages! {
             "Retenir les commentaires des nouveaux commentateurs";
         ModHoldAll => "Hold every comment for review", "Retenir chaque commentaire pour validation";
         CommentsEnabled => "Comments enabled", "Commentaires activés";
+        ReportReasons => "Why viewers reported it", "Pourquoi des spectateurs l’ont signalé";
+        Undo => "Undo", "Annuler";
+        BannedTitle => "Banned from this channel’s comments", "Bannis des commentaires de cette chaîne";
+        NobodyBanned => "Nobody is banned from this channel’s comments.",
+            "Personne n’est banni des commentaires de cette chaîne.";
+        LetBackIn => "Let back in", "Réautoriser";
     }
 }
 
@@ -85,6 +91,22 @@ pub fn banned(locale: Locale, who: &str, channel: &str) -> String {
     }
 }
 
+/// "Ada can comment on this channel again.", in `locale`.
+pub fn unbanned(locale: Locale, who: &str) -> String {
+    match locale {
+        Locale::En => format!("{who} can comment on this channel again."),
+        Locale::Fr => format!("{who} peut de nouveau commenter sur cette chaîne."),
+    }
+}
+
+/// "banned 3 days ago", in `locale`, from the relative time.
+pub fn banned_since(locale: Locale, ago: String) -> String {
+    match locale {
+        Locale::En => format!("banned {ago}"),
+        Locale::Fr => format!("banni {ago}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +117,13 @@ mod tests {
         assert_eq!(nav(Locale::Fr, Some(3)), "Modération (3)");
         assert_eq!(nav(Locale::En, Some(0)), "Moderation");
         assert_eq!(reports(Locale::En, 1), "1 report");
+        assert_eq!(
+            unbanned(Locale::Fr, "Ada"),
+            "Ada peut de nouveau commenter sur cette chaîne."
+        );
+        assert_eq!(
+            banned_since(Locale::En, "3 days ago".into()),
+            "banned 3 days ago"
+        );
     }
 }
