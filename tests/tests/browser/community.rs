@@ -421,3 +421,108 @@ async fn a_viewer_renames_themself_sets_an_avatar_changes_the_password_and_delet
     browser.close().await;
     assert_eq!(app.count("users").await, 1, "only the admin is left");
 }
+
+/// The number of rows in the list with this id once it is `n` (`None` when it never is).
+async fn rows_become(browser: &Browser, list: &str, n: usize) -> bool {
+    wait_for_js(
+        browser,
+        &format!("document.querySelectorAll('#{list} > li').length === {n}"),
+    )
+    .await
+    .is_some()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_pages_through_subscriptions_and_history_with_show_more() {
+    assert_app_is_built();
+    let app = spawn_open_site().await;
+    let admin = app.admin_token().await;
+    let (ch, _) = channel(&app, &admin, "Archive").await;
+    let mut ids = Vec::new();
+    for n in 0..30 {
+        let uuid = video(
+            &app,
+            &admin,
+            &ch,
+            &format!("Reel {n:02}"),
+            json!({ "visibility": "PUBLIC", "status": "READY", "duration": 60.0 }),
+        )
+        .await;
+        ids.push(projector_api::graphql::relay::to_global("Video", uuid.parse().unwrap()).0);
+    }
+    let viewer = app.user_token("ada@example.com", "VIEWER").await;
+    app.graphql_ok(
+        Some(&viewer),
+        "mutation($i: SubscribeInput!) { subscribe(input: $i) { channel { id } } }",
+        json!({ "i": { "channelId": ch } }),
+    )
+    .await;
+    // Watched: 26 of them, the last one most recently.
+    for id in &ids[..26] {
+        app.graphql_ok(
+            Some(&viewer),
+            "mutation($i: SaveWatchPositionInput!) { saveWatchPosition(input: $i) { seconds } }",
+            json!({ "i": { "itemId": id, "seconds": 30.0 } }),
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+
+    let browser = Browser::start().await;
+    open(&browser, &app, "/signin").await;
+    fill(&browser, "signin-email", "ada@example.com").await;
+    fill(&browser, "signin-password", "password-1234").await;
+    click(&browser, "signin-submit").await;
+    assert!(text_when(&browser, "account-name", "true").await.is_some());
+
+    // 24 a page; "Show more" adds the rest and goes away.
+    open(&browser, &app, "/subscriptions").await;
+    assert!(
+        rows_become(&browser, "feed", 24).await,
+        "{}",
+        body_text(&browser).await
+    );
+    click(&browser, "feed-more").await;
+    assert!(
+        rows_become(&browser, "feed", 30).await,
+        "{}",
+        body_text(&browser).await
+    );
+    let titles = wait_for_js(
+        &browser,
+        "(() => { const t = [...document.querySelectorAll('#feed .side-title')].map(e => e.textContent); \
+         return document.getElementById('feed-more') === null && t; })()",
+    )
+    .await
+    .expect("the button goes once every page is shown");
+    let mut shown: Vec<String> = serde_json::from_value(titles).unwrap();
+    shown.sort();
+    shown.dedup();
+    assert_eq!(shown.len(), 30, "each video once: {shown:?}");
+
+    open(&browser, &app, "/history").await;
+    assert!(
+        rows_become(&browser, "history", 24).await,
+        "{}",
+        body_text(&browser).await
+    );
+    let newest = wait_for_js(
+        &browser,
+        "(e => e && e.textContent)(document.querySelector('#history .side-title'))",
+    )
+    .await;
+    assert_eq!(newest, Some(json!("Reel 25")));
+    click(&browser, "history-more").await;
+    assert!(
+        rows_become(&browser, "history", 26).await,
+        "{}",
+        body_text(&browser).await
+    );
+    let last = wait_for_js(
+        &browser,
+        "document.getElementById('history-more') === null && [...document.querySelectorAll('#history .side-title')].pop().textContent",
+    )
+    .await;
+    assert_eq!(last, Some(json!("Reel 00")));
+    browser.close().await;
+}
