@@ -4,14 +4,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead as _, BufReader, Write as _};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use sha2::{Digest as _, Sha256};
 
+mod support;
+
 const MB: usize = 1024 * 1024;
 
-fn start(dir: &std::path::Path) -> (Child, String) {
+fn start(dir: &std::path::Path) -> (support::Proc, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_projector"));
     for (key, _) in std::env::vars() {
         if key.starts_with("PROJECTOR_") {
@@ -58,7 +60,7 @@ fn start(dir: &std::path::Path) -> (Child, String) {
             std::fs::read_to_string(dir.join("stderr.log")).unwrap_or_default()
         );
     };
-    (child, addr)
+    (support::Proc(child), addr)
 }
 
 fn wav(bytes: usize) -> Vec<u8> {

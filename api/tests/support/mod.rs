@@ -56,12 +56,39 @@ pub fn command(dir: &Path, db: &str) -> Command {
     cmd
 }
 
-pub fn serve(dir: &Path, db: &str) -> (Child, String) {
+/// A child process that is killed (and reaped) when dropped, so a test that panics leaves no
+/// `projector` process behind.
+#[derive(Debug)]
+pub struct Proc(pub Child);
+
+impl std::ops::Deref for Proc {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Proc {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+pub fn serve(dir: &Path, db: &str) -> (Proc, String) {
     serve_with(dir, db, &[])
 }
 
 /// [`serve`] with extra environment variables.
-pub fn serve_with(dir: &Path, db: &str, env: &[(&str, &str)]) -> (Child, String) {
+pub fn serve_with(dir: &Path, db: &str, env: &[(&str, &str)]) -> (Proc, String) {
     let mut cmd = command(dir, db);
     for (k, v) in env {
         cmd.env(k, v);
@@ -95,16 +122,18 @@ pub fn serve_with(dir: &Path, db: &str, env: &[(&str, &str)]) -> (Child, String)
             std::fs::read_to_string(dir.join("serve.err")).unwrap_or_default()
         );
     };
-    (child, addr)
+    (Proc(child), addr)
 }
 
-pub fn worker(dir: &Path, db: &str, name: &str) -> Child {
-    command(dir, db)
-        .args(["worker", "--concurrency", "1"])
-        .stdout(std::fs::File::create(dir.join(format!("{name}.out"))).unwrap())
-        .stderr(std::fs::File::create(dir.join(format!("{name}.err"))).unwrap())
-        .spawn()
-        .unwrap()
+pub fn worker(dir: &Path, db: &str, name: &str) -> Proc {
+    Proc(
+        command(dir, db)
+            .args(["worker", "--concurrency", "1"])
+            .stdout(std::fs::File::create(dir.join(format!("{name}.out"))).unwrap())
+            .stderr(std::fs::File::create(dir.join(format!("{name}.err"))).unwrap())
+            .spawn()
+            .unwrap(),
+    )
 }
 
 /// A signed-in GraphQL client of one server.
