@@ -209,15 +209,26 @@ impl Sort {
         match (&self.key, cursor.key.value()) {
             (None, None) => Ok(Condition::all().add(past_id)),
             (Some(key), Some(value)) => {
-                let past_key = if self.descending {
-                    Expr::expr(key.clone()).lt(value.clone())
+                let (past_key, from_key) = if self.descending {
+                    (
+                        Expr::expr(key.clone()).lt(value.clone()),
+                        Expr::expr(key.clone()).lte(value.clone()),
+                    )
                 } else {
-                    Expr::expr(key.clone()).gt(value.clone())
+                    (
+                        Expr::expr(key.clone()).gt(value.clone()),
+                        Expr::expr(key.clone()).gte(value.clone()),
+                    )
                 };
-                Ok(Condition::any().add(past_key).add(
-                    Condition::all()
-                        .add(Expr::expr(key.clone()).eq(value))
-                        .add(past_id),
+                // `key <= v` first, implied by the rest: it lets SQLite and PostgreSQL start
+                // the index range at the cursor instead of walking every earlier row of the
+                // (key, id) index to filter on the OR (page 1000 cost 4.8x page 1 without it).
+                Ok(Condition::all().add(from_key).add(
+                    Condition::any().add(past_key).add(
+                        Condition::all()
+                            .add(Expr::expr(key.clone()).eq(value))
+                            .add(past_id),
+                    ),
                 ))
             }
             _ => Err(AppError::validation(
@@ -367,6 +378,32 @@ mod tests {
         tampered[5] = if tampered[5] == b'A' { b'B' } else { b'A' };
         assert!(Cursor::decode(&String::from_utf8(tampered).unwrap(), "videos:newest").is_err());
         assert!(Cursor::decode("not a cursor", "videos:newest").is_err());
+    }
+
+    #[test]
+    fn a_cursor_bounds_the_key_on_its_own_so_the_index_range_starts_there() {
+        use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+        let key = || Expr::col(Alias::new("k"));
+        let cursor = Cursor {
+            list: "l".into(),
+            key: Key::Int(5),
+            id: Uuid::nil(),
+        };
+        for (descending, bound) in [(true, "\"k\" <= 5 AND"), (false, "\"k\" >= 5 AND")] {
+            let sort = Sort::by(key(), Expr::col(Alias::new("id")).into(), descending);
+            let query = Query::select()
+                .column(Alias::new("id"))
+                .from(Alias::new("t"))
+                .cond_where(sort.after(&cursor).unwrap())
+                .to_owned();
+            for sql in [
+                query.to_string(SqliteQueryBuilder),
+                query.to_string(PostgresQueryBuilder),
+            ] {
+                let (_, condition) = sql.split_once("WHERE ").unwrap();
+                assert!(condition.starts_with(bound), "{sql}");
+            }
+        }
     }
 
     #[test]
