@@ -59,11 +59,7 @@ impl CommentBan {
     }
     /// Their avatar picture, if they have one.
     async fn user_avatar_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
-        self.user
-            .as_ref()
-            .and_then(|a| a.avatar)
-            .map(|asset| crate::delivery::graphql::picture_url(ctx, asset, true))
-            .transpose()
+        avatar_url(ctx, self.user.as_ref())
     }
     /// The channel.
     async fn channel_id(&self) -> ID {
@@ -73,6 +69,13 @@ impl CommentBan {
     async fn banned_at(&self) -> DateTime<Utc> {
         self.model.created_at
     }
+}
+
+/// The public URL of a user's avatar picture; none when they have none.
+fn avatar_url(ctx: &Context<'_>, user: Option<&Author>) -> AppResult<Option<String>> {
+    user.and_then(|a| a.avatar)
+        .map(|asset| crate::delivery::graphql::picture_url(ctx, asset, true))
+        .transpose()
 }
 
 /// What a comment is on.
@@ -110,11 +113,7 @@ impl Comment {
     }
     /// The author's avatar picture; null when they have none or their account was deleted.
     async fn author_avatar_url(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
-        self.author
-            .as_ref()
-            .and_then(|a| a.avatar)
-            .map(|asset| crate::delivery::graphql::picture_url(ctx, asset, true))
-            .transpose()
+        avatar_url(ctx, self.author.as_ref())
     }
     /// The author's user ID, for the channel's moderators (to ban them); null for others.
     async fn author_id(&self) -> Option<ID> {

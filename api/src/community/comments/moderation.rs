@@ -159,11 +159,7 @@ pub async fn bans(
     first: Option<i32>,
     after: Option<&str>,
 ) -> AppResult<Page<comment_ban::Model>> {
-    channel::Entity::find_by_id(channel_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("channel"))?;
-    visibility::require_manage(db, viewer, channel_id).await?;
+    crate::content::require_channel(db, viewer, channel_id).await?;
     let select = comment_ban::Entity::find().filter(comment_ban::Column::ChannelId.eq(channel_id));
     let sort = Sort::by(
         Expr::col((comment_ban::Entity, comment_ban::Column::CreatedAt)),
