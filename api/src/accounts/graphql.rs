@@ -386,6 +386,8 @@ impl AccountsMutation {
     /// without locking the account for other addresses; each address also has a budget of
     /// attempts across all accounts.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<AuthPayload> {
+        // Sessions and tokens: nothing the public reads.
+        crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
         let addr = client_addr(ctx);
         // Bounded like a valid address, so a huge "email" cannot bloat the throttle's keys.
@@ -420,6 +422,8 @@ impl AccountsMutation {
     /// spent one revokes every token of its session, access tokens included. Rate limited per
     /// client address.
     async fn refresh(&self, ctx: &Context<'_>, input: RefreshInput) -> AppResult<AuthPayload> {
+        // Sessions and tokens: nothing the public reads.
+        crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
         let addr = client_addr(ctx).to_string();
         app.refresh_by_address
@@ -440,6 +444,8 @@ impl AccountsMutation {
     /// Ends the session the refresh token belongs to: its refresh tokens and, at once, its
     /// access tokens.
     async fn logout(&self, ctx: &Context<'_>, input: RefreshInput) -> AppResult<LogoutPayload> {
+        // Sessions and tokens: nothing the public reads.
+        crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
         service::logout(&app.db, &app.sessions, &input.refresh_token).await?;
         Ok(LogoutPayload { ok: true })
@@ -450,6 +456,8 @@ impl AccountsMutation {
     /// session only; API tokens keep working.
     #[graphql(guard = "SessionGuard")]
     async fn logout_everywhere(&self, ctx: &Context<'_>) -> AppResult<LogoutEverywherePayload> {
+        // Sessions and tokens: nothing the public reads.
+        crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
         let id = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
         let n = service::logout_everywhere(&app.db, &app.sessions, id).await?;
@@ -544,6 +552,8 @@ impl AccountsMutation {
         ctx: &Context<'_>,
         input: CreateApiTokenInput,
     ) -> AppResult<CreateApiTokenPayload> {
+        // Sessions and tokens: nothing the public reads.
+        crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
         let owner = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
         let (model, token) =
@@ -561,6 +571,8 @@ impl AccountsMutation {
         ctx: &Context<'_>,
         input: RevokeApiTokenInput,
     ) -> AppResult<RevokeApiTokenPayload> {
+        // Sessions and tokens: nothing the public reads.
+        crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
         let who = principal(ctx);
         let actor = who.user_id().ok_or(AppError::Unauthenticated)?;

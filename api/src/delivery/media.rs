@@ -101,7 +101,7 @@ pub async fn get(
     };
     let access = match ctx
         .delivery
-        .access(&ctx.db, ctx.public_cache.generation(), asset)
+        .access(&ctx.db, ctx.public_cache.any_generation(), asset)
         .await
     {
         Ok(a) => a,

@@ -62,10 +62,7 @@ pub async fn execute(
         }
         None => None,
     };
-    // A change by a user (a session or a write token) may alter any public read. Sign-in
-    // mutations by anonymous callers change no content and leave the cache alone.
-    let changes_content = matches!(principal, Principal::User { .. })
-        && batch.iter().any(|r| r.query.contains("mutation"));
+    // A user's mutation empties the cache in the gate, as over WebSocket.
     let generation = cache.generation();
     let loaders = Arc::new(super::loaders::Loaders::new(state.ctx.db.clone()));
     let batch = batch
@@ -74,9 +71,6 @@ pub async fn execute(
         .data(loaders)
         .data(super::cost::Budget::new(limits.max_complexity));
     let mut response = state.gate.execute_batch(batch).await;
-    if changes_content {
-        cache.invalidate();
-    }
     let elapsed = started.elapsed();
     let responses: Vec<&mut async_graphql::Response> = match &mut response {
         BatchResponse::Single(r) => vec![r],

@@ -112,7 +112,7 @@ impl MetaQuery {
 /// the cost limit, error codes: what every transport goes through).
 pub fn build_gate(ctx: Arc<Ctx>) -> gate::Gate {
     let limit = ctx.config.graphql.max_complexity;
-    gate::Gate::new(build_schema(Some(ctx)), limit)
+    gate::Gate::new(build_schema(Some(ctx.clone())), limit, Some(ctx))
 }
 
 /// Builds the schema with its limits; `ctx` is `None` only for exporting the SDL. It has no

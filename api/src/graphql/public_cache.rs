@@ -1,8 +1,10 @@
 //! The hot-read cache: responses to public GraphQL queries served from memory.
 //!
 //! Only callers who see exactly the public catalogue (anonymous visitors and `read` API tokens)
-//! share it, so nothing private can leak through it. Any mutation on this node empties it (a
-//! generation counter, so invalidation is one atomic increment), and entries expire after a
+//! share it, so nothing private can leak through it. Any change the public could see empties it
+//! (a generation counter, so invalidation is one atomic increment); a change only editors can
+//! see (a new draft, a draft's media) leaves it alone and ends only the delivery answers that
+//! follow [`PublicCache::any_generation`]. Entries expire after a
 //! short TTL, which bounds staleness from changes made elsewhere (another node, the CLI) and
 //! from publish windows opening or closing.
 //!
@@ -52,6 +54,9 @@ pub struct PublicCache {
     capacity: usize,
     max_bytes: usize,
     generation: AtomicU64,
+    /// Counts every change, public or not: delivery's answers about who may read an asset
+    /// follow it, since a draft's media changes them too.
+    any_generation: AtomicU64,
     entries: Mutex<Entries>,
     /// Tells other nodes about local changes (PostgreSQL `NOTIFY`, see `delivery::notify`).
     notifier: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
@@ -166,6 +171,7 @@ impl PublicCache {
             capacity,
             max_bytes,
             generation: AtomicU64::new(0),
+            any_generation: AtomicU64::new(0),
             entries: Mutex::new(Entries::default()),
             flights: Mutex::new(HashMap::new()),
             notifier: std::sync::OnceLock::new(),
@@ -281,9 +287,28 @@ impl PublicCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Forgets every cached response (after any change), here and on every other node.
+    /// Counts every change, including those only editors can see (read it before looking up
+    /// anything that a draft's change can alter, such as who may read an asset).
+    pub fn any_generation(&self) -> u64 {
+        self.any_generation.load(Ordering::Acquire)
+    }
+
+    /// Forgets every cached response (after a change the public may see), here and on every
+    /// other node.
     pub fn invalidate(&self) {
         self.invalidate_local();
+        self.notify_others();
+    }
+
+    /// Records a change that no anonymous reader can see (a draft, its media): cached public
+    /// responses stay; answers that follow [`Self::any_generation`] end, here and (as any
+    /// change, to keep the protocol one message) on every other node.
+    pub fn invalidate_unpublished(&self) {
+        self.any_generation.fetch_add(1, Ordering::AcqRel);
+        self.notify_others();
+    }
+
+    fn notify_others(&self) {
         if let Some(notify) = self.notifier.get() {
             notify();
         }
@@ -291,6 +316,7 @@ impl PublicCache {
 
     /// Forgets every cached response on this node only (another node announced a change).
     pub fn invalidate_local(&self) {
+        self.any_generation.fetch_add(1, Ordering::AcqRel);
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -310,6 +336,28 @@ impl PublicCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_to_a_draft_keeps_public_responses_but_ends_answers_about_any_change() {
+        let cache = PublicCache::new(Duration::from_secs(60), 10, 1 << 20);
+        let key = PublicCache::key("{ a }", None, "{}").unwrap();
+        cache.put(
+            key.clone(),
+            cache.generation(),
+            Bytes::from_static(b"1"),
+            None,
+        );
+        let (public, any) = (cache.generation(), cache.any_generation());
+        cache.invalidate_unpublished();
+        assert!(cache.get(&key).is_some());
+        assert_eq!(cache.generation(), public);
+        assert_ne!(cache.any_generation(), any);
+        // A public change ends both.
+        let any = cache.any_generation();
+        cache.invalidate();
+        assert!(cache.get(&key).is_none());
+        assert_ne!(cache.any_generation(), any);
+    }
 
     #[test]
     fn a_change_or_the_ttl_ends_an_entry() {

@@ -47,7 +47,7 @@ pub async fn retry(ctx: &Ctx, who: &Viewer, subject: Subject) -> AppResult<job::
     .await?;
     txn.commit().await?;
     ctx.jobs_waiting.notify_waiters();
-    ctx.public_cache.invalidate();
+    crate::media::subject::media_changed(ctx, subject).await;
     ctx.events
         .publish(Event::SubjectChanged {
             subject_kind: subject.kind().as_str().into(),

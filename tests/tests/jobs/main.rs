@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod flow;
+mod public_cache;
 mod queue;
 mod retry;
 mod subscriptions;

@@ -17,7 +17,7 @@ type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens `/graphql/ws` (graphql-transport-ws), signed in with `token` when given.
-async fn connect(app: &TestApp, token: Option<&str>) -> Socket {
+pub(super) async fn connect(app: &TestApp, token: Option<&str>) -> Socket {
     let url = format!("ws://{}/graphql/ws", app.addr);
     let mut request =
         tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url)
@@ -56,7 +56,7 @@ async fn subscribe(ws: &mut Socket, query: &str, variables: Value) {
 }
 
 /// The next JSON message, or `None` if none arrives within `wait`.
-async fn next_json(ws: &mut Socket, wait: Duration) -> Option<Value> {
+pub(super) async fn next_json(ws: &mut Socket, wait: Duration) -> Option<Value> {
     loop {
         let msg = tokio::time::timeout(wait, ws.next()).await.ok()??.ok()?;
         if let Ok(text) = msg.to_text()
@@ -67,7 +67,7 @@ async fn next_json(ws: &mut Socket, wait: Duration) -> Option<Value> {
     }
 }
 
-fn clip(path: &std::path::Path) {
+pub(super) fn clip(path: &std::path::Path) {
     gst_launch(&format!(
         "videotestsrc num-buffers=50 ! video/x-raw,width=320,height=240,framerate=25/1 ! x264enc speed-preset=ultrafast ! h264parse ! mp4mux name=mux ! filesink location={} \
          audiotestsrc num-buffers=94 samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=2 ! audioconvert ! avenc_aac ! aacparse ! mux.",

@@ -18,7 +18,7 @@ pub mod state;
 use sea_orm::entity::prelude::*;
 use uuid::Uuid;
 
-pub use state::{MediaChange, MediaState, media_of, set_media, set_media_error};
+pub use state::{MediaChange, MediaState, media_changed, media_of, set_media, set_media_error};
 
 /// The kind of a [`Subject`], as stored in `uploads.target_kind` and `jobs.subject_kind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::Subject;
 use crate::error::AppResult;
 use crate::podcasts::entity::episode;
+use crate::state::Ctx;
 use crate::videos::entity::video;
 use crate::visibility::Status;
 
@@ -121,4 +122,40 @@ async fn write(
         Subject::Episode(id) => write!(episode, MediaAssetId, id),
     }
     Ok(())
+}
+
+/// Whether anonymous readers may see `subject` now or without another change: it has a publish
+/// time (now or later), or it is gone (a deletion changes what they see).
+async fn may_be_public(db: &impl ConnectionTrait, subject: Subject) -> AppResult<bool> {
+    use sea_orm::{QuerySelect as _, sea_query::Expr};
+    let publish_at: Option<Option<chrono::DateTime<Utc>>> = match subject {
+        Subject::Video(id) => {
+            video::Entity::find_by_id(id)
+                .select_only()
+                .column_as(Expr::col(video::Column::PublishAt), "publish_at")
+                .into_tuple()
+                .one(db)
+                .await?
+        }
+        Subject::Episode(id) => {
+            episode::Entity::find_by_id(id)
+                .select_only()
+                .column_as(Expr::col(episode::Column::PublishAt), "publish_at")
+                .into_tuple()
+                .one(db)
+                .await?
+        }
+    };
+    Ok(publish_at.is_none_or(|at| at.is_some()))
+}
+
+/// Tells the caches that `subject`'s media changed (after the change is committed): every
+/// cached public response when anonymous readers may see the subject, otherwise only what
+/// follows any change (who may read its media), so a draft's upload and transcode leave the
+/// public pages cached. When the subject cannot be read, everything.
+pub async fn media_changed(ctx: &Ctx, subject: Subject) {
+    match may_be_public(&ctx.db, subject).await {
+        Ok(false) => ctx.public_cache.invalidate_unpublished(),
+        Ok(true) | Err(_) => ctx.public_cache.invalidate(),
+    }
 }

@@ -54,6 +54,6 @@ pub(super) async fn attach(
     {
         tracing::warn!(asset = %old, error = %e, "could not delete a replaced source; the sweep will");
     }
-    ctx.public_cache.invalidate();
+    subject::media_changed(ctx, target).await;
     Ok(())
 }

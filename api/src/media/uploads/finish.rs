@@ -185,7 +185,7 @@ async fn give_up(ctx: &Ctx, id: Uuid) -> AppResult<()> {
     {
         subject::set_media_error(&ctx.db, target, &format!("upload failed: {FAILED_MESSAGE}"))
             .await?;
-        ctx.public_cache.invalidate();
+        subject::media_changed(ctx, target).await;
     }
     Ok(())
 }

@@ -175,6 +175,8 @@ impl PodcastsMutation {
     ) -> AppResult<EpisodePayload> {
         let new = NewEpisode::try_from(input)?;
         let e = service::create_episode(&app(ctx)?.db, &viewer(ctx), new).await?;
+        // A new episode has no media yet, so nobody but its editors can see it.
+        crate::graphql::gate::changed_nothing_public(ctx);
         Ok(EpisodePayload::from(e))
     }
 

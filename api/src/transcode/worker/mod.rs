@@ -172,7 +172,7 @@ async fn run_job(ctx: &Arc<Ctx>, worker: &str, job: job::Model) {
     )
     .await;
     publish_changed(ctx, &job).await;
-    ctx.public_cache.invalidate();
+    crate::media::subject::media_changed(ctx, job.subject()).await;
     tracing::info!(job = %job.id, outcome, secs = started.elapsed().as_secs_f64(), "job finished");
 }
 

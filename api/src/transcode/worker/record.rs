@@ -56,7 +56,7 @@ pub(super) async fn mark_playable(
         .await?;
     insert_output(&txn, job.asset_id, &output).await?;
     txn.commit().await?;
-    ctx.public_cache.invalidate();
+    crate::media::subject::media_changed(ctx, job.subject()).await;
     Ok(())
 }
 

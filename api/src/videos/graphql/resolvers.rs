@@ -122,6 +122,8 @@ impl VideosMutation {
     ) -> AppResult<VideoPayload> {
         let new = NewVideo::try_from(input)?;
         let video = service::create(&app(ctx)?.db, &viewer(ctx), new).await?;
+        // A new video has no media yet, so nobody but its editors can see it.
+        crate::graphql::gate::changed_nothing_public(ctx);
         Ok(VideoPayload::from(video))
     }
 
