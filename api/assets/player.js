@@ -1,4 +1,4 @@
-// The embed page's player: native HLS where the browser has it (Safari, Chromium), else hls.js.
+// The embed pages' player (video or audio): native HLS where the browser has it (Safari, Chromium), else hls.js.
 (function () {
   var v = document.getElementById("player");
   var src = v.getAttribute("data-src");
@@ -18,6 +18,11 @@
     } else {
       v.src = src;
     }
+  }
+  // In a playlist's embed page, the next item follows when this one ends.
+  var next = v.getAttribute("data-next");
+  if (next) {
+    v.addEventListener("ended", function () { window.location.href = next; });
   }
   // One view beacon per page, when playback really starts.
   var views = v.getAttribute("data-views");

@@ -154,6 +154,8 @@ pub fn router(config: &Config) -> Router<AppState> {
         .layer(cors)
         // The page's own CSP: only the embed page may be framed (by `frame_ancestors`).
         .route("/embed/{id}", get(embed::page))
+        .route("/embed/episodes/{id}", get(embed::episode::page))
+        .route("/embed/playlists/{id}", get(embed::playlist::page))
         .route("/embed/assets/hls.light.min.js", get(embed::hls_js))
         .route("/embed/assets/player.js", get(embed::player_js))
 }

@@ -1,5 +1,6 @@
 //! Absolute URLs the API hands out: media (plain for public items, signed for private ones),
-//! the embed page, oEmbed and feeds. Everything that names a media URL goes through here, so
+//! the watch, episode and playlist pages, their embed pages and iframe snippets, oEmbed and
+//! feeds. Everything that names a media URL goes through here, so
 //! switching the storage backend or the S3 delivery mode changes no stored data.
 
 use chrono::{DateTime, Utc};
@@ -91,6 +92,68 @@ pub fn watch(config: &Config, video: Uuid) -> String {
     format!("{}/watch/{video}", base(config))
 }
 
+/// The page of an episode in the web app.
+pub fn episode_page(config: &Config, episode: Uuid) -> String {
+    format!("{}/episodes/{episode}", base(config))
+}
+
+/// The page of a playlist in the web app.
+pub fn playlist_page(config: &Config, playlist: Uuid) -> String {
+    format!("{}/playlists/{playlist}", base(config))
+}
+
+/// The embed page of an episode (an audio player).
+pub fn episode_embed(config: &Config, episode: Uuid) -> String {
+    format!("{}/embed/episodes/{episode}", base(config))
+}
+
+/// The embed page of a playlist (a video player that moves on through the items).
+pub fn playlist_embed(config: &Config, playlist: Uuid) -> String {
+    format!("{}/embed/playlists/{playlist}", base(config))
+}
+
+/// Widths an embed snippet may ask for, in CSS pixels.
+pub const EMBED_WIDTHS: std::ops::RangeInclusive<i32> = 100..=3840;
+/// Heights an embed snippet may ask for, in CSS pixels.
+pub const EMBED_HEIGHTS: std::ops::RangeInclusive<i32> = 50..=2160;
+
+/// The `<iframe>` that embeds the page at `src`, every value escaped. oEmbed and the API's
+/// `embedHtml` fields both write it, so the two never differ.
+pub fn iframe(src: &str, width: u32, height: u32, title: &str) -> String {
+    use super::embed::html_escape;
+    format!(
+        "<iframe src=\"{}\" width=\"{width}\" height=\"{height}\" frameborder=\"0\" \
+         allow=\"autoplay; fullscreen; picture-in-picture\" allowfullscreen title=\"{}\"></iframe>",
+        html_escape(src),
+        html_escape(title)
+    )
+}
+
+/// [`iframe`] at a size a caller asked for: `VALIDATION` outside [`EMBED_WIDTHS`] and
+/// [`EMBED_HEIGHTS`].
+pub fn sized_iframe(
+    src: &str,
+    width: i32,
+    height: i32,
+    title: &str,
+) -> crate::error::AppResult<String> {
+    use crate::error::AppError;
+    let bounded = |value: i32, range: &std::ops::RangeInclusive<i32>, name: &str| {
+        if range.contains(&value) {
+            u32::try_from(value).map_err(|_| AppError::validation(format!("{name} is negative")))
+        } else {
+            Err(AppError::validation(format!(
+                "{name} must be between {} and {} pixels, not {value}",
+                range.start(),
+                range.end()
+            )))
+        }
+    };
+    let w = bounded(width, &EMBED_WIDTHS, "width")?;
+    let h = bounded(height, &EMBED_HEIGHTS, "height")?;
+    Ok(iframe(src, w, h, title))
+}
+
 /// The page of a channel in the web app.
 pub fn channel_page(config: &Config, slug: &str) -> String {
     format!("{}/channels/{slug}", base(config))
@@ -101,13 +164,22 @@ pub fn podcast_page(config: &Config, channel_slug: &str, slug: &str) -> String {
     format!("{}/podcasts/{channel_slug}/{slug}", base(config))
 }
 
-/// The oEmbed endpoint for `url`.
+/// The oEmbed endpoint for `url`, in JSON.
 pub fn oembed(config: &Config, url: &str) -> String {
+    oembed_as(config, url, "json")
+}
+
+/// The oEmbed endpoint for `url`, in XML.
+pub fn oembed_xml(config: &Config, url: &str) -> String {
+    oembed_as(config, url, "xml")
+}
+
+fn oembed_as(config: &Config, url: &str, format: &str) -> String {
     let mut u = config.public_url.clone();
     u.set_path("/oembed");
     u.query_pairs_mut()
         .append_pair("url", url)
-        .append_pair("format", "json");
+        .append_pair("format", format);
     u.to_string()
 }
 

@@ -90,6 +90,34 @@ impl Playlist {
             .map(Channel)
             .ok_or(AppError::NotFound("channel"))
     }
+    /// The playlist's page in the web app (`/playlists/{uuid}`), absolute, on the configured
+    /// public URL.
+    async fn watch_url(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(crate::delivery::urls::playlist_page(
+            &app(ctx)?.config,
+            self.0.id,
+        ))
+    }
+    /// The embed page (`/embed/playlists/{uuid}`): the video player moving through the items
+    /// the public may watch (`?index=N` starts elsewhere). It serves a public or unlisted
+    /// playlist, else 404.
+    async fn embed_url(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(crate::delivery::urls::playlist_embed(
+            &app(ctx)?.config,
+            self.0.id,
+        ))
+    }
+    /// An `<iframe>` of the embed page, `width` × `height` CSS pixels (default 640 × 360; width
+    /// 100 to 3840, height 50 to 2160, `VALIDATION` outside), every value escaped: paste it as it is.
+    async fn embed_html(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 640)] width: i32,
+        #[graphql(default = 360)] height: i32,
+    ) -> AppResult<String> {
+        let src = crate::delivery::urls::playlist_embed(&app(ctx)?.config, self.0.id);
+        crate::delivery::urls::sized_iframe(&src, width, height, &self.0.title)
+    }
     /// Its items in order, leaving out videos the caller may not see. `first` is capped at 100.
     async fn items(
         &self,

@@ -8,6 +8,7 @@ mod api;
 mod embeds;
 mod feeds;
 mod garage;
+mod integrators;
 mod lifecycle_migration;
 mod media;
 mod pages;

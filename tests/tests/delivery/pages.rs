@@ -34,7 +34,8 @@ fn fake_dist(dir: &Path) {
     }
 }
 
-async fn spawn(backend: Backend) -> TestApp {
+/// A server serving the fake app, with the known media secret.
+pub async fn spawn(backend: Backend) -> TestApp {
     // Outside the app's own temporary directory, which does not exist before the app starts.
     let dist = std::env::temp_dir().join(format!("projector-dist-{}", uuid::Uuid::now_v7()));
     fake_dist(&dist);

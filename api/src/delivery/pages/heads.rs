@@ -230,7 +230,7 @@ async fn playlist_head(ctx: &Ctx, id: Uuid) -> AppResult<Option<Head>> {
     let Some(p) = crate::playlists::service::find(&ctx.db, &Viewer::Public, id).await? else {
         return Ok(None);
     };
-    let url = format!("{}/playlists/{}", urls::base(&ctx.config), p.id);
+    let url = urls::playlist_page(&ctx.config, p.id);
     let ld = json!({
         "@context": "https://schema.org",
         "@type": "ItemList",
@@ -303,7 +303,7 @@ async fn episode_head(ctx: &Ctx, id: Uuid) -> AppResult<Option<Head>> {
     else {
         return Ok(None);
     };
-    let url = format!("{}/episodes/{}", urls::base(&ctx.config), e.id);
+    let url = urls::episode_page(&ctx.config, e.id);
     let mut ld = json!({
         "@context": "https://schema.org",
         "@type": "PodcastEpisode",

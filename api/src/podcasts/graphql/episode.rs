@@ -199,6 +199,34 @@ impl Episode {
             .map(Tag)
             .collect())
     }
+    /// The episode's page in the web app (`/episodes/{uuid}`), absolute, on the configured
+    /// public URL.
+    async fn watch_url(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(crate::delivery::urls::episode_page(
+            &crate::graphql::app(ctx)?.config,
+            self.0.id,
+        ))
+    }
+    /// The embed page (`/embed/episodes/{uuid}`): an audio player for other sites' iframes. It
+    /// serves the episode while the public may hear it, else 404.
+    async fn embed_url(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(crate::delivery::urls::episode_embed(
+            &crate::graphql::app(ctx)?.config,
+            self.0.id,
+        ))
+    }
+    /// An `<iframe>` of the embed page, `width` × `height` CSS pixels (default 640 × 360; width
+    /// 100 to 3840, height 50 to 2160, `VALIDATION` outside), every value escaped: paste it as it is.
+    async fn embed_html(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 640)] width: i32,
+        #[graphql(default = 360)] height: i32,
+    ) -> AppResult<String> {
+        let src =
+            crate::delivery::urls::episode_embed(&crate::graphql::app(ctx)?.config, self.0.id);
+        crate::delivery::urls::sized_iframe(&src, width, height, &self.0.title)
+    }
     /// Its audio files and the feed enclosure (URLs signed when private).
     async fn media(&self, ctx: &Context<'_>) -> AppResult<crate::delivery::graphql::EpisodeMedia> {
         crate::delivery::graphql::episode_media(ctx, &self.0).await

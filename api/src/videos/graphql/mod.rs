@@ -251,6 +251,26 @@ impl Video {
         let found = super::related::related(&app(ctx)?.db, &self.0, first).await?;
         Ok(found.into_iter().map(Video).collect())
     }
+    /// The watch page in the web app (`/watch/{uuid}`), absolute, on the configured public URL.
+    async fn watch_url(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(crate::delivery::urls::watch(&app(ctx)?.config, self.0.id))
+    }
+    /// The embed page (`/embed/{uuid}`): a player for other sites' iframes. It serves the
+    /// video while the public may watch it (public or unlisted, published, playable), else 404.
+    async fn embed_url(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(crate::delivery::urls::embed(&app(ctx)?.config, self.0.id))
+    }
+    /// An `<iframe>` of the embed page, `width` × `height` CSS pixels (default 640 × 360; width
+    /// 100 to 3840, height 50 to 2160, `VALIDATION` outside), every value escaped: paste it as it is.
+    async fn embed_html(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 640)] width: i32,
+        #[graphql(default = 360)] height: i32,
+    ) -> AppResult<String> {
+        let src = crate::delivery::urls::embed(&app(ctx)?.config, self.0.id);
+        crate::delivery::urls::sized_iframe(&src, width, height, &self.0.title)
+    }
     /// What a player needs: stream, poster, thumbnails, captions (URLs signed when private).
     async fn media(&self, ctx: &Context<'_>) -> AppResult<crate::delivery::graphql::VideoMedia> {
         crate::delivery::graphql::video_media(ctx, &self.0).await

@@ -1,10 +1,15 @@
-//! `/embed/{videoId}`: a small server-rendered page with an HLS player, for other sites' iframes.
+//! Embed pages, small server-rendered pages for other sites' iframes: `/embed/{videoId}` (an
+//! HLS player, here), `/embed/episodes/{episodeId}` (an audio player, [`episode`]) and
+//! `/embed/playlists/{playlistId}` (the video player moving through the items, [`playlist`]).
 //!
 //! The browser's native HLS plays where it exists; elsewhere the vendored hls.js
 //! (`api/assets/hls.light.min.js`, from the npm package, served from the binary) does. Options:
 //! `autoplay=1` (muted, as browsers require), `t`/`start` (seconds, or `1h2m3s`), `loop=1`.
 //! `Content-Security-Policy: frame-ancestors` comes from `delivery.frame_ancestors`. Only videos
 //! the public may reach (public or unlisted) have an embed page; anything else is a 404.
+
+pub mod episode;
+pub mod playlist;
 
 use std::collections::HashMap;
 
@@ -20,8 +25,8 @@ use crate::state::AppState;
 use crate::videos::entity::video;
 use crate::visibility::Viewer;
 
-const HLS_JS: &[u8] = include_bytes!("../../assets/hls.light.min.js");
-const PLAYER_JS: &[u8] = include_bytes!("../../assets/player.js");
+const HLS_JS: &[u8] = include_bytes!("../../../assets/hls.light.min.js");
+const PLAYER_JS: &[u8] = include_bytes!("../../../assets/player.js");
 
 /// Escapes text for HTML content and attribute values.
 pub fn html_escape(text: &str) -> String {
@@ -77,7 +82,7 @@ fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
 }
 
-/// The embed page.
+/// The embed page of a video.
 pub async fn page(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -92,38 +97,54 @@ pub async fn page(
         Ok(None) => return not_found(),
         Err(e) => return e.into_response(),
     };
-    match render(ctx, &video, &query).await {
-        Ok(html) => {
-            let mut response = html.into_response();
-            let h = response.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            let csp = format!(
-                "frame-ancestors {}",
-                ctx.config
-                    .delivery
-                    .frame_ancestors
-                    .replace([';', '\r', '\n'], " ")
-            );
-            if let Ok(v) = HeaderValue::from_str(&csp) {
-                h.insert(header::CONTENT_SECURITY_POLICY, v);
-            }
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=60"),
-            );
-            response
-        }
-        Err(e) => e.into_response(),
-    }
+    framed(ctx, render(ctx, &video, &query, None).await)
 }
 
+/// An embed page's response: HTML, framable only by `delivery.frame_ancestors`, cached briefly.
+pub fn framed(ctx: &crate::state::Ctx, html: Result<String, AppError>) -> Response {
+    let html = match html {
+        Ok(html) => html,
+        Err(e) => return e.into_response(),
+    };
+    let mut response = html.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    let csp = format!(
+        "frame-ancestors {}",
+        ctx.config
+            .delivery
+            .frame_ancestors
+            .replace([';', '\r', '\n'], " ")
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    response
+}
+
+/// The page's oEmbed discovery links (JSON and XML) for the page at `url`.
+pub fn oembed_links(config: &crate::config::Config, url: &str, title: &str) -> String {
+    let json = html_escape(&urls::oembed(config, url));
+    let xml = html_escape(&urls::oembed_xml(config, url));
+    format!(
+        "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{json}\" title=\"{title}\">\
+<link rel=\"alternate\" type=\"text/xml+oembed\" href=\"{xml}\" title=\"{title}\">"
+    )
+}
+
+/// A video's embed page; within a playlist's, `playlist` says where it is and what follows.
 async fn render(
     ctx: &crate::state::Ctx,
     video: &video::Model,
     query: &HashMap<String, String>,
+    playlist: Option<&playlist::Bar>,
 ) -> Result<String, AppError> {
     let config = &ctx.config;
     let media = match video.source_asset_id {
@@ -147,9 +168,12 @@ async fn render(
         .unwrap_or(0.0);
     let autoplay = flag(query, "autoplay");
     let looping = flag(query, "loop");
-    let title = html_escape(&video.title);
-    let watch = urls::watch(config, video.id);
-    let oembed = html_escape(&urls::oembed(config, &watch));
+    let title = html_escape(playlist.map_or(&video.title, |p| &p.title));
+    let discovered = match playlist {
+        Some(p) => urls::playlist_page(config, p.id),
+        None => urls::watch(config, video.id),
+    };
+    let links = oembed_links(config, &discovered, &title);
     let mut attrs =
         String::from("controls playsinline preload=\"metadata\" crossorigin=\"anonymous\"");
     if autoplay {
@@ -172,6 +196,9 @@ async fn render(
         html_escape(urls::base(config)),
         video.id
     ));
+    if let Some(next) = playlist.and_then(|p| p.next.as_deref()) {
+        attrs.push_str(&format!(" data-next=\"{}\"", html_escape(next)));
+    }
     let mut tracks = String::new();
     for (i, c) in media.captions.iter().enumerate() {
         let lang = html_escape(&c.language);
@@ -181,20 +208,23 @@ async fn render(
             if i == 0 { " default" } else { "" }
         ));
     }
-    let notice = if media.playable {
+    let mut notice = if media.playable {
         String::new()
     } else {
         "<p class=\"notice\">This video is still being prepared.</p>".to_string()
     };
+    if let Some(p) = playlist {
+        notice.push_str(&p.header(&video.title));
+    }
     let lang = html_escape(video.language.as_deref().unwrap_or("en"));
     Ok(format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-<title>{title}</title>\
-<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{oembed}\" title=\"{title}\">\
+<title>{title}</title>{links}\
 <style>html,body{{margin:0;height:100%;background:#000;color:#fff;font:14px system-ui,sans-serif}}\
 video{{width:100%;height:100%;display:block;background:#000}}\
-.notice{{position:absolute;top:0;left:0;right:0;margin:0;padding:8px 12px;background:rgba(0,0,0,.6)}}</style>\
+.notice,.bar{{position:absolute;top:0;left:0;right:0;margin:0;padding:8px 12px;background:rgba(0,0,0,.6)}}\
+.bar{{z-index:1}}.bar a{{color:#fff}}</style>\
 </head><body>{notice}<video id=\"player\" {attrs}>{tracks}</video>\
 <script src=\"/embed/assets/hls.light.min.js\"></script>\
 <script src=\"/embed/assets/player.js\"></script></body></html>\n"
