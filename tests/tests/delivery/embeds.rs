@@ -106,7 +106,7 @@ async fn oembed_describes_a_public_video_per_the_spec(backend: Backend) {
     assert_eq!(body["width"], 640);
 }
 
-async fn oembed_refuses_other_hosts_private_videos_xml_and_huge_queries(backend: Backend) {
+async fn oembed_refuses_other_hosts_private_videos_unknown_formats_and_huge_queries(backend: Backend) {
     // A listener standing in for "another host": the server must never connect to it.
     let trap = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let trap_addr = trap.local_addr().unwrap();
@@ -147,7 +147,7 @@ async fn oembed_refuses_other_hosts_private_videos_xml_and_huge_queries(backend:
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{target}");
     }
     let watch = format!("{base}/watch/{public}");
-    let r = ask(vec![("url", watch.clone()), ("format", "xml".into())])
+    let r = ask(vec![("url", watch.clone()), ("format", "yaml".into())])
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_IMPLEMENTED);
@@ -270,7 +270,7 @@ async fn private_and_unknown_videos_have_no_embed_page(backend: Backend) {
 
 both_databases!(
     oembed_describes_a_public_video_per_the_spec,
-    oembed_refuses_other_hosts_private_videos_xml_and_huge_queries,
+    oembed_refuses_other_hosts_private_videos_unknown_formats_and_huge_queries,
     the_embed_page_plays_hls_with_poster_captions_options_and_a_frame_policy,
     private_and_unknown_videos_have_no_embed_page,
 );

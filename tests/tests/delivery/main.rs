@@ -11,6 +11,7 @@ mod garage;
 mod integrators;
 mod lifecycle_migration;
 mod media;
+mod oembed_kinds;
 mod pages;
 mod support;
 mod views;
