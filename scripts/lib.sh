@@ -12,6 +12,7 @@ export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+GRAPHQL_HTTP_VERSION=1.23.1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -101,6 +102,19 @@ ensure_wasm_tools() {
     say "installing binaryen $BINARYEN_VERSION from npm"
     mkdir -p "$TOOLS"
     npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
+  fi
+}
+
+# The graphql-http package, whose auditServer the API tests run against a test server
+# (tests/tests/api/graphql_over_http.rs); Node.js 18 or later (for fetch) runs it.
+ensure_graphql_http() {
+  command -v node >/dev/null || apt_install nodejs npm
+  local installed
+  installed="$(node -p "require('$TOOLS/node_modules/graphql-http/package.json').version" 2>/dev/null || true)"
+  if [ "$installed" != "$GRAPHQL_HTTP_VERSION" ]; then
+    say "installing graphql-http $GRAPHQL_HTTP_VERSION from npm"
+    mkdir -p "$TOOLS"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS" "graphql-http@$GRAPHQL_HTTP_VERSION" >/dev/null
   fi
 }
 

@@ -10,16 +10,21 @@ use axum::response::{IntoResponse, Response};
 
 use super::caching::Clean;
 use super::errors::{request_error, request_error_with_status};
+use super::media_type::{MediaType, request_failure};
 use super::public_cache::{self, Flight, Hit, PublicCache};
 use crate::accounts::auth::{ClientAddr, Principal};
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// Runs `batch` for `principal` and answers as `media` asks: with
+/// `application/graphql-response+json` a single request that failed before execution gets its
+/// 4xx status and no `data` (a batch answers 200, each operation with its own errors).
 pub async fn execute(
     state: &AppState,
     batch: BatchRequest,
     principal: Principal,
     addr: ClientAddr,
+    media: MediaType,
 ) -> Response {
     let started = Instant::now();
     let cache = &state.ctx.public_cache;
@@ -83,7 +88,23 @@ pub async fn execute(
         state.ctx.metrics.graphql(name.as_deref(), outcome, elapsed);
     }
     let cache_control = response.cache_control().value();
-    let body = match serde_json::to_vec(&response) {
+    let failed = match (&response, media) {
+        (BatchResponse::Single(r), MediaType::GraphqlResponse) => {
+            request_failure(r.data == async_graphql::Value::Null, &r.errors)
+        }
+        _ => None,
+    };
+    let body = match failed {
+        // The spec's answer to a request that never executed has no `data` entry.
+        Some(_) => serde_json::to_value(&response).and_then(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("data");
+            }
+            serde_json::to_vec(&v)
+        }),
+        None => serde_json::to_vec(&response),
+    };
+    let body = match body {
         Ok(b) => bytes::Bytes::from(b),
         Err(e) => return request_error(AppError::internal(e)),
     };
@@ -108,6 +129,9 @@ pub async fn execute(
         cache.put(key, generation, body.clone(), cache_control.clone());
     }
     let mut response = json_response(body, cache_control.as_deref());
+    if let Some(status) = failed {
+        *response.status_mut() = status;
+    }
     response.extensions_mut().insert(Clean(clean));
     response
 }

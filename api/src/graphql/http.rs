@@ -12,17 +12,33 @@ use axum::response::{Html, IntoResponse, Response};
 use super::caching::{http_caching, private_no_store};
 use super::errors::{request_error, request_error_with_status};
 use super::execute::execute;
+use super::media_type::MediaType;
 use crate::accounts::auth::{Auth, ClientAddr, Principal};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// `POST /graphql`.
+/// `POST /graphql`, answered in the media type `Accept` asks for.
 pub async fn post(
     State(state): State<AppState>,
     auth: Result<Auth, AppError>,
     addr: ClientAddr,
     headers: HeaderMap,
     body: Body,
+) -> Response {
+    let media = match MediaType::negotiate(&headers) {
+        Ok(m) => m,
+        Err(refused) => return refused,
+    };
+    media.stamp(post_as(state, auth, addr, headers, body, media).await)
+}
+
+async fn post_as(
+    state: AppState,
+    auth: Result<Auth, AppError>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    body: Body,
+    media: MediaType,
 ) -> Response {
     let auth = match auth {
         Ok(Auth(p)) => p,
@@ -67,7 +83,7 @@ pub async fn post(
             Ok(batch) if batch.iter().map(|r| r.uploads.len()).sum::<usize>() > 1 => {
                 request_error(AppError::validation("a multipart request carries one file"))
             }
-            Ok(batch) => execute(&state, batch, auth, addr).await,
+            Ok(batch) => execute(&state, batch, auth, addr, media).await,
             Err(async_graphql::ParseRequestError::PayloadTooLarge) => request_error(too_large),
             Err(e) => request_error(AppError::validation(format!("malformed request: {e}"))),
         };
@@ -93,7 +109,7 @@ pub async fn post(
         }
     };
     let public = matches!(auth, Principal::Anonymous | Principal::ReadToken { .. });
-    let response = execute(&state, batch, auth, addr).await;
+    let response = execute(&state, batch, auth, addr, media).await;
     if public {
         response
     } else {
@@ -117,7 +133,8 @@ fn to_io_error(e: Box<dyn std::error::Error + Send + Sync>) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 
-/// `GET /graphql`: GraphiQL for browsers, queries from the query string for everyone else.
+/// `GET /graphql`: GraphiQL for browsers, queries from the query string for everyone else,
+/// answered in the media type `Accept` asks for.
 pub async fn get(
     State(state): State<AppState>,
     auth: Result<Auth, AppError>,
@@ -130,10 +147,25 @@ pub async fn get(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     let query = query.unwrap_or_default();
+    if query.is_empty() && wants_html && state.ctx.config.graphql.graphiql {
+        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+    }
+    let media = match MediaType::negotiate(&headers) {
+        Ok(m) => m,
+        Err(refused) => return refused,
+    };
+    media.stamp(get_as(state, auth, addr, headers, query, media).await)
+}
+
+async fn get_as(
+    state: AppState,
+    auth: Result<Auth, AppError>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    query: String,
+    media: MediaType,
+) -> Response {
     if query.is_empty() {
-        if wants_html && state.ctx.config.graphql.graphiql {
-            return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
-        }
         return request_error(AppError::validation("missing `query` parameter"));
     }
     let auth = match auth {
@@ -166,7 +198,7 @@ pub async fn get(
         return response;
     }
     let public = matches!(auth, Principal::Anonymous | Principal::ReadToken { .. });
-    let response = execute(&state, BatchRequest::Single(request), auth, addr).await;
+    let response = execute(&state, BatchRequest::Single(request), auth, addr, media).await;
     let max_age = state.ctx.config.graphql.public_cache_ttl_ms.div_ceil(1000);
     http_caching(response, public, max_age, &headers).await
 }

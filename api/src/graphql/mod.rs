@@ -4,7 +4,8 @@
 //!   and extensions, and [`router`] (`/graphql`, `/graphql/ws`);
 //! - [`http`]: `POST /graphql` (JSON, single or batched, or multipart with one picture) and
 //!   `GET /graphql` (GraphiQL for browsers, queries from the query string per the
-//!   GraphQL-over-HTTP spec); [`ws`]: `GET /graphql/ws`;
+//!   GraphQL-over-HTTP spec); [`media_type`]: `application/graphql-response+json` or
+//!   `application/json` by `Accept`, and the spec's status codes; [`ws`]: `GET /graphql/ws`;
 //! - [`execute`]: the public response cache ([`public_cache`]), batch and response-size
 //!   limits, metrics; [`caching`]: `ETag`/`Cache-Control` of GET responses; [`persisted`]:
 //!   persisted queries;
@@ -23,6 +24,7 @@ pub mod execute;
 pub mod gate;
 pub mod http;
 pub mod loaders;
+pub mod media_type;
 pub mod node;
 pub mod pagination;
 pub mod persisted;

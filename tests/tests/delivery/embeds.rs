@@ -106,7 +106,9 @@ async fn oembed_describes_a_public_video_per_the_spec(backend: Backend) {
     assert_eq!(body["width"], 640);
 }
 
-async fn oembed_refuses_other_hosts_private_videos_unknown_formats_and_huge_queries(backend: Backend) {
+async fn oembed_refuses_other_hosts_private_videos_unknown_formats_and_huge_queries(
+    backend: Backend,
+) {
     // A listener standing in for "another host": the server must never connect to it.
     let trap = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let trap_addr = trap.local_addr().unwrap();
