@@ -394,8 +394,10 @@ mod tests {
 
     #[test]
     fn only_this_sites_item_pages_name_targets() {
-        let mut config = Config::default();
-        config.public_url = url::Url::parse("https://tv.example/").unwrap();
+        let config = Config {
+            public_url: url::Url::parse("https://tv.example/").unwrap(),
+            ..Config::default()
+        };
         let id = Uuid::now_v7();
         let at = |path: &str| target_of(&config, &format!("https://tv.example{path}"));
         assert_eq!(at(&format!("/watch/{id}")), Some(Target::Video(id)));

@@ -27,7 +27,7 @@ pub async fn post(
 ) -> Response {
     let media = match MediaType::negotiate(&headers) {
         Ok(m) => m,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     media.stamp(post_as(state, auth, addr, headers, body, media).await)
 }
@@ -152,7 +152,7 @@ pub async fn get(
     }
     let media = match MediaType::negotiate(&headers) {
         Ok(m) => m,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     media.stamp(get_as(state, auth, addr, headers, query, media).await)
 }

@@ -6,7 +6,7 @@
 
 use async_graphql::ServerError;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::errors::request_error_with_status;
 
@@ -36,7 +36,7 @@ impl MediaType {
     /// The media type the request's `Accept` prefers, or the 406 answer when it allows neither.
     /// No `Accept` (or an empty one) means `application/json`. Among equals (`*/*`, or both
     /// listed with the same weight) `application/json` wins, so older clients see no change.
-    pub fn negotiate(headers: &HeaderMap) -> Result<Self, Response> {
+    pub fn negotiate(headers: &HeaderMap) -> Result<Self, NotAcceptable> {
         let accept: Vec<&str> = headers
             .get_all(header::ACCEPT)
             .iter()
@@ -51,7 +51,7 @@ impl MediaType {
         match (graphql, json) {
             (g, j) if g > j => Ok(Self::GraphqlResponse),
             (_, j) if j.0 > 0 => Ok(Self::Json),
-            _ => Err(not_acceptable(&accept)),
+            _ => Err(NotAcceptable(accept)),
         }
     }
 
@@ -107,13 +107,19 @@ fn weight(v: &str) -> u32 {
     }
 }
 
-fn not_acceptable(accept: &str) -> Response {
-    let shown: String = accept.chars().take(200).collect();
-    request_error_with_status(
-        StatusCode::NOT_ACCEPTABLE,
-        "VALIDATION",
-        &format!("cannot answer as `{shown}`: accept {GRAPHQL_RESPONSE} or application/json"),
-    )
+/// An `Accept` header that allows neither media type: its `406` answer.
+#[derive(Debug)]
+pub struct NotAcceptable(String);
+
+impl IntoResponse for NotAcceptable {
+    fn into_response(self) -> Response {
+        let shown: String = self.0.chars().take(200).collect();
+        request_error_with_status(
+            StatusCode::NOT_ACCEPTABLE,
+            "VALIDATION",
+            &format!("cannot answer as `{shown}`: accept {GRAPHQL_RESPONSE} or application/json"),
+        )
+    }
 }
 
 /// The status of an answer that failed before execution (no `data`: the document did not
