@@ -279,6 +279,7 @@ async fn the_graphql_http_audit_passes_every_must_and_should_check(backend: Back
             )
         })
         .collect();
+    eprintln!("audit: {} checks, {} not ok", results.len(), failed.len());
     for f in &failed {
         eprintln!("audit: {f}");
     }
