@@ -58,6 +58,8 @@ pub struct Ctx {
     pub delivery: crate::delivery::Delivery,
     /// Sign-up limits, like and subscriber counts not yet written.
     pub community: crate::community::Community,
+    /// Wakes the webhook sender when events were written.
+    pub webhooks: crate::webhooks::Webhooks,
 }
 
 impl Ctx {
@@ -104,6 +106,7 @@ impl Ctx {
             workers_running: std::sync::atomic::AtomicUsize::new(0),
             delivery: crate::delivery::Delivery::new(&config, media_secret),
             community: crate::community::Community::new(&config),
+            webhooks: crate::webhooks::Webhooks::default(),
             config,
             db,
             keys,
