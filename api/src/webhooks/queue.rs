@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::sea_query::{LockBehavior, LockType, Query};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseBackend, DatabaseConnection,
     EntityTrait as _, FromQueryResult as _, IntoActiveModel as _, QueryFilter as _,
@@ -39,6 +39,17 @@ pub fn retry_delay(base: Duration, attempts: i32) -> Option<Duration> {
 /// Turns undispatched events into deliveries for the enabled endpoints that want them; returns
 /// how many events it handled.
 pub async fn dispatch(db: &DatabaseConnection) -> AppResult<usize> {
+    // A read first: an idle poll takes no write lock (SQLite has only one).
+    let waiting = outbox_event::Entity::find()
+        .select_only()
+        .column(outbox_event::Column::Id)
+        .filter(outbox_event::Column::DispatchedAt.is_null())
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    if waiting.is_none() {
+        return Ok(0);
+    }
     let txn = crate::db::begin_write(db).await?;
     let events = outbox_event::Entity::find()
         .filter(outbox_event::Column::DispatchedAt.is_null())
@@ -140,6 +151,27 @@ pub async fn claim(
 ) -> AppResult<Vec<delivery::Model>> {
     let backend = db.get_database_backend();
     let now = Utc::now();
+    // A read first: an idle poll takes no write lock (SQLite has only one).
+    let due = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::Id)
+        .filter(delivery::Column::Status.eq(status::PENDING))
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .filter(
+            delivery::Column::EndpointId.in_subquery(
+                Query::select()
+                    .column(endpoint::Column::Id)
+                    .from(endpoint::Entity)
+                    .and_where(endpoint::Column::Enabled.eq(true))
+                    .to_owned(),
+            ),
+        )
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
     let until = now + chrono::Duration::from_std(lease).map_err(AppError::internal)?;
     let lock = if backend == DatabaseBackend::Postgres {
         " FOR UPDATE SKIP LOCKED"

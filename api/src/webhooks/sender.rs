@@ -3,7 +3,8 @@
 //!
 //! It wakes when a change commits (the GraphQL gate, the transcode workers and uploads call
 //! [`super::Webhooks::wake`]), when a retry it scheduled falls due, and every `poll_ms` as a
-//! fallback (events written by another process).
+//! fallback (events written by another process). An idle poll is two small reads; it runs on
+//! [`Ctx::background_db`], which the statement counter does not count.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -67,16 +68,16 @@ async fn run(ctx: Arc<Ctx>, client: reqwest::Client) {
         }
         if last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
             last_prune = Some(Instant::now());
-            if let Err(e) = queue::prune(&ctx.db, config.retention_days).await {
+            if let Err(e) = queue::prune(&ctx.background_db, config.retention_days).await {
                 tracing::warn!(error = %e, "could not prune old webhook events");
             }
         }
-        if let Err(e) = queue::dispatch(&ctx.db).await {
+        if let Err(e) = queue::dispatch(&ctx.background_db).await {
             tracing::warn!(error = %e, "could not dispatch webhook events");
         }
         let free = permits.available_permits();
         let claimed = if free > 0 {
-            queue::claim(&ctx.db, &name, lease, free)
+            queue::claim(&ctx.background_db, &name, lease, free)
                 .await
                 .unwrap_or_else(|e| {
                     tracing::warn!(error = %e, "could not claim webhook deliveries");
@@ -127,7 +128,7 @@ async fn deliver(ctx: &Arc<Ctx>, client: &reqwest::Client, sender: &str, held: d
         error: result.1,
     };
     let recorded = queue::record(
-        &ctx.db,
+        &ctx.background_db,
         sender,
         &held,
         &outcome,
@@ -156,10 +157,10 @@ async fn load(
     held: &delivery::Model,
 ) -> AppResult<Option<(endpoint::Model, outbox_event::Model)>> {
     let endpoint = endpoint::Entity::find_by_id(held.endpoint_id)
-        .one(&ctx.db)
+        .one(&ctx.background_db)
         .await?;
     let event = outbox_event::Entity::find_by_id(held.event_id)
-        .one(&ctx.db)
+        .one(&ctx.background_db)
         .await?;
     Ok(endpoint.zip(event))
 }

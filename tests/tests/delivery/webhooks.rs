@@ -326,7 +326,65 @@ async fn a_rotated_secret_signs_alongside_the_new_one_for_a_day(backend: Backend
     );
 }
 
+async fn episodes_send_their_own_events_with_the_transcode_outcome(backend: Backend) {
+    let app = spawn_app_with(backend, fast).await;
+    let admin = app.admin_token().await;
+    let receiver = Receiver::start(Behaviour::Ok).await;
+    let types = ["episode.created", "episode.media.failed", "video.created"];
+    let (_, secret) = endpoint(&app, &admin, &receiver.url, &types).await;
+    let channel = app.create_channel(&admin, "Pods").await;
+    let podcast = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
+            json!({ "i": { "channelId": channel["id"], "title": "Show", "author": "A", "ownerName": "O",
+                           "ownerEmail": "o@example.com", "language": "en" } }),
+        )
+        .await["createPodcast"]["podcast"]["id"]
+        .clone();
+    let episode = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id guid } } }",
+            json!({ "i": { "podcastId": podcast, "title": "Pilot" } }),
+        )
+        .await["createEpisode"]["episode"]
+        .clone();
+    let id = episode["id"].as_str().unwrap();
+    let failed = MediaChange {
+        status: Some(Status::Failed),
+        error: Some("transcoding failed: no audio".into()),
+        ..MediaChange::default()
+    };
+    let db = app.db().await;
+    set_media(&db, Subject::Episode(uuid_of(id)), failed)
+        .await
+        .unwrap();
+
+    let got = receiver.wait_for(2).await;
+    let created = got
+        .iter()
+        .find(|r| r.event_type() == "episode.created")
+        .unwrap()
+        .json();
+    assert_eq!(created["data"]["id"], id);
+    assert_eq!(created["data"]["podcastId"], podcast);
+    assert_eq!(created["data"]["guid"], episode["guid"]);
+    let media = got
+        .iter()
+        .find(|r| r.event_type() == "episode.media.failed")
+        .unwrap()
+        .json();
+    assert_eq!(media["data"]["id"], id);
+    assert_eq!(media["data"]["mediaStatus"], "FAILED");
+    assert_eq!(media["data"]["error"], "transcoding failed: no audio");
+    assert!(got.iter().all(|r| signed_with(r, &secret)));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(receiver.received().len(), 2, "no video event was caused");
+}
+
 both_databases!(
+    episodes_send_their_own_events_with_the_transcode_outcome,
     every_change_arrives_signed_and_an_endpoint_gets_only_the_types_it_asked_for,
     a_receiver_that_fails_three_times_gets_the_event_on_the_fourth_attempt,
     a_rotated_secret_signs_alongside_the_new_one_for_a_day,
