@@ -273,9 +273,9 @@ pub struct WebhooksMutation;
 
 #[Object]
 impl WebhooksMutation {
-    /// Registers an endpoint; the payload carries its secret, shown this once. `VALIDATION`
-    /// for a URL that is not http(s) or points at a private, loopback, link-local or
-    /// unspecified address (unless configuration allows them), and for unknown event types.
+    /// Registers an endpoint (admins only); the payload carries its secret, shown this once.
+    /// `VALIDATION` for a URL that is not http(s) or points at a private, loopback, link-local
+    /// or unspecified address (unless configuration allows them), and for unknown event types.
     #[graphql(guard = "RoleGuard(Role::Admin)")]
     async fn create_webhook_endpoint(
         &self,

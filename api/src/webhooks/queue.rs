@@ -72,7 +72,7 @@ pub async fn dispatch(db: &DatabaseConnection) -> AppResult<usize> {
     let mut rows = Vec::new();
     for event in &events {
         for (endpoint_id, types) in &subscriptions {
-            if types.iter().any(|t| *t == event.event_type) {
+            if types.contains(&event.event_type) {
                 rows.push(new_delivery(*endpoint_id, event, now));
             }
         }

@@ -421,7 +421,7 @@ async fn two_nodes_on_one_postgres_database_never_both_deliver_one_event() {
         };
         writes.push(async move {
             let video = node
-                .create_video(token, &channel, &format!("Video {n}"), json!({}))
+                .create_video(token, channel, &format!("Video {n}"), json!({}))
                 .await;
             let answer = mutate(
                 node,
