@@ -38,6 +38,7 @@ pub mod taxonomy;
 pub mod transcode;
 pub mod videos;
 pub mod visibility;
+pub mod webhooks;
 
 pub use config::Config;
 pub use error::{AppError, AppResult};

@@ -60,6 +60,7 @@ pub async fn build_app_with_ctx(config: Config) -> anyhow::Result<(Router, Arc<C
     crate::delivery::start(&ctx);
     ctx.events.listen();
     transcode::worker::spawn(&ctx, ctx.config.workers);
+    crate::webhooks::start(&ctx);
     spawn_upkeep(&ctx);
     let gate = graphql::build_gate(ctx.clone());
     Ok((

@@ -23,6 +23,10 @@ pub struct Ctx {
     pub config: Config,
     /// The database pool.
     pub db: DatabaseConnection,
+    /// The same pool without the statement counter, for the webhook sender: its polling is
+    /// background upkeep, and `projector_db_statements_total` is how tests and operators see
+    /// what requests cost.
+    pub background_db: DatabaseConnection,
     /// JWT signing keys.
     pub keys: Keys,
     /// Login protection per (account, address) pair and per address.
@@ -58,6 +62,8 @@ pub struct Ctx {
     pub delivery: crate::delivery::Delivery,
     /// Sign-up limits, like and subscriber counts not yet written.
     pub community: crate::community::Community,
+    /// Wakes the webhook sender when events were written.
+    pub webhooks: crate::webhooks::Webhooks,
 }
 
 impl Ctx {
@@ -73,6 +79,7 @@ impl Ctx {
         let window = Duration::from_secs(config.auth.login_window_secs);
         let metrics = Metrics::default();
         let counter = metrics.statement_counter();
+        let background_db = db.clone();
         let mut db = db;
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -104,8 +111,10 @@ impl Ctx {
             workers_running: std::sync::atomic::AtomicUsize::new(0),
             delivery: crate::delivery::Delivery::new(&config, media_secret),
             community: crate::community::Community::new(&config),
+            webhooks: crate::webhooks::Webhooks::default(),
             config,
             db,
+            background_db,
             keys,
             dummy_hash,
         }

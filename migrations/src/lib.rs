@@ -16,6 +16,7 @@ mod m0010_episode_chapters;
 mod m0011_community;
 mod m0012_comments;
 mod m0013_user_avatar;
+mod m0014_webhooks;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_community::Migration),
             Box::new(m0012_comments::Migration),
             Box::new(m0013_user_avatar::Migration),
+            Box::new(m0014_webhooks::Migration),
         ]
     }
 }

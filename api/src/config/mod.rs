@@ -68,6 +68,8 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     /// Who may read `/metrics`.
     pub metrics: MetricsConfig,
+    /// Webhooks to third-party integrators.
+    pub webhooks: WebhooksConfig,
 }
 
 impl Default for Config {
@@ -94,6 +96,7 @@ impl Default for Config {
             transcode: TranscodeConfig::default(),
             delivery: DeliveryConfig::default(),
             metrics: MetricsConfig::default(),
+            webhooks: WebhooksConfig::default(),
         }
     }
 }

@@ -381,3 +381,40 @@ impl Default for AccountsConfig {
         }
     }
 }
+
+/// Webhooks: where they may go and how they are sent.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// Allow endpoints on loopback, link-local, private and unspecified addresses (refused by
+    /// default, when registering and again after DNS resolution at every delivery).
+    pub allow_private_targets: bool,
+    /// How long one attempt may take (connecting, sending, the answer), in milliseconds.
+    pub timeout_ms: u64,
+    /// The first retry delay in milliseconds; later ones follow the Standard Webhooks schedule
+    /// scaled to it (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h by default: eight attempts over
+    /// about 27 hours).
+    pub retry_base_ms: u64,
+    /// An endpoint whose deliveries have all failed for this many seconds is disabled.
+    pub disable_after_secs: u64,
+    /// How often the sender looks for due deliveries when nothing wakes it, in milliseconds.
+    pub poll_ms: u64,
+    /// Most deliveries one process sends at the same time.
+    pub concurrency: u32,
+    /// Events (with their deliveries and attempts) are kept this many days.
+    pub retention_days: u32,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self {
+            allow_private_targets: false,
+            timeout_ms: 10_000,
+            retry_base_ms: 5_000,
+            disable_after_secs: 5 * 24 * 3600,
+            poll_ms: 1_000,
+            concurrency: 8,
+            retention_days: 30,
+        }
+    }
+}

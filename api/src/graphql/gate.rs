@@ -176,6 +176,8 @@ struct Watch {
 
 impl Watch {
     fn finish(&self) {
+        // A mutation may have written outbox events: the webhook sender looks now.
+        self.ctx.webhooks.wake();
         if self.changes.private.load(Ordering::Relaxed) < self.fields {
             self.ctx.public_cache.invalidate();
         }

@@ -57,6 +57,7 @@ use crate::state::{AppState, Ctx};
 use crate::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
 use crate::transcode::graphql::{SubscriptionRoot, TranscodeMutation};
 use crate::videos::graphql::{VideosMutation, VideosQuery};
+use crate::webhooks::graphql::{WebhooksMutation, WebhooksQuery};
 
 /// The executable schema type.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
@@ -78,6 +79,7 @@ pub struct QueryRoot(
     CommunityQuery,
     CommentsQuery,
     InvitationsQuery,
+    WebhooksQuery,
 );
 
 /// Every mutation, merged from the domains.
@@ -96,6 +98,7 @@ pub struct MutationRoot(
     CommentsMutation,
     InvitationsMutation,
     ProfileMutation,
+    WebhooksMutation,
 );
 
 /// Facts about the server itself.

@@ -234,6 +234,14 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Query", "watchHistory", SIGNED_IN),
     ("Query", "moderationQueue", MODERATORS_SEE),
     ("Query", "commentBans", MANAGE),
+    // Webhooks.
+    ("Query", "webhookEndpoints", ADMINS),
+    ("Query", "webhookEventTypes", ADMINS),
+    ("Mutation", "createWebhookEndpoint", ADMINS),
+    ("Mutation", "updateWebhookEndpoint", ADMINS),
+    ("Mutation", "deleteWebhookEndpoint", ADMINS),
+    ("Mutation", "rotateWebhookSecret", ADMINS),
+    ("Mutation", "redeliverWebhook", ADMINS),
     // Last on purpose: it ends the caller's sessions, which the cases after it would need.
     ("Mutation", "logoutEverywhere", SESSIONS),
 ];
@@ -507,6 +515,44 @@ impl World {
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    /// A webhook endpoint (made by the admin, on a documentation address); its ID.
+    async fn webhook(&self) -> String {
+        self.make(
+            &self.admin,
+            "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { endpoint { id } } }",
+            json!({ "url": "https://192.0.2.1/hook", "eventTypes": ["video.created"] }),
+            &["createWebhookEndpoint", "endpoint", "id"],
+        )
+        .await
+    }
+
+    /// A delivery of a fresh endpoint (a video created for it); its ID.
+    async fn webhook_delivery(&self) -> String {
+        let endpoint = self.webhook().await;
+        self.video(&self.channel().await).await;
+        for _ in 0..200 {
+            let data = self
+                .app
+                .graphql_ok(
+                    Some(&self.admin),
+                    "{ webhookEndpoints { id deliveries(first: 1) { nodes { id } } } }",
+                    json!({}),
+                )
+                .await;
+            let found = data["webhookEndpoints"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["id"] == endpoint.as_str())
+                .and_then(|e| e["deliveries"]["nodes"][0]["id"].as_str().map(String::from));
+            if let Some(id) = found {
+                return id;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no webhook delivery was made");
     }
 
     async fn category(&self) -> String {
@@ -1005,6 +1051,36 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
         ("Query", "invitations") => {
             read("{ invitations(first: 10) { nodes { id } } }", json!({}), "")
         }
+        ("Query", "webhookEndpoints") => read("{ webhookEndpoints { id } }", json!({}), ""),
+        ("Query", "webhookEventTypes") => read("{ webhookEventTypes }", json!({}), ""),
+        ("Mutation", "createWebhookEndpoint") => request(
+            &m(
+                "createWebhookEndpoint",
+                "CreateWebhookEndpointInput",
+                "secret",
+            ),
+            json!({ "url": "https://192.0.2.1/hook", "eventTypes": ["video.deleted"] }),
+        ),
+        ("Mutation", "updateWebhookEndpoint") => request(
+            &m(
+                "updateWebhookEndpoint",
+                "UpdateWebhookEndpointInput",
+                "endpoint { id }",
+            ),
+            json!({ "id": w.webhook().await, "description": "changed" }),
+        ),
+        ("Mutation", f @ ("deleteWebhookEndpoint" | "rotateWebhookSecret")) => request(
+            &m(f, "WebhookEndpointIdInput", "__typename"),
+            json!({ "id": w.webhook().await }),
+        ),
+        ("Mutation", "redeliverWebhook") => request(
+            &m(
+                "redeliverWebhook",
+                "RedeliverWebhookInput",
+                "delivery { id }",
+            ),
+            json!({ "deliveryId": w.webhook_delivery().await }),
+        ),
         ("Query", "watchHistory") => read(
             "{ watchHistory(first: 10) { nodes { seconds } } }",
             json!({}),

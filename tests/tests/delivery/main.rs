@@ -1,6 +1,7 @@
 //! Delivery over real HTTP: media (ranges, conditional requests, signed private URLs) on local
 //! storage and on Garage, player URLs in GraphQL, feeds parsed field by field, oEmbed, the embed
-//! page, view counting, HTTP caching of public reads and cross-node cache invalidation.
+//! page, view counting, HTTP caching of public reads and cross-node cache invalidation,
+//! and webhooks sent to receivers the tests start.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,5 +14,8 @@ mod lifecycle_migration;
 mod media;
 mod oembed_kinds;
 mod pages;
+mod receiver;
 mod support;
 mod views;
+mod webhook_failures;
+mod webhooks;

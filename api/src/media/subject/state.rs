@@ -67,13 +67,26 @@ pub struct MediaChange {
     pub error: Option<String>,
 }
 
-/// Writes a [`MediaChange`] to a subject, and its `updated_at`.
+/// Writes a [`MediaChange`] to a subject, and its `updated_at`. A new status writes its
+/// outbox event in the same transaction (`<kind>.media.processing`, `.ready` or `.failed`): this
+/// is the one place an item's media state changes, so no path can forget it.
 pub async fn set_media(
     db: &impl ConnectionTrait,
     subject: Subject,
     change: MediaChange,
 ) -> AppResult<()> {
-    write(db, subject, change, true).await
+    let outcome = match change.status {
+        Some(Status::Processing) => Some("processing"),
+        Some(Status::Ready) => Some("ready"),
+        Some(Status::Failed) => Some("failed"),
+        Some(Status::Draft) | None => None,
+    };
+    let (duration, error) = (change.duration, change.error.clone());
+    write(db, subject, change, true).await?;
+    if let Some(outcome) = outcome {
+        crate::webhooks::outbox::media(db, subject, outcome, duration, error.as_deref()).await?;
+    }
+    Ok(())
 }
 
 /// Sets the media error shown to editors on a subject (at most 2000 characters), and nothing

@@ -48,6 +48,7 @@ pub(super) async fn attach(
     let job = queue::enqueue(&txn, asset, target, max_attempts).await?;
     txn.commit().await?;
     ctx.jobs_waiting.notify_waiters();
+    ctx.webhooks.wake();
     tracing::info!(upload = %asset, job = %job.id, subject = %target.id(), "queued a transcode");
     if let Some(old) = replaced
         && let Err(e) = crate::media::assets::delete_asset(db, &ctx.storage, old).await

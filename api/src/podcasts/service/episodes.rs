@@ -20,6 +20,7 @@ use crate::search::{self, SearchKind};
 use crate::taxonomy::entity::episode_tag;
 use crate::videos::service::{Chapter, check_chapters, check_tags};
 use crate::visibility::{Status, Viewer, Visibility};
+use crate::webhooks::outbox::{self, Change};
 
 async fn index_episode(db: &impl ConnectionTrait, e: &episode::Model) -> AppResult<()> {
     search::index(db, SearchKind::Episode, e.id, &e.title, &e.description).await
@@ -138,6 +139,7 @@ pub async fn create_episode(
     .await?;
     set_tags(&txn, id, &tags).await?;
     index_episode(&txn, &created).await?;
+    outbox::episode(&txn, Change::Created, &created).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -219,6 +221,7 @@ pub async fn update_episode(
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
     index_episode(&txn, &updated).await?;
+    outbox::episode(&txn, Change::Updated, &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -244,6 +247,7 @@ pub async fn publish_episode(
     }
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
+    outbox::episode(&txn, Change::Published, &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -263,6 +267,7 @@ pub async fn unpublish_episode(
     active.unpublish_at = Set(Some(at));
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
+    outbox::episode(&txn, Change::Unpublished, &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -276,6 +281,7 @@ pub async fn delete_episode(
     let txn = crate::db::begin_write(db).await?;
     let current = episode_managed(&txn, viewer, id).await?;
     search::remove(&txn, SearchKind::Episode, id).await?;
+    outbox::episode(&txn, Change::Deleted, &current).await?;
     current.delete(&txn).await?;
     txn.commit().await?;
     Ok(id)

@@ -157,6 +157,7 @@ pub(super) async fn finish(
         return Err(Stop::Cancelled);
     }
     txn.commit().await.map_err(AppError::from)?;
+    ctx.webhooks.wake();
     if let Some(old) = replaced
         && let Err(e) = crate::media::assets::delete_asset(&ctx.db, &ctx.storage, old).await
     {
@@ -171,20 +172,28 @@ pub(super) async fn cleanup_failed(ctx: &Ctx, job: &job::Model, message: &str) -
     crate::media::assets::delete_outputs(&ctx.db, &ctx.storage, job.asset_id).await?;
     let reason = format!("transcoding failed: {message}");
     let subject = job.subject();
-    if let Some(current) = subject::media_of(&ctx.db, subject).await? {
+    // One transaction: the error shown and the `media.failed` event go together.
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    if let Some(current) = subject::media_of(&txn, subject).await? {
         // A subject whose media was being replaced keeps the media it has.
         let is_current = current.asset == Some(job.asset_id);
         subject::set_media(
-            &ctx.db,
+            &txn,
             subject,
             MediaChange {
                 asset: None,
                 status: is_current.then_some(Status::Failed),
                 duration: None,
-                error: Some(reason),
+                error: Some(reason.clone()),
             },
         )
         .await?;
+        if !is_current {
+            // The status stays (the old media plays), yet the new file failed: say so.
+            crate::webhooks::outbox::media(&txn, subject, "failed", None, Some(&reason)).await?;
+        }
     }
+    txn.commit().await?;
+    ctx.webhooks.wake();
     Ok(())
 }

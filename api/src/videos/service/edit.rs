@@ -19,6 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::search::{self, SearchKind};
 use crate::videos::entity::video;
 use crate::visibility::{self, Status, Viewer, Visibility};
+use crate::webhooks::outbox::{self, Change};
 
 /// Creates a video in a channel the caller manages.
 pub async fn create(
@@ -86,6 +87,7 @@ pub async fn create(
         .map_err(slug_conflict(&model.slug))?;
     set_tags(&txn, created.id, &tag_ids).await?;
     index(&txn, &created).await?;
+    outbox::video(&txn, Change::Created, &created).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -151,6 +153,7 @@ pub async fn update(
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
     index(&txn, &updated).await?;
+    outbox::video(&txn, Change::Updated, &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -172,6 +175,7 @@ pub async fn publish(
     active.unpublish_at = Set(None);
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
+    outbox::video(&txn, Change::Published, &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -191,6 +195,7 @@ pub async fn unpublish(
     active.unpublish_at = Set(Some(at));
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
+    outbox::video(&txn, Change::Unpublished, &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -200,6 +205,7 @@ pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> Ap
     let txn = crate::db::begin_write(db).await?;
     let current = get_managed(&txn, viewer, id).await?;
     search::remove(&txn, SearchKind::Video, id).await?;
+    outbox::video(&txn, Change::Deleted, &current).await?;
     current.delete(&txn).await?;
     txn.commit().await?;
     Ok(id)
@@ -244,6 +250,7 @@ pub async fn move_to_channel(
     active.slug = Set(slug.clone());
     active.updated_at = Set(Utc::now());
     let moved = active.update(&txn).await.map_err(slug_conflict(&slug))?;
+    outbox::video(&txn, Change::Updated, &moved).await?;
     txn.commit().await?;
     Ok(moved)
 }

@@ -1,0 +1,142 @@
+//! The outbox: an event row written in the same transaction as the change that causes it, so
+//! nothing is sent for a change that rolled back and nothing is lost when a process dies after
+//! the commit. The sender ([`super::sender`]) turns each event into deliveries.
+//!
+//! Service functions call the typed helpers here (`video`, `episode`, `media`) with the
+//! transaction they write in; resolvers never do.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait as _, ConnectionTrait, Set};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::entity::outbox_event;
+use crate::error::AppResult;
+use crate::graphql::relay::to_global;
+use crate::media::subject::Subject;
+use crate::podcasts::entity::episode;
+use crate::videos::entity::video;
+
+/// Every event type an endpoint may subscribe to.
+pub const EVENT_TYPES: &[&str] = &[
+    "video.created",
+    "video.updated",
+    "video.deleted",
+    "video.published",
+    "video.unpublished",
+    "video.media.processing",
+    "video.media.ready",
+    "video.media.failed",
+    "episode.created",
+    "episode.updated",
+    "episode.deleted",
+    "episode.published",
+    "episode.unpublished",
+    "episode.media.processing",
+    "episode.media.ready",
+    "episode.media.failed",
+];
+
+/// What happened to an item (the middle of its event type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// `created`.
+    Created,
+    /// `updated`.
+    Updated,
+    /// `deleted`.
+    Deleted,
+    /// `published`.
+    Published,
+    /// `unpublished`.
+    Unpublished,
+}
+
+impl Change {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Deleted => "deleted",
+            Self::Published => "published",
+            Self::Unpublished => "unpublished",
+        }
+    }
+}
+
+/// Writes one event with `data` (which carries at least the item's global `id`).
+pub async fn record(db: &impl ConnectionTrait, event_type: &str, data: Value) -> AppResult<()> {
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let payload = json!({
+        "type": event_type,
+        "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "data": data,
+    });
+    outbox_event::ActiveModel {
+        id: Set(id),
+        event_type: Set(event_type.into()),
+        payload: Set(payload.to_string()),
+        created_at: Set(now),
+        dispatched_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Records `video.<change>` for `v` as it is after the change.
+pub async fn video(db: &impl ConnectionTrait, change: Change, v: &video::Model) -> AppResult<()> {
+    let data = json!({
+        "id": to_global("Video", v.id),
+        "channelId": to_global("Channel", v.channel_id),
+        "title": v.title,
+        "slug": v.slug,
+        "status": v.status.to_uppercase(),
+        "visibility": v.visibility.to_uppercase(),
+        "publishAt": v.publish_at,
+        "unpublishAt": v.unpublish_at,
+        "durationSecs": v.duration_secs,
+    });
+    record(db, &format!("video.{}", change.as_str()), data).await
+}
+
+/// Records `episode.<change>` for `e` as it is after the change.
+pub async fn episode(
+    db: &impl ConnectionTrait,
+    change: Change,
+    e: &episode::Model,
+) -> AppResult<()> {
+    let data = json!({
+        "id": to_global("Episode", e.id),
+        "podcastId": to_global("Podcast", e.podcast_id),
+        "title": e.title,
+        "slug": e.slug,
+        "guid": e.guid,
+        "status": e.status.to_uppercase(),
+        "visibility": e.visibility.to_uppercase(),
+        "publishAt": e.publish_at,
+        "unpublishAt": e.unpublish_at,
+        "durationSecs": e.duration_secs,
+    });
+    record(db, &format!("episode.{}", change.as_str()), data).await
+}
+
+/// Records `<kind>.media.<outcome>` (`processing`, `ready`, `failed`) for a subject whose media
+/// state just changed; `error` is the reason shown to editors.
+pub async fn media(
+    db: &impl ConnectionTrait,
+    subject: Subject,
+    outcome: &str,
+    duration_secs: Option<f64>,
+    error: Option<&str>,
+) -> AppResult<()> {
+    let data = json!({
+        "id": subject.global_id(),
+        "mediaStatus": outcome.to_uppercase(),
+        "durationSecs": duration_secs,
+        "error": error,
+    });
+    let event_type = format!("{}.media.{outcome}", subject.kind().as_str());
+    record(db, &event_type, data).await
+}
