@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{self, Key, OrderBy, Page, Sort};
 use crate::search::{self, SearchKind};
 use crate::visibility::{self, Viewer};
+use crate::webhooks::outbox::{self, Change};
 
 /// What a new channel is made of.
 #[derive(Debug, Clone, Default)]
@@ -100,6 +101,7 @@ pub async fn create(
         .await?;
     }
     index(&txn, &created).await?;
+    outbox::channel(&txn, Change::Created, &created).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -159,6 +161,7 @@ pub async fn update(
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
     index(&txn, &updated).await?;
+    outbox::channel(&txn, Change::Updated, &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -169,6 +172,7 @@ pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> Ap
     let current = get(&txn, id).await?;
     visibility::require_manage(&txn, viewer, id).await?;
     search::remove_channel_content(&txn, id).await?;
+    outbox::channel(&txn, Change::Deleted, &current).await?;
     current.delete(&txn).await?;
     txn.commit().await?;
     Ok(id)

@@ -19,6 +19,7 @@ use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
 use crate::search::{self, SearchKind};
 use crate::videos::entity::video;
 use crate::visibility::{self, Reach, Viewer, Visibility};
+use crate::webhooks::outbox::{self, Change};
 
 /// Most items a playlist may hold.
 pub const MAX_ITEMS: u64 = 5000;
@@ -92,6 +93,7 @@ pub async fn create(
     .await
     .map_err(slug_conflict(&slug))?;
     index(&txn, &created).await?;
+    outbox::playlist(&txn, Change::Created, &created).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -145,6 +147,7 @@ pub async fn update(
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
     index(&txn, &updated).await?;
+    outbox::playlist(&txn, Change::Updated, &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -154,6 +157,7 @@ pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> Ap
     let txn = crate::db::begin_write(db).await?;
     let current = lock_managed(&txn, viewer, id).await?;
     search::remove(&txn, SearchKind::Playlist, id).await?;
+    outbox::playlist(&txn, Change::Deleted, &current).await?;
     current.delete(&txn).await?;
     txn.commit().await?;
     Ok(id)
@@ -231,6 +235,7 @@ pub async fn add_item(
     }
     .insert(&txn)
     .await?;
+    outbox::playlist(&txn, Change::Updated, &playlist).await?;
     txn.commit().await?;
     Ok((playlist, item))
 }
@@ -296,6 +301,7 @@ pub async fn move_item(
     let mut active = item.into_active_model();
     active.position = Set(position);
     let item = active.update(&txn).await?;
+    outbox::playlist(&txn, Change::Updated, &playlist).await?;
     txn.commit().await?;
     Ok((playlist, item))
 }
@@ -311,6 +317,7 @@ pub async fn remove_item(
     let old = item.position;
     item.delete(&txn).await?;
     shift(&txn, playlist.id, old + 1, None, -1).await?;
+    outbox::playlist(&txn, Change::Updated, &playlist).await?;
     txn.commit().await?;
     Ok(playlist)
 }

@@ -11,10 +11,12 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::entity::outbox_event;
+use crate::channels::entity::channel;
 use crate::error::AppResult;
 use crate::graphql::relay::to_global;
 use crate::media::subject::Subject;
-use crate::podcasts::entity::episode;
+use crate::playlists::entity::playlist;
+use crate::podcasts::entity::{episode, podcast};
 use crate::videos::entity::video;
 
 /// Every event type an endpoint may subscribe to.
@@ -35,6 +37,15 @@ pub const EVENT_TYPES: &[&str] = &[
     "episode.media.processing",
     "episode.media.ready",
     "episode.media.failed",
+    "playlist.created",
+    "playlist.updated",
+    "playlist.deleted",
+    "channel.created",
+    "channel.updated",
+    "channel.deleted",
+    "podcast.created",
+    "podcast.updated",
+    "podcast.deleted",
 ];
 
 /// What happened to an item (the middle of its event type).
@@ -120,6 +131,55 @@ pub async fn episode(
         "durationSecs": e.duration_secs,
     });
     record(db, &format!("episode.{}", change.as_str()), data).await
+}
+
+/// Records `playlist.<change>` (`created`, `updated`, including a change of its items,
+/// `deleted`) for `p` as it is after the change.
+pub async fn playlist(
+    db: &impl ConnectionTrait,
+    change: Change,
+    p: &playlist::Model,
+) -> AppResult<()> {
+    let data = json!({
+        "id": to_global("Playlist", p.id),
+        "channelId": to_global("Channel", p.channel_id),
+        "title": p.title,
+        "slug": p.slug,
+        "visibility": p.visibility.to_uppercase(),
+    });
+    record(db, &format!("playlist.{}", change.as_str()), data).await
+}
+
+/// Records `channel.<change>` (`created`, `updated`, `deleted`) for `c`. Deleting a channel
+/// deletes what is in it without an event for each item.
+pub async fn channel(
+    db: &impl ConnectionTrait,
+    change: Change,
+    c: &channel::Model,
+) -> AppResult<()> {
+    let data = json!({
+        "id": to_global("Channel", c.id),
+        "name": c.name,
+        "slug": c.slug,
+    });
+    record(db, &format!("channel.{}", change.as_str()), data).await
+}
+
+/// Records `podcast.<change>` (`created`, `updated`, `deleted`) for `p`. Deleting a podcast
+/// deletes its episodes without an event for each.
+pub async fn podcast(
+    db: &impl ConnectionTrait,
+    change: Change,
+    p: &podcast::Model,
+) -> AppResult<()> {
+    let data = json!({
+        "id": to_global("Podcast", p.id),
+        "channelId": to_global("Channel", p.channel_id),
+        "title": p.title,
+        "slug": p.slug,
+        "visibility": p.visibility.to_uppercase(),
+    });
+    record(db, &format!("podcast.{}", change.as_str()), data).await
 }
 
 /// Records `<kind>.media.<outcome>` (`processing`, `ready`, `failed`) for a subject whose media

@@ -383,7 +383,137 @@ async fn episodes_send_their_own_events_with_the_transcode_outcome(backend: Back
     assert_eq!(receiver.received().len(), 2, "no video event was caused");
 }
 
+async fn playlists_channels_and_podcasts_send_created_updated_and_deleted_events(backend: Backend) {
+    let app = spawn_app_with(backend, fast).await;
+    let admin = app.admin_token().await;
+    let receiver = Receiver::start(Behaviour::Ok).await;
+    let types = [
+        "playlist.created",
+        "playlist.updated",
+        "playlist.deleted",
+        "channel.created",
+        "channel.updated",
+        "channel.deleted",
+        "podcast.created",
+        "podcast.updated",
+        "podcast.deleted",
+    ];
+    let (_, secret) = endpoint(&app, &admin, &receiver.url, &types).await;
+    let ok = |body: Value| {
+        assert!(body.get("errors").is_none(), "{body}");
+        body
+    };
+    let channel = app.create_channel(&admin, "Everything").await["id"].clone();
+    ok(mutate(
+        &app,
+        &admin,
+        "updateChannel",
+        "UpdateChannelInput",
+        json!({ "id": channel, "name": "Renamed" }),
+    )
+    .await);
+    let podcast = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
+            json!({ "i": { "channelId": channel, "title": "Show", "author": "A", "ownerName": "O",
+                           "ownerEmail": "o@example.com", "language": "en" } }),
+        )
+        .await["createPodcast"]["podcast"]["id"]
+        .clone();
+    ok(mutate(
+        &app,
+        &admin,
+        "updatePodcast",
+        "UpdatePodcastInput",
+        json!({ "id": podcast, "title": "Show 2" }),
+    )
+    .await);
+    ok(mutate(
+        &app,
+        &admin,
+        "deletePodcast",
+        "DeleteNodeInput",
+        json!({ "id": podcast }),
+    )
+    .await);
+    let playlist = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePlaylistInput!) { createPlaylist(input: $i) { playlist { id } } }",
+            json!({ "i": { "channelId": channel, "title": "Best of" } }),
+        )
+        .await["createPlaylist"]["playlist"]["id"]
+        .clone();
+    let video = app
+        .create_video(&admin, channel.as_str().unwrap(), "In the list", json!({}))
+        .await["id"]
+        .clone();
+    ok(mutate(
+        &app,
+        &admin,
+        "addPlaylistItem",
+        "AddPlaylistItemInput",
+        json!({ "playlistId": playlist, "videoId": video }),
+    )
+    .await);
+    ok(mutate(
+        &app,
+        &admin,
+        "deletePlaylist",
+        "DeletePlaylistInput",
+        json!({ "id": playlist }),
+    )
+    .await);
+    ok(mutate(
+        &app,
+        &admin,
+        "deleteChannel",
+        "DeleteChannelInput",
+        json!({ "id": channel }),
+    )
+    .await);
+
+    let got = receiver.wait_for(9).await;
+    let mut seen: Vec<(String, Value)> = got
+        .iter()
+        .map(|r| (r.event_type().to_string(), r.json()["data"]["id"].clone()))
+        .collect();
+    seen.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut expected = vec![
+        ("channel.created", &channel),
+        ("channel.updated", &channel),
+        ("channel.deleted", &channel),
+        ("podcast.created", &podcast),
+        ("podcast.updated", &podcast),
+        ("podcast.deleted", &podcast),
+        ("playlist.created", &playlist),
+        ("playlist.updated", &playlist),
+        ("playlist.deleted", &playlist),
+    ];
+    expected.sort_by(|a, b| a.0.cmp(b.0));
+    let expected: Vec<(String, Value)> = expected
+        .into_iter()
+        .map(|(t, id)| (t.to_string(), id.clone()))
+        .collect();
+    assert_eq!(seen, expected);
+    let renamed = got
+        .iter()
+        .find(|r| r.event_type() == "channel.updated")
+        .unwrap()
+        .json();
+    assert_eq!(renamed["data"]["name"], "Renamed");
+    assert!(got.iter().all(|r| signed_with(r, &secret)));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        receiver.received().len(),
+        9,
+        "a video event was sent to an endpoint that did not ask"
+    );
+}
+
 both_databases!(
+    playlists_channels_and_podcasts_send_created_updated_and_deleted_events,
     episodes_send_their_own_events_with_the_transcode_outcome,
     every_change_arrives_signed_and_an_endpoint_gets_only_the_types_it_asked_for,
     a_receiver_that_fails_three_times_gets_the_event_on_the_fourth_attempt,

@@ -19,6 +19,7 @@ use crate::podcasts::entity::podcast;
 use crate::podcasts::itunes;
 use crate::search::{self, SearchKind};
 use crate::visibility::{self, Viewer, Visibility};
+use crate::webhooks::outbox::{self, Change};
 
 async fn index_podcast(db: &impl ConnectionTrait, p: &podcast::Model) -> AppResult<()> {
     search::index(db, SearchKind::Podcast, p.id, &p.title, &p.description).await
@@ -80,6 +81,7 @@ pub async fn create(
     .await
     .map_err(slug_conflict(&slug))?;
     index_podcast(&txn, &created).await?;
+    outbox::podcast(&txn, Change::Created, &created).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -144,6 +146,7 @@ pub async fn update(
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
     index_podcast(&txn, &updated).await?;
+    outbox::podcast(&txn, Change::Updated, &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -153,6 +156,7 @@ pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> Ap
     let txn = crate::db::begin_write(db).await?;
     let current = podcast_managed(&txn, viewer, id).await?;
     search::remove_podcast(&txn, id).await?;
+    outbox::podcast(&txn, Change::Deleted, &current).await?;
     current.delete(&txn).await?;
     txn.commit().await?;
     Ok(id)
