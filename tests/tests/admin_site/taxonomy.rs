@@ -101,6 +101,13 @@ async fn an_admin_creates_nests_renames_and_deletes_categories_and_tags() {
     choose(&browser, &category("Jazz", ".category-parent"), "").await;
     click(&browser, &category("Jazz", ".category-move")).await;
     let to_top = text_of(&browser, &category("Jazz", ".notice")).await;
+    // The list is drawn again in its new order after the notice: wait for it, or the click
+    // meant for Music's button lands on whatever row moves under the pointer meanwhile.
+    wait_for_js(
+        &browser,
+        "document.querySelector('li.category-row[data-name=\"Jazz\"]').dataset.depth === '0'",
+    )
+    .await;
     click(&browser, &category("Music", ".category-delete")).await;
     click(&browser, &category("Music", ".category-confirm-delete")).await;
     wait_for_js(
