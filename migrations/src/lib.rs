@@ -17,6 +17,7 @@ mod m0011_community;
 mod m0012_comments;
 mod m0013_user_avatar;
 mod m0014_webhooks;
+mod m0015_playback_restrictions;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_comments::Migration),
             Box::new(m0013_user_avatar::Migration),
             Box::new(m0014_webhooks::Migration),
+            Box::new(m0015_playback_restrictions::Migration),
         ]
     }
 }

@@ -64,6 +64,7 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
                 view_count: Set(0),
                 subscriber_count: Set(0),
                 comment_moderation: Set("publish".into()),
+                playback_restriction: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             }),
@@ -121,6 +122,7 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
                 source_asset_id: Set(None),
                 poster_asset_id: Set(None),
                 media_error: Set(None),
+                playback_restriction: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             });

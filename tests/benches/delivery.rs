@@ -225,6 +225,7 @@ fn main() {
             view_count: Set(0),
             subscriber_count: Set(0),
             comment_moderation: Set("publish".into()),
+            playback_restriction: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -254,6 +255,7 @@ fn main() {
             source_asset_id: Set(Some(asset)),
             poster_asset_id: Set(None),
             media_error: Set(None),
+            playback_restriction: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })

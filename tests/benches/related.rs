@@ -40,6 +40,7 @@ async fn seed(db: &sea_orm::DatabaseConnection) {
         view_count: Set(0),
         subscriber_count: Set(0),
         comment_moderation: Set("publish".into()),
+        playback_restriction: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }))

@@ -22,6 +22,8 @@ pub mod channel {
         /// How new comments on its videos and episodes are moderated: `publish`, `hold_new`
         /// or `hold_all` (see `community::comments`).
         pub comment_moderation: String,
+        /// Who may play its videos, by referrer (JSON, see `delivery::referrer`); null: anyone.
+        pub playback_restriction: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

@@ -37,6 +37,8 @@ pub mod video {
         pub poster_asset_id: Option<Uuid>,
         /// Why the media could not be used (upload rejected, transcode failed), for editors.
         pub media_error: Option<String>,
+        /// Who may play it, by referrer (JSON, see `delivery::referrer`); null: the channel's.
+        pub playback_restriction: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

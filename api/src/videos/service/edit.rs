@@ -78,6 +78,7 @@ pub async fn create(
         source_asset_id: None,
         poster_asset_id: None,
         media_error: None,
+        playback_restriction: None,
         created_at: now,
         updated_at: now,
     };
