@@ -118,6 +118,18 @@ impl Channel {
             })
             .collect()
     }
+    /// Which sites may play its videos, by referrer (videos may set their own). Its managers
+    /// and admins only.
+    async fn playback_restriction(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<crate::delivery::referrer::Restriction> {
+        visibility::require_manage(&app(ctx)?.db, &viewer(ctx), self.0.id).await?;
+        Ok(
+            crate::delivery::referrer::Restriction::parse(self.0.playback_restriction.as_deref())
+                .unwrap_or_default(),
+        )
+    }
     /// Whether the caller may manage this channel.
     async fn viewer_can_manage(&self, ctx: &Context<'_>) -> AppResult<bool> {
         visibility::can_manage(&app(ctx)?.db, &viewer(ctx), self.0.id).await
@@ -200,6 +212,9 @@ pub struct UpdateChannelInput {
     /// How new comments on its videos and episodes are moderated (absent or null:
     /// unchanged).
     pub comment_moderation: Option<crate::community::comments::CommentModeration>,
+    /// Which sites may play its videos, by the `Referer` of the embed page and media requests
+    /// (absent or null: unchanged; `allowedDomains: []`: anyone).
+    pub playback_restriction: Option<crate::delivery::referrer::PlaybackRestrictionInput>,
 }
 
 id_input!(
@@ -330,6 +345,7 @@ impl ChannelsMutation {
                 slug: input.slug,
                 description: input.description,
                 comment_moderation: input.comment_moderation,
+                playback_restriction: input.playback_restriction,
             },
         )
         .await?;

@@ -1,5 +1,6 @@
 //! Channel services: create, change, delete, members, lookups and lists.
 
+use crate::delivery::referrer::Restriction;
 use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
 use sea_orm::{
@@ -40,6 +41,8 @@ pub struct ChannelChanges {
     pub description: Option<String>,
     /// New comment moderation.
     pub comment_moderation: Option<crate::community::comments::CommentModeration>,
+    /// New playback restriction (checked here, after the caller's right to manage).
+    pub playback_restriction: Option<crate::delivery::referrer::PlaybackRestrictionInput>,
 }
 
 /// Maps a unique-index violation on a slug to a `CONFLICT` that names the slug and its value.
@@ -83,6 +86,7 @@ pub async fn create(
         view_count: 0,
         subscriber_count: 0,
         comment_moderation: "publish".into(),
+        playback_restriction: None,
         created_at: now,
         updated_at: now,
     };
@@ -157,6 +161,10 @@ pub async fn update(
     }
     if let Some(mode) = changes.comment_moderation {
         active.comment_moderation = Set(mode.as_str().into());
+    }
+    if let Some(input) = changes.playback_restriction {
+        let rule = Restriction::from_input(input)?;
+        active.playback_restriction = Set(Restriction::store(rule.as_ref()));
     }
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;

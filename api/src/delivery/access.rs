@@ -24,6 +24,8 @@ use crate::podcasts::entity::{episode, podcast};
 use crate::videos::entity::video;
 use crate::visibility::{self, EpisodeScope, Reach, Viewer};
 
+use super::referrer::Restriction;
+
 /// What the catalogue says about one asset.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Access {
@@ -40,6 +42,9 @@ pub struct Access {
     /// Where the uploaded picture is stored, for serving `source` (pictures stored before it
     /// was always `source` sit at `original.<ext>`).
     pub storage_key: Option<String>,
+    /// Who may play it on the public paths, by referrer: the restriction of the public video
+    /// whose media it is (the video's own, else its channel's).
+    pub restriction: Option<Restriction>,
 }
 
 impl Access {
@@ -87,15 +92,17 @@ pub async fn lookup(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<Access>
         }
     };
     let videos = visibility::videos(&Viewer::Public, Reach::Direct, now);
-    note(
-        probe(
-            db,
-            video::Entity::find().filter(video::Column::SourceAssetId.eq(asset)),
-            videos.clone(),
-        )
-        .await?,
-        true,
-    );
+    let played = probe(
+        db,
+        video::Entity::find().filter(video::Column::SourceAssetId.eq(asset)),
+        videos.clone(),
+    )
+    .await?;
+    let restriction = match played {
+        (_, true) => video_restriction(db, asset, videos.clone()).await?,
+        _ => None,
+    };
+    note(played, true);
     note(
         probe(
             db,
@@ -152,6 +159,7 @@ pub async fn lookup(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<Access>
         .await?,
         false,
     );
+    access.restriction = restriction;
     if access.image
         && let Some(row) = media_asset::Entity::find_by_id(asset).one(db).await?
     {
@@ -159,6 +167,29 @@ pub async fn lookup(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<Access>
         access.storage_key = Some(row.storage_key);
     }
     Ok(access)
+}
+
+/// The playback restriction of the public video playing `asset`: its own, else its channel's.
+async fn video_restriction(
+    db: &impl ConnectionTrait,
+    asset: Uuid,
+    public: Condition,
+) -> AppResult<Option<Restriction>> {
+    let Some(video) = video::Entity::find()
+        .filter(video::Column::SourceAssetId.eq(asset))
+        .filter(public)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if video.playback_restriction.is_some() {
+        return Ok(Restriction::parse(video.playback_restriction.as_deref()));
+    }
+    Ok(channel::Entity::find_by_id(video.channel_id)
+        .one(db)
+        .await?
+        .and_then(|c| Restriction::parse(c.playback_restriction.as_deref())))
 }
 
 struct Entry<V> {

@@ -110,6 +110,14 @@ pub async fn get(
     if !access.exists() || !access.allows(path) || (private_until.is_none() && !access.public) {
         return not_found();
     }
+    // Referrer rules bind the public path only: signed URLs are the editors'.
+    let restricted = private_until.is_none() && access.restriction.is_some();
+    if let Some(rule) = access.restriction.as_ref()
+        && private_until.is_none()
+        && !rule.allows(&headers)
+    {
+        return forbidden();
+    }
     if path == "source"
         && let Some(stored) = access.storage_key.as_deref()
     {
@@ -121,19 +129,24 @@ pub async fn get(
         }
     }
     let content_type = content_type_for(path, &access);
-    let cache_control = cache_control_for(path, private_until);
+    let mut cache_control = cache_control_for(path, private_until);
+    if restricted {
+        // A shared cache would serve it to any referrer.
+        cache_control = cache_control.replacen("public", "private", 1);
+    }
     // Segments, pictures and audio never change once written; playlists and captions may.
     let immutable = !path.ends_with(".m3u8") && !path.starts_with("captions/");
     if ctx.config.storage.backend == StorageBackend::S3 && !is_manifest(path) {
         let mode = ctx.config.delivery.s3_mode;
         let cdn = ctx.config.delivery.cdn_base_url.as_ref();
         match (mode, cdn) {
-            (S3DeliveryMode::Cdn, Some(base)) if private_until.is_none() => {
+            (S3DeliveryMode::Cdn, Some(base)) if private_until.is_none() && !restricted => {
                 let target = format!("{}/{}", base.as_str().trim_end_matches('/'), key.as_str());
                 return redirect(&target, "public, max-age=3600");
             }
             (S3DeliveryMode::Proxy, _) => {}
-            // Presign, and CDN mode for private media (a CDN URL would be public).
+            // Presign, and CDN mode for private or restricted media (a CDN URL would be
+            // public).
             _ => {
                 let ttl = Duration::from_secs(
                     ctx.config

@@ -6,7 +6,8 @@
 //! (`api/assets/hls.light.min.js`, from the npm package, served from the binary) does. Options:
 //! `autoplay=1` (muted, as browsers require), `t`/`start` (seconds, or `1h2m3s`), `loop=1`.
 //! `Content-Security-Policy: frame-ancestors` comes from `delivery.frame_ancestors`. Only videos
-//! the public may reach (public or unlisted) have an embed page; anything else is a 404.
+//! the public may reach (public or unlisted) have an embed page; anything else is a 404. A video
+//! with a playback restriction (`super::referrer`) is a 403 to other referrers, like its media.
 
 pub mod episode;
 pub mod playlist;
@@ -14,7 +15,7 @@ pub mod playlist;
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
@@ -82,11 +83,53 @@ fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
 }
 
+/// Whether `video`'s page may be sent to a request with `headers`: `Err` with the refusal if not,
+/// else whether it is restricted at all (then no shared cache may keep the page). Reads the
+/// restriction from the access cache of its media, so the page and its playlists agree.
+pub async fn referrer_check(
+    ctx: &crate::state::Ctx,
+    video: &video::Model,
+    headers: &HeaderMap,
+) -> Result<bool, Response> {
+    let Some(asset) = video.source_asset_id else {
+        return Ok(false);
+    };
+    let access = ctx
+        .delivery
+        .access(&ctx.db, ctx.public_cache.any_generation(), asset)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    match access.restriction {
+        Some(rule) if !rule.allows(headers) => {
+            Err((StatusCode::FORBIDDEN, "forbidden").into_response())
+        }
+        Some(_) => Ok(true),
+        None => Ok(false),
+    }
+}
+
+/// An embed page's response, kept out of shared caches when `restricted`.
+pub fn framed_for(
+    ctx: &crate::state::Ctx,
+    html: Result<String, AppError>,
+    restricted: bool,
+) -> Response {
+    let mut response = framed(ctx, html);
+    if restricted {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, max-age=60"),
+        );
+    }
+    response
+}
+
 /// The embed page of a video.
 pub async fn page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> Response {
     let ctx = &state.ctx;
     let Ok(id) = Uuid::try_parse(&id) else {
@@ -97,7 +140,11 @@ pub async fn page(
         Ok(None) => return not_found(),
         Err(e) => return e.into_response(),
     };
-    framed(ctx, render(ctx, &video, &query, None).await)
+    let restricted = match referrer_check(ctx, &video, &headers).await {
+        Ok(r) => r,
+        Err(refused) => return refused,
+    };
+    framed_for(ctx, render(ctx, &video, &query, None).await, restricted)
 }
 
 /// An embed page's response: HTML, framable only by `delivery.frame_ancestors`, cached briefly.

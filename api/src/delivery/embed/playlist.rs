@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
-use super::{framed, html_escape, not_found, render};
+use super::{framed, framed_for, html_escape, not_found, referrer_check, render};
 use crate::delivery::urls;
 use crate::state::AppState;
 use crate::visibility::Viewer;
@@ -53,6 +53,7 @@ pub async fn page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let ctx = &state.ctx;
     let Ok(id) = Uuid::try_parse(&id) else {
@@ -100,7 +101,15 @@ pub async fn page(
         count: items.len(),
         next,
     };
-    framed(ctx, render(ctx, &video, &query, Some(&bar)).await)
+    let restricted = match referrer_check(ctx, &video, &headers).await {
+        Ok(r) => r,
+        Err(refused) => return refused,
+    };
+    framed_for(
+        ctx,
+        render(ctx, &video, &query, Some(&bar)).await,
+        restricted,
+    )
 }
 
 /// The page of a public playlist with no public item yet.
