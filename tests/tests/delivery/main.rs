@@ -15,6 +15,7 @@ mod media;
 mod oembed_kinds;
 mod pages;
 mod receiver;
+mod restrictions;
 mod support;
 mod views;
 mod webhook_failures;
