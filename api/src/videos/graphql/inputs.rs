@@ -121,6 +121,9 @@ pub struct UpdateVideoInput {
     pub chapters: Option<Vec<ChapterInput>>,
     /// Turns comments on or off (absent or null: unchanged).
     pub comments_enabled: Option<bool>,
+    /// Its own playback restriction, overriding its channel's (absent: unchanged; null: the
+    /// channel's applies; `allowedDomains: []`: anyone may play it).
+    pub playback_restriction: MaybeUndefined<crate::delivery::referrer::PlaybackRestrictionInput>,
 }
 
 at_input!(
@@ -186,6 +189,7 @@ impl UpdateVideoInput {
             tag_ids: ids(self.tag_ids, "Tag")?,
             chapters: chapters(self.chapters),
             comments_enabled: self.comments_enabled,
+            playback_restriction: maybe(self.playback_restriction, Ok)?,
         };
         Ok((id, changes))
     }

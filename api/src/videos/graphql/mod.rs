@@ -97,6 +97,24 @@ impl Video {
     async fn media_error(&self) -> Option<&str> {
         self.0.media_error.as_deref()
     }
+    /// Its own playback restriction, by referrer (null: its channel's applies;
+    /// `allowedDomains: []`: anyone may play it). Its channel's managers and admins only.
+    async fn playback_restriction(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<crate::delivery::referrer::Restriction>> {
+        crate::visibility::require_manage(
+            &app(ctx)?.db,
+            &crate::graphql::viewer(ctx),
+            self.0.channel_id,
+        )
+        .await?;
+        Ok(self
+            .0
+            .playback_restriction
+            .as_deref()
+            .map(|s| crate::delivery::referrer::Restriction::parse(Some(s)).unwrap_or_default()))
+    }
     /// The latest processing of its media: state, progress, last error.
     async fn processing(
         &self,

@@ -147,6 +147,15 @@ pub async fn update(
     if let Some(enabled) = changes.comments_enabled {
         active.comments_enabled = Set(enabled);
     }
+    if let Some(input) = changes.playback_restriction {
+        use crate::delivery::referrer::Restriction;
+        let own = match input {
+            // An empty list is stored, not null: it lifts the channel's restriction.
+            Some(input) => Some(Restriction::from_input(input)?.unwrap_or_default()),
+            None => None,
+        };
+        active.playback_restriction = Set(Restriction::store(own.as_ref()));
+    }
     if let Some(tags) = changes.tag_ids {
         let tags = check_tags(&txn, tags).await?;
         set_tags(&txn, id, &tags).await?;

@@ -87,6 +87,9 @@ pub struct VideoChanges {
     pub chapters: Option<Vec<Chapter>>,
     /// Turns comments on or off.
     pub comments_enabled: Option<bool>,
+    /// Its own playback restriction (`Some(None)`: the channel's applies), checked by
+    /// `update` after the caller's right to manage.
+    pub playback_restriction: Option<Option<crate::delivery::referrer::PlaybackRestrictionInput>>,
 }
 
 /// Filters of video lists.
