@@ -249,7 +249,123 @@ async fn only_managers_set_valid_restrictions(backend: Backend) {
     );
 }
 
+const SET_VIDEO: &str = "mutation($i: UpdateVideoInput!) { updateVideo(input: $i) { video { \
+                         playbackRestriction { allowedDomains allowNoReferrer } } } }";
+
+async fn a_video_overrides_its_channel(backend: Backend) {
+    let app = spawn_app_with(backend, with_secret).await;
+    let admin = app.admin_token().await;
+    let (channel, video, asset) = restricted_video(&app, &admin).await;
+    let global = projector_api::graphql::relay::to_global("Video", video).0;
+    app.graphql_ok(
+        Some(&admin),
+        SET,
+        json!({ "i": { "id": channel, "playbackRestriction": {
+            "allowedDomains": ["example.com"], "allowNoReferrer": false } } }),
+    )
+    .await;
+    let read = |token: String| {
+        let app = &app;
+        let global = global.clone();
+        async move {
+            app.graphql(
+                Some(&token),
+                "query($id: ID!) { video(id: $id) { playbackRestriction { allowedDomains allowNoReferrer } } }",
+                json!({ "id": global }),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        read(admin.clone()).await["data"]["video"]["playbackRestriction"],
+        Value::Null
+    );
+
+    // Its own list replaces the channel's.
+    let set = app
+        .graphql_ok(
+            Some(&admin),
+            SET_VIDEO,
+            json!({ "i": { "id": global, "playbackRestriction": { "allowedDomains": ["*.other.org"] } } }),
+        )
+        .await;
+    assert_eq!(
+        set["updateVideo"]["video"]["playbackRestriction"],
+        json!({ "allowedDomains": ["*.other.org"], "allowNoReferrer": true })
+    );
+    assert_eq!(
+        statuses(&app, video, asset, Some("https://www.other.org/")).await,
+        [200; 3]
+    );
+    assert_eq!(statuses(&app, video, asset, None).await, [200; 3]);
+    assert_eq!(
+        statuses(&app, video, asset, Some("https://example.com/")).await,
+        [403; 3]
+    );
+
+    // An empty list lifts the channel's restriction for this video.
+    app.graphql_ok(
+        Some(&admin),
+        SET_VIDEO,
+        json!({ "i": { "id": global, "playbackRestriction": { "allowedDomains": [] } } }),
+    )
+    .await;
+    assert_eq!(
+        statuses(&app, video, asset, Some("https://evil.net/")).await,
+        [200; 3]
+    );
+
+    // Null: the channel's applies again.
+    app.graphql_ok(
+        Some(&admin),
+        SET_VIDEO,
+        json!({ "i": { "id": global, "playbackRestriction": null } }),
+    )
+    .await;
+    assert_eq!(
+        statuses(&app, video, asset, Some("https://evil.net/")).await,
+        [403; 3]
+    );
+    assert_eq!(
+        statuses(&app, video, asset, Some("https://example.com/")).await,
+        [200; 3]
+    );
+
+    // Bad domains change nothing; other editors may neither set nor read it.
+    let body = app
+        .graphql(
+            Some(&admin),
+            SET_VIDEO,
+            json!({ "i": { "id": global, "title": "Renamed", "playbackRestriction": { "allowedDomains": ["*"] } } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("VALIDATION"), "{body}");
+    let editor = app.user_token("video-outsider@example.com", "EDITOR").await;
+    let body = app
+        .graphql(
+            Some(&editor),
+            SET_VIDEO,
+            json!({ "i": { "id": global, "playbackRestriction": { "allowedDomains": [] } } }),
+        )
+        .await;
+    assert!(
+        matches!(error_code(&body), Some("FORBIDDEN" | "NOT_FOUND")),
+        "{body}"
+    );
+    let body = read(editor).await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+    assert_eq!(
+        read(admin.clone()).await["data"]["video"]["playbackRestriction"],
+        Value::Null
+    );
+    assert_eq!(
+        statuses(&app, video, asset, Some("https://evil.net/")).await,
+        [403; 3]
+    );
+}
+
 both_databases!(
     a_referrer_allowlist_guards_the_embed_page_and_media,
     only_managers_set_valid_restrictions,
+    a_video_overrides_its_channel,
 );
