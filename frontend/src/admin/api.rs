@@ -395,6 +395,7 @@ pub async fn update_video(
         tag_ids: None,
         chapters: None,
         comments_enabled: None,
+        playback_restriction: None,
     };
     session.call::<UpdateVideo>(Variables { input }).await?;
     Ok(())

@@ -223,6 +223,7 @@ fn editor(
                 comment_moderation: (field("channel-moderation") != moderation)
                     .then(|| enum_value(&field("channel-moderation")))
                     .flatten(),
+                playback_restriction: None,
             };
             if input.name.is_none()
                 && input.slug.is_none()
