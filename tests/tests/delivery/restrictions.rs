@@ -281,6 +281,35 @@ async fn a_video_overrides_its_channel(backend: Backend) {
         Value::Null
     );
 
+    // A playlist's embed page of the video follows the video's rule.
+    let playlist = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePlaylistInput!) { createPlaylist(input: $i) { playlist { id } } }",
+            json!({ "i": { "channelId": channel, "title": "List", "visibility": "PUBLIC" } }),
+        )
+        .await["createPlaylist"]["playlist"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.graphql_ok(
+        Some(&admin),
+        "mutation($i: AddPlaylistItemInput!) { addPlaylistItem(input: $i) { item { id } } }",
+        json!({ "i": { "playlistId": playlist, "videoId": global } }),
+    )
+    .await;
+    let page = app.url(&format!("/embed/playlists/{}", support::uuid_of(&playlist)));
+    for (referer, status) in [("https://example.com/", 200), ("https://evil.net/", 403)] {
+        let r = app
+            .client
+            .get(&page)
+            .header("referer", referer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status, "{referer}");
+    }
+
     // Its own list replaces the channel's.
     let set = app
         .graphql_ok(
