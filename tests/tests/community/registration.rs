@@ -116,13 +116,16 @@ async fn a_taken_email_gets_the_same_answer_after_the_same_work_and_changes_noth
         .await;
     assert_eq!(me["me"]["displayName"], "First");
     // Both answers include an argon2id hash: a taken email is not answered noticeably faster.
+    // The fastest of each is compared: on a loaded machine noise only ever adds time (the
+    // middle of three once read 22 ms against 44 ms while 700 tests ran beside it), while an
+    // answer that skipped the hash would be faster every time.
     free.sort();
     taken.sort();
     assert!(
-        taken[1] * 2 >= free[1],
-        "a taken email answers in {:?}, a free one in {:?}",
-        taken[1],
-        free[1]
+        taken[0] * 2 >= free[0],
+        "a taken email answers in {:?} at best, a free one in {:?}",
+        taken[0],
+        free[0]
     );
 }
 
