@@ -1,6 +1,6 @@
 //! Related videos (`Video.related(first:)`): public videos ranked by what they share with a
 //! video. Shared tags weigh most, then the same category, then the same channel, and recency
-//! breaks ties between equals (see [`score`]). The video itself and everything the public
+//! breaks ties between equals (see [`signals`]). The video itself and everything the public
 //! cannot list (private, unlisted, unpublished, not ready: `visibility::videos` with
 //! `Viewer::Public` and `Reach::Listed`) never appear, whoever asks, so the answer is the same
 //! for every caller. Videos sharing nothing are not related.
@@ -9,11 +9,11 @@
 //! database: its candidates come from index range scans only, the newest [`PER_SIGNAL`] videos
 //! of each of its tags (`ix_video_tags_tag`), of its category (`ix_videos_category`) and of its
 //! channel (`ix_videos_channel_id`), united in a subquery; each candidate that passes the
-//! visibility rule is scored by [`score`]'s signals (its shared tags counted by a subquery on the
+//! visibility rule is scored by [`signals`] (its shared tags counted by a subquery on the
 //! `video_tags` key), and the best `first` rows come back whole, in order. Nothing scans the
 //! catalogue, so the time does not grow with it (the `related` bench measures 100,000 videos).
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sea_orm::sea_query::{
     Alias, Expr, Query, SelectStatement, SimpleExpr, SubQueryStatement, UnionType,
 };
@@ -40,24 +40,6 @@ const TAG_WEIGHT: f64 = 4.0;
 const CATEGORY_WEIGHT: f64 = 2.0;
 /// Weight of the same channel.
 const CHANNEL_WEIGHT: f64 = 1.0;
-
-/// The score of a candidate: 4 per shared tag, 2 for the same category, 1 for the same channel,
-/// plus a recency term below 1 (0.99 for a video published now, halving every year) that
-/// orders equals and never outweighs a shared signal.
-pub fn score(
-    shared_tags: usize,
-    same_category: bool,
-    same_channel: bool,
-    published: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> f64 {
-    let age_days = (now - published).num_seconds().max(0) as f64 / 86_400.0;
-    let recency = 0.99 * 0.5_f64.powf(age_days / 365.0);
-    shared_tags as f64 * TAG_WEIGHT
-        + if same_category { CATEGORY_WEIGHT } else { 0.0 }
-        + if same_channel { CHANNEL_WEIGHT } else { 0.0 }
-        + recency
-}
 
 async fn ids(db: &impl ConnectionTrait, statement: &impl StatementBuilder) -> AppResult<Vec<Uuid>> {
     let rows = db
@@ -93,8 +75,8 @@ pub async fn related(
     )
     .await?;
     let now = Utc::now();
-    // Ordered as `score` orders: the signals (whole numbers) first, then recency, which only
-    // ever separates equals (a public video always has its publish time), then the newest id.
+    // The signals first, then recency, which only ever separates equals (a public video always
+    // has its publish time), then the newest id.
     Ok(video::Entity::find()
         .filter(Expr::col((video::Entity, video::Column::Id)).in_subquery(candidates(of, &tags)))
         .filter(Expr::col((video::Entity, video::Column::Id)).ne(of.id))
@@ -149,7 +131,8 @@ fn candidates(of: &video::Model, tags: &[Uuid]) -> SelectStatement {
     union
 }
 
-/// What a candidate shares with `of`, weighed as in [`score`] without the recency term.
+/// What a candidate shares with `of`: 4 per shared tag, 2 for the same category, 1 for the same
+/// channel, so one shared tag outweighs the other two together.
 fn signals(of: &video::Model, tags: &[Uuid]) -> SimpleExpr {
     let shared_tags: SimpleExpr = if tags.is_empty() {
         Expr::val(0).into()
@@ -191,17 +174,10 @@ fn signals(of: &video::Model, tags: &[Uuid]) -> SimpleExpr {
         ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_shared_signal_outweighs_any_recency() {
-        let now = Utc::now();
-        let old = now - chrono::TimeDelta::days(3650);
-        assert!(score(1, false, false, old, now) > score(0, true, true, now, now));
-        assert!(score(0, true, false, old, now) > score(0, false, true, now, now));
-        assert!(score(0, false, true, old, now) > score(0, false, false, now, now));
-        assert!(score(0, false, true, now, now) > score(0, false, true, old, now));
-    }
-}
+// One shared tag outweighs the same category and channel together, and the category the
+// channel: checked when the crate compiles.
+const _: () = assert!(
+    TAG_WEIGHT > CATEGORY_WEIGHT + CHANNEL_WEIGHT
+        && CATEGORY_WEIGHT > CHANNEL_WEIGHT
+        && CHANNEL_WEIGHT > 0.0
+);
