@@ -202,12 +202,36 @@ fn editor(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     crate::pages::set_title(&text::say(locale(), Say::ChannelTitle(&channel.name)));
-    let busy = move || status.busy.get();
-    let id = channel.id.clone();
+    view! {
+        <article class="site-page channel-editor">
+            <header class="editor-header">
+                <h2 id="edit-title">{channel.name.clone()}</h2>
+                <p class="video-meta">
+                    <a href=crate::api::channel_path(&channel.slug)>{t(S::ViewOnSite)}</a>
+                    " · "
+                    <a href="/admin/channels">{t(S::AllChannels)}</a>
+                </p>
+            </header>
 
+            {details_section(session, status, &channel, reload)}
+            {pictures_section(session, status, &channel, reload)}
+            {members_section(session, status, &channel, reload)}
+            {delete_channel_section(session, status, &channel)}
+        </article>
+    }
+}
+
+/// The details form: name, slug, description and comment moderation; Save sends what changed.
+fn details_section<R: Fn() + Copy + Send + Sync + 'static>(
+    session: Session,
+    status: Status,
+    channel: &site_channel::SiteChannelChannel,
+    reload: R,
+) -> impl IntoView + use<R> {
+    let busy = move || status.busy.get();
     let on_save = {
         let (id, name, slug, description) = (
-            id.clone(),
+            channel.id.clone(),
             channel.name.clone(),
             channel.slug.clone(),
             channel.description.clone(),
@@ -241,9 +265,37 @@ fn editor(
             );
         }
     };
+    view! {
+        <section aria-labelledby="details-heading">
+            <h3 id="details-heading">{t(S::Details)}</h3>
+            <form id="channel-details-form" class="admin-form" on:submit=on_save>
+                <label for="channel-name">{t(S::Name)}</label>
+                <input id="channel-name" type="text" value=channel.name.clone() />
+                {status.field_error("details", "name", "channel-name-error".into())}
+                <label for="channel-slug">{t(S::ChannelSlug)}</label>
+                <input id="channel-slug" type="text" value=channel.slug.clone() />
+                {status.field_error("details", "slug", "channel-slug-error".into())}
+                <label for="channel-description">{t(S::Description)}</label>
+                <textarea id="channel-description" rows="4">{channel.description.clone()}</textarea>
+                {moderation_select(&channel.comment_moderation)}
+                {status.other_error("details", &["name", "slug"], "channel-details-error".into())}
+                <button type="submit" id="save-channel" disabled=busy>{t(S::Save)}</button>
+                {status.done_view("details", "channel-details-notice".into())}
+            </form>
+        </section>
+    }
+}
 
+/// The pictures: the avatar's and the banner's upload forms, each with its preview.
+fn pictures_section<R: Fn() + Copy + Send + Sync + 'static>(
+    session: Session,
+    status: Status,
+    channel: &site_channel::SiteChannelChannel,
+    reload: R,
+) -> impl IntoView + use<R> {
+    let busy = move || status.busy.get();
     let upload = {
-        let id = id.clone();
+        let id = channel.id.clone();
         move |which: &'static str| {
             let scope = which;
             let Some(file) = chosen_file(&format!("{which}-file")) else {
@@ -296,9 +348,39 @@ fn editor(
         ev.prevent_default();
         upload("banner")
     };
+    view! {
+        <section aria-labelledby="pictures-heading">
+            <h3 id="pictures-heading">{t(S::Pictures)}</h3>
+            <form id="avatar-form" class="admin-form" on:submit=upload_avatar>
+                <label for="avatar-file">{t(S::AvatarLabel)}</label>
+                {channel.avatar_url.clone().map(|src| view! { <img id="avatar-preview" class="avatar-preview" src=src alt=t(S::AvatarAlt) /> })}
+                <input id="avatar-file" type="file" accept="image/jpeg,image/png,image/webp" />
+                {status.other_error("avatar", &[], "avatar-error".into())}
+                <button type="submit" id="upload-avatar" disabled=busy>{t(S::UploadAvatar)}</button>
+                {status.done_view("avatar", "avatar-notice".into())}
+            </form>
+            <form id="banner-form" class="admin-form" on:submit=upload_banner>
+                <label for="banner-file">{t(S::BannerLabel)}</label>
+                {channel.banner_url.clone().map(|src| view! { <img id="banner-preview" class="banner-preview" src=src alt=t(S::BannerAlt) /> })}
+                <input id="banner-file" type="file" accept="image/jpeg,image/png,image/webp" />
+                {status.other_error("banner", &[], "banner-error".into())}
+                <button type="submit" id="upload-banner" disabled=busy>{t(S::UploadBanner)}</button>
+                {status.done_view("banner", "banner-notice".into())}
+            </form>
+        </section>
+    }
+}
 
+/// The members: one row each, and the form that adds someone by email.
+fn members_section<R: Fn() + Copy + Send + Sync + 'static>(
+    session: Session,
+    status: Status,
+    channel: &site_channel::SiteChannelChannel,
+    reload: R,
+) -> impl IntoView + use<R> {
+    let busy = move || status.busy.get();
     let on_add_member = {
-        let id = id.clone();
+        let id = channel.id.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
             let email = field("member-email").trim().to_owned();
@@ -320,10 +402,42 @@ fn editor(
             );
         }
     };
+    let members = channel
+        .members
+        .iter()
+        .cloned()
+        .map(|m| member_row(session, status, channel.id.clone(), m, reload))
+        .collect::<Vec<_>>();
+    view! {
+        <section aria-labelledby="members-heading">
+            <h3 id="members-heading">{t(S::Members)}</h3>
+            <ul class="site-rows" id="member-list">{members}</ul>
+            <form id="add-member-form" class="admin-form" on:submit=on_add_member>
+                <label for="member-email">{t(S::AddMemberLabel)}</label>
+                <input id="member-email" type="email" autocomplete="off" />
+                {status.field_error("members", "email", "member-email-error".into())}
+                <label for="member-role">{t(S::TheirRole)}</label>
+                <select id="member-role">
+                    <option value="EDITOR" selected>{t(S::EditorLong)}</option>
+                    <option value="OWNER">{t(S::OwnerLong)}</option>
+                </select>
+                {status.other_error("members", &["email"], "member-error".into())}
+                <button type="submit" id="add-member" disabled=busy>{t(S::AddMember)}</button>
+                {status.done_view("members", "member-notice".into())}
+            </form>
+        </section>
+    }
+}
 
+/// The delete section: a confirmation naming what goes with the channel, then the list page.
+fn delete_channel_section(
+    session: Session,
+    status: Status,
+    channel: &site_channel::SiteChannelChannel,
+) -> impl IntoView + use<> {
     let navigate = use_navigate();
     let on_delete = {
-        let id = id.clone();
+        let id = channel.id.clone();
         let name = String::from(js_sys::encode_uri_component(&channel.name));
         move |_| {
             let input = site_delete_channel::DeleteChannelInput { id: id.clone() };
@@ -348,84 +462,14 @@ fn editor(
         channel.playlists.total_count,
         channel.podcasts.total_count,
     );
-
-    let members = channel
-        .members
-        .iter()
-        .cloned()
-        .map(|m| member_row(session, status, id.clone(), m, reload))
-        .collect::<Vec<_>>();
-
-    view! {
-        <article class="site-page channel-editor">
-            <header class="editor-header">
-                <h2 id="edit-title">{channel.name.clone()}</h2>
-                <p class="video-meta">
-                    <a href=crate::api::channel_path(&channel.slug)>{t(S::ViewOnSite)}</a>
-                    " · "
-                    <a href="/admin/channels">{t(S::AllChannels)}</a>
-                </p>
-            </header>
-
-            <section aria-labelledby="details-heading">
-                <h3 id="details-heading">{t(S::Details)}</h3>
-                <form id="channel-details-form" class="admin-form" on:submit=on_save>
-                    <label for="channel-name">{t(S::Name)}</label>
-                    <input id="channel-name" type="text" value=channel.name.clone() />
-                    {status.field_error("details", "name", "channel-name-error".into())}
-                    <label for="channel-slug">{t(S::ChannelSlug)}</label>
-                    <input id="channel-slug" type="text" value=channel.slug.clone() />
-                    {status.field_error("details", "slug", "channel-slug-error".into())}
-                    <label for="channel-description">{t(S::Description)}</label>
-                    <textarea id="channel-description" rows="4">{channel.description.clone()}</textarea>
-                    {moderation_select(&channel.comment_moderation)}
-                    {status.other_error("details", &["name", "slug"], "channel-details-error".into())}
-                    <button type="submit" id="save-channel" disabled=busy>{t(S::Save)}</button>
-                    {status.done_view("details", "channel-details-notice".into())}
-                </form>
-            </section>
-
-            <section aria-labelledby="pictures-heading">
-                <h3 id="pictures-heading">{t(S::Pictures)}</h3>
-                <form id="avatar-form" class="admin-form" on:submit=upload_avatar>
-                    <label for="avatar-file">{t(S::AvatarLabel)}</label>
-                    {channel.avatar_url.clone().map(|src| view! { <img id="avatar-preview" class="avatar-preview" src=src alt=t(S::AvatarAlt) /> })}
-                    <input id="avatar-file" type="file" accept="image/jpeg,image/png,image/webp" />
-                    {status.other_error("avatar", &[], "avatar-error".into())}
-                    <button type="submit" id="upload-avatar" disabled=busy>{t(S::UploadAvatar)}</button>
-                    {status.done_view("avatar", "avatar-notice".into())}
-                </form>
-                <form id="banner-form" class="admin-form" on:submit=upload_banner>
-                    <label for="banner-file">{t(S::BannerLabel)}</label>
-                    {channel.banner_url.clone().map(|src| view! { <img id="banner-preview" class="banner-preview" src=src alt=t(S::BannerAlt) /> })}
-                    <input id="banner-file" type="file" accept="image/jpeg,image/png,image/webp" />
-                    {status.other_error("banner", &[], "banner-error".into())}
-                    <button type="submit" id="upload-banner" disabled=busy>{t(S::UploadBanner)}</button>
-                    {status.done_view("banner", "banner-notice".into())}
-                </form>
-            </section>
-
-            <section aria-labelledby="members-heading">
-                <h3 id="members-heading">{t(S::Members)}</h3>
-                <ul class="site-rows" id="member-list">{members}</ul>
-                <form id="add-member-form" class="admin-form" on:submit=on_add_member>
-                    <label for="member-email">{t(S::AddMemberLabel)}</label>
-                    <input id="member-email" type="email" autocomplete="off" />
-                    {status.field_error("members", "email", "member-email-error".into())}
-                    <label for="member-role">{t(S::TheirRole)}</label>
-                    <select id="member-role">
-                        <option value="EDITOR" selected>{t(S::EditorLong)}</option>
-                        <option value="OWNER">{t(S::OwnerLong)}</option>
-                    </select>
-                    {status.other_error("members", &["email"], "member-error".into())}
-                    <button type="submit" id="add-member" disabled=busy>{t(S::AddMember)}</button>
-                    {status.done_view("members", "member-notice".into())}
-                </form>
-            </section>
-
-            {super::site_kit::delete_section(status, "channel", S::DeleteThisChannel.text(locale()), goes_with_it, S::DeleteChannelAll.text(locale()), on_delete)}
-        </article>
-    }
+    super::site_kit::delete_section(
+        status,
+        "channel",
+        S::DeleteThisChannel.text(locale()),
+        goes_with_it,
+        S::DeleteChannelAll.text(locale()),
+        on_delete,
+    )
 }
 
 /// The channel's comment moderation, as a choice of the details form.

@@ -68,46 +68,34 @@ fn editor(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     crate::pages::set_title(&text::say(locale(), Say::PlaylistTitle(&playlist.title)));
-    let busy = move || status.busy.get();
-    let id = playlist.id.clone();
-    let visibility_now = format!("{:?}", playlist.visibility);
+    view! {
+        <article class="site-page playlist-editor">
+            <header class="editor-header">
+                <h2 id="edit-title">{playlist.title.clone()}</h2>
+                <p class="video-meta">
+                    {playlist.channel.name.clone()}
+                    " · "
+                    <a href="/admin/playlists">{t(S::AllPlaylists)}</a>
+                </p>
+            </header>
 
-    let on_save = {
-        let (id, title, slug, description, visibility) = (
-            id.clone(),
-            playlist.title.clone(),
-            playlist.slug.clone(),
-            playlist.description.clone(),
-            visibility_now.clone(),
-        );
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            let input = site_update_playlist::UpdatePlaylistInput {
-                id: id.clone(),
-                title: changed(&title, field("playlist-title")),
-                slug: changed(&slug, field("playlist-slug")),
-                description: changed(&description, field("playlist-description")),
-                visibility: changed(&visibility, field("playlist-visibility"))
-                    .and_then(|v| enum_value(&v)),
-            };
-            if input.title.is_none()
-                && input.slug.is_none()
-                && input.description.is_none()
-                && input.visibility.is_none()
-            {
-                status.say("details", S::NothingChanged.text(locale()));
-                return;
-            }
-            status.run(
-                "details",
-                session.call::<SiteUpdatePlaylist>(site_update_playlist::Variables { input }),
-                |_| S::Saved.text(locale()).into(),
-                move |_| reload(),
-            );
-        }
-    };
+            {items_section(session, status, focus, &playlist, reload)}
+            {details_section(session, status, &playlist, reload)}
+            {delete_playlist_section(session, status, &playlist)}
+        </article>
+    }
+}
 
-    let items = playlist.items.nodes;
+/// The videos section: the items in order (moved by drag, keys or buttons, removed), then the
+/// search that adds more.
+fn items_section<R: Fn() + Copy + Send + Sync + 'static>(
+    session: Session,
+    status: Status,
+    focus: RwSignal<Option<String>>,
+    playlist: &Loaded,
+    reload: R,
+) -> impl IntoView + use<R> {
+    let items = &playlist.items.nodes;
     let count = items.len() as i64;
     // Moves an item to a position; the API keeps positions dense.
     let move_item = move |item: String, title: String, to: i64| {
@@ -137,8 +125,34 @@ fn editor(
         })
         .collect::<Vec<_>>();
     let in_playlist: Vec<String> = items.iter().map(|i| i.video.id.clone()).collect();
+    view! {
+        <section aria-labelledby="items-heading">
+            <h3 id="items-heading">{t(S::Videos)}</h3>
+            <p class="site-muted" id="reorder-help">
+                {t(S::ReorderHelp)}
+            </p>
+            {if rows.is_empty() {
+                view! { <p class="empty" id="no-items">{t(S::NoItems)}</p> }.into_any()
+            } else {
+                view! { <ol class="site-rows" id="playlist-items" aria-describedby="reorder-help">{rows}</ol> }.into_any()
+            }}
+            {status.other_error("items", &[], "items-error".into())}
+            {status.done_view("items", "items-notice".into())}
+            {video_search(session, status, playlist, in_playlist, reload)}
+        </section>
+    }
+}
 
-    // Add videos by search (the channel's videos whose title contains the text).
+/// The search form over the channel's videos (titles containing the text), its notices, and
+/// the videos found, each with a button that adds it at the end.
+fn video_search<R: Fn() + Copy + Send + Sync + 'static>(
+    session: Session,
+    status: Status,
+    playlist: &Loaded,
+    in_playlist: Vec<String>,
+    reload: R,
+) -> impl IntoView + use<R> {
+    let busy = move || status.busy.get();
     let results =
         RwSignal::new(None::<Vec<site_playlist_video_search::SitePlaylistVideoSearchVideosNodes>>);
     let on_search = {
@@ -158,7 +172,7 @@ fn editor(
         }
     };
     let add = {
-        let id = id.clone();
+        let id = playlist.id.clone();
         move |video: String, title: String| {
             let input = site_add_playlist_item::AddPlaylistItemInput {
                 playlist_id: id.clone(),
@@ -208,10 +222,92 @@ fn editor(
             }
         })
     };
+    view! {
+        <form id="video-search-form" class="admin-form inline" role="search" on:submit=on_search>
+            <label for="video-search">{t(S::SearchVideos)}</label>
+            <input id="video-search" type="search" />
+            <button type="submit" id="video-search-submit" disabled=busy>{t(S::Search)}</button>
+        </form>
+        {status.other_error("search", &[], "search-error".into())}
+        {status.done_view("search", "search-notice".into())}
+        {result_rows}
+    }
+}
 
+/// The details form: title, slug, description and visibility; Save sends what changed.
+fn details_section<R: Fn() + Copy + Send + Sync + 'static>(
+    session: Session,
+    status: Status,
+    playlist: &Loaded,
+    reload: R,
+) -> impl IntoView + use<R> {
+    let busy = move || status.busy.get();
+    let visibility_now = format!("{:?}", playlist.visibility);
+    let on_save = {
+        let (id, title, slug, description, visibility) = (
+            playlist.id.clone(),
+            playlist.title.clone(),
+            playlist.slug.clone(),
+            playlist.description.clone(),
+            visibility_now.clone(),
+        );
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let input = site_update_playlist::UpdatePlaylistInput {
+                id: id.clone(),
+                title: changed(&title, field("playlist-title")),
+                slug: changed(&slug, field("playlist-slug")),
+                description: changed(&description, field("playlist-description")),
+                visibility: changed(&visibility, field("playlist-visibility"))
+                    .and_then(|v| enum_value(&v)),
+            };
+            if input.title.is_none()
+                && input.slug.is_none()
+                && input.description.is_none()
+                && input.visibility.is_none()
+            {
+                status.say("details", S::NothingChanged.text(locale()));
+                return;
+            }
+            status.run(
+                "details",
+                session.call::<SiteUpdatePlaylist>(site_update_playlist::Variables { input }),
+                |_| S::Saved.text(locale()).into(),
+                move |_| reload(),
+            );
+        }
+    };
+    view! {
+        <section aria-labelledby="details-heading">
+            <h3 id="details-heading">{t(S::Details)}</h3>
+            <form id="playlist-details-form" class="admin-form" on:submit=on_save>
+                <label for="playlist-title">{t(S::Title)}</label>
+                <input id="playlist-title" type="text" value=playlist.title.clone() />
+                {status.field_error("details", "title", "playlist-title-error".into())}
+                <label for="playlist-slug">{t(S::Slug)}</label>
+                <input id="playlist-slug" type="text" value=playlist.slug.clone() />
+                {status.field_error("details", "slug", "playlist-slug-error".into())}
+                <label for="playlist-description">{t(S::Description)}</label>
+                <textarea id="playlist-description" rows="3">{playlist.description.clone()}</textarea>
+                <label for="playlist-visibility">{t(S::Visibility)}</label>
+                <select id="playlist-visibility">{visibility_options(&visibility_now)}</select>
+                {status.other_error("details", &["title", "slug"], "playlist-details-error".into())}
+                <button type="submit" id="save-playlist" disabled=busy>{t(S::Save)}</button>
+                {status.done_view("details", "playlist-details-notice".into())}
+            </form>
+        </section>
+    }
+}
+
+/// The delete section: a confirmation naming how many videos the playlist holds (they stay).
+fn delete_playlist_section(
+    session: Session,
+    status: Status,
+    playlist: &Loaded,
+) -> impl IntoView + use<> {
     let navigate = use_navigate();
     let on_delete = {
-        let id = id.clone();
+        let id = playlist.id.clone();
         let title = String::from(js_sys::encode_uri_component(&playlist.title));
         move |_| {
             let input = site_delete_playlist::DeletePlaylistInput { id: id.clone() };
@@ -229,63 +325,15 @@ fn editor(
             );
         }
     };
-    let goes = text::playlist_goes(locale(), &playlist.title, count);
-
-    view! {
-        <article class="site-page playlist-editor">
-            <header class="editor-header">
-                <h2 id="edit-title">{playlist.title.clone()}</h2>
-                <p class="video-meta">
-                    {playlist.channel.name.clone()}
-                    " · "
-                    <a href="/admin/playlists">{t(S::AllPlaylists)}</a>
-                </p>
-            </header>
-
-            <section aria-labelledby="items-heading">
-                <h3 id="items-heading">{t(S::Videos)}</h3>
-                <p class="site-muted" id="reorder-help">
-                    {t(S::ReorderHelp)}
-                </p>
-                {if rows.is_empty() {
-                    view! { <p class="empty" id="no-items">{t(S::NoItems)}</p> }.into_any()
-                } else {
-                    view! { <ol class="site-rows" id="playlist-items" aria-describedby="reorder-help">{rows}</ol> }.into_any()
-                }}
-                {status.other_error("items", &[], "items-error".into())}
-                {status.done_view("items", "items-notice".into())}
-                <form id="video-search-form" class="admin-form inline" role="search" on:submit=on_search>
-                    <label for="video-search">{t(S::SearchVideos)}</label>
-                    <input id="video-search" type="search" />
-                    <button type="submit" id="video-search-submit" disabled=busy>{t(S::Search)}</button>
-                </form>
-                {status.other_error("search", &[], "search-error".into())}
-                {status.done_view("search", "search-notice".into())}
-                {result_rows}
-            </section>
-
-            <section aria-labelledby="details-heading">
-                <h3 id="details-heading">{t(S::Details)}</h3>
-                <form id="playlist-details-form" class="admin-form" on:submit=on_save>
-                    <label for="playlist-title">{t(S::Title)}</label>
-                    <input id="playlist-title" type="text" value=playlist.title.clone() />
-                    {status.field_error("details", "title", "playlist-title-error".into())}
-                    <label for="playlist-slug">{t(S::Slug)}</label>
-                    <input id="playlist-slug" type="text" value=playlist.slug.clone() />
-                    {status.field_error("details", "slug", "playlist-slug-error".into())}
-                    <label for="playlist-description">{t(S::Description)}</label>
-                    <textarea id="playlist-description" rows="3">{playlist.description.clone()}</textarea>
-                    <label for="playlist-visibility">{t(S::Visibility)}</label>
-                    <select id="playlist-visibility">{visibility_options(&visibility_now)}</select>
-                    {status.other_error("details", &["title", "slug"], "playlist-details-error".into())}
-                    <button type="submit" id="save-playlist" disabled=busy>{t(S::Save)}</button>
-                    {status.done_view("details", "playlist-details-notice".into())}
-                </form>
-            </section>
-
-            {crate::admin::site_kit::delete_section(status, "playlist", S::DeleteThisPlaylist.text(locale()), goes, S::DeletePlaylist.text(locale()), on_delete)}
-        </article>
-    }
+    let goes = text::playlist_goes(locale(), &playlist.title, playlist.items.nodes.len() as i64);
+    crate::admin::site_kit::delete_section(
+        status,
+        "playlist",
+        S::DeleteThisPlaylist.text(locale()),
+        goes,
+        S::DeletePlaylist.text(locale()),
+        on_delete,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
