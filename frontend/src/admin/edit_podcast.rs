@@ -56,13 +56,107 @@ fn checked(id: &str) -> bool {
 
 fn editor(
     session: Session,
-    podcast: EditablePodcast,
+    mut podcast: EditablePodcast,
     notices: Notices,
     reload: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     crate::pages::set_title(&editor::edit_title(locale(), &podcast.title));
+    let episodes = std::mem::take(&mut podcast.episodes);
+    let podcast_id = podcast.id.clone();
+    view! {
+        <article class="podcast-editor">
+            <header class="editor-header">
+                <h2 id="edit-title">{podcast.title.clone()}</h2>
+                <p class="video-meta">
+                    {podcast.channel_name.clone()}
+                    " · "
+                    <a href=crate::api::podcast_path(&podcast.channel_slug, &podcast.slug)>
+                        {t(P::ViewOnSite)}
+                    </a>
+                </p>
+                {move || {
+                    notices.done.get().map(|m| view! { <p class="notice" id="notice" role="status">{m}</p> })
+                }}
+            </header>
+
+            {episodes_section(session, podcast.id.clone(), episodes, notices)}
+            {details_section(session, &podcast, notices, reload)}
+            <ApplePanels id=podcast_id />
+        </article>
+    }
+}
+
+/// The episodes: a table of them with their states, and the form that creates a draft (and
+/// opens its editor).
+fn episodes_section(
+    session: Session,
+    podcast_id: String,
+    episodes: Vec<EpisodeState>,
+    notices: Notices,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let new_episode = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if notices.busy.get_untracked() {
+            return;
+        }
+        notices.clear();
+        notices.busy.set(true);
+        let (id, navigate) = (podcast_id.clone(), navigate.clone());
+        let title = field("new-episode-title");
+        spawn_local(async move {
+            match podcast_api::create_episode(session, id, title).await {
+                Ok(episode) => navigate(&super::episode_path(&episode), NavigateOptions::default()),
+                Err(e) => {
+                    notices.publish.try_set(Some(e.to_string()));
+                }
+            }
+            notices.busy.try_set(false);
+        });
+    };
+    let table = if episodes.is_empty() {
+        view! { <p class="empty">{t(P::NoEpisodes)}</p> }.into_any()
+    } else {
+        view! {
+            <table class="admin-videos admin-episodes">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(P::Episode)}</th>
+                        <th scope="col">{t(P::State)}</th>
+                        <th scope="col">{t(P::Publication)}</th>
+                    </tr>
+                </thead>
+                <tbody>{episodes.into_iter().map(episode_row).collect::<Vec<_>>()}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let busy = move || notices.busy.get();
+    view! {
+        <section aria-labelledby="episodes-heading">
+            <h3 id="episodes-heading">{t(P::Episodes)}</h3>
+            {table}
+            <form id="new-episode-form" class="admin-form inline" on:submit=new_episode>
+                <label for="new-episode-title">{t(P::NewEpisode)}</label>
+                <input id="new-episode-title" name="title" type="text" placeholder=t(P::Title) />
+                <button type="submit" id="new-episode-submit" disabled=busy>
+                    {t(P::CreateDraft)}
+                </button>
+            </form>
+            {error_view("new-episode-error", notices.publish)}
+        </section>
+    }
+}
+
+/// The details form: title, description, author, visibility and locked.
+fn details_section<R: Fn() + Clone + Send + Sync + 'static>(
+    session: Session,
+    podcast: &EditablePodcast,
+    notices: Notices,
+    reload: R,
+) -> impl IntoView + use<R> {
     let on_save = {
-        let (id, reload) = (podcast.id.clone(), reload.clone());
+        let id = podcast.id.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
             let change = podcast_api::update_podcast(
@@ -84,31 +178,6 @@ fn editor(
             );
         }
     };
-    let navigate = use_navigate();
-    let new_episode = {
-        let id = podcast.id.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            if notices.busy.get_untracked() {
-                return;
-            }
-            notices.clear();
-            notices.busy.set(true);
-            let (id, navigate) = (id.clone(), navigate.clone());
-            let title = field("new-episode-title");
-            spawn_local(async move {
-                match podcast_api::create_episode(session, id, title).await {
-                    Ok(episode) => {
-                        navigate(&super::episode_path(&episode), NavigateOptions::default())
-                    }
-                    Err(e) => {
-                        notices.publish.try_set(Some(e.to_string()));
-                    }
-                }
-                notices.busy.try_set(false);
-            });
-        }
-    };
     let visibility = podcast.visibility.clone();
     let option = move |value: &'static str, label: P| {
         let selected = visibility == value;
@@ -118,88 +187,40 @@ fn editor(
             </option>
         }
     };
-    let episodes = if podcast.episodes.is_empty() {
-        view! { <p class="empty">{t(P::NoEpisodes)}</p> }.into_any()
-    } else {
-        view! {
-            <table class="admin-videos admin-episodes">
-                <thead>
-                    <tr>
-                        <th scope="col">{t(P::Episode)}</th>
-                        <th scope="col">{t(P::State)}</th>
-                        <th scope="col">{t(P::Publication)}</th>
-                    </tr>
-                </thead>
-                <tbody>{podcast.episodes.into_iter().map(episode_row).collect::<Vec<_>>()}</tbody>
-            </table>
-        }
-        .into_any()
-    };
     let busy = move || notices.busy.get();
-    let podcast_id = podcast.id.clone();
     view! {
-        <article class="podcast-editor">
-            <header class="editor-header">
-                <h2 id="edit-title">{podcast.title.clone()}</h2>
-                <p class="video-meta">
-                    {podcast.channel_name.clone()}
-                    " · "
-                    <a href=crate::api::podcast_path(&podcast.channel_slug, &podcast.slug)>
-                        {t(P::ViewOnSite)}
-                    </a>
-                </p>
-                {move || {
-                    notices.done.get().map(|m| view! { <p class="notice" id="notice" role="status">{m}</p> })
-                }}
-            </header>
-
-            <section aria-labelledby="episodes-heading">
-                <h3 id="episodes-heading">{t(P::Episodes)}</h3>
-                {episodes}
-                <form id="new-episode-form" class="admin-form inline" on:submit=new_episode>
-                    <label for="new-episode-title">{t(P::NewEpisode)}</label>
-                    <input id="new-episode-title" name="title" type="text" placeholder=t(P::Title) />
-                    <button type="submit" id="new-episode-submit" disabled=busy>
-                        {t(P::CreateDraft)}
-                    </button>
-                </form>
-                {error_view("new-episode-error", notices.publish)}
-            </section>
-
-            <section aria-labelledby="details-heading">
-                <h3 id="details-heading">{t(P::Details)}</h3>
-                <form id="details-form" class="admin-form" on:submit=on_save>
-                    <label for="podcast-title">{t(P::Title)}</label>
-                    <input id="podcast-title" name="title" type="text" value=podcast.title.clone() />
-                    <label for="podcast-description">{t(P::Description)}</label>
-                    <textarea id="podcast-description" name="description" rows="4">
-                        {podcast.description.clone()}
-                    </textarea>
-                    <label for="podcast-author">{t(P::Author)}</label>
-                    <input id="podcast-author" name="author" type="text" value=podcast.author.clone() />
-                    <label for="podcast-visibility">{t(P::Visibility)}</label>
-                    <select id="podcast-visibility" name="visibility">
-                        {option("PUBLIC", P::Public)}
-                        {option("UNLISTED", P::UnlistedLong)}
-                        {option("PRIVATE", P::PrivateLong)}
-                    </select>
-                    <label class="checkbox" for="podcast-locked">
-                        <input
-                            id="podcast-locked"
-                            name="locked"
-                            type="checkbox"
-                            checked=podcast.locked
-                        />
-                        {t(P::Locked)}
-                    </label>
-                    {error_view("details-error", notices.details)}
-                    <button type="submit" id="save-podcast" disabled=busy>
-                        {t(P::Save)}
-                    </button>
-                </form>
-            </section>
-            <ApplePanels id=podcast_id />
-        </article>
+        <section aria-labelledby="details-heading">
+            <h3 id="details-heading">{t(P::Details)}</h3>
+            <form id="details-form" class="admin-form" on:submit=on_save>
+                <label for="podcast-title">{t(P::Title)}</label>
+                <input id="podcast-title" name="title" type="text" value=podcast.title.clone() />
+                <label for="podcast-description">{t(P::Description)}</label>
+                <textarea id="podcast-description" name="description" rows="4">
+                    {podcast.description.clone()}
+                </textarea>
+                <label for="podcast-author">{t(P::Author)}</label>
+                <input id="podcast-author" name="author" type="text" value=podcast.author.clone() />
+                <label for="podcast-visibility">{t(P::Visibility)}</label>
+                <select id="podcast-visibility" name="visibility">
+                    {option("PUBLIC", P::Public)}
+                    {option("UNLISTED", P::UnlistedLong)}
+                    {option("PRIVATE", P::PrivateLong)}
+                </select>
+                <label class="checkbox" for="podcast-locked">
+                    <input
+                        id="podcast-locked"
+                        name="locked"
+                        type="checkbox"
+                        checked=podcast.locked
+                    />
+                    {t(P::Locked)}
+                </label>
+                {error_view("details-error", notices.details)}
+                <button type="submit" id="save-podcast" disabled=busy>
+                    {t(P::Save)}
+                </button>
+            </form>
+        </section>
     }
 }
 

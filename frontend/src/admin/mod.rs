@@ -13,6 +13,7 @@ mod dashboard;
 mod drop_uploads;
 mod edit_episode;
 mod edit_podcast;
+mod episode_type;
 mod feed_preview;
 mod library;
 mod live;

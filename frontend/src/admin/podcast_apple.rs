@@ -152,10 +152,24 @@ fn panels(
     done: RwSignal<Option<&'static str>>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let artwork_error = RwSignal::new(None::<String>);
-    let apple_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    view! {
+        {artwork_section(session, &podcast, done, busy, reload)}
+        {apple_section(session, &podcast, done, busy, reload)}
+        <FeedPreview url=podcast.feed_url.clone() />
+        <DeletePodcastPanel session id=podcast.id.clone() title=podcast.title.clone() episodes=podcast.episodes />
+    }
+}
 
+/// The artwork panel: the picture in place, Apple's rule, and the upload.
+fn artwork_section<R: Fn() + Copy + Send + Sync + 'static>(
+    session: Session,
+    podcast: &Apple,
+    done: RwSignal<Option<&'static str>>,
+    busy: RwSignal<bool>,
+    reload: R,
+) -> impl IntoView + use<R> {
+    let artwork_error = RwSignal::new(None::<String>);
     let upload_artwork = {
         let id = podcast.id.clone();
         move |_| {
@@ -192,7 +206,38 @@ fn panels(
             });
         }
     };
+    view! {
+        <section class="podcast-artwork" aria-labelledby="artwork-heading">
+            <h3 id="artwork-heading">{t(Admin::ArtworkHeading)}</h3>
+            {podcast
+                .artwork_url
+                .clone()
+                .map(|url| {
+                    view! { <img id="artwork" class="artwork" src=url alt="" width="160" height="160" /> }
+                })}
+            <p class="hint">{t(Admin::ArtworkRule)}</p>
+            <div class="upload-controls">
+                <label for="artwork-file">{t(Admin::ArtworkFile)}</label>
+                <input id="artwork-file" type="file" accept="image/jpeg,image/png" />
+                <button type="button" id="artwork-upload" on:click=upload_artwork disabled=move || busy.get()>
+                    {t(Admin::UploadArtwork)}
+                </button>
+            </div>
+            {error_line("artwork-error", artwork_error)}
+            {saved_notice(done, "artwork")}
+        </section>
+    }
+}
 
+/// The Apple Podcasts panel: category, explicit and type; Save sends only what changed.
+fn apple_section<R: Fn() + Copy + Send + Sync + 'static>(
+    session: Session,
+    podcast: &Apple,
+    done: RwSignal<Option<&'static str>>,
+    busy: RwSignal<bool>,
+    reload: R,
+) -> impl IntoView + use<R> {
+    let apple_error = RwSignal::new(None::<String>);
     let first = podcast
         .categories
         .first()
@@ -203,48 +248,7 @@ fn panels(
         let first = first.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            use update_podcast_apple::{ItunesCategoryInput, PodcastType, UpdatePodcastInput};
-            let picked = super::field("itunes-category");
-            let explicit = checked("podcast-explicit");
-            let serial = super::field("podcast-type") == "SERIAL";
-            // Only what changed is sent.
-            let categories =
-                (picked != first).then(|| {
-                    let mut list: Vec<ItunesCategoryInput> = parse(&picked, &podcast.taxonomy)
-                        .map(|(category, subcategory)| ItunesCategoryInput {
-                            category,
-                            subcategory,
-                        })
-                        .into_iter()
-                        .collect();
-                    // The other categories stay as they were.
-                    list.extend(podcast.categories.iter().skip(1).map(|(c, s)| {
-                        ItunesCategoryInput {
-                            category: c.clone(),
-                            subcategory: s.clone(),
-                        }
-                    }));
-                    list
-                });
-            let input = UpdatePodcastInput {
-                id: podcast.id.clone(),
-                itunes_categories: categories,
-                explicit: (explicit != podcast.explicit).then_some(explicit),
-                type_: (serial != podcast.serial).then_some(if serial {
-                    PodcastType::SERIAL
-                } else {
-                    PodcastType::EPISODIC
-                }),
-                title: None,
-                slug: None,
-                description: None,
-                author: None,
-                owner_name: None,
-                owner_email: None,
-                language: None,
-                locked: None,
-                visibility: None,
-            };
+            let input = apple_changes(&podcast, &first);
             busy.set(true);
             apple_error.set(None);
             done.set(None);
@@ -265,12 +269,92 @@ fn panels(
             });
         }
     };
+    let serial = podcast.serial;
+    view! {
+        <section class="podcast-apple" aria-labelledby="apple-heading">
+            <h3 id="apple-heading">{t(Admin::AppleHeading)}</h3>
+            <form id="apple-form" class="admin-form" on:submit=save_apple>
+                <label for="itunes-category">{t(Admin::ItunesCategory)}</label>
+                <select id="itunes-category">
+                    <option value="" selected=first.is_empty()>{t(Admin::NoCategory)}</option>
+                    {category_options(&podcast.taxonomy, &first)}
+                </select>
+                <label class="checkbox" for="podcast-explicit">
+                    <input id="podcast-explicit" type="checkbox" checked=podcast.explicit />
+                    {t(Admin::Explicit)}
+                </label>
+                <label for="podcast-type">{t(Admin::PodcastType)}</label>
+                <select id="podcast-type">
+                    <option value="EPISODIC" selected=!serial>{t(Admin::Episodic)}</option>
+                    <option value="SERIAL" selected=serial>{t(Admin::Serial)}</option>
+                </select>
+                {error_line("apple-error", apple_error)}
+                <button type="submit" id="save-apple" disabled=move || busy.get()>
+                    {t(Admin::SaveApple)}
+                </button>
+                {saved_notice(done, "apple")}
+            </form>
+        </section>
+    }
+}
 
-    let options = podcast
-        .taxonomy
+/// What the Apple form changed of `podcast` (whose first category's picker value is `first`):
+/// the rest stays `None`, so it is not sent.
+fn apple_changes(podcast: &Apple, first: &str) -> update_podcast_apple::UpdatePodcastInput {
+    use update_podcast_apple::{ItunesCategoryInput, PodcastType, UpdatePodcastInput};
+    let picked = super::field("itunes-category");
+    let explicit = checked("podcast-explicit");
+    let serial = super::field("podcast-type") == "SERIAL";
+    // Only what changed is sent.
+    let categories = (picked != first).then(|| {
+        let mut list: Vec<ItunesCategoryInput> = parse(&picked, &podcast.taxonomy)
+            .map(|(category, subcategory)| ItunesCategoryInput {
+                category,
+                subcategory,
+            })
+            .into_iter()
+            .collect();
+        // The other categories stay as they were.
+        list.extend(
+            podcast
+                .categories
+                .iter()
+                .skip(1)
+                .map(|(c, s)| ItunesCategoryInput {
+                    category: c.clone(),
+                    subcategory: s.clone(),
+                }),
+        );
+        list
+    });
+    UpdatePodcastInput {
+        id: podcast.id.clone(),
+        itunes_categories: categories,
+        explicit: (explicit != podcast.explicit).then_some(explicit),
+        type_: (serial != podcast.serial).then_some(if serial {
+            PodcastType::SERIAL
+        } else {
+            PodcastType::EPISODIC
+        }),
+        title: None,
+        slug: None,
+        description: None,
+        author: None,
+        owner_name: None,
+        owner_email: None,
+        language: None,
+        locked: None,
+        visibility: None,
+    }
+}
+
+/// The category picker's options: one group per category, the category then its subcategories;
+/// `first` (a picker value) is selected.
+fn category_options(taxonomy: &Taxonomy, first: &str) -> impl IntoView + use<> {
+    taxonomy
         .iter()
         .map(|(category, subs)| {
-            let first = first.clone();
+            let first = first.to_owned();
             view! {
                 <optgroup label=category.clone()>
                     <option value=category.clone() selected=first == *category>
@@ -291,74 +375,28 @@ fn panels(
                 </optgroup>
             }
         })
-        .collect_view();
-    let notice = move |which: &'static str| {
-        move || {
-            (done.get() == Some(which)).then(|| {
-                view! {
-                    <p class="notice" role="status" id=format!("{which}-saved")>
-                        {t(Admin::Saved)}
-                    </p>
-                }
-            })
-        }
-    };
-    let error = |id: &'static str, signal: RwSignal<Option<String>>| {
-        move || {
-            signal
-                .get()
-                .map(|m| view! { <p class="form-error" id=id role="alert">{m}</p> })
-        }
-    };
-    let serial = podcast.serial;
-    view! {
-        <section class="podcast-artwork" aria-labelledby="artwork-heading">
-            <h3 id="artwork-heading">{t(Admin::ArtworkHeading)}</h3>
-            {podcast
-                .artwork_url
-                .clone()
-                .map(|url| {
-                    view! { <img id="artwork" class="artwork" src=url alt="" width="160" height="160" /> }
-                })}
-            <p class="hint">{t(Admin::ArtworkRule)}</p>
-            <div class="upload-controls">
-                <label for="artwork-file">{t(Admin::ArtworkFile)}</label>
-                <input id="artwork-file" type="file" accept="image/jpeg,image/png" />
-                <button type="button" id="artwork-upload" on:click=upload_artwork disabled=move || busy.get()>
-                    {t(Admin::UploadArtwork)}
-                </button>
-            </div>
-            {error("artwork-error", artwork_error)}
-            {notice("artwork")}
-        </section>
+        .collect_view()
+}
 
-        <section class="podcast-apple" aria-labelledby="apple-heading">
-            <h3 id="apple-heading">{t(Admin::AppleHeading)}</h3>
-            <form id="apple-form" class="admin-form" on:submit=save_apple>
-                <label for="itunes-category">{t(Admin::ItunesCategory)}</label>
-                <select id="itunes-category">
-                    <option value="" selected=first.is_empty()>{t(Admin::NoCategory)}</option>
-                    {options}
-                </select>
-                <label class="checkbox" for="podcast-explicit">
-                    <input id="podcast-explicit" type="checkbox" checked=podcast.explicit />
-                    {t(Admin::Explicit)}
-                </label>
-                <label for="podcast-type">{t(Admin::PodcastType)}</label>
-                <select id="podcast-type">
-                    <option value="EPISODIC" selected=!serial>{t(Admin::Episodic)}</option>
-                    <option value="SERIAL" selected=serial>{t(Admin::Serial)}</option>
-                </select>
-                {error("apple-error", apple_error)}
-                <button type="submit" id="save-apple" disabled=move || busy.get()>
-                    {t(Admin::SaveApple)}
-                </button>
-                {notice("apple")}
-            </form>
-        </section>
+/// "Saved", under the panel `which` when it saved last.
+fn saved_notice(done: RwSignal<Option<&'static str>>, which: &'static str) -> impl IntoView {
+    move || {
+        (done.get() == Some(which)).then(|| {
+            view! {
+                <p class="notice" role="status" id=format!("{which}-saved")>
+                    {t(Admin::Saved)}
+                </p>
+            }
+        })
+    }
+}
 
-        <FeedPreview url=podcast.feed_url.clone() />
-        <DeletePodcastPanel session id=podcast.id.clone() title=podcast.title.clone() episodes=podcast.episodes />
+/// A panel's error, in an element with `id`, while there is one.
+fn error_line(id: &'static str, signal: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        signal
+            .get()
+            .map(|m| view! { <p class="form-error" id=id role="alert">{m}</p> })
     }
 }
 
@@ -425,103 +463,6 @@ fn DeletePodcastPanel(
                     {t(Admin::Keep)}
                 </button>
             </Show>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-        </section>
-    }
-}
-
-/// The `EpisodeTypeOf` operation.
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/admin/podcast_apple.graphql",
-    response_derives = "Debug, Clone, PartialEq"
-)]
-pub struct EpisodeTypeOf;
-
-/// The `SetEpisodeType` operation.
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/admin/podcast_apple.graphql",
-    response_derives = "Debug"
-)]
-pub struct SetEpisodeType;
-
-/// An episode's type for podcast apps (full, trailer, bonus); saved on its own.
-#[component]
-pub fn EpisodeTypePanel(
-    /// The episode's global ID.
-    id: String,
-) -> impl IntoView {
-    let session = use_session();
-    let current = LocalResource::new({
-        let id = id.clone();
-        move || {
-            let id = id.clone();
-            async move {
-                session
-                    .call::<EpisodeTypeOf>(episode_type_of::Variables { id })
-                    .await
-                    .ok()
-                    .and_then(|d| d.episode)
-                    .map(|e| format!("{:?}", e.episode_type))
-            }
-        }
-    });
-    let error = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(false);
-    let save = move |_| {
-        use set_episode_type::EpisodeType;
-        let chosen = super::field("episode-type");
-        if current.get_untracked().flatten().as_deref() == Some(chosen.as_str()) {
-            return;
-        }
-        let episode_type = match chosen.as_str() {
-            "TRAILER" => EpisodeType::TRAILER,
-            "BONUS" => EpisodeType::BONUS,
-            _ => EpisodeType::FULL,
-        };
-        let id = id.clone();
-        error.set(None);
-        saved.set(false);
-        spawn_local(async move {
-            match session
-                .call::<SetEpisodeType>(set_episode_type::Variables { id, episode_type })
-                .await
-            {
-                Ok(_) => {
-                    saved.try_set(true);
-                    current.refetch();
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-        });
-    };
-    let select = move || {
-        current.get().flatten().map(|now| {
-            let option = move |value: &'static str, key: Admin| {
-                view! { <option value=value selected=now == value>{t(key)}</option> }
-            };
-            view! {
-                <select id="episode-type">
-                    {option("FULL", Admin::EpisodeFull)}
-                    {option("TRAILER", Admin::EpisodeTrailer)}
-                    {option("BONUS", Admin::EpisodeBonus)}
-                </select>
-            }
-        })
-    };
-    view! {
-        <section class="episode-type" aria-labelledby="episode-type-heading">
-            <h3 id="episode-type-heading">
-                <label for="episode-type">{t(Admin::EpisodeType)}</label>
-            </h3>
-            {select}
-            <button type="button" id="save-episode-type" on:click=save>{t(Admin::SaveType)}</button>
-            {move || saved.get().then(|| view! { <p class="notice" role="status" id="episode-type-saved">{t(Admin::Saved)}</p> })}
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </section>
     }
