@@ -192,6 +192,8 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// An account's row: email, name, state and age, then its role, enable or disable, and a new
+/// password; each change's notice or refusal shows in the row.
 fn user_row(
     session: Session,
     status: Status,
@@ -199,14 +201,75 @@ fn user_row(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let busy = move || status.busy.get();
-    let role: NodeRef<leptos::html::Select> = NodeRef::new();
-    let password: NodeRef<leptos::html::Input> = NodeRef::new();
     let scope = user.id.clone();
+    let toggle = {
+        let (id, email, scope, disabled) = (
+            user.id.clone(),
+            user.email.clone(),
+            scope.clone(),
+            user.disabled,
+        );
+        move |_| {
+            let email = email.clone();
+            if disabled {
+                let input = site_enable_user::EnableUserInput { id: id.clone() };
+                status.run(
+                    scope.clone(),
+                    session.call::<SiteEnableUser>(site_enable_user::Variables { input }),
+                    move |_| people::user_done(locale(), UserDone::Enabled, &email),
+                    move |_| reload(),
+                );
+            } else {
+                let input = site_disable_user::DisableUserInput { id: id.clone() };
+                status.run(
+                    scope.clone(),
+                    session.call::<SiteDisableUser>(site_disable_user::Variables { input }),
+                    move |_| people::user_done(locale(), UserDone::Disabled, &email),
+                    move |_| reload(),
+                );
+            }
+        }
+    };
+    view! {
+        <li class="site-row user-row" data-email=user.email.clone() class:disabled=user.disabled>
+            <div class="site-row-head">
+                <strong class="user-email">{user.email.clone()}</strong>
+                <span class="user-name">{user.display_name.clone()}</span>
+                <span class="user-state">
+                    {t(if user.disabled { P::Disabled } else { P::Active })}
+                </span>
+                <span class="site-muted">{people::since(locale(), crate::format::date(&user.created_at))}</span>
+            </div>
+            <div class="site-row-actions">
+                {role_control(session, status, &user, reload)}
+                <button type="button" class="user-toggle" on:click=toggle disabled=busy>
+                    {t(if user.disabled { P::Enable } else { P::Disable })}
+                </button>
+                {password_form(session, status, &user)}
+            </div>
+            {status.field_error(scope.clone(), "role", String::new())}
+            {status.field_error(scope.clone(), "password", String::new())}
+            {status.other_error(scope.clone(), &["role", "password"], String::new())}
+            {status.done_view(scope, String::new())}
+        </li>
+    }
+}
+
+/// An account's role choice and its "Change role" button; a refusal (the last admin) puts
+/// the choice back.
+fn role_control<R: Fn() + Copy + Send + Sync + 'static>(
+    session: Session,
+    status: Status,
+    user: &UserRow,
+    reload: R,
+) -> impl IntoView + use<R> {
+    let busy = move || status.busy.get();
+    let role: NodeRef<leptos::html::Select> = NodeRef::new();
     let change_role = {
         let (id, email, scope, kept) = (
             user.id.clone(),
             user.email.clone(),
-            scope.clone(),
+            user.id.clone(),
             user.role.clone(),
         );
         move |_| {
@@ -238,36 +301,23 @@ fn user_row(
             );
         }
     };
-    let toggle = {
-        let (id, email, scope, disabled) = (
-            user.id.clone(),
-            user.email.clone(),
-            scope.clone(),
-            user.disabled,
-        );
-        move |_| {
-            let email = email.clone();
-            if disabled {
-                let input = site_enable_user::EnableUserInput { id: id.clone() };
-                status.run(
-                    scope.clone(),
-                    session.call::<SiteEnableUser>(site_enable_user::Variables { input }),
-                    move |_| people::user_done(locale(), UserDone::Enabled, &email),
-                    move |_| reload(),
-                );
-            } else {
-                let input = site_disable_user::DisableUserInput { id: id.clone() };
-                status.run(
-                    scope.clone(),
-                    session.call::<SiteDisableUser>(site_disable_user::Variables { input }),
-                    move |_| people::user_done(locale(), UserDone::Disabled, &email),
-                    move |_| reload(),
-                );
-            }
-        }
-    };
+    let label_role = people::user_label(locale(), false, &user.email);
+    view! {
+        <select class="user-role" aria-label=label_role node_ref=role>
+            {role_options(&user.role)}
+        </select>
+        <button type="button" class="user-set-role" on:click=change_role disabled=busy>
+            {t(P::ChangeRole)}
+        </button>
+    }
+}
+
+/// The form that sets an account's password (emptied once it is set).
+fn password_form(session: Session, status: Status, user: &UserRow) -> impl IntoView + use<> {
+    let busy = move || status.busy.get();
+    let password: NodeRef<leptos::html::Input> = NodeRef::new();
     let set_password = {
-        let (id, email, scope) = (user.id.clone(), user.email.clone(), scope.clone());
+        let (id, email, scope) = (user.id.clone(), user.email.clone(), user.id.clone());
         move |ev: SubmitEvent| {
             ev.prevent_default();
             let Some(value) = password.get().map(|i| i.value()) else {
@@ -290,46 +340,20 @@ fn user_row(
             );
         }
     };
-    let label_role = people::user_label(locale(), false, &user.email);
     let label_password = people::user_label(locale(), true, &user.email);
     view! {
-        <li class="site-row user-row" data-email=user.email.clone() class:disabled=user.disabled>
-            <div class="site-row-head">
-                <strong class="user-email">{user.email.clone()}</strong>
-                <span class="user-name">{user.display_name.clone()}</span>
-                <span class="user-state">
-                    {t(if user.disabled { P::Disabled } else { P::Active })}
-                </span>
-                <span class="site-muted">{people::since(locale(), crate::format::date(&user.created_at))}</span>
-            </div>
-            <div class="site-row-actions">
-                <select class="user-role" aria-label=label_role node_ref=role>
-                    {role_options(&user.role)}
-                </select>
-                <button type="button" class="user-set-role" on:click=change_role disabled=busy>
-                    {t(P::ChangeRole)}
-                </button>
-                <button type="button" class="user-toggle" on:click=toggle disabled=busy>
-                    {t(if user.disabled { P::Enable } else { P::Disable })}
-                </button>
-                <form class="inline user-password-form" on:submit=set_password>
-                    <input
-                        class="user-password"
-                        type="password"
-                        autocomplete="new-password"
-                        aria-label=label_password
-                        placeholder=t(P::NewPassword)
-                        node_ref=password
-                    />
-                    <button type="submit" class="user-set-password" disabled=busy>
-                        {t(P::SetPassword)}
-                    </button>
-                </form>
-            </div>
-            {status.field_error(scope.clone(), "role", String::new())}
-            {status.field_error(scope.clone(), "password", String::new())}
-            {status.other_error(scope.clone(), &["role", "password"], String::new())}
-            {status.done_view(scope, String::new())}
-        </li>
+        <form class="inline user-password-form" on:submit=set_password>
+            <input
+                class="user-password"
+                type="password"
+                autocomplete="new-password"
+                aria-label=label_password
+                placeholder=t(P::NewPassword)
+                node_ref=password
+            />
+            <button type="submit" class="user-set-password" disabled=busy>
+                {t(P::SetPassword)}
+            </button>
+        </form>
     }
 }
