@@ -308,8 +308,6 @@ pub fn DropUploads() -> impl IntoView {
     let session = use_session();
     let owner = StoredValue::new(Owner::current().unwrap_or_default());
     let rows = RwSignal::new(Vec::<Row>::new());
-    let dragging = RwSignal::new(false);
-    let resume_error = RwSignal::new(None::<String>);
     // What the server has unfinished, joined with what this browser remembers.
     let unfinished = LocalResource::new(move || async move {
         // Unreadable now (offline): nothing is forgotten, nothing offered.
@@ -328,6 +326,30 @@ pub fn DropUploads() -> impl IntoView {
         }
         server
     });
+    view! {
+        <section class="drop-uploads" aria-labelledby="drop-uploads-heading">
+            <h3 id="drop-uploads-heading">{t(Admin::UploadsHeading)}</h3>
+            <p class="hint">{t(Admin::UploadsHint)}</p>
+            {drop_zone(owner, session, rows)}
+            {unfinished_uploads(owner, session, rows, unfinished)}
+            <Show when=move || rows.with(|r| !r.is_empty())>
+                <h4>{t(Admin::UploadsList)}</h4>
+                <ul id="uploads" class="upload-rows">
+                    <For each=move || rows.get() key=|row| row.key children=row_view />
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+/// The zone that takes dropped files, with the input that chooses several; each file starts
+/// its upload at once.
+fn drop_zone(
+    owner: StoredValue<Owner>,
+    session: Session,
+    rows: RwSignal<Vec<Row>>,
+) -> impl IntoView {
+    let dragging = RwSignal::new(false);
     let take = move |files: Vec<web_sys::File>| {
         for file in files {
             // A file this browser was sending goes on where the server stands.
@@ -348,6 +370,43 @@ pub fn DropUploads() -> impl IntoView {
             input.set_value("");
         }
     };
+    view! {
+        <div
+            id="drop-zone"
+            class="drop-zone"
+            class:dragging=move || dragging.get()
+            on:dragover=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <label for="upload-files">
+                {t(Admin::DropFiles)}
+                " "
+                {t(Admin::ChooseFiles)}
+            </label>
+            <input
+                id="upload-files"
+                type="file"
+                multiple
+                accept="video/*,audio/*"
+                on:change=on_choose
+            />
+        </div>
+    }
+}
+
+/// The uploads the server still waits for that this page has not started again, each with
+/// how much is in and a file input that resumes it (refusing a different file).
+fn unfinished_uploads(
+    owner: StoredValue<Owner>,
+    session: Session,
+    rows: RwSignal<Vec<Row>>,
+    unfinished: LocalResource<Vec<Unfinished>>,
+) -> impl IntoView {
+    let resume_error = RwSignal::new(None::<String>);
     let resume_with = move |upload: Unfinished, ev: leptos::ev::Event| {
         let input = ev
             .target()
@@ -372,7 +431,7 @@ pub fn DropUploads() -> impl IntoView {
         };
         start(owner, session, rows, file, resuming);
     };
-    let unfinished_view = move || {
+    move || {
         let started: Vec<String> = rows.with(|r| r.iter().map(|r| r.filename.clone()).collect());
         let list: Vec<Unfinished> = unfinished
             .get()
@@ -389,37 +448,7 @@ pub fn DropUploads() -> impl IntoView {
                         {list
                             .into_iter()
                             .enumerate()
-                            .map(|(i, upload)| {
-                                let id = format!("resume-file-{i}");
-                                let (name, offset, length) = (
-                                    upload.filename.clone(),
-                                    upload.offset,
-                                    upload.length,
-                                );
-                                let data_file = name.clone();
-                                view! {
-                                    <li class="upload-row" data-file=data_file>
-                                        <span class="upload-name">{name}</span>
-                                        <progress
-                                            class="upload-bar"
-                                            max="100"
-                                            value=offset * 100.0 / length.max(1.0)
-                                        ></progress>
-                                        <span class="upload-text">
-                                            {move || text::already_sent(locale(), offset, length)}
-                                        </span>
-                                        <label class="resume-label" for=id.clone()>
-                                            {t(Admin::Resume)}
-                                        </label>
-                                        <input
-                                            id=id
-                                            class="resume-file"
-                                            type="file"
-                                            on:change=move |ev| resume_with(upload.clone(), ev)
-                                        />
-                                    </li>
-                                }
-                            })
+                            .map(|(i, upload)| unfinished_row(i, upload, resume_with))
                             .collect_view()}
                     </ul>
                     {move || {
@@ -430,42 +459,38 @@ pub fn DropUploads() -> impl IntoView {
                 </section>
             }
         })
-    };
+    }
+}
+
+/// One unfinished upload: its name, how much the server has, and "Resume" (a file input).
+fn unfinished_row(
+    i: usize,
+    upload: Unfinished,
+    resume_with: impl Fn(Unfinished, leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    let id = format!("resume-file-{i}");
+    let (name, offset, length) = (upload.filename.clone(), upload.offset, upload.length);
+    let data_file = name.clone();
     view! {
-        <section class="drop-uploads" aria-labelledby="drop-uploads-heading">
-            <h3 id="drop-uploads-heading">{t(Admin::UploadsHeading)}</h3>
-            <p class="hint">{t(Admin::UploadsHint)}</p>
-            <div
-                id="drop-zone"
-                class="drop-zone"
-                class:dragging=move || dragging.get()
-                on:dragover=move |ev: web_sys::DragEvent| {
-                    ev.prevent_default();
-                    dragging.set(true);
-                }
-                on:dragleave=move |_| dragging.set(false)
-                on:drop=on_drop
-            >
-                <label for="upload-files">
-                    {t(Admin::DropFiles)}
-                    " "
-                    {t(Admin::ChooseFiles)}
-                </label>
-                <input
-                    id="upload-files"
-                    type="file"
-                    multiple
-                    accept="video/*,audio/*"
-                    on:change=on_choose
-                />
-            </div>
-            {unfinished_view}
-            <Show when=move || rows.with(|r| !r.is_empty())>
-                <h4>{t(Admin::UploadsList)}</h4>
-                <ul id="uploads" class="upload-rows">
-                    <For each=move || rows.get() key=|row| row.key children=row_view />
-                </ul>
-            </Show>
-        </section>
+        <li class="upload-row" data-file=data_file>
+            <span class="upload-name">{name}</span>
+            <progress
+                class="upload-bar"
+                max="100"
+                value=offset * 100.0 / length.max(1.0)
+            ></progress>
+            <span class="upload-text">
+                {move || text::already_sent(locale(), offset, length)}
+            </span>
+            <label class="resume-label" for=id.clone()>
+                {t(Admin::Resume)}
+            </label>
+            <input
+                id=id
+                class="resume-file"
+                type="file"
+                on:change=move |ev| resume_with(upload.clone(), ev)
+            />
+        </li>
     }
 }

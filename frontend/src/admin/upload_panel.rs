@@ -115,34 +115,7 @@ pub fn UploadPanel(
             total: file.size(),
         });
         spawn_local(async move {
-            let outcome = async {
-                let location = tus::create(session, &file, &[(target.key(), target.id())]).await?;
-                let sent = tus::send_file(
-                    session,
-                    &location,
-                    &file,
-                    |sent, total| {
-                        progress.try_update(|p| {
-                            if *p != UploadProgress::Stopping {
-                                *p = UploadProgress::Sending { sent, total };
-                            }
-                        });
-                    },
-                    // Read from the page's state, so a re-rendered panel's button still stops it.
-                    || progress.try_get_untracked() == Some(UploadProgress::Stopping),
-                )
-                .await;
-                if let Err(tus::TusError::Cancelled) = sent {
-                    tus::terminate(session, &location).await?;
-                    return Err(tus::TusError::Cancelled);
-                }
-                sent?;
-                progress.try_set(UploadProgress::Checking);
-                // Refused files are told apart by the poll below: the reason is on the video.
-                tus::settled(session, &location).await
-            }
-            .await;
-            match outcome {
+            match send(session, &target, &file, progress).await {
                 Ok(_) => {}
                 Err(tus::TusError::Cancelled) => {
                     progress.try_set(UploadProgress::Cancelled);
@@ -153,32 +126,106 @@ pub fn UploadPanel(
                     return;
                 }
             }
-            // Follow the video: processing, then ready, or the reason it was refused.
-            for _ in 0..POLL_LIMIT {
-                match target.phase(session).await {
-                    Ok(Some(phase)) => match phase {
-                        Phase::Processing(p) => {
-                            if progress.try_set(UploadProgress::Processing(p)).is_some() {
-                                // The page is gone.
-                                return;
-                            }
-                        }
-                        done @ (Phase::Ready(_) | Phase::Failed(_)) => {
-                            progress.try_set(UploadProgress::Done(done));
-                            return;
-                        }
-                        // Not attached yet.
-                        Phase::Draft => {}
-                    },
-                    Ok(None) => return,
-                    // A passing network error: read again.
-                    Err(_) => {}
-                }
-                sleep(POLL_MS).await;
-            }
+            follow(session, &target, progress).await;
         });
     };
-    let state = move || match progress.get() {
+    view! {
+        <section class="upload-panel" aria-labelledby="media-heading">
+            <h3 id="media-heading">{t(L::Media)}</h3>
+            <div id="media-state" class="media-state" aria-live="polite">{progress_view(progress, phase)}</div>
+            <div class="upload-controls">
+                <label for="media-file">{t(label)}</label>
+                <input id="media-file" type="file" disabled=busy />
+                <button type="button" id="media-upload" on:click=start disabled=busy>
+                    {t(L::Upload)}
+                </button>
+                <Show when=move || matches!(progress.get(), UploadProgress::Sending { .. })>
+                    <button
+                        type="button"
+                        id="media-cancel"
+                        on:click=move |_| {
+                            progress
+                                .update(|p| {
+                                    if matches!(p, UploadProgress::Sending { .. }) {
+                                        *p = UploadProgress::Stopping;
+                                    }
+                                })
+                        }
+                    >
+                        {t(L::CancelUpload)}
+                    </button>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+/// Sends `file` with tus as `target`'s media, reporting the bytes stored to `progress`, and
+/// waits until the server has checked it; a stop asked for on the way terminates the upload.
+async fn send(
+    session: Session,
+    target: &MediaTarget,
+    file: &web_sys::File,
+    progress: RwSignal<UploadProgress>,
+) -> Result<tus::Settled, tus::TusError> {
+    let location = tus::create(session, file, &[(target.key(), target.id())]).await?;
+    let sent = tus::send_file(
+        session,
+        &location,
+        file,
+        |sent, total| {
+            progress.try_update(|p| {
+                if *p != UploadProgress::Stopping {
+                    *p = UploadProgress::Sending { sent, total };
+                }
+            });
+        },
+        // Read from the page's state, so a re-rendered panel's button still stops it.
+        || progress.try_get_untracked() == Some(UploadProgress::Stopping),
+    )
+    .await;
+    if let Err(tus::TusError::Cancelled) = sent {
+        tus::terminate(session, &location).await?;
+        return Err(tus::TusError::Cancelled);
+    }
+    sent?;
+    progress.try_set(UploadProgress::Checking);
+    // Refused files are told apart by the poll below: the reason is on the video.
+    tus::settled(session, &location).await
+}
+
+/// Follows the target's media through processing until it is ready or refused (or the page
+/// is gone), reporting to `progress`.
+async fn follow(session: Session, target: &MediaTarget, progress: RwSignal<UploadProgress>) {
+    // Follow the video: processing, then ready, or the reason it was refused.
+    for _ in 0..POLL_LIMIT {
+        match target.phase(session).await {
+            Ok(Some(phase)) => match phase {
+                Phase::Processing(p) => {
+                    if progress.try_set(UploadProgress::Processing(p)).is_some() {
+                        // The page is gone.
+                        return;
+                    }
+                }
+                done @ (Phase::Ready(_) | Phase::Failed(_)) => {
+                    progress.try_set(UploadProgress::Done(done));
+                    return;
+                }
+                // Not attached yet.
+                Phase::Draft => {}
+            },
+            Ok(None) => return,
+            // A passing network error: read again.
+            Err(_) => {}
+        }
+        sleep(POLL_MS).await;
+    }
+}
+
+/// The panel's state: the media's own while nothing was started here, else the upload's
+/// progress, its checking and processing, or why it stopped.
+fn progress_view(progress: RwSignal<UploadProgress>, phase: Phase) -> impl IntoView {
+    move || match progress.get() {
         UploadProgress::Idle => view! { <StateBadge phase=phase.clone() /> }.into_any(),
         UploadProgress::Done(phase) => view! { <StateBadge phase /> }.into_any(),
         UploadProgress::Sending { sent, total } => {
@@ -212,34 +259,5 @@ pub fn UploadPanel(
             <span class="state-reason" role="alert">{message}</span>
         }
         .into_any(),
-    };
-    view! {
-        <section class="upload-panel" aria-labelledby="media-heading">
-            <h3 id="media-heading">{t(L::Media)}</h3>
-            <div id="media-state" class="media-state" aria-live="polite">{state}</div>
-            <div class="upload-controls">
-                <label for="media-file">{t(label)}</label>
-                <input id="media-file" type="file" disabled=busy />
-                <button type="button" id="media-upload" on:click=start disabled=busy>
-                    {t(L::Upload)}
-                </button>
-                <Show when=move || matches!(progress.get(), UploadProgress::Sending { .. })>
-                    <button
-                        type="button"
-                        id="media-cancel"
-                        on:click=move |_| {
-                            progress
-                                .update(|p| {
-                                    if matches!(p, UploadProgress::Sending { .. }) {
-                                        *p = UploadProgress::Stopping;
-                                    }
-                                })
-                        }
-                    >
-                        {t(L::CancelUpload)}
-                    </button>
-                </Show>
-            </div>
-        </section>
     }
 }
