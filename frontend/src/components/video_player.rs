@@ -38,7 +38,34 @@ pub fn VideoPlayer(
     let video = NodeRef::<html::Video>::new();
     let frame = NodeRef::<html::Div>::new();
     let state = PlayerState::new(video, frame, duration.unwrap_or(0.0), captions.len());
+    attach_stream(state, video, src);
+    // The storyboard index, once (the picture itself loads when a preview first shows).
+    if let Some(vtt_url) = sprite_vtt_url.filter(|_| sprite_url.is_some()) {
+        load_storyboard(state, vtt_url);
+    }
+    follow_fullscreen(state);
 
+    view! {
+        <div
+            class="vp"
+            class:vp-fullscreen=move || state.fullscreen.get()
+            node_ref=frame
+            tabindex="0"
+            role="region"
+            aria-label=t(Player::Region)
+            on:keydown=move |ev| controls::on_key(state, ev)
+        >
+            {video_element(state, video, poster, &captions, views_path)}
+            {controls::timeline(state, chapters, sprite_url)}
+            {controls::bar(state)}
+            {move || state.menu.get().map(|menu| controls::menu(state, menu, &captions))}
+        </div>
+    }
+}
+
+/// Plays `src` in the video element once it is mounted (with the volume remembered), follows
+/// hls.js's quality levels, and lets go of the stream when the player goes.
+fn attach_stream(state: PlayerState, video: NodeRef<html::Video>, src: String) {
     Effect::new(move |_| {
         let Some(element) = video.get() else {
             return;
@@ -72,19 +99,22 @@ pub fn VideoPlayer(
             player::detach(&element);
         }
     });
+}
 
-    // The storyboard index, once (the picture itself loads when a preview first shows).
-    if let Some(vtt_url) = sprite_vtt_url.filter(|_| sprite_url.is_some()) {
-        let tiles = state.tiles;
-        leptos::task::spawn_local(async move {
-            let text = match gloo_net::http::Request::get(&vtt_url).send().await {
-                Ok(response) if response.ok() => response.text().await.unwrap_or_default(),
-                _ => String::new(),
-            };
-            tiles.try_set(storyboard::parse(&text));
-        });
-    }
+/// Fetches the storyboard's WebVTT index into the player's tiles.
+fn load_storyboard(state: PlayerState, vtt_url: String) {
+    let tiles = state.tiles;
+    leptos::task::spawn_local(async move {
+        let text = match gloo_net::http::Request::get(&vtt_url).send().await {
+            Ok(response) if response.ok() => response.text().await.unwrap_or_default(),
+            _ => String::new(),
+        };
+        tiles.try_set(storyboard::parse(&text));
+    });
+}
 
+/// Keeps the player's full-screen flag in step with the document's, while the player lives.
+fn follow_fullscreen(state: PlayerState) {
     let fullscreen_listener = window_event_listener_untyped("fullscreenchange", move |_| {
         let on = web_sys::window()
             .and_then(|w| w.document())
@@ -93,7 +123,17 @@ pub fn VideoPlayer(
         state.fullscreen.try_set(on);
     });
     on_cleanup(move || fullscreen_listener.remove());
+}
 
+/// The `<video id="player">` with its caption tracks, reporting what it does to the player's
+/// state (playing, time, length, volume, speed) and the first playback to `views_path`.
+fn video_element(
+    state: PlayerState,
+    video: NodeRef<html::Video>,
+    poster: Option<String>,
+    captions: &[Caption],
+    views_path: String,
+) -> impl IntoView + use<> {
     let reported = StoredValue::new(false);
     let on_playing = move |_| {
         state.playing.set(true);
@@ -145,48 +185,34 @@ pub fn VideoPlayer(
             }
         })
         .collect::<Vec<_>>();
-
     view! {
-        <div
-            class="vp"
-            class:vp-fullscreen=move || state.fullscreen.get()
-            node_ref=frame
-            tabindex="0"
-            role="region"
-            aria-label=t(Player::Region)
-            on:keydown=move |ev| controls::on_key(state, ev)
-        >
-            <video
-                id="player"
-                class="player"
-                node_ref=video
-                playsinline
-                preload="metadata"
-                poster=poster
-                on:playing=on_playing
-                on:play=move |_| state.playing.set(true)
-                on:pause=move |_| state.playing.set(false)
-                on:ended=move |_| state.playing.set(false)
-                on:timeupdate=on_time
-                on:durationchange=on_duration
-                on:loadedmetadata=on_duration
-                on:volumechange=on_volume
-                on:ratechange=on_rate
-                on:click=move |_| {
-                    if state.menu.get_untracked().is_some() {
-                        state.close_menu();
-                    } else {
-                        state.toggle_play();
-                    }
+        <video
+            id="player"
+            class="player"
+            node_ref=video
+            playsinline
+            preload="metadata"
+            poster=poster
+            on:playing=on_playing
+            on:play=move |_| state.playing.set(true)
+            on:pause=move |_| state.playing.set(false)
+            on:ended=move |_| state.playing.set(false)
+            on:timeupdate=on_time
+            on:durationchange=on_duration
+            on:loadedmetadata=on_duration
+            on:volumechange=on_volume
+            on:ratechange=on_rate
+            on:click=move |_| {
+                if state.menu.get_untracked().is_some() {
+                    state.close_menu();
+                } else {
+                    state.toggle_play();
                 }
-                on:dblclick=move |_| state.toggle_fullscreen()
-            >
-                {tracks}
-                {t(Player::Unsupported)}
-            </video>
-            {controls::timeline(state, chapters, sprite_url)}
-            {controls::bar(state)}
-            {move || state.menu.get().map(|menu| controls::menu(state, menu, &captions))}
-        </div>
+            }
+            on:dblclick=move |_| state.toggle_fullscreen()
+        >
+            {tracks}
+            {t(Player::Unsupported)}
+        </video>
     }
 }

@@ -74,27 +74,94 @@ fn loaded(channel: ChannelView) -> impl IntoView {
     super::set_title(&channel.name);
     let query = use_query_map();
     let tab = Memo::new(move |_| Tab::from_param(&query.read().get("tab").unwrap_or_default()));
+    let header = channel_header(&channel);
     let ChannelView {
         id,
-        name,
         slug,
         description_html,
-        avatar_url,
         banner_url,
-        feed_url,
         views,
         created,
-        subscriber_count,
-        subscribed,
         video_count,
         videos,
         playlist_count,
         playlists,
         podcast_count,
         podcasts,
+        ..
     } = channel;
-    let base = crate::api::channel_path(&slug);
-    let tabs = Tab::ALL
+    let description = StoredValue::new(description_html);
+    view! {
+        <article class="channel">
+            {banner_url.map(|url| view! { <img class="banner" src=url alt="" /> })}
+            {header}
+            <Show when=move || tab.get() != Tab::About>
+                <div class="description" inner_html=description.get_value()></div>
+            </Show>
+            <nav class="tabs" aria-label=t(Discovery::ChannelSections)>
+                {tab_links(&slug, tab)}
+            </nav>
+            <section class="tab-panel" id="panel-videos" hidden=move || tab.get() != Tab::Videos>
+                <h3 class="visually-hidden">{t(Discovery::Videos)}</h3>
+                <PagedVideos
+                    query=VideoQuery { order: Order::Newest, channel: Some(id), ..Default::default() }
+                    first=videos
+                    grid_id="videos"
+                />
+            </section>
+            {playlists_panel(tab, playlists)}
+            {podcasts_panel(tab, podcasts)}
+            {about_panel(tab, description, video_count, playlist_count, podcast_count, views, created)}
+        </article>
+    }
+}
+
+/// The channel's header: avatar, name, counts, the subscribe button and the feed's link.
+fn channel_header(channel: &ChannelView) -> impl IntoView + use<> {
+    let avatar_name = channel.name.clone();
+    let (video_count, views) = (channel.video_count, channel.views);
+    view! {
+        <header class="channel-header">
+            {channel
+                .avatar_url
+                .clone()
+                .map(|url| {
+                    view! {
+                        <img
+                            class="avatar"
+                            src=url
+                            alt=move || text::avatar_of(locale(), &avatar_name)
+                            width="96"
+                            height="96"
+                        />
+                    }
+                })}
+            <div>
+                <h2 id="channel-name">{channel.name.clone()}</h2>
+                <p class="card-meta">
+                    {move || {
+                        format!(
+                            "{} · {}",
+                            text::videos(locale(), video_count),
+                            format::views(locale(), views),
+                        )
+                    }}
+                </p>
+                <SubscribeButton channel=channel.id.clone() count=channel.subscriber_count subscribed=channel.subscribed />
+                <p>
+                    <a class="feed-link" href=channel.feed_url.clone() type="application/rss+xml">
+                        {t(Discovery::RssFeed)}
+                    </a>
+                </p>
+            </div>
+        </header>
+    }
+}
+
+/// The tabs' links (the videos tab is the channel's own address), the current one marked.
+fn tab_links(slug: &str, tab: Memo<Tab>) -> impl IntoView + use<> {
+    let base = crate::api::channel_path(slug);
+    Tab::ALL
         .into_iter()
         .map(|each| {
             let href = if each == Tab::Videos {
@@ -113,125 +180,98 @@ fn loaded(channel: ChannelView) -> impl IntoView {
                 </a>
             }
         })
-        .collect_view();
-    let avatar_name = name.clone();
-    let description = StoredValue::new(description_html);
+        .collect_view()
+}
+
+/// The playlists tab: each playlist with its length and description.
+fn playlists_panel(tab: Memo<Tab>, playlists: Vec<discovery::PlaylistSummary>) -> impl IntoView {
     view! {
-        <article class="channel">
-            {banner_url.map(|url| view! { <img class="banner" src=url alt="" /> })}
-            <header class="channel-header">
-                {avatar_url
-                    .map(|url| {
-                        view! {
-                            <img
-                                class="avatar"
-                                src=url
-                                alt=move || text::avatar_of(locale(), &avatar_name)
-                                width="96"
-                                height="96"
-                            />
-                        }
-                    })}
-                <div>
-                    <h2 id="channel-name">{name}</h2>
-                    <p class="card-meta">
-                        {move || {
-                            format!(
-                                "{} · {}",
-                                text::videos(locale(), video_count),
-                                format::views(locale(), views),
-                            )
-                        }}
-                    </p>
-                    <SubscribeButton channel=id.clone() count=subscriber_count subscribed />
-                    <p>
-                        <a class="feed-link" href=feed_url type="application/rss+xml">
-                            {t(Discovery::RssFeed)}
-                        </a>
-                    </p>
-                </div>
-            </header>
-            <Show when=move || tab.get() != Tab::About>
-                <div class="description" inner_html=description.get_value()></div>
-            </Show>
-            <nav class="tabs" aria-label=t(Discovery::ChannelSections)>
-                {tabs}
-            </nav>
-            <section class="tab-panel" id="panel-videos" hidden=move || tab.get() != Tab::Videos>
-                <h3 class="visually-hidden">{t(Discovery::Videos)}</h3>
-                <PagedVideos
-                    query=VideoQuery { order: Order::Newest, channel: Some(id), ..Default::default() }
-                    first=videos
-                    grid_id="videos"
-                />
-            </section>
-            <section class="tab-panel" id="panel-playlists" hidden=move || tab.get() != Tab::Playlists>
-                <h3 class="visually-hidden">{t(Discovery::Playlists)}</h3>
-                {if playlists.is_empty() {
-                    view! { <p class="empty">{t(Discovery::NoPlaylists)}</p> }.into_any()
+        <section class="tab-panel" id="panel-playlists" hidden=move || tab.get() != Tab::Playlists>
+            <h3 class="visually-hidden">{t(Discovery::Playlists)}</h3>
+            {if playlists.is_empty() {
+                view! { <p class="empty">{t(Discovery::NoPlaylists)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="playlist-list" id="playlists">
+                        {playlists
+                            .into_iter()
+                            .map(|p| {
+                                let items = p.items;
+                                view! {
+                                    <li>
+                                        <a href=discovery::playlist_path(&p.id)>{p.title}</a>
+                                        <span class="card-meta">
+                                            {move || text::videos(locale(), items)}
+                                        </span>
+                                        {(!p.description.is_empty())
+                                            .then(|| view! { <p class="playlist-description">{p.description}</p> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+/// The podcasts tab: a card per podcast.
+fn podcasts_panel(tab: Memo<Tab>, podcasts: Vec<crate::api::PodcastSummary>) -> impl IntoView {
+    view! {
+        <section class="tab-panel" id="panel-podcasts" hidden=move || tab.get() != Tab::Podcasts>
+            <h3 class="visually-hidden">{t(Discovery::Podcasts)}</h3>
+            {if podcasts.is_empty() {
+                view! { <p class="empty">{t(Discovery::NoPodcasts)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="card-grid" id="channel-podcasts">
+                        {podcasts
+                            .into_iter()
+                            .map(|podcast| view! { <PodcastCard podcast /> })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+/// The about tab: the description and the channel's numbers.
+fn about_panel(
+    tab: Memo<Tab>,
+    description: StoredValue<String>,
+    video_count: i64,
+    playlist_count: i64,
+    podcast_count: i64,
+    views: i64,
+    created: String,
+) -> impl IntoView {
+    view! {
+        <section class="tab-panel" id="panel-about" hidden=move || tab.get() != Tab::About>
+            <h3>{t(Discovery::About)}</h3>
+            {move || {
+                let html = description.get_value();
+                if html.trim().is_empty() {
+                    view! { <p class="empty">{t(Discovery::NoDescription)}</p> }.into_any()
                 } else {
-                    view! {
-                        <ul class="playlist-list" id="playlists">
-                            {playlists
-                                .into_iter()
-                                .map(|p| {
-                                    let items = p.items;
-                                    view! {
-                                        <li>
-                                            <a href=discovery::playlist_path(&p.id)>{p.title}</a>
-                                            <span class="card-meta">
-                                                {move || text::videos(locale(), items)}
-                                            </span>
-                                            {(!p.description.is_empty())
-                                                .then(|| view! { <p class="playlist-description">{p.description}</p> })}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                    }
-                        .into_any()
-                }}
-            </section>
-            <section class="tab-panel" id="panel-podcasts" hidden=move || tab.get() != Tab::Podcasts>
-                <h3 class="visually-hidden">{t(Discovery::Podcasts)}</h3>
-                {if podcasts.is_empty() {
-                    view! { <p class="empty">{t(Discovery::NoPodcasts)}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="card-grid" id="channel-podcasts">
-                            {podcasts
-                                .into_iter()
-                                .map(|podcast| view! { <PodcastCard podcast /> })
-                                .collect_view()}
-                        </ul>
-                    }
-                        .into_any()
-                }}
-            </section>
-            <section class="tab-panel" id="panel-about" hidden=move || tab.get() != Tab::About>
-                <h3>{t(Discovery::About)}</h3>
-                {move || {
-                    let html = description.get_value();
-                    if html.trim().is_empty() {
-                        view! { <p class="empty">{t(Discovery::NoDescription)}</p> }.into_any()
-                    } else {
-                        view! { <div class="description" inner_html=html></div> }.into_any()
-                    }
-                }}
-                <dl class="about-stats" id="about-stats">
-                    <dt>{t(Discovery::Videos)}</dt>
-                    <dd id="about-videos">{move || format::number(locale(), video_count)}</dd>
-                    <dt>{t(Discovery::Playlists)}</dt>
-                    <dd id="about-playlists">{move || format::number(locale(), playlist_count)}</dd>
-                    <dt>{t(Discovery::Podcasts)}</dt>
-                    <dd id="about-podcasts">{move || format::number(locale(), podcast_count)}</dd>
-                    <dt>{t(Discovery::TotalViews)}</dt>
-                    <dd id="about-views">{move || format::number(locale(), views)}</dd>
-                    <dt>{t(Discovery::Created)}</dt>
-                    <dd id="about-created">{move || format::long_date(locale(), &created)}</dd>
-                </dl>
-            </section>
-        </article>
+                    view! { <div class="description" inner_html=html></div> }.into_any()
+                }
+            }}
+            <dl class="about-stats" id="about-stats">
+                <dt>{t(Discovery::Videos)}</dt>
+                <dd id="about-videos">{move || format::number(locale(), video_count)}</dd>
+                <dt>{t(Discovery::Playlists)}</dt>
+                <dd id="about-playlists">{move || format::number(locale(), playlist_count)}</dd>
+                <dt>{t(Discovery::Podcasts)}</dt>
+                <dd id="about-podcasts">{move || format::number(locale(), podcast_count)}</dd>
+                <dt>{t(Discovery::TotalViews)}</dt>
+                <dd id="about-views">{move || format::number(locale(), views)}</dd>
+                <dt>{t(Discovery::Created)}</dt>
+                <dd id="about-created">{move || format::long_date(locale(), &created)}</dd>
+            </dl>
+        </section>
     }
 }

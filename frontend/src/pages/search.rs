@@ -192,6 +192,38 @@ pub fn SearchPage() -> impl IntoView {
         }
     });
 
+    view! {
+        <section class="search" aria-labelledby="search-heading">
+            <h2 id="search-heading">
+                {move || {
+                    let q = wanted.read().q.clone();
+                    if q.is_empty() { search_title().to_owned() } else { text::results_for(locale(), &q) }
+                }}
+            </h2>
+            {search_form(wanted)}
+            <Transition fallback=|| view! { <Loading /> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                    {move || Suspend::new(async move {
+                        results
+                            .await
+                            .map(|found| match found {
+                                None => view! { <p class="empty">{t(Discovery::TypeToSearch)}</p> }.into_any(),
+                                Some((_, _, found)) if found.hits.is_empty() => {
+                                    view! { <p class="empty" id="no-results">{t(Discovery::NothingMatches)}</p> }
+                                        .into_any()
+                                }
+                                Some((q, filter, found)) => shown(q, filter, found).into_any(),
+                            })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+/// The search box and the type and date filters; each change replaces the address (typing
+/// after a short pause), which the results follow.
+fn search_form(wanted: Memo<Wanted>) -> impl IntoView {
     let navigate = use_navigate();
     let go = move |next: Wanted| {
         if next != wanted.get_untracked() {
@@ -241,16 +273,62 @@ pub fn SearchPage() -> impl IntoView {
             pending.set_value(handle);
         }
     };
-    let on_type = {
-        let go = go.clone();
-        move |ev| {
-            let kind = Kind::from_param(&event_target_value(&ev));
-            go(Wanted {
-                kind,
-                ..wanted.get_untracked()
-            });
-        }
+    view! {
+        <form class="search-filters" role="search" on:submit=|ev| ev.prevent_default()>
+            <label for="search-input" class="visually-hidden">
+                {t(Discovery::SearchField)}
+            </label>
+            <input
+                id="search-input"
+                type="search"
+                autocomplete="off"
+                placeholder=t(Discovery::SearchField)
+                value=wanted.get_untracked().q
+                node_ref=input
+                on:input=on_input
+            />
+            <fieldset class="filters">
+                <legend class="visually-hidden">{t(Discovery::Filters)}</legend>
+                {type_filter(wanted, go.clone())}
+                {date_filter(wanted, go)}
+            </fieldset>
+        </form>
+    }
+}
+
+/// The type filter: everything, or one kind of result.
+fn type_filter(wanted: Memo<Wanted>, go: impl Fn(Wanted) + 'static) -> impl IntoView {
+    let on_type = move |ev| {
+        let kind = Kind::from_param(&event_target_value(&ev));
+        go(Wanted {
+            kind,
+            ..wanted.get_untracked()
+        });
     };
+    view! {
+        <label>
+            <span>{t(Discovery::TypeFilter)}</span>
+            <select id="search-type" on:change=on_type>
+                <option value="" selected=move || wanted.read().kind.is_none()>
+                    {t(Discovery::Everything)}
+                </option>
+                {Kind::ALL
+                    .into_iter()
+                    .map(|k| {
+                        view! {
+                            <option value=k.as_param() selected=move || wanted.read().kind == Some(k)>
+                                {t(kind_plural(k))}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// The date filter: any time, or results from the last day, week, month or year.
+fn date_filter(wanted: Memo<Wanted>, go: impl Fn(Wanted) + 'static) -> impl IntoView {
     let on_date = move |ev| {
         let since = Since::from_param(&event_target_value(&ev));
         go(Wanted {
@@ -258,82 +336,22 @@ pub fn SearchPage() -> impl IntoView {
             ..wanted.get_untracked()
         });
     };
-
     view! {
-        <section class="search" aria-labelledby="search-heading">
-            <h2 id="search-heading">
-                {move || {
-                    let q = wanted.read().q.clone();
-                    if q.is_empty() { search_title().to_owned() } else { text::results_for(locale(), &q) }
-                }}
-            </h2>
-            <form class="search-filters" role="search" on:submit=|ev| ev.prevent_default()>
-                <label for="search-input" class="visually-hidden">
-                    {t(Discovery::SearchField)}
-                </label>
-                <input
-                    id="search-input"
-                    type="search"
-                    autocomplete="off"
-                    placeholder=t(Discovery::SearchField)
-                    value=wanted.get_untracked().q
-                    node_ref=input
-                    on:input=on_input
-                />
-                <fieldset class="filters">
-                    <legend class="visually-hidden">{t(Discovery::Filters)}</legend>
-                    <label>
-                        <span>{t(Discovery::TypeFilter)}</span>
-                        <select id="search-type" on:change=on_type>
-                            <option value="" selected=move || wanted.read().kind.is_none()>
-                                {t(Discovery::Everything)}
+        <label>
+            <span>{t(Discovery::DateFilter)}</span>
+            <select id="search-date" on:change=on_date>
+                {Since::ALL
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <option value=s.param() selected=move || wanted.read().since == s>
+                                {t(s.label())}
                             </option>
-                            {Kind::ALL
-                                .into_iter()
-                                .map(|k| {
-                                    view! {
-                                        <option value=k.as_param() selected=move || wanted.read().kind == Some(k)>
-                                            {t(kind_plural(k))}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()}
-                        </select>
-                    </label>
-                    <label>
-                        <span>{t(Discovery::DateFilter)}</span>
-                        <select id="search-date" on:change=on_date>
-                            {Since::ALL
-                                .into_iter()
-                                .map(|s| {
-                                    view! {
-                                        <option value=s.param() selected=move || wanted.read().since == s>
-                                            {t(s.label())}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()}
-                        </select>
-                    </label>
-                </fieldset>
-            </form>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
-                    {move || Suspend::new(async move {
-                        results
-                            .await
-                            .map(|found| match found {
-                                None => view! { <p class="empty">{t(Discovery::TypeToSearch)}</p> }.into_any(),
-                                Some((_, _, found)) if found.hits.is_empty() => {
-                                    view! { <p class="empty" id="no-results">{t(Discovery::NothingMatches)}</p> }
-                                        .into_any()
-                                }
-                                Some((q, filter, found)) => shown(q, filter, found).into_any(),
-                            })
-                    })}
-                </ErrorBoundary>
-            </Transition>
-        </section>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }
 

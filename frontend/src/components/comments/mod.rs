@@ -104,34 +104,10 @@ pub fn CommentsSection(
             )
         });
     });
-    let order_button = move |value: bool, key: C, id: &'static str| {
-        view! {
-            <button
-                type="button"
-                id=id
-                class="comment-order"
-                aria-pressed=move || (top.get() == value).to_string()
-                on:click=move |_| top.set(value)
-            >
-                {t(key)}
-            </button>
-        }
-    };
     let composer = move || composer(session, enabled.get(), item.get_value(), posted);
     view! {
         <section class="comments" id="comments" aria-labelledby="comments-heading" aria-busy=move || loading.get().to_string()>
-            <div class="comments-header">
-                <h3 id="comments-heading">
-                    {t(C::Heading)}
-                    <span class="comment-count" id="comment-count">
-                        {move || count.get().map(|n| format!(" · {}", text::comments(locale(), n)))}
-                    </span>
-                </h3>
-                <div class="comment-orders" role="group" aria-label=t(C::OrderLabel)>
-                    {order_button(false, C::Newest, "comments-newest")}
-                    {order_button(true, C::Top, "comments-top")}
-                </div>
-            </div>
+            {header(top, count)}
             {composer}
             <p class="form-error" id="comments-error" role="alert">{move || error.get().map(|e| refusal(&e))}</p>
             <ul class="comment-list" id="comment-list">
@@ -148,6 +124,37 @@ pub fn CommentsSection(
                 </button>
             </Show>
         </section>
+    }
+}
+
+/// The heading with the count, and the newest / top order buttons.
+fn header(top: RwSignal<bool>, count: RwSignal<Option<i64>>) -> impl IntoView {
+    let order_button = move |value: bool, key: C, id: &'static str| {
+        view! {
+            <button
+                type="button"
+                id=id
+                class="comment-order"
+                aria-pressed=move || (top.get() == value).to_string()
+                on:click=move |_| top.set(value)
+            >
+                {t(key)}
+            </button>
+        }
+    };
+    view! {
+        <div class="comments-header">
+            <h3 id="comments-heading">
+                {t(C::Heading)}
+                <span class="comment-count" id="comment-count">
+                    {move || count.get().map(|n| format!(" · {}", text::comments(locale(), n)))}
+                </span>
+            </h3>
+            <div class="comment-orders" role="group" aria-label=t(C::OrderLabel)>
+                {order_button(false, C::Newest, "comments-newest")}
+                {order_button(true, C::Top, "comments-top")}
+            </div>
+        </div>
     }
 }
 

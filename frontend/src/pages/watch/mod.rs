@@ -21,7 +21,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::community::Likeable;
 use crate::api::watching::{self as api, PlaylistDetails, WatchVideo};
-use crate::api::{channel_path, views_path};
+use crate::api::{VideoSummary, channel_path, views_path};
 use crate::components::{
     CommentsSection, ErrorNotice, LikeButton, Loading, NotFound, SubscribeButton, VideoPlayer,
 };
@@ -158,38 +158,9 @@ impl Page {
                 play_now: PLAY_ON_LOAD.with(|p| p.replace(false)),
             },
         );
-        let player = match video.hls_url.clone() {
-            Some(src) => view! {
-                <VideoPlayer
-                    src
-                    poster=video.poster_url.clone()
-                    captions=video.captions.clone()
-                    views_path=views_path(&video.uuid)
-                    chapters=video.chapters.clone()
-                    sprite_url=video.sprite_url.clone()
-                    sprite_vtt_url=video.sprite_vtt_url.clone()
-                    duration=video.duration
-                />
-            }
-            .into_any(),
-            None => view! {
-                <div class="player-pending" role="status">
-                    <p>{t(Watch::StillPreparing)}</p>
-                </div>
-            }
-            .into_any(),
-        };
         let uuid = video.uuid.clone();
         let title = video.title.clone();
         let item = video.id.clone();
-        let on_autoplay = move |ev: leptos::ev::Event| {
-            let on = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .is_some_and(|i| i.checked());
-            autoplay.set(on);
-            save_autoplay(on);
-        };
         let related: Vec<_> = video
             .related
             .iter()
@@ -199,7 +170,7 @@ impl Page {
         view! {
             <div class="watch-layout">
                 <article class="watch">
-                    <div class="player-frame" node_ref=frame>{player}</div>
+                    <div class="player-frame" node_ref=frame>{player(&video)}</div>
                     <h2 class="video-title" id="video-title">{video.title.clone()}</h2>
                     {actions(&video)}
                     {details(&video, i18n)}
@@ -208,50 +179,92 @@ impl Page {
                 </article>
                 <aside class="watch-side">
                     {list.map(|(p, at)| side::playlist_panel(p, at, i18n))}
-                    {next
-                        .map(|(v, path)| {
-                            view! {
-                                <section class="up-next" id="up-next" aria-labelledby="up-next-heading">
-                                    <div class="up-next-header">
-                                        <h3 id="up-next-heading">{t(Watch::UpNext)}</h3>
-                                        <label class="autoplay">
-                                            <input
-                                                type="checkbox"
-                                                id="autoplay"
-                                                role="switch"
-                                                prop:checked=move || autoplay.get()
-                                                on:change=on_autoplay
-                                            />
-                                            " "
-                                            {t(Watch::Autoplay)}
-                                        </label>
-                                    </div>
-                                    <ul class="side-list">{side::side_card(v, path)}</ul>
-                                </section>
-                            }
-                        })}
-                    <section class="related" id="related" aria-labelledby="related-heading">
-                        <h3 id="related-heading">{t(Watch::Related)}</h3>
-                        {if related.is_empty() {
-                            view! { <p class="empty">{t(Watch::NoRelated)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="side-list">
-                                    {related
-                                        .into_iter()
-                                        .map(|v| {
-                                            let path = crate::api::watch_path(&v.uuid);
-                                            side::side_card(v, path)
-                                        })
-                                        .collect::<Vec<_>>()}
-                                </ul>
-                            }
-                                .into_any()
-                        }}
-                    </section>
+                    {next.map(|(v, path)| up_next(v, path, autoplay))}
+                    {related_section(related)}
                 </aside>
             </div>
         }
+    }
+}
+
+/// The player, or a note that the video is still being prepared.
+fn player(video: &WatchVideo) -> AnyView {
+    match video.hls_url.clone() {
+        Some(src) => view! {
+            <VideoPlayer
+                src
+                poster=video.poster_url.clone()
+                captions=video.captions.clone()
+                views_path=views_path(&video.uuid)
+                chapters=video.chapters.clone()
+                sprite_url=video.sprite_url.clone()
+                sprite_vtt_url=video.sprite_vtt_url.clone()
+                duration=video.duration
+            />
+        }
+        .into_any(),
+        None => view! {
+            <div class="player-pending" role="status">
+                <p>{t(Watch::StillPreparing)}</p>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// "Up next": the video that plays at the end, and the autoplay switch (remembered).
+fn up_next(video: VideoSummary, path: String, autoplay: RwSignal<bool>) -> impl IntoView {
+    let on_autoplay = move |ev: leptos::ev::Event| {
+        let on = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .is_some_and(|i| i.checked());
+        autoplay.set(on);
+        save_autoplay(on);
+    };
+    view! {
+        <section class="up-next" id="up-next" aria-labelledby="up-next-heading">
+            <div class="up-next-header">
+                <h3 id="up-next-heading">{t(Watch::UpNext)}</h3>
+                <label class="autoplay">
+                    <input
+                        type="checkbox"
+                        id="autoplay"
+                        role="switch"
+                        prop:checked=move || autoplay.get()
+                        on:change=on_autoplay
+                    />
+                    " "
+                    {t(Watch::Autoplay)}
+                </label>
+            </div>
+            <ul class="side-list">{side::side_card(video, path)}</ul>
+        </section>
+    }
+}
+
+/// The related videos (without the one up next).
+fn related_section(related: Vec<VideoSummary>) -> impl IntoView {
+    view! {
+        <section class="related" id="related" aria-labelledby="related-heading">
+            <h3 id="related-heading">{t(Watch::Related)}</h3>
+            {if related.is_empty() {
+                view! { <p class="empty">{t(Watch::NoRelated)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="side-list">
+                        {related
+                            .into_iter()
+                            .map(|v| {
+                                let path = crate::api::watch_path(&v.uuid);
+                                side::side_card(v, path)
+                            })
+                            .collect::<Vec<_>>()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
     }
 }
 
