@@ -22,7 +22,7 @@ pub async fn set_video_like(
     id: Uuid,
     like: bool,
 ) -> AppResult<video::Model> {
-    let video = crate::videos::service::find(db, viewer, id)
+    let video = crate::content::find::<video::Entity>(db, viewer, id)
         .await?
         .ok_or(AppError::NotFound("video"))?;
     let changed = if like {

@@ -16,6 +16,7 @@ use crate::graphql::pagination::{ListCount, Page};
 use crate::graphql::relay::to_global;
 use crate::graphql::{app, principal, viewer};
 use crate::podcasts::graphql::Episode;
+use crate::videos::entity::video;
 use crate::videos::graphql::Video;
 
 /// A comment on a video or an episode, or a reply to one.
@@ -173,7 +174,7 @@ impl Comment {
         let db = &app(ctx)?.db;
         let who = viewer(ctx);
         Ok(match Target::of(&self.model)? {
-            Target::Video(id) => crate::videos::service::find(db, &who, id)
+            Target::Video(id) => crate::content::find::<video::Entity>(db, &who, id)
                 .await?
                 .map(|v| CommentItem::Video(Video(v))),
             Target::Episode(id) => crate::podcasts::service::find_episode(db, &who, id)

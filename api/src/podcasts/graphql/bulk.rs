@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use super::Episode;
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
-use crate::content::delete_with_media;
+use crate::content;
 use crate::error::AppResult;
 use crate::graphql::bulk::{self, Outcome};
 use crate::graphql::{app, viewer};
@@ -111,7 +111,7 @@ impl EpisodesBulkMutation {
         let db = &app(ctx)?.db;
         let viewer = &viewer(ctx);
         each(input.ids, move |id| async move {
-            service::publish_episode(db, viewer, id, None)
+            content::item::publish::<episode::Entity>(db, viewer, id, None)
                 .await
                 .map(Some)
         })
@@ -128,7 +128,7 @@ impl EpisodesBulkMutation {
         let db = &app(ctx)?.db;
         let viewer = &viewer(ctx);
         each(input.ids, move |id| async move {
-            service::unpublish_episode(db, viewer, id, None)
+            content::item::unpublish::<episode::Entity>(db, viewer, id, None)
                 .await
                 .map(Some)
         })
@@ -168,12 +168,7 @@ impl EpisodesBulkMutation {
         let app = app(ctx)?;
         let viewer = &viewer(ctx);
         each(input.ids, move |id| async move {
-            delete_with_media(
-                app,
-                crate::media::subject::Subject::Episode(id).into(),
-                service::delete_episode(&app.db, viewer, id),
-            )
-            .await?;
+            content::item::delete_with_media::<episode::Entity>(app, viewer, id).await?;
             Ok(None)
         })
         .await
