@@ -2,12 +2,12 @@
 //! channels' newest videos.
 
 use chrono::Utc;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::counters::{Counter, Counters};
 use super::entity::channel_subscription;
+use super::likes::toggle;
 use crate::channels::entity::channel;
 use crate::error::{AppError, AppResult};
 
@@ -24,36 +24,19 @@ pub async fn set_subscription(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("channel"))?;
-    let changed = if on {
-        channel_subscription::Entity::insert(channel_subscription::ActiveModel {
-            user_id: Set(user),
-            channel_id: Set(channel_id),
-            created_at: Set(Utc::now()),
-        })
-        .on_conflict(
-            OnConflict::columns([
-                channel_subscription::Column::UserId,
-                channel_subscription::Column::ChannelId,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?
-    } else {
-        channel_subscription::Entity::delete_many()
-            .filter(channel_subscription::Column::UserId.eq(user))
-            .filter(channel_subscription::Column::ChannelId.eq(channel_id))
-            .exec(db)
-            .await?
-            .rows_affected
+    let row = channel_subscription::ActiveModel {
+        user_id: Set(user),
+        channel_id: Set(channel_id),
+        created_at: Set(Utc::now()),
     };
-    if changed == 1 {
-        counters.add(
-            Counter::ChannelSubscribers,
-            channel_id,
-            if on { 1 } else { -1 },
-        );
+    let columns = [
+        channel_subscription::Column::UserId,
+        channel_subscription::Column::ChannelId,
+    ];
+    let keys = [user, channel_id];
+    let change = toggle::<channel_subscription::Entity>(db, on, row, columns, keys).await?;
+    if change != 0 {
+        counters.add(Counter::ChannelSubscribers, channel_id, change);
     }
     Ok(channel)
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::entity::watch_position;
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{self, Key, Page, Sort};
+use crate::videos::entity::video;
 use crate::visibility::Viewer;
 
 /// What a position is in.
@@ -47,7 +48,7 @@ pub async fn save_position(
     }
     let duration = match item {
         Item::Video(id) => {
-            crate::videos::service::find(db, viewer, id)
+            crate::content::find::<video::Entity>(db, viewer, id)
                 .await?
                 .ok_or(AppError::NotFound("video"))?
                 .duration_secs

@@ -1,8 +1,12 @@
 //! Rules shared by every catalogue type: titles, slugs, languages and Markdown descriptions;
 //! `catalogue.rs` holds what channel items share besides (new text, channel, window, filters);
+//! `item.rs` the steps every item's writes share (slug, save, publish, unpublish, delete);
+//! `lookup.rs` finds a channel's items as a viewer sees them (by id, by slug, lists);
 //! `markdown.rs` renders descriptions to sanitized HTML, once per distinct text.
 
 mod catalogue;
+pub mod item;
+mod lookup;
 mod markdown;
 
 pub(crate) use catalogue::text_columns;
@@ -10,6 +14,9 @@ pub use catalogue::{
     TextColumns, check_window, in_channel_slug, like_escape, new_text, require_channel, set_text,
     title_contains,
 };
+pub(crate) use item::item;
+pub use item::{Item, Scheduled, free_slug};
+pub use lookup::{InChannel, find, find_by_slug, listed};
 pub use markdown::{Renderings, render_markdown};
 
 use sea_orm::sea_query::Condition;

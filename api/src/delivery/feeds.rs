@@ -91,9 +91,13 @@ pub async fn podcast_in_channel(
     let Some(slug) = slug_of(&file) else {
         return AppError::NotFound("feed").into_response();
     };
-    let found =
-        crate::podcasts::service::find_by_slug(&state.ctx.db, &Viewer::Public, &channel_slug, slug)
-            .await;
+    let found = crate::content::find_by_slug::<podcast::Entity>(
+        &state.ctx.db,
+        &Viewer::Public,
+        &channel_slug,
+        slug,
+    )
+    .await;
     match found {
         Ok(Some(p)) => respond(podcast_feed(&state.ctx, p).await, &headers),
         Ok(None) => AppError::NotFound("feed").into_response(),

@@ -23,6 +23,7 @@ use crate::channels::entity::channel;
 use crate::config::Config;
 use crate::error::AppResult;
 use crate::media::entity::media_asset;
+use crate::playlists::entity::playlist;
 use crate::podcasts::entity::podcast;
 use crate::state::{AppState, Ctx};
 use crate::videos::entity::video;
@@ -296,7 +297,7 @@ async fn player_of(ctx: &Ctx, v: &video::Model) -> AppResult<((u32, u32), Vec<Pi
 }
 
 async fn video_facts(ctx: &Ctx, id: Uuid) -> AppResult<Option<Facts>> {
-    let Some(v) = crate::videos::service::find(&ctx.db, &Viewer::Public, id).await? else {
+    let Some(v) = crate::content::find::<video::Entity>(&ctx.db, &Viewer::Public, id).await? else {
         return Ok(None);
     };
     let (natural, thumbnails) = player_of(ctx, &v).await?;
@@ -312,14 +313,15 @@ async fn video_facts(ctx: &Ctx, id: Uuid) -> AppResult<Option<Facts>> {
 
 /// A public playlist: its first public item gives the size and the thumbnails.
 async fn playlist_facts(ctx: &Ctx, id: Uuid) -> AppResult<Option<Facts>> {
-    let Some(p) = crate::playlists::service::find(&ctx.db, &Viewer::Public, id).await? else {
+    let Some(p) = crate::content::find::<playlist::Entity>(&ctx.db, &Viewer::Public, id).await?
+    else {
         return Ok(None);
     };
     let first =
         crate::playlists::service::items(&ctx.db, &Viewer::Public, id, Some(1), None).await?;
     let video = match first.rows.first() {
         Some((_, item)) => {
-            crate::videos::service::find(&ctx.db, &Viewer::Public, item.video_id).await?
+            crate::content::find::<video::Entity>(&ctx.db, &Viewer::Public, item.video_id).await?
         }
         None => None,
     };

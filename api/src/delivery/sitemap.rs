@@ -116,17 +116,18 @@ impl<E: EntityTrait> Pages<E> {
         }
     }
 
-    /// The next page; empty at the end.
-    async fn next(&mut self, db: &impl ConnectionTrait) -> AppResult<Vec<E::Model>> {
+    /// The next page; none at the end.
+    async fn next(&mut self, db: &impl ConnectionTrait) -> AppResult<Option<Vec<E::Model>>> {
         let mut q = self.select.clone().order_by_asc(self.id).limit(PAGE);
         if let Some(a) = self.after {
             q = q.filter(self.id.gt(a));
         }
         let rows = q.all(db).await?;
-        if let Some(last) = rows.last() {
-            self.after = Some((self.id_of)(last));
-        }
-        Ok(rows)
+        let Some(last) = rows.last() else {
+            return Ok(None);
+        };
+        self.after = Some((self.id_of)(last));
+        Ok(Some(rows))
     }
 }
 
@@ -158,11 +159,7 @@ async fn build(ctx: &Ctx) -> AppResult<String> {
 async fn add_channels(ctx: &Ctx, map: &mut Sitemap) -> AppResult<HashMap<Uuid, String>> {
     let mut slugs = HashMap::new();
     let mut pages = Pages::new(channel::Entity::find(), channel::Column::Id, |m| m.id);
-    loop {
-        let rows = pages.next(&ctx.db).await?;
-        if rows.is_empty() {
-            break;
-        }
+    while let Some(rows) = pages.next(&ctx.db).await? {
         for c in rows {
             if !map.url(&urls::channel_page(&ctx.config, &c.slug), "") {
                 return Ok(slugs);
@@ -181,11 +178,7 @@ async fn add_videos(ctx: &Ctx, map: &mut Sitemap) -> AppResult<()> {
         video::Column::Id,
         |m| m.id,
     );
-    loop {
-        let rows = pages.next(&ctx.db).await?;
-        if rows.is_empty() {
-            break;
-        }
+    while let Some(rows) = pages.next(&ctx.db).await? {
         let mut outputs = of_assets(
             &ctx.db,
             rows.iter().filter_map(|v| v.source_asset_id).collect(),
@@ -274,11 +267,7 @@ async fn add_podcasts(
         podcast::Column::Id,
         |m| m.id,
     );
-    loop {
-        let rows = pages.next(&ctx.db).await?;
-        if rows.is_empty() {
-            break;
-        }
+    while let Some(rows) = pages.next(&ctx.db).await? {
         for p in rows {
             let Some(slug) = slugs.get(&p.channel_id) else {
                 continue;
@@ -299,11 +288,7 @@ async fn add_playlists(ctx: &Ctx, map: &mut Sitemap) -> AppResult<()> {
         playlist::Column::Id,
         |m| m.id,
     );
-    loop {
-        let rows = pages.next(&ctx.db).await?;
-        if rows.is_empty() {
-            break;
-        }
+    while let Some(rows) = pages.next(&ctx.db).await? {
         for p in rows {
             if !map.url(&format!("{base}/playlists/{}", p.id), "") {
                 return Ok(());

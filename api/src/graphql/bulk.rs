@@ -1,7 +1,8 @@
 //! The loop behind every bulk mutation (videos, episodes): the IDs are checked as a whole
 //! first (at most [`MAX_BULK_ITEMS`], each once), then each item is done by one of the
 //! single-item services, so in its own transaction, and every outcome is reported in input
-//! order. A refused item changes nothing and never stops the others.
+//! order. A refused item changes nothing and never stops the others. `bulk_payload!` declares
+//! what each bulk mutation reports.
 
 use async_graphql::ID;
 
@@ -74,3 +75,80 @@ pub fn counts<M>(outcomes: &[Outcome<M>]) -> (i32, i32) {
     let ok = outcomes.iter().filter(|o| o.result.is_ok()).count() as i32;
     (ok, outcomes.len() as i32 - ok)
 }
+
+impl<M> Outcome<M> {
+    /// The same outcome with the item made into `f(item)` (a model into its GraphQL object).
+    pub fn map<N>(self, f: impl FnOnce(M) -> N) -> Outcome<N> {
+        Outcome {
+            id: self.id,
+            result: self.result.map(|item| item.map(f)),
+        }
+    }
+}
+
+/// Declares what a bulk mutation reports (`BulkVideosPayload { results, okCount, failedCount }`
+/// of `BulkVideoResult { id, ok, code, message, video }`) and its `From` the outcomes: one
+/// shape in the code, while the schema keeps each type's own name and descriptions.
+macro_rules! bulk_payload {
+    (
+        $payload:ident, $payload_doc:literal,
+        $result:ident, $result_doc:literal,
+        id: $id_doc:literal,
+        code: $code_doc:literal,
+        $field:ident: $object:ty, $field_doc:literal $(,)?
+    ) => {
+        #[doc = $result_doc]
+        #[derive(async_graphql::SimpleObject, Debug)]
+        pub struct $result {
+            #[doc = $id_doc]
+            pub id: async_graphql::ID,
+            /// Whether this item was done. A failed item changed nothing.
+            pub ok: bool,
+            #[doc = $code_doc]
+            pub code: Option<String>,
+            /// Why not, in words; null when ok.
+            pub message: Option<String>,
+            #[doc = $field_doc]
+            pub $field: Option<$object>,
+        }
+
+        #[doc = $payload_doc]
+        #[derive(async_graphql::SimpleObject, Debug)]
+        pub struct $payload {
+            /// One result per ID, in input order.
+            pub results: Vec<$result>,
+            /// How many items were done.
+            pub ok_count: i32,
+            /// How many items were refused.
+            pub failed_count: i32,
+        }
+
+        impl From<Vec<$crate::graphql::bulk::Outcome<$object>>> for $payload {
+            fn from(outcomes: Vec<$crate::graphql::bulk::Outcome<$object>>) -> Self {
+                let (ok_count, failed_count) = $crate::graphql::bulk::counts(&outcomes);
+                let results = outcomes
+                    .into_iter()
+                    .map(|o| {
+                        let (ok, code, message, $field) = match o.result {
+                            Ok(item) => (true, None, None, item),
+                            Err((code, message)) => (false, Some(code), Some(message), None),
+                        };
+                        $result {
+                            id: o.id,
+                            ok,
+                            code,
+                            message,
+                            $field,
+                        }
+                    })
+                    .collect();
+                Self {
+                    results,
+                    ok_count,
+                    failed_count,
+                }
+            }
+        }
+    };
+}
+pub(crate) use bulk_payload;

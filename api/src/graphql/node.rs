@@ -9,11 +9,14 @@ use crate::community::comments::graphql::Comment;
 use crate::error::AppResult;
 use crate::graphql::relay::decode;
 use crate::graphql::{app, principal, viewer};
+use crate::playlists::entity::playlist;
 use crate::playlists::graphql::Playlist;
+use crate::podcasts::entity::podcast;
 use crate::podcasts::graphql::{Episode, Podcast};
 use crate::taxonomy::graphql::{Category, Tag};
+use crate::videos::entity::video;
 use crate::videos::graphql::Video;
-use crate::{channels, playlists, podcasts, taxonomy, videos};
+use crate::{channels, podcasts, taxonomy};
 
 /// An object with a global ID, refetchable with `node(id:)`.
 #[derive(Interface, Debug, Clone)]
@@ -55,13 +58,13 @@ impl NodeQuery {
             "Channel" => channels::service::find(db, uuid)
                 .await?
                 .map(|m| Node::Channel(Channel(m))),
-            "Video" => videos::service::find(db, &viewer, uuid)
+            "Video" => crate::content::find::<video::Entity>(db, &viewer, uuid)
                 .await?
                 .map(|m| Node::Video(Video(m))),
-            "Playlist" => playlists::service::find(db, &viewer, uuid)
+            "Playlist" => crate::content::find::<playlist::Entity>(db, &viewer, uuid)
                 .await?
                 .map(|m| Node::Playlist(Playlist(m))),
-            "Podcast" => podcasts::service::find(db, &viewer, uuid)
+            "Podcast" => crate::content::find::<podcast::Entity>(db, &viewer, uuid)
                 .await?
                 .map(|m| Node::Podcast(Podcast(m))),
             "Episode" => podcasts::service::find_episode(db, &viewer, uuid)

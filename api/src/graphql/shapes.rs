@@ -3,10 +3,13 @@
 //! slug.
 
 use async_graphql::{ID, MaybeUndefined, SimpleObject};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::relay::from_global;
+use crate::content::{self, InChannel};
 use crate::error::{AppError, AppResult};
+use crate::visibility::Viewer;
 
 /// Declares a mutation input that only names one item (`DeleteVideoInput`, …): one shape in
 /// the code, while the schema keeps each mutation's own type name and descriptions.
@@ -119,6 +122,20 @@ impl Lookup {
             _ => Err(AppError::validation(
                 "give either `id` or both `channelSlug` and `slug`",
             )),
+        }
+    }
+}
+
+impl Lookup {
+    /// The item of `E` so named, if `viewer` may see it.
+    pub async fn find<E: InChannel>(
+        self,
+        db: &impl ConnectionTrait,
+        viewer: &Viewer,
+    ) -> AppResult<Option<E::Model>> {
+        match self {
+            Self::Id(id) => content::find::<E>(db, viewer, id).await,
+            Self::Slug(c, s) => content::find_by_slug::<E>(db, viewer, &c, &s).await,
         }
     }
 }

@@ -284,10 +284,8 @@ impl PlaylistsQuery {
     ) -> AppResult<Option<Playlist>> {
         let db = &app(ctx)?.db;
         let viewer = viewer(ctx);
-        let found = match Lookup::of("Playlist", id, channel_slug, slug)? {
-            Lookup::Id(id) => service::find(db, &viewer, id).await?,
-            Lookup::Slug(c, s) => service::find_by_slug(db, &viewer, &c, &s).await?,
-        };
+        let lookup = Lookup::of("Playlist", id, channel_slug, slug)?;
+        let found = lookup.find::<playlist::Entity>(db, &viewer).await?;
         Ok(found.map(Playlist))
     }
 
@@ -363,7 +361,7 @@ impl PlaylistsMutation {
         input: DeletePlaylistInput,
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Playlist")?;
-        service::delete(&app(ctx)?.db, &viewer(ctx), id).await?;
+        content::item::delete::<playlist::Entity>(&app(ctx)?.db, &viewer(ctx), id).await?;
         Ok(DeletePayload::of(input.id))
     }
 

@@ -16,7 +16,7 @@ use crate::channels::service::slug_conflict;
 use crate::content;
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
-use crate::search::{self, SearchKind};
+use crate::search::SearchKind;
 use crate::videos::entity::video;
 use crate::visibility::{self, Reach, Viewer, Visibility};
 use crate::webhooks::outbox::{self, Change};
@@ -52,9 +52,12 @@ pub struct PlaylistChanges {
     pub visibility: Option<Visibility>,
 }
 
-async fn index(db: &impl ConnectionTrait, p: &playlist::Model) -> AppResult<()> {
-    search::index(db, SearchKind::Playlist, p.id, &p.title, &p.description).await
-}
+content::item!(
+    playlist,
+    search: SearchKind::Playlist,
+    record: outbox::playlist,
+    managed: lock_managed,
+);
 
 /// Creates a playlist in a channel the caller manages.
 pub async fn create(
@@ -66,12 +69,12 @@ pub async fn create(
         content::new_text(&input.title, input.slug.as_deref(), input.description)?;
     let txn = crate::db::begin_write(db).await?;
     content::require_channel(&txn, viewer, input.channel_id).await?;
-    let slug = content::new_slug::<playlist::Entity>(
+    let slug = content::free_slug::<playlist::Entity>(
         &txn,
         input.slug.as_deref(),
         &title,
-        playlist::Column::Slug,
-        Condition::all().add(playlist::Column::ChannelId.eq(input.channel_id)),
+        playlist::Column::ChannelId,
+        input.channel_id,
     )
     .await?;
     let now = Utc::now();
@@ -92,10 +95,7 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(slug_conflict(&slug))?;
-    index(&txn, &created).await?;
-    outbox::playlist(&txn, Change::Created, &created).await?;
-    txn.commit().await?;
-    Ok(created)
+    content::item::commit::<playlist::Entity>(txn, created, Change::Created).await
 }
 
 /// Loads a playlist the caller manages, locking it against concurrent changes to its items:
@@ -144,23 +144,7 @@ pub async fn update(
     if let Some(v) = changes.visibility {
         active.visibility = Set(v.as_str().into());
     }
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
-    index(&txn, &updated).await?;
-    outbox::playlist(&txn, Change::Updated, &updated).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Deletes a playlist (not its videos).
-pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = lock_managed(&txn, viewer, id).await?;
-    search::remove(&txn, SearchKind::Playlist, id).await?;
-    outbox::playlist(&txn, Change::Deleted, &current).await?;
-    current.delete(&txn).await?;
-    txn.commit().await?;
-    Ok(id)
+    content::item::save::<playlist::Entity>(txn, active, &slug).await
 }
 
 async fn item_count(txn: &DatabaseTransaction, playlist_id: Uuid) -> AppResult<i64> {
@@ -322,34 +306,11 @@ pub async fn remove_item(
     Ok(playlist)
 }
 
-/// A playlist by id, if `viewer` may see it.
-pub async fn find(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    id: Uuid,
-) -> AppResult<Option<playlist::Model>> {
-    Ok(playlist::Entity::find_by_id(id)
-        .filter(visibility::playlists(viewer, Reach::Direct))
-        .one(db)
-        .await?)
-}
-
-/// A playlist by channel slug and slug, if `viewer` may see it.
-pub async fn find_by_slug(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    channel_slug: &str,
-    slug: &str,
-) -> AppResult<Option<playlist::Model>> {
-    Ok(playlist::Entity::find()
-        .filter(playlist::Column::Slug.eq(slug))
-        .filter(content::in_channel_slug(
-            playlist::Column::ChannelId,
-            channel_slug,
-        ))
-        .filter(visibility::playlists(viewer, Reach::Direct))
-        .one(db)
-        .await?)
+impl content::InChannel for playlist::Entity {
+    const ID_CHANNEL: [playlist::Column; 2] = [playlist::Column::Id, playlist::Column::ChannelId];
+    fn visible(viewer: &Viewer, reach: Reach) -> Condition {
+        visibility::playlists(viewer, reach)
+    }
 }
 
 /// Filters of playlist lists.
@@ -372,12 +333,8 @@ pub async fn list(
     first: Option<i32>,
     after: Option<&str>,
 ) -> AppResult<Page<playlist::Model>> {
-    let mut select = playlist::Entity::find().filter(visibility::playlists(viewer, Reach::Listed));
-    let mut list = format!("playlists:{}", order.as_str());
-    if let Some(c) = query.channel_id {
-        select = select.filter(playlist::Column::ChannelId.eq(c));
-        list.push_str(&format!(":c{c}"));
-    }
+    let (mut select, list) =
+        content::listed::<playlist::Entity>(viewer, "playlists", order, query.channel_id);
     if let Some(v) = query.visibility {
         select = select.filter(playlist::Column::Visibility.eq(v.as_str()));
     }

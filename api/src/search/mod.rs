@@ -9,7 +9,9 @@
 pub mod graphql;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Condition, Expr, Func, Query, SelectStatement, SimpleExpr};
+use sea_orm::sea_query::{
+    Alias, Condition, Expr, Func, IntoColumnRef, IntoTableRef, Query, SelectStatement, SimpleExpr,
+};
 use sea_orm::{ConnectionTrait, DatabaseBackend};
 use uuid::Uuid;
 
@@ -121,59 +123,52 @@ async fn remove_where(
     Ok(())
 }
 
+/// `SELECT <id> FROM <table> WHERE <cond>`: the items whose documents to remove.
+fn ids(table: impl IntoTableRef, id: impl IntoColumnRef, cond: SimpleExpr) -> SelectStatement {
+    Query::select()
+        .column(id)
+        .from(table)
+        .and_where(cond)
+        .to_owned()
+}
+
 /// Removes the documents of a podcast and its episodes (before the podcast is deleted).
 pub async fn remove_podcast(db: &impl ConnectionTrait, podcast_id: Uuid) -> AppResult<()> {
-    remove_where(
-        db,
-        SearchKind::Episode,
-        Query::select()
-            .column(episode::Column::Id)
-            .from(episode::Entity)
-            .and_where(Expr::col(episode::Column::PodcastId).eq(podcast_id))
-            .to_owned(),
-    )
-    .await?;
+    let episodes = ids(
+        episode::Entity,
+        episode::Column::Id,
+        Expr::col(episode::Column::PodcastId).eq(podcast_id),
+    );
+    remove_where(db, SearchKind::Episode, episodes).await?;
     remove(db, SearchKind::Podcast, podcast_id).await
 }
 
 /// Removes the documents of a channel and everything in it (before the channel is deleted).
 pub async fn remove_channel_content(db: &impl ConnectionTrait, channel_id: Uuid) -> AppResult<()> {
-    let podcasts = Query::select()
-        .column(podcast::Column::Id)
-        .from(podcast::Entity)
-        .and_where(Expr::col(podcast::Column::ChannelId).eq(channel_id))
-        .to_owned();
-    remove_where(
-        db,
-        SearchKind::Episode,
-        Query::select()
-            .column(episode::Column::Id)
-            .from(episode::Entity)
-            .and_where(Expr::col(episode::Column::PodcastId).in_subquery(podcasts.clone()))
-            .to_owned(),
-    )
-    .await?;
+    let podcasts = ids(
+        podcast::Entity,
+        podcast::Column::Id,
+        Expr::col(podcast::Column::ChannelId).eq(channel_id),
+    );
+    let episodes = ids(
+        episode::Entity,
+        episode::Column::Id,
+        Expr::col(episode::Column::PodcastId).in_subquery(podcasts.clone()),
+    );
+    let videos = ids(
+        video::Entity,
+        video::Column::Id,
+        Expr::col(video::Column::ChannelId).eq(channel_id),
+    );
+    let playlists = ids(
+        playlist::Entity,
+        playlist::Column::Id,
+        Expr::col(playlist::Column::ChannelId).eq(channel_id),
+    );
+    remove_where(db, SearchKind::Episode, episodes).await?;
     remove_where(db, SearchKind::Podcast, podcasts).await?;
-    remove_where(
-        db,
-        SearchKind::Video,
-        Query::select()
-            .column(video::Column::Id)
-            .from(video::Entity)
-            .and_where(Expr::col(video::Column::ChannelId).eq(channel_id))
-            .to_owned(),
-    )
-    .await?;
-    remove_where(
-        db,
-        SearchKind::Playlist,
-        Query::select()
-            .column(playlist::Column::Id)
-            .from(playlist::Entity)
-            .and_where(Expr::col(playlist::Column::ChannelId).eq(channel_id))
-            .to_owned(),
-    )
-    .await?;
+    remove_where(db, SearchKind::Video, videos).await?;
+    remove_where(db, SearchKind::Playlist, playlists).await?;
     remove(db, SearchKind::Channel, channel_id).await
 }
 

@@ -15,6 +15,7 @@ use crate::graphql::relay::from_global;
 use crate::graphql::{WsCredentials, app, viewer};
 use crate::media::subject::{Subject, links};
 use crate::state::Ctx;
+use crate::videos::entity::video;
 use crate::visibility::Viewer;
 
 /// The state of a transcode job.
@@ -317,7 +318,9 @@ impl SubscriptionRoot {
                         let Some(who) = listener.caller_now().await else {
                             return Step::End;
                         };
-                        match crate::videos::service::find(&listener.app.db, &who, subject).await {
+                        match crate::content::find::<video::Entity>(&listener.app.db, &who, subject)
+                            .await
+                        {
                             Ok(Some(v)) => Step::Emit(crate::videos::graphql::Video(v)),
                             _ => Step::Skip,
                         }

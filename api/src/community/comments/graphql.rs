@@ -11,11 +11,13 @@ use super::threads::{self, CommentOrder, Reader};
 use super::{Author, CommentStatus, Target, author_names, moderates};
 use crate::community::entity::{comment, comment_ban};
 use crate::error::AppResult;
+use crate::graphql::bulk::bulk_payload;
 use crate::graphql::context::loaders;
 use crate::graphql::pagination::{ListCount, Page};
 use crate::graphql::relay::to_global;
 use crate::graphql::{app, principal, viewer};
 use crate::podcasts::graphql::Episode;
+use crate::videos::entity::video;
 use crate::videos::graphql::Video;
 
 /// A comment on a video or an episode, or a reply to one.
@@ -173,7 +175,7 @@ impl Comment {
         let db = &app(ctx)?.db;
         let who = viewer(ctx);
         Ok(match Target::of(&self.model)? {
-            Target::Video(id) => crate::videos::service::find(db, &who, id)
+            Target::Video(id) => crate::content::find::<video::Entity>(db, &who, id)
                 .await?
                 .map(|v| CommentItem::Video(Video(v))),
             Target::Episode(id) => crate::podcasts::service::find_episode(db, &who, id)
@@ -258,29 +260,14 @@ pub struct DeleteCommentPayload {
     pub deleted_id: ID,
 }
 
-/// What a bulk moderation did with one comment.
-#[derive(SimpleObject, Debug)]
-pub struct BulkCommentResult {
-    /// The comment ID as given.
-    pub id: ID,
-    /// Whether this item was done. A failed item changed nothing.
-    pub ok: bool,
-    /// Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, ...); null when ok.
-    pub code: Option<String>,
-    /// Why not, in words; null when ok.
-    pub message: Option<String>,
-    /// The comment after the change, when ok.
-    pub comment: Option<Comment>,
-}
-
-/// The outcome of `approveComments` or `rejectComments`: one result per given ID, in input
-/// order; each item is done in its own transaction.
-#[derive(SimpleObject, Debug)]
-pub struct BulkCommentsPayload {
-    /// One result per ID, in input order.
-    pub results: Vec<BulkCommentResult>,
-    /// How many items were done.
-    pub ok_count: i32,
-    /// How many items were refused.
-    pub failed_count: i32,
-}
+bulk_payload!(
+    BulkCommentsPayload,
+    "The outcome of `approveComments` or `rejectComments`: one result per given ID, in input\n\
+     order; each item is done in its own transaction.",
+    BulkCommentResult,
+    "What a bulk moderation did with one comment.",
+    id: "The comment ID as given.",
+    code: "Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, ...); null when ok.",
+    comment: Comment,
+    "The comment after the change, when ok.",
+);

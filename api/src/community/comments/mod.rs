@@ -147,7 +147,7 @@ pub async fn find_item(
 ) -> AppResult<ItemRef> {
     match target {
         Target::Video(id) => {
-            let v = crate::videos::service::find(db, viewer, id)
+            let v = crate::content::find::<video::Entity>(db, viewer, id)
                 .await?
                 .ok_or(AppError::NotFound("video"))?;
             Ok(ItemRef {

@@ -7,8 +7,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use uuid::Uuid;
 
 use super::graphql::{
-    BulkCommentResult, BulkCommentsPayload, Comment, CommentBan, CommentPayload,
-    DeleteCommentPayload, one,
+    BulkCommentsPayload, Comment, CommentBan, CommentPayload, DeleteCommentPayload, one,
 };
 use super::threads::Reader;
 use super::write::{self, NewComment};
@@ -17,7 +16,7 @@ use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
 use crate::channels::graphql::Channel;
 use crate::error::{AppError, AppResult};
-use crate::graphql::bulk;
+use crate::graphql::bulk::{self, Outcome};
 use crate::graphql::pagination::ListCount;
 use crate::graphql::relay::{decode, from_global};
 use crate::graphql::{app, principal, viewer};
@@ -314,34 +313,16 @@ async fn moderate(
             .map(Some)
     })
     .await?;
-    let (ok_count, failed_count) = bulk::counts(&outcomes);
-    let mut results = Vec::with_capacity(outcomes.len());
+    let mut done = Vec::with_capacity(outcomes.len());
     for o in outcomes {
-        results.push(match o.result {
-            Ok(model) => BulkCommentResult {
-                id: o.id,
-                ok: true,
-                code: None,
-                message: None,
-                comment: match model {
-                    Some(m) => Some(one(&app.db, moderator_reader(who.clone()), m).await?),
-                    None => None,
-                },
-            },
-            Err((code, message)) => BulkCommentResult {
-                id: o.id,
-                ok: false,
-                code: Some(code),
-                message: Some(message),
-                comment: None,
-            },
-        });
+        let result = match o.result {
+            Ok(Some(m)) => Ok(Some(one(&app.db, moderator_reader(who.clone()), m).await?)),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        };
+        done.push(Outcome { id: o.id, result });
     }
-    Ok(BulkCommentsPayload {
-        results,
-        ok_count,
-        failed_count,
-    })
+    Ok(done.into())
 }
 
 async fn ban(

@@ -135,7 +135,7 @@ pub async fn page(
     let Ok(id) = Uuid::try_parse(&id) else {
         return not_found();
     };
-    let video = match crate::videos::service::find(&ctx.db, &Viewer::Public, id).await {
+    let video = match crate::content::find::<video::Entity>(&ctx.db, &Viewer::Public, id).await {
         Ok(Some(v)) => v,
         Ok(None) => return not_found(),
         Err(e) => return e.into_response(),

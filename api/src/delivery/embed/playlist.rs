@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 use super::{framed, framed_for, html_escape, not_found, referrer_check, render};
 use crate::delivery::urls;
+use crate::playlists::entity::playlist;
 use crate::state::AppState;
+use crate::videos::entity::video;
 use crate::visibility::Viewer;
 
 /// Items an embedded playlist moves through (one page of the playlist's items).
@@ -59,11 +61,12 @@ pub async fn page(
     let Ok(id) = Uuid::try_parse(&id) else {
         return not_found();
     };
-    let playlist = match crate::playlists::service::find(&ctx.db, &Viewer::Public, id).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return not_found(),
-        Err(e) => return e.into_response(),
-    };
+    let playlist =
+        match crate::content::find::<playlist::Entity>(&ctx.db, &Viewer::Public, id).await {
+            Ok(Some(p)) => p,
+            Ok(None) => return not_found(),
+            Err(e) => return e.into_response(),
+        };
     let items =
         match crate::playlists::service::items(&ctx.db, &Viewer::Public, id, Some(MAX_ITEMS), None)
             .await
@@ -81,7 +84,9 @@ pub async fn page(
     let Some((_, item)) = items.get(index) else {
         return not_found();
     };
-    let video = match crate::videos::service::find(&ctx.db, &Viewer::Public, item.video_id).await {
+    let video = match crate::content::find::<video::Entity>(&ctx.db, &Viewer::Public, item.video_id)
+        .await
+    {
         Ok(Some(v)) => v,
         Ok(None) => return not_found(),
         Err(e) => return e.into_response(),

@@ -11,8 +11,10 @@ use crate::channels::entity::channel;
 use crate::delivery::outputs::{Outputs, of_assets};
 use crate::delivery::urls::{self, Grant, MediaUrls};
 use crate::error::AppResult;
+use crate::playlists::entity::playlist;
 use crate::podcasts::entity::podcast;
 use crate::state::Ctx;
+use crate::videos::entity::video;
 use crate::visibility::Viewer;
 
 /// Player size announced to unfurlers when the renditions do not say (16:9).
@@ -145,7 +147,8 @@ pub async fn video_facts(
 }
 
 async fn video_head(ctx: &Ctx, id: Uuid) -> AppResult<Option<Head>> {
-    let Some(video) = crate::videos::service::find(&ctx.db, &Viewer::Public, id).await? else {
+    let Some(video) = crate::content::find::<video::Entity>(&ctx.db, &Viewer::Public, id).await?
+    else {
         return Ok(None);
     };
     let channel = channel::Entity::find_by_id(video.channel_id)
@@ -227,7 +230,8 @@ async fn channel_head(ctx: &Ctx, slug: &str) -> AppResult<Option<Head>> {
 }
 
 async fn playlist_head(ctx: &Ctx, id: Uuid) -> AppResult<Option<Head>> {
-    let Some(p) = crate::playlists::service::find(&ctx.db, &Viewer::Public, id).await? else {
+    let Some(p) = crate::content::find::<playlist::Entity>(&ctx.db, &Viewer::Public, id).await?
+    else {
         return Ok(None);
     };
     let url = urls::playlist_page(&ctx.config, p.id);
@@ -267,9 +271,13 @@ fn podcast_ld(ctx: &Ctx, p: &podcast::Model, channel_slug: &str) -> Value {
 }
 
 async fn podcast_head(ctx: &Ctx, channel_slug: &str, slug: &str) -> AppResult<Option<Head>> {
-    let Some(p) =
-        crate::podcasts::service::find_by_slug(&ctx.db, &Viewer::Public, channel_slug, slug)
-            .await?
+    let Some(p) = crate::content::find_by_slug::<podcast::Entity>(
+        &ctx.db,
+        &Viewer::Public,
+        channel_slug,
+        slug,
+    )
+    .await?
     else {
         return Ok(None);
     };

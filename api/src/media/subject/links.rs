@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::{Subject, SubjectKind};
 use crate::error::{AppError, AppResult};
+use crate::videos::entity::video;
 use crate::visibility::Viewer;
 
 impl SubjectKind {
@@ -42,7 +43,7 @@ pub async fn check(
             crate::videos::service::get_managed(db, who, id).await?;
         }
         (Subject::Video(id), false) => {
-            crate::videos::service::find(db, who, id)
+            crate::content::find::<video::Entity>(db, who, id)
                 .await?
                 .ok_or(AppError::NotFound("video"))?;
         }

@@ -1,14 +1,14 @@
 //! Bulk mutations on episodes, as for videos: each item is done by the single-item service in
 //! its own transaction and reported on its own, in input order.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object};
 
 use super::Episode;
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
-use crate::content::delete_with_media;
+use crate::content;
 use crate::error::AppResult;
-use crate::graphql::bulk::{self, Outcome};
+use crate::graphql::bulk::{self, bulk_payload};
 use crate::graphql::{app, viewer};
 use crate::podcasts::entity::episode;
 use crate::podcasts::service::{self, EpisodeChanges};
@@ -30,61 +30,16 @@ pub struct BulkSetEpisodeVisibilityInput {
     pub visibility: Visibility,
 }
 
-/// What a bulk mutation did with one episode.
-#[derive(SimpleObject, Debug)]
-pub struct BulkEpisodeResult {
-    /// The episode ID as given.
-    pub id: ID,
-    /// Whether this item was done. A failed item changed nothing.
-    pub ok: bool,
-    /// Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, `VALIDATION`, ...); null when ok.
-    pub code: Option<String>,
-    /// Why not, in words; null when ok.
-    pub message: Option<String>,
-    /// The episode after the change, when ok (null after a delete).
-    pub episode: Option<Episode>,
-}
-
-/// The outcome of a bulk mutation on episodes: one result per given ID, in input order.
-#[derive(SimpleObject, Debug)]
-pub struct BulkEpisodesPayload {
-    /// One result per ID, in input order.
-    pub results: Vec<BulkEpisodeResult>,
-    /// How many items were done.
-    pub ok_count: i32,
-    /// How many items were refused.
-    pub failed_count: i32,
-}
-
-impl From<Vec<Outcome<episode::Model>>> for BulkEpisodesPayload {
-    fn from(outcomes: Vec<Outcome<episode::Model>>) -> Self {
-        let (ok_count, failed_count) = bulk::counts(&outcomes);
-        let results = outcomes
-            .into_iter()
-            .map(|o| match o.result {
-                Ok(episode) => BulkEpisodeResult {
-                    id: o.id,
-                    ok: true,
-                    code: None,
-                    message: None,
-                    episode: episode.map(Episode),
-                },
-                Err((code, message)) => BulkEpisodeResult {
-                    id: o.id,
-                    ok: false,
-                    code: Some(code),
-                    message: Some(message),
-                    episode: None,
-                },
-            })
-            .collect();
-        Self {
-            results,
-            ok_count,
-            failed_count,
-        }
-    }
-}
+bulk_payload!(
+    BulkEpisodesPayload,
+    "The outcome of a bulk mutation on episodes: one result per given ID, in input order.",
+    BulkEpisodeResult,
+    "What a bulk mutation did with one episode.",
+    id: "The episode ID as given.",
+    code: "Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, `VALIDATION`, ...); null when ok.",
+    episode: Episode,
+    "The episode after the change, when ok (null after a delete).",
+);
 
 /// Runs `each` over the episodes and reports every outcome.
 async fn each<F, Fut>(ids: Vec<ID>, each: F) -> AppResult<BulkEpisodesPayload>
@@ -92,7 +47,12 @@ where
     F: FnMut(uuid::Uuid) -> Fut,
     Fut: std::future::Future<Output = AppResult<Option<episode::Model>>>,
 {
-    Ok(bulk::run(ids, "Episode", "episodes", each).await?.into())
+    let outcomes = bulk::run(ids, "Episode", "episodes", each).await?;
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.map(Episode))
+        .collect::<Vec<_>>()
+        .into())
 }
 
 /// Bulk mutations on episodes.
@@ -111,7 +71,7 @@ impl EpisodesBulkMutation {
         let db = &app(ctx)?.db;
         let viewer = &viewer(ctx);
         each(input.ids, move |id| async move {
-            service::publish_episode(db, viewer, id, None)
+            content::item::publish::<episode::Entity>(db, viewer, id, None)
                 .await
                 .map(Some)
         })
@@ -128,7 +88,7 @@ impl EpisodesBulkMutation {
         let db = &app(ctx)?.db;
         let viewer = &viewer(ctx);
         each(input.ids, move |id| async move {
-            service::unpublish_episode(db, viewer, id, None)
+            content::item::unpublish::<episode::Entity>(db, viewer, id, None)
                 .await
                 .map(Some)
         })
@@ -168,12 +128,7 @@ impl EpisodesBulkMutation {
         let app = app(ctx)?;
         let viewer = &viewer(ctx);
         each(input.ids, move |id| async move {
-            delete_with_media(
-                app,
-                crate::media::subject::Subject::Episode(id).into(),
-                service::delete_episode(&app.db, viewer, id),
-            )
-            .await?;
+            content::item::delete_with_media::<episode::Entity>(app, viewer, id).await?;
             Ok(None)
         })
         .await

@@ -10,14 +10,13 @@ use super::{
 };
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
-use crate::content::delete_with_media;
+use crate::content;
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{ListCount, OrderBy};
 use crate::graphql::relay::from_global;
 use crate::graphql::shapes::{DeletePayload, Lookup, opt_id};
 use crate::graphql::{app, loaders, viewer};
-use crate::media::assets::Owner;
-use crate::podcasts::entity::episode;
+use crate::podcasts::entity::{episode, podcast};
 use crate::podcasts::service::{self, NewEpisode, NewPodcast};
 
 pub async fn list(
@@ -56,10 +55,8 @@ impl PodcastsQuery {
     ) -> AppResult<Option<Podcast>> {
         let db = &app(ctx)?.db;
         let viewer = viewer(ctx);
-        let found = match Lookup::of("Podcast", id, channel_slug, slug)? {
-            Lookup::Id(id) => service::find(db, &viewer, id).await?,
-            Lookup::Slug(c, s) => service::find_by_slug(db, &viewer, &c, &s).await?,
-        };
+        let lookup = Lookup::of("Podcast", id, channel_slug, slug)?;
+        let found = lookup.find::<podcast::Entity>(db, &viewer).await?;
         Ok(found.map(Podcast))
     }
 
@@ -97,7 +94,9 @@ impl PodcastsQuery {
         let viewer = viewer(ctx);
         // Episodes of one podcast are listed only if the caller may see that podcast.
         if let Some(p) = opt_id(filter.podcast.as_ref(), "Podcast")?
-            && service::find(db, &viewer, p).await?.is_none()
+            && content::find::<podcast::Entity>(db, &viewer, p)
+                .await?
+                .is_none()
         {
             return Err(AppError::NotFound("podcast"));
         }
@@ -156,13 +155,7 @@ impl PodcastsMutation {
         input: DeleteNodeInput,
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Podcast")?;
-        let app = app(ctx)?;
-        delete_with_media(
-            app,
-            Owner::Podcast(id),
-            service::delete(&app.db, &viewer(ctx), id),
-        )
-        .await?;
+        content::item::delete_with_media::<podcast::Entity>(app(ctx)?, &viewer(ctx), id).await?;
         Ok(DeletePayload::of(input.id))
     }
 
@@ -202,7 +195,9 @@ impl PodcastsMutation {
         input: PublishEpisodeInput,
     ) -> AppResult<EpisodePayload> {
         let id = from_global(&input.id, "Episode")?;
-        let e = service::publish_episode(&app(ctx)?.db, &viewer(ctx), id, input.at).await?;
+        let e =
+            content::item::publish::<episode::Entity>(&app(ctx)?.db, &viewer(ctx), id, input.at)
+                .await?;
         Ok(EpisodePayload::from(e))
     }
 
@@ -214,7 +209,9 @@ impl PodcastsMutation {
         input: PublishEpisodeInput,
     ) -> AppResult<EpisodePayload> {
         let id = from_global(&input.id, "Episode")?;
-        let e = service::unpublish_episode(&app(ctx)?.db, &viewer(ctx), id, input.at).await?;
+        let e =
+            content::item::unpublish::<episode::Entity>(&app(ctx)?.db, &viewer(ctx), id, input.at)
+                .await?;
         Ok(EpisodePayload::from(e))
     }
 
@@ -226,13 +223,7 @@ impl PodcastsMutation {
         input: DeleteNodeInput,
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Episode")?;
-        let app = app(ctx)?;
-        delete_with_media(
-            app,
-            crate::media::subject::Subject::Episode(id).into(),
-            service::delete_episode(&app.db, &viewer(ctx), id),
-        )
-        .await?;
+        content::item::delete_with_media::<episode::Entity>(app(ctx)?, &viewer(ctx), id).await?;
         Ok(DeletePayload::of(input.id))
     }
 }

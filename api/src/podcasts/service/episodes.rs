@@ -1,29 +1,46 @@
-//! Creating, changing, publishing and deleting episodes, with the rules of their GUID, season
-//! and episode numbers, and publish window.
+//! Creating and changing episodes, with the rules of their GUID, season and episode numbers,
+//! and publish window (publishing, unpublishing and deleting one are `content::item`'s, over
+//! what this file declares of episodes).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Condition;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
-    QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::shows::podcast_managed;
 use super::{EpisodeChanges, NewEpisode};
-use crate::channels::service::slug_conflict;
 use crate::content;
 use crate::error::{AppError, AppResult};
 use crate::podcasts::EpisodeType;
 use crate::podcasts::entity::episode;
-use crate::search::{self, SearchKind};
+use crate::search::SearchKind;
 use crate::taxonomy::entity::episode_tag;
 use crate::videos::service::{Chapter, check_chapters, check_tags};
 use crate::visibility::{Status, Viewer, Visibility};
 use crate::webhooks::outbox::{self, Change};
 
-async fn index_episode(db: &impl ConnectionTrait, e: &episode::Model) -> AppResult<()> {
-    search::index(db, SearchKind::Episode, e.id, &e.title, &e.description).await
+content::item!(
+    episode,
+    search: SearchKind::Episode,
+    record: outbox::episode,
+    managed: episode_managed,
+    media: Episode,
+    window: "episode",
+    published: first_publication,
+);
+
+/// What publishing an episode at `at` sets besides its window: the time of its first
+/// publication, if this is it (from then on its GUID is frozen).
+fn first_publication(active: &mut episode::ActiveModel, at: DateTime<Utc>) {
+    if active
+        .first_published_at
+        .try_as_ref()
+        .is_some_and(Option::is_none)
+    {
+        active.first_published_at = Set(first_published(Some(at)));
+    }
 }
 
 /// Parses an episode's stored chapters.
@@ -91,12 +108,12 @@ pub async fn create_episode(
     let txn = crate::db::begin_write(db).await?;
     podcast_managed(&txn, viewer, input.podcast_id).await?;
     let tags = check_tags(&txn, input.tag_ids).await?;
-    let slug = content::new_slug::<episode::Entity>(
+    let slug = content::free_slug::<episode::Entity>(
         &txn,
         input.slug.as_deref(),
         &title,
-        episode::Column::Slug,
-        Condition::all().add(episode::Column::PodcastId.eq(input.podcast_id)),
+        episode::Column::PodcastId,
+        input.podcast_id,
     )
     .await?;
     // Server-owned: the media pipeline moves it on once a file is attached.
@@ -138,10 +155,7 @@ pub async fn create_episode(
     .insert(&txn)
     .await?;
     set_tags(&txn, id, &tags).await?;
-    index_episode(&txn, &created).await?;
-    outbox::episode(&txn, Change::Created, &created).await?;
-    txn.commit().await?;
-    Ok(created)
+    content::item::commit::<episode::Entity>(txn, created, Change::Created).await
 }
 
 /// An episode by id, if `viewer` manages its podcast's channel (`NOT_FOUND`, `FORBIDDEN`).
@@ -218,71 +232,5 @@ pub async fn update_episode(
         let tags = check_tags(&txn, tags).await?;
         set_tags(&txn, id, &tags).await?;
     }
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
-    index_episode(&txn, &updated).await?;
-    outbox::episode(&txn, Change::Updated, &updated).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Publishes an episode at `at` (default now); from then on its GUID is frozen. Refused while
-/// it has no playable media coming (see [`crate::videos::service::require_publishable`]).
-pub async fn publish_episode(
-    db: &impl TransactionTrait,
-    viewer: &Viewer,
-    id: Uuid,
-    at: Option<DateTime<Utc>>,
-) -> AppResult<episode::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = episode_managed(&txn, viewer, id).await?;
-    crate::videos::service::require_publishable("episode", &current.status)?;
-    let at = at.unwrap_or_else(Utc::now);
-    let was_published = current.first_published_at.is_some();
-    let mut active = current.into_active_model();
-    active.publish_at = Set(Some(at));
-    active.unpublish_at = Set(None);
-    if !was_published {
-        active.first_published_at = Set(first_published(Some(at)));
-    }
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    outbox::episode(&txn, Change::Published, &updated).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Unpublishes an episode at `at` (default now) by closing its window.
-pub async fn unpublish_episode(
-    db: &impl TransactionTrait,
-    viewer: &Viewer,
-    id: Uuid,
-    at: Option<DateTime<Utc>>,
-) -> AppResult<episode::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = episode_managed(&txn, viewer, id).await?;
-    let at = at.unwrap_or_else(Utc::now);
-    content::check_window(current.publish_at, Some(at))?;
-    let mut active = current.into_active_model();
-    active.unpublish_at = Set(Some(at));
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    outbox::episode(&txn, Change::Unpublished, &updated).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Deletes an episode.
-pub async fn delete_episode(
-    db: &impl TransactionTrait,
-    viewer: &Viewer,
-    id: Uuid,
-) -> AppResult<Uuid> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = episode_managed(&txn, viewer, id).await?;
-    search::remove(&txn, SearchKind::Episode, id).await?;
-    outbox::episode(&txn, Change::Deleted, &current).await?;
-    current.delete(&txn).await?;
-    txn.commit().await?;
-    Ok(id)
+    content::item::save::<episode::Entity>(txn, active, &slug).await
 }

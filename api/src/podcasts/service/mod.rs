@@ -12,12 +12,9 @@ mod shows;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-pub use episodes::{
-    create_episode, delete_episode, episode_chapters, episode_managed, publish_episode,
-    unpublish_episode, update_episode,
-};
-pub use lists::{find, find_by_slug, find_episode, find_episodes, list, list_episodes};
-pub use shows::{create, delete, update};
+pub use episodes::{create_episode, episode_chapters, episode_managed, update_episode};
+pub use lists::{find_episode, find_episodes, list, list_episodes};
+pub use shows::{create, update};
 
 use super::itunes::ItunesCategory;
 use super::{EpisodeType, PodcastType};

@@ -1,10 +1,9 @@
-//! Creating, changing and deleting podcasts (shows).
+//! Creating and changing podcasts (shows); deleting one (and its episodes) is
+//! `content::item::delete`.
 
 use chrono::Utc;
-use sea_orm::sea_query::Condition;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait, Set,
-    TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -21,9 +20,13 @@ use crate::search::{self, SearchKind};
 use crate::visibility::{self, Viewer, Visibility};
 use crate::webhooks::outbox::{self, Change};
 
-async fn index_podcast(db: &impl ConnectionTrait, p: &podcast::Model) -> AppResult<()> {
-    search::index(db, SearchKind::Podcast, p.id, &p.title, &p.description).await
-}
+content::item!(
+    podcast,
+    search: SearchKind::Podcast,
+    record: outbox::podcast,
+    managed: podcast_managed,
+    unindex: search::remove_podcast,
+);
 
 /// Creates a podcast in a channel the caller manages.
 pub async fn create(
@@ -41,12 +44,12 @@ pub async fn create(
     let categories = itunes::check(&input.itunes_categories)?;
     let txn = crate::db::begin_write(db).await?;
     content::require_channel(&txn, viewer, input.channel_id).await?;
-    let slug = content::new_slug::<podcast::Entity>(
+    let slug = content::free_slug::<podcast::Entity>(
         &txn,
         input.slug.as_deref(),
         &title,
-        podcast::Column::Slug,
-        Condition::all().add(podcast::Column::ChannelId.eq(input.channel_id)),
+        podcast::Column::ChannelId,
+        input.channel_id,
     )
     .await?;
     let now = Utc::now();
@@ -80,10 +83,13 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(slug_conflict(&slug))?;
-    index_podcast(&txn, &created).await?;
-    outbox::podcast(&txn, Change::Created, &created).await?;
-    txn.commit().await?;
-    Ok(created)
+    content::item::commit::<podcast::Entity>(txn, created, Change::Created).await
+}
+
+impl content::item::HoldsMedia for podcast::Entity {
+    fn owner(id: Uuid) -> crate::media::assets::Owner {
+        crate::media::assets::Owner::Podcast(id)
+    }
 }
 
 pub(super) async fn podcast_managed(
@@ -143,21 +149,5 @@ pub async fn update(
     if let Some(v) = changes.visibility {
         active.visibility = Set(v.as_str().into());
     }
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
-    index_podcast(&txn, &updated).await?;
-    outbox::podcast(&txn, Change::Updated, &updated).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Deletes a podcast and its episodes.
-pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = podcast_managed(&txn, viewer, id).await?;
-    search::remove_podcast(&txn, id).await?;
-    outbox::podcast(&txn, Change::Deleted, &current).await?;
-    current.delete(&txn).await?;
-    txn.commit().await?;
-    Ok(id)
+    content::item::save::<podcast::Entity>(txn, active, &slug).await
 }

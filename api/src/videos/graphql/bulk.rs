@@ -1,11 +1,11 @@
 //! Bulk mutations on videos: their inputs and payload, and the loop that does each item in its
 //! own transaction and reports every outcome.
 
-use async_graphql::{ID, InputObject, SimpleObject};
+use async_graphql::{ID, InputObject};
 
 use super::Video;
 use crate::error::AppResult;
-use crate::graphql::bulk;
+use crate::graphql::bulk::{self, bulk_payload};
 use crate::videos::entity::video;
 use crate::visibility::Visibility;
 
@@ -43,33 +43,18 @@ pub struct BulkMoveVideosInput {
     pub channel_id: ID,
 }
 
-/// What a bulk mutation did with one video.
-#[derive(SimpleObject, Debug)]
-pub struct BulkVideoResult {
-    /// The video ID as given.
-    pub id: ID,
-    /// Whether this item was done. A failed item changed nothing.
-    pub ok: bool,
-    /// Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, `VALIDATION`, ...); null when ok.
-    pub code: Option<String>,
-    /// Why not, in words; null when ok.
-    pub message: Option<String>,
-    /// The video after the change, when ok (null after a delete).
-    pub video: Option<Video>,
-}
-
-/// The outcome of a bulk mutation: one result per given ID, in input order. Every item is
-/// checked and done in its own transaction, so a refused item changes nothing and never stops
-/// the others.
-#[derive(SimpleObject, Debug)]
-pub struct BulkVideosPayload {
-    /// One result per ID, in input order.
-    pub results: Vec<BulkVideoResult>,
-    /// How many items were done.
-    pub ok_count: i32,
-    /// How many items were refused.
-    pub failed_count: i32,
-}
+bulk_payload!(
+    BulkVideosPayload,
+    "The outcome of a bulk mutation: one result per given ID, in input order. Every item is\n\
+     checked and done in its own transaction, so a refused item changes nothing and never stops\n\
+     the others.",
+    BulkVideoResult,
+    "What a bulk mutation did with one video.",
+    id: "The video ID as given.",
+    code: "Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, `VALIDATION`, ...); null when ok.",
+    video: Video,
+    "The video after the change, when ok (null after a delete).",
+);
 
 /// Runs `each` over the videos one by one (each call is one of the single-item services, so one
 /// transaction per item) and reports every outcome in input order.
@@ -79,29 +64,9 @@ where
     Fut: std::future::Future<Output = AppResult<Option<video::Model>>>,
 {
     let outcomes = bulk::run(ids, "Video", "videos", each).await?;
-    let (ok_count, failed_count) = bulk::counts(&outcomes);
-    let results = outcomes
+    Ok(outcomes
         .into_iter()
-        .map(|o| match o.result {
-            Ok(video) => BulkVideoResult {
-                id: o.id,
-                ok: true,
-                code: None,
-                message: None,
-                video: video.map(Video),
-            },
-            Err((code, message)) => BulkVideoResult {
-                id: o.id,
-                ok: false,
-                code: Some(code),
-                message: Some(message),
-                video: None,
-            },
-        })
-        .collect();
-    Ok(BulkVideosPayload {
-        results,
-        ok_count,
-        failed_count,
-    })
+        .map(|o| o.map(Video))
+        .collect::<Vec<_>>()
+        .into())
 }

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
-use crate::content::delete_with_media;
+use crate::content;
 use crate::error::AppResult;
 use crate::graphql::pagination::{ListCount, OrderBy};
 use crate::graphql::relay::{from_global, to_global};
@@ -49,21 +49,6 @@ pub async fn list(
     Ok(page.connection(after.is_some(), Video))
 }
 
-/// Deletes one video and then its stored files (shared by `deleteVideo` and `bulkDeleteVideos`).
-async fn delete_one(
-    app: &crate::state::Ctx,
-    viewer: &crate::visibility::Viewer,
-    id: uuid::Uuid,
-) -> AppResult<()> {
-    delete_with_media(
-        app,
-        crate::media::subject::Subject::Video(id).into(),
-        service::delete(&app.db, viewer, id),
-    )
-    .await?;
-    Ok(())
-}
-
 /// Video queries.
 #[derive(Default, Debug)]
 pub struct VideosQuery;
@@ -86,10 +71,8 @@ impl VideosQuery {
             Ok(uuid) => to_global("Video", uuid),
             Err(_) => id,
         });
-        let found = match Lookup::of("Video", id, channel_slug, slug)? {
-            Lookup::Id(id) => service::find(db, &viewer, id).await?,
-            Lookup::Slug(c, s) => service::find_by_slug(db, &viewer, &c, &s).await?,
-        };
+        let lookup = Lookup::of("Video", id, channel_slug, slug)?;
+        let found = lookup.find::<video::Entity>(db, &viewer).await?;
         Ok(found.map(Video))
     }
 
@@ -149,7 +132,9 @@ impl VideosMutation {
         input: PublishVideoInput,
     ) -> AppResult<VideoPayload> {
         let id = from_global(&input.id, "Video")?;
-        let video = service::publish(&app(ctx)?.db, &viewer(ctx), id, input.at).await?;
+        let video =
+            content::item::publish::<video::Entity>(&app(ctx)?.db, &viewer(ctx), id, input.at)
+                .await?;
         Ok(VideoPayload::from(video))
     }
 
@@ -161,7 +146,9 @@ impl VideosMutation {
         input: PublishVideoInput,
     ) -> AppResult<VideoPayload> {
         let id = from_global(&input.id, "Video")?;
-        let video = service::unpublish(&app(ctx)?.db, &viewer(ctx), id, input.at).await?;
+        let video =
+            content::item::unpublish::<video::Entity>(&app(ctx)?.db, &viewer(ctx), id, input.at)
+                .await?;
         Ok(VideoPayload::from(video))
     }
 
@@ -173,7 +160,7 @@ impl VideosMutation {
         input: DeleteVideoInput,
     ) -> AppResult<DeletePayload> {
         let id = from_global(&input.id, "Video")?;
-        delete_one(app(ctx)?, &viewer(ctx), id).await?;
+        content::item::delete_with_media::<video::Entity>(app(ctx)?, &viewer(ctx), id).await?;
         Ok(DeletePayload::of(input.id))
     }
 
@@ -202,7 +189,9 @@ impl VideosMutation {
         let db = &app(ctx)?.db;
         let viewer = &viewer(ctx);
         bulk(input.ids, move |id| async move {
-            service::publish(db, viewer, id, None).await.map(Some)
+            content::item::publish::<video::Entity>(db, viewer, id, None)
+                .await
+                .map(Some)
         })
         .await
     }
@@ -217,7 +206,9 @@ impl VideosMutation {
         let db = &app(ctx)?.db;
         let viewer = &viewer(ctx);
         bulk(input.ids, move |id| async move {
-            service::unpublish(db, viewer, id, None).await.map(Some)
+            content::item::unpublish::<video::Entity>(db, viewer, id, None)
+                .await
+                .map(Some)
         })
         .await
     }
@@ -255,7 +246,7 @@ impl VideosMutation {
         let playlist_id = from_global(&input.playlist_id, "Playlist")?;
         bulk(input.ids, move |id| async move {
             crate::playlists::service::add_item(db, viewer, playlist_id, id, None).await?;
-            service::find(db, viewer, id).await
+            content::find::<video::Entity>(db, viewer, id).await
         })
         .await
     }
@@ -289,7 +280,8 @@ impl VideosMutation {
         let app = app(ctx)?;
         let viewer = &viewer(ctx);
         bulk(input.ids, move |id| async move {
-            delete_one(app, viewer, id).await.map(|()| None)
+            content::item::delete_with_media::<video::Entity>(app, viewer, id).await?;
+            Ok(None)
         })
         .await
     }

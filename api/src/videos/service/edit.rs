@@ -1,25 +1,31 @@
-//! Creating, changing, publishing, moving and deleting videos.
+//! Creating, changing and moving videos (publishing, unpublishing and deleting one are
+//! `content::item`'s, over what this file declares of videos).
 
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Condition;
+use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait, Set,
-    TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::{NewVideo, VideoChanges};
 
-use super::rules::{
-    check_category, check_chapters, check_license, check_tags, index, require_publishable, set_tags,
-};
+use super::rules::{check_category, check_chapters, check_license, check_tags, set_tags};
 use crate::channels::service::slug_conflict;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::search::{self, SearchKind};
+use crate::search::SearchKind;
 use crate::videos::entity::video;
 use crate::visibility::{self, Status, Viewer, Visibility};
 use crate::webhooks::outbox::{self, Change};
+
+content::item!(
+    video,
+    search: SearchKind::Video,
+    record: outbox::video,
+    managed: get_managed,
+    media: Video,
+    window: "video",
+);
 
 /// Creates a video in a channel the caller manages.
 pub async fn create(
@@ -41,12 +47,12 @@ pub async fn create(
     content::require_channel(&txn, viewer, input.channel_id).await?;
     check_category(&txn, input.category_id).await?;
     let tag_ids = check_tags(&txn, input.tag_ids).await?;
-    let slug = content::new_slug::<video::Entity>(
+    let slug = content::free_slug::<video::Entity>(
         &txn,
         input.slug.as_deref(),
         &title,
-        video::Column::Slug,
-        Condition::all().add(video::Column::ChannelId.eq(input.channel_id)),
+        video::Column::ChannelId,
+        input.channel_id,
     )
     .await?;
     let now = Utc::now();
@@ -87,10 +93,7 @@ pub async fn create(
         .await
         .map_err(slug_conflict(&model.slug))?;
     set_tags(&txn, created.id, &tag_ids).await?;
-    index(&txn, &created).await?;
-    outbox::video(&txn, Change::Created, &created).await?;
-    txn.commit().await?;
-    Ok(created)
+    content::item::commit::<video::Entity>(txn, created, Change::Created).await
 }
 
 /// A video by id, if `viewer` manages its channel (`NOT_FOUND`, `FORBIDDEN`).
@@ -160,65 +163,7 @@ pub async fn update(
         let tags = check_tags(&txn, tags).await?;
         set_tags(&txn, id, &tags).await?;
     }
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;
-    index(&txn, &updated).await?;
-    outbox::video(&txn, Change::Updated, &updated).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Publishes a video at `at` (default now) by opening its window; refused while it has no
-/// playable media coming (see [`require_publishable`]).
-pub async fn publish(
-    db: &impl TransactionTrait,
-    viewer: &Viewer,
-    id: Uuid,
-    at: Option<DateTime<Utc>>,
-) -> AppResult<video::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = get_managed(&txn, viewer, id).await?;
-    require_publishable("video", &current.status)?;
-    let at = at.unwrap_or_else(Utc::now);
-    let mut active = current.into_active_model();
-    active.publish_at = Set(Some(at));
-    active.unpublish_at = Set(None);
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    outbox::video(&txn, Change::Published, &updated).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Unpublishes a video at `at` (default now) by closing its window.
-pub async fn unpublish(
-    db: &impl TransactionTrait,
-    viewer: &Viewer,
-    id: Uuid,
-    at: Option<DateTime<Utc>>,
-) -> AppResult<video::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = get_managed(&txn, viewer, id).await?;
-    let at = at.unwrap_or_else(Utc::now);
-    content::check_window(current.publish_at, Some(at))?;
-    let mut active = current.into_active_model();
-    active.unpublish_at = Set(Some(at));
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    outbox::video(&txn, Change::Unpublished, &updated).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Deletes a video.
-pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = get_managed(&txn, viewer, id).await?;
-    search::remove(&txn, SearchKind::Video, id).await?;
-    outbox::video(&txn, Change::Deleted, &current).await?;
-    current.delete(&txn).await?;
-    txn.commit().await?;
-    Ok(id)
+    content::item::save::<video::Entity>(txn, active, &slug).await
 }
 
 /// Moves a video to another channel; the caller must manage both (`NOT_FOUND`, `FORBIDDEN`).
@@ -240,12 +185,12 @@ pub async fn move_to_channel(
     // The current slug is already a valid slug, so as a "title" it yields itself when free in
     // the target channel and `<stem>-<n>` when taken (on PostgreSQL under the same advisory
     // lock as creation, so a concurrent create cannot take it in between).
-    let slug = content::new_slug::<video::Entity>(
+    let slug = content::free_slug::<video::Entity>(
         &txn,
         None,
         &current.slug,
-        video::Column::Slug,
-        Condition::all().add(video::Column::ChannelId.eq(channel_id)),
+        video::Column::ChannelId,
+        channel_id,
     )
     .await?;
     crate::delivery::daily_views::move_channel_views(
@@ -258,9 +203,5 @@ pub async fn move_to_channel(
     let mut active = current.into_active_model();
     active.channel_id = Set(channel_id);
     active.slug = Set(slug.clone());
-    active.updated_at = Set(Utc::now());
-    let moved = active.update(&txn).await.map_err(slug_conflict(&slug))?;
-    outbox::video(&txn, Change::Updated, &moved).await?;
-    txn.commit().await?;
-    Ok(moved)
+    content::item::save_unindexed::<video::Entity>(txn, active, Change::Updated, &slug).await
 }

@@ -1,7 +1,8 @@
-//! Videos as a viewer finds them: by id, by slug, several at once, and in lists.
+//! Videos as a viewer finds them: several at once, and in lists (by id and by slug through
+//! `content::find`, over what this file declares of videos).
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Iden, Iterable, QueryFilter, QuerySelect, Select,
 };
@@ -17,34 +18,11 @@ use crate::taxonomy::entity::video_tag;
 use crate::videos::entity::video;
 use crate::visibility::{self, Reach, Viewer};
 
-/// A video by id, if `viewer` may see it.
-pub async fn find(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    id: Uuid,
-) -> AppResult<Option<video::Model>> {
-    Ok(video::Entity::find_by_id(id)
-        .filter(visibility::videos(viewer, Reach::Direct, Utc::now()))
-        .one(db)
-        .await?)
-}
-
-/// A video by channel slug and slug, if `viewer` may see it.
-pub async fn find_by_slug(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    channel_slug: &str,
-    slug: &str,
-) -> AppResult<Option<video::Model>> {
-    Ok(video::Entity::find()
-        .filter(video::Column::Slug.eq(slug))
-        .filter(content::in_channel_slug(
-            video::Column::ChannelId,
-            channel_slug,
-        ))
-        .filter(visibility::videos(viewer, Reach::Direct, Utc::now()))
-        .one(db)
-        .await?)
+impl content::InChannel for video::Entity {
+    const ID_CHANNEL: [video::Column; 2] = [video::Column::Id, video::Column::ChannelId];
+    fn visible(viewer: &Viewer, reach: Reach) -> Condition {
+        visibility::videos(viewer, reach, Utc::now())
+    }
 }
 
 /// Videos by id that `viewer` may reach directly (for search results and playlist items).
@@ -81,14 +59,8 @@ pub async fn list(
     first: Option<i32>,
     after: Option<&str>,
 ) -> AppResult<Page<video::Model>> {
-    let mut select =
-        video::Entity::find().filter(visibility::videos(viewer, Reach::Listed, Utc::now()));
-    let mut list = format!("videos:{}", order.as_str());
-    if let Some(c) = query.channel_id {
-        select = select.filter(video::Column::ChannelId.eq(c));
-        // A cursor of one channel's list must not page another channel's.
-        list.push_str(&format!(":c{c}"));
-    }
+    let (mut select, list) =
+        content::listed::<video::Entity>(viewer, "videos", order, query.channel_id);
     if let Some(manager) = &query.managed_by {
         select = select.filter(
             video::Column::ChannelId.in_subquery(

@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use edit::{create, delete, get_managed, move_to_channel, publish, unpublish, update};
-pub use lists::{find, find_by_slug, find_many, list};
+pub use edit::{create, get_managed, move_to_channel, update};
+pub use lists::{find_many, list};
 pub use rules::{
     MAX_CHAPTERS, MAX_TAGS, chapters_of, check_chapters, check_tags, require_publishable,
 };

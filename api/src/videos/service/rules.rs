@@ -8,7 +8,6 @@ use super::Chapter;
 
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::search::{self, SearchKind};
 use crate::taxonomy::entity::{category, tag, video_tag};
 use crate::videos::entity::video;
 use crate::visibility::Status;
@@ -113,10 +112,6 @@ pub(super) async fn set_tags(
         .await?;
     }
     Ok(())
-}
-
-pub(super) async fn index(db: &impl ConnectionTrait, v: &video::Model) -> AppResult<()> {
-    search::index(db, SearchKind::Video, v.id, &v.title, &v.description).await
 }
 
 /// Refuses to publish an item whose media will not play: none yet (`DRAFT`) or its only media
