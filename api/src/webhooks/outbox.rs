@@ -14,6 +14,7 @@ use super::entity::outbox_event;
 use crate::channels::entity::channel;
 use crate::error::AppResult;
 use crate::graphql::relay::to_global;
+use crate::media::entity::upload;
 use crate::media::subject::Subject;
 use crate::playlists::entity::playlist;
 use crate::podcasts::entity::{episode, podcast};
@@ -46,6 +47,12 @@ pub const EVENT_TYPES: &[&str] = &[
     "podcast.created",
     "podcast.updated",
     "podcast.deleted",
+    "upload.created",
+    "upload.completed",
+    "upload.rejected",
+    "upload.cancelled",
+    "upload.expired",
+    "upload.failed",
 ];
 
 /// What happened to an item (the middle of its event type).
@@ -199,4 +206,20 @@ pub async fn media(
     });
     let event_type = format!("{}.media.{outcome}", subject.kind().as_str());
     record(db, &event_type, data).await
+}
+
+/// Records `upload.<what>` (`created`, `completed`, `rejected`, `cancelled`, `expired`,
+/// `failed`) for `u` as it is after the change: the item it is for (a video or episode, when it
+/// names one) and why it was refused.
+pub async fn upload(db: &impl ConnectionTrait, what: &str, u: &upload::Model) -> AppResult<()> {
+    let target = u.target();
+    let data = json!({
+        "id": to_global("Upload", u.id),
+        "filename": u.filename,
+        "length": u.length,
+        "status": u.status.to_uppercase(),
+        "error": u.error,
+        "itemId": target.map(|t| t.global_id()),
+    });
+    record(db, &format!("upload.{what}"), data).await
 }

@@ -19,4 +19,5 @@ mod restrictions;
 mod support;
 mod views;
 mod webhook_failures;
+mod webhook_uploads;
 mod webhooks;

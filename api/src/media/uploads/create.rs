@@ -129,14 +129,21 @@ pub async fn create(
         expires_at: Set(now + Duration::hours(limits.expiry_hours as i64)),
         created_at: Set(now),
         updated_at: Set(now),
-    }
-    .insert(db)
-    .await;
-    match model {
+    };
+    match record(db, model).await {
         Ok(m) => Ok(m),
         Err(e) => {
             let _ = tokio::fs::remove_file(&path).await;
-            Err(e.into())
+            Err(e)
         }
     }
+}
+
+/// Writes the upload's row and its `upload.created` event in one transaction.
+async fn record(db: &DatabaseConnection, model: upload::ActiveModel) -> AppResult<upload::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let model = model.insert(&txn).await?;
+    crate::webhooks::outbox::upload(&txn, "created", &model).await?;
+    txn.commit().await?;
+    Ok(model)
 }

@@ -171,18 +171,25 @@ pub async fn finish_or_fail(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
 /// Marks an upload that cannot be finished `failed` and says so on its video or episode. Its
 /// bytes go with the sweeps (the staging file and any unattached source after the grace period).
 async fn give_up(ctx: &Ctx, id: Uuid) -> AppResult<()> {
+    let txn = crate::db::begin_write(&ctx.db).await?;
     let failed = upload::Entity::update_many()
         .col_expr(upload::Column::Status, Expr::value(status::FAILED))
         .col_expr(upload::Column::Error, Expr::value(FAILED_MESSAGE))
         .col_expr(upload::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(upload::Column::Id.eq(id))
         .filter(upload::Column::Status.eq(status::PROCESSING))
-        .exec(&ctx.db)
+        .exec(&txn)
         .await?;
-    if failed.rows_affected == 1
-        && let Some(upload) = upload::Entity::find_by_id(id).one(&ctx.db).await?
-        && let Some(target) = upload.target()
-    {
+    let upload = if failed.rows_affected == 1 {
+        upload::Entity::find_by_id(id).one(&txn).await?
+    } else {
+        None
+    };
+    if let Some(upload) = &upload {
+        crate::webhooks::outbox::upload(&txn, "failed", upload).await?;
+    }
+    txn.commit().await?;
+    if let Some(target) = upload.as_ref().and_then(upload::Model::target) {
         subject::set_media_error(&ctx.db, target, &format!("upload failed: {FAILED_MESSAGE}"))
             .await?;
         subject::media_changed(ctx, target).await;

@@ -18,7 +18,7 @@ mod sweep;
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 pub use create::{bytes_used, create, parse_metadata};
@@ -61,24 +61,61 @@ pub async fn find_for(
 }
 
 async fn set_status(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     id: Uuid,
     new_status: &str,
     error: Option<String>,
     asset: Option<Uuid>,
 ) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let before = upload::Entity::find_by_id(id).one(&txn).await?;
     upload::Entity::update_many()
         .col_expr(upload::Column::Status, Expr::value(new_status))
-        .col_expr(upload::Column::Error, Expr::value(error))
+        .col_expr(upload::Column::Error, Expr::value(error.clone()))
         .col_expr(upload::Column::AssetId, Expr::value(asset))
+        .col_expr(upload::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(upload::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    // The event goes with the change of state, in its transaction; a step that runs again
+    // (finishing is idempotent) sends none.
+    if let Some(before) = before
+        && before.status != new_status
+        && let Some(what) = event_of(new_status, error.as_deref())
+    {
+        let after = upload::Model {
+            status: new_status.into(),
+            error,
+            asset_id: asset,
+            ..before
+        };
+        crate::webhooks::outbox::upload(&txn, what, &after).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The webhook event (`upload.<what>`) an upload's new state sends, if any.
+fn event_of(new_status: &str, why: Option<&str>) -> Option<&'static str> {
+    match new_status {
+        status::COMPLETE => Some("completed"),
+        status::REJECTED => Some("rejected"),
+        status::FAILED => Some("failed"),
+        status::TERMINATED if why == Some("expired") => Some("expired"),
+        status::TERMINATED => Some("cancelled"),
+        _ => None,
+    }
+}
+
+/// Marks an upload whose bytes are all in as `processing` (before [`finish`] runs).
+pub async fn mark_processing(db: &impl ConnectionTrait, id: Uuid) -> AppResult<()> {
+    upload::Entity::update_many()
+        .col_expr(upload::Column::Status, Expr::value(status::PROCESSING))
+        .col_expr(upload::Column::Error, Expr::value(Option::<String>::None))
+        .col_expr(upload::Column::AssetId, Expr::value(Option::<Uuid>::None))
         .col_expr(upload::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(upload::Column::Id.eq(id))
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// Marks an upload whose bytes are all in as `processing` (before [`finish`] runs).
-pub async fn mark_processing(db: &impl ConnectionTrait, id: Uuid) -> AppResult<()> {
-    set_status(db, id, status::PROCESSING, None, None).await
 }
