@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::entity::outbox_event;
 use crate::channels::entity::channel;
+use crate::community::entity::comment;
 use crate::error::AppResult;
 use crate::graphql::relay::to_global;
 use crate::media::entity::upload;
@@ -53,6 +54,9 @@ pub const EVENT_TYPES: &[&str] = &[
     "upload.cancelled",
     "upload.expired",
     "upload.failed",
+    "comment.created",
+    "comment.updated",
+    "comment.deleted",
 ];
 
 /// What happened to an item (the middle of its event type).
@@ -222,4 +226,30 @@ pub async fn upload(db: &impl ConnectionTrait, what: &str, u: &upload::Model) ->
         "itemId": target.map(|t| t.global_id()),
     });
     record(db, &format!("upload.{what}"), data).await
+}
+
+/// Records `comment.<change>` (`created`; `updated` when its author edits it or a moderator
+/// changes its status; `deleted`, once for a comment deleted with its replies) for `c` as it
+/// is after the change.
+pub async fn comment(
+    db: &impl ConnectionTrait,
+    change: Change,
+    c: &comment::Model,
+) -> AppResult<()> {
+    let item = match (c.video_id, c.episode_id) {
+        (Some(v), _) => Some(to_global("Video", v)),
+        (None, Some(e)) => Some(to_global("Episode", e)),
+        (None, None) => None,
+    };
+    let data = json!({
+        "id": to_global("Comment", c.id),
+        "itemId": item,
+        "parentId": c.parent_id.map(|p| to_global("Comment", p)),
+        "authorId": c.author_id.map(|a| to_global("User", a)),
+        "body": c.body,
+        "status": c.status.to_uppercase(),
+        "createdAt": c.created_at,
+        "editedAt": c.edited_at,
+    });
+    record(db, &format!("comment.{}", change.as_str()), data).await
 }

@@ -18,6 +18,7 @@ mod receiver;
 mod restrictions;
 mod support;
 mod views;
+mod webhook_comments;
 mod webhook_failures;
 mod webhook_uploads;
 mod webhooks;

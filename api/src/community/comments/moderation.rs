@@ -15,6 +15,7 @@ use crate::community::entity::{comment, comment_ban, comment_report};
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{self, Key, Page, Sort};
 use crate::visibility::{self, Viewer};
+use crate::webhooks::outbox::{self, Change};
 
 /// Sets a comment's status as a moderator of its channel and clears its reports: `NOT_FOUND`
 /// when the caller cannot see it, `FORBIDDEN` when they do not moderate it.
@@ -32,6 +33,7 @@ pub async fn set_status(
         Err(AppError::NotFound(_)) => rejected_for_moderator(&txn, viewer, id).await?,
         Err(e) => return Err(e),
     };
+    let changed = current.status != status.as_str();
     let was = CommentStatus::parse(&current.status)? == CommentStatus::Published;
     let now = status == CommentStatus::Published;
     if was != now {
@@ -45,6 +47,10 @@ pub async fn set_status(
     active.status = Set(status.as_str().into());
     active.report_count = Set(0);
     let updated = active.update(&txn).await?;
+    // Approving a published comment only clears its reports: no event.
+    if changed {
+        outbox::comment(&txn, Change::Updated, &updated).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }

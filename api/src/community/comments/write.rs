@@ -19,6 +19,7 @@ use crate::community::entity::{comment, comment_report};
 use crate::config::AccountsConfig;
 use crate::error::{AppError, AppResult};
 use crate::visibility::Viewer;
+use crate::webhooks::outbox::{self, Change};
 
 /// A new comment or reply.
 #[derive(Debug, Clone)]
@@ -175,6 +176,7 @@ pub async fn post(
     if status == CommentStatus::Published {
         shift(&txn, &model, 1).await?;
     }
+    outbox::comment(&txn, Change::Created, &model).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -205,6 +207,7 @@ pub async fn edit(
     active.body_html = Set(body_html);
     active.edited_at = Set(Some(Utc::now()));
     let updated = active.update(&txn).await?;
+    outbox::comment(&txn, Change::Updated, &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -225,6 +228,7 @@ pub async fn delete(
         shift(&txn, &current, -1).await?;
     }
     comment::Entity::delete_by_id(id).exec(&txn).await?;
+    outbox::comment(&txn, Change::Deleted, &current).await?;
     txn.commit().await?;
     Ok(id)
 }
