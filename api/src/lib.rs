@@ -32,6 +32,7 @@ pub mod observability;
 pub mod ops;
 pub mod playlists;
 pub mod podcasts;
+pub mod ratelimit;
 pub mod search;
 pub mod security;
 pub mod startup;

@@ -61,6 +61,7 @@ pub async fn build_app_with_ctx(config: Config) -> anyhow::Result<(Router, Arc<C
     ctx.events.listen();
     transcode::worker::spawn(&ctx, ctx.config.workers);
     crate::webhooks::start(&ctx);
+    crate::ratelimit::start(&ctx);
     spawn_upkeep(&ctx);
     let gate = graphql::build_gate(ctx.clone());
     Ok((
@@ -81,6 +82,10 @@ pub async fn build_ctx(config: Config) -> anyhow::Result<Arc<Ctx>> {
 /// [`build_ctx`], creating the demo catalogue on a fresh embedded database when `may_seed`
 /// (the server does; workers and tools leave that to it); says whether it did.
 async fn build_ctx_seeding(config: Config, may_seed: bool) -> anyhow::Result<(Arc<Ctx>, bool)> {
+    // `Config::load` checks this too; a configuration built in code is checked here.
+    if let Some(problem) = config.rate_limits.problem() {
+        anyhow::bail!("configuration error: {problem}");
+    }
     let db = db::connect(&config).await?;
     let fresh = db::migrate(&db).await?;
     // Only the embedded default seeds itself: a PostgreSQL deployment is set up on purpose.
@@ -206,6 +211,11 @@ fn router(state: AppState) -> Router {
                 frontend(site.clone(), s, request)
             }
         })
+        // Inside the security headers, so a 429 gets them too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ratelimit::http::limit,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             security,
             crate::security::apply,

@@ -64,6 +64,9 @@ pub struct Ctx {
     pub community: crate::community::Community,
     /// Wakes the webhook sender when events were written.
     pub webhooks: crate::webhooks::Webhooks,
+    /// API-wide rate limits (`None` when `rate_limits.enabled` is off). Their statement on
+    /// PostgreSQL goes through `background_db`: it is the same for every request.
+    pub rate_limits: Option<crate::ratelimit::RateLimits>,
 }
 
 impl Ctx {
@@ -112,6 +115,7 @@ impl Ctx {
             delivery: crate::delivery::Delivery::new(&config, media_secret),
             community: crate::community::Community::new(&config),
             webhooks: crate::webhooks::Webhooks::default(),
+            rate_limits: crate::ratelimit::RateLimits::new(&config, &background_db),
             config,
             db,
             background_db,

@@ -212,6 +212,9 @@ impl Config {
                 "key `delivery.signing_secret`: must be at least 32 bytes long".into(),
             ));
         }
+        if let Some(problem) = self.rate_limits.problem() {
+            return Err(ConfigError(problem));
+        }
         Ok(())
     }
 

@@ -70,6 +70,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// Webhooks to third-party integrators.
     pub webhooks: WebhooksConfig,
+    /// API-wide rate limits per token and per address.
+    pub rate_limits: RateLimitsConfig,
 }
 
 impl Default for Config {
@@ -97,6 +99,7 @@ impl Default for Config {
             delivery: DeliveryConfig::default(),
             metrics: MetricsConfig::default(),
             webhooks: WebhooksConfig::default(),
+            rate_limits: RateLimitsConfig::default(),
         }
     }
 }

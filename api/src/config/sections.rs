@@ -418,3 +418,63 @@ impl Default for WebhooksConfig {
         }
     }
 }
+
+/// API-wide rate limits: a token bucket per API token or session and one per client address
+/// for anonymous requests (`api/src/ratelimit/`). Each bucket holds `*_burst` requests and
+/// refills at `*_per_sec`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitsConfig {
+    /// Limit requests at all (`false`: no limit and no `RateLimit` headers).
+    pub enabled: bool,
+    /// Requests a token or session may make at once.
+    pub token_burst: u32,
+    /// Requests per second a token's or session's bucket gets back.
+    pub token_per_sec: f64,
+    /// Requests an address may make at once without credentials.
+    pub address_burst: u32,
+    /// Requests per second an address's bucket gets back.
+    pub address_per_sec: f64,
+}
+
+impl Default for RateLimitsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            token_burst: 2000,
+            token_per_sec: 40.0,
+            address_burst: 1000,
+            address_per_sec: 20.0,
+        }
+    }
+}
+
+impl RateLimitsConfig {
+    /// Why these values cannot be used, naming the key.
+    pub fn problem(&self) -> Option<String> {
+        let bursts = [
+            ("token_burst", self.token_burst),
+            ("address_burst", self.address_burst),
+        ];
+        for (key, burst) in bursts {
+            if !(1..=1_000_000).contains(&burst) {
+                return Some(format!(
+                    "key `rate_limits.{key}`: {burst} is not a burst from 1 to 1000000 requests"
+                ));
+            }
+        }
+        let rates = [
+            ("token_per_sec", self.token_per_sec),
+            ("address_per_sec", self.address_per_sec),
+        ];
+        for (key, rate) in rates {
+            if !(rate.is_finite() && (0.001..=1_000_000.0).contains(&rate)) {
+                return Some(format!(
+                    "key `rate_limits.{key}`: {rate} is not a refill from 0.001 to 1000000 \
+                     requests per second"
+                ));
+            }
+        }
+        None
+    }
+}

@@ -29,7 +29,7 @@ pub async fn ws(
         Ok(p) => p,
         Err(e) => return request_error(e),
     };
-    let gate = state.gate.clone();
+    let gate = crate::ratelimit::ws::Limited::new(state.gate.clone(), state.ctx.clone());
     let ctx = state.ctx.clone();
     let mut upgrade_credentials = HeaderMap::new();
     if let Some(value) = headers.get(header::AUTHORIZATION) {

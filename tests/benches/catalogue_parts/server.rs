@@ -33,6 +33,8 @@ pub fn serve_if_asked() {
         config.workers = defaults.workers;
         config.log = "error".into();
         config.graphql.public_cache_ttl_ms = 0;
+        // Throughput from one address: the API rate limits would refuse most of it.
+        config.rate_limits.enabled = false;
         let app = projector_api::Application::build(config)
             .await
             .expect("build the app");
