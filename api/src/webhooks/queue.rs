@@ -238,6 +238,16 @@ pub async fn record(
     disable_after: Duration,
 ) -> AppResult<Next> {
     let txn = crate::db::begin_write(db).await?;
+    // The endpoint's row first, as deleting an endpoint takes it (and then its deliveries, by
+    // cascade): taking the delivery first would deadlock with a delete, and PostgreSQL would
+    // abort one of the two. On SQLite `begin_write` already holds the database's write lock.
+    let mut endpoint_row = endpoint::Entity::find_by_id(held.endpoint_id);
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        endpoint_row = endpoint_row.lock_exclusive();
+    }
+    if endpoint_row.one(&txn).await?.is_none() {
+        return Ok(Next::Done);
+    }
     let Some(current) = delivery::Entity::find_by_id(held.id).one(&txn).await? else {
         return Ok(Next::Done);
     };

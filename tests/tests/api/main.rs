@@ -9,4 +9,5 @@ mod graphql_over_http;
 mod hardening;
 mod http_endpoint;
 mod operations;
+mod ratelimit;
 mod schema;

@@ -2,8 +2,6 @@
 //! address, their headers, the 429 answers, the budget two nodes on one PostgreSQL database
 //! share, and the configuration.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::time::Duration;
 
 use futures::{SinkExt as _, StreamExt as _};
