@@ -302,7 +302,9 @@ async fn create_token(
             .await?
             .context("no admin exists; create one or pass --owner")?,
     };
-    let (token, secret) = service::create_api_token(&conn, owner.id, name, scope).await?;
+    let (token, secret) =
+        service::create_api_token(&conn, &owner, service::NewApiToken::of_scope(name, scope))
+            .await?;
     eprintln!(
         "created {} token `{}` for {} (shown once; store it now):",
         token.scope, token.name, owner.email

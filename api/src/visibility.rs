@@ -10,7 +10,10 @@
 //! applies the sea-query [`Condition`] built here, so the rule cannot drift between them.
 //!
 //! Changes: admins manage every channel; editors manage the channels they are members of;
-//! viewers manage none.
+//! viewers manage none. An API token limited to channels ([`Viewer::Limited`]) manages only
+//! those of its owner's channels, and creates no channel or tag.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement};
@@ -40,18 +43,41 @@ pub enum Viewer {
     },
     /// Sees and manages everything.
     Admin,
+    /// An API token limited to some channels: reads as `inner` does, and manages only what
+    /// `inner` may manage inside `channels` (no channel, tag or category of its own making).
+    Limited {
+        /// Who the token's owner is to these rules.
+        inner: Box<Viewer>,
+        /// The channels the token may change.
+        channels: Arc<[Uuid]>,
+    },
 }
 
 impl Viewer {
     /// The viewer a request's principal reads as.
     pub fn of(principal: &Principal) -> Self {
-        match principal {
+        let base = match principal {
             Principal::Anonymous | Principal::ReadToken { .. } => Self::Public,
             Principal::User { role, .. } if *role == Role::Admin => Self::Admin,
             Principal::User { id, role, .. } => Self::Member {
                 user_id: *id,
                 may_edit: *role >= Role::Editor,
             },
+        };
+        match principal.grant().and_then(|g| g.channels.clone()) {
+            Some(channels) => Self::Limited {
+                inner: Box::new(base),
+                channels,
+            },
+            None => base,
+        }
+    }
+
+    /// The viewer as far as reading goes (a channel limit does not narrow reads).
+    fn reader(&self) -> &Self {
+        match self {
+            Self::Limited { inner, .. } => inner.reader(),
+            other => other,
         }
     }
 }
@@ -177,9 +203,10 @@ fn public_or_member(
     public: Condition,
     member: impl Fn(Uuid) -> Condition,
 ) -> Condition {
-    match viewer {
+    match viewer.reader() {
         Viewer::Admin => Condition::all(),
-        Viewer::Public => public,
+        // `reader()` never is `Limited`; public is the safe answer anyway.
+        Viewer::Public | Viewer::Limited { .. } => public,
         Viewer::Member { user_id, .. } => Condition::any().add(public).add(member(*user_id)),
     }
 }
@@ -294,12 +321,13 @@ pub async fn can_manage(
     viewer: &Viewer,
     channel_id: Uuid,
 ) -> AppResult<bool> {
+    let viewer = match viewer {
+        Viewer::Limited { channels, .. } if !channels.contains(&channel_id) => return Ok(false),
+        Viewer::Limited { inner, .. } => inner.as_ref(),
+        other => other,
+    };
     match viewer {
         Viewer::Admin => Ok(true),
-        Viewer::Public
-        | Viewer::Member {
-            may_edit: false, ..
-        } => Ok(false),
         Viewer::Member {
             user_id,
             may_edit: true,
@@ -309,6 +337,12 @@ pub async fn can_manage(
             .count(db)
             .await?
             > 0),
+        // A limit inside a limit is never built; refusing is the safe answer.
+        Viewer::Public
+        | Viewer::Member {
+            may_edit: false, ..
+        }
+        | Viewer::Limited { .. } => Ok(false),
     }
 }
 
@@ -317,6 +351,8 @@ pub fn managed_channels(viewer: &Viewer) -> Condition {
     let id = Expr::col((channel::Entity, channel::Column::Id));
     match viewer {
         Viewer::Admin => Condition::all(),
+        Viewer::Limited { inner, channels } => managed_channels(inner)
+            .add(Expr::col((channel::Entity, channel::Column::Id)).is_in(channels.to_vec())),
         Viewer::Member {
             user_id,
             may_edit: true,
@@ -342,7 +378,8 @@ pub async fn require_manage(
     }
 }
 
-/// `FORBIDDEN` unless `viewer` may create channels (editors and admins).
+/// `FORBIDDEN` unless `viewer` may create channels and tags (editors and admins; not a token
+/// limited to channels, which creates nothing outside them).
 pub fn require_editor(viewer: &Viewer) -> AppResult<()> {
     match viewer {
         Viewer::Admin | Viewer::Member { may_edit: true, .. } => Ok(()),

@@ -18,7 +18,7 @@ mod m0012_comments;
 mod m0013_user_avatar;
 mod m0014_webhooks;
 mod m0015_playback_restrictions;
-// m0016 is the API tokens' (another branch); this one keeps its number.
+mod m0016_token_scopes;
 mod m0017_rate_limits;
 
 /// The ordered list of every migration.
@@ -44,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_user_avatar::Migration),
             Box::new(m0014_webhooks::Migration),
             Box::new(m0015_playback_restrictions::Migration),
+            Box::new(m0016_token_scopes::Migration),
             Box::new(m0017_rate_limits::Migration),
         ]
     }

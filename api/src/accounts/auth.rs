@@ -11,18 +11,21 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use uuid::Uuid;
 
-use super::{Role, Scope, service};
+use super::capabilities::TokenGrant;
+use super::{Role, service};
 use crate::error::{AppError, AppResult};
 use crate::graphql::principal;
 use crate::state::{AppState, Ctx};
 
 /// How a signed-in user proved who they are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Via {
     /// A JWT access token from `login`/`refresh`.
     Session,
-    /// A `write`-scope API token.
-    ApiToken(Uuid),
+    /// An API token with more than READ: what it grants bounds what the owner's rights allow
+    /// (its capabilities, checked by `accounts::operations` on every GraphQL operation and by
+    /// the tus uploader; its channels, by `visibility::Viewer`).
+    ApiToken(TokenGrant),
 }
 
 /// The caller of a request.
@@ -39,7 +42,7 @@ pub enum Principal {
         /// The credential presented.
         via: Via,
     },
-    /// A `read`-scope API token: sees exactly what anonymous visitors see.
+    /// An API token whose only capability is READ: sees exactly what anonymous visitors see.
     ReadToken {
         /// The token's id.
         token_id: Uuid,
@@ -68,6 +71,18 @@ impl Principal {
     /// Whether the caller is an admin.
     pub fn is_admin(&self) -> bool {
         self.role() == Some(Role::Admin)
+    }
+
+    /// What the API token the user called with grants (`None` for sessions, anonymous callers
+    /// and READ-only tokens, which act as nobody).
+    pub fn grant(&self) -> Option<&TokenGrant> {
+        match self {
+            Self::User {
+                via: Via::ApiToken(grant),
+                ..
+            } => Some(grant),
+            _ => None,
+        }
     }
 }
 
@@ -108,19 +123,21 @@ pub async fn authenticate(ctx: &Ctx, headers: &HeaderMap) -> AppResult<Principal
         let Some((api_token, owner)) = service::authenticate_api_token(&ctx.db, token).await?
         else {
             return Err(AppError::InvalidCredentials(
-                "API token is invalid or revoked",
+                "API token is invalid, expired or revoked",
             ));
         };
-        return Ok(match Scope::parse(&api_token.scope)? {
-            Scope::Read => Principal::ReadToken {
+        let grant = TokenGrant::of(&api_token)?;
+        return Ok(if grant.capabilities.read_only() {
+            Principal::ReadToken {
                 token_id: api_token.id,
                 owner: owner.id,
-            },
-            Scope::Write => Principal::User {
+            }
+        } else {
+            Principal::User {
                 id: owner.id,
                 role: Role::parse(&owner.role)?,
-                via: Via::ApiToken(api_token.id),
-            },
+                via: Via::ApiToken(grant),
+            }
         });
     }
     let claims = ctx.keys.verify(token)?;

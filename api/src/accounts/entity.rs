@@ -55,7 +55,8 @@ pub mod refresh_token {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// A long-lived token a third-party site uses to read (or write) through the API.
+/// A long-lived token a third-party site uses to call the API, with capabilities, an optional
+/// channel limit and an optional expiry.
 pub mod api_token {
     use sea_orm::entity::prelude::*;
 
@@ -73,6 +74,12 @@ pub mod api_token {
         pub created_at: DateTimeUtc,
         pub last_used_at: Option<DateTimeUtc>,
         pub revoked_at: Option<DateTimeUtc>,
+        /// Comma-separated capabilities (`read,write,upload,webhooks`).
+        pub capabilities: String,
+        /// Comma-separated ids of the channels it may change; NULL: no limit.
+        pub channel_ids: Option<String>,
+        /// When it stops working; NULL: never.
+        pub expires_at: Option<DateTimeUtc>,
     }
 
     /// Relations of an API token.

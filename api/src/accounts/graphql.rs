@@ -7,10 +7,14 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 
+use super::Role;
 use super::auth::{ClientAddr, RoleGuard, SessionGuard};
-use super::entity::{api_token, user};
+use super::entity::user;
 use super::service::{self, NewUser, Session, SessionTtl};
-use super::{Role, Scope};
+pub use super::tokens_graphql::{
+    ApiToken, CreateApiTokenInput, CreateApiTokenPayload, RevokeApiTokenInput,
+    RevokeApiTokenPayload,
+};
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::ListCount;
 use crate::graphql::relay::{from_global, to_global};
@@ -94,49 +98,6 @@ impl User {
     }
 }
 
-/// A token a third-party site uses to call the API. The secret is shown only at creation.
-#[derive(Debug, Clone)]
-pub struct ApiToken(pub api_token::Model);
-
-#[Object]
-impl ApiToken {
-    /// Global ID.
-    async fn id(&self) -> ID {
-        to_global("ApiToken", self.0.id)
-    }
-    /// The name its owner gave it.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// What it may do.
-    async fn scope(&self) -> AppResult<Scope> {
-        Scope::parse(&self.0.scope)
-    }
-    /// First characters of the secret, to tell tokens apart.
-    async fn prefix(&self) -> &str {
-        &self.0.prefix
-    }
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it was last used (to the minute).
-    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
-    }
-    /// When it was revoked; revoked tokens no longer work.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
-    }
-    /// The user whose rights a `WRITE` token carries.
-    async fn owner(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
-        let app = app(ctx)?;
-        Ok(service::find_user(&app.db, self.0.user_id)
-            .await?
-            .map(User::from))
-    }
-}
-
 /// Credentials for `login`.
 #[derive(InputObject, Debug)]
 pub struct LoginInput {
@@ -167,22 +128,6 @@ pub struct CreateUserInput {
     pub role: Role,
     /// Name shown to others; defaults to the part of the email before `@`.
     pub display_name: Option<String>,
-}
-
-/// A new API token.
-#[derive(InputObject, Debug)]
-pub struct CreateApiTokenInput {
-    /// A name to recognise it by (1 to 100 characters).
-    pub name: String,
-    /// What it may do.
-    pub scope: Scope,
-}
-
-/// Which API token to revoke.
-#[derive(InputObject, Debug)]
-pub struct RevokeApiTokenInput {
-    /// The token's ID.
-    pub id: ID,
 }
 
 /// Filters of `users`; absent fields match everyone.
@@ -285,22 +230,6 @@ pub struct LogoutEverywherePayload {
 pub struct CreateUserPayload {
     /// The new user.
     pub user: User,
-}
-
-/// Result of `createApiToken`.
-#[derive(SimpleObject, Debug)]
-pub struct CreateApiTokenPayload {
-    /// The secret, shown this once: store it now.
-    pub token: String,
-    /// The token's record.
-    pub api_token: ApiToken,
-}
-
-/// Result of `revokeApiToken`.
-#[derive(SimpleObject, Debug)]
-pub struct RevokeApiTokenPayload {
-    /// The revoked token.
-    pub api_token: ApiToken,
 }
 
 /// The client's address (unspecified when the transport has none, e.g. in-process calls).
@@ -545,7 +474,10 @@ impl AccountsMutation {
         Ok(UpdateUserPayload { user: user.into() })
     }
 
-    /// Creates an API token owned by the caller. The secret is in the payload, once.
+    /// Creates an API token owned by the caller, with capabilities (or the deprecated `scope`),
+    /// optionally limited to channels the caller may edit and with an expiry (at most a year
+    /// ahead). The secret is in the payload, once. A bad input is `VALIDATION` and creates
+    /// nothing.
     #[graphql(guard = "SessionGuard")]
     async fn create_api_token(
         &self,
@@ -554,14 +486,7 @@ impl AccountsMutation {
     ) -> AppResult<CreateApiTokenPayload> {
         // Sessions and tokens: nothing the public reads.
         crate::graphql::gate::changed_nothing_public(ctx);
-        let app = app(ctx)?;
-        let owner = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
-        let (model, token) =
-            service::create_api_token(&app.db, owner, &input.name, input.scope).await?;
-        Ok(CreateApiTokenPayload {
-            token,
-            api_token: ApiToken(model),
-        })
+        super::tokens_graphql::create(ctx, input).await
     }
 
     /// Revokes one of the caller's API tokens (admins may revoke anyone's).

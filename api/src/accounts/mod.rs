@@ -2,12 +2,15 @@
 //! the authentication extractor and the GraphQL guards.
 
 pub mod auth;
+pub mod capabilities;
 pub mod entity;
 pub mod graphql;
 pub mod jwt;
+pub mod operations;
 pub mod rate_limit;
 pub mod service;
 pub mod sessions;
+pub mod tokens_graphql;
 
 use crate::error::{AppError, AppResult};
 
@@ -45,13 +48,13 @@ impl Role {
     }
 }
 
-/// What an API token may do.
+/// What an API token may do, as the first API tokens said it (now a list of capabilities).
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(name = "ApiTokenScope")]
 pub enum Scope {
-    /// Sees only public content, like an anonymous visitor (for third-party sites).
+    /// Sees only public content, like an anonymous visitor: capabilities `[READ]`.
     Read,
-    /// Acts as its owner, with the owner's role.
+    /// Acts as its owner, with the owner's role: capabilities `[READ, WRITE, UPLOAD]`.
     Write,
 }
 

@@ -65,14 +65,9 @@ impl Gate {
     /// Anonymous callers' mutations (signing in) change no content and leave the cache alone.
     fn watch(&self, request: &mut Request, session: Option<&Data>) -> Option<Watch> {
         let ctx = self.0.ctx.clone()?;
-        let principal = |data: &Data| {
-            data.get(&TypeId::of::<Principal>())
-                .and_then(|p| p.downcast_ref::<Principal>())
-                .map(|p| matches!(p, Principal::User { .. }))
-        };
-        let by_user = principal(&request.data)
-            .or_else(|| session.and_then(principal))
-            .unwrap_or(false);
+        let by_user = principal_in(&request.data)
+            .or_else(|| session.and_then(principal_in))
+            .is_some_and(|p| matches!(p, Principal::User { .. }));
         if !by_user {
             return None;
         }
@@ -98,13 +93,28 @@ impl Gate {
 
     /// What a request must pass before it runs, in order: its nesting (before anything parses
     /// it), its persisted query (looked up or registered), its cost (on the parsed document,
-    /// which goes on to execution).
-    async fn prepare(&self, request: Request) -> Result<Request, ServerError> {
+    /// which goes on to execution), and what the caller's API token may do
+    /// (`accounts::operations`; the caller is in the request's data, or in the WebSocket
+    /// connection's `session`).
+    async fn prepare(
+        &self,
+        request: Request,
+        session: Option<&Data>,
+    ) -> Result<Request, ServerError> {
         if let Err(message) = cost::check_nesting(&request.query) {
             return Err(validation(message));
         }
         let mut request = self.persisted(request).await?;
         cost::check(&self.0.documents, self.0.limit, &mut request)?;
+        let principal = principal_in(&request.data)
+            .or_else(|| session.and_then(principal_in))
+            .cloned();
+        let name = request.operation_name.clone();
+        if let Some(principal) = principal
+            && let Ok(doc) = request.parsed_query()
+        {
+            crate::accounts::operations::check(&principal, doc, name.as_deref())?;
+        }
         Ok(request)
     }
 
@@ -211,6 +221,12 @@ fn mutation_fields(request: &mut Request) -> Option<usize> {
     }
 }
 
+/// The caller a request's (or a WebSocket connection's) data holds.
+fn principal_in(data: &Data) -> Option<&Principal> {
+    data.get(&TypeId::of::<Principal>())
+        .and_then(|p| p.downcast_ref::<Principal>())
+}
+
 fn validation(message: impl Into<String>) -> ServerError {
     let mut error = ServerError::new(message, None);
     let mut ext = async_graphql::ErrorExtensionValues::default();
@@ -221,7 +237,7 @@ fn validation(message: impl Into<String>) -> ServerError {
 
 impl Executor for Gate {
     async fn execute(&self, request: Request) -> Response {
-        let mut response = match self.prepare(request).await {
+        let mut response = match self.prepare(request, None).await {
             Ok(mut request) => {
                 let watch = self.watch(&mut request, None);
                 let response = self.0.schema.execute(request).await;
@@ -243,7 +259,7 @@ impl Executor for Gate {
     ) -> BoxStream<'static, Response> {
         let gate = self.clone();
         futures::stream::once(async move {
-            match gate.prepare(request).await {
+            match gate.prepare(request, session_data.as_deref()).await {
                 Ok(mut request) => {
                     let watch = gate.watch(&mut request, session_data.as_deref());
                     let responses = Executor::execute_stream(&gate.0.schema, request, session_data);

@@ -11,3 +11,4 @@ mod http_endpoint;
 mod operations;
 mod ratelimit;
 mod schema;
+mod tokens;

@@ -20,7 +20,7 @@ pub use credentials::{
 };
 pub use login::{Session, SessionTtl, login, logout, refresh};
 pub use tokens::{
-    authenticate_api_token, create_api_token, list_all_api_tokens, list_api_tokens, random_token,
-    revoke_api_token, sha256_hex,
+    MAX_TOKEN_CHANNELS, MAX_TOKEN_DAYS, NewApiToken, authenticate_api_token, create_api_token,
+    list_all_api_tokens, list_api_tokens, random_token, revoke_api_token, sha256_hex,
 };
 pub use users::{NewUser, create_user, ensure_first_admin, find_user, find_user_by_email};

@@ -193,6 +193,7 @@ pub async fn moderates(
 fn user_of(viewer: &Viewer) -> Option<Uuid> {
     match viewer {
         Viewer::Member { user_id, .. } => Some(*user_id),
+        Viewer::Limited { inner, .. } => user_of(inner),
         _ => None,
     }
 }

@@ -10,8 +10,10 @@ use uuid::Uuid;
 use super::TusError;
 use crate::accounts::Role;
 use crate::accounts::auth::{Auth, Principal};
+use crate::accounts::capabilities::Capability;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::visibility::Viewer;
 
 /// Uploads being written to right now, so two PATCHes never append to one file at once.
 #[derive(Debug, Default)]
@@ -37,26 +39,23 @@ impl Drop for LockGuard<'_> {
     }
 }
 
-/// An editor or admin acting for themselves (uploads are theirs).
-#[derive(Debug, Clone, Copy)]
+/// An editor or admin acting for themselves (uploads are theirs); with an API token, one that
+/// has the UPLOAD capability (every tus request needs it), limited as the token is.
+#[derive(Debug, Clone)]
 pub struct Uploader {
     /// The user's id.
     pub id: Uuid,
-    /// Whether they are an admin (admins may touch anyone's upload).
+    /// Whether they may touch anyone's upload (admins, unless their token is limited to
+    /// channels).
     pub is_admin: bool,
+    /// The uploader as the visibility rules see them (a token's channel limit included).
+    viewer: Viewer,
 }
 
 impl Uploader {
     /// The uploader as the visibility rules see them.
-    pub fn viewer(&self) -> crate::visibility::Viewer {
-        if self.is_admin {
-            crate::visibility::Viewer::Admin
-        } else {
-            crate::visibility::Viewer::Member {
-                user_id: self.id,
-                may_edit: true,
-            }
-        }
+    pub fn viewer(&self) -> Viewer {
+        self.viewer.clone()
     }
 }
 
@@ -65,10 +64,17 @@ impl FromRequestParts<AppState> for Uploader {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, TusError> {
         let Auth(principal) = Auth::from_request_parts(parts, state).await?;
+        if let Some(grant) = principal.grant()
+            && !grant.capabilities.contains(Capability::Upload)
+        {
+            return Err(AppError::Forbidden.into());
+        }
+        let viewer = Viewer::of(&principal);
         match principal {
             Principal::User { id, role, .. } if role >= Role::Editor => Ok(Self {
                 id,
-                is_admin: role == Role::Admin,
+                is_admin: viewer == Viewer::Admin,
+                viewer,
             }),
             Principal::User { .. } | Principal::ReadToken { .. } => Err(AppError::Forbidden.into()),
             Principal::Anonymous => Err(AppError::Unauthenticated.into()),
