@@ -27,15 +27,23 @@ crate::messages! {
         Copied => "Copied.", "Copié.";
         CopyRefused => "The browser refused: select the secret and copy it.",
             "Le navigateur a refusé : sélectionnez le secret et copiez-le.";
-        TokensHintRead => "A READ token sees what anonymous visitors see (for sites that show your videos); ",
-            "Un jeton READ voit ce que voient les visiteurs anonymes (pour les sites qui montrent vos vidéos) ; ";
-        TokensHintWrite => "a WRITE token acts as you, with your role.",
-            "un jeton WRITE agit en votre nom, avec votre rôle.";
+        TokensHintRead => "A token with only Read sees what anonymous visitors see (for sites that show your videos); ",
+            "Un jeton qui ne fait que lire voit ce que voient les visiteurs anonymes (pour les sites qui montrent vos vidéos) ; ";
+        TokensHintWrite => "with more, it acts as you, never beyond your rights, and only in the channels you tick.",
+            "avec davantage, il agit en votre nom, jamais au-delà de vos droits, et seulement dans les chaînes cochées.";
         NewToken => "New token", "Nouveau jeton";
         Name => "Name", "Nom";
-        Scope => "Scope", "Portée";
-        ReadScope => "Read (public content only)", "Lecture (contenu public seulement)";
-        WriteScope => "Write (acts as you)", "Écriture (agit en votre nom)";
+        Capabilities => "What it may do", "Ce qu’il peut faire";
+        CapRead => "Read (queries)", "Lire (requêtes)";
+        CapWrite => "Write (changes, as you)", "Écrire (modifications, en votre nom)";
+        CapUpload => "Upload files", "Téléverser des fichiers";
+        CapWebhooks => "Manage webhooks", "Gérer les webhooks";
+        Channels => "Only in these channels (none ticked: every channel you can edit)",
+            "Seulement dans ces chaînes (aucune cochée : toutes celles que vous pouvez modifier)";
+        AllChannels => "every channel", "toutes les chaînes";
+        Expiry => "Expires on (empty: never)", "Expire le (vide : jamais)";
+        NeverExpires => "never expires", "n’expire jamais";
+        Expired => "expired", "expiré";
         CreateToken => "Create token", "Créer le jeton";
         CopyNow => "Copy this secret now: ", "Copiez ce secret maintenant : ";
         ShownOnce => "it is shown only this once.", "il n’est affiché qu’une seule fois.";
@@ -142,6 +150,8 @@ pub fn token_words(locale: Locale, word: TokenWord, value: &str) -> String {
         (Locale::Fr, TokenWord::CreatedAt) => format!("créé le {value}"),
         (Locale::En, TokenWord::RevokedAt) => format!("revoked {value}"),
         (Locale::Fr, TokenWord::RevokedAt) => format!("révoqué le {value}"),
+        (Locale::En, TokenWord::ExpiresAt) => format!("expires {value}"),
+        (Locale::Fr, TokenWord::ExpiresAt) => format!("expire le {value}"),
         (Locale::En, TokenWord::RevokeLabel) => format!("Revoke {value}"),
         (Locale::Fr, TokenWord::RevokeLabel) => format!("Révoquer {value}"),
     }
@@ -160,6 +170,8 @@ pub enum TokenWord {
     CreatedAt,
     /// When it was revoked.
     RevokedAt,
+    /// When it expires.
+    ExpiresAt,
     /// The revoke button's label (value: its name).
     RevokeLabel,
 }
