@@ -225,7 +225,7 @@ async fn a_token_made_on_the_tokens_page_works_shows_its_secret_once_and_stops_w
     let too_long = text_of(&browser, "#new-token-name-error").await;
 
     fill(&browser, "#new-token-name", "Partner site").await;
-    choose(&browser, "#new-token-scope", "WRITE").await;
+    click(&browser, "#new-token-cap-WRITE").await;
     click(&browser, "#new-token-submit").await;
     let notice = text_of(&browser, "#new-token-notice").await;
     let secret = text_of(&browser, "#new-token-secret").await.unwrap();
@@ -288,4 +288,89 @@ async fn a_token_made_on_the_tokens_page_works_shows_its_secret_once_and_stops_w
         "{revoked:?}"
     );
     assert!(after.is_err(), "a revoked token still works: {after:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_made_on_the_tokens_page_keeps_to_its_capabilities_channels_and_expiry() {
+    assert_app_is_built();
+    let app = spawn_site().await;
+    let admin = app.admin_token().await;
+    let alpha = app.create_channel(&admin, "Alpha").await;
+    let beta = app.create_channel(&admin, "Beta").await;
+    let in_alpha = app
+        .create_video(&admin, alpha["id"].as_str().unwrap(), "In alpha", json!({}))
+        .await;
+    let in_beta = app
+        .create_video(&admin, beta["id"].as_str().unwrap(), "In beta", json!({}))
+        .await;
+    let browser = Browser::start().await;
+    sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    open(&browser, &app, "/admin/tokens").await;
+    wait_for(&browser, "label.token-channel[data-name=\"Alpha\"] input").await;
+    let webhooks_offered = js(
+        &browser,
+        "return document.getElementById('new-token-cap-WEBHOOKS') !== null;",
+    )
+    .await;
+
+    // An expiry in the past is refused beside its field.
+    fill(&browser, "#new-token-name", "Alpha writer").await;
+    click(&browser, "#new-token-cap-WRITE").await;
+    click(&browser, "label.token-channel[data-name=\"Alpha\"] input").await;
+    js(
+        &browser,
+        "document.getElementById('new-token-expires').value = '2020-01-01'; return true;",
+    )
+    .await;
+    click(&browser, "#new-token-submit").await;
+    let past = text_of(&browser, "#new-token-expires-error").await;
+    let tokens_after_past = app.count("api_tokens").await;
+
+    let next_month = (chrono::Utc::now() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    js(
+        &browser,
+        &format!(
+            "document.getElementById('new-token-expires').value = '{next_month}'; return true;"
+        ),
+    )
+    .await;
+    click(&browser, "#new-token-submit").await;
+    let notice = text_of(&browser, "#new-token-notice").await;
+    let secret = text_of(&browser, "#new-token-secret").await.unwrap();
+    let row = |inner: &str| format!("li.token-row[data-name=\"Alpha writer\"] {inner}");
+    let capabilities = text_of(&browser, &row(".token-capabilities")).await;
+    let channels = text_of(&browser, &row(".token-channels")).await;
+    let expiry = text_of(&browser, &row(".token-expiry")).await;
+    browser.close().await;
+
+    let rename = |id: &serde_json::Value| json!({ "i": { "id": id, "title": "Renamed" } });
+    let update = "mutation($i: UpdateVideoInput!) { updateVideo(input: $i) { video { title } } }";
+    let inside = app
+        .graphql(Some(&secret), update, rename(&in_alpha["id"]))
+        .await;
+    let outside = app
+        .graphql(Some(&secret), update, rename(&in_beta["id"]))
+        .await;
+
+    assert_eq!(webhooks_offered, json!(true), "admins may give WEBHOOKS");
+    assert_eq!(past.as_deref(), Some("Must be in the future"));
+    assert_eq!(tokens_after_past, 0, "a refused token is not made");
+    assert_eq!(notice.as_deref(), Some("Created the token “Alpha writer”."));
+    assert_eq!(capabilities.as_deref(), Some("READ, WRITE"));
+    assert_eq!(channels.as_deref(), Some("Alpha"));
+    assert_eq!(
+        expiry.as_deref(),
+        Some(format!("expires {next_month} 00:00 UTC").as_str())
+    );
+    assert_eq!(
+        inside["data"]["updateVideo"]["video"]["title"], "Renamed",
+        "{inside}"
+    );
+    assert_eq!(
+        projector_tests::error_code(&outside),
+        Some("FORBIDDEN"),
+        "{outside}"
+    );
 }
