@@ -60,6 +60,35 @@ fn cache_control_for(path: &str, private_until: Option<i64>) -> String {
     }
 }
 
+/// `/media/{scope}/{asset}/{path}` taken apart from the raw path (axum would decode `%2F` into
+/// `/` inside a wildcard); `None` for anything that is not exactly that shape.
+fn parse_media_path(uri: &Uri) -> Option<(&str, Uuid, &str, ObjectKey)> {
+    let rest = uri.path().strip_prefix("/media/")?;
+    let mut parts = rest.splitn(3, '/');
+    let (scope, asset_raw, path) = (parts.next()?, parts.next()?, parts.next()?);
+    let asset = Uuid::try_parse(asset_raw).ok()?;
+    if asset.hyphenated().to_string() != asset_raw || path.contains('%') {
+        return None;
+    }
+    let key = ObjectKey::for_asset(asset, path).ok()?;
+    Some((scope, asset, path, key))
+}
+
+/// For a signed scope (`s{expiry}.{signature}`), the expiry it grants once its signature checks
+/// out; `None` for the public scope `p`.
+fn signed_until(ctx: &Ctx, scope: &str, asset: Uuid) -> Result<Option<i64>, Refusal> {
+    if scope == "p" {
+        return Ok(None);
+    }
+    ctx.delivery
+        .signer
+        .verify(scope, asset, Utc::now().timestamp())?;
+    Ok(scope
+        .strip_prefix('s')
+        .and_then(|s| s.split_once('.'))
+        .and_then(|(e, _)| e.parse::<i64>().ok()))
+}
+
 /// The handler.
 pub async fn get(
     State(state): State<AppState>,
@@ -68,36 +97,13 @@ pub async fn get(
     headers: HeaderMap,
 ) -> Response {
     let ctx = &state.ctx;
-    // The raw path: axum would decode `%2F` into `/` inside a wildcard.
-    let Some(rest) = uri.path().strip_prefix("/media/") else {
+    let Some((scope, asset, path, mut key)) = parse_media_path(&uri) else {
         return not_found();
     };
-    let mut parts = rest.splitn(3, '/');
-    let (Some(scope), Some(asset_raw), Some(path)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return not_found();
-    };
-    let Ok(asset) = Uuid::try_parse(asset_raw) else {
-        return not_found();
-    };
-    if asset.hyphenated().to_string() != asset_raw || path.contains('%') {
-        return not_found();
-    }
-    let Ok(mut key) = ObjectKey::for_asset(asset, path) else {
-        return not_found();
-    };
-    let private_until = if scope == "p" {
-        None
-    } else {
-        let now = Utc::now().timestamp();
-        match ctx.delivery.signer.verify(scope, asset, now) {
-            Ok(()) => scope
-                .strip_prefix('s')
-                .and_then(|s| s.split_once('.'))
-                .and_then(|(e, _)| e.parse::<i64>().ok()),
-            Err(Refusal::Malformed) => return not_found(),
-            Err(Refusal::BadSignature | Refusal::Expired) => return forbidden(),
-        }
+    let private_until = match signed_until(ctx, scope, asset) {
+        Ok(until) => until,
+        Err(Refusal::Malformed) => return not_found(),
+        Err(Refusal::BadSignature | Refusal::Expired) => return forbidden(),
     };
     let access = match ctx
         .delivery
