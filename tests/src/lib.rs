@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 pub mod browser;
 pub mod garage;
 pub mod media;
+pub mod receiver;
 pub mod tus;
 
 /// The JWT secret every test server signs with, so tests can forge tokens on purpose.

@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use projector_api::Config;
 use projector_api::media::subject::{MediaChange, Subject, set_media};
 use projector_api::visibility::Status;
 use projector_tests::{Backend, TestApp, both_databases, spawn_app_with};
@@ -14,31 +13,7 @@ use serde_json::{Value, json};
 use crate::receiver::{Behaviour, Receiver, signed_with};
 use crate::support::uuid_of;
 
-/// Loopback receivers, quick retries (1 ms, 60 ms, 360 ms, ...) and a short poll.
-pub fn fast(c: &mut Config) {
-    c.webhooks.allow_private_targets = true;
-    c.webhooks.retry_base_ms = 1;
-    c.webhooks.poll_ms = 50;
-    c.webhooks.timeout_ms = 2000;
-}
-
-/// Registers an endpoint as `token`; returns its ID and secret.
-pub async fn endpoint(app: &TestApp, token: &str, url: &str, types: &[&str]) -> (String, String) {
-    let data = app
-        .graphql_ok(
-            Some(token),
-            "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret endpoint { id url enabled eventTypes } } }",
-            json!({ "i": { "url": url, "eventTypes": types, "description": "test receiver" } }),
-        )
-        .await;
-    let created = &data["createWebhookEndpoint"];
-    assert_eq!(created["endpoint"]["enabled"], true);
-    assert_eq!(created["endpoint"]["eventTypes"], json!(types));
-    (
-        created["endpoint"]["id"].as_str().unwrap().to_string(),
-        created["secret"].as_str().unwrap().to_string(),
-    )
-}
+pub use projector_tests::receiver::{endpoint, fast};
 
 /// An endpoint as the admin reads it, with its delivery log (newest first).
 pub async fn read_endpoint(app: &TestApp, admin: &str, id: &str) -> Value {

@@ -15,6 +15,10 @@ use hmac::{Hmac, Mac as _};
 use serde_json::Value;
 use sha2::Sha256;
 
+use crate::TestApp;
+use projector_api::Config;
+use serde_json::json;
+
 /// How the receiver answers.
 #[derive(Clone, Copy, Debug)]
 pub enum Behaviour {
@@ -30,6 +34,8 @@ pub enum Behaviour {
     RedirectTo(u16),
     /// Never answers.
     Hang,
+    /// Never answers the first `n` requests, then 200.
+    HangFirst(usize),
     /// 200 with 10 MB of body, then a body that never ends.
     Huge,
 }
@@ -153,6 +159,8 @@ async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: String) 
         )
             .into_response(),
         Behaviour::Hang => std::future::pending().await,
+        Behaviour::HangFirst(n) if count <= n => std::future::pending().await,
+        Behaviour::HangFirst(_) => StatusCode::OK.into_response(),
         Behaviour::Huge => {
             let chunk = bytes::Bytes::from(vec![b'x'; 64 * 1024]);
             let body = futures::stream::iter(
@@ -176,4 +184,30 @@ pub fn signed_with(received: &Received, secret: &str) -> bool {
     mac.update(format!("{}.{}.{}", received.id, received.timestamp, received.body).as_bytes());
     let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
     received.signature.split(' ').any(|s| s == expected)
+}
+
+/// Loopback receivers, quick retries (1 ms, 60 ms, 360 ms, ...) and a short poll.
+pub fn fast(c: &mut Config) {
+    c.webhooks.allow_private_targets = true;
+    c.webhooks.retry_base_ms = 1;
+    c.webhooks.poll_ms = 50;
+    c.webhooks.timeout_ms = 2000;
+}
+
+/// Registers an endpoint as `token`; returns its ID and secret.
+pub async fn endpoint(app: &TestApp, token: &str, url: &str, types: &[&str]) -> (String, String) {
+    let data = app
+        .graphql_ok(
+            Some(token),
+            "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret endpoint { id url enabled eventTypes } } }",
+            json!({ "i": { "url": url, "eventTypes": types, "description": "test receiver" } }),
+        )
+        .await;
+    let created = &data["createWebhookEndpoint"];
+    assert_eq!(created["endpoint"]["enabled"], true);
+    assert_eq!(created["endpoint"]["eventTypes"], json!(types));
+    (
+        created["endpoint"]["id"].as_str().unwrap().to_string(),
+        created["secret"].as_str().unwrap().to_string(),
+    )
 }
