@@ -138,9 +138,11 @@ pub async fn set_caption(
             "application/vnd.apple.mpegurl",
         )
         .await?;
+    // The row, the master playlist that lists it and the webhook event go together.
+    let txn = crate::db::begin_write(&ctx.db).await?;
     media_output::Entity::delete_many()
         .filter(caption_row(asset, &language))
-        .exec(&ctx.db)
+        .exec(&txn)
         .await?;
     let row = media_output::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -159,9 +161,12 @@ pub async fn set_caption(
         )),
         created_at: Set(Utc::now()),
     }
-    .insert(&ctx.db)
+    .insert(&txn)
     .await?;
-    rewrite_master(&ctx.db, &ctx.storage, asset).await?;
+    rewrite_master(&txn, &ctx.storage, asset).await?;
+    crate::webhooks::outbox::captions(&txn, video_id, &language).await?;
+    txn.commit().await?;
+    ctx.webhooks.wake();
     ctx.public_cache.invalidate();
     Ok(row)
 }

@@ -15,7 +15,7 @@ use crate::channels::entity::channel;
 use crate::community::entity::comment;
 use crate::error::AppResult;
 use crate::graphql::relay::to_global;
-use crate::media::entity::upload;
+use crate::media::entity::{media_output, upload};
 use crate::media::subject::Subject;
 use crate::playlists::entity::playlist;
 use crate::podcasts::entity::{episode, podcast};
@@ -29,16 +29,21 @@ pub const EVENT_TYPES: &[&str] = &[
     "video.published",
     "video.unpublished",
     "video.media.processing",
+    "video.media.playable",
     "video.media.ready",
     "video.media.failed",
+    "video.rendition.ready",
+    "video.captions.ready",
     "episode.created",
     "episode.updated",
     "episode.deleted",
     "episode.published",
     "episode.unpublished",
     "episode.media.processing",
+    "episode.media.playable",
     "episode.media.ready",
     "episode.media.failed",
+    "episode.rendition.ready",
     "playlist.created",
     "playlist.updated",
     "playlist.deleted",
@@ -210,6 +215,59 @@ pub async fn media(
     });
     let event_type = format!("{}.media.{outcome}", subject.kind().as_str());
     record(db, &event_type, data).await
+}
+
+/// Records `<kind>.media.playable` for a subject whose new media can be played from now on, while
+/// the rest is still being made: a video's master playlist lists a segment of every rung. The
+/// status is still `PROCESSING`; `.media.ready` follows when everything is made.
+pub async fn playable(db: &impl ConnectionTrait, subject: Subject) -> AppResult<()> {
+    let data = json!({
+        "id": subject.global_id(),
+        "mediaStatus": "PROCESSING",
+        "playable": true,
+    });
+    record(
+        db,
+        &format!("{}.media.playable", subject.kind().as_str()),
+        data,
+    )
+    .await
+}
+
+/// Records `<kind>.rendition.ready` for one finished rendition of a subject's media: a rung of a
+/// video's HLS ladder (`720p`) or an episode's audio file (`m4a`, `mp3`).
+pub async fn rendition(
+    db: &impl ConnectionTrait,
+    subject: Subject,
+    output: &media_output::Model,
+) -> AppResult<()> {
+    let data = json!({
+        "id": subject.global_id(),
+        "name": output.name,
+        "kind": output.kind.to_uppercase(),
+        "contentType": output.content_type,
+        "width": output.width,
+        "height": output.height,
+        "bitrate": output.bitrate,
+        "bytes": output.bytes,
+        "durationSecs": output.duration_secs,
+    });
+    record(
+        db,
+        &format!("{}.rendition.ready", subject.kind().as_str()),
+        data,
+    )
+    .await
+}
+
+/// Records `video.captions.ready` when a video's captions in `language` are stored and listed
+/// in its master playlist (a replacement in the same language sends it again).
+pub async fn captions(db: &impl ConnectionTrait, video: Uuid, language: &str) -> AppResult<()> {
+    let data = json!({
+        "id": to_global("Video", video),
+        "language": language,
+    });
+    record(db, "video.captions.ready", data).await
 }
 
 /// Records `upload.<what>` (`created`, `completed`, `rejected`, `cancelled`, `expired`,

@@ -9,3 +9,4 @@ mod queue;
 mod retry;
 mod subscriptions;
 mod support;
+mod webhooks;

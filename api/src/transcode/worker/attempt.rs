@@ -67,7 +67,7 @@ pub(super) async fn attempt(
     if !queue::still_held(&ctx.db, job.id, worker).await? {
         return Err(Stop::Cancelled);
     }
-    record::finish(ctx, worker, job, subject, &probe, &outputs).await
+    record::finish(ctx, worker, job, &probe, &outputs, follow.announced).await
 }
 
 /// The job's source asset and its probe; a job without them cannot succeed.
@@ -201,6 +201,8 @@ struct Follow<'a> {
     /// Files stored so far, relative to `out_dir`.
     stored: BTreeSet<PathBuf>,
     playable: bool,
+    /// Whether `.media.playable` went out with the early master playlist.
+    announced: bool,
     progress: Progress,
     started: Instant,
     /// Why the attempt must stop; the pipeline is told to cancel and its last events ignored.
@@ -223,6 +225,7 @@ impl<'a> Follow<'a> {
             cancel,
             stored: BTreeSet::new(),
             playable: false,
+            announced: false,
             progress: Progress::default(),
             started: Instant::now(),
             stop: None,
@@ -274,8 +277,12 @@ impl<'a> Follow<'a> {
                     }
                     if !self.playable && rel == Path::new("hls/master.m3u8") {
                         self.playable = true;
-                        if let Err(e) = record::mark_playable(ctx, job, self.out_dir, &rel).await {
-                            tracing::warn!(error = %e, "could not record the master playlist early");
+                        match record::mark_playable(ctx, job, self.out_dir, &rel).await {
+                            Ok(announced) => self.announced = announced,
+                            Err(e) => tracing::warn!(
+                                error = %e,
+                                "could not record the master playlist early"
+                            ),
                         }
                         publish_changed(ctx, job).await;
                     }

@@ -17,21 +17,24 @@ use crate::media::content_type;
 use crate::media::entity::media_output;
 use crate::media::key::ObjectKey;
 use crate::media::probe::Probe;
-use crate::media::subject::{self, MediaChange, Subject};
+use crate::media::subject::{self, MediaChange};
 use crate::state::Ctx;
 use crate::transcode::entity::job;
 use crate::transcode::pipeline::{Output, OutputKind};
 use crate::transcode::queue;
 use crate::visibility::Status;
+use crate::webhooks::outbox;
 
 /// Records the master playlist as soon as it exists, so the video reads as playable while the
-/// rest is still being encoded (the final row replaces it at the end).
+/// rest is still being encoded (the final row replaces it at the end). When the subject already
+/// uses this asset (its first media, not a replacement), viewers can play it from now on, and
+/// `<kind>.media.playable` is written with the row; returns whether it was.
 pub(super) async fn mark_playable(
     ctx: &Ctx,
     job: &job::Model,
     out_dir: &Path,
     rel: &Path,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let bytes = tokio::fs::metadata(out_dir.join(rel))
         .await
         .map(|m| m.len())
@@ -48,6 +51,7 @@ pub(super) async fn mark_playable(
         duration_secs: None,
         extra: serde_json::Value::Null,
     };
+    let subject = job.subject();
     let txn = crate::db::begin_write(&ctx.db).await?;
     media_output::Entity::delete_many()
         .filter(media_output::Column::AssetId.eq(job.asset_id))
@@ -55,16 +59,24 @@ pub(super) async fn mark_playable(
         .exec(&txn)
         .await?;
     insert_output(&txn, job.asset_id, &output).await?;
+    let current = subject::media_of(&txn, subject).await?;
+    let announced = current.is_some_and(|c| c.asset == Some(job.asset_id));
+    if announced {
+        crate::webhooks::outbox::playable(&txn, subject).await?;
+    }
     txn.commit().await?;
-    crate::media::subject::media_changed(ctx, job.subject()).await;
-    Ok(())
+    if announced {
+        ctx.webhooks.wake();
+    }
+    crate::media::subject::media_changed(ctx, subject).await;
+    Ok(announced)
 }
 
 async fn insert_output(
     db: &impl sea_orm::ConnectionTrait,
     asset: Uuid,
     output: &Output,
-) -> AppResult<()> {
+) -> AppResult<media_output::Model> {
     let rel = output
         .path
         .to_str()
@@ -87,20 +99,22 @@ async fn insert_output(
         created_at: Set(Utc::now()),
     }
     .insert(db)
-    .await?;
-    Ok(())
+    .await
+    .map_err(AppError::from)
 }
 
-/// Records the outputs and makes the asset the subject's media, in one transaction; a source it
-/// replaces is deleted afterwards.
+/// Records the outputs and makes the asset the subject's media, in one transaction with their
+/// webhook events (`.media.playable` unless `announced` already, one `.rendition.ready` per
+/// rung or audio file, `.media.ready`); a source it replaces is deleted afterwards.
 pub(super) async fn finish(
     ctx: &Ctx,
     worker: &str,
     job: &job::Model,
-    subject: Subject,
     probe: &Probe,
     outputs: &[Output],
+    announced: bool,
 ) -> Result<(), Stop> {
+    let subject = job.subject();
     let txn = crate::db::begin_write(&ctx.db)
         .await
         .map_err(AppError::from)?;
@@ -110,8 +124,12 @@ pub(super) async fn finish(
         .exec(&txn)
         .await
         .map_err(AppError::from)?;
+    let mut renditions = Vec::new();
     for output in outputs {
-        insert_output(&txn, job.asset_id, output).await?;
+        let row = insert_output(&txn, job.asset_id, output).await?;
+        if matches!(output.kind, OutputKind::HlsRendition | OutputKind::Audio) {
+            renditions.push(row);
+        }
     }
     let duration = outputs
         .iter()
@@ -124,6 +142,12 @@ pub(super) async fn finish(
         return Err(Stop::Cancelled);
     };
     let replaced = current.asset.filter(|c| *c != job.asset_id);
+    if replaced.is_some() || !announced {
+        outbox::playable(&txn, subject).await?;
+    }
+    for row in &renditions {
+        outbox::rendition(&txn, subject, row).await?;
+    }
     subject::set_media(
         &txn,
         subject,
