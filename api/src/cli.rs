@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::accounts::capabilities::{Capabilities, Capability};
 use crate::accounts::entity::user;
 use crate::accounts::service::{self, NewUser};
 use crate::accounts::{Role, Scope};
@@ -136,17 +137,32 @@ pub enum UserCommand {
 #[derive(Subcommand, Debug)]
 pub enum TokenCommand {
     /// Create an API token and print it (shown once).
-    Create {
-        /// A name to recognise it by.
-        #[arg(long)]
-        name: String,
-        /// read (public content only) or write (acts as its owner).
-        #[arg(long)]
-        scope: String,
-        /// Email of the owning user (default: the oldest admin).
-        #[arg(long)]
-        owner: Option<String>,
-    },
+    Create(NewToken),
+}
+
+/// `projector token create`'s options.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct NewToken {
+    /// A name to recognise it by.
+    #[arg(long)]
+    pub name: String,
+    /// What it may do, comma-separated: read, write, upload, webhooks (`read` alone: public
+    /// content only).
+    #[arg(long, conflicts_with = "scope", required_unless_present = "scope")]
+    pub capabilities: Option<String>,
+    /// Deprecated: `read` (capability read) or `write` (read, write, upload).
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// A channel (slug or ID) it may change; repeat for more. None: every channel its owner
+    /// may edit.
+    #[arg(long = "channel")]
+    pub channels: Vec<String>,
+    /// It stops working after this many days (1 to 365). None: never.
+    #[arg(long)]
+    pub expires_in_days: Option<i64>,
+    /// Email of the owning user (default: the oldest admin).
+    #[arg(long)]
+    pub owner: Option<String>,
 }
 
 impl Cli {
@@ -221,8 +237,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             create_user(&config, new).await
         }
         Command::Token {
-            command: TokenCommand::Create { name, scope, owner },
-        } => create_token(&config, &name, &scope, owner).await,
+            command: TokenCommand::Create(new),
+        } => {
+            let (token, secret) = create_token(&config, &new).await?;
+            eprintln!(
+                "created token `{}` ({}) (shown once; store it now):",
+                token.name, token.capabilities
+            );
+            println!("{secret}");
+            Ok(())
+        }
         Command::Storage {
             command: StorageCommand::Migrate { to, concurrency },
         } => migrate_storage(&config, to, concurrency).await,
@@ -281,18 +305,22 @@ async fn create_user(config: &Config, new: NewUser) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `projector token create`: for `owner`'s account, else the first admin's.
-async fn create_token(
+/// `projector token create`: a token for `owner`'s account, else the oldest admin's, with the
+/// capabilities, channels and expiry asked for; the same checks as `createApiToken` (a bad
+/// value creates nothing). Returns the token and its secret.
+pub async fn create_token(
     config: &Config,
-    name: &str,
-    scope: &str,
-    owner: Option<String>,
-) -> anyhow::Result<()> {
-    let scope = Scope::parse(scope)?;
+    new: &NewToken,
+) -> anyhow::Result<(crate::accounts::entity::api_token::Model, String)> {
+    let capabilities = match (&new.capabilities, &new.scope) {
+        (Some(list), _) => parse_capabilities(list)?,
+        (None, Some(scope)) => Capabilities::of_scope(Scope::parse(scope)?),
+        (None, None) => anyhow::bail!("give --capabilities (or the deprecated --scope)"),
+    };
     let conn = db::connect(config).await?;
     db::migrate(&conn).await?;
-    let owner = match owner {
-        Some(email) => service::find_user_by_email(&conn, &email)
+    let owner = match &new.owner {
+        Some(email) => service::find_user_by_email(&conn, email)
             .await?
             .with_context(|| format!("no user with email {email}"))?,
         None => user::Entity::find()
@@ -302,15 +330,46 @@ async fn create_token(
             .await?
             .context("no admin exists; create one or pass --owner")?,
     };
-    let (token, secret) =
-        service::create_api_token(&conn, &owner, service::NewApiToken::of_scope(name, scope))
-            .await?;
-    eprintln!(
-        "created {} token `{}` for {} (shown once; store it now):",
-        token.scope, token.name, owner.email
-    );
-    println!("{secret}");
-    Ok(())
+    let mut channels = Vec::new();
+    for wanted in &new.channels {
+        let found = match wanted.parse::<uuid::Uuid>() {
+            Ok(id) => crate::channels::service::find(&conn, id).await?,
+            Err(_) => crate::channels::service::find_by_slug(&conn, wanted).await?,
+        };
+        channels.push(found.with_context(|| format!("no channel `{wanted}`"))?.id);
+    }
+    let expires_at = match new.expires_in_days {
+        Some(days) if (1..=service::MAX_TOKEN_DAYS).contains(&days) => {
+            Some(chrono::Utc::now() + chrono::Duration::days(days))
+        }
+        Some(days) => anyhow::bail!(
+            "--expires-in-days {days}: give 1 to {}",
+            service::MAX_TOKEN_DAYS
+        ),
+        None => None,
+    };
+    let request = service::NewApiToken {
+        name: new.name.clone(),
+        capabilities,
+        channels: (!channels.is_empty()).then_some(channels),
+        expires_at,
+    };
+    Ok(service::create_api_token(&conn, &owner, request).await?)
+}
+
+/// `read,write,upload,webhooks` (any of them, in any order).
+fn parse_capabilities(list: &str) -> anyhow::Result<Capabilities> {
+    let mut set = Vec::new();
+    for word in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        let capability = Capability::ALL
+            .into_iter()
+            .find(|c| c.as_str() == word.to_ascii_lowercase())
+            .with_context(|| {
+                format!("unknown capability `{word}` (read, write, upload, webhooks)")
+            })?;
+        set.push(capability);
+    }
+    Ok(Capabilities::from_iter(set))
 }
 
 /// `projector storage migrate`: copies every object to the other store and verifies it.

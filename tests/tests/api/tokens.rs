@@ -598,6 +598,104 @@ async fn bad_token_inputs_are_refused_and_create_nothing(backend: Backend) {
     assert_eq!(app.count("api_tokens").await, before);
 }
 
+/// `projector token create` makes the same tokens as `createApiToken`, and refuses what it
+/// refuses, creating nothing.
+async fn a_token_made_on_the_command_line_keeps_to_its_capabilities_channels_and_expiry(
+    backend: Backend,
+) {
+    use projector_api::cli::{NewToken, create_token};
+    let app = spawn_app(backend).await;
+    let w = world(&app).await;
+    let alpha = app
+        .graphql_ok(
+            Some(&w.admin),
+            "query($id: ID!) { node(id: $id) { ... on Channel { slug } } }",
+            json!({ "id": w.channels[0] }),
+        )
+        .await["node"]["slug"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let new = NewToken {
+        name: "from the shell".into(),
+        capabilities: Some("read, WRITE,upload".into()),
+        channels: vec![alpha.clone()],
+        expires_in_days: Some(30),
+        owner: Some("ed@example.com".into()),
+        ..NewToken::default()
+    };
+    let (_, secret) = create_token(&app.config, &new).await.unwrap();
+    let in_alpha =
+        json!({ "i": { "channelId": w.channels[0], "title": "Made by the CLI's token" } });
+    app.graphql_ok(Some(&secret), CREATE_VIDEO, in_alpha).await;
+    let in_beta = json!({ "i": { "channelId": w.channels[1], "title": "Not here" } });
+    let body = app.graphql(Some(&secret), CREATE_VIDEO, in_beta).await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+    let listed = app
+        .graphql_ok(
+            Some(&w.editor),
+            "{ apiTokens { name capabilities channels { slug } expiresAt } }",
+            json!({}),
+        )
+        .await;
+    let made = listed["apiTokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "from the shell")
+        .cloned()
+        .unwrap();
+    assert_eq!(made["capabilities"], json!(["READ", "WRITE", "UPLOAD"]));
+    assert_eq!(made["channels"], json!([{ "slug": alpha }]));
+    let expires =
+        chrono::DateTime::parse_from_rfc3339(made["expiresAt"].as_str().unwrap()).unwrap();
+    let days = (expires.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_hours() as f64 / 24.0;
+    assert!((29.9..=30.0).contains(&days), "{days} days");
+
+    let tokens = app.count("api_tokens").await;
+    let bad = [
+        NewToken {
+            capabilities: Some("read,fly".into()),
+            ..new.clone()
+        },
+        NewToken {
+            capabilities: None,
+            scope: None,
+            ..new.clone()
+        },
+        NewToken {
+            expires_in_days: Some(0),
+            ..new.clone()
+        },
+        NewToken {
+            expires_in_days: Some(366),
+            ..new.clone()
+        },
+        NewToken {
+            channels: vec!["no-such-channel".into()],
+            ..new.clone()
+        },
+        // Only an admin's token may manage webhooks.
+        NewToken {
+            capabilities: Some("webhooks".into()),
+            ..new.clone()
+        },
+        NewToken {
+            name: " ".into(),
+            ..new.clone()
+        },
+        NewToken {
+            owner: Some("nobody@example.com".into()),
+            ..new.clone()
+        },
+    ];
+    for request in bad {
+        let refused = create_token(&app.config, &request).await;
+        assert!(refused.is_err(), "{request:?} was accepted");
+    }
+    assert_eq!(app.count("api_tokens").await, tokens, "nothing was created");
+}
+
 both_databases!(
     each_capability_is_needed_over_post,
     capabilities_hold_over_websocket,
@@ -606,4 +704,5 @@ both_databases!(
     an_expired_token_is_refused_like_a_revoked_one,
     the_legacy_scope_still_means_what_it_meant,
     bad_token_inputs_are_refused_and_create_nothing,
+    a_token_made_on_the_command_line_keeps_to_its_capabilities_channels_and_expiry,
 );
