@@ -20,6 +20,7 @@ mod m0014_webhooks;
 mod m0015_playback_restrictions;
 mod m0016_token_scopes;
 mod m0017_rate_limits;
+mod m0018_playback_keys;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_playback_restrictions::Migration),
             Box::new(m0016_token_scopes::Migration),
             Box::new(m0017_rate_limits::Migration),
+            Box::new(m0018_playback_keys::Migration),
         ]
     }
 }
