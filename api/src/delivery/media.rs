@@ -1,7 +1,8 @@
 //! `GET /media/{scope}/{assetId}/{path}`: every transcode output and uploaded picture.
 //!
 //! `scope` is `p` for media of publicly visible items, or a signed token (see [`super::sign`])
-//! for private ones. The path is read raw from the request line: anything that is not a plain
+//! for private ones; `v` addresses a video's media by the video's ID for the bearer of a
+//! playback token (`?token=`, see [`super::playback::serve`]). The path is read raw from the request line: anything that is not a plain
 //! object key (`..`, percent-escapes such as `%2F`, odd characters) is a 404 before storage is
 //! touched. The local backend is served here with `Range`, `ETag`, `Last-Modified` and
 //! conditional requests; the S3 backend per `delivery.s3_mode`. Playlists and WebVTT files are
@@ -100,6 +101,9 @@ pub async fn get(
     let Some((scope, asset, path, mut key)) = parse_media_path(&uri) else {
         return not_found();
     };
+    if scope == "v" {
+        return super::playback::serve::media(ctx, &method, &uri, &headers, asset, path).await;
+    }
     let private_until = match signed_until(ctx, scope, asset) {
         Ok(until) => until,
         Err(Refusal::Malformed) => return not_found(),
@@ -204,7 +208,8 @@ fn content_type_for(path: &str, access: &Access) -> String {
     crate::media::content_type::of_name(path).to_string()
 }
 
-fn redirect(target: &str, cache_control: &str) -> Response {
+/// A `302` to `target`.
+pub fn redirect(target: &str, cache_control: &str) -> Response {
     let Ok(location) = HeaderValue::from_str(target) else {
         return AppError::internal(anyhow::anyhow!("unrepresentable redirect target"))
             .into_response();

@@ -12,6 +12,7 @@ pub mod notify;
 pub mod oembed;
 pub mod outputs;
 pub mod pages;
+pub mod playback;
 pub mod referrer;
 pub mod sign;
 pub mod sitemap;

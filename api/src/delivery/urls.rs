@@ -45,6 +45,8 @@ pub fn publicly_readable(
 #[derive(Debug)]
 pub struct MediaUrls {
     prefix: String,
+    /// `?token=…` of playback-token URLs, else empty.
+    suffix: String,
 }
 
 impl MediaUrls {
@@ -56,12 +58,22 @@ impl MediaUrls {
         };
         Self {
             prefix: format!("{}/media/{scope}/{asset}/", base(config)),
+            suffix: String::new(),
+        }
+    }
+
+    /// URLs of `video`'s media carrying a playback token (`/media/v/{video}/…?token=…`; see
+    /// [`super::playback`]). The token is one the server checked: base64url and dots only.
+    pub fn with_token(config: &Config, video: Uuid, token: &str) -> Self {
+        Self {
+            prefix: format!("{}/media/v/{video}/", base(config)),
+            suffix: format!("?token={token}"),
         }
     }
 
     /// The URL of the object at `path` under the asset.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.prefix)
+        format!("{}{path}{}", self.prefix, self.suffix)
     }
 }
 
