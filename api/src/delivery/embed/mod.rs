@@ -8,6 +8,7 @@
 //! `Content-Security-Policy: frame-ancestors` comes from `delivery.frame_ancestors`. Only videos
 //! the public may reach (public or unlisted) have an embed page; anything else is a 404. A video
 //! with a playback restriction (`super::referrer`) is a 403 to other referrers, like its media.
+//! With `?token=` (a playback token, `super::playback`) any video plays, private ones too.
 
 pub mod episode;
 pub mod playlist;
@@ -17,9 +18,12 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use sea_orm::EntityTrait as _;
 use uuid::Uuid;
 
+use super::graphql::VideoMedia;
 use super::outputs::{Outputs, of_assets};
+use super::playback::{self, Audience, Claims, serve};
 use super::urls::{self, Grant, MediaUrls};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -135,6 +139,9 @@ pub async fn page(
     let Ok(id) = Uuid::try_parse(&id) else {
         return not_found();
     };
+    if let Some(token) = query.get("token") {
+        return page_with_token(ctx, id, token, &query, &headers).await;
+    }
     let video = match crate::content::find::<video::Entity>(&ctx.db, &Viewer::Public, id).await {
         Ok(Some(v)) => v,
         Ok(None) => return not_found(),
@@ -144,7 +151,41 @@ pub async fn page(
         Ok(r) => r,
         Err(refused) => return refused,
     };
-    framed_for(ctx, render(ctx, &video, &query, None).await, restricted)
+    framed_for(
+        ctx,
+        render(ctx, &video, &query, None, None).await,
+        restricted,
+    )
+}
+
+/// The embed page of a video opened with a playback token (`?token=`, audience `v`), whatever
+/// the video's visibility: its media URLs carry the token (see [`super::playback`]). A bad
+/// token is a 403 with its code; the video's referrer restriction applies as without one.
+async fn page_with_token(
+    ctx: &crate::state::Ctx,
+    id: Uuid,
+    token: &str,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Response {
+    let now = chrono::Utc::now().timestamp();
+    let claims = match playback::token::verify(&ctx.db, token, Audience::Video, id, now).await {
+        Ok(claims) => claims,
+        Err(refusal) => return refusal.response(),
+    };
+    let video = match video::Entity::find_by_id(id).one(&ctx.db).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return not_found(),
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    match serve::referrer_allows(&ctx.db, &video, headers).await {
+        Ok(true) => {}
+        Ok(false) => return serve::referrer_refused(),
+        Err(e) => return e.into_response(),
+    }
+    let html = render(ctx, &video, query, None, Some((token, &claims))).await;
+    // Never in a shared cache: the page carries the token.
+    framed_for(ctx, html, true)
 }
 
 /// An embed page's response: HTML, framable only by `delivery.frame_ancestors`, cached briefly.
@@ -186,28 +227,45 @@ pub fn oembed_links(config: &crate::config::Config, url: &str, title: &str) -> S
     )
 }
 
-/// A video's embed page; within a playlist's, `playlist` says where it is and what follows.
+/// A video's media for its page, and its poster: public URLs, or with a playback token URLs
+/// carrying it (the poster only when the token also covers thumbnails).
+async fn media_of(
+    ctx: &crate::state::Ctx,
+    video: &video::Model,
+    token: Option<(&str, &Claims)>,
+) -> Result<(VideoMedia, Option<String>), AppError> {
+    let config = &ctx.config;
+    let urls_of = |asset| match token {
+        Some((t, _)) => MediaUrls::with_token(config, video.id, t),
+        None => MediaUrls::new(config, &ctx.delivery.signer, asset, Grant::Public),
+    };
+    let media = match video.source_asset_id {
+        Some(asset) => {
+            let rows = of_assets(&ctx.db, vec![asset]).await?.remove(&asset);
+            Outputs::new(asset, rows.unwrap_or_default()).video_media(&urls_of(asset))
+        }
+        None => VideoMedia::default(),
+    };
+    let poster = match (video.poster_asset_id, token) {
+        (_, Some((_, claims))) if !claims.covers(Audience::Thumbnail) => None,
+        (Some(_), Some((t, _))) => Some(MediaUrls::with_token(config, video.id, t).url("poster")),
+        (Some(p), None) => Some(urls_of(p).url("source")),
+        (None, _) => media.poster_url.clone(),
+    };
+    Ok((media, poster))
+}
+
+/// A video's embed page; within a playlist's, `playlist` says where it is and what follows;
+/// with a playback token, its media URLs carry it.
 async fn render(
     ctx: &crate::state::Ctx,
     video: &video::Model,
     query: &HashMap<String, String>,
     playlist: Option<&playlist::Bar>,
+    token: Option<(&str, &Claims)>,
 ) -> Result<String, AppError> {
     let config = &ctx.config;
-    let media = match video.source_asset_id {
-        Some(asset) => {
-            let rows = of_assets(&ctx.db, vec![asset]).await?.remove(&asset);
-            let urls = MediaUrls::new(config, &ctx.delivery.signer, asset, Grant::Public);
-            Outputs::new(asset, rows.unwrap_or_default()).video_media(&urls)
-        }
-        None => super::graphql::VideoMedia::default(),
-    };
-    let poster = match video.poster_asset_id {
-        Some(p) => {
-            Some(MediaUrls::new(config, &ctx.delivery.signer, p, Grant::Public).url("source"))
-        }
-        None => media.poster_url.clone(),
-    };
+    let (media, poster) = media_of(ctx, video, token).await?;
     let start = query
         .get("t")
         .or_else(|| query.get("start"))

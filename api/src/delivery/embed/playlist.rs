@@ -112,7 +112,7 @@ pub async fn page(
     };
     framed_for(
         ctx,
-        render(ctx, &video, &query, Some(&bar)).await,
+        render(ctx, &video, &query, Some(&bar), None).await,
         restricted,
     )
 }
