@@ -3,7 +3,8 @@
 //! batch and WebSocket operations are refused alike, before any resolver runs.
 //!
 //! Queries and subscriptions need READ; mutations need WRITE, except uploads (`upload…`), which
-//! need UPLOAD; anything about webhooks (`…Webhook…`, `webhook…`) needs WEBHOOKS. An expired
+//! need UPLOAD; anything about webhooks (`…Webhook…`, `webhook…`) needs WEBHOOKS, and anything
+//! about playback keys (`playbackKeys`, `…PlaybackKey`) WRITE, queries included. An expired
 //! token is refused like a revoked one. Sessions, anonymous callers and READ-only tokens (which
 //! act as anonymous visitors) are not concerned: their guards decide as before.
 
@@ -24,6 +25,10 @@ pub fn needed(ty: OperationType, field: &str) -> Option<Capability> {
     }
     if field.starts_with("webhook") || field.contains("Webhook") {
         return Some(Capability::Webhooks);
+    }
+    // Playback keys sign access to every video: even listing them needs WRITE.
+    if field.starts_with("playbackKey") || field.contains("PlaybackKey") {
+        return Some(Capability::Write);
     }
     Some(match ty {
         OperationType::Query | OperationType::Subscription => Capability::Read,
@@ -130,6 +135,8 @@ mod tests {
         assert_eq!(needed(Mutation, "createWebhookEndpoint"), Some(Webhooks));
         assert_eq!(needed(Mutation, "redeliverWebhook"), Some(Webhooks));
         assert_eq!(needed(Query, "webhookEndpoints"), Some(Webhooks));
+        assert_eq!(needed(Query, "playbackKeys"), Some(Write));
+        assert_eq!(needed(Mutation, "deletePlaybackKey"), Some(Write));
         assert_eq!(needed(Query, "__typename"), None);
     }
 }

@@ -48,6 +48,7 @@ use crate::community::comments::resolvers::{CommentsMutation, CommentsQuery};
 use crate::community::graphql::{CommunityMutation, CommunityQuery};
 use crate::community::invitations::{InvitationsMutation, InvitationsQuery};
 use crate::community::profile::ProfileMutation;
+use crate::delivery::playback::graphql::{PlaybackKeysMutation, PlaybackKeysQuery};
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
 use crate::podcasts::graphql::{EpisodesBulkMutation, PodcastsMutation, PodcastsQuery};
@@ -80,6 +81,7 @@ pub struct QueryRoot(
     CommentsQuery,
     InvitationsQuery,
     WebhooksQuery,
+    PlaybackKeysQuery,
 );
 
 /// Every mutation, merged from the domains.
@@ -99,6 +101,7 @@ pub struct MutationRoot(
     InvitationsMutation,
     ProfileMutation,
     WebhooksMutation,
+    PlaybackKeysMutation,
 );
 
 /// Facts about the server itself.

@@ -242,6 +242,10 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("Mutation", "deleteWebhookEndpoint", ADMINS),
     ("Mutation", "rotateWebhookSecret", ADMINS),
     ("Mutation", "redeliverWebhook", ADMINS),
+    // Playback signing keys.
+    ("Query", "playbackKeys", ADMINS),
+    ("Mutation", "createPlaybackKey", ADMINS),
+    ("Mutation", "deletePlaybackKey", ADMINS),
     // Last on purpose: it ends the caller's sessions, which the cases after it would need.
     ("Mutation", "logoutEverywhere", SESSIONS),
 ];
@@ -524,6 +528,17 @@ impl World {
             "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { endpoint { id } } }",
             json!({ "url": "https://192.0.2.1/hook", "eventTypes": ["video.created"] }),
             &["createWebhookEndpoint", "endpoint", "id"],
+        )
+        .await
+    }
+
+    /// A playback signing key (made by the admin); its ID.
+    async fn playback_key(&self) -> String {
+        self.make(
+            &self.admin,
+            "mutation($i: CreatePlaybackKeyInput!) { createPlaybackKey(input: $i) { playbackKey { id } } }",
+            json!({ "name": "Site", "algorithm": "EDDSA" }),
+            &["createPlaybackKey", "playbackKey", "id"],
         )
         .await
     }
@@ -1080,6 +1095,19 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
                 "delivery { id }",
             ),
             json!({ "deliveryId": w.webhook_delivery().await }),
+        ),
+        ("Query", "playbackKeys") => read("{ playbackKeys { id } }", json!({}), ""),
+        ("Mutation", "createPlaybackKey") => request(
+            &m(
+                "createPlaybackKey",
+                "CreatePlaybackKeyInput",
+                "privateKeyPem",
+            ),
+            json!({ "name": "Site", "algorithm": "EDDSA" }),
+        ),
+        ("Mutation", "deletePlaybackKey") => request(
+            &m("deletePlaybackKey", "DeletePlaybackKeyInput", "deletedId"),
+            json!({ "id": w.playback_key().await }),
         ),
         ("Query", "watchHistory") => read(
             "{ watchHistory(first: 10) { nodes { seconds } } }",
