@@ -14,6 +14,8 @@ mod lifecycle_migration;
 mod media;
 mod oembed_kinds;
 mod pages;
+mod playback_keys;
+mod playback_tokens;
 mod restrictions;
 use projector_tests::receiver;
 mod support;
