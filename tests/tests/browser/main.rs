@@ -25,6 +25,7 @@ use projector_tests::{
 };
 use serde_json::{Value, json};
 
+mod playback_token;
 mod player;
 mod watching;
 
