@@ -83,6 +83,8 @@ pub fn claims(video: &str, aud: Value, secs: i64) -> Value {
     json!({ "sub": video, "aud": aud, "exp": chrono::Utc::now().timestamp() + secs })
 }
 
+const CAPTIONS: &str = "WEBVTT\n\n00:00.000 --> 00:01.500\nOnly for members\n";
+
 /// A client that shows redirects instead of following them.
 fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()
@@ -131,6 +133,17 @@ async fn private_transcoded_video(app: &TestApp, admin: &str) -> (String, Uuid, 
         assert!(started.elapsed() < Duration::from_secs(180), "{v}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    let (_, body) = app
+        .graphql_multipart(
+            admin,
+            "mutation($i: UploadCaptionInput!, $f: Upload!) { uploadCaption(input: $i, file: $f) { language } }",
+            json!({ "i": { "videoId": id, "language": "en" } }),
+            "f",
+            "en.vtt",
+            CAPTIONS.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(body["data"]["uploadCaption"]["language"], "en", "{body}");
     let uuid = support::uuid_of(&id);
     let db = app.db().await;
     let row = video::Entity::find_by_id(uuid)
@@ -167,7 +180,7 @@ fn uris(playlist: &str) -> Vec<String> {
 }
 
 /// Follows a master playlist at `url` through every variant to every segment, checking each
-/// segment's bytes against storage; returns the variants' first path segments (`360p`, ...).
+/// segment's bytes against storage; returns the variants' rungs, tallest first.
 async fn play_through(app: &TestApp, asset: Uuid, url: &str, token: &str) -> Vec<String> {
     let (status, body) = fetch(app, url).await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
@@ -194,7 +207,36 @@ async fn play_through(app: &TestApp, asset: Uuid, url: &str, token: &str) -> Vec
             assert_eq!(bytes, stored(app, asset, &path).await, "{path}");
         }
     }
+    rungs.sort_by_key(|r| r.trim_end_matches('p').parse::<u32>().unwrap());
+    rungs.reverse();
     rungs
+}
+
+/// Follows the master's subtitle playlist to its WebVTT file, every URI carrying the token;
+/// returns the captions' text.
+async fn captions_through(app: &TestApp, url: &str, token: &str) -> String {
+    let (_, body) = fetch(app, url).await;
+    let master = String::from_utf8(body).unwrap();
+    let line = master
+        .lines()
+        .find(|l| l.starts_with("#EXT-X-MEDIA:TYPE=SUBTITLES"))
+        .unwrap_or_else(|| panic!("no subtitles in {master}"));
+    let uri = line
+        .split("URI=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(uri.ends_with(&format!("?token={token}")), "{uri}");
+    let playlist_url = url::Url::parse(url).unwrap().join(uri).unwrap();
+    let (status, body) = fetch(app, playlist_url.as_str()).await;
+    assert_eq!(status, StatusCode::OK, "{playlist_url}");
+    let vtt = uris(&String::from_utf8(body).unwrap())[0].clone();
+    assert!(vtt.ends_with(&format!("?token={token}")), "{vtt}");
+    let (status, body) = fetch(app, playlist_url.join(&vtt).unwrap().as_str()).await;
+    assert_eq!(status, StatusCode::OK, "{vtt}");
+    String::from_utf8(body).unwrap()
 }
 
 /// Asserts a refusal: 403, the code in a JSON body, no media and no redirect.
@@ -238,6 +280,8 @@ async fn tokens_play_a_private_video_and_nothing_else_on(app: &TestApp) {
     let token = sign(&key, &claims(&id, json!("v"), 600));
     let rungs = play_through(app, asset, &media("hls/master.m3u8", &token), &token).await;
     assert_eq!(rungs, ["360p", "240p"]);
+    let captions = captions_through(app, &media("hls/master.m3u8", &token), &token).await;
+    assert!(captions.contains("Only for members"), "{captions}");
     // `sub` may also be the bare UUID.
     let by_uuid = sign(&key, &claims(&uuid.to_string(), json!("v"), 600));
     let (status, _) = fetch(app, &media("hls/master.m3u8", &by_uuid)).await;
