@@ -1,6 +1,7 @@
 //! `/admin/channels`: the channels the user manages and a new one; `/admin/channels/{id}`: a
 //! channel's name, slug and description, its avatar and banner, its members and their roles,
-//! and its deletion (after a confirmation that says what goes with it).
+//! where its videos can play ([`super::channel_playback`]), and its deletion (after a
+//! confirmation that says what goes with it).
 
 use crate::i18n::admin::shell::Shell;
 use crate::i18n::admin::site::{self as text, Say, SitePages as S};
@@ -216,6 +217,7 @@ fn editor(
             {details_section(session, status, &channel, reload)}
             {pictures_section(session, status, &channel, reload)}
             {members_section(session, status, &channel, reload)}
+            {super::channel_playback::section(session, status, channel.id.clone())}
             {delete_channel_section(session, status, &channel)}
         </article>
     }

@@ -8,6 +8,7 @@ pub mod podcast_api;
 pub use crate::session;
 pub mod tus;
 
+mod channel_playback;
 mod channels;
 mod dashboard;
 mod drop_uploads;
@@ -22,6 +23,7 @@ mod moderation_bans;
 mod new_podcast;
 mod new_video;
 mod notices;
+mod playback;
 mod playlists;
 mod podcast_apple;
 mod routes;
@@ -36,6 +38,7 @@ mod upload_panel;
 mod users;
 mod video_editor;
 mod views_chart;
+mod webhooks;
 
 pub use channels::{ManageChannelPage, ManageChannelsPage};
 pub use dashboard::DashboardPage;
@@ -55,6 +58,7 @@ pub use tokens::TokensPage;
 pub use upload_panel::UploadPanel;
 pub use users::UsersPage;
 pub use video_editor::EditVideoPage;
+pub use webhooks::WebhooksPage;
 
 use crate::dom::{checked, chosen_file};
 

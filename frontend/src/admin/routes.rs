@@ -5,7 +5,7 @@ use leptos_router::path;
 use super::{
     AdminShell, DashboardPage, EditEpisodePage, EditPodcastPage, EditVideoPage, LibraryPage,
     ManageChannelPage, ManageChannelsPage, ManagePlaylistPage, ManagePlaylistsPage, ModerationPage,
-    NewPodcastPage, NewVideoPage, SignInPage, TaxonomyPage, TokensPage, UsersPage,
+    NewPodcastPage, NewVideoPage, SignInPage, TaxonomyPage, TokensPage, UsersPage, WebhooksPage,
 };
 
 /// Every page of the admin app, under `/admin`.
@@ -29,6 +29,7 @@ pub fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("playlists/:id") view=ManagePlaylistPage />
             <Route path=path!("taxonomy") view=TaxonomyPage />
             <Route path=path!("moderation") view=ModerationPage />
+            <Route path=path!("webhooks") view=WebhooksPage />
         </ParentRoute>
     }
     .into_inner()

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::session::{AuthState, Session};
 
-/// Links to the site pages; users, categories and tags only for admins.
+/// Links to the site pages; users, categories and tags, and webhooks only for admins.
 pub(super) fn links(session: Session) -> impl IntoView {
     let is_admin =
         move || matches!(session.state.get(), AuthState::SignedIn(u) if u.role == "ADMIN");
@@ -18,6 +18,7 @@ pub(super) fn links(session: Session) -> impl IntoView {
         <Show when=is_admin>
             <a href="/admin/users" id="nav-users">{t(Shell::Users)}</a>
             <a href="/admin/taxonomy" id="nav-taxonomy">{t(Shell::Taxonomy)}</a>
+            <a href="/admin/webhooks" id="nav-webhooks">{t(Shell::Webhooks)}</a>
         </Show>
     }
 }

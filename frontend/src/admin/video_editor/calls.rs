@@ -5,6 +5,7 @@ use graphql_client::{GraphQLQuery, QueryBody};
 use serde_json::{Map, Value};
 
 use super::super::api::{self, Phase, Thumbnail, VideoState, update_video};
+use super::super::playback::Rule;
 use super::super::session::Session;
 use crate::api::ApiError;
 
@@ -129,6 +130,10 @@ pub struct EditorVideo {
     pub channel_name: String,
     /// Whether viewers may comment.
     pub comments_enabled: bool,
+    /// Its own playback restriction (`None`: its channel's applies).
+    pub playback: Option<Rule>,
+    /// Its channel's playback restriction.
+    pub channel_playback: Rule,
 }
 
 /// A video the user may manage, by UUID or global ID; `None` when there is none they may
@@ -139,7 +144,10 @@ pub async fn editor_video(session: Session, id: String) -> Result<Option<EditorV
         .await
     {
         Ok(data) => data,
-        Err(e) if matches!(e.code(), Some("NOT_FOUND" | "VALIDATION")) => return Ok(None),
+        // FORBIDDEN: the playback restriction is for its channel's managers only.
+        Err(e) if matches!(e.code(), Some("NOT_FOUND" | "VALIDATION" | "FORBIDDEN")) => {
+            return Ok(None);
+        }
         Err(e) => return Err(e),
     };
     let Some(v) = data.video.filter(|v| v.channel.viewer_can_manage) else {
@@ -200,6 +208,14 @@ pub async fn editor_video(session: Session, id: String) -> Result<Option<EditorV
         hls_url: v.media.hls_url.filter(|_| v.media.playable),
         thumbnails,
         captions: v.media.captions.into_iter().map(|c| c.language).collect(),
+        playback: v.playback_restriction.map(|r| Rule {
+            domains: r.allowed_domains,
+            allow_no_referrer: r.allow_no_referrer,
+        }),
+        channel_playback: Rule {
+            domains: v.channel.playback_restriction.allowed_domains,
+            allow_no_referrer: v.channel.playback_restriction.allow_no_referrer,
+        },
         channel_name: v.channel.name,
         comments_enabled: v.comments_enabled,
     }))

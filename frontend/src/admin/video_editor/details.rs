@@ -1,6 +1,6 @@
 //! The details form: title, slug, description, visibility, language, license, category,
-//! tags, chapters and the publish window, saved together by one Save that sends only what
-//! the editor changed.
+//! tags, chapters, the publish window and where it can play, saved together by one Save that
+//! sends only what the editor changed.
 
 use crate::i18n::admin::editor::Editor as E;
 use crate::i18n::{Message, locale, t};
@@ -13,6 +13,7 @@ use super::feedback::Feedbacks;
 use super::form::Form;
 use super::schedule::ScheduleFields;
 use super::taxonomy::{CategoryField, TagsField};
+use crate::admin::playback::PlaybackFields;
 use crate::admin::session::Session;
 
 /// The details form.
@@ -108,6 +109,8 @@ pub(super) fn DetailsForm(
                 <TagsField session tags=form.tags known=known_tags feedback=feedbacks.tags details />
                 <ChaptersPanel chapters=form.chapters duration=video.duration feedback=details />
                 <ScheduleFields state=video.state.clone() feedback=details />
+                <PlaybackFields form=form.playback prefix="video" channel=video.channel_playback.clone() />
+                {details.beside("playbackRestriction")}
                 {details.view("details")}
                 <button type="submit" id="save-video" disabled=move || feedbacks.busy.get()>
                     {t(E::Save)}

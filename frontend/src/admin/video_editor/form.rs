@@ -9,6 +9,7 @@ use super::calls::{ChapterData, EditorVideo, TagRef};
 use super::chapters::{ChapterRow, parse_time};
 use super::schedule::{from_local_input, to_local_input};
 use crate::admin::field;
+use crate::admin::playback::RuleForm;
 
 /// The parts of the form that live in signals (the rest is read from the controls).
 #[derive(Clone, Copy)]
@@ -17,6 +18,8 @@ pub(super) struct Form {
     pub(super) tags: RwSignal<Vec<TagRef>>,
     /// The chapters as edited.
     pub(super) chapters: RwSignal<Vec<ChapterRow>>,
+    /// Where it can play, as edited.
+    pub(super) playback: RuleForm,
 }
 
 impl Form {
@@ -25,6 +28,7 @@ impl Form {
         Self {
             tags: RwSignal::new(video.tags.clone()),
             chapters: RwSignal::new(video.chapters.iter().map(ChapterRow::of).collect()),
+            playback: RuleForm::of(video.playback.as_ref()),
         }
     }
 
@@ -139,6 +143,10 @@ impl Form {
                 .map(|c| serde_json::json!({ "title": c.title, "startSecs": c.start_secs }))
                 .collect();
             out.insert("chapters".into(), Value::Array(list));
+        }
+        // Following the channel is null, not absent: absent is "unchanged".
+        if let Some(rule) = self.playback.change(video.playback.as_ref()) {
+            out.insert("playbackRestriction".into(), rule);
         }
         Ok(out)
     }

@@ -11,9 +11,11 @@ pub mod editor;
 pub mod library;
 pub mod moderation;
 pub mod people;
+pub mod playback;
 pub mod podcasts;
 pub mod shell;
 pub mod site;
+pub mod webhooks;
 
 crate::messages! {
     /// Keys of the admin app.

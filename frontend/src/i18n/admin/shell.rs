@@ -17,6 +17,7 @@ crate::messages! {
         ApiTokens => "API tokens", "Jetons d’API";
         Users => "Users", "Utilisateurs";
         Taxonomy => "Categories and tags", "Catégories et mots-clés";
+        Webhooks => "Webhooks", "Webhooks" (same);
         SignOut => "Sign out", "Se déconnecter";
         SignIn => "Sign in", "Se connecter";
         SigningIn => "Signing in…", "Connexion…";
