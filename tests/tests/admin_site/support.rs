@@ -26,6 +26,11 @@ pub fn assert_app_is_built() {
 /// A server on SQLite whose `public_url` is its own address (so picture URLs reach it), with
 /// no transcoding workers.
 pub async fn spawn_site() -> TestApp {
+    spawn_site_with(|_| {}).await
+}
+
+/// [`spawn_site`], with the configuration adjusted by `adjust` first.
+pub async fn spawn_site_with(adjust: impl FnOnce(&mut projector_api::Config)) -> TestApp {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -34,6 +39,7 @@ pub async fn spawn_site() -> TestApp {
         c.listen = SocketAddr::from(([127, 0, 0, 1], port));
         c.public_url = format!("http://127.0.0.1:{port}/").parse().unwrap();
         c.workers = 0;
+        adjust(c);
     })
     .await
 }
@@ -200,4 +206,16 @@ pub async fn me_with(app: &TestApp, token: &str) -> Result<Option<String>, Strin
         Some(code) => Err(code.to_owned()),
         None => Ok(body["data"]["me"]["email"].as_str().map(str::to_owned)),
     }
+}
+
+/// [`screenshots`] with the element matched by `css` scrolled to the top of the window (for a
+/// part of a long page).
+pub async fn screenshots_at(browser: &Browser, css: &str, name: &str) {
+    let selector = serde_json::to_string(css).unwrap();
+    js(
+        browser,
+        &format!("document.activeElement && document.activeElement.blur(); document.querySelector({selector}).scrollIntoView(); return true;"),
+    )
+    .await;
+    browser.screenshots(name).await;
 }
