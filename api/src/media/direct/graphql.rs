@@ -211,8 +211,7 @@ impl DirectUploadsMutation {
             settings: Settings::try_from(input.video.unwrap_or_default())?,
         };
         let app = app(ctx)?;
-        let created =
-            super::create(&app.db, &app.config.uploads, &viewer(ctx), owner, new).await?;
+        let created = super::create(&app.db, &app.config.uploads, &viewer(ctx), owner, new).await?;
         crate::graphql::gate::changed_nothing_public(ctx);
         Ok(DirectUploadPayload {
             direct_upload: DirectUpload(created),

@@ -92,7 +92,11 @@ impl Settings {
             title,
             slug: None,
             description: self.description.clone(),
-            visibility: self.visibility.as_deref().map(Visibility::parse).transpose()?,
+            visibility: self
+                .visibility
+                .as_deref()
+                .map(Visibility::parse)
+                .transpose()?,
             publish_at: self.publish_at,
             unpublish_at: self.unpublish_at,
             language: self.language.clone(),
@@ -301,7 +305,10 @@ pub async fn link(db: &DatabaseConnection, id: Uuid, upload_id: Uuid) -> AppResu
 /// Marks waiting direct uploads past their expiry `timed_out` (the hourly sweep); how many.
 pub async fn sweep_timed_out(db: &DatabaseConnection) -> AppResult<u64> {
     let swept = direct_upload::Entity::update_many()
-        .col_expr(direct_upload::Column::Status, Expr::value(status::TIMED_OUT))
+        .col_expr(
+            direct_upload::Column::Status,
+            Expr::value(status::TIMED_OUT),
+        )
         .col_expr(direct_upload::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(direct_upload::Column::Status.eq(status::WAITING))
         .filter(direct_upload::Column::ExpiresAt.lte(Utc::now()))

@@ -139,10 +139,15 @@ fn refusal(found: &direct_upload::Model) -> Option<TusError> {
 /// The client's `Upload-Metadata` with only what describes the file (its name and type): the
 /// keys that would name a video or channel are the direct upload's to decide.
 fn file_metadata(headers: &HeaderMap) -> Result<String, TusError> {
-    let given = uploads::parse_metadata(header_str(headers, "upload-metadata").unwrap_or_default())?;
+    let given =
+        uploads::parse_metadata(header_str(headers, "upload-metadata").unwrap_or_default())?;
     Ok(["filename", "name", "filetype"]
         .into_iter()
-        .filter_map(|key| given.get(key).map(|v| format!("{key} {}", STANDARD.encode(v))))
+        .filter_map(|key| {
+            given
+                .get(key)
+                .map(|v| format!("{key} {}", STANDARD.encode(v)))
+        })
         .collect::<Vec<_>>()
         .join(","))
 }
