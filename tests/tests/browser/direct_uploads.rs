@@ -68,7 +68,12 @@ async fn integrator_site(clip: Vec<u8>) -> String {
 }
 
 /// Creates a direct upload for `origin` in `channel`; returns `(id, url)`.
-async fn direct_upload(app: &TestApp, token: &str, channel: &str, origin: &str) -> (String, String) {
+async fn direct_upload(
+    app: &TestApp,
+    token: &str,
+    channel: &str,
+    origin: &str,
+) -> (String, String) {
     let data = app
         .graphql_ok(
             Some(token),
@@ -98,14 +103,17 @@ async fn run_page(browser: &Browser, site: &str, url: &str) -> String {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the page reported nothing; it read:\n{}", body_text(browser).await);
+    panic!(
+        "the page reported nothing; it read:\n{}",
+        body_text(browser).await
+    );
 }
 
 const READ: &str = "query($id: ID!) { directUpload(id: $id) { status upload { status } video { title description status media { playable hlsUrl } } } }";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_on_another_origin_uploads_through_a_direct_upload_url_and_a_third_origin_is_refused()
-{
+ {
     let app = spawn_site(1).await;
     let token = app.admin_token().await;
     let (ch, _) = channel(&app, &token, "Shop").await;
@@ -132,7 +140,15 @@ async fn a_page_on_another_origin_uploads_through_a_direct_upload_url_and_a_thir
     assert_eq!(it["video"]["title"], "From the shop");
     assert_eq!(it["video"]["media"]["playable"], true);
     let hls = it["video"]["media"]["hlsUrl"].as_str().unwrap();
-    let playlist = app.client.get(hls).send().await.unwrap().text().await.unwrap();
+    let playlist = app
+        .client
+        .get(hls)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(playlist.starts_with("#EXTM3U"), "{playlist}");
 
     // A fresh URL made for the shop, opened by a page on a third origin: the browser's preflight

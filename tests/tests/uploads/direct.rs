@@ -6,7 +6,9 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use projector_tests::media::mp4;
+use projector_api::config::StorageBackend;
+use projector_tests::garage::Garage;
+use projector_tests::media::{mp4, sine_wav};
 use projector_tests::tus::metadata;
 use projector_tests::{Backend, TestApp, both_databases, error_code, spawn_app_with};
 use serde_json::{Value, json};
@@ -18,6 +20,15 @@ const READ: &str = "query($id: ID!) { directUpload(id: $id) { id status error co
 /// A server whose `public_url` is its own address (so the URLs it hands out reach it), with
 /// `workers` transcoding workers and one small rendition.
 async fn spawn(backend: Backend, workers: u32) -> TestApp {
+    spawn_with(backend, workers, |_| {}).await
+}
+
+/// [`spawn`], letting the test adjust the configuration too.
+async fn spawn_with(
+    backend: Backend,
+    workers: u32,
+    adjust: impl FnOnce(&mut projector_api::Config),
+) -> TestApp {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -27,13 +38,16 @@ async fn spawn(backend: Backend, workers: u32) -> TestApp {
         c.public_url = format!("http://127.0.0.1:{port}/").parse().unwrap();
         c.workers = workers;
         c.transcode.ladder = vec![240];
+        adjust(c);
     })
     .await
 }
 
 /// Creates a direct upload from `input` (which must work); returns it.
 async fn direct(app: &TestApp, token: &str, input: Value) -> Value {
-    let data = app.graphql_ok(Some(token), CREATE, json!({ "i": input })).await;
+    let data = app
+        .graphql_ok(Some(token), CREATE, json!({ "i": input }))
+        .await;
     data["createDirectUpload"]["directUpload"].clone()
 }
 
@@ -74,7 +88,10 @@ async fn patch(
 /// The refusal's code from a tus answer's JSON body.
 async fn code_of(res: reqwest::Response) -> String {
     let body: Value = res.json().await.unwrap();
-    body["error"]["code"].as_str().unwrap_or_default().to_string()
+    body["error"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn allowed_origin(res: &reqwest::Response) -> Option<String> {
@@ -119,7 +136,26 @@ async fn events(app: &TestApp) -> Vec<String> {
 async fn a_page_on_the_registered_origin_uploads_one_file_that_becomes_a_ready_video_with_the_given_settings(
     backend: Backend,
 ) {
-    let app = spawn(backend, 1).await;
+    upload_until_ready(spawn(backend, 1).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_garage_a_direct_upload_becomes_a_ready_video_too() {
+    let garage = Garage::start();
+    let s3 = garage.s3.clone();
+    let app = spawn_with(Backend::Sqlite, 1, move |c| {
+        c.storage.backend = StorageBackend::S3;
+        c.storage.s3 = s3;
+    })
+    .await;
+    upload_until_ready(app).await;
+    drop(garage);
+}
+
+/// The whole flow on `app` (a server with a worker): create, preflight, create the upload from
+/// the registered origin, send it in two chunks, wait until the video is ready, fetch its HLS,
+/// and find the URL spent.
+async fn upload_until_ready(app: TestApp) {
     let editor = app.user_token("ed@example.com", "EDITOR").await;
     let channel = app.create_channel(&editor, "Shop videos").await["id"]
         .as_str()
@@ -142,13 +178,20 @@ async fn a_page_on_the_registered_origin_uploads_one_file_that_becomes_a_ready_v
     let id = it["id"].as_str().unwrap().to_string();
     let url = it["url"].as_str().unwrap().to_string();
     assert_eq!(it["status"], "WAITING", "{it}");
-    assert_eq!(it["corsOrigin"], SITE, "the origin is stored as browsers send it");
+    assert_eq!(
+        it["corsOrigin"], SITE,
+        "the origin is stored as browsers send it"
+    );
     assert_eq!(it["maxSize"], json!(app.config.uploads.max_file_bytes));
     assert!(
         url.starts_with(&format!("{}uploads/direct/", app.config.public_url)),
         "{url}"
     );
-    assert_eq!(app.count("videos").await, 0, "no draft before the file is in");
+    assert_eq!(
+        app.count("videos").await,
+        0,
+        "no draft before the file is in"
+    );
 
     // The browser's preflight names the tus headers it will send.
     let res = app
@@ -156,7 +199,10 @@ async fn a_page_on_the_registered_origin_uploads_one_file_that_becomes_a_ready_v
         .request(reqwest::Method::OPTIONS, &url)
         .header("origin", SITE)
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "tus-resumable,upload-length")
+        .header(
+            "access-control-request-headers",
+            "tus-resumable,upload-length",
+        )
         .send()
         .await
         .unwrap();
@@ -207,7 +253,9 @@ async fn a_page_on_the_registered_origin_uploads_one_file_that_becomes_a_ready_v
     assert_eq!(res.status(), 204);
 
     let done = wait_for(&app, &editor, &id, |d| {
-        d["status"] == "ERRORED" || d["video"]["status"] == "READY" || d["video"]["status"] == "FAILED"
+        d["status"] == "ERRORED"
+            || d["video"]["status"] == "READY"
+            || d["video"]["status"] == "FAILED"
     })
     .await;
     assert_eq!(done["status"], "ASSET_CREATED", "{done}");
@@ -279,14 +327,21 @@ async fn each_misuse_of_a_direct_upload_url_gets_its_code_and_creates_nothing(ba
     assert_eq!(app.count("uploads").await, 0);
     let id = it["id"].as_str().unwrap();
     let after = wait_for(&app, &editor, id, |_| true).await;
-    assert_eq!(after["status"], "WAITING", "refusals leave the URL usable: {after}");
+    assert_eq!(
+        after["status"], "WAITING",
+        "refusals leave the URL usable: {after}"
+    );
 
     // Over its size limit.
     let small = direct(&app, &editor, make(json!({ "maxSize": 1000 }))).await;
     let small_url = small["url"].as_str().unwrap();
     let res = post(&app, small_url, Some(SITE), 1001).await;
     assert_eq!(res.status(), 413);
-    assert_eq!(allowed_origin(&res).as_deref(), Some(SITE), "the page may read why");
+    assert_eq!(
+        allowed_origin(&res).as_deref(),
+        Some(SITE),
+        "the page may read why"
+    );
     assert_eq!(code_of(res).await, "PAYLOAD_TOO_LARGE");
     assert_eq!(app.count("uploads").await, 0);
 
@@ -332,7 +387,9 @@ async fn each_misuse_of_a_direct_upload_url_gets_its_code_and_creates_nothing(ba
     assert_eq!(code_of(res).await, "EXPIRED");
     let db = app.db().await;
     assert_eq!(
-        projector_api::media::direct::sweep_timed_out(&db).await.unwrap(),
+        projector_api::media::direct::sweep_timed_out(&db)
+            .await
+            .unwrap(),
         1,
         "only the expired waiting one is swept"
     );
@@ -340,12 +397,16 @@ async fn each_misuse_of_a_direct_upload_url_gets_its_code_and_creates_nothing(ba
     assert_eq!(late_now["status"], "TIMED_OUT");
 
     // Cancelled: 410; a second cancel, or cancelling a used one, is a conflict.
-    let cancel = "mutation($id: ID!) { cancelDirectUpload(input: { id: $id }) { directUpload { status } } }";
+    let cancel =
+        "mutation($id: ID!) { cancelDirectUpload(input: { id: $id }) { directUpload { status } } }";
     let gone = direct(&app, &editor, make(json!({}))).await;
     let data = app
         .graphql_ok(Some(&editor), cancel, json!({ "id": gone["id"] }))
         .await;
-    assert_eq!(data["cancelDirectUpload"]["directUpload"]["status"], "CANCELLED");
+    assert_eq!(
+        data["cancelDirectUpload"]["directUpload"]["status"],
+        "CANCELLED"
+    );
     let res = post(&app, gone["url"].as_str().unwrap(), Some(SITE), 1000).await;
     assert_eq!(res.status(), 410);
     assert_eq!(code_of(res).await, "CANCELLED");
@@ -359,10 +420,107 @@ async fn each_misuse_of_a_direct_upload_url_gets_its_code_and_creates_nothing(ba
     assert_eq!(error_code(&body), Some("CONFLICT"), "{body}");
 
     // A secret nobody was given.
-    let res = post(&app, &format!("{}uploads/direct/{}", app.config.public_url, "ab".repeat(32)), Some(SITE), 1000).await;
+    let res = post(
+        &app,
+        &format!(
+            "{}uploads/direct/{}",
+            app.config.public_url,
+            "ab".repeat(32)
+        ),
+        Some(SITE),
+        1000,
+    )
+    .await;
     assert_eq!(res.status(), 404);
     assert_eq!(app.count("uploads").await, 1);
     assert_eq!(app.count("videos").await, 0);
+}
+
+/// Sends `bytes` through a fresh direct-upload URL from [`SITE`] in one request; returns the
+/// direct upload once it has settled.
+async fn send_through(app: &TestApp, token: &str, channel: &str, bytes: Vec<u8>) -> Value {
+    let it = direct(
+        app,
+        token,
+        json!({ "channelId": channel, "corsOrigin": SITE }),
+    )
+    .await;
+    let res = app
+        .client
+        .post(it["url"].as_str().unwrap())
+        .header("origin", SITE)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", bytes.len().to_string())
+        .header("content-type", "application/offset+octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    wait_for(app, token, it["id"].as_str().unwrap(), |d| {
+        d["status"] != "WAITING" && d["status"] != "UPLOADING"
+    })
+    .await
+}
+
+async fn a_file_no_video_can_be_made_of_ends_errored_with_its_reason_and_makes_no_video(
+    backend: Backend,
+) {
+    let app = spawn(backend, 0).await;
+    let editor = app.user_token("ed@example.com", "EDITOR").await;
+    let channel = app.create_channel(&editor, "Shop videos").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let not_media = send_through(&app, &editor, &channel, b"not a video at all".repeat(100)).await;
+    assert_eq!(not_media["status"], "ERRORED", "{not_media}");
+    assert_eq!(not_media["upload"]["status"], "REJECTED");
+    assert!(
+        not_media["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{not_media}"
+    );
+    assert_eq!(not_media["video"], Value::Null);
+
+    let wav = app.dir.path().join("voice.wav");
+    sine_wav(&wav, 1);
+    let audio = send_through(&app, &editor, &channel, std::fs::read(&wav).unwrap()).await;
+    assert_eq!(audio["status"], "ERRORED", "{audio}");
+    assert!(
+        audio["error"].as_str().unwrap().contains("audio file"),
+        "{audio}"
+    );
+    assert_eq!(audio["video"], Value::Null);
+    assert_eq!(app.count("videos").await, 0);
+    assert!(!events(&app).await.iter().any(|e| e == "video.created"));
+}
+
+async fn an_upload_over_the_owners_quota_is_refused_and_the_url_stays_usable(backend: Backend) {
+    let app = spawn_with(backend, 0, |c| c.uploads.user_quota_bytes = 5000).await;
+    let editor = app.user_token("ed@example.com", "EDITOR").await;
+    let channel = app.create_channel(&editor, "Shop videos").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let it = direct(
+        &app,
+        &editor,
+        json!({ "channelId": channel, "corsOrigin": SITE }),
+    )
+    .await;
+    let url = it["url"].as_str().unwrap();
+    let res = post(&app, url, Some(SITE), 6000).await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(code_of(res).await, "QUOTA_EXCEEDED");
+    assert_eq!(app.count("uploads").await, 0);
+    let now = wait_for(&app, &editor, it["id"].as_str().unwrap(), |_| true).await;
+    assert_eq!(now["status"], "WAITING", "{now}");
+    let res = post(&app, url, Some(SITE), 4000).await;
+    assert_eq!(
+        res.status(),
+        201,
+        "a file within the quota still goes through"
+    );
 }
 
 async fn create_direct_upload_refuses_bad_inputs_and_stores_nothing(backend: Backend) {
@@ -401,7 +559,11 @@ async fn create_direct_upload_refuses_bad_inputs_and_stores_nothing(backend: Bac
             json!({ "i": { "channelId": channel, "corsOrigin": SITE, "video": { "tagIds": [unknown_tag.to_string()] } } }),
         )
         .await;
-    assert_eq!(error_code(&body), Some("NOT_FOUND"), "an unknown tag: {body}");
+    assert_eq!(
+        error_code(&body),
+        Some("NOT_FOUND"),
+        "an unknown tag: {body}"
+    );
     assert_eq!(app.count("direct_uploads").await, 0);
 }
 
@@ -435,7 +597,10 @@ async fn only_editors_of_the_channel_and_write_upload_tokens_within_their_channe
                     json!({ "i": i }),
                 )
                 .await;
-            data["createApiToken"]["token"].as_str().unwrap().to_string()
+            data["createApiToken"]["token"]
+                .as_str()
+                .unwrap()
+                .to_string()
         }
     };
     let it = direct(&app, &editor, input(&ours)["i"].clone()).await;
@@ -449,9 +614,21 @@ async fn only_editors_of_the_channel_and_write_upload_tokens_within_their_channe
     for (who, caller, code) in [
         ("anonymous", None, "UNAUTHENTICATED"),
         ("a READ token", Some(read_only.as_str()), "UNAUTHENTICATED"),
-        ("a token without UPLOAD", Some(no_upload.as_str()), "FORBIDDEN"),
-        ("a token limited to another channel", Some(limited.as_str()), "FORBIDDEN"),
-        ("an editor of another channel", Some(stranger.as_str()), "FORBIDDEN"),
+        (
+            "a token without UPLOAD",
+            Some(no_upload.as_str()),
+            "FORBIDDEN",
+        ),
+        (
+            "a token limited to another channel",
+            Some(limited.as_str()),
+            "FORBIDDEN",
+        ),
+        (
+            "an editor of another channel",
+            Some(stranger.as_str()),
+            "FORBIDDEN",
+        ),
     ] {
         let body = app.graphql(caller, CREATE, input(&ours)).await;
         assert_eq!(error_code(&body), Some(code), "{who} creating: {body}");
@@ -459,8 +636,16 @@ async fn only_editors_of_the_channel_and_write_upload_tokens_within_their_channe
     for (who, caller, code) in [
         ("anonymous", None, "UNAUTHENTICATED"),
         ("a READ token", Some(read_only.as_str()), "UNAUTHENTICATED"),
-        ("a token limited to another channel", Some(limited.as_str()), "NOT_FOUND"),
-        ("an editor of another channel", Some(stranger.as_str()), "NOT_FOUND"),
+        (
+            "a token limited to another channel",
+            Some(limited.as_str()),
+            "NOT_FOUND",
+        ),
+        (
+            "an editor of another channel",
+            Some(stranger.as_str()),
+            "NOT_FOUND",
+        ),
     ] {
         let body = app.graphql(caller, READ, read.clone()).await;
         assert_eq!(error_code(&body), Some(code), "{who} reading: {body}");
@@ -479,6 +664,8 @@ async fn only_editors_of_the_channel_and_write_upload_tokens_within_their_channe
 both_databases!(
     a_page_on_the_registered_origin_uploads_one_file_that_becomes_a_ready_video_with_the_given_settings,
     each_misuse_of_a_direct_upload_url_gets_its_code_and_creates_nothing,
+    a_file_no_video_can_be_made_of_ends_errored_with_its_reason_and_makes_no_video,
+    an_upload_over_the_owners_quota_is_refused_and_the_url_stays_usable,
     create_direct_upload_refuses_bad_inputs_and_stores_nothing,
     only_editors_of_the_channel_and_write_upload_tokens_within_their_channels_make_and_read_direct_uploads,
 );
