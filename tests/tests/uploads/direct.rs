@@ -355,6 +355,21 @@ async fn each_misuse_of_a_direct_upload_url_gets_its_code_and_creates_nothing(ba
     assert_eq!(code_of(res).await, "ALREADY_USED");
     let res = patch(&app, &location, "https://evil.example.net", 0, &[0u8; 10]).await;
     assert_eq!(res.status(), 403);
+    let head = |origin: &'static str| {
+        app.client
+            .head(&location)
+            .header("origin", origin)
+            .header("tus-resumable", "1.0.0")
+            .send()
+    };
+    let res = head(SITE).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["upload-offset"], "0");
+    assert_eq!(allowed_origin(&res).as_deref(), Some(SITE));
+    assert_eq!(
+        head("https://evil.example.net").await.unwrap().status(),
+        403
+    );
     let other_upload = format!("{small_url}/{}", uuid::Uuid::now_v7());
     let res = patch(&app, &other_upload, SITE, 0, &[0u8; 10]).await;
     assert_eq!(res.status(), 404);
@@ -434,6 +449,13 @@ async fn each_misuse_of_a_direct_upload_url_gets_its_code_and_creates_nothing(ba
     assert_eq!(res.status(), 404);
     assert_eq!(app.count("uploads").await, 1);
     assert_eq!(app.count("videos").await, 0);
+
+    // A request with no `Origin` is no browser's (a server, curl): the secret is enough, and no
+    // CORS grant is sent.
+    let res = post(&app, &url, None, 1000).await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(allowed_origin(&res), None);
+    assert_eq!(app.count("uploads").await, 2);
 }
 
 /// Sends `bytes` through a fresh direct-upload URL from [`SITE`] in one request; returns the
