@@ -1,11 +1,11 @@
 //! When a direct upload's file is in: the draft video is made with the settings given up front,
-//! and the upload is pointed at it, so the usual attach queues its transcode.
+//! and the upload is pointed at it (together), so the usual attach queues its transcode.
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -20,9 +20,12 @@ use crate::state::Ctx;
 use crate::visibility::Viewer;
 
 /// For an upload a direct-upload URL made, and not yet tied to a video: makes the draft video
-/// (once: a rerun after a crash finds it) and returns the upload pointed at it. `None` for any
-/// other upload, and for one no video can be made of (the direct upload then says why, as
-/// `ERRORED`).
+/// and returns the upload pointed at it. `None` for any other upload, and for one no video can
+/// be made of (the direct upload then says why, as `ERRORED`).
+///
+/// The video is made, the upload pointed at it and the direct upload marked `ASSET_CREATED` in
+/// one transaction, so a rerun after a crash either finds all three or none (and never makes a
+/// second video).
 pub async fn make_draft(
     ctx: &Ctx,
     upload: &upload::Model,
@@ -39,10 +42,7 @@ pub async fn make_draft(
     else {
         return Ok(None);
     };
-    if let Some(video) = direct.video_id {
-        return point_at(db, upload, &direct, video).await.map(Some);
-    }
-    if direct.status != status::UPLOADING {
+    if direct.video_id.is_some() || direct.status != status::UPLOADING {
         return Ok(None);
     }
     if found.kind != "video" {
@@ -50,19 +50,25 @@ pub async fn make_draft(
         errored(db, direct.id, why).await?;
         return Ok(None);
     }
-    let made = match owner_viewer(db, direct.owner_id).await? {
+    let txn = crate::db::begin_write(db).await?;
+    let made = match owner_viewer(&txn, direct.owner_id).await? {
         Some(owner) => {
             let settings: Settings =
                 serde_json::from_str(&direct.settings).map_err(AppError::internal)?;
             match settings.new_video(direct.channel_id, &upload.filename) {
-                Ok(new) => crate::videos::service::create(db, &owner, new).await,
+                // A savepoint inside `txn`: nothing of it stays unless `txn` commits.
+                Ok(new) => crate::videos::service::create(&txn, &owner, new).await,
                 Err(e) => Err(e),
             }
         }
         None => Err(AppError::Forbidden),
     };
     match made {
-        Ok(video) => point_at(db, upload, &direct, video.id).await.map(Some),
+        Ok(video) => {
+            let pointed = point_at(&txn, upload, &direct, video.id).await?;
+            txn.commit().await?;
+            Ok(Some(pointed))
+        }
         // What another try would not change: the owner lost the channel, the channel or a tag
         // is gone, a setting no longer holds.
         Err(
@@ -72,6 +78,7 @@ pub async fn make_draft(
             | AppError::Conflict(_)
             | AppError::Taken { .. }),
         ) => {
+            drop(txn);
             errored(db, direct.id, &format!("the video could not be made: {e}")).await?;
             Ok(None)
         }
@@ -80,7 +87,7 @@ pub async fn make_draft(
 }
 
 /// The owner as the rules see them now (`None`: the account is gone or may not edit any more).
-async fn owner_viewer(db: &DatabaseConnection, owner: Uuid) -> AppResult<Option<Viewer>> {
+async fn owner_viewer(db: &impl ConnectionTrait, owner: Uuid) -> AppResult<Option<Viewer>> {
     let Some(account) = user::Entity::find_by_id(owner).one(db).await? else {
         return Ok(None);
     };
@@ -94,19 +101,18 @@ async fn owner_viewer(db: &DatabaseConnection, owner: Uuid) -> AppResult<Option<
     })
 }
 
-/// Points the upload at the video and records the video on the direct upload, together.
+/// Points the upload at the video and records the video on the direct upload (in `txn`).
 async fn point_at(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     upload: &upload::Model,
     direct: &direct_upload::Model,
     video: Uuid,
 ) -> AppResult<upload::Model> {
-    let txn = crate::db::begin_write(db).await?;
     let mut row = upload.clone().into_active_model();
     row.target_kind = Set(Some(SubjectKind::Video));
     row.target_id = Set(Some(video));
     row.updated_at = Set(Utc::now());
-    let pointed = row.update(&txn).await?;
+    let pointed = row.update(txn).await?;
     direct_upload::Entity::update_many()
         .col_expr(direct_upload::Column::VideoId, Expr::value(video))
         .col_expr(
@@ -115,9 +121,8 @@ async fn point_at(
         )
         .col_expr(direct_upload::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(direct_upload::Column::Id.eq(direct.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
     Ok(pointed)
 }
 
