@@ -467,6 +467,12 @@ async fn send_through(app: &TestApp, token: &str, channel: &str, bytes: Vec<u8>)
         json!({ "channelId": channel, "corsOrigin": SITE }),
     )
     .await;
+    send_to(app, token, &it, bytes).await
+}
+
+/// Sends `bytes` through the direct upload `it` from [`SITE`] in one request; returns it once
+/// it has settled.
+async fn send_to(app: &TestApp, token: &str, it: &Value, bytes: Vec<u8>) -> Value {
     let res = app
         .client
         .post(it["url"].as_str().unwrap())
@@ -483,6 +489,57 @@ async fn send_through(app: &TestApp, token: &str, channel: &str, bytes: Vec<u8>)
         d["status"] != "WAITING" && d["status"] != "UPLOADING"
     })
     .await
+}
+
+async fn an_owner_who_lost_the_channel_before_the_file_was_in_gets_errored_and_no_video(
+    backend: Backend,
+) {
+    let app = spawn(backend, 0).await;
+    let admin = app.admin_token().await;
+    let editor = app.user_token("ed@example.com", "EDITOR").await;
+    let me = app
+        .graphql_ok(Some(&editor), "{ me { id } }", json!({}))
+        .await["me"]["id"]
+        .clone();
+    let channel = app.create_channel(&admin, "Shop videos").await["id"].clone();
+    let member = json!({ "channelId": channel, "userId": me });
+    app.graphql_ok(
+        Some(&admin),
+        "mutation($i: AddChannelMemberInput!) { addChannelMember(input: $i) { channel { id } } }",
+        json!({ "i": { "channelId": channel, "userId": me, "role": "EDITOR" } }),
+    )
+    .await;
+    let it = direct(
+        &app,
+        &editor,
+        json!({ "channelId": channel, "corsOrigin": SITE }),
+    )
+    .await;
+    app.graphql_ok(
+        Some(&admin),
+        "mutation($i: RemoveChannelMemberInput!) { removeChannelMember(input: $i) { channel { id } } }",
+        json!({ "i": member }),
+    )
+    .await;
+    let clip = app.dir.path().join("clip.mp4");
+    mp4(&clip, 1);
+    let started = Instant::now();
+    let done = send_to(&app, &admin, &it, std::fs::read(&clip).unwrap()).await;
+    assert_eq!(done["status"], "ERRORED", "{done}");
+    assert!(
+        done["error"]
+            .as_str()
+            .unwrap()
+            .contains("could not be made"),
+        "{done}"
+    );
+    assert_eq!(done["video"], Value::Null);
+    assert_eq!(done["upload"]["status"], "COMPLETE");
+    assert_eq!(app.count("videos").await, 0);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "a refusal that another try cannot change is not retried for half a minute"
+    );
 }
 
 async fn a_file_no_video_can_be_made_of_ends_errored_with_its_reason_and_makes_no_video(
@@ -688,6 +745,7 @@ both_databases!(
     each_misuse_of_a_direct_upload_url_gets_its_code_and_creates_nothing,
     a_file_no_video_can_be_made_of_ends_errored_with_its_reason_and_makes_no_video,
     an_upload_over_the_owners_quota_is_refused_and_the_url_stays_usable,
+    an_owner_who_lost_the_channel_before_the_file_was_in_gets_errored_and_no_video,
     create_direct_upload_refuses_bad_inputs_and_stores_nothing,
     only_editors_of_the_channel_and_write_upload_tokens_within_their_channels_make_and_read_direct_uploads,
 );
