@@ -117,6 +117,26 @@ async fn wait_for(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value) ->
     }
 }
 
+/// Moves a direct upload's expiry into the past, straight in the database (as time passing
+/// would).
+async fn expire(app: &TestApp, global_id: &str) {
+    use projector_api::media::direct::direct_upload;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let id = projector_api::graphql::relay::decode(global_id).unwrap().1;
+    let db = app.db().await;
+    let changed = direct_upload::Entity::update_many()
+        .col_expr(
+            direct_upload::Column::ExpiresAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .filter(direct_upload::Column::Id.eq(id))
+        .exec(&db)
+        .await
+        .unwrap();
+    assert_eq!(changed.rows_affected, 1);
+}
+
 /// The event types the outbox holds, in order.
 async fn events(app: &TestApp) -> Vec<String> {
     use sea_orm::ConnectionTrait as _;
@@ -379,24 +399,7 @@ async fn each_misuse_of_a_direct_upload_url_gets_its_code_and_creates_nothing(ba
 
     // After its expiry: 410, and the sweep marks it TIMED_OUT.
     let late = direct(&app, &editor, make(json!({ "expiresInSecs": 60 }))).await;
-    let late_id = projector_api::graphql::relay::decode(late["id"].as_str().unwrap())
-        .unwrap()
-        .1;
-    {
-        use projector_api::media::direct::direct_upload;
-        use sea_orm::sea_query::Expr;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let db = app.db().await;
-        direct_upload::Entity::update_many()
-            .col_expr(
-                direct_upload::Column::ExpiresAt,
-                Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
-            )
-            .filter(direct_upload::Column::Id.eq(late_id))
-            .exec(&db)
-            .await
-            .unwrap();
-    }
+    expire(&app, late["id"].as_str().unwrap()).await;
     let res = post(&app, late["url"].as_str().unwrap(), Some(SITE), 1000).await;
     assert_eq!(res.status(), 410);
     assert_eq!(code_of(res).await, "EXPIRED");
@@ -431,6 +434,13 @@ async fn each_misuse_of_a_direct_upload_url_gets_its_code_and_creates_nothing(ba
     assert_eq!(error_code(&body), Some("CONFLICT"), "{body}");
     let body = app
         .graphql(Some(&editor), cancel, json!({ "id": small["id"] }))
+        .await;
+    assert_eq!(error_code(&body), Some("CONFLICT"), "{body}");
+    // Expired, even before the sweep stored it.
+    let stale = direct(&app, &editor, make(json!({}))).await;
+    expire(&app, stale["id"].as_str().unwrap()).await;
+    let body = app
+        .graphql(Some(&editor), cancel, json!({ "id": stale["id"] }))
         .await;
     assert_eq!(error_code(&body), Some("CONFLICT"), "{body}");
 

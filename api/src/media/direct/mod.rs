@@ -236,8 +236,8 @@ pub async fn find_managed(
     }
 }
 
-/// Cancels a waiting direct upload: its URL stops working (`CONFLICT` once an upload started
-/// or it ended otherwise).
+/// Cancels a waiting direct upload: its URL stops working (`CONFLICT` once an upload started,
+/// or it expired or ended otherwise).
 pub async fn cancel(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -274,7 +274,7 @@ async fn move_status(db: &DatabaseConnection, id: Uuid, from: &str, to: &str) ->
         .col_expr(direct_upload::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(direct_upload::Column::Id.eq(id))
         .filter(direct_upload::Column::Status.eq(from));
-    if from == status::WAITING && to == status::UPLOADING {
+    if from == status::WAITING {
         update = update.filter(direct_upload::Column::ExpiresAt.gt(Utc::now()));
     }
     Ok(update.exec(db).await?.rows_affected == 1)
