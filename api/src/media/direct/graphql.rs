@@ -19,8 +19,20 @@ use crate::videos::graphql::{ChapterInput, Video, chapters};
 use crate::visibility::Visibility;
 
 /// A one-time tus URL for a browser on an integrator's site, and what became of it.
+///
+/// Its upload is read once per object and shared by its fields (which resolve concurrently), so
+/// `status`, `error` and `upload` always describe the same moment.
 #[derive(Debug, Clone)]
-pub struct DirectUpload(pub direct_upload::Model);
+pub struct DirectUpload(
+    pub direct_upload::Model,
+    tokio::sync::OnceCell<Option<upload::Model>>,
+);
+
+impl From<direct_upload::Model> for DirectUpload {
+    fn from(model: direct_upload::Model) -> Self {
+        Self(model, tokio::sync::OnceCell::new())
+    }
+}
 
 #[Object]
 impl DirectUpload {
@@ -40,7 +52,7 @@ impl DirectUpload {
     /// Where it stands.
     async fn status(&self, ctx: &Context<'_>) -> AppResult<DirectUploadStatus> {
         let upload = self.upload_row(ctx).await?;
-        Ok(public_status(&self.0, upload.as_ref()))
+        Ok(public_status(&self.0, upload))
     }
     /// Why it errored, for people (the upload's own reason when the file was refused).
     async fn error(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
@@ -48,8 +60,8 @@ impl DirectUpload {
             return Ok(self.0.error.clone());
         }
         let upload = self.upload_row(ctx).await?;
-        Ok(match public_status(&self.0, upload.as_ref()) {
-            DirectUploadStatus::Errored => upload.and_then(|u| u.error),
+        Ok(match public_status(&self.0, upload) {
+            DirectUploadStatus::Errored => upload.and_then(|u| u.error.clone()),
             _ => None,
         })
     }
@@ -64,7 +76,7 @@ impl DirectUpload {
     }
     /// The tus upload, once the browser started it.
     async fn upload(&self, ctx: &Context<'_>) -> AppResult<Option<Upload>> {
-        Ok(self.upload_row(ctx).await?.map(Upload))
+        Ok(self.upload_row(ctx).await?.cloned().map(Upload))
     }
     /// The draft video, once the file is in (null if it was deleted since).
     async fn video(&self, ctx: &Context<'_>) -> AppResult<Option<Video>> {
@@ -85,11 +97,17 @@ impl DirectUpload {
 }
 
 impl DirectUpload {
-    async fn upload_row(&self, ctx: &Context<'_>) -> AppResult<Option<upload::Model>> {
-        let Some(id) = self.0.upload_id else {
-            return Ok(None);
-        };
-        Ok(upload::Entity::find_by_id(id).one(&app(ctx)?.db).await?)
+    async fn upload_row(&self, ctx: &Context<'_>) -> AppResult<Option<&upload::Model>> {
+        let row = self
+            .1
+            .get_or_try_init(|| async {
+                let Some(id) = self.0.upload_id else {
+                    return Ok(None);
+                };
+                Ok::<_, AppError>(upload::Entity::find_by_id(id).one(&app(ctx)?.db).await?)
+            })
+            .await?;
+        Ok(row.as_ref())
     }
 }
 
@@ -177,7 +195,7 @@ impl DirectUploadsQuery {
     async fn direct_upload(&self, ctx: &Context<'_>, id: ID) -> AppResult<DirectUpload> {
         let id = from_global(&id, "DirectUpload")?;
         let found = super::find_managed(&app(ctx)?.db, &viewer(ctx), id).await?;
-        Ok(DirectUpload(found))
+        Ok(DirectUpload::from(found))
     }
 }
 
@@ -214,7 +232,7 @@ impl DirectUploadsMutation {
         let created = super::create(&app.db, &app.config.uploads, &viewer(ctx), owner, new).await?;
         crate::graphql::gate::changed_nothing_public(ctx);
         Ok(DirectUploadPayload {
-            direct_upload: DirectUpload(created),
+            direct_upload: DirectUpload::from(created),
         })
     }
 
@@ -230,7 +248,7 @@ impl DirectUploadsMutation {
         let cancelled = super::cancel(&app(ctx)?.db, &viewer(ctx), id).await?;
         crate::graphql::gate::changed_nothing_public(ctx);
         Ok(DirectUploadPayload {
-            direct_upload: DirectUpload(cancelled),
+            direct_upload: DirectUpload::from(cancelled),
         })
     }
 }
