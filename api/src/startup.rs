@@ -171,6 +171,10 @@ pub struct SweepReport {
 /// storage sweep` and the hourly upkeep).
 pub async fn sweep(ctx: &Ctx) -> crate::error::AppResult<SweepReport> {
     let expired_uploads = media::uploads::sweep_expired(ctx).await?;
+    let timed_out = media::direct::sweep_timed_out(&ctx.db).await?;
+    if timed_out > 0 {
+        tracing::info!(direct_uploads = timed_out, "direct uploads timed out");
+    }
     let grace = chrono::Duration::hours(
         i64::try_from(ctx.config.uploads.expiry_hours.max(1)).unwrap_or(24),
     );

@@ -21,6 +21,7 @@ mod m0015_playback_restrictions;
 mod m0016_token_scopes;
 mod m0017_rate_limits;
 mod m0018_playback_keys;
+mod m0019_direct_uploads;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_token_scopes::Migration),
             Box::new(m0017_rate_limits::Migration),
             Box::new(m0018_playback_keys::Migration),
+            Box::new(m0019_direct_uploads::Migration),
         ]
     }
 }

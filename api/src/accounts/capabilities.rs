@@ -20,7 +20,8 @@ pub enum Capability {
     /// Run mutations that change content or the owner's own activity (everything but uploads
     /// and webhooks), with its owner's rights.
     Write,
-    /// Upload files: tus uploads (`/uploads/`), `uploadImage` and `uploadCaption`.
+    /// Upload files: tus uploads (`/uploads/`), `uploadImage` and `uploadCaption`; with WRITE,
+    /// `createDirectUpload`.
     Upload,
     /// Manage webhook endpoints and deliveries (the owner must be an admin).
     Webhooks,

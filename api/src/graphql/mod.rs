@@ -49,6 +49,7 @@ use crate::community::graphql::{CommunityMutation, CommunityQuery};
 use crate::community::invitations::{InvitationsMutation, InvitationsQuery};
 use crate::community::profile::ProfileMutation;
 use crate::delivery::playback::graphql::{PlaybackKeysMutation, PlaybackKeysQuery};
+use crate::media::direct::graphql::{DirectUploadsMutation, DirectUploadsQuery};
 use crate::media::graphql::{MediaMutation, MediaQuery};
 use crate::playlists::graphql::{PlaylistsMutation, PlaylistsQuery};
 use crate::podcasts::graphql::{EpisodesBulkMutation, PodcastsMutation, PodcastsQuery};
@@ -69,6 +70,7 @@ pub struct QueryRoot(
     MetaQuery,
     AccountsQuery,
     MediaQuery,
+    DirectUploadsQuery,
     NodeQuery,
     ChannelsQuery,
     VideosQuery,
@@ -89,6 +91,7 @@ pub struct QueryRoot(
 pub struct MutationRoot(
     AccountsMutation,
     MediaMutation,
+    DirectUploadsMutation,
     ChannelsMutation,
     VideosMutation,
     PlaylistsMutation,

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod content_type;
+pub mod direct;
 pub mod entity;
 pub mod graphql;
 pub mod images;

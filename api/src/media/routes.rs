@@ -1,4 +1,4 @@
-//! The HTTP routes of media: the tus upload endpoint.
+//! The HTTP routes of media: the tus upload endpoint, and the direct-upload URLs.
 
 use axum::Router;
 use axum::routing::{patch, post};
@@ -17,5 +17,15 @@ pub fn router() -> Router<AppState> {
                 .head(tus::head)
                 .delete(tus::delete)
                 .options(tus::options),
+        )
+        .route(
+            "/uploads/direct/{secret}",
+            post(tus::direct::create).options(tus::direct::options),
+        )
+        .route(
+            "/uploads/direct/{secret}/{id}",
+            patch(tus::direct::patch)
+                .head(tus::direct::head)
+                .options(tus::direct::options_upload),
         )
 }

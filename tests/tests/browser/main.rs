@@ -12,6 +12,7 @@
 
 mod comments;
 mod community;
+mod direct_uploads;
 mod discovery;
 mod french;
 

@@ -105,6 +105,9 @@ const AUTHOR_SEES: Rule = [UNAUTH, NOTFOUND, A, NOTFOUND, FORBID, UNAUTH, A];
 /// Moderating a comment on a private video: editors only; an editor of another channel cannot
 /// see it.
 const MODERATE: Rule = [UNAUTH, FORBID, A, NOTFOUND, A, UNAUTH, A];
+/// A direct upload in the fixtures' channel: its editors; an editor of another channel is told
+/// it does not exist.
+const DIRECT: Rule = [UNAUTH, FORBID, A, NOTFOUND, A, UNAUTH, A];
 /// The moderation queue: editors; each sees the comments of the channels they edit.
 const MODERATORS_SEE: Rule = [UNAUTH, FORBID, A, Hidden, A, UNAUTH, A];
 
@@ -129,6 +132,9 @@ const RULES: &[(&str, &str, Rule)] = &[
     // A video without media has no failed transcode: authorization passes, the retry is refused.
     ("Mutation", "retryTranscode", MANAGE_MEDIA),
     ("Mutation", "uploadImage", MANAGE),
+    ("Mutation", "createDirectUpload", MANAGE),
+    ("Mutation", "cancelDirectUpload", DIRECT),
+    ("Query", "directUpload", DIRECT),
     // Channels.
     ("Mutation", "createChannel", EDITORS),
     ("Mutation", "updateChannel", MANAGE),
@@ -455,6 +461,18 @@ impl World {
             "mutation($i: CreateVideoInput!) { createVideo(input: $i) { video { id } } }",
             json!({ "channelId": channel, "title": self.unique("Matrix video"), "visibility": "PRIVATE" }),
             &["createVideo", "video", "id"],
+        )
+        .await
+    }
+
+    /// A waiting direct upload the member made in a fresh channel.
+    async fn direct_upload(&self) -> String {
+        let channel = self.channel().await;
+        self.make(
+            &self.member,
+            "mutation($i: CreateDirectUploadInput!) { createDirectUpload(input: $i) { directUpload { id } } }",
+            json!({ "channelId": channel, "corsOrigin": "https://shop.example.com" }),
+            &["createDirectUpload", "directUpload", "id"],
         )
         .await
     }
@@ -1118,6 +1136,30 @@ async fn build(w: &World, root: &str, field: &str) -> Request {
         ("Query", "me") => read("{ me { id } }", json!({}), ""),
         ("Query", "apiTokens") => read("{ apiTokens { id } }", json!({}), ""),
         ("Query", "myUploads") => read("{ myUploads { id } }", json!({}), ""),
+        ("Mutation", "createDirectUpload") => request(
+            &m(
+                "createDirectUpload",
+                "CreateDirectUploadInput",
+                "directUpload { id }",
+            ),
+            json!({ "channelId": w.channel().await, "corsOrigin": "https://shop.example.com" }),
+        ),
+        ("Mutation", "cancelDirectUpload") => request(
+            &m(
+                "cancelDirectUpload",
+                "CancelDirectUploadInput",
+                "directUpload { status }",
+            ),
+            json!({ "id": w.direct_upload().await }),
+        ),
+        ("Query", "directUpload") => {
+            let id = w.direct_upload().await;
+            read(
+                "query($id: ID!) { directUpload(id: $id) { id } }",
+                json!({ "id": id }),
+                &id,
+            )
+        }
         ("Query", "node") => {
             let video = w.video(&w.channel().await).await;
             read(

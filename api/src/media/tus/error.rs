@@ -33,6 +33,14 @@ pub enum TusError {
     TooLong,
     /// The chunk does not match its `Upload-Checksum` (460, the checksum extension's status).
     ChecksumMismatch,
+    /// A direct-upload URL used from another browser origin than its own (403).
+    WrongOrigin,
+    /// A direct-upload URL that already made its one upload (409).
+    DirectUsed,
+    /// A direct-upload URL past its expiry (410).
+    DirectExpired,
+    /// A cancelled direct-upload URL (410).
+    DirectCancelled,
 }
 
 impl From<AppError> for TusError {
@@ -52,6 +60,9 @@ impl TusError {
             Self::Offset { .. } => StatusCode::CONFLICT,
             Self::TooLong => StatusCode::PAYLOAD_TOO_LARGE,
             Self::ChecksumMismatch => StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST),
+            Self::WrongOrigin => StatusCode::FORBIDDEN,
+            Self::DirectUsed => StatusCode::CONFLICT,
+            Self::DirectExpired | Self::DirectCancelled => StatusCode::GONE,
         }
     }
 
@@ -63,6 +74,10 @@ impl TusError {
             Self::Gone => "NOT_FOUND",
             Self::Locked(_) | Self::Offset { .. } => "CONFLICT",
             Self::TooLong => "PAYLOAD_TOO_LARGE",
+            Self::WrongOrigin => "FORBIDDEN",
+            Self::DirectUsed => "ALREADY_USED",
+            Self::DirectExpired => "EXPIRED",
+            Self::DirectCancelled => "CANCELLED",
         }
     }
 
@@ -78,6 +93,12 @@ impl TusError {
             }
             Self::TooLong => "the body goes past Upload-Length".into(),
             Self::ChecksumMismatch => "checksum mismatch: the chunk was discarded".into(),
+            Self::WrongOrigin => {
+                "this upload URL may only be used from the origin it was made for".into()
+            }
+            Self::DirectUsed => "this upload URL was already used: it takes one file".into(),
+            Self::DirectExpired => "this upload URL has expired".into(),
+            Self::DirectCancelled => "this upload URL was cancelled".into(),
         }
     }
 }

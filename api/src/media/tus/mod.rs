@@ -6,6 +6,7 @@
 //! refused request answers is decided in `error.rs` ([`TusError`]), who may upload in
 //! `uploader.rs`, and how a body reaches the disk durably in `writer.rs`.
 
+pub mod direct;
 mod error;
 mod uploader;
 mod writer;

@@ -1,5 +1,5 @@
-//! Attaching a stored source to the video or episode an upload is for, and queueing its
-//! transcode.
+//! Attaching a stored source to the video or episode an upload is for (made now for a direct
+//! upload), and queueing its transcode.
 
 use crate::error::AppResult;
 use crate::media::entity::upload;
@@ -20,6 +20,9 @@ pub(super) async fn attach(
 ) -> AppResult<()> {
     use crate::transcode::queue;
     use crate::visibility::Status;
+    // A direct upload's draft is made now that the file is in.
+    let pointed = crate::media::direct::make_draft(ctx, upload, found).await?;
+    let upload = pointed.as_ref().unwrap_or(upload);
     let Some(target) = upload.target() else {
         return Ok(());
     };

@@ -16,7 +16,8 @@ use uuid::Uuid;
 pub use edit::{create, get_managed, move_to_channel, update};
 pub use lists::{find_many, list};
 pub use rules::{
-    MAX_CHAPTERS, MAX_TAGS, chapters_of, check_chapters, check_tags, require_publishable,
+    MAX_CHAPTERS, MAX_TAGS, chapters_of, check_category, check_chapters, check_license, check_tags,
+    require_publishable,
 };
 
 use crate::visibility::{Status, Viewer, Visibility};

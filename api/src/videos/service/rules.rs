@@ -50,7 +50,8 @@ pub fn chapters_of(model: &video::Model) -> Vec<Chapter> {
     serde_json::from_str(&model.chapters).unwrap_or_default()
 }
 
-pub(super) fn check_license(license: Option<String>) -> AppResult<Option<String>> {
+/// A license trimmed (empty: none), at most 100 characters (`VALIDATION`).
+pub fn check_license(license: Option<String>) -> AppResult<Option<String>> {
     match license
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
@@ -62,7 +63,8 @@ pub(super) fn check_license(license: Option<String>) -> AppResult<Option<String>
     }
 }
 
-pub(super) async fn check_category(db: &impl ConnectionTrait, id: Option<Uuid>) -> AppResult<()> {
+/// The category, if named, must exist (`NOT_FOUND`).
+pub async fn check_category(db: &impl ConnectionTrait, id: Option<Uuid>) -> AppResult<()> {
     if let Some(id) = id
         && category::Entity::find_by_id(id).one(db).await?.is_none()
     {
