@@ -53,6 +53,9 @@ pub struct Metrics {
     /// Upload sources stored in one go after the last byte (local rename, or S3 after a
     /// restart or a failed stream).
     sources_whole: std::sync::atomic::AtomicU64,
+    /// Pictures the image API made (decoded and encoded), stills and animations.
+    images_still: std::sync::atomic::AtomicU64,
+    images_animated: std::sync::atomic::AtomicU64,
 }
 
 impl Metrics {
@@ -97,9 +100,34 @@ impl Metrics {
         counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Records that the image API made a picture (`still`: a thumbnail, else an animation).
+    pub fn image_rendered(&self, still: bool) {
+        let counter = if still {
+            &self.images_still
+        } else {
+            &self.images_animated
+        };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Prometheus text exposition of everything recorded.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP projector_images_rendered_total Pictures the image API decoded and encoded (not those served from storage)."
+        );
+        let _ = writeln!(out, "# TYPE projector_images_rendered_total counter");
+        for (kind, counter) in [
+            ("thumbnail", &self.images_still),
+            ("animated", &self.images_animated),
+        ] {
+            let _ = writeln!(
+                out,
+                "projector_images_rendered_total{{kind=\"{kind}\"}} {}",
+                counter.load(std::sync::atomic::Ordering::Relaxed)
+            );
+        }
         let _ = writeln!(
             out,
             "# HELP projector_upload_sources_stored_total Upload sources stored, by how they reached the store."

@@ -251,3 +251,19 @@ pub fn silent_wav(path: &Path, seconds: u32, rate: u32) {
     }
     file.flush().expect("flush wav");
 }
+
+/// A clip without sound that is one solid colour (`videotestsrc` pattern names: `red`,
+/// `blue`...) for `seconds_each` seconds and then another for as long, at 25 fps: a picture
+/// taken from it shows which half its moment fell in.
+pub fn two_colours(path: &Path, width: u32, height: u32, colours: [&str; 2], seconds_each: u32) {
+    let frames = seconds_each * 25;
+    let caps = format!("video/x-raw,width={width},height={height},framerate=25/1");
+    gst_launch(&format!(
+        "concat name=c ! videoconvert ! x264enc speed-preset=ultrafast key-int-max=50 ! h264parse ! mp4mux ! filesink location={} \
+         videotestsrc pattern={} num-buffers={frames} ! {caps} ! c. \
+         videotestsrc pattern={} num-buffers={frames} ! {caps} ! c.",
+        path.display(),
+        colours[0],
+        colours[1],
+    ));
+}

@@ -1,4 +1,4 @@
-//! Delivery: media over HTTP, signed URLs for private media, embeds, oEmbed, feeds, view counts
+//! Delivery: media over HTTP, signed URLs for private media, pictures on demand, embeds, oEmbed, feeds, view counts
 //! and cross-node cache invalidation. One router ([`router`]), merged by `startup.rs`.
 
 pub mod access;
@@ -7,6 +7,7 @@ pub mod embed;
 pub mod feeds;
 pub mod graphql;
 pub mod hot;
+pub mod images;
 pub mod media;
 pub mod notify;
 pub mod oembed;
@@ -52,6 +53,8 @@ pub struct Delivery {
     pub views: Views,
     /// Small immutable objects served from memory.
     pub hot: hot::HotObjects,
+    /// Pictures made on demand: what videos offer, and the pictures being made.
+    pub images: images::Images,
     /// Dropped with the state: background tasks watching it stop.
     stop: tokio::sync::watch::Sender<()>,
 }
@@ -74,6 +77,7 @@ impl Delivery {
                 usize::try_from(config.delivery.memory_cache_mib.saturating_mul(1024 * 1024))
                     .unwrap_or(usize::MAX),
             ),
+            images: images::Images::default(),
             stop: tokio::sync::watch::channel(()).0,
         }
     }
@@ -143,6 +147,7 @@ pub fn router(config: &Config) -> Router<AppState> {
     let cors = cors(config);
     Router::new()
         .route("/media/{*rest}", get(media::get).head(media::get))
+        .route("/images/{id}/{file}", get(images::get).head(images::get))
         .route("/feeds/podcasts/{file}", get(feeds::podcast))
         .route(
             "/feeds/podcasts/{channel}/{file}",

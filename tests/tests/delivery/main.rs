@@ -1,5 +1,5 @@
 //! Delivery over real HTTP: media (ranges, conditional requests, signed private URLs) on local
-//! storage and on Garage, player URLs in GraphQL, feeds parsed field by field, oEmbed, the embed
+//! storage and on Garage, pictures made on demand (the image API), player URLs in GraphQL, feeds parsed field by field, oEmbed, the embed
 //! page, view counting, HTTP caching of public reads and cross-node cache invalidation,
 //! and webhooks sent to receivers the tests start.
 
@@ -9,6 +9,8 @@ mod api;
 mod embeds;
 mod feeds;
 mod garage;
+mod images;
+mod images_rules;
 mod integrators;
 mod lifecycle_migration;
 mod media;
