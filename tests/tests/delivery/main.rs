@@ -1,7 +1,7 @@
 //! Delivery over real HTTP: media (ranges, conditional requests, signed private URLs) on local
-//! storage and on Garage, pictures made on demand (the image API), player URLs in GraphQL, feeds parsed field by field, oEmbed, the embed
-//! page, view counting, HTTP caching of public reads and cross-node cache invalidation,
-//! and webhooks sent to receivers the tests start.
+//! storage and on Garage, pictures made on demand (the image API), player URLs in GraphQL,
+//! feeds parsed field by field, oEmbed, the embed page, view counting, HTTP caching of public
+//! reads and cross-node cache invalidation, and webhooks sent to receivers the tests start.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
