@@ -234,3 +234,79 @@ both_databases!(
     every_bad_image_request_gets_its_code_and_stores_nothing,
     pictures_of_a_video_the_public_may_not_see_are_refused_even_when_stored,
 );
+
+async fn a_playback_token_shows_the_pictures_of_a_private_video_and_nothing_else(backend: Backend) {
+    use crate::playback_tokens::{claims, make_key, sign};
+    let clip = published_clip(backend, None).await;
+    let app = &clip.app;
+    app.graphql_ok(
+        Some(&clip.admin),
+        "mutation($i: UpdateVideoInput!) { updateVideo(input: $i) { video { id } } }",
+        json!({ "i": { "id": clip.id, "visibility": "PRIVATE" } }),
+    )
+    .await;
+    let picture = clip.url("thumbnail.jpg?time=5.4&width=160");
+    let (status, _, _) = refusal(&clip, &picture, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let key = make_key(app, &clip.admin, "EDDSA").await;
+    let token = sign(&key, &claims(&clip.id, json!("t"), 600));
+    let (headers, bytes) = fetch(app, &format!("{picture}&token={token}"), "image/jpeg").await;
+    let image = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    assert_eq!(image.dimensions(), (160, 90));
+    assert_eq!(crate::images::colour(&image, 80, 45), "blue");
+    let cache_control = headers[CACHE_CONTROL].to_str().unwrap();
+    assert!(
+        cache_control.starts_with("private, max-age="),
+        "{cache_control}"
+    );
+    fetch(
+        app,
+        &clip.url(&format!("animated.webp?start=1&end=2&token={token}")),
+        "image/webp",
+    )
+    .await;
+
+    // Only a token for pictures of this video, still valid, will do; its bad parameters are
+    // still refused first.
+    let other = support::channel(app, &clip.admin, "Else").await;
+    let other = support::video(app, &clip.admin, &other, "Another", json!({})).await;
+    for (bad, want) in [
+        (
+            sign(&key, &claims(&clip.id, json!("v"), 600)),
+            "TOKEN_AUDIENCE",
+        ),
+        (
+            sign(&key, &claims(&other, json!("t"), 600)),
+            "TOKEN_WRONG_VIDEO",
+        ),
+        (
+            sign(&key, &claims(&clip.id, json!("t"), -600)),
+            "TOKEN_EXPIRED",
+        ),
+        ("not.a.token".to_string(), "TOKEN_MALFORMED"),
+    ] {
+        let res = app
+            .client
+            .get(format!("{picture}&token={bad}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{bad}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["code"], want, "{body}");
+    }
+    let (status, code, _) = refusal(
+        &clip,
+        &clip.url(&format!("thumbnail.jpg?width=0&token={token}")),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "VALIDATION")
+    );
+    assert_eq!(clip.renders("thumbnail").await, 1);
+}
+
+both_databases!(a_playback_token_shows_the_pictures_of_a_private_video_and_nothing_else);

@@ -12,7 +12,8 @@
 //!
 //! Who may see the pictures is who may see the video's media: the public, for a video the
 //! public may watch ([`source::lookup`] through `visibility.rs`), with its playback restriction
-//! by referrer; anything else is a 404.
+//! by referrer; anything else is a 404. With `?token=`, the holder of a signed playback token
+//! of audience `t` for the video (`super::playback`), whatever its visibility.
 
 pub mod encode;
 pub mod flight;
@@ -125,26 +126,15 @@ async fn respond(
         Request::Thumbnail(_) => None,
     };
     let video = parse_id(id).ok_or(AppError::NotFound("video"))?;
-    let source = ctx
-        .delivery
-        .images
-        .source(ctx, video)
-        .await?
-        .ok_or(AppError::NotFound("video"))?;
+    let (source, cache_control) = match authorise(ctx, video, query, headers).await? {
+        Ok(allowed) => allowed,
+        Err(refused) => return Ok(refused),
+    };
     if source.renditions.is_empty() {
         return Err(AppError::Conflict(
             "this video has no picture to take frames from (yet)".into(),
         ));
     }
-    let access = ctx
-        .delivery
-        .access(&ctx.db, ctx.public_cache.any_generation(), source.asset)
-        .await?;
-    let restricted = match &access.restriction {
-        Some(rule) if !rule.allows(headers) => return Err(AppError::Forbidden),
-        Some(_) => true,
-        None => false,
-    };
     let job = match (request, thumbnail, animated) {
         (Request::Thumbnail(format), Some(q), _) => thumbnail_job(&source, &q, format)?,
         (_, _, Some(q)) => animated_job(&source, &q)?,
@@ -159,22 +149,74 @@ async fn respond(
             .run(&key, move || render(ctx2, job2))
             .await?;
     }
-    // A shared cache would serve a restricted picture to any referrer.
-    let cache_control = if restricted {
-        "private, max-age=31536000, immutable"
-    } else {
-        super::media::IMMUTABLE
-    };
     Ok(super::media::serve(
         ctx,
         &job.key,
         method,
         headers,
         job.content_type,
-        cache_control,
+        &cache_control,
         true,
     )
     .await)
+}
+
+/// Who may see the video's pictures: the public when it may watch the video, with its playback
+/// restriction; with `?token=`, whoever holds a playback token of audience `t` for it (a
+/// private video's too), as for its media under `/media/v/`. The video's source and the
+/// response's `Cache-Control`, or the refusal.
+async fn authorise(
+    ctx: &Ctx,
+    video: Uuid,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> AppResult<Result<(Arc<Source>, String), Response>> {
+    use super::playback::{Audience, serve as playback};
+    let token = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned());
+    let Some(token) = token else {
+        let source = self::Images::source(&ctx.delivery.images, ctx, video)
+            .await?
+            .ok_or(AppError::NotFound("video"))?;
+        let access = ctx
+            .delivery
+            .access(&ctx.db, ctx.public_cache.any_generation(), source.asset)
+            .await?;
+        // A shared cache would serve a restricted picture to any referrer.
+        let cache_control = match &access.restriction {
+            Some(rule) if !rule.allows(headers) => return Err(AppError::Forbidden),
+            Some(_) => "private, max-age=31536000, immutable",
+            None => super::media::IMMUTABLE,
+        };
+        return Ok(Ok((source, cache_control.to_string())));
+    };
+    let now = chrono::Utc::now().timestamp();
+    let claims = match super::playback::token::verify(
+        &ctx.db,
+        &token,
+        Audience::Thumbnail,
+        video,
+        now,
+    )
+    .await
+    {
+        Ok(claims) => claims,
+        Err(refusal) => return Ok(Err(refusal.response())),
+    };
+    use sea_orm::EntityTrait as _;
+    let Some(row) = crate::videos::entity::video::Entity::find_by_id(video)
+        .one(&ctx.db)
+        .await?
+    else {
+        return Err(AppError::NotFound("video"));
+    };
+    if !playback::referrer_allows(&ctx.db, &row, headers).await? {
+        return Ok(Err(playback::referrer_refused()));
+    }
+    let source = Arc::new(source::of_video(&ctx.db, &row).await?);
+    let left = (claims.expires - now).clamp(0, 86_400);
+    Ok(Ok((source, format!("private, max-age={left}"))))
 }
 
 /// A video's id as the API hands it out: its UUID or its global `ID`.

@@ -177,7 +177,7 @@ pub struct ThumbnailQuery {
 
 /// Reads `time`, `width`, `height` and `fit`.
 pub fn thumbnail_query(query: Option<&str>) -> Result<ThumbnailQuery, AppError> {
-    let pairs = pairs(query, &["time", "width", "height", "fit"])?;
+    let pairs = pairs(query, &["time", "width", "height", "fit", "token"])?;
     let fit = match get(&pairs, "fit") {
         None | Some("preserve") => Fit::Preserve,
         Some("crop") => Fit::Crop,
@@ -213,7 +213,7 @@ pub struct AnimatedQuery {
 
 /// Reads `start`, `end` and `width`.
 pub fn animated_query(query: Option<&str>) -> Result<AnimatedQuery, AppError> {
-    let pairs = pairs(query, &["start", "end", "width"])?;
+    let pairs = pairs(query, &["start", "end", "width", "token"])?;
     let start = get(&pairs, "start")
         .map(|t| moment("start", t))
         .transpose()?

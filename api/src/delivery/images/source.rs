@@ -58,16 +58,21 @@ impl Source {
 /// The video `id` as the public sees it: `None` when it may not (private, draft, unpublished,
 /// deleted, unknown).
 pub async fn lookup(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<Source>> {
-    let Some(video) = content::find::<video::Entity>(db, &Viewer::Public, id).await? else {
-        return Ok(None);
-    };
+    match content::find::<video::Entity>(db, &Viewer::Public, id).await? {
+        Some(video) => Ok(Some(of_video(db, &video).await?)),
+        None => Ok(None),
+    }
+}
+
+/// What `video` offers, whoever may see it.
+pub async fn of_video(db: &impl ConnectionTrait, video: &video::Model) -> AppResult<Source> {
     let Some(asset) = video.source_asset_id else {
-        return Ok(Some(Source {
+        return Ok(Source {
             asset: Uuid::nil(),
             duration: 0.0,
             poster_time: 0.0,
             renditions: Vec::new(),
-        }));
+        });
     };
     let rows = of_assets(db, vec![asset])
         .await?
@@ -115,12 +120,12 @@ pub async fn lookup(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<Sou
     let poster_time = poster_index
         .filter(|n| (1..=4).contains(n))
         .map_or(0.0, |n| duration * n as f64 / 5.0);
-    Ok(Some(Source {
+    Ok(Source {
         asset,
         duration,
         poster_time,
         renditions,
-    }))
+    })
 }
 
 /// One segment of a media playlist.
