@@ -22,6 +22,7 @@ mod m0016_token_scopes;
 mod m0017_rate_limits;
 mod m0018_playback_keys;
 mod m0019_direct_uploads;
+mod m0020_downloads;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_rate_limits::Migration),
             Box::new(m0018_playback_keys::Migration),
             Box::new(m0019_direct_uploads::Migration),
+            Box::new(m0020_downloads::Migration),
         ]
     }
 }

@@ -65,6 +65,7 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
                 subscriber_count: Set(0),
                 comment_moderation: Set("publish".into()),
                 playback_restriction: Set(None),
+                downloads_enabled: Set(false),
                 created_at: Set(now),
                 updated_at: Set(now),
             }),
@@ -123,6 +124,7 @@ async fn seed(url: &str) -> Vec<(Uuid, Uuid)> {
                 poster_asset_id: Set(None),
                 media_error: Set(None),
                 playback_restriction: Set(None),
+                downloads_enabled: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             });

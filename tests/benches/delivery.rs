@@ -226,6 +226,7 @@ fn main() {
             subscriber_count: Set(0),
             comment_moderation: Set("publish".into()),
             playback_restriction: Set(None),
+            downloads_enabled: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -256,6 +257,7 @@ fn main() {
             poster_asset_id: Set(None),
             media_error: Set(None),
             playback_restriction: Set(None),
+            downloads_enabled: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })

@@ -41,6 +41,7 @@ async fn seed(db: &sea_orm::DatabaseConnection) {
         subscriber_count: Set(0),
         comment_moderation: Set("publish".into()),
         playback_restriction: Set(None),
+        downloads_enabled: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
     }))

@@ -24,6 +24,9 @@ pub mod channel {
         pub comment_moderation: String,
         /// Who may play its videos, by referrer (JSON, see `delivery::referrer`); null: anyone.
         pub playback_restriction: Option<String>,
+        /// Whether its videos' MP4 and M4A downloads are made and offered (a video may say
+        /// otherwise).
+        pub downloads_enabled: bool,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

@@ -130,6 +130,11 @@ impl Channel {
                 .unwrap_or_default(),
         )
     }
+    /// Whether its videos' MP4 and M4A downloads are made and offered (videos may say
+    /// otherwise).
+    async fn downloads_enabled(&self) -> bool {
+        self.0.downloads_enabled
+    }
     /// Whether the caller may manage this channel.
     async fn viewer_can_manage(&self, ctx: &Context<'_>) -> AppResult<bool> {
         visibility::can_manage(&app(ctx)?.db, &viewer(ctx), self.0.id).await
@@ -215,6 +220,9 @@ pub struct UpdateChannelInput {
     /// Which sites may play its videos, by the `Referer` of the embed page and media requests
     /// (absent or null: unchanged; `allowedDomains: []`: anyone).
     pub playback_restriction: Option<crate::delivery::referrer::PlaybackRestrictionInput>,
+    /// Whether its videos' MP4 and M4A downloads are made and offered, for videos without a
+    /// setting of their own (absent or null: unchanged).
+    pub downloads_enabled: Option<bool>,
 }
 
 id_input!(
@@ -336,19 +344,23 @@ impl ChannelsMutation {
         input: UpdateChannelInput,
     ) -> AppResult<ChannelPayload> {
         let id = from_global(&input.id, "Channel")?;
-        let channel = service::update(
-            &app(ctx)?.db,
-            &viewer(ctx),
-            id,
-            ChannelChanges {
-                name: input.name,
-                slug: input.slug,
-                description: input.description,
-                comment_moderation: input.comment_moderation,
-                playback_restriction: input.playback_restriction,
-            },
-        )
-        .await?;
+        let app = app(ctx)?;
+        let downloads = input.downloads_enabled.is_some();
+        let changes = ChannelChanges {
+            name: input.name,
+            slug: input.slug,
+            description: input.description,
+            comment_moderation: input.comment_moderation,
+            playback_restriction: input.playback_restriction,
+            downloads_enabled: input.downloads_enabled,
+        };
+        let channel = service::update(&app.db, &viewer(ctx), id, changes).await?;
+        let max = app.config.transcode.max_attempts;
+        if downloads
+            && crate::transcode::downloads::ensure_channel(&app.db, channel.id, max).await? > 0
+        {
+            app.jobs_waiting.notify_waiters();
+        }
         Ok(ChannelPayload::from(channel))
     }
 

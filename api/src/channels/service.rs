@@ -43,6 +43,8 @@ pub struct ChannelChanges {
     pub comment_moderation: Option<crate::community::comments::CommentModeration>,
     /// New playback restriction (checked here, after the caller's right to manage).
     pub playback_restriction: Option<crate::delivery::referrer::PlaybackRestrictionInput>,
+    /// Whether its videos' downloads are on (for videos without their own setting).
+    pub downloads_enabled: Option<bool>,
 }
 
 /// Maps a unique-index violation on a slug to a `CONFLICT` that names the slug and its value.
@@ -87,6 +89,7 @@ pub async fn create(
         subscriber_count: 0,
         comment_moderation: "publish".into(),
         playback_restriction: None,
+        downloads_enabled: false,
         created_at: now,
         updated_at: now,
     };
@@ -165,6 +168,9 @@ pub async fn update(
     if let Some(input) = changes.playback_restriction {
         let rule = Restriction::from_input(input)?;
         active.playback_restriction = Set(Restriction::store(rule.as_ref()));
+    }
+    if let Some(enabled) = changes.downloads_enabled {
+        active.downloads_enabled = Set(enabled);
     }
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await.map_err(slug_conflict(&slug))?;

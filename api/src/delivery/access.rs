@@ -45,6 +45,8 @@ pub struct Access {
     /// Who may play it on the public paths, by referrer: the restriction of the public video
     /// whose media it is (the video's own, else its channel's).
     pub restriction: Option<Restriction>,
+    /// A video playing it has its downloads on (its own setting, else its channel's).
+    pub downloads: bool,
 }
 
 impl Access {
@@ -57,6 +59,7 @@ impl Access {
     pub fn allows(&self, path: &str) -> bool {
         const OUTPUTS: [&str; 4] = ["hls/", "audio/", "images/", "captions/"];
         (self.media && OUTPUTS.iter().any(|p| path.starts_with(p)))
+            || (self.media && self.downloads && path.starts_with("downloads/"))
             || (self.image && path == "source")
     }
 }
@@ -102,6 +105,9 @@ pub async fn lookup(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<Access>
         (_, true) => video_restriction(db, asset, videos.clone()).await?,
         _ => None,
     };
+    if played.0 {
+        access.downloads = downloads_on(db, asset).await?;
+    }
     note(played, true);
     note(
         probe(
@@ -167,6 +173,20 @@ pub async fn lookup(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<Access>
         access.storage_key = Some(row.storage_key);
     }
     Ok(access)
+}
+
+/// Whether a video playing `asset` has its downloads on.
+async fn downloads_on(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<bool> {
+    let videos = video::Entity::find()
+        .filter(video::Column::SourceAssetId.eq(asset))
+        .all(db)
+        .await?;
+    for v in &videos {
+        if crate::transcode::downloads::enabled(db, v).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The playback restriction of the public video playing `asset`: its own, else its channel's.

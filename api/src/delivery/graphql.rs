@@ -142,6 +142,65 @@ pub async fn video_media(ctx: &Context<'_>, video: &video::Model) -> AppResult<V
 
 /// The URL of a picture (poster, avatar, banner, artwork) of an item the caller may see: plain
 /// when the item is public (or unlisted), signed otherwise.
+/// A file to download.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Download {
+    /// `MP4` (video and sound) or `M4A` (sound only).
+    pub format: DownloadFormat,
+    /// Where to get it (answered with `Content-Disposition: attachment`).
+    pub url: String,
+    /// Its MIME type.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub bytes: i64,
+    /// Its frame width (MP4).
+    pub width: Option<i32>,
+    /// Its frame height (MP4).
+    pub height: Option<i32>,
+    /// Its length in seconds.
+    pub duration: Option<f64>,
+}
+
+/// The kinds of downloads.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DownloadFormat {
+    /// The highest rung, video and sound.
+    #[graphql(name = "MP4")]
+    Mp4,
+    /// The sound alone.
+    #[graphql(name = "M4A")]
+    M4a,
+}
+
+pub async fn video_downloads(ctx: &Context<'_>, video: &video::Model) -> AppResult<Vec<Download>> {
+    let Some(asset) = video.source_asset_id else {
+        return Ok(Vec::new());
+    };
+    let app = app(ctx)?;
+    let loaders = loaders(ctx)?;
+    let on = match video.downloads_enabled {
+        Some(own) => own,
+        None => loaders
+            .channel
+            .load_one(video.channel_id)
+            .await?
+            .is_some_and(|c| c.downloads_enabled),
+    };
+    if !on {
+        return Ok(Vec::new());
+    }
+    let public = urls::publicly_readable(
+        &video.status,
+        &video.visibility,
+        video.publish_at,
+        video.unpublish_at,
+        Utc::now(),
+    );
+    let outputs = loaders.outputs.load_one(asset).await?.unwrap_or_default();
+    let urls = MediaUrls::new(&app.config, &app.delivery.signer, asset, grant(public));
+    Ok(Outputs::new(asset, outputs).downloads(&urls))
+}
+
 pub fn picture_url(ctx: &Context<'_>, asset: uuid::Uuid, public: bool) -> AppResult<String> {
     let app = app(ctx)?;
     Ok(MediaUrls::new(&app.config, &app.delivery.signer, asset, grant(public)).url("source"))

@@ -347,6 +347,11 @@ pub async fn serve(
     }
     put(&mut base, header::CONTENT_TYPE, content_type);
     put(&mut base, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    if let Some((_, name)) = key.as_str().rsplit_once("/downloads/") {
+        // A download is saved, not played in the tab.
+        let disposition = format!("attachment; filename=\"{name}\"");
+        put(&mut base, header::CONTENT_DISPOSITION, &disposition);
+    }
     let size = meta.size;
     let mut wanted = header_str(headers, header::RANGE)
         .map(|v| parse_range(v, size))

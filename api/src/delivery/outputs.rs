@@ -8,7 +8,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 use uuid::Uuid;
 
 use super::graphql::{
-    AudioFile, CaptionTrack, Enclosure, EpisodeMedia, Picture, Rendition, VideoMedia,
+    AudioFile, CaptionTrack, Download, DownloadFormat, Enclosure, EpisodeMedia, Picture, Rendition,
+    VideoMedia,
 };
 use super::urls::{MediaUrls, output_path};
 use crate::error::{AppError, AppResult};
@@ -184,6 +185,31 @@ impl Outputs {
                 .collect(),
             audio: self.audio(urls),
         }
+    }
+
+    /// The downloads, MP4 first.
+    pub fn downloads(&self, urls: &MediaUrls) -> Vec<Download> {
+        let mut files: Vec<Download> = self
+            .of_kind(crate::transcode::downloads::KIND)
+            .filter_map(|r| {
+                let format = match r.name.as_str() {
+                    "mp4" => DownloadFormat::Mp4,
+                    "m4a" => DownloadFormat::M4a,
+                    _ => return None,
+                };
+                Some(Download {
+                    format,
+                    url: self.url(urls, r)?,
+                    content_type: r.content_type.clone(),
+                    bytes: r.bytes,
+                    width: r.width,
+                    height: r.height,
+                    duration: r.duration_secs,
+                })
+            })
+            .collect();
+        files.sort_by_key(|f| f.format != DownloadFormat::Mp4);
+        files
     }
 
     /// Everything a podcast player needs.

@@ -55,6 +55,22 @@ pub async fn delete_outputs(
     Ok(n)
 }
 
+/// Deletes an asset's downloads (`downloads/…` objects and their rows), and nothing else.
+pub async fn delete_downloads(
+    db: &impl ConnectionTrait,
+    storage: &Arc<dyn Storage>,
+    asset: Uuid,
+) -> AppResult<usize> {
+    let prefix = format!("{}downloads/", ObjectKey::asset_prefix(asset));
+    let n = delete_objects(storage, asset, |k| k.as_str().starts_with(&prefix)).await?;
+    media_output::Entity::delete_many()
+        .filter(media_output::Column::AssetId.eq(asset))
+        .filter(media_output::Column::Kind.eq(crate::transcode::downloads::KIND))
+        .exec(db)
+        .await?;
+    Ok(n)
+}
+
 async fn delete_objects(
     storage: &Arc<dyn Storage>,
     asset: Uuid,

@@ -38,6 +38,8 @@ pub mod status {
 pub mod kind {
     /// Turn a source asset into HLS, audio files and pictures.
     pub const TRANSCODE: &str = "transcode";
+    /// Make a ready video's MP4 and M4A downloads from its highest rung (`transcode::downloads`).
+    pub const DOWNLOADS: &str = "downloads";
 }
 
 /// Queues a transcode of `asset` for `subject`, unless one is already queued or running for that
@@ -55,14 +57,48 @@ pub async fn enqueue(
         .await?;
     for existing in active {
         if existing.asset_id == asset {
-            return Ok(existing);
+            if existing.kind == kind::TRANSCODE {
+                return Ok(existing);
+            }
+            continue;
         }
         cancel(db, existing.id).await?;
     }
+    insert(db, kind::TRANSCODE, asset, subject, max_attempts).await
+}
+
+/// Queues the downloads of `asset` for `subject`, unless such a job is already queued or
+/// running.
+pub async fn enqueue_downloads(
+    db: &impl ConnectionTrait,
+    asset: Uuid,
+    subject: Subject,
+    max_attempts: u32,
+) -> AppResult<job::Model> {
+    let active = job::Entity::find()
+        .filter(job::Column::SubjectId.eq(subject.id()))
+        .filter(job::Column::AssetId.eq(asset))
+        .filter(job::Column::Kind.eq(kind::DOWNLOADS))
+        .filter(job::Column::Status.is_in([status::QUEUED, status::RUNNING]))
+        .one(db)
+        .await?;
+    match active {
+        Some(existing) => Ok(existing),
+        None => insert(db, kind::DOWNLOADS, asset, subject, max_attempts).await,
+    }
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    asset: Uuid,
+    subject: Subject,
+    max_attempts: u32,
+) -> AppResult<job::Model> {
     let now = Utc::now();
     let created = job::ActiveModel {
         id: Set(Uuid::now_v7()),
-        kind: Set(kind::TRANSCODE.into()),
+        kind: Set(kind.into()),
         asset_id: Set(asset),
         subject_kind: Set(subject.kind()),
         subject_id: Set(subject.id()),
@@ -324,6 +360,7 @@ pub async fn latest_for_subject(
 ) -> AppResult<Option<job::Model>> {
     Ok(job::Entity::find()
         .filter(job::Column::SubjectId.eq(subject))
+        .filter(job::Column::Kind.eq(kind::TRANSCODE))
         .order_by_desc(job::Column::CreatedAt)
         .order_by_desc(job::Column::Id)
         .one(db)

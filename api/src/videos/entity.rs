@@ -39,6 +39,8 @@ pub mod video {
         pub media_error: Option<String>,
         /// Who may play it, by referrer (JSON, see `delivery::referrer`); null: the channel's.
         pub playback_restriction: Option<String>,
+        /// Whether its MP4 and M4A downloads are made and offered; null: the channel's setting.
+        pub downloads_enabled: Option<bool>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

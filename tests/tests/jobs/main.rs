@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod downloads;
 mod flow;
 mod public_cache;
 mod queue;

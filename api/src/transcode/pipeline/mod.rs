@@ -96,6 +96,8 @@ pub enum OutputKind {
     SpriteVtt,
     /// A caption track.
     Caption,
+    /// A download (`transcode::downloads`): the highest rung as MP4, the sound as M4A.
+    Download,
 }
 
 impl OutputKind {
@@ -110,6 +112,7 @@ impl OutputKind {
             Self::Sprite => "sprite",
             Self::SpriteVtt => "sprite_vtt",
             Self::Caption => "caption",
+            Self::Download => super::downloads::KIND,
         }
     }
 }

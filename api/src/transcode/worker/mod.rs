@@ -11,6 +11,7 @@
 //! records the outputs and switches the video's or episode's media.
 
 mod attempt;
+mod downloads;
 mod record;
 
 use std::path::PathBuf;
@@ -101,6 +102,10 @@ async fn run_worker(ctx: Arc<Ctx>, name: String) {
 async fn reap(ctx: &Ctx) -> AppResult<()> {
     for dead in queue::reap_exhausted(&ctx.db).await? {
         tracing::warn!(job = %dead.id, "a worker died on the job's last attempt");
+        if dead.kind == queue::kind::DOWNLOADS {
+            discard(ctx, &dead).await?;
+            continue;
+        }
         cleanup_failed(
             ctx,
             &dead,
@@ -115,16 +120,18 @@ async fn reap(ctx: &Ctx) -> AppResult<()> {
 async fn run_job(ctx: &Arc<Ctx>, worker: &str, job: job::Model) {
     let started = Instant::now();
     let scratch = scratch_dir(ctx).join(job.id.to_string());
-    let result = attempt(ctx, worker, &job, &scratch).await;
+    let result = if job.kind == queue::kind::DOWNLOADS {
+        downloads::attempt(ctx, worker, &job, &scratch).await
+    } else {
+        attempt(ctx, worker, &job, &scratch).await
+    };
     let _ = tokio::fs::remove_dir_all(&scratch).await;
     // What happened, for the log, and the job state subscribers are told.
     let (outcome, status) = match result {
         Ok(()) => ("succeeded", queue::status::SUCCEEDED),
         Err(Stop::Cancelled) => {
             tracing::info!(job = %job.id, "job cancelled");
-            if let Err(e) =
-                crate::media::assets::delete_outputs(&ctx.db, &ctx.storage, job.asset_id).await
-            {
+            if let Err(e) = discard(ctx, &job).await {
                 tracing::warn!(job = %job.id, error = %e, "could not remove a cancelled job's outputs");
             }
             ("cancelled", queue::status::CANCELLED)
@@ -138,6 +145,11 @@ async fn run_job(ctx: &Arc<Ctx>, worker: &str, job: job::Model) {
         Err(Stop::Failed { message, permanent }) => {
             tracing::warn!(job = %job.id, error = %message, permanent, "job attempt failed");
             match queue::fail(&ctx.db, &job, worker, &message, permanent, BACKOFF_BASE).await {
+                Ok(AfterFailure::Failed) if job.kind == queue::kind::DOWNLOADS => {
+                    // The video plays on; only its downloads are missing (the job says why).
+                    let _ = discard(ctx, &job).await;
+                    ("failed", queue::status::FAILED)
+                }
                 Ok(AfterFailure::Failed) => {
                     if let Err(e) = cleanup_failed(ctx, &job, &message).await {
                         tracing::error!(job = %job.id, error = %e, "could not record a failure");
@@ -145,9 +157,7 @@ async fn run_job(ctx: &Arc<Ctx>, worker: &str, job: job::Model) {
                     ("failed", queue::status::FAILED)
                 }
                 Ok(AfterFailure::Retry) => {
-                    let _ =
-                        crate::media::assets::delete_outputs(&ctx.db, &ctx.storage, job.asset_id)
-                            .await;
+                    let _ = discard(ctx, &job).await;
                     ("retrying", queue::status::QUEUED)
                 }
                 Ok(AfterFailure::Lost) => ("lost", queue::status::QUEUED),
@@ -174,6 +184,16 @@ async fn run_job(ctx: &Arc<Ctx>, worker: &str, job: job::Model) {
     publish_changed(ctx, &job).await;
     crate::media::subject::media_changed(ctx, job.subject()).await;
     tracing::info!(job = %job.id, outcome, secs = started.elapsed().as_secs_f64(), "job finished");
+}
+
+/// Deletes what an attempt that will not be recorded wrote: a transcode's outputs, or a
+/// downloads job's downloads (never the media it made them from).
+async fn discard(ctx: &Ctx, job: &job::Model) -> AppResult<usize> {
+    if job.kind == queue::kind::DOWNLOADS {
+        crate::media::assets::delete_downloads(&ctx.db, &ctx.storage, job.asset_id).await
+    } else {
+        crate::media::assets::delete_outputs(&ctx.db, &ctx.storage, job.asset_id).await
+    }
 }
 
 /// Why an attempt stopped early.

@@ -17,7 +17,7 @@ use crate::media::content_type;
 use crate::media::entity::media_output;
 use crate::media::key::ObjectKey;
 use crate::media::probe::Probe;
-use crate::media::subject::{self, MediaChange};
+use crate::media::subject::{self, MediaChange, Subject};
 use crate::state::Ctx;
 use crate::transcode::entity::job;
 use crate::transcode::pipeline::{Output, OutputKind};
@@ -72,7 +72,7 @@ pub(super) async fn mark_playable(
     Ok(announced)
 }
 
-async fn insert_output(
+pub(super) async fn insert_output(
     db: &impl sea_orm::ConnectionTrait,
     asset: Uuid,
     output: &Output,
@@ -180,8 +180,26 @@ pub(super) async fn finish(
         // Cancelled (or taken over) at the last moment: keep nothing of this attempt.
         return Err(Stop::Cancelled);
     }
+    // After the ladder, the downloads, when the video wants them.
+    let downloads = match subject {
+        Subject::Video(id) => match crate::videos::entity::video::Entity::find_by_id(id)
+            .one(&txn)
+            .await
+            .map_err(AppError::from)?
+        {
+            Some(v) => {
+                crate::transcode::downloads::ensure(&txn, &v, ctx.config.transcode.max_attempts)
+                    .await?
+            }
+            None => false,
+        },
+        Subject::Episode(_) => false,
+    };
     txn.commit().await.map_err(AppError::from)?;
     ctx.webhooks.wake();
+    if downloads {
+        ctx.jobs_waiting.notify_waiters();
+    }
     if let Some(old) = replaced
         && let Err(e) = crate::media::assets::delete_asset(&ctx.db, &ctx.storage, old).await
     {

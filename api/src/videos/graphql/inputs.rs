@@ -124,6 +124,9 @@ pub struct UpdateVideoInput {
     /// Its own playback restriction, overriding its channel's (absent: unchanged; null: the
     /// channel's applies; `allowedDomains: []`: anyone may play it).
     pub playback_restriction: MaybeUndefined<crate::delivery::referrer::PlaybackRestrictionInput>,
+    /// Whether its MP4 and M4A downloads are made and offered, overriding its channel's
+    /// setting (absent: unchanged; null: the channel's applies).
+    pub downloads_enabled: MaybeUndefined<bool>,
 }
 
 at_input!(
@@ -190,6 +193,7 @@ impl UpdateVideoInput {
             chapters: chapters(self.chapters),
             comments_enabled: self.comments_enabled,
             playback_restriction: maybe(self.playback_restriction, Ok)?,
+            downloads_enabled: maybe(self.downloads_enabled, Ok)?,
         };
         Ok((id, changes))
     }

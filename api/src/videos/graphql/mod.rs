@@ -115,6 +115,26 @@ impl Video {
             .as_deref()
             .map(|s| crate::delivery::referrer::Restriction::parse(Some(s)).unwrap_or_default()))
     }
+    /// Its own downloads setting (null: its channel's applies). Its channel's managers and
+    /// admins only.
+    async fn downloads_enabled(&self, ctx: &Context<'_>) -> AppResult<Option<bool>> {
+        crate::visibility::require_manage(
+            &app(ctx)?.db,
+            &crate::graphql::viewer(ctx),
+            self.0.channel_id,
+        )
+        .await?;
+        Ok(self.0.downloads_enabled)
+    }
+    /// Files to download, with their sizes: the highest rung as MP4 and the sound as M4A, when
+    /// its downloads are on (its own setting, else its channel's) and made (after the ladder).
+    /// URLs signed when private.
+    async fn downloads(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<crate::delivery::graphql::Download>> {
+        crate::delivery::graphql::video_downloads(ctx, &self.0).await
+    }
     /// The latest processing of its media: state, progress, last error.
     async fn processing(
         &self,

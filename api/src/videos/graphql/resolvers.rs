@@ -118,7 +118,13 @@ impl VideosMutation {
         input: UpdateVideoInput,
     ) -> AppResult<VideoPayload> {
         let (id, changes) = input.into_changes()?;
-        let video = service::update(&app(ctx)?.db, &viewer(ctx), id, changes).await?;
+        let downloads = changes.downloads_enabled.is_some();
+        let app = app(ctx)?;
+        let video = service::update(&app.db, &viewer(ctx), id, changes).await?;
+        let max = app.config.transcode.max_attempts;
+        if downloads && crate::transcode::downloads::ensure(&app.db, &video, max).await? {
+            app.jobs_waiting.notify_waiters();
+        }
         Ok(VideoPayload::from(video))
     }
 

@@ -85,6 +85,7 @@ pub async fn create(
         poster_asset_id: None,
         media_error: None,
         playback_restriction: None,
+        downloads_enabled: None,
         created_at: now,
         updated_at: now,
     };
@@ -158,6 +159,9 @@ pub async fn update(
             None => None,
         };
         active.playback_restriction = Set(Restriction::store(own.as_ref()));
+    }
+    if let Some(enabled) = changes.downloads_enabled {
+        active.downloads_enabled = Set(enabled);
     }
     if let Some(tags) = changes.tag_ids {
         let tags = check_tags(&txn, tags).await?;

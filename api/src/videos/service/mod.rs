@@ -91,6 +91,8 @@ pub struct VideoChanges {
     /// Its own playback restriction (`Some(None)`: the channel's applies), checked by
     /// `update` after the caller's right to manage.
     pub playback_restriction: Option<Option<crate::delivery::referrer::PlaybackRestrictionInput>>,
+    /// Its own downloads setting (`Some(None)`: the channel's applies).
+    pub downloads_enabled: Option<Option<bool>>,
 }
 
 /// Filters of video lists.
