@@ -396,6 +396,7 @@ pub async fn update_video(
         chapters: None,
         comments_enabled: None,
         playback_restriction: None,
+        downloads_enabled: None,
     };
     session.call::<UpdateVideo>(Variables { input }).await?;
     Ok(())

@@ -92,6 +92,7 @@ fn form(
                 allowed_domains: now.domains,
                 allow_no_referrer: Some(now.allow_no_referrer),
             }),
+            downloads_enabled: None,
         };
         status.run(
             "playback",

@@ -250,6 +250,7 @@ fn details_section<R: Fn() + Copy + Send + Sync + 'static>(
                     .then(|| enum_value(&field("channel-moderation")))
                     .flatten(),
                 playback_restriction: None,
+                downloads_enabled: None,
             };
             if input.name.is_none()
                 && input.slug.is_none()
