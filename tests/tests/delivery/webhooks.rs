@@ -61,6 +61,7 @@ const ALL_VIDEO: &[&str] = &[
     "video.published",
     "video.unpublished",
     "video.media.ready",
+    "video.media.failed",
 ];
 
 async fn mutate(app: &TestApp, token: &str, name: &str, input_type: &str, input: Value) -> Value {
@@ -119,6 +120,22 @@ async fn every_change_arrives_signed_and_an_endpoint_gets_only_the_types_it_aske
     set_media(&db, Subject::Video(uuid_of(id)), ready)
         .await
         .unwrap();
+    let failed = MediaChange {
+        status: Some(Status::Failed),
+        error: Some("transcoding failed: no frames".into()),
+        ..MediaChange::default()
+    };
+    set_media(&db, Subject::Video(uuid_of(id)), failed)
+        .await
+        .unwrap();
+    let ready = MediaChange {
+        status: Some(Status::Ready),
+        duration: Some(12.5),
+        ..MediaChange::default()
+    };
+    set_media(&db, Subject::Video(uuid_of(id)), ready)
+        .await
+        .unwrap();
     app.graphql_ok(Some(&admin), "mutation { __typename }", json!({}))
         .await;
     for (name, input_type) in [
@@ -130,12 +147,14 @@ async fn every_change_arrives_signed_and_an_endpoint_gets_only_the_types_it_aske
         assert!(answer.get("errors").is_none(), "{name}: {answer}");
     }
 
-    let got = all.wait_for(6).await;
+    let got = all.wait_for(8).await;
     let mut types: Vec<String> = got.iter().map(|r| r.event_type()).collect();
     types.sort();
     let mut expected: Vec<String> = [
         "video.created",
         "video.deleted",
+        "video.media.failed",
+        "video.media.ready",
         "video.media.ready",
         "video.published",
         "video.unpublished",
@@ -147,8 +166,9 @@ async fn every_change_arrives_signed_and_an_endpoint_gets_only_the_types_it_aske
     assert_eq!(types, expected);
     let now = chrono::Utc::now().timestamp();
     let mut ids: Vec<&str> = got.iter().map(|r| r.id.as_str()).collect();
+    ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), 6, "one webhook-id per event");
+    assert_eq!(ids.len(), 8, "one webhook-id per event");
     for r in &got {
         assert!(signed_with(r, &secret), "bad signature on {r:?}");
         assert!(!signed_with(r, &other_secret));
@@ -165,6 +185,13 @@ async fn every_change_arrives_signed_and_an_endpoint_gets_only_the_types_it_aske
         .json();
     assert_eq!(media["data"]["mediaStatus"], "READY");
     assert_eq!(media["data"]["durationSecs"], 12.5);
+    let failed = got
+        .iter()
+        .find(|r| r.event_type() == "video.media.failed")
+        .unwrap()
+        .json();
+    assert_eq!(failed["data"]["mediaStatus"], "FAILED");
+    assert_eq!(failed["data"]["error"], "transcoding failed: no frames");
     let updated = got
         .iter()
         .find(|r| r.event_type() == "video.updated")
@@ -185,7 +212,7 @@ async fn every_change_arrives_signed_and_an_endpoint_gets_only_the_types_it_aske
     );
     assert_eq!(only[0].event_type(), "video.published");
     assert!(signed_with(&only[0], &other_secret));
-    assert_eq!(all.received().len(), 6);
+    assert_eq!(all.received().len(), 8);
 }
 
 async fn a_receiver_that_fails_three_times_gets_the_event_on_the_fourth_attempt(backend: Backend) {
