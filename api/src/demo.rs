@@ -332,30 +332,9 @@ async fn demo_owner(db: &DatabaseConnection) -> AppResult<uuid::Uuid> {
 
 /// Runs a `gst-launch`-style pipeline description to its end on a blocking thread.
 async fn generate(description: String) -> AppResult<()> {
-    tokio::task::spawn_blocking(move || -> AppResult<()> {
-        use gstreamer as gst;
-        use gstreamer::prelude::*;
-        crate::media::probe::init()?;
-        let fail = |e: &dyn std::fmt::Display| {
-            crate::AppError::internal(anyhow::anyhow!("demo media: {e}"))
-        };
-        let pipeline = gst::parse::launch(&description).map_err(|e| fail(&e))?;
-        let bus = pipeline.bus().ok_or_else(|| fail(&"no bus"))?;
-        pipeline
-            .set_state(gst::State::Playing)
-            .map_err(|e| fail(&e))?;
-        let result = loop {
-            let Some(msg) = bus.timed_pop(gst::ClockTime::from_seconds(60)) else {
-                break Err(fail(&"timed out"));
-            };
-            match msg.view() {
-                gst::MessageView::Eos(_) => break Ok(()),
-                gst::MessageView::Error(e) => break Err(fail(&e.error())),
-                _ => {}
-            }
-        };
-        let _ = pipeline.set_state(gst::State::Null);
-        result
+    tokio::task::spawn_blocking(move || {
+        crate::transcode::pipeline::launch(&description, std::time::Duration::from_secs(60))
+            .map_err(|e| crate::AppError::internal(anyhow::anyhow!("demo media: {e}")))
     })
     .await?
 }

@@ -117,27 +117,8 @@ pub fn remux(ts: &Path, mp4: &Path, m4a: Option<&Path>) -> AppResult<()> {
     Ok(())
 }
 
-/// Runs a `gst-launch`-style description to its end (at most 10 minutes without a message).
+/// Runs a remux to its end (at most 10 minutes without a message from the pipeline).
 fn run(description: &str) -> AppResult<()> {
-    use gstreamer as gst;
-    use gstreamer::prelude::*;
-    crate::media::probe::init()?;
-    let fail = |e: &dyn std::fmt::Display| AppError::internal(anyhow::anyhow!("remux: {e}"));
-    let pipeline = gst::parse::launch(description).map_err(|e| fail(&e))?;
-    let bus = pipeline.bus().ok_or_else(|| fail(&"no bus"))?;
-    pipeline
-        .set_state(gst::State::Playing)
-        .map_err(|e| fail(&e))?;
-    let result = loop {
-        let Some(msg) = bus.timed_pop(gst::ClockTime::from_seconds(600)) else {
-            break Err(fail(&"timed out"));
-        };
-        match msg.view() {
-            gst::MessageView::Eos(_) => break Ok(()),
-            gst::MessageView::Error(e) => break Err(fail(&e.error())),
-            _ => {}
-        }
-    };
-    let _ = pipeline.set_state(gst::State::Null);
-    result
+    super::pipeline::launch(description, std::time::Duration::from_secs(600))
+        .map_err(|e| AppError::internal(anyhow::anyhow!("remux: {e}")))
 }

@@ -29,6 +29,7 @@ mod run;
 mod video;
 
 pub use self::audio::transcode as transcode_audio;
+pub use self::run::launch;
 pub use self::video::transcode as transcode_video;
 
 /// Settings of a video transcode (from `config.transcode`).

@@ -24,6 +24,32 @@ pub(super) fn init() -> Result<(), PipelineError> {
     gst::init().map_err(|e| PipelineError::Failed(format!("GStreamer cannot start: {e}")))
 }
 
+/// Runs a `gst-launch`-style description to its end on the caller's thread: for small fixed
+/// jobs (remuxing downloads, generating the demo's media). An error message, or `quiet` without
+/// any message on the bus, stops it.
+pub fn launch(description: &str, quiet: Duration) -> Result<(), PipelineError> {
+    init()?;
+    let fail = |e: &dyn std::fmt::Display| PipelineError::Failed(e.to_string());
+    let pipeline = gst::parse::launch(description).map_err(|e| fail(&e))?;
+    let bus = pipeline.bus().ok_or_else(|| fail(&"no bus"))?;
+    pipeline
+        .set_state(gst::State::Playing)
+        .map_err(|e| fail(&e))?;
+    let wait = gst::ClockTime::from_nseconds(u64::try_from(quiet.as_nanos()).unwrap_or(u64::MAX));
+    let result = loop {
+        let Some(msg) = bus.timed_pop(wait) else {
+            break Err(fail(&"timed out"));
+        };
+        match msg.view() {
+            gst::MessageView::Eos(_) => break Ok(()),
+            gst::MessageView::Error(e) => break Err(fail(&e.error())),
+            _ => {}
+        }
+    };
+    let _ = pipeline.set_state(gst::State::Null);
+    result
+}
+
 /// Makes an element of a factory, or says which plugin is missing.
 pub(super) fn make(factory: &str) -> Result<gst::Element, PipelineError> {
     gst::ElementFactory::make(factory).build().map_err(|_| {
