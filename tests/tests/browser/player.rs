@@ -537,6 +537,13 @@ async fn keys_play_seek_and_mute_and_the_volume_is_remembered_after_a_reload() {
         "(() => { const v = document.getElementById('player'); return Math.abs(v.volume - 0.7) < 0.01 && v.muted; })()",
     )
     .await;
+    // The player saves on `volumechange`, which the element fires after the key: reload only
+    // once the save happened (a reload at once raced it and lost the mute).
+    let saved = wait_for_js(
+        &browser,
+        "localStorage.getItem('projector.player.muted') === '1' && Math.abs(Number(localStorage.getItem('projector.player.volume')) - 0.7) < 0.01",
+    )
+    .await;
 
     browser.client.refresh().await.unwrap();
     let remembered = wait_for_js(
@@ -561,6 +568,7 @@ async fn keys_play_seek_and_mute_and_the_volume_is_remembered_after_a_reload() {
         set.is_some(),
         "↓ and m did not lower the volume to 70 % and mute"
     );
+    assert!(saved.is_some(), "the volume and mute were not saved");
     let remembered = remembered.unwrap_or_default();
     assert!(
         remembered[0]
