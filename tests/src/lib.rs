@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 pub mod browser;
 pub mod garage;
 pub mod media;
+pub mod page;
 pub mod receiver;
 pub mod tus;
 

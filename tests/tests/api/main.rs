@@ -5,6 +5,7 @@
 mod accounts;
 mod admin_users;
 mod bad_input;
+mod campaign;
 mod graphql_over_http;
 mod hardening;
 mod http_endpoint;

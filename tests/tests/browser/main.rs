@@ -10,6 +10,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_app;
+mod admin_site;
 mod comments;
 mod community;
 mod direct_uploads;
@@ -20,6 +22,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
+use projector_tests::page::{PATIENCE, assert_app_is_built, body_text, open, wait_for_js};
 use projector_tests::tus::{self, metadata};
 use projector_tests::{
     Backend, TestApp, browser::Browser, frontend_dir, spawn_app, spawn_app_with,
@@ -30,8 +33,6 @@ mod playback_token;
 mod player;
 mod watching;
 
-/// How long the app may take to load, compile its wasm, mount and fetch, on a busy machine.
-const PATIENCE: Duration = Duration::from_secs(20);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_home_page_shows_the_server_version() {
@@ -60,17 +61,6 @@ async fn the_home_page_shows_the_server_version() {
     );
 }
 
-/// Fails with the command to run when the app has not been built.
-fn assert_app_is_built() {
-    let index = frontend_dir().join("admin").join("index.html");
-    assert!(
-        index.is_file(),
-        "{} is missing: build the app first with `scripts/build-app` (both builds, viewer \
-         and admin) at the repository root (or set PROJECTOR_TEST_FRONTEND_DIR to a built dist)",
-        index.display()
-    );
-}
-
 /// The text of the element with this `id` once it exists and is not empty, or `None` when
 /// [`PATIENCE`] runs out first.
 async fn text_of_element(browser: &Browser, id: &str) -> Option<String> {
@@ -87,29 +77,9 @@ async fn text_of_element(browser: &Browser, id: &str) -> Option<String> {
     None
 }
 
-/// Everything the page shows, for failure messages.
-async fn body_text(browser: &Browser) -> String {
-    match browser.client.find(Locator::Css("body")).await {
-        Ok(body) => body.text().await.unwrap_or_default(),
-        Err(e) => format!("(no body: {e})"),
-    }
-}
-
-/// A server whose `public_url` is its own address, so the media URLs the API hands out reach
-/// it (the port is picked before binding); `workers` transcoding workers run inside it.
+/// A server the app's media URLs reach, with `workers` transcoding workers.
 async fn spawn_site(workers: u32) -> TestApp {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    spawn_app_with(Backend::Sqlite, move |c| {
-        c.listen = SocketAddr::from(([127, 0, 0, 1], port));
-        c.public_url = format!("http://127.0.0.1:{port}/").parse().unwrap();
-        c.workers = workers;
-        // One small rendition keeps the transcode short.
-        c.transcode.ladder = vec![240];
-    })
-    .await
+    projector_tests::page::spawn_site(workers, |_| {}).await
 }
 
 /// Creates a channel as the admin; returns `(global id, slug)`.
@@ -227,33 +197,6 @@ async fn podcast_with_an_episode(
     let episode = data["podcast"]["episodes"]["nodes"][0].clone();
     assert_ne!(episode["status"], "FAILED", "{data}");
     (ch_slug, slug, episode)
-}
-
-/// Opens `path` of the app in the browser.
-async fn open(browser: &Browser, app: &TestApp, path: &str) {
-    browser
-        .client
-        .goto(&app.url(path))
-        .await
-        .unwrap_or_else(|e| panic!("open {path}: {e}"));
-}
-
-/// Waits until the page's script `check` (a JavaScript expression) is truthy and returns its
-/// value; `None` when [`PATIENCE`] runs out first.
-async fn wait_for_js(browser: &Browser, check: &str) -> Option<Value> {
-    let deadline = Instant::now() + PATIENCE;
-    let script = format!("try {{ return ({check}); }} catch (e) {{ return null; }}");
-    while Instant::now() < deadline {
-        if let Ok(value) = browser.client.execute(&script, vec![]).await
-            && !matches!(value, Value::Null | Value::Bool(false))
-            && value != json!("")
-            && value != json!(0)
-        {
-            return Some(value);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    None
 }
 
 /// The `href` attributes of the links matched by `css`, as written in the page.

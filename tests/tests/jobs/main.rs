@@ -10,4 +10,5 @@ mod queue;
 mod retry;
 mod subscriptions;
 mod support;
+mod transcode;
 mod webhooks;

@@ -7,6 +7,7 @@ mod concurrency;
 mod direct;
 mod finishing;
 mod images;
+mod storage;
 
 use std::time::Duration;
 

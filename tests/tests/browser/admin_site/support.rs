@@ -1,0 +1,141 @@
+//! Driving the admin app: opening pages, filling forms, waiting for what the page says.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use projector_tests::{Backend, TestApp, browser::Browser, frontend_dir, spawn_app_with};
+use serde_json::{Value, json};
+
+pub use projector_tests::page::{
+    PATIENCE, assert_app_is_built, body_text, js, open, text_of, wait_for_js, wait_for_js_within,
+};
+
+/// The password `TestApp::user_token` gives the users it creates.
+pub const USER_PASSWORD: &str = "password-1234";
+
+/// A server on SQLite whose `public_url` is its own address (so picture URLs reach it), with
+/// no transcoding workers.
+pub async fn spawn_site() -> TestApp {
+    spawn_site_with(|_| {}).await
+}
+
+/// [`spawn_site`], with the configuration adjusted by `adjust` first.
+pub async fn spawn_site_with(adjust: impl FnOnce(&mut projector_api::Config)) -> TestApp {
+    projector_tests::page::spawn_site(0, adjust).await
+}
+
+/// Waits until the text of the first element matched by `css` contains `part`; returns the
+/// text it last had (for the assertion's message).
+pub async fn text_containing(browser: &Browser, css: &str, part: &str) -> String {
+    let selector = serde_json::to_string(css).unwrap();
+    let part_js = serde_json::to_string(part).unwrap();
+    wait_for_js(
+        browser,
+        &format!("document.querySelector({selector}) && document.querySelector({selector}).textContent.includes({part_js})"),
+    )
+    .await;
+    js(
+        browser,
+        &format!("const e = document.querySelector({selector}); return e ? e.textContent.trim() : '(no ' + {selector} + ')';"),
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// The first element matched by `css`, once it exists.
+pub async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match browser.client.find(Locator::Css(css)).await {
+            Ok(element) => return element,
+            Err(e) if Instant::now() > deadline => {
+                panic!(
+                    "{css} never appeared ({e}); the page read:\n{}",
+                    body_text(browser).await
+                )
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+/// Types `text` into the field matched by `css`, replacing what it held.
+pub async fn fill(browser: &Browser, css: &str, text: &str) {
+    let field = wait_for(browser, css).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Chooses the option with this value in the `select` matched by `css`.
+pub async fn choose(browser: &Browser, css: &str, value: &str) {
+    wait_for(browser, css)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+/// Clicks the element matched by `css` once it is there and enabled.
+pub async fn click(browser: &Browser, css: &str) {
+    let selector = serde_json::to_string(css).unwrap();
+    wait_for_js(
+        browser,
+        &format!(
+            "document.querySelector({selector}) && !document.querySelector({selector}).disabled"
+        ),
+    )
+    .await;
+    wait_for(browser, css).await.click().await.unwrap();
+}
+
+/// Signs in through the form at `/admin/sign-in` and waits for the admin bar.
+pub async fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
+    open(browser, app, "/admin/sign-in").await;
+    fill(browser, "#sign-in-email", email).await;
+    fill(browser, "#sign-in-password", password).await;
+    click(browser, "#sign-in-submit").await;
+    let user = text_of(browser, "#admin-user").await;
+    assert_eq!(
+        user.as_deref(),
+        Some(email),
+        "the admin bar should name {email}; the page read:\n{}",
+        body_text(browser).await
+    );
+}
+
+/// Saves the page as `docs/screenshots/{name}-1280.png` (1280x800) and `{name}-390.png`
+/// (390x844, a phone), and checks the page does not scroll sideways on the phone.
+pub async fn screenshots(browser: &Browser, name: &str) {
+    js(
+        browser,
+        "window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); return true;",
+    )
+    .await;
+    browser.screenshots(name).await;
+}
+
+/// `{ me { email } }` with `token`: the email, or the error code when it is refused.
+pub async fn me_with(app: &TestApp, token: &str) -> Result<Option<String>, String> {
+    let body = app
+        .graphql(Some(token), "{ me { email } }", json!({}))
+        .await;
+    match projector_tests::error_code(&body) {
+        Some(code) => Err(code.to_owned()),
+        None => Ok(body["data"]["me"]["email"].as_str().map(str::to_owned)),
+    }
+}
+
+/// [`screenshots`] with the element matched by `css` scrolled to the top of the window (for a
+/// part of a long page).
+pub async fn screenshots_at(browser: &Browser, css: &str, name: &str) {
+    let selector = serde_json::to_string(css).unwrap();
+    js(
+        browser,
+        &format!("document.activeElement && document.activeElement.blur(); document.querySelector({selector}).scrollIntoView(); return true;"),
+    )
+    .await;
+    browser.screenshots(name).await;
+}
