@@ -164,7 +164,12 @@ pub async fn get(
                         .signed_url_ttl_secs
                         .clamp(60, 7 * 86_400),
                 );
-                return match ctx.storage.presign_get(&key, ttl).await {
+                let disposition = key.disposition();
+                return match ctx
+                    .storage
+                    .presign_get(&key, ttl, disposition.as_deref())
+                    .await
+                {
                     Ok(Some(url)) => redirect(&url, "private, max-age=60"),
                     Ok(None) => {
                         serve(
@@ -347,9 +352,7 @@ pub async fn serve(
     }
     put(&mut base, header::CONTENT_TYPE, content_type);
     put(&mut base, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    if let Some((_, name)) = key.as_str().rsplit_once("/downloads/") {
-        // A download is saved, not played in the tab.
-        let disposition = format!("attachment; filename=\"{name}\"");
+    if let Some(disposition) = key.disposition() {
         put(&mut base, header::CONTENT_DISPOSITION, &disposition);
     }
     let size = meta.size;

@@ -63,6 +63,14 @@ impl ObjectKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The `Content-Disposition` its object is served with, where it is saved rather than
+    /// played in the tab (an MP4 or M4A download, named by its file): by this server and in a
+    /// presigned URL alike.
+    pub fn disposition(&self) -> Option<String> {
+        let (_, name) = self.0.rsplit_once("/downloads/")?;
+        Some(format!("attachment; filename=\"{name}\""))
+    }
 }
 
 impl fmt::Display for ObjectKey {

@@ -249,7 +249,12 @@ impl Storage for LocalStorage {
         Some(self.path_of(key))
     }
 
-    async fn presign_get(&self, _: &ObjectKey, _: Duration) -> AppResult<Option<String>> {
+    async fn presign_get(
+        &self,
+        _: &ObjectKey,
+        _: Duration,
+        _: Option<&str>,
+    ) -> AppResult<Option<String>> {
         Ok(None)
     }
 }

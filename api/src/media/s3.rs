@@ -307,13 +307,19 @@ impl Storage for S3Storage {
         Ok(found)
     }
 
-    async fn presign_get(&self, key: &ObjectKey, ttl: Duration) -> AppResult<Option<String>> {
+    async fn presign_get(
+        &self,
+        key: &ObjectKey,
+        ttl: Duration,
+        disposition: Option<&str>,
+    ) -> AppResult<Option<String>> {
         let config = PresigningConfig::expires_in(ttl).map_err(|e| s3_error("presign", e))?;
         let request = self
             .client
             .get_object()
             .bucket(&self.bucket)
             .key(key.as_str())
+            .set_response_content_disposition(disposition.map(str::to_owned))
             .presigned(config)
             .await
             .map_err(|e| s3_error("presign", e))?;

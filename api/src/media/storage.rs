@@ -106,8 +106,15 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
         None
     }
 
-    /// A URL a client can GET the object from directly for `ttl`, where the backend can sign one.
-    async fn presign_get(&self, key: &ObjectKey, ttl: Duration) -> AppResult<Option<String>>;
+    /// A URL a client can GET the object from directly for `ttl`, where the backend can sign one;
+    /// with `disposition`, the answer carries it as `Content-Disposition` (a download is saved,
+    /// not played in the tab, wherever it is served from).
+    async fn presign_get(
+        &self,
+        key: &ObjectKey,
+        ttl: Duration,
+        disposition: Option<&str>,
+    ) -> AppResult<Option<String>>;
 
     /// Begins an object of `size` bytes that will arrive over time (an upload still coming in),
     /// so its parts can be sent while the rest is on its way. Nothing is visible under `key`

@@ -95,9 +95,13 @@ async fn fetch_and_probe(app: &TestApp, d: &Value) -> projector_api::media::prob
     } else {
         "audio.m4a"
     };
-    if served_here {
-        assert_eq!(disposition, format!("attachment; filename=\"{name}\""));
-    }
+    // Saved, not played in the tab, whether this server or the bucket (through the presigned
+    // URL's `response-content-disposition`) answers.
+    assert_eq!(
+        disposition,
+        format!("attachment; filename=\"{name}\""),
+        "served here: {served_here}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, &bytes).unwrap();
