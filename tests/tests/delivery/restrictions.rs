@@ -1,5 +1,7 @@
 //! Playback restrictions: a channel's referrer allowlist on the embed page and public media.
 
+use projector_api::config::StorageBackend;
+use projector_tests::garage::Garage;
 use projector_tests::{Backend, TestApp, both_databases, error_code, spawn_app_with};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -55,6 +57,25 @@ async fn restriction(app: &TestApp, token: &str, channel: &str) -> Value {
 
 async fn a_referrer_allowlist_guards_the_embed_page_and_media(backend: Backend) {
     let app = spawn_app_with(backend, with_secret).await;
+    allowlist_guards_the_embed_page_and_media(&app).await;
+}
+
+/// On S3 the media answer is a redirect to a presigned URL (followed here): the allowlist is
+/// checked before it, so a refused referrer never learns a URL that would serve the bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_garage_the_allowlist_is_checked_before_the_presigned_redirect() {
+    let garage = tokio::task::spawn_blocking(Garage::start).await.unwrap();
+    let s3 = garage.s3.clone();
+    let app = spawn_app_with(Backend::Sqlite, move |c| {
+        with_secret(c);
+        c.storage.backend = StorageBackend::S3;
+        c.storage.s3 = s3;
+    })
+    .await;
+    allowlist_guards_the_embed_page_and_media(&app).await;
+}
+
+async fn allowlist_guards_the_embed_page_and_media(app: &TestApp) {
     let admin = app.admin_token().await;
     let (channel, video, asset) = restricted_video(&app, &admin).await;
     let (_, open_video, open_asset) = restricted_video(&app, &admin).await;
@@ -133,8 +154,11 @@ async fn a_referrer_allowlist_guards_the_embed_page_and_media(backend: Backend) 
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
     }
-    let r = app
-        .client
+    // (The server's own answer: the bytes here, the redirect to them on S3.)
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
         .get(support::served(&app, asset, "hls/360p/seg-00001.ts"))
         .header("referer", "https://example.com/")
         .send()
