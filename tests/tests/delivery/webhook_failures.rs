@@ -224,8 +224,9 @@ async fn an_endpoint_that_keeps_failing_is_disabled_and_says_why(backend: Backen
     let (id, _) = endpoint(&app, &admin, &receiver.url, &["video.created"]).await;
     video(&app, &admin, "Failing").await;
     receiver.wait_for(1).await;
+    // (As patient as `wait_delivery`: 20 s, for a loaded machine.)
     let mut disabled = Value::Null;
-    for _ in 0..100 {
+    for _ in 0..400 {
         disabled = read_endpoint(&app, &admin, &id).await;
         if disabled["enabled"] == false {
             break;

@@ -385,6 +385,104 @@ async fn episodes_send_their_own_events_with_the_transcode_outcome(backend: Back
     assert_eq!(receiver.received().len(), 2, "no video event was caused");
 }
 
+/// Every `episode.*` type but the transcoder's own (`episode.media.playable` and
+/// `episode.rendition.ready` come from a real transcode in the jobs tests).
+const EPISODE_LIFE: &[&str] = &[
+    "episode.created",
+    "episode.updated",
+    "episode.published",
+    "episode.unpublished",
+    "episode.deleted",
+    "episode.media.processing",
+    "episode.media.ready",
+];
+
+async fn an_episode_sends_a_signed_event_for_every_change_of_its_life(backend: Backend) {
+    let app = spawn_app_with(backend, fast).await;
+    let admin = app.admin_token().await;
+    let receiver = Receiver::start(Behaviour::Ok).await;
+    let (_, secret) = endpoint(&app, &admin, &receiver.url, EPISODE_LIFE).await;
+    let channel = app.create_channel(&admin, "Pods").await;
+    let podcast = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
+            json!({ "i": { "channelId": channel["id"], "title": "Show", "author": "A", "ownerName": "O",
+                           "ownerEmail": "o@example.com", "language": "en" } }),
+        )
+        .await["createPodcast"]["podcast"]["id"]
+        .clone();
+    let id = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { episode { id } } }",
+            json!({ "i": { "podcastId": podcast, "title": "Pilot" } }),
+        )
+        .await["createEpisode"]["episode"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A refused change writes no event.
+    let refused = mutate(
+        &app,
+        &admin,
+        "updateEpisode",
+        "UpdateEpisodeInput",
+        json!({ "id": id, "title": "" }),
+    )
+    .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "VALIDATION",
+        "{refused}"
+    );
+    let db = app.db().await;
+    for (status, duration) in [(Status::Processing, None), (Status::Ready, Some(61.0))] {
+        let change = MediaChange {
+            status: Some(status),
+            duration,
+            ..MediaChange::default()
+        };
+        set_media(&db, Subject::Episode(uuid_of(&id)), change)
+            .await
+            .unwrap();
+    }
+    for (name, input_type, input) in [
+        (
+            "updateEpisode",
+            "UpdateEpisodeInput",
+            json!({ "id": id, "title": "Pilot, again" }),
+        ),
+        ("publishEpisode", "PublishEpisodeInput", json!({ "id": id })),
+        ("unpublishEpisode", "PublishEpisodeInput", json!({ "id": id })),
+        ("deleteEpisode", "DeleteNodeInput", json!({ "id": id })),
+    ] {
+        let answer = mutate(&app, &admin, name, input_type, input).await;
+        assert!(answer.get("errors").is_none(), "{name}: {answer}");
+    }
+
+    let got = receiver.wait_for(EPISODE_LIFE.len()).await;
+    let mut types: Vec<String> = got.iter().map(|r| r.event_type()).collect();
+    types.sort();
+    let mut expected: Vec<String> = EPISODE_LIFE.iter().map(|t| t.to_string()).collect();
+    expected.sort();
+    assert_eq!(types, expected);
+    for r in &got {
+        assert!(signed_with(r, &secret), "bad signature on {r:?}");
+        assert_eq!(r.json()["data"]["id"], id.as_str(), "{}", r.json());
+    }
+    let of = |t: &str| got.iter().find(|r| r.event_type() == t).unwrap().json();
+    assert_eq!(of("episode.updated")["data"]["title"], "Pilot, again");
+    assert_eq!(of("episode.media.processing")["data"]["mediaStatus"], "PROCESSING");
+    assert_eq!(of("episode.media.ready")["data"]["mediaStatus"], "READY");
+    assert_eq!(of("episode.media.ready")["data"]["durationSecs"], 61.0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        receiver.received().len(),
+        EPISODE_LIFE.len(),
+        "one event per change, and none for the refused one"
+    );
+}
+
 async fn playlists_channels_and_podcasts_send_created_updated_and_deleted_events(backend: Backend) {
     let app = spawn_app_with(backend, fast).await;
     let admin = app.admin_token().await;
@@ -517,6 +615,7 @@ async fn playlists_channels_and_podcasts_send_created_updated_and_deleted_events
 both_databases!(
     playlists_channels_and_podcasts_send_created_updated_and_deleted_events,
     episodes_send_their_own_events_with_the_transcode_outcome,
+    an_episode_sends_a_signed_event_for_every_change_of_its_life,
     every_change_arrives_signed_and_an_endpoint_gets_only_the_types_it_asked_for,
     a_receiver_that_fails_three_times_gets_the_event_on_the_fourth_attempt,
     a_rotated_secret_signs_alongside_the_new_one_for_a_day,
