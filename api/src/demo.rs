@@ -299,7 +299,7 @@ pub async fn seed_media(ctx: &crate::state::Ctx) -> AppResult<usize> {
         made += 1;
     }
     let _ = tokio::fs::remove_dir_all(&scratch).await;
-    ctx.jobs_waiting.notify_waiters();
+    ctx.jobs.waiting.notify_waiters();
     Ok(made)
 }
 

@@ -341,7 +341,7 @@ pub async fn stop_workers(ctx: &Ctx) {
     // that loses only the lease, and the job is taken again when it ends.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while ctx
-        .workers_running
+        .jobs.running
         .load(std::sync::atomic::Ordering::Relaxed)
         > 0
         && tokio::time::Instant::now() < deadline

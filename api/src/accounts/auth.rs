@@ -60,6 +60,16 @@ impl Principal {
         }
     }
 
+    /// The acting user's id, or why there is none: `UNAUTHENTICATED` for nobody, `FORBIDDEN`
+    /// for a READ-only token (a valid credential that may only read).
+    pub fn signed_in(&self) -> Result<Uuid, AppError> {
+        match self {
+            Self::User { id, .. } => Ok(*id),
+            Self::ReadToken { .. } => Err(AppError::Forbidden),
+            Self::Anonymous => Err(AppError::Unauthenticated),
+        }
+    }
+
     /// The acting user's role, if any.
     pub fn role(&self) -> Option<Role> {
         match self {
@@ -140,11 +150,11 @@ pub async fn authenticate(ctx: &Ctx, headers: &HeaderMap) -> AppResult<Principal
             }
         });
     }
-    let claims = ctx.keys.verify(token)?;
+    let claims = ctx.accounts.keys.verify(token)?;
     // Every request with an access token (POST, GET and the WebSocket's connection_init all
     // come here) checks its session, so logout and a detected refresh-token theft end it now.
     if let Some(sid) = claims.sid
-        && ctx.sessions.is_revoked(&ctx.db, sid).await?
+        && ctx.accounts.sessions.is_revoked(&ctx.db, sid).await?
     {
         return Err(AppError::InvalidCredentials(
             "the session has ended; sign in again",
@@ -200,8 +210,10 @@ impl Guard for RoleGuard {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
         match principal(ctx) {
             Principal::User { role, .. } if *role >= self.0 => Ok(()),
-            Principal::User { .. } => Err(AppError::Forbidden.into()),
-            _ => Err(AppError::Unauthenticated.into()),
+            Principal::User { .. } | Principal::ReadToken { .. } => {
+                Err(AppError::Forbidden.into())
+            }
+            Principal::Anonymous => Err(AppError::Unauthenticated.into()),
         }
     }
 }
@@ -217,8 +229,10 @@ impl Guard for SessionGuard {
             Principal::User {
                 via: Via::Session, ..
             } => Ok(()),
-            Principal::User { .. } => Err(AppError::Forbidden.into()),
-            _ => Err(AppError::Unauthenticated.into()),
+            Principal::User { .. } | Principal::ReadToken { .. } => {
+                Err(AppError::Forbidden.into())
+            }
+            Principal::Anonymous => Err(AppError::Unauthenticated.into()),
         }
     }
 }

@@ -265,7 +265,7 @@ impl AccountsQuery {
     async fn api_tokens(&self, ctx: &Context<'_>, all: Option<bool>) -> AppResult<Vec<ApiToken>> {
         let app = app(ctx)?;
         let who = principal(ctx);
-        let id = who.user_id().ok_or(AppError::Unauthenticated)?;
+        let id = who.signed_in()?;
         // Absent and null both mean the caller's own tokens.
         let tokens = if all == Some(true) {
             if !who.is_admin() {
@@ -327,21 +327,21 @@ impl AccountsMutation {
             .chars()
             .take(320)
             .collect();
-        app.login_throttle
+        app.accounts.login_throttle
             .begin(&account, addr)
             .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
         let result = service::login(
             &app.db,
-            &app.keys,
+            &app.accounts.keys,
             ttl(app),
-            &app.dummy_hash,
+            &app.accounts.dummy_hash,
             &input.email,
             &input.password,
         )
         .await;
         match &result {
-            Ok(_) => app.login_throttle.succeeded(&account, addr),
-            Err(AppError::InvalidCredentials(_)) => app.login_throttle.failed(&account, addr),
+            Ok(_) => app.accounts.login_throttle.succeeded(&account, addr),
+            Err(AppError::InvalidCredentials(_)) => app.accounts.login_throttle.failed(&account, addr),
             Err(_) => {}
         }
         result.map(AuthPayload::from)
@@ -355,14 +355,14 @@ impl AccountsMutation {
         crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
         let addr = client_addr(ctx).to_string();
-        app.refresh_by_address
+        app.accounts.refresh_by_address
             .check(&addr)
             .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-        app.refresh_by_address.record(&addr);
+        app.accounts.refresh_by_address.record(&addr);
         service::refresh(
             &app.db,
-            &app.sessions,
-            &app.keys,
+            &app.accounts.sessions,
+            &app.accounts.keys,
             ttl(app),
             &input.refresh_token,
         )
@@ -376,7 +376,7 @@ impl AccountsMutation {
         // Sessions and tokens: nothing the public reads.
         crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
-        service::logout(&app.db, &app.sessions, &input.refresh_token).await?;
+        service::logout(&app.db, &app.accounts.sessions, &input.refresh_token).await?;
         Ok(LogoutPayload { ok: true })
     }
 
@@ -388,8 +388,8 @@ impl AccountsMutation {
         // Sessions and tokens: nothing the public reads.
         crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
-        let id = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
-        let n = service::logout_everywhere(&app.db, &app.sessions, id).await?;
+        let id = principal(ctx).signed_in()?;
+        let n = service::logout_everywhere(&app.db, &app.accounts.sessions, id).await?;
         Ok(LogoutEverywherePayload {
             sessions: u64::try_from(n).unwrap_or(u64::MAX),
         })
@@ -428,7 +428,7 @@ impl AccountsMutation {
     ) -> AppResult<UpdateUserPayload> {
         let app = app(ctx)?;
         let id = from_global(&input.id, "User")?;
-        let user = service::set_user_role(&app.db, &app.sessions, id, input.role).await?;
+        let user = service::set_user_role(&app.db, &app.accounts.sessions, id, input.role).await?;
         Ok(UpdateUserPayload { user: user.into() })
     }
 
@@ -442,7 +442,7 @@ impl AccountsMutation {
     ) -> AppResult<UpdateUserPayload> {
         let app = app(ctx)?;
         let id = from_global(&input.id, "User")?;
-        let user = service::disable_user(&app.db, &app.sessions, id).await?;
+        let user = service::disable_user(&app.db, &app.accounts.sessions, id).await?;
         Ok(UpdateUserPayload { user: user.into() })
     }
 
@@ -456,7 +456,7 @@ impl AccountsMutation {
     ) -> AppResult<UpdateUserPayload> {
         let app = app(ctx)?;
         let id = from_global(&input.id, "User")?;
-        let user = service::enable_user(&app.db, &app.sessions, id).await?;
+        let user = service::enable_user(&app.db, &app.accounts.sessions, id).await?;
         Ok(UpdateUserPayload { user: user.into() })
     }
 
@@ -470,7 +470,7 @@ impl AccountsMutation {
     ) -> AppResult<UpdateUserPayload> {
         let app = app(ctx)?;
         let id = from_global(&input.id, "User")?;
-        let user = service::set_user_password(&app.db, &app.sessions, id, input.password).await?;
+        let user = service::set_user_password(&app.db, &app.accounts.sessions, id, input.password).await?;
         Ok(UpdateUserPayload { user: user.into() })
     }
 
@@ -500,7 +500,7 @@ impl AccountsMutation {
         crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
         let who = principal(ctx);
-        let actor = who.user_id().ok_or(AppError::Unauthenticated)?;
+        let actor = who.signed_in()?;
         let id = from_global(&input.id, "ApiToken")?;
         let model = service::revoke_api_token(&app.db, actor, who.is_admin(), id).await?;
         Ok(RevokeApiTokenPayload {

@@ -12,7 +12,51 @@ pub mod service;
 pub mod sessions;
 pub mod tokens_graphql;
 
+use std::time::Duration;
+
+use crate::config::Config;
 use crate::error::{AppError, AppResult};
+
+/// What checking credentials keeps between requests: the JWT keys, the login and refresh
+/// throttles, the sessions revoked before their access tokens expire, and the dummy hash.
+#[derive(Debug)]
+pub struct Accounts {
+    /// JWT signing keys.
+    pub keys: jwt::Keys,
+    /// Login protection per (account, address) pair and per address.
+    pub login_throttle: rate_limit::LoginThrottle,
+    /// `refresh` calls per client address.
+    pub refresh_by_address: rate_limit::Limiter,
+    /// Sessions revoked while their access tokens may still be unexpired.
+    pub sessions: sessions::Sessions,
+    /// An argon2 hash of a random password, verified against when an email is unknown so the
+    /// answer takes as long as for a known email.
+    pub dummy_hash: String,
+}
+
+impl Accounts {
+    /// The accounts' state for `config`.
+    pub fn new(config: &Config, keys: jwt::Keys, dummy_hash: String) -> Self {
+        let window = Duration::from_secs(config.auth.login_window_secs);
+        Self {
+            keys,
+            login_throttle: rate_limit::LoginThrottle::new(
+                config.auth.login_attempts_per_account,
+                config.auth.login_attempts_per_address,
+                window,
+            ),
+            refresh_by_address: rate_limit::Limiter::new(
+                config.auth.refresh_attempts_per_address,
+                window,
+            ),
+            sessions: sessions::Sessions::new(
+                Duration::from_secs(config.auth.access_token_ttl_secs),
+                config.is_postgres(),
+            ),
+            dummy_hash,
+        }
+    }
+}
 
 /// A user's role on the whole site.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -5,8 +5,9 @@
 //! Queries and subscriptions need READ; mutations need WRITE, except uploads (`upload…`), which
 //! need UPLOAD; anything about webhooks (`…Webhook…`, `webhook…`) needs WEBHOOKS, and anything
 //! about playback keys (`playbackKeys`, `…PlaybackKey`) WRITE, queries included. An expired
-//! token is refused like a revoked one. Sessions, anonymous callers and READ-only tokens (which
-//! act as anonymous visitors) are not concerned: their guards decide as before.
+//! token is refused like a revoked one. A READ-only token (which otherwise acts as an anonymous
+//! visitor) is held to the same rule: a mutation is FORBIDDEN, not UNAUTHENTICATED. Sessions and
+//! anonymous callers are not concerned: their guards decide.
 
 use async_graphql::ServerError;
 use async_graphql::parser::types::{
@@ -15,7 +16,7 @@ use async_graphql::parser::types::{
 use chrono::Utc;
 
 use super::auth::Principal;
-use super::capabilities::Capability;
+use super::capabilities::{Capabilities, Capability};
 use crate::error::AppError;
 
 /// The capability a root field of an operation of type `ty` needs (`None`: introspection).
@@ -46,14 +47,22 @@ pub fn check(
     doc: &ExecutableDocument,
     operation_name: Option<&str>,
 ) -> Result<(), ServerError> {
-    let Some(grant) = principal.grant() else {
-        return Ok(());
+    let capabilities = match principal {
+        // A READ-only token acts as an anonymous visitor, but it is a valid credential used
+        // outside its capabilities, not a missing one: FORBIDDEN, like any other token.
+        Principal::ReadToken { .. } => Capabilities::from_iter([Capability::Read]),
+        _ => {
+            let Some(grant) = principal.grant() else {
+                return Ok(());
+            };
+            if grant.expired(Utc::now()) {
+                return Err(refusal(&AppError::InvalidCredentials(
+                    "API token is invalid, expired or revoked",
+                )));
+            }
+            grant.capabilities
+        }
     };
-    if grant.expired(Utc::now()) {
-        return Err(refusal(&AppError::InvalidCredentials(
-            "API token is invalid, expired or revoked",
-        )));
-    }
     let operation = match (&doc.operations, operation_name) {
         (DocumentOperations::Single(op), _) => op,
         (DocumentOperations::Multiple(ops), Some(name)) => match ops.get(name) {
@@ -71,7 +80,7 @@ pub fn check(
     root_fields(doc, &operation.node.selection_set.node, &mut fields, 0);
     for field in fields {
         if let Some(capability) = needed(ty, field)
-            && !grant.capabilities.contains(capability)
+            && !capabilities.contains(capability)
         {
             let mut error = refusal(&AppError::Forbidden);
             error.message = format!(

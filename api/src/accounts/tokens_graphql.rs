@@ -133,7 +133,7 @@ pub(super) async fn create(
     input: CreateApiTokenInput,
 ) -> AppResult<CreateApiTokenPayload> {
     let app = app(ctx)?;
-    let owner_id = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
+    let owner_id = principal(ctx).signed_in()?;
     let owner = service::find_user(&app.db, owner_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;

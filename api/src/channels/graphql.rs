@@ -359,7 +359,7 @@ impl ChannelsMutation {
         if downloads
             && crate::transcode::downloads::ensure_channel(&app.db, channel.id, max).await? > 0
         {
-            app.jobs_waiting.notify_waiters();
+            app.jobs.waiting.notify_waiters();
         }
         Ok(ChannelPayload::from(channel))
     }

@@ -170,7 +170,7 @@ fn client_addr(ctx: &Context<'_>) -> IpAddr {
 }
 
 fn user_id(ctx: &Context<'_>) -> AppResult<uuid::Uuid> {
-    principal(ctx).user_id().ok_or(AppError::Unauthenticated)
+    principal(ctx).signed_in()
 }
 
 /// Community queries.

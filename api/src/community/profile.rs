@@ -67,7 +67,7 @@ impl ProfileMutation {
         input: UpdateProfileInput,
     ) -> AppResult<UpdateUserPayload> {
         let app = app(ctx)?;
-        let id = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
+        let id = principal(ctx).signed_in()?;
         let name = check_display_name(&input.display_name)?;
         let user = set_display_name(app, id, name).await?;
         Ok(UpdateUserPayload {
@@ -85,19 +85,19 @@ impl ProfileMutation {
         input: ChangePasswordInput,
     ) -> AppResult<AuthPayload> {
         let app = app(ctx)?;
-        let id = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
+        let id = principal(ctx).signed_in()?;
         let user = service::find_user(&app.db, id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         check_new_password(&input.new_password, &user.email)
             .map_err(|e| rename(e, "password", "newPassword"))?;
         confirm_password(ctx, &user, input.current_password, "currentPassword").await?;
-        service::set_user_password(&app.db, &app.sessions, id, input.new_password.clone()).await?;
+        service::set_user_password(&app.db, &app.accounts.sessions, id, input.new_password.clone()).await?;
         let session = service::login(
             &app.db,
-            &app.keys,
+            &app.accounts.keys,
             ttl(app),
-            &app.dummy_hash,
+            &app.accounts.dummy_hash,
             &user.email,
             &input.new_password,
         )
@@ -116,7 +116,7 @@ impl ProfileMutation {
         input: DeleteAccountInput,
     ) -> AppResult<DeleteAccountPayload> {
         let app = app(ctx)?;
-        let id = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
+        let id = principal(ctx).signed_in()?;
         let user = service::find_user(&app.db, id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
@@ -152,15 +152,15 @@ async fn confirm_password(
 ) -> AppResult<()> {
     let app = app(ctx)?;
     let addr = client_addr(ctx);
-    app.login_throttle
+    app.accounts.login_throttle
         .begin(&user.email, addr)
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     let password: String = password.chars().take(service::MAX_PASSWORD_LEN).collect();
     if service::verify_password(password, user.password_hash.clone()).await? {
-        app.login_throttle.succeeded(&user.email, addr);
+        app.accounts.login_throttle.succeeded(&user.email, addr);
         Ok(())
     } else {
-        app.login_throttle.failed(&user.email, addr);
+        app.accounts.login_throttle.failed(&user.email, addr);
         Err(AppError::validation(format!(
             "{field}: this is not the account's password"
         )))
@@ -192,7 +192,7 @@ async fn set_display_name(app: &Ctx, id: Uuid, name: String) -> AppResult<user::
 /// what cascades from it; the like and subscriber counts it added are taken back, and the avatar
 /// leaves storage.
 async fn delete_viewer(app: &Ctx, user: &user::Model) -> AppResult<()> {
-    service::logout_everywhere(&app.db, &app.sessions, user.id).await?;
+    service::logout_everywhere(&app.db, &app.accounts.sessions, user.id).await?;
     let txn = crate::db::begin_write(&app.db).await?;
     let videos: Vec<Uuid> = video_like::Entity::find()
         .select_only()

@@ -74,8 +74,8 @@ pub fn start(ctx: &Arc<Ctx>) {
                 Some(ctx) => {
                     ctx.public_cache.invalidate_local();
                     ctx.public_cache.set_in_sync(true);
-                    match ctx.sessions.reload(&ctx.db).await {
-                        Ok(()) => ctx.sessions.set_in_sync(true),
+                    match ctx.accounts.sessions.reload(&ctx.db).await {
+                        Ok(()) => ctx.accounts.sessions.set_in_sync(true),
                         Err(e) => {
                             tracing::warn!(error = %e, "cannot load revoked sessions; checking each in the database");
                         }
@@ -89,7 +89,7 @@ pub fn start(ctx: &Arc<Ctx>) {
                         Ok(Some(n)) if n.channel() == SESSIONS_CHANNEL => {
                             let Some(ctx) = weak.upgrade() else { return };
                             match Uuid::try_parse(n.payload()) {
-                                Ok(sid) => ctx.sessions.add(sid),
+                                Ok(sid) => ctx.accounts.sessions.add(sid),
                                 Err(_) => tracing::warn!(payload = n.payload(), "unreadable revoked-session notification"),
                             }
                         }
@@ -105,7 +105,7 @@ pub fn start(ctx: &Arc<Ctx>) {
                         Ok(None) => {
                             if let Some(ctx) = weak.upgrade() {
                                 ctx.public_cache.set_in_sync(false);
-                                ctx.sessions.set_in_sync(false);
+                                ctx.accounts.sessions.set_in_sync(false);
                             }
                             break;
                         }
@@ -113,7 +113,7 @@ pub fn start(ctx: &Arc<Ctx>) {
                             tracing::warn!(error = %e, "LISTEN connection failed; reconnecting");
                             if let Some(ctx) = weak.upgrade() {
                                 ctx.public_cache.set_in_sync(false);
-                                ctx.sessions.set_in_sync(false);
+                                ctx.accounts.sessions.set_in_sync(false);
                             }
                             break;
                         }

@@ -145,7 +145,7 @@ impl MediaQuery {
     #[graphql(guard = "RoleGuard(Role::Editor)")]
     async fn my_uploads(&self, ctx: &Context<'_>) -> AppResult<Vec<Upload>> {
         let app = app(ctx)?;
-        let owner = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
+        let owner = principal(ctx).signed_in()?;
         Ok(upload::Entity::find()
             .filter(upload::Column::OwnerId.eq(owner))
             .order_by_desc(upload::Column::Id)
@@ -331,7 +331,7 @@ impl MediaMutation {
             ImageTarget::UserAvatar => "User",
         };
         let id = crate::graphql::relay::from_global(&input.id, typename)?;
-        let owner = principal(ctx).user_id().ok_or(AppError::Unauthenticated)?;
+        let owner = principal(ctx).signed_in()?;
         let value = file
             .value(ctx)
             .map_err(|e| AppError::validation(format!("file: {e}")))?;

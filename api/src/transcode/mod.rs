@@ -8,3 +8,12 @@ pub mod pipeline;
 pub mod queue;
 pub mod retry;
 pub mod worker;
+
+/// The transcode workers of this process: how many run, and how they learn a job was queued.
+#[derive(Debug, Default)]
+pub struct Jobs {
+    /// Woken when a job is queued, so idle in-process workers start at once.
+    pub waiting: tokio::sync::Notify,
+    /// Workers of this process still running.
+    pub running: std::sync::atomic::AtomicUsize,
+}

@@ -46,7 +46,7 @@ pub async fn retry(ctx: &Ctx, who: &Viewer, subject: Subject) -> AppResult<job::
     )
     .await?;
     txn.commit().await?;
-    ctx.jobs_waiting.notify_waiters();
+    ctx.jobs.waiting.notify_waiters();
     crate::media::subject::media_changed(ctx, subject).await;
     ctx.events
         .publish(Event::SubjectChanged {

@@ -507,7 +507,8 @@ async fn the_legacy_scope_still_means_what_it_meant(backend: Backend) {
     assert_eq!(made[1]["apiToken"]["expiresAt"], Value::Null);
     let read = made[0]["token"].as_str().unwrap();
     let write = made[1]["token"].as_str().unwrap();
-    // READ reads as an anonymous visitor and writes nothing (as before: UNAUTHENTICATED).
+    // READ reads as an anonymous visitor and writes nothing: a valid credential used outside its
+    // capabilities is FORBIDDEN, as tus says with its 403.
     assert_eq!(
         app.graphql_ok(Some(read), "{ me { email } }", json!({}))
             .await["me"],
@@ -521,7 +522,13 @@ async fn the_legacy_scope_still_means_what_it_meant(backend: Backend) {
     let body = app
         .graphql(Some(read), CREATE_VIDEO, new_video.clone())
         .await;
-    assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("createVideo") && m.contains("WRITE")),
+        "the refusal names the field and the capability: {body}"
+    );
     let res = tus_create(&app, read, 10, &metadata(&[("videoId", &w.videos[0])])).await;
     assert_eq!(res.status(), 403);
     // WRITE acts as its owner, tus uploads included.

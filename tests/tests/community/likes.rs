@@ -175,11 +175,15 @@ async fn likes_on_what_the_caller_cannot_see_or_by_nobody_are_refused_and_change
             assert_eq!(error_code(&body), Some("NOT_FOUND"), "{what}: {body}");
         }
     }
-    for (who, token) in [("anonymous", None), ("read token", Some(read.as_str()))] {
+    for (who, token, code) in [
+        ("anonymous", None, "UNAUTHENTICATED"),
+        // A READ-only token is a valid credential that may not write.
+        ("read token", Some(read.as_str()), "FORBIDDEN"),
+    ] {
         let body = app
             .graphql(token, LIKE, json!({ "i": { "videoId": public } }))
             .await;
-        assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{who}: {body}");
+        assert_eq!(error_code(&body), Some(code), "{who}: {body}");
     }
     for id in [ch.as_str(), "not an id", ""] {
         let body = app

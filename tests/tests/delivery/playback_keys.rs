@@ -142,8 +142,8 @@ async fn only_admins_and_their_write_tokens_manage_playback_keys(backend: Backen
         (Some(viewer.as_str()), "FORBIDDEN"),
         (Some(editor.as_str()), "FORBIDDEN"),
         (Some(editor_write.as_str()), "FORBIDDEN"),
-        // A READ-only token acts as an anonymous visitor.
-        (Some(admin_read.as_str()), "UNAUTHENTICATED"),
+        // A READ-only token is a valid credential used outside its capabilities.
+        (Some(admin_read.as_str()), "FORBIDDEN"),
         // The gate wants WRITE, even to list.
         (Some(admin_upload.as_str()), "FORBIDDEN"),
     ];

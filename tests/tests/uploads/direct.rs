@@ -702,7 +702,7 @@ async fn only_editors_of_the_channel_and_write_upload_tokens_within_their_channe
     let full = token(json!(["READ", "WRITE", "UPLOAD"]), None).await;
     for (who, caller, code) in [
         ("anonymous", None, "UNAUTHENTICATED"),
-        ("a READ token", Some(read_only.as_str()), "UNAUTHENTICATED"),
+        ("a READ token", Some(read_only.as_str()), "FORBIDDEN"),
         (
             "a token without UPLOAD",
             Some(no_upload.as_str()),
@@ -724,7 +724,7 @@ async fn only_editors_of_the_channel_and_write_upload_tokens_within_their_channe
     }
     for (who, caller, code) in [
         ("anonymous", None, "UNAUTHENTICATED"),
-        ("a READ token", Some(read_only.as_str()), "UNAUTHENTICATED"),
+        ("a READ token", Some(read_only.as_str()), "FORBIDDEN"),
         (
             "a token limited to another channel",
             Some(limited.as_str()),

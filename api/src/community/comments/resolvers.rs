@@ -82,7 +82,7 @@ pub struct ChannelCommentsBanPayload {
 }
 
 fn me(ctx: &Context<'_>) -> AppResult<Uuid> {
-    principal(ctx).user_id().ok_or(AppError::Unauthenticated)
+    principal(ctx).signed_in()
 }
 
 fn target(id: &ID) -> AppResult<Target> {

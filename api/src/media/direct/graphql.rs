@@ -220,7 +220,7 @@ impl DirectUploadsMutation {
         {
             return Err(AppError::Forbidden);
         }
-        let owner = caller.user_id().ok_or(AppError::Unauthenticated)?;
+        let owner = caller.signed_in()?;
         let new = NewDirectUpload {
             channel_id: from_global(&input.channel_id, "Channel")?,
             cors_origin: input.cors_origin,

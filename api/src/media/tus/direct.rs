@@ -181,7 +181,7 @@ async fn create_for(
     }
     let made = uploads::create(
         &ctx.db,
-        &ctx.staging_dir,
+        &ctx.uploads.staging_dir,
         &ctx.config.uploads,
         &Viewer::Public,
         found.owner_id,

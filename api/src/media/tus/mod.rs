@@ -117,7 +117,7 @@ pub async fn create(
     let ctx = &state.ctx;
     let created = uploads::create(
         &ctx.db,
-        &ctx.staging_dir,
+        &ctx.uploads.staging_dir,
         &ctx.config.uploads,
         &uploader.viewer(),
         uploader.id,
@@ -191,7 +191,7 @@ pub async fn delete(
     check_version(&headers)?;
     let id = parse_id(&id)?;
     let ctx = &state.ctx;
-    let Some(_lock) = ctx.upload_locks.try_lock(id) else {
+    let Some(_lock) = ctx.uploads.locks.try_lock(id) else {
         return Err(TusError::Locked("the upload is being written to"));
     };
     let upload = uploads::find_for(&ctx.db, id, uploader.id, uploader.is_admin).await?;
@@ -222,7 +222,7 @@ async fn append(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<upload::Model, TusError> {
-    let Some(_lock) = ctx.upload_locks.try_lock(upload.id) else {
+    let Some(_lock) = ctx.uploads.locks.try_lock(upload.id) else {
         return Err(TusError::Locked(
             "another request is writing to this upload; retry after it ends",
         ));
@@ -244,18 +244,18 @@ async fn append(
         });
     }
     let expected = expected_checksum(headers)?;
-    let path = uploads::staging_path(&ctx.staging_dir, upload.id);
+    let path = uploads::staging_path(&ctx.uploads.staging_dir, upload.id);
     uploads::reconcile(&path, durable).await?;
     let new_offset = match write_and_record(ctx, &upload, &path, body, expected).await {
         Ok(new_offset) => new_offset,
         Err(e) => {
             // Nothing of a refused chunk is kept.
-            ctx.uploads_inflight.rewind(upload.id, durable).await;
+            ctx.uploads.inflight.rewind(upload.id, durable).await;
             let _ = uploads::reconcile(&path, durable).await;
             return Err(e);
         }
     };
-    ctx.uploads_inflight.advanced(upload.id, new_offset);
+    ctx.uploads.inflight.advanced(upload.id, new_offset);
     if new_offset == upload.length as u64 {
         uploads::mark_processing(&ctx.db, upload.id).await?;
         let ctx = ctx.clone();

@@ -50,7 +50,7 @@ pub(super) async fn attach(
     subject::set_media(&txn, target, change).await?;
     let job = queue::enqueue(&txn, asset, target, max_attempts).await?;
     txn.commit().await?;
-    ctx.jobs_waiting.notify_waiters();
+    ctx.jobs.waiting.notify_waiters();
     ctx.webhooks.wake();
     tracing::info!(upload = %asset, job = %job.id, subject = %target.id(), "queued a transcode");
     if let Some(old) = replaced

@@ -26,7 +26,7 @@ pub async fn sha256_file(path: &Path) -> AppResult<String> {
 /// staging file holds exactly the stored bytes and is usually still in the page cache; without
 /// it the stored object is read.
 pub async fn record_digest(ctx: &Ctx, id: Uuid) -> AppResult<()> {
-    let staged = staging_path(&ctx.staging_dir, id);
+    let staged = staging_path(&ctx.uploads.staging_dir, id);
     let pending = media_asset::Entity::find_by_id(id)
         .filter(media_asset::Column::Sha256.eq(DIGEST_PENDING))
         .one(&ctx.db)

@@ -43,7 +43,7 @@ const FAILED_MESSAGE: &str =
 pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
     let db = &ctx.db;
     let storage = &ctx.storage;
-    let staging_dir = ctx.staging_dir.as_path();
+    let staging_dir = ctx.uploads.staging_dir.as_path();
     let upload = upload::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -58,7 +58,7 @@ pub async fn finish(ctx: &Ctx, id: Uuid) -> AppResult<upload::Model> {
         // What this process learnt while the bytes came in (the parts already in the store); the
         // probe runs meanwhile.
         let (received, found) =
-            tokio::join!(ctx.uploads_inflight.take(id), probe::probe_file(&path));
+            tokio::join!(ctx.uploads.inflight.take(id), probe::probe_file(&path));
         match found {
             Ok(found) => {
                 let content_type = source_type(&upload, &found);

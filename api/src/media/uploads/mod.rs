@@ -28,6 +28,29 @@ pub use staging::{download, reconcile, record_offset, source_key, staging_path, 
 pub use sweep::{resume_unfinished, sweep_expired, sweep_staging};
 
 use super::entity::upload;
+
+/// What this process keeps of the uploads it receives: where they are staged, which are being
+/// written to, and the streamed parts of each.
+#[derive(Debug)]
+pub struct Uploads {
+    /// Where unfinished uploads are staged (`<data_dir>/uploads`).
+    pub staging_dir: std::path::PathBuf,
+    /// Uploads being written to right now.
+    pub locks: super::tus::UploadLocks,
+    /// Streamed parts of the uploads this process is receiving.
+    pub inflight: super::inflight::Inflight,
+}
+
+impl Uploads {
+    /// Uploads staged under `<data_dir>/uploads`.
+    pub fn new(data_dir: &std::path::Path) -> Self {
+        Self {
+            staging_dir: data_dir.join("uploads"),
+            locks: Default::default(),
+            inflight: Default::default(),
+        }
+    }
+}
 use crate::error::{AppError, AppResult};
 
 /// Upload states.

@@ -100,8 +100,8 @@ pub(super) async fn end_unfinished(ctx: &Ctx, id: Uuid, why: &str) -> AppResult<
 
 /// Removes an unfinished upload's bytes: the staging file and parts sent to the store.
 async fn drop_staged(ctx: &Ctx, id: Uuid) {
-    ctx.uploads_inflight.discard(id).await;
-    let _ = tokio::fs::remove_file(staging_path(&ctx.staging_dir, id)).await;
+    ctx.uploads.inflight.discard(id).await;
+    let _ = tokio::fs::remove_file(staging_path(&ctx.uploads.staging_dir, id)).await;
     if let Ok(key) = source_key(id)
         && let Err(e) = ctx.storage.abort_parts(&key).await
     {

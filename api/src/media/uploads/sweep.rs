@@ -40,7 +40,7 @@ pub async fn sweep_staging(ctx: &Ctx, grace: chrono::Duration) -> AppResult<usiz
     let cutoff = std::time::SystemTime::now()
         .checked_sub(grace.to_std().unwrap_or_default())
         .unwrap_or(std::time::UNIX_EPOCH);
-    let mut entries = match tokio::fs::read_dir(&ctx.staging_dir).await {
+    let mut entries = match tokio::fs::read_dir(&ctx.uploads.staging_dir).await {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(AppError::internal(e)),

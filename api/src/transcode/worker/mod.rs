@@ -60,7 +60,7 @@ fn hostname() -> String {
 }
 
 async fn run_worker(ctx: Arc<Ctx>, name: String) {
-    ctx.workers_running.fetch_add(1, Ordering::Relaxed);
+    ctx.jobs.running.fetch_add(1, Ordering::Relaxed);
     tracing::info!(worker = %name, "transcode worker running");
     let lease = Duration::from_secs(ctx.config.transcode.lease_secs);
     // A lease can only run out once per lease period: no need to look more often.
@@ -83,7 +83,7 @@ async fn run_worker(ctx: Arc<Ctx>, name: String) {
             }
             Ok(None) => {
                 tokio::select! {
-                    () = ctx.jobs_waiting.notified() => {}
+                    () = ctx.jobs.waiting.notified() => {}
                     () = tokio::time::sleep(IDLE_POLL) => {}
                     () = ctx.shutdown.cancelled() => break,
                 }
@@ -94,7 +94,7 @@ async fn run_worker(ctx: Arc<Ctx>, name: String) {
             }
         }
     }
-    ctx.workers_running.fetch_sub(1, Ordering::Relaxed);
+    ctx.jobs.running.fetch_sub(1, Ordering::Relaxed);
     tracing::info!(worker = %name, "worker stopped");
 }
 

@@ -198,7 +198,7 @@ pub(super) async fn finish(
     txn.commit().await.map_err(AppError::from)?;
     ctx.webhooks.wake();
     if downloads {
-        ctx.jobs_waiting.notify_waiters();
+        ctx.jobs.waiting.notify_waiters();
     }
     if let Some(old) = replaced
         && let Err(e) = crate::media::assets::delete_asset(&ctx.db, &ctx.storage, old).await

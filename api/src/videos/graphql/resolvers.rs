@@ -123,7 +123,7 @@ impl VideosMutation {
         let video = service::update(&app.db, &viewer(ctx), id, changes).await?;
         let max = app.config.transcode.max_attempts;
         if downloads && crate::transcode::downloads::ensure(&app.db, &video, max).await? {
-            app.jobs_waiting.notify_waiters();
+            app.jobs.waiting.notify_waiters();
         }
         Ok(VideoPayload::from(video))
     }
