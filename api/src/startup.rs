@@ -340,10 +340,7 @@ pub async fn stop_workers(ctx: &Ctx) {
     // Workers notice within a heartbeat and release their job; a process that exits before
     // that loses only the lease, and the job is taken again when it ends.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while ctx
-        .jobs.running
-        .load(std::sync::atomic::Ordering::Relaxed)
-        > 0
+    while ctx.jobs.running.load(std::sync::atomic::Ordering::Relaxed) > 0
         && tokio::time::Instant::now() < deadline
     {
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -210,9 +210,7 @@ impl Guard for RoleGuard {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
         match principal(ctx) {
             Principal::User { role, .. } if *role >= self.0 => Ok(()),
-            Principal::User { .. } | Principal::ReadToken { .. } => {
-                Err(AppError::Forbidden.into())
-            }
+            Principal::User { .. } | Principal::ReadToken { .. } => Err(AppError::Forbidden.into()),
             Principal::Anonymous => Err(AppError::Unauthenticated.into()),
         }
     }
@@ -229,9 +227,7 @@ impl Guard for SessionGuard {
             Principal::User {
                 via: Via::Session, ..
             } => Ok(()),
-            Principal::User { .. } | Principal::ReadToken { .. } => {
-                Err(AppError::Forbidden.into())
-            }
+            Principal::User { .. } | Principal::ReadToken { .. } => Err(AppError::Forbidden.into()),
             Principal::Anonymous => Err(AppError::Unauthenticated.into()),
         }
     }

@@ -327,7 +327,8 @@ impl AccountsMutation {
             .chars()
             .take(320)
             .collect();
-        app.accounts.login_throttle
+        app.accounts
+            .login_throttle
             .begin(&account, addr)
             .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
         let result = service::login(
@@ -341,7 +342,9 @@ impl AccountsMutation {
         .await;
         match &result {
             Ok(_) => app.accounts.login_throttle.succeeded(&account, addr),
-            Err(AppError::InvalidCredentials(_)) => app.accounts.login_throttle.failed(&account, addr),
+            Err(AppError::InvalidCredentials(_)) => {
+                app.accounts.login_throttle.failed(&account, addr)
+            }
             Err(_) => {}
         }
         result.map(AuthPayload::from)
@@ -355,7 +358,8 @@ impl AccountsMutation {
         crate::graphql::gate::changed_nothing_public(ctx);
         let app = app(ctx)?;
         let addr = client_addr(ctx).to_string();
-        app.accounts.refresh_by_address
+        app.accounts
+            .refresh_by_address
             .check(&addr)
             .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
         app.accounts.refresh_by_address.record(&addr);
@@ -470,7 +474,8 @@ impl AccountsMutation {
     ) -> AppResult<UpdateUserPayload> {
         let app = app(ctx)?;
         let id = from_global(&input.id, "User")?;
-        let user = service::set_user_password(&app.db, &app.accounts.sessions, id, input.password).await?;
+        let user =
+            service::set_user_password(&app.db, &app.accounts.sessions, id, input.password).await?;
         Ok(UpdateUserPayload { user: user.into() })
     }
 

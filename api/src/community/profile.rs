@@ -92,7 +92,13 @@ impl ProfileMutation {
         check_new_password(&input.new_password, &user.email)
             .map_err(|e| rename(e, "password", "newPassword"))?;
         confirm_password(ctx, &user, input.current_password, "currentPassword").await?;
-        service::set_user_password(&app.db, &app.accounts.sessions, id, input.new_password.clone()).await?;
+        service::set_user_password(
+            &app.db,
+            &app.accounts.sessions,
+            id,
+            input.new_password.clone(),
+        )
+        .await?;
         let session = service::login(
             &app.db,
             &app.accounts.keys,
@@ -152,7 +158,8 @@ async fn confirm_password(
 ) -> AppResult<()> {
     let app = app(ctx)?;
     let addr = client_addr(ctx);
-    app.accounts.login_throttle
+    app.accounts
+        .login_throttle
         .begin(&user.email, addr)
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     let password: String = password.chars().take(service::MAX_PASSWORD_LEN).collect();

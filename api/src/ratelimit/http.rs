@@ -77,7 +77,7 @@ pub(super) fn key_of(ctx: &Ctx, headers: &HeaderMap, addr: IpAddr) -> Key {
         .filter(|t| !t.is_empty());
     match token {
         Some(t) if t.starts_with("prj_") => Key::api_token(t),
-        Some(t) => match ctx.keys.verify(t) {
+        Some(t) => match ctx.accounts.keys.verify(t) {
             Ok(claims) => match claims.sid {
                 Some(sid) => Key::session(sid),
                 None => Key::api_token(t),

@@ -1,6 +1,5 @@
 //! The `projector` binary as an operator uses it.
 
-
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

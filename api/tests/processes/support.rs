@@ -1,6 +1,5 @@
 //! Helpers for tests that run real `projector` processes side by side on one database.
 
-
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -1,7 +1,6 @@
 //! Two `projector serve` processes on one PostgreSQL database, each with its hot-read cache on:
 //! an edit made through node A reaches node B's cache within a second (LISTEN/NOTIFY).
 
-
 use crate::support;
 
 use std::time::{Duration, Instant};

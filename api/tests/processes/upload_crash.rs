@@ -1,7 +1,6 @@
 //! A server killed with SIGKILL in the middle of an upload chunk loses nothing it acknowledged
 //! and keeps nothing it did not.
 
-
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::process::{Command, Stdio};
 use std::time::Duration;

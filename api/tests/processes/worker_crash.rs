@@ -2,7 +2,6 @@
 //! worker process takes the job when the lease runs out and finishes it with the same keys,
 //! leaving no orphaned object.
 
-
 use crate::support;
 
 use std::collections::BTreeSet;

@@ -7,7 +7,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
@@ -15,7 +14,7 @@ use projector_tests::page::{
     PATIENCE, assert_app_is_built, body_text, current_path, js, open, spawn_site, text_of,
     wait_for_js, wait_for_js_within,
 };
-use projector_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, browser::Browser, media};
+use projector_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, browser::Browser, media};
 use serde_json::{Value, json};
 
 /// How long an upload may take to be transcoded (one small rendition) on a busy machine.
@@ -34,7 +33,6 @@ fn noisy_mp4(path: &std::path::Path) {
         path.display()
     ));
 }
-
 
 /// Waits until the browser's path (query included) satisfies `done`; returns where it is.
 async fn wait_for_path(browser: &Browser, done: impl Fn(&str) -> bool) -> String {

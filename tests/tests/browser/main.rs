@@ -18,21 +18,17 @@ mod direct_uploads;
 mod discovery;
 mod french;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use projector_tests::page::{PATIENCE, assert_app_is_built, body_text, open, wait_for_js};
 use projector_tests::tus::{self, metadata};
-use projector_tests::{
-    Backend, TestApp, browser::Browser, frontend_dir, spawn_app, spawn_app_with,
-};
+use projector_tests::{Backend, TestApp, browser::Browser, spawn_app};
 use serde_json::{Value, json};
 
 mod playback_token;
 mod player;
 mod watching;
-
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_home_page_shows_the_server_version() {

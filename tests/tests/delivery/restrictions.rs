@@ -77,19 +77,19 @@ async fn on_garage_the_allowlist_is_checked_before_the_presigned_redirect() {
 
 async fn allowlist_guards_the_embed_page_and_media(app: &TestApp) {
     let admin = app.admin_token().await;
-    let (channel, video, asset) = restricted_video(&app, &admin).await;
-    let (_, open_video, open_asset) = restricted_video(&app, &admin).await;
+    let (channel, video, asset) = restricted_video(app, &admin).await;
+    let (_, open_video, open_asset) = restricted_video(app, &admin).await;
     const OK: [u16; 3] = [200, 200, 200];
     const NO: [u16; 3] = [403, 403, 403];
 
     // Unrestricted: anyone, from anywhere.
     assert_eq!(
-        statuses(&app, video, asset, Some("https://evil.net/")).await,
+        statuses(app, video, asset, Some("https://evil.net/")).await,
         OK
     );
-    assert_eq!(statuses(&app, video, asset, None).await, OK);
+    assert_eq!(statuses(app, video, asset, None).await, OK);
     assert_eq!(
-        restriction(&app, &admin, &channel).await,
+        restriction(app, &admin, &channel).await,
         json!({ "allowedDomains": [], "allowNoReferrer": true })
     );
 
@@ -113,7 +113,7 @@ async fn allowlist_guards_the_embed_page_and_media(app: &TestApp) {
         "https://a.b.partner.org/x",
     ] {
         assert_eq!(
-            statuses(&app, video, asset, Some(allowed)).await,
+            statuses(app, video, asset, Some(allowed)).await,
             OK,
             "{allowed}"
         );
@@ -128,15 +128,15 @@ async fn allowlist_guards_the_embed_page_and_media(app: &TestApp) {
         "garbage",
     ] {
         assert_eq!(
-            statuses(&app, video, asset, Some(refused)).await,
+            statuses(app, video, asset, Some(refused)).await,
             NO,
             "{refused}"
         );
     }
-    assert_eq!(statuses(&app, video, asset, None).await, NO);
+    assert_eq!(statuses(app, video, asset, None).await, NO);
     // Another channel's video is untouched.
     assert_eq!(
-        statuses(&app, open_video, open_asset, Some("https://evil.net/")).await,
+        statuses(app, open_video, open_asset, Some("https://evil.net/")).await,
         OK
     );
 
@@ -159,7 +159,7 @@ async fn allowlist_guards_the_embed_page_and_media(app: &TestApp) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-        .get(support::served(&app, asset, "hls/360p/seg-00001.ts"))
+        .get(support::served(app, asset, "hls/360p/seg-00001.ts"))
         .header("referer", "https://example.com/")
         .send()
         .await
@@ -179,9 +179,9 @@ async fn allowlist_guards_the_embed_page_and_media(app: &TestApp) {
             "allowedDomains": ["example.com"], "allowNoReferrer": true } } }),
     )
     .await;
-    assert_eq!(statuses(&app, video, asset, None).await, OK);
+    assert_eq!(statuses(app, video, asset, None).await, OK);
     assert_eq!(
-        statuses(&app, video, asset, Some("https://evil.net/")).await,
+        statuses(app, video, asset, Some("https://evil.net/")).await,
         NO
     );
 
@@ -193,7 +193,7 @@ async fn allowlist_guards_the_embed_page_and_media(app: &TestApp) {
     )
     .await;
     assert_eq!(
-        statuses(&app, video, asset, Some("https://evil.net/")).await,
+        statuses(app, video, asset, Some("https://evil.net/")).await,
         OK
     );
 }

@@ -453,7 +453,11 @@ async fn an_episode_sends_a_signed_event_for_every_change_of_its_life(backend: B
             json!({ "id": id, "title": "Pilot, again" }),
         ),
         ("publishEpisode", "PublishEpisodeInput", json!({ "id": id })),
-        ("unpublishEpisode", "PublishEpisodeInput", json!({ "id": id })),
+        (
+            "unpublishEpisode",
+            "PublishEpisodeInput",
+            json!({ "id": id }),
+        ),
         ("deleteEpisode", "DeleteNodeInput", json!({ "id": id })),
     ] {
         let answer = mutate(&app, &admin, name, input_type, input).await;
@@ -472,7 +476,10 @@ async fn an_episode_sends_a_signed_event_for_every_change_of_its_life(backend: B
     }
     let of = |t: &str| got.iter().find(|r| r.event_type() == t).unwrap().json();
     assert_eq!(of("episode.updated")["data"]["title"], "Pilot, again");
-    assert_eq!(of("episode.media.processing")["data"]["mediaStatus"], "PROCESSING");
+    assert_eq!(
+        of("episode.media.processing")["data"]["mediaStatus"],
+        "PROCESSING"
+    );
     assert_eq!(of("episode.media.ready")["data"]["mediaStatus"], "READY");
     assert_eq!(of("episode.media.ready")["data"]["durationSecs"], 61.0);
     tokio::time::sleep(Duration::from_millis(300)).await;

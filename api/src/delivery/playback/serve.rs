@@ -140,11 +140,7 @@ pub async fn media(
             .clamp(60, 7 * 86_400);
         match ctx
             .storage
-            .presign_get(
-                &key,
-                Duration::from_secs(ttl),
-                key.disposition().as_deref(),
-            )
+            .presign_get(&key, Duration::from_secs(ttl), key.disposition().as_deref())
             .await
         {
             Ok(Some(url)) => return crate::delivery::media::redirect(&url, "private, max-age=60"),

@@ -124,7 +124,8 @@ pub(super) async fn receive(
     // A blocking thread writes (and checks the request's checksum) while this task receives the
     // next bytes: the body and the disk overlap instead of taking turns.
     let appending = ctx
-        .uploads.inflight
+        .uploads
+        .inflight
         .begin_append(&ctx.storage, upload, path, durable)
         .await;
     let hasher = checksum.then(Sha256::new);

@@ -70,7 +70,15 @@ type Rule = [Outcome; 7];
 /// Content in a channel: its members (and their write tokens) and admins.
 const MANAGE: Rule = [UNAUTH, FORBID, A, FORBID, A, FORBID, A];
 /// Publishing: as [`MANAGE`], but the outcome for those who manage is only "allowed or VALIDATION".
-const PUBLISH: Rule = [UNAUTH, FORBID, AOrValidation, FORBID, AOrValidation, FORBID, AOrValidation];
+const PUBLISH: Rule = [
+    UNAUTH,
+    FORBID,
+    AOrValidation,
+    FORBID,
+    AOrValidation,
+    FORBID,
+    AOrValidation,
+];
 /// Media operations on a video without media: authorization passes, the operation may refuse.
 const MANAGE_MEDIA: Rule = [UNAUTH, FORBID, Passes, FORBID, Passes, FORBID, Passes];
 /// Any editor (or admin), member of nothing in particular.

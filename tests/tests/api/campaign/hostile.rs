@@ -7,7 +7,9 @@ use projector_tests::{Backend, TestApp, both_databases, spawn_app};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use crate::campaign::support::{Counter, cases, healthy, json_code, judge, multipart, png_bytes, raw};
+use crate::campaign::support::{
+    Counter, cases, healthy, json_code, judge, multipart, png_bytes, raw,
+};
 
 /// A signed-in editor with a channel and a draft video of their own.
 struct Editor {

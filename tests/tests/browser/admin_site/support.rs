@@ -1,11 +1,10 @@
 //! Driving the admin app: opening pages, filling forms, waiting for what the page says.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use projector_tests::{Backend, TestApp, browser::Browser, frontend_dir, spawn_app_with};
-use serde_json::{Value, json};
+use projector_tests::{TestApp, browser::Browser};
+use serde_json::json;
 
 pub use projector_tests::page::{
     PATIENCE, assert_app_is_built, body_text, js, open, text_of, wait_for_js, wait_for_js_within,

@@ -205,7 +205,10 @@ async fn presigned_urls_work_where_the_backend_signs(kind: Kind) {
     s.put_bytes(&key, Bytes::from_static(b"jpeg bytes"), "image/jpeg")
         .await
         .unwrap();
-    let url = s.presign_get(&key, Duration::from_secs(60), None).await.unwrap();
+    let url = s
+        .presign_get(&key, Duration::from_secs(60), None)
+        .await
+        .unwrap();
     if is_s3 {
         let url = url.expect("S3 signs URLs");
         let res = reqwest::get(&url).await.unwrap();
