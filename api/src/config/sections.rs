@@ -97,6 +97,10 @@ pub struct DeliveryConfig {
     pub view_flush_ms: u64,
     /// Memory for small immutable media objects (pictures), in MiB; 0 disables it.
     pub memory_cache_mib: u64,
+    /// Pictures the image API keeps per video (thumbnails at any moment and size, animated
+    /// previews); making one more removes the oldest, which is made again if asked for. It
+    /// bounds what anonymous requests can make a node store.
+    pub images_kept_per_video: u32,
 }
 
 impl Default for DeliveryConfig {
@@ -112,6 +116,7 @@ impl Default for DeliveryConfig {
             view_beacons_per_minute: 60,
             view_flush_ms: 5000,
             memory_cache_mib: 64,
+            images_kept_per_video: 500,
         }
     }
 }

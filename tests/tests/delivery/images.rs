@@ -33,6 +33,15 @@ pub struct Clip {
 
 /// Uploads and transcodes the clip on a server with `backend` and local storage, or Garage.
 pub async fn published_clip(backend: Backend, garage: Option<Garage>) -> Clip {
+    published_clip_with(backend, garage, |_| {}).await
+}
+
+/// [`published_clip`] on a server whose configuration `adjust` changes last.
+pub async fn published_clip_with(
+    backend: Backend,
+    garage: Option<Garage>,
+    adjust: impl FnOnce(&mut projector_api::Config) + Send + 'static,
+) -> Clip {
     let s3 = garage.as_ref().map(|g| g.s3.clone());
     let app = spawn_app_with(backend, move |c| {
         c.workers = 1;
@@ -42,6 +51,7 @@ pub async fn published_clip(backend: Backend, garage: Option<Garage>) -> Clip {
             c.storage.backend = StorageBackend::S3;
             c.storage.s3 = s3;
         }
+        adjust(c);
     })
     .await;
     let admin = app.admin_token().await;
@@ -361,5 +371,55 @@ mod pictures_show_the_moment_asked_at_the_size_asked_and_each_is_made_once {
             )
             .await
         }
+    }
+}
+
+/// Anyone may ask for a picture at any tenth of a second and any size: a video keeps only the
+/// newest `delivery.images_kept_per_video` of them, and one that went is made again when asked.
+async fn a_video_keeps_only_its_newest_pictures_and_makes_a_removed_one_again(
+    garage: Option<Garage>,
+) {
+    let clip = published_clip_with(Backend::Sqlite, garage, |c| {
+        c.delivery.images_kept_per_video = 3;
+        // Served from storage, not from memory, so a removed picture is really gone.
+        c.delivery.memory_cache_mib = 0;
+    })
+    .await;
+    let url = |t: u32| clip.url(&format!("thumbnail.jpg?time={t}&width=64"));
+    for (made, t) in [1, 2, 3, 4, 6].into_iter().enumerate() {
+        let (_, bytes) = fetch(&clip.app, &url(t), "image/jpeg").await;
+        let expected = if t < 5 { "red" } else { "blue" };
+        assert_eq!(colour(&decode(&bytes), 32, 18), expected, "time {t}");
+        assert_eq!(clip.renders("thumbnail").await, made as u64 + 1);
+        assert!(
+            clip.stored().await <= 3,
+            "{} stored after {t}",
+            clip.stored().await
+        );
+    }
+    assert_eq!(clip.stored().await, 3);
+    // The newest is kept: asking again makes nothing.
+    fetch(&clip.app, &url(6), "image/jpeg").await;
+    assert_eq!(clip.renders("thumbnail").await, 5);
+    // The oldest went, and comes back the same when asked for.
+    let (_, again) = fetch(&clip.app, &url(1), "image/jpeg").await;
+    assert_eq!(colour(&decode(&again), 32, 18), "red");
+    assert_eq!(clip.renders("thumbnail").await, 6);
+    assert_eq!(clip.stored().await, 3);
+}
+
+mod a_video_keeps_only_its_newest_pictures_and_makes_a_removed_one_again {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_local_storage() {
+        super::a_video_keeps_only_its_newest_pictures_and_makes_a_removed_one_again(None).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_garage() {
+        let garage = tokio::task::spawn_blocking(Garage::start).await.unwrap();
+        super::a_video_keeps_only_its_newest_pictures_and_makes_a_removed_one_again(Some(garage))
+            .await
     }
 }

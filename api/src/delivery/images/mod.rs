@@ -358,5 +358,29 @@ async fn render(ctx: Arc<Ctx>, job: Job) -> AppResult<()> {
     ctx.storage
         .put_bytes(&job.key, Bytes::from(bytes), job.content_type)
         .await?;
+    let kept = ctx.config.delivery.images_kept_per_video.max(1) as usize;
+    keep_newest(storage, &job.key, kept).await
+}
+
+/// Keeps the newest `kept` pictures beside `made` (the video's pictures made on demand) and
+/// removes the others: a later request makes a removed one again.
+async fn keep_newest(
+    storage: &dyn crate::media::Storage,
+    made: &ObjectKey,
+    kept: usize,
+) -> AppResult<()> {
+    let Some((folder, _)) = made.as_str().rsplit_once('/') else {
+        return Ok(());
+    };
+    let mut pictures = storage.list(&format!("{folder}/")).await?;
+    if pictures.len() <= kept {
+        return Ok(());
+    }
+    // Oldest first; the one just made stays whatever the clock's resolution.
+    pictures.sort_by_key(|p| (p.key == *made, p.last_modified));
+    let surplus = pictures.len() - kept;
+    for picture in &pictures[..surplus] {
+        storage.delete(&picture.key).await?;
+    }
     Ok(())
 }
