@@ -277,6 +277,13 @@ async fn an_editor_reads_why_a_comment_was_reported_bans_its_author_undoes_it_an
     assert_eq!(first.as_deref(), Some("ada"));
     click(&browser, &format!("{row} .unban-author")).await;
     wait_for(&browser, &format!("{row} .ban-author")).await;
+    // The button comes back with the click; the server's answer may still be on its way.
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while banned(&app, &admin, &harbour).await != vec![eve_id.clone()]
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(banned(&app, &admin, &harbour).await, vec![eve_id.clone()]);
     wait_for_js(
         &browser,
