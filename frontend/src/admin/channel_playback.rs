@@ -1,6 +1,7 @@
 //! The channel page's "Where it can play" section: which sites may play the channel's videos
 //! (those without a rule of their own), saved by its own button, which sends the rule only
-//! when it changed.
+//! when it changed. It loads the channel's downloads default too, for the section after it
+//! ([`super::channel_downloads`]).
 
 use crate::i18n::admin::playback::Playback as P;
 use crate::i18n::{Message, locale, t};
@@ -27,41 +28,48 @@ macro_rules! operation {
         pub struct $name;
     )*};
 }
-operation!(ChannelPlayback, SaveChannelPlayback);
+operation!(ChannelPlayback, SaveChannelPlayback, SaveChannelDownloads);
 
-/// The channel's rule, as loaded.
-async fn load(session: Session, id: String) -> Result<Option<Rule>, crate::api::ApiError> {
+/// The channel's rule and its downloads default, as loaded.
+async fn load(session: Session, id: String) -> Result<Option<(Rule, bool)>, crate::api::ApiError> {
     let data = session
         .call::<ChannelPlayback>(channel_playback::Variables { id })
         .await?;
-    Ok(data.channel.map(|c| Rule {
-        domains: c.playback_restriction.allowed_domains,
-        allow_no_referrer: c.playback_restriction.allow_no_referrer,
+    Ok(data.channel.map(|c| {
+        let rule = Rule {
+            domains: c.playback_restriction.allowed_domains,
+            allow_no_referrer: c.playback_restriction.allow_no_referrer,
+        };
+        (rule, c.downloads_enabled)
     }))
 }
 
-/// The section of the channel `id`.
+/// The sections of the channel `id`: where it can play, then its downloads.
 pub(super) fn section(session: Session, status: Status, id: String) -> impl IntoView {
-    let rule = LocalResource::new({
+    let loaded = LocalResource::new({
         let id = id.clone();
         move || load(session, id.clone())
     });
+    let reload = move || loaded.refetch();
     view! {
-        <section aria-labelledby="playback-heading">
-            <h3 id="playback-heading">{t(P::Heading)}</h3>
-            <Transition fallback=|| view! { <Loading /> }>
-                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
-                    {move || {
-                        let id = id.clone();
-                        Suspend::new(async move {
-                            rule.await.map(|found| {
-                                found.map(|was| form(session, status, id, was, move || rule.refetch()))
+        <Transition fallback=|| view! { <Loading /> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                {move || {
+                    let id = id.clone();
+                    Suspend::new(async move {
+                        loaded.await.map(|found| {
+                            found.map(|(rule, downloads)| view! {
+                                <section aria-labelledby="playback-heading">
+                                    <h3 id="playback-heading">{t(P::Heading)}</h3>
+                                    {form(session, status, id.clone(), rule, reload)}
+                                </section>
+                                {super::channel_downloads::section(session, status, id, downloads, reload)}
                             })
                         })
-                    }}
-                </ErrorBoundary>
-            </Transition>
-        </section>
+                    })
+                }}
+            </ErrorBoundary>
+        </Transition>
     }
 }
 

@@ -5,7 +5,8 @@ use leptos_router::path;
 use super::{
     AdminShell, DashboardPage, EditEpisodePage, EditPodcastPage, EditVideoPage, LibraryPage,
     ManageChannelPage, ManageChannelsPage, ManagePlaylistPage, ManagePlaylistsPage, ModerationPage,
-    NewPodcastPage, NewVideoPage, SignInPage, TaxonomyPage, TokensPage, UsersPage, WebhooksPage,
+    NewPodcastPage, NewVideoPage, PlaybackKeysPage, SignInPage, TaxonomyPage, TokensPage,
+    UsersPage, WebhooksPage,
 };
 
 /// Every page of the admin app, under `/admin`.
@@ -30,6 +31,7 @@ pub fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("taxonomy") view=TaxonomyPage />
             <Route path=path!("moderation") view=ModerationPage />
             <Route path=path!("webhooks") view=WebhooksPage />
+            <Route path=path!("playback-keys") view=PlaybackKeysPage />
         </ParentRoute>
     }
     .into_inner()

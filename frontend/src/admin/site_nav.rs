@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use super::session::{AuthState, Session};
 
-/// Links to the site pages; users, categories and tags, and webhooks only for admins.
+/// Links to the site pages; users, categories and tags, webhooks and playback keys only for
+/// admins (the API refuses anyone else).
 pub(super) fn links(session: Session) -> impl IntoView {
     let is_admin =
         move || matches!(session.state.get(), AuthState::SignedIn(u) if u.role == "ADMIN");
@@ -19,6 +20,7 @@ pub(super) fn links(session: Session) -> impl IntoView {
             <a href="/admin/users" id="nav-users">{t(Shell::Users)}</a>
             <a href="/admin/taxonomy" id="nav-taxonomy">{t(Shell::Taxonomy)}</a>
             <a href="/admin/webhooks" id="nav-webhooks">{t(Shell::Webhooks)}</a>
+            <a href="/admin/playback-keys" id="nav-playback-keys">{t(Shell::PlaybackKeys)}</a>
         </Show>
     }
 }

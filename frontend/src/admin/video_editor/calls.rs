@@ -134,6 +134,27 @@ pub struct EditorVideo {
     pub playback: Option<Rule>,
     /// Its channel's playback restriction.
     pub channel_playback: Rule,
+    /// Its own downloads setting (`None`: its channel's applies).
+    pub downloads_enabled: Option<bool>,
+    /// Its channel's downloads setting.
+    pub channel_downloads: bool,
+    /// Its downloads, once made.
+    pub downloads: Vec<DownloadFile>,
+}
+
+/// A file to download, as the editor lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownloadFile {
+    /// `MP4` or `M4A`.
+    pub format: String,
+    /// Where to get it.
+    pub url: String,
+    /// Its size in bytes.
+    pub bytes: i64,
+    /// Its frame width (MP4).
+    pub width: Option<i64>,
+    /// Its frame height (MP4).
+    pub height: Option<i64>,
 }
 
 /// A video the user may manage, by UUID or global ID; `None` when there is none they may
@@ -216,6 +237,19 @@ pub async fn editor_video(session: Session, id: String) -> Result<Option<EditorV
             domains: v.channel.playback_restriction.allowed_domains,
             allow_no_referrer: v.channel.playback_restriction.allow_no_referrer,
         },
+        downloads_enabled: v.downloads_enabled,
+        channel_downloads: v.channel.downloads_enabled,
+        downloads: v
+            .downloads
+            .into_iter()
+            .map(|d| DownloadFile {
+                format: format!("{:?}", d.format),
+                url: d.url,
+                bytes: d.bytes,
+                width: d.width,
+                height: d.height,
+            })
+            .collect(),
         channel_name: v.channel.name,
         comments_enabled: v.comments_enabled,
     }))

@@ -1,5 +1,5 @@
 //! The details form: title, slug, description, visibility, language, license, category,
-//! tags, chapters, the publish window and where it can play, saved together by one Save that
+//! tags, chapters, the publish window, where it can play and downloads, saved together by one Save that
 //! sends only what the editor changed.
 
 use crate::i18n::admin::editor::Editor as E;
@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::calls::{self, CategoryOption, EditorVideo, TagRef};
 use super::chapters::ChaptersPanel;
+use super::downloads::DownloadsFields;
 use super::feedback::Feedbacks;
 use super::form::Form;
 use super::schedule::ScheduleFields;
@@ -111,6 +112,8 @@ pub(super) fn DetailsForm(
                 <ScheduleFields state=video.state.clone() feedback=details />
                 <PlaybackFields form=form.playback prefix="video" channel=video.channel_playback.clone() />
                 {details.beside("playbackRestriction")}
+                <DownloadsFields own=video.downloads_enabled channel=video.channel_downloads files=video.downloads.clone() />
+                {details.beside("downloadsEnabled")}
                 {details.view("details")}
                 <button type="submit" id="save-video" disabled=move || feedbacks.busy.get()>
                     {t(E::Save)}

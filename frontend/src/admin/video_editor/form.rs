@@ -148,6 +148,11 @@ impl Form {
         if let Some(rule) = self.playback.change(video.playback.as_ref()) {
             out.insert("playbackRestriction".into(), rule);
         }
+        if let Some(value) =
+            super::downloads::change(&field("video-downloads"), video.downloads_enabled)
+        {
+            out.insert("downloadsEnabled".into(), value);
+        }
         Ok(out)
     }
 

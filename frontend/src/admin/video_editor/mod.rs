@@ -8,6 +8,7 @@ mod captions;
 mod chapters;
 mod danger;
 mod details;
+mod downloads;
 mod feedback;
 mod form;
 mod guard;

@@ -75,7 +75,7 @@ pub(super) fn row(ctx: Ctx, e: Endpoint) -> impl IntoView {
                 <span class="hook-state" class:enabled=e.enabled>{t(state)}</span>
                 <span class="hook-description">{description}</span>
             </div>
-            <p class="hook-types-list site-muted">{e.event_types.join(", ")}</p>
+            <p class="hook-types-list site-muted" translate="no">{e.event_types.join(", ")}</p>
             {health}
             {actions(ctx, &e, editing)}
             {editor}

@@ -130,7 +130,7 @@ pub(super) fn EventTypeChoices(
                                 });
                             }
                         />
-                        {label}
+                        <span translate="no">{label}</span>
                     </label>
                 }
             })
@@ -153,7 +153,7 @@ pub(super) fn EventTypeChoices(
                                 });
                             }
                         />
-                        <strong>{group}</strong>
+                        <strong translate="no">{group}</strong>
                     </label>
                 </legend>
                 {boxes}

@@ -109,7 +109,7 @@ fn delivery_row(ctx: Ctx, d: Delivery) -> impl IntoView {
     view! {
         <li class="site-row hook-delivery" data-status=value data-event=d.event_type.clone()>
             <div class="site-row-head">
-                <strong class="delivery-event">{d.event_type.clone()}</strong>
+                <strong class="delivery-event" translate="no">{d.event_type.clone()}</strong>
                 <span class="delivery-status" data-status=value>{word}</span>
                 <span class="delivery-time site-muted">{when(&d.created_at)}</span>
                 <span class="delivery-code" title=t(H::Code)>{code}</span>

@@ -1,13 +1,16 @@
 //! The admin app's texts. This file has the uploads of several files, live processing on the
 //! dashboard, podcasts' artwork and feed and statistics; the other pages have one file each
 //! below (`shell.rs` for the admin bar, sign-in and dashboard, `editor.rs` for the video
-//! editor, `library.rs`, `people.rs` for users and API tokens, `site.rs` for channels,
-//! playlists, categories and tags, `podcasts.rs`).
+//! editor, `downloads.rs` for the downloads controls of the video editor and the channel page,
+//! `library.rs`, `people.rs` for users and API tokens, `keys.rs` for playback keys, `site.rs`
+//! for channels, playlists, categories and tags, `podcasts.rs`).
 
 use super::Locale;
 use crate::format;
 
+pub mod downloads;
 pub mod editor;
+pub mod keys;
 pub mod library;
 pub mod moderation;
 pub mod people;

@@ -18,6 +18,7 @@ crate::messages! {
         Users => "Users", "Utilisateurs";
         Taxonomy => "Categories and tags", "Catégories et mots-clés";
         Webhooks => "Webhooks", "Webhooks" (same);
+        PlaybackKeys => "Playback keys", "Clés de lecture";
         SignOut => "Sign out", "Se déconnecter";
         SignIn => "Sign in", "Se connecter";
         SigningIn => "Signing in…", "Connexion…";
