@@ -3,11 +3,13 @@
 //! happened, and one change at a time per page.
 
 use crate::i18n::admin::people::People as P;
-use crate::i18n::t;
+use crate::i18n::admin::shell::Shell;
+use crate::i18n::{I18n, Message, locale, t, use_i18n};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
 
+use super::session::{AuthState, Session, use_session};
 use crate::api::ApiError;
 
 /// An API error as a form shows it: the field it names (the API's messages start with
@@ -54,6 +56,9 @@ pub(super) struct Status {
     error: RwSignal<Option<(String, FormError)>>,
     /// A change is on its way; buttons are disabled meanwhile.
     pub(super) busy: RwSignal<bool>,
+    /// The page's language, for the words said once a change is done: they are made after the
+    /// answer, outside the page's reactive owner (and so out of reach of its context).
+    i18n: I18n,
 }
 
 impl Status {
@@ -63,6 +68,7 @@ impl Status {
             done: RwSignal::new(None),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
+            i18n: use_i18n(),
         }
     }
 
@@ -103,7 +109,11 @@ impl Status {
         spawn_local(async move {
             match change.await {
                 Ok(value) => {
-                    self.done.try_set(Some((scope, done(&value))));
+                    let said = Owner::new().with(|| {
+                        provide_context(self.i18n);
+                        done(&value)
+                    });
+                    self.done.try_set(Some((scope, said)));
                     then(value);
                 }
                 Err(e) => {
@@ -272,5 +282,33 @@ pub(super) fn delete_section(
             </Show>
             {status.other_error("delete", &[], "delete-error".into())}
         </section>
+    }
+}
+
+/// A page for admins only, titled `title`: `page` for them; anyone else is told (in
+/// `#{what}-admins-only`, with `refusal`) that the page is theirs, and the API refuses them too.
+pub(super) fn admins_only<M: Message + Send + Sync>(
+    what: &'static str,
+    title: Shell,
+    refusal: M,
+    page: impl Fn(Session) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
+    crate::pages::set_title(title.text(locale()));
+    let session = use_session();
+    let is_admin = Memo::new(
+        move |_| matches!(session.state.get(), AuthState::SignedIn(u) if u.role == "ADMIN"),
+    );
+    move || {
+        if is_admin.get() {
+            page(session)
+        } else {
+            view! {
+                <article class=format!("site-page {what}-page")>
+                    <h2 id="page-title">{t(title)}</h2>
+                    <p class="notice" id=format!("{what}-admins-only") role="alert">{t(refusal)}</p>
+                </article>
+            }
+            .into_any()
+        }
     }
 }
