@@ -107,8 +107,9 @@ fn shows_word(text: &str, word: &str) -> bool {
 /// Every English text of `english` the page shows, in its text (options included) or its
 /// labels.
 async fn english_left(browser: &Browser, english: &[String]) -> Vec<String> {
-    // Apple's category names (`Video Games`) are the feed's own English words: left out.
-    let script = "let t = document.body.innerText; const c = document.getElementById('itunes-category'); if (c) { const names = Array.from(c.querySelectorAll('option, optgroup')).flatMap(o => [o.label, o.text]).map(w => (w || '').split('›').pop().trim()).filter(Boolean).sort((a, b) => b.length - a.length); for (const name of names) { t = t.split(name).join(''); } } return t + '\\n' + Array.from(document.querySelectorAll('[placeholder],[aria-label],[alt],[title]')).map(e => ['placeholder', 'aria-label', 'alt', 'title'].map(a => e.getAttribute(a)).filter(Boolean).join('\\n')).join('\\n') + '\\n' + document.title;";
+    // Apple's category names (`Video Games`) are the feed's own English words, and what is
+    // marked `translate="no"` (event types, keys) is no text at all: left out.
+    let script = "let t = document.body.innerText; const c = document.getElementById('itunes-category'); if (c) { const names = Array.from(c.querySelectorAll('option, optgroup')).flatMap(o => [o.label, o.text]).map(w => (w || '').split('›').pop().trim()).filter(Boolean).sort((a, b) => b.length - a.length); for (const name of names) { t = t.split(name).join(''); } } for (const e of document.querySelectorAll('[translate=no]')) { const w = e.innerText.trim(); if (w) { t = t.split(w).join(''); } } return t + '\\n' + Array.from(document.querySelectorAll('[placeholder],[aria-label],[alt],[title]')).map(e => ['placeholder', 'aria-label', 'alt', 'title'].map(a => e.getAttribute(a)).filter(Boolean).join('\\n')).join('\\n') + '\\n' + document.title;";
     let shown = js(browser, script).await;
     let shown = shown.as_str().unwrap_or_default().to_owned();
     english
@@ -193,6 +194,19 @@ async fn after_the_switch_to_french_every_admin_page_shows_french_and_no_english
         json!({}),
     )
     .await;
+    app.graphql_ok(
+        Some(&admin),
+        "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }",
+        json!({ "i": { "url": "http://8.8.8.8/crochet", "description": "Le site du port",
+                       "eventTypes": ["video.deleted"] } }),
+    )
+    .await;
+    app.graphql_ok(
+        Some(&admin),
+        "mutation { createPlaybackKey(input: { name: \"Clé du port\", algorithm: EDDSA }) { privateKeyPem } }",
+        json!({}),
+    )
+    .await;
     let english = english_texts();
 
     let browser = Browser::start().await;
@@ -246,7 +260,7 @@ async fn after_the_switch_to_french_every_admin_page_shows_french_and_no_english
         ),
         (
             format!("/admin/channels/{channel_id}"),
-            "document.querySelector('.member-row')",
+            "document.querySelector('.member-row') && document.getElementById('channel-downloads')",
             "Membres",
         ),
         (
@@ -284,6 +298,16 @@ async fn after_the_switch_to_french_every_admin_page_shows_french_and_no_english
             "document.getElementById('moderation-empty')",
             "Aucun commentaire en attente.",
         ),
+        (
+            "/admin/webhooks".to_owned(),
+            "document.querySelector('.hook-row')",
+            "Nouveau point d’accès",
+        ),
+        (
+            "/admin/playback-keys".to_owned(),
+            "document.querySelector('.key-row')",
+            "Nouvelle clé",
+        ),
     ];
     let (mut left, mut unloaded, mut not_french) = (Vec::new(), Vec::new(), Vec::new());
     for (path, ready, heading) in pages {
@@ -310,6 +334,18 @@ async fn after_the_switch_to_french_every_admin_page_shows_french_and_no_english
         } else if path.starts_with("/admin/videos/") && path != "/admin/videos/new" {
             screenshots(&browser, "admin-editor-fr").await;
         }
+    }
+    // What shows only after an action: a new key's private key, its note and the example.
+    fill(&browser, "#new-key-name", "Lecteur du port").await;
+    click(&browser, "#new-key-submit").await;
+    if wait_for_js(&browser, "document.getElementById('new-key-example')")
+        .await
+        .is_none()
+    {
+        unloaded.push(("a new key".into(), body_text(&browser).await));
+    }
+    for found in english_left(&browser, &english).await {
+        left.push(format!("a new key: {found}"));
     }
     browser.close().await;
 

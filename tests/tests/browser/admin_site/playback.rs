@@ -2,43 +2,10 @@
 //! channel's) in the video editor. Each save is checked through the API, every field, so a
 //! form that sends what nobody changed is caught.
 
-use projector_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, browser::Browser};
+use projector_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, browser::Browser};
 use serde_json::{Value, json};
 
 use crate::admin_site::support::*;
-
-/// The channel as the admin reads it, every field the page can change.
-async fn channel(app: &TestApp, id: &str) -> Value {
-    let admin = app.admin_token().await;
-    app.graphql_ok(
-        Some(&admin),
-        "query($id: ID!) { channel(id: $id) { id name slug description commentModeration
-             avatarUrl bannerUrl updatedAt playbackRestriction { allowedDomains allowNoReferrer } } }",
-        json!({ "id": id }),
-    )
-    .await["channel"]
-        .clone()
-}
-
-/// The video as the admin reads it, every field the editor can change.
-async fn video(app: &TestApp, id: &str) -> Value {
-    let admin = app.admin_token().await;
-    app.graphql_ok(
-        Some(&admin),
-        "query($id: ID!) { video(id: $id) { id title slug description visibility publishAt
-             unpublishAt language license commentsEnabled updatedAt category { id } tags { id }
-             chapters { title startSecs } playbackRestriction { allowedDomains allowNoReferrer } } }",
-        json!({ "id": id }),
-    )
-    .await["video"]
-        .clone()
-}
-
-/// `value` with its `updatedAt` taken from `like` (for comparing everything else).
-fn same_time(mut value: Value, like: &Value) -> Value {
-    value["updatedAt"] = like["updatedAt"].clone();
-    value
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_channels_allowed_domains_saved_on_its_page_are_what_the_api_shows() {
@@ -47,7 +14,7 @@ async fn a_channels_allowed_domains_saved_on_its_page_are_what_the_api_shows() {
     let admin = app.admin_token().await;
     let created = app.create_channel(&admin, "Embedded").await;
     let id = created["id"].as_str().unwrap();
-    let before = channel(&app, id).await;
+    let before = channel_as_admin(&app, id).await;
     let browser = Browser::start().await;
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     open(&browser, &app, &format!("/admin/channels/{id}")).await;
@@ -57,11 +24,11 @@ async fn a_channels_allowed_domains_saved_on_its_page_are_what_the_api_shows() {
     // Saved with no change: nothing is sent.
     click(&browser, "#save-channel-playback").await;
     let nothing = text_of(&browser, "#channel-playback-notice").await;
-    let untouched = channel(&app, id).await;
+    let untouched = channel_as_admin(&app, id).await;
     // The details form's Save, untouched, leaves the rule alone too.
     click(&browser, "#save-channel").await;
     text_of(&browser, "#channel-details-notice").await;
-    let after_details = channel(&app, id).await;
+    let after_details = channel_as_admin(&app, id).await;
 
     // A domain the API refuses: said, and nothing changes.
     fill(
@@ -72,7 +39,7 @@ async fn a_channels_allowed_domains_saved_on_its_page_are_what_the_api_shows() {
     .await;
     click(&browser, "#save-channel-playback").await;
     let refused = text_of(&browser, "#channel-playback-error").await;
-    let after_refusal = channel(&app, id).await;
+    let after_refusal = channel_as_admin(&app, id).await;
 
     fill(
         &browser,
@@ -83,7 +50,7 @@ async fn a_channels_allowed_domains_saved_on_its_page_are_what_the_api_shows() {
     click(&browser, "#channel-playback-no-referrer").await;
     click(&browser, "#save-channel-playback").await;
     let saved = text_containing(&browser, "#channel-playback-notice", "Saved").await;
-    let restricted = channel(&app, id).await;
+    let restricted = channel_as_admin(&app, id).await;
     // Read again by the page, then saved with no change.
     open(&browser, &app, &format!("/admin/channels/{id}")).await;
     wait_for(&browser, "#channel-playback-domains").await;
@@ -94,7 +61,7 @@ async fn a_channels_allowed_domains_saved_on_its_page_are_what_the_api_shows() {
     .await;
     click(&browser, "#save-channel-playback").await;
     let nothing_again = text_of(&browser, "#channel-playback-notice").await;
-    let kept = channel(&app, id).await;
+    let kept = channel_as_admin(&app, id).await;
     screenshots_at(&browser, "#playback-heading", "admin-channel-playback").await;
     browser.close().await;
 
@@ -169,7 +136,7 @@ async fn a_video_follows_its_channel_until_given_its_own_list_and_a_save_with_no
         )
         .await;
     let (id, uuid) = (made["id"].as_str().unwrap(), made["uuid"].as_str().unwrap());
-    let before = video(&app, id).await;
+    let before = video_as_admin(&app, id).await;
     let browser = Browser::start().await;
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
@@ -184,14 +151,14 @@ async fn a_video_follows_its_channel_until_given_its_own_list_and_a_save_with_no
     // Saved with no change: nothing is sent, the video still follows its channel.
     click(&browser, "#save-video").await;
     let nothing = text_of(&browser, "#details-notice").await;
-    let untouched = video(&app, id).await;
+    let untouched = video_as_admin(&app, id).await;
 
     // Its own list.
     click(&browser, "#video-playback-own").await;
     fill(&browser, "#video-playback-domains", "own.example").await;
     click(&browser, "#save-video").await;
     let saved = text_containing(&browser, "#details-notice", "Saved").await;
-    let own = video(&app, id).await;
+    let own = video_as_admin(&app, id).await;
 
     // Read again, saved with no change: kept.
     open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
@@ -203,14 +170,14 @@ async fn a_video_follows_its_channel_until_given_its_own_list_and_a_save_with_no
     .await;
     click(&browser, "#save-video").await;
     let nothing_again = text_of(&browser, "#details-notice").await;
-    let kept = video(&app, id).await;
+    let kept = video_as_admin(&app, id).await;
     screenshots_at(&browser, "#video-playback", "admin-video-playback").await;
 
     // Back to the channel's.
     click(&browser, "#video-playback-inherit").await;
     click(&browser, "#save-video").await;
     text_containing(&browser, "#details-notice", "Saved").await;
-    let inherits_again = video(&app, id).await;
+    let inherits_again = video_as_admin(&app, id).await;
     browser.close().await;
 
     assert_eq!(before["playbackRestriction"], Value::Null);

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use projector_tests::{TestApp, browser::Browser};
-use serde_json::json;
+use serde_json::{Value, json};
 
 pub use projector_tests::page::{
     PATIENCE, assert_app_is_built, body_text, js, open, text_of, wait_for_js, wait_for_js_within,
@@ -137,4 +137,65 @@ pub async fn screenshots_at(browser: &Browser, css: &str, name: &str) {
     )
     .await;
     browser.screenshots(name).await;
+}
+
+/// The channel as the admin reads it through the API: every field its page can change.
+pub async fn channel_as_admin(app: &TestApp, id: &str) -> Value {
+    let admin = app.admin_token().await;
+    app.graphql_ok(
+        Some(&admin),
+        "query($id: ID!) { channel(id: $id) { id name slug description commentModeration
+             avatarUrl bannerUrl updatedAt downloadsEnabled
+             playbackRestriction { allowedDomains allowNoReferrer } } }",
+        json!({ "id": id }),
+    )
+    .await["channel"]
+        .clone()
+}
+
+/// The video as the admin reads it through the API: every field the editor can change, and
+/// its downloads.
+pub async fn video_as_admin(app: &TestApp, id: &str) -> Value {
+    let admin = app.admin_token().await;
+    app.graphql_ok(
+        Some(&admin),
+        "query($id: ID!) { video(id: $id) { id title slug description visibility publishAt
+             unpublishAt language license commentsEnabled updatedAt category { id } tags { id }
+             chapters { title startSecs } playbackRestriction { allowedDomains allowNoReferrer }
+             downloadsEnabled downloads { format url bytes } } }",
+        json!({ "id": id }),
+    )
+    .await["video"]
+        .clone()
+}
+
+/// `value` with its `updatedAt` taken from `like` (for comparing everything else).
+pub fn same_time(mut value: Value, like: &Value) -> Value {
+    value["updatedAt"] = like["updatedAt"].clone();
+    value
+}
+
+/// What an editor who signs in (as `email`, made with `TestApp::user_token`) is shown of an
+/// admins' page at `path`: whether the admin bar links to it (`#{link}`), the page's refusal
+/// (the text of `refusal`), and everything the page shows.
+pub async fn seen_by_editor(
+    app: &TestApp,
+    email: &str,
+    link: &str,
+    path: &str,
+    refusal: &str,
+) -> (Value, Option<String>, String) {
+    let browser = Browser::start().await;
+    sign_in(&browser, app, email, USER_PASSWORD).await;
+    wait_for(&browser, "#nav-channels").await;
+    let linked = js(
+        &browser,
+        &format!("return document.getElementById({link:?}) !== null;"),
+    )
+    .await;
+    open(&browser, app, path).await;
+    let refused = text_of(&browser, refusal).await;
+    let page = body_text(&browser).await;
+    browser.close().await;
+    (linked, refused, page)
 }

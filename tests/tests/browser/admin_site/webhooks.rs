@@ -324,18 +324,14 @@ async fn an_editor_is_not_offered_the_webhooks_page_and_it_refuses_them() {
         json!({ "i": { "url": "http://8.8.8.8/secret-partner", "eventTypes": ["video.created"] } }),
     )
     .await;
-    let browser = Browser::start().await;
-    sign_in(&browser, &app, "ed@example.com", USER_PASSWORD).await;
-    wait_for(&browser, "#nav-channels").await;
-    let link = js(
-        &browser,
-        "return document.getElementById('nav-webhooks') !== null;",
+    let (link, refused, page) = seen_by_editor(
+        &app,
+        "ed@example.com",
+        "nav-webhooks",
+        "/admin/webhooks",
+        "#webhooks-admins-only",
     )
     .await;
-    open(&browser, &app, "/admin/webhooks").await;
-    let refused = text_of(&browser, "#webhooks-admins-only").await;
-    let page = body_text(&browser).await;
-    browser.close().await;
     let api = app
         .graphql(Some(&editor), "{ webhookEndpoints { url } }", json!({}))
         .await;
