@@ -11,8 +11,8 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use super::field;
-use super::session::{AuthState, Session, use_session};
-use super::site_kit::{Status, clear_fields, copy_to_clipboard, when};
+use super::session::Session;
+use super::site_kit::{Status, admins_only, clear_fields, copy_to_clipboard, when};
 use crate::components::{ErrorNotice, Loading};
 
 /// `DateTime`: RFC 3339, UTC.
@@ -71,24 +71,9 @@ fn example_token(alg: &str, kid: &str, video: &str, now: i64) -> String {
 /// refuses them too).
 #[component]
 pub fn PlaybackKeysPage() -> impl IntoView {
-    crate::pages::set_title(Shell::PlaybackKeys.text(locale()));
-    let session = use_session();
-    let is_admin = Memo::new(
-        move |_| matches!(session.state.get(), AuthState::SignedIn(u) if u.role == "ADMIN"),
-    );
-    move || {
-        if is_admin.get() {
-            view! { <PlaybackKeys session /> }.into_any()
-        } else {
-            view! {
-                <article class="site-page keys-page">
-                    <h2 id="page-title">{t(Shell::PlaybackKeys)}</h2>
-                    <p class="notice" id="keys-admins-only" role="alert">{t(K::AdminsOnly)}</p>
-                </article>
-            }
-            .into_any()
-        }
-    }
+    admins_only("keys", Shell::PlaybackKeys, K::AdminsOnly, |session| {
+        view! { <PlaybackKeys session /> }.into_any()
+    })
 }
 
 /// The page for an admin: the form and the keys.

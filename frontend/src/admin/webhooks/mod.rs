@@ -9,13 +9,13 @@ mod log;
 
 use crate::i18n::admin::shell::Shell;
 use crate::i18n::admin::webhooks::Hooks as H;
-use crate::i18n::{Message, locale, t};
+use crate::i18n::t;
 use graphql_client::GraphQLQuery;
 use leptos::prelude::*;
 
 use self::form::NewEndpoint;
-use super::session::{AuthState, Session, use_session};
-use super::site_kit::Status;
+use super::session::Session;
+use super::site_kit::{Status, admins_only};
 use crate::components::{ErrorNotice, Loading};
 
 /// `DateTime`: RFC 3339, UTC.
@@ -105,24 +105,9 @@ impl Ctx {
 /// too).
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
-    crate::pages::set_title(Shell::Webhooks.text(locale()));
-    let session = use_session();
-    let is_admin = Memo::new(
-        move |_| matches!(session.state.get(), AuthState::SignedIn(u) if u.role == "ADMIN"),
-    );
-    move || {
-        if is_admin.get() {
-            view! { <Webhooks session /> }.into_any()
-        } else {
-            view! {
-                <article class="site-page webhooks-page">
-                    <h2 id="page-title">{t(Shell::Webhooks)}</h2>
-                    <p class="notice" id="webhooks-admins-only" role="alert">{t(H::AdminsOnly)}</p>
-                </article>
-            }
-            .into_any()
-        }
-    }
+    admins_only("webhooks", Shell::Webhooks, H::AdminsOnly, |session| {
+        view! { <Webhooks session /> }.into_any()
+    })
 }
 
 /// The page once the event types are known: the form and the endpoints.
