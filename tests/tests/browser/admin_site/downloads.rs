@@ -7,7 +7,7 @@ use projector_tests::tus::{self, metadata};
 use projector_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, browser::Browser};
 use serde_json::{Value, json};
 
-use crate::support::*;
+use crate::admin_site::support::*;
 
 /// `value` with `field` set to `to`.
 fn with(mut value: Value, field: &str, to: Value) -> Value {

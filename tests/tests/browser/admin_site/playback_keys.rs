@@ -5,7 +5,7 @@
 use projector_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, browser::Browser, error_code};
 use serde_json::{Value, json};
 
-use crate::support::*;
+use crate::admin_site::support::*;
 
 /// Every key as the admin reads it through the API, with every field.
 async fn keys(app: &TestApp) -> Vec<Value> {
