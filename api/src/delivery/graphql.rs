@@ -140,8 +140,6 @@ pub async fn video_media(ctx: &Context<'_>, video: &video::Model) -> AppResult<V
     Ok(media)
 }
 
-/// The URL of a picture (poster, avatar, banner, artwork) of an item the caller may see: plain
-/// when the item is public (or unlisted), signed otherwise.
 /// A file to download.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct Download {
@@ -201,6 +199,8 @@ pub async fn video_downloads(ctx: &Context<'_>, video: &video::Model) -> AppResu
     Ok(Outputs::new(asset, outputs).downloads(&urls))
 }
 
+/// The URL of a picture (poster, avatar, banner, artwork) of an item the caller may see: plain
+/// when the item is public (or unlisted), signed otherwise.
 pub fn picture_url(ctx: &Context<'_>, asset: uuid::Uuid, public: bool) -> AppResult<String> {
     let app = app(ctx)?;
     Ok(MediaUrls::new(&app.config, &app.delivery.signer, asset, grant(public)).url("source"))
