@@ -13,7 +13,7 @@ use crate::podcasts::itunes::ItunesCategory;
 use crate::podcasts::service::{self as podcasts, NewEpisode, NewPodcast};
 use crate::podcasts::{EpisodeType, PodcastType};
 use crate::taxonomy::service as taxonomy;
-use crate::videos::service::{self as videos, Chapter, NewVideo};
+use crate::videos::service::{self as videos, Chapter, NewVideo, VideoDetails};
 use crate::visibility::{Status, Viewer, Visibility};
 
 /// What the demo created.
@@ -40,12 +40,11 @@ fn video(channel_id: uuid::Uuid, title: &str, description: &str) -> NewVideo {
         visibility: Some(Visibility::Public),
         // Published from the start: each goes out once its generated media is ready.
         publish_at: Some(chrono::Utc::now()),
-        unpublish_at: None,
-        language: Some("en".into()),
-        license: Some("CC BY 4.0".into()),
-        category_id: None,
-        tag_ids: Vec::new(),
-        chapters: Vec::new(),
+        details: VideoDetails {
+            language: Some("en".into()),
+            license: Some("CC BY 4.0".into()),
+            ..VideoDetails::default()
+        },
     }
 }
 
@@ -149,9 +148,9 @@ async fn seed_videos(
         ),
     ] {
         let mut v = video(lab, title, description);
-        v.category_id = Some(science);
-        v.tag_ids = vec![tag];
-        v.chapters = chapters
+        v.details.category_id = Some(science);
+        v.details.tag_ids = vec![tag];
+        v.details.chapters = chapters
             .into_iter()
             .map(|(t, s)| Chapter {
                 title: t.into(),
@@ -165,8 +164,8 @@ async fn seed_videos(
         ("Walking the old salt road", "Three days on foot."),
     ] {
         let mut v = video(roads, title, description);
-        v.category_id = Some(travel);
-        v.tag_ids = vec![nature];
+        v.details.category_id = Some(travel);
+        v.details.tag_ids = vec![nature];
         videos::create(db, &admin, v).await?;
     }
     Ok(lab_videos)

@@ -141,17 +141,9 @@ const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 
 /// Hourly upkeep: expired uploads and orphaned objects go.
 fn spawn_upkeep(ctx: &Arc<Ctx>) {
-    let ctx = ctx.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(SWEEP_EVERY);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                () = ctx.shutdown.cancelled() => break,
-            }
-            if let Err(e) = sweep(&ctx).await {
-                tracing::warn!(error = %e, "sweep failed");
-            }
+    crate::state::every(ctx, SWEEP_EVERY, |ctx| async move {
+        if let Err(e) = sweep(&ctx).await {
+            tracing::warn!(error = %e, "sweep failed");
         }
     });
 }

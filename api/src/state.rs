@@ -104,3 +104,23 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState").finish_non_exhaustive()
     }
 }
+
+/// Runs `job` on a task of its own every `period` (the first time at once) until shutdown:
+/// the hourly upkeep, the rate limits' sweep.
+pub fn every<F, Fut>(ctx: &Arc<Ctx>, period: Duration, mut job: F)
+where
+    F: FnMut(Arc<Ctx>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = ctx.shutdown.cancelled() => break,
+            }
+            job(ctx.clone()).await;
+        }
+    });
+}

@@ -112,6 +112,11 @@ impl Visibility {
         }
     }
 
+    /// The stored spelling of a new item's visibility: `given`, else PUBLIC.
+    pub fn of_new(given: Option<Self>) -> String {
+        given.unwrap_or(Self::Public).as_str().into()
+    }
+
     /// Parses the stored spelling.
     pub fn parse(raw: &str) -> AppResult<Self> {
         match raw {
@@ -363,6 +368,16 @@ pub fn managed_channels(viewer: &Viewer) -> Condition {
             may_edit: false, ..
         } => Condition::all().add(id.is_in(Vec::<Uuid>::new())),
     }
+}
+
+/// The ids of the channels `viewer` may manage, as a subquery (`channel_id IN (…)` of lists
+/// "managed by me").
+pub fn managed_channel_ids(viewer: &Viewer) -> SelectStatement {
+    Query::select()
+        .column((channel::Entity, channel::Column::Id))
+        .from(channel::Entity)
+        .cond_where(managed_channels(viewer))
+        .to_owned()
 }
 
 /// `FORBIDDEN` unless `viewer` may manage the channel.

@@ -172,6 +172,22 @@ pub async fn authenticate(ctx: &Ctx, headers: &HeaderMap) -> AppResult<Principal
 #[derive(Clone, Copy, Debug)]
 pub struct ClientAddr(pub IpAddr);
 
+/// The part of an address that names one client (rate limits, view counting): an IPv4
+/// address whole (also when mapped into IPv6), an IPv6 address by its /64 network.
+pub fn network(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(_) => addr,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut octets = v6.octets();
+                octets[8..].fill(0);
+                IpAddr::from(octets)
+            }
+        },
+    }
+}
+
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 

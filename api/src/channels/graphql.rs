@@ -12,7 +12,7 @@ use crate::accounts::auth::RoleGuard;
 use crate::accounts::graphql::User;
 use crate::content::{self, delete_with_media};
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::pagination::{ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::shapes::{DeletePayload, id_input, item_payload};
 use crate::graphql::{app, principal, viewer};
@@ -150,7 +150,8 @@ impl Channel {
     ) -> AppResult<Connection<String, Video, ListCount>> {
         let mut filter = filter.unwrap_or_default();
         filter.channel = Some(to_global("Channel", self.0.id));
-        crate::videos::graphql::list(ctx, first, after, Some(filter), order_by).await
+        let request = PageRequest::new(first, after, order_by);
+        crate::videos::graphql::list(ctx, Some(filter), request).await
     }
     /// The channel's playlists the caller may see. `first` is capped at 100.
     async fn playlists(
@@ -164,7 +165,8 @@ impl Channel {
             channel: Some(to_global("Channel", self.0.id)),
             ..PlaylistFilter::default()
         };
-        crate::playlists::graphql::list(ctx, first, after, Some(filter), order_by).await
+        let request = PageRequest::new(first, after, order_by);
+        crate::playlists::graphql::list(ctx, Some(filter), request).await
     }
     /// The channel's podcasts the caller may see. `first` is capped at 100.
     async fn podcasts(
@@ -178,7 +180,8 @@ impl Channel {
             channel: Some(to_global("Channel", self.0.id)),
             ..PodcastFilter::default()
         };
-        crate::podcasts::graphql::list(ctx, first, after, Some(filter), order_by).await
+        let request = PageRequest::new(first, after, order_by);
+        crate::podcasts::graphql::list(ctx, Some(filter), request).await
     }
 }
 
@@ -208,21 +211,9 @@ pub struct CreateChannelInput {
 pub struct UpdateChannelInput {
     /// The channel.
     pub id: ID,
-    /// New name.
-    pub name: Option<String>,
-    /// New slug.
-    pub slug: Option<String>,
-    /// New description (Markdown).
-    pub description: Option<String>,
-    /// How new comments on its videos and episodes are moderated (absent or null:
-    /// unchanged).
-    pub comment_moderation: Option<crate::community::comments::CommentModeration>,
-    /// Which sites may play its videos, by the `Referer` of the embed page and media requests
-    /// (absent or null: unchanged; `allowedDomains: []`: anyone).
-    pub playback_restriction: Option<crate::delivery::referrer::PlaybackRestrictionInput>,
-    /// Whether its videos' MP4 and M4A downloads are made and offered, for videos without a
-    /// setting of their own (absent or null: unchanged).
-    pub downloads_enabled: Option<bool>,
+    /// The changes, as the service takes them.
+    #[graphql(flatten)]
+    pub changes: ChannelChanges,
 }
 
 id_input!(
@@ -294,18 +285,17 @@ impl ChannelsQuery {
     ) -> AppResult<Connection<String, Channel, ListCount>> {
         let db = &app(ctx)?.db;
         let filter = filter.unwrap_or_default();
+        let request = PageRequest::new(first, after, order_by);
         let page = service::list(
             db,
             ChannelFilter {
                 text: filter.text,
                 managed_by: filter.managed_by_me.unwrap_or(false).then(|| viewer(ctx)),
             },
-            order_by.unwrap_or_default(),
-            first,
-            after.as_deref(),
+            &request,
         )
         .await?;
-        Ok(page.connection(after.is_some(), Channel))
+        Ok(request.connection(page, Channel))
     }
 }
 
@@ -345,16 +335,8 @@ impl ChannelsMutation {
     ) -> AppResult<ChannelPayload> {
         let id = from_global(&input.id, "Channel")?;
         let app = app(ctx)?;
-        let downloads = input.downloads_enabled.is_some();
-        let changes = ChannelChanges {
-            name: input.name,
-            slug: input.slug,
-            description: input.description,
-            comment_moderation: input.comment_moderation,
-            playback_restriction: input.playback_restriction,
-            downloads_enabled: input.downloads_enabled,
-        };
-        let channel = service::update(&app.db, &viewer(ctx), id, changes).await?;
+        let downloads = input.changes.downloads_enabled.is_some();
+        let channel = service::update(&app.db, &viewer(ctx), id, input.changes).await?;
         let max = app.config.transcode.max_attempts;
         if downloads
             && crate::transcode::downloads::ensure_channel(&app.db, channel.id, max).await? > 0

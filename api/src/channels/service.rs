@@ -14,7 +14,7 @@ use super::entity::{channel, channel_member};
 use crate::accounts::entity::user;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{self, Key, OrderBy, Page, Sort};
+use crate::graphql::pagination::{Key, OrderBy, Page, PageRequest, Sort};
 use crate::search::{self, SearchKind};
 use crate::visibility::{self, Viewer};
 use crate::webhooks::outbox::{self, Change};
@@ -30,20 +30,24 @@ pub struct NewChannel {
     pub description: Option<String>,
 }
 
-/// Changes to a channel; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
+/// Changes to a channel; `None` leaves a field as it is. Also the fields of the GraphQL
+/// `UpdateChannelInput`, which flattens it (so its descriptions are the schema's).
+#[derive(async_graphql::InputObject, Debug, Clone, Default)]
 pub struct ChannelChanges {
     /// New name.
     pub name: Option<String>,
     /// New slug.
     pub slug: Option<String>,
-    /// New description.
+    /// New description (Markdown).
     pub description: Option<String>,
-    /// New comment moderation.
+    /// How new comments on its videos and episodes are moderated (absent or null:
+    /// unchanged).
     pub comment_moderation: Option<crate::community::comments::CommentModeration>,
-    /// New playback restriction (checked here, after the caller's right to manage).
+    /// Which sites may play its videos, by the `Referer` of the embed page and media requests
+    /// (absent or null: unchanged; `allowedDomains: []`: anyone).
     pub playback_restriction: Option<crate::delivery::referrer::PlaybackRestrictionInput>,
-    /// Whether its videos' downloads are on (for videos without their own setting).
+    /// Whether its videos' MP4 and M4A downloads are made and offered, for videos without a
+    /// setting of their own (absent or null: unchanged).
     pub downloads_enabled: Option<bool>,
 }
 
@@ -309,9 +313,7 @@ pub struct ChannelFilter {
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: ChannelFilter,
-    order: OrderBy,
-    first: Option<i32>,
-    after: Option<&str>,
+    page: &PageRequest,
 ) -> AppResult<Page<channel::Model>> {
     let mut select = channel::Entity::find();
     if let Some(viewer) = &filter.managed_by {
@@ -321,14 +323,14 @@ pub async fn list(
     {
         select = select.filter(f);
     }
-    if order == OrderBy::Trending {
+    if page.order == OrderBy::Trending {
         return Err(AppError::validation(
             "orderBy: TRENDING applies to videos only",
         ));
     }
     let id: SimpleExpr = Expr::col((channel::Entity, channel::Column::Id)).into();
     let (sort, key_of) = Sort::by_id_or_title(
-        order,
+        page.order,
         id.clone(),
         Expr::col((channel::Entity, channel::Column::Name)).into(),
         |m: &channel::Model| (Key::Text(m.name.clone()), m.id),
@@ -343,6 +345,6 @@ pub async fn list(
         ),
         |m| (Key::Int(m.view_count), m.id),
     ));
-    let list = format!("channels:{}", order.as_str());
-    pagination::fetch(db, select, &list, &sort, key_of, first, after).await
+    let list = format!("channels:{}", page.order.as_str());
+    page.fetch(db, select, &list, &sort, key_of).await
 }

@@ -47,49 +47,46 @@ pub mod invitation {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// A user's like of a video.
-pub mod video_like {
-    use sea_orm::entity::prelude::*;
+/// Declares the entity of a like table (`$table`): a user's like of one item, keyed by the
+/// item (`$item`, the liked video or episode) and the user.
+macro_rules! like_entity {
+    ($module:ident, $doc:literal, $table:tt, $item:ident) => {
+        #[doc = $doc]
+        pub mod $module {
+            use sea_orm::entity::prelude::*;
 
-    /// Row of `video_likes`.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "video_likes")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub video_id: Uuid,
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub user_id: Uuid,
-        pub created_at: DateTimeUtc,
-    }
+            /// A like.
+            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub $item: Uuid,
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub user_id: Uuid,
+                pub created_at: DateTimeUtc,
+            }
 
-    /// Relations of a like.
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+            /// Relations of a like.
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
 
-    impl ActiveModelBehavior for ActiveModel {}
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
 }
 
-/// A user's like of a podcast episode.
-pub mod episode_like {
-    use sea_orm::entity::prelude::*;
-
-    /// Row of `episode_likes`.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "episode_likes")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub episode_id: Uuid,
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub user_id: Uuid,
-        pub created_at: DateTimeUtc,
-    }
-
-    /// Relations of a like.
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
+like_entity!(
+    video_like,
+    "A user's like of a video.",
+    "video_likes",
+    video_id
+);
+like_entity!(
+    episode_like,
+    "A user's like of a podcast episode.",
+    "episode_likes",
+    episode_id
+);
 
 /// A user following a channel.
 pub mod channel_subscription {

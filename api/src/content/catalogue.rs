@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::channels::entity::channel;
 use crate::error::{AppError, AppResult};
-use crate::visibility::{self, Viewer};
+use crate::visibility::{self, Viewer, Visibility};
 
 /// Checks a new item's title, explicit slug (if any) and description, in that order; returns
 /// the title and description to store (the slug is chosen later, in the write transaction).
@@ -83,38 +83,69 @@ pub fn like_escape(text: &str) -> String {
     text.chars().filter(|c| *c != '%' && *c != '_').collect()
 }
 
-/// An item with a title, a slug and a description (`set_text` changes them).
+/// An item with a title, a slug, a description and a visibility ([`set_text`] changes them).
 pub trait TextColumns: EntityTrait {
     /// Its title, slug and description columns.
     fn text_columns() -> [Self::Column; 3];
+    /// Its visibility column.
+    fn visibility_column() -> Self::Column;
 }
 
 /// Implements [`TextColumns`] for the entity of the module it is invoked in, whose columns are
-/// `Title`, `Slug` and `Description`.
+/// `Title`, `Slug`, `Description` and `Visibility`.
 macro_rules! text_columns {
     () => {
         impl $crate::content::TextColumns for Entity {
             fn text_columns() -> [Column; 3] {
                 [Column::Title, Column::Slug, Column::Description]
             }
+            fn visibility_column() -> Column {
+                Column::Visibility
+            }
         }
     };
 }
 pub(crate) use text_columns;
 
+/// What a change to any catalogue item may change: its title, slug, description and visibility
+/// (each `None`: unchanged). The whole of `PlaylistChanges`, and the start of the others
+/// (`VideoChanges`, …). Its descriptions are those of `UpdatePlaylistInput`, which flattens it.
+#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+pub struct CommonChanges {
+    /// New title.
+    pub title: Option<String>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New visibility.
+    pub visibility: Option<Visibility>,
+}
+
+impl CommonChanges {
+    /// Only a new visibility (the bulk mutations' `visibility`).
+    pub fn visibility(visibility: Visibility) -> Self {
+        Self {
+            visibility: Some(visibility),
+            ..Self::default()
+        }
+    }
+}
+
 /// Sets an item's changed title, slug and description on `active`, each checked in that
-/// order; returns the new slug, or an empty string when it stays (what
+/// order, and its visibility; returns the new slug, or an empty string when it stays (what
 /// [`crate::channels::service::slug_conflict`] names in a `CONFLICT`).
-pub fn set_text<A>(
-    active: &mut A,
-    title: Option<String>,
-    slug: Option<String>,
-    description: Option<String>,
-) -> AppResult<String>
+pub fn set_text<A>(active: &mut A, changes: CommonChanges) -> AppResult<String>
 where
     A: ActiveModelTrait,
     A::Entity: TextColumns,
 {
+    let CommonChanges {
+        title,
+        slug,
+        description,
+        visibility,
+    } = changes;
     let [title_column, slug_column, description_column] = A::Entity::text_columns();
     if let Some(t) = title {
         active.try_set(title_column, super::title("title", &t)?.into())?;
@@ -126,6 +157,9 @@ where
     }
     if let Some(d) = description {
         active.try_set(description_column, super::description(Some(d))?.into())?;
+    }
+    if let Some(v) = visibility {
+        active.try_set(A::Entity::visibility_column(), v.as_str().into())?;
     }
     Ok(new_slug)
 }

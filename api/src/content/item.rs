@@ -26,6 +26,8 @@ use crate::webhooks::outbox::Change;
 pub trait Item:
     EntityTrait<Model: IntoActiveModel<<Self as EntityTrait>::ActiveModel> + Sync, ActiveModel: Send>
 {
+    /// Its GraphQL type: the kind its global IDs name (`"Video"`).
+    const NODE: &'static str;
     /// Its kind in the search index.
     const SEARCH: SearchKind;
     /// Its `updated_at` column.
@@ -59,7 +61,7 @@ pub trait Item:
 }
 
 /// Declares what the shared steps need of the entity of `$module` (columns `Id`, `Title`,
-/// `Description`, `UpdatedAt`): [`Item`] (in search as `$search`, its changes recorded by
+/// `Description`, `UpdatedAt`): [`Item`] (GraphQL type `$node`, in search as `$search`, its changes recorded by
 /// `$record`, read for a change by `$managed`, taken out of search by `$unindex` when that is
 /// more than its own document); with `media`, [`HoldsMedia`] (it is that media subject); with
 /// `window`, [`Scheduled`] (columns `Status`, `PublishAt`, `UnpublishAt`; named `$name` in
@@ -67,6 +69,7 @@ pub trait Item:
 macro_rules! item {
     (
         $module:ident,
+        node: $node:literal,
         search: $search:expr,
         record: $record:path,
         managed: $managed:path
@@ -76,6 +79,7 @@ macro_rules! item {
         $(,)?
     ) => {
         impl $crate::content::Item for $module::Entity {
+            const NODE: &'static str = $node;
             const SEARCH: $crate::search::SearchKind = $search;
             const UPDATED_AT: $module::Column = $module::Column::UpdatedAt;
             fn managed(
@@ -216,6 +220,18 @@ pub async fn save_unindexed<E: Item>(
     Ok(updated)
 }
 
+/// Begins a write transaction and reads in it the item `viewer` manages (`NOT_FOUND`,
+/// `FORBIDDEN`): the start of publishing, unpublishing and deleting one.
+async fn open<E: Item>(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<(DatabaseTransaction, E::Model)> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = E::managed(&txn, viewer, id).await?;
+    Ok((txn, current))
+}
+
 /// Publishes an item `viewer` manages at `at`, default now: its window opens then and stays
 /// open. Refused while it has no playable media coming (see
 /// [`crate::videos::service::require_publishable`]).
@@ -225,8 +241,7 @@ pub async fn publish<E: Scheduled>(
     id: Uuid,
     at: Option<DateTime<Utc>>,
 ) -> AppResult<E::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = E::managed(&txn, viewer, id).await?;
+    let (txn, current) = open::<E>(db, viewer, id).await?;
     crate::videos::service::require_publishable(E::NAME, E::window(&current).0)?;
     let at = at.unwrap_or_else(Utc::now);
     let [publish_at, unpublish_at] = E::WINDOW;
@@ -244,9 +259,8 @@ pub async fn unpublish<E: Scheduled>(
     id: Uuid,
     at: Option<DateTime<Utc>>,
 ) -> AppResult<E::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = E::managed(&txn, viewer, id).await?;
     let at = at.unwrap_or_else(Utc::now);
+    let (txn, current) = open::<E>(db, viewer, id).await?;
     super::check_window(E::window(&current).1, Some(at))?;
     let [_, unpublish_at] = E::WINDOW;
     let mut active = current.into_active_model();
@@ -261,8 +275,7 @@ pub async fn delete<E: Item>(
     viewer: &Viewer,
     id: Uuid,
 ) -> AppResult<Uuid> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = E::managed(&txn, viewer, id).await?;
+    let (txn, current) = open::<E>(db, viewer, id).await?;
     E::unindex(&txn, id).await?;
     E::record(&txn, Change::Deleted, &current).await?;
     current.delete(&txn).await?;

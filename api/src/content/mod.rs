@@ -11,8 +11,8 @@ mod markdown;
 
 pub(crate) use catalogue::text_columns;
 pub use catalogue::{
-    TextColumns, check_window, in_channel_slug, like_escape, new_text, require_channel, set_text,
-    title_contains,
+    CommonChanges, TextColumns, check_window, in_channel_slug, like_escape, new_text,
+    require_channel, set_text, title_contains,
 };
 pub(crate) use item::item;
 pub use item::{Item, Scheduled, free_slug};

@@ -48,10 +48,12 @@ const MEDIA: &str = "http://search.yahoo.com/mrss/";
 /// The podcast namespace's UUIDv5 namespace for `podcast:guid`.
 const PODCAST_GUID_NS: Uuid = Uuid::from_u128(0xead4c236_bf58_58c6_a2c6_a6b28d128cb6);
 
-fn slug_of(file: &str) -> Option<&str> {
+/// The slug a feed's file names (`{slug}.xml`); `NOT_FOUND` for anything else.
+fn slug_of(file: &str) -> AppResult<&str> {
     file.strip_suffix(".xml")
         .filter(|s| !s.is_empty() && s.len() <= 100)
         .filter(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .ok_or(AppError::NotFound("feed"))
 }
 
 /// `GET /feeds/podcasts/{slug}.xml`.
@@ -59,27 +61,18 @@ pub async fn podcast(
     State(state): State<AppState>,
     Path(file): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let Some(slug) = slug_of(&file) else {
-        return AppError::NotFound("feed").into_response();
-    };
-    let found = podcast::Entity::find()
-        .filter(podcast::Column::Slug.eq(slug))
+) -> AppResult<Response> {
+    let mut found = podcast::Entity::find()
+        .filter(podcast::Column::Slug.eq(slug_of(&file)?))
         .filter(visibility::podcasts(&Viewer::Public, Reach::Direct))
         .limit(2)
         .all(&state.ctx.db)
-        .await;
-    match found {
-        // Two channels use the slug: only the channel-qualified address is unambiguous.
-        Ok(mut list) if list.len() == 1 => {
-            let Some(p) = list.pop() else {
-                return AppError::NotFound("feed").into_response();
-            };
-            respond(podcast_feed(&state.ctx, p).await, &headers)
-        }
-        Ok(_) => AppError::NotFound("feed").into_response(),
-        Err(e) => AppError::from(e).into_response(),
-    }
+        .await?;
+    // Two channels use the slug: only the channel-qualified address is unambiguous.
+    let (Some(p), true) = (found.pop(), found.is_empty()) else {
+        return Err(AppError::NotFound("feed"));
+    };
+    Ok(respond(podcast_feed(&state.ctx, p).await?, &headers))
 }
 
 /// `GET /feeds/podcasts/{channelSlug}/{slug}.xml`.
@@ -87,22 +80,12 @@ pub async fn podcast_in_channel(
     State(state): State<AppState>,
     Path((channel_slug, file)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    let Some(slug) = slug_of(&file) else {
-        return AppError::NotFound("feed").into_response();
-    };
-    let found = crate::content::find_by_slug::<podcast::Entity>(
-        &state.ctx.db,
-        &Viewer::Public,
-        &channel_slug,
-        slug,
-    )
-    .await;
-    match found {
-        Ok(Some(p)) => respond(podcast_feed(&state.ctx, p).await, &headers),
-        Ok(None) => AppError::NotFound("feed").into_response(),
-        Err(e) => e.into_response(),
-    }
+) -> AppResult<Response> {
+    let slug = slug_of(&file)?;
+    let db = &state.ctx.db;
+    let found = content::find_by_slug::<podcast::Entity>(db, &Viewer::Public, &channel_slug, slug);
+    let p = found.await?.ok_or(AppError::NotFound("feed"))?;
+    Ok(respond(podcast_feed(&state.ctx, p).await?, &headers))
 }
 
 /// `GET /feeds/channels/{slug}.xml`.
@@ -110,15 +93,10 @@ pub async fn channel(
     State(state): State<AppState>,
     Path(file): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let Some(slug) = slug_of(&file) else {
-        return AppError::NotFound("feed").into_response();
-    };
-    match crate::channels::service::find_by_slug(&state.ctx.db, slug).await {
-        Ok(Some(c)) => respond(channel_feed(&state.ctx, c).await, &headers),
-        Ok(None) => AppError::NotFound("feed").into_response(),
-        Err(e) => e.into_response(),
-    }
+) -> AppResult<Response> {
+    let found = crate::channels::service::find_by_slug(&state.ctx.db, slug_of(&file)?);
+    let c = found.await?.ok_or(AppError::NotFound("feed"))?;
+    Ok(respond(channel_feed(&state.ctx, c).await?, &headers))
 }
 
 /// A finished feed document.
@@ -127,11 +105,7 @@ struct Feed {
     modified: DateTime<Utc>,
 }
 
-fn respond(feed: AppResult<Feed>, headers: &HeaderMap) -> Response {
-    let feed = match feed {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
+fn respond(feed: Feed, headers: &HeaderMap) -> Response {
     let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&feed.body))[..32]);
     let last_modified = httpdate::fmt_http_date(feed.modified.into());
     let fresh = match headers
@@ -209,6 +183,26 @@ fn xml_error(e: impl std::fmt::Display) -> AppError {
 }
 
 /// `<name>text</name>`.
+/// The start of a feed's `<channel>`: its title, its site, its own address and its
+/// description (Markdown, written as HTML).
+fn channel_head(
+    w: &mut W,
+    title: &str,
+    site: &str,
+    feed_url: &str,
+    description: &str,
+) -> AppResult<()> {
+    text(w, "title", title)?;
+    text(w, "link", site)?;
+    let link = [
+        ("href", feed_url),
+        ("rel", "self"),
+        ("type", "application/rss+xml"),
+    ];
+    empty(w, "atom:link", &link)?;
+    text(w, "description", &content::render_markdown(description))
+}
+
 fn text(w: &mut W, name: &str, value: &str) -> AppResult<()> {
     w.create_element(name)
         .write_text_content(BytesText::new(&xml_safe(value)))
@@ -325,22 +319,7 @@ fn show_head(
         ("xmlns:podcast", PODCAST),
         ("xmlns:atom", ATOM),
     ])?;
-    text(&mut w, "title", &podcast.title)?;
-    text(&mut w, "link", site)?;
-    empty(
-        &mut w,
-        "atom:link",
-        &[
-            ("href", feed_url),
-            ("rel", "self"),
-            ("type", "application/rss+xml"),
-        ],
-    )?;
-    text(
-        &mut w,
-        "description",
-        &content::render_markdown(&podcast.description),
-    )?;
+    channel_head(&mut w, &podcast.title, site, feed_url, &podcast.description)?;
     text(&mut w, "language", &podcast.language)?;
     text(&mut w, "generator", "Projector")?;
     text(&mut w, "itunes:author", &podcast.author)?;
@@ -441,21 +420,13 @@ async fn channel_feed(ctx: &Ctx, channel: channel::Model) -> AppResult<Feed> {
     let feed_url = urls::channel_feed(config, &channel.slug);
     let mut modified = channel.updated_at;
     let mut w = document(&[("xmlns:media", MEDIA), ("xmlns:atom", ATOM)])?;
-    text(&mut w, "title", &channel.name)?;
-    text(&mut w, "link", &urls::channel_page(config, &channel.slug))?;
-    empty(
+    let site = urls::channel_page(config, &channel.slug);
+    channel_head(
         &mut w,
-        "atom:link",
-        &[
-            ("href", &feed_url),
-            ("rel", "self"),
-            ("type", "application/rss+xml"),
-        ],
-    )?;
-    text(
-        &mut w,
-        "description",
-        &content::render_markdown(&channel.description),
+        &channel.name,
+        &site,
+        &feed_url,
+        &channel.description,
     )?;
     text(&mut w, "generator", "Projector")?;
     for video in &videos {

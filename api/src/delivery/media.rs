@@ -165,26 +165,13 @@ pub async fn get(
                         .clamp(60, 7 * 86_400),
                 );
                 let disposition = key.disposition();
-                return match ctx
-                    .storage
-                    .presign_get(&key, ttl, disposition.as_deref())
-                    .await
-                {
-                    Ok(Some(url)) => redirect(&url, "private, max-age=60"),
-                    Ok(None) => {
-                        serve(
-                            ctx,
-                            &key,
-                            &method,
-                            &headers,
-                            &content_type,
-                            &cache_control,
-                            immutable,
-                        )
-                        .await
-                    }
-                    Err(e) => e.into_response(),
-                };
+                let presigned = ctx.storage.presign_get(&key, ttl, disposition.as_deref());
+                match presigned.await {
+                    Ok(Some(url)) => return redirect(&url, "private, max-age=60"),
+                    // The store cannot presign: served from here, as below.
+                    Ok(None) => {}
+                    Err(e) => return e.into_response(),
+                }
             }
         }
     }

@@ -300,12 +300,28 @@ async fn video_facts(ctx: &Ctx, id: Uuid) -> AppResult<Option<Facts>> {
     let Some(v) = crate::content::find::<video::Entity>(&ctx.db, &Viewer::Public, id).await? else {
         return Ok(None);
     };
-    let (natural, thumbnails) = player_of(ctx, &v).await?;
+    let embed = urls::embed(&ctx.config, v.id);
+    player_facts(ctx, v.channel_id, embed, v.title.clone(), Some(&v)).await
+}
+
+/// What the video player says of itself, showing `video` (its size and thumbnails; without
+/// one, the default size and none) in channel `channel_id`.
+async fn player_facts(
+    ctx: &Ctx,
+    channel_id: Uuid,
+    embed: String,
+    title: String,
+    video: Option<&video::Model>,
+) -> AppResult<Option<Facts>> {
+    let (natural, thumbnails) = match video {
+        Some(v) => player_of(ctx, v).await?,
+        None => (DEFAULT_SIZE, Vec::new()),
+    };
     Ok(Some(Facts {
         kind: "video",
-        author: channel_author(ctx, v.channel_id).await?,
-        embed: urls::embed(&ctx.config, v.id),
-        title: v.title,
+        author: channel_author(ctx, channel_id).await?,
+        embed,
+        title,
         natural,
         thumbnails,
     }))
@@ -325,18 +341,8 @@ async fn playlist_facts(ctx: &Ctx, id: Uuid) -> AppResult<Option<Facts>> {
         }
         None => None,
     };
-    let (natural, thumbnails) = match &video {
-        Some(v) => player_of(ctx, v).await?,
-        None => (DEFAULT_SIZE, Vec::new()),
-    };
-    Ok(Some(Facts {
-        kind: "video",
-        author: channel_author(ctx, p.channel_id).await?,
-        embed: urls::playlist_embed(&ctx.config, p.id),
-        title: p.title,
-        natural,
-        thumbnails,
-    }))
+    let embed = urls::playlist_embed(&ctx.config, p.id);
+    player_facts(ctx, p.channel_id, embed, p.title, video.as_ref()).await
 }
 
 /// A public episode: an audio player (type `rich`), its podcast's artwork as the thumbnail and

@@ -4,10 +4,14 @@
 //! order. A refused item changes nothing and never stops the others. `bulk_payload!` declares
 //! what each bulk mutation reports.
 
-use async_graphql::ID;
+use std::future::Future;
 
+use async_graphql::{Context, ID};
+
+use crate::content::item::{self, HoldsMedia, Scheduled};
 use crate::error::{AppError, AppResult};
 use crate::graphql::relay::from_global;
+use crate::graphql::{app, viewer};
 
 /// Most IDs one bulk mutation takes; more is refused whole (`VALIDATION`).
 pub const MAX_BULK_ITEMS: usize = 100;
@@ -70,6 +74,57 @@ where
     Ok(outcomes)
 }
 
+/// Runs `each` over the items of `E` (videos, episodes) and reports every outcome as `P`, the
+/// mutation's payload.
+pub async fn each<E: Scheduled, P, Fut>(
+    ids: Vec<ID>,
+    each: impl FnMut(uuid::Uuid) -> Fut,
+) -> AppResult<P>
+where
+    P: From<Vec<Outcome<E::Model>>>,
+    Fut: Future<Output = AppResult<Option<E::Model>>>,
+{
+    let what = format!("{}s", E::NAME);
+    Ok(run(ids, E::NODE, &what, each).await?.into())
+}
+
+/// Publishes the items now, each like `publishVideo` (`bulkPublishVideos`, …).
+pub async fn publish<E: Scheduled, P>(ctx: &Context<'_>, ids: Vec<ID>) -> AppResult<P>
+where
+    P: From<Vec<Outcome<E::Model>>>,
+{
+    let (db, viewer) = (&app(ctx)?.db, &viewer(ctx));
+    each::<E, P, _>(ids, move |id| async move {
+        item::publish::<E>(db, viewer, id, None).await.map(Some)
+    })
+    .await
+}
+
+/// Unpublishes the items now, each like `unpublishVideo` (`bulkUnpublishVideos`, …).
+pub async fn unpublish<E: Scheduled, P>(ctx: &Context<'_>, ids: Vec<ID>) -> AppResult<P>
+where
+    P: From<Vec<Outcome<E::Model>>>,
+{
+    let (db, viewer) = (&app(ctx)?.db, &viewer(ctx));
+    each::<E, P, _>(ids, move |id| async move {
+        item::unpublish::<E>(db, viewer, id, None).await.map(Some)
+    })
+    .await
+}
+
+/// Deletes the items and their files, each like `deleteVideo` (`bulkDeleteVideos`, …).
+pub async fn delete<E: Scheduled + HoldsMedia, P>(ctx: &Context<'_>, ids: Vec<ID>) -> AppResult<P>
+where
+    P: From<Vec<Outcome<E::Model>>>,
+{
+    let (app, viewer) = (app(ctx)?, &viewer(ctx));
+    each::<E, P, _>(ids, move |id| async move {
+        item::delete_with_media::<E>(app, viewer, id).await?;
+        Ok(None)
+    })
+    .await
+}
+
 /// How many outcomes were done and how many refused.
 pub fn counts<M>(outcomes: &[Outcome<M>]) -> (i32, i32) {
     let ok = outcomes.iter().filter(|o| o.result.is_ok()).count() as i32;
@@ -87,15 +142,16 @@ impl<M> Outcome<M> {
 }
 
 /// Declares what a bulk mutation reports (`BulkVideosPayload { results, okCount, failedCount }`
-/// of `BulkVideoResult { id, ok, code, message, video }`) and its `From` the outcomes: one
-/// shape in the code, while the schema keeps each type's own name and descriptions.
+/// of `BulkVideoResult { id, ok, code, message, video }`) and its `From` the outcomes (and,
+/// given `video: Video(video::Model)`, the models' outcomes, for [`each`]): one shape in the
+/// code, while the schema keeps each type's own name and descriptions.
 macro_rules! bulk_payload {
     (
         $payload:ident, $payload_doc:literal,
         $result:ident, $result_doc:literal,
         id: $id_doc:literal,
         code: $code_doc:literal,
-        $field:ident: $object:ty, $field_doc:literal $(,)?
+        $field:ident: $object:ident $(($model:ty))?, $field_doc:literal $(,)?
     ) => {
         #[doc = $result_doc]
         #[derive(async_graphql::SimpleObject, Debug)]
@@ -149,6 +205,15 @@ macro_rules! bulk_payload {
                 }
             }
         }
+
+        $(
+            impl From<Vec<$crate::graphql::bulk::Outcome<$model>>> for $payload {
+                fn from(outcomes: Vec<$crate::graphql::bulk::Outcome<$model>>) -> Self {
+                    let objects: Vec<_> = outcomes.into_iter().map(|o| o.map($object)).collect();
+                    objects.into()
+                }
+            }
+        )?
     };
 }
 pub(crate) use bulk_payload;

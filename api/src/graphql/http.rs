@@ -25,11 +25,10 @@ pub async fn post(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let media = match MediaType::negotiate(&headers) {
-        Ok(m) => m,
-        Err(refused) => return refused.into_response(),
-    };
-    media.stamp(post_as(state, auth, addr, headers, body, media).await)
+    MediaType::answer(headers, |media, headers| {
+        post_as(state, auth, addr, headers, body, media)
+    })
+    .await
 }
 
 async fn post_as(
@@ -150,11 +149,10 @@ pub async fn get(
     if query.is_empty() && wants_html && state.ctx.config.graphql.graphiql {
         return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
     }
-    let media = match MediaType::negotiate(&headers) {
-        Ok(m) => m,
-        Err(refused) => return refused.into_response(),
-    };
-    media.stamp(get_as(state, auth, addr, headers, query, media).await)
+    MediaType::answer(headers, |media, headers| {
+        get_as(state, auth, addr, headers, query, media)
+    })
+    .await
 }
 
 async fn get_as(

@@ -33,6 +33,19 @@ impl MediaType {
         }
     }
 
+    /// Answers a request in the media type its `Accept` prefers: `run` gets that type and the
+    /// headers, and its response is stamped with it; when `Accept` allows neither type the
+    /// 406 answer is given and nothing runs.
+    pub async fn answer<F>(headers: HeaderMap, run: impl FnOnce(Self, HeaderMap) -> F) -> Response
+    where
+        F: std::future::Future<Output = Response>,
+    {
+        match Self::negotiate(&headers) {
+            Ok(media) => media.stamp(run(media, headers).await),
+            Err(refused) => refused.into_response(),
+        }
+    }
+
     /// The media type the request's `Accept` prefers, or the 406 answer when it allows neither.
     /// No `Accept` (or an empty one) means `application/json`. Among equals (`*/*`, or both
     /// listed with the same weight) `application/json` wins, so older clients see no change.

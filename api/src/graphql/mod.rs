@@ -13,7 +13,8 @@
 //!   limits before anything runs;
 //! - for resolvers: [`context`] (the services, the caller, the loaders), [`loaders`]
 //!   (DataLoaders), [`node`] (`node(id:)`), [`relay`] (global IDs), [`pagination`] (keyset
-//!   connections).
+//!   connections), [`shapes`] (the shapes of inputs and payloads the domains share),
+//!   [`items`] and [`bulk`] (what the catalogue's resolvers and bulk mutations share).
 
 pub mod bulk;
 pub mod caching;
@@ -23,6 +24,7 @@ pub mod errors;
 pub mod execute;
 pub mod gate;
 pub mod http;
+pub mod items;
 pub mod loaders;
 pub mod media_type;
 pub mod node;

@@ -252,6 +252,63 @@ impl Sort {
     }
 }
 
+/// What a list field asks for: at most `first` rows after the cursor `after`, in `order`.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    /// How many rows (each list has its default and its cap).
+    pub first: Option<i32>,
+    /// The cursor the page starts after.
+    pub after: Option<String>,
+    /// The order of the list.
+    pub order: OrderBy,
+}
+
+impl PageRequest {
+    /// The request a list field's `first`, `after` and `orderBy` (default `NEWEST`) make.
+    pub fn new(first: Option<i32>, after: Option<String>, order_by: Option<OrderBy>) -> Self {
+        Self {
+            first,
+            after,
+            order: order_by.unwrap_or_default(),
+        }
+    }
+
+    /// Its page of the list `select` (see [`fetch`]).
+    pub async fn fetch<E, M>(
+        &self,
+        db: &impl ConnectionTrait,
+        select: Select<E>,
+        list: &str,
+        sort: &Sort,
+        key_of: impl Fn(&M) -> (Key, Uuid),
+    ) -> AppResult<Page<M>>
+    where
+        E: EntityTrait<Model = M>,
+        M: FromQueryResult + Send + Sync,
+    {
+        fetch(
+            db,
+            select,
+            list,
+            sort,
+            key_of,
+            self.first,
+            self.after.as_deref(),
+        )
+        .await
+    }
+
+    /// `page` as a Relay connection of `N`, which has rows before it when it started after
+    /// a cursor.
+    pub fn connection<M, N: OutputType>(
+        &self,
+        page: Page<M>,
+        node: impl Fn(M) -> N,
+    ) -> Connection<String, N, ListCount> {
+        page.connection(self.after.is_some(), node)
+    }
+}
+
 /// One page of rows with their cursors.
 #[derive(Debug)]
 pub struct Page<M> {

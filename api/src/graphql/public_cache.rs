@@ -337,16 +337,22 @@ impl PublicCache {
 mod tests {
     use super::*;
 
+    /// A cache of up to ten entries kept `ttl`, and the key of `{ a }`.
+    fn cache_of_a(ttl: Duration) -> (PublicCache, String) {
+        let cache = PublicCache::new(ttl, 10, 1 << 20);
+        (cache, PublicCache::key("{ a }", None, "{}").unwrap())
+    }
+
+    /// Stores `body` under `key` as of now.
+    fn store(cache: &PublicCache, key: &str, body: &'static [u8]) {
+        let generation = cache.generation();
+        cache.put(key.to_owned(), generation, Bytes::from_static(body), None);
+    }
+
     #[test]
     fn a_change_to_a_draft_keeps_public_responses_but_ends_answers_about_any_change() {
-        let cache = PublicCache::new(Duration::from_secs(60), 10, 1 << 20);
-        let key = PublicCache::key("{ a }", None, "{}").unwrap();
-        cache.put(
-            key.clone(),
-            cache.generation(),
-            Bytes::from_static(b"1"),
-            None,
-        );
+        let (cache, key) = cache_of_a(Duration::from_secs(60));
+        store(&cache, &key, b"1");
         let (public, any) = (cache.generation(), cache.any_generation());
         cache.invalidate_unpublished();
         assert!(cache.get(&key).is_some());
@@ -361,23 +367,12 @@ mod tests {
 
     #[test]
     fn a_change_or_the_ttl_ends_an_entry() {
-        let cache = PublicCache::new(Duration::from_millis(50), 10, 1 << 20);
-        let key = PublicCache::key("{ a }", None, "{}").unwrap();
-        cache.put(
-            key.clone(),
-            cache.generation(),
-            Bytes::from_static(b"1"),
-            None,
-        );
+        let (cache, key) = cache_of_a(Duration::from_millis(50));
+        store(&cache, &key, b"1");
         assert!(cache.get(&key).is_some());
         cache.invalidate();
         assert!(cache.get(&key).is_none());
-        cache.put(
-            key.clone(),
-            cache.generation(),
-            Bytes::from_static(b"2"),
-            None,
-        );
+        store(&cache, &key, b"2");
         std::thread::sleep(Duration::from_millis(60));
         assert!(cache.get(&key).is_none());
         // A response computed before a change is never stored.
@@ -389,8 +384,7 @@ mod tests {
 
     #[tokio::test]
     async fn readers_missing_together_wait_for_the_first_ones_answer() {
-        let cache = PublicCache::new(Duration::from_secs(60), 10, 1 << 20);
-        let key = PublicCache::key("{ a }", None, "{}").unwrap();
+        let (cache, key) = cache_of_a(Duration::from_secs(60));
         let Flight::Lead(leader) = cache.join(&key) else {
             panic!("the first reader leads");
         };
@@ -405,12 +399,7 @@ mod tests {
         let waiting = tokio::spawn(wait(follower));
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(!waiting.is_finished(), "the follower waits for the leader");
-        cache.put(
-            key.clone(),
-            cache.generation(),
-            Bytes::from_static(b"1"),
-            None,
-        );
+        store(&cache, &key, b"1");
         drop(leader);
         tokio::time::timeout(Duration::from_secs(5), waiting)
             .await

@@ -11,9 +11,10 @@ use crate::accounts::auth::RoleGuard;
 use crate::channels::graphql::Channel;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::items;
+use crate::graphql::pagination::{ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::{from_global, to_global};
-use crate::graphql::shapes::{DeletePayload, Lookup, id_input, item_payload, opt_id};
+use crate::graphql::shapes::{DeletePayload, id_input, item_payload, opt_id};
 use crate::graphql::{app, loaders, viewer};
 use crate::videos::graphql::Video;
 use crate::visibility::Visibility;
@@ -161,10 +162,8 @@ pub struct PlaylistFilter {
 /// The playlist list behind `playlists` and `Channel.playlists`.
 pub async fn list(
     ctx: &Context<'_>,
-    first: Option<i32>,
-    after: Option<String>,
     filter: Option<PlaylistFilter>,
-    order_by: Option<OrderBy>,
+    request: PageRequest,
 ) -> AppResult<Connection<String, Playlist, ListCount>> {
     let f = filter.unwrap_or_default();
     let query = PlaylistQuery {
@@ -172,21 +171,13 @@ pub async fn list(
         visibility: f.visibility,
         text: f.text,
     };
-    if matches!(order_by, Some(OrderBy::MostViewed | OrderBy::Trending)) {
+    if matches!(request.order, OrderBy::MostViewed | OrderBy::Trending) {
         return Err(AppError::validation(
             "orderBy: MOST_VIEWED and TRENDING apply to videos only",
         ));
     }
-    let page = service::list(
-        &app(ctx)?.db,
-        &viewer(ctx),
-        query,
-        order_by.unwrap_or_default(),
-        first,
-        after.as_deref(),
-    )
-    .await?;
-    Ok(page.connection(after.is_some(), Playlist))
+    let page = service::list(&app(ctx)?.db, &viewer(ctx), query, &request).await?;
+    Ok(request.connection(page, Playlist))
 }
 
 /// A new playlist.
@@ -209,14 +200,9 @@ pub struct CreatePlaylistInput {
 pub struct UpdatePlaylistInput {
     /// The playlist.
     pub id: ID,
-    /// New title.
-    pub title: Option<String>,
-    /// New slug.
-    pub slug: Option<String>,
-    /// New description.
-    pub description: Option<String>,
-    /// New visibility.
-    pub visibility: Option<Visibility>,
+    /// The changes, as the service takes them.
+    #[graphql(flatten)]
+    pub changes: PlaylistChanges,
 }
 
 id_input!(
@@ -282,10 +268,7 @@ impl PlaylistsQuery {
         channel_slug: Option<String>,
         slug: Option<String>,
     ) -> AppResult<Option<Playlist>> {
-        let db = &app(ctx)?.db;
-        let viewer = viewer(ctx);
-        let lookup = Lookup::of("Playlist", id, channel_slug, slug)?;
-        let found = lookup.find::<playlist::Entity>(db, &viewer).await?;
+        let found = items::find::<playlist::Entity>(ctx, id, channel_slug, slug).await?;
         Ok(found.map(Playlist))
     }
 
@@ -298,7 +281,7 @@ impl PlaylistsQuery {
         filter: Option<PlaylistFilter>,
         order_by: Option<OrderBy>,
     ) -> AppResult<Connection<String, Playlist, ListCount>> {
-        list(ctx, first, after, filter, order_by).await
+        list(ctx, filter, PageRequest::new(first, after, order_by)).await
     }
 }
 
@@ -315,18 +298,14 @@ impl PlaylistsMutation {
         ctx: &Context<'_>,
         input: CreatePlaylistInput,
     ) -> AppResult<PlaylistPayload> {
-        let p = service::create(
-            &app(ctx)?.db,
-            &viewer(ctx),
-            NewPlaylist {
-                channel_id: from_global(&input.channel_id, "Channel")?,
-                title: input.title,
-                slug: input.slug,
-                description: input.description,
-                visibility: input.visibility,
-            },
-        )
-        .await?;
+        let new = NewPlaylist {
+            channel_id: from_global(&input.channel_id, "Channel")?,
+            title: input.title,
+            slug: input.slug,
+            description: input.description,
+            visibility: input.visibility,
+        };
+        let p = service::create(&app(ctx)?.db, &viewer(ctx), new).await?;
         Ok(PlaylistPayload::from(p))
     }
 
@@ -338,18 +317,7 @@ impl PlaylistsMutation {
         input: UpdatePlaylistInput,
     ) -> AppResult<PlaylistPayload> {
         let id = from_global(&input.id, "Playlist")?;
-        let p = service::update(
-            &app(ctx)?.db,
-            &viewer(ctx),
-            id,
-            PlaylistChanges {
-                title: input.title,
-                slug: input.slug,
-                description: input.description,
-                visibility: input.visibility,
-            },
-        )
-        .await?;
+        let p = service::update(&app(ctx)?.db, &viewer(ctx), id, input.changes).await?;
         Ok(PlaylistPayload::from(p))
     }
 
@@ -360,9 +328,7 @@ impl PlaylistsMutation {
         ctx: &Context<'_>,
         input: DeletePlaylistInput,
     ) -> AppResult<DeletePayload> {
-        let id = from_global(&input.id, "Playlist")?;
-        content::item::delete::<playlist::Entity>(&app(ctx)?.db, &viewer(ctx), id).await?;
-        Ok(DeletePayload::of(input.id))
+        items::delete::<playlist::Entity>(ctx, input.id).await
     }
 
     /// Adds a video to a playlist; items at and after the position move down.

@@ -15,7 +15,7 @@ use super::entity::{playlist, playlist_item};
 use crate::channels::service::slug_conflict;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
+use crate::graphql::pagination::{self, Key, KeyOf, Page, PageRequest, Sort};
 use crate::search::SearchKind;
 use crate::videos::entity::video;
 use crate::visibility::{self, Reach, Viewer, Visibility};
@@ -39,21 +39,12 @@ pub struct NewPlaylist {
     pub visibility: Option<Visibility>,
 }
 
-/// Changes to a playlist.
-#[derive(Debug, Clone, Default)]
-pub struct PlaylistChanges {
-    /// New title.
-    pub title: Option<String>,
-    /// New slug.
-    pub slug: Option<String>,
-    /// New description.
-    pub description: Option<String>,
-    /// New visibility.
-    pub visibility: Option<Visibility>,
-}
+/// Changes to a playlist: what every item's change may change.
+pub type PlaylistChanges = content::CommonChanges;
 
 content::item!(
     playlist,
+    node: "Playlist",
     search: SearchKind::Playlist,
     record: outbox::playlist,
     managed: lock_managed,
@@ -84,11 +75,7 @@ pub async fn create(
         title: Set(title),
         slug: Set(slug.clone()),
         description: Set(description),
-        visibility: Set(input
-            .visibility
-            .unwrap_or(Visibility::Public)
-            .as_str()
-            .into()),
+        visibility: Set(Visibility::of_new(input.visibility)),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -135,15 +122,7 @@ pub async fn update(
     let txn = crate::db::begin_write(db).await?;
     let current = lock_managed(&txn, viewer, id).await?;
     let mut active = current.into_active_model();
-    let slug = content::set_text(
-        &mut active,
-        changes.title,
-        changes.slug,
-        changes.description,
-    )?;
-    if let Some(v) = changes.visibility {
-        active.visibility = Set(v.as_str().into());
-    }
+    let slug = content::set_text(&mut active, changes)?;
     content::item::save::<playlist::Entity>(txn, active, &slug).await
 }
 
@@ -329,12 +308,10 @@ pub async fn list(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     query: PlaylistQuery,
-    order: OrderBy,
-    first: Option<i32>,
-    after: Option<&str>,
+    page: &PageRequest,
 ) -> AppResult<Page<playlist::Model>> {
     let (mut select, list) =
-        content::listed::<playlist::Entity>(viewer, "playlists", order, query.channel_id);
+        content::listed::<playlist::Entity>(viewer, "playlists", page.order, query.channel_id);
     if let Some(v) = query.visibility {
         select = select.filter(playlist::Column::Visibility.eq(v.as_str()));
     }
@@ -346,7 +323,7 @@ pub async fn list(
     let id: SimpleExpr = Expr::col((playlist::Entity, playlist::Column::Id)).into();
     let id_of: KeyOf<playlist::Model> = |m| (Key::None, m.id);
     let (sort, key_of) = Sort::by_id_or_title(
-        order,
+        page.order,
         id.clone(),
         Expr::col((playlist::Entity, playlist::Column::Title)).into(),
         |m| (Key::Text(m.title.clone()), m.id),
@@ -354,7 +331,7 @@ pub async fn list(
     )
     // Playlists are not ranked by views: those orders list the newest first.
     .unwrap_or((Sort::by_id(id, true), id_of));
-    pagination::fetch(db, select, &list, &sort, key_of, first, after).await
+    page.fetch(db, select, &list, &sort, key_of).await
 }
 
 /// One page of a playlist's items in position order, only those whose video `viewer` may

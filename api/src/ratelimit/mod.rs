@@ -146,18 +146,7 @@ impl Key {
 
     /// The key of a client address: IPv4 whole, IPv6 by its /64.
     pub fn address(ip: IpAddr) -> Self {
-        let ip = match ip {
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => IpAddr::V4(v4),
-                None => {
-                    let mut octets = v6.octets();
-                    octets[8..].fill(0);
-                    IpAddr::from(octets)
-                }
-            },
-            v4 => v4,
-        };
-        Self::Address(format!("a:{ip}"))
+        Self::Address(format!("a:{}", crate::accounts::auth::network(ip)))
     }
 
     fn as_str(&self) -> &str {
@@ -250,19 +239,11 @@ pub fn start(ctx: &Arc<Ctx>) {
     if ctx.rate_limits.is_none() {
         return;
     }
-    let ctx = ctx.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(SWEEP_EVERY);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                () = ctx.shutdown.cancelled() => break,
-            }
-            if let Some(limits) = &ctx.rate_limits
-                && let Err(e) = limits.sweep().await
-            {
-                tracing::warn!(error = %e, "could not sweep the rate limits");
-            }
+    crate::state::every(ctx, SWEEP_EVERY, |ctx| async move {
+        if let Some(limits) = &ctx.rate_limits
+            && let Err(e) = limits.sweep().await
+        {
+            tracing::warn!(error = %e, "could not sweep the rate limits");
         }
     });
 }

@@ -67,6 +67,25 @@ pub async fn create_category(
     Ok(created)
 }
 
+/// Sets the checked new `name` and `slug` (each when given) of a category or tag in `active`,
+/// its `columns` (name, slug); returns the slug (empty when it stays), which a conflict names.
+fn rename<A: ActiveModelTrait>(
+    active: &mut A,
+    [name_column, slug_column]: [<A::Entity as EntityTrait>::Column; 2],
+    name: Option<String>,
+    slug: Option<String>,
+) -> AppResult<String> {
+    if let Some(n) = name {
+        active.try_set(name_column, content::title("name", &n)?.into())?;
+    }
+    let mut checked_slug = String::new();
+    if let Some(s) = slug {
+        checked_slug = content::slug(&s)?;
+        active.try_set(slug_column, checked_slug.clone().into())?;
+    }
+    Ok(checked_slug)
+}
+
 /// Changes a category; `parent_id: Some(None)` makes it a root. Cycles are refused.
 pub async fn update_category(
     db: &impl TransactionTrait,
@@ -83,14 +102,8 @@ pub async fn update_category(
         .await?
         .ok_or(AppError::NotFound("category"))?;
     let mut active = current.into_active_model();
-    if let Some(n) = name {
-        active.name = Set(content::title("name", &n)?);
-    }
-    let mut checked_slug = String::new();
-    if let Some(s) = slug {
-        checked_slug = content::slug(&s)?;
-        active.slug = Set(checked_slug.clone());
-    }
+    let columns = [category::Column::Name, category::Column::Slug];
+    let checked_slug = rename(&mut active, columns, name, slug)?;
     if let Some(parent) = parent_id {
         // Meeting `id` above the new parent would close a loop.
         if reaches(&txn, parent, id, "parentId").await? {
@@ -223,14 +236,8 @@ pub async fn update_tag(
         .await?
         .ok_or(AppError::NotFound("tag"))?;
     let mut active = current.into_active_model();
-    if let Some(n) = name {
-        active.name = Set(content::title("name", &n)?);
-    }
-    let mut checked_slug = String::new();
-    if let Some(s) = slug {
-        checked_slug = content::slug(&s)?;
-        active.slug = Set(checked_slug.clone());
-    }
+    let columns = [tag::Column::Name, tag::Column::Slug];
+    let checked_slug = rename(&mut active, columns, name, slug)?;
     active
         .update(db)
         .await

@@ -42,6 +42,13 @@ pub mod kind {
     pub const DOWNLOADS: &str = "downloads";
 }
 
+/// The jobs of `subject` queued or running.
+fn active_of(subject: Subject) -> sea_orm::Select<job::Entity> {
+    job::Entity::find()
+        .filter(job::Column::SubjectId.eq(subject.id()))
+        .filter(job::Column::Status.is_in([status::QUEUED, status::RUNNING]))
+}
+
 /// Queues a transcode of `asset` for `subject`, unless one is already queued or running for that
 /// pair. Jobs of the same subject for another asset (media being replaced again) are cancelled.
 pub async fn enqueue(
@@ -50,11 +57,7 @@ pub async fn enqueue(
     subject: Subject,
     max_attempts: u32,
 ) -> AppResult<job::Model> {
-    let active = job::Entity::find()
-        .filter(job::Column::SubjectId.eq(subject.id()))
-        .filter(job::Column::Status.is_in([status::QUEUED, status::RUNNING]))
-        .all(db)
-        .await?;
+    let active = active_of(subject).all(db).await?;
     for existing in active {
         if existing.asset_id == asset {
             if existing.kind == kind::TRANSCODE {
@@ -75,11 +78,9 @@ pub async fn enqueue_downloads(
     subject: Subject,
     max_attempts: u32,
 ) -> AppResult<job::Model> {
-    let active = job::Entity::find()
-        .filter(job::Column::SubjectId.eq(subject.id()))
+    let active = active_of(subject)
         .filter(job::Column::AssetId.eq(asset))
         .filter(job::Column::Kind.eq(kind::DOWNLOADS))
-        .filter(job::Column::Status.is_in([status::QUEUED, status::RUNNING]))
         .one(db)
         .await?;
     match active {

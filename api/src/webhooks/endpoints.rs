@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::entity::{attempt, delivery, endpoint};
 use super::outbox::EVENT_TYPES;
-use super::{sign, status, target};
+use super::{sign, target};
 use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{self, Key, Page, Sort};
 
@@ -20,21 +20,24 @@ pub const ROTATION_OVERLAP: Duration = Duration::hours(24);
 /// Longest description.
 const MAX_DESCRIPTION: usize = 500;
 
+// Also the GraphQL `CreateWebhookEndpointInput` (its doc comments are the schema's).
 /// A new endpoint.
-#[derive(Clone, Debug)]
+#[derive(async_graphql::InputObject, Clone, Debug)]
+#[graphql(name = "CreateWebhookEndpointInput")]
 pub struct NewEndpoint {
-    /// http(s) URL.
+    /// An http(s) URL on a public address.
     pub url: String,
-    /// What it is for.
+    /// What it is for (at most 500 characters).
     pub description: Option<String>,
-    /// The event types wanted.
+    /// The event types to send (`webhookEventTypes` lists them); at least one.
     pub event_types: Vec<String>,
     /// Whether events are sent (default true).
     pub enabled: Option<bool>,
 }
 
-/// Changes to an endpoint (`None` leaves a field alone).
-#[derive(Clone, Debug, Default)]
+/// Changes to an endpoint (`None` leaves a field alone). Also the fields of the GraphQL
+/// `UpdateWebhookEndpointInput`, which flattens it.
+#[derive(async_graphql::InputObject, Clone, Debug, Default)]
 pub struct EndpointChanges {
     /// A new URL.
     pub url: Option<String>,
@@ -42,7 +45,7 @@ pub struct EndpointChanges {
     pub description: Option<String>,
     /// New event types.
     pub event_types: Option<Vec<String>>,
-    /// Enabled or not; enabling clears the reason the sender disabled it.
+    /// Enable or disable it; enabling clears `disabledReason`.
     pub enabled: Option<bool>,
 }
 
@@ -247,25 +250,10 @@ pub async fn redeliver(
             "deliveryId: its endpoint is disabled; enable it first",
         ));
     }
-    let now = Utc::now();
-    let created = delivery::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        endpoint_id: Set(original.endpoint_id),
-        event_id: Set(original.event_id),
-        event_type: Set(original.event_type),
-        status: Set(status::PENDING.into()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        locked_by: Set(None),
-        locked_until: Set(None),
-        last_response_code: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        finished_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
+    let event = (original.event_id, original.event_type);
+    let created = super::queue::new_delivery(original.endpoint_id, event, Utc::now())
+        .insert(&txn)
+        .await?;
     txn.commit().await?;
     Ok(created)
 }

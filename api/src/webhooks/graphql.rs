@@ -179,32 +179,17 @@ impl From<attempt::Model> for WebhookAttempt {
     }
 }
 
-/// A new endpoint.
-#[derive(InputObject, Debug)]
-pub struct CreateWebhookEndpointInput {
-    /// An http(s) URL on a public address.
-    pub url: String,
-    /// What it is for (at most 500 characters).
-    pub description: Option<String>,
-    /// The event types to send (`webhookEventTypes` lists them); at least one.
-    pub event_types: Vec<String>,
-    /// Whether events are sent (default true).
-    pub enabled: Option<bool>,
-}
+/// A new endpoint: the service's own (`endpoints::NewEndpoint`).
+pub use endpoints::NewEndpoint as CreateWebhookEndpointInput;
 
 /// Changes to an endpoint; absent fields stay as they are.
 #[derive(InputObject, Debug)]
 pub struct UpdateWebhookEndpointInput {
     /// The endpoint's ID.
     pub id: ID,
-    /// A new URL.
-    pub url: Option<String>,
-    /// A new description.
-    pub description: Option<String>,
-    /// New event types.
-    pub event_types: Option<Vec<String>>,
-    /// Enable or disable it; enabling clears `disabledReason`.
-    pub enabled: Option<bool>,
+    /// The changes, as the service takes them.
+    #[graphql(flatten)]
+    pub changes: endpoints::EndpointChanges,
 }
 
 /// Which endpoint.
@@ -283,14 +268,8 @@ impl WebhooksMutation {
         input: CreateWebhookEndpointInput,
     ) -> AppResult<WebhookSecretPayload> {
         let app = app(ctx)?;
-        let new = endpoints::NewEndpoint {
-            url: input.url,
-            description: input.description,
-            event_types: input.event_types,
-            enabled: input.enabled,
-        };
         let allow = app.config.webhooks.allow_private_targets;
-        let (endpoint, secret) = endpoints::create(&app.db, allow, new).await?;
+        let (endpoint, secret) = endpoints::create(&app.db, allow, input).await?;
         Ok(WebhookSecretPayload {
             endpoint: endpoint.into(),
             secret,
@@ -306,14 +285,8 @@ impl WebhooksMutation {
     ) -> AppResult<WebhookEndpointPayload> {
         let app = app(ctx)?;
         let id = from_global(&input.id, "WebhookEndpoint")?;
-        let changes = endpoints::EndpointChanges {
-            url: input.url,
-            description: input.description,
-            event_types: input.event_types,
-            enabled: input.enabled,
-        };
         let allow = app.config.webhooks.allow_private_targets;
-        let endpoint = endpoints::update(&app.db, allow, id, changes).await?;
+        let endpoint = endpoints::update(&app.db, allow, id, input.changes).await?;
         Ok(WebhookEndpointPayload {
             endpoint: endpoint.into(),
         })

@@ -73,7 +73,8 @@ pub async fn dispatch(db: &DatabaseConnection) -> AppResult<usize> {
     for event in &events {
         for (endpoint_id, types) in &subscriptions {
             if types.contains(&event.event_type) {
-                rows.push(new_delivery(*endpoint_id, event, now));
+                let named = (event.id, event.event_type.clone());
+                rows.push(new_delivery(*endpoint_id, named, now));
             }
         }
     }
@@ -91,16 +92,17 @@ pub async fn dispatch(db: &DatabaseConnection) -> AppResult<usize> {
     Ok(events.len())
 }
 
-fn new_delivery(
+/// A pending delivery of event `event_id` (of type `event_type`) to an endpoint, due `now`.
+pub(super) fn new_delivery(
     endpoint_id: Uuid,
-    event: &outbox_event::Model,
+    (event_id, event_type): (Uuid, String),
     now: DateTime<Utc>,
 ) -> delivery::ActiveModel {
     delivery::ActiveModel {
         id: Set(Uuid::now_v7()),
         endpoint_id: Set(endpoint_id),
-        event_id: Set(event.id),
-        event_type: Set(event.event_type.clone()),
+        event_id: Set(event_id),
+        event_type: Set(event_type),
         status: Set(status::PENDING.into()),
         attempts: Set(0),
         next_attempt_at: Set(now),

@@ -2,7 +2,7 @@
 //! banning users from a channel's comments, and the queue of held and reported comments.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Condition, Expr, OnConflict, Query};
+use sea_orm::sea_query::{Condition, Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
     TransactionTrait,
@@ -130,11 +130,7 @@ pub async fn queue(
     first: Option<i32>,
     after: Option<&str>,
 ) -> AppResult<Page<comment::Model>> {
-    let mut channels = Query::select()
-        .column((channel::Entity, channel::Column::Id))
-        .from(channel::Entity)
-        .cond_where(visibility::managed_channels(viewer))
-        .to_owned();
+    let mut channels = visibility::managed_channel_ids(viewer);
     if let Some(c) = channel {
         channels.and_where(Expr::col((channel::Entity, channel::Column::Id)).eq(c));
     }

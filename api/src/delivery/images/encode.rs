@@ -7,6 +7,8 @@
 use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::webp::WebPEncoder;
 use image::{RgbImage, imageops};
 
 use super::params::{Fit, Format, Geometry};
@@ -47,35 +49,22 @@ pub fn shape(frame: &RgbImage, g: &Geometry) -> RgbImage {
 
 /// One picture in `format`.
 pub fn still(image: &RgbImage, format: Format) -> Result<Vec<u8>, AppError> {
-    match format {
+    let mut bytes = Vec::new();
+    let written = match format {
         Format::Jpeg => {
-            let mut bytes = Vec::new();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-                .encode(
-                    image.as_raw(),
-                    image.width(),
-                    image.height(),
-                    image::ExtendedColorType::Rgb8,
-                )
-                .map_err(failed)?;
-            Ok(bytes)
+            image.write_with_encoder(JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY))
         }
         Format::Webp if image.width() < WEBP_MIN_SIDE || image.height() < WEBP_MIN_SIDE => {
-            let mut bytes = Vec::new();
-            image::codecs::webp::WebPEncoder::new_lossless(&mut bytes)
-                .encode(
-                    image.as_raw(),
-                    image.width(),
-                    image.height(),
-                    image::ExtendedColorType::Rgb8,
-                )
-                .map_err(failed)?;
-            Ok(bytes)
+            image.write_with_encoder(WebPEncoder::new_lossless(&mut bytes))
         }
-        Format::Webp => webp_frames(std::slice::from_ref(image), 1)?
-            .pop()
-            .ok_or_else(|| failed("webpenc gave no picture")),
-    }
+        Format::Webp => {
+            return webp_frames(std::slice::from_ref(image), 1)?
+                .pop()
+                .ok_or_else(|| failed("webpenc gave no picture"));
+        }
+    };
+    written.map_err(failed)?;
+    Ok(bytes)
 }
 
 /// Still WebP files of equally sized frames, one per frame, through one `webpenc`.

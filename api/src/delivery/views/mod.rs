@@ -38,7 +38,7 @@ pub use beacon::beacon;
 pub use flush::batches;
 
 use super::daily_views::{Item, Rescore};
-use crate::accounts::auth::Principal;
+use crate::accounts::auth::{Principal, network};
 use crate::config::Config;
 
 /// Most viewer/video pairs remembered for deduplication; beyond it the memory is cleared early
@@ -216,21 +216,6 @@ impl Views {
     pub fn pending(&self) -> usize {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state.pending.len()
-    }
-}
-
-/// The part of an address that names one client: an IPv4 address, or an IPv6 /64 network.
-fn network(addr: IpAddr) -> IpAddr {
-    match addr {
-        IpAddr::V4(_) => addr,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let mut octets = v6.octets();
-                octets[8..].fill(0);
-                IpAddr::from(octets)
-            }
-        },
     }
 }
 

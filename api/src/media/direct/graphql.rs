@@ -10,12 +10,12 @@ use crate::accounts::auth::RoleGuard;
 use crate::accounts::capabilities::Capability;
 use crate::error::{AppError, AppResult};
 use crate::graphql::relay::{from_global, to_global};
-use crate::graphql::shapes::{ids, opt_id};
 use crate::graphql::{app, principal, viewer};
 use crate::media::entity::upload;
 use crate::media::graphql::Upload;
 use crate::videos::entity::video;
-use crate::videos::graphql::{ChapterInput, Video, chapters};
+use crate::videos::graphql::{Video, VideoDetailsInput};
+use crate::videos::service::VideoDetails;
 use crate::visibility::Visibility;
 
 /// A one-time tus URL for a browser on an integrator's site, and what became of it.
@@ -122,18 +122,9 @@ pub struct DirectUploadVideoInput {
     pub visibility: Option<Visibility>,
     /// Start of the publish window: the video goes out then, once its media is ready.
     pub publish_at: Option<DateTime<Utc>>,
-    /// End of the publish window.
-    pub unpublish_at: Option<DateTime<Utc>>,
-    /// BCP 47 language tag.
-    pub language: Option<String>,
-    /// License name or URL.
-    pub license: Option<String>,
-    /// Category.
-    pub category_id: Option<ID>,
-    /// Tags.
-    pub tag_ids: Option<Vec<ID>>,
-    /// Chapters in increasing order of start time.
-    pub chapters: Option<Vec<ChapterInput>>,
+    /// The window's end, language, license, category, tags and chapters, as for `createVideo`.
+    #[graphql(flatten)]
+    pub details: VideoDetailsInput,
 }
 
 impl TryFrom<DirectUploadVideoInput> for Settings {
@@ -145,12 +136,7 @@ impl TryFrom<DirectUploadVideoInput> for Settings {
             description: input.description,
             visibility: input.visibility.map(|v| v.as_str().to_string()),
             publish_at: input.publish_at,
-            unpublish_at: input.unpublish_at,
-            language: input.language,
-            license: input.license,
-            category_id: opt_id(input.category_id.as_ref(), "Category")?,
-            tag_ids: ids(input.tag_ids, "Tag")?.unwrap_or_default(),
-            chapters: chapters(input.chapters).unwrap_or_default(),
+            details: VideoDetails::try_from(input.details)?,
         })
     }
 }

@@ -25,7 +25,7 @@ use crate::config::UploadsConfig;
 use crate::error::{AppError, AppResult};
 use crate::media::entity::upload;
 use crate::media::uploads;
-use crate::videos::service::{self as videos, Chapter};
+use crate::videos::service::{self as videos, VideoDetails};
 use crate::visibility::{self, Viewer, Visibility};
 
 /// Stored states of a direct upload.
@@ -63,20 +63,9 @@ pub struct Settings {
     pub visibility: Option<String>,
     /// Start of the publish window.
     pub publish_at: Option<DateTime<Utc>>,
-    /// End of the publish window.
-    pub unpublish_at: Option<DateTime<Utc>>,
-    /// BCP 47 language tag.
-    pub language: Option<String>,
-    /// License name or URL.
-    pub license: Option<String>,
-    /// Category.
-    pub category_id: Option<Uuid>,
-    /// Tags.
-    #[serde(default)]
-    pub tag_ids: Vec<Uuid>,
-    /// Chapters.
-    #[serde(default)]
-    pub chapters: Vec<Chapter>,
+    /// The rest, as `videos::create` takes it (stored flattened).
+    #[serde(flatten)]
+    pub details: VideoDetails,
 }
 
 impl Settings {
@@ -98,12 +87,7 @@ impl Settings {
                 .map(Visibility::parse)
                 .transpose()?,
             publish_at: self.publish_at,
-            unpublish_at: self.unpublish_at,
-            language: self.language.clone(),
-            license: self.license.clone(),
-            category_id: self.category_id,
-            tag_ids: self.tag_ids.clone(),
-            chapters: self.chapters.clone(),
+            details: self.details.clone(),
         })
     }
 }
@@ -165,14 +149,15 @@ async fn check_settings(db: &DatabaseConnection, settings: &Settings) -> AppResu
         crate::content::title("title", title)?;
     }
     crate::content::description(settings.description.clone())?;
-    if let Some(language) = settings.language.as_deref() {
+    let details = &settings.details;
+    if let Some(language) = details.language.as_deref() {
         crate::content::language(language)?;
     }
-    videos::check_license(settings.license.clone())?;
-    crate::content::check_window(settings.publish_at, settings.unpublish_at)?;
-    videos::check_chapters(settings.chapters.clone())?;
-    videos::check_category(db, settings.category_id).await?;
-    videos::check_tags(db, settings.tag_ids.clone()).await?;
+    videos::check_license(details.license.clone())?;
+    crate::content::check_window(settings.publish_at, details.unpublish_at)?;
+    videos::check_chapters(details.chapters.clone())?;
+    videos::check_category(db, details.category_id).await?;
+    videos::check_tags(db, details.tag_ids.clone()).await?;
     Ok(())
 }
 

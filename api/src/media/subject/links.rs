@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use super::{Subject, SubjectKind};
 use crate::error::{AppError, AppResult};
+use crate::podcasts::service::{NewEpisode, create_episode};
 use crate::videos::entity::video;
+use crate::videos::service::NewVideo;
 use crate::visibility::Viewer;
 
 impl SubjectKind {
@@ -69,49 +71,20 @@ async fn create_draft(
 ) -> AppResult<Subject> {
     Ok(match kind {
         SubjectKind::Video => {
-            let video = crate::videos::service::create(
-                db,
-                uploader,
-                crate::videos::service::NewVideo {
-                    channel_id: container,
-                    title,
-                    slug: None,
-                    description: None,
-                    visibility: None,
-                    publish_at: None,
-                    unpublish_at: None,
-                    language: None,
-                    license: None,
-                    category_id: None,
-                    tag_ids: Vec::new(),
-                    chapters: Vec::new(),
-                },
-            )
-            .await?;
-            Subject::Video(video.id)
+            let new = NewVideo {
+                channel_id: container,
+                title,
+                ..NewVideo::default()
+            };
+            Subject::Video(crate::videos::service::create(db, uploader, new).await?.id)
         }
         SubjectKind::Episode => {
-            let episode = crate::podcasts::service::create_episode(
-                db,
-                uploader,
-                crate::podcasts::service::NewEpisode {
-                    podcast_id: container,
-                    title,
-                    slug: None,
-                    description: None,
-                    guid: None,
-                    season: None,
-                    number: None,
-                    episode_type: None,
-                    visibility: None,
-                    publish_at: None,
-                    unpublish_at: None,
-                    tag_ids: Vec::new(),
-                    chapters: Vec::new(),
-                },
-            )
-            .await?;
-            Subject::Episode(episode.id)
+            let new = NewEpisode {
+                podcast_id: container,
+                title,
+                ..NewEpisode::default()
+            };
+            Subject::Episode(create_episode(db, uploader, new).await?.id)
         }
     })
 }

@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use super::Episode;
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
-use crate::content;
+use crate::content::CommonChanges;
 use crate::error::AppResult;
 use crate::graphql::bulk::{self, bulk_payload};
 use crate::graphql::{app, viewer};
@@ -37,23 +37,9 @@ bulk_payload!(
     "What a bulk mutation did with one episode.",
     id: "The episode ID as given.",
     code: "Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, `VALIDATION`, ...); null when ok.",
-    episode: Episode,
+    episode: Episode(episode::Model),
     "The episode after the change, when ok (null after a delete).",
 );
-
-/// Runs `each` over the episodes and reports every outcome.
-async fn each<F, Fut>(ids: Vec<ID>, each: F) -> AppResult<BulkEpisodesPayload>
-where
-    F: FnMut(uuid::Uuid) -> Fut,
-    Fut: std::future::Future<Output = AppResult<Option<episode::Model>>>,
-{
-    let outcomes = bulk::run(ids, "Episode", "episodes", each).await?;
-    Ok(outcomes
-        .into_iter()
-        .map(|o| o.map(Episode))
-        .collect::<Vec<_>>()
-        .into())
-}
 
 /// Bulk mutations on episodes.
 #[derive(Default, Debug)]
@@ -68,14 +54,7 @@ impl EpisodesBulkMutation {
         ctx: &Context<'_>,
         input: BulkEpisodesInput,
     ) -> AppResult<BulkEpisodesPayload> {
-        let db = &app(ctx)?.db;
-        let viewer = &viewer(ctx);
-        each(input.ids, move |id| async move {
-            content::item::publish::<episode::Entity>(db, viewer, id, None)
-                .await
-                .map(Some)
-        })
-        .await
+        bulk::publish::<episode::Entity, _>(ctx, input.ids).await
     }
 
     /// Unpublishes episodes now, each like `unpublishEpisode`: one result per ID in input order.
@@ -85,14 +64,7 @@ impl EpisodesBulkMutation {
         ctx: &Context<'_>,
         input: BulkEpisodesInput,
     ) -> AppResult<BulkEpisodesPayload> {
-        let db = &app(ctx)?.db;
-        let viewer = &viewer(ctx);
-        each(input.ids, move |id| async move {
-            content::item::unpublish::<episode::Entity>(db, viewer, id, None)
-                .await
-                .map(Some)
-        })
-        .await
+        bulk::unpublish::<episode::Entity, _>(ctx, input.ids).await
     }
 
     /// Sets the visibility of episodes: one result per ID in input order.
@@ -105,9 +77,9 @@ impl EpisodesBulkMutation {
         let db = &app(ctx)?.db;
         let viewer = &viewer(ctx);
         let visibility = input.visibility;
-        each(input.ids, move |id| async move {
+        bulk::each::<episode::Entity, _, _>(input.ids, move |id| async move {
             let changes = EpisodeChanges {
-                visibility: Some(visibility),
+                common: CommonChanges::visibility(visibility),
                 ..EpisodeChanges::default()
             };
             service::update_episode(db, viewer, id, changes)
@@ -125,12 +97,6 @@ impl EpisodesBulkMutation {
         ctx: &Context<'_>,
         input: BulkEpisodesInput,
     ) -> AppResult<BulkEpisodesPayload> {
-        let app = app(ctx)?;
-        let viewer = &viewer(ctx);
-        each(input.ids, move |id| async move {
-            content::item::delete_with_media::<episode::Entity>(app, viewer, id).await?;
-            Ok(None)
-        })
-        .await
+        bulk::delete::<episode::Entity, _>(ctx, input.ids).await
     }
 }

@@ -1,19 +1,36 @@
 //! The `Episode` type.
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
 use super::Podcast;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::loaders;
+use crate::graphql::pagination::{ListCount, PageRequest};
 use crate::graphql::relay::to_global;
+use crate::graphql::{app, loaders, viewer};
 use crate::podcasts::EpisodeType;
 use crate::podcasts::entity::episode;
 use crate::podcasts::service;
 use crate::taxonomy::graphql::Tag;
 use crate::videos::graphql::ChapterObject;
 use crate::visibility::{Status, Visibility};
+
+/// The episode list behind `episodes` and `Podcast.episodes`, with what its episodes' fields
+/// will read loaded for the whole page at once.
+pub(super) async fn list_episodes(
+    ctx: &Context<'_>,
+    query: service::EpisodeQuery,
+    request: PageRequest,
+) -> AppResult<Connection<String, Episode, ListCount>> {
+    let page = service::list_episodes(&app(ctx)?.db, &viewer(ctx), query, &request).await?;
+    let rows: Vec<&episode::Model> = page.rows.iter().map(|(_, m)| m).collect();
+    loaders(ctx)?
+        .prefetch_episodes(&crate::graphql::loaders::nodes_of(ctx.look_ahead()), &rows)
+        .await?;
+    Ok(request.connection(page, Episode))
+}
 
 /// An episode of a podcast.
 #[derive(Debug, Clone)]

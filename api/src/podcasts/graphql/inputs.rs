@@ -4,6 +4,7 @@ use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::{Episode, Podcast};
+use crate::content::CommonChanges;
 use crate::error::{AppError, AppResult};
 use crate::graphql::relay::from_global;
 use crate::graphql::shapes::{at_input, id_input, ids, item_payload, maybe, opt_id};
@@ -255,9 +256,12 @@ impl UpdatePodcastInput {
     pub fn into_changes(self) -> AppResult<(uuid::Uuid, PodcastChanges)> {
         let id = from_global(&self.id, "Podcast")?;
         let changes = PodcastChanges {
-            title: self.title,
-            slug: self.slug,
-            description: self.description,
+            common: CommonChanges {
+                title: self.title,
+                slug: self.slug,
+                description: self.description,
+                visibility: self.visibility,
+            },
             author: self.author,
             owner_name: self.owner_name,
             owner_email: self.owner_email,
@@ -266,7 +270,6 @@ impl UpdatePodcastInput {
             explicit: self.explicit,
             locked: self.locked,
             podcast_type: self.podcast_type,
-            visibility: self.visibility,
         };
         Ok((id, changes))
     }
@@ -299,14 +302,16 @@ impl UpdateEpisodeInput {
     pub fn into_changes(self) -> AppResult<(uuid::Uuid, EpisodeChanges)> {
         let id = from_global(&self.id, "Episode")?;
         let changes = EpisodeChanges {
-            title: self.title,
-            slug: self.slug,
-            description: self.description,
+            common: CommonChanges {
+                title: self.title,
+                slug: self.slug,
+                description: self.description,
+                visibility: self.visibility,
+            },
             guid: self.guid,
             season: maybe(self.season, Ok)?,
             number: maybe(self.number, Ok)?,
             episode_type: self.episode_type,
-            visibility: self.visibility,
             publish_at: maybe(self.publish_at, Ok)?,
             unpublish_at: maybe(self.unpublish_at, Ok)?,
             tag_ids: ids(self.tag_ids, "Tag")?,

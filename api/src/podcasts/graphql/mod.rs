@@ -18,6 +18,7 @@ pub use bulk::{
     EpisodesBulkMutation,
 };
 pub use episode::Episode;
+use episode::list_episodes;
 pub use inputs::{
     CreateEpisodeInput, CreatePodcastInput, DeleteNodeInput, EpisodeFilter, EpisodePayload,
     ItunesCategoryObject, PodcastFilter, PodcastPayload, PublishEpisodeInput, UpdateEpisodeInput,
@@ -26,14 +27,14 @@ pub use inputs::{
 pub use resolvers::{PodcastsMutation, PodcastsQuery, list};
 
 use super::entity::podcast;
-use super::service::{self, EpisodeQuery};
+use super::service::EpisodeQuery;
 use super::{PodcastType, itunes};
 use crate::channels::graphql::Channel;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::pagination::{ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::to_global;
-use crate::graphql::{app, loaders, viewer};
+use crate::graphql::{app, loaders};
 use crate::visibility::Visibility;
 
 /// A podcast (a show).
@@ -156,23 +157,10 @@ impl Podcast {
         after: Option<String>,
         order_by: Option<OrderBy>,
     ) -> AppResult<Connection<String, Episode, ListCount>> {
-        let page = service::list_episodes(
-            &app(ctx)?.db,
-            &viewer(ctx),
-            EpisodeQuery {
-                podcast_id: Some(self.0.id),
-                ..EpisodeQuery::default()
-            },
-            order_by.unwrap_or_default(),
-            first,
-            after.as_deref(),
-        )
-        .await?;
-        let rows: Vec<&crate::podcasts::entity::episode::Model> =
-            page.rows.iter().map(|(_, m)| m).collect();
-        loaders(ctx)?
-            .prefetch_episodes(&crate::graphql::loaders::nodes_of(ctx.look_ahead()), &rows)
-            .await?;
-        Ok(page.connection(after.is_some(), Episode))
+        let query = EpisodeQuery {
+            podcast_id: Some(self.0.id),
+            ..EpisodeQuery::default()
+        };
+        list_episodes(ctx, query, PageRequest::new(first, after, order_by)).await
     }
 }

@@ -6,37 +6,28 @@ use async_graphql::{Context, ID, Object};
 use super::{
     CreateEpisodeInput, CreatePodcastInput, DeleteNodeInput, Episode, EpisodeFilter,
     EpisodePayload, Podcast, PodcastFilter, PodcastPayload, PublishEpisodeInput,
-    UpdateEpisodeInput, UpdatePodcastInput,
+    UpdateEpisodeInput, UpdatePodcastInput, list_episodes,
 };
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::items;
+use crate::graphql::pagination::{ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::from_global;
-use crate::graphql::shapes::{DeletePayload, Lookup, opt_id};
-use crate::graphql::{app, loaders, viewer};
+use crate::graphql::shapes::{DeletePayload, opt_id};
+use crate::graphql::{app, viewer};
 use crate::podcasts::entity::{episode, podcast};
 use crate::podcasts::service::{self, NewEpisode, NewPodcast};
 
 pub async fn list(
     ctx: &Context<'_>,
-    first: Option<i32>,
-    after: Option<String>,
     filter: Option<PodcastFilter>,
-    order_by: Option<OrderBy>,
+    request: PageRequest,
 ) -> AppResult<Connection<String, Podcast, ListCount>> {
     let query = filter.unwrap_or_default().into_query()?;
-    let page = service::list(
-        &app(ctx)?.db,
-        &viewer(ctx),
-        query,
-        order_by.unwrap_or_default(),
-        first,
-        after.as_deref(),
-    )
-    .await?;
-    Ok(page.connection(after.is_some(), Podcast))
+    let page = service::list(&app(ctx)?.db, &viewer(ctx), query, &request).await?;
+    Ok(request.connection(page, Podcast))
 }
 
 /// Podcast and episode queries.
@@ -53,10 +44,7 @@ impl PodcastsQuery {
         channel_slug: Option<String>,
         slug: Option<String>,
     ) -> AppResult<Option<Podcast>> {
-        let db = &app(ctx)?.db;
-        let viewer = viewer(ctx);
-        let lookup = Lookup::of("Podcast", id, channel_slug, slug)?;
-        let found = lookup.find::<podcast::Entity>(db, &viewer).await?;
+        let found = items::find::<podcast::Entity>(ctx, id, channel_slug, slug).await?;
         Ok(found.map(Podcast))
     }
 
@@ -69,7 +57,7 @@ impl PodcastsQuery {
         filter: Option<PodcastFilter>,
         order_by: Option<OrderBy>,
     ) -> AppResult<Connection<String, Podcast, ListCount>> {
-        list(ctx, first, after, filter, order_by).await
+        list(ctx, filter, PageRequest::new(first, after, order_by)).await
     }
 
     /// An episode by ID.
@@ -100,20 +88,8 @@ impl PodcastsQuery {
         {
             return Err(AppError::NotFound("podcast"));
         }
-        let page = service::list_episodes(
-            db,
-            &viewer,
-            filter.into_query(&viewer)?,
-            order_by.unwrap_or_default(),
-            first,
-            after.as_deref(),
-        )
-        .await?;
-        let rows: Vec<&episode::Model> = page.rows.iter().map(|(_, m)| m).collect();
-        loaders(ctx)?
-            .prefetch_episodes(&crate::graphql::loaders::nodes_of(ctx.look_ahead()), &rows)
-            .await?;
-        Ok(page.connection(after.is_some(), Episode))
+        let query = filter.into_query(&viewer)?;
+        list_episodes(ctx, query, PageRequest::new(first, after, order_by)).await
     }
 }
 
@@ -154,9 +130,7 @@ impl PodcastsMutation {
         ctx: &Context<'_>,
         input: DeleteNodeInput,
     ) -> AppResult<DeletePayload> {
-        let id = from_global(&input.id, "Podcast")?;
-        content::item::delete_with_media::<podcast::Entity>(app(ctx)?, &viewer(ctx), id).await?;
-        Ok(DeletePayload::of(input.id))
+        items::delete_with_media::<podcast::Entity>(ctx, input.id).await
     }
 
     /// Creates an episode.
@@ -194,11 +168,7 @@ impl PodcastsMutation {
         ctx: &Context<'_>,
         input: PublishEpisodeInput,
     ) -> AppResult<EpisodePayload> {
-        let id = from_global(&input.id, "Episode")?;
-        let e =
-            content::item::publish::<episode::Entity>(&app(ctx)?.db, &viewer(ctx), id, input.at)
-                .await?;
-        Ok(EpisodePayload::from(e))
+        items::publish::<episode::Entity, _>(ctx, &input.id, input.at).await
     }
 
     /// Unpublishes an episode now or later.
@@ -208,11 +178,7 @@ impl PodcastsMutation {
         ctx: &Context<'_>,
         input: PublishEpisodeInput,
     ) -> AppResult<EpisodePayload> {
-        let id = from_global(&input.id, "Episode")?;
-        let e =
-            content::item::unpublish::<episode::Entity>(&app(ctx)?.db, &viewer(ctx), id, input.at)
-                .await?;
-        Ok(EpisodePayload::from(e))
+        items::unpublish::<episode::Entity, _>(ctx, &input.id, input.at).await
     }
 
     /// Deletes an episode.
@@ -222,8 +188,6 @@ impl PodcastsMutation {
         ctx: &Context<'_>,
         input: DeleteNodeInput,
     ) -> AppResult<DeletePayload> {
-        let id = from_global(&input.id, "Episode")?;
-        content::item::delete_with_media::<episode::Entity>(app(ctx)?, &viewer(ctx), id).await?;
-        Ok(DeletePayload::of(input.id))
+        items::delete_with_media::<episode::Entity>(ctx, input.id).await
     }
 }

@@ -23,6 +23,7 @@ use crate::webhooks::outbox::{self, Change};
 
 content::item!(
     episode,
+    node: "Episode",
     search: SearchKind::Episode,
     record: outbox::episode,
     managed: episode_managed,
@@ -136,11 +137,7 @@ pub async fn create_episode(
             .as_str()
             .into()),
         status: Set(status.into()),
-        visibility: Set(input
-            .visibility
-            .unwrap_or(Visibility::Public)
-            .as_str()
-            .into()),
+        visibility: Set(Visibility::of_new(input.visibility)),
         publish_at: Set(input.publish_at),
         unpublish_at: Set(input.unpublish_at),
         first_published_at: Set(first_published(input.publish_at)),
@@ -202,12 +199,7 @@ pub async fn update_episode(
             active.guid = Set(g);
         }
     }
-    let slug = content::set_text(
-        &mut active,
-        changes.title,
-        changes.slug,
-        changes.description,
-    )?;
+    let slug = content::set_text(&mut active, changes.common)?;
     if let Some(s) = changes.season {
         active.season = Set(check_positive("season", s)?);
     }
@@ -216,9 +208,6 @@ pub async fn update_episode(
     }
     if let Some(t) = changes.episode_type {
         active.episode_type = Set(t.as_str().into());
-    }
-    if let Some(v) = changes.visibility {
-        active.visibility = Set(v.as_str().into());
     }
     if let Some(enabled) = changes.comments_enabled {
         active.comments_enabled = Set(enabled);

@@ -8,10 +8,9 @@ use uuid::Uuid;
 
 use super::{EpisodeQuery, PodcastQuery};
 
-use crate::channels::entity::channel;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{self, Key, KeyOf, OrderBy, Page, Sort};
+use crate::graphql::pagination::{Key, KeyOf, OrderBy, Page, PageRequest, Sort};
 use crate::podcasts::entity::{episode, podcast};
 use crate::taxonomy::entity::episode_tag;
 use crate::visibility::{self, EpisodeScope, Reach, Viewer};
@@ -41,12 +40,10 @@ pub async fn list(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     query: PodcastQuery,
-    order: OrderBy,
-    first: Option<i32>,
-    after: Option<&str>,
+    page: &PageRequest,
 ) -> AppResult<Page<podcast::Model>> {
     let (mut select, list) =
-        content::listed::<podcast::Entity>(viewer, "podcasts", order, query.channel_id);
+        content::listed::<podcast::Entity>(viewer, "podcasts", page.order, query.channel_id);
     if let Some(l) = query.language {
         select = select.filter(podcast::Column::Language.eq(l));
     }
@@ -58,13 +55,13 @@ pub async fn list(
         select = select.filter(f);
     }
     let (sort, key_of) = sort(
-        order,
+        page.order,
         Expr::col((podcast::Entity, podcast::Column::Id)).into(),
         Expr::col((podcast::Entity, podcast::Column::Title)).into(),
         |m: &podcast::Model| (Key::Text(m.title.clone()), m.id),
         |m: &podcast::Model| (Key::None, m.id),
     )?;
-    pagination::fetch(db, select, &list, &sort, key_of, first, after).await
+    page.fetch(db, select, &list, &sort, key_of).await
 }
 
 /// An episode by id, if `viewer` may see it (and its podcast).
@@ -121,9 +118,7 @@ pub async fn list_episodes(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     query: EpisodeQuery,
-    order: OrderBy,
-    first: Option<i32>,
-    after: Option<&str>,
+    page: &PageRequest,
 ) -> AppResult<Page<episode::Model>> {
     let scope = if query.podcast_id.is_some() {
         EpisodeScope::WithinVisiblePodcast
@@ -136,7 +131,7 @@ pub async fn list_episodes(
         scope,
         Utc::now(),
     ));
-    let mut list = format!("episodes:{}", order.as_str());
+    let mut list = format!("episodes:{}", page.order.as_str());
     if let Some(p) = query.podcast_id {
         select = select.filter(episode::Column::PodcastId.eq(p));
         list.push_str(&format!(":p{p}"));
@@ -147,14 +142,9 @@ pub async fn list_episodes(
         list.push_str(&format!(":c{c}"));
     }
     if let Some(manager) = &query.managed_by {
+        let managed = visibility::managed_channel_ids(manager);
         select = select.filter(in_podcasts(
-            Expr::col(podcast::Column::ChannelId).in_subquery(
-                Query::select()
-                    .column((channel::Entity, channel::Column::Id))
-                    .from(channel::Entity)
-                    .cond_where(visibility::managed_channels(manager))
-                    .to_owned(),
-            ),
+            Expr::col(podcast::Column::ChannelId).in_subquery(managed),
         ));
     }
     if let Some(t) = query.tag_id {
@@ -185,11 +175,11 @@ pub async fn list_episodes(
         select = select.filter(f);
     }
     let (sort, key_of) = sort(
-        order,
+        page.order,
         Expr::col((episode::Entity, episode::Column::Id)).into(),
         Expr::col((episode::Entity, episode::Column::Title)).into(),
         |m: &episode::Model| (Key::Text(m.title.clone()), m.id),
         |m: &episode::Model| (Key::None, m.id),
     )?;
-    pagination::fetch(db, select, &list, &sort, key_of, first, after).await
+    page.fetch(db, select, &list, &sort, key_of).await
 }

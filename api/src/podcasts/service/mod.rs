@@ -18,6 +18,7 @@ pub use shows::{create, update};
 
 use super::itunes::ItunesCategory;
 use super::{EpisodeType, PodcastType};
+use crate::content;
 use crate::videos::service::Chapter;
 use crate::visibility::{Status, Viewer, Visibility};
 
@@ -55,12 +56,8 @@ pub struct NewPodcast {
 /// Changes to a podcast.
 #[derive(Debug, Clone, Default)]
 pub struct PodcastChanges {
-    /// New title.
-    pub title: Option<String>,
-    /// New slug.
-    pub slug: Option<String>,
-    /// New description.
-    pub description: Option<String>,
+    /// New title, slug, description and visibility.
+    pub common: content::CommonChanges,
     /// New author.
     pub author: Option<String>,
     /// New owner name.
@@ -77,12 +74,10 @@ pub struct PodcastChanges {
     pub locked: Option<bool>,
     /// New type.
     pub podcast_type: Option<PodcastType>,
-    /// New visibility.
-    pub visibility: Option<Visibility>,
 }
 
 /// What a new episode is made of.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewEpisode {
     /// The podcast.
     pub podcast_id: Uuid,
@@ -115,12 +110,8 @@ pub struct NewEpisode {
 /// Changes to an episode.
 #[derive(Debug, Clone, Default)]
 pub struct EpisodeChanges {
-    /// New title.
-    pub title: Option<String>,
-    /// New slug.
-    pub slug: Option<String>,
-    /// New description.
-    pub description: Option<String>,
+    /// New title, slug, description and visibility.
+    pub common: content::CommonChanges,
     /// New GUID (refused once the episode was published).
     pub guid: Option<String>,
     /// New season.
@@ -129,8 +120,6 @@ pub struct EpisodeChanges {
     pub number: Option<Option<i32>>,
     /// New type.
     pub episode_type: Option<EpisodeType>,
-    /// New visibility.
-    pub visibility: Option<Visibility>,
     /// New window start.
     pub publish_at: Option<Option<DateTime<Utc>>>,
     /// New window end.

@@ -22,6 +22,7 @@ use crate::webhooks::outbox::{self, Change};
 
 content::item!(
     podcast,
+    node: "Podcast",
     search: SearchKind::Podcast,
     record: outbox::podcast,
     managed: podcast_managed,
@@ -72,11 +73,7 @@ pub async fn create(
             .unwrap_or(PodcastType::Episodic)
             .as_str()
             .into()),
-        visibility: Set(input
-            .visibility
-            .unwrap_or(Visibility::Public)
-            .as_str()
-            .into()),
+        visibility: Set(Visibility::of_new(input.visibility)),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -115,12 +112,7 @@ pub async fn update(
     let txn = crate::db::begin_write(db).await?;
     let current = podcast_managed(&txn, viewer, id).await?;
     let mut active = current.into_active_model();
-    let slug = content::set_text(
-        &mut active,
-        changes.title,
-        changes.slug,
-        changes.description,
-    )?;
+    let slug = content::set_text(&mut active, changes.common)?;
     if let Some(a) = changes.author {
         active.author = Set(content::title("author", &a)?);
     }
@@ -145,9 +137,6 @@ pub async fn update(
     }
     if let Some(t) = changes.podcast_type {
         active.podcast_type = Set(t.as_str().into());
-    }
-    if let Some(v) = changes.visibility {
-        active.visibility = Set(v.as_str().into());
     }
     content::item::save::<podcast::Entity>(txn, active, &slug).await
 }

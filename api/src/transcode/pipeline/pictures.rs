@@ -375,17 +375,11 @@ fn write_jpeg(
     name: String,
 ) -> Result<Output, PipelineError> {
     let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-        .encode(
-            image.as_raw(),
-            image.width(),
-            image.height(),
-            image::ExtendedColorType::Rgb8,
-        )
-        .map_err(|e| match e {
-            image::ImageError::IoError(io) => write_error(rel, &io),
-            other => PipelineError::Failed(format!("a picture could not be encoded ({other})")),
-        })?;
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY);
+    image.write_with_encoder(encoder).map_err(|e| match e {
+        image::ImageError::IoError(io) => write_error(rel, &io),
+        other => PipelineError::Failed(format!("a picture could not be encoded ({other})")),
+    })?;
     write_file(&out_dir.join(rel), &bytes)?;
     Ok(Output {
         kind,

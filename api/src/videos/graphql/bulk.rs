@@ -1,11 +1,10 @@
-//! Bulk mutations on videos: their inputs and payload, and the loop that does each item in its
-//! own transaction and reports every outcome.
+//! Bulk mutations on videos: their inputs and payload (`graphql::bulk` does each item in its
+//! own transaction and reports every outcome).
 
 use async_graphql::{ID, InputObject};
 
 use super::Video;
-use crate::error::AppResult;
-use crate::graphql::bulk::{self, bulk_payload};
+use crate::graphql::bulk::bulk_payload;
 use crate::videos::entity::video;
 use crate::visibility::Visibility;
 
@@ -52,21 +51,6 @@ bulk_payload!(
     "What a bulk mutation did with one video.",
     id: "The video ID as given.",
     code: "Why not: the error code (`NOT_FOUND`, `FORBIDDEN`, `VALIDATION`, ...); null when ok.",
-    video: Video,
+    video: Video(video::Model),
     "The video after the change, when ok (null after a delete).",
 );
-
-/// Runs `each` over the videos one by one (each call is one of the single-item services, so one
-/// transaction per item) and reports every outcome in input order.
-pub(super) async fn bulk<F, Fut>(ids: Vec<ID>, each: F) -> AppResult<BulkVideosPayload>
-where
-    F: FnMut(uuid::Uuid) -> Fut,
-    Fut: std::future::Future<Output = AppResult<Option<video::Model>>>,
-{
-    let outcomes = bulk::run(ids, "Video", "videos", each).await?;
-    Ok(outcomes
-        .into_iter()
-        .map(|o| o.map(Video))
-        .collect::<Vec<_>>()
-        .into())
-}

@@ -5,11 +5,12 @@ use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
 
 use super::{ChapterInput, Video};
+use crate::content::CommonChanges;
 use crate::error::{AppError, AppResult};
 use crate::graphql::relay::from_global;
 use crate::graphql::shapes::{at_input, id_input, ids, item_payload, maybe, opt_id};
 use crate::videos::entity::video;
-use crate::videos::service::{Chapter, NewVideo, VideoChanges, VideoQuery};
+use crate::videos::service::{Chapter, NewVideo, VideoChanges, VideoDetails, VideoQuery};
 use crate::visibility::{Status, Viewer, Visibility};
 
 /// Filters of video lists; all given filters must match.
@@ -78,6 +79,15 @@ pub struct CreateVideoInput {
     /// Start of the publish window: the video goes out then, once its media is ready. Absent:
     /// unpublished until `publishVideo`.
     pub publish_at: Option<DateTime<Utc>>,
+    /// The window's end, language, license, category, tags and chapters.
+    #[graphql(flatten)]
+    pub details: VideoDetailsInput,
+}
+
+/// The last fields of `CreateVideoInput` and of `DirectUploadVideoInput` (which flatten it):
+/// what a new video may be given besides its channel, text, visibility and window start.
+#[derive(InputObject, Debug, Default)]
+pub struct VideoDetailsInput {
     /// End of the publish window.
     pub unpublish_at: Option<DateTime<Utc>>,
     /// BCP 47 language tag.
@@ -90,6 +100,21 @@ pub struct CreateVideoInput {
     pub tag_ids: Option<Vec<ID>>,
     /// Chapters in increasing order of start time.
     pub chapters: Option<Vec<ChapterInput>>,
+}
+
+impl TryFrom<VideoDetailsInput> for VideoDetails {
+    type Error = AppError;
+
+    fn try_from(input: VideoDetailsInput) -> AppResult<Self> {
+        Ok(Self {
+            unpublish_at: input.unpublish_at,
+            language: input.language,
+            license: input.license,
+            category_id: opt_id(input.category_id.as_ref(), "Category")?,
+            tag_ids: ids(input.tag_ids, "Tag")?.unwrap_or_default(),
+            chapters: chapters(input.chapters).unwrap_or_default(),
+        })
+    }
 }
 
 /// Changes to a video; absent fields stay, null clears a nullable field.
@@ -165,12 +190,7 @@ impl TryFrom<CreateVideoInput> for NewVideo {
             description: input.description,
             visibility: input.visibility,
             publish_at: input.publish_at,
-            unpublish_at: input.unpublish_at,
-            language: input.language,
-            license: input.license,
-            category_id: opt_id(input.category_id.as_ref(), "Category")?,
-            tag_ids: ids(input.tag_ids, "Tag")?.unwrap_or_default(),
-            chapters: chapters(input.chapters).unwrap_or_default(),
+            details: VideoDetails::try_from(input.details)?,
         })
     }
 }
@@ -180,10 +200,12 @@ impl UpdateVideoInput {
     pub fn into_changes(self) -> AppResult<(uuid::Uuid, VideoChanges)> {
         let id = from_global(&self.id, "Video")?;
         let changes = VideoChanges {
-            title: self.title,
-            slug: self.slug,
-            description: self.description,
-            visibility: self.visibility,
+            common: CommonChanges {
+                title: self.title,
+                slug: self.slug,
+                description: self.description,
+                visibility: self.visibility,
+            },
             publish_at: maybe(self.publish_at, Ok)?,
             unpublish_at: maybe(self.unpublish_at, Ok)?,
             language: maybe(self.language, Ok)?,

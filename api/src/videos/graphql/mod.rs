@@ -17,7 +17,7 @@ pub use bulk::{
 };
 pub use inputs::{
     CreateVideoInput, DeleteVideoInput, MoveVideoInput, PublishVideoInput, UpdateVideoInput,
-    VideoFilter, VideoPayload, chapters,
+    VideoDetailsInput, VideoFilter, VideoPayload, chapters,
 };
 pub use resolvers::{VideosMutation, VideosQuery, list};
 

@@ -3,7 +3,6 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 
-use super::bulk::bulk;
 use super::{
     BulkAddVideosToPlaylistInput, BulkMoveVideosInput, BulkSetVideoVisibilityInput,
     BulkVideosInput, BulkVideosPayload, CreateVideoInput, DeleteVideoInput, MoveVideoInput,
@@ -12,10 +11,13 @@ use super::{
 use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
 use crate::content;
+use crate::content::CommonChanges;
 use crate::error::AppResult;
-use crate::graphql::pagination::{ListCount, OrderBy};
+use crate::graphql::bulk;
+use crate::graphql::items;
+use crate::graphql::pagination::{ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::{from_global, to_global};
-use crate::graphql::shapes::{DeletePayload, Lookup};
+use crate::graphql::shapes::DeletePayload;
 use crate::graphql::{app, loaders, viewer};
 use crate::videos::entity::video;
 use crate::videos::service::{self, NewVideo, VideoChanges};
@@ -23,10 +25,8 @@ use crate::videos::service::{self, NewVideo, VideoChanges};
 /// The video list behind `videos` and `Channel.videos`.
 pub async fn list(
     ctx: &Context<'_>,
-    first: Option<i32>,
-    after: Option<String>,
     filter: Option<VideoFilter>,
-    order_by: Option<OrderBy>,
+    request: PageRequest,
 ) -> AppResult<Connection<String, Video, ListCount>> {
     let mut query = filter.unwrap_or_default().into_query(&viewer(ctx))?;
     let nodes = crate::graphql::loaders::nodes_of(ctx.look_ahead());
@@ -35,18 +35,10 @@ pub async fn list(
             .iter()
             .any(|f| n.field(f).exists())
     });
-    let page = service::list(
-        &app(ctx)?.db,
-        &viewer(ctx),
-        query,
-        order_by.unwrap_or_default(),
-        first,
-        after.as_deref(),
-    )
-    .await?;
+    let page = service::list(&app(ctx)?.db, &viewer(ctx), query, &request).await?;
     let rows: Vec<&video::Model> = page.rows.iter().map(|(_, m)| m).collect();
     loaders(ctx)?.prefetch_videos(&nodes, &rows).await?;
-    Ok(page.connection(after.is_some(), Video))
+    Ok(request.connection(page, Video))
 }
 
 /// Video queries.
@@ -64,15 +56,12 @@ impl VideosQuery {
         channel_slug: Option<String>,
         slug: Option<String>,
     ) -> AppResult<Option<Video>> {
-        let db = &app(ctx)?.db;
-        let viewer = viewer(ctx);
         // `/watch/{uuid}` URLs carry the bare UUID.
         let id = id.map(|id| match uuid::Uuid::try_parse(&id) {
             Ok(uuid) => to_global("Video", uuid),
             Err(_) => id,
         });
-        let lookup = Lookup::of("Video", id, channel_slug, slug)?;
-        let found = lookup.find::<video::Entity>(db, &viewer).await?;
+        let found = items::find::<video::Entity>(ctx, id, channel_slug, slug).await?;
         Ok(found.map(Video))
     }
 
@@ -86,7 +75,7 @@ impl VideosQuery {
         filter: Option<VideoFilter>,
         order_by: Option<OrderBy>,
     ) -> AppResult<Connection<String, Video, ListCount>> {
-        list(ctx, first, after, filter, order_by).await
+        list(ctx, filter, PageRequest::new(first, after, order_by)).await
     }
 }
 
@@ -137,11 +126,7 @@ impl VideosMutation {
         ctx: &Context<'_>,
         input: PublishVideoInput,
     ) -> AppResult<VideoPayload> {
-        let id = from_global(&input.id, "Video")?;
-        let video =
-            content::item::publish::<video::Entity>(&app(ctx)?.db, &viewer(ctx), id, input.at)
-                .await?;
-        Ok(VideoPayload::from(video))
+        items::publish::<video::Entity, _>(ctx, &input.id, input.at).await
     }
 
     /// Unpublishes a video now or at a later time.
@@ -151,11 +136,7 @@ impl VideosMutation {
         ctx: &Context<'_>,
         input: PublishVideoInput,
     ) -> AppResult<VideoPayload> {
-        let id = from_global(&input.id, "Video")?;
-        let video =
-            content::item::unpublish::<video::Entity>(&app(ctx)?.db, &viewer(ctx), id, input.at)
-                .await?;
-        Ok(VideoPayload::from(video))
+        items::unpublish::<video::Entity, _>(ctx, &input.id, input.at).await
     }
 
     /// Deletes a video.
@@ -165,9 +146,7 @@ impl VideosMutation {
         ctx: &Context<'_>,
         input: DeleteVideoInput,
     ) -> AppResult<DeletePayload> {
-        let id = from_global(&input.id, "Video")?;
-        content::item::delete_with_media::<video::Entity>(app(ctx)?, &viewer(ctx), id).await?;
-        Ok(DeletePayload::of(input.id))
+        items::delete_with_media::<video::Entity>(ctx, input.id).await
     }
 
     /// Moves a video to another channel. The caller must manage both channels. The slug stays
@@ -192,14 +171,7 @@ impl VideosMutation {
         ctx: &Context<'_>,
         input: BulkVideosInput,
     ) -> AppResult<BulkVideosPayload> {
-        let db = &app(ctx)?.db;
-        let viewer = &viewer(ctx);
-        bulk(input.ids, move |id| async move {
-            content::item::publish::<video::Entity>(db, viewer, id, None)
-                .await
-                .map(Some)
-        })
-        .await
+        bulk::publish::<video::Entity, _>(ctx, input.ids).await
     }
 
     /// Unpublishes videos now, each like `unpublishVideo`: one result per ID in input order.
@@ -209,14 +181,7 @@ impl VideosMutation {
         ctx: &Context<'_>,
         input: BulkVideosInput,
     ) -> AppResult<BulkVideosPayload> {
-        let db = &app(ctx)?.db;
-        let viewer = &viewer(ctx);
-        bulk(input.ids, move |id| async move {
-            content::item::unpublish::<video::Entity>(db, viewer, id, None)
-                .await
-                .map(Some)
-        })
-        .await
+        bulk::unpublish::<video::Entity, _>(ctx, input.ids).await
     }
 
     /// Sets the visibility of videos: one result per ID in input order.
@@ -229,9 +194,9 @@ impl VideosMutation {
         let db = &app(ctx)?.db;
         let viewer = &viewer(ctx);
         let visibility = input.visibility;
-        bulk(input.ids, move |id| async move {
+        bulk::each::<video::Entity, _, _>(input.ids, move |id| async move {
             let changes = VideoChanges {
-                visibility: Some(visibility),
+                common: CommonChanges::visibility(visibility),
                 ..VideoChanges::default()
             };
             service::update(db, viewer, id, changes).await.map(Some)
@@ -250,7 +215,7 @@ impl VideosMutation {
         let db = &app(ctx)?.db;
         let viewer = &viewer(ctx);
         let playlist_id = from_global(&input.playlist_id, "Playlist")?;
-        bulk(input.ids, move |id| async move {
+        bulk::each::<video::Entity, _, _>(input.ids, move |id| async move {
             crate::playlists::service::add_item(db, viewer, playlist_id, id, None).await?;
             content::find::<video::Entity>(db, viewer, id).await
         })
@@ -267,7 +232,7 @@ impl VideosMutation {
         let db = &app(ctx)?.db;
         let viewer = &viewer(ctx);
         let channel_id = from_global(&input.channel_id, "Channel")?;
-        bulk(input.ids, move |id| async move {
+        bulk::each::<video::Entity, _, _>(input.ids, move |id| async move {
             service::move_to_channel(db, viewer, id, channel_id)
                 .await
                 .map(Some)
@@ -283,12 +248,6 @@ impl VideosMutation {
         ctx: &Context<'_>,
         input: BulkVideosInput,
     ) -> AppResult<BulkVideosPayload> {
-        let app = app(ctx)?;
-        let viewer = &viewer(ctx);
-        bulk(input.ids, move |id| async move {
-            content::item::delete_with_media::<video::Entity>(app, viewer, id).await?;
-            Ok(None)
-        })
-        .await
+        bulk::delete::<video::Entity, _>(ctx, input.ids).await
     }
 }

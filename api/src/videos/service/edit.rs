@@ -20,6 +20,7 @@ use crate::webhooks::outbox::{self, Change};
 
 content::item!(
     video,
+    node: "Video",
     search: SearchKind::Video,
     record: outbox::video,
     managed: get_managed,
@@ -35,18 +36,19 @@ pub async fn create(
 ) -> AppResult<video::Model> {
     let (title, description) =
         content::new_text(&input.title, input.slug.as_deref(), input.description)?;
-    let language = input
+    let details = input.details;
+    let language = details
         .language
         .as_deref()
         .map(content::language)
         .transpose()?;
-    let license = check_license(input.license)?;
-    content::check_window(input.publish_at, input.unpublish_at)?;
-    let chapters = check_chapters(input.chapters)?;
+    let license = check_license(details.license)?;
+    content::check_window(input.publish_at, details.unpublish_at)?;
+    let chapters = check_chapters(details.chapters)?;
     let txn = crate::db::begin_write(db).await?;
     content::require_channel(&txn, viewer, input.channel_id).await?;
-    check_category(&txn, input.category_id).await?;
-    let tag_ids = check_tags(&txn, input.tag_ids).await?;
+    check_category(&txn, details.category_id).await?;
+    let tag_ids = check_tags(&txn, details.tag_ids).await?;
     let slug = content::free_slug::<video::Entity>(
         &txn,
         input.slug.as_deref(),
@@ -64,17 +66,13 @@ pub async fn create(
         description,
         // Server-owned: the media pipeline moves it on once a file is attached.
         status: Status::Draft.as_str().into(),
-        visibility: input
-            .visibility
-            .unwrap_or(Visibility::Public)
-            .as_str()
-            .into(),
+        visibility: Visibility::of_new(input.visibility),
         publish_at: input.publish_at,
-        unpublish_at: input.unpublish_at,
+        unpublish_at: details.unpublish_at,
         duration_secs: None,
         language,
         license,
-        category_id: input.category_id,
+        category_id: details.category_id,
         view_count: 0,
         like_count: 0,
         comment_count: 0,
@@ -124,15 +122,7 @@ pub async fn update(
     let unpublish_at = changes.unpublish_at.unwrap_or(current.unpublish_at);
     content::check_window(publish_at, unpublish_at)?;
     let mut active = current.into_active_model();
-    let slug = content::set_text(
-        &mut active,
-        changes.title,
-        changes.slug,
-        changes.description,
-    )?;
-    if let Some(v) = changes.visibility {
-        active.visibility = Set(v.as_str().into());
-    }
+    let slug = content::set_text(&mut active, changes.common)?;
     active.publish_at = Set(publish_at);
     active.unpublish_at = Set(unpublish_at);
     if let Some(l) = changes.language {

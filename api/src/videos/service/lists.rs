@@ -10,10 +10,9 @@ use uuid::Uuid;
 
 use super::VideoQuery;
 
-use crate::channels::entity::channel;
 use crate::content;
 use crate::error::AppResult;
-use crate::graphql::pagination::{self, OrderBy, Page};
+use crate::graphql::pagination::{Page, PageRequest};
 use crate::taxonomy::entity::video_tag;
 use crate::videos::entity::video;
 use crate::visibility::{self, Reach, Viewer};
@@ -55,22 +54,13 @@ pub async fn list(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     query: VideoQuery,
-    order: OrderBy,
-    first: Option<i32>,
-    after: Option<&str>,
+    page: &PageRequest,
 ) -> AppResult<Page<video::Model>> {
     let (mut select, list) =
-        content::listed::<video::Entity>(viewer, "videos", order, query.channel_id);
+        content::listed::<video::Entity>(viewer, "videos", page.order, query.channel_id);
     if let Some(manager) = &query.managed_by {
-        select = select.filter(
-            video::Column::ChannelId.in_subquery(
-                Query::select()
-                    .column((channel::Entity, channel::Column::Id))
-                    .from(channel::Entity)
-                    .cond_where(visibility::managed_channels(manager))
-                    .to_owned(),
-            ),
-        );
+        let managed = visibility::managed_channel_ids(manager);
+        select = select.filter(video::Column::ChannelId.in_subquery(managed));
     }
     if let Some(t) = query.tag_id {
         select = select.filter(
@@ -107,8 +97,8 @@ pub async fn list(
     if query.without_texts {
         select = without_texts(select);
     }
-    let (sort, key_of) = crate::videos::ranking::sort(order);
-    pagination::fetch(db, select, &list, &sort, key_of, first, after).await
+    let (sort, key_of) = crate::videos::ranking::sort(page.order);
+    page.fetch(db, select, &list, &sort, key_of).await
 }
 
 #[cfg(test)]

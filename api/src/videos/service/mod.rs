@@ -20,6 +20,7 @@ pub use rules::{
     require_publishable,
 };
 
+use crate::content;
 use crate::visibility::{Status, Viewer, Visibility};
 
 /// A chapter: a titled start time.
@@ -33,7 +34,7 @@ pub struct Chapter {
 }
 
 /// What a new video is made of.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewVideo {
     /// The owning channel.
     pub channel_id: Uuid,
@@ -47,6 +48,16 @@ pub struct NewVideo {
     pub visibility: Option<Visibility>,
     /// Start of the publish window; `None`: unpublished.
     pub publish_at: Option<DateTime<Utc>>,
+    /// The rest: the window's end, language, license, category, tags, chapters.
+    pub details: VideoDetails,
+}
+
+/// What a new video may be given besides its channel, text, visibility and the start of its
+/// window: the same for `createVideo` and for the draft a direct upload makes (whose stored
+/// settings hold it, flattened, in camelCase).
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoDetails {
     /// End of the publish window.
     pub unpublish_at: Option<DateTime<Utc>>,
     /// BCP 47 language tag.
@@ -56,22 +67,18 @@ pub struct NewVideo {
     /// Category.
     pub category_id: Option<Uuid>,
     /// Tags.
+    #[serde(default)]
     pub tag_ids: Vec<Uuid>,
     /// Chapters.
+    #[serde(default)]
     pub chapters: Vec<Chapter>,
 }
 
 /// Changes to a video: `None` leaves a field, `Some(None)` clears a nullable one.
 #[derive(Debug, Clone, Default)]
 pub struct VideoChanges {
-    /// New title.
-    pub title: Option<String>,
-    /// New slug.
-    pub slug: Option<String>,
-    /// New description.
-    pub description: Option<String>,
-    /// New visibility.
-    pub visibility: Option<Visibility>,
+    /// New title, slug, description and visibility.
+    pub common: content::CommonChanges,
     /// New window start.
     pub publish_at: Option<Option<DateTime<Utc>>>,
     /// New window end.
