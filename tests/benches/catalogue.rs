@@ -10,6 +10,9 @@
 //! 3. p50/p99 latency of a watch-page query (video, channel, chapters, 12 related videos);
 //! 4. latency of page 1000 of the public list as a ratio to page 1.
 //!
+//! With `PROJECTOR_BENCH_CALLGRIND=<directory>` it counts instructions per request instead
+//! (`catalogue_parts/count.rs`): figures a loaded machine does not change.
+//!
 //! Run with `scripts/bench` (or `cargo bench -p projector-tests --bench catalogue`; needs `wrk`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -30,6 +33,8 @@ use uuid::Uuid;
 
 #[path = "catalogue_parts/baseline.rs"]
 mod baseline;
+#[path = "catalogue_parts/count.rs"]
+mod count;
 #[path = "catalogue_parts/report.rs"]
 mod report;
 #[path = "catalogue_parts/server.rs"]
@@ -222,6 +227,11 @@ fn main() {
         );
         (router, sample)
     });
+    // Counting mode: instructions per request under callgrind, nothing else (see count.rs).
+    if let Some(out) = count::requested() {
+        count::run(&runtime, &url, dir.path(), &out);
+        return;
+    }
     // The uncached server, in a process of its own: cold start (best of 3) and idle memory.
     let mut starts = Vec::new();
     for _ in 0..2 {

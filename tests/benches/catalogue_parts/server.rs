@@ -13,6 +13,9 @@ use projector_tests::test_config;
 
 const SERVE: &str = "PROJECTOR_BENCH_SERVE";
 const DIR: &str = "PROJECTOR_BENCH_DIR";
+/// A page (JSON) for the async-graphql baseline: the child also serves `/bare` and
+/// `/baseline` beside the app, for the instruction counts (`count.rs`).
+const ROUTES: &str = "PROJECTOR_BENCH_ROUTES";
 
 /// In the child: serves and never returns. In the bench itself: does nothing.
 pub fn serve_if_asked() {
@@ -35,6 +38,9 @@ pub fn serve_if_asked() {
         config.graphql.public_cache_ttl_ms = 0;
         // Throughput from one address: the API rate limits would refuse most of it.
         config.rate_limits.enabled = false;
+        if let Some(page) = std::env::var_os(ROUTES) {
+            return serve_with_baselines(config, &PathBuf::from(page)).await;
+        }
         let app = projector_api::Application::build(config)
             .await
             .expect("build the app");
@@ -44,6 +50,32 @@ pub fn serve_if_asked() {
             .expect("serve");
     });
     std::process::exit(0);
+}
+
+/// The app with a bare axum handler (`GET /bare`) and async-graphql serving `page` from memory
+/// (`POST /baseline`) beside it, outside its layers, as in the `http` bench.
+async fn serve_with_baselines(config: projector_api::Config, page: &Path) {
+    use axum::Json;
+    use axum::routing::get;
+    let page: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(page).expect("read the page"))
+            .expect("a JSON page");
+    let version = env!("CARGO_PKG_VERSION");
+    let router = projector_api::build_app(config)
+        .await
+        .expect("build the app")
+        .route(
+            "/bare",
+            get(move || async move { Json(serde_json::json!({ "data": { "version": version } })) }),
+        )
+        .merge(crate::baseline::router(&page));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    println!("listening {}", listener.local_addr().expect("address"));
+    projector_api::serve(listener, router, std::future::pending())
+        .await
+        .expect("serve");
 }
 
 /// A server process, killed when dropped.
@@ -58,10 +90,32 @@ pub struct Server {
 impl Server {
     /// Starts a server on `url` (data under `dir`) and waits until `/readyz` answers 200.
     pub fn start(url: &str, dir: &Path) -> Self {
-        let started = Instant::now();
-        let mut child = Command::new(std::env::current_exe().expect("own path"))
+        let mut command = Command::new(std::env::current_exe().expect("own path"));
+        command.env(SERVE, url).env(DIR, dir);
+        Self::spawn(command)
+    }
+
+    /// Starts a server under `valgrind --tool=callgrind` (dumps into `out`), serving the
+    /// baselines beside the app with `page` (see [`serve_with_baselines`]).
+    pub fn start_counted(url: &str, dir: &Path, page: &Path, out: &Path) -> Self {
+        let mut command = Command::new("valgrind");
+        command
+            .arg("--tool=callgrind")
+            .arg("--dump-instr=no")
+            .arg(format!(
+                "--callgrind-out-file={}/callgrind.out.%p",
+                out.display()
+            ))
+            .arg(std::env::current_exe().expect("own path"))
             .env(SERVE, url)
             .env(DIR, dir)
+            .env(ROUTES, page);
+        Self::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Self {
+        let started = Instant::now();
+        let mut child = command
             .stdout(Stdio::piped())
             .spawn()
             .expect("start the server process");
@@ -100,6 +154,20 @@ impl Server {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .expect("VmRSS");
         kib / 1024.0
+    }
+
+    /// `VmRSS`, `RssAnon` and `RssFile` of the process now (what it allocated, and the pages
+    /// of its binary and libraries it has touched), in MiB.
+    pub fn rss_parts(&self) -> [f64; 3] {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("read /proc status");
+        ["VmRSS:", "RssAnon:", "RssFile:"].map(|field| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(field))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+                .map_or(0.0, |kib| kib / 1024.0)
+        })
     }
 
     /// Runs `load` while sampling resident memory every 100 ms; returns its result and the
