@@ -14,7 +14,11 @@ use std::collections::HashMap;
 
 use async_graphql::Lookahead;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, QueryTrait, Select,
+};
 use uuid::Uuid;
 
 use crate::channels::entity::channel;
@@ -242,12 +246,14 @@ impl Loader<Uuid> for VideoTags {
     type Error = AppError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let links = video_tag::Entity::find()
-            .filter(video_tag::Column::VideoId.is_in(keys.iter().copied()))
-            .all(&self.0)
-            .await?;
-        let pairs = links.into_iter().map(|l| (l.video_id, l.tag_id)).collect();
-        every_key(keys, group_tags(&self.0, pairs).await?)
+        let grouped = tags_by_owner::<video_tag::Entity>(
+            &self.0,
+            video_tag::Column::VideoId,
+            video_tag::Column::TagId,
+            keys,
+        )
+        .await?;
+        every_key(keys, grouped)
     }
 }
 
@@ -259,15 +265,13 @@ impl Loader<Uuid> for EpisodeTags {
     type Error = AppError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let links = episode_tag::Entity::find()
-            .filter(episode_tag::Column::EpisodeId.is_in(keys.iter().copied()))
-            .all(&self.0)
-            .await?;
-        let pairs = links
-            .into_iter()
-            .map(|l| (l.episode_id, l.tag_id))
-            .collect();
-        group_tags(&self.0, pairs).await
+        tags_by_owner::<episode_tag::Entity>(
+            &self.0,
+            episode_tag::Column::EpisodeId,
+            episode_tag::Column::TagId,
+            keys,
+        )
+        .await
     }
 }
 
@@ -282,32 +286,76 @@ fn every_key(
     Ok(grouped)
 }
 
-/// Fetches the tags of `(owner, tag)` pairs in one statement and groups them by owner, by name.
-async fn group_tags(
+/// The column naming a tag's owner in [`tags_query`]'s rows.
+const OWNER: &str = "owner_id";
+
+/// The tags of `owners` through the link table of `owner` and `tag` (its columns), in one
+/// statement: each tag row once per owner, with the owner's id as [`OWNER`].
+pub fn tags_query<L: EntityTrait>(
+    owner: L::Column,
+    tag_column: L::Column,
+    owners: impl IntoIterator<Item = Uuid>,
+) -> Select<tag::Entity> {
+    let mut select = tag::Entity::find()
+        .column_as(Expr::col((L::default(), owner)), OWNER)
+        .filter(Expr::col((L::default(), owner)).is_in(owners));
+    QueryTrait::query(&mut select).inner_join(
+        L::default(),
+        Expr::col((L::default(), tag_column)).equals((tag::Entity, tag::Column::Id)),
+    );
+    select
+}
+
+/// Fetches the tags of `keys` (owners, through the link table of `owner` and `tag`) in one
+/// statement and groups them by owner, by name.
+async fn tags_by_owner<L: EntityTrait>(
     db: &DatabaseConnection,
-    pairs: Vec<(Uuid, Uuid)>,
+    owner: L::Column,
+    tag_column: L::Column,
+    keys: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<tag::Model>>, AppError> {
-    if pairs.is_empty() {
+    if keys.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut tag_ids: Vec<Uuid> = pairs.iter().map(|(_, t)| *t).collect();
-    tag_ids.sort();
-    tag_ids.dedup();
-    let tags: HashMap<Uuid, tag::Model> = tag::Entity::find()
-        .filter(tag::Column::Id.is_in(tag_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
-    let mut grouped: HashMap<Uuid, Vec<tag::Model>> = HashMap::new();
-    for (owner, tag_id) in pairs {
-        if let Some(t) = tags.get(&tag_id) {
-            grouped.entry(owner).or_default().push(t.clone());
-        }
+    let statement =
+        tags_query::<L>(owner, tag_column, keys.iter().copied()).build(db.get_database_backend());
+    let mut grouped: HashMap<Uuid, Vec<tag::Model>> = HashMap::with_capacity(keys.len());
+    for row in db.query_all(statement).await? {
+        let id: Uuid = row.try_get("", OWNER)?;
+        grouped
+            .entry(id)
+            .or_default()
+            .push(tag::Model::from_query_result(&row, "")?);
     }
     for list in grouped.values_mut() {
         list.sort_by(|a, b| a.name.cmp(&b.name));
     }
     Ok(grouped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::DbBackend;
+
+    #[test]
+    fn a_page_s_tags_come_with_their_links_in_one_joined_statement() {
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let sql = tags_query::<video_tag::Entity>(
+                video_tag::Column::VideoId,
+                video_tag::Column::TagId,
+                [Uuid::nil()],
+            )
+            .build(backend)
+            .to_string();
+            let join = "INNER JOIN \"video_tags\" ON \"video_tags\".\"tag_id\" = \"tags\".\"id\"";
+            assert!(sql.contains(join), "{sql}");
+            assert!(
+                sql.contains("\"video_tags\".\"video_id\" AS \"owner_id\""),
+                "{sql}"
+            );
+            assert!(sql.contains("\"video_tags\".\"video_id\" IN ("), "{sql}");
+            assert!(sql.contains("\"tags\".\"name\""), "{sql}");
+        }
+    }
 }
