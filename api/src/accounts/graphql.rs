@@ -16,7 +16,7 @@ pub use super::tokens_graphql::{
     RevokeApiTokenPayload,
 };
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::ListCount;
+use crate::graphql::pagination::{Cursor, ListCount};
 use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::{app, principal};
 use crate::state::Ctx;
@@ -286,7 +286,7 @@ impl AccountsQuery {
         first: Option<i32>,
         after: Option<String>,
         filter: Option<UserFilter>,
-    ) -> AppResult<Connection<String, User, ListCount>> {
+    ) -> AppResult<Connection<Cursor, User, ListCount>> {
         let app = app(ctx)?;
         let f = filter.unwrap_or_default();
         let page = service::list_users(

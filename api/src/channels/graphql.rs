@@ -147,7 +147,7 @@ impl Channel {
         after: Option<String>,
         filter: Option<VideoFilter>,
         order_by: Option<OrderBy>,
-    ) -> AppResult<Connection<String, Video, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Video, ListCount>> {
         let mut filter = filter.unwrap_or_default();
         filter.channel = Some(to_global("Channel", self.0.id));
         let request = PageRequest::new(first, after, order_by);
@@ -160,7 +160,7 @@ impl Channel {
         first: Option<i32>,
         after: Option<String>,
         order_by: Option<OrderBy>,
-    ) -> AppResult<Connection<String, Playlist, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Playlist, ListCount>> {
         let filter = PlaylistFilter {
             channel: Some(to_global("Channel", self.0.id)),
             ..PlaylistFilter::default()
@@ -175,7 +175,7 @@ impl Channel {
         first: Option<i32>,
         after: Option<String>,
         order_by: Option<OrderBy>,
-    ) -> AppResult<Connection<String, Podcast, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Podcast, ListCount>> {
         let filter = PodcastFilter {
             channel: Some(to_global("Channel", self.0.id)),
             ..PodcastFilter::default()
@@ -282,7 +282,7 @@ impl ChannelsQuery {
         after: Option<String>,
         filter: Option<ChannelListFilter>,
         order_by: Option<OrderBy>,
-    ) -> AppResult<Connection<String, Channel, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Channel, ListCount>> {
         let db = &app(ctx)?.db;
         let filter = filter.unwrap_or_default();
         let request = PageRequest::new(first, after, order_by);

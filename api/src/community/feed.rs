@@ -156,7 +156,7 @@ pub async fn page(
                 key: Key::Time(time),
                 id,
             };
-            (cursor.encode(), row)
+            (cursor, row)
         })
         .collect();
     Ok(Page {

@@ -18,7 +18,7 @@ use crate::accounts::auth::{ClientAddr, RoleGuard};
 use crate::channels::graphql::Channel;
 use crate::config::Registration;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::ListCount;
+use crate::graphql::pagination::{Cursor, ListCount};
 use crate::graphql::relay::{decode, from_global};
 use crate::graphql::{app, loaders, principal, viewer};
 use crate::podcasts::graphql::Episode;
@@ -193,7 +193,7 @@ impl CommunityQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, FeedItem, ListCount>> {
+    ) -> AppResult<Connection<Cursor, FeedItem, ListCount>> {
         let app = app(ctx)?;
         let user = user_id(ctx)?;
         let page = feed::page(&app.db, user, first, after.as_deref()).await?;
@@ -211,7 +211,7 @@ impl CommunityQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, WatchHistoryEntry, ListCount>> {
+    ) -> AppResult<Connection<Cursor, WatchHistoryEntry, ListCount>> {
         let app = app(ctx)?;
         let user = user_id(ctx)?;
         let page = history::history(&app.db, user, first, after.as_deref()).await?;

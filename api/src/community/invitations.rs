@@ -13,7 +13,7 @@ use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
 use crate::error::{AppError, AppResult};
 use crate::graphql::app;
-use crate::graphql::pagination::{self, Key, ListCount, Page, Sort};
+use crate::graphql::pagination::{self, Cursor, Key, ListCount, Page, Sort};
 use crate::graphql::relay::{from_global, to_global};
 
 /// One page of every invitation, newest first.
@@ -134,7 +134,7 @@ impl InvitationsQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, Invitation, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Invitation, ListCount>> {
         let page = list(&app(ctx)?.db, first, after.as_deref()).await?;
         Ok(page.connection(after.is_some(), Invitation::from))
     }

@@ -304,8 +304,23 @@ impl PageRequest {
         &self,
         page: Page<M>,
         node: impl Fn(M) -> N,
-    ) -> Connection<String, N, ListCount> {
+    ) -> Connection<Cursor, N, ListCount> {
         page.connection(self.after.is_some(), node)
+    }
+}
+
+/// A page's rows carry their cursors unencoded: a cursor is encoded (JSON, checksum, base64)
+/// only when an answer shows it (`edges { cursor }`, `pageInfo`'s two), not for every row.
+impl async_graphql::connection::CursorType for Cursor {
+    type Error = &'static str;
+
+    fn decode_cursor(_: &str) -> Result<Self, Self::Error> {
+        // Resolvers take `after` as text and decode it with its list (`Cursor::decode`).
+        Err("a cursor is decoded with the list it belongs to")
+    }
+
+    fn encode_cursor(&self) -> String {
+        self.encode()
     }
 }
 
@@ -313,7 +328,7 @@ impl PageRequest {
 #[derive(Debug)]
 pub struct Page<M> {
     /// Rows with their cursors, in order.
-    pub rows: Vec<(String, M)>,
+    pub rows: Vec<(Cursor, M)>,
     /// Whether rows follow the last one.
     pub has_next: bool,
     /// Counts the whole list (without the cursor), run only if `totalCount` is asked for.
@@ -326,7 +341,7 @@ impl<M> Page<M> {
         self,
         has_previous: bool,
         node: impl Fn(M) -> N,
-    ) -> Connection<String, N, ListCount> {
+    ) -> Connection<Cursor, N, ListCount> {
         let mut connection =
             Connection::with_additional_fields(has_previous, self.has_next, self.count);
         connection
@@ -369,7 +384,7 @@ where
                 key,
                 id,
             };
-            (cursor.encode(), m)
+            (cursor, m)
         })
         .collect();
     Ok(Page {

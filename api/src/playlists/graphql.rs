@@ -12,7 +12,7 @@ use crate::channels::graphql::Channel;
 use crate::content;
 use crate::error::{AppError, AppResult};
 use crate::graphql::items;
-use crate::graphql::pagination::{ListCount, OrderBy, PageRequest};
+use crate::graphql::pagination::{Cursor, ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::shapes::{DeletePayload, id_input, item_payload, opt_id};
 use crate::graphql::{app, loaders, viewer};
@@ -125,7 +125,7 @@ impl Playlist {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, PlaylistItem, ListCount>> {
+    ) -> AppResult<Connection<Cursor, PlaylistItem, ListCount>> {
         let page = service::items(
             &app(ctx)?.db,
             &viewer(ctx),
@@ -164,7 +164,7 @@ pub async fn list(
     ctx: &Context<'_>,
     filter: Option<PlaylistFilter>,
     request: PageRequest,
-) -> AppResult<Connection<String, Playlist, ListCount>> {
+) -> AppResult<Connection<Cursor, Playlist, ListCount>> {
     let f = filter.unwrap_or_default();
     let query = PlaylistQuery {
         channel_id: opt_id(f.channel.as_ref(), "Channel")?,
@@ -280,7 +280,7 @@ impl PlaylistsQuery {
         after: Option<String>,
         filter: Option<PlaylistFilter>,
         order_by: Option<OrderBy>,
-    ) -> AppResult<Connection<String, Playlist, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Playlist, ListCount>> {
         list(ctx, filter, PageRequest::new(first, after, order_by)).await
     }
 }

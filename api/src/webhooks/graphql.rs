@@ -12,7 +12,7 @@ use crate::accounts::Role;
 use crate::accounts::auth::RoleGuard;
 use crate::error::AppResult;
 use crate::graphql::app;
-use crate::graphql::pagination::ListCount;
+use crate::graphql::pagination::{Cursor, ListCount};
 use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::shapes::DeletePayload;
 
@@ -71,7 +71,7 @@ impl WebhookEndpoint {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, WebhookDelivery, ListCount>> {
+    ) -> AppResult<Connection<Cursor, WebhookDelivery, ListCount>> {
         let page = endpoints::deliveries(&app(ctx)?.db, self.uuid, first, after.as_deref()).await?;
         Ok(page.connection(after.is_some(), WebhookDelivery::from))
     }

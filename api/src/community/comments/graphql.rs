@@ -13,7 +13,7 @@ use crate::community::entity::{comment, comment_ban};
 use crate::error::AppResult;
 use crate::graphql::bulk::bulk_payload;
 use crate::graphql::context::loaders;
-use crate::graphql::pagination::{ListCount, Page};
+use crate::graphql::pagination::{Cursor, ListCount, Page};
 use crate::graphql::relay::to_global;
 use crate::graphql::{app, principal, viewer};
 use crate::podcasts::graphql::Episode;
@@ -189,7 +189,7 @@ impl Comment {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, Comment, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Comment, ListCount>> {
         let db = &app(ctx)?.db;
         let page =
             threads::replies(db, &self.reader, self.model.id, first, after.as_deref()).await?;
@@ -203,7 +203,7 @@ pub async fn connection(
     reader: &Reader,
     page: Page<comment::Model>,
     has_previous: bool,
-) -> AppResult<Connection<String, Comment, ListCount>> {
+) -> AppResult<Connection<Cursor, Comment, ListCount>> {
     let names = author_names(db, &page.rows.iter().map(|(_, m)| m).collect::<Vec<_>>()).await?;
     Ok(page.connection(has_previous, |model| Comment {
         author: model.author_id.and_then(|a| names.get(&a).cloned()),
@@ -234,7 +234,7 @@ pub async fn item_comments(
     order: CommentOrder,
     first: Option<i32>,
     after: Option<String>,
-) -> AppResult<Connection<String, Comment, ListCount>> {
+) -> AppResult<Connection<Cursor, Comment, ListCount>> {
     let db = &app(ctx)?.db;
     let who = viewer(ctx);
     let reader = Reader {

@@ -17,7 +17,7 @@ use crate::accounts::auth::RoleGuard;
 use crate::channels::graphql::Channel;
 use crate::error::{AppError, AppResult};
 use crate::graphql::bulk::{self, Outcome};
-use crate::graphql::pagination::ListCount;
+use crate::graphql::pagination::{Cursor, ListCount};
 use crate::graphql::relay::{decode, from_global};
 use crate::graphql::{app, principal, viewer};
 use crate::visibility::Viewer;
@@ -136,7 +136,7 @@ impl CommentsQuery {
         channel_id: Option<ID>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, Comment, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Comment, ListCount>> {
         let db = &app(ctx)?.db;
         let who = viewer(ctx);
         let channel = channel_id.map(|c| from_global(&c, "Channel")).transpose()?;
@@ -153,7 +153,7 @@ impl CommentsQuery {
         channel_id: ID,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, CommentBan, ListCount>> {
+    ) -> AppResult<Connection<Cursor, CommentBan, ListCount>> {
         let db = &app(ctx)?.db;
         let channel = from_global(&channel_id, "Channel")?;
         let page = moderation::bans(db, &viewer(ctx), channel, first, after.as_deref()).await?;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::Podcast;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{ListCount, PageRequest};
+use crate::graphql::pagination::{Cursor, ListCount, PageRequest};
 use crate::graphql::relay::to_global;
 use crate::graphql::{app, loaders, viewer};
 use crate::podcasts::EpisodeType;
@@ -23,7 +23,7 @@ pub(super) async fn list_episodes(
     ctx: &Context<'_>,
     query: service::EpisodeQuery,
     request: PageRequest,
-) -> AppResult<Connection<String, Episode, ListCount>> {
+) -> AppResult<Connection<Cursor, Episode, ListCount>> {
     let page = service::list_episodes(&app(ctx)?.db, &viewer(ctx), query, &request).await?;
     let rows: Vec<&episode::Model> = page.rows.iter().map(|(_, m)| m).collect();
     loaders(ctx)?
@@ -129,7 +129,7 @@ impl Episode {
         #[graphql(default)] order: crate::community::comments::threads::CommentOrder,
     ) -> AppResult<
         async_graphql::connection::Connection<
-            String,
+            crate::graphql::pagination::Cursor,
             crate::community::comments::graphql::Comment,
             crate::graphql::pagination::ListCount,
         >,

@@ -32,7 +32,7 @@ use super::{PodcastType, itunes};
 use crate::channels::graphql::Channel;
 use crate::content;
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{ListCount, OrderBy, PageRequest};
+use crate::graphql::pagination::{Cursor, ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::to_global;
 use crate::graphql::{app, loaders};
 use crate::visibility::Visibility;
@@ -156,7 +156,7 @@ impl Podcast {
         first: Option<i32>,
         after: Option<String>,
         order_by: Option<OrderBy>,
-    ) -> AppResult<Connection<String, Episode, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Episode, ListCount>> {
         let query = EpisodeQuery {
             podcast_id: Some(self.0.id),
             ..EpisodeQuery::default()

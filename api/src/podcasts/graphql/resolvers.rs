@@ -13,7 +13,7 @@ use crate::accounts::auth::RoleGuard;
 use crate::content;
 use crate::error::{AppError, AppResult};
 use crate::graphql::items;
-use crate::graphql::pagination::{ListCount, OrderBy, PageRequest};
+use crate::graphql::pagination::{Cursor, ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::from_global;
 use crate::graphql::shapes::{DeletePayload, opt_id};
 use crate::graphql::{app, viewer};
@@ -24,7 +24,7 @@ pub async fn list(
     ctx: &Context<'_>,
     filter: Option<PodcastFilter>,
     request: PageRequest,
-) -> AppResult<Connection<String, Podcast, ListCount>> {
+) -> AppResult<Connection<Cursor, Podcast, ListCount>> {
     let query = filter.unwrap_or_default().into_query()?;
     let page = service::list(&app(ctx)?.db, &viewer(ctx), query, &request).await?;
     Ok(request.connection(page, Podcast))
@@ -56,7 +56,7 @@ impl PodcastsQuery {
         after: Option<String>,
         filter: Option<PodcastFilter>,
         order_by: Option<OrderBy>,
-    ) -> AppResult<Connection<String, Podcast, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Podcast, ListCount>> {
         list(ctx, filter, PageRequest::new(first, after, order_by)).await
     }
 
@@ -76,7 +76,7 @@ impl PodcastsQuery {
         after: Option<String>,
         filter: Option<EpisodeFilter>,
         order_by: Option<OrderBy>,
-    ) -> AppResult<Connection<String, Episode, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Episode, ListCount>> {
         let filter = filter.unwrap_or_default();
         let db = &app(ctx)?.db;
         let viewer = viewer(ctx);

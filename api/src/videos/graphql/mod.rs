@@ -196,7 +196,7 @@ impl Video {
         #[graphql(default)] order: crate::community::comments::threads::CommentOrder,
     ) -> AppResult<
         async_graphql::connection::Connection<
-            String,
+            crate::graphql::pagination::Cursor,
             crate::community::comments::graphql::Comment,
             crate::graphql::pagination::ListCount,
         >,

@@ -15,7 +15,7 @@ use crate::content::CommonChanges;
 use crate::error::AppResult;
 use crate::graphql::bulk;
 use crate::graphql::items;
-use crate::graphql::pagination::{ListCount, OrderBy, PageRequest};
+use crate::graphql::pagination::{Cursor, ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::shapes::DeletePayload;
 use crate::graphql::{app, loaders, viewer};
@@ -27,7 +27,7 @@ pub async fn list(
     ctx: &Context<'_>,
     filter: Option<VideoFilter>,
     request: PageRequest,
-) -> AppResult<Connection<String, Video, ListCount>> {
+) -> AppResult<Connection<Cursor, Video, ListCount>> {
     let mut query = filter.unwrap_or_default().into_query(&viewer(ctx))?;
     let nodes = crate::graphql::loaders::nodes_of(ctx.look_ahead());
     query.without_texts = !nodes.iter().any(|n| {
@@ -74,7 +74,7 @@ impl VideosQuery {
         after: Option<String>,
         filter: Option<VideoFilter>,
         order_by: Option<OrderBy>,
-    ) -> AppResult<Connection<String, Video, ListCount>> {
+    ) -> AppResult<Connection<Cursor, Video, ListCount>> {
         list(ctx, filter, PageRequest::new(first, after, order_by)).await
     }
 }
