@@ -29,6 +29,11 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
+        // sqlx pings a pooled connection each time it is taken, and a SQLite connection's ping
+        // is a round trip to its worker thread: one more thread hand-off for every statement
+        // outside a transaction, checking a file that cannot hang up. PostgreSQL keeps the
+        // ping, which notices a server that went away.
+        options.test_before_acquire(false);
         // WAL lets readers run while a writer writes; NORMAL sync is durable in WAL mode except
         // for the last transactions on power loss, the usual trade for an embedded server.
         options.map_sqlx_sqlite_opts(|o| {
@@ -110,4 +115,29 @@ fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
         Some(q) => format!("sqlite://{path}?{q}&mode=rwc"),
         None => format!("sqlite://{path}?mode=rwc"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn a_sqlite_connection_is_not_pinged_each_time_it_is_taken_from_the_pool() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            database_url: secrecy::SecretString::from(format!(
+                "sqlite://{}",
+                dir.path().join("db.sqlite").display()
+            )),
+            ..Config::default()
+        };
+        let db = connect(&config).await.unwrap();
+        let options = db.get_sqlite_connection_pool().options();
+        assert!(!options.get_test_before_acquire());
+        assert_eq!(
+            options.get_max_connections(),
+            config.database_max_connections
+        );
+    }
 }
