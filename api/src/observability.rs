@@ -41,11 +41,28 @@ impl Series {
     }
 }
 
+/// Series by HTTP method, route template and status. Nested by label, so a request finds its
+/// series by borrowed labels and allocates only the first time they occur.
+type HttpSeries = BTreeMap<String, BTreeMap<String, BTreeMap<u16, Series>>>;
+/// Series by GraphQL operation name and outcome.
+type OperationSeries = BTreeMap<String, BTreeMap<String, Series>>;
+
+/// The value at `key`, made (with its key copied) only when missing.
+fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), V::default());
+    }
+    match map.get_mut(key) {
+        Some(value) => value,
+        None => unreachable!("inserted above"),
+    }
+}
+
 /// Request counts and latencies by HTTP route and by GraphQL operation.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    http: Mutex<BTreeMap<(String, String, u16), Series>>,
-    graphql: Mutex<BTreeMap<(String, String), Series>>,
+    http: Mutex<HttpSeries>,
+    graphql: Mutex<OperationSeries>,
     /// SQL statements sent to the database (shared with the connection's metric callback).
     db_statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Upload sources stored from parts streamed while they arrived.
@@ -62,7 +79,8 @@ impl Metrics {
     /// Records one HTTP request.
     pub fn http(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let mut map = self.http.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry((method.to_string(), route.to_string(), status))
+        slot(slot(&mut map, method), route)
+            .entry(status)
             .or_default()
             .observe(elapsed.as_secs_f64());
     }
@@ -70,17 +88,13 @@ impl Metrics {
     /// Records one GraphQL operation; `outcome` is `ok` or `error`.
     pub fn graphql(&self, operation: Option<&str>, outcome: &str, elapsed: Duration) {
         let mut map = self.graphql.lock().unwrap_or_else(|p| p.into_inner());
-        let mut name = sanitize_operation(operation);
-        let known = map
-            .range((name.clone(), String::new())..)
-            .next()
-            .is_some_and(|((n, _), _)| *n == name);
-        if !known && distinct(&map) >= MAX_OPERATION_NAMES {
-            name = "other".into();
-        }
-        map.entry((name, outcome.to_string()))
-            .or_default()
-            .observe(elapsed.as_secs_f64());
+        let name = sanitize_operation(operation);
+        let name = if map.contains_key(name.as_ref()) || map.len() < MAX_OPERATION_NAMES {
+            name.as_ref()
+        } else {
+            "other"
+        };
+        slot(slot(&mut map, name), outcome).observe(elapsed.as_secs_f64());
     }
 
     /// The counter of SQL statements, for the database connection's metric callback. Counting
@@ -161,13 +175,17 @@ impl Metrics {
                 "# HELP projector_http_requests_total HTTP requests served."
             );
             let _ = writeln!(out, "# TYPE projector_http_requests_total counter");
-            for ((method, route, status), s) in map.iter() {
-                let _ = writeln!(
-                    out,
-                    "projector_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {}",
-                    escape(route),
-                    s.count
-                );
+            for (method, routes) in map.iter() {
+                for (route, statuses) in routes {
+                    for (status, s) in statuses {
+                        let _ = writeln!(
+                            out,
+                            "projector_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {}",
+                            escape(route),
+                            s.count
+                        );
+                    }
+                }
             }
             let _ = writeln!(
                 out,
@@ -177,23 +195,24 @@ impl Metrics {
                 out,
                 "# TYPE projector_http_request_duration_seconds histogram"
             );
-            let mut by_route: BTreeMap<(String, String), Series> = BTreeMap::new();
-            for ((method, route, _), s) in map.iter() {
-                let agg = by_route.entry((method.clone(), route.clone())).or_default();
-                agg.count += s.count;
-                agg.sum += s.sum;
-                for (a, b) in agg.buckets.iter_mut().zip(s.buckets) {
-                    *a += b;
+            for (method, routes) in map.iter() {
+                for (route, statuses) in routes {
+                    let mut agg = Series::default();
+                    for s in statuses.values() {
+                        agg.count += s.count;
+                        agg.sum += s.sum;
+                        for (a, b) in agg.buckets.iter_mut().zip(s.buckets) {
+                            *a += b;
+                        }
+                    }
+                    let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
+                    histogram(
+                        &mut out,
+                        "projector_http_request_duration_seconds",
+                        &labels,
+                        &agg,
+                    );
                 }
-            }
-            for ((method, route), s) in &by_route {
-                let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
-                histogram(
-                    &mut out,
-                    "projector_http_request_duration_seconds",
-                    &labels,
-                    s,
-                );
             }
         }
         {
@@ -203,12 +222,14 @@ impl Metrics {
                 "# HELP projector_graphql_operations_total GraphQL operations executed."
             );
             let _ = writeln!(out, "# TYPE projector_graphql_operations_total counter");
-            for ((op, outcome), s) in map.iter() {
-                let _ = writeln!(
-                    out,
-                    "projector_graphql_operations_total{{operation=\"{op}\",outcome=\"{outcome}\"}} {}",
-                    s.count
-                );
+            for (op, outcomes) in map.iter() {
+                for (outcome, s) in outcomes {
+                    let _ = writeln!(
+                        out,
+                        "projector_graphql_operations_total{{operation=\"{op}\",outcome=\"{outcome}\"}} {}",
+                        s.count
+                    );
+                }
             }
             let _ = writeln!(
                 out,
@@ -218,24 +239,20 @@ impl Metrics {
                 out,
                 "# TYPE projector_graphql_operation_duration_seconds histogram"
             );
-            for ((op, outcome), s) in map.iter() {
-                let labels = format!("operation=\"{op}\",outcome=\"{outcome}\"");
-                histogram(
-                    &mut out,
-                    "projector_graphql_operation_duration_seconds",
-                    &labels,
-                    s,
-                );
+            for (op, outcomes) in map.iter() {
+                for (outcome, s) in outcomes {
+                    let labels = format!("operation=\"{op}\",outcome=\"{outcome}\"");
+                    histogram(
+                        &mut out,
+                        "projector_graphql_operation_duration_seconds",
+                        &labels,
+                        s,
+                    );
+                }
             }
         }
         out
     }
-}
-
-fn distinct(map: &BTreeMap<(String, String), Series>) -> usize {
-    let mut names: Vec<&String> = map.keys().map(|(n, _)| n).collect();
-    names.dedup();
-    names.len()
 }
 
 fn histogram(out: &mut String, name: &str, labels: &str, s: &Series) {
@@ -247,8 +264,17 @@ fn histogram(out: &mut String, name: &str, labels: &str, s: &Series) {
     let _ = writeln!(out, "{name}_count{{{labels}}} {}", s.count);
 }
 
-fn sanitize_operation(name: Option<&str>) -> String {
+/// The operation's name as a label: at most 64 characters, each a letter, a digit or `_`
+/// (copied only when it has others or is longer).
+fn sanitize_operation(name: Option<&str>) -> std::borrow::Cow<'_, str> {
     match name {
+        Some(n)
+            if n.len() <= 64
+                && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !n.is_empty() =>
+        {
+            n.into()
+        }
         Some(n) if !n.is_empty() => n
             .chars()
             .take(64)
@@ -259,7 +285,8 @@ fn sanitize_operation(name: Option<&str>) -> String {
                     '_'
                 }
             })
-            .collect(),
+            .collect::<String>()
+            .into(),
         _ => "anonymous".into(),
     }
 }
@@ -274,15 +301,13 @@ fn escape(s: &str) -> String {
 /// explode label cardinality).
 pub async fn track_http(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    // Both are cheap to keep (a known method is a tag, a route template is shared).
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let response = next.run(request).await;
     state.ctx.metrics.http(
-        &method,
-        &route,
+        method.as_str(),
+        route.as_ref().map_or("unmatched", MatchedPath::as_str),
         response.status().as_u16(),
         started.elapsed(),
     );

@@ -138,14 +138,16 @@ pub async fn apply(
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path().to_string();
+    // What the headers depend on, read before the request moves on (no copy of the path).
+    let path = request.uri().path();
+    let (embed, graphql) = (path.starts_with("/embed/"), path.starts_with("/graphql"));
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.entry(HeaderName::from_static("x-content-type-options"))
         .or_insert(HeaderValue::from_static("nosniff"));
     h.entry(header::REFERRER_POLICY)
         .or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
-    if path.starts_with("/embed/") {
+    if embed {
         // The player is meant to be framed; its page sets its own policy.
         return response;
     }
@@ -158,7 +160,7 @@ pub async fn apply(
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| t.starts_with("text/html"));
-        let csp = match (html, path.starts_with("/graphql")) {
+        let csp = match (html, graphql) {
             (true, true) => HeaderValue::from_static(GRAPHIQL_CSP),
             (true, false) => headers.app_csp.clone(),
             (false, _) => HeaderValue::from_static(API_CSP),
