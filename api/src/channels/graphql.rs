@@ -12,7 +12,7 @@ use crate::accounts::auth::RoleGuard;
 use crate::accounts::graphql::User;
 use crate::content::{self, delete_with_media};
 use crate::error::{AppError, AppResult};
-use crate::graphql::pagination::{ListCount, OrderBy, PageRequest};
+use crate::graphql::pagination::{Cursor, ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::shapes::{DeletePayload, id_input, item_payload};
 use crate::graphql::{app, principal, viewer};
