@@ -168,90 +168,96 @@ impl Metrics {
             self.db_statements
                 .load(std::sync::atomic::Ordering::Relaxed)
         );
-        {
-            let map = self.http.lock().unwrap_or_else(|p| p.into_inner());
-            let _ = writeln!(
-                out,
-                "# HELP projector_http_requests_total HTTP requests served."
-            );
-            let _ = writeln!(out, "# TYPE projector_http_requests_total counter");
-            for (method, routes) in map.iter() {
-                for (route, statuses) in routes {
-                    for (status, s) in statuses {
-                        let _ = writeln!(
-                            out,
-                            "projector_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {}",
-                            escape(route),
-                            s.count
-                        );
-                    }
-                }
-            }
-            let _ = writeln!(
-                out,
-                "# HELP projector_http_request_duration_seconds HTTP request latency."
-            );
-            let _ = writeln!(
-                out,
-                "# TYPE projector_http_request_duration_seconds histogram"
-            );
-            for (method, routes) in map.iter() {
-                for (route, statuses) in routes {
-                    let mut agg = Series::default();
-                    for s in statuses.values() {
-                        agg.count += s.count;
-                        agg.sum += s.sum;
-                        for (a, b) in agg.buckets.iter_mut().zip(s.buckets) {
-                            *a += b;
-                        }
-                    }
-                    let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
-                    histogram(
-                        &mut out,
-                        "projector_http_request_duration_seconds",
-                        &labels,
-                        &agg,
-                    );
-                }
-            }
-        }
-        {
-            let map = self.graphql.lock().unwrap_or_else(|p| p.into_inner());
-            let _ = writeln!(
-                out,
-                "# HELP projector_graphql_operations_total GraphQL operations executed."
-            );
-            let _ = writeln!(out, "# TYPE projector_graphql_operations_total counter");
-            for (op, outcomes) in map.iter() {
-                for (outcome, s) in outcomes {
+        self.render_http(&mut out);
+        self.render_graphql(&mut out);
+        out
+    }
+
+    /// The HTTP requests' counts and latency histograms.
+    fn render_http(&self, out: &mut String) {
+        let map = self.http.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(
+            out,
+            "# HELP projector_http_requests_total HTTP requests served."
+        );
+        let _ = writeln!(out, "# TYPE projector_http_requests_total counter");
+        for (method, routes) in map.iter() {
+            for (route, statuses) in routes {
+                for (status, s) in statuses {
                     let _ = writeln!(
                         out,
-                        "projector_graphql_operations_total{{operation=\"{op}\",outcome=\"{outcome}\"}} {}",
+                        "projector_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {}",
+                        escape(route),
                         s.count
                     );
                 }
             }
-            let _ = writeln!(
-                out,
-                "# HELP projector_graphql_operation_duration_seconds GraphQL operation latency."
-            );
-            let _ = writeln!(
-                out,
-                "# TYPE projector_graphql_operation_duration_seconds histogram"
-            );
-            for (op, outcomes) in map.iter() {
-                for (outcome, s) in outcomes {
-                    let labels = format!("operation=\"{op}\",outcome=\"{outcome}\"");
-                    histogram(
-                        &mut out,
-                        "projector_graphql_operation_duration_seconds",
-                        &labels,
-                        s,
-                    );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP projector_http_request_duration_seconds HTTP request latency."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE projector_http_request_duration_seconds histogram"
+        );
+        for (method, routes) in map.iter() {
+            for (route, statuses) in routes {
+                let mut agg = Series::default();
+                for s in statuses.values() {
+                    agg.count += s.count;
+                    agg.sum += s.sum;
+                    for (a, b) in agg.buckets.iter_mut().zip(s.buckets) {
+                        *a += b;
+                    }
                 }
+                let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
+                histogram(
+                    out,
+                    "projector_http_request_duration_seconds",
+                    &labels,
+                    &agg,
+                );
             }
         }
-        out
+    }
+
+    /// The GraphQL operations' counts and latency histograms.
+    fn render_graphql(&self, out: &mut String) {
+        let map = self.graphql.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(
+            out,
+            "# HELP projector_graphql_operations_total GraphQL operations executed."
+        );
+        let _ = writeln!(out, "# TYPE projector_graphql_operations_total counter");
+        for (op, outcomes) in map.iter() {
+            for (outcome, s) in outcomes {
+                let _ = writeln!(
+                    out,
+                    "projector_graphql_operations_total{{operation=\"{op}\",outcome=\"{outcome}\"}} {}",
+                    s.count
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP projector_graphql_operation_duration_seconds GraphQL operation latency."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE projector_graphql_operation_duration_seconds histogram"
+        );
+        for (op, outcomes) in map.iter() {
+            for (outcome, s) in outcomes {
+                let labels = format!("operation=\"{op}\",outcome=\"{outcome}\"");
+                histogram(
+                    out,
+                    "projector_graphql_operation_duration_seconds",
+                    &labels,
+                    s,
+                );
+            }
+        }
     }
 }
 
