@@ -68,6 +68,17 @@ async fn wait_events(receiver: &Receiver, event_type: &str, n: usize) -> Vec<Rec
     panic!("expected {n} × {event_type}, got {types:?}");
 }
 
+/// Deliveries run side by side, so the event written last may arrive first: waits until each
+/// `(type, n)` has arrived at least `n` times, then a little longer, so that an event sent once
+/// too often is there for the counts to see; returns everything received.
+async fn wait_all(receiver: &Receiver, wanted: &[(&str, usize)]) -> Vec<Received> {
+    for (event_type, n) in wanted {
+        wait_events(receiver, event_type, *n).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    receiver.received()
+}
+
 fn millis(event: &Value) -> i64 {
     chrono::DateTime::parse_from_rfc3339(event["timestamp"].as_str().unwrap())
         .unwrap()
@@ -132,7 +143,18 @@ async fn a_transcoded_video_announces_playable_each_rendition_ready_and_its_capt
     })
     .await;
 
-    let got = wait_events(&receiver, "video.media.ready", 1).await;
+    wait_events(&receiver, "video.media.ready", 1).await;
+    let rows = renditions(&app, asset_of(&location)).await;
+    assert_eq!(rows.len(), 2, "both rungs of the ladder");
+    let got = wait_all(
+        &receiver,
+        &[
+            ("video.media.playable", 1),
+            ("video.media.processing", 1),
+            ("video.rendition.ready", rows.len()),
+        ],
+    )
+    .await;
     assert!(got.iter().all(|r| signed_with(r, &secret)));
     let playable = of_type(&got, "video.media.playable");
     assert_eq!(playable.len(), 1, "announced once: {playable:?}");
@@ -144,8 +166,6 @@ async fn a_transcoded_video_announces_playable_each_rendition_ready_and_its_capt
         "playable comes first"
     );
     assert_eq!(of_type(&got, "video.media.processing").len(), 1);
-    let rows = renditions(&app, asset_of(&location)).await;
-    assert_eq!(rows.len(), 2, "both rungs of the ladder");
     check_renditions(&of_type(&got, "video.rendition.ready"), &rows, &id);
     assert!(of_type(&got, "video.captions.ready").is_empty());
 
@@ -205,15 +225,23 @@ async fn a_transcoded_video_announces_playable_each_rendition_ready_and_its_capt
     let (location, status) = upload(&app, &token, &second, &[("videoId", &id)]).await;
     assert_eq!(status, "complete");
     wait_events(&receiver, "video.media.ready", 2).await;
+    let first_rungs = rows.len();
+    let rows = renditions(&app, asset_of(&location)).await;
     // Written in one transaction, the two are sent by different deliveries: either may arrive
     // first.
-    let got = wait_events(&receiver, "video.media.playable", 2).await;
+    let got = wait_all(
+        &receiver,
+        &[
+            ("video.media.playable", 2),
+            ("video.rendition.ready", first_rungs + rows.len()),
+        ],
+    )
+    .await;
     let playable = by_time(of_type(&got, "video.media.playable"));
     assert_eq!(playable.len(), 2, "{playable:?}");
     let ready = by_time(of_type(&got, "video.media.ready"));
     let gap = millis(&ready[1]) - millis(&playable[1]);
     assert!((0..1000).contains(&gap), "written together, {gap} ms apart");
-    let rows = renditions(&app, asset_of(&location)).await;
     let second_rungs: Vec<Value> = of_type(&got, "video.rendition.ready")
         .into_iter()
         .filter(|e| millis(e) > millis(&ready[0]))
@@ -258,15 +286,23 @@ async fn an_audio_episode_announces_playable_its_two_audio_files_and_ready(backe
     ));
     let (location, status) = upload(&app, &token, &file, &[("podcastId", &podcast)]).await;
     assert_eq!(status, "complete");
-    let got = wait_events(&receiver, "episode.media.ready", 1).await;
+    wait_events(&receiver, "episode.media.ready", 1).await;
+    let rows = renditions(&app, asset_of(&location)).await;
+    assert_eq!(rows.len(), 2, "M4A and MP3");
+    let got = wait_all(
+        &receiver,
+        &[
+            ("episode.media.playable", 1),
+            ("episode.rendition.ready", rows.len()),
+        ],
+    )
+    .await;
     assert!(got.iter().all(|r| signed_with(r, &secret)));
     let ready = &of_type(&got, "episode.media.ready")[0];
     let item = ready["data"]["id"].as_str().unwrap().to_string();
     let playable = of_type(&got, "episode.media.playable");
     assert_eq!(playable.len(), 1);
     assert_eq!(playable[0]["data"]["id"], item);
-    let rows = renditions(&app, asset_of(&location)).await;
-    assert_eq!(rows.len(), 2, "M4A and MP3");
     check_renditions(&of_type(&got, "episode.rendition.ready"), &rows, &item);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
