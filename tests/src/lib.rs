@@ -295,6 +295,26 @@ impl TestApp {
             .expect("a count of statements")
     }
 
+    /// What one GraphQL request costs in SQL statements, and its data: the fewest of three tries.
+    /// The server's own background work (the webhook sender, job polls, view flushes) sends
+    /// statements too and can only add to a count, so one try may count one of those; a request
+    /// that costs more every time still shows. Needs the response cache off (as `spawn_app` has it).
+    pub async fn statements_of(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (u64, Value) {
+        let mut fewest = u64::MAX;
+        let mut data = Value::Null;
+        for _ in 0..3 {
+            let before = self.statements().await;
+            data = self.graphql_ok(token, query, variables.clone()).await;
+            fewest = fewest.min(self.statements().await - before);
+        }
+        (fewest, data)
+    }
+
     /// Counts the rows of a table.
     pub async fn count(&self, table: &str) -> i64 {
         let db = self.db().await;

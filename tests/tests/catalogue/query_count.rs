@@ -48,9 +48,8 @@ async fn a_page_of_videos_with_channels_and_tags_costs_constant_statements(backe
 
     let mut costs = Vec::new();
     for n in [1, 10, 100] {
-        let before = app.statements().await;
-        let data = app.graphql_ok(None, PAGE, json!({ "n": n })).await;
-        costs.push(app.statements().await - before);
+        let (cost, data) = app.statements_of(None, PAGE, json!({ "n": n })).await;
+        costs.push(cost);
         let edges = data["videos"]["edges"].as_array().unwrap();
         assert_eq!(edges.len(), n as usize);
         assert_eq!(edges[0]["node"]["tags"].as_array().unwrap().len(), 2);
@@ -104,9 +103,8 @@ async fn a_page_of_videos_asked_through_nodes_costs_the_same_statements_as_throu
     }
     let mut costs = Vec::new();
     for (query, n) in [(NODES_PAGE, 1), (NODES_PAGE, 24), (PAGE, 24)] {
-        let before = app.statements().await;
-        let data = app.graphql_ok(None, query, json!({ "n": n })).await;
-        costs.push(app.statements().await - before);
+        let (cost, data) = app.statements_of(None, query, json!({ "n": n })).await;
+        costs.push(cost);
         let first = if query == PAGE {
             &data["videos"]["edges"][0]["node"]
         } else {
@@ -185,10 +183,9 @@ async fn playlist_items_and_episodes_cost_constant_statements(backend: Backend) 
         let app = &app;
         let (playlist, podcast) = (playlist.clone(), podcast.clone());
         async move {
-            let before = app.statements().await;
-            app.graphql_ok(None, query, json!({ "p": playlist, "s": podcast, "n": n }))
-                .await;
-            app.statements().await - before
+            app.statements_of(None, query, json!({ "p": playlist, "s": podcast, "n": n }))
+                .await
+                .0
         }
     };
     let items = "query($p: ID!, $n: Int) { playlist(id: $p) { items(first: $n) { edges { node {

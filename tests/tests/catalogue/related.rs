@@ -157,17 +157,16 @@ async fn related_videos_rank_shared_tags_then_category_then_channel_then_recency
     // Two statements whatever the video shares: its tags, then one that finds, scores and
     // reads the related videos (one per signal and per step used to be nine here).
     let q = |related: &str| format!("query($id: ID!) {{ video(id: $id) {{ id {related} }} }}");
-    let before = app.statements().await;
-    app.graphql_ok(None, &q(""), json!({ "id": watched })).await;
-    let alone = app.statements().await - before;
-    let before = app.statements().await;
-    app.graphql_ok(
-        None,
-        &q("related(first: 12) { title }"),
-        json!({ "id": watched }),
-    )
-    .await;
-    let with_related = app.statements().await - before;
+    let (alone, _) = app
+        .statements_of(None, &q(""), json!({ "id": watched }))
+        .await;
+    let (with_related, _) = app
+        .statements_of(
+            None,
+            &q("related(first: 12) { title }"),
+            json!({ "id": watched }),
+        )
+        .await;
     assert_eq!(
         with_related - alone,
         2,

@@ -320,9 +320,8 @@ async fn the_callers_likes_and_positions_on_a_page_are_batched_not_read_one_item
     let page = "query($n: Int) { videos(first: $n, orderBy: TITLE) { nodes { title viewerHasLiked viewerPosition } } }";
     let mut costs = Vec::new();
     for n in [1, 12] {
-        let before = app.statements().await;
-        let data = app.graphql_ok(Some(&ada), page, json!({ "n": n })).await;
-        costs.push(app.statements().await - before);
+        let (cost, data) = app.statements_of(Some(&ada), page, json!({ "n": n })).await;
+        costs.push(cost);
         if n == 12 {
             let liked = data["videos"]["nodes"]
                 .as_array()
