@@ -11,6 +11,9 @@ use serde_json::{Value, json};
 use crate::browser::Browser;
 use crate::{Backend, TestApp, frontend_dir, spawn_app_with};
 
+/// The password `TestApp::user_token` gives the users it creates.
+pub const USER_PASSWORD: &str = "password-1234";
+
 /// How long the app may take to load, compile its wasm, mount and fetch, on a busy machine.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -111,4 +114,69 @@ pub async fn current_path(browser: &Browser) -> String {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_owned(),
     }
+}
+
+/// The first element matched by `css`, once it exists.
+pub async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match browser.client.find(Locator::Css(css)).await {
+            Ok(element) => return element,
+            Err(e) if Instant::now() > deadline => {
+                panic!(
+                    "{css} never appeared ({e}); the page read:\n{}",
+                    body_text(browser).await
+                )
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+/// Types `text` into the field matched by `css`, replacing what it held.
+pub async fn fill(browser: &Browser, css: &str, text: &str) {
+    let field = wait_for(browser, css).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Chooses the option with this value in the `select` matched by `css`.
+pub async fn choose(browser: &Browser, css: &str, value: &str) {
+    wait_for(browser, css)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+/// Clicks the element matched by `css` once it is there and enabled.
+pub async fn click(browser: &Browser, css: &str) {
+    let selector = serde_json::to_string(css).unwrap();
+    wait_for_js(
+        browser,
+        &format!(
+            "document.querySelector({selector}) && !document.querySelector({selector}).disabled"
+        ),
+    )
+    .await;
+    wait_for(browser, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Signs in through the form at `/admin/sign-in` and waits for the admin bar.
+pub async fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
+    open(browser, app, "/admin/sign-in").await;
+    fill(browser, "#sign-in-email", email).await;
+    fill(browser, "#sign-in-password", password).await;
+    click(browser, "#sign-in-submit").await;
+    let user = text_of(browser, "#admin-user").await;
+    assert_eq!(
+        user.as_deref(),
+        Some(email),
+        "the admin bar should name {email}; the page read:\n{}",
+        body_text(browser).await
+    );
 }

@@ -9,18 +9,15 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::Locator;
 use projector_tests::page::{
-    PATIENCE, assert_app_is_built, body_text, current_path, js, open, spawn_site, text_of,
-    wait_for_js, wait_for_js_within,
+    PATIENCE, USER_PASSWORD, assert_app_is_built, body_text, click, current_path, fill, js, open,
+    sign_in, spawn_site, text_of, wait_for, wait_for_js, wait_for_js_within,
 };
 use projector_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, browser::Browser, media};
 use serde_json::{Value, json};
 
 /// How long an upload may take to be transcoded (one small rendition) on a busy machine.
 const TRANSCODE_PATIENCE: Duration = Duration::from_secs(180);
-/// The password `TestApp::user_token` gives the users it creates.
-const USER_PASSWORD: &str = "password-1234";
 /// Where the app keeps the refresh token.
 const REFRESH_KEY: &str = "projector.refreshToken";
 
@@ -46,40 +43,6 @@ async fn wait_for_path(browser: &Browser, done: impl Fn(&str) -> bool) -> String
     }
 }
 
-/// Types `text` into the field with this id, replacing what it held.
-async fn fill(browser: &Browser, id: &str, text: &str) {
-    let field = wait_for_element(browser, id).await;
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-/// The element with this id, once it exists.
-async fn wait_for_element(browser: &Browser, id: &str) -> fantoccini::elements::Element {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        match browser.client.find(Locator::Id(id)).await {
-            Ok(element) => return element,
-            Err(e) if Instant::now() > deadline => {
-                panic!(
-                    "#{id} never appeared ({e}); the page read:\n{}",
-                    body_text(browser).await
-                )
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-}
-
-/// Clicks the element with this id once it is there and enabled.
-async fn click(browser: &Browser, id: &str) {
-    wait_for_js(
-        browser,
-        &format!("document.getElementById('{id}') && !document.getElementById('{id}').disabled"),
-    )
-    .await;
-    wait_for_element(browser, id).await.click().await.unwrap();
-}
-
 /// The refresh token the app keeps, if any.
 async fn stored_refresh_token(browser: &Browser) -> Option<String> {
     js(
@@ -89,21 +52,6 @@ async fn stored_refresh_token(browser: &Browser) -> Option<String> {
     .await
     .as_str()
     .map(str::to_owned)
-}
-
-/// Signs in through the form at `/admin/sign-in` and waits for the admin bar.
-async fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
-    open(browser, app, "/admin/sign-in").await;
-    fill(browser, "sign-in-email", email).await;
-    fill(browser, "sign-in-password", password).await;
-    click(browser, "sign-in-submit").await;
-    let user = text_of(browser, "#admin-user").await;
-    assert_eq!(
-        user.as_deref(),
-        Some(email),
-        "the admin bar should name {email}; the page read:\n{}",
-        body_text(browser).await
-    );
 }
 
 /// `refresh(refreshToken)` through the API: the new refresh token, or the error code.
@@ -142,12 +90,12 @@ async fn signing_in_with_a_wrong_password_shows_the_error_and_stays_signed_out()
 
     // An anonymous visit to an admin page lands on the sign-in form.
     open(&browser, &app, "/admin/videos/new").await;
-    wait_for_element(&browser, "sign-in-form").await;
+    wait_for(&browser, "#sign-in-form").await;
     let sent_to = current_path(&browser).await;
 
-    fill(&browser, "sign-in-email", ADMIN_EMAIL).await;
-    fill(&browser, "sign-in-password", "not the password").await;
-    click(&browser, "sign-in-submit").await;
+    fill(&browser, "#sign-in-email", ADMIN_EMAIL).await;
+    fill(&browser, "#sign-in-password", "not the password").await;
+    click(&browser, "#sign-in-submit").await;
     let error = text_of(&browser, "#sign-in-error").await;
     let after = current_path(&browser).await;
     let stored = stored_refresh_token(&browser).await;
@@ -159,7 +107,7 @@ async fn signing_in_with_a_wrong_password_shows_the_error_and_stays_signed_out()
 
     // Still signed out: the dashboard sends back to the form.
     open(&browser, &app, "/admin").await;
-    wait_for_element(&browser, "sign-in-form").await;
+    wait_for(&browser, "#sign-in-form").await;
     let dashboard_path = current_path(&browser).await;
     let page = body_text(&browser).await;
     browser.close().await;
@@ -194,20 +142,20 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
     let browser = Browser::start().await;
     // Sent to the form from the page asked for, and back there after signing in.
     open(&browser, &app, "/admin/videos/new").await;
-    fill(&browser, "sign-in-email", "editor@example.com").await;
-    fill(&browser, "sign-in-password", USER_PASSWORD).await;
-    click(&browser, "sign-in-submit").await;
-    wait_for_element(&browser, "new-video-form").await;
+    fill(&browser, "#sign-in-email", "editor@example.com").await;
+    fill(&browser, "#sign-in-password", USER_PASSWORD).await;
+    click(&browser, "#sign-in-submit").await;
+    wait_for(&browser, "#new-video-form").await;
     let back_at = current_path(&browser).await;
 
-    let channel_choice = wait_for_element(&browser, "new-video-channel").await;
+    let channel_choice = wait_for(&browser, "#new-video-channel").await;
     channel_choice
         .select_by_value(channel["id"].as_str().unwrap())
         .await
         .unwrap();
-    fill(&browser, "new-video-title", "Harbour at dawn").await;
-    fill(&browser, "new-video-description", "Boats *leaving*.").await;
-    click(&browser, "new-video-submit").await;
+    fill(&browser, "#new-video-title", "Harbour at dawn").await;
+    fill(&browser, "#new-video-description", "Boats *leaving*.").await;
+    click(&browser, "#new-video-submit").await;
     let edit_path = wait_for_path(&browser, |p| {
         p.starts_with("/admin/videos/") && !p.starts_with("/admin/videos/new")
     })
@@ -228,12 +176,12 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
          return true;",
     )
     .await;
-    wait_for_element(&browser, "media-file")
+    wait_for(&browser, "#media-file")
         .await
         .send_keys(clip.to_str().unwrap())
         .await
         .unwrap();
-    click(&browser, "media-upload").await;
+    click(&browser, "#media-upload").await;
     let ready = wait_for_js_within(
         &browser,
         "document.querySelector('#media-state .state-ready') !== null",
@@ -270,13 +218,13 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
     )
     .await;
 
-    fill(&browser, "video-title", "Harbour at dawn, edited").await;
-    wait_for_element(&browser, "video-visibility")
+    fill(&browser, "#video-title", "Harbour at dawn, edited").await;
+    wait_for(&browser, "#video-visibility")
         .await
         .select_by_value("PUBLIC")
         .await
         .unwrap();
-    click(&browser, "save-video").await;
+    click(&browser, "#save-video").await;
     let saved = wait_for_js(
         &browser,
         "document.getElementById('edit-title').textContent === 'Harbour at dawn, edited'",
@@ -284,7 +232,7 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
     .await;
     let save_notice = text_of(&browser, "#details-notice").await;
 
-    click(&browser, "publish-video").await;
+    click(&browser, "#publish-video").await;
     let published = wait_for_js(
         &browser,
         "document.getElementById('publication').textContent === 'published'",
@@ -298,13 +246,13 @@ async fn an_editor_uploads_a_clip_sees_it_ready_edits_and_publishes_it_and_the_w
         "WEBVTT\n\n00:00.000 --> 00:02.000\nGulls over the harbour\n",
     )
     .unwrap();
-    fill(&browser, "caption-language", "en").await;
-    wait_for_element(&browser, "caption-file")
+    fill(&browser, "#caption-language", "en").await;
+    wait_for(&browser, "#caption-file")
         .await
         .send_keys(vtt.to_str().unwrap())
         .await
         .unwrap();
-    click(&browser, "caption-upload").await;
+    click(&browser, "#caption-upload").await;
     let captions = wait_for_js(
         &browser,
         "document.querySelector('ul#captions li .caption-language') && \
@@ -426,12 +374,12 @@ async fn uploading_a_text_file_shows_the_unsupported_media_reason_in_the_dashboa
     let browser = Browser::start().await;
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
-    wait_for_element(&browser, "media-file")
+    wait_for(&browser, "#media-file")
         .await
         .send_keys(notes.to_str().unwrap())
         .await
         .unwrap();
-    click(&browser, "media-upload").await;
+    click(&browser, "#media-upload").await;
     let failed = wait_for_js(
         &browser,
         "document.querySelector('#media-state .state-failed') !== null",
@@ -491,8 +439,8 @@ async fn a_reload_keeps_the_session_and_signing_out_ends_it() {
     let path_after_reload = current_path(&browser).await;
     let second = stored_refresh_token(&browser).await.expect("still kept");
 
-    click(&browser, "sign-out").await;
-    wait_for_element(&browser, "sign-in-form").await;
+    click(&browser, "#sign-out").await;
+    wait_for(&browser, "#sign-in-form").await;
     let after_sign_out = stored_refresh_token(&browser).await;
     browser.close().await;
 
@@ -684,8 +632,8 @@ async fn a_user_without_rights_cannot_see_another_channels_drafts() {
     open(&browser, &app, &format!("/admin/videos/{secret_uuid}")).await;
     let editor_direct = text_of(&browser, ".not-found h2").await;
     let editor_direct_page = body_text(&browser).await;
-    click(&browser, "sign-out").await;
-    wait_for_element(&browser, "sign-in-form").await;
+    click(&browser, "#sign-out").await;
+    wait_for(&browser, "#sign-in-form").await;
 
     // A viewer manages nothing.
     sign_in(&browser, &app, "viewer@example.com", USER_PASSWORD).await;
@@ -739,7 +687,7 @@ async fn video_editor(title: &str, patch_hook: &str) -> VideoEditor {
     let browser = Browser::start().await;
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
-    wait_for_element(&browser, "media-file").await;
+    wait_for(&browser, "#media-file").await;
     js(
         &browser,
         &format!(
@@ -780,12 +728,12 @@ async fn an_upload_interrupted_by_network_errors_resumes_from_the_servers_offset
          if (patches === 2) { await real(req); throw new TypeError('Failed to fetch'); }",
     )
     .await;
-    wait_for_element(&browser, "media-file")
+    wait_for(&browser, "#media-file")
         .await
         .send_keys(clip.to_str().unwrap())
         .await
         .unwrap();
-    click(&browser, "media-upload").await;
+    click(&browser, "#media-upload").await;
     // No worker runs: the video stays processing once the file is in.
     let processing = wait_for_js(
         &browser,
@@ -859,14 +807,14 @@ async fn cancelling_an_upload_stops_it_and_the_server_drops_its_bytes() {
         "if (patches === 1) await new Promise(resolve => { window.__release = resolve; });",
     )
     .await;
-    wait_for_element(&browser, "media-file")
+    wait_for(&browser, "#media-file")
         .await
         .send_keys(clip.to_str().unwrap())
         .await
         .unwrap();
-    click(&browser, "media-upload").await;
+    click(&browser, "#media-upload").await;
     wait_for_js(&browser, "window.__release !== null").await;
-    click(&browser, "media-cancel").await;
+    click(&browser, "#media-cancel").await;
     let stopping = wait_for_js(
         &browser,
         "document.getElementById('media-state').textContent.includes('cancelling')",
@@ -934,8 +882,8 @@ async fn the_editor_shows_validation_errors_unpublishes_and_deletes_only_after_c
     open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
 
     // An empty title: the API's message beside the title field, nothing saved.
-    fill(&browser, "video-title", "").await;
-    click(&browser, "save-video").await;
+    fill(&browser, "#video-title", "").await;
+    click(&browser, "#save-video").await;
     let field_error = text_of(&browser, "#details-form .field-error").await;
     let form_error = text_of(&browser, "#details-error").await;
     let field_value = js(
@@ -948,13 +896,13 @@ async fn the_editor_shows_validation_errors_unpublishes_and_deletes_only_after_c
         .await;
 
     // Published, then unpublished.
-    click(&browser, "publish-video").await;
+    click(&browser, "#publish-video").await;
     let published = wait_for_js(
         &browser,
         "document.getElementById('publication').textContent === 'published'",
     )
     .await;
-    click(&browser, "unpublish-video").await;
+    click(&browser, "#unpublish-video").await;
     let unpublished = wait_for_js(
         &browser,
         "document.getElementById('publication').textContent === 'not published'",
@@ -966,15 +914,15 @@ async fn the_editor_shows_validation_errors_unpublishes_and_deletes_only_after_c
     let public = public_video(&app, uuid).await;
 
     // Deleting asks first; cancelling keeps the video.
-    click(&browser, "delete-video").await;
+    click(&browser, "#delete-video").await;
     let question = text_of(&browser, ".danger p[role=alert]").await;
-    click(&browser, "cancel-delete").await;
-    wait_for_element(&browser, "delete-video").await;
+    click(&browser, "#cancel-delete").await;
+    wait_for(&browser, "#delete-video").await;
     let after_cancel = app
         .graphql_ok(Some(&admin), read, json!({ "id": uuid }))
         .await;
-    click(&browser, "delete-video").await;
-    click(&browser, "confirm-delete").await;
+    click(&browser, "#delete-video").await;
+    click(&browser, "#confirm-delete").await;
     let landed = wait_for_path(&browser, |p| p == "/admin").await;
     wait_for_js(
         &browser,
@@ -1037,27 +985,27 @@ async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publis
         "document.querySelector('.admin-channel a.new-podcast').click(); return true;",
     )
     .await;
-    wait_for_element(&browser, "new-podcast-form").await;
-    fill(&browser, "new-podcast-title", "Tide Tables").await;
-    fill(&browser, "new-podcast-author", "Harbour Radio").await;
-    fill(&browser, "new-podcast-owner-name", "Ann Keeper").await;
-    fill(&browser, "new-podcast-owner-email", "ann@example.com").await;
-    click(&browser, "new-podcast-submit").await;
+    wait_for(&browser, "#new-podcast-form").await;
+    fill(&browser, "#new-podcast-title", "Tide Tables").await;
+    fill(&browser, "#new-podcast-author", "Harbour Radio").await;
+    fill(&browser, "#new-podcast-owner-name", "Ann Keeper").await;
+    fill(&browser, "#new-podcast-owner-email", "ann@example.com").await;
+    click(&browser, "#new-podcast-submit").await;
     let podcast_path = wait_for_path(&browser, |p| {
         p.starts_with("/admin/podcasts/") && !p.starts_with("/admin/podcasts/new")
     })
     .await;
     let podcast_title = text_of(&browser, "#edit-title").await;
 
-    fill(&browser, "new-episode-title", "High water").await;
-    click(&browser, "new-episode-submit").await;
+    fill(&browser, "#new-episode-title", "High water").await;
+    click(&browser, "#new-episode-submit").await;
     let episode_path = wait_for_path(&browser, |p| p.starts_with("/admin/episodes/")).await;
-    wait_for_element(&browser, "media-file")
+    wait_for(&browser, "#media-file")
         .await
         .send_keys(audio.to_str().unwrap())
         .await
         .unwrap();
-    click(&browser, "media-upload").await;
+    click(&browser, "#media-upload").await;
     let ready = wait_for_js_within(
         &browser,
         "document.querySelector('#media-state .state-ready') !== null",
@@ -1078,14 +1026,14 @@ async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publis
         .await;
 
     // A number that is not one is refused beside the form; a good one is saved.
-    fill(&browser, "episode-number", "one").await;
-    click(&browser, "save-episode").await;
+    fill(&browser, "#episode-number", "one").await;
+    click(&browser, "#save-episode").await;
     let refused = text_of(&browser, "#details-error").await;
-    fill(&browser, "episode-season", "2").await;
-    fill(&browser, "episode-number", "7").await;
-    click(&browser, "save-episode").await;
+    fill(&browser, "#episode-season", "2").await;
+    fill(&browser, "#episode-number", "7").await;
+    click(&browser, "#save-episode").await;
     let saved = text_of(&browser, "#notice").await;
-    click(&browser, "publish-episode").await;
+    click(&browser, "#publish-episode").await;
     let published = wait_for_js(
         &browser,
         "document.getElementById('publication').textContent === 'published'",
@@ -1093,7 +1041,7 @@ async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publis
     .await;
 
     // Back on the podcast's page, the episode is listed as ready and published.
-    click(&browser, "podcast-link").await;
+    click(&browser, "#podcast-link").await;
     let row_state = text_of(&browser, "tr.admin-episode .state").await;
     let row_publication = text_of(&browser, "tr.admin-episode .publication").await;
     // The show is locked against imports by other hosts from the details form.
@@ -1102,8 +1050,8 @@ async fn an_editor_creates_a_podcast_and_an_episode_uploads_its_audio_and_publis
         "return document.getElementById('podcast-locked').checked;",
     )
     .await;
-    click(&browser, "podcast-locked").await;
-    click(&browser, "save-podcast").await;
+    click(&browser, "#podcast-locked").await;
+    click(&browser, "#save-podcast").await;
     let lock_saved = text_of(&browser, "#notice").await;
 
     // The public podcast page plays it.
@@ -1231,17 +1179,17 @@ async fn saving_the_editor_changes_no_field_the_editor_left_alone() {
     let browser = Browser::start().await;
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
-    wait_for_element(&browser, "chapter-title-1").await;
+    wait_for(&browser, "#chapter-title-1").await;
     browser.screenshots("admin-video-editor").await;
-    click(&browser, "save-video").await;
+    click(&browser, "#save-video").await;
     let unchanged_notice = text_of(&browser, "#details-notice").await;
     let after_plain_save = app
         .graphql_ok(Some(&admin), EVERY_FIELD, json!({ "id": uuid }))
         .await;
 
     // One field changed: only that one is sent.
-    fill(&browser, "video-title", "Every field, renamed").await;
-    click(&browser, "save-video").await;
+    fill(&browser, "#video-title", "Every field, renamed").await;
+    click(&browser, "#save-video").await;
     wait_for_js(
         &browser,
         "document.getElementById('edit-title').textContent === 'Every field, renamed'",
@@ -1298,26 +1246,26 @@ async fn an_editor_tags_categorises_chapters_and_schedules_a_video_that_goes_pub
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     open(&browser, &app, &format!("/admin/videos/{uuid}")).await;
     // An existing tag picked by name, and a new one created on the spot.
-    fill(&browser, "tag-input", "harbour").await;
-    click(&browser, "tag-add").await;
-    fill(&browser, "tag-input", "Gulls").await;
-    click(&browser, "tag-add").await;
+    fill(&browser, "#tag-input", "harbour").await;
+    click(&browser, "#tag-add").await;
+    fill(&browser, "#tag-input", "Gulls").await;
+    click(&browser, "#tag-add").await;
     let tag_chips = wait_for_js(
         &browser,
         "document.querySelectorAll('#tag-list .tag').length === 2",
     )
     .await;
-    wait_for_element(&browser, "video-category")
+    wait_for(&browser, "#video-category")
         .await
         .select_by_value(&birds)
         .await
         .unwrap();
-    click(&browser, "chapter-add").await;
-    fill(&browser, "chapter-title-0", "Arrival").await;
-    fill(&browser, "chapter-start-0", "0:00").await;
-    click(&browser, "chapter-add").await;
-    fill(&browser, "chapter-title-1", "Feeding").await;
-    fill(&browser, "chapter-start-1", "1:05").await;
+    click(&browser, "#chapter-add").await;
+    fill(&browser, "#chapter-title-0", "Arrival").await;
+    fill(&browser, "#chapter-start-0", "0:00").await;
+    click(&browser, "#chapter-add").await;
+    fill(&browser, "#chapter-title-1", "Feeding").await;
+    fill(&browser, "#chapter-start-1", "1:05").await;
     // Tomorrow, in the picker's local time.
     js(
         &browser,
@@ -1328,7 +1276,7 @@ async fn an_editor_tags_categorises_chapters_and_schedules_a_video_that_goes_pub
     )
     .await;
     let zone = text_of(&browser, "#time-zone").await;
-    click(&browser, "save-video").await;
+    click(&browser, "#save-video").await;
     let saved = text_of(&browser, "#details-notice").await;
     let stored = app
         .graphql_ok(Some(&admin), EVERY_FIELD, json!({ "id": uuid }))
@@ -1336,7 +1284,7 @@ async fn an_editor_tags_categorises_chapters_and_schedules_a_video_that_goes_pub
     let public_now = public_video(&app, uuid).await;
 
     // An unsaved change: an in-app link asks first, and "stay" stays.
-    fill(&browser, "video-title", "Not saved").await;
+    fill(&browser, "#video-title", "Not saved").await;
     js(
         &browser,
         "window.__asked = 0; window.confirm = () => { window.__asked += 1; return false; }; \
@@ -1455,7 +1403,7 @@ async fn the_library_shows_likes_and_comments_bulk_publishes_three_videos_says_w
 
     let browser = Browser::start().await;
     sign_in(&browser, &app, "editor@example.com", USER_PASSWORD).await;
-    click(&browser, "library-link").await;
+    click(&browser, "#library-link").await;
     let rows = wait_for_js(
         &browser,
         "document.querySelectorAll('#library-table tr.library-row').length === 4",
@@ -1472,8 +1420,8 @@ async fn the_library_shows_likes_and_comments_bulk_publishes_three_videos_says_w
     .await;
     assert_eq!(counts, json!([["1,234", "7"]]));
     browser.screenshots("admin-library").await;
-    click(&browser, "library-select-all").await;
-    click(&browser, "bulk-publish").await;
+    click(&browser, "#library-select-all").await;
+    click(&browser, "#bulk-publish").await;
     let summary = text_of(&browser, "#bulk-summary").await;
     let refused = text_of(&browser, ".bulk-failure").await;
     let refused_code = js(
@@ -1496,19 +1444,19 @@ async fn the_library_shows_likes_and_comments_bulk_publishes_three_videos_says_w
         ),
     )
     .await;
-    wait_for_element(&browser, "bulk-move-value")
+    wait_for(&browser, "#bulk-move-value")
         .await
         .select_by_value(south_id)
         .await
         .unwrap();
-    click(&browser, "bulk-move").await;
+    click(&browser, "#bulk-move").await;
     let moved_summary = wait_for_js(
         &browser,
         "document.getElementById('bulk-summary') && document.getElementById('bulk-summary').textContent === 'Done: 1.' && 'moved'",
     )
     .await;
     // The channel filter now finds it in South.
-    wait_for_element(&browser, "library-channel")
+    wait_for(&browser, "#library-channel")
         .await
         .select_by_value(south_id)
         .await

@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use fantoccini::Locator;
 use projector_api::config::Registration;
 use projector_tests::browser::Browser;
+use projector_tests::page::{click, fill};
 use projector_tests::{Backend, TestApp, spawn_app_with};
 use serde_json::{Value, json};
 
@@ -69,46 +70,6 @@ async fn comments_as(app: &TestApp, token: Option<&str>, uuid: &str) -> Vec<(Str
             )
         })
         .collect()
-}
-
-/// Runs a script (after waiting for `css` to match) that clicks the first match.
-async fn click(browser: &Browser, css: &str) {
-    let selector = serde_json::to_string(css).unwrap();
-    let there = wait_for_js(
-        browser,
-        &format!(
-            "document.querySelector({selector}) && !document.querySelector({selector}).disabled"
-        ),
-    )
-    .await;
-    assert!(
-        there.is_some(),
-        "{css} never appeared: {}",
-        body_text(browser).await
-    );
-    browser
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-/// Types `text` into the field matched by `css`, replacing what it held.
-async fn fill(browser: &Browser, css: &str, text: &str) {
-    let selector = serde_json::to_string(css).unwrap();
-    assert!(
-        wait_for_js(browser, &format!("document.querySelector({selector})"))
-            .await
-            .is_some(),
-        "{css} never appeared: {}",
-        body_text(browser).await
-    );
-    let field = browser.client.find(Locator::Css(css)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
 }
 
 /// Whether the element matched by `css` comes to contain `text`.

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use projector_api::config::Registration;
 use projector_tests::browser::Browser;
+use projector_tests::page::{click, fill};
 use projector_tests::{Backend, TestApp, spawn_app_with};
 use serde_json::json;
 
@@ -32,32 +33,6 @@ async fn spawn_open_site() -> TestApp {
         c.delivery.view_flush_ms = 100;
     })
     .await
-}
-
-/// Types `text` into the field with this id, replacing what it held.
-async fn fill(browser: &Browser, id: &str, text: &str) {
-    let field = browser
-        .client
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("#{id}: {e}"));
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-async fn click(browser: &Browser, id: &str) {
-    browser
-        .client
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("#{id}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click #{id}: {e}"));
 }
 
 /// The text of the element with this id once `check` (JavaScript, with the element as `e`)
@@ -101,7 +76,7 @@ async fn visit() {
     // Signed out: the header offers "Sign in"; liking leads to sign-in, then to sign-up.
     open(&browser, &app, &watch).await;
     assert!(text_when(&browser, "sign-in-link", "true").await.is_some());
-    click(&browser, "like-button").await;
+    click(&browser, "#like-button").await;
     assert!(
         wait_for_js(
             &browser,
@@ -112,21 +87,21 @@ async fn visit() {
         "a signed-out like leads to sign-in: {}",
         body_text(&browser).await
     );
-    click(&browser, "signup-link").await;
+    click(&browser, "#signup-link").await;
     assert!(text_when(&browser, "signup-form", "true").await.is_some());
     browser.screenshots("signup-en").await;
-    fill(&browser, "signup-email", "ada@example.com").await;
-    fill(&browser, "signup-name", "Ada Lovelace").await;
-    fill(&browser, "signup-password", "password").await;
-    click(&browser, "signup-submit").await;
+    fill(&browser, "#signup-email", "ada@example.com").await;
+    fill(&browser, "#signup-name", "Ada Lovelace").await;
+    fill(&browser, "#signup-password", "password").await;
+    click(&browser, "#signup-submit").await;
     let error = text_when(&browser, "account-error", "true").await;
     assert_eq!(
         error,
         Some(json!("This password is too common. Choose another one."))
     );
     assert_eq!(app.count("users").await, 1);
-    fill(&browser, "signup-password", "a quiet river 42").await;
-    click(&browser, "signup-submit").await;
+    fill(&browser, "#signup-password", "a quiet river 42").await;
+    click(&browser, "#signup-submit").await;
     // Back on the watch page, signed in.
     let name = text_when(
         &browser,
@@ -142,7 +117,7 @@ async fn visit() {
     );
 
     // Likes: pressed at once, the count after the batch write, both after a reload.
-    click(&browser, "like-button").await;
+    click(&browser, "#like-button").await;
     let pressed = "document.getElementById('like-button').getAttribute('aria-pressed') === 'true'";
     assert!(wait_for_js(&browser, pressed).await.is_some());
     let liked =
@@ -154,7 +129,7 @@ async fn visit() {
     );
 
     // Subscribing, then a new video of the channel shows on /subscriptions.
-    click(&browser, "subscribe-button").await;
+    click(&browser, "#subscribe-button").await;
     assert!(
         wait_for_js(
             &browser,
@@ -225,7 +200,7 @@ async fn visit() {
     let history = text_when(&browser, "history", "e.textContent.includes('Tugboats')").await;
     assert!(history.is_some(), "{}", body_text(&browser).await);
     browser.screenshots("history-en").await;
-    click(&browser, "clear-history").await;
+    click(&browser, "#clear-history").await;
     assert!(text_when(&browser, "history-empty", "true").await.is_some());
     open(&browser, &app, "/history").await;
     assert!(text_when(&browser, "history-empty", "true").await.is_some());
@@ -239,8 +214,8 @@ async fn visit() {
         )
         .await
         .unwrap();
-    click(&browser, "account-button").await;
-    click(&browser, "sign-out-everywhere").await;
+    click(&browser, "#account-button").await;
+    click(&browser, "#sign-out-everywhere").await;
     assert!(text_when(&browser, "sign-in-link", "true").await.is_some());
     let stored = browser
         .client
@@ -282,12 +257,12 @@ async fn a_viewer_renames_themself_sets_an_avatar_changes_the_password_and_delet
     assert_eq!(body["data"]["signUp"]["ok"], true, "{body}");
     let browser = Browser::start().await;
     open(&browser, &app, "/signin").await;
-    fill(&browser, "signin-email", "ada@example.com").await;
-    fill(&browser, "signin-password", password).await;
-    click(&browser, "signin-submit").await;
+    fill(&browser, "#signin-email", "ada@example.com").await;
+    fill(&browser, "#signin-password", password).await;
+    click(&browser, "#signin-submit").await;
     assert!(text_when(&browser, "account-name", "true").await.is_some());
-    click(&browser, "account-button").await;
-    click(&browser, "menu-settings").await;
+    click(&browser, "#account-button").await;
+    click(&browser, "#menu-settings").await;
 
     // Saving the name unchanged changes nothing; a new one shows in the header at once.
     assert!(
@@ -300,7 +275,7 @@ async fn a_viewer_renames_themself_sets_an_avatar_changes_the_password_and_delet
         "{}",
         body_text(&browser).await
     );
-    click(&browser, "settings-save-name").await;
+    click(&browser, "#settings-save-name").await;
     assert!(
         wait_for_js(&browser, &says("settings-profile-said", "Nothing to save"))
             .await
@@ -312,8 +287,8 @@ async fn a_viewer_renames_themself_sets_an_avatar_changes_the_password_and_delet
         app.graphql_ok(Some(&token), me, json!({})).await["me"]["displayName"],
         "ada"
     );
-    fill(&browser, "settings-name", "Ada Lovelace").await;
-    click(&browser, "settings-save-name").await;
+    fill(&browser, "#settings-name", "Ada Lovelace").await;
+    click(&browser, "#settings-save-name").await;
     assert!(
         wait_for_js(&browser, &says("settings-profile-said", "Saved"))
             .await
@@ -340,7 +315,7 @@ async fn a_viewer_renames_themself_sets_an_avatar_changes_the_password_and_delet
         .send_keys(picture.to_str().unwrap())
         .await
         .unwrap();
-    click(&browser, "settings-upload-avatar").await;
+    click(&browser, "#settings-upload-avatar").await;
     assert!(
         wait_for_js(&browser, &says("settings-avatar-said", "avatar is updated"))
             .await
@@ -360,9 +335,9 @@ async fn a_viewer_renames_themself_sets_an_avatar_changes_the_password_and_delet
     browser.screenshots("settings-en").await;
 
     // A wrong current password is told; the right one changes it.
-    fill(&browser, "settings-current-password", "not my password").await;
-    fill(&browser, "settings-new-password", "a new river 43").await;
-    click(&browser, "settings-change-password").await;
+    fill(&browser, "#settings-current-password", "not my password").await;
+    fill(&browser, "#settings-new-password", "a new river 43").await;
+    click(&browser, "#settings-change-password").await;
     assert!(
         wait_for_js(
             &browser,
@@ -371,9 +346,9 @@ async fn a_viewer_renames_themself_sets_an_avatar_changes_the_password_and_delet
         .await
         .is_some()
     );
-    fill(&browser, "settings-current-password", password).await;
-    fill(&browser, "settings-new-password", "a new river 43").await;
-    click(&browser, "settings-change-password").await;
+    fill(&browser, "#settings-current-password", password).await;
+    fill(&browser, "#settings-new-password", "a new river 43").await;
+    click(&browser, "#settings-change-password").await;
     assert!(
         wait_for_js(
             &browser,
@@ -406,8 +381,8 @@ async fn a_viewer_renames_themself_sets_an_avatar_changes_the_password_and_delet
         .execute("window.confirm = () => true; return true;", vec![])
         .await
         .unwrap();
-    fill(&browser, "settings-delete-password", "a new river 43").await;
-    click(&browser, "settings-delete-account").await;
+    fill(&browser, "#settings-delete-password", "a new river 43").await;
+    click(&browser, "#settings-delete-account").await;
     assert!(
         wait_for_js(
             &browser,
@@ -470,9 +445,9 @@ async fn a_viewer_pages_through_subscriptions_and_history_with_show_more() {
 
     let browser = Browser::start().await;
     open(&browser, &app, "/signin").await;
-    fill(&browser, "signin-email", "ada@example.com").await;
-    fill(&browser, "signin-password", "password-1234").await;
-    click(&browser, "signin-submit").await;
+    fill(&browser, "#signin-email", "ada@example.com").await;
+    fill(&browser, "#signin-password", "password-1234").await;
+    click(&browser, "#signin-submit").await;
     assert!(text_when(&browser, "account-name", "true").await.is_some());
 
     // 24 a page; "Show more" adds the rest and goes away.
@@ -482,7 +457,7 @@ async fn a_viewer_pages_through_subscriptions_and_history_with_show_more() {
         "{}",
         body_text(&browser).await
     );
-    click(&browser, "feed-more").await;
+    click(&browser, "#feed-more").await;
     assert!(
         rows_become(&browser, "feed", 30).await,
         "{}",
@@ -512,7 +487,7 @@ async fn a_viewer_pages_through_subscriptions_and_history_with_show_more() {
     )
     .await;
     assert_eq!(newest, Some(json!("Reel 25")));
-    click(&browser, "history-more").await;
+    click(&browser, "#history-more").await;
     assert!(
         rows_become(&browser, "history", 26).await,
         "{}",

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+use projector_tests::page::click;
 use projector_tests::{Backend, TestApp, browser::Browser, spawn_app_with};
 use serde_json::{Value, json};
 
@@ -90,18 +91,6 @@ async fn js(browser: &Browser, script: &str) -> Value {
         .execute(script, vec![])
         .await
         .unwrap_or_else(|e| panic!("{script}: {e}"))
-}
-
-/// Clicks the element `css` matches.
-async fn click(browser: &Browser, css: &str) {
-    browser
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
 /// Starts playback, muted (so no autoplay rule can refuse it), and waits until it runs.

@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::Locator;
 use projector_tests::browser::Browser;
+use projector_tests::page::click;
 use projector_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
 use serde_json::{Value, json};
 
@@ -103,17 +103,6 @@ async fn play_to_the_end(browser: &Browser) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-async fn click(browser: &Browser, css: &str) {
-    browser
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
 }
 
 async fn switch_language(browser: &Browser, tag: &str) {
