@@ -91,15 +91,26 @@ pub fn serve_with(dir: &Path, db: &str, env: &[(&str, &str)]) -> (Proc, String) 
     for (k, v) in env {
         cmd.env(k, v);
     }
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--workers", "0"]);
+    until_listening(&mut cmd, dir)
+}
+
+/// Starts `cmd` (a `projector serve` on port 0) and waits until it says where it listens;
+/// returns it and that address. Its standard output is added to `serve.out` in `dir` (a
+/// restarted server adds to the same file) and its standard error is `serve.err`.
+pub fn until_listening(cmd: &mut Command, dir: &Path) -> (Proc, String) {
     let mut child = cmd
-        .args(["serve", "--listen", "127.0.0.1:0", "--workers", "0"])
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(dir.join("serve.err")).unwrap())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut log = std::fs::File::create(dir.join("serve.out")).unwrap();
+    let mut log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("serve.out"))
+        .unwrap();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             let _ = writeln!(log, "{line}");
@@ -156,6 +167,27 @@ impl Api {
             .unwrap();
         assert!(body.get("errors").is_none(), "{query}: {body}");
         body["data"].clone()
+    }
+
+    /// Creates a channel named `channel` and a draft video titled `title` in it; returns the
+    /// video's ID.
+    pub async fn draft(&self, channel: &str, title: &str) -> String {
+        let data = self
+            .gql(
+                "mutation($n: String!) { createChannel(input: { name: $n }) { channel { id } } }",
+                json!({ "n": channel }),
+            )
+            .await;
+        let data = self
+            .gql(
+                "mutation($c: ID!, $t: String!) { createVideo(input: { channelId: $c, title: $t }) { video { id } } }",
+                json!({ "c": data["createChannel"]["channel"]["id"], "t": title }),
+            )
+            .await;
+        data["createVideo"]["video"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 }
 

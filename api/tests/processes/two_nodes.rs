@@ -33,26 +33,7 @@ async fn node_b_serves_an_edit_made_on_node_a_within_a_second() {
     let (mut a, addr_a) = support::serve_with(&dir_a, &db, &env);
     let (mut b, addr_b) = support::serve_with(&dir_b, &db, &env);
     let api = support::login(&addr_a).await;
-    let data = api
-        .gql(
-            "mutation { createChannel(input: { name: \"Nodes\" }) { channel { id } } }",
-            json!({}),
-        )
-        .await;
-    let channel = data["createChannel"]["channel"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let data = api
-        .gql(
-            "mutation($c: ID!) { createVideo(input: { channelId: $c, title: \"Before\" }) { video { id } } }",
-            json!({ "c": channel }),
-        )
-        .await;
-    let id = data["createVideo"]["video"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = api.draft("Nodes", "Before").await;
     // Standing in for the media pipeline (the only writer of the status): its media is ready,
     // so it can be published and seen by the public.
     let status = std::process::Command::new("psql")

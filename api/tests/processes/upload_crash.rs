@@ -1,8 +1,8 @@
 //! A server killed with SIGKILL in the middle of an upload chunk loses nothing it acknowledged
 //! and keeps nothing it did not.
 
-use std::io::{BufRead as _, BufReader, Write as _};
-use std::process::{Command, Stdio};
+use std::io::Write as _;
+use std::process::Command;
 use std::time::Duration;
 
 use sha2::{Digest as _, Sha256};
@@ -18,47 +18,15 @@ fn start(dir: &std::path::Path) -> (support::Proc, String) {
             cmd.env_remove(key);
         }
     }
-    let mut child = cmd
-        .current_dir(dir)
+    cmd.current_dir(dir)
         .env("PROJECTOR_ADMIN_EMAIL", "admin@example.com")
         .env("PROJECTOR_ADMIN_PASSWORD", "admin-password")
         .env(
             "PROJECTOR_AUTH__JWT_SECRET",
             "crash-test-secret-0123456789abcdef0123",
         )
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("stdout.log"))
-        .unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = writeln!(log, "{line}");
-            if let Some(rest) = line.split("addr=").nth(1) {
-                let _ = tx.send(
-                    rest.split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_string(),
-                );
-            }
-        }
-    });
-    let Ok(addr) = rx.recv_timeout(Duration::from_secs(60)) else {
-        let _ = child.kill();
-        panic!(
-            "server did not start: {}",
-            std::fs::read_to_string(dir.join("stderr.log")).unwrap_or_default()
-        );
-    };
-    (support::Proc(child), addr)
+        .args(["serve", "--listen", "127.0.0.1:0"]);
+    support::until_listening(&mut cmd, dir)
 }
 
 fn wav(bytes: usize) -> Vec<u8> {
@@ -84,20 +52,8 @@ fn wav(bytes: usize) -> Vec<u8> {
 async fn a_sigkill_in_the_middle_of_a_chunk_loses_no_acknowledged_byte() {
     let dir = tempfile::tempdir().unwrap();
     let (mut server, addr) = start(dir.path());
-    let client = reqwest::Client::new();
-    let login: serde_json::Value = client
-        .post(format!("http://{addr}/graphql"))
-        .json(&serde_json::json!({ "query": "mutation { login(input: { email: \"admin@example.com\", password: \"admin-password\" }) { accessToken } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["data"]["login"]["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let api = support::login(&addr).await;
+    let (client, token) = (api.client.clone(), api.token.clone());
     let data = wav(10 * MB);
     let created = client
         .post(format!("http://{addr}/uploads/"))
@@ -176,7 +132,7 @@ async fn a_sigkill_in_the_middle_of_a_chunk_loses_no_acknowledged_byte() {
     let Some(stored) = stored else {
         panic!(
             "the source object was not stored; server log:\n{}",
-            std::fs::read_to_string(dir.path().join("stdout.log")).unwrap_or_default()
+            std::fs::read_to_string(dir.path().join("serve.out")).unwrap_or_default()
         );
     };
     let stored = std::fs::read(stored).unwrap();

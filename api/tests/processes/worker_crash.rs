@@ -62,26 +62,7 @@ async fn a_worker_killed_mid_transcode_loses_nothing_and_another_finishes_with_t
     let (mut server, addr) = serve(dir.path(), &db);
     let api = support::login(&addr).await;
     let client = api.client.clone();
-    let data = api
-        .gql(
-            "mutation { createChannel(input: { name: \"Crash\" }) { channel { id } } }",
-            json!({}),
-        )
-        .await;
-    let channel = data["createChannel"]["channel"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let data = api
-        .gql(
-            "mutation($c: ID!) { createVideo(input: { channelId: $c, title: \"Long\" }) { video { id } } }",
-            json!({ "c": channel }),
-        )
-        .await;
-    let video = data["createVideo"]["video"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let video = api.draft("Crash", "Long").await;
 
     // A clip long enough that the kill lands mid-transcode.
     let file = dir.path().join("long.mp4");
