@@ -11,7 +11,7 @@ use projector_tests::{Backend, TestApp, both_databases, spawn_app_with};
 use serde_json::{Value, json};
 
 use crate::receiver::{Behaviour, Receiver, signed_with};
-use crate::support::uuid_of;
+use crate::support::{self, uuid_of};
 
 pub use projector_tests::receiver::{endpoint, fast};
 
@@ -335,15 +335,8 @@ async fn episodes_send_their_own_events_with_the_transcode_outcome(backend: Back
     let types = ["episode.created", "episode.media.failed", "video.created"];
     let (_, secret) = endpoint(&app, &admin, &receiver.url, &types).await;
     let channel = app.create_channel(&admin, "Pods").await;
-    let podcast = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
-            json!({ "i": { "channelId": channel["id"], "title": "Show", "author": "A", "ownerName": "O",
-                           "ownerEmail": "o@example.com", "language": "en" } }),
-        )
-        .await["createPodcast"]["podcast"]["id"]
-        .clone();
+    let podcast =
+        json!(support::podcast(&app, &admin, channel["id"].as_str().unwrap(), json!({})).await);
     let episode = app
         .graphql_ok(
             Some(&admin),
@@ -403,15 +396,8 @@ async fn an_episode_sends_a_signed_event_for_every_change_of_its_life(backend: B
     let receiver = Receiver::start(Behaviour::Ok).await;
     let (_, secret) = endpoint(&app, &admin, &receiver.url, EPISODE_LIFE).await;
     let channel = app.create_channel(&admin, "Pods").await;
-    let podcast = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
-            json!({ "i": { "channelId": channel["id"], "title": "Show", "author": "A", "ownerName": "O",
-                           "ownerEmail": "o@example.com", "language": "en" } }),
-        )
-        .await["createPodcast"]["podcast"]["id"]
-        .clone();
+    let podcast =
+        json!(support::podcast(&app, &admin, channel["id"].as_str().unwrap(), json!({})).await);
     let id = app
         .graphql_ok(
             Some(&admin),
@@ -519,15 +505,7 @@ async fn playlists_channels_and_podcasts_send_created_updated_and_deleted_events
         json!({ "id": channel, "name": "Renamed" }),
     )
     .await);
-    let podcast = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation($i: CreatePodcastInput!) { createPodcast(input: $i) { podcast { id } } }",
-            json!({ "i": { "channelId": channel, "title": "Show", "author": "A", "ownerName": "O",
-                           "ownerEmail": "o@example.com", "language": "en" } }),
-        )
-        .await["createPodcast"]["podcast"]["id"]
-        .clone();
+    let podcast = json!(support::podcast(&app, &admin, channel.as_str().unwrap(), json!({})).await);
     ok(mutate(
         &app,
         &admin,
