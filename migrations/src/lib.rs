@@ -23,6 +23,7 @@ mod m0017_rate_limits;
 mod m0018_playback_keys;
 mod m0019_direct_uploads;
 mod m0020_downloads;
+mod m0021_webhook_disabled_at;
 
 /// The ordered list of every migration.
 #[derive(Debug)]
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_playback_keys::Migration),
             Box::new(m0019_direct_uploads::Migration),
             Box::new(m0020_downloads::Migration),
+            Box::new(m0021_webhook_disabled_at::Migration),
         ]
     }
 }

@@ -93,16 +93,18 @@ pub async fn create(
     let types = event_types(input.event_types)?;
     let now = Utc::now();
     let secret = sign::new_secret();
+    let enabled = input.enabled.unwrap_or(true);
     let created = endpoint::ActiveModel {
         id: Set(Uuid::now_v7()),
         url: Set(url),
         description: Set(description),
         event_types: Set(types),
-        enabled: Set(input.enabled.unwrap_or(true)),
+        enabled: Set(enabled),
         secret: Set(secret.clone()),
         previous_secret: Set(None),
         previous_secret_until: Set(None),
         disabled_reason: Set(None),
+        disabled_at: Set((!enabled).then_some(now)),
         failing_since: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -145,7 +147,9 @@ pub async fn update(
         .transpose()?;
     let types = changes.event_types.map(event_types).transpose()?;
     let txn = crate::db::begin_write(db).await?;
-    let mut active = get(&txn, id).await?.into_active_model();
+    let found = get(&txn, id).await?;
+    let was_enabled = found.enabled;
+    let mut active = found.into_active_model();
     if let Some(url) = url {
         active.url = Set(url);
     }
@@ -160,6 +164,9 @@ pub async fn update(
         if enabled {
             active.disabled_reason = Set(None);
             active.failing_since = Set(None);
+            active.disabled_at = Set(None);
+        } else if was_enabled {
+            active.disabled_at = Set(Some(Utc::now()));
         }
     }
     active.updated_at = Set(Utc::now());

@@ -49,6 +49,8 @@ pub mod endpoint {
         pub previous_secret_until: Option<DateTimeUtc>,
         /// Why the sender disabled it.
         pub disabled_reason: Option<String>,
+        /// When it was disabled (by an admin or the sender); `None` while enabled.
+        pub disabled_at: Option<DateTimeUtc>,
         /// The first failure since the last success.
         pub failing_since: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,

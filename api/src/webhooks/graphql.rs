@@ -32,6 +32,9 @@ pub struct WebhookEndpoint {
     pub enabled: bool,
     /// Why the sender disabled it (every delivery failed for days); cleared when re-enabled.
     pub disabled_reason: Option<String>,
+    /// When it was disabled, by an admin or by the sender; null while it is enabled. Later
+    /// edits do not move it (they move `updatedAt`).
+    pub disabled_at: Option<DateTime<Utc>>,
     /// Since when every attempt has failed, if the last one did.
     pub failing_since: Option<DateTime<Utc>>,
     /// Until when the secret before the last rotation still signs (both signatures are sent).
@@ -54,6 +57,7 @@ impl From<endpoint::Model> for WebhookEndpoint {
             description: m.description,
             enabled: m.enabled,
             disabled_reason: m.disabled_reason,
+            disabled_at: m.disabled_at,
             failing_since: m.failing_since,
             previous_secret_valid_until: valid_until,
             created_at: m.created_at,

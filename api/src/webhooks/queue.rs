@@ -336,6 +336,7 @@ async fn endpoint_health(
     active.failing_since = Set(Some(since));
     if disable {
         active.enabled = Set(false);
+        active.disabled_at = Set(Some(now));
         active.disabled_reason = Set(Some(format!(
             "disabled automatically at {}: every delivery failed since {} ({} s or more)",
             now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

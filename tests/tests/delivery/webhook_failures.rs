@@ -190,6 +190,7 @@ async fn private_addresses_are_refused_again_at_delivery(backend: Backend) {
             previous_secret: Set(None),
             previous_secret_until: Set(None),
             disabled_reason: Set(None),
+            disabled_at: Set(None),
             failing_since: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
@@ -236,6 +237,20 @@ async fn an_endpoint_that_keeps_failing_is_disabled_and_says_why(backend: Backen
     assert_eq!(disabled["enabled"], false, "{disabled}");
     let reason = disabled["disabledReason"].as_str().unwrap();
     assert!(reason.contains("disabled automatically"), "{reason}");
+    let disabled_at = disabled["disabledAt"].clone();
+    assert!(disabled_at.is_string(), "{disabled}");
+    // An edit while it is disabled (say, its URL fixed before enabling it) moves `updatedAt`,
+    // not when it was disabled.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    app.graphql_ok(
+        Some(&admin),
+        UPDATE,
+        json!({ "i": { "id": id, "description": "fixed soon" } }),
+    )
+    .await;
+    let edited = read_endpoint(&app, &admin, &id).await;
+    assert_eq!(edited["disabledAt"], disabled_at, "{edited}");
+    assert_eq!(edited["enabled"], false, "{edited}");
     // Nothing more is sent to it: neither the retry nor new events.
     video(&app, &admin, "Failing again").await;
     tokio::time::sleep(Duration::from_millis(600)).await;
@@ -259,7 +274,25 @@ async fn an_endpoint_that_keeps_failing_is_disabled_and_says_why(backend: Backen
     .await;
     let enabled = read_endpoint(&app, &admin, &id).await;
     assert_eq!(enabled["disabledReason"], Value::Null);
+    assert_eq!(enabled["disabledAt"], Value::Null, "{enabled}");
     receiver.wait_for(2).await;
+
+    // An admin's disabling of a working endpoint is dated too.
+    let working = Receiver::start(Behaviour::Ok).await;
+    let (other, _) = endpoint(&app, &admin, &working.url, &["video.created"]).await;
+    assert_eq!(
+        read_endpoint(&app, &admin, &other).await["disabledAt"],
+        Value::Null
+    );
+    app.graphql_ok(
+        Some(&admin),
+        UPDATE,
+        json!({ "i": { "id": other, "enabled": false } }),
+    )
+    .await;
+    let by_admin = read_endpoint(&app, &admin, &other).await;
+    assert!(by_admin["disabledAt"].is_string(), "{by_admin}");
+    assert_eq!(by_admin["disabledReason"], Value::Null, "{by_admin}");
 
     // Deleting it deletes its log.
     app.graphql_ok(

@@ -20,7 +20,7 @@ pub async fn read_endpoint(app: &TestApp, admin: &str, id: &str) -> Value {
     let data = app
         .graphql_ok(
             Some(admin),
-            "{ webhookEndpoints { id url enabled disabledReason failingSince previousSecretValidUntil
+            "{ webhookEndpoints { id url enabled disabledReason disabledAt failingSince previousSecretValidUntil
                  deliveries(first: 50) { totalCount nodes { id messageId eventType status attemptCount
                    lastResponseCode lastError nextAttemptAt finishedAt
                    attempts { number responseCode error durationMs } } } } }",

@@ -17,14 +17,16 @@ use crate::admin::site_kit::{changed, when};
 /// long), disabled by an admin, or failing since when.
 fn health(e: &Endpoint) -> Option<(String, &'static str)> {
     let since = e.failing_since.as_deref();
+    // When it was disabled, not `updatedAt`: an edit made since (its URL fixed, say) moves that.
+    let disabled_at = e.disabled_at.as_deref().unwrap_or(&e.updated_at);
     match (e.enabled, e.disabled_reason.as_deref(), since) {
         (false, Some(_), Some(since)) => {
-            let failed_for = (super::millis(&e.updated_at) - super::millis(since)) / 1000.0;
+            let failed_for = (super::millis(disabled_at) - super::millis(since)) / 1000.0;
             let span = text::span(locale(), failed_for as i64);
             let said = Health::DisabledAfter {
                 span: &span,
                 since: &when(since),
-                at: &when(&e.updated_at),
+                at: &when(disabled_at),
             };
             Some((text::health(locale(), said), "hook-health disabled-auto"))
         }

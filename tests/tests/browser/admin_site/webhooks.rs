@@ -377,6 +377,12 @@ async fn an_endpoint_the_sender_disabled_says_it_failed_for_days() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // Edited three days later (its URL fixed before enabling it again, say): how long it had
+    // failed when it was disabled stays six days.
+    let disabled = endpoint::Entity::find().one(&db).await.unwrap().unwrap();
+    let mut edited = disabled.into_active_model();
+    edited.updated_at = Set(chrono::Utc::now() + chrono::Duration::days(3));
+    edited.update(&db).await.unwrap();
     let browser = Browser::start().await;
     sign_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     open(&browser, &app, "/admin/webhooks").await;
