@@ -113,6 +113,7 @@ pub async fn update(
     let current = podcast_managed(&txn, viewer, id).await?;
     let mut active = current.into_active_model();
     let slug = content::set_text(&mut active, changes.common)?;
+    let changes = changes.feed;
     if let Some(a) = changes.author {
         active.author = Set(content::title("author", &a)?);
     }
