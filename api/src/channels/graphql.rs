@@ -391,8 +391,7 @@ impl ChannelsMutation {
             (Some(id), None) => from_global(id, "User")?,
             (None, Some(email)) => {
                 // Managers only: anyone else must not learn which emails have accounts.
-                service::get(db, channel_id).await?;
-                visibility::require_manage(db, &viewer(ctx), channel_id).await?;
+                service::managed(db, &viewer(ctx), channel_id).await?;
                 let email = crate::accounts::service::normalize_email(email)?;
                 crate::accounts::service::find_user_by_email(db, &email)
                     .await?
