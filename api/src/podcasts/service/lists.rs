@@ -25,17 +25,24 @@ impl content::InChannel for podcast::Entity {
     }
 }
 
-/// Newest, oldest or by title; podcasts and episodes are not ranked by views.
-fn sort<M>(
+/// Newest, oldest or by title (`E`'s `id` and title columns); podcasts and episodes are not
+/// ranked by views.
+fn sort<E: content::Item + content::TextColumns>(
     order: OrderBy,
-    id: SimpleExpr,
-    title: SimpleExpr,
-    title_of: KeyOf<M>,
-    id_of: KeyOf<M>,
-) -> AppResult<(Sort, KeyOf<M>)> {
-    Sort::by_id_or_title(order, id, title, title_of, id_of).ok_or_else(|| {
-        AppError::validation("orderBy: MOST_VIEWED and TRENDING apply to videos only")
-    })
+    id: E::Column,
+) -> AppResult<(Sort, KeyOf<E::Model>)> {
+    let [title, _, _] = E::text_columns();
+    Sort::by_id_or_title(
+        order,
+        Expr::col((E::default(), id)).into(),
+        Expr::col((E::default(), title)).into(),
+        |m| {
+            let (id, title, _) = E::text(m);
+            (Key::Text(title.to_owned()), id)
+        },
+        |m| (Key::None, E::text(m).0),
+    )
+    .ok_or_else(|| AppError::validation("orderBy: MOST_VIEWED and TRENDING apply to videos only"))
 }
 
 /// One page of the podcasts `viewer` may see in lists.
@@ -51,13 +58,7 @@ pub async fn list(
         .apply_if(query.language, |s, l| {
             s.filter(podcast::Column::Language.eq(l))
         });
-    let (sort, key_of) = sort(
-        page.order,
-        Expr::col((podcast::Entity, podcast::Column::Id)).into(),
-        Expr::col((podcast::Entity, podcast::Column::Title)).into(),
-        |m: &podcast::Model| (Key::Text(m.title.clone()), m.id),
-        |m: &podcast::Model| (Key::None, m.id),
-    )?;
+    let (sort, key_of) = sort::<podcast::Entity>(page.order, podcast::Column::Id)?;
     page.fetch(db, select, &list, &sort, key_of).await
 }
 
@@ -165,12 +166,6 @@ pub async fn list_episodes(
         .apply_if(query.created_before, |s, t| {
             s.filter(episode::Column::CreatedAt.lt(t))
         });
-    let (sort, key_of) = sort(
-        page.order,
-        Expr::col((episode::Entity, episode::Column::Id)).into(),
-        Expr::col((episode::Entity, episode::Column::Title)).into(),
-        |m: &episode::Model| (Key::Text(m.title.clone()), m.id),
-        |m: &episode::Model| (Key::None, m.id),
-    )?;
+    let (sort, key_of) = sort::<episode::Entity>(page.order, episode::Column::Id)?;
     page.fetch(db, select, &list, &sort, key_of).await
 }
