@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::{Cursor, ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::{from_global, to_global};
 use crate::graphql::shapes::{DeletePayload, id_input, item_payload};
-use crate::graphql::{app, principal, viewer};
+use crate::graphql::{app, loaders, principal, viewer};
 use crate::media::assets::Owner;
 use crate::playlists::graphql::{Playlist, PlaylistFilter};
 use crate::podcasts::graphql::{Podcast, PodcastFilter};
@@ -25,6 +25,19 @@ use crate::visibility;
 /// A channel: publishes videos, playlists and podcasts.
 #[derive(Debug, Clone)]
 pub struct Channel(pub channel::Model);
+
+impl Channel {
+    /// The channel with this id, through the request's loader (what an item's `channel` field
+    /// shows; `NOT_FOUND` when it is gone).
+    pub async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Self> {
+        loaders(ctx)?
+            .channel
+            .load_one(id)
+            .await?
+            .map(Channel)
+            .ok_or(AppError::NotFound("channel"))
+    }
+}
 
 /// A user's membership of a channel.
 #[derive(SimpleObject, Debug, Clone)]
@@ -378,8 +391,7 @@ impl ChannelsMutation {
             (Some(id), None) => from_global(id, "User")?,
             (None, Some(email)) => {
                 // Managers only: anyone else must not learn which emails have accounts.
-                service::get(db, channel_id).await?;
-                visibility::require_manage(db, &viewer(ctx), channel_id).await?;
+                service::managed(db, &viewer(ctx), channel_id).await?;
                 let email = crate::accounts::service::normalize_email(email)?;
                 crate::accounts::service::find_user_by_email(db, &email)
                     .await?

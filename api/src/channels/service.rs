@@ -141,6 +141,17 @@ pub(crate) async fn get(db: &impl ConnectionTrait, id: Uuid) -> AppResult<channe
     find(db, id).await?.ok_or(AppError::NotFound("channel"))
 }
 
+/// A channel `viewer` manages: `NOT_FOUND` when there is none, then `FORBIDDEN`.
+pub(crate) async fn managed(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<channel::Model> {
+    let channel = get(db, id).await?;
+    visibility::require_manage(db, viewer, id).await?;
+    Ok(channel)
+}
+
 /// Changes a channel. Managers of the channel only.
 pub async fn update(
     db: &impl TransactionTrait,
@@ -149,8 +160,7 @@ pub async fn update(
     changes: ChannelChanges,
 ) -> AppResult<channel::Model> {
     let txn = crate::db::begin_write(db).await?;
-    let current = get(&txn, id).await?;
-    visibility::require_manage(&txn, viewer, id).await?;
+    let current = managed(&txn, viewer, id).await?;
     let mut active = current.into_active_model();
     if let Some(name) = changes.name {
         active.name = Set(content::title("name", &name)?);
@@ -187,8 +197,7 @@ pub async fn update(
 /// Deletes a channel and everything in it. Managers of the channel only.
 pub async fn delete(db: &impl TransactionTrait, viewer: &Viewer, id: Uuid) -> AppResult<Uuid> {
     let txn = crate::db::begin_write(db).await?;
-    let current = get(&txn, id).await?;
-    visibility::require_manage(&txn, viewer, id).await?;
+    let current = managed(&txn, viewer, id).await?;
     search::remove_channel_content(&txn, id).await?;
     outbox::channel(&txn, Change::Deleted, &current).await?;
     current.delete(&txn).await?;
@@ -205,8 +214,7 @@ pub async fn add_member(
     role: ChannelRole,
 ) -> AppResult<channel::Model> {
     let txn = crate::db::begin_write(db).await?;
-    let channel = get(&txn, channel_id).await?;
-    visibility::require_manage(&txn, viewer, channel_id).await?;
+    let channel = managed(&txn, viewer, channel_id).await?;
     if user::Entity::find_by_id(user_id).one(&txn).await?.is_none() {
         return Err(AppError::NotFound("user"));
     }
@@ -260,8 +268,7 @@ pub async fn remove_member(
     user_id: Uuid,
 ) -> AppResult<channel::Model> {
     let txn = crate::db::begin_write(db).await?;
-    let channel = get(&txn, channel_id).await?;
-    visibility::require_manage(&txn, viewer, channel_id).await?;
+    let channel = managed(&txn, viewer, channel_id).await?;
     let member = channel_member::Entity::find_by_id((channel_id, user_id))
         .one(&txn)
         .await?

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func, IntoColumnRef, Query, SimpleExpr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait, Select,
+};
 use uuid::Uuid;
 
 use crate::channels::entity::channel;
@@ -75,6 +77,23 @@ pub fn title_contains(title: impl IntoColumnRef, text: Option<String>) -> Option
         Expr::expr(Func::lower(Expr::col(title)))
             .like(format!("%{}%", like_escape(&text.to_lowercase()))),
     )
+}
+
+/// Narrows a list of `E` by what every item list may be asked for: one visibility, and a title
+/// that contains `text` ([`title_contains`]).
+pub fn common_filters<E: TextColumns>(
+    select: Select<E>,
+    visibility: Option<Visibility>,
+    text: Option<String>,
+) -> Select<E> {
+    let [title, _, _] = E::text_columns();
+    select
+        .apply_if(visibility, |s, v| {
+            s.filter(E::visibility_column().eq(v.as_str()))
+        })
+        .apply_if(title_contains((E::default(), title), text), |s, f| {
+            s.filter(f)
+        })
 }
 
 /// Escapes `%` and `_` so user text matches literally in LIKE (without an ESCAPE clause the

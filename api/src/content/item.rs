@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::TextColumns;
+use super::{InChannel, TextColumns};
 use crate::channels::service::slug_conflict;
 use crate::error::AppResult;
 use crate::media::assets::Owner;
@@ -170,6 +170,23 @@ pub async fn free_slug<E: TextColumns>(
     let [_, slug, _] = E::text_columns();
     let scope = Condition::all().add(parent.eq(parent_id));
     super::new_slug::<E>(db, explicit, title, slug, scope).await
+}
+
+/// Opens the write transaction of a new item of `E` in `channel_id`, which must exist and be
+/// one `viewer` manages ([`super::require_channel`]), and picks the item's slug there
+/// ([`free_slug`]).
+pub async fn begin_in_channel<E: InChannel>(
+    db: &impl TransactionTrait,
+    viewer: &Viewer,
+    channel_id: Uuid,
+    explicit_slug: Option<&str>,
+    title: &str,
+) -> AppResult<(DatabaseTransaction, String)> {
+    let txn = crate::db::begin_write(db).await?;
+    super::require_channel(&txn, viewer, channel_id).await?;
+    let [_, channel] = E::ID_CHANNEL;
+    let slug = free_slug::<E>(&txn, explicit_slug, title, channel, channel_id).await?;
+    Ok((txn, slug))
 }
 
 /// Ends the creation or change of an item written in `txn`: indexes it for search, records

@@ -7,14 +7,16 @@ use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use super::TextColumns;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::graphql::pagination::OrderBy;
-use crate::visibility::{Reach, Viewer};
+use crate::visibility::{self, Reach, Viewer};
 
 /// An item of a channel that viewers look up and list.
 pub trait InChannel: TextColumns {
     /// Its `id` and `channel_id` columns.
     const ID_CHANNEL: [Self::Column; 2];
+    /// The channel an item is in.
+    fn channel_id(model: &Self::Model) -> Uuid;
     /// The items `viewer` may see, directly or in lists.
     fn visible(viewer: &Viewer, reach: Reach) -> Condition;
 }
@@ -31,6 +33,24 @@ pub async fn find<E: InChannel>(
         .filter(E::visible(viewer, Reach::Direct))
         .one(db)
         .await?)
+}
+
+/// An item by id, if `viewer` manages its channel: `NOT_FOUND` (naming `what`) when there is
+/// none, `FORBIDDEN` when `viewer` does not manage it.
+pub async fn managed<E: InChannel>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    what: &'static str,
+) -> AppResult<E::Model> {
+    let [id_column, _] = E::ID_CHANNEL;
+    let current = E::find()
+        .filter(id_column.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound(what))?;
+    visibility::require_manage(db, viewer, E::channel_id(&current)).await?;
+    Ok(current)
 }
 
 /// An item by its channel's slug and its own, if `viewer` may see it.

@@ -11,12 +11,12 @@ mod markdown;
 
 pub(crate) use catalogue::text_columns;
 pub use catalogue::{
-    CommonChanges, TextColumns, check_window, in_channel_slug, like_escape, new_text,
-    require_channel, set_text, title_contains,
+    CommonChanges, TextColumns, check_window, common_filters, in_channel_slug, like_escape,
+    new_text, require_channel, set_text, title_contains,
 };
 pub(crate) use item::item;
 pub use item::{Item, Scheduled, free_slug};
-pub use lookup::{InChannel, find, find_by_slug, listed};
+pub use lookup::{InChannel, find, find_by_slug, listed, managed};
 pub use markdown::{Renderings, render_markdown};
 
 use sea_orm::sea_query::Condition;

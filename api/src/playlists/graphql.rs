@@ -84,12 +84,7 @@ impl Playlist {
     }
     /// The channel it belongs to.
     async fn channel(&self, ctx: &Context<'_>) -> AppResult<Channel> {
-        loaders(ctx)?
-            .channel
-            .load_one(self.0.channel_id)
-            .await?
-            .map(Channel)
-            .ok_or(AppError::NotFound("channel"))
+        Channel::load(ctx, self.0.channel_id).await
     }
     /// The playlist's page in the web app (`/playlists/{uuid}`), absolute, on the configured
     /// public URL.

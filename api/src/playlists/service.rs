@@ -58,14 +58,12 @@ pub async fn create(
 ) -> AppResult<playlist::Model> {
     let (title, description) =
         content::new_text(&input.title, input.slug.as_deref(), input.description)?;
-    let txn = crate::db::begin_write(db).await?;
-    content::require_channel(&txn, viewer, input.channel_id).await?;
-    let slug = content::free_slug::<playlist::Entity>(
-        &txn,
+    let (txn, slug) = content::item::begin_in_channel::<playlist::Entity>(
+        db,
+        viewer,
+        input.channel_id,
         input.slug.as_deref(),
         &title,
-        playlist::Column::ChannelId,
-        input.channel_id,
     )
     .await?;
     let now = Utc::now();
@@ -287,6 +285,9 @@ pub async fn remove_item(
 
 impl content::InChannel for playlist::Entity {
     const ID_CHANNEL: [playlist::Column; 2] = [playlist::Column::Id, playlist::Column::ChannelId];
+    fn channel_id(model: &playlist::Model) -> Uuid {
+        model.channel_id
+    }
     fn visible(viewer: &Viewer, reach: Reach) -> Condition {
         visibility::playlists(viewer, reach)
     }
@@ -310,16 +311,9 @@ pub async fn list(
     query: PlaylistQuery,
     page: &PageRequest,
 ) -> AppResult<Page<playlist::Model>> {
-    let (mut select, list) =
+    let (select, list) =
         content::listed::<playlist::Entity>(viewer, "playlists", page.order, query.channel_id);
-    if let Some(v) = query.visibility {
-        select = select.filter(playlist::Column::Visibility.eq(v.as_str()));
-    }
-    if let Some(f) =
-        content::title_contains((playlist::Entity, playlist::Column::Title), query.text)
-    {
-        select = select.filter(f);
-    }
+    let select = content::common_filters(select, query.visibility, query.text);
     let id: SimpleExpr = Expr::col((playlist::Entity, playlist::Column::Id)).into();
     let id_of: KeyOf<playlist::Model> = |m| (Key::None, m.id);
     let (sort, key_of) = Sort::by_id_or_title(

@@ -158,8 +158,20 @@ pub const TAXONOMY: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// A category, optionally narrowed to one of its subcategories.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+// What a podcast stores (as JSON), takes (`ItunesCategoryInput`) and shows
+// (`ItunesCategoryObject`) alike.
+/// An Apple Podcasts category, optionally narrowed to a subcategory.
+#[derive(
+    Serialize,
+    Deserialize,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    async_graphql::SimpleObject,
+    async_graphql::InputObject,
+)]
+#[graphql(name = "ItunesCategoryObject", input_name = "ItunesCategoryInput")]
 pub struct ItunesCategory {
     /// Top-level category, e.g. `Technology`.
     pub category: String,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::Podcast;
 use crate::content;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::graphql::pagination::{Cursor, ListCount, PageRequest};
 use crate::graphql::relay::to_global;
 use crate::graphql::{app, loaders, viewer};
@@ -14,7 +14,7 @@ use crate::podcasts::EpisodeType;
 use crate::podcasts::entity::episode;
 use crate::podcasts::service;
 use crate::taxonomy::graphql::Tag;
-use crate::videos::graphql::ChapterObject;
+use crate::videos::service::Chapter;
 use crate::visibility::{Status, Visibility};
 
 /// The episode list behind `episodes` and `Podcast.episodes`, with what its episodes' fields
@@ -82,14 +82,7 @@ impl Episode {
         ctx: &Context<'_>,
         #[graphql(default = 30)] days: i32,
     ) -> AppResult<Option<Vec<crate::delivery::daily_views::DayViewsObject>>> {
-        let channel = async {
-            Ok(loaders(ctx)?
-                .podcast
-                .load_one(self.0.podcast_id)
-                .await?
-                .ok_or(AppError::NotFound("podcast"))?
-                .channel_id)
-        };
+        let channel = async { Ok(Podcast::load(ctx, self.0.podcast_id).await?.0.channel_id) };
         crate::delivery::daily_views::resolve(
             ctx,
             crate::delivery::daily_views::Item::Episode,
@@ -134,12 +127,7 @@ impl Episode {
             crate::graphql::pagination::ListCount,
         >,
     > {
-        let channel = loaders(ctx)?
-            .podcast
-            .load_one(self.0.podcast_id)
-            .await?
-            .ok_or(AppError::NotFound("podcast"))?
-            .channel_id;
+        let channel = Podcast::load(ctx, self.0.podcast_id).await?.0.channel_id;
         crate::community::comments::graphql::item_comments(
             ctx,
             crate::community::comments::Target::Episode(self.0.id),
@@ -188,22 +176,11 @@ impl Episode {
     }
     /// The podcast it belongs to.
     async fn podcast(&self, ctx: &Context<'_>) -> AppResult<Podcast> {
-        loaders(ctx)?
-            .podcast
-            .load_one(self.0.podcast_id)
-            .await?
-            .map(Podcast)
-            .ok_or(AppError::NotFound("podcast"))
+        Podcast::load(ctx, self.0.podcast_id).await
     }
     /// Chapters in order.
-    async fn chapters(&self) -> Vec<ChapterObject> {
+    async fn chapters(&self) -> Vec<Chapter> {
         service::episode_chapters(&self.0)
-            .into_iter()
-            .map(|c| ChapterObject {
-                title: c.title,
-                start_secs: c.start_secs,
-            })
-            .collect()
     }
     /// Its tags.
     async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {

@@ -1,6 +1,6 @@
 //! The inputs, filters and payloads of podcast and episode operations.
 
-use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
+use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
 
 use super::{Episode, Podcast};
@@ -11,30 +11,11 @@ use crate::graphql::shapes::{at_input, id_input, ids, item_payload, maybe, opt_i
 use crate::podcasts::entity::{episode, podcast};
 use crate::podcasts::itunes::ItunesCategory;
 use crate::podcasts::service::{
-    EpisodeChanges, EpisodeQuery, NewEpisode, NewPodcast, PodcastChanges, PodcastQuery,
+    EpisodeChanges, EpisodeQuery, FeedChanges, NewEpisode, NewPodcast, PodcastChanges, PodcastQuery,
 };
 use crate::podcasts::{EpisodeType, PodcastType};
 use crate::videos::graphql::{ChapterInput, chapters};
 use crate::visibility::{Status, Viewer, Visibility};
-
-/// An Apple Podcasts category, optionally narrowed to a subcategory.
-#[derive(SimpleObject, InputObject, Debug, Clone)]
-#[graphql(input_name = "ItunesCategoryInput")]
-pub struct ItunesCategoryObject {
-    /// Top-level category, e.g. `Technology`.
-    pub category: String,
-    /// Subcategory, e.g. `Tech News` under `News`.
-    pub subcategory: Option<String>,
-}
-
-impl From<ItunesCategoryObject> for ItunesCategory {
-    fn from(c: ItunesCategoryObject) -> Self {
-        Self {
-            category: c.category,
-            subcategory: c.subcategory,
-        }
-    }
-}
 
 /// Filters of podcast lists.
 #[derive(InputObject, Debug, Default, Clone)]
@@ -93,7 +74,7 @@ pub struct CreatePodcastInput {
     /// BCP 47 language tag.
     pub language: String,
     /// Apple Podcasts categories (at most 3).
-    pub itunes_categories: Option<Vec<ItunesCategoryObject>>,
+    pub itunes_categories: Option<Vec<ItunesCategory>>,
     /// Explicit content (default false).
     pub explicit: Option<bool>,
     /// Other platforms may not import the feed (`podcast:locked`; default false).
@@ -116,23 +97,9 @@ pub struct UpdatePodcastInput {
     pub slug: Option<String>,
     /// New description.
     pub description: Option<String>,
-    /// New author.
-    pub author: Option<String>,
-    /// New owner name.
-    pub owner_name: Option<String>,
-    /// New owner email.
-    pub owner_email: Option<String>,
-    /// New language.
-    pub language: Option<String>,
-    /// Replaces the categories.
-    pub itunes_categories: Option<Vec<ItunesCategoryObject>>,
-    /// New explicit flag.
-    pub explicit: Option<bool>,
-    /// New `podcast:locked`.
-    pub locked: Option<bool>,
-    /// New type.
-    #[graphql(name = "type")]
-    pub podcast_type: Option<PodcastType>,
+    /// New author, owner, language, categories, flags and type.
+    #[graphql(flatten)]
+    pub feed: FeedChanges,
     /// New visibility.
     pub visibility: Option<Visibility>,
 }
@@ -225,10 +192,6 @@ item_payload!(
     "The episode after the change."
 );
 
-fn categories(list: Option<Vec<ItunesCategoryObject>>) -> Option<Vec<ItunesCategory>> {
-    list.map(|l| l.into_iter().map(ItunesCategory::from).collect())
-}
-
 impl TryFrom<CreatePodcastInput> for NewPodcast {
     type Error = AppError;
 
@@ -242,7 +205,7 @@ impl TryFrom<CreatePodcastInput> for NewPodcast {
             owner_name: input.owner_name,
             owner_email: input.owner_email,
             language: input.language,
-            itunes_categories: categories(input.itunes_categories).unwrap_or_default(),
+            itunes_categories: input.itunes_categories.unwrap_or_default(),
             explicit: input.explicit.unwrap_or(false),
             locked: input.locked.unwrap_or(false),
             podcast_type: input.podcast_type,
@@ -262,14 +225,7 @@ impl UpdatePodcastInput {
                 description: self.description,
                 visibility: self.visibility,
             },
-            author: self.author,
-            owner_name: self.owner_name,
-            owner_email: self.owner_email,
-            language: self.language,
-            itunes_categories: categories(self.itunes_categories),
-            explicit: self.explicit,
-            locked: self.locked,
-            podcast_type: self.podcast_type,
+            feed: self.feed,
         };
         Ok((id, changes))
     }

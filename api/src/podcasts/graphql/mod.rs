@@ -21,8 +21,7 @@ pub use episode::Episode;
 use episode::list_episodes;
 pub use inputs::{
     CreateEpisodeInput, CreatePodcastInput, DeleteNodeInput, EpisodeFilter, EpisodePayload,
-    ItunesCategoryObject, PodcastFilter, PodcastPayload, PublishEpisodeInput, UpdateEpisodeInput,
-    UpdatePodcastInput,
+    PodcastFilter, PodcastPayload, PublishEpisodeInput, UpdateEpisodeInput, UpdatePodcastInput,
 };
 pub use resolvers::{PodcastsMutation, PodcastsQuery, list};
 
@@ -40,6 +39,19 @@ use crate::visibility::Visibility;
 /// A podcast (a show).
 #[derive(Debug, Clone)]
 pub struct Podcast(pub podcast::Model);
+
+impl Podcast {
+    /// The podcast with this id, through the request's loader (an episode's podcast;
+    /// `NOT_FOUND` when it is gone).
+    pub async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Self> {
+        loaders(ctx)?
+            .podcast
+            .load_one(id)
+            .await?
+            .map(Podcast)
+            .ok_or(AppError::NotFound("podcast"))
+    }
+}
 
 #[Object]
 impl Podcast {
@@ -80,14 +92,8 @@ impl Podcast {
         &self.0.language
     }
     /// Apple Podcasts categories.
-    async fn itunes_categories(&self) -> Vec<ItunesCategoryObject> {
+    async fn itunes_categories(&self) -> Vec<itunes::ItunesCategory> {
         itunes::parse(&self.0.itunes_categories)
-            .into_iter()
-            .map(|c| ItunesCategoryObject {
-                category: c.category,
-                subcategory: c.subcategory,
-            })
-            .collect()
     }
     /// Explicit content.
     async fn explicit(&self) -> bool {
@@ -142,12 +148,7 @@ impl Podcast {
     }
     /// The channel it belongs to.
     async fn channel(&self, ctx: &Context<'_>) -> AppResult<Channel> {
-        loaders(ctx)?
-            .channel
-            .load_one(self.0.channel_id)
-            .await?
-            .map(Channel)
-            .ok_or(AppError::NotFound("channel"))
+        Channel::load(ctx, self.0.channel_id).await
     }
     /// Its episodes the caller may see. `first` is capped at 100.
     async fn episodes(

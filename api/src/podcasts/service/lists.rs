@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
 use uuid::Uuid;
 
 use super::{EpisodeQuery, PodcastQuery};
@@ -17,22 +17,32 @@ use crate::visibility::{self, EpisodeScope, Reach, Viewer};
 
 impl content::InChannel for podcast::Entity {
     const ID_CHANNEL: [podcast::Column; 2] = [podcast::Column::Id, podcast::Column::ChannelId];
+    fn channel_id(model: &podcast::Model) -> Uuid {
+        model.channel_id
+    }
     fn visible(viewer: &Viewer, reach: Reach) -> Condition {
         visibility::podcasts(viewer, reach)
     }
 }
 
-/// Newest, oldest or by title; podcasts and episodes are not ranked by views.
-fn sort<M>(
+/// Newest, oldest or by title (`E`'s `id` and title columns); podcasts and episodes are not
+/// ranked by views.
+fn sort<E: content::Item + content::TextColumns>(
     order: OrderBy,
-    id: SimpleExpr,
-    title: SimpleExpr,
-    title_of: KeyOf<M>,
-    id_of: KeyOf<M>,
-) -> AppResult<(Sort, KeyOf<M>)> {
-    Sort::by_id_or_title(order, id, title, title_of, id_of).ok_or_else(|| {
-        AppError::validation("orderBy: MOST_VIEWED and TRENDING apply to videos only")
-    })
+    id: E::Column,
+) -> AppResult<(Sort, KeyOf<E::Model>)> {
+    let [title, _, _] = E::text_columns();
+    Sort::by_id_or_title(
+        order,
+        Expr::col((E::default(), id)).into(),
+        Expr::col((E::default(), title)).into(),
+        |m| {
+            let (id, title, _) = E::text(m);
+            (Key::Text(title.to_owned()), id)
+        },
+        |m| (Key::None, E::text(m).0),
+    )
+    .ok_or_else(|| AppError::validation("orderBy: MOST_VIEWED and TRENDING apply to videos only"))
 }
 
 /// One page of the podcasts `viewer` may see in lists.
@@ -42,25 +52,13 @@ pub async fn list(
     query: PodcastQuery,
     page: &PageRequest,
 ) -> AppResult<Page<podcast::Model>> {
-    let (mut select, list) =
+    let (select, list) =
         content::listed::<podcast::Entity>(viewer, "podcasts", page.order, query.channel_id);
-    if let Some(l) = query.language {
-        select = select.filter(podcast::Column::Language.eq(l));
-    }
-    if let Some(v) = query.visibility {
-        select = select.filter(podcast::Column::Visibility.eq(v.as_str()));
-    }
-    if let Some(f) = content::title_contains((podcast::Entity, podcast::Column::Title), query.text)
-    {
-        select = select.filter(f);
-    }
-    let (sort, key_of) = sort(
-        page.order,
-        Expr::col((podcast::Entity, podcast::Column::Id)).into(),
-        Expr::col((podcast::Entity, podcast::Column::Title)).into(),
-        |m: &podcast::Model| (Key::Text(m.title.clone()), m.id),
-        |m: &podcast::Model| (Key::None, m.id),
-    )?;
+    let select = content::common_filters(select, query.visibility, query.text)
+        .apply_if(query.language, |s, l| {
+            s.filter(podcast::Column::Language.eq(l))
+        });
+    let (sort, key_of) = sort::<podcast::Entity>(page.order, podcast::Column::Id)?;
     page.fetch(db, select, &list, &sort, key_of).await
 }
 
@@ -158,28 +156,16 @@ pub async fn list_episodes(
             ),
         );
     }
-    if let Some(s) = query.status {
-        select = select.filter(episode::Column::Status.eq(s.as_str()));
-    }
-    if let Some(v) = query.visibility {
-        select = select.filter(episode::Column::Visibility.eq(v.as_str()));
-    }
-    if let Some(t) = query.created_after {
-        select = select.filter(episode::Column::CreatedAt.gte(t));
-    }
-    if let Some(t) = query.created_before {
-        select = select.filter(episode::Column::CreatedAt.lt(t));
-    }
-    if let Some(f) = content::title_contains((episode::Entity, episode::Column::Title), query.text)
-    {
-        select = select.filter(f);
-    }
-    let (sort, key_of) = sort(
-        page.order,
-        Expr::col((episode::Entity, episode::Column::Id)).into(),
-        Expr::col((episode::Entity, episode::Column::Title)).into(),
-        |m: &episode::Model| (Key::Text(m.title.clone()), m.id),
-        |m: &episode::Model| (Key::None, m.id),
-    )?;
+    let select = content::common_filters(select, query.visibility, query.text)
+        .apply_if(query.status, |s, v| {
+            s.filter(episode::Column::Status.eq(v.as_str()))
+        })
+        .apply_if(query.created_after, |s, t| {
+            s.filter(episode::Column::CreatedAt.gte(t))
+        })
+        .apply_if(query.created_before, |s, t| {
+            s.filter(episode::Column::CreatedAt.lt(t))
+        });
+    let (sort, key_of) = sort::<episode::Entity>(page.order, episode::Column::Id)?;
     page.fetch(db, select, &list, &sort, key_of).await
 }

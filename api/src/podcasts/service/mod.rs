@@ -58,6 +58,15 @@ pub struct NewPodcast {
 pub struct PodcastChanges {
     /// New title, slug, description and visibility.
     pub common: content::CommonChanges,
+    /// New author, owner, language, categories, flags and type.
+    pub feed: FeedChanges,
+}
+
+/// What a change to a podcast may change besides its text and visibility: what its feed says
+/// of it (each `None`: unchanged). Its descriptions are those of `UpdatePodcastInput`, which
+/// flattens it.
+#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+pub struct FeedChanges {
     /// New author.
     pub author: Option<String>,
     /// New owner name.
@@ -73,6 +82,7 @@ pub struct PodcastChanges {
     /// New `podcast:locked`.
     pub locked: Option<bool>,
     /// New type.
+    #[graphql(name = "type")]
     pub podcast_type: Option<PodcastType>,
 }
 

@@ -2,9 +2,7 @@
 //! `content::item::delete`.
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
 use super::{NewPodcast, PodcastChanges};
@@ -17,7 +15,7 @@ use crate::podcasts::PodcastType;
 use crate::podcasts::entity::podcast;
 use crate::podcasts::itunes;
 use crate::search::{self, SearchKind};
-use crate::visibility::{self, Viewer, Visibility};
+use crate::visibility::{Viewer, Visibility};
 use crate::webhooks::outbox::{self, Change};
 
 content::item!(
@@ -43,14 +41,12 @@ pub async fn create(
         .map_err(|_| AppError::validation("ownerEmail: not a valid email address"))?;
     let language = content::language(&input.language)?;
     let categories = itunes::check(&input.itunes_categories)?;
-    let txn = crate::db::begin_write(db).await?;
-    content::require_channel(&txn, viewer, input.channel_id).await?;
-    let slug = content::free_slug::<podcast::Entity>(
-        &txn,
+    let (txn, slug) = content::item::begin_in_channel::<podcast::Entity>(
+        db,
+        viewer,
+        input.channel_id,
         input.slug.as_deref(),
         &title,
-        podcast::Column::ChannelId,
-        input.channel_id,
     )
     .await?;
     let now = Utc::now();
@@ -94,12 +90,7 @@ pub(super) async fn podcast_managed(
     viewer: &Viewer,
     id: Uuid,
 ) -> AppResult<podcast::Model> {
-    let current = podcast::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("podcast"))?;
-    visibility::require_manage(db, viewer, current.channel_id).await?;
-    Ok(current)
+    content::managed::<podcast::Entity>(db, viewer, id, "podcast").await
 }
 
 /// Changes a podcast.
@@ -113,6 +104,7 @@ pub async fn update(
     let current = podcast_managed(&txn, viewer, id).await?;
     let mut active = current.into_active_model();
     let slug = content::set_text(&mut active, changes.common)?;
+    let changes = changes.feed;
     if let Some(a) = changes.author {
         active.author = Set(content::title("author", &a)?);
     }

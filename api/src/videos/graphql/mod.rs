@@ -8,7 +8,7 @@ mod bulk;
 mod inputs;
 mod resolvers;
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 
 pub use bulk::{
@@ -25,7 +25,7 @@ use super::entity::video;
 use super::service::{self, Chapter};
 use crate::channels::graphql::Channel;
 use crate::content;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::graphql::relay::to_global;
 use crate::graphql::{app, loaders};
 use crate::taxonomy::graphql::{Category, Tag};
@@ -34,16 +34,6 @@ use crate::visibility::{Status, Visibility};
 /// A video.
 #[derive(Debug, Clone)]
 pub struct Video(pub video::Model);
-
-/// A titled start time in a video.
-#[derive(SimpleObject, Debug, Clone)]
-#[graphql(name = "Chapter")]
-pub struct ChapterObject {
-    /// Chapter title.
-    pub title: String,
-    /// Start, in seconds from the beginning.
-    pub start_secs: f64,
-}
 
 /// A chapter to store.
 #[derive(InputObject, Debug, Clone)]
@@ -234,14 +224,8 @@ impl Video {
         .await
     }
     /// Chapters in order.
-    async fn chapters(&self) -> Vec<ChapterObject> {
+    async fn chapters(&self) -> Vec<Chapter> {
         service::chapters_of(&self.0)
-            .into_iter()
-            .map(|c| ChapterObject {
-                title: c.title,
-                start_secs: c.start_secs,
-            })
-            .collect()
     }
     /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
@@ -253,12 +237,7 @@ impl Video {
     }
     /// The channel that published it.
     async fn channel(&self, ctx: &Context<'_>) -> AppResult<Channel> {
-        loaders(ctx)?
-            .channel
-            .load_one(self.0.channel_id)
-            .await?
-            .map(Channel)
-            .ok_or(AppError::NotFound("channel"))
+        Channel::load(ctx, self.0.channel_id).await
     }
     /// Its category.
     async fn category(&self, ctx: &Context<'_>) -> AppResult<Option<Category>> {

@@ -2,9 +2,7 @@
 //! `content::item`'s, over what this file declares of videos).
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
 use super::{NewVideo, VideoChanges};
@@ -12,10 +10,10 @@ use super::{NewVideo, VideoChanges};
 use super::rules::{check_category, check_chapters, check_license, check_tags, set_tags};
 use crate::channels::service::slug_conflict;
 use crate::content;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::search::SearchKind;
 use crate::videos::entity::video;
-use crate::visibility::{self, Status, Viewer, Visibility};
+use crate::visibility::{Status, Viewer, Visibility};
 use crate::webhooks::outbox::{self, Change};
 
 content::item!(
@@ -101,12 +99,7 @@ pub async fn get_managed(
     viewer: &Viewer,
     id: Uuid,
 ) -> AppResult<video::Model> {
-    let current = video::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("video"))?;
-    visibility::require_manage(db, viewer, current.channel_id).await?;
-    Ok(current)
+    content::managed::<video::Entity>(db, viewer, id, "video").await
 }
 
 /// Changes a video in a channel the caller manages.

@@ -4,7 +4,8 @@
 use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, Iden, Iterable, QueryFilter, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, Iden, Iterable, QueryFilter, QuerySelect,
+    QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -19,6 +20,9 @@ use crate::visibility::{self, Reach, Viewer};
 
 impl content::InChannel for video::Entity {
     const ID_CHANNEL: [video::Column; 2] = [video::Column::Id, video::Column::ChannelId];
+    fn channel_id(model: &video::Model) -> Uuid {
+        model.channel_id
+    }
     fn visible(viewer: &Viewer, reach: Reach) -> Condition {
         visibility::videos(viewer, reach, Utc::now())
     }
@@ -73,27 +77,22 @@ pub async fn list(
             ),
         );
     }
-    if let Some(c) = query.category_id {
-        select = select.filter(video::Column::CategoryId.eq(c));
-    }
-    if let Some(s) = query.status {
-        select = select.filter(video::Column::Status.eq(s.as_str()));
-    }
-    if let Some(v) = query.visibility {
-        select = select.filter(video::Column::Visibility.eq(v.as_str()));
-    }
-    if let Some(l) = query.language {
-        select = select.filter(video::Column::Language.eq(l));
-    }
-    if let Some(t) = query.created_after {
-        select = select.filter(video::Column::CreatedAt.gte(t));
-    }
-    if let Some(t) = query.created_before {
-        select = select.filter(video::Column::CreatedAt.lt(t));
-    }
-    if let Some(f) = content::title_contains((video::Entity, video::Column::Title), query.text) {
-        select = select.filter(f);
-    }
+    select = content::common_filters(select, query.visibility, query.text)
+        .apply_if(query.category_id, |s, c| {
+            s.filter(video::Column::CategoryId.eq(c))
+        })
+        .apply_if(query.status, |s, v| {
+            s.filter(video::Column::Status.eq(v.as_str()))
+        })
+        .apply_if(query.language, |s, l| {
+            s.filter(video::Column::Language.eq(l))
+        })
+        .apply_if(query.created_after, |s, t| {
+            s.filter(video::Column::CreatedAt.gte(t))
+        })
+        .apply_if(query.created_before, |s, t| {
+            s.filter(video::Column::CreatedAt.lt(t))
+        });
     if query.without_texts {
         select = without_texts(select);
     }

@@ -23,8 +23,10 @@ pub use rules::{
 use crate::content;
 use crate::visibility::{Status, Viewer, Visibility};
 
-/// A chapter: a titled start time.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+// A chapter of a video or an episode: what is stored (JSON, camelCase) and what the `Chapter`
+// type shows.
+/// A titled start time in a video.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, async_graphql::SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Chapter {
     /// Chapter title.
