@@ -31,7 +31,7 @@ impl Channel {
     /// shows; `NOT_FOUND` when it is gone).
     pub async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Self> {
         loaders(ctx)?
-            .channel
+            .channel()
             .load_one(id)
             .await?
             .map(Channel)

@@ -447,7 +447,7 @@ async fn subscription(ctx: &Context<'_>, id: &ID, on: bool) -> AppResult<Subscri
 pub async fn viewer_likes_video(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<bool> {
     match principal(ctx).user_id() {
         Some(user) => Ok(loaders(ctx)?
-            .video_liked
+            .video_liked()
             .load_one((user, id))
             .await?
             .unwrap_or(false)),
@@ -459,7 +459,7 @@ pub async fn viewer_likes_video(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<
 pub async fn viewer_likes_episode(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<bool> {
     match principal(ctx).user_id() {
         Some(user) => Ok(loaders(ctx)?
-            .episode_liked
+            .episode_liked()
             .load_one((user, id))
             .await?
             .unwrap_or(false)),
@@ -478,7 +478,7 @@ pub async fn viewer_follows(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<bool
 /// `viewerPosition` of a video or an episode: null for anonymous callers and unwatched items.
 pub async fn viewer_position(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Option<f64>> {
     match principal(ctx).user_id() {
-        Some(user) => Ok(loaders(ctx)?.positions.load_one((user, id)).await?),
+        Some(user) => Ok(loaders(ctx)?.positions().load_one((user, id)).await?),
         None => Ok(None),
     }
 }

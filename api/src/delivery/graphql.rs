@@ -124,7 +124,7 @@ pub async fn video_media(ctx: &Context<'_>, video: &video::Model) -> AppResult<V
     let mut media = match video.source_asset_id {
         Some(asset) => {
             let outputs = loaders(ctx)?
-                .outputs
+                .outputs()
                 .load_one(asset)
                 .await?
                 .unwrap_or_default();
@@ -179,7 +179,7 @@ pub async fn video_downloads(ctx: &Context<'_>, video: &video::Model) -> AppResu
     let on = match video.downloads_enabled {
         Some(own) => own,
         None => loaders
-            .channel
+            .channel()
             .load_one(video.channel_id)
             .await?
             .is_some_and(|c| c.downloads_enabled),
@@ -194,7 +194,7 @@ pub async fn video_downloads(ctx: &Context<'_>, video: &video::Model) -> AppResu
         video.unpublish_at,
         Utc::now(),
     );
-    let outputs = loaders.outputs.load_one(asset).await?.unwrap_or_default();
+    let outputs = loaders.outputs().load_one(asset).await?.unwrap_or_default();
     let urls = MediaUrls::new(&app.config, &app.delivery.signer, asset, grant(public));
     Ok(Outputs::new(asset, outputs).downloads(&urls))
 }
@@ -213,7 +213,7 @@ pub async fn episode_media(ctx: &Context<'_>, episode: &episode::Model) -> AppRe
         return Ok(EpisodeMedia::default());
     };
     let loaders = loaders(ctx)?;
-    let podcast: Option<podcast::Model> = loaders.podcast.load_one(episode.podcast_id).await?;
+    let podcast: Option<podcast::Model> = loaders.podcast().load_one(episode.podcast_id).await?;
     let public = podcast.is_some_and(|p| p.visibility != "private")
         && urls::publicly_readable(
             &episode.status,
@@ -222,7 +222,7 @@ pub async fn episode_media(ctx: &Context<'_>, episode: &episode::Model) -> AppRe
             episode.unpublish_at,
             Utc::now(),
         );
-    let outputs = loaders.outputs.load_one(asset).await?.unwrap_or_default();
+    let outputs = loaders.outputs().load_one(asset).await?.unwrap_or_default();
     let urls = MediaUrls::new(&app.config, &app.delivery.signer, asset, grant(public));
     Ok(Outputs::new(asset, outputs).episode_media(&urls))
 }

@@ -11,6 +11,7 @@
 //! playlist item's video passed the video rule in the items query).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use async_graphql::Lookahead;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -28,69 +29,82 @@ use crate::podcasts::entity::{episode, podcast};
 use crate::taxonomy::entity::{category, episode_tag, tag, video_tag};
 use crate::videos::entity::video;
 
-/// The loaders of one request.
-pub struct Loaders {
+/// Declares [`Loaders`]: one lazily made DataLoader per field, each made from the pool the
+/// first time a resolver asks for it, so a request that loads nothing (`{ version }`, a
+/// mutation, most lists) makes none of them.
+macro_rules! loaders {
+    ($($(#[$doc:meta])* $name:ident: $loader:ty = |$db:ident| $make:expr;)*) => {
+        /// The loaders of one request, each made when first used.
+        pub struct Loaders {
+            db: DatabaseConnection,
+            $($name: OnceLock<DataLoader<$loader, HashMapCache>>,)*
+        }
+
+        impl Loaders {
+            /// Loaders over the pool; none is made yet.
+            pub fn new(db: DatabaseConnection) -> Self {
+                Self {
+                    db,
+                    $($name: OnceLock::new(),)*
+                }
+            }
+
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> &DataLoader<$loader, HashMapCache> {
+                    self.$name.get_or_init(|| {
+                        let $db = self.db.clone();
+                        DataLoader::with_cache($make, tokio::spawn, HashMapCache::default())
+                    })
+                }
+            )*
+
+            /// How many of the loaders have been made so far.
+            pub fn made(&self) -> usize {
+                [$(self.$name.get().is_some()),*]
+                    .into_iter()
+                    .filter(|made| *made)
+                    .count()
+            }
+        }
+    };
+}
+
+loaders! {
     /// Channels by id.
-    pub channel: DataLoader<ById<channel::Entity>, HashMapCache>,
+    channel: ById<channel::Entity> = |db| ById::new(db);
     /// Categories by id.
-    pub category: DataLoader<ById<category::Entity>, HashMapCache>,
+    category: ById<category::Entity> = |db| ById::new(db);
     /// Podcasts by id.
-    pub podcast: DataLoader<ById<podcast::Entity>, HashMapCache>,
+    podcast: ById<podcast::Entity> = |db| ById::new(db);
     /// Videos by id.
-    pub video: DataLoader<ById<video::Entity>, HashMapCache>,
+    video: ById<video::Entity> = |db| ById::new(db);
     /// A video's tags by video id.
-    pub video_tags: DataLoader<VideoTags, HashMapCache>,
+    video_tags: VideoTags = |db| VideoTags(db);
     /// An episode's tags by episode id.
-    pub episode_tags: DataLoader<EpisodeTags, HashMapCache>,
+    episode_tags: EpisodeTags = |db| EpisodeTags(db);
     /// A source asset's transcode outputs by asset id.
-    pub outputs: DataLoader<crate::delivery::outputs::OutputsByAsset, HashMapCache>,
+    outputs: crate::delivery::outputs::OutputsByAsset =
+        |db| crate::delivery::outputs::OutputsByAsset(db);
     /// Whether a user likes a video, by (user, video).
-    pub video_liked: DataLoader<Liked, HashMapCache>,
+    video_liked: Liked = |db| Liked(db, Likes::Videos);
     /// Whether a user likes an episode, by (user, episode).
-    pub episode_liked: DataLoader<Liked, HashMapCache>,
+    episode_liked: Liked = |db| Liked(db, Likes::Episodes);
     /// Where a user stopped in a video or an episode, by (user, item).
-    pub positions: DataLoader<Positions, HashMapCache>,
+    positions: Positions = |db| Positions(db);
     /// A comment's open reports, by comment id (read for its moderators only).
-    pub comment_reports: DataLoader<Reports, HashMapCache>,
+    comment_reports: Reports = |db| Reports(db);
 }
 
 impl std::fmt::Debug for Loaders {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Loaders").finish_non_exhaustive()
+        f.debug_struct("Loaders")
+            .field("made", &self.made())
+            .finish_non_exhaustive()
     }
 }
 
 impl Loaders {
-    /// Fresh loaders over the pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        let cache = HashMapCache::default;
-        Self {
-            channel: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
-            category: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
-            podcast: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
-            video: DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, cache()),
-            video_tags: DataLoader::with_cache(VideoTags(db.clone()), tokio::spawn, cache()),
-            episode_tags: DataLoader::with_cache(EpisodeTags(db.clone()), tokio::spawn, cache()),
-            video_liked: DataLoader::with_cache(
-                Liked(db.clone(), Likes::Videos),
-                tokio::spawn,
-                cache(),
-            ),
-            episode_liked: DataLoader::with_cache(
-                Liked(db.clone(), Likes::Episodes),
-                tokio::spawn,
-                cache(),
-            ),
-            positions: DataLoader::with_cache(Positions(db.clone()), tokio::spawn, cache()),
-            comment_reports: DataLoader::with_cache(Reports(db.clone()), tokio::spawn, cache()),
-            outputs: DataLoader::with_cache(
-                crate::delivery::outputs::OutputsByAsset(db),
-                tokio::spawn,
-                cache(),
-            ),
-        }
-    }
-
     /// Loads, in one statement each, the nested fields `selections` (a video object's
     /// selections, see [`nodes_of`]) ask for, for every video of a page.
     pub async fn prefetch_videos(
@@ -104,19 +118,19 @@ impl Loaders {
         let asks = |field: &str| selections.iter().any(|s| s.field(field).exists());
         let channels = async {
             if asks("channel") {
-                prefill(&self.channel, videos.iter().map(|v| v.channel_id)).await?;
+                prefill(self.channel(), videos.iter().map(|v| v.channel_id)).await?;
             }
             Ok::<_, AppError>(())
         };
         let categories = async {
             if asks("category") {
-                prefill(&self.category, videos.iter().filter_map(|v| v.category_id)).await?;
+                prefill(self.category(), videos.iter().filter_map(|v| v.category_id)).await?;
             }
             Ok(())
         };
         let tags = async {
             if asks("tags") {
-                prefill(&self.video_tags, videos.iter().map(|v| v.id)).await?;
+                prefill(self.video_tags(), videos.iter().map(|v| v.id)).await?;
             }
             Ok(())
         };
@@ -136,13 +150,13 @@ impl Loaders {
         let asks = |field: &str| selections.iter().any(|s| s.field(field).exists());
         let podcasts = async {
             if asks("podcast") {
-                prefill(&self.podcast, episodes.iter().map(|e| e.podcast_id)).await?;
+                prefill(self.podcast(), episodes.iter().map(|e| e.podcast_id)).await?;
             }
             Ok::<_, AppError>(())
         };
         let tags = async {
             if asks("tags") {
-                prefill(&self.episode_tags, episodes.iter().map(|e| e.id)).await?;
+                prefill(self.episode_tags(), episodes.iter().map(|e| e.id)).await?;
             }
             Ok(())
         };
@@ -335,8 +349,26 @@ async fn tags_by_owner<L: EntityTrait>(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::expect_used)]
     use super::*;
     use sea_orm::DbBackend;
+
+    #[tokio::test]
+    async fn a_request_s_loaders_are_made_only_when_a_resolver_first_asks_for_one() {
+        let db = sea_orm::Database::connect("sqlite::memory:")
+            .await
+            .expect("an in-memory database");
+        let loaders = Loaders::new(db);
+        assert_eq!(loaders.made(), 0, "no loader before a resolver asks");
+        let first: *const _ = loaders.channel();
+        assert_eq!(loaders.made(), 1);
+        assert!(
+            std::ptr::eq(first, loaders.channel()),
+            "made once, then kept"
+        );
+        let _ = loaders.video_tags();
+        assert_eq!(loaders.made(), 2);
+    }
 
     #[test]
     fn a_page_s_tags_come_with_their_links_in_one_joined_statement() {

@@ -40,7 +40,7 @@ impl PlaylistItem {
     /// The video.
     async fn video(&self, ctx: &Context<'_>) -> AppResult<Video> {
         loaders(ctx)?
-            .video
+            .video()
             .load_one(self.0.video_id)
             .await?
             .map(Video)
@@ -133,7 +133,7 @@ impl Playlist {
         let loaders = loaders(ctx)?;
         if video.iter().any(|v| v.exists()) {
             let videos = loaders
-                .video
+                .video()
                 .load_many(page.rows.iter().map(|(_, item)| item.video_id))
                 .await?;
             let videos: Vec<&crate::videos::entity::video::Model> = videos.values().collect();

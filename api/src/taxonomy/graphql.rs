@@ -34,7 +34,7 @@ impl Category {
         let Some(p) = self.0.parent_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.category.load_one(p).await?.map(Category))
+        Ok(loaders(ctx)?.category().load_one(p).await?.map(Category))
     }
     /// The categories directly inside it, by name.
     async fn children(&self, ctx: &Context<'_>) -> AppResult<Vec<Category>> {

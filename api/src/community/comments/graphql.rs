@@ -148,7 +148,7 @@ impl Comment {
             return Ok(self.reader.moderator.then(Vec::new));
         }
         let reports = loaders(ctx)?
-            .comment_reports
+            .comment_reports()
             .load_one(self.model.id)
             .await?
             .unwrap_or_default();

@@ -185,7 +185,7 @@ impl Episode {
     /// Its tags.
     async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
         Ok(loaders(ctx)?
-            .episode_tags
+            .episode_tags()
             .load_one(self.0.id)
             .await?
             .unwrap_or_default()

@@ -45,7 +45,7 @@ impl Podcast {
     /// `NOT_FOUND` when it is gone).
     pub async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Self> {
         loaders(ctx)?
-            .podcast
+            .podcast()
             .load_one(id)
             .await?
             .map(Podcast)
@@ -128,7 +128,7 @@ impl Podcast {
         }
         let config = &app(ctx)?.config;
         let channel = loaders(ctx)?
-            .channel
+            .channel()
             .load_one(self.0.channel_id)
             .await?
             .ok_or(AppError::NotFound("channel"))?;

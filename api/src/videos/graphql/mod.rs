@@ -244,12 +244,12 @@ impl Video {
         let Some(id) = self.0.category_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.category.load_one(id).await?.map(Category))
+        Ok(loaders(ctx)?.category().load_one(id).await?.map(Category))
     }
     /// Its tags, by name.
     async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
         Ok(loaders(ctx)?
-            .video_tags
+            .video_tags()
             .load_one(self.0.id)
             .await?
             .unwrap_or_default()
