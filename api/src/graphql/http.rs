@@ -5,7 +5,7 @@ use async_graphql::BatchRequest;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::Body;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
@@ -22,10 +22,12 @@ pub async fn post(
     State(state): State<AppState>,
     auth: Result<Auth, AppError>,
     addr: ClientAddr,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Response {
-    MediaType::answer(headers, |media, headers| {
+    // The headers are moved out of the request, not copied (a `HeaderMap` extractor clones
+    // them all).
+    let (parts, body) = request.into_parts();
+    MediaType::answer(parts.headers, |media, headers| {
         post_as(state, auth, addr, headers, body, media)
     })
     .await
@@ -138,9 +140,11 @@ pub async fn get(
     State(state): State<AppState>,
     auth: Result<Auth, AppError>,
     addr: ClientAddr,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    request: Request,
 ) -> Response {
+    let (parts, _) = request.into_parts();
+    let headers = parts.headers;
+    let query = parts.uri.query().map(str::to_owned);
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

@@ -50,12 +50,20 @@ impl MediaType {
     /// No `Accept` (or an empty one) means `application/json`. Among equals (`*/*`, or both
     /// listed with the same weight) `application/json` wins, so older clients see no change.
     pub fn negotiate(headers: &HeaderMap) -> Result<Self, NotAcceptable> {
-        let accept: Vec<&str> = headers
+        // One `Accept` header (or none) is read where it is; several are joined.
+        let mut values = headers
             .get_all(header::ACCEPT)
             .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
-        let accept = accept.join(",");
+            .filter_map(|v| v.to_str().ok());
+        let accept: std::borrow::Cow<'_, str> = match (values.next(), values.next()) {
+            (None, _) => return Ok(Self::Json),
+            (Some(one), None) => one.into(),
+            (Some(first), Some(second)) => {
+                let mut all = vec![first, second];
+                all.extend(values);
+                all.join(",").into()
+            }
+        };
         if accept.trim().is_empty() {
             return Ok(Self::Json);
         }
@@ -64,7 +72,7 @@ impl MediaType {
         match (graphql, json) {
             (g, j) if g > j => Ok(Self::GraphqlResponse),
             (_, j) if j.0 > 0 => Ok(Self::Json),
-            _ => Err(NotAcceptable(accept)),
+            _ => Err(NotAcceptable(accept.into_owned())),
         }
     }
 
@@ -94,12 +102,15 @@ fn preference(accept: &str, kind: &str, sub: &str) -> (u32, u8) {
         let Some((t, s)) = params.next().and_then(|m| m.trim().split_once('/')) else {
             continue;
         };
-        let (t, s) = (t.trim().to_ascii_lowercase(), s.trim().to_ascii_lowercase());
-        let specificity = match (t.as_str(), s.as_str()) {
-            (a, b) if a == kind && b == sub => 2,
-            (a, "*") if a == kind => 1,
-            ("*", "*") => 0,
-            _ => continue,
+        let (t, s) = (t.trim(), s.trim());
+        let specificity = if t.eq_ignore_ascii_case(kind) && s.eq_ignore_ascii_case(sub) {
+            2
+        } else if t.eq_ignore_ascii_case(kind) && s == "*" {
+            1
+        } else if t == "*" && s == "*" {
+            0
+        } else {
+            continue;
         };
         let q = params
             .filter_map(|p| p.trim().split_once('='))
