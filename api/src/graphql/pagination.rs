@@ -298,6 +298,28 @@ impl PageRequest {
         .await
     }
 
+    /// Its page of the list `select` read as rows of `L` (a few of the entity's columns,
+    /// which `select` selects), each made a model by `into`.
+    pub async fn fetch_as<E, L, M>(
+        &self,
+        db: &impl ConnectionTrait,
+        select: Select<E>,
+        list: &str,
+        sort: &Sort,
+        key_of: impl Fn(&M) -> (Key, Uuid),
+        into: impl Fn(L) -> M,
+    ) -> AppResult<Page<M>>
+    where
+        E: EntityTrait,
+        L: FromQueryResult + Send + Sync,
+    {
+        let (select, limit, count) =
+            paged(select, list, sort, self.first, self.after.as_deref(), db)?;
+        let rows = select.into_model::<L>().all(db).await?;
+        let rows = rows.into_iter().map(into).collect();
+        Ok(page_of(rows, limit, list, key_of, count))
+    }
+
     /// `page` as a Relay connection of `N`, which has rows before it when it started after
     /// a cursor.
     pub fn connection<M, N: OutputType>(
@@ -365,6 +387,21 @@ where
     E: EntityTrait<Model = M>,
     M: FromQueryResult + Send + Sync,
 {
+    let (select, limit, count) = paged(select, list, sort, first, after, db)?;
+    let rows = select.all(db).await?;
+    Ok(page_of(rows, limit, list, key_of, count))
+}
+
+/// `select` limited to the page after `after` in `sort`'s order (one row more than the page,
+/// to know whether rows follow), the page size and the count of the whole list.
+fn paged<E: EntityTrait>(
+    select: Select<E>,
+    list: &str,
+    sort: &Sort,
+    first: Option<i32>,
+    after: Option<&str>,
+    db: &impl ConnectionTrait,
+) -> AppResult<(Select<E>, u64, ListCount)> {
     let limit = page_size(first)?;
     let count = ListCount::of(&select, db.get_database_backend());
     let mut select = select;
@@ -372,7 +409,17 @@ where
         let cursor = Cursor::decode(raw, list)?;
         select = select.filter(sort.after(&cursor)?);
     }
-    let mut rows = sort.order(select).limit(limit + 1).all(db).await?;
+    Ok((sort.order(select).limit(limit + 1), limit, count))
+}
+
+/// The page of `rows` (at most `limit`, the one more telling whether rows follow).
+fn page_of<M>(
+    mut rows: Vec<M>,
+    limit: u64,
+    list: &str,
+    key_of: impl Fn(&M) -> (Key, Uuid),
+    count: ListCount,
+) -> Page<M> {
     let has_next = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let rows = rows
@@ -387,11 +434,11 @@ where
             (cursor, m)
         })
         .collect();
-    Ok(Page {
+    Page {
         rows,
         has_next,
         count,
-    })
+    }
 }
 
 /// The fields every connection adds to Relay's: a lazily computed `totalCount`.

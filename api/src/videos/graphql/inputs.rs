@@ -54,6 +54,7 @@ impl VideoFilter {
             text: self.text,
             managed_by: self.managed_by_me.unwrap_or(false).then(|| viewer.clone()),
             without_texts: false,
+            card_only: false,
         })
     }
 }

@@ -22,6 +22,24 @@ use crate::graphql::{app, loaders, viewer};
 use crate::videos::entity::video;
 use crate::videos::service::{self, NewVideo, VideoChanges};
 
+/// The fields of `Video` that [`service::CARD_COLUMNS`] serve: a list asking only for these
+/// reads only those columns.
+const CARD_FIELDS: [&str; 13] = [
+    "__typename",
+    "id",
+    "uuid",
+    "title",
+    "slug",
+    "duration",
+    "viewCount",
+    "publishAt",
+    "createdAt",
+    "updatedAt",
+    "channel",
+    "category",
+    "tags",
+];
+
 /// The video list behind `videos` and `Channel.videos`.
 pub async fn list(
     ctx: &Context<'_>,
@@ -34,6 +52,12 @@ pub async fn list(
         ["description", "descriptionHtml", "chapters"]
             .iter()
             .any(|f| n.field(f).exists())
+    });
+    query.card_only = nodes.iter().all(|n| {
+        n.selection_fields().iter().all(|node| {
+            node.selection_set()
+                .all(|f| CARD_FIELDS.contains(&f.name()))
+        })
     });
     let page = service::list(&app(ctx)?.db, &viewer(ctx), query, &request).await?;
     let rows: Vec<&video::Model> = page.rows.iter().map(|(_, m)| m).collect();

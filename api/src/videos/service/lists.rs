@@ -93,11 +93,88 @@ pub async fn list(
         .apply_if(query.created_before, |s, t| {
             s.filter(video::Column::CreatedAt.lt(t))
         });
+    let (sort, key_of) = crate::videos::ranking::sort(page.order);
+    if query.card_only {
+        return page
+            .fetch_as(db, card(select), &list, &sort, key_of, Card::into_model)
+            .await;
+    }
     if query.without_texts {
         select = without_texts(select);
     }
-    let (sort, key_of) = crate::videos::ranking::sort(page.order);
     page.fetch(db, select, &list, &sort, key_of).await
+}
+
+/// The columns a video card reads: what its fields `id`, `title`, `slug`, `duration`,
+/// `viewCount`, `publishAt`, `createdAt`, `updatedAt`, `channel`, `category` and `tags` show,
+/// and every order's cursor key.
+pub const CARD_COLUMNS: [video::Column; 11] = [
+    video::Column::Id,
+    video::Column::ChannelId,
+    video::Column::Title,
+    video::Column::Slug,
+    video::Column::DurationSecs,
+    video::Column::ViewCount,
+    video::Column::TrendingScore,
+    video::Column::CategoryId,
+    video::Column::PublishAt,
+    video::Column::CreatedAt,
+    video::Column::UpdatedAt,
+];
+
+/// `select` reading only [`CARD_COLUMNS`].
+fn card(select: Select<video::Entity>) -> Select<video::Entity> {
+    select.select_only().columns(CARD_COLUMNS)
+}
+
+/// A row of [`CARD_COLUMNS`].
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct Card {
+    id: Uuid,
+    channel_id: Uuid,
+    title: String,
+    slug: String,
+    duration_secs: Option<f64>,
+    view_count: i64,
+    trending_score: f64,
+    category_id: Option<Uuid>,
+    publish_at: Option<chrono::DateTime<Utc>>,
+    created_at: chrono::DateTime<Utc>,
+    updated_at: chrono::DateTime<Utc>,
+}
+
+impl Card {
+    /// The model with the card's columns, and the rest empty (nothing reads them).
+    fn into_model(self) -> video::Model {
+        video::Model {
+            id: self.id,
+            channel_id: self.channel_id,
+            title: self.title,
+            slug: self.slug,
+            description: String::new(),
+            status: String::new(),
+            visibility: String::new(),
+            publish_at: self.publish_at,
+            unpublish_at: None,
+            duration_secs: self.duration_secs,
+            language: None,
+            license: None,
+            category_id: self.category_id,
+            view_count: self.view_count,
+            like_count: 0,
+            comment_count: 0,
+            comments_enabled: false,
+            trending_score: self.trending_score,
+            chapters: String::new(),
+            source_asset_id: None,
+            poster_asset_id: None,
+            media_error: None,
+            playback_restriction: None,
+            downloads_enabled: None,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -118,6 +195,36 @@ mod tests {
             assert!(columns.contains("\"videos\".\"title\""), "{sql}");
             let full = video::Entity::find().build(backend).to_string();
             assert!(full.contains("\"videos\".\"description\""), "{full}");
+        }
+    }
+
+    #[test]
+    fn a_card_list_selects_only_the_columns_a_card_shows() {
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let sql = card(video::Entity::find()).build(backend).to_string();
+            let (columns, _) = sql.split_once(" FROM ").unwrap();
+            let selected: Vec<&str> = columns
+                .trim_start_matches("SELECT ")
+                .split(", ")
+                .map(|c| c.trim_start_matches("\"videos\".").trim_matches('"'))
+                .collect();
+            assert_eq!(
+                selected,
+                [
+                    "id",
+                    "channel_id",
+                    "title",
+                    "slug",
+                    "duration_secs",
+                    "view_count",
+                    "trending_score",
+                    "category_id",
+                    "publish_at",
+                    "created_at",
+                    "updated_at"
+                ],
+                "{sql}"
+            );
         }
     }
 }

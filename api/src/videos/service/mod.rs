@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use edit::{create, get_managed, move_to_channel, update};
-pub use lists::{find_many, list};
+pub use lists::{CARD_COLUMNS, find_many, list};
 pub use rules::{
     MAX_CHAPTERS, MAX_TAGS, chapters_of, check_category, check_chapters, check_license, check_tags,
     require_publishable,
@@ -130,4 +130,7 @@ pub struct VideoQuery {
     /// Leave out the long texts (description and chapters: read as empty) because nothing
     /// asked for them: a list page then reads only the short columns it shows.
     pub without_texts: bool,
+    /// Read only what a card shows ([`CARD_COLUMNS`]; the other fields are empty),
+    /// because nothing asked for more.
+    pub card_only: bool,
 }
