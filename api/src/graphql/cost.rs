@@ -380,6 +380,32 @@ mod tests {
     }
 
     #[test]
+    fn a_query_sent_again_runs_its_kept_document_and_is_not_parsed_again() {
+        use async_graphql::parser::types::{DocumentOperations, Selection};
+        let documents = Documents::default();
+        // Kept under another text: only a request that is not parsed again runs it.
+        let kept = async_graphql::parser::parse_query("{ version }").unwrap();
+        documents.put("{ videos { nodes { id } } }", &kept);
+        let mut request = Request::new("{ videos { nodes { id } } }");
+        check(&documents, 1000, &mut request).unwrap();
+        let DocumentOperations::Single(op) = &request.parsed_query().unwrap().operations else {
+            panic!("one operation");
+        };
+        let names: Vec<&str> = op
+            .node
+            .selection_set
+            .node
+            .items
+            .iter()
+            .filter_map(|item| match &item.node {
+                Selection::Field(f) => Some(f.node.name.node.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["version"], "the query was parsed again");
+    }
+
+    #[test]
     fn nesting_is_measured_outside_strings_and_comments() {
         assert!(check_nesting("{ a { b { c } } }").is_ok());
         let deep = format!("{{ v(f: {}1{}) }}", "[".repeat(100), "]".repeat(100));
