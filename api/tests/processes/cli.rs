@@ -5,16 +5,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn projector(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_projector"));
+    let mut cmd = crate::support::projector();
     cmd.current_dir(dir)
         .env_remove("DATABASE_URL")
         .env("PROJECTOR_LOG_FORMAT", "pretty")
         .env("NO_COLOR", "1");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PROJECTOR_") && key != "PROJECTOR_LOG_FORMAT" {
-            cmd.env_remove(key);
-        }
-    }
     cmd
 }
 

@@ -32,13 +32,20 @@ pub fn database_url(dir: &Path) -> String {
     }
 }
 
-pub fn command(dir: &Path, db: &str) -> Command {
+/// The `projector` binary, without the `PROJECTOR_` settings of the environment the tests run
+/// in (each test sets its own).
+pub fn projector() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_projector"));
     for (key, _) in std::env::vars() {
         if key.starts_with("PROJECTOR_") {
             cmd.env_remove(key);
         }
     }
+    cmd
+}
+
+pub fn command(dir: &Path, db: &str) -> Command {
+    let mut cmd = projector();
     cmd.current_dir(dir)
         .env("PROJECTOR_DATABASE_URL", db)
         .env("PROJECTOR_DEMO_CONTENT", "false")

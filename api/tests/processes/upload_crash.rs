@@ -2,7 +2,6 @@
 //! and keeps nothing it did not.
 
 use std::io::Write as _;
-use std::process::Command;
 use std::time::Duration;
 
 use sha2::{Digest as _, Sha256};
@@ -12,12 +11,7 @@ use crate::support;
 const MB: usize = 1024 * 1024;
 
 fn start(dir: &std::path::Path) -> (support::Proc, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_projector"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PROJECTOR_") {
-            cmd.env_remove(key);
-        }
-    }
+    let mut cmd = support::projector();
     cmd.current_dir(dir)
         .env("PROJECTOR_ADMIN_EMAIL", "admin@example.com")
         .env("PROJECTOR_ADMIN_PASSWORD", "admin-password")
