@@ -14,7 +14,9 @@ use projector_tests::media::two_colours;
 use projector_tests::tus::{self, metadata};
 use projector_tests::{Backend, TestApp, spawn_app_with};
 use reqwest::StatusCode;
-use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderMap, IF_NONE_MATCH};
+use reqwest::header::{
+    CACHE_CONTROL, CONTENT_LOCATION, CONTENT_TYPE, ETAG, HeaderMap, IF_NONE_MATCH, LOCATION,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -221,8 +223,19 @@ async fn pictures_show_the_moment_asked_at_the_size_asked_and_each_is_made_once(
     let picture = decode(&late);
     assert_eq!(picture.dimensions(), (320, 180));
     assert_eq!(colour(&picture, 160, 90), "blue");
+    // Without the media's version a URL is kept a minute; the URL with it (named in
+    // Content-Location) is the same picture, immutable.
+    assert_eq!(early_headers[CACHE_CONTROL], "public, max-age=60");
+    let pinned = format!(
+        "/images/{}/thumbnail.jpg?time=4.6&width=320&v={}",
+        clip.uuid,
+        &clip.asset.simple().to_string()[..12]
+    );
+    assert_eq!(early_headers[CONTENT_LOCATION], pinned.as_str());
+    let (pinned_headers, pinned_bytes) = fetch(app, &app.url(&pinned), "image/jpeg").await;
+    assert_eq!(pinned_bytes, early);
     assert_eq!(
-        early_headers[CACHE_CONTROL],
+        pinned_headers[CACHE_CONTROL],
         "public, max-age=31536000, immutable"
     );
     let etag = early_headers[ETAG].to_str().unwrap().to_string();
@@ -301,10 +314,7 @@ async fn pictures_show_the_moment_asked_at_the_size_asked_and_each_is_made_once(
         "image/webp",
     )
     .await;
-    assert_eq!(
-        headers[CACHE_CONTROL],
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(headers[CACHE_CONTROL], "public, max-age=60");
     let frames = image::codecs::webp::WebPDecoder::new(std::io::Cursor::new(&bytes))
         .unwrap()
         .into_frames()
@@ -421,5 +431,161 @@ mod a_video_keeps_only_its_newest_pictures_and_makes_a_removed_one_again {
         let garage = tokio::task::spawn_blocking(Garage::start).await.unwrap();
         super::a_video_keeps_only_its_newest_pictures_and_makes_a_removed_one_again(Some(garage))
             .await
+    }
+}
+
+/// Uploads `file` as the clip's new media and waits until the video has switched to it.
+async fn replace_media(clip: &Clip, file: &std::path::Path) -> Uuid {
+    let app = &clip.app;
+    let bytes = std::fs::read(file).unwrap();
+    let meta = metadata(&[("filename", "replacement.mp4"), ("videoId", &clip.id)]);
+    let location = tus::create_ok(app, &clip.admin, bytes.len() as u64, &meta).await;
+    let res = tus::patch(app, &clip.admin, &location, 0, bytes, true).await;
+    assert_eq!(res.status(), 204);
+    let started = Instant::now();
+    loop {
+        let now = source_asset(app, &clip.uuid).await;
+        if now != clip.asset {
+            return now;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(180),
+            "the replacement never finished"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The `v=` a picture URL of the media as it is now carries.
+fn version_in(headers: &HeaderMap) -> String {
+    let pinned = headers[CONTENT_LOCATION].to_str().unwrap();
+    pinned
+        .rsplit_once("v=")
+        .unwrap_or_else(|| panic!("no version in {pinned}"))
+        .1
+        .to_string()
+}
+
+/// After an editor replaces a video's media, the same picture URL shows the new media: a URL
+/// without a version is kept a minute (never `immutable`), the URL with the media's version is
+/// immutable, and that URL of the old media redirects to the new one.
+async fn a_replaced_video_s_picture_urls_show_the_new_media(
+    backend: Backend,
+    garage: Option<Garage>,
+) {
+    let clip = published_clip(backend, garage).await;
+    let app = &clip.app;
+    let still = clip.url("thumbnail.jpg?time=1&width=160");
+    let moving = clip.url("animated.webp?start=1&end=2&width=160");
+    let (before_headers, before) = fetch(app, &still, "image/jpeg").await;
+    assert_eq!(colour(&decode(&before), 80, 45), "red");
+    assert_eq!(before_headers[CACHE_CONTROL], "public, max-age=60");
+    let old_version = version_in(&before_headers);
+    assert_eq!(old_version, clip.asset.simple().to_string()[..12]);
+    assert_eq!(
+        before_headers[CONTENT_LOCATION],
+        format!(
+            "/images/{}/thumbnail.jpg?time=1&width=160&v={old_version}",
+            clip.uuid
+        )
+    );
+    let old_etag = before_headers[ETAG].to_str().unwrap().to_string();
+    let old_pinned = app.url(before_headers[CONTENT_LOCATION].to_str().unwrap());
+    let (pinned_headers, pinned) = fetch(app, &old_pinned, "image/jpeg").await;
+    assert_eq!(pinned, before);
+    assert_eq!(
+        pinned_headers[CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    let (moving_headers, moving_before) = fetch(app, &moving, "image/webp").await;
+    assert_eq!(moving_headers[CACHE_CONTROL], "public, max-age=60");
+    // A version that is not hex digits of the right length is refused.
+    let res = app
+        .client
+        .get(format!("{still}&v=latest"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "VALIDATION", "{body}");
+
+    // The new media is blue, then red.
+    let file = app.dir.path().join("blue-red.mp4");
+    two_colours(&file, 640, 360, ["blue", "red"], 5);
+    let new_asset = replace_media(&clip, &file).await;
+    let new_version = new_asset.simple().to_string()[..12].to_string();
+    assert_ne!(new_version, old_version);
+
+    // The same URL: another picture, of the new media, with another ETag; the old ETag no
+    // longer matches.
+    let (after_headers, after) = fetch(app, &still, "image/jpeg").await;
+    assert_ne!(after, before);
+    assert_eq!(colour(&decode(&after), 80, 45), "blue");
+    assert_eq!(after_headers[CACHE_CONTROL], "public, max-age=60");
+    assert_ne!(after_headers[ETAG].to_str().unwrap(), old_etag);
+    assert_eq!(version_in(&after_headers), new_version);
+    let res = app
+        .client
+        .get(&still)
+        .header(IF_NONE_MATCH, &old_etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), after);
+    let (_, moving_after) = fetch(app, &moving, "image/webp").await;
+    assert_ne!(moving_after, moving_before);
+    let first = image::codecs::webp::WebPDecoder::new(std::io::Cursor::new(&moving_after))
+        .unwrap()
+        .into_frames()
+        .next()
+        .unwrap()
+        .unwrap();
+    let first = image::DynamicImage::ImageRgba8(first.buffer().clone()).to_rgb8();
+    assert_eq!(colour(&first, 80, 45), "blue");
+
+    // The old media's pinned URL redirects (briefly) to the new media's, which is immutable.
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = plain.get(&old_pinned).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()[CACHE_CONTROL], "public, max-age=60");
+    let new_pinned = format!(
+        "/images/{}/thumbnail.jpg?time=1&width=160&v={new_version}",
+        clip.uuid
+    );
+    assert_eq!(res.headers()[LOCATION], new_pinned.as_str());
+    let (headers, bytes) = fetch(app, &app.url(&new_pinned), "image/jpeg").await;
+    assert_eq!(bytes, after);
+    assert_eq!(
+        headers[CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+}
+
+mod a_replaced_video_s_picture_urls_show_the_new_media {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite_and_local_storage() {
+        super::a_replaced_video_s_picture_urls_show_the_new_media(Backend::Sqlite, None).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres_and_local_storage() {
+        if let Some(backend) = Backend::postgres() {
+            super::a_replaced_video_s_picture_urls_show_the_new_media(backend, None).await
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres_and_garage() {
+        if let Some(backend) = Backend::postgres() {
+            let garage = tokio::task::spawn_blocking(Garage::start).await.unwrap();
+            super::a_replaced_video_s_picture_urls_show_the_new_media(backend, Some(garage)).await
+        }
     }
 }

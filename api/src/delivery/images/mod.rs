@@ -6,7 +6,10 @@
 //! frame (never the whole film), scaled and encoded ([`frames`], [`encode`]), and stored under
 //! the video's source asset (`images/frames/…`) with a name made of the normalised parameters
 //! ([`params`]). Every later request for it, here or on another node, is a plain read of that
-//! object with the media path's memory cache, `ETag` and immutable `Cache-Control`. Requests
+//! object with the media path's memory cache and `ETag`. The source asset changes when the
+//! media is replaced, so a URL carrying its version (`v=`, [`params::version_of`]; every
+//! answer names that URL in `Content-Location`) is served immutable, one without it for a
+//! minute, and one with an older version is redirected to the current one. Requests
 //! for the same picture arriving while it is being made wait for that one piece of work
 //! ([`flight`]); at most [`RENDERS_AT_ONCE`] pictures are made at a time.
 //!
@@ -25,7 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use uuid::Uuid;
@@ -125,8 +128,9 @@ async fn respond(
         Request::Animated => Some(params::animated_query(query)?),
         Request::Thumbnail(_) => None,
     };
+    let asked_version = params::version(query)?;
     let video = parse_id(id).ok_or(AppError::NotFound("video"))?;
-    let (source, cache_control) = match authorise(ctx, video, query, headers).await? {
+    let (source, caching) = match authorise(ctx, video, query, headers).await? {
         Ok(allowed) => allowed,
         Err(refused) => return Ok(refused),
     };
@@ -135,6 +139,27 @@ async fn respond(
             "this video has no picture to take frames from (yet)".into(),
         ));
     }
+    // The URL naming this picture of the media as it is now, for good.
+    let version = params::version_of(source.asset);
+    let pinned = format!(
+        "/images/{video}/{file}?{}",
+        params::with_version(query, &version)
+    );
+    let pinned_header = HeaderValue::from_str(&pinned).map_err(AppError::internal)?;
+    match asked_version {
+        // A picture of media since replaced: this one's is elsewhere.
+        Some(asked) if asked != version => {
+            let mut response = StatusCode::FOUND.into_response();
+            let h = response.headers_mut();
+            h.insert(header::LOCATION, pinned_header);
+            if let Ok(v) = HeaderValue::from_str(&caching.header(false)) {
+                h.insert(header::CACHE_CONTROL, v);
+            }
+            return Ok(response);
+        }
+        _ => {}
+    }
+    let cache_control = caching.header(asked_version.is_some());
     let job = match (request, thumbnail, animated) {
         (Request::Thumbnail(format), Some(q), _) => thumbnail_job(&source, &q, format)?,
         (_, _, Some(q)) => animated_job(&source, &q)?,
@@ -149,7 +174,7 @@ async fn respond(
             .run(&key, move || render(ctx2, job2))
             .await?;
     }
-    Ok(super::media::serve(
+    let mut response = super::media::serve(
         ctx,
         &job.key,
         method,
@@ -158,19 +183,55 @@ async fn respond(
         &cache_control,
         true,
     )
-    .await)
+    .await;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LOCATION, pinned_header);
+    Ok(response)
+}
+
+/// How long a picture may be kept, by whom.
+#[derive(Clone, Copy, Debug)]
+enum Caching {
+    /// Anyone's cache: a public video without a playback restriction.
+    Public,
+    /// The browser's only: a restricted video (a shared cache would serve any referrer).
+    Restricted,
+    /// The browser's only, until the playback token expires (seconds left, at most a day).
+    Token(i64),
+}
+
+/// How long a URL without the media's version may be kept: it names another picture once
+/// the media is replaced.
+const UNPINNED_SECS: i64 = 60;
+
+impl Caching {
+    /// `Cache-Control` for a URL with the media's current version (`pinned`: it names this
+    /// picture for good) or without one.
+    fn header(self, pinned: bool) -> String {
+        match (self, pinned) {
+            (Self::Public, true) => super::media::IMMUTABLE.to_string(),
+            (Self::Public, false) => format!("public, max-age={UNPINNED_SECS}"),
+            (Self::Restricted, true) => "private, max-age=31536000, immutable".to_string(),
+            (Self::Restricted, false) => format!("private, max-age={UNPINNED_SECS}"),
+            (Self::Token(left), true) => format!("private, max-age={left}"),
+            (Self::Token(left), false) => {
+                format!("private, max-age={}", left.min(UNPINNED_SECS))
+            }
+        }
+    }
 }
 
 /// Who may see the video's pictures: the public when it may watch the video, with its playback
 /// restriction; with `?token=`, whoever holds a playback token of audience `t` for it (a
-/// private video's too), as for its media under `/media/v/`. The video's source and the
-/// response's `Cache-Control`, or the refusal.
+/// private video's too), as for its media under `/media/v/`. The video's source and who may
+/// keep its pictures, or the refusal.
 async fn authorise(
     ctx: &Ctx,
     video: Uuid,
     query: Option<&str>,
     headers: &HeaderMap,
-) -> AppResult<Result<(Arc<Source>, String), Response>> {
+) -> AppResult<Result<(Arc<Source>, Caching), Response>> {
     use super::playback::{Audience, serve as playback};
     let token = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "token")
@@ -184,12 +245,12 @@ async fn authorise(
             .access(&ctx.db, ctx.public_cache.any_generation(), source.asset)
             .await?;
         // A shared cache would serve a restricted picture to any referrer.
-        let cache_control = match &access.restriction {
+        let caching = match &access.restriction {
             Some(rule) if !rule.allows(headers) => return Err(AppError::Forbidden),
-            Some(_) => "private, max-age=31536000, immutable",
-            None => super::media::IMMUTABLE,
+            Some(_) => Caching::Restricted,
+            None => Caching::Public,
         };
-        return Ok(Ok((source, cache_control.to_string())));
+        return Ok(Ok((source, caching)));
     };
     let now = chrono::Utc::now().timestamp();
     let claims = match super::playback::token::verify(
@@ -216,7 +277,7 @@ async fn authorise(
     }
     let source = Arc::new(source::of_video(&ctx.db, &row).await?);
     let left = (claims.expires - now).clamp(0, 86_400);
-    Ok(Ok((source, format!("private, max-age={left}"))))
+    Ok(Ok((source, Caching::Token(left))))
 }
 
 /// A video's id as the API hands it out: its UUID or its global `ID`.

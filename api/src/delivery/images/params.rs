@@ -102,6 +102,44 @@ fn pairs(query: Option<&str>, allowed: &[&str]) -> Result<Vec<(String, String)>,
     Ok(out)
 }
 
+/// Hex digits of a picture's version (`v`): the first ones of the video's source asset.
+pub const VERSION_LEN: usize = 12;
+
+/// The version of the media a picture is taken from: the start of the video's source asset,
+/// which a media replacement changes. A URL carrying the current one names one picture for
+/// good (served immutable); one without it names whatever the media is now.
+pub fn version_of(asset: uuid::Uuid) -> String {
+    asset.simple().to_string()[..VERSION_LEN].to_string()
+}
+
+/// The `v` parameter as given (the query's other names already checked): `None` when absent,
+/// an error when it is not [`VERSION_LEN`] lower-case hex digits.
+pub fn version(query: Option<&str>) -> Result<Option<String>, AppError> {
+    let raw = query.unwrap_or_default();
+    let Some((_, v)) = url::form_urlencoded::parse(raw.as_bytes()).find(|(k, _)| k == "v") else {
+        return Ok(None);
+    };
+    let hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    if v.len() != VERSION_LEN || !v.bytes().all(hex) {
+        return Err(AppError::validation(format!(
+            "v: must be the {VERSION_LEN} hex digits of a picture's version"
+        )));
+    }
+    Ok(Some(v.into_owned()))
+}
+
+/// `query` with `v` set to `version` (any earlier `v` dropped), the others kept in order.
+pub fn with_version(query: Option<&str>, version: &str) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        if k != "v" {
+            out.append_pair(&k, &v);
+        }
+    }
+    out.append_pair("v", version);
+    out.finish()
+}
+
 fn get<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
@@ -177,7 +215,7 @@ pub struct ThumbnailQuery {
 
 /// Reads `time`, `width`, `height` and `fit`.
 pub fn thumbnail_query(query: Option<&str>) -> Result<ThumbnailQuery, AppError> {
-    let pairs = pairs(query, &["time", "width", "height", "fit", "token"])?;
+    let pairs = pairs(query, &["time", "width", "height", "fit", "token", "v"])?;
     let fit = match get(&pairs, "fit") {
         None | Some("preserve") => Fit::Preserve,
         Some("crop") => Fit::Crop,
@@ -213,7 +251,7 @@ pub struct AnimatedQuery {
 
 /// Reads `start`, `end` and `width`.
 pub fn animated_query(query: Option<&str>) -> Result<AnimatedQuery, AppError> {
-    let pairs = pairs(query, &["start", "end", "width", "token"])?;
+    let pairs = pairs(query, &["start", "end", "width", "token", "v"])?;
     let start = get(&pairs, "start")
         .map(|t| moment("start", t))
         .transpose()?
@@ -394,6 +432,32 @@ mod tests {
         assert!(animated_query(Some("start=0&end=10.1")).is_err());
         assert!(animated_query(Some("start=0&end=10")).is_ok());
         assert!(animated_query(Some("width=641")).is_err());
+    }
+
+    #[test]
+    fn a_version_is_twelve_hex_digits_of_the_source_asset_and_replaces_any_other() {
+        let asset = uuid::Uuid::parse_str("0123abcd-4567-89ef-0123-456789abcdef").unwrap();
+        assert_eq!(version_of(asset), "0123abcd4567");
+        assert_eq!(version(Some("time=1")).unwrap(), None);
+        assert_eq!(
+            version(Some("time=1&v=0123abcd4567")).unwrap().as_deref(),
+            Some("0123abcd4567")
+        );
+        for bad in [
+            "v=",
+            "v=0123ABCD4567",
+            "v=0123abcd456",
+            "v=0123abcd45678",
+            "v=..%2F",
+        ] {
+            assert!(version(Some(bad)).is_err(), "{bad}");
+        }
+        assert!(thumbnail_query(Some("v=0123abcd4567&v=0123abcd4567")).is_err());
+        assert_eq!(
+            with_version(Some("v=aaaaaaaaaaaa&time=1.5&width=320"), "0123abcd4567"),
+            "time=1.5&width=320&v=0123abcd4567"
+        );
+        assert_eq!(with_version(None, "0123abcd4567"), "v=0123abcd4567");
     }
 
     #[test]
