@@ -65,6 +65,9 @@ pub struct Metrics {
     graphql: Mutex<OperationSeries>,
     /// SQL statements sent to the database (shared with the connection's metric callback).
     db_statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Batches the GraphQL DataLoaders sent after their batch window (shared with every
+    /// request's loaders); prefetched fields send none.
+    loader_batches: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Upload sources stored from parts streamed while they arrived.
     sources_streamed: std::sync::atomic::AtomicU64,
     /// Upload sources stored in one go after the last byte (local rename, or S3 after a
@@ -101,6 +104,13 @@ impl Metrics {
     /// statements is how a test proves a page costs a constant number of them.
     pub fn statement_counter(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
         self.db_statements.clone()
+    }
+
+    /// The counter of DataLoader batches, for each request's loaders. A batch waits for the
+    /// loader's window (1 ms on a timer) before its statement: a page or a single item whose
+    /// nested fields are prefetched sends none, which is how a test proves they were.
+    pub fn loader_batch_counter(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        self.loader_batches.clone()
     }
 
     /// Records how an upload's source reached the store: from parts streamed while it arrived
@@ -166,6 +176,17 @@ impl Metrics {
             out,
             "projector_db_statements_total {}",
             self.db_statements
+                .load(std::sync::atomic::Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP projector_graphql_loader_batches_total GraphQL DataLoader batches sent after their batch window (fields that were not prefetched)."
+        );
+        let _ = writeln!(out, "# TYPE projector_graphql_loader_batches_total counter");
+        let _ = writeln!(
+            out,
+            "projector_graphql_loader_batches_total {}",
+            self.loader_batches
                 .load(std::sync::atomic::Ordering::Relaxed)
         );
         self.render_http(&mut out);

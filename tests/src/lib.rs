@@ -278,6 +278,11 @@ impl TestApp {
     /// SQL statements the server has sent so far, as it counts them itself
     /// (`projector_db_statements_total` on `/metrics`): how a test proves what a request costs.
     pub async fn statements(&self) -> u64 {
+        self.counter("projector_db_statements_total").await
+    }
+
+    /// The value of the counter `name` (one without labels) on the server's `/metrics`.
+    pub async fn counter(&self, name: &str) -> u64 {
         let text = self
             .client
             .get(self.url("/metrics"))
@@ -288,11 +293,11 @@ impl TestApp {
             .await
             .expect("the metrics text");
         text.lines()
-            .find_map(|l| l.strip_prefix("projector_db_statements_total "))
-            .expect("projector_db_statements_total")
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no {name} on /metrics"))
             .trim()
             .parse()
-            .expect("a count of statements")
+            .expect("a count")
     }
 
     /// What one GraphQL request costs in SQL statements, and its data: the fewest of three tries.

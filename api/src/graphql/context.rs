@@ -33,7 +33,11 @@ pub fn loaders(
     if let Some(loaders) = ctx.data_opt::<Arc<super::loaders::Loaders>>() {
         return Ok(loaders.clone());
     }
-    Ok(Arc::new(super::loaders::Loaders::new(app(ctx)?.db.clone())))
+    let app = app(ctx)?;
+    Ok(Arc::new(super::loaders::Loaders::new(
+        app.db.clone(),
+        app.metrics.loader_batch_counter(),
+    )))
 }
 
 /// The credentials a WebSocket connection was opened with. A subscription lives as long as its

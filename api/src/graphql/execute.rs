@@ -69,7 +69,10 @@ pub async fn execute(
     };
     // A user's mutation empties the cache in the gate, as over WebSocket.
     let generation = cache.generation();
-    let loaders = Arc::new(super::loaders::Loaders::new(state.ctx.db.clone()));
+    let loaders = Arc::new(super::loaders::Loaders::new(
+        state.ctx.db.clone(),
+        state.ctx.metrics.loader_batch_counter(),
+    ));
     let batch = batch
         .data(principal)
         .data(addr)

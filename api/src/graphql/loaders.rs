@@ -11,7 +11,8 @@
 //! playlist item's video passed the video rule in the items query).
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::Lookahead;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -37,14 +38,17 @@ macro_rules! loaders {
         /// The loaders of one request, each made when first used.
         pub struct Loaders {
             db: DatabaseConnection,
+            batches: Arc<AtomicU64>,
             $($name: OnceLock<DataLoader<$loader, HashMapCache>>,)*
         }
 
         impl Loaders {
-            /// Loaders over the pool; none is made yet.
-            pub fn new(db: DatabaseConnection) -> Self {
+            /// Loaders over the pool; none is made yet. `batches` counts the batches that
+            /// went through a DataLoader's window (`Metrics::loader_batches`).
+            pub fn new(db: DatabaseConnection, batches: Arc<AtomicU64>) -> Self {
                 Self {
                     db,
+                    batches,
                     $($name: OnceLock::new(),)*
                 }
             }
@@ -54,7 +58,13 @@ macro_rules! loaders {
                 pub fn $name(&self) -> &DataLoader<$loader, HashMapCache> {
                     self.$name.get_or_init(|| {
                         let $db = self.db.clone();
-                        DataLoader::with_cache($make, tokio::spawn, HashMapCache::default())
+                        let batches = self.batches.clone();
+                        // The DataLoader spawns one task per batch it sends: count them.
+                        let spawn = move |batch: futures::future::BoxFuture<'static, ()>| {
+                            batches.fetch_add(1, Ordering::Relaxed);
+                            tokio::spawn(batch)
+                        };
+                        DataLoader::with_cache($make, spawn, HashMapCache::default())
                     })
                 }
             )*
@@ -176,7 +186,11 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     T: Loader<K, Error = AppError>,
 {
+    // Keys an earlier prefetch of this request already loaded (a related video of the same
+    // channel as the watched one) are not asked again.
+    let cached = loader.get_cached_values::<K>();
     let keys: Vec<K> = keys
+        .filter(|k| !cached.contains_key(k))
         .collect::<std::collections::HashSet<K>>()
         .into_iter()
         .collect();
@@ -358,7 +372,7 @@ mod tests {
         let db = sea_orm::Database::connect("sqlite::memory:")
             .await
             .expect("an in-memory database");
-        let loaders = Loaders::new(db);
+        let loaders = Loaders::new(db, Arc::default());
         assert_eq!(loaders.made(), 0, "no loader before a resolver asks");
         let first: *const _ = loaders.channel();
         assert_eq!(loaders.made(), 1);

@@ -274,7 +274,105 @@ async fn a_list_reads_descriptions_and_chapters_whole_whenever_they_are_asked_fo
     assert_eq!(alone["video"]["description"], description.as_str());
 }
 
+/// A watch page's nested fields (the video's channel, category and tags; its related videos'
+/// channels and tags) and an episode's podcast and tags are loaded with the item, not after the
+/// DataLoaders' batch window (1 ms on a timer, once per nesting level), as a list's are. The
+/// server counts the batches that went through a window
+/// (`projector_graphql_loader_batches_total`); a field nobody prefetches still counts one.
+async fn an_item_s_nested_fields_wait_for_no_batch_window(backend: Backend) {
+    const BATCHES: &str = "projector_graphql_loader_batches_total";
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let channel = support::channel(&app, &admin, "Windows").await;
+    let tag = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation { createTag(input: { name: \"w\" }) { tag { id } } }",
+            json!({}),
+        )
+        .await["createTag"]["tag"]["id"]
+        .clone();
+    let category = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation { createCategory(input: { name: \"Cat\" }) { category { id } } }",
+            json!({}),
+        )
+        .await["createCategory"]["category"]["id"]
+        .clone();
+    let mut videos = Vec::new();
+    for n in 0..5 {
+        videos.push(
+            support::video(
+                &app,
+                &admin,
+                &channel,
+                &format!("Watched {n}"),
+                json!({ "status": "READY", "tagIds": [tag], "categoryId": category }),
+            )
+            .await,
+        );
+    }
+    let podcast = support::podcast(&app, &admin, &channel, "Windows").await;
+    let episode = support::episode(
+        &app,
+        &admin,
+        &podcast,
+        "Heard",
+        json!({ "status": "READY", "tagIds": [tag] }),
+    )
+    .await;
+
+    let before = app.counter(BATCHES).await;
+    let watch = app
+        .graphql_ok(
+            None,
+            "query($id: ID!) { video(id: $id) { title channel { name } category { name }
+                tags { name } related(first: 4) { title channel { name } tags { name } } } }",
+            json!({ "id": videos[0] }),
+        )
+        .await;
+    let heard = app
+        .graphql_ok(
+            None,
+            "query($id: ID!) { episode(id: $id) { title podcast { title } tags { name } } }",
+            json!({ "id": episode }),
+        )
+        .await;
+    let page = app.graphql_ok(None, NODES_PAGE, json!({ "n": 5 })).await;
+    let batches = app.counter(BATCHES).await - before;
+    let video = &watch["video"];
+    assert_eq!(video["channel"]["name"], "Windows", "{watch}");
+    assert_eq!(video["category"]["name"], "Cat", "{watch}");
+    assert_eq!(video["tags"][0]["name"], "w", "{watch}");
+    let related = video["related"].as_array().unwrap();
+    assert_eq!(related.len(), 4, "{watch}");
+    assert!(
+        related
+            .iter()
+            .all(|r| r["channel"]["name"] == "Windows" && r["tags"][0]["name"] == "w"),
+        "{watch}"
+    );
+    assert_eq!(heard["episode"]["podcast"]["title"], "Windows", "{heard}");
+    assert_eq!(heard["episode"]["tags"][0]["name"], "w", "{heard}");
+    assert_eq!(page["videos"]["nodes"].as_array().unwrap().len(), 5);
+    assert_eq!(batches, 0, "batches that waited for a window");
+
+    // The counter counts: a podcast's channel is not prefetched, so it waits for a window.
+    let before = app.counter(BATCHES).await;
+    let data = app
+        .graphql_ok(
+            None,
+            "query($id: ID!) { podcast(id: $id) { channel { name } } }",
+            json!({ "id": podcast }),
+        )
+        .await;
+    assert_eq!(data["podcast"]["channel"]["name"], "Windows", "{data}");
+    assert_eq!(app.counter(BATCHES).await - before, 1);
+}
+
 both_databases!(
+    an_item_s_nested_fields_wait_for_no_batch_window,
     a_list_reads_descriptions_and_chapters_whole_whenever_they_are_asked_for,
     a_page_of_videos_with_channels_and_tags_costs_constant_statements,
     a_page_of_videos_asked_through_nodes_costs_the_same_statements_as_through_edges,

@@ -16,7 +16,7 @@ use crate::graphql::items;
 use crate::graphql::pagination::{Cursor, ListCount, OrderBy, PageRequest};
 use crate::graphql::relay::from_global;
 use crate::graphql::shapes::{DeletePayload, opt_id};
-use crate::graphql::{app, viewer};
+use crate::graphql::{app, loaders, viewer};
 use crate::podcasts::entity::{episode, podcast};
 use crate::podcasts::service::{self, NewEpisode, NewPodcast};
 
@@ -63,9 +63,14 @@ impl PodcastsQuery {
     /// An episode by ID.
     async fn episode(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Episode>> {
         let id = from_global(&id, "Episode")?;
-        Ok(service::find_episode(&app(ctx)?.db, &viewer(ctx), id)
-            .await?
-            .map(Episode))
+        let found = service::find_episode(&app(ctx)?.db, &viewer(ctx), id).await?;
+        // Its podcast and tags now, without the DataLoaders' batch window.
+        if let Some(episode) = &found {
+            loaders(ctx)?
+                .prefetch_episodes(&[ctx.look_ahead()], &[episode])
+                .await?;
+        }
+        Ok(found.map(Episode))
     }
 
     /// Episodes the caller may see, across podcasts. `first` defaults to 24 and is capped at 100.

@@ -266,6 +266,11 @@ impl Video {
         #[graphql(default = 12)] first: i32,
     ) -> AppResult<Vec<Video>> {
         let found = super::related::related(&app(ctx)?.db, &self.0, first).await?;
+        // Their channels, categories and tags now, without the DataLoaders' batch window.
+        let rows: Vec<&video::Model> = found.iter().collect();
+        loaders(ctx)?
+            .prefetch_videos(&[ctx.look_ahead()], &rows)
+            .await?;
         Ok(found.into_iter().map(Video).collect())
     }
     /// The watch page in the web app (`/watch/{uuid}`), absolute, on the configured public URL.

@@ -86,6 +86,13 @@ impl VideosQuery {
             Err(_) => id,
         });
         let found = items::find::<video::Entity>(ctx, id, channel_slug, slug).await?;
+        // Its channel, category and tags now, in one statement each, instead of after the
+        // DataLoaders' batch window (a watch page waited it out once per nesting level).
+        if let Some(video) = &found {
+            loaders(ctx)?
+                .prefetch_videos(&[ctx.look_ahead()], &[video])
+                .await?;
+        }
         Ok(found.map(Video))
     }
 
