@@ -478,7 +478,11 @@ pub async fn viewer_follows(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<bool
 /// `viewerPosition` of a video or an episode: null for anonymous callers and unwatched items.
 pub async fn viewer_position(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Option<f64>> {
     match principal(ctx).user_id() {
-        Some(user) => Ok(loaders(ctx)?.positions().load_one((user, id)).await?),
+        Some(user) => Ok(loaders(ctx)?
+            .positions()
+            .load_one((user, id))
+            .await?
+            .flatten()),
         None => Ok(None),
     }
 }

@@ -68,15 +68,19 @@ impl Loader<(Uuid, Uuid)> for Liked {
     }
 }
 
-/// Where a user stopped in an item, by (user, item); absent when they have not watched it.
+/// Where a user stopped in an item, by (user, item); `None` when they have not watched it (every
+/// key has an entry, so a prefetched item nobody watched is not asked again).
 pub struct Positions(pub DatabaseConnection);
 
 impl Loader<(Uuid, Uuid)> for Positions {
-    type Value = f64;
+    type Value = Option<f64>;
     type Error = AppError;
 
-    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), f64>, Self::Error> {
-        let mut out = HashMap::new();
+    async fn load(
+        &self,
+        keys: &[(Uuid, Uuid)],
+    ) -> Result<HashMap<(Uuid, Uuid), Option<f64>>, Self::Error> {
+        let mut out: HashMap<(Uuid, Uuid), Option<f64>> = keys.iter().map(|k| (*k, None)).collect();
         for (user, items) in by_user(keys) {
             for p in watch_position::Entity::find()
                 .filter(watch_position::Column::UserId.eq(user))
@@ -84,7 +88,7 @@ impl Loader<(Uuid, Uuid)> for Positions {
                 .all(&self.0)
                 .await?
             {
-                out.insert((user, p.item_id), p.position_secs);
+                out.insert((user, p.item_id), Some(p.position_secs));
             }
         }
         Ok(out)

@@ -27,7 +27,10 @@ impl Loader<Uuid> for OutputsByAsset {
             .filter(media_output::Column::AssetId.is_in(keys.to_vec()))
             .all(&self.0)
             .await?;
-        let mut by_asset: HashMap<Uuid, Self::Value> = HashMap::new();
+        // Every key has an entry (empty without outputs), so a prefetched asset with none is
+        // not asked again through the batch window.
+        let mut by_asset: HashMap<Uuid, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
             by_asset.entry(row.asset_id).or_default().push(row);
         }

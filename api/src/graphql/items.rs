@@ -7,7 +7,7 @@ use async_graphql::{Context, ID};
 use chrono::{DateTime, Utc};
 
 use super::shapes::{DeletePayload, Lookup};
-use super::{app, relay::from_global, viewer};
+use super::{app, loaders, relay::from_global, viewer};
 use crate::content::InChannel;
 use crate::content::item::{self, HoldsMedia, Item, Scheduled};
 use crate::error::AppResult;
@@ -21,7 +21,14 @@ pub async fn find<E: InChannel + Item>(
     slug: Option<String>,
 ) -> AppResult<Option<E::Model>> {
     let lookup = Lookup::of(E::NODE, id, channel_slug, slug)?;
-    lookup.find::<E>(&app(ctx)?.db, &viewer(ctx)).await
+    let found = lookup.find::<E>(&app(ctx)?.db, &viewer(ctx)).await?;
+    // Its channel now, rather than after the DataLoaders' batch window.
+    if let Some(model) = &found
+        && ctx.look_ahead().field("channel").exists()
+    {
+        loaders(ctx)?.prefetch_channel(E::channel_id(model)).await?;
+    }
+    Ok(found)
 }
 
 /// Publishes the item `id` names at `at`, default now (`publishVideo`, `publishEpisode`).

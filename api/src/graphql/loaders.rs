@@ -116,18 +116,22 @@ impl std::fmt::Debug for Loaders {
 
 impl Loaders {
     /// Loads, in one statement each, the nested fields `selections` (a video object's
-    /// selections, see [`nodes_of`]) ask for, for every video of a page.
+    /// selections, see [`nodes_of`]) ask for, for every video of a page (or the one video of a
+    /// watch page): its channel, category, tags, media files, and for a signed-in `user` their
+    /// like and position.
     pub async fn prefetch_videos(
         &self,
         selections: &[Lookahead<'_>],
         videos: &[&video::Model],
+        user: Option<Uuid>,
     ) -> Result<(), AppError> {
         if videos.is_empty() {
             return Ok(());
         }
         let asks = |field: &str| selections.iter().any(|s| s.field(field).exists());
         let channels = async {
-            if asks("channel") {
+            // `downloads` reads the channel's default.
+            if asks("channel") || asks("downloads") {
                 prefill(self.channel(), videos.iter().map(|v| v.channel_id)).await?;
             }
             Ok::<_, AppError>(())
@@ -144,23 +148,81 @@ impl Loaders {
             }
             Ok(())
         };
-        futures::try_join!(channels, categories, tags)?;
+        let media = async {
+            if asks("media") || asks("downloads") {
+                let assets = videos.iter().filter_map(|v| v.source_asset_id);
+                prefill(self.outputs(), assets).await?;
+            }
+            Ok(())
+        };
+        let viewer = async {
+            let Some(user) = user else {
+                return Ok(());
+            };
+            if asks("viewerHasLiked") {
+                prefill(self.video_liked(), videos.iter().map(|v| (user, v.id))).await?;
+            }
+            if asks("viewerPosition") {
+                prefill(self.positions(), videos.iter().map(|v| (user, v.id))).await?;
+            }
+            Ok(())
+        };
+        futures::try_join!(channels, categories, tags, media, viewer)?;
         Ok(())
     }
 
-    /// Like [`Loaders::prefetch_videos`], for a page of episodes.
+    /// The channel `id` now, kept in the request's cache, without the batch window (a single
+    /// item's page that shows its channel).
+    pub async fn prefetch_channel(&self, id: Uuid) -> Result<(), AppError> {
+        prefill(self.channel(), std::iter::once(id)).await
+    }
+
+    /// The videos `ids` at once, kept in the request's cache, without the batch window (a
+    /// playlist page's items).
+    pub async fn videos_now(
+        &self,
+        ids: impl Iterator<Item = Uuid>,
+    ) -> Result<HashMap<Uuid, video::Model>, AppError> {
+        let ids: Vec<Uuid> = ids
+            .collect::<std::collections::HashSet<_>>()
+            .into_iter()
+            .collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let videos = self.video().loader().load(&ids).await?;
+        self.video().feed_many(videos.clone()).await;
+        Ok(videos)
+    }
+
+    /// Like [`Loaders::prefetch_videos`], for a page of episodes (or the one of an episode's
+    /// page): their podcast, tags, media files, and a signed-in `user`'s like and position.
     pub async fn prefetch_episodes(
         &self,
         selections: &[Lookahead<'_>],
         episodes: &[&episode::Model],
+        user: Option<Uuid>,
     ) -> Result<(), AppError> {
         if episodes.is_empty() {
             return Ok(());
         }
         let asks = |field: &str| selections.iter().any(|s| s.field(field).exists());
         let podcasts = async {
-            if asks("podcast") {
+            // An episode's media URLs depend on its podcast's visibility.
+            if asks("podcast") || asks("media") {
                 prefill(self.podcast(), episodes.iter().map(|e| e.podcast_id)).await?;
+            }
+            // An episode page shows its podcast's channel too.
+            if selections
+                .iter()
+                .any(|s| s.field("podcast").field("channel").exists())
+            {
+                let podcasts = self.podcast().get_cached_values::<Uuid>();
+                let channels = episodes
+                    .iter()
+                    .filter_map(|e| podcasts.get(&e.podcast_id))
+                    .map(|p| p.channel_id);
+                prefill(self.channel(), channels).await?;
             }
             Ok::<_, AppError>(())
         };
@@ -170,7 +232,26 @@ impl Loaders {
             }
             Ok(())
         };
-        futures::try_join!(podcasts, tags)?;
+        let media = async {
+            if asks("media") {
+                let assets = episodes.iter().filter_map(|e| e.media_asset_id);
+                prefill(self.outputs(), assets).await?;
+            }
+            Ok(())
+        };
+        let viewer = async {
+            let Some(user) = user else {
+                return Ok(());
+            };
+            if asks("viewerHasLiked") {
+                prefill(self.episode_liked(), episodes.iter().map(|e| (user, e.id))).await?;
+            }
+            if asks("viewerPosition") {
+                prefill(self.positions(), episodes.iter().map(|e| (user, e.id))).await?;
+            }
+            Ok(())
+        };
+        futures::try_join!(podcasts, tags, media, viewer)?;
         Ok(())
     }
 }

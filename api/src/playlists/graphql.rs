@@ -133,11 +133,12 @@ impl Playlist {
         let loaders = loaders(ctx)?;
         if video.iter().any(|v| v.exists()) {
             let videos = loaders
-                .video()
-                .load_many(page.rows.iter().map(|(_, item)| item.video_id))
+                .videos_now(page.rows.iter().map(|(_, item)| item.video_id))
                 .await?;
             let videos: Vec<&crate::videos::entity::video::Model> = videos.values().collect();
-            loaders.prefetch_videos(&video, &videos).await?;
+            loaders
+                .prefetch_videos(&video, &videos, crate::graphql::principal(ctx).user_id())
+                .await?;
         }
         Ok(page.connection(after.is_some(), PlaylistItem))
     }

@@ -2,7 +2,7 @@
 //! statements, counted by the server itself (`projector_db_statements_total` on /metrics).
 
 use projector_tests::{Backend, both_databases, spawn_app};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support;
 
@@ -274,15 +274,18 @@ async fn a_list_reads_descriptions_and_chapters_whole_whenever_they_are_asked_fo
     assert_eq!(alone["video"]["description"], description.as_str());
 }
 
-/// A watch page's nested fields (the video's channel, category and tags; its related videos'
-/// channels and tags) and an episode's podcast and tags are loaded with the item, not after the
-/// DataLoaders' batch window (1 ms on a timer, once per nesting level), as a list's are. The
-/// server counts the batches that went through a window
-/// (`projector_graphql_loader_batches_total`); a field nobody prefetches still counts one.
+/// The viewer app's watch page (signed in: likes and position too), its playlist page, an
+/// episode and a list load every nested field with their item, not after the DataLoaders' batch
+/// window (1 ms on a timer, waited out once per nesting level). The server counts the batches
+/// that went through a window (`projector_graphql_loader_batches_total`); a field nobody
+/// prefetches (a category's parent) still counts one.
 async fn an_item_s_nested_fields_wait_for_no_batch_window(backend: Backend) {
     const BATCHES: &str = "projector_graphql_loader_batches_total";
+    const WATCH_PAGE: &str = include_str!("../../../frontend/graphql/watch_page.graphql");
+    const PLAYLIST_PAGE: &str = include_str!("../../../frontend/graphql/playlist_page.graphql");
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
+    let viewer = app.user_token("watcher@example.com", "VIEWER").await;
     let channel = support::channel(&app, &admin, "Windows").await;
     let tag = app
         .graphql_ok(
@@ -300,6 +303,12 @@ async fn an_item_s_nested_fields_wait_for_no_batch_window(backend: Backend) {
         )
         .await["createCategory"]["category"]["id"]
         .clone();
+    app.graphql_ok(
+        Some(&admin),
+        "mutation($p: ID!) { createCategory(input: { name: \"Kitten\", parentId: $p }) { category { id } } }",
+        json!({ "p": category }),
+    )
+    .await;
     let mut videos = Vec::new();
     for n in 0..5 {
         videos.push(
@@ -313,6 +322,22 @@ async fn an_item_s_nested_fields_wait_for_no_batch_window(backend: Backend) {
             .await,
         );
     }
+    let playlist = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: CreatePlaylistInput!) { createPlaylist(input: $i) { playlist { id } } }",
+            json!({ "i": { "channelId": channel, "title": "Windows", "visibility": "PUBLIC" } }),
+        )
+        .await["createPlaylist"]["playlist"]["id"]
+        .clone();
+    for video in &videos[..3] {
+        app.graphql_ok(
+            Some(&admin),
+            "mutation($i: AddPlaylistItemInput!) { addPlaylistItem(input: $i) { item { id } } }",
+            json!({ "i": { "playlistId": playlist, "videoId": video } }),
+        )
+        .await;
+    }
     let podcast = support::podcast(&app, &admin, &channel, "Windows").await;
     let episode = support::episode(
         &app,
@@ -322,52 +347,97 @@ async fn an_item_s_nested_fields_wait_for_no_batch_window(backend: Backend) {
         json!({ "status": "READY", "tagIds": [tag] }),
     )
     .await;
+    let uuid = |id: &str| {
+        app.graphql_ok(
+            None,
+            "query($id: ID!) { video(id: $id) { uuid } }",
+            json!({ "id": id }),
+        )
+    };
+    let watched = uuid(&videos[0]).await["video"]["uuid"].clone();
+    app.graphql_ok(
+        Some(&viewer),
+        "mutation($id: ID!) { likeVideo(input: { videoId: $id }) { video { viewerHasLiked } } }",
+        json!({ "id": videos[0] }),
+    )
+    .await;
 
-    let before = app.counter(BATCHES).await;
-    let watch = app
-        .graphql_ok(
-            None,
-            "query($id: ID!) { video(id: $id) { title channel { name } category { name }
-                tags { name } related(first: 4) { title channel { name } tags { name } } } }",
-            json!({ "id": videos[0] }),
-        )
-        .await;
-    let heard = app
-        .graphql_ok(
-            None,
-            "query($id: ID!) { episode(id: $id) { title podcast { title } tags { name } } }",
-            json!({ "id": episode }),
-        )
-        .await;
-    let page = app.graphql_ok(None, NODES_PAGE, json!({ "n": 5 })).await;
-    let batches = app.counter(BATCHES).await - before;
+    // The batches each request waited for, by name, for the failure message.
+    let mut waited = Vec::new();
+    let mut run = async |name: &str, token: Option<&str>, query: &str, variables: Value| {
+        let before = app.counter(BATCHES).await;
+        let data = app.graphql_ok(token, query, variables).await;
+        waited.push((name.to_string(), app.counter(BATCHES).await - before));
+        data
+    };
+    let watch = run("watch", Some(&viewer), WATCH_PAGE, json!({ "id": watched })).await;
+    let anonymous = run(
+        "watch, anonymous",
+        None,
+        WATCH_PAGE,
+        json!({ "id": watched }),
+    )
+    .await;
+    let list = run(
+        "playlist",
+        Some(&viewer),
+        PLAYLIST_PAGE,
+        json!({ "id": playlist }),
+    )
+    .await;
+    let heard = run(
+        "episode",
+        Some(&viewer),
+        "query($id: ID!) { episode(id: $id) { title viewerHasLiked viewerPosition
+            podcast { title channel { name } } tags { name } media { audio { url } } } }",
+        json!({ "id": episode }),
+    )
+    .await;
+    let page = run("list", None, NODES_PAGE, json!({ "n": 5 })).await;
+    let batches: u64 = waited.iter().map(|(_, n)| n).sum();
     let video = &watch["video"];
+    assert_eq!(video["viewerHasLiked"], true, "{watch}");
+    assert_eq!(anonymous["video"]["viewerHasLiked"], false, "{anonymous}");
     assert_eq!(video["channel"]["name"], "Windows", "{watch}");
     assert_eq!(video["category"]["name"], "Cat", "{watch}");
     assert_eq!(video["tags"][0]["name"], "w", "{watch}");
     let related = video["related"].as_array().unwrap();
     assert_eq!(related.len(), 4, "{watch}");
     assert!(
-        related
-            .iter()
-            .all(|r| r["channel"]["name"] == "Windows" && r["tags"][0]["name"] == "w"),
+        related.iter().all(|r| r["channel"]["name"] == "Windows"),
         "{watch}"
+    );
+    let items = list["playlist"]["items"]["nodes"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{list}");
+    assert_eq!(list["playlist"]["channel"]["name"], "Windows", "{list}");
+    assert!(
+        items
+            .iter()
+            .all(|i| i["video"]["channel"]["name"] == "Windows"),
+        "{list}"
     );
     assert_eq!(heard["episode"]["podcast"]["title"], "Windows", "{heard}");
     assert_eq!(heard["episode"]["tags"][0]["name"], "w", "{heard}");
     assert_eq!(page["videos"]["nodes"].as_array().unwrap().len(), 5);
-    assert_eq!(batches, 0, "batches that waited for a window");
+    assert_eq!(batches, 0, "batches that waited for a window: {waited:?}");
 
-    // The counter counts: a podcast's channel is not prefetched, so it waits for a window.
+    // The counter counts: a category's parent is not prefetched, so it waits for a window.
     let before = app.counter(BATCHES).await;
     let data = app
         .graphql_ok(
             None,
-            "query($id: ID!) { podcast(id: $id) { channel { name } } }",
-            json!({ "id": podcast }),
+            "query($p: ID) { categories(parent: $p) { name parent { name } } }",
+            json!({ "p": category }),
         )
         .await;
-    assert_eq!(data["podcast"]["channel"]["name"], "Windows", "{data}");
+    assert!(
+        data["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["parent"]["name"] == "Cat"),
+        "{data}"
+    );
     assert_eq!(app.counter(BATCHES).await - before, 1);
 }
 

@@ -27,7 +27,11 @@ pub(super) async fn list_episodes(
     let page = service::list_episodes(&app(ctx)?.db, &viewer(ctx), query, &request).await?;
     let rows: Vec<&episode::Model> = page.rows.iter().map(|(_, m)| m).collect();
     loaders(ctx)?
-        .prefetch_episodes(&crate::graphql::loaders::nodes_of(ctx.look_ahead()), &rows)
+        .prefetch_episodes(
+            &crate::graphql::loaders::nodes_of(ctx.look_ahead()),
+            &rows,
+            crate::graphql::principal(ctx).user_id(),
+        )
         .await?;
     Ok(request.connection(page, Episode))
 }

@@ -67,7 +67,11 @@ impl PodcastsQuery {
         // Its podcast and tags now, without the DataLoaders' batch window.
         if let Some(episode) = &found {
             loaders(ctx)?
-                .prefetch_episodes(&[ctx.look_ahead()], &[episode])
+                .prefetch_episodes(
+                    &[ctx.look_ahead()],
+                    &[episode],
+                    crate::graphql::principal(ctx).user_id(),
+                )
                 .await?;
         }
         Ok(found.map(Episode))

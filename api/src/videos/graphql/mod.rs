@@ -269,7 +269,11 @@ impl Video {
         // Their channels, categories and tags now, without the DataLoaders' batch window.
         let rows: Vec<&video::Model> = found.iter().collect();
         loaders(ctx)?
-            .prefetch_videos(&[ctx.look_ahead()], &rows)
+            .prefetch_videos(
+                &[ctx.look_ahead()],
+                &rows,
+                crate::graphql::principal(ctx).user_id(),
+            )
             .await?;
         Ok(found.into_iter().map(Video).collect())
     }

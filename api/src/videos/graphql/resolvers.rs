@@ -61,7 +61,9 @@ pub async fn list(
     });
     let page = service::list(&app(ctx)?.db, &viewer(ctx), query, &request).await?;
     let rows: Vec<&video::Model> = page.rows.iter().map(|(_, m)| m).collect();
-    loaders(ctx)?.prefetch_videos(&nodes, &rows).await?;
+    loaders(ctx)?
+        .prefetch_videos(&nodes, &rows, crate::graphql::principal(ctx).user_id())
+        .await?;
     Ok(request.connection(page, Video))
 }
 
@@ -90,7 +92,11 @@ impl VideosQuery {
         // DataLoaders' batch window (a watch page waited it out once per nesting level).
         if let Some(video) = &found {
             loaders(ctx)?
-                .prefetch_videos(&[ctx.look_ahead()], &[video])
+                .prefetch_videos(
+                    &[ctx.look_ahead()],
+                    &[video],
+                    crate::graphql::principal(ctx).user_id(),
+                )
                 .await?;
         }
         Ok(found.map(Video))
