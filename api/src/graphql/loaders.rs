@@ -148,26 +148,13 @@ impl Loaders {
             }
             Ok(())
         };
-        let media = async {
-            if asks("media") || asks("downloads") {
-                let assets = videos.iter().filter_map(|v| v.source_asset_id);
-                prefill(self.outputs(), assets).await?;
-            }
-            Ok(())
-        };
-        let viewer = async {
-            let Some(user) = user else {
-                return Ok(());
-            };
-            if asks("viewerHasLiked") {
-                prefill(self.video_liked(), videos.iter().map(|v| (user, v.id))).await?;
-            }
-            if asks("viewerPosition") {
-                prefill(self.positions(), videos.iter().map(|v| (user, v.id))).await?;
-            }
-            Ok(())
-        };
-        futures::try_join!(channels, categories, tags, media, viewer)?;
+        let media = self.media_and_viewer(
+            asks("media") || asks("downloads"),
+            videos.iter().map(|v| (v.id, v.source_asset_id)),
+            self.video_liked(),
+            Viewer::of(user, &asks),
+        );
+        futures::try_join!(channels, categories, tags, media)?;
         Ok(())
     }
 
@@ -232,27 +219,61 @@ impl Loaders {
             }
             Ok(())
         };
-        let media = async {
-            if asks("media") {
-                let assets = episodes.iter().filter_map(|e| e.media_asset_id);
-                prefill(self.outputs(), assets).await?;
-            }
-            Ok(())
-        };
-        let viewer = async {
-            let Some(user) = user else {
-                return Ok(());
-            };
-            if asks("viewerHasLiked") {
-                prefill(self.episode_liked(), episodes.iter().map(|e| (user, e.id))).await?;
-            }
-            if asks("viewerPosition") {
-                prefill(self.positions(), episodes.iter().map(|e| (user, e.id))).await?;
-            }
-            Ok(())
-        };
-        futures::try_join!(podcasts, tags, media, viewer)?;
+        let media = self.media_and_viewer(
+            asks("media"),
+            episodes.iter().map(|e| (e.id, e.media_asset_id)),
+            self.episode_liked(),
+            Viewer::of(user, &asks),
+        );
+        futures::try_join!(podcasts, tags, media)?;
         Ok(())
+    }
+
+    /// The media files of `items` (`(id, asset)`) when `media` is asked, and the viewer's like
+    /// (through `liked`) and position of each, as `viewer` asks.
+    async fn media_and_viewer(
+        &self,
+        media: bool,
+        items: impl Iterator<Item = (Uuid, Option<Uuid>)> + Clone,
+        liked: &DataLoader<Liked, HashMapCache>,
+        viewer: Viewer,
+    ) -> Result<(), AppError> {
+        let files = async {
+            if media {
+                prefill(self.outputs(), items.clone().filter_map(|(_, a)| a)).await?;
+            }
+            Ok::<_, AppError>(())
+        };
+        let likes = async {
+            if let Some(user) = viewer.likes {
+                prefill(liked, items.clone().map(|(id, _)| (user, id))).await?;
+            }
+            Ok(())
+        };
+        let positions = async {
+            if let Some(user) = viewer.position {
+                prefill(self.positions(), items.clone().map(|(id, _)| (user, id))).await?;
+            }
+            Ok(())
+        };
+        futures::try_join!(files, likes, positions)?;
+        Ok(())
+    }
+}
+
+/// Whose like and position a prefetch loads: the signed-in user's, when the selection asks.
+#[derive(Clone, Copy)]
+struct Viewer {
+    likes: Option<Uuid>,
+    position: Option<Uuid>,
+}
+
+impl Viewer {
+    fn of(user: Option<Uuid>, asks: &impl Fn(&str) -> bool) -> Self {
+        Self {
+            likes: user.filter(|_| asks("viewerHasLiked")),
+            position: user.filter(|_| asks("viewerPosition")),
+        }
     }
 }
 
