@@ -286,22 +286,8 @@ async fn a_video_is_created_read_updated_published_and_deleted(backend: Backend)
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
     let channel = support::channel(&app, &admin, "Films").await;
-    let tag = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createTag(input: { name: \"Rust\" }) { tag { id slug } } }",
-            json!({}),
-        )
-        .await["createTag"]["tag"]["id"]
-        .clone();
-    let category = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createCategory(input: { name: \"Science\" }) { category { id } } }",
-            json!({}),
-        )
-        .await["createCategory"]["category"]["id"]
-        .clone();
+    let tag = support::tag(&app, &admin, "Rust").await;
+    let category = support::category(&app, &admin, "Science", None).await;
     let data = app
         .graphql_ok(
             Some(&admin),

@@ -120,22 +120,8 @@ async fn video_lists_filter_by_every_field(backend: Backend) {
     let admin = app.admin_token().await;
     let a = support::channel(&app, &admin, "Filter A").await;
     let b = support::channel(&app, &admin, "Filter B").await;
-    let tag = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createTag(input: { name: \"Jazz\" }) { tag { id } } }",
-            json!({}),
-        )
-        .await["createTag"]["tag"]["id"]
-        .clone();
-    let category = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createCategory(input: { name: \"Music\" }) { category { id } } }",
-            json!({}),
-        )
-        .await["createCategory"]["category"]["id"]
-        .clone();
+    let tag = support::tag(&app, &admin, "Jazz").await;
+    let category = support::category(&app, &admin, "Music", None).await;
     support::video(
         &app,
         &admin,

@@ -18,23 +18,9 @@ async fn a_page_of_videos_with_channels_and_tags_costs_constant_statements(backe
     }
     let mut tags = Vec::new();
     for n in 0..4 {
-        let data = app
-            .graphql_ok(
-                Some(&admin),
-                "mutation($i: CreateTagInput!) { createTag(input: $i) { tag { id } } }",
-                json!({ "i": { "name": format!("tag {n}") } }),
-            )
-            .await;
-        tags.push(data["createTag"]["tag"]["id"].clone());
+        tags.push(support::tag(&app, &admin, &format!("tag {n}")).await);
     }
-    let category = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createCategory(input: { name: \"Cat\" }) { category { id } } }",
-            json!({}),
-        )
-        .await["createCategory"]["category"]["id"]
-        .clone();
+    let category = support::category(&app, &admin, "Cat", None).await;
     for n in 0..105 {
         support::video(
             &app,
@@ -83,14 +69,7 @@ async fn a_page_of_videos_asked_through_nodes_costs_the_same_statements_as_throu
         support::channel(&app, &admin, "Nodes A").await,
         support::channel(&app, &admin, "Nodes B").await,
     ];
-    let tag = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createTag(input: { name: \"n\" }) { tag { id } } }",
-            json!({}),
-        )
-        .await["createTag"]["tag"]["id"]
-        .clone();
+    let tag = support::tag(&app, &admin, "n").await;
     for n in 0..30 {
         support::video(
             &app,
@@ -136,14 +115,7 @@ async fn playlist_items_and_episodes_cost_constant_statements(backend: Backend) 
         )
         .await["createPlaylist"]["playlist"]["id"]
         .clone();
-    let tag = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createTag(input: { name: \"t\" }) { tag { id } } }",
-            json!({}),
-        )
-        .await["createTag"]["tag"]["id"]
-        .clone();
+    let tag = support::tag(&app, &admin, "t").await;
     for n in 0..12 {
         let video = support::video(
             &app,
@@ -287,28 +259,9 @@ async fn an_item_s_nested_fields_wait_for_no_batch_window(backend: Backend) {
     let admin = app.admin_token().await;
     let viewer = app.user_token("watcher@example.com", "VIEWER").await;
     let channel = support::channel(&app, &admin, "Windows").await;
-    let tag = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createTag(input: { name: \"w\" }) { tag { id } } }",
-            json!({}),
-        )
-        .await["createTag"]["tag"]["id"]
-        .clone();
-    let category = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createCategory(input: { name: \"Cat\" }) { category { id } } }",
-            json!({}),
-        )
-        .await["createCategory"]["category"]["id"]
-        .clone();
-    app.graphql_ok(
-        Some(&admin),
-        "mutation($p: ID!) { createCategory(input: { name: \"Kitten\", parentId: $p }) { category { id } } }",
-        json!({ "p": category }),
-    )
-    .await;
+    let tag = support::tag(&app, &admin, "w").await;
+    let category = support::category(&app, &admin, "Cat", None).await;
+    support::category(&app, &admin, "Kitten", Some(&category)).await;
     let mut videos = Vec::new();
     for n in 0..5 {
         videos.push(

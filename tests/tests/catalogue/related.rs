@@ -6,18 +6,6 @@ use serde_json::{Value, json};
 
 use crate::support;
 
-async fn tag(app: &TestApp, token: &str, name: &str) -> String {
-    app.graphql_ok(
-        Some(token),
-        "mutation($n: String!) { createTag(input: { name: $n }) { tag { id } } }",
-        json!({ "n": name }),
-    )
-    .await["createTag"]["tag"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 async fn related(app: &TestApp, token: Option<&str>, id: &str, first: Option<i64>) -> Value {
     app.graphql(
         token,
@@ -42,30 +30,12 @@ async fn related_videos_rank_shared_tags_then_category_then_channel_then_recency
     let home = support::channel(&app, &admin, "Home").await;
     let away = support::channel(&app, &admin, "Away").await;
     let (a, b, c) = (
-        tag(&app, &admin, "alpha").await,
-        tag(&app, &admin, "beta").await,
-        tag(&app, &admin, "gamma").await,
+        support::tag(&app, &admin, "alpha").await,
+        support::tag(&app, &admin, "beta").await,
+        support::tag(&app, &admin, "gamma").await,
     );
-    let category = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createCategory(input: { name: \"Science\" }) { category { id } } }",
-            json!({}),
-        )
-        .await["createCategory"]["category"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let other_category = app
-        .graphql_ok(
-            Some(&admin),
-            "mutation { createCategory(input: { name: \"Sports\" }) { category { id } } }",
-            json!({}),
-        )
-        .await["createCategory"]["category"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let category = support::category(&app, &admin, "Science", None).await;
+    let other_category = support::category(&app, &admin, "Sports", None).await;
     let public = |extra: Value| {
         let mut e = extra;
         e["status"] = json!("READY");

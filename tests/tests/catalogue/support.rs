@@ -11,6 +11,32 @@ pub async fn channel(app: &TestApp, token: &str, name: &str) -> String {
         .to_string()
 }
 
+/// Creates a tag as `token` and returns its ID.
+pub async fn tag(app: &TestApp, token: &str, name: &str) -> String {
+    app.graphql_ok(
+        Some(token),
+        "mutation($n: String!) { createTag(input: { name: $n }) { tag { id } } }",
+        json!({ "n": name }),
+    )
+    .await["createTag"]["tag"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Creates a category as `token`, inside `parent` if given, and returns its ID.
+pub async fn category(app: &TestApp, token: &str, name: &str, parent: Option<&str>) -> String {
+    app.graphql_ok(
+        Some(token),
+        "mutation($i: CreateCategoryInput!) { createCategory(input: $i) { category { id } } }",
+        json!({ "i": { "name": name, "parentId": parent } }),
+    )
+    .await["createCategory"]["category"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 /// Creates a video with extra input fields and returns its ID; a `status` in `extra` is the
 /// media status it gets (see [`projector_tests::take_media_status`]).
 pub async fn video(
