@@ -58,6 +58,26 @@ fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut 
     }
 }
 
+/// A counter family in Prometheus text: its help, its type, and one line per series, each
+/// with its labels (`kind="thumbnail"`), or none when they are empty.
+fn write_counter(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    series: &[(&str, &std::sync::atomic::AtomicU64)],
+) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} counter");
+    for (labels, counter) in series {
+        let value = counter.load(std::sync::atomic::Ordering::Relaxed);
+        let _ = if labels.is_empty() {
+            writeln!(out, "{name} {value}")
+        } else {
+            writeln!(out, "{name}{{{labels}}} {value}")
+        };
+    }
+}
+
 /// Request counts and latencies by HTTP route and by GraphQL operation.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -137,57 +157,35 @@ impl Metrics {
     /// Prometheus text exposition of everything recorded.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# HELP projector_images_rendered_total Pictures the image API decoded and encoded (not those served from storage)."
+        write_counter(
+            &mut out,
+            "projector_images_rendered_total",
+            "Pictures the image API decoded and encoded (not those served from storage).",
+            &[
+                ("kind=\"thumbnail\"", &self.images_still),
+                ("kind=\"animated\"", &self.images_animated),
+            ],
         );
-        let _ = writeln!(out, "# TYPE projector_images_rendered_total counter");
-        for (kind, counter) in [
-            ("thumbnail", &self.images_still),
-            ("animated", &self.images_animated),
-        ] {
-            let _ = writeln!(
-                out,
-                "projector_images_rendered_total{{kind=\"{kind}\"}} {}",
-                counter.load(std::sync::atomic::Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP projector_upload_sources_stored_total Upload sources stored, by how they reached the store."
+        write_counter(
+            &mut out,
+            "projector_upload_sources_stored_total",
+            "Upload sources stored, by how they reached the store.",
+            &[
+                ("how=\"streamed_parts\"", &self.sources_streamed),
+                ("how=\"whole_file\"", &self.sources_whole),
+            ],
         );
-        let _ = writeln!(out, "# TYPE projector_upload_sources_stored_total counter");
-        for (how, counter) in [
-            ("streamed_parts", &self.sources_streamed),
-            ("whole_file", &self.sources_whole),
-        ] {
-            let _ = writeln!(
-                out,
-                "projector_upload_sources_stored_total{{how=\"{how}\"}} {}",
-                counter.load(std::sync::atomic::Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP projector_db_statements_total SQL statements sent to the database."
+        write_counter(
+            &mut out,
+            "projector_db_statements_total",
+            "SQL statements sent to the database.",
+            &[("", self.db_statements.as_ref())],
         );
-        let _ = writeln!(out, "# TYPE projector_db_statements_total counter");
-        let _ = writeln!(
-            out,
-            "projector_db_statements_total {}",
-            self.db_statements
-                .load(std::sync::atomic::Ordering::Relaxed)
-        );
-        let _ = writeln!(
-            out,
-            "# HELP projector_graphql_loader_batches_total GraphQL DataLoader batches sent after their batch window (fields that were not prefetched)."
-        );
-        let _ = writeln!(out, "# TYPE projector_graphql_loader_batches_total counter");
-        let _ = writeln!(
-            out,
-            "projector_graphql_loader_batches_total {}",
-            self.loader_batches
-                .load(std::sync::atomic::Ordering::Relaxed)
+        write_counter(
+            &mut out,
+            "projector_graphql_loader_batches_total",
+            "GraphQL DataLoader batches sent after their batch window (fields that were not prefetched).",
+            &[("", self.loader_batches.as_ref())],
         );
         self.render_http(&mut out);
         self.render_graphql(&mut out);

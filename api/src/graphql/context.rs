@@ -33,11 +33,7 @@ pub fn loaders(
     if let Some(loaders) = ctx.data_opt::<Arc<super::loaders::Loaders>>() {
         return Ok(loaders.clone());
     }
-    let app = app(ctx)?;
-    Ok(Arc::new(super::loaders::Loaders::new(
-        app.db.clone(),
-        app.metrics.loader_batch_counter(),
-    )))
+    Ok(Arc::new(super::loaders::Loaders::of(app(ctx)?)))
 }
 
 /// The credentials a WebSocket connection was opened with. A subscription lives as long as its

@@ -69,10 +69,7 @@ pub async fn execute(
     };
     // A user's mutation empties the cache in the gate, as over WebSocket.
     let generation = cache.generation();
-    let loaders = Arc::new(super::loaders::Loaders::new(
-        state.ctx.db.clone(),
-        state.ctx.metrics.loader_batch_counter(),
-    ));
+    let loaders = Arc::new(super::loaders::Loaders::of(&state.ctx));
     let batch = batch
         .data(principal)
         .data(addr)

@@ -7,7 +7,7 @@ use async_graphql::{Context, ID};
 use chrono::{DateTime, Utc};
 
 use super::shapes::{DeletePayload, Lookup};
-use super::{app, loaders, relay::from_global, viewer};
+use super::{app, relay::from_global, viewer};
 use crate::content::InChannel;
 use crate::content::item::{self, HoldsMedia, Item, Scheduled};
 use crate::error::AppResult;
@@ -21,12 +21,25 @@ pub async fn find<E: InChannel + Item>(
     slug: Option<String>,
 ) -> AppResult<Option<E::Model>> {
     let lookup = Lookup::of(E::NODE, id, channel_slug, slug)?;
-    let found = lookup.find::<E>(&app(ctx)?.db, &viewer(ctx)).await?;
-    // Its channel now, rather than after the DataLoaders' batch window.
+    lookup.find::<E>(&app(ctx)?.db, &viewer(ctx)).await
+}
+
+/// [`find`], with the item's channel loaded at once when the query shows it (rather than after
+/// the DataLoaders' batch window): `playlist` and `podcast` by id. A video's prefetch loads
+/// its channel beside its other fields instead.
+pub async fn find_with_channel<E: InChannel + Item>(
+    ctx: &Context<'_>,
+    id: Option<ID>,
+    channel_slug: Option<String>,
+    slug: Option<String>,
+) -> AppResult<Option<E::Model>> {
+    let found = find::<E>(ctx, id, channel_slug, slug).await?;
     if let Some(model) = &found
         && ctx.look_ahead().field("channel").exists()
     {
-        loaders(ctx)?.prefetch_channel(E::channel_id(model)).await?;
+        super::loaders(ctx)?
+            .prefetch_channel(E::channel_id(model))
+            .await?;
     }
     Ok(found)
 }

@@ -43,6 +43,11 @@ macro_rules! loaders {
         }
 
         impl Loaders {
+            /// The loaders of a request to `ctx`'s database, counted in its metrics.
+            pub fn of(ctx: &crate::state::Ctx) -> Self {
+                Self::new(ctx.db.clone(), ctx.metrics.loader_batch_counter())
+            }
+
             /// Loaders over the pool; none is made yet. `batches` counts the batches that
             /// went through a DataLoader's window (`Metrics::loader_batches`).
             pub fn new(db: DatabaseConnection, batches: Arc<AtomicU64>) -> Self {
@@ -170,16 +175,11 @@ impl Loaders {
         &self,
         ids: impl Iterator<Item = Uuid>,
     ) -> Result<HashMap<Uuid, video::Model>, AppError> {
-        let ids: Vec<Uuid> = ids
-            .collect::<std::collections::HashSet<_>>()
-            .into_iter()
-            .collect();
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let videos = self.video().loader().load(&ids).await?;
-        self.video().feed_many(videos.clone()).await;
-        Ok(videos)
+        let ids: Vec<Uuid> = ids.collect();
+        prefill(self.video(), ids.iter().copied()).await?;
+        let mut cached = self.video().get_cached_values::<Uuid>();
+        cached.retain(|id, _| ids.contains(id));
+        Ok(cached)
     }
 
     /// Like [`Loaders::prefetch_videos`], for a page of episodes (or the one of an episode's

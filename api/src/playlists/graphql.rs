@@ -264,7 +264,8 @@ impl PlaylistsQuery {
         channel_slug: Option<String>,
         slug: Option<String>,
     ) -> AppResult<Option<Playlist>> {
-        let found = items::find::<playlist::Entity>(ctx, id, channel_slug, slug).await?;
+        let found =
+            items::find_with_channel::<playlist::Entity>(ctx, id, channel_slug, slug).await?;
         Ok(found.map(Playlist))
     }
 

@@ -44,7 +44,8 @@ impl PodcastsQuery {
         channel_slug: Option<String>,
         slug: Option<String>,
     ) -> AppResult<Option<Podcast>> {
-        let found = items::find::<podcast::Entity>(ctx, id, channel_slug, slug).await?;
+        let found =
+            items::find_with_channel::<podcast::Entity>(ctx, id, channel_slug, slug).await?;
         Ok(found.map(Podcast))
     }
 
