@@ -18,6 +18,9 @@ pub struct Ctx {
     pub config: Config,
     /// The database pool.
     pub db: DatabaseConnection,
+    /// Where the hot read paths (list pages, DataLoaders) read: `db`, and on a SQLite file
+    /// read-only connections on the calling thread (see [`crate::db::reads`]), counted alike.
+    pub reads: crate::db::Reads,
     /// The same pool without the statement counter, for the webhook sender: its polling is
     /// background upkeep, and `projector_db_statements_total` is how tests and operators see
     /// what requests cost.
@@ -63,9 +66,11 @@ impl Ctx {
         let counter = metrics.statement_counter();
         let background_db = db.clone();
         let mut db = db;
+        let statements = counter.clone();
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         });
+        let reads = crate::db::Reads::new(db.clone(), statements);
         Self {
             accounts: crate::accounts::Accounts::new(&config, keys, dummy_hash),
             metrics,
@@ -85,6 +90,7 @@ impl Ctx {
             rate_limits: crate::ratelimit::RateLimits::new(&config, &background_db),
             config,
             db,
+            reads,
             background_db,
         }
     }

@@ -133,9 +133,11 @@ fn main() {
         for id in all.iter().step_by(step).take(SAMPLES) {
             sample.push(video::Entity::find_by_id(*id).one(&db).await.unwrap().unwrap());
         }
+        // The server's reads: on this SQLite file, on the calling thread.
+        let reads = projector_api::db::Reads::new(db.clone(), std::sync::Arc::default());
         let mut returned = 0;
         for v in sample.iter().take(200) {
-            returned += projector_api::videos::related::related(&db, v, 12)
+            returned += projector_api::videos::related::related(&reads, v, 12)
                 .await
                 .unwrap()
                 .len();
@@ -144,7 +146,7 @@ fn main() {
         let mut times = Vec::with_capacity(SAMPLES);
         for v in &sample {
             let t = Instant::now();
-            let found = projector_api::videos::related::related(&db, v, 12)
+            let found = projector_api::videos::related::related(&reads, v, 12)
                 .await
                 .unwrap();
             times.push(t.elapsed());

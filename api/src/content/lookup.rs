@@ -27,12 +27,15 @@ pub async fn find<E: InChannel>(
     viewer: &Viewer,
     id: Uuid,
 ) -> AppResult<Option<E::Model>> {
+    Ok(by_id::<E>(viewer, id).one(db).await?)
+}
+
+/// [`find`]'s statement.
+pub fn by_id<E: InChannel>(viewer: &Viewer, id: Uuid) -> Select<E> {
     let [id_column, _] = E::ID_CHANNEL;
-    Ok(E::find()
+    E::find()
         .filter(id_column.eq(id))
         .filter(E::visible(viewer, Reach::Direct))
-        .one(db)
-        .await?)
 }
 
 /// An item by id, if `viewer` manages its channel: `NOT_FOUND` (naming `what`) when there is
@@ -60,14 +63,17 @@ pub async fn find_by_slug<E: InChannel>(
     channel_slug: &str,
     slug: &str,
 ) -> AppResult<Option<E::Model>> {
+    Ok(by_slug::<E>(viewer, channel_slug, slug).one(db).await?)
+}
+
+/// [`find_by_slug`]'s statement.
+pub fn by_slug<E: InChannel>(viewer: &Viewer, channel_slug: &str, slug: &str) -> Select<E> {
     let [_, slug_column, _] = E::text_columns();
     let [_, channel_column] = E::ID_CHANNEL;
-    Ok(E::find()
+    E::find()
         .filter(slug_column.eq(slug))
         .filter(super::in_channel_slug(channel_column, channel_slug))
         .filter(E::visible(viewer, Reach::Direct))
-        .one(db)
-        .await?)
 }
 
 /// The start of a list of the items `viewer` may see in lists, of one channel if `channel_id`

@@ -16,7 +16,7 @@ pub use catalogue::{
 };
 pub(crate) use item::item;
 pub use item::{Item, Scheduled, free_slug};
-pub use lookup::{InChannel, find, find_by_slug, listed, managed};
+pub use lookup::{InChannel, by_id, by_slug, find, find_by_slug, listed, managed};
 pub use markdown::{Renderings, render_markdown};
 
 use sea_orm::sea_query::Condition;

@@ -10,6 +10,7 @@ use super::shapes::{DeletePayload, Lookup};
 use super::{app, relay::from_global, viewer};
 use crate::content::InChannel;
 use crate::content::item::{self, HoldsMedia, Item, Scheduled};
+use crate::db::reads::Row;
 use crate::error::AppResult;
 
 /// The item of `E` a query names by `id` or by `channelSlug` and `slug`, if the caller may see
@@ -19,9 +20,12 @@ pub async fn find<E: InChannel + Item>(
     id: Option<ID>,
     channel_slug: Option<String>,
     slug: Option<String>,
-) -> AppResult<Option<E::Model>> {
+) -> AppResult<Option<E::Model>>
+where
+    E::Model: Row,
+{
     let lookup = Lookup::of(E::NODE, id, channel_slug, slug)?;
-    lookup.find::<E>(&app(ctx)?.db, &viewer(ctx)).await
+    lookup.find::<E>(&app(ctx)?.reads, &viewer(ctx)).await
 }
 
 /// [`find`], with the item's channel loaded at once when the query shows it (rather than after
@@ -32,7 +36,10 @@ pub async fn find_with_channel<E: InChannel + Item>(
     id: Option<ID>,
     channel_slug: Option<String>,
     slug: Option<String>,
-) -> AppResult<Option<E::Model>> {
+) -> AppResult<Option<E::Model>>
+where
+    E::Model: Row,
+{
     let found = find::<E>(ctx, id, channel_slug, slug).await?;
     if let Some(model) = &found
         && ctx.look_ahead().field("channel").exists()

@@ -18,13 +18,15 @@ use async_graphql::Lookahead;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, QueryTrait, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    QueryTrait, Select,
 };
 use uuid::Uuid;
 
 use crate::channels::entity::channel;
 use crate::community::loaders::{Liked, Likes, Positions, Reports};
+use crate::db::Reads;
+use crate::db::reads::Row;
 use crate::error::AppError;
 use crate::podcasts::entity::{episode, podcast};
 use crate::taxonomy::entity::{category, episode_tag, tag, video_tag};
@@ -37,7 +39,7 @@ macro_rules! loaders {
     ($($(#[$doc:meta])* $name:ident: $loader:ty = |$db:ident| $make:expr;)*) => {
         /// The loaders of one request, each made when first used.
         pub struct Loaders {
-            db: DatabaseConnection,
+            reads: Reads,
             batches: Arc<AtomicU64>,
             $($name: OnceLock<DataLoader<$loader, HashMapCache>>,)*
         }
@@ -45,14 +47,14 @@ macro_rules! loaders {
         impl Loaders {
             /// The loaders of a request to `ctx`'s database, counted in its metrics.
             pub fn of(ctx: &crate::state::Ctx) -> Self {
-                Self::new(ctx.db.clone(), ctx.metrics.loader_batch_counter())
+                Self::new(ctx.reads.clone(), ctx.metrics.loader_batch_counter())
             }
 
-            /// Loaders over the pool; none is made yet. `batches` counts the batches that
-            /// went through a DataLoader's window (`Metrics::loader_batches`).
-            pub fn new(db: DatabaseConnection, batches: Arc<AtomicU64>) -> Self {
+            /// Loaders reading through `reads`; none is made yet. `batches` counts the
+            /// batches that went through a DataLoader's window (`Metrics::loader_batches`).
+            pub fn new(reads: Reads, batches: Arc<AtomicU64>) -> Self {
                 Self {
-                    db,
+                    reads,
                     batches,
                     $($name: OnceLock::new(),)*
                 }
@@ -62,7 +64,7 @@ macro_rules! loaders {
                 $(#[$doc])*
                 pub fn $name(&self) -> &DataLoader<$loader, HashMapCache> {
                     self.$name.get_or_init(|| {
-                        let $db = self.db.clone();
+                        let $db = self.reads.clone();
                         let batches = self.batches.clone();
                         // The DataLoader spawns one task per batch it sends: count them.
                         let spawn = move |batch: futures::future::BoxFuture<'static, ()>| {
@@ -100,15 +102,15 @@ loaders! {
     episode_tags: EpisodeTags = |db| EpisodeTags(db);
     /// A source asset's transcode outputs by asset id.
     outputs: crate::delivery::outputs::OutputsByAsset =
-        |db| crate::delivery::outputs::OutputsByAsset(db);
+        |db| crate::delivery::outputs::OutputsByAsset(db.pool().clone());
     /// Whether a user likes a video, by (user, video).
-    video_liked: Liked = |db| Liked(db, Likes::Videos);
+    video_liked: Liked = |db| Liked(db.pool().clone(), Likes::Videos);
     /// Whether a user likes an episode, by (user, episode).
-    episode_liked: Liked = |db| Liked(db, Likes::Episodes);
+    episode_liked: Liked = |db| Liked(db.pool().clone(), Likes::Episodes);
     /// Where a user stopped in a video or an episode, by (user, item).
-    positions: Positions = |db| Positions(db);
+    positions: Positions = |db| Positions(db.pool().clone());
     /// A comment's open reports, by comment id (read for its moderators only).
-    comment_reports: Reports = |db| Reports(db);
+    comment_reports: Reports = |db| Reports(db.pool().clone());
 }
 
 impl std::fmt::Debug for Loaders {
@@ -316,12 +318,12 @@ pub fn nodes_of(connection: Lookahead<'_>) -> [Lookahead<'_>; 2] {
 
 /// Loads rows of `E` by their UUID primary key.
 pub struct ById<E> {
-    db: DatabaseConnection,
+    db: Reads,
     _entity: std::marker::PhantomData<E>,
 }
 
 impl<E> ById<E> {
-    fn new(db: DatabaseConnection) -> Self {
+    fn new(db: Reads) -> Self {
         Self {
             db,
             _entity: std::marker::PhantomData,
@@ -354,22 +356,23 @@ uuid_keyed!(channel, category, podcast, video);
 impl<E> Loader<Uuid> for ById<E>
 where
     E: UuidKeyed + Send + Sync,
-    E::Model: Clone + Send + Sync,
+    E::Model: Clone + Row,
 {
     type Value = E::Model;
     type Error = AppError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = E::find()
-            .filter(E::id_column().is_in(keys.iter().copied()))
-            .all(&self.db)
+        let select = E::find().filter(E::id_column().is_in(keys.iter().copied()));
+        let rows: Vec<E::Model> = self
+            .db
+            .all(select.build(self.db.pool().get_database_backend()))
             .await?;
         Ok(rows.into_iter().map(|m| (E::id_of(&m), m)).collect())
     }
 }
 
 /// Tags of videos, by video id.
-pub struct VideoTags(DatabaseConnection);
+pub struct VideoTags(Reads);
 
 impl Loader<Uuid> for VideoTags {
     type Value = Vec<tag::Model>;
@@ -388,7 +391,7 @@ impl Loader<Uuid> for VideoTags {
 }
 
 /// Tags of episodes, by episode id.
-pub struct EpisodeTags(DatabaseConnection);
+pub struct EpisodeTags(Reads);
 
 impl Loader<Uuid> for EpisodeTags {
     type Value = Vec<tag::Model>;
@@ -419,6 +422,20 @@ fn every_key(
 /// The column naming a tag's owner in [`tags_query`]'s rows.
 const OWNER: &str = "owner_id";
 
+/// A row of [`tags_query`]: a tag and its owner.
+#[derive(FromQueryResult)]
+struct OwnedTag {
+    owner_id: Uuid,
+    id: Uuid,
+    name: String,
+    slug: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+crate::db::reads::sqlite_rows! {
+    OwnedTag { owner_id, id, name, slug, created_at }
+}
+
 /// The tags of `owners` through the link table of `owner` and `tag` (its columns), in one
 /// statement: each tag row once per owner, with the owner's id as [`OWNER`].
 pub fn tags_query<L: EntityTrait>(
@@ -439,7 +456,7 @@ pub fn tags_query<L: EntityTrait>(
 /// Fetches the tags of `keys` (owners, through the link table of `owner` and `tag`) in one
 /// statement and groups them by owner, by name.
 async fn tags_by_owner<L: EntityTrait>(
-    db: &DatabaseConnection,
+    db: &Reads,
     owner: L::Column,
     tag_column: L::Column,
     keys: &[Uuid],
@@ -447,15 +464,16 @@ async fn tags_by_owner<L: EntityTrait>(
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
-    let statement =
-        tags_query::<L>(owner, tag_column, keys.iter().copied()).build(db.get_database_backend());
+    let statement = tags_query::<L>(owner, tag_column, keys.iter().copied())
+        .build(db.pool().get_database_backend());
     let mut grouped: HashMap<Uuid, Vec<tag::Model>> = HashMap::with_capacity(keys.len());
-    for row in db.query_all(statement).await? {
-        let id: Uuid = row.try_get("", OWNER)?;
-        grouped
-            .entry(id)
-            .or_default()
-            .push(tag::Model::from_query_result(&row, "")?);
+    for row in db.all::<OwnedTag>(statement).await? {
+        grouped.entry(row.owner_id).or_default().push(tag::Model {
+            id: row.id,
+            name: row.name,
+            slug: row.slug,
+            created_at: row.created_at,
+        });
     }
     for list in grouped.values_mut() {
         list.sort_by(|a, b| a.name.cmp(&b.name));
@@ -474,7 +492,7 @@ mod tests {
         let db = sea_orm::Database::connect("sqlite::memory:")
             .await
             .expect("an in-memory database");
-        let loaders = Loaders::new(db, Arc::default());
+        let loaders = Loaders::new(Reads::new(db, Arc::default()), Arc::default());
         assert_eq!(loaders.made(), 0, "no loader before a resolver asks");
         let first: *const _ = loaders.channel();
         assert_eq!(loaders.made(), 1);

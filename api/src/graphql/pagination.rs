@@ -302,7 +302,7 @@ impl PageRequest {
     /// which `select` selects), each made a model by `into`.
     pub async fn fetch_as<E, L, M>(
         &self,
-        db: &impl ConnectionTrait,
+        reads: &crate::db::Reads,
         select: Select<E>,
         list: &str,
         sort: &Sort,
@@ -311,11 +311,12 @@ impl PageRequest {
     ) -> AppResult<Page<M>>
     where
         E: EntityTrait,
-        L: FromQueryResult + Send + Sync,
+        L: crate::db::reads::Row,
     {
+        let db = reads.pool();
         let (select, limit, count) =
             paged(select, list, sort, self.first, self.after.as_deref(), db)?;
-        let rows = select.into_model::<L>().all(db).await?;
+        let rows: Vec<L> = reads.all(select.build(db.get_database_backend())).await?;
         let rows = rows.into_iter().map(into).collect();
         Ok(page_of(rows, limit, list, key_of, count))
     }

@@ -3,7 +3,7 @@
 //! slug.
 
 use async_graphql::{ID, MaybeUndefined, SimpleObject};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, QuerySelect as _, QueryTrait as _};
 use uuid::Uuid;
 
 use super::relay::from_global;
@@ -130,12 +130,17 @@ impl Lookup {
     /// The item of `E` so named, if `viewer` may see it.
     pub async fn find<E: InChannel>(
         self,
-        db: &impl ConnectionTrait,
+        reads: &crate::db::Reads,
         viewer: &Viewer,
-    ) -> AppResult<Option<E::Model>> {
-        match self {
-            Self::Id(id) => content::find::<E>(db, viewer, id).await,
-            Self::Slug(c, s) => content::find_by_slug::<E>(db, viewer, &c, &s).await,
-        }
+    ) -> AppResult<Option<E::Model>>
+    where
+        E::Model: crate::db::reads::Row,
+    {
+        let select = match self {
+            Self::Id(id) => content::by_id::<E>(viewer, id),
+            Self::Slug(c, s) => content::by_slug::<E>(viewer, &c, &s),
+        };
+        let statement = select.limit(1).build(reads.pool().get_database_backend());
+        Ok(reads.all(statement).await?.into_iter().next())
     }
 }

@@ -19,11 +19,12 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
-    StatementBuilder,
+    QueryTrait, StatementBuilder,
 };
 use uuid::Uuid;
 
 use super::entity::video;
+use crate::db::Reads;
 use crate::error::{AppError, AppResult};
 use crate::taxonomy::entity::video_tag;
 use crate::visibility::{self, Reach, Viewer};
@@ -41,22 +42,27 @@ const CATEGORY_WEIGHT: f64 = 2.0;
 /// Weight of the same channel.
 const CHANNEL_WEIGHT: f64 = 1.0;
 
-async fn ids(db: &impl ConnectionTrait, statement: &impl StatementBuilder) -> AppResult<Vec<Uuid>> {
-    let rows = db
-        .query_all(db.get_database_backend().build(statement))
+/// A row of one id.
+#[derive(sea_orm::FromQueryResult)]
+struct Id {
+    id: Uuid,
+}
+
+crate::db::reads::sqlite_rows! {
+    Id { id }
+}
+
+/// The ids `statement` selects (as `id`).
+async fn ids(reads: &Reads, statement: &impl StatementBuilder) -> AppResult<Vec<Uuid>> {
+    let rows: Vec<Id> = reads
+        .all(reads.pool().get_database_backend().build(statement))
         .await?;
-    rows.iter()
-        .map(|r| r.try_get_by_index::<Uuid>(0).map_err(AppError::from))
-        .collect()
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 /// Up to `first` (0 to [`MAX_RELATED`], else `VALIDATION`) public videos related to `of`,
 /// best first.
-pub async fn related(
-    db: &impl ConnectionTrait,
-    of: &video::Model,
-    first: i32,
-) -> AppResult<Vec<video::Model>> {
+pub async fn related(reads: &Reads, of: &video::Model, first: i32) -> AppResult<Vec<video::Model>> {
     if !(0..=MAX_RELATED).contains(&first) {
         return Err(AppError::validation(format!(
             "first: must be 0 to {MAX_RELATED}, {first} given"
@@ -66,9 +72,9 @@ pub async fn related(
         return Ok(Vec::new());
     }
     let tags = ids(
-        db,
+        reads,
         &Query::select()
-            .column(video_tag::Column::TagId)
+            .expr_as(Expr::col(video_tag::Column::TagId), Alias::new("id"))
             .from(video_tag::Entity)
             .and_where(video_tag::Column::VideoId.eq(of.id))
             .to_owned(),
@@ -77,15 +83,16 @@ pub async fn related(
     let now = Utc::now();
     // The signals first, then recency, which only ever separates equals (a public video always
     // has its publish time), then the newest id.
-    Ok(video::Entity::find()
+    let select = video::Entity::find()
         .filter(Expr::col((video::Entity, video::Column::Id)).in_subquery(candidates(of, &tags)))
         .filter(Expr::col((video::Entity, video::Column::Id)).ne(of.id))
         .filter(visibility::videos(&Viewer::Public, Reach::Listed, now))
         .order_by_desc(signals(of, &tags))
         .order_by_desc(Expr::col((video::Entity, video::Column::PublishAt)))
         .order_by_desc(Expr::col((video::Entity, video::Column::Id)))
-        .limit(u64::try_from(first).unwrap_or(0))
-        .all(db)
+        .limit(u64::try_from(first).unwrap_or(0));
+    Ok(reads
+        .all(select.build(reads.pool().get_database_backend()))
         .await?)
 }
 

@@ -265,7 +265,7 @@ impl Video {
         ctx: &Context<'_>,
         #[graphql(default = 12)] first: i32,
     ) -> AppResult<Vec<Video>> {
-        let found = super::related::related(&app(ctx)?.db, &self.0, first).await?;
+        let found = super::related::related(&app(ctx)?.reads, &self.0, first).await?;
         // Their channels, categories and tags now, without the DataLoaders' batch window.
         let rows: Vec<&video::Model> = found.iter().collect();
         loaders(ctx)?

@@ -59,7 +59,7 @@ pub async fn list(
                 .all(|f| CARD_FIELDS.contains(&f.name()))
         })
     });
-    let page = service::list(&app(ctx)?.db, &viewer(ctx), query, &request).await?;
+    let page = service::list(&app(ctx)?.reads, &viewer(ctx), query, &request).await?;
     let rows: Vec<&video::Model> = page.rows.iter().map(|(_, m)| m).collect();
     loaders(ctx)?
         .prefetch_videos(&nodes, &rows, crate::graphql::principal(ctx).user_id())

@@ -55,7 +55,7 @@ fn without_texts(select: Select<video::Entity>) -> Select<video::Entity> {
 
 /// One page of the videos `viewer` may see in lists.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    reads: &crate::db::Reads,
     viewer: &Viewer,
     query: VideoQuery,
     page: &PageRequest,
@@ -96,13 +96,13 @@ pub async fn list(
     let (sort, key_of) = crate::videos::ranking::sort(page.order);
     if query.card_only {
         return page
-            .fetch_as(db, card(select), &list, &sort, key_of, Card::into_model)
+            .fetch_as(reads, card(select), &list, &sort, key_of, Card::into_model)
             .await;
     }
     if query.without_texts {
         select = without_texts(select);
     }
-    page.fetch(db, select, &list, &sort, key_of).await
+    page.fetch(reads.pool(), select, &list, &sort, key_of).await
 }
 
 /// The columns a video card reads: what its fields `id`, `title`, `slug`, `duration`,
@@ -141,6 +141,13 @@ struct Card {
     publish_at: Option<chrono::DateTime<Utc>>,
     created_at: chrono::DateTime<Utc>,
     updated_at: chrono::DateTime<Utc>,
+}
+
+crate::db::reads::sqlite_rows! {
+    Card {
+        id, channel_id, title, slug, duration_secs, view_count, trending_score, category_id,
+        publish_at, created_at, updated_at,
+    }
 }
 
 impl Card {

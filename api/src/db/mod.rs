@@ -13,6 +13,9 @@ use secrecy::ExposeSecret;
 
 use crate::config::{Config, mask_url_password};
 
+pub mod reads;
+pub use reads::Reads;
+
 /// Opens the connection pool; for SQLite creates the file (and its directory) when missing.
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let url = config.database_url.expose_secret().to_string();
