@@ -88,6 +88,9 @@ pub struct Metrics {
     /// Batches the GraphQL DataLoaders sent after their batch window (shared with every
     /// request's loaders); prefetched fields send none.
     loader_batches: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// SQLite reads on the server's own read connections, by the thread they ran on.
+    reads_calling: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    reads_blocking: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Upload sources stored from parts streamed while they arrived.
     sources_streamed: std::sync::atomic::AtomicU64,
     /// Upload sources stored in one go after the last byte (local rename, or S3 after a
@@ -124,6 +127,16 @@ impl Metrics {
     /// statements is how a test proves a page costs a constant number of them.
     pub fn statement_counter(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
         self.db_statements.clone()
+    }
+
+    /// What the hot-path reads count (`crate::db::reads`): their statements with the pool's,
+    /// and by the thread they ran on.
+    pub fn read_counts(&self) -> crate::db::reads::Counts {
+        crate::db::reads::Counts {
+            statements: self.db_statements.clone(),
+            calling: self.reads_calling.clone(),
+            blocking: self.reads_blocking.clone(),
+        }
     }
 
     /// The counter of DataLoader batches, for each request's loaders. A batch waits for the
@@ -186,6 +199,15 @@ impl Metrics {
             "projector_graphql_loader_batches_total",
             "GraphQL DataLoader batches sent after their batch window (fields that were not prefetched).",
             &[("", self.loader_batches.as_ref())],
+        );
+        write_counter(
+            &mut out,
+            "projector_db_reads_total",
+            "SQLite reads on the server's own read-only connections: on the calling thread, or moved to a blocking thread after outrunning their step budget.",
+            &[
+                ("thread=\"calling\"", self.reads_calling.as_ref()),
+                ("thread=\"blocking\"", self.reads_blocking.as_ref()),
+            ],
         );
         self.render_http(&mut out);
         self.render_graphql(&mut out);

@@ -134,7 +134,7 @@ fn main() {
             sample.push(video::Entity::find_by_id(*id).one(&db).await.unwrap().unwrap());
         }
         // The server's reads: on this SQLite file, on the calling thread.
-        let reads = projector_api::db::Reads::new(db.clone(), std::sync::Arc::default());
+        let reads = projector_api::db::Reads::new(db.clone(), Default::default());
         let mut returned = 0;
         for v in sample.iter().take(200) {
             returned += projector_api::videos::related::related(&reads, v, 12)

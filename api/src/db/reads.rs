@@ -46,6 +46,17 @@ pub struct Reads {
     local: Option<Arc<Local>>,
 }
 
+/// What the reads on a SQLite file count (shared with `/metrics`).
+#[derive(Clone, Debug, Default)]
+pub struct Counts {
+    /// Every statement (the pool's metric callback counts its own into the same counter).
+    pub statements: Arc<AtomicU64>,
+    /// Statements that ran on the calling thread, within [`INLINE_STEPS`].
+    pub calling: Arc<AtomicU64>,
+    /// Statements that outran it and ran again on a blocking thread.
+    pub blocking: Arc<AtomicU64>,
+}
+
 /// A type read from a row, by the pool (sea-orm's [`FromQueryResult`]) or on the calling thread
 /// ([`Row::from_sqlite`], see [`sqlite_rows`]).
 pub trait Row: FromQueryResult + Send + Sync + 'static {
@@ -54,9 +65,9 @@ pub trait Row: FromQueryResult + Send + Sync + 'static {
 }
 
 impl Reads {
-    /// Reads through `pool`; on a SQLite file also through connections of their own, each
-    /// statement of which adds one to `statements` (as the pool's metric callback does).
-    pub fn new(pool: DatabaseConnection, statements: Arc<AtomicU64>) -> Self {
+    /// Reads through `pool`; on a SQLite file also through connections of their own, whose
+    /// statements are counted in `counts`.
+    pub fn new(pool: DatabaseConnection, counts: Counts) -> Self {
         let local = (pool.get_database_backend() == DbBackend::Sqlite)
             .then(|| {
                 let options = pool.get_sqlite_connection_pool().connect_options();
@@ -67,8 +78,7 @@ impl Reads {
                     Arc::new(Local {
                         path: path.to_path_buf(),
                         idle: Mutex::new(Vec::new()),
-                        statements,
-                        moved: AtomicU64::new(0),
+                        counts,
                     })
                 })
             })
@@ -95,7 +105,7 @@ impl Reads {
     pub fn moved_to_blocking_threads(&self) -> u64 {
         self.local
             .as_ref()
-            .map_or(0, |l| l.moved.load(Ordering::Relaxed))
+            .map_or(0, |l| l.counts.blocking.load(Ordering::Relaxed))
     }
 }
 
@@ -104,23 +114,25 @@ impl Reads {
 struct Local {
     path: PathBuf,
     idle: Mutex<Vec<Conn>>,
-    statements: Arc<AtomicU64>,
-    moved: AtomicU64,
+    counts: Counts,
 }
 
 impl Local {
     async fn all<T: Row>(self: &Arc<Self>, sql: String, values: Vec<Sql>) -> Result<Vec<T>, DbErr> {
-        self.statements.fetch_add(1, Ordering::Relaxed);
+        self.counts.statements.fetch_add(1, Ordering::Relaxed);
         match self.run(&sql, &values, true) {
             Err(e) if interrupted(&e) => {
-                self.moved.fetch_add(1, Ordering::Relaxed);
+                self.counts.blocking.fetch_add(1, Ordering::Relaxed);
                 let local = self.clone();
                 tokio::task::spawn_blocking(move || local.run(&sql, &values, false))
                     .await
                     .map_err(|e| failed(&e))?
                     .map_err(|e| failed(&e))
             }
-            rows => rows.map_err(|e| failed(&e)),
+            rows => {
+                self.counts.calling.fetch_add(1, Ordering::Relaxed);
+                rows.map_err(|e| failed(&e))
+            }
         }
     }
 
@@ -214,6 +226,9 @@ fn value(v: &Value) -> Option<Sql> {
         Value::TinyUnsigned(i) => or_null(*i, |i| Sql::Integer(i64::from(i))),
         Value::SmallUnsigned(i) => or_null(*i, |i| Sql::Integer(i64::from(i))),
         Value::Unsigned(i) => or_null(*i, |i| Sql::Integer(i64::from(i))),
+        // sqlx has no unsigned 64-bit integer on SQLite; sea-query's binder converts (a LIMIT).
+        Value::BigUnsigned(Some(i)) => Sql::Integer(i64::try_from(*i).ok()?),
+        Value::BigUnsigned(None) => Sql::Null,
         Value::Float(f) => or_null(*f, |f| Sql::Real(f64::from(f))),
         Value::Double(f) => or_null(*f, Sql::Real),
         Value::String(s) => or_null(s.as_deref(), |s| Sql::Text(s.clone())),
@@ -549,7 +564,7 @@ mod tests {
                 .await
                 .unwrap();
         }
-        let reads = Reads::new(db.clone(), Arc::default());
+        let reads = Reads::new(db.clone(), Counts::default());
         assert!(
             reads.local.is_some(),
             "a SQLite file is read on the calling thread"
@@ -591,8 +606,8 @@ mod tests {
     #[tokio::test]
     async fn a_statement_that_outruns_its_budget_finishes_on_a_blocking_thread_and_counts_once() {
         let (_dir, db) = database().await;
-        let statements = Arc::new(AtomicU64::new(0));
-        let reads = Reads::new(db, statements.clone());
+        let counts = Counts::default();
+        let reads = Reads::new(db, counts.clone());
         let small: Vec<Count> = reads.all(count("SELECT 1 AS n")).await.unwrap();
         assert_eq!(small[0].n, 1);
         assert_eq!(
@@ -614,10 +629,12 @@ mod tests {
         );
         assert_eq!(reads.moved_to_blocking_threads(), 1);
         assert_eq!(
-            statements.load(Ordering::Relaxed),
+            counts.statements.load(Ordering::Relaxed),
             2,
             "one count per statement"
         );
+        assert_eq!(counts.calling.load(Ordering::Relaxed), 1);
+        assert_eq!(counts.blocking.load(Ordering::Relaxed), 1);
         let again: Vec<Count> = reads.all(count("SELECT 2 AS n")).await.unwrap();
         assert_eq!(
             again[0].n, 2,
@@ -629,7 +646,7 @@ mod tests {
     #[tokio::test]
     async fn a_read_sees_what_the_pool_just_committed_and_can_write_nothing() {
         let (_dir, db) = database().await;
-        let reads = Reads::new(db.clone(), Arc::default());
+        let reads = Reads::new(db.clone(), Counts::default());
         let before: Vec<Count> = reads
             .all(count("SELECT COUNT(*) AS n FROM tags"))
             .await
@@ -659,7 +676,7 @@ mod tests {
     #[tokio::test]
     async fn an_in_memory_database_is_read_through_the_pool() {
         let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
-        let reads = Reads::new(db, Arc::default());
+        let reads = Reads::new(db, Counts::default());
         assert!(reads.local.is_none());
         let rows: Vec<Count> = reads.all(count("SELECT 3 AS n")).await.unwrap();
         assert_eq!(rows[0].n, 3);

@@ -492,7 +492,7 @@ mod tests {
         let db = sea_orm::Database::connect("sqlite::memory:")
             .await
             .expect("an in-memory database");
-        let loaders = Loaders::new(Reads::new(db, Arc::default()), Arc::default());
+        let loaders = Loaders::new(Reads::new(db, Default::default()), Arc::default());
         assert_eq!(loaders.made(), 0, "no loader before a resolver asks");
         let first: *const _ = loaders.channel();
         assert_eq!(loaders.made(), 1);

@@ -394,7 +394,80 @@ async fn an_item_s_nested_fields_wait_for_no_batch_window(backend: Backend) {
     assert_eq!(app.counter(BATCHES).await - before, 1);
 }
 
+/// What one request cost in statements in all, and in SQLite reads on the calling thread and on
+/// a blocking thread: the try with the fewest statements of three (background work can only
+/// add statements, never calling-thread reads).
+async fn reads_of(app: &projector_tests::TestApp, query: &str) -> (u64, u64, u64) {
+    const CALLING: &str = "projector_db_reads_total{thread=\"calling\"}";
+    const BLOCKING: &str = "projector_db_reads_total{thread=\"blocking\"}";
+    let mut fewest: Option<(u64, u64, u64)> = None;
+    for _ in 0..3 {
+        let before = (
+            app.statements().await,
+            app.counter(CALLING).await,
+            app.counter(BLOCKING).await,
+        );
+        app.graphql_ok(None, query, json!({})).await;
+        let cost = (
+            app.statements().await - before.0,
+            app.counter(CALLING).await - before.1,
+            app.counter(BLOCKING).await - before.2,
+        );
+        if fewest.is_none_or(|f| cost.0 < f.0) {
+            fewest = Some(cost);
+        }
+    }
+    fewest.unwrap()
+}
+
+/// On SQLite a page of videos, one video by id with its related videos, and every nested field
+/// they show, are read on the calling thread through the server's own read-only connections:
+/// no statement of theirs goes to sqlx's worker threads, a thread hand-off per statement and per
+/// row (`db::reads`). PostgreSQL reads them through its pool.
+async fn the_catalogue_s_read_paths_run_on_the_calling_thread_on_sqlite(backend: Backend) {
+    let sqlite = matches!(backend, Backend::Sqlite);
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let channel = support::channel(&app, &admin, "Threads").await;
+    let tag = support::tag(&app, &admin, "t").await;
+    let category = support::category(&app, &admin, "Cat", None).await;
+    let mut videos = Vec::new();
+    for n in 0..8 {
+        videos.push(
+            support::video(
+                &app,
+                &admin,
+                &channel,
+                &format!("Threaded {n}"),
+                json!({ "status": "READY", "tagIds": [tag], "categoryId": category }),
+            )
+            .await,
+        );
+    }
+    let list =
+        "{ videos(first: 6) { nodes { title channel { name } tags { name } category { name } } } }";
+    let watch = format!(
+        "{{ video(id: \"{}\") {{ title channel {{ name }} tags {{ name }} category {{ name }}
+            related(first: 5) {{ title channel {{ name }} tags {{ name }} }} }} }}",
+        videos[0]
+    );
+    for query in [list, watch.as_str()] {
+        let (statements, calling, blocking) = reads_of(&app, query).await;
+        assert!(statements >= 4, "{statements} statements for {query}");
+        assert_eq!(blocking, 0, "nothing outran its budget: {query}");
+        if sqlite {
+            assert_eq!(
+                calling, statements,
+                "every statement on the calling thread: {query}"
+            );
+        } else {
+            assert_eq!(calling, 0, "PostgreSQL reads through its pool");
+        }
+    }
+}
+
 both_databases!(
+    the_catalogue_s_read_paths_run_on_the_calling_thread_on_sqlite,
     an_item_s_nested_fields_wait_for_no_batch_window,
     a_list_reads_descriptions_and_chapters_whole_whenever_they_are_asked_for,
     a_page_of_videos_with_channels_and_tags_costs_constant_statements,
