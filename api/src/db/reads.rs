@@ -413,6 +413,10 @@ sqlite_rows! {
         created_at, updated_at,
     }
     crate::taxonomy::entity::category::Model { id, parent_id, name, slug, created_at, updated_at }
+    crate::media::entity::media_output::Model {
+        id, asset_id, kind, name, storage_key, content_type, bytes, bitrate, width, height,
+        duration_secs, extra, created_at,
+    }
     crate::playlists::entity::playlist::Model {
         id, channel_id, title, slug, description, visibility, created_at, updated_at,
     }
@@ -439,6 +443,7 @@ mod tests {
 
     use super::*;
     use crate::channels::entity::channel;
+    use crate::playlists::entity::playlist;
     use crate::podcasts::entity::podcast;
     use crate::taxonomy::entity::category;
     use crate::videos::entity::video;
@@ -596,6 +601,28 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(categories, vec![category]);
+        let playlist = playlist::Model {
+            id: Uuid::now_v7(),
+            channel_id: channel.id,
+            title: "List".into(),
+            slug: "list".into(),
+            description: String::new(),
+            visibility: "unlisted".into(),
+            created_at: now,
+            updated_at: now,
+        };
+        playlist
+            .clone()
+            .into_active_model()
+            .reset_all()
+            .insert(&db)
+            .await
+            .unwrap();
+        let playlists: Vec<playlist::Model> = reads
+            .all(playlist::Entity::find().build(DbBackend::Sqlite))
+            .await
+            .unwrap();
+        assert_eq!(playlists, vec![playlist]);
         let podcasts: Vec<podcast::Model> = reads
             .all(podcast::Entity::find().build(DbBackend::Sqlite))
             .await

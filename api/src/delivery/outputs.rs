@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait as _};
 use uuid::Uuid;
 
 use super::graphql::{
@@ -16,16 +16,18 @@ use crate::error::{AppError, AppResult};
 use crate::media::entity::media_output;
 
 /// Outputs by source asset, one statement per batch.
-pub struct OutputsByAsset(pub DatabaseConnection);
+pub struct OutputsByAsset(pub crate::db::Reads);
 
 impl Loader<Uuid> for OutputsByAsset {
     type Value = Vec<media_output::Model>;
     type Error = AppError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = media_output::Entity::find()
-            .filter(media_output::Column::AssetId.is_in(keys.to_vec()))
-            .all(&self.0)
+        let select =
+            media_output::Entity::find().filter(media_output::Column::AssetId.is_in(keys.to_vec()));
+        let rows: Vec<media_output::Model> = self
+            .0
+            .all(select.build(self.0.pool().get_database_backend()))
             .await?;
         // Every key has an entry (empty without outputs), so a prefetched asset with none is
         // not asked again through the batch window.

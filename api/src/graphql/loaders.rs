@@ -102,7 +102,7 @@ loaders! {
     episode_tags: EpisodeTags = |db| EpisodeTags(db);
     /// A source asset's transcode outputs by asset id.
     outputs: crate::delivery::outputs::OutputsByAsset =
-        |db| crate::delivery::outputs::OutputsByAsset(db.pool().clone());
+        |db| crate::delivery::outputs::OutputsByAsset(db);
     /// Whether a user likes a video, by (user, video).
     video_liked: Liked = |db| Liked(db.pool().clone(), Likes::Videos);
     /// Whether a user likes an episode, by (user, episode).
