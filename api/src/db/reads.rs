@@ -60,8 +60,11 @@ pub struct Counts {
 /// A type read from a row, by the pool (sea-orm's [`FromQueryResult`]) or on the calling thread
 /// ([`Row::from_sqlite`], see [`sqlite_rows`]).
 pub trait Row: FromQueryResult + Send + Sync + 'static {
-    /// Reads it from a row of a statement run on the calling thread.
-    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
+    /// The columns it reads, by name.
+    const COLUMNS: &'static [&'static str];
+    /// Reads it from a row of a statement run on the calling thread, whose columns
+    /// [`Row::COLUMNS`] are at `at` (found once per statement, not once per value).
+    fn from_sqlite(row: &rusqlite::Row<'_>, at: &[usize]) -> rusqlite::Result<Self>;
 }
 
 impl Reads {
@@ -188,10 +191,14 @@ impl Conn {
 
     fn rows<T: Row>(&self, sql: &str, values: &[Sql]) -> rusqlite::Result<Vec<T>> {
         let mut statement = self.sqlite.prepare_cached(sql)?;
+        let at = T::COLUMNS
+            .iter()
+            .map(|name| statement.column_index(name))
+            .collect::<rusqlite::Result<Vec<usize>>>()?;
         let mut rows = statement.query(rusqlite::params_from_iter(values))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            out.push(T::from_sqlite(row)?);
+            out.push(T::from_sqlite(row, &at)?);
         }
         Ok(out)
     }
@@ -249,12 +256,12 @@ where
     t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
-/// The column `name` of `row`, read as sqlx reads it into a `T`.
-pub fn get<T: Column>(row: &rusqlite::Row<'_>, name: &str) -> rusqlite::Result<T> {
-    let value = row.get_ref(name)?;
+/// The column at `index` of `row`, named `name`, read as sqlx reads it into a `T`.
+pub fn get<T: Column>(row: &rusqlite::Row<'_>, index: usize, name: &str) -> rusqlite::Result<T> {
+    let value = row.get_ref(index)?;
     T::read(value).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
-            0,
+            index,
             value.data_type(),
             format!(
                 "column {name} cannot be read as {}",
@@ -396,9 +403,16 @@ fn time_from_julian_day(day: f64) -> Option<DateTime<FixedOffset>> {
 macro_rules! sqlite_rows {
     ($($ty:ty { $($field:ident),* $(,)? })*) => {$(
         impl $crate::db::reads::Row for $ty {
-            fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            fn from_sqlite(row: &rusqlite::Row<'_>, at: &[usize]) -> rusqlite::Result<Self> {
+                let mut at = at.iter().copied();
                 Ok(Self {
-                    $($field: $crate::db::reads::get(row, stringify!($field))?,)*
+                    $($field: $crate::db::reads::get(
+                        row,
+                        at.next().unwrap_or(usize::MAX),
+                        stringify!($field),
+                    )?,)*
                 })
             }
         }
