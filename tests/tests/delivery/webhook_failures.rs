@@ -265,15 +265,20 @@ async fn an_endpoint_that_keeps_failing_is_disabled_and_says_why(backend: Backen
         .await;
     assert_eq!(code(&answer), "VALIDATION", "{answer}");
 
-    // Enabled again, the reason goes and the pending retry is sent.
-    app.graphql_ok(
-        Some(&admin),
-        UPDATE,
-        json!({ "i": { "id": id, "enabled": true } }),
-    )
-    .await;
-    let enabled = read_endpoint(&app, &admin, &id).await;
-    assert_eq!(enabled["disabledReason"], Value::Null);
+    // Enabled again, the reason goes and the pending retry is sent. The state is the one the
+    // enabling committed (its payload): read afterwards, the retry may already have failed
+    // again against this always-failing receiver and, after a 0 s window, disabled it anew.
+    let enabled = app
+        .graphql_ok(
+            Some(&admin),
+            "mutation($i: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $i) {
+                endpoint { id enabled disabledReason disabledAt } } }",
+            json!({ "i": { "id": id, "enabled": true } }),
+        )
+        .await;
+    let enabled = &enabled["updateWebhookEndpoint"]["endpoint"];
+    assert_eq!(enabled["enabled"], true, "{enabled}");
+    assert_eq!(enabled["disabledReason"], Value::Null, "{enabled}");
     assert_eq!(enabled["disabledAt"], Value::Null, "{enabled}");
     receiver.wait_for(2).await;
 
