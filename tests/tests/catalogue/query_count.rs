@@ -397,7 +397,11 @@ async fn an_item_s_nested_fields_wait_for_no_batch_window(backend: Backend) {
 /// What one request cost in statements in all, and in SQLite reads on the calling thread and on
 /// a blocking thread: the try with the fewest statements of three (background work can only
 /// add statements, never calling-thread reads).
-async fn reads_of(app: &projector_tests::TestApp, query: &str) -> (u64, u64, u64) {
+async fn reads_of(
+    app: &projector_tests::TestApp,
+    token: Option<&str>,
+    query: &str,
+) -> (u64, u64, u64) {
     const CALLING: &str = "projector_db_reads_total{thread=\"calling\"}";
     const BLOCKING: &str = "projector_db_reads_total{thread=\"blocking\"}";
     let mut fewest: Option<(u64, u64, u64)> = None;
@@ -407,7 +411,7 @@ async fn reads_of(app: &projector_tests::TestApp, query: &str) -> (u64, u64, u64
             app.counter(CALLING).await,
             app.counter(BLOCKING).await,
         );
-        app.graphql_ok(None, query, json!({})).await;
+        app.graphql_ok(token, query, json!({})).await;
         let cost = (
             app.statements().await - before.0,
             app.counter(CALLING).await - before.1,
@@ -421,7 +425,7 @@ async fn reads_of(app: &projector_tests::TestApp, query: &str) -> (u64, u64, u64
 }
 
 /// On SQLite a page of videos, one video by id with its related videos, and every nested field
-/// they show, are read on the calling thread through the server's own read-only connections:
+/// they show, anonymous or signed in as an editor, are read on the calling thread through the server's own read-only connections:
 /// no statement of theirs goes to sqlx's worker threads, a thread hand-off per statement and per
 /// row (`db::reads`). PostgreSQL reads them through its pool.
 async fn the_catalogue_s_read_paths_run_on_the_calling_thread_on_sqlite(backend: Backend) {
@@ -451,8 +455,14 @@ async fn the_catalogue_s_read_paths_run_on_the_calling_thread_on_sqlite(backend:
             related(first: 5) {{ title channel {{ name }} tags {{ name }} }} }} }}",
         videos[0]
     );
-    for query in [list, watch.as_str()] {
-        let (statements, calling, blocking) = reads_of(&app, query).await;
+    let editor = app.user_token("threads@example.com", "EDITOR").await;
+    for (token, query) in [
+        (None, list),
+        (None, watch.as_str()),
+        (Some(editor.as_str()), list),
+        (Some(editor.as_str()), watch.as_str()),
+    ] {
+        let (statements, calling, blocking) = reads_of(&app, token, query).await;
         assert!(statements >= 4, "{statements} statements for {query}");
         assert_eq!(blocking, 0, "nothing outran its budget: {query}");
         if sqlite {
