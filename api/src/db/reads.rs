@@ -287,40 +287,26 @@ impl<T: Column> Column for Option<T> {
     }
 }
 
-impl Column for Uuid {
-    fn read(value: ValueRef<'_>) -> Option<Self> {
-        match value {
-            ValueRef::Blob(b) => Uuid::from_slice(b).ok(),
-            _ => None,
+/// [`Column`] for types read from one kind of SQLite value, as sqlx reads them.
+macro_rules! columns {
+    ($($ty:ty: $kind:pat => $read:expr;)*) => {$(
+        impl Column for $ty {
+            fn read(value: ValueRef<'_>) -> Option<Self> {
+                match value {
+                    $kind => $read,
+                    _ => None,
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl Column for String {
-    fn read(value: ValueRef<'_>) -> Option<Self> {
-        match value {
-            ValueRef::Text(t) => String::from_utf8(t.to_vec()).ok(),
-            _ => None,
-        }
-    }
-}
-
-impl Column for i64 {
-    fn read(value: ValueRef<'_>) -> Option<Self> {
-        match value {
-            ValueRef::Integer(i) => Some(i),
-            _ => None,
-        }
-    }
-}
-
-impl Column for i32 {
-    fn read(value: ValueRef<'_>) -> Option<Self> {
-        match value {
-            ValueRef::Integer(i) => i32::try_from(i).ok(),
-            _ => None,
-        }
-    }
+columns! {
+    Uuid: ValueRef::Blob(b) => Uuid::from_slice(b).ok();
+    String: ValueRef::Text(t) => String::from_utf8(t.to_vec()).ok();
+    i64: ValueRef::Integer(i) => Some(i);
+    i32: ValueRef::Integer(i) => i32::try_from(i).ok();
+    bool: ValueRef::Integer(i) => Some(i != 0);
 }
 
 impl Column for f64 {
@@ -329,15 +315,6 @@ impl Column for f64 {
             ValueRef::Real(f) => Some(f),
             #[expect(clippy::cast_precision_loss, reason = "as SQLite converts")]
             ValueRef::Integer(i) => Some(i as f64),
-            _ => None,
-        }
-    }
-}
-
-impl Column for bool {
-    fn read(value: ValueRef<'_>) -> Option<Self> {
-        match value {
-            ValueRef::Integer(i) => Some(i != 0),
             _ => None,
         }
     }
@@ -471,6 +448,13 @@ mod tests {
         Count { n }
     }
 
+    /// Inserts each model whole.
+    macro_rules! insert {
+        ($db:expr, $($model:expr),+) => {$(
+            $model.clone().into_active_model().reset_all().insert($db).await.unwrap();
+        )+};
+    }
+
     async fn database() -> (tempfile::TempDir, DatabaseConnection) {
         let dir = tempfile::tempdir().unwrap();
         let config = crate::Config {
@@ -509,13 +493,7 @@ mod tests {
             created_at: now,
             updated_at: now,
         };
-        channel
-            .clone()
-            .into_active_model()
-            .reset_all()
-            .insert(&db)
-            .await
-            .unwrap();
+        insert!(&db, channel);
         let category = category::Model {
             id: Uuid::now_v7(),
             parent_id: None,
@@ -524,13 +502,7 @@ mod tests {
             created_at: now,
             updated_at: now,
         };
-        category
-            .clone()
-            .into_active_model()
-            .reset_all()
-            .insert(&db)
-            .await
-            .unwrap();
+        insert!(&db, category);
         let full = video::Model {
             id: Uuid::now_v7(),
             channel_id: channel.id,
@@ -575,14 +547,7 @@ mod tests {
             downloads_enabled: None,
             ..full.clone()
         };
-        for v in [&full, &empty] {
-            v.clone()
-                .into_active_model()
-                .reset_all()
-                .insert(&db)
-                .await
-                .unwrap();
-        }
+        insert!(&db, full, empty);
         let reads = Reads::new(db.clone(), Counts::default());
         assert!(
             reads.local.is_some(),
@@ -625,13 +590,7 @@ mod tests {
             created_at: now,
             updated_at: now,
         };
-        playlist
-            .clone()
-            .into_active_model()
-            .reset_all()
-            .insert(&db)
-            .await
-            .unwrap();
+        insert!(&db, playlist);
         let playlists: Vec<playlist::Model> = reads
             .all(playlist::Entity::find().build(DbBackend::Sqlite))
             .await
