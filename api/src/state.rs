@@ -66,11 +66,11 @@ impl Ctx {
         let counter = metrics.statement_counter();
         let background_db = db.clone();
         let mut db = db;
-        let reads = metrics.read_counts();
+        let read_counts = metrics.read_counts();
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         });
-        let reads = crate::db::Reads::new(db.clone(), reads);
+        let reads = crate::db::Reads::new(db.clone(), read_counts);
         Self {
             accounts: crate::accounts::Accounts::new(&config, keys, dummy_hash),
             metrics,

@@ -24,8 +24,8 @@ use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::{ErrorCode, OpenFlags};
 use sea_orm::sea_query::Value;
 use sea_orm::{
-    ConnectionTrait as _, DatabaseConnection, DbBackend, DbErr, FromQueryResult, RuntimeErr,
-    Statement,
+    ConnectionTrait as _, DatabaseConnection, DbBackend, DbErr, FromQueryResult, QueryTrait,
+    RuntimeErr, Statement,
 };
 use uuid::Uuid;
 
@@ -94,6 +94,12 @@ impl Reads {
         &self.pool
     }
 
+    /// Every row `query` selects, as a `T`.
+    pub async fn select<T: Row>(&self, query: &impl QueryTrait) -> Result<Vec<T>, DbErr> {
+        self.all(query.build(self.pool.get_database_backend()))
+            .await
+    }
+
     /// Every row of `statement` (built for this database's backend) as a `T`.
     pub async fn all<T: Row>(&self, statement: Statement) -> Result<Vec<T>, DbErr> {
         if let Some(local) = &self.local
@@ -102,13 +108,6 @@ impl Reads {
             return local.all(statement.sql, values).await;
         }
         T::find_by_statement(statement).all(&self.pool).await
-    }
-
-    /// How many statements outran [`INLINE_STEPS`] and finished on a blocking thread.
-    pub fn moved_to_blocking_threads(&self) -> u64 {
-        self.local
-            .as_ref()
-            .map_or(0, |l| l.counts.blocking.load(Ordering::Relaxed))
     }
 }
 
@@ -611,7 +610,7 @@ mod tests {
         let small: Vec<Count> = reads.all(count("SELECT 1 AS n")).await.unwrap();
         assert_eq!(small[0].n, 1);
         assert_eq!(
-            reads.moved_to_blocking_threads(),
+            counts.blocking.load(Ordering::Relaxed),
             0,
             "a cheap statement stays"
         );
@@ -627,7 +626,6 @@ mod tests {
             big[0].n, 300_000,
             "the moved statement ran whole, from the start"
         );
-        assert_eq!(reads.moved_to_blocking_threads(), 1);
         assert_eq!(
             counts.statements.load(Ordering::Relaxed),
             2,
@@ -640,7 +638,8 @@ mod tests {
             again[0].n, 2,
             "the connection is reused with its budget back"
         );
-        assert_eq!(reads.moved_to_blocking_threads(), 1);
+        assert_eq!(counts.calling.load(Ordering::Relaxed), 2);
+        assert_eq!(counts.blocking.load(Ordering::Relaxed), 1);
     }
 
     #[tokio::test]

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait as _};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::graphql::{
@@ -25,10 +25,7 @@ impl Loader<Uuid> for OutputsByAsset {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let select =
             media_output::Entity::find().filter(media_output::Column::AssetId.is_in(keys.to_vec()));
-        let rows: Vec<media_output::Model> = self
-            .0
-            .all(select.build(self.0.pool().get_database_backend()))
-            .await?;
+        let rows: Vec<media_output::Model> = self.0.select(&select).await?;
         // Every key has an entry (empty without outputs), so a prefetched asset with none is
         // not asked again through the batch window.
         let mut by_asset: HashMap<Uuid, Self::Value> =

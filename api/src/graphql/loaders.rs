@@ -18,8 +18,7 @@ use async_graphql::Lookahead;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-    QueryTrait, Select,
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -363,10 +362,7 @@ where
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let select = E::find().filter(E::id_column().is_in(keys.iter().copied()));
-        let rows: Vec<E::Model> = self
-            .db
-            .all(select.build(self.db.pool().get_database_backend()))
-            .await?;
+        let rows: Vec<E::Model> = self.db.select(&select).await?;
         Ok(rows.into_iter().map(|m| (E::id_of(&m), m)).collect())
     }
 }
@@ -464,10 +460,9 @@ async fn tags_by_owner<L: EntityTrait>(
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
-    let statement = tags_query::<L>(owner, tag_column, keys.iter().copied())
-        .build(db.pool().get_database_backend());
+    let select = tags_query::<L>(owner, tag_column, keys.iter().copied());
     let mut grouped: HashMap<Uuid, Vec<tag::Model>> = HashMap::with_capacity(keys.len());
-    for row in db.all::<OwnedTag>(statement).await? {
+    for row in db.select::<OwnedTag>(&select).await? {
         grouped.entry(row.owner_id).or_default().push(tag::Model {
             id: row.id,
             name: row.name,

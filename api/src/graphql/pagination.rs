@@ -316,7 +316,7 @@ impl PageRequest {
         let db = reads.pool();
         let (select, limit, count) =
             paged(select, list, sort, self.first, self.after.as_deref(), db)?;
-        let rows: Vec<L> = reads.all(select.build(db.get_database_backend())).await?;
+        let rows: Vec<L> = reads.select(&select).await?;
         let rows = rows.into_iter().map(into).collect();
         Ok(page_of(rows, limit, list, key_of, count))
     }

@@ -3,7 +3,7 @@
 //! slug.
 
 use async_graphql::{ID, MaybeUndefined, SimpleObject};
-use sea_orm::{ConnectionTrait, QuerySelect as _, QueryTrait as _};
+use sea_orm::QuerySelect as _;
 use uuid::Uuid;
 
 use super::relay::from_global;
@@ -140,7 +140,6 @@ impl Lookup {
             Self::Id(id) => content::by_id::<E>(viewer, id),
             Self::Slug(c, s) => content::by_slug::<E>(viewer, &c, &s),
         };
-        let statement = select.limit(1).build(reads.pool().get_database_backend());
-        Ok(reads.all(statement).await?.into_iter().next())
+        Ok(reads.select(&select.limit(1)).await?.into_iter().next())
     }
 }

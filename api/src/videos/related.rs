@@ -19,7 +19,7 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, StatementBuilder,
+    StatementBuilder,
 };
 use uuid::Uuid;
 
@@ -91,9 +91,7 @@ pub async fn related(reads: &Reads, of: &video::Model, first: i32) -> AppResult<
         .order_by_desc(Expr::col((video::Entity, video::Column::PublishAt)))
         .order_by_desc(Expr::col((video::Entity, video::Column::Id)))
         .limit(u64::try_from(first).unwrap_or(0));
-    Ok(reads
-        .all(select.build(reads.pool().get_database_backend()))
-        .await?)
+    Ok(reads.select(&select).await?)
 }
 
 /// The ids of the videos sharing a signal with `of` (a tag, its category, its channel), the
